@@ -77,6 +77,7 @@ export function parseRawRequest(text: string): RawRequest {
   if (!m) throw new Error(`bad request line: ${requestLine}`);
   const headers: Array<[string, string]> = [];
   for (const line of lines) {
+    if (line === '') continue;
     if (/^\s/.test(line) && headers.length > 0) {
       const last = headers[headers.length - 1]!;
       last[1] += `\n${line}`;

@@ -1,0 +1,108 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8 } from './encoding.js';
+
+/** Bytes, or a string taken as UTF-8. */
+export type Data = Uint8Array | string;
+
+/** An incremental hash: feed chunks, then take the digest once. */
+export interface IncrementalHash {
+  update(data: Data): IncrementalHash;
+  digest(): Uint8Array;
+}
+
+/**
+ * The hash primitives SigV4 and SigV2 need. All synchronous: signing never awaits.
+ * The default picks Node's native `node:crypto` when the runtime has it (found through
+ * `process.getBuiltinModule`, so this module imports nothing from Node) and `@noble/hashes`
+ * everywhere else. Pass your own to a signer or verifier to override.
+ */
+export interface CryptoProvider {
+  readonly name: string;
+  sha256(data: Data): Uint8Array;
+  createSha256(): IncrementalHash;
+  hmacSha256(key: Data, data: Data): Uint8Array;
+  sha1(data: Data): Uint8Array;
+  createSha1(): IncrementalHash;
+  hmacSha1(key: Data, data: Data): Uint8Array;
+}
+
+const bytes = (d: Data): Uint8Array => (typeof d === 'string' ? utf8(d) : d);
+
+interface NobleHash {
+  update(buf: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
+function nobleIncremental(h: NobleHash): IncrementalHash {
+  const inc: IncrementalHash = {
+    update(data) {
+      h.update(bytes(data));
+      return inc;
+    },
+    digest: () => h.digest(),
+  };
+  return inc;
+}
+
+/** Portable provider: `@noble/hashes`, pure JS, runs everywhere. */
+export const nobleCrypto: CryptoProvider = {
+  name: 'noble',
+  sha256: (d) => sha256(bytes(d)),
+  createSha256: () => nobleIncremental(sha256.create()),
+  hmacSha256: (k, d) => hmac(sha256, bytes(k), bytes(d)),
+  sha1: (d) => sha1(bytes(d)),
+  createSha1: () => nobleIncremental(sha1.create()),
+  hmacSha1: (k, d) => hmac(sha1, bytes(k), bytes(d)),
+};
+
+/** The slice of `node:crypto` the native provider uses. */
+interface NodeCryptoLike {
+  createHash(alg: string): { update(d: Data): unknown; digest(): Uint8Array };
+  createHmac(alg: string, key: Data): { update(d: Data): unknown; digest(): Uint8Array };
+}
+
+/**
+ * Native provider over a `node:crypto`-like module (Node, Bun, Deno's Node layer).
+ * Pass the module yourself, or use {@link defaultCrypto} which finds it.
+ */
+export function nativeCrypto(mod: NodeCryptoLike): CryptoProvider {
+  const incremental = (alg: string): IncrementalHash => {
+    const h = mod.createHash(alg);
+    const inc: IncrementalHash = {
+      update(data) {
+        h.update(data);
+        return inc;
+      },
+      digest: () => h.digest(),
+    };
+    return inc;
+  };
+  // Hot path: strings go straight to native code (no TextEncoder round trip).
+  return {
+    name: 'node:crypto',
+    sha256: (d) => (mod.createHash('sha256').update(d) as { digest(): Uint8Array }).digest(),
+    createSha256: () => incremental('sha256'),
+    hmacSha256: (k, d) => (mod.createHmac('sha256', k).update(d) as { digest(): Uint8Array }).digest(),
+    sha1: (d) => (mod.createHash('sha1').update(d) as { digest(): Uint8Array }).digest(),
+    createSha1: () => incremental('sha1'),
+    hmacSha1: (k, d) => (mod.createHmac('sha1', k).update(d) as { digest(): Uint8Array }).digest(),
+  };
+}
+
+let detected: CryptoProvider | undefined;
+
+/** node:crypto where the runtime offers it without an import, else noble. Computed once. */
+export function defaultCrypto(): CryptoProvider {
+  if (detected) return detected;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  let mod: NodeCryptoLike | undefined;
+  try {
+    mod = proc?.getBuiltinModule?.('node:crypto') as NodeCryptoLike | undefined;
+  } catch {
+    mod = undefined;
+  }
+  detected = mod && typeof mod.createHmac === 'function' ? nativeCrypto(mod) : nobleCrypto;
+  return detected;
+}

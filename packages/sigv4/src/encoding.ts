@@ -1,0 +1,109 @@
+const encoder = new TextEncoder();
+const HEX = '0123456789abcdef';
+const HEX_TABLE: string[] = Array.from({ length: 256 }, (_, i) => HEX[i >> 4]! + HEX[i & 15]!);
+
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** Lowercase hex of bytes. */
+export function toHex(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; i++) out += HEX_TABLE[b[i]!]!;
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Standard base64 (with padding) of bytes. */
+export function toBase64(b: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < b.length; i += 3) {
+    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = b.length - i;
+  if (rest === 1) {
+    const n = b[i]! << 16;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (b[i]! << 16) | (b[i + 1]! << 8);
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/** Strict base64 decode; returns undefined for anything that is not canonical base64. */
+export function fromBase64(s: string): Uint8Array | undefined {
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return undefined;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    let n = 0;
+    for (let j = 0; j < 4; j++) {
+      const c = s[i + j]!;
+      n = (n << 6) | (c === '=' ? 0 : B64.indexOf(c));
+    }
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+// RFC 3986 unreserved characters are left alone; everything else is %XX (uppercase).
+const UNRESERVED = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') UNRESERVED[c.charCodeAt(0)] = 1;
+
+/**
+ * SigV4 URI encoding: every byte except the unreserved set becomes `%XX` (uppercase hex),
+ * with `/` kept when `keepSlash` (object key paths). Spaces become `%20`, never `+`.
+ */
+export function uriEncode(s: string, keepSlash = false): string {
+  // Fast path: nothing to encode.
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (UNRESERVED[c] !== 1 && !(keepSlash && c === 47))) break;
+  }
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  const bytes = encoder.encode(s.slice(i));
+  for (let j = 0; j < bytes.length; j++) {
+    const b = bytes[j]!;
+    if ((b < 128 && UNRESERVED[b] === 1) || (keepSlash && b === 47)) out += String.fromCharCode(b);
+    else out += '%' + HEX_TABLE[b]!.toUpperCase();
+  }
+  return out;
+}
+
+/**
+ * Percent-decodes `s`. `plusAsSpace` turns `+` into a space (query strings). Malformed
+ * escapes are kept literally, as S3 does, instead of throwing.
+ */
+export function uriDecode(s: string, plusAsSpace = false): string {
+  if (plusAsSpace && s.includes('+')) s = s.replace(/\+/g, ' ');
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    // Decode valid runs only; keep malformed `%` sequences as they are.
+    return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
+/** Constant-time comparison of two strings (time depends only on their lengths). */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const len = Math.max(a.length, b.length);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < len; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
+  return diff === 0;
+}

@@ -1,0 +1,301 @@
+import { s3Error } from '@s3kit/errors';
+import { canonicalQuery, canonicalRequest, canonicalUri, parseQuery, type QueryParam } from './canonical.js';
+import {
+  ALGORITHM,
+  EMPTY_SHA256,
+  MAX_PRESIGN_EXPIRES,
+  UNSIGNABLE_HEADERS,
+  UNSIGNED_PAYLOAD,
+} from './constants.js';
+import { defaultCrypto, type CryptoProvider } from './crypto.js';
+import { toHex } from './encoding.js';
+import { toHeaderMap, type HeaderInput, type HeaderMap } from './headers.js';
+import { SigningKeyCache, type SigningKey } from './signing-key.js';
+import { toAmzDate, toMs, type Clock } from './time.js';
+import { splitUrl } from './url.js';
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string | undefined;
+}
+
+export interface SignerOptions {
+  credentials: Credentials;
+  region: string;
+  /** Default `s3`. */
+  service?: string;
+  /** Current time in ms since the epoch. Default `Date.now`. */
+  clock?: Clock;
+  /** Hash primitives. Default: node:crypto when available, else @noble/hashes. */
+  crypto?: CryptoProvider;
+  /** Derived signing keys kept per signer. Default 16. */
+  keyCacheSize?: number;
+  /**
+   * Generic-service path rules: remove dot segments and collapse `//`. Default `false`:
+   * S3 signs the path exactly as sent.
+   */
+  normalizePath?: boolean;
+  /**
+   * Send and sign `x-amz-content-sha256`. Default `true` for service `s3` (S3 requires it),
+   * `false` otherwise.
+   */
+  contentSha256Header?: boolean;
+}
+
+export interface SignInput {
+  method: string;
+  /** Absolute URL, or a request target (`/bucket/key?x`) with a `host` header. Path as sent. */
+  url: string | URL;
+  headers?: HeaderInput | undefined;
+  /**
+   * Hex SHA-256 of the body, `UNSIGNED-PAYLOAD`, or a `STREAMING-…` value. Default: the
+   * SHA-256 of `body` (empty when there is none).
+   */
+  payloadHash?: string | undefined;
+  /** Hashed when `payloadHash` is not given. */
+  body?: string | Uint8Array | undefined;
+  /** Signing time for this request. Default: the signer's clock. */
+  date?: Date | number | undefined;
+  /** Header names to sign even if they are on the unsignable list. */
+  signedHeaders?: Iterable<string> | undefined;
+  /** Header names to leave unsigned (in addition to the built-in list). */
+  unsignedHeaders?: Iterable<string> | undefined;
+  /** Sign the session token (default `true`); `false` adds it after signing. */
+  signSessionToken?: boolean | undefined;
+}
+
+export interface PresignInput extends SignInput {
+  /** URL lifetime in seconds, 1 to 604800. Default 3600. */
+  expiresIn?: number | undefined;
+  /**
+   * Move `x-amz-*` headers into the query so the URL works without them. Default `true`.
+   * Names listed here stay headers (the caller must send them).
+   */
+  keepHeaders?: Iterable<string> | undefined;
+}
+
+export interface SignedRequest {
+  method: string;
+  /** The URL to send (for presign: with the auth query). */
+  url: string;
+  /** Every header to send, lowercase names, including `authorization` for header auth. */
+  headers: Record<string, string>;
+  amzDate: string;
+  credentialScope: string;
+  signedHeaders: string;
+  payloadHash: string;
+  canonicalRequest: string;
+  stringToSign: string;
+  signature: string;
+  /** The derived key for this scope: signs aws-chunked chunk and trailer strings. */
+  signingKey: SigningKey;
+}
+
+/** The pieces shared by header and query signing, computed once per request. */
+interface Prepared {
+  method: string;
+  protocol: string;
+  host: string;
+  path: string;
+  query: QueryParam[];
+  headers: HeaderMap;
+  amzDate: string;
+  date: string;
+  signingKey: SigningKey;
+  scope: string;
+}
+
+/**
+ * Signs S3 requests with AWS Signature V4: Authorization header ({@link sign}) or
+ * presigned query ({@link presign}). One instance per credentials; it is cheap to keep.
+ */
+export class SigV4Signer {
+  readonly region: string;
+  readonly service: string;
+  readonly #credentials: Credentials;
+  readonly #clock: Clock;
+  readonly #crypto: CryptoProvider;
+  readonly #keys: SigningKeyCache;
+  readonly #normalize: boolean;
+  readonly #sha256Header: boolean;
+
+  constructor(options: SignerOptions) {
+    const { credentials } = options;
+    if (!credentials || typeof credentials.accessKeyId !== 'string' || typeof credentials.secretAccessKey !== 'string') {
+      throw new TypeError('SigV4Signer: credentials.accessKeyId and credentials.secretAccessKey are required');
+    }
+    if (typeof options.region !== 'string' || options.region === '') throw new TypeError('SigV4Signer: region is required');
+    this.#credentials = credentials;
+    this.region = options.region;
+    this.service = options.service ?? 's3';
+    this.#clock = options.clock ?? Date.now;
+    this.#crypto = options.crypto ?? defaultCrypto();
+    this.#keys = new SigningKeyCache(this.#crypto, options.keyCacheSize ?? 16);
+    this.#normalize = options.normalizePath ?? false;
+    this.#sha256Header = options.contentSha256Header ?? this.service === 's3';
+  }
+
+  /** The access key id this signer signs as (never the secret). */
+  get accessKeyId(): string {
+    return this.#credentials.accessKeyId;
+  }
+
+  /** The signing key for a date (`YYYYMMDD`), e.g. to sign aws-chunked chunks yourself. */
+  signingKey(date: string): SigningKey {
+    const c = this.#credentials;
+    return this.#keys.get(c.accessKeyId, c.secretAccessKey, date, this.region, this.service);
+  }
+
+  #prepare(input: SignInput): Prepared {
+    const url = splitUrl(input.url);
+    const headers = toHeaderMap(input.headers);
+    headers.delete('authorization');
+    let host = headers.get('host');
+    if (host === undefined) {
+      if (url.host === '') throw new TypeError('sign: url has no host and no host header was given');
+      host = url.host;
+      headers.set('host', host);
+    }
+    const ms = input.date === undefined ? this.#clock() : toMs(input.date);
+    if (!Number.isFinite(ms)) throw new TypeError('sign: invalid date');
+    const amzDate = toAmzDate(ms);
+    const date = amzDate.slice(0, 8);
+    const signingKey = this.signingKey(date);
+    return {
+      method: input.method.toUpperCase(),
+      protocol: url.protocol,
+      host,
+      path: url.path,
+      query: parseQuery(url.query),
+      headers,
+      amzDate,
+      date,
+      signingKey,
+      scope: signingKey.scope,
+    };
+  }
+
+  #payloadHash(input: SignInput): string {
+    if (input.payloadHash !== undefined) return input.payloadHash;
+    if (input.body === undefined || input.body.length === 0) return EMPTY_SHA256;
+    return toHex(this.#crypto.sha256(input.body));
+  }
+
+  #finish(
+    p: Prepared,
+    input: SignInput,
+    query: string,
+    signedNames: string[],
+    payloadHash: string,
+  ): { canonicalRequest: string; stringToSign: string; signature: string } {
+    const creq = canonicalRequest(p.method, canonicalUri(p.path, this.#normalize), query, p.headers, signedNames, payloadHash);
+    const sts = `${ALGORITHM}\n${p.amzDate}\n${p.scope}\n${toHex(this.#crypto.sha256(creq))}`;
+    return { canonicalRequest: creq, stringToSign: sts, signature: p.signingKey.sign(sts) };
+  }
+
+  /** Signs with an `Authorization` header. Synchronous. */
+  sign(input: SignInput): SignedRequest {
+    const p = this.#prepare(input);
+    const payloadHash = this.#payloadHash(input);
+    const token = this.#credentials.sessionToken;
+    const signToken = input.signSessionToken ?? true;
+    p.headers.set('x-amz-date', p.amzDate);
+    if (this.#sha256Header) p.headers.set('x-amz-content-sha256', payloadHash);
+    if (token !== undefined && signToken) p.headers.set('x-amz-security-token', token);
+    const names = signedHeaderNames(p.headers, input.signedHeaders, input.unsignedHeaders);
+    const query = canonicalQuery(p.query);
+    const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, payloadHash);
+    const signedHeaders = names.join(';');
+    const authorization = `${ALGORITHM} Credential=${this.#credentials.accessKeyId}/${p.scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+    if (token !== undefined && !signToken) p.headers.set('x-amz-security-token', token);
+    p.headers.set('authorization', authorization);
+    return {
+      method: p.method,
+      url: typeof input.url === 'string' ? input.url : input.url.href,
+      headers: Object.fromEntries(p.headers),
+      amzDate: p.amzDate,
+      credentialScope: p.scope,
+      signedHeaders,
+      payloadHash,
+      canonicalRequest: creq,
+      stringToSign,
+      signature,
+      signingKey: p.signingKey,
+    };
+  }
+
+  /**
+   * Presigns: returns the URL with `X-Amz-*` auth parameters. Any method. The payload is
+   * `UNSIGNED-PAYLOAD` for S3 unless `payloadHash` or `body` says otherwise.
+   */
+  presign(input: PresignInput): SignedRequest {
+    const expiresIn = input.expiresIn ?? 3600;
+    if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES) {
+      throw s3Error(
+        'AuthorizationQueryParametersError',
+        `X-Amz-Expires must be an integer from 1 to ${MAX_PRESIGN_EXPIRES} seconds (7 days); got ${String(expiresIn)}`,
+      );
+    }
+    const p = this.#prepare(input);
+    const payloadHash =
+      input.payloadHash ?? (input.body === undefined && this.service === 's3' ? UNSIGNED_PAYLOAD : this.#payloadHash(input));
+    const keep = new Set(Array.from(input.keepHeaders ?? [], (n) => n.toLowerCase()));
+    const hoisted: QueryParam[] = [];
+    for (const [name, value] of p.headers) {
+      if (name.startsWith('x-amz-') && !keep.has(name) && name !== 'x-amz-content-sha256') {
+        hoisted.push([name, value]);
+      }
+    }
+    for (const [name] of hoisted) p.headers.delete(name);
+    const names = signedHeaderNames(p.headers, input.signedHeaders, input.unsignedHeaders);
+    const signedHeaders = names.join(';');
+    const token = this.#credentials.sessionToken;
+    const signToken = input.signSessionToken ?? true;
+    const auth: QueryParam[] = [
+      ['X-Amz-Algorithm', ALGORITHM],
+      ['X-Amz-Credential', `${this.#credentials.accessKeyId}/${p.scope}`],
+      ['X-Amz-Date', p.amzDate],
+      ['X-Amz-Expires', String(expiresIn)],
+      ['X-Amz-SignedHeaders', signedHeaders],
+    ];
+    if (token !== undefined && signToken) auth.push(['X-Amz-Security-Token', token]);
+    const all = [...p.query, ...hoisted, ...auth];
+    const query = canonicalQuery(all);
+    const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, payloadHash);
+    let finalQuery = `${query}&X-Amz-Signature=${signature}`;
+    if (token !== undefined && !signToken) finalQuery += `&X-Amz-Security-Token=${encodeURIComponent(token)}`;
+    const origin = p.protocol === '' ? '' : `${p.protocol}//${p.host}`;
+    return {
+      method: p.method,
+      url: `${origin}${p.path}?${finalQuery}`,
+      headers: Object.fromEntries(p.headers),
+      amzDate: p.amzDate,
+      credentialScope: p.scope,
+      signedHeaders,
+      payloadHash,
+      canonicalRequest: creq,
+      stringToSign,
+      signature,
+      signingKey: p.signingKey,
+    };
+  }
+}
+
+/** Sorted lowercase names of the headers to sign. */
+export function signedHeaderNames(
+  headers: HeaderMap,
+  include?: Iterable<string>,
+  exclude?: Iterable<string>,
+): string[] {
+  const force = include === undefined ? undefined : new Set(Array.from(include, (n) => n.toLowerCase()));
+  const skip = exclude === undefined ? undefined : new Set(Array.from(exclude, (n) => n.toLowerCase()));
+  const names: string[] = [];
+  for (const name of headers.keys()) {
+    if (name === 'authorization') continue;
+    if (skip?.has(name) && name !== 'host') continue;
+    if (UNSIGNABLE_HEADERS.has(name) && !force?.has(name)) continue;
+    names.push(name);
+  }
+  return names.sort();
+}

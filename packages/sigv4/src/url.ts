@@ -1,0 +1,51 @@
+/** The parts of a request URL SigV4 needs, taken as sent on the wire (no normalization). */
+export interface UrlParts {
+  protocol: string;
+  /** host[:port], default ports dropped. */
+  host: string;
+  /** Raw path, percent-encoded as sent. Always starts with `/`. */
+  path: string;
+  /** Raw query without `?` (may be empty). */
+  query: string;
+}
+
+/**
+ * Splits a URL without normalizing it: `new URL()` would resolve `.`/`..` segments and
+ * re-encode characters, which changes what S3 signs. URL objects are taken as they are.
+ */
+export function splitUrl(url: string | URL): UrlParts {
+  if (typeof url !== 'string') {
+    return { protocol: url.protocol, host: url.host, path: url.pathname || '/', query: url.search.slice(1) };
+  }
+  const schemeEnd = url.indexOf('://');
+  if (schemeEnd === -1) {
+    // A request target ("/path?query") without scheme and host.
+    return { protocol: '', host: '', ...splitTarget(url) };
+  }
+  const protocol = url.slice(0, schemeEnd + 1).toLowerCase();
+  let i = schemeEnd + 3;
+  let hostEnd = i;
+  while (hostEnd < url.length) {
+    const c = url.charCodeAt(hostEnd);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    hostEnd++;
+  }
+  let host = url.slice(i, hostEnd);
+  const at = host.lastIndexOf('@');
+  if (at !== -1) host = host.slice(at + 1);
+  host = host.toLowerCase();
+  if ((protocol === 'http:' && host.endsWith(':80')) || (protocol === 'https:' && host.endsWith(':443'))) {
+    host = host.slice(0, host.lastIndexOf(':'));
+  }
+  i = hostEnd;
+  return { protocol, host, ...splitTarget(url.slice(i)) };
+}
+
+function splitTarget(target: string): { path: string; query: string } {
+  const hash = target.indexOf('#');
+  if (hash !== -1) target = target.slice(0, hash);
+  const q = target.indexOf('?');
+  const path = q === -1 ? target : target.slice(0, q);
+  const query = q === -1 ? '' : target.slice(q + 1);
+  return { path: path === '' ? '/' : path, query };
+}
