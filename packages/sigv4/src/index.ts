@@ -26,3 +26,6 @@ export {
   UNSIGNABLE_HEADERS,
 } from './constants.js';
 export { payloadModeOf, type PayloadMode } from './payload.js';
+export * from './verify/index.js';
+export * from './chunked/index.js';
+export * from './sigv2/index.js';
