@@ -1,1 +1,1 @@
-export {};
+export type { VerifiedRequest } from './types.js';
