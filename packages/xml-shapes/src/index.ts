@@ -1,1 +1,1 @@
-export {};
+export * from './entry-operations.js';
