@@ -1,0 +1,133 @@
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { abortError, toTransportError } from './errors.js';
+import { ResponseBody } from './response-body.js';
+
+/** What `request()` resolves to. */
+export interface TransportResponse<Body = ResponseBody> {
+  statusCode: number;
+  statusMessage: string;
+  /** Lowercase names; repeated headers joined with `, ` (as fetch does). */
+  headers: Record<string, string>;
+  /** Streams; HEAD, 204 and 304 responses have an empty body. */
+  body: Body;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+export function flattenHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const v = headers[name];
+    if (v !== undefined) out[name] = typeof v === 'string' ? v : v.join(', ');
+  }
+  return out;
+}
+
+/**
+ * The handler at the top of the chain: resolves with the response at headers time, feeds the
+ * body stream with backpressure, maps the caller's `AbortSignal` to a typed error, and tears
+ * down both directions on abort (request body destroyed, connection aborted).
+ */
+export class RequestHandler implements Dispatcher.DispatchHandler {
+  #resolve: ((res: TransportResponse) => void) | null;
+  #reject: ((err: Error) => void) | null;
+  #controller: Dispatcher.DispatchController | null = null;
+  #body: ResponseBody | null = null;
+  #abortReason: Error | null = null;
+  #requestBody: Readable | null;
+  #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | undefined;
+  readonly #highWaterMark: number | undefined;
+
+  constructor(
+    resolve: (res: TransportResponse) => void,
+    reject: (err: Error) => void,
+    requestBody: Readable | null,
+    signal: AbortSignal | undefined,
+    highWaterMark: number | undefined,
+  ) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#requestBody = requestBody;
+    this.#highWaterMark = highWaterMark;
+    if (signal) {
+      this.#signal = signal;
+      this.#onAbort = () => this.#abort(abortError(signal.reason));
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+  }
+
+  #cleanup(): void {
+    if (this.#onAbort) {
+      this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.#onAbort = undefined;
+    }
+    this.#requestBody = null;
+  }
+
+  #abort(err: Error): void {
+    if (this.#abortReason) return;
+    this.#abortReason = err;
+    if (this.#body) {
+      // The body stream owns the abort from here: destroying it aborts the connection.
+      this.#body.destroy(err);
+      this.#cleanup();
+      return;
+    }
+    const reject = this.#reject;
+    this.#resolve = this.#reject = null;
+    this.#requestBody?.destroy(err);
+    this.#controller?.abort(err);
+    this.#cleanup();
+    reject?.(err);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.#abortReason) {
+      controller.abort(this.#abortReason);
+      return;
+    }
+    this.#controller = controller;
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, statusMessage?: string): void {
+    if (statusCode < 200 || this.#resolve === null) return;
+    this.#controller = controller;
+    const body = new ResponseBody(controller, this.#highWaterMark);
+    this.#body = body;
+    const resolve = this.#resolve;
+    this.#resolve = this.#reject = null;
+    // Once headers arrived the body stream carries abort and errors; the signal stays attached
+    // until the body settles so aborting mid-download still works.
+    body.once('close', () => this.#cleanup());
+    resolve({ statusCode, statusMessage: statusMessage ?? '', headers: flattenHeaders(headers), body });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#body !== null && !this.#body.push(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    const body = this.#body;
+    if (body === null) return;
+    body.settle();
+    body.push(null);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, err: Error): void {
+    const mapped = toTransportError(err);
+    const body = this.#body;
+    if (body !== null) {
+      body.settle();
+      if (!body.destroyed) body.destroy(mapped);
+      return;
+    }
+    const reject = this.#reject;
+    this.#resolve = this.#reject = null;
+    // undici does not destroy a body it never started writing (e.g. connect refused).
+    if (this.#requestBody && !this.#requestBody.destroyed) this.#requestBody.destroy();
+    this.#cleanup();
+    reject?.(mapped);
+  }
+}

@@ -1,0 +1,80 @@
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { TransportAbortedError } from './errors.js';
+
+/**
+ * Web-style reading methods every transport's response body has (the fetch transport's too).
+ */
+export interface ResponseBodyMixin {
+  /** The body as a Web `ReadableStream` (consumes the body). */
+  stream(): ReadableStream<Uint8Array>;
+  bytes(): Promise<Uint8Array>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  /** Reads and discards the rest of the body, so the connection can be reused. */
+  dump(): Promise<void>;
+}
+
+/**
+ * A response body: a Node `Readable` fed by undici with backpressure (the connection pauses
+ * while the consumer does not read), plus Web access through `stream()`. Destroying it before
+ * the end aborts the request and closes the connection. Errors (timeouts, truncation,
+ * `Content-Length` mismatch, abort) arrive as stream errors.
+ */
+export class ResponseBody extends Readable implements ResponseBodyMixin {
+  #controller: Dispatcher.DispatchController;
+  /** The request finished (ended or failed) below us: nothing to abort on destroy. */
+  #settled = false;
+
+  constructor(controller: Dispatcher.DispatchController, highWaterMark?: number) {
+    super(highWaterMark === undefined ? {} : { highWaterMark });
+    this.#controller = controller;
+  }
+
+  /** @internal called by the handler when the response ended or failed. */
+  settle(): void {
+    this.#settled = true;
+  }
+
+  override _read(): void {
+    this.#controller.resume();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.#settled) {
+      this.#settled = true;
+      this.#controller.abort(err ?? new TransportAbortedError('response body destroyed before it ended'));
+    }
+    callback(err);
+  }
+
+  stream(): ReadableStream<Uint8Array> {
+    return Readable.toWeb(this) as unknown as ReadableStream<Uint8Array>;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this) chunks.push(chunk as Buffer);
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async text(): Promise<string> {
+    const bytes = await this.bytes();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+
+  async dump(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    for await (const _ of this);
+  }
+}
