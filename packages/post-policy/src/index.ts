@@ -1,1 +1,5 @@
-export {};
+export { createPresignedPost, type CreatePresignedPostInput, type PresignedPost, type PolicySigningOptions } from './create-presigned-post.js';
+export { PostPolicy, presignedPostPolicy, type PresignedPostPolicy } from './post-policy.js';
+export { type PolicyCondition } from './conditions.js';
+export { postUrl, type EndpointOptions } from './endpoint.js';
+export { type PostCredentials } from './sign-policy.js';

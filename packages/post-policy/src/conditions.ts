@@ -1,0 +1,131 @@
+/**
+ * POST policy conditions: the three kinds S3 knows, in the JSON shapes S3 accepts.
+ *
+ * - `{ "acl": "public-read" }` or `["eq", "$acl", "public-read"]`: exact match.
+ * - `["starts-with", "$key", "user/"]`: prefix match; `""` means any value.
+ * - `["content-length-range", min, max]`: the file size in bytes, inclusive.
+ */
+export type PolicyCondition =
+  | Readonly<Record<string, string>>
+  | readonly ['eq', string, string]
+  | readonly ['starts-with', string, string]
+  | readonly ['content-length-range', number, number];
+
+/** A condition reduced to one shape. Field names are lower-cased (S3 matches them case-insensitively). */
+export type NormalizedCondition =
+  | { readonly kind: 'eq'; readonly field: string; readonly value: string; readonly source: unknown }
+  | { readonly kind: 'starts-with'; readonly field: string; readonly value: string; readonly source: unknown }
+  | { readonly kind: 'content-length-range'; readonly min: number; readonly max: number; readonly source: unknown };
+
+/**
+ * Reduces a condition from a policy document to its normalized form, or `undefined` when it
+ * is not a condition S3 can interpret (wrong arity, wrong types, unknown operator, missing `$`).
+ */
+export function normalizeCondition(c: unknown): NormalizedCondition | undefined {
+  if (Array.isArray(c)) {
+    if (c.length !== 3) return undefined;
+    const op = typeof c[0] === 'string' ? c[0].toLowerCase() : undefined;
+    if (op === 'content-length-range') {
+      const min = toSize(c[1]);
+      const max = toSize(c[2]);
+      if (min === undefined || max === undefined) return undefined;
+      return { kind: 'content-length-range', min, max, source: c };
+    }
+    if (op !== 'eq' && op !== 'starts-with') return undefined;
+    if (typeof c[1] !== 'string' || !c[1].startsWith('$') || typeof c[2] !== 'string') return undefined;
+    return { kind: op, field: c[1].slice(1).toLowerCase(), value: c[2], source: c };
+  }
+  if (typeof c === 'object' && c !== null) {
+    const entries = Object.entries(c as Record<string, unknown>);
+    if (entries.length !== 1) return undefined;
+    const [name, value] = entries[0]!;
+    if (typeof value !== 'string') return undefined;
+    return { kind: 'eq', field: name.toLowerCase(), value, source: c };
+  }
+  return undefined;
+}
+
+/** content-length-range bounds: non-negative integers (JSON numbers, or digit strings as some SDKs send). */
+function toSize(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+  if (typeof v === 'string' && /^\d{1,16}$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/** A key that is equal for two conditions exactly when they impose the same rule. */
+export function conditionIdentity(c: NormalizedCondition): string {
+  return c.kind === 'content-length-range' ? `clr\n${c.min}\n${c.max}` : `${c.kind}\n${c.field}\n${c.value}`;
+}
+
+/**
+ * Removes conditions that repeat an earlier one (the object and `eq` forms of the same rule
+ * count as the same). Throws a TypeError for a condition S3 could not interpret.
+ */
+export function dedupeConditions(conditions: readonly PolicyCondition[]): PolicyCondition[] {
+  const seen = new Set<string>();
+  const out: PolicyCondition[] = [];
+  for (const c of conditions) {
+    const n = normalizeCondition(c);
+    if (n === undefined) throw new TypeError(`Invalid POST policy condition: ${JSON.stringify(c)}`);
+    const id = conditionIdentity(n);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(c);
+  }
+  return out;
+}
+
+/** How S3 prints a failed condition: `["eq", "$key", "value"]`, the object form as `eq`. */
+export function describeCondition(c: NormalizedCondition): string {
+  const src = c.source;
+  if (Array.isArray(src)) return `[${src.map((v) => JSON.stringify(v)).join(', ')}]`;
+  if (c.kind === 'content-length-range') return `["content-length-range", ${c.min}, ${c.max}]`;
+  const [name] = Object.keys(src as object);
+  return `["eq", ${JSON.stringify(`$${name}`)}, ${JSON.stringify(c.value)}]`;
+}
+
+/**
+ * Fields S3 allows `starts-with` on (the POST policy documentation's table); every other field
+ * (bucket, success_action_status, x-amz-algorithm/credential/date/security-token, other x-amz-*)
+ * supports exact matching only.
+ */
+export function allowsStartsWith(field: string): boolean {
+  return (
+    STARTS_WITH_FIELDS.has(field) ||
+    field.startsWith('x-amz-meta-') ||
+    // Not in the table, but harmless and used by real forms: x-ignore-* are never stored.
+    field.startsWith('x-ignore-')
+  );
+}
+
+const STARTS_WITH_FIELDS = new Set([
+  'acl',
+  'key',
+  'cache-control',
+  'content-type',
+  'content-disposition',
+  'content-encoding',
+  'expires',
+  'success_action_redirect',
+  'redirect',
+  'tagging',
+]);
+
+/**
+ * Checks one condition against the (lower-cased, `${filename}`-resolved) form fields.
+ * content-length-range is not checked here: it is enforced while the file streams.
+ */
+export function conditionHolds(c: NormalizedCondition, fields: ReadonlyMap<string, string>): boolean {
+  if (c.kind === 'content-length-range') return c.min <= c.max;
+  // A condition on a field the form does not carry fails, even `starts-with ""` (as S3 does).
+  const actual = fields.get(c.field);
+  if (actual === undefined) return false;
+  if (c.kind === 'eq') return actual === c.value;
+  if (!allowsStartsWith(c.field)) return false;
+  if (c.value === '') return true;
+  if (c.field === 'content-type') {
+    // A Content-Type holding a list ("image/jpeg, image/png") passes only if every member does.
+    return actual.split(',').every((t) => t.trim().startsWith(c.value));
+  }
+  return actual.startsWith(c.value);
+}
