@@ -1,0 +1,184 @@
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createTransport,
+  TransportAbortedError,
+  TransportConnectError,
+  TransportError,
+  TransportTimeoutError,
+  type Transport,
+} from '../src/index.js';
+import { s3ErrorXml, sleep, startServer, type TestServer } from './helpers.js';
+
+let server: TestServer | undefined;
+let transport: Transport | undefined;
+afterEach(async () => {
+  await transport?.destroy();
+  await server?.close();
+  server = undefined;
+  transport = undefined;
+});
+
+const settle = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
+
+describe('timeouts', () => {
+  it('fails slow response headers with TIMEOUT (phase headers)', async () => {
+    server = await startServer((_req, res) => {
+      setTimeout(() => res.end('late'), 1000);
+    });
+    transport = createTransport({ proxy: false, retry: false, headersTimeoutMs: 150 });
+    const err = await settle(transport.request({ method: 'GET', url: `${server.origin}/k` }));
+    expect(err).toBeInstanceOf(TransportTimeoutError);
+    expect((err as TransportTimeoutError).code).toBe('S3KIT_TRANSPORT_TIMEOUT');
+    expect((err as TransportTimeoutError).phase).toBe('headers');
+    expect(((err as Error).cause as { code: string }).code).toBe('UND_ERR_HEADERS_TIMEOUT');
+  });
+
+  it('retries a headers timeout and succeeds when the next attempt is fast', async () => {
+    server = await startServer((_req, res, _b, i) => {
+      if (i === 0) setTimeout(() => res.end('late'), 1000);
+      else res.end('fast');
+    });
+    transport = createTransport({ proxy: false, retry: { baseDelayMs: 1 }, headersTimeoutMs: 150 });
+    const res = await transport.request({ method: 'GET', url: `${server.origin}/k` });
+    expect(await res.body.text()).toBe('fast');
+  });
+
+  it('fails a stalled response body with TIMEOUT (phase body) on the body stream', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '10' });
+      res.write('12345');
+    });
+    transport = createTransport({ proxy: false, retry: false, bodyTimeoutMs: 150 });
+    const res = await transport.request({ method: 'GET', url: `${server.origin}/k` });
+    const err = await settle(res.body.text());
+    expect(err).toBeInstanceOf(TransportTimeoutError);
+    expect((err as TransportTimeoutError).phase).toBe('body');
+  });
+
+  it('fails a refused connection with CONNECT after the retries', async () => {
+    const probe = await startServer((_req, res) => res.end());
+    const origin = probe.origin;
+    await probe.close();
+    transport = createTransport({ proxy: false, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const err = await settle(transport.request({ method: 'GET', url: `${origin}/k` }));
+    expect(err).toBeInstanceOf(TransportConnectError);
+    expect((err as TransportError).code).toBe('S3KIT_TRANSPORT_CONNECT');
+  });
+
+  it('maps an AbortSignal.timeout deadline to TIMEOUT (phase deadline)', async () => {
+    server = await startServer((_req, res) => {
+      setTimeout(() => res.end('late'), 2000);
+    });
+    transport = createTransport({ proxy: false });
+    const started = Date.now();
+    const err = await settle(transport.request({ method: 'GET', url: `${server.origin}/k`, signal: AbortSignal.timeout(100) }));
+    expect(err).toBeInstanceOf(TransportTimeoutError);
+    expect((err as TransportTimeoutError).phase).toBe('deadline');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('abort', () => {
+  it('rejects at once for an already-aborted signal and sends nothing', async () => {
+    server = await startServer((_req, res) => res.end());
+    transport = createTransport({ proxy: false });
+    const err = await settle(transport.request({ method: 'GET', url: `${server.origin}/k`, signal: AbortSignal.abort('user') }));
+    expect(err).toBeInstanceOf(TransportAbortedError);
+    expect((err as Error).cause).toBe('user');
+    await sleep(20);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('aborts while the request body uploads: rejects, destroys the source and closes the connection', async () => {
+    let serverSawClose = false;
+    let gotData!: () => void;
+    const firstBytes = new Promise<void>((r) => (gotData = r));
+    server = await startServer(
+      (req) => {
+        req.once('data', () => gotData());
+        req.socket.on('close', () => (serverSawClose = true));
+      },
+      { raw: true },
+    );
+    transport = createTransport({ proxy: false });
+    const source = new Readable({ read() {} });
+    source.push(Buffer.alloc(1024, 1));
+    const ac = new AbortController();
+    const pending = settle(transport.request({ method: 'PUT', url: `${server.origin}/k`, body: source, contentLength: 1_000_000, signal: ac.signal }));
+    await firstBytes;
+    ac.abort();
+    const err = await pending;
+    expect(err).toBeInstanceOf(TransportAbortedError);
+    expect(source.destroyed).toBe(true);
+    await sleep(50);
+    expect(serverSawClose).toBe(true);
+  });
+
+  it('aborts while waiting for response headers', async () => {
+    let serverSawClose = false;
+    server = await startServer((req) => {
+      req.socket.on('close', () => (serverSawClose = true));
+    });
+    transport = createTransport({ proxy: false });
+    const ac = new AbortController();
+    const pending = settle(transport.request({ method: 'GET', url: `${server.origin}/k`, signal: ac.signal }));
+    while (server.requests.length === 0) await sleep(5);
+    ac.abort();
+    expect(await pending).toBeInstanceOf(TransportAbortedError);
+    await sleep(50);
+    expect(serverSawClose).toBe(true);
+  });
+
+  it('aborts while the response body streams: the body stream errors with ABORTED', async () => {
+    let serverSawClose = false;
+    server = await startServer((req, res) => {
+      res.writeHead(200, { 'content-length': String(1 << 20) });
+      res.write(Buffer.alloc(1024));
+      req.socket.on('close', () => (serverSawClose = true));
+    });
+    transport = createTransport({ proxy: false });
+    const ac = new AbortController();
+    const res = await transport.request({ method: 'GET', url: `${server.origin}/k`, signal: ac.signal });
+    const reading = settle(res.body.bytes());
+    await sleep(20);
+    ac.abort();
+    expect(await reading).toBeInstanceOf(TransportAbortedError);
+    await sleep(50);
+    expect(serverSawClose).toBe(true);
+  });
+
+  it('aborts during the retry backoff without another attempt', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(503, { 'retry-after': '10' });
+      res.end(s3ErrorXml('SlowDown', 'slow'));
+    });
+    transport = createTransport({ proxy: false, retry: { maxDelayMs: 10_000 } });
+    const ac = new AbortController();
+    const started = Date.now();
+    const pending = settle(transport.request({ method: 'GET', url: `${server.origin}/k`, signal: ac.signal }));
+    while (server.requests.length === 0) await sleep(5);
+    await sleep(30);
+    ac.abort();
+    expect(await pending).toBeInstanceOf(TransportAbortedError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await sleep(50);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('closes the connection when the caller destroys the response body early', async () => {
+    let serverSawClose = false;
+    server = await startServer((req, res) => {
+      res.writeHead(200, { 'content-length': String(1 << 20) });
+      res.write(Buffer.alloc(1024));
+      req.socket.on('close', () => (serverSawClose = true));
+    });
+    transport = createTransport({ proxy: false });
+    const res = await transport.request({ method: 'GET', url: `${server.origin}/k` });
+    res.body.destroy();
+    await once(res.body, 'close');
+    await sleep(50);
+    expect(serverSawClose).toBe(true);
+  });
+});
