@@ -1,0 +1,48 @@
+/**
+ * Query parameters that SigV2 includes in the CanonicalizedResource (S3 "sub-resources" and
+ * the `response-*` overrides). The S3 Developer Guide lists acl, lifecycle, location, logging,
+ * notification, partNumber, policy, requestPayment, torrent, uploadId, uploads, versionId,
+ * versioning, versions, website and the response-* overrides; later S3 features extend it.
+ * This set is that list plus everything botocore's `HmacV1Auth.QSAOfInterest` signs (so boto3
+ * and s3cmd requests verify) plus the object-lock and encryption sub-resources S3 added.
+ */
+export const SIGV2_SUBRESOURCES: ReadonlySet<string> = new Set([
+  'accelerate',
+  'acl',
+  'analytics',
+  'cors',
+  'defaultObjectAcl',
+  'delete',
+  'encryption',
+  'inventory',
+  'legal-hold',
+  'lifecycle',
+  'location',
+  'logging',
+  'metrics',
+  'notification',
+  'object-lock',
+  'partNumber',
+  'policy',
+  'replication',
+  'requestPayment',
+  'response-cache-control',
+  'response-content-disposition',
+  'response-content-encoding',
+  'response-content-language',
+  'response-content-type',
+  'response-expires',
+  'restore',
+  'retention',
+  'select',
+  'select-type',
+  'storageClass',
+  'tagging',
+  'torrent',
+  'uploadId',
+  'uploads',
+  'versionId',
+  'versioning',
+  'versions',
+  'website',
+]);
