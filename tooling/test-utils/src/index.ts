@@ -1,1 +1,2 @@
 export * from './vectors.js';
+export * from './sigv4.js';

@@ -1,0 +1,92 @@
+import { ALGORITHM } from '../constants.js';
+import { uriDecode } from '../encoding.js';
+import { toHeaderMap, type HeaderInput, type HeaderMap } from '../headers.js';
+import { splitUrl } from '../url.js';
+
+/** How a request authenticates, in the gateway's fixed order. */
+export type AuthKind =
+  | 'header-v4'
+  | 'presigned-v4'
+  | 'header-v2'
+  | 'presigned-v2'
+  | 'post'
+  | 'anonymous'
+  | 'unsupported';
+
+/** What verification needs from an incoming request. */
+export interface VerifyRequestInput {
+  method: string;
+  /**
+   * The request target exactly as received (`/bucket/key?x=1`) or an absolute URL. The path is
+   * taken as sent on the wire: do not decode or normalize it first.
+   */
+  url: string | URL;
+  /**
+   * The headers as received. Pass repeated headers as repeated pairs (e.g. pairs built from
+   * Node's `rawHeaders`) so they join with `,` as SigV4 does; `Headers` and Node's
+   * `req.headers` join some repeated headers with `, ` instead.
+   */
+  headers: HeaderInput;
+  /**
+   * The body, only for services other than S3 that sign the body hash without sending
+   * `x-amz-content-sha256`. S3 requests never need it.
+   */
+  body?: string | Uint8Array | undefined;
+}
+
+/** Query parameter names (decoded) of a raw query string; values are not decoded. */
+export function queryNames(rawQuery: string): Set<string> {
+  const names = new Set<string>();
+  if (rawQuery === '') return names;
+  let start = 0;
+  while (start <= rawQuery.length) {
+    let end = rawQuery.indexOf('&', start);
+    if (end === -1) end = rawQuery.length;
+    if (end > start) {
+      let eq = rawQuery.indexOf('=', start);
+      if (eq === -1 || eq > end) eq = end;
+      const name = rawQuery.slice(start, eq);
+      names.add(name.includes('%') || name.includes('+') ? uriDecode(name, true) : name);
+    }
+    start = end + 1;
+  }
+  return names;
+}
+
+const V4_QUERY = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'] as const;
+
+/** @internal Classification from already split parts. */
+export function classifyParts(method: string, headers: HeaderMap, names: ReadonlySet<string>): AuthKind {
+  const auth = headers.get('authorization');
+  const v4Query = V4_QUERY.some((n) => names.has(n));
+  const v2Query = names.has('AWSAccessKeyId') || names.has('Signature');
+  if (auth !== undefined) {
+    if (v4Query || v2Query) return 'unsupported';
+    const a = auth.trimStart();
+    if (a.startsWith(`${ALGORITHM} `) || a.startsWith(`${ALGORITHM}\t`)) return 'header-v4';
+    if (a.startsWith('AWS ')) return 'header-v2';
+    return 'unsupported';
+  }
+  if (v4Query && v2Query) return 'unsupported';
+  if (v4Query) return 'presigned-v4';
+  if (v2Query) return 'presigned-v2';
+  if (method.toUpperCase() === 'POST') {
+    const type = headers.get('content-type');
+    if (type !== undefined && type.trimStart().toLowerCase().startsWith('multipart/form-data')) return 'post';
+  }
+  return 'anonymous';
+}
+
+/**
+ * Cheap classification of how a request authenticates (no crypto, no credential lookup):
+ * `Authorization: AWS4-HMAC-SHA256 …` → `header-v4`; `Authorization: AWS …` → `header-v2`;
+ * `X-Amz-Algorithm`/`X-Amz-Credential`/`X-Amz-Signature` in the query → `presigned-v4`;
+ * `AWSAccessKeyId`/`Signature` in the query → `presigned-v2`; a multipart/form-data POST
+ * without either → `post` (browser form upload); nothing → `anonymous`. `unsupported` is a
+ * foreign Authorization scheme or more than one mechanism at once: `verify()` answers those
+ * with the S3 error.
+ */
+export function classifyAuth(request: Pick<VerifyRequestInput, 'method' | 'url' | 'headers'>): AuthKind {
+  const url = splitUrl(request.url);
+  return classifyParts(request.method, toHeaderMap(request.headers), queryNames(url.query));
+}

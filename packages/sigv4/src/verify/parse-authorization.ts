@@ -1,0 +1,113 @@
+import { s3Error } from '@s3kit/errors';
+import { ALGORITHM } from '../constants.js';
+import { credentialMalformed, malformed, messages, type AuthSource } from './errors.js';
+
+/** The three components of a SigV4 `Authorization` header, as sent. */
+export interface ParsedAuthorization {
+  credential: string;
+  signedHeaders: string;
+  signature: string;
+}
+
+/** `AK/date/region/service/aws4_request`, split. */
+export interface ParsedCredential {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  terminal: string;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function trim(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/**
+ * Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` the way S3 does:
+ * any component order, optional whitespace around commas and after the algorithm. Throws
+ * InvalidArgument (400) for a scheme that is not SigV4, InvalidRequest (400) for SigV2
+ * (`AWS AK:sig`), AuthorizationHeaderMalformed (400) for anything else that is wrong.
+ */
+export function parseAuthorization(value: string): ParsedAuthorization {
+  const v = trim(value);
+  let sp = 0;
+  while (sp < v.length && !isSpace(v.charCodeAt(sp))) sp++;
+  const scheme = v.slice(0, sp);
+  if (scheme !== ALGORITHM) {
+    if (scheme === 'AWS') throw s3Error('InvalidRequest', messages.useV4);
+    throw s3Error('InvalidArgument', messages.unsupportedType, {
+      // Only the scheme: the rest of a foreign Authorization value may be a bearer secret.
+      details: { ArgumentName: 'Authorization', ArgumentValue: scheme },
+    });
+  }
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
+  let start = sp;
+  let count = 0;
+  while (start <= v.length) {
+    let end = v.indexOf(',', start);
+    if (end === -1) end = v.length;
+    const part = trim(v.slice(start, end));
+    start = end + 1;
+    count++;
+    if (part === '') throw malformed('header', messages.components);
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw malformed('header', `the authorization component "${part}" is malformed.`);
+    const key = part.slice(0, eq);
+    const val = part.slice(eq + 1);
+    if (key === 'Credential' && credential === undefined) credential = val;
+    else if (key === 'SignedHeaders' && signedHeaders === undefined) signedHeaders = val;
+    else if (key === 'Signature' && signature === undefined) signature = val;
+    else throw malformed('header', messages.components);
+  }
+  if (count !== 3 || credential === undefined || signedHeaders === undefined || signature === undefined) {
+    throw malformed('header', messages.components);
+  }
+  return { credential, signedHeaders, signature };
+}
+
+function isDigits8(s: string): boolean {
+  if (s.length !== 8) return false;
+  for (let i = 0; i < 8; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Splits and checks the shape of a credential (not its region or service: the verifier does that). */
+export function parseCredential(source: AuthSource, value: string): ParsedCredential {
+  const parts = value.split('/');
+  if (parts.length !== 5 || parts[0] === '') throw credentialMalformed(source, messages.credential);
+  const [accessKeyId, date, region, service, terminal] = parts as [string, string, string, string, string];
+  if (!isDigits8(date)) {
+    throw credentialMalformed(
+      source,
+      `incorrect date format "${date}". This date in the credential must be in the format "yyyyMMdd".`,
+    );
+  }
+  if (region === '') throw credentialMalformed(source, messages.credential);
+  return { accessKeyId, date, region, service, terminal };
+}
+
+/** Splits `a;b;c`. Names are used as sent (the client signed them as sent). */
+export function parseSignedHeaders(source: AuthSource, value: string): string[] {
+  const names = value.split(';');
+  for (const n of names) {
+    if (n === '') {
+      throw source === 'header'
+        ? malformed('header', `the authorization component "SignedHeaders=${value}" is malformed.`)
+        : malformed('query', 'X-Amz-SignedHeaders must be a ;-separated list of header names');
+    }
+  }
+  return names;
+}

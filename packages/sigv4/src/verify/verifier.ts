@@ -1,0 +1,443 @@
+import { s3Error } from '@s3kit/errors';
+import { canonicalQuery, canonicalRequest, canonicalUri, parseQuery, type QueryParam } from '../canonical.js';
+import { ALGORITHM, DEFAULT_MAX_SKEW_MS, EMPTY_SHA256, MAX_PRESIGN_EXPIRES, UNSIGNED_PAYLOAD } from '../constants.js';
+import { defaultCrypto, type CryptoProvider } from '../crypto.js';
+import { timingSafeEqual, toHex } from '../encoding.js';
+import { toHeaderMap, type HeaderMap } from '../headers.js';
+import { payloadModeOf, type PayloadMode } from '../payload.js';
+import { SigningKeyCache } from '../signing-key.js';
+import { parseAmzDate, toAmzDate, type Clock } from '../time.js';
+import { splitUrl } from '../url.js';
+import { classifyParts, type VerifyRequestInput } from './classify.js';
+import {
+  credentialMalformed,
+  malformed,
+  messages,
+  regionWrong,
+  signatureMismatch,
+  unsignedHeaders,
+  type AuthSource,
+} from './errors.js';
+import { parseAuthorization, parseCredential, parseSignedHeaders, type ParsedCredential } from './parse-authorization.js';
+import type { VerifiedRequest } from './types.js';
+
+/** What the credentials lookup returns for a known access key. Never logged, never in errors. */
+export interface VerifierCredentials {
+  readonly secretAccessKey: string;
+  /** Temporary credentials: requests must carry this exact `x-amz-security-token`. */
+  readonly sessionToken?: string | undefined;
+}
+
+/** Finds the secret for an access key id; `undefined` means unknown (InvalidAccessKeyId). */
+export type CredentialsLookup = (
+  accessKeyId: string,
+) => Promise<VerifierCredentials | undefined> | VerifierCredentials | undefined;
+
+/** The region(s) this endpoint serves: one name, a list, or a predicate. */
+export type RegionMatcher = string | readonly string[] | ((region: string) => boolean);
+
+export interface VerifierOptions {
+  getCredentials: CredentialsLookup;
+  region: RegionMatcher;
+  /** Default `s3`. */
+  service?: string | undefined;
+  /** Current time in ms since the epoch. Default `Date.now`. */
+  clock?: Clock | undefined;
+  /** Allowed clock skew for header auth, and how far in the future a presigned URL may start. Default 15 min. */
+  maxSkewMs?: number | undefined;
+  /** Hash primitives. Default: node:crypto when available, else @noble/hashes. */
+  crypto?: CryptoProvider | undefined;
+  /** Derived signing keys kept per verifier (keyed by access key id and scope). Default 64. */
+  keyCacheSize?: number | undefined;
+  /** Generic-service path rules (remove dot segments, collapse `//`). Default `false` (S3). */
+  normalizePath?: boolean | undefined;
+  /**
+   * Header auth must send a valid `x-amz-content-sha256`, and every `x-amz-*` header sent must
+   * be signed. Default: `true` for service `s3`, `false` otherwise.
+   */
+  s3Rules?: boolean | undefined;
+  /**
+   * Whether a presigned `X-Amz-Security-Token` is part of the signed query (default `true`,
+   * as S3 requires). `false` is for services whose clients add the token after signing.
+   */
+  querySessionTokenSigned?: boolean | undefined;
+}
+
+interface Scope {
+  source: AuthSource;
+  cred: ParsedCredential;
+  signedNames: string[];
+  amzDate: string;
+  requestMs: number;
+  payloadHash: string;
+  payloadMode: PayloadMode;
+  signature: string;
+  sessionToken: string | undefined;
+  query: string;
+  expiresAt?: number;
+}
+
+function hasHeader(names: readonly string[], name: string): boolean {
+  for (const n of names) if (n === name || n.toLowerCase() === name) return true;
+  return false;
+}
+
+function parseExpires(value: string): number {
+  let i = 0;
+  let negative = false;
+  if (value.charCodeAt(0) === 45) {
+    negative = true;
+    i = 1;
+  }
+  if (i === value.length || value.length - i > 12) throw malformed('query', messages.expiresNumber);
+  let n = 0;
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) throw malformed('query', messages.expiresNumber);
+    n = n * 10 + (c - 48);
+  }
+  if (negative && n !== 0) throw malformed('query', messages.expiresNegative);
+  if (n === 0) throw malformed('query', messages.expiresZero);
+  if (n > MAX_PRESIGN_EXPIRES) throw malformed('query', messages.expiresTooLarge);
+  return n;
+}
+
+/**
+ * Verifies SigV4 requests on the server side: `Authorization` header or presigned query.
+ * One instance per endpoint; it keeps a small cache of derived signing keys.
+ */
+export class SigV4Verifier {
+  readonly service: string;
+  readonly #lookup: CredentialsLookup;
+  readonly #region: RegionMatcher;
+  readonly #clock: Clock;
+  readonly #maxSkew: number;
+  readonly #crypto: CryptoProvider;
+  readonly #keys: SigningKeyCache;
+  readonly #normalize: boolean;
+  readonly #s3Rules: boolean;
+  readonly #queryTokenSigned: boolean;
+
+  constructor(options: VerifierOptions) {
+    if (typeof options.getCredentials !== 'function') throw new TypeError('SigV4Verifier: getCredentials is required');
+    const r = options.region;
+    if (!(typeof r === 'string' ? r !== '' : typeof r === 'function' || (Array.isArray(r) && r.length > 0))) {
+      throw new TypeError('SigV4Verifier: region is required (a name, a list of names, or a predicate)');
+    }
+    this.#lookup = options.getCredentials;
+    this.#region = r;
+    this.service = options.service ?? 's3';
+    this.#clock = options.clock ?? Date.now;
+    this.#maxSkew = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
+    this.#crypto = options.crypto ?? defaultCrypto();
+    this.#keys = new SigningKeyCache(this.#crypto, options.keyCacheSize ?? 64);
+    this.#normalize = options.normalizePath ?? false;
+    this.#s3Rules = options.s3Rules ?? this.service === 's3';
+    this.#queryTokenSigned = options.querySessionTokenSigned ?? true;
+  }
+
+  #regionOk(region: string): boolean {
+    const r = this.#region;
+    if (typeof r === 'string') return r === region;
+    if (typeof r === 'function') return (r as (region: string) => boolean)(region);
+    return (r as readonly string[]).includes(region);
+  }
+
+  #expectedRegion(): string | undefined {
+    const r = this.#region;
+    if (typeof r === 'string') return r;
+    if (Array.isArray(r) && r.length === 1) return r[0] as string;
+    return undefined;
+  }
+
+  #checkScope(source: AuthSource, cred: ParsedCredential): void {
+    if (!this.#regionOk(cred.region)) throw regionWrong(source, cred.region, this.#expectedRegion());
+    if (cred.service !== this.service) {
+      throw credentialMalformed(
+        source,
+        `incorrect service "${cred.service}". This endpoint belongs to "${this.service}".`,
+      );
+    }
+    if (cred.terminal !== 'aws4_request') {
+      throw credentialMalformed(source, `incorrect terminal "${cred.terminal}". This endpoint uses "aws4_request".`);
+    }
+  }
+
+  /** `host` must be signed; with S3 rules every `x-amz-*` header sent must be signed too. */
+  #checkSignedHeaders(headers: HeaderMap, signedNames: readonly string[], presigned: boolean): void {
+    let missing: string[] | undefined;
+    if (!hasHeader(signedNames, 'host')) missing = ['host'];
+    if (this.#s3Rules) {
+      for (const name of headers.keys()) {
+        if (name.charCodeAt(0) !== 120 || !name.startsWith('x-amz-')) continue;
+        // Presigned URLs: S3 ignores an unsigned x-amz-content-sha256 header.
+        if (presigned && name === 'x-amz-content-sha256') continue;
+        if (!hasHeader(signedNames, name)) (missing ??= []).push(name);
+      }
+    }
+    if (missing !== undefined) throw unsignedHeaders(missing);
+  }
+
+  #payload(hash: string): PayloadMode {
+    const mode = payloadModeOf(hash);
+    if (mode === undefined) {
+      throw s3Error('InvalidArgument', messages.badSha256, {
+        details: { ArgumentName: 'x-amz-content-sha256', ArgumentValue: hash },
+      });
+    }
+    return mode;
+  }
+
+  #bodyHash(body: string | Uint8Array | undefined): string {
+    return body === undefined || body.length === 0 ? EMPTY_SHA256 : toHex(this.#crypto.sha256(body));
+  }
+
+  #header(request: VerifyRequestInput, headers: HeaderMap, params: QueryParam[]): Scope {
+    const auth = parseAuthorization(headers.get('authorization')!);
+    const cred = parseCredential('header', auth.credential);
+    this.#checkScope('header', cred);
+    const signedNames = parseSignedHeaders('header', auth.signedHeaders);
+
+    let amzDate: string;
+    let requestMs: number | undefined;
+    const xAmzDate = headers.get('x-amz-date');
+    if (xAmzDate !== undefined) {
+      amzDate = xAmzDate.trim();
+      requestMs = parseAmzDate(amzDate);
+    } else {
+      const date = headers.get('date');
+      requestMs = date === undefined ? undefined : Date.parse(date);
+      if (requestMs !== undefined && Number.isNaN(requestMs)) requestMs = undefined;
+      amzDate = requestMs === undefined ? '' : toAmzDate(requestMs);
+    }
+    if (requestMs === undefined) throw s3Error('AccessDenied', messages.noDate);
+    if (amzDate.slice(0, 8) !== cred.date) {
+      throw malformed(
+        'header',
+        `Invalid credential date "${cred.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`,
+      );
+    }
+    this.#checkSignedHeaders(headers, signedNames, false);
+
+    let payloadHash = headers.get('x-amz-content-sha256');
+    if (payloadHash === undefined) {
+      if (this.#s3Rules) throw s3Error('InvalidRequest', messages.missingSha256);
+      payloadHash = this.#bodyHash(request.body);
+    }
+    const payloadMode = this.#payload(payloadHash);
+
+    const now = this.#clock();
+    if (Math.abs(now - requestMs) > this.#maxSkew) {
+      throw s3Error('RequestTimeTooSkewed', messages.skewed, {
+        details: {
+          RequestTime: xAmzDate ?? headers.get('date') ?? amzDate,
+          ServerTime: new Date(now).toISOString(),
+          MaxAllowedSkewMilliseconds: String(this.#maxSkew),
+        },
+      });
+    }
+    return {
+      source: 'header',
+      cred,
+      signedNames,
+      amzDate,
+      requestMs,
+      payloadHash,
+      payloadMode,
+      signature: auth.signature,
+      sessionToken: headers.get('x-amz-security-token'),
+      query: canonicalQuery(params),
+    };
+  }
+
+  #presigned(request: VerifyRequestInput, headers: HeaderMap, params: QueryParam[]): Scope {
+    let algorithm: string | undefined;
+    let credential: string | undefined;
+    let date: string | undefined;
+    let expires: string | undefined;
+    let signed: string | undefined;
+    let signature: string | undefined;
+    let token: string | undefined;
+    let contentSha: string | undefined;
+    for (const [k, v] of params) {
+      if (k.charCodeAt(0) !== 88 || !k.startsWith('X-Amz-')) continue;
+      switch (k) {
+        case 'X-Amz-Algorithm':
+          algorithm ??= v;
+          break;
+        case 'X-Amz-Credential':
+          credential ??= v;
+          break;
+        case 'X-Amz-Date':
+          date ??= v;
+          break;
+        case 'X-Amz-Expires':
+          expires ??= v;
+          break;
+        case 'X-Amz-SignedHeaders':
+          signed ??= v;
+          break;
+        case 'X-Amz-Signature':
+          signature ??= v;
+          break;
+        case 'X-Amz-Security-Token':
+          token ??= v;
+          break;
+        case 'X-Amz-Content-Sha256':
+          contentSha ??= v;
+          break;
+      }
+    }
+    if (
+      algorithm === undefined ||
+      credential === undefined ||
+      date === undefined ||
+      expires === undefined ||
+      signed === undefined ||
+      signature === undefined
+    ) {
+      throw malformed('query', messages.queryParams);
+    }
+    if (algorithm !== ALGORITHM) throw malformed('query', messages.queryAlgorithm);
+    const cred = parseCredential('query', credential);
+    this.#checkScope('query', cred);
+    const requestMs = parseAmzDate(date);
+    if (requestMs === undefined) throw malformed('query', messages.queryDate);
+    if (date.slice(0, 8) !== cred.date) {
+      throw malformed(
+        'query',
+        `Invalid credential date "${cred.date}". This date is not the same as X-Amz-Date: "${date.slice(0, 8)}".`,
+      );
+    }
+    const expiresSec = parseExpires(expires);
+    const signedNames = parseSignedHeaders('query', signed);
+    this.#checkSignedHeaders(headers, signedNames, true);
+
+    let payloadHash: string;
+    if (this.service === 's3') {
+      const header = headers.get('x-amz-content-sha256');
+      payloadHash = contentSha ?? (header !== undefined && hasHeader(signedNames, 'x-amz-content-sha256') ? header : UNSIGNED_PAYLOAD);
+    } else {
+      payloadHash = headers.get('x-amz-content-sha256') ?? this.#bodyHash(request.body);
+    }
+    const payloadMode = this.#payload(payloadHash);
+
+    const now = this.#clock();
+    const expiresAt = requestMs + expiresSec * 1000;
+    if (requestMs - now > this.#maxSkew) throw s3Error('AccessDenied', messages.notYetValid);
+    if (now > expiresAt) {
+      throw s3Error('AccessDenied', messages.expired, {
+        details: {
+          'X-Amz-Expires': String(expiresSec),
+          Expires: new Date(expiresAt).toISOString(),
+          ServerTime: new Date(now).toISOString(),
+        },
+      });
+    }
+    let query: string;
+    if (this.#queryTokenSigned) query = canonicalQuery(params, 'X-Amz-Signature');
+    else query = canonicalQuery(params.filter(([k]) => k !== 'X-Amz-Security-Token'), 'X-Amz-Signature');
+    return {
+      source: 'query',
+      cred,
+      signedNames,
+      amzDate: date,
+      requestMs,
+      payloadHash,
+      payloadMode,
+      signature,
+      sessionToken: token,
+      query,
+      expiresAt,
+    };
+  }
+
+  /**
+   * Verifies a request signed with SigV4 (header or presigned query). Resolves to what was
+   * verified; rejects with an `S3Error` carrying the code and status S3 answers with.
+   */
+  async verify(request: VerifyRequestInput): Promise<VerifiedRequest> {
+    const url = splitUrl(request.url);
+    const headers = toHeaderMap(request.headers);
+    if (!headers.has('host') && url.host !== '') headers.set('host', url.host);
+    const params = parseQuery(url.query);
+    const names = new Set<string>();
+    for (const [k] of params) names.add(k);
+
+    let s: Scope;
+    switch (classifyParts(request.method, headers, names)) {
+      case 'header-v4':
+        s = this.#header(request, headers, params);
+        break;
+      case 'presigned-v4':
+        s = this.#presigned(request, headers, params);
+        break;
+      case 'header-v2':
+      case 'presigned-v2':
+        throw s3Error('InvalidRequest', messages.useV4);
+      case 'post':
+        throw s3Error('InvalidRequest', 'POST form uploads authenticate with a signed policy in the form, not with SigV4 request signing.');
+      case 'anonymous':
+        throw s3Error('AccessDenied', 'Access Denied');
+      case 'unsupported': {
+        const auth = headers.get('authorization');
+        const queryAuth =
+          names.has('X-Amz-Algorithm') ||
+          names.has('X-Amz-Credential') ||
+          names.has('X-Amz-Signature') ||
+          names.has('AWSAccessKeyId') ||
+          names.has('Signature');
+        if (auth === undefined || queryAuth) {
+          throw s3Error('InvalidArgument', messages.oneMechanism, { details: { ArgumentName: 'Authorization' } });
+        }
+        // A foreign scheme: parseAuthorization throws the S3 answer for it.
+        parseAuthorization(auth);
+        throw s3Error('InvalidArgument', messages.unsupportedType, { details: { ArgumentName: 'Authorization' } });
+      }
+    }
+
+    const { cred } = s;
+    const creds = await this.#lookup(cred.accessKeyId);
+    if (creds === undefined || creds === null) {
+      throw s3Error('InvalidAccessKeyId', undefined, { details: { AWSAccessKeyId: cred.accessKeyId } });
+    }
+    if (creds.sessionToken !== undefined) {
+      if (s.sessionToken === undefined) throw s3Error('MissingSecurityHeader', messages.missingToken, { details: { MissingHeaderName: 'x-amz-security-token' } });
+      if (!timingSafeEqual(s.sessionToken, creds.sessionToken)) throw s3Error('InvalidToken', messages.invalidToken);
+    } else if (s.sessionToken !== undefined) {
+      throw s3Error('InvalidToken', messages.invalidToken);
+    }
+
+    const creq = canonicalRequest(
+      request.method,
+      canonicalUri(url.path, this.#normalize),
+      s.query,
+      headers,
+      s.signedNames,
+      s.payloadHash,
+    );
+    const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
+    const sts = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${toHex(this.#crypto.sha256(creq))}`;
+    const signingKey = this.#keys.get(cred.accessKeyId, creds.secretAccessKey, cred.date, cred.region, cred.service);
+    const expected = signingKey.sign(sts);
+    if (!timingSafeEqual(expected, s.signature)) throw signatureMismatch(cred.accessKeyId, creq, sts, s.signature);
+
+    const result: VerifiedRequest = {
+      authType: s.source === 'header' ? 'header' : 'presigned',
+      accessKeyId: cred.accessKeyId,
+      sessionToken: s.sessionToken,
+      region: cred.region,
+      service: cred.service,
+      date: cred.date,
+      amzDate: s.amzDate,
+      credentialScope: scope,
+      signedHeaders: s.signedNames,
+      payloadHash: s.payloadHash,
+      payloadMode: s.payloadMode,
+      signature: expected,
+      signingKey,
+    };
+    if (s.expiresAt !== undefined) result.expiresAt = s.expiresAt;
+    return result;
+  }
+}
