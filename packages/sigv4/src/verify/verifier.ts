@@ -219,7 +219,8 @@ export class SigV4Verifier {
     }
     this.#checkSignedHeaders(headers, signedNames, false);
 
-    let payloadHash = headers.get('x-amz-content-sha256');
+    // Servers drop the optional whitespace around header values (RFC 9110 OWS); so do we.
+    let payloadHash = headers.get('x-amz-content-sha256')?.trim();
     if (payloadHash === undefined) {
       if (this.#s3Rules) throw s3Error('InvalidRequest', messages.missingSha256);
       payloadHash = this.#bodyHash(request.body);
@@ -245,7 +246,7 @@ export class SigV4Verifier {
       payloadHash,
       payloadMode,
       signature: auth.signature,
-      sessionToken: headers.get('x-amz-security-token'),
+      sessionToken: headers.get('x-amz-security-token')?.trim(),
       query: canonicalQuery(params),
     };
   }
@@ -315,10 +316,10 @@ export class SigV4Verifier {
 
     let payloadHash: string;
     if (this.service === 's3') {
-      const header = headers.get('x-amz-content-sha256');
+      const header = headers.get('x-amz-content-sha256')?.trim();
       payloadHash = contentSha ?? (header !== undefined && hasHeader(signedNames, 'x-amz-content-sha256') ? header : UNSIGNED_PAYLOAD);
     } else {
-      payloadHash = headers.get('x-amz-content-sha256') ?? this.#bodyHash(request.body);
+      payloadHash = headers.get('x-amz-content-sha256')?.trim() ?? this.#bodyHash(request.body);
     }
     const payloadMode = this.#payload(payloadHash);
 
