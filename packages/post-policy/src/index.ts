@@ -3,3 +3,13 @@ export { PostPolicy, presignedPostPolicy, type PresignedPostPolicy } from './pos
 export { type PolicyCondition } from './conditions.js';
 export { postUrl, type EndpointOptions } from './endpoint.js';
 export { type PostCredentials } from './sign-policy.js';
+export {
+  verifyPost,
+  type VerifyPostOptions,
+  type VerifiedPost,
+  type PostRequest,
+  type PostIdentity,
+  type PostCredentialsLookup,
+} from './verify-post.js';
+export { DEFAULT_LIMITS, type FormLimits } from './multipart-form.js';
+export { type SuccessInput } from './success-response.js';

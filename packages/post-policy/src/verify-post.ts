@@ -1,0 +1,304 @@
+import { s3Error, type S3Error } from '@s3kit/errors';
+import { SigningKeyCache, defaultCrypto, fromBase64, timingSafeEqual, toBase64, type CryptoProvider, type IncrementalHash } from '@s3kit/sigv4';
+import { conditionHolds, describeCondition, normalizeCondition } from './conditions.js';
+import { defaultSigningKeyCache } from './create-presigned-post.js';
+import { baseFilename, isExemptField, objectHeaders } from './form-fields.js';
+import { DEFAULT_LIMITS, MultipartForm, type FormLimits } from './multipart-form.js';
+import { decodePolicy } from './policy-document.js';
+import { V4_ALGORITHM, parseCredential, signPolicyV2, signPolicyV4, type V4Scope } from './sign-policy.js';
+import { successResponse, type SuccessInput } from './success-response.js';
+
+/** The secret for an access key id, or undefined when the key is unknown. */
+export type PostCredentialsLookup = (
+  accessKeyId: string,
+) => Promise<{ secretAccessKey: string; sessionToken?: string | undefined } | undefined> | { secretAccessKey: string; sessionToken?: string | undefined } | undefined;
+
+/** The request to verify: a Fetch `Request`, or its headers, body and URL. */
+export interface PostRequest {
+  headers: Headers | Readonly<Record<string, string>>;
+  body: ReadableStream<Uint8Array> | null;
+  url?: string;
+}
+
+export interface VerifyPostOptions {
+  /** The bucket the form was posted to (from the URL); it is the `bucket` input the policy must cover. */
+  bucket: string;
+  getCredentials: PostCredentialsLookup;
+  /** Clock in ms. Default `Date.now`. */
+  now?: () => number;
+  /** Limits on the form before the file. Defaults: {@link DEFAULT_LIMITS}. */
+  limits?: Partial<FormLimits>;
+  /** Largest file accepted when the policy has no content-length-range. Default 5 GiB (S3's POST limit). */
+  maxObjectSize?: number;
+  crypto?: CryptoProvider;
+  signingKeyCache?: SigningKeyCache;
+}
+
+/** Who signed the form. */
+export interface PostIdentity {
+  accessKeyId: string;
+  signatureVersion: 'v4' | 'v2';
+  /** SigV4 scope from x-amz-credential. */
+  scope?: { date: string; region: string; service: string };
+  sessionToken?: string;
+}
+
+/** A form whose policy, signature and conditions passed. Read `file` to get the verified bytes. */
+export interface VerifiedPost {
+  bucket: string;
+  /** The object key with `${filename}` resolved. */
+  key: string;
+  /** The object's Content-Type from the form's Content-Type field, if any. */
+  contentType: string | undefined;
+  /** Headers for storing the object: content-*, cache-control, expires, x-amz-acl, x-amz-meta-*, x-amz-checksum-*, SSE, storage class. */
+  headers: Record<string, string>;
+  /** User metadata (`x-amz-meta-*`) without the prefix. */
+  metadata: Record<string, string>;
+  /** Every field before the file, lower-case names, `${filename}` resolved. */
+  fields: ReadonlyMap<string, string>;
+  /** The uploaded file's name without any client path ('' when none was sent). */
+  filename: string;
+  /**
+   * The file bytes. Errors with EntityTooLarge the moment the size passes the maximum, and with
+   * EntityTooSmall or BadDigest at the end. Cancel it to stop reading the request body.
+   */
+  file: ReadableStream<Uint8Array>;
+  identity: PostIdentity;
+  /** The size bounds enforced on `file`. */
+  contentLengthRange: { min: number; max: number };
+  /** The response S3 sends once the object is stored (303 redirect, 200, 201 XML or 204). */
+  success(input: SuccessInput): Response;
+}
+
+const FILENAME = '${filename}';
+const FIVE_GIB = 5 * 1024 ** 3;
+
+function header(h: PostRequest['headers'], name: string): string | undefined {
+  if (typeof (h as Headers).get === 'function') return (h as Headers).get(name) ?? undefined;
+  const rec = h as Record<string, string>;
+  for (const k of Object.keys(rec)) if (k.toLowerCase() === name) return rec[k];
+  return undefined;
+}
+
+function mustContain(field: string): S3Error {
+  return s3Error('InvalidArgument', `Bucket POST must contain a field named '${field}'.  If it is specified, please check the order of the fields.`, {
+    details: { ArgumentName: field },
+  });
+}
+
+function policyFailed(message: string): S3Error {
+  return s3Error('AccessDenied', `Invalid according to Policy: ${message}`);
+}
+
+/**
+ * Verifies a browser POST upload (S3 POST Object) as S3 does: parses the form while it streams,
+ * checks the policy's expiration, its signature (SigV4 or SigV2) through `getCredentials`, every
+ * condition, and that every field is covered. Resolves once the file part starts; the returned
+ * `file` stream enforces content-length-range and the declared checksum while it is read.
+ */
+export async function verifyPost(request: PostRequest, options: VerifyPostOptions): Promise<VerifiedPost> {
+  const contentType = header(request.headers, 'content-type') ?? '';
+  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw s3Error('RequestIsNotMultiPartContent');
+  if (request.body === null) throw s3Error('MalformedPOSTRequest');
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const form = new MultipartForm(request.body, contentType, limits);
+  try {
+    await form.readFields();
+    return await check(form, request, options);
+  } catch (e) {
+    await form.cancel(e);
+    throw e;
+  }
+}
+
+async function check(form: MultipartForm, request: PostRequest, options: VerifyPostOptions): Promise<VerifiedPost> {
+  const crypto = options.crypto ?? defaultCrypto();
+  const filename = baseFilename(form.file!.filename);
+
+  // Field names are case-insensitive; ${filename} is replaced in every field.
+  const raw = new Map<string, string>();
+  for (const { name, value } of form.fields) {
+    const lower = name.toLowerCase();
+    if (lower === 'file') continue;
+    if (raw.has(lower)) throw s3Error('InvalidArgument', `POST form field '${name}' appears more than once.`, { details: { ArgumentName: name } });
+    raw.set(lower, value);
+  }
+  const fields = new Map<string, string>();
+  for (const [name, value] of raw) fields.set(name, value.includes(FILENAME) ? value.split(FILENAME).join(filename) : value);
+  // The bucket is an input of the policy, taken from the URL.
+  fields.set('bucket', options.bucket);
+
+  const key = fields.get('key');
+  if (key === undefined) throw mustContain('key');
+  if (key === '') throw s3Error('UserKeyMustBeSpecified', 'User key must have a length greater than zero.');
+
+  const policyB64 = raw.get('policy');
+  if (policyB64 === undefined) {
+    if (raw.has('x-amz-signature') || raw.has('signature') || raw.has('awsaccesskeyid') || raw.has('x-amz-credential')) throw mustContain('policy');
+    throw s3Error('AccessDenied', 'Anonymous POST uploads are not accepted.');
+  }
+  const policy = decodePolicy(policyB64);
+  const now = (options.now ?? Date.now)();
+  if (now >= policy.expiresAt) throw policyFailed('Policy expired.');
+
+  const identity = await verifySignature(raw, policyB64, options, crypto);
+
+  // Every condition must hold.
+  let min = 0;
+  let max = options.maxObjectSize ?? FIVE_GIB;
+  const covered = new Set<string>();
+  for (const c of policy.conditions) {
+    const n = normalizeCondition(c);
+    if (n === undefined) throw policyFailed(`Policy Condition failed: ${JSON.stringify(c)}`);
+    if (n.kind === 'content-length-range') {
+      if (n.min > n.max) throw policyFailed(`Policy Condition failed: ${describeCondition(n)}`);
+      min = Math.max(min, n.min);
+      max = Math.min(max, n.max);
+      continue;
+    }
+    covered.add(n.field);
+    if (!conditionHolds(n, fields)) throw policyFailed(`Policy Condition failed: ${describeCondition(n)}`);
+  }
+  for (const name of fields.keys()) {
+    if (!isExemptField(name) && !covered.has(name)) throw policyFailed(`Extra input fields: ${name}`);
+  }
+
+  const checksum = checksumOf(fields, crypto);
+  const headers = objectHeaders(fields);
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of fields) if (name.startsWith('x-amz-meta-')) metadata[name.slice(11)] = value;
+  const file = fileStream(form, min, max, checksum);
+  const ctx = { bucket: options.bucket, key, fields, requestUrl: request.url };
+  return {
+    bucket: options.bucket,
+    key,
+    contentType: fields.get('content-type'),
+    headers,
+    metadata,
+    fields,
+    filename,
+    file,
+    identity,
+    contentLengthRange: { min, max },
+    success: (input) => successResponse(ctx, input),
+  };
+}
+
+async function verifySignature(
+  raw: ReadonlyMap<string, string>,
+  policyB64: string,
+  options: VerifyPostOptions,
+  crypto: CryptoProvider,
+): Promise<PostIdentity> {
+  const v4sig = raw.get('x-amz-signature');
+  if (v4sig !== undefined) {
+    const algorithm = raw.get('x-amz-algorithm');
+    if (algorithm === undefined) throw mustContain('x-amz-algorithm');
+    if (algorithm !== V4_ALGORITHM) throw s3Error('InvalidArgument', `Invalid algorithm: '${algorithm}'. Only ${V4_ALGORITHM} is supported.`, { details: { ArgumentName: 'x-amz-algorithm' } });
+    const credential = raw.get('x-amz-credential');
+    if (credential === undefined) throw mustContain('x-amz-credential');
+    const scope: V4Scope | undefined = parseCredential(credential);
+    if (scope === undefined) throw s3Error('InvalidArgument', `Invalid credential: '${credential}'.`, { details: { ArgumentName: 'x-amz-credential' } });
+    const secret = await lookup(options, scope.accessKeyId, raw);
+    const keys = options.signingKeyCache ?? defaultSigningKeyCache(crypto);
+    const expected = signPolicyV4(keys, secret.secretAccessKey, scope, policyB64);
+    if (!timingSafeEqual(expected, v4sig.toLowerCase())) throw s3Error('SignatureDoesNotMatch');
+    return {
+      accessKeyId: scope.accessKeyId,
+      signatureVersion: 'v4',
+      scope: { date: scope.date, region: scope.region, service: scope.service },
+      ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}),
+    };
+  }
+  const v2sig = raw.get('signature');
+  const accessKeyId = raw.get('awsaccesskeyid');
+  if (v2sig === undefined && accessKeyId === undefined) {
+    if (raw.has('x-amz-credential')) throw mustContain('x-amz-signature');
+    throw mustContain('AWSAccessKeyId');
+  }
+  if (accessKeyId === undefined) throw mustContain('AWSAccessKeyId');
+  if (v2sig === undefined) throw mustContain('Signature');
+  const secret = await lookup(options, accessKeyId, raw);
+  const expected = signPolicyV2(crypto, secret.secretAccessKey, policyB64);
+  if (!timingSafeEqual(expected, v2sig)) throw s3Error('SignatureDoesNotMatch');
+  return { accessKeyId, signatureVersion: 'v2', ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}) };
+}
+
+async function lookup(options: VerifyPostOptions, accessKeyId: string, raw: ReadonlyMap<string, string>) {
+  const secret = await options.getCredentials(accessKeyId);
+  if (secret === undefined) throw s3Error('InvalidAccessKeyId');
+  const sent = raw.get('x-amz-security-token');
+  const expected = secret.sessionToken || undefined;
+  if (expected !== undefined || sent !== undefined) {
+    if (expected === undefined || sent === undefined || !timingSafeEqual(expected, sent)) throw s3Error('InvalidToken');
+  }
+  return secret;
+}
+
+interface Checksum {
+  name: string;
+  expected: string;
+  hash: IncrementalHash;
+}
+
+function checksumOf(fields: ReadonlyMap<string, string>, crypto: CryptoProvider): Checksum | undefined {
+  const algorithm = fields.get('x-amz-checksum-algorithm')?.toUpperCase();
+  const sha256 = fields.get('x-amz-checksum-sha256');
+  const sha1 = fields.get('x-amz-checksum-sha1');
+  for (const other of ['crc32', 'crc32c', 'crc64nvme']) {
+    if (fields.has(`x-amz-checksum-${other}`)) throw s3Error('InvalidRequest', `x-amz-checksum-${other} is not supported by this server; use x-amz-checksum-sha256.`);
+  }
+  if (algorithm !== undefined && algorithm !== 'SHA256' && algorithm !== 'SHA1') {
+    throw s3Error('InvalidRequest', `Checksum algorithm ${algorithm} is not supported by this server; use SHA256.`);
+  }
+  if (sha256 !== undefined && sha1 !== undefined) throw s3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  if (algorithm === 'SHA256' && sha256 === undefined) throw s3Error('InvalidRequest', 'x-amz-checksum-algorithm SHA256 needs an x-amz-checksum-sha256 field.');
+  if (algorithm === 'SHA1' && sha1 === undefined) throw s3Error('InvalidRequest', 'x-amz-checksum-algorithm SHA1 needs an x-amz-checksum-sha1 field.');
+  if (sha256 !== undefined) {
+    if (fromBase64(sha256)?.length !== 32) throw s3Error('InvalidRequest', 'Value for x-amz-checksum-sha256 header is invalid.');
+    return { name: 'x-amz-checksum-sha256', expected: sha256, hash: crypto.createSha256() };
+  }
+  if (sha1 !== undefined) {
+    if (fromBase64(sha1)?.length !== 20) throw s3Error('InvalidRequest', 'Value for x-amz-checksum-sha1 header is invalid.');
+    return { name: 'x-amz-checksum-sha1', expected: sha1, hash: crypto.createSha1() };
+  }
+  return undefined;
+}
+
+function fileStream(form: MultipartForm, min: number, max: number, checksum: Checksum | undefined): ReadableStream<Uint8Array> {
+  let size = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const chunks = await form.nextFileChunks();
+          if (chunks === null) {
+            if (size < min) {
+              throw s3Error('EntityTooSmall', undefined, { details: { ProposedSize: String(size), MinSizeAllowed: String(min) } });
+            }
+            if (checksum !== undefined) {
+              const actual = toBase64(checksum.hash.digest());
+              if (actual !== checksum.expected) throw s3Error('BadDigest', `The ${checksum.name} you specified did not match the calculated checksum.`);
+            }
+            await form.finish();
+            controller.close();
+            return;
+          }
+          for (const chunk of chunks) {
+            size += chunk.length;
+            if (size > max) {
+              throw s3Error('EntityTooLarge', undefined, { details: { ProposedSize: String(size), MaxSizeAllowed: String(max) } });
+            }
+            checksum?.hash.update(chunk);
+            controller.enqueue(chunk);
+          }
+        } catch (e) {
+          controller.error(e);
+          await form.cancel(e);
+        }
+      },
+      cancel: (reason) => form.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
