@@ -108,6 +108,7 @@ export const S3_ERRORS = {
   XAmzContentSHA256Mismatch: { status: 400, message: 'The provided \'x-amz-content-sha256\' header does not match what was computed.' },
   InvalidChunkSizeError: { status: 403, message: 'Only the last chunk is allowed to have a size less than 8192 bytes' },
   InvalidContentEncoding: { status: 400, message: 'Unsupported Content-Encoding.' },
+  MalformedTrailerError: { status: 400, message: 'The request contained trailing data that was not well-formed or did not conform to our published schema.' },
 } as const satisfies Record<string, S3ErrorSpec>;
 
 /** Every S3 wire error code s3kit knows. */
