@@ -1,2 +1,3 @@
 export * from './vectors.js';
 export * from './sigv4.js';
+export * from './post-policy.js';
