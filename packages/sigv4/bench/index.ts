@@ -1,0 +1,220 @@
+/**
+ * `pnpm --filter @s3kit/sigv4 bench`: builds, then benches the BUILT package (../dist) side by
+ * side with @smithy/signature-v4 (+ @smithy/hash-node, what the AWS SDK v3 uses on Node),
+ * aws4 and aws4fetch, in one run. Prints name, ops/s (or MB/s), ratio vs anchor, target,
+ * pass/fail. Benchmarks are not tests: targets are reported, never asserted.
+ */
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import { Bench } from 'tinybench';
+import aws4 from 'aws4';
+import { AwsV4Signer } from 'aws4fetch';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Hash } from '@smithy/hash-node';
+import * as sigv4 from '../dist/index.js';
+import { extraSections } from './sections.js';
+
+const { SigV4Signer, nobleCrypto } = sigv4;
+
+const TIME_MS = Number(process.env['BENCH_TIME_MS'] ?? 1000);
+const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+const region = 'us-east-1';
+const DATE = new Date('2026-01-15T12:34:56Z');
+const AMZ_DATE = '20260115T123456Z';
+const PAYLOAD_HASH = createHash('sha256').update('x'.repeat(1024)).digest('hex');
+
+/** A realistic S3 PutObject: host plus six headers, precomputed payload hash. */
+const host = 'examplebucket.s3.us-east-1.amazonaws.com';
+const path = '/photos/2026/01/holiday%20picture.jpg';
+const putHeaders: Record<string, string> = {
+  host,
+  'content-type': 'image/jpeg',
+  'content-length': '1024',
+  'content-md5': 'kX8yLN6uMcQhsf0VI0Oq8A==',
+  'x-amz-meta-camera': 'X100V',
+  'x-amz-storage-class': 'STANDARD_IA',
+  'x-amz-server-side-encryption': 'AES256',
+};
+
+const ours = new SigV4Signer({ credentials, region, clock: () => DATE.getTime() });
+const oursNoble = new SigV4Signer({ credentials, region, clock: () => DATE.getTime(), crypto: nobleCrypto });
+const smithy = new SignatureV4({ credentials, region, service: 's3', sha256: Hash.bind(null, 'sha256'), uriEscapePath: false, applyChecksum: false });
+const aws4fetchCache = new Map<string, ArrayBuffer>();
+
+const oursSign = () =>
+  ours.sign({ method: 'PUT', url: `https://${host}${path}`, headers: putHeaders, payloadHash: PAYLOAD_HASH });
+const oursNobleSign = () =>
+  oursNoble.sign({ method: 'PUT', url: `https://${host}${path}`, headers: putHeaders, payloadHash: PAYLOAD_HASH });
+const smithyRequest = () =>
+  new HttpRequest({
+    method: 'PUT',
+    protocol: 'https:',
+    hostname: host,
+    path,
+    headers: { ...putHeaders, 'x-amz-content-sha256': PAYLOAD_HASH },
+  });
+const smithySign = () => smithy.sign(smithyRequest(), { signingDate: DATE });
+const aws4Sign = () =>
+  aws4.sign(
+    {
+      host,
+      path,
+      method: 'PUT',
+      service: 's3',
+      region,
+      headers: { ...putHeaders, 'X-Amz-Date': AMZ_DATE, 'X-Amz-Content-Sha256': PAYLOAD_HASH },
+    },
+    credentials,
+  );
+const aws4fetchSign = () =>
+  new AwsV4Signer({
+    method: 'PUT',
+    url: `https://${host}${path}`,
+    headers: { ...putHeaders, 'x-amz-content-sha256': PAYLOAD_HASH },
+    ...credentials,
+    service: 's3',
+    region,
+    datetime: AMZ_DATE,
+    cache: aws4fetchCache,
+    // aws4fetch leaves content-type and content-length unsigned by default; sign the same set.
+    allHeaders: true,
+  }).sign();
+
+const getUrl = `https://${host}/photos/2026/01/report.pdf`;
+const oursPresign = () =>
+  ours.presign({ method: 'GET', url: `${getUrl}?response-content-disposition=attachment`, expiresIn: 900 });
+const smithyPresign = () =>
+  smithy.presign(
+    new HttpRequest({
+      method: 'GET',
+      protocol: 'https:',
+      hostname: host,
+      path: '/photos/2026/01/report.pdf',
+      query: { 'response-content-disposition': 'attachment' },
+      headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    }),
+    // What @aws-sdk/s3-request-presigner passes: UNSIGNED-PAYLOAD, kept out of the query and the signature.
+    {
+      expiresIn: 900,
+      signingDate: DATE,
+      unhoistableHeaders: new Set(['x-amz-content-sha256']),
+      unsignableHeaders: new Set(['x-amz-content-sha256']),
+    },
+  );
+const aws4Presign = () => {
+  // aws4 takes the presign time from a Date header (which it would then sign) or this field.
+  const signer = new aws4.RequestSigner(
+    {
+      host,
+      path: '/photos/2026/01/report.pdf?response-content-disposition=attachment&X-Amz-Expires=900',
+      method: 'GET',
+      service: 's3',
+      region,
+      signQuery: true,
+    },
+    credentials,
+  ) as aws4.RequestSigner & { datetime: string };
+  signer.datetime = AMZ_DATE;
+  return signer.sign();
+};
+const aws4fetchPresign = () =>
+  new AwsV4Signer({
+    method: 'GET',
+    url: `${getUrl}?response-content-disposition=attachment&X-Amz-Expires=900`,
+    ...credentials,
+    service: 's3',
+    region,
+    datetime: AMZ_DATE,
+    signQuery: true,
+    cache: aws4fetchCache,
+  }).sign();
+
+// --- Sanity: every library signs the same request to the same signature. ---------------------
+async function sanity(): Promise<void> {
+  const sig = (auth: string | null | undefined) => /Signature=([0-9a-f]{64})/.exec(auth ?? '')?.[1];
+  const a = oursSign().signature;
+  const s = sig((await smithySign()).headers['authorization']);
+  const w = sig(aws4Sign().headers?.['Authorization'] as string);
+  const f = sig((await aws4fetchSign()).headers.get('authorization'));
+  const n = oursNobleSign().signature;
+  if (new Set([a, s, w, f, n]).size !== 1) throw new Error(`header signatures differ: ours ${a} smithy ${s} aws4 ${w} aws4fetch ${f} noble ${n}`);
+  const p = sig(oursPresign().url.replace('X-Amz-Signature', 'Signature'));
+  const ps = (await smithyPresign()).query['X-Amz-Signature'] as string;
+  const pw = /X-Amz-Signature=([0-9a-f]{64})/.exec(aws4Presign().path ?? '')?.[1];
+  const pf = /X-Amz-Signature=([0-9a-f]{64})/.exec((await aws4fetchPresign()).url.toString())?.[1];
+  if (new Set([p, ps, pw, pf]).size !== 1) throw new Error(`presign signatures differ: ours ${p} smithy ${ps} aws4 ${pw} aws4fetch ${pf}`);
+}
+
+export interface Row {
+  name: string;
+  value: number;
+  unit: 'ops/s' | 'MB/s';
+  anchor?: string | undefined;
+  target?: { ratio: number; of: string } | undefined;
+}
+
+export function opsPerSec(bench: Bench, name: string): number {
+  const task = bench.getTask(name);
+  const r = task?.result as { period?: number; error?: unknown; state?: string } | undefined;
+  if (!r || r.period === undefined) throw new Error(`bench task ${name} did not complete: ${String(r?.error ?? r?.state)}`);
+  return 1000 / r.period;
+}
+
+async function main(): Promise<void> {
+  await sanity();
+  const bench = new Bench({ time: TIME_MS, warmupTime: 200 });
+  bench
+    .add('sign: ours (node:crypto)', oursSign)
+    .add('sign: ours (noble)', oursNobleSign)
+    .add('sign: @smithy/signature-v4', smithySign)
+    .add('sign: aws4', aws4Sign)
+    .add('sign: aws4fetch', aws4fetchSign)
+    .add('presign: ours', oursPresign)
+    .add('presign: @smithy/signature-v4', smithyPresign)
+    .add('presign: aws4', aws4Presign)
+    .add('presign: aws4fetch', aws4fetchPresign);
+  const extra = await extraSections(sigv4, { credentials, region, date: DATE, putHeaders, host, path, payloadHash: PAYLOAD_HASH });
+  for (const [name, fn] of extra.tasks) bench.add(name, fn);
+  await bench.run();
+
+  const v = (name: string) => opsPerSec(bench, name);
+  const rows: Row[] = [
+    { name: 'sign: ours (node:crypto)', value: v('sign: ours (node:crypto)'), unit: 'ops/s', anchor: 'sign: @smithy/signature-v4', target: { ratio: 3, of: 'sign: @smithy/signature-v4' } },
+    { name: 'sign: ours (node:crypto) vs aws4', value: v('sign: ours (node:crypto)'), unit: 'ops/s', anchor: 'sign: aws4', target: { ratio: 1.5, of: 'sign: aws4' } },
+    { name: 'sign: ours (noble)', value: v('sign: ours (noble)'), unit: 'ops/s', anchor: 'sign: ours (node:crypto)' },
+    { name: 'sign: @smithy/signature-v4', value: v('sign: @smithy/signature-v4'), unit: 'ops/s' },
+    { name: 'sign: aws4', value: v('sign: aws4'), unit: 'ops/s' },
+    { name: 'sign: aws4fetch', value: v('sign: aws4fetch'), unit: 'ops/s' },
+    { name: 'presign: ours', value: v('presign: ours'), unit: 'ops/s', anchor: 'presign: @smithy/signature-v4', target: { ratio: 3, of: 'presign: @smithy/signature-v4' } },
+    { name: 'presign: @smithy/signature-v4', value: v('presign: @smithy/signature-v4'), unit: 'ops/s' },
+    { name: 'presign: aws4', value: v('presign: aws4'), unit: 'ops/s' },
+    { name: 'presign: aws4fetch', value: v('presign: aws4fetch'), unit: 'ops/s' },
+    ...extra.rows((name) => opsPerSec(bench, name)),
+  ];
+  const byName = new Map<string, number>();
+  for (const r of rows) if (!byName.has(r.name)) byName.set(r.name, r.value);
+  const valueOf = (name: string) => byName.get(name) ?? v(name);
+
+  const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+  const lines: string[][] = [['name', 'ops/s or MB/s', 'ratio vs anchor', 'target', 'pass/fail']];
+  for (const r of rows) {
+    const anchor = r.anchor;
+    const ratio = anchor === undefined ? undefined : r.value / valueOf(anchor);
+    const anchorShort = anchor?.replace(/^(sign|presign|verify|chunked[^:]*): /, '');
+    const ratioText = ratio === undefined ? '' : `${ratio.toFixed(2)}x ${anchorShort}`;
+    const targetText = r.target === undefined ? '' : `>= ${r.target.ratio}x ${r.target.of.replace(/^(sign|presign|verify|chunked[^:]*): /, '')}`;
+    const pass = r.target === undefined ? '' : r.value / valueOf(r.target.of) >= r.target.ratio ? 'pass' : 'FAIL';
+    lines.push([r.name, `${fmt(r.value)} ${r.unit}`, ratioText, targetText, pass]);
+  }
+  for (const note of extra.notes) lines.push([note, '', '', '', '']);
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  const md = lines.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
+  md.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`@s3kit/sigv4 bench: Node ${process.version}, ${os.cpus().length} x ${cpu}, ${os.platform()}/${os.arch()}, tinybench time ${TIME_MS} ms/task`);
+  console.log('anchor crypto: @smithy/signature-v4 with @smithy/hash-node (node:crypto), as the AWS SDK v3 on Node; aws4 uses node:crypto; aws4fetch uses WebCrypto (async)');
+  console.log(md.join('\n'));
+}
+
+await main();
