@@ -1,1 +1,47 @@
+// Catalogue, router and the shared error model (also at `@s3kit/xml-shapes/operations`, without XML).
 export * from './entry-operations.js';
+
+// Typed XML bodies.
+export { parseXml, buildXml, type ParseXmlOptions, type BuildXmlOptions } from './xml.js';
+export { parseErrorXml, buildErrorXml, type ParseErrorOptions, type BuildErrorOptions, type ErrorHeaders } from './error-xml.js';
+export { escapeText } from './xml-text.js';
+export type { XmlLimits } from './xml-guard.js';
+export {
+  SHAPES,
+  S3_XMLNS,
+  type ShapeName,
+  type ShapeSpec,
+  type Shape,
+  type ShapeInput,
+  type ListAllMyBucketsResult,
+  type ListBucketResult,
+  type ListVersionsResult,
+  type ListPartsResult,
+  type ListMultipartUploadsResult,
+  type InitiateMultipartUploadResult,
+  type CompleteMultipartUpload,
+  type CompleteMultipartUploadResult,
+  type CopyObjectResult,
+  type CopyPartResult,
+  type Delete,
+  type DeleteResult,
+  type Tagging,
+  type VersioningConfiguration,
+  type LifecycleConfiguration,
+  type CORSConfiguration,
+  type NotificationConfiguration,
+  type ReplicationConfiguration,
+  type AccessControlPolicy,
+  type BucketLoggingStatus,
+  type WebsiteConfiguration,
+  type RequestPaymentConfiguration,
+  type CreateBucketConfiguration,
+  type ServerSideEncryptionConfiguration,
+  type ObjectLockConfiguration,
+  type Retention,
+  type LegalHold,
+  type SelectObjectContentRequest,
+  type RestoreRequest,
+  type PostResponse,
+} from './shapes.js';
+export type { Infer, InferInput, NodeSpec, StructSpec, ListSpec, LeafSpec, FieldsSpec, LeafType } from './schema.js';

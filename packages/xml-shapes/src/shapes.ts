@@ -1,0 +1,404 @@
+import { attr, bool, date, int, list, req, str, struct, urlStr, wrapped, type Infer, type InferInput, type LeafSpec, type StructSpec } from './schema.js';
+
+/**
+ * Every S3 XML body s3kit reads or writes, described as data (element order follows the S3 API
+ * reference). Sources: Amazon S3 API Reference (2006-03-01), per operation "Request syntax" and
+ * "Response syntax"; see test/fixtures/aws-docs/README.md.
+ */
+
+/** The S3 XML namespace. */
+export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+const owner = struct({ ID: str(), DisplayName: str() });
+const checksums = {
+  ChecksumCRC32: str(),
+  ChecksumCRC32C: str(),
+  ChecksumCRC64NVME: str(),
+  ChecksumSHA1: str(),
+  ChecksumSHA256: str(),
+} as const;
+const tag = struct({ Key: req(str()), Value: req(str()) });
+const grantee = struct(
+  { Type: attr('xsi:type'), ID: str(), DisplayName: str(), EmailAddress: str(), URI: str() },
+  { 'xmlns:xsi': XSI },
+);
+const grant = struct({ Grantee: grantee, Permission: str() });
+const commonPrefix = struct({ Prefix: urlStr() });
+const restoreStatus = struct({ IsRestoreInProgress: bool(), RestoreExpiryDate: date() });
+
+const listObject = struct({
+  Key: req(urlStr()),
+  LastModified: date(),
+  ETag: str(),
+  ChecksumAlgorithm: list(str()),
+  ChecksumType: str(),
+  Size: int(),
+  Owner: owner,
+  StorageClass: str(),
+  RestoreStatus: restoreStatus,
+});
+
+const ListBucketResult = struct({
+  Name: str(),
+  Prefix: urlStr(),
+  Marker: urlStr(),
+  NextMarker: urlStr(),
+  StartAfter: urlStr(),
+  ContinuationToken: str(),
+  NextContinuationToken: str(),
+  KeyCount: int(),
+  MaxKeys: int(),
+  Delimiter: urlStr(),
+  EncodingType: str(),
+  IsTruncated: bool(),
+  Contents: list(listObject),
+  CommonPrefixes: list(commonPrefix),
+});
+
+const ListVersionsResult = struct({
+  Name: str(),
+  Prefix: urlStr(),
+  KeyMarker: urlStr(),
+  VersionIdMarker: str(),
+  NextKeyMarker: urlStr(),
+  NextVersionIdMarker: str(),
+  MaxKeys: int(),
+  Delimiter: urlStr(),
+  EncodingType: str(),
+  IsTruncated: bool(),
+  Version: list(
+    struct({
+      Key: req(urlStr()),
+      VersionId: str(),
+      IsLatest: bool(),
+      LastModified: date(),
+      ETag: str(),
+      ChecksumAlgorithm: list(str()),
+      ChecksumType: str(),
+      Size: int(),
+      Owner: owner,
+      StorageClass: str(),
+      RestoreStatus: restoreStatus,
+    }),
+  ),
+  DeleteMarker: list(struct({ Key: req(urlStr()), VersionId: str(), IsLatest: bool(), LastModified: date(), Owner: owner })),
+  CommonPrefixes: list(commonPrefix),
+});
+
+const ListAllMyBucketsResult = struct({
+  Owner: owner,
+  Buckets: wrapped('Bucket', struct({ Name: str(), CreationDate: date(), BucketRegion: str() }), true),
+  ContinuationToken: str(),
+  Prefix: str(),
+});
+
+const InitiateMultipartUploadResult = struct({ Bucket: str(), Key: str(), UploadId: str() });
+
+const CompleteMultipartUpload = struct({
+  Part: list(struct({ PartNumber: req(int()), ETag: req(str()), ...checksums })),
+});
+
+const CompleteMultipartUploadResult = struct({ Location: str(), Bucket: str(), Key: str(), ETag: str(), ...checksums, ChecksumType: str() });
+
+const ListPartsResult = struct({
+  Bucket: str(),
+  Key: str(),
+  UploadId: str(),
+  Initiator: owner,
+  Owner: owner,
+  StorageClass: str(),
+  PartNumberMarker: int(),
+  NextPartNumberMarker: int(),
+  MaxParts: int(),
+  IsTruncated: bool(),
+  Part: list(struct({ PartNumber: int(), LastModified: date(), ETag: str(), Size: int(), ...checksums })),
+  ChecksumAlgorithm: str(),
+  ChecksumType: str(),
+});
+
+const ListMultipartUploadsResult = struct({
+  Bucket: str(),
+  KeyMarker: urlStr(),
+  UploadIdMarker: str(),
+  NextKeyMarker: urlStr(),
+  NextUploadIdMarker: str(),
+  Delimiter: urlStr(),
+  Prefix: urlStr(),
+  EncodingType: str(),
+  MaxUploads: int(),
+  IsTruncated: bool(),
+  Upload: list(
+    struct({
+      Key: urlStr(),
+      UploadId: str(),
+      Initiator: owner,
+      Owner: owner,
+      StorageClass: str(),
+      Initiated: date(),
+      ChecksumAlgorithm: str(),
+      ChecksumType: str(),
+    }),
+  ),
+  CommonPrefixes: list(commonPrefix),
+});
+
+const CopyObjectResult = struct({ LastModified: date(), ETag: str(), ...checksums, ChecksumType: str() });
+const CopyPartResult = struct({ LastModified: date(), ETag: str(), ...checksums });
+
+const Delete = struct({
+  Object: list(struct({ Key: req(str()), VersionId: str(), ETag: str(), LastModifiedTime: date(), Size: int() })),
+  Quiet: bool(),
+});
+
+const DeleteResult = struct({
+  Deleted: list(struct({ Key: str(), VersionId: str(), DeleteMarker: bool(), DeleteMarkerVersionId: str() })),
+  Error: list(struct({ Key: str(), VersionId: str(), Code: str(), Message: str() })),
+});
+
+const Tagging = struct({ TagSet: wrapped('Tag', tag, true) });
+
+const VersioningConfiguration = struct({ Status: str(), MfaDelete: str() });
+
+const filterAnd = struct({ Prefix: str(), Tag: list(tag), ObjectSizeGreaterThan: int(), ObjectSizeLessThan: int() });
+const lifecycleFilter = struct({ Prefix: str(), Tag: tag, ObjectSizeGreaterThan: int(), ObjectSizeLessThan: int(), And: filterAnd });
+
+const LifecycleConfiguration = struct({
+  Rule: list(
+    struct({
+      ID: str(),
+      // The 2015 form puts Prefix on the rule; the current form uses Filter. Both parse and build.
+      Prefix: str(),
+      Filter: lifecycleFilter,
+      Status: str(),
+      Transition: list(struct({ Date: date(), Days: int(), StorageClass: str() })),
+      NoncurrentVersionTransition: list(struct({ NoncurrentDays: int(), StorageClass: str(), NewerNoncurrentVersions: int() })),
+      Expiration: struct({ Date: date(), Days: int(), ExpiredObjectDeleteMarker: bool() }),
+      NoncurrentVersionExpiration: struct({ NoncurrentDays: int(), NewerNoncurrentVersions: int() }),
+      AbortIncompleteMultipartUpload: struct({ DaysAfterInitiation: int() }),
+    }),
+  ),
+});
+
+const CORSConfiguration = struct({
+  CORSRule: list(
+    struct({
+      ID: str(),
+      AllowedHeader: list(str()),
+      AllowedMethod: list(str()),
+      AllowedOrigin: list(str()),
+      ExposeHeader: list(str()),
+      MaxAgeSeconds: int(),
+    }),
+  ),
+});
+
+const notificationFilter = struct({ S3Key: struct({ FilterRule: list(struct({ Name: str(), Value: str() })) }) });
+// One schema for both generations: the 2015 form has one <Event> per configuration (and
+// CloudFunction + InvocationRole); the current form has several <Event>s, a <Filter> and Ids.
+const NotificationConfiguration = struct({
+  TopicConfiguration: list(struct({ Id: str(), Topic: str(), Event: list(str()), Filter: notificationFilter })),
+  QueueConfiguration: list(struct({ Id: str(), Queue: str(), Event: list(str()), Filter: notificationFilter })),
+  CloudFunctionConfiguration: list(
+    struct({ Id: str(), CloudFunction: str(), InvocationRole: str(), Event: list(str()), Filter: notificationFilter }),
+  ),
+  EventBridgeConfiguration: struct({}),
+});
+
+const statusOnly = struct({ Status: str() });
+const ReplicationConfiguration = struct({
+  Role: str(),
+  Rule: list(
+    struct({
+      ID: str(),
+      Priority: int(),
+      Prefix: str(),
+      Filter: struct({ Prefix: str(), Tag: tag, And: struct({ Prefix: str(), Tag: list(tag) }) }),
+      Status: str(),
+      SourceSelectionCriteria: struct({ SseKmsEncryptedObjects: statusOnly, ReplicaModifications: statusOnly }),
+      ExistingObjectReplication: statusOnly,
+      Destination: struct({
+        Bucket: str(),
+        Account: str(),
+        StorageClass: str(),
+        AccessControlTranslation: struct({ Owner: str() }),
+        EncryptionConfiguration: struct({ ReplicaKmsKeyID: str() }),
+        ReplicationTime: struct({ Status: str(), Time: struct({ Minutes: int() }) }),
+        Metrics: struct({ Status: str(), EventThreshold: struct({ Minutes: int() }) }),
+      }),
+      DeleteMarkerReplication: statusOnly,
+    }),
+  ),
+});
+
+const AccessControlPolicy = struct({ Owner: owner, AccessControlList: wrapped('Grant', grant, true) });
+
+const BucketLoggingStatus = struct({
+  LoggingEnabled: struct({ TargetBucket: str(), TargetPrefix: str(), TargetGrants: wrapped('Grant', grant) }),
+});
+
+const WebsiteConfiguration = struct({
+  RedirectAllRequestsTo: struct({ HostName: str(), Protocol: str() }),
+  IndexDocument: struct({ Suffix: str() }),
+  ErrorDocument: struct({ Key: str() }),
+  RoutingRules: wrapped(
+    'RoutingRule',
+    struct({
+      Condition: struct({ KeyPrefixEquals: str(), HttpErrorCodeReturnedEquals: str() }),
+      Redirect: struct({ Protocol: str(), HostName: str(), ReplaceKeyPrefixWith: str(), ReplaceKeyWith: str(), HttpRedirectCode: str() }),
+    }),
+  ),
+});
+
+const RequestPaymentConfiguration = struct({ Payer: str() });
+
+const CreateBucketConfiguration = struct({
+  LocationConstraint: str(),
+  Location: struct({ Type: str(), Name: str() }),
+  Bucket: struct({ DataRedundancy: str(), Type: str() }),
+});
+
+const ServerSideEncryptionConfiguration = struct({
+  Rule: list(
+    struct({
+      ApplyServerSideEncryptionByDefault: struct({ SSEAlgorithm: str(), KMSMasterKeyID: str() }),
+      BucketKeyEnabled: bool(),
+    }),
+  ),
+});
+
+const ObjectLockConfiguration = struct({
+  ObjectLockEnabled: str(),
+  Rule: struct({ DefaultRetention: struct({ Mode: str(), Days: int(), Years: int() }) }),
+});
+
+const Retention = struct({ Mode: str(), RetainUntilDate: date() });
+const LegalHold = struct({ Status: str() });
+
+const csvInput = struct({
+  FileHeaderInfo: str(),
+  Comments: str(),
+  QuoteEscapeCharacter: str(),
+  RecordDelimiter: str(),
+  FieldDelimiter: str(),
+  QuoteCharacter: str(),
+  AllowQuotedRecordDelimiter: bool(),
+});
+const SelectObjectContentRequest = struct({
+  Expression: str(),
+  ExpressionType: str(),
+  RequestProgress: struct({ Enabled: bool() }),
+  InputSerialization: struct({ CompressionType: str(), CSV: csvInput, JSON: struct({ Type: str() }), Parquet: struct({}) }),
+  OutputSerialization: struct({
+    CSV: struct({ QuoteFields: str(), QuoteEscapeCharacter: str(), RecordDelimiter: str(), FieldDelimiter: str(), QuoteCharacter: str() }),
+    JSON: struct({ RecordDelimiter: str() }),
+  }),
+  ScanRange: struct({ Start: int(), End: int() }),
+});
+
+const RestoreRequest = struct({
+  Days: int(),
+  GlacierJobParameters: struct({ Tier: str() }),
+  Type: str(),
+  Tier: str(),
+  Description: str(),
+});
+
+const PostResponse = struct({ Location: str(), Bucket: str(), Key: str(), ETag: str() });
+
+const ErrorShape = struct({ Code: req(str()), Message: str(), Resource: str(), RequestId: str(), HostId: str() });
+
+const LocationConstraint: LeafSpec<'string'> = { t: 'string' };
+
+/** How one root element is parsed and built. */
+export interface ShapeSpec {
+  /** The schema of the root element. */
+  readonly node: StructSpec | LeafSpec;
+  /** Emit `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"` on the root (S3 does for all but Error and PostResponse). */
+  readonly xmlns: boolean;
+  /**
+   * The default parser: `fast`, the tuned scanner, for every shape (see README "Parsers"):
+   * fast-xml-parser 5.12 silently drops `&#1;`-style references that S3 writes for control
+   * characters in keys, and is 3–5x slower on listings. `parseXml(…, { parser: 'fxp' })` still
+   * selects it.
+   */
+  readonly parser: 'fast' | 'fxp';
+}
+
+const fast = <N extends StructSpec | LeafSpec>(node: N, xmlns = true) => ({ node, xmlns, parser: 'fast' }) as const;
+
+/** Every S3 XML root element, keyed by element name. */
+export const SHAPES = {
+  ListAllMyBucketsResult: fast(ListAllMyBucketsResult),
+  ListBucketResult: fast(ListBucketResult),
+  ListVersionsResult: fast(ListVersionsResult),
+  ListPartsResult: fast(ListPartsResult),
+  ListMultipartUploadsResult: fast(ListMultipartUploadsResult),
+  InitiateMultipartUploadResult: fast(InitiateMultipartUploadResult),
+  CompleteMultipartUpload: fast(CompleteMultipartUpload),
+  CompleteMultipartUploadResult: fast(CompleteMultipartUploadResult),
+  CopyObjectResult: fast(CopyObjectResult),
+  CopyPartResult: fast(CopyPartResult),
+  Delete: fast(Delete),
+  DeleteResult: fast(DeleteResult),
+  Tagging: fast(Tagging),
+  VersioningConfiguration: fast(VersioningConfiguration),
+  LifecycleConfiguration: fast(LifecycleConfiguration),
+  CORSConfiguration: fast(CORSConfiguration),
+  NotificationConfiguration: fast(NotificationConfiguration),
+  ReplicationConfiguration: fast(ReplicationConfiguration),
+  AccessControlPolicy: fast(AccessControlPolicy),
+  BucketLoggingStatus: fast(BucketLoggingStatus),
+  WebsiteConfiguration: fast(WebsiteConfiguration),
+  RequestPaymentConfiguration: fast(RequestPaymentConfiguration),
+  LocationConstraint: fast(LocationConstraint),
+  CreateBucketConfiguration: fast(CreateBucketConfiguration),
+  ServerSideEncryptionConfiguration: fast(ServerSideEncryptionConfiguration),
+  ObjectLockConfiguration: fast(ObjectLockConfiguration),
+  Retention: fast(Retention),
+  LegalHold: fast(LegalHold),
+  SelectObjectContentRequest: fast(SelectObjectContentRequest),
+  RestoreRequest: fast(RestoreRequest),
+  PostResponse: fast(PostResponse, false),
+  Error: fast(ErrorShape, false),
+} as const satisfies Record<string, ShapeSpec>;
+
+/** The name of an S3 XML root element. */
+export type ShapeName = keyof typeof SHAPES;
+
+/** The typed value of a root element, e.g. `Shape<'ListBucketResult'>`. */
+export type Shape<N extends ShapeName> = Infer<(typeof SHAPES)[N]['node']>;
+
+/** What {@link buildXml} accepts for a root element: the same as {@link Shape}, but lists may be omitted. */
+export type ShapeInput<N extends ShapeName> = InferInput<(typeof SHAPES)[N]['node']>;
+
+export type ListAllMyBucketsResult = Shape<'ListAllMyBucketsResult'>;
+export type ListBucketResult = Shape<'ListBucketResult'>;
+export type ListVersionsResult = Shape<'ListVersionsResult'>;
+export type ListPartsResult = Shape<'ListPartsResult'>;
+export type ListMultipartUploadsResult = Shape<'ListMultipartUploadsResult'>;
+export type InitiateMultipartUploadResult = Shape<'InitiateMultipartUploadResult'>;
+export type CompleteMultipartUpload = Shape<'CompleteMultipartUpload'>;
+export type CompleteMultipartUploadResult = Shape<'CompleteMultipartUploadResult'>;
+export type CopyObjectResult = Shape<'CopyObjectResult'>;
+export type CopyPartResult = Shape<'CopyPartResult'>;
+export type Delete = Shape<'Delete'>;
+export type DeleteResult = Shape<'DeleteResult'>;
+export type Tagging = Shape<'Tagging'>;
+export type VersioningConfiguration = Shape<'VersioningConfiguration'>;
+export type LifecycleConfiguration = Shape<'LifecycleConfiguration'>;
+export type CORSConfiguration = Shape<'CORSConfiguration'>;
+export type NotificationConfiguration = Shape<'NotificationConfiguration'>;
+export type ReplicationConfiguration = Shape<'ReplicationConfiguration'>;
+export type AccessControlPolicy = Shape<'AccessControlPolicy'>;
+export type BucketLoggingStatus = Shape<'BucketLoggingStatus'>;
+export type WebsiteConfiguration = Shape<'WebsiteConfiguration'>;
+export type RequestPaymentConfiguration = Shape<'RequestPaymentConfiguration'>;
+export type CreateBucketConfiguration = Shape<'CreateBucketConfiguration'>;
+export type ServerSideEncryptionConfiguration = Shape<'ServerSideEncryptionConfiguration'>;
+export type ObjectLockConfiguration = Shape<'ObjectLockConfiguration'>;
+export type Retention = Shape<'Retention'>;
+export type LegalHold = Shape<'LegalHold'>;
+export type SelectObjectContentRequest = Shape<'SelectObjectContentRequest'>;
+export type RestoreRequest = Shape<'RestoreRequest'>;
+export type PostResponse = Shape<'PostResponse'>;
