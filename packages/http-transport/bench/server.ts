@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Starts a node:http server in a child process (so `process.cpuUsage()` in the bench counts
+ * only client work). Every GET gets `bytes` of body with S3-like headers; PUT bodies are
+ * read and discarded.
+ */
+export async function startChildServer(bytes: number): Promise<{ origin: string; stop(): void }> {
+  const code = `
+    const http = require('node:http');
+    const body = Buffer.alloc(${bytes}, 97);
+    const server = http.createServer((req, res) => {
+      if (req.method === 'PUT' || req.method === 'POST') {
+        let n = 0;
+        req.on('data', (c) => { n += c.length; });
+        req.on('end', () => { res.writeHead(200, { etag: '"put"', 'x-received': String(n) }); res.end(); });
+        return;
+      }
+      const large = req.url.startsWith('/large/') ? [null, req.url.slice(7)] : null;
+      if (large) {
+        let left = Number(large[1]);
+        const chunk = Buffer.alloc(256 * 1024, 98);
+        res.writeHead(200, { 'content-length': String(left) });
+        const pump = () => {
+          while (left > 0) {
+            const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+            left -= piece.length;
+            if (!res.write(piece)) return res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(body.length),
+        etag: '"0123456789abcdef0123456789abcdef"',
+        'last-modified': 'Mon, 23 Nov 2026 14:00:00 GMT',
+        'x-amz-request-id': 'BENCH0000000000',
+        'x-amz-id-2': 'benchhostid',
+        'accept-ranges': 'bytes',
+      });
+      res.end(body);
+    });
+    server.keepAliveTimeout = 60000;
+    server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+  `;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
