@@ -5,5 +5,6 @@ export {
   type VerifierCredentials,
   type CredentialsLookup,
   type RegionMatcher,
+  type PayloadChecker,
 } from './verifier.js';
 export { classifyAuth, type AuthKind, type VerifyRequestInput } from './classify.js';

@@ -21,6 +21,13 @@ import {
 import { parseAuthorization, parseCredential, parseSignedHeaders, type ParsedCredential } from './parse-authorization.js';
 import type { VerifiedRequest } from './types.js';
 
+/** Incremental body check for `sha256` payloads; see {@link SigV4Verifier.payloadChecker}. */
+export interface PayloadChecker {
+  update(chunk: string | Uint8Array): void;
+  /** Throws XAmzContentSHA256Mismatch (400) if the body's SHA-256 is not the signed one. */
+  finish(): void;
+}
+
 /** What the credentials lookup returns for a known access key. Never logged, never in errors. */
 export interface VerifierCredentials {
   readonly secretAccessKey: string;
@@ -351,6 +358,43 @@ export class SigV4Verifier {
       query,
       expiresAt,
     };
+  }
+
+  /**
+   * Checks a body against a verified `x-amz-content-sha256` hex hash, incrementally: feed the
+   * chunks with `update`, then call `finish`, which throws XAmzContentSHA256Mismatch (400) when
+   * the body is not the one that was signed. `UNSIGNED-PAYLOAD` bodies pass. aws-chunked
+   * (`STREAMING-…`) bodies need the chunk decoder instead, so this throws a TypeError for them.
+   */
+  payloadChecker(verified: Pick<VerifiedRequest, 'payloadMode' | 'payloadHash'>): PayloadChecker {
+    const mode = verified.payloadMode;
+    if (mode === 'unsigned') return { update() {}, finish() {} };
+    if (mode !== 'sha256') throw new TypeError(`payloadChecker: ${mode} bodies are aws-chunked; decode them with the chunk verifier`);
+    const hash = this.#crypto.createSha256();
+    let done = false;
+    return {
+      update(chunk) {
+        if (done) throw new TypeError('payloadChecker: finish() was already called');
+        hash.update(chunk);
+      },
+      finish() {
+        if (done) throw new TypeError('payloadChecker: finish() was already called');
+        done = true;
+        const actual = toHex(hash.digest());
+        if (!timingSafeEqual(actual, verified.payloadHash)) {
+          throw s3Error('XAmzContentSHA256Mismatch', undefined, {
+            details: { ClientComputedContentSHA256: verified.payloadHash, S3ComputedContentSHA256: actual },
+          });
+        }
+      },
+    };
+  }
+
+  /** One-shot {@link payloadChecker}: throws XAmzContentSHA256Mismatch (400) on a mismatch. */
+  checkPayload(verified: Pick<VerifiedRequest, 'payloadMode' | 'payloadHash'>, body: string | Uint8Array): void {
+    const c = this.payloadChecker(verified);
+    c.update(body);
+    c.finish();
   }
 
   /**
