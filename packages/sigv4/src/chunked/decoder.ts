@@ -12,7 +12,7 @@ import {
   type Checksum,
 } from './checksums.js';
 import { chunkedModeOf, MIN_CHUNK_SIZE, resolveMode, type ChunkedMode } from './framing.js';
-import { chunkStringToSign, trailerStringToSign, type ChunkSigningSeed } from './signatures.js';
+import { chunkStringToSign, trailerStringToSign, trimOws, type ChunkSigningSeed } from './signatures.js';
 import { toAsyncIterable, type ByteSource } from './source.js';
 
 /*
@@ -372,8 +372,8 @@ export class ChunkedDecoder {
     }
     const colon = text.indexOf(':');
     if (colon <= 0) throw s3Error('MalformedTrailerError', 'trailer line is not name:value');
-    const name = text.slice(0, colon).trim().toLowerCase();
-    const value = text.slice(colon + 1).trim();
+    const name = trimOws(text.slice(0, colon)).toLowerCase();
+    const value = trimOws(text.slice(colon + 1));
     if (this.#trailerSig !== undefined) throw s3Error('MalformedTrailerError', 'data after x-amz-trailer-signature');
     if (name === 'x-amz-trailer-signature') {
       if (!this.#signed) throw s3Error('MalformedTrailerError', 'x-amz-trailer-signature in an unsigned-trailer upload');
@@ -422,8 +422,8 @@ export class ChunkedDecoder {
   #lineLooksWhole(text: string): boolean {
     const colon = text.indexOf(':');
     if (colon <= 0) return false;
-    const name = text.slice(0, colon).trim().toLowerCase();
-    const value = text.slice(colon + 1).trim();
+    const name = trimOws(text.slice(0, colon)).toLowerCase();
+    const value = trimOws(text.slice(colon + 1));
     if (name === 'x-amz-trailer-signature') return /^[0-9a-f]{64}$/.test(value);
     const cs = this.#checksums.get(name);
     return cs !== undefined && value.length === checksumBase64Length(cs.algorithm);

@@ -41,10 +41,15 @@ export function chunkSignature(
   return key.sign(chunkStringToSign(amzDate, scope, previousSignature, dataSha256Hex));
 }
 
-/** Canonical trailers: each `name:value\n` (lowercase name, trimmed value, in the order sent). */
+/** Trims HTTP optional whitespace (spaces and tabs only: never CR, LF or other controls). */
+export function trimOws(s: string): string {
+  return s.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
+/** Canonical trailers: each `name:value\n` (lowercase name, value without surrounding spaces/tabs, in the order sent). */
 export function canonicalTrailers(trailers: Iterable<readonly [string, string]>): string {
   let out = '';
-  for (const [name, value] of trailers) out += `${name.toLowerCase()}:${value.trim()}\n`;
+  for (const [name, value] of trailers) out += `${name.toLowerCase()}:${trimOws(value)}\n`;
   return out;
 }
 
