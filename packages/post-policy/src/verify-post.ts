@@ -149,7 +149,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
   const covered = new Set<string>();
   for (const c of policy.conditions) {
     const n = normalizeCondition(c);
-    if (n === undefined) throw policyFailed(`Policy Condition failed: ${JSON.stringify(c)}`);
+    if (n === undefined) throw policyFailed(`Policy Condition failed: ${printRaw(c)}`);
     if (n.kind === 'content-length-range') {
       if (n.min > n.max) throw policyFailed(`Policy Condition failed: ${describeCondition(n)}`);
       min = Math.max(min, n.min);
@@ -301,4 +301,10 @@ function fileStream(form: MultipartForm, min: number, max: number, checksum: Che
     },
     { highWaterMark: 0 },
   );
+}
+
+/** A condition S3 could not interpret, printed the way S3 prints conditions. */
+function printRaw(c: unknown): string {
+  if (Array.isArray(c)) return `[${c.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
+  return JSON.stringify(c) ?? String(c);
 }
