@@ -101,7 +101,7 @@ describe('payload SHA-256 helpers', () => {
 
   it('createSha256Verifier rejects a changed body with XAmzContentSHA256Mismatch (400) and withholds the last piece', async () => {
     const bad = body.slice();
-    bad[body.length - 1] ^= 1;
+    bad[body.length - 1] = bad[body.length - 1]! ^ 1;
     const pieces = splitAt(bad, [4000, 8000]);
     const { out, error } = await runTransform(createSha256Verifier(hex), pieces);
     const err = expectS3(error);
