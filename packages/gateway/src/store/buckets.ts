@@ -1,0 +1,106 @@
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { S3Error } from '@s3kit/errors';
+import { requireBucketName, type StoreContext } from './context.js';
+import { isoDate } from './http-headers.js';
+import { tempName, readSmallBody } from './write-temp.js';
+import { childText, parseXml, xmlDocument, type XmlChild } from './xml.js';
+import type { UpstreamRequest, UpstreamResponse } from './types.js';
+
+const XML = { 'content-type': 'application/xml' };
+
+/** ListBuckets: every bucket, by name, with its creation date. */
+export async function listBuckets(ctx: StoreContext): Promise<UpstreamResponse> {
+  const names = (await readdir(ctx.core.bucketsDir)).sort();
+  const buckets: XmlChild[] = [];
+  for (const name of names) {
+    const created = await ctx.core.bucketCreated(name);
+    if (created !== undefined) buckets.push(['Bucket', [['Name', name], ['CreationDate', isoDate(created)]]]);
+  }
+  const body = xmlDocument('ListAllMyBucketsResult', [
+    ['Owner', [['ID', ctx.owner.id], ['DisplayName', ctx.owner.displayName]]],
+    ['Buckets', buckets],
+  ]);
+  return { status: 200, headers: { ...XML }, body };
+}
+
+/**
+ * CreateBucket: staged in tmp and renamed into place, so a bucket exists completely or not at all.
+ * @throws S3Error InvalidBucketName, BucketAlreadyOwnedByYou (409), IllegalLocationConstraintException, MalformedXML
+ */
+export async function createBucket(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const bucket = requireBucketName(req);
+  const raw = await readSmallBody(req.body, 64 * 1024, req.headers, req.signal);
+  if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
+    const doc = parseXml(raw.toString('utf8'));
+    if (doc.name !== 'CreateBucketConfiguration') throw new S3Error('MalformedXML');
+    const loc = childText(doc, 'LocationConstraint');
+    if (loc !== undefined && loc !== '' && loc !== ctx.region) {
+      throw new S3Error('IllegalLocationConstraintException', {
+        resource: bucket,
+        message: `The ${loc} location constraint is incompatible for the region specific endpoint this request was sent to (${ctx.region}).`,
+      });
+    }
+  }
+  const { core } = ctx;
+  const stage = tempName(core.tmpDir, 'bucket');
+  await mkdir(join(stage, 'objects'), { recursive: true });
+  await mkdir(join(stage, 'uploads'));
+  await core.writeJsonAtomic(join(stage, 'bucket.json'), { created: Date.now() });
+  await core.locks.run(`b\0${bucket}`, async () => {
+    try {
+      await rename(stage, core.bucketDir(bucket));
+    } catch (err) {
+      await rm(stage, { recursive: true, force: true });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTEMPTY') throw new S3Error('BucketAlreadyOwnedByYou', { resource: bucket, details: { BucketName: bucket } });
+      throw err;
+    }
+    core.resetIndex(bucket, true);
+  });
+  return { status: 200, headers: { location: `/${bucket}` } };
+}
+
+/**
+ * DeleteBucket. Like AWS S3, multipart uploads in progress do not keep a bucket alive:
+ * they are removed with it. The bucket directory is renamed out of the way first, so
+ * it disappears atomically.
+ * @throws S3Error NoSuchBucket (404), BucketNotEmpty (409)
+ */
+export async function deleteBucket(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const bucket = requireBucketName(req);
+  const { core } = ctx;
+  await core.locks.run(`b\0${bucket}`, async () => {
+    await core.requireBucket(bucket);
+    const idx = await core.index(bucket);
+    if (idx.size > 0) throw new S3Error('BucketNotEmpty', { resource: bucket, details: { BucketName: bucket } });
+    const gone = tempName(core.tmpDir, 'deleted');
+    await rename(core.bucketDir(bucket), gone);
+    core.resetIndex(bucket, false);
+    await rm(gone, { recursive: true, force: true });
+  });
+  return { status: 204, headers: {} };
+}
+
+/** HeadBucket. @throws S3Error NoSuchBucket (404) */
+export async function headBucket(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const bucket = requireBucketName(req);
+  await ctx.core.requireBucket(bucket);
+  return { status: 200, headers: { 'x-amz-bucket-region': ctx.region } };
+}
+
+/** GetBucketLocation: the store's region (empty for us-east-1, as S3 answers). */
+export async function getBucketLocation(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const bucket = requireBucketName(req);
+  await ctx.core.requireBucket(bucket);
+  const region = ctx.region === 'us-east-1' ? '' : ctx.region;
+  const body = `<?xml version="1.0" encoding="UTF-8"?><LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region}</LocationConstraint>`;
+  return { status: 200, headers: { ...XML }, body };
+}
+
+/** GetBucketVersioning: never enabled (an empty configuration, as for a new S3 bucket). */
+export async function getBucketVersioning(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const bucket = requireBucketName(req);
+  await ctx.core.requireBucket(bucket);
+  return { status: 200, headers: { ...XML }, body: xmlDocument('VersioningConfiguration', []) };
+}

@@ -1,0 +1,91 @@
+import { S3Error } from '@s3kit/errors';
+import * as buckets from './buckets.js';
+import type { StoreContext } from './context.js';
+import { listObjects } from './listing.js';
+import * as multipart from './multipart.js';
+import * as objects from './objects.js';
+import { StoreCore } from './store-core.js';
+import * as tagging from './tagging.js';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from './types.js';
+
+/** Options for {@link createLocalStore}. */
+export interface LocalStoreOptions {
+  /** The data directory; created if missing. One process owns it at a time. */
+  readonly dir: string;
+  /** The region reported to clients. **Default:** `'us-east-1'`. */
+  readonly region?: string;
+  /** fsync files and directories on every commit. **Default:** `true`. */
+  readonly fsync?: boolean;
+  /** Smallest multipart part except the last, in bytes. **Default:** `5 * 1024 * 1024` (S3). */
+  readonly minPartSize?: number;
+  /** Largest single PUT and copy source, in bytes. **Default:** `5 * 1024 ** 3` (S3). */
+  readonly maxObjectSize?: number;
+}
+
+/** The embedded local store: an {@link Upstream} over the local filesystem. */
+export interface LocalStore extends Upstream {
+  /** The data directory. */
+  readonly dir: string;
+  /** The operations `handle` implements; any other answers NotImplemented (501). */
+  readonly operations: ReadonlySet<string>;
+}
+
+type Handler = (ctx: StoreContext, req: UpstreamRequest) => Promise<UpstreamResponse>;
+
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  ListBuckets: (ctx) => buckets.listBuckets(ctx),
+  CreateBucket: buckets.createBucket,
+  DeleteBucket: buckets.deleteBucket,
+  HeadBucket: buckets.headBucket,
+  GetBucketLocation: buckets.getBucketLocation,
+  GetBucketVersioning: buckets.getBucketVersioning,
+  ListObjects: (ctx, req) => listObjects(ctx, req, false),
+  ListObjectsV2: (ctx, req) => listObjects(ctx, req, true),
+  PutObject: objects.putObject,
+  GetObject: (ctx, req) => objects.getObject(ctx, req, false),
+  HeadObject: (ctx, req) => objects.getObject(ctx, req, true),
+  CopyObject: objects.copyObject,
+  DeleteObject: objects.deleteObject,
+  DeleteObjects: objects.deleteObjects,
+  GetObjectTagging: tagging.getObjectTagging,
+  PutObjectTagging: tagging.putObjectTagging,
+  DeleteObjectTagging: tagging.deleteObjectTagging,
+  CreateMultipartUpload: multipart.createMultipartUpload,
+  UploadPart: multipart.uploadPart,
+  UploadPartCopy: multipart.uploadPartCopy,
+  CompleteMultipartUpload: multipart.completeMultipartUpload,
+  AbortMultipartUpload: multipart.abortMultipartUpload,
+  ListParts: multipart.listParts,
+  ListMultipartUploads: multipart.listMultipartUploads,
+};
+
+/**
+ * Creates the embedded local store: S3 buckets and objects in files under `dir`, answering
+ * S3 requests at the request level like a remote S3, so the gateway forwards to either alike.
+ *
+ * @throws TypeError when `dir` is missing.
+ * @example
+ * const store = createLocalStore({ dir: './data' });
+ * await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: 'photos', query: {}, headers: {} });
+ */
+export function createLocalStore(options: LocalStoreOptions): LocalStore {
+  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3 } = options ?? {};
+  if (typeof dir !== 'string' || dir === '') throw new TypeError('createLocalStore: options.dir must be a non-empty path');
+  const core = new StoreCore({ dir, fsync });
+  const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' } };
+  return {
+    dir,
+    operations: new Set(Object.keys(HANDLERS)),
+    async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
+      const h = HANDLERS[req.operation];
+      if (h === undefined) {
+        throw new S3Error('NotImplemented', {
+          resource: req.bucket === undefined ? '/' : `/${req.bucket}${req.key === undefined ? '' : `/${req.key}`}`,
+          message: `${req.operation} is not implemented by the local store.`,
+        });
+      }
+      await core.ready();
+      return h(ctx, req);
+    },
+  };
+}

@@ -1,0 +1,405 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { S3Error } from '@s3kit/errors';
+import {
+  declaredLength,
+  objectTarget,
+  rejectUnsupportedHeaders,
+  requireBucketName,
+  type StoreContext,
+} from './context.js';
+import { isoDate, metaFromHeaders, quoteEtag } from './http-headers.js';
+import { compareKeys } from './key-order.js';
+import { encodingType, maxParam } from './listing.js';
+import { checkWriteConditions, openCopySource } from './objects.js';
+import { isNotFound, readJson, type MetaFields } from './store-core.js';
+import { parseTaggingHeader } from './tagging.js';
+import { readSmallBody, tempName, writeTemp } from './write-temp.js';
+import { childElements, childText, parseXml, xmlDocument, type XmlChild } from './xml.js';
+import type { UpstreamRequest, UpstreamResponse } from './types.js';
+
+/** `uploads/<id>/upload.json`: what CreateMultipartUpload was given. */
+interface UploadState {
+  readonly key: string;
+  readonly initiated: number;
+  readonly fields: Pick<MetaFields, 'contentType' | 'headers' | 'userMeta' | 'tags'>;
+}
+
+/** `uploads/<id>/part-<n>.json`. */
+interface PartState {
+  readonly etag: string;
+  readonly size: number;
+  readonly lastModified: number;
+  readonly data: string;
+}
+
+const XML = { 'content-type': 'application/xml' };
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+const MAX_PARTS = 10000;
+
+function noSuchUpload(resource: string, uploadId: string | undefined): S3Error {
+  return new S3Error('NoSuchUpload', { resource, details: { UploadId: uploadId ?? '' } });
+}
+
+/** The upload directory and state; the id is validated first, so it can never name a path outside. */
+async function openUpload(
+  ctx: StoreContext,
+  bucket: string,
+  key: string,
+  uploadId: string | undefined,
+  resource: string,
+): Promise<{ dir: string; state: UploadState; id: string }> {
+  if (uploadId === undefined || !UPLOAD_ID.test(uploadId)) throw noSuchUpload(resource, uploadId);
+  const dir = join(ctx.core.uploadsDir(bucket), uploadId);
+  const state = await readJson<UploadState>(join(dir, 'upload.json'));
+  if (state === undefined) {
+    await ctx.core.requireBucket(bucket);
+    throw noSuchUpload(resource, uploadId);
+  }
+  if (state.key !== key) throw noSuchUpload(resource, uploadId);
+  return { dir, state, id: uploadId };
+}
+
+function partNumber(query: Readonly<Record<string, string>>, resource: string): number {
+  const v = query['partNumber'];
+  if (v === undefined || !/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > MAX_PARTS) {
+    throw new S3Error('InvalidArgument', {
+      resource,
+      message: 'Part number must be an integer between 1 and 10000, inclusive',
+      details: { ArgumentName: 'partNumber', ArgumentValue: v ?? '' },
+    });
+  }
+  return Number(v);
+}
+
+/** CreateMultipartUpload: a random upload id and its state, staged and renamed into place. */
+export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  rejectUnsupportedHeaders(req.headers, resource);
+  const fields = { ...metaFromHeaders(req.headers), tags: parseTaggingHeader(req.headers['x-amz-tagging']) };
+  await ctx.core.requireBucket(bucket);
+  const id = randomBytes(16).toString('hex');
+  const stage = tempName(ctx.core.tmpDir, 'upload');
+  await mkdir(stage);
+  try {
+    await ctx.core.writeJsonAtomic(join(stage, 'upload.json'), { key, initiated: Date.now(), fields } satisfies UploadState);
+    await rename(stage, join(ctx.core.uploadsDir(bucket), id));
+  } catch (err) {
+    await rm(stage, { recursive: true, force: true });
+    if (isNotFound(err)) throw new S3Error('NoSuchBucket', { resource: bucket });
+    throw err;
+  }
+  const body = xmlDocument('InitiateMultipartUploadResult', [['Bucket', bucket], ['Key', key], ['UploadId', id]]);
+  return { status: 200, headers: { ...XML }, body };
+}
+
+async function commitPart(ctx: StoreContext, bucket: string, upload: { dir: string; id: string }, n: number, temp: { path: string; size: number; md5: string }, resource: string): Promise<PartState> {
+  try {
+    return await ctx.core.locks.run(`u\0${bucket}\0${upload.id}`, async () => {
+      const jsonPath = join(upload.dir, `part-${n}.json`);
+      if ((await readJson(join(upload.dir, 'upload.json'))) === undefined) throw noSuchUpload(resource, upload.id);
+      const old = await readJson<PartState>(jsonPath);
+      const part: PartState = { etag: temp.md5, size: temp.size, lastModified: Date.now(), data: `part-${n}.${randomBytes(8).toString('hex')}.data` };
+      try {
+        await rename(temp.path, join(upload.dir, part.data));
+      } catch (err) {
+        if (isNotFound(err)) throw noSuchUpload(resource, upload.id);
+        throw err;
+      }
+      try {
+        await ctx.core.writeJsonAtomic(jsonPath, part);
+      } catch (err) {
+        await unlink(join(upload.dir, part.data)).catch(() => {});
+        throw err;
+      }
+      if (old !== undefined) await unlink(join(upload.dir, old.data)).catch(() => {});
+      return part;
+    });
+  } finally {
+    await unlink(temp.path).catch(() => {});
+  }
+}
+
+/** UploadPart: like PutObject, into the upload's directory. */
+export async function uploadPart(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  const n = partNumber(req.query, resource);
+  const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
+  const temp = await writeTemp(req.body, {
+    tmpDir: ctx.core.tmpDir,
+    expectedLength: declaredLength(req.headers),
+    headers: req.headers,
+    maxSize: ctx.maxObjectSize,
+    signal: req.signal,
+    fsync: ctx.core.fsyncEnabled,
+  });
+  const part = await commitPart(ctx, bucket, upload, n, temp, resource);
+  return { status: 200, headers: { etag: quoteEtag(part.etag) } };
+}
+
+/** UploadPartCopy: a part from (a byte range of) an existing object. */
+export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  const n = partNumber(req.query, resource);
+  const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
+  const src = await openCopySource(ctx, req);
+  let temp;
+  try {
+    const size = src.meta.size;
+    let start = 0;
+    let end = size - 1;
+    const rh = req.headers['x-amz-copy-source-range'];
+    if (rh !== undefined) {
+      const m = /^bytes=(\d+)-(\d+)$/.exec(rh.trim());
+      if (m === null || Number(m[1]) > Number(m[2]) || Number(m[2]) >= size) {
+        throw new S3Error('InvalidArgument', {
+          resource,
+          message: `Range specified is not valid for source object of size: ${size}`,
+          details: { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: rh },
+        });
+      }
+      start = Number(m[1]);
+      end = Number(m[2]);
+    }
+    const length = end - start + 1;
+    const stream = length === 0 ? undefined : src.fh.createReadStream({ start, end, autoClose: false });
+    temp = await writeTemp(stream, {
+      tmpDir: ctx.core.tmpDir,
+      expectedLength: length,
+      maxSize: ctx.maxObjectSize,
+      signal: req.signal,
+      fsync: ctx.core.fsyncEnabled,
+    });
+  } finally {
+    await src.fh.close();
+  }
+  const part = await commitPart(ctx, bucket, upload, n, temp, resource);
+  const body = xmlDocument('CopyPartResult', [['LastModified', isoDate(part.lastModified)], ['ETag', quoteEtag(part.etag)]]);
+  return { status: 200, headers: { ...XML }, body };
+}
+
+function stripQuotes(etag: string): string {
+  const t = etag.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
+}
+
+async function* concatParts(dir: string, parts: readonly PartState[]): AsyncGenerator<Uint8Array> {
+  for (const p of parts) {
+    if (p.size === 0) continue;
+    for await (const chunk of createReadStream(join(dir, p.data))) yield chunk as Uint8Array;
+  }
+}
+
+/**
+ * CompleteMultipartUpload: checks the part list (ascending, ETags match, every part but the
+ * last at least `minPartSize`), concatenates the parts into a temp file, and commits it
+ * atomically with ETag `md5(part md5s)-N`.
+ * @throws S3Error MalformedXML, InvalidPartOrder, InvalidPart, EntityTooSmall, NoSuchUpload, PreconditionFailed
+ */
+export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
+  const raw = await readSmallBody(req.body, 4 * 1024 * 1024, req.headers, req.signal);
+  const doc = parseXml(raw.toString('utf8'));
+  if (doc.name !== 'CompleteMultipartUpload') throw new S3Error('MalformedXML');
+  const listed = childElements(doc, 'Part').map((p) => {
+    const pn = childText(p, 'PartNumber');
+    const etag = childText(p, 'ETag');
+    if (pn === undefined || etag === undefined || !/^\d{1,5}$/.test(pn.trim())) throw new S3Error('MalformedXML');
+    return { n: Number(pn.trim()), etag: stripQuotes(etag) };
+  });
+  if (listed.length === 0) throw new S3Error('MalformedXML', { message: 'You must specify at least one part.' });
+  for (let i = 1; i < listed.length; i++) {
+    if (listed[i]!.n <= listed[i - 1]!.n) throw new S3Error('InvalidPartOrder', { resource, details: { UploadId: upload.id } });
+  }
+  return ctx.core.locks.run(`u\0${bucket}\0${upload.id}`, async () => {
+    if ((await readJson(join(upload.dir, 'upload.json'))) === undefined) throw noSuchUpload(resource, upload.id);
+    const parts: PartState[] = [];
+    for (const l of listed) {
+      const p = await readJson<PartState>(join(upload.dir, `part-${l.n}.json`));
+      if (p === undefined || p.etag !== l.etag) {
+        throw new S3Error('InvalidPart', { resource, details: { UploadId: upload.id, PartNumber: String(l.n), ETag: l.etag } });
+      }
+      parts.push(p);
+    }
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (parts[i]!.size < ctx.minPartSize) {
+        throw new S3Error('EntityTooSmall', {
+          resource,
+          details: { UploadId: upload.id, PartNumber: String(listed[i]!.n), ProposedSize: String(parts[i]!.size), MinSizeAllowed: String(ctx.minPartSize) },
+        });
+      }
+    }
+    const total = parts.reduce((s, p) => s + p.size, 0);
+    const temp = await writeTemp(concatParts(upload.dir, parts), {
+      tmpDir: ctx.core.tmpDir,
+      expectedLength: total,
+      maxSize: Number.MAX_SAFE_INTEGER,
+      fsync: ctx.core.fsyncEnabled,
+    });
+    const md5s = createHash('md5');
+    for (const p of parts) md5s.update(Buffer.from(p.etag, 'hex'));
+    const etag = `${md5s.digest('hex')}-${parts.length}`;
+    const meta = await ctx.core.commit(bucket, key, temp, (old) => {
+      checkWriteConditions(req.headers, old, resource);
+      return { ...upload.state.fields, size: total, etag, lastModified: Date.now(), parts: parts.map((p) => p.size) };
+    });
+    await removeUpload(ctx, upload.dir);
+    const body = xmlDocument('CompleteMultipartUploadResult', [
+      ['Location', `/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`],
+      ['Bucket', bucket],
+      ['Key', key],
+      ['ETag', quoteEtag(meta.etag)],
+    ]);
+    return { status: 200, headers: { ...XML }, body };
+  });
+}
+
+async function removeUpload(ctx: StoreContext, dir: string): Promise<void> {
+  // Rename first: the upload disappears at once, then its files are removed.
+  const gone = tempName(ctx.core.tmpDir, 'upload-gone');
+  await rename(dir, gone);
+  await rm(gone, { recursive: true, force: true });
+}
+
+/** AbortMultipartUpload (204): removes the upload and all its parts. */
+export async function abortMultipartUpload(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
+  await ctx.core.locks.run(`u\0${bucket}\0${upload.id}`, async () => {
+    try {
+      await removeUpload(ctx, upload.dir);
+    } catch (err) {
+      if (isNotFound(err)) throw noSuchUpload(resource, upload.id);
+      throw err;
+    }
+  });
+  return { status: 204, headers: {} };
+}
+
+async function readParts(dir: string): Promise<(PartState & { n: number })[]> {
+  const out: (PartState & { n: number })[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return out;
+    throw err;
+  }
+  for (const f of names) {
+    const m = /^part-(\d+)\.json$/.exec(f);
+    if (m === null) continue;
+    const p = await readJson<PartState>(join(dir, f));
+    if (p !== undefined) out.push({ ...p, n: Number(m[1]) });
+  }
+  return out.sort((a, b) => a.n - b.n);
+}
+
+/** ListParts: max-parts (cap 1000), part-number-marker. */
+export async function listParts(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
+  const max = maxParam(req.query, 'max-parts', 1000);
+  const markerRaw = req.query['part-number-marker'] ?? '0';
+  if (!/^\d{1,5}$/.test(markerRaw)) {
+    throw new S3Error('InvalidArgument', { resource, message: 'Provided part-number-marker not an integer or within integer range', details: { ArgumentName: 'part-number-marker', ArgumentValue: markerRaw } });
+  }
+  const marker = Number(markerRaw);
+  const all = (await readParts(upload.dir)).filter((p) => p.n > marker);
+  const page = all.slice(0, max);
+  const truncated = all.length > page.length;
+  const owner: XmlChild[] = [['ID', ctx.owner.id], ['DisplayName', ctx.owner.displayName]];
+  const body = xmlDocument('ListPartsResult', [
+    ['Bucket', bucket],
+    ['Key', key],
+    ['UploadId', upload.id],
+    ['Initiator', owner],
+    ['Owner', owner],
+    ['StorageClass', 'STANDARD'],
+    ['PartNumberMarker', marker],
+    ['NextPartNumberMarker', page.length > 0 ? page[page.length - 1]!.n : marker],
+    ['MaxParts', max],
+    ['IsTruncated', truncated],
+    ...page.map(
+      (p) =>
+        ['Part', [['PartNumber', p.n], ['LastModified', isoDate(p.lastModified)], ['ETag', quoteEtag(p.etag)], ['Size', p.size]]] as const,
+    ),
+  ]);
+  return { status: 200, headers: { ...XML }, body };
+}
+
+/** ListMultipartUploads: prefix, delimiter, key-marker, upload-id-marker, max-uploads (cap 1000), encoding-type. */
+export async function listMultipartUploads(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const bucket = requireBucketName(req);
+  const q = req.query;
+  const max = maxParam(q, 'max-uploads', 1000);
+  const enc = encodingType(q);
+  const e = enc ?? ((s: string) => s);
+  const prefix = q['prefix'] ?? '';
+  const delimiter = q['delimiter'] ?? '';
+  const keyMarker = q['key-marker'] ?? '';
+  const idMarker = keyMarker === '' ? '' : (q['upload-id-marker'] ?? '');
+  await ctx.core.requireBucket(bucket);
+  const dir = ctx.core.uploadsDir(bucket);
+  const uploads: { key: string; id: string; initiated: number }[] = [];
+  for (const id of await readdir(dir).catch(() => [] as string[])) {
+    if (!UPLOAD_ID.test(id)) continue;
+    const s = await readJson<UploadState>(join(dir, id, 'upload.json'));
+    if (s !== undefined && s.key.startsWith(prefix)) uploads.push({ key: s.key, id, initiated: s.initiated });
+  }
+  uploads.sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let start = 0;
+  if (keyMarker !== '') {
+    const at = idMarker === '' ? -1 : uploads.findIndex((u) => u.key === keyMarker && u.id === idMarker);
+    start = at !== -1 ? at + 1 : uploads.findIndex((u) => compareKeys(u.key, keyMarker) > 0);
+    if (start === -1) start = uploads.length;
+  }
+  const page: typeof uploads = [];
+  const prefixes: string[] = [];
+  let truncated = false;
+  let last: { key: string; id: string } | undefined;
+  for (let i = start; i < uploads.length; i++) {
+    const u = uploads[i]!;
+    let cp: string | undefined;
+    if (delimiter !== '') {
+      const d = u.key.indexOf(delimiter, prefix.length);
+      if (d !== -1) cp = u.key.slice(0, d + delimiter.length);
+    }
+    if (cp !== undefined && (prefixes[prefixes.length - 1] === cp || (keyMarker !== '' && compareKeys(cp, keyMarker) <= 0))) continue;
+    if (page.length + prefixes.length === max) {
+      truncated = max > 0;
+      break;
+    }
+    if (cp !== undefined) {
+      prefixes.push(cp);
+      last = { key: cp, id: '' };
+    } else {
+      page.push(u);
+      last = u;
+    }
+  }
+  const owner: XmlChild[] = [['ID', ctx.owner.id], ['DisplayName', ctx.owner.displayName]];
+  const body = xmlDocument('ListMultipartUploadsResult', [
+    ['Bucket', bucket],
+    ['KeyMarker', e(keyMarker)],
+    ['UploadIdMarker', idMarker],
+    ['NextKeyMarker', truncated && last !== undefined ? e(last.key) : undefined],
+    ['NextUploadIdMarker', truncated && last !== undefined ? last.id : undefined],
+    ['Delimiter', delimiter === '' ? undefined : e(delimiter)],
+    ['Prefix', e(prefix)],
+    ['MaxUploads', max],
+    ['IsTruncated', truncated],
+    ['EncodingType', enc === undefined ? undefined : 'url'],
+    ...page.map(
+      (u) =>
+        [
+          'Upload',
+          [['Key', e(u.key)], ['UploadId', u.id], ['Initiator', owner], ['Owner', owner], ['StorageClass', 'STANDARD'], ['Initiated', isoDate(u.initiated)]],
+        ] as const,
+    ),
+    ...prefixes.map((p) => ['CommonPrefixes', [['Prefix', e(p)]]] as const),
+  ]);
+  return { status: 200, headers: { ...XML }, body };
+}

@@ -1,0 +1,261 @@
+import { unlink, type FileHandle } from 'node:fs/promises';
+import { S3Error } from '@s3kit/errors';
+import { parseCopySource } from '@s3kit/xml-shapes/operations';
+import {
+  checkKey,
+  declaredLength,
+  objectTarget,
+  rejectUnsupportedHeaders,
+  rejectVersionId,
+  requireBucketName,
+  type StoreContext,
+} from './context.js';
+import {
+  checkConditions,
+  checkCopySourceConditions,
+  etagMatches,
+  isoDate,
+  metaFromHeaders,
+  objectHeaders,
+  parseRange,
+  quoteEtag,
+  type ByteRange,
+} from './http-headers.js';
+import type { ObjectMeta } from './store-core.js';
+import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
+import { readSmallBody, writeTemp } from './write-temp.js';
+import { childElements, childText, parseXml, xmlDocument, type XmlChild } from './xml.js';
+import type { UpstreamRequest, UpstreamResponse } from './types.js';
+
+/**
+ * Write preconditions on PutObject / CompleteMultipartUpload (S3 conditional writes):
+ * `If-None-Match: *` fails when the key exists, `If-Match` when its ETag differs or it is missing.
+ * @throws S3Error PreconditionFailed (412), NoSuchKey (404)
+ */
+export function checkWriteConditions(headers: Readonly<Record<string, string | undefined>>, old: ObjectMeta | undefined, resource: string): void {
+  const inm = headers['if-none-match'];
+  if (inm !== undefined && old !== undefined && etagMatches(inm, old.etag)) {
+    throw new S3Error('PreconditionFailed', { resource, details: { Condition: 'If-None-Match' } });
+  }
+  const im = headers['if-match'];
+  if (im !== undefined) {
+    if (old === undefined) throw new S3Error('NoSuchKey', { resource });
+    if (!etagMatches(im, old.etag)) throw new S3Error('PreconditionFailed', { resource, details: { Condition: 'If-Match' } });
+  }
+}
+
+/**
+ * PutObject: body to a temp file (MD5, Content-MD5, checksums, length checked), fsync,
+ * then an atomic commit. A failed or aborted upload leaves nothing.
+ */
+export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  rejectUnsupportedHeaders(req.headers, resource);
+  const fields = metaFromHeaders(req.headers);
+  const tags = parseTaggingHeader(req.headers['x-amz-tagging']);
+  await ctx.core.requireBucket(bucket);
+  const temp = await writeTemp(req.body, {
+    tmpDir: ctx.core.tmpDir,
+    expectedLength: declaredLength(req.headers),
+    headers: req.headers,
+    maxSize: ctx.maxObjectSize,
+    signal: req.signal,
+    fsync: ctx.core.fsyncEnabled,
+  });
+  if (req.signal?.aborted) {
+    await unlink(temp.path).catch(() => {});
+    throw new S3Error('RequestTimeout', { message: 'The request was aborted.' });
+  }
+  const meta = await ctx.core.commit(bucket, key, temp, (old) => {
+    checkWriteConditions(req.headers, old, resource);
+    return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags };
+  });
+  return { status: 200, headers: { etag: quoteEtag(meta.etag) } };
+}
+
+/** GetObject and HeadObject: conditionals, Range or partNumber, response-* overrides, streamed body. */
+export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: boolean): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  rejectVersionId(req.query['versionId'], resource);
+  if (req.headers['x-amz-server-side-encryption-customer-algorithm'] !== undefined) rejectUnsupportedHeaders(req.headers, resource);
+  const opened = await ctx.core.openObject(bucket, key);
+  if (opened === undefined) throw await missing(ctx, bucket, resource);
+  const { meta, fh } = opened;
+  let keepOpen = false;
+  try {
+    checkConditions(req.headers, meta, resource);
+    const headers = objectHeaders(meta, req.query);
+    let range: ByteRange | undefined;
+    const pn = req.query['partNumber'];
+    if (pn !== undefined) {
+      if (req.headers['range'] !== undefined) throw new S3Error('InvalidRequest', { resource, message: 'Cannot specify both Range header and partNumber query parameter.' });
+      range = partRange(meta, pn, resource);
+      headers['x-amz-mp-parts-count'] = String(meta.parts?.length ?? 1);
+    } else {
+      range = parseRange(req.headers['range'], meta.size, resource);
+    }
+    let status = 200;
+    let length = meta.size;
+    if (range !== undefined) {
+      status = 206;
+      length = range.end - range.start + 1;
+      headers['content-range'] = `bytes ${range.start}-${range.end}/${meta.size}`;
+    }
+    headers['content-length'] = String(length);
+    if (head || length === 0) return head ? { status, headers } : { status, headers, body: new Uint8Array(0) };
+    const stream = fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
+    if (req.signal !== undefined) {
+      const onAbort = (): void => void stream.destroy();
+      req.signal.addEventListener('abort', onAbort, { once: true });
+      stream.once('close', () => req.signal!.removeEventListener('abort', onAbort));
+    }
+    keepOpen = true;
+    return { status, headers, body: stream };
+  } finally {
+    if (!keepOpen) await fh.close();
+  }
+}
+
+function partRange(meta: ObjectMeta, pn: string, resource: string): ByteRange {
+  if (!/^\d{1,5}$/.test(pn) || Number(pn) < 1 || Number(pn) > 10000) {
+    throw new S3Error('InvalidArgument', { resource, message: 'Part number must be an integer between 1 and 10000, inclusive.', details: { ArgumentName: 'partNumber', ArgumentValue: pn } });
+  }
+  const n = Number(pn);
+  const parts = meta.parts ?? [meta.size];
+  if (n > parts.length) {
+    // S3's code for this case; not in the shared table (InvalidPartNumber, 416).
+    throw new S3Error('InvalidPartNumber', { status: 416, resource, message: 'The requested partnumber is not satisfiable' });
+  }
+  let start = 0;
+  for (let i = 0; i < n - 1; i++) start += parts[i]!;
+  if (parts[n - 1] === 0) throw new S3Error('InvalidRange', { resource, headers: { 'Content-Range': `bytes */${meta.size}` } });
+  return { start, end: start + parts[n - 1]! - 1 };
+}
+
+/** Opens the object named by `x-amz-copy-source` and checks its conditions. */
+export async function openCopySource(
+  ctx: StoreContext,
+  req: UpstreamRequest,
+): Promise<{ bucket: string; key: string; meta: ObjectMeta; fh: FileHandle }> {
+  const header = req.headers['x-amz-copy-source'];
+  if (header === undefined) throw new S3Error('InvalidRequest', { message: 'x-amz-copy-source is required.' });
+  const src = parseCopySource(header);
+  const resource = `/${src.bucket}/${src.key}`;
+  rejectVersionId(src.versionId, resource);
+  const bucket = requireBucketName({ ...req, bucket: src.bucket });
+  const key = checkKey(src.key, resource);
+  const opened = await ctx.core.openObject(bucket, key);
+  if (opened === undefined) throw await missing(ctx, bucket, resource);
+  try {
+    checkCopySourceConditions(req.headers, opened.meta, resource);
+  } catch (err) {
+    await opened.fh.close();
+    throw err;
+  }
+  return { bucket, key, ...opened };
+}
+
+/** CopyObject: streams the source into a new object; COPY or REPLACE metadata and tags. */
+export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  rejectUnsupportedHeaders(req.headers, resource);
+  const metaDirective = directive(req.headers, 'x-amz-metadata-directive');
+  const tagDirective = directive(req.headers, 'x-amz-tagging-directive');
+  const replacing = metaDirective === 'REPLACE' ? metaFromHeaders(req.headers) : undefined;
+  const newTags = tagDirective === 'REPLACE' ? parseTaggingHeader(req.headers['x-amz-tagging']) : undefined;
+  await ctx.core.requireBucket(bucket);
+  const src = await openCopySource(ctx, req);
+  let temp;
+  try {
+    if (src.bucket === bucket && src.key === key && metaDirective === 'COPY' && tagDirective === 'COPY') {
+      throw new S3Error('InvalidRequest', {
+        resource,
+        message:
+          "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+      });
+    }
+    if (src.meta.size > ctx.maxObjectSize) {
+      throw new S3Error('InvalidRequest', { resource, message: `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.maxObjectSize}` });
+    }
+    temp = await writeTemp(src.fh.createReadStream({ autoClose: false }), {
+      tmpDir: ctx.core.tmpDir,
+      expectedLength: src.meta.size,
+      maxSize: ctx.maxObjectSize,
+      signal: req.signal,
+      fsync: ctx.core.fsyncEnabled,
+    });
+  } finally {
+    await src.fh.close();
+  }
+  const s = src.meta;
+  const tags: TagSet = newTags ?? s.tags;
+  const meta = await ctx.core.commit(bucket, key, temp, () => ({
+    contentType: replacing?.contentType ?? s.contentType,
+    headers: replacing?.headers ?? s.headers,
+    userMeta: replacing?.userMeta ?? s.userMeta,
+    size: temp.size,
+    etag: temp.md5,
+    lastModified: Date.now(),
+    tags,
+  }));
+  const body = xmlDocument('CopyObjectResult', [
+    ['LastModified', isoDate(meta.lastModified)],
+    ['ETag', quoteEtag(meta.etag)],
+  ]);
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+}
+
+function directive(headers: Readonly<Record<string, string | undefined>>, name: string): 'COPY' | 'REPLACE' {
+  const v = headers[name];
+  if (v === undefined || v === 'COPY') return 'COPY';
+  if (v === 'REPLACE') return 'REPLACE';
+  throw new S3Error('InvalidArgument', { message: `Unknown ${name}.`, details: { ArgumentName: name, ArgumentValue: v } });
+}
+
+/** DeleteObject: 204 whether or not the key existed. @throws S3Error NoSuchBucket */
+export async function deleteObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  rejectVersionId(req.query['versionId'], resource);
+  await ctx.core.requireBucket(bucket);
+  await ctx.core.remove(bucket, key);
+  return { status: 204, headers: {} };
+}
+
+const MAX_DELETE_KEYS = 1000;
+const CHECKSUM_HEADERS = ['x-amz-checksum-crc32', 'x-amz-checksum-crc32c', 'x-amz-checksum-crc64nvme', 'x-amz-checksum-sha1', 'x-amz-checksum-sha256', 'x-amz-sdk-checksum-algorithm'];
+
+/**
+ * DeleteObjects: up to 1000 keys, verbose or quiet. Like S3, the request needs Content-MD5
+ * or a checksum header (the S3 API reference: "The Content-MD5 or x-amz-sdk-checksum-algorithm
+ * header is required for all Multi-Object Delete requests").
+ * @throws S3Error InvalidRequest (no digest), BadDigest, MalformedXML, NoSuchBucket
+ */
+export async function deleteObjects(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const bucket = requireBucketName(req);
+  if (req.headers['content-md5'] === undefined && !CHECKSUM_HEADERS.some((h) => req.headers[h] !== undefined)) {
+    throw new S3Error('InvalidRequest', { resource: `/${bucket}`, message: 'Missing required header for this request: Content-Md5.' });
+  }
+  await ctx.core.requireBucket(bucket);
+  const raw = await readSmallBody(req.body, 2 * 1024 * 1024, req.headers, req.signal);
+  const doc = parseXml(raw.toString('utf8'));
+  if (doc.name !== 'Delete') throw new S3Error('MalformedXML');
+  const quiet = (childText(doc, 'Quiet') ?? 'false').trim().toLowerCase() === 'true';
+  const objects = childElements(doc, 'Object');
+  if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new S3Error('MalformedXML');
+  const results: XmlChild[] = [];
+  for (const o of objects) {
+    const key = childText(o, 'Key');
+    if (key === undefined) throw new S3Error('MalformedXML');
+    const versionId = childText(o, 'VersionId');
+    try {
+      checkKey(key, `/${bucket}/${key}`);
+      rejectVersionId(versionId, `/${bucket}/${key}`);
+      await ctx.core.remove(bucket, key);
+      if (!quiet) results.push(['Deleted', [['Key', key], ['VersionId', versionId]]]);
+    } catch (err) {
+      if (!(err instanceof S3Error)) throw err;
+      results.push(['Error', [['Key', key], ['VersionId', versionId], ['Code', err.code], ['Message', err.message]]]);
+    }
+  }
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: xmlDocument('DeleteResult', results) };
+}

@@ -1,0 +1,319 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { S3Error } from '@s3kit/errors';
+import { KeyIndex, type IndexEntry } from './key-index.js';
+import { KeyedLock } from './locks.js';
+import { tempName, type TempFile } from './write-temp.js';
+
+/** The sidecar metadata of one object (`<sha256(key)>.json`). */
+export interface ObjectMeta {
+  readonly v: 1;
+  readonly key: string;
+  readonly size: number;
+  /** MD5 hex, or `md5(part md5s)-N` for multipart objects; without quotes. */
+  readonly etag: string;
+  /** Milliseconds since the epoch. */
+  readonly lastModified: number;
+  readonly contentType: string;
+  /** content-encoding, content-disposition, content-language, cache-control, expires. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** `x-amz-meta-*` headers, lowercase names with the prefix. */
+  readonly userMeta: Readonly<Record<string, string>>;
+  readonly tags: readonly (readonly [string, string])[];
+  /** Part sizes, for objects made by CompleteMultipartUpload. */
+  readonly parts?: readonly number[];
+  /** The data file's name in the same directory. */
+  readonly data: string;
+}
+
+/** The fields a writer chooses; the store fills in key, size, etag of the data and file name. */
+export type MetaFields = Omit<ObjectMeta, 'v' | 'key' | 'data'>;
+
+export interface StoreCoreOptions {
+  readonly dir: string;
+  /** fsync data, metadata and directories on commit. */
+  readonly fsync: boolean;
+}
+
+const INDEX_SCAN_CONCURRENCY = 64;
+
+/**
+ * Files and invariants of the local store:
+ *
+ * ```
+ * <dir>/tmp/                                   temp files (same filesystem: rename is atomic)
+ * <dir>/buckets/<bucket>/bucket.json           creation date
+ * <dir>/buckets/<bucket>/objects/<h0h1>/<h2h3>/<h>.json         metadata (the commit point)
+ * <dir>/buckets/<bucket>/objects/<h0h1>/<h2h3>/<h>.<rand>.data  content
+ * <dir>/buckets/<bucket>/uploads/<uploadId>/...                 multipart uploads
+ * ```
+ *
+ * `h` is the SHA-256 of the key's UTF-8 bytes, so no key (`../x`, `a//b`, 1024 bytes,
+ * unicode) is ever used as a path. A data file gets a fresh name on every write and becomes
+ * visible only when the metadata file naming it is renamed into place; so a reader always
+ * sees a complete (metadata, data) pair, and concurrent writers of one key end with the last
+ * commit's pair, never a torn object.
+ */
+export class StoreCore {
+  readonly dir: string;
+  readonly tmpDir: string;
+  readonly bucketsDir: string;
+  readonly locks = new KeyedLock();
+  readonly #fsync: boolean;
+  readonly #indexes = new Map<string, Promise<KeyIndex>>();
+  #ready: Promise<void> | undefined;
+
+  constructor(opts: StoreCoreOptions) {
+    this.dir = opts.dir;
+    this.tmpDir = join(opts.dir, 'tmp');
+    this.bucketsDir = join(opts.dir, 'buckets');
+    this.#fsync = opts.fsync;
+  }
+
+  /** Creates the directories and clears temp files a crash may have left (once). */
+  ready(): Promise<void> {
+    this.#ready ??= (async () => {
+      await mkdir(this.bucketsDir, { recursive: true });
+      await rm(this.tmpDir, { recursive: true, force: true });
+      await mkdir(this.tmpDir, { recursive: true });
+    })();
+    return this.#ready;
+  }
+
+  bucketDir(bucket: string): string {
+    return join(this.bucketsDir, bucket);
+  }
+
+  uploadsDir(bucket: string): string {
+    return join(this.bucketsDir, bucket, 'uploads');
+  }
+
+  async bucketCreated(bucket: string): Promise<number | undefined> {
+    try {
+      const raw = JSON.parse(await readFile(join(this.bucketDir(bucket), 'bucket.json'), 'utf8')) as { created: number };
+      return raw.created;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** @throws S3Error NoSuchBucket (404) */
+  async requireBucket(bucket: string): Promise<void> {
+    try {
+      await stat(join(this.bucketDir(bucket), 'bucket.json'));
+    } catch (err) {
+      if (isNotFound(err)) throw new S3Error('NoSuchBucket', { resource: bucket, details: { BucketName: bucket } });
+      throw err;
+    }
+  }
+
+  /** Where the metadata of `key` lives. */
+  objectLocation(bucket: string, key: string): { dir: string; base: string; meta: string } {
+    const h = createHash('sha256').update(key, 'utf8').digest('hex');
+    const dir = join(this.bucketDir(bucket), 'objects', h.slice(0, 2), h.slice(2, 4));
+    return { dir, base: h, meta: join(dir, `${h}.json`) };
+  }
+
+  async readMeta(bucket: string, key: string): Promise<ObjectMeta | undefined> {
+    const { meta } = this.objectLocation(bucket, key);
+    const m = await readJson<ObjectMeta>(meta);
+    return m !== undefined && m.key === key ? m : undefined;
+  }
+
+  /**
+   * Opens the data of `key` for reading. The open handle keeps the content readable even
+   * if a concurrent write replaces the object and unlinks the old data file.
+   */
+  async openObject(bucket: string, key: string): Promise<{ meta: ObjectMeta; fh: FileHandle } | undefined> {
+    const { dir } = this.objectLocation(bucket, key);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const meta = await this.readMeta(bucket, key);
+      if (meta === undefined) return undefined;
+      try {
+        return { meta, fh: await open(join(dir, meta.data), 'r') };
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        // Replaced between reading the metadata and opening: read the new metadata.
+      }
+    }
+    throw new S3Error('InternalError', { message: 'The object changed too often while being read.' });
+  }
+
+  /**
+   * Commits `temp` as the content of `key` with metadata from `fields` (given the object it
+   * replaces, if any, so a writer can check preconditions under the lock). On failure the
+   * temp file is removed.
+   * @throws S3Error NoSuchBucket when the bucket vanished; whatever `fields` throws.
+   */
+  async commit(
+    bucket: string,
+    key: string,
+    temp: TempFile,
+    fields: (old: ObjectMeta | undefined) => MetaFields,
+  ): Promise<ObjectMeta> {
+    const loc = this.objectLocation(bucket, key);
+    try {
+      return await this.locks.run(`o\0${bucket}\0${key}`, async () => {
+        await this.#ensureObjectDir(bucket, loc.dir);
+        const old = await this.readMeta(bucket, key);
+        const meta: ObjectMeta = { ...fields(old), v: 1, key, data: `${loc.base}.${randomBytes(8).toString('hex')}.data` };
+        const dataPath = join(loc.dir, meta.data);
+        await rename(temp.path, dataPath);
+        try {
+          await this.writeJsonAtomic(loc.meta, meta);
+        } catch (err) {
+          await unlink(dataPath).catch(() => {});
+          throw err;
+        }
+        if (old !== undefined && old.data !== meta.data) await unlink(join(loc.dir, old.data)).catch(() => {});
+        await this.#indexed(bucket, (idx) => idx.upsert(key, entryOf(meta)));
+        return meta;
+      });
+    } finally {
+      await unlink(temp.path).catch(() => {}); // gone after a successful rename; removes it otherwise
+    }
+  }
+
+  /** Rewrites the metadata of an existing object (same data), e.g. for tagging. */
+  async updateMeta(bucket: string, key: string, update: (old: ObjectMeta) => ObjectMeta): Promise<ObjectMeta | undefined> {
+    const loc = this.objectLocation(bucket, key);
+    return this.locks.run(`o\0${bucket}\0${key}`, async () => {
+      const old = await this.readMeta(bucket, key);
+      if (old === undefined) return undefined;
+      const meta = update(old);
+      await this.writeJsonAtomic(loc.meta, meta);
+      return meta;
+    });
+  }
+
+  /** Deletes `key`; returns whether it existed. */
+  async remove(bucket: string, key: string): Promise<boolean> {
+    const loc = this.objectLocation(bucket, key);
+    return this.locks.run(`o\0${bucket}\0${key}`, async () => {
+      const old = await this.readMeta(bucket, key);
+      if (old === undefined) return false;
+      await unlink(loc.meta); // the commit point: from here on the object is gone
+      await unlink(join(loc.dir, old.data)).catch(() => {});
+      await this.#indexed(bucket, (idx) => idx.remove(key));
+      return true;
+    });
+  }
+
+  /** The bucket's key index, built on first use. */
+  index(bucket: string): Promise<KeyIndex> {
+    let p = this.#indexes.get(bucket);
+    if (p === undefined) {
+      p = this.#scan(bucket);
+      this.#indexes.set(bucket, p);
+      p.catch(() => this.#indexes.delete(bucket));
+    }
+    return p;
+  }
+
+  /** Sets an empty index for a new bucket, or drops it for a deleted one. */
+  resetIndex(bucket: string, fresh: boolean): void {
+    if (fresh) this.#indexes.set(bucket, Promise.resolve(new KeyIndex()));
+    else this.#indexes.delete(bucket);
+  }
+
+  async writeJsonAtomic(path: string, value: unknown): Promise<void> {
+    const tmp = tempName(this.tmpDir, 'meta');
+    try {
+      const fh = await open(tmp, 'wx', 0o600);
+      try {
+        await fh.writeFile(JSON.stringify(value));
+        if (this.#fsync) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, path);
+    } catch (err) {
+      await unlink(tmp).catch(() => {});
+      throw err;
+    }
+    if (this.#fsync) await fsyncDir(join(path, '..'));
+  }
+
+  get fsyncEnabled(): boolean {
+    return this.#fsync;
+  }
+
+  async #indexed(bucket: string, apply: (idx: KeyIndex) => void): Promise<void> {
+    // Only an index that exists (or is being built) needs the update: a later scan sees the files.
+    const p = this.#indexes.get(bucket);
+    if (p !== undefined) apply(await p);
+  }
+
+  async #ensureObjectDir(bucket: string, dir: string): Promise<void> {
+    // Never recursive: if the bucket was deleted meanwhile, mkdir fails instead of resurrecting it.
+    const level1 = join(dir, '..');
+    for (const d of [level1, dir]) {
+      try {
+        await mkdir(d);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') continue;
+        if (code === 'ENOENT') throw new S3Error('NoSuchBucket', { resource: bucket, details: { BucketName: bucket } });
+        throw err;
+      }
+    }
+  }
+
+  async #scan(bucket: string): Promise<KeyIndex> {
+    const root = join(this.bucketDir(bucket), 'objects');
+    const files: string[] = [];
+    for (const a of await readdirOrEmpty(root)) {
+      for (const b of await readdirOrEmpty(join(root, a))) {
+        for (const f of await readdirOrEmpty(join(root, a, b))) if (f.endsWith('.json')) files.push(join(root, a, b, f));
+      }
+    }
+    const out: [string, IndexEntry][] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) {
+        const m = await readJson<ObjectMeta>(files[next++]!);
+        if (m !== undefined) out.push([m.key, entryOf(m)]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(INDEX_SCAN_CONCURRENCY, files.length) }, worker));
+    return KeyIndex.fromEntries(out);
+  }
+}
+
+function entryOf(m: ObjectMeta): IndexEntry {
+  return { size: m.size, etag: m.etag, lastModified: m.lastModified };
+}
+
+export function isNotFound(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+export async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function readdirOrEmpty(path: string): Promise<string[]> {
+  try {
+    return await readdir(path);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+}
+
+export async function fsyncDir(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

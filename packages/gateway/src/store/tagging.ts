@@ -1,0 +1,89 @@
+import { S3Error } from '@s3kit/errors';
+import { objectTarget, rejectVersionId, type StoreContext } from './context.js';
+import { readSmallBody } from './write-temp.js';
+import { childElements, childText, parseXml, xmlDocument } from './xml.js';
+import type { UpstreamRequest, UpstreamResponse } from './types.js';
+
+export type TagSet = readonly (readonly [string, string])[];
+
+const MAX_TAGS = 10;
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
+
+function invalidTag(message: string): S3Error {
+  return new S3Error('InvalidTag', { message });
+}
+
+/**
+ * S3's object tag limits: at most 10 tags, keys 1–128 and values 0–256 Unicode characters,
+ * keys unique, no `aws:` prefix.
+ * @throws S3Error InvalidTag (400)
+ */
+export function validateTags(tags: TagSet): TagSet {
+  if (tags.length > MAX_TAGS) throw invalidTag('Object tags cannot be greater than 10');
+  const seen = new Set<string>();
+  for (const [k, v] of tags) {
+    const kl = [...k].length;
+    if (kl === 0 || kl > MAX_TAG_KEY) throw invalidTag('The TagKey you have provided is invalid');
+    if ([...v].length > MAX_TAG_VALUE) throw invalidTag('The TagValue you have provided is invalid');
+    if (k.toLowerCase().startsWith('aws:')) throw invalidTag('Your TagKey cannot be prefixed with aws:');
+    if (seen.has(k)) throw invalidTag('Cannot provide multiple Tags with the same key');
+    seen.add(k);
+  }
+  return tags;
+}
+
+/** Parses the `x-amz-tagging` header (URL query encoding). @throws S3Error InvalidTag */
+export function parseTaggingHeader(value: string | undefined): TagSet {
+  if (value === undefined || value === '') return [];
+  const tags: [string, string][] = [];
+  for (const [k, v] of new URLSearchParams(value)) tags.push([k, v]);
+  return validateTags(tags);
+}
+
+/** GetObjectTagging. @throws S3Error NoSuchBucket, NoSuchKey */
+export async function getObjectTagging(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  rejectVersionId(req.query['versionId'], resource);
+  const meta = await ctx.core.readMeta(bucket, key);
+  if (meta === undefined) throw await missing(ctx, bucket, resource);
+  const body = xmlDocument('Tagging', [['TagSet', meta.tags.map(([k, v]) => ['Tag', [['Key', k], ['Value', v]]] as const)]]);
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+}
+
+/** PutObjectTagging: replaces the whole tag set. @throws S3Error InvalidTag, MalformedXML, NoSuchKey */
+export async function putObjectTagging(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  rejectVersionId(req.query['versionId'], resource);
+  const raw = await readSmallBody(req.body, 64 * 1024, req.headers, req.signal);
+  const doc = parseXml(raw.toString('utf8'));
+  if (doc.name !== 'Tagging') throw new S3Error('MalformedXML');
+  const set = childElements(doc, 'TagSet');
+  if (set.length !== 1) throw new S3Error('MalformedXML');
+  const tags: [string, string][] = [];
+  for (const t of childElements(set[0]!, 'Tag')) {
+    const k = childText(t, 'Key');
+    const v = childText(t, 'Value');
+    if (k === undefined || v === undefined) throw new S3Error('MalformedXML');
+    tags.push([k, v]);
+  }
+  validateTags(tags);
+  const updated = await ctx.core.updateMeta(bucket, key, (old) => ({ ...old, tags }));
+  if (updated === undefined) throw await missing(ctx, bucket, resource);
+  return { status: 200, headers: {} };
+}
+
+/** DeleteObjectTagging (204). @throws S3Error NoSuchKey */
+export async function deleteObjectTagging(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  rejectVersionId(req.query['versionId'], resource);
+  const updated = await ctx.core.updateMeta(bucket, key, (old) => ({ ...old, tags: [] }));
+  if (updated === undefined) throw await missing(ctx, bucket, resource);
+  return { status: 204, headers: {} };
+}
+
+/** NoSuchBucket when the bucket is gone, else NoSuchKey. */
+export async function missing(ctx: StoreContext, bucket: string, resource: string): Promise<S3Error> {
+  await ctx.core.requireBucket(bucket);
+  return new S3Error('NoSuchKey', { resource, details: { Key: resource.slice(bucket.length + 2) } });
+}

@@ -1,0 +1,48 @@
+/**
+ * The upstream interface: what the gateway forwards an authenticated S3 request to. A remote S3
+ * (through @s3kit/http-transport) and the embedded local store both implement it, so the
+ * gateway treats them alike.
+ */
+
+/** A request body: a Node stream, a Web `ReadableStream`, or any async iterable of bytes. */
+export type UpstreamBody = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+
+/** One S3 request, already routed (operation, bucket, key) and authenticated. */
+export interface UpstreamRequest {
+  /** The HTTP method, upper case. */
+  readonly method: string;
+  /** The operation name from the @s3kit/xml-shapes catalogue, e.g. `PutObject`. */
+  readonly operation: string;
+  /** The bucket, or `undefined` for service-level requests (ListBuckets). */
+  readonly bucket?: string | undefined;
+  /** The object key (decoded), or `undefined` for bucket- and service-level requests. */
+  readonly key?: string | undefined;
+  /** The decoded query parameters (first value of each). */
+  readonly query: Readonly<Record<string, string>>;
+  /** The request headers, lowercase names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The (decoded, already verified) payload. */
+  readonly body?: UpstreamBody | undefined;
+  /** Aborts the request: an upload in progress is discarded. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The response body: streamed object data, or a complete XML document. */
+export type UpstreamResponseBody = AsyncIterable<Uint8Array> | Uint8Array | string;
+
+/** One S3 response. Errors are not responses: `handle` rejects with an `S3Error`. */
+export interface UpstreamResponse {
+  readonly status: number;
+  /** Response headers, lowercase names. */
+  readonly headers: Record<string, string>;
+  readonly body?: UpstreamResponseBody;
+}
+
+/** Anything the gateway can forward to. */
+export interface Upstream {
+  /**
+   * Performs one S3 request.
+   * @throws S3Error with the S3 code, status and headers of the failure.
+   */
+  handle(req: UpstreamRequest): Promise<UpstreamResponse>;
+}
