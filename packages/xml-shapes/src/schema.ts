@@ -139,7 +139,10 @@ function readLeaf(spec: LeafSpec, text: string, ctx: ReadCtx, path: string): unk
       throw malformed(`<${path}> must be true or false`);
     }
     case 'date': {
-      const ms = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/.test(text) ? Date.parse(text) : NaN;
+      // S3 times are UTC; some documents (the CopyObject example) omit the zone, which
+      // Date.parse would read as local time.
+      const zoned = /(?:Z|[+-][0-9]{2}:?[0-9]{2})$/i.test(text) || !text.includes('T') ? text : text + 'Z';
+      const ms = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/.test(text) ? Date.parse(zoned) : NaN;
       if (Number.isNaN(ms)) throw malformed(`<${path}> must be an ISO 8601 date`);
       return new Date(ms);
     }
