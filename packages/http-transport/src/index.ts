@@ -1,6 +1,6 @@
 export { createTransport, type Transport, type TransportOptions, type TransportRequest, type TlsOptions, type ProxyOption } from './transport.js';
-export { type TransportResponse } from './request-handler.js';
-export { ResponseBody, type ResponseBodyMixin } from './response-body.js';
+export { type TransportResponse, type ResponseBodyMixin } from './types.js';
+export { ResponseBody } from './response-body.js';
 export { type RequestBody, type BodySource, type BodyFactory, type FileBody } from './body.js';
 export { observe } from './interceptors/observe.js';
 export { s3Errors, type S3ErrorsOptions } from './interceptors/s3-errors.js';

@@ -2,16 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { abortError, toTransportError } from './errors.js';
 import { ResponseBody } from './response-body.js';
-
-/** What `request()` resolves to. */
-export interface TransportResponse<Body = ResponseBody> {
-  statusCode: number;
-  statusMessage: string;
-  /** Lowercase names; repeated headers joined with `, ` (as fetch does). */
-  headers: Record<string, string>;
-  /** Streams; HEAD, 204 and 304 responses have an empty body. */
-  body: Body;
-}
+import type { TransportResponse } from './types.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -30,7 +21,7 @@ export function flattenHeaders(headers: Headers): Record<string, string> {
  * down both directions on abort (request body destroyed, connection aborted).
  */
 export class RequestHandler implements Dispatcher.DispatchHandler {
-  #resolve: ((res: TransportResponse) => void) | null;
+  #resolve: ((res: TransportResponse<ResponseBody>) => void) | null;
   #reject: ((err: Error) => void) | null;
   #controller: Dispatcher.DispatchController | null = null;
   #body: ResponseBody | null = null;
@@ -41,7 +32,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
   readonly #highWaterMark: number | undefined;
 
   constructor(
-    resolve: (res: TransportResponse) => void,
+    resolve: (res: TransportResponse<ResponseBody>) => void,
     reject: (err: Error) => void,
     requestBody: Readable | null,
     signal: AbortSignal | undefined,

@@ -1,20 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { TransportAbortedError } from './errors.js';
-
-/**
- * Web-style reading methods every transport's response body has (the fetch transport's too).
- */
-export interface ResponseBodyMixin {
-  /** The body as a Web `ReadableStream` (consumes the body). */
-  stream(): ReadableStream<Uint8Array>;
-  bytes(): Promise<Uint8Array>;
-  arrayBuffer(): Promise<ArrayBuffer>;
-  text(): Promise<string>;
-  json(): Promise<unknown>;
-  /** Reads and discards the rest of the body, so the connection can be reused. */
-  dump(): Promise<void>;
-}
+import type { ResponseBodyMixin } from './types.js';
 
 /**
  * A response body: a Node `Readable` fed by undici with backpressure (the connection pauses

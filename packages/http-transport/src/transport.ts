@@ -6,7 +6,9 @@ import { observe } from './interceptors/observe.js';
 import { retry } from './interceptors/retry.js';
 import { s3Errors } from './interceptors/s3-errors.js';
 import { sign, type RequestSigning, type SignOptions } from './interceptors/sign.js';
-import { RequestHandler, type TransportResponse } from './request-handler.js';
+import { RequestHandler } from './request-handler.js';
+import type { ResponseBody } from './response-body.js';
+import type { TransportResponse } from './types.js';
 import type { RetryOptions } from './retry-policy.js';
 
 export interface TlsOptions {
@@ -74,7 +76,7 @@ export interface Transport {
    * Sends a request; resolves at response headers with a streaming body. Non-2xx responses
    * (except 304) reject with `S3Error`; failures reject with a `TransportError`.
    */
-  request(req: TransportRequest): Promise<TransportResponse>;
+  request(req: TransportRequest): Promise<TransportResponse<ResponseBody>>;
   /** The composed undici dispatcher (pool + interceptors), for `undici.request(url, { dispatcher })`. */
   readonly dispatcher: Dispatcher;
   /** Waits for in-flight requests, then closes the pool. */
@@ -173,7 +175,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   interceptors.push(retry(options.retry === false ? { maxAttempts: 1 } : (options.retry ?? {})));
   const dispatcher = base.compose(...interceptors);
 
-  async function request(req: TransportRequest): Promise<TransportResponse> {
+  async function request(req: TransportRequest): Promise<TransportResponse<ResponseBody>> {
     if (typeof req !== 'object' || req === null || typeof req.method !== 'string') throw new TypeError('request: method is required');
     const { origin, path } = target(req);
     const headers: Record<string, string> = {};
@@ -202,7 +204,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       ...(req.signing === undefined ? {} : { signing: req.signing }),
     };
     const requestBody = prepared?.body instanceof Readable ? prepared.body : null;
-    return new Promise<TransportResponse>((resolve, reject) => {
+    return new Promise<TransportResponse<ResponseBody>>((resolve, reject) => {
       const handler = new RequestHandler(resolve, reject, requestBody, signal, req.highWaterMark);
       if (signal?.aborted) {
         handler.onResponseError(null, abortError(signal.reason));

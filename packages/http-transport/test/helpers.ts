@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { SigV4Signer, parseAmzDate, type Credentials } from '@s3kit/sigv4';
+import { expect } from 'vitest';
 
 export interface TestServer {
   origin: string;
@@ -12,7 +14,7 @@ export interface TestServer {
 
 /** A node:http server on 127.0.0.1:0. The handler receives the request with its body already read, unless `raw` is set. */
 export async function startServer(
-  handler: (req: IncomingMessage, res: ServerResponse, body: Buffer, index: number) => void | Promise<void>,
+  handler: (req: IncomingMessage, res: ServerResponse, body: Buffer, index: number) => unknown,
   options: { raw?: boolean } = {},
 ): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
@@ -87,3 +89,19 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export function s3ErrorXml(code: string, message: string, extra = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>REQ123</RequestId><HostId>HOST456</HostId></Error>`;
 }
+
+export const creds: Credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+export const region = 'us-east-1';
+
+/** Recomputes the Authorization header from what arrived on the wire. */
+export function expectValidSignature(origin: string, r: { method: string; url: string; headers: IncomingMessage['headers'] }, c: Credentials = creds): void {
+  const auth = String(r.headers['authorization']);
+  const signedNames = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(';') ?? [];
+  const headers: Record<string, string> = {};
+  for (const name of signedNames) headers[name] = String(r.headers[name]);
+  const at = parseAmzDate(String(r.headers['x-amz-date']));
+  const signer = new SigV4Signer({ credentials: c, region, clock: () => Number(at) });
+  const signed = signer.sign({ method: r.method, url: origin + r.url, headers, payloadHash: String(r.headers['x-amz-content-sha256']) });
+  expect(auth).toBe(signed.headers['authorization']);
+}
+

@@ -3,14 +3,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { IncomingMessage } from 'node:http';
-import { EMPTY_SHA256, SigV4Signer, parseAmzDate, type Credentials } from '@s3kit/sigv4';
+import { EMPTY_SHA256, type Credentials } from '@s3kit/sigv4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTransport, sign, TransportRequestError, type Transport } from '../src/index.js';
-import { s3ErrorXml, startServer, type TestServer } from './helpers.js';
+import { creds, expectValidSignature, region, s3ErrorXml, startServer, type TestServer } from './helpers.js';
 
-const creds: Credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
-const region = 'us-east-1';
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 let server: TestServer | undefined;
@@ -21,18 +18,6 @@ afterEach(async () => {
   server = undefined;
   transport = undefined;
 });
-
-/** Recomputes the Authorization header from what arrived on the wire. */
-function expectValidSignature(origin: string, r: { method: string; url: string; headers: IncomingMessage['headers'] }, c: Credentials = creds): void {
-  const auth = String(r.headers['authorization']);
-  const signedNames = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(';') ?? [];
-  const headers: Record<string, string> = {};
-  for (const name of signedNames) headers[name] = String(r.headers[name]);
-  const at = parseAmzDate(String(r.headers['x-amz-date']));
-  const signer = new SigV4Signer({ credentials: c, region, clock: () => Number(at) });
-  const signed = signer.sign({ method: r.method, url: origin + r.url, headers, payloadHash: String(r.headers['x-amz-content-sha256']) });
-  expect(auth).toBe(signed.headers['authorization']);
-}
 
 describe('sign()', () => {
   it('signs a GET with the empty-payload hash and a valid Authorization', async () => {
