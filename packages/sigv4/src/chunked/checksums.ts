@@ -62,48 +62,84 @@ function crc32Tables(poly: number): Int32Array {
 let CRC32_T: Int32Array | undefined;
 let CRC32C_T: Int32Array | undefined;
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Bytes before `b`'s data reaches a 4-byte aligned address (word reads need alignment). */
+function misalignment(b: Uint8Array): number {
+  const m = b.byteOffset & 3;
+  return m === 0 ? 0 : Math.min(4 - m, b.length);
+}
+
 /** Continues a CRC32-family register (pre-inverted state) over `b`. */
 function crc32Update(t: Int32Array, crc: number, b: Uint8Array): number {
   let i = 0;
   const n = b.length;
-  const end8 = n - (n & 7);
-  for (; i < end8; i += 8) {
-    const x = crc ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24));
-    const y = b[i + 4]! | (b[i + 5]! << 8) | (b[i + 6]! << 16) | (b[i + 7]! << 24);
-    crc =
-      t[1792 + (x & 0xff)]! ^
-      t[1536 + ((x >>> 8) & 0xff)]! ^
-      t[1280 + ((x >>> 16) & 0xff)]! ^
-      t[1024 + (x >>> 24)]! ^
-      t[768 + (y & 0xff)]! ^
-      t[512 + ((y >>> 8) & 0xff)]! ^
-      t[256 + ((y >>> 16) & 0xff)]! ^
-      t[y >>> 24]!;
+  const head = misalignment(b);
+  for (; i < head; i++) crc = t[(crc ^ b[i]!) & 0xff]! ^ (crc >>> 8);
+  const words = ((n - i) >>> 3) << 1;
+  if (LITTLE_ENDIAN && words > 0) {
+    // Slicing-by-8 over aligned 32-bit words (two loads per 8 bytes instead of eight).
+    const w = new Int32Array(b.buffer, b.byteOffset + i, words);
+    for (let j = 0; j < words; j += 2) {
+      const x = crc ^ w[j]!;
+      const y = w[j + 1]!;
+      crc =
+        t[1792 + (x & 0xff)]! ^
+        t[1536 + ((x >>> 8) & 0xff)]! ^
+        t[1280 + ((x >>> 16) & 0xff)]! ^
+        t[1024 + (x >>> 24)]! ^
+        t[768 + (y & 0xff)]! ^
+        t[512 + ((y >>> 8) & 0xff)]! ^
+        t[256 + ((y >>> 16) & 0xff)]! ^
+        t[y >>> 24]!;
+    }
+    i += words * 4;
   }
   for (; i < n; i++) crc = t[(crc ^ b[i]!) & 0xff]! ^ (crc >>> 8);
   return crc;
 }
 
+type NativeCrc32 = (data: Uint8Array, value?: number) => number;
+let nativeCrc32: NativeCrc32 | null | undefined;
+
+/** `zlib.crc32` (Node >= 20.15, Bun, Deno's Node layer) found without an import, or null. */
+function findNativeCrc32(): NativeCrc32 | null {
+  if (nativeCrc32 !== undefined) return nativeCrc32;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    const z = proc?.getBuiltinModule?.('node:zlib') as { crc32?: NativeCrc32 } | undefined;
+    nativeCrc32 = typeof z?.crc32 === 'function' && z.crc32(new Uint8Array([49, 50, 51, 52, 53, 54, 55, 56, 57])) === 0xcbf43926 ? z.crc32 : null;
+  } catch {
+    nativeCrc32 = null;
+  }
+  return nativeCrc32;
+}
+
 class Crc32Checksum implements Checksum {
   readonly algorithm: 'crc32' | 'crc32c';
   readonly headerName: string;
-  readonly #t: Int32Array;
-  #crc = -1;
+  readonly #t: Int32Array | undefined;
+  readonly #native: NativeCrc32 | null;
+  /** Table path: the pre-inverted register. Native path: the running CRC value. */
+  #crc: number;
 
-  constructor(algorithm: 'crc32' | 'crc32c') {
+  constructor(algorithm: 'crc32' | 'crc32c', native: boolean) {
     this.algorithm = algorithm;
     this.headerName = checksumHeaderName(algorithm);
-    this.#t = algorithm === 'crc32' ? (CRC32_T ??= crc32Tables(0xedb88320)) : (CRC32C_T ??= crc32Tables(0x82f63b78));
+    this.#native = algorithm === 'crc32' && native ? findNativeCrc32() : null;
+    this.#crc = this.#native ? 0 : -1;
+    this.#t =
+      this.#native !== null ? undefined : algorithm === 'crc32' ? (CRC32_T ??= crc32Tables(0xedb88320)) : (CRC32C_T ??= crc32Tables(0x82f63b78));
   }
 
   update(data: Uint8Array): this {
-    this.#crc = crc32Update(this.#t, this.#crc, data);
+    this.#crc = this.#native !== null ? this.#native(data, this.#crc) : crc32Update(this.#t!, this.#crc, data);
     return this;
   }
 
   /** The CRC as an unsigned 32-bit number. */
   value(): number {
-    return ~this.#crc >>> 0;
+    return this.#native !== null ? this.#crc >>> 0 : ~this.#crc >>> 0;
   }
 
   digest(): Uint8Array {
@@ -182,10 +218,19 @@ class Crc64NvmeChecksum implements Checksum {
     let h = this.#h;
     let i = 0;
     const n = b.length;
-    const end8 = n - (n & 7);
-    for (; i < end8; i += 8) {
-      const x = l ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24));
-      const y = h ^ (b[i + 4]! | (b[i + 5]! << 8) | (b[i + 6]! << 16) | (b[i + 7]! << 24));
+    const head = misalignment(b);
+    for (; i < head; i++) {
+      const idx = (l ^ b[i]!) & 0xff;
+      const nl = (l >>> 8) | (h << 24);
+      const nh = h >>> 8;
+      l = TL[idx]! ^ nl;
+      h = TH[idx]! ^ nh;
+    }
+    const words = LITTLE_ENDIAN ? ((n - i) >>> 3) << 1 : 0;
+    const w = words > 0 ? new Int32Array(b.buffer, b.byteOffset + i, words) : undefined;
+    for (let j = 0; j < words; j += 2) {
+      const x = l ^ w![j]!;
+      const y = h ^ w![j + 1]!;
       const a0 = 1792 + (x & 0xff);
       const a1 = 1536 + ((x >>> 8) & 0xff);
       const a2 = 1280 + ((x >>> 16) & 0xff);
@@ -197,6 +242,7 @@ class Crc64NvmeChecksum implements Checksum {
       l = TL[a0]! ^ TL[a1]! ^ TL[a2]! ^ TL[a3]! ^ TL[a4]! ^ TL[a5]! ^ TL[a6]! ^ TL[a7]!;
       h = TH[a0]! ^ TH[a1]! ^ TH[a2]! ^ TH[a3]! ^ TH[a4]! ^ TH[a5]! ^ TH[a6]! ^ TH[a7]!;
     }
+    i += words * 4;
     for (; i < n; i++) {
       const idx = (l ^ b[i]!) & 0xff;
       const nl = (l >>> 8) | (h << 24);
@@ -246,14 +292,17 @@ class HashChecksum implements Checksum {
 }
 
 /**
- * A new incremental checksum. CRCs are table-driven JavaScript (slicing-by-8); SHA-1 and
- * SHA-256 use the crypto provider's incremental hashes (native `node:crypto` on Node).
+ * A new incremental checksum. CRC32C and CRC64NVME are table-driven JavaScript
+ * (slicing-by-8 over aligned words); CRC32 uses `zlib.crc32` when the provider is the native
+ * one and the runtime has it, else the same tables. SHA-1 and SHA-256 use the crypto
+ * provider's incremental hashes (native `node:crypto` on Node).
  */
 export function createChecksum(algorithm: ChecksumAlgorithm, crypto: CryptoProvider = defaultCrypto()): Checksum {
   switch (algorithm) {
     case 'crc32':
     case 'crc32c':
-      return new Crc32Checksum(algorithm);
+      // CRC32 uses zlib.crc32 when the runtime has it and the provider is the native one.
+      return new Crc32Checksum(algorithm, crypto.name === 'node:crypto');
     case 'crc64nvme':
       return new Crc64NvmeChecksum();
     case 'sha1':
