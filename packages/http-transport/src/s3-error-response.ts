@@ -1,4 +1,5 @@
 import { S3Error } from '@s3kit/errors';
+import { parseErrorXml } from '@s3kit/xml-shapes';
 
 /**
  * Turns a non-2xx S3 response (status, headers, body text) into an `S3Error`.
@@ -30,41 +31,6 @@ export function codeForStatus(status: number): string {
   return STATUS_CODES[status] ?? (status >= 500 ? 'InternalError' : `Http${status}`);
 }
 
-const ENTITY = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(lt|gt|amp|quot|apos));/g;
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-function decodeXml(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (_m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (hex !== undefined) return String.fromCodePoint(Number.parseInt(hex, 16));
-    if (dec !== undefined) return String.fromCodePoint(Number.parseInt(dec, 10));
-    return NAMED[name ?? ''] ?? '';
-  });
-}
-
-const ERROR_ELEMENT = /<Error\b[^>]*>([\s\S]*?)<\/Error>/;
-const CHILD = /<([A-Za-z][\w.-]*)\b[^>]*?(?:\/>|>([^<]*)<\/\1>)/g;
-
-/**
- * Reads the flat child elements of an S3 `<Error>` document. Returns undefined when the text
- * holds no `<Error>` element. Nested elements are skipped (S3 error bodies are flat).
- *
- * TODO(xml-shapes): switch to `parseErrorXml` from `@s3kit/xml-shapes` once it is published;
- * this local extractor exists because that package was still being written.
- */
-export function parseErrorFields(xml: string): Record<string, string> | undefined {
-  const match = ERROR_ELEMENT.exec(xml);
-  if (!match) return undefined;
-  const fields: Record<string, string> = {};
-  const inner = match[1] ?? '';
-  CHILD.lastIndex = 0;
-  for (let m = CHILD.exec(inner); m !== null; m = CHILD.exec(inner)) {
-    const name = m[1] as string;
-    if (!(name in fields)) fields[name] = decodeXml((m[2] ?? '').trim());
-  }
-  return fields;
-}
-
 type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
 
 function header(headers: HeaderBag, name: string): string | undefined {
@@ -84,9 +50,15 @@ const KEPT_HEADERS = ['x-amz-bucket-region', 'retry-after', 'location', 'allow',
  *   errors `details.Region` from `x-amz-bucket-region` (or `<Region>`).
  */
 export function s3ErrorFromResponse(status: number, headers: HeaderBag, body: string): S3Error {
-  const fields = body.length > 0 ? parseErrorFields(body) : undefined;
-  const { Code, Message, Resource, RequestId, HostId, ...rest } = fields ?? {};
-  const details: Record<string, string> = rest;
+  let parsed: S3Error | undefined;
+  if (body.includes('<Error')) {
+    try {
+      parsed = parseErrorXml(body, headers as Record<string, string | string[] | undefined>, { status });
+    } catch {
+      // Not an S3 <Error> document (an HTML page from a proxy, a cut-off body): use the status.
+    }
+  }
+  const details: Record<string, string> = { ...(parsed?.details ?? {}) };
   const bucketRegion = header(headers, 'x-amz-bucket-region');
   if (bucketRegion !== undefined && details['Region'] === undefined) details['Region'] = bucketRegion;
   const kept: Record<string, string> = {};
@@ -94,16 +66,16 @@ export function s3ErrorFromResponse(status: number, headers: HeaderBag, body: st
     const v = header(headers, name);
     if (v !== undefined) kept[name] = v;
   }
-  const requestId = RequestId || header(headers, 'x-amz-request-id');
-  const hostId = HostId || header(headers, 'x-amz-id-2');
-  const code = Code || codeForStatus(status);
-  const message = Message || (fields === undefined ? `${code} (HTTP ${status}) with no S3 error body` : undefined);
+  const requestId = parsed?.requestId ?? header(headers, 'x-amz-request-id');
+  const hostId = parsed?.hostId ?? header(headers, 'x-amz-id-2');
+  const code = parsed?.code ?? codeForStatus(status);
+  const message = parsed === undefined ? `${code} (HTTP ${status}) with no S3 error body` : parsed.message;
   return new S3Error(code, {
     status,
-    ...(message === undefined ? {} : { message }),
-    ...(Resource ? { resource: Resource } : {}),
-    ...(requestId ? { requestId } : {}),
-    ...(hostId ? { hostId } : {}),
+    message,
+    ...(parsed?.resource === undefined ? {} : { resource: parsed.resource }),
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(hostId === undefined ? {} : { hostId }),
     details,
     headers: kept,
   });
