@@ -9,30 +9,39 @@ import { canonicalHeaderValue, type HeaderMap } from './headers.js';
 export function canonicalUri(rawPath: string, normalize = false): string {
   let path = rawPath === '' ? '/' : rawPath;
   if (normalize) path = normalizePath(path);
-  // Fast path: nothing that needs decoding or encoding.
-  let plain = true;
-  for (let i = 0; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (
-      !(
-        (c >= 97 && c <= 122) ||
-        (c >= 65 && c <= 90) ||
-        (c >= 48 && c <= 57) ||
-        c === 47 ||
-        c === 45 ||
-        c === 46 ||
-        c === 95 ||
-        c === 126
-      )
-    ) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) return path;
+  // Fast path: the path is already canonical (unreserved bytes, `/`, and `%XX` escapes in
+  // uppercase hex of bytes that must stay escaped), so decode-then-encode would return it as is.
+  if (isCanonicalPath(path)) return path;
   const segments = path.split('/');
   for (let i = 0; i < segments.length; i++) segments[i] = uriEncode(uriDecode(segments[i]!));
   return segments.join('/');
+}
+
+/** Code points 0-127 that SigV4 leaves unescaped, plus `/`. */
+const PATH_PLAIN = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/') PATH_PLAIN[c.charCodeAt(0)] = 1;
+
+function upperHex(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+function isCanonicalPath(path: string): boolean {
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 128 && PATH_PLAIN[c] === 1) continue;
+    if (c !== 37 || i + 2 >= path.length) return false;
+    const hi = upperHex(path.charCodeAt(i + 1));
+    const lo = upperHex(path.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0) return false;
+    const b = hi * 16 + lo;
+    // An escaped unreserved byte or `/` (%2F) would change on decode-encode; so would a
+    // multi-byte UTF-8 sequence that is not valid, so only single bytes below 0x80 qualify.
+    if (b >= 128 || (PATH_PLAIN[b] === 1)) return false;
+    i += 2;
+  }
+  return true;
 }
 
 function normalizePath(path: string): string {
@@ -74,27 +83,21 @@ export function parseQuery(raw: string): QueryParam[] {
 /** Canonical query string from decoded pairs, optionally leaving one name out (`X-Amz-Signature`). */
 export function canonicalQuery(params: readonly QueryParam[], omit?: string): string {
   if (params.length === 0) return '';
-  const encoded: string[] = [];
+  const encoded: Array<[string, string]> = [];
   for (const [k, v] of params) {
     if (k === omit) continue;
-    encoded.push(`${uriEncode(k)}=${uriEncode(v)}`);
+    encoded.push([uriEncode(k), uriEncode(v)]);
   }
-  // Encoded pairs are ASCII, so code-unit order is byte order. Sorting "k=v" strings sorts
-  // by name then value because '=' (0x3D) sorts below every character an encoded name can hold
-  // except '%', '-', '.', digits; compare names first explicitly to be exact.
+  // Encoded names and values are ASCII, so code-unit order is byte order: sort by name, then value.
   encoded.sort(comparePairs);
-  return encoded.join('&');
+  let out = '';
+  for (let i = 0; i < encoded.length; i++) out += (i === 0 ? '' : '&') + encoded[i]![0] + '=' + encoded[i]![1];
+  return out;
 }
 
-function comparePairs(a: string, b: string): number {
-  const ia = a.indexOf('=');
-  const ib = b.indexOf('=');
-  const ka = a.slice(0, ia);
-  const kb = b.slice(0, ib);
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  const va = a.slice(ia + 1);
-  const vb = b.slice(ib + 1);
-  return va < vb ? -1 : va > vb ? 1 : 0;
+function comparePairs(a: readonly [string, string], b: readonly [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
 /** Canonical headers block (each `name:value\n`) for the given sorted names. */

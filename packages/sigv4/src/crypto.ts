@@ -1,7 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8 } from './encoding.js';
+import { toHex, utf8 } from './encoding.js';
 
 /** Bytes, or a string taken as UTF-8. */
 export type Data = Uint8Array | string;
@@ -26,6 +26,20 @@ export interface CryptoProvider {
   sha1(data: Data): Uint8Array;
   createSha1(): IncrementalHash;
   hmacSha1(key: Data, data: Data): Uint8Array;
+  /** Optional fast path: lowercase hex SHA-256 (native providers hex-encode in C++). */
+  sha256Hex?(data: Data): string;
+  /** Optional fast path: lowercase hex HMAC-SHA256. */
+  hmacSha256Hex?(key: Data, data: Data): string;
+}
+
+/** Hex SHA-256 through the provider's fast path when it has one. */
+export function sha256Hex(crypto: CryptoProvider, data: Data): string {
+  return crypto.sha256Hex ? crypto.sha256Hex(data) : toHex(crypto.sha256(data));
+}
+
+/** Hex HMAC-SHA256 through the provider's fast path when it has one. */
+export function hmacSha256Hex(crypto: CryptoProvider, key: Data, data: Data): string {
+  return crypto.hmacSha256Hex ? crypto.hmacSha256Hex(key, data) : toHex(crypto.hmacSha256(key, data));
 }
 
 const bytes = (d: Data): Uint8Array => (typeof d === 'string' ? utf8(d) : d);
@@ -57,8 +71,16 @@ export const nobleCrypto: CryptoProvider = {
   hmacSha1: (k, d) => hmac(sha1, bytes(k), bytes(d)),
 };
 
+/** A node:crypto Hash/Hmac after `update`: digest to bytes, or to hex in native code. */
+interface NodeDigest {
+  digest(): Uint8Array;
+  digest(encoding: 'hex'): string;
+}
+
 /** The slice of `node:crypto` the native provider uses. */
 interface NodeCryptoLike {
+  /** One-shot hash (Node >= 20.12 / 21.7): cheaper than a Hash object for small inputs. */
+  hash?: (alg: string, data: Data, outputEncoding: 'buffer' | 'hex') => Uint8Array | string;
   createHash(alg: string): { update(d: Data): unknown; digest(): Uint8Array };
   createHmac(alg: string, key: Data): { update(d: Data): unknown; digest(): Uint8Array };
 }
@@ -79,15 +101,21 @@ export function nativeCrypto(mod: NodeCryptoLike): CryptoProvider {
     };
     return inc;
   };
-  // Hot path: strings go straight to native code (no TextEncoder round trip).
+  // Hot path: strings go straight to native code (no TextEncoder round trip); the one-shot
+  // `hash()` skips allocating a Hash object, and hex is produced natively, where available.
+  const hashed = (alg: string, d: Data): NodeDigest => mod.createHash(alg).update(d) as NodeDigest;
+  const hmaced = (alg: string, k: Data, d: Data): NodeDigest => mod.createHmac(alg, k).update(d) as NodeDigest;
+  const oneShot = typeof mod.hash === 'function' ? mod.hash.bind(mod) : undefined;
   return {
     name: 'node:crypto',
-    sha256: (d) => (mod.createHash('sha256').update(d) as { digest(): Uint8Array }).digest(),
+    sha256: oneShot ? (d) => oneShot('sha256', d, 'buffer') as Uint8Array : (d) => hashed('sha256', d).digest(),
+    sha256Hex: oneShot ? (d) => oneShot('sha256', d, 'hex') as string : (d) => hashed('sha256', d).digest('hex'),
     createSha256: () => incremental('sha256'),
-    hmacSha256: (k, d) => (mod.createHmac('sha256', k).update(d) as { digest(): Uint8Array }).digest(),
-    sha1: (d) => (mod.createHash('sha1').update(d) as { digest(): Uint8Array }).digest(),
+    hmacSha256: (k, d) => hmaced('sha256', k, d).digest(),
+    hmacSha256Hex: (k, d) => hmaced('sha256', k, d).digest('hex'),
+    sha1: oneShot ? (d) => oneShot('sha1', d, 'buffer') as Uint8Array : (d) => hashed('sha1', d).digest(),
     createSha1: () => incremental('sha1'),
-    hmacSha1: (k, d) => (mod.createHmac('sha1', k).update(d) as { digest(): Uint8Array }).digest(),
+    hmacSha1: (k, d) => hmaced('sha1', k, d).digest(),
   };
 }
 

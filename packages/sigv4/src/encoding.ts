@@ -56,6 +56,8 @@ export function fromBase64(s: string): Uint8Array | undefined {
 // RFC 3986 unreserved characters are left alone; everything else is %XX (uppercase).
 const UNRESERVED = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') UNRESERVED[c.charCodeAt(0)] = 1;
+/** `%XX` (uppercase hex) for every byte value. */
+const ESCAPED: string[] = HEX_TABLE.map((h) => '%' + h.toUpperCase());
 
 /**
  * SigV4 URI encoding: every byte except the unreserved set becomes `%XX` (uppercase hex),
@@ -70,11 +72,18 @@ export function uriEncode(s: string, keepSlash = false): string {
   }
   if (i === s.length) return s;
   let out = s.slice(0, i);
+  // ASCII runs are escaped from a table; UTF-8 encoding only for the rest after a non-ASCII char.
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) break;
+    out += UNRESERVED[c] === 1 || (keepSlash && c === 47) ? s[i]! : ESCAPED[c]!;
+  }
+  if (i === s.length) return out;
   const bytes = encoder.encode(s.slice(i));
   for (let j = 0; j < bytes.length; j++) {
     const b = bytes[j]!;
     if ((b < 128 && UNRESERVED[b] === 1) || (keepSlash && b === 47)) out += String.fromCharCode(b);
-    else out += '%' + HEX_TABLE[b]!.toUpperCase();
+    else out += ESCAPED[b]!;
   }
   return out;
 }

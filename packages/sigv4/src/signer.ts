@@ -7,8 +7,7 @@ import {
   UNSIGNABLE_HEADERS,
   UNSIGNED_PAYLOAD,
 } from './constants.js';
-import { defaultCrypto, type CryptoProvider } from './crypto.js';
-import { toHex } from './encoding.js';
+import { defaultCrypto, sha256Hex, type CryptoProvider } from './crypto.js';
 import { toHeaderMap, type HeaderInput, type HeaderMap } from './headers.js';
 import { SigningKeyCache, type SigningKey } from './signing-key.js';
 import { toAmzDate, toMs, type Clock } from './time.js';
@@ -179,7 +178,7 @@ export class SigV4Signer {
   #payloadHash(input: SignInput): string {
     if (input.payloadHash !== undefined) return input.payloadHash;
     if (input.body === undefined || input.body.length === 0) return EMPTY_SHA256;
-    return toHex(this.#crypto.sha256(input.body));
+    return sha256Hex(this.#crypto, input.body);
   }
 
   #finish(
@@ -190,7 +189,7 @@ export class SigV4Signer {
     payloadHash: string,
   ): { canonicalRequest: string; stringToSign: string; signature: string } {
     const creq = canonicalRequest(p.method, canonicalUri(p.path, this.#normalize), query, p.headers, signedNames, payloadHash);
-    const sts = `${ALGORITHM}\n${p.amzDate}\n${p.scope}\n${toHex(this.#crypto.sha256(creq))}`;
+    const sts = `${ALGORITHM}\n${p.amzDate}\n${p.scope}\n${sha256Hex(this.#crypto, creq)}`;
     return { canonicalRequest: creq, stringToSign: sts, signature: p.signingKey.sign(sts) };
   }
 

@@ -1,5 +1,4 @@
-import type { CryptoProvider } from './crypto.js';
-import { toHex } from './encoding.js';
+import { hmacSha256Hex, type CryptoProvider } from './crypto.js';
 
 /**
  * A derived SigV4 signing key (kSigning) for one scope. Opaque: the bytes are not
@@ -18,7 +17,7 @@ export class SigningKey {
 
   /** Hex HMAC-SHA256 of `stringToSign` under this key. */
   sign(stringToSign: string): string {
-    return toHex(this.#crypto.hmacSha256(this.#key, stringToSign));
+    return hmacSha256Hex(this.#crypto, this.#key, stringToSign);
   }
 
   toJSON(): { scope: string } {
@@ -59,6 +58,8 @@ export class SigningKeyCache {
   readonly #max: number;
   readonly #map = new Map<string, CacheEntry>();
   readonly #crypto: CryptoProvider;
+  // The last key handed out: a signer usually signs many requests with one scope in a row.
+  #last: { accessKeyId: string; secret: string; date: string; region: string; service: string; key: SigningKey } | undefined;
 
   constructor(crypto: CryptoProvider, max = 32) {
     this.#crypto = crypto;
@@ -66,6 +67,23 @@ export class SigningKeyCache {
   }
 
   get(accessKeyId: string, secretAccessKey: string, date: string, region: string, service: string): SigningKey {
+    const last = this.#last;
+    if (
+      last !== undefined &&
+      last.date === date &&
+      last.accessKeyId === accessKeyId &&
+      last.secret === secretAccessKey &&
+      last.region === region &&
+      last.service === service
+    ) {
+      return last.key;
+    }
+    const key = this.#get(accessKeyId, secretAccessKey, date, region, service);
+    if (this.#max > 0) this.#last = { accessKeyId, secret: secretAccessKey, date, region, service, key };
+    return key;
+  }
+
+  #get(accessKeyId: string, secretAccessKey: string, date: string, region: string, service: string): SigningKey {
     const scope = `${date}/${region}/${service}/aws4_request`;
     const id = `${accessKeyId}\n${scope}`;
     const hit = this.#map.get(id);

@@ -1,7 +1,16 @@
+// One-entry cache: signing many requests within the same second formats the date once.
+let lastSecond = NaN;
+let lastAmzDate = '';
+
 /** `YYYYMMDDTHHMMSSZ` for a time in ms since the epoch. */
 export function toAmzDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second === lastSecond) return lastAmzDate;
   const iso = new Date(ms).toISOString(); // 2013-05-24T00:00:00.000Z
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  const out = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  lastSecond = second;
+  lastAmzDate = out;
+  return out;
 }
 
 /** Parses `YYYYMMDDTHHMMSSZ` strictly; undefined when malformed. */
