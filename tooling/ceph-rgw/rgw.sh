@@ -6,6 +6,7 @@
 #                           create a test user, write DIR/rgw.env and print it on stdout
 #   rgw.sh stop DIR         stop the daemons started under DIR (radosgw, osd, mon) and remove DIR
 #   rgw.sh status DIR       show the daemons and whether S3 answers; exit 0 only when healthy
+#   rgw.sh reap             stop instances under $TMPDIR (or /tmp) whose owner process has exited
 #
 # Everything (config, data, run dir, pid files, admin sockets, logs) lives under DIR, and every
 # ceph command gets `-c DIR/ceph.conf`, so several instances can run side by side and nothing
@@ -19,6 +20,8 @@
 #   S3KIT_RGW_PORT            RGW HTTP port                 (default: a free port)
 #   S3KIT_RGW_TIMEOUT         seconds `start` may take      (default 60)
 #   S3KIT_RGW_KEEP_FAILED=1   keep DIR after a failed start (for its logs)
+#   S3KIT_RGW_OWNER_PID       process whose exit makes the instance an orphan for `reap`
+#                             (default: the caller of rgw.sh)
 set -euo pipefail
 
 readonly PKGS=(ceph-mon ceph-osd radosgw ceph-common)
@@ -40,7 +43,7 @@ log() { printf 'rgw.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -124,6 +127,29 @@ PY
 
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
 
+# Start time of PID in clock ticks since boot (field 22 of /proc/PID/stat); guards against PID reuse.
+proc_starttime() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  awk '{ print $20 }' <<<"$stat"
+}
+
+# Inode of the socket listening on 127.0.0.1:PORT (or 0.0.0.0:PORT), empty if none.
+port_listener() {
+  local hex
+  hex=$(printf '%04X' "$1")
+  awk -v a="0100007F:$hex" -v b="00000000:$hex" '($2 == a || $2 == b) && $4 == "0A" { print $10; exit }' /proc/net/tcp
+}
+
+# True when process PID holds the socket listening on PORT: proves that what answers there is
+# our daemon and not another instance that happens to use the port.
+owns_port() {
+  local inode
+  inode=$(port_listener "$2")
+  [[ -n $inode ]] && ls -l "/proc/$1/fd" 2>/dev/null | grep -qF "socket:[$inode]"
+}
+
 # True while PID runs. A zombie counts as gone: daemons are reparented to PID 1, which on some
 # machines (minimal container inits) reaps them only every few seconds.
 pid_alive() {
@@ -153,6 +179,16 @@ ceph_cli() { timeout 40 ceph -c "$DIR/ceph.conf" --connect-timeout 20 "$@"; }
 
 remaining() { echo $((DEADLINE - SECONDS)); }
 
+# Stage timings for the final log line: "mon 0.61s osd 1.02s ...".
+TIMINGS='' STAGE_T0=''
+stage() {
+  local now=${EPOCHREALTIME/,/.}
+  if [[ -n $STAGE_T0 ]]; then
+    TIMINGS+=$(awk -v a="$STAGE_T0" -v b="$now" -v n="$STAGE" 'BEGIN { printf "%s %.2fs ", n, b - a }')
+  fi
+  STAGE=$1 STAGE_T0=$now
+}
+
 # wait_until DESCRIPTION COMMAND...: poll until COMMAND succeeds or the start deadline passes.
 wait_until() {
   local what=$1; shift
@@ -164,13 +200,27 @@ wait_until() {
   done
 }
 
+# Prints the tails of the logs that matter for the stage that failed (STAGE), then the rest's names.
+STAGE=setup
 logs_tail() {
-  local dir=$1 f
-  for f in "$dir"/log/*.log; do
+  local dir=$1 f shown=' '
+  local -a files=("$dir/log/daemons.log" "$dir/log/mkfs.log")
+  case $STAGE in
+    mon) files+=("$dir/log/mon.a.log") ;;
+    osd) files+=("$dir/log/osd.0.log" "$dir/log/mon.a.log") ;;
+    pools) files+=("$dir/log/pools.log" "$dir/log/mon.a.log") ;;
+    rgw | user) files+=("$dir/log/client.rgw.a.log") ;;
+  esac
+  for f in "${files[@]}"; do
     [[ -s $f ]] || continue
-    printf '\n===== %s (last 25 lines) =====\n' "$f" >&2
-    tail -n 25 "$f" >&2
+    shown+="$f "
+    printf '\n===== %s (last 20 lines) =====\n' "$f" >&2
+    tail -n 20 "$f" >&2
   done
+  for f in "$dir"/log/*.log; do
+    [[ -s $f && $shown != *" $f "* ]] && printf 'more: %s\n' "$f" >&2
+  done
+  return 0
 }
 
 # ---------------------------------------------------------------------------------------- start
@@ -241,13 +291,15 @@ on_start_exit() {
   local rc=$?
   ((STARTED_OK)) && return 0
   trap - EXIT INT TERM
-  log "start failed (exit $rc); logs under $DIR:"
+  log "start failed (exit $rc) at stage '$STAGE'; logs:"
   logs_tail "$DIR"
   stop_daemons "$DIR" 5 || true
   if ((OWN_DIR)) && [[ ${S3KIT_RGW_KEEP_FAILED:-0} != 1 ]]; then
     rm -rf -- "$DIR"
+    log "removed $DIR (S3KIT_RGW_KEEP_FAILED=1 keeps it)"
   else
-    log "kept $DIR"
+    rm -f -- "$DIR/rgw.env"
+    log "kept $DIR for its logs; remove it with: $0 stop $DIR"
   fi
   exit "$rc"
 }
@@ -274,6 +326,8 @@ cmd_start() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   : >"$DIR/$MARKER"
+  local owner=${S3KIT_RGW_OWNER_PID:-$PPID}
+  printf '%s %s\n' "$owner" "$(proc_starttime "$owner")" >"$DIR/owner"
   mkdir -p "$DIR"/{run,log,mon,osd/ceph-0,rgw}
 
   FSID=$(new_uuid)
@@ -282,14 +336,27 @@ cmd_start() {
   write_conf
   local conf=$DIR/ceph.conf
 
+  local port
+  for port in "$MON_V2" "$MON_V1" "$RGW_PORT"; do
+    [[ -z $(port_listener "$port") ]] || die "port $port on 127.0.0.1 is already in use"
+  done
+
+  stage mon
   log "mon: 127.0.0.1:$MON_V2 (v2) / $MON_V1 (v1), rgw: 127.0.0.1:$RGW_PORT, dir: $DIR"
   monmaptool --create --fsid "$FSID" --addv a "[v2:127.0.0.1:$MON_V2,v1:127.0.0.1:$MON_V1]" \
     "$DIR/monmap" >/dev/null 2>&1 || die "monmaptool failed"
   ceph-mon -c "$conf" --mkfs -i a --monmap "$DIR/monmap" >>"$DIR/log/mkfs.log" 2>&1 \
     || die "ceph-mon --mkfs failed"
   ceph-mon -c "$conf" -i a >>"$DIR/log/daemons.log" 2>&1 || die "ceph-mon failed to start"
+  mon_listens() {
+    local pid
+    pid=$(daemon_pid "$DIR" mon.a) || return 1
+    owns_port "$pid" "$MON_V2"
+  }
+  wait_until "ceph-mon to listen on 127.0.0.1:$MON_V2" mon_listens
   wait_until "the monitor (ceph mon stat)" ceph_cli mon stat
 
+  stage osd
   local osd_uuid osd_id
   osd_uuid=$(new_uuid)
   osd_id=$(ceph_cli osd new "$osd_uuid" 2>>"$DIR/log/daemons.log") || die "ceph osd new failed"
@@ -300,6 +367,7 @@ cmd_start() {
   osd_up() { ceph_cli osd stat -f json | grep -q '"num_up_osds":1'; }
   wait_until "the OSD to come up" osd_up
 
+  stage pools
   # Create RGW's pools up front (radosgw would create them lazily, ~2 s each); one CLI session.
   local p cmds=''
   for p in "${POOLS[@]}"; do
@@ -307,22 +375,25 @@ cmd_start() {
   done
   printf '%s' "$cmds" | ceph_cli >>"$DIR/log/pools.log" 2>&1 || die "creating pools failed (see $DIR/log/pools.log)"
 
+  stage rgw
   radosgw -c "$conf" -n "$RGW_NAME" >>"$DIR/log/daemons.log" 2>&1 || die "radosgw failed to start"
-  rgw_answers() {
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$RGW_PORT/") == 200 ]]
-  }
-  rgw_alive_or_die() {
-    # radosgw daemonizes before it binds; if it has exited, stop waiting.
-    if [[ -s $DIR/run/$RGW_NAME.pid ]] && ! daemon_pid "$DIR" "$RGW_NAME" >/dev/null; then
-      die "radosgw exited"
+  # Ready when our radosgw holds the port and GET / answers 200. Stop waiting at once if it has
+  # exited (it daemonizes before it binds) or if another process holds the port.
+  local rgw_pid='' listener
+  until [[ -n $rgw_pid ]] && owns_port "$rgw_pid" "$RGW_PORT" \
+    && [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$RGW_PORT/") == 200 ]]; do
+    if [[ -s $DIR/run/$RGW_NAME.pid ]]; then
+      rgw_pid=$(daemon_pid "$DIR" "$RGW_NAME") || die "radosgw exited"
+      listener=$(port_listener "$RGW_PORT")
+      if [[ -n $listener ]] && ! owns_port "$rgw_pid" "$RGW_PORT"; then
+        die "port $RGW_PORT is held by another process"
+      fi
     fi
-  }
-  until rgw_answers; do
-    rgw_alive_or_die
     ((SECONDS < DEADLINE)) || die "timed out after ${TIMEOUT}s waiting for radosgw to answer GET /"
     sleep 0.1
   done
 
+  stage user
   timeout "$(($(remaining) > 5 ? $(remaining) : 5))" \
     radosgw-admin -c "$conf" user create --uid="$RGW_USER" --display-name="s3kit tests" \
     --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" >/dev/null 2>>"$DIR/log/daemons.log" \
@@ -335,9 +406,11 @@ cmd_start() {
     printf 'S3KIT_RGW_REGION=%s\n' "$REGION"
     printf 'S3KIT_RGW_DIR=%s\n' "$DIR"
   } >"$DIR/rgw.env"
+  stage done
   STARTED_OK=1
   trap - EXIT INT TERM
-  log "RGW up in ${SECONDS}s at http://127.0.0.1:$RGW_PORT (stop with: $0 stop $DIR)"
+  log "RGW up in ${SECONDS}s ($TIMINGS) at http://127.0.0.1:$RGW_PORT"
+  log "stop it with: $0 stop $DIR"
   cat "$DIR/rgw.env"
 }
 
@@ -433,6 +506,23 @@ cmd_status() {
   return "$ok"
 }
 
+# ----------------------------------------------------------------------------------------- reap
+
+# Stops instances left behind by a test run that died without `stop` (SIGKILL, crash): those in
+# $TMPDIR (or /tmp) made by `start` without DIR whose owner process is gone.
+cmd_reap() {
+  local d pid start n=0
+  for d in "${TMPDIR:-/tmp}"/s3kit-rgw.*; do
+    [[ -e $d/$MARKER && -r $d/owner ]] || continue
+    read -r pid start <"$d/owner" || continue
+    if [[ -n $pid && -n $start && $(proc_starttime "$pid") == "$start" ]]; then continue; fi
+    log "reaping $d (owner $pid has exited)"
+    (cmd_stop "$d") || true
+    n=$((n + 1))
+  done
+  log "reaped $n instance(s)"
+}
+
 # ----------------------------------------------------------------------------------------- main
 
 case ${1:-} in
@@ -440,6 +530,7 @@ case ${1:-} in
   start) shift; cmd_start "$@" ;;
   stop) shift; cmd_stop "$@" ;;
   status) shift; cmd_status "$@" ;;
+  reap) cmd_reap ;;
   -h | --help | help) usage ;;
   *) usage ;;
 esac

@@ -17,7 +17,11 @@ import {
   UploadPartCommand,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { rgwOrSkip, type RgwHandle } from '@s3kit/test-utils';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isCi, missingRgwBinaries, rgwOrSkip, rgwScript, spawnRgw, type RgwHandle } from '@s3kit/test-utils';
 
 // One RGW for this file: the run's (S3KIT_RGW_ENDPOINT, from the global setup or CI), else a
 // fresh one via rgw.sh, else skip (CI fails instead).
@@ -169,4 +173,49 @@ describe.skipIf(!rgw)(`Ceph RGW smoke ${reason}`, () => {
     for (const o of list.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key! }));
     await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
   });
+});
+
+describe('rgw.sh', () => {
+  const run = (...args: string[]) => spawnSync('bash', [rgwScript(), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('stop of a missing DIR succeeds and does nothing; status of it fails', () => {
+    const dir = join(tmpdir(), `s3kit-rgw-missing-${process.pid}`);
+    expect(run('stop', dir).status).toBe(0);
+    expect(run('status', dir).status).not.toBe(0);
+  });
+
+  it('refuses to stop (and delete) a directory it did not create', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3kit-rgw-foreign-'));
+    try {
+      writeFileSync(join(dir, 'keep.txt'), 'x');
+      const r = run('stop', dir);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/refusing/);
+      expect(run('status', dir).status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers an unknown subcommand with usage and exit 2', () => {
+    const r = run('frobnicate');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/rgw\.sh start \[DIR\]/);
+  });
+
+  const missing = missingRgwBinaries();
+  // Under CI a missing Ceph fails here instead of skipping.
+  it.skipIf(missing.length > 0 && !isCi())('spawnRgw() starts a fresh instance and stop() shuts it down (connection refused after)', async () => {
+    expect(missing).toEqual([]);
+    const h = await spawnRgw();
+    let stopped = false;
+    try {
+      expect((await fetch(`${h.endpoint}/`)).status).toBe(200);
+      await h.stop();
+      stopped = true;
+      await expect(fetch(`${h.endpoint}/`)).rejects.toThrow();
+    } finally {
+      if (!stopped) await h.stop();
+    }
+  }, 120_000);
 });

@@ -139,12 +139,14 @@ function installExitHook(): void {
 
 /**
  * Starts a fresh RGW with `rgw.sh start` (~3 s) and resolves to its handle; call `stop()` when done.
+ * First stops instances whose owner process has died (`rgw.sh reap`: runs killed with SIGKILL).
  * Throws when `rgw.sh start` fails (its stderr, with the daemons' log tails, is in the message).
  */
 export async function spawnRgw(options: StartRgwOptions = {}): Promise<RgwHandle> {
   const script = rgwScript();
   if (!existsSync(script)) throw new Error(`rgw.sh not found at ${script}`);
-  const env = { ...process.env, ...options.env };
+  const env = { ...process.env, S3KIT_RGW_OWNER_PID: String(process.pid), ...options.env };
+  await runScript(['reap'], env, 60_000).catch(() => undefined);
   const { code, stdout, stderr } = await runScript(['start'], env, options.timeoutMs ?? 90_000);
   const vars = parseRgwEnv(stdout);
   const dir = vars['S3KIT_RGW_DIR'];
