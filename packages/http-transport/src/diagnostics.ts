@@ -15,7 +15,12 @@ export const channels = {
   done: 's3kit:transport:done',
   /** An attempt failed and another one is scheduled. {@link RetryMessage} */
   retry: 's3kit:transport:retry',
-  /** An attempt failed (before or during the response body). {@link ErrorMessage} */
+  /**
+   * An attempt failed at the transport level (connect, timeout, reset, truncation, abort),
+   * before or during the response body. S3 error responses are not failures here: they show
+   * as `response`/`done` with their status (events describe the wire, per attempt).
+   * {@link ErrorMessage}
+   */
   error: 's3kit:transport:error',
 } as const;
 

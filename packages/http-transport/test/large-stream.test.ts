@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTransport, type Transport } from '../src/index.js';
+import { startServer, type TestServer } from './helpers.js';
+
+// The 5 GiB proof lives in bench/large.ts; this keeps a cheaper guard in the suite: 256 MiB
+// each way must not be buffered (RSS would grow by >= 256 MB if it were).
+const SIZE = 256 * 1024 * 1024;
+const CHUNK = Buffer.alloc(1024 * 1024, 7);
+
+function source(bytes: number): Readable {
+  let left = bytes;
+  return new Readable({
+    read() {
+      if (left === 0) return void this.push(null);
+      const piece = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left);
+      left -= piece.length;
+      this.push(piece);
+    },
+  });
+}
+
+let server: TestServer;
+let transport: Transport;
+beforeAll(async () => {
+  server = await startServer(
+    (req, res) => {
+      if (req.method === 'PUT') {
+        const hash = createHash('sha256');
+        let n = 0;
+        req.on('data', (c: Buffer) => {
+          n += c.length;
+          hash.update(c);
+        });
+        req.on('end', () => res.end(`${n}:${hash.digest('hex')}`));
+        return;
+      }
+      res.writeHead(200, { 'content-length': String(SIZE) });
+      source(SIZE).pipe(res);
+    },
+    { raw: true },
+  );
+  transport = createTransport({ proxy: false });
+});
+afterAll(async () => {
+  await transport.close();
+  await server.close();
+});
+
+function rssWatcher(): () => number {
+  const base = process.memoryUsage().rss;
+  let max = base;
+  const timer = setInterval(() => (max = Math.max(max, process.memoryUsage().rss)), 25);
+  return () => {
+    clearInterval(timer);
+    return (Math.max(max, process.memoryUsage().rss) - base) / 1024 / 1024;
+  };
+}
+
+describe('streaming without buffering', () => {
+  it('uploads 256 MiB from a stream intact with bounded RSS growth', async () => {
+    const expected = createHash('sha256');
+    for (let i = 0; i < SIZE / CHUNK.length; i++) expected.update(CHUNK);
+    const stop = rssWatcher();
+    const res = await transport.request({ method: 'PUT', origin: server.origin, path: '/big', body: source(SIZE), contentLength: SIZE });
+    const text = await res.body.text();
+    const growth = stop();
+    expect(text).toBe(`${SIZE}:${expected.digest('hex')}`);
+    expect(growth).toBeLessThan(100);
+  });
+
+  it('downloads 256 MiB as a stream with bounded RSS growth', async () => {
+    const stop = rssWatcher();
+    const res = await transport.request({ method: 'GET', origin: server.origin, path: '/big' });
+    let n = 0;
+    for await (const chunk of res.body) n += (chunk as Buffer).length;
+    const growth = stop();
+    expect(n).toBe(SIZE);
+    expect(growth).toBeLessThan(100);
+  });
+});
