@@ -65,14 +65,29 @@ export function dedupeConditions(conditions: readonly PolicyCondition[]): Policy
   const seen = new Set<string>();
   const out: PolicyCondition[] = [];
   for (const c of conditions) {
-    const n = normalizeCondition(c);
-    if (n === undefined) throw new TypeError(`Invalid POST policy condition: ${JSON.stringify(c)}`);
-    const id = conditionIdentity(n);
+    const id = fastIdentity(c);
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(c);
   }
   return out;
+}
+
+/** conditionIdentity without building the normalized object (the build hot path). */
+function fastIdentity(c: PolicyCondition): string {
+  if (!Array.isArray(c) && typeof c === 'object' && c !== null) {
+    let id: string | undefined;
+    for (const k in c) {
+      const v = (c as Record<string, unknown>)[k];
+      if (id !== undefined || typeof v !== 'string') id = undefined;
+      else id = `eq\n${k.toLowerCase()}\n${v}`;
+      if (id === undefined) break;
+    }
+    if (id !== undefined) return id;
+  }
+  const n = normalizeCondition(c);
+  if (n === undefined) throw new TypeError(`Invalid POST policy condition: ${JSON.stringify(c)}`);
+  return conditionIdentity(n);
 }
 
 /** How S3 prints a failed condition: `["eq", "$key", "value"]`, the object form as `eq`. */

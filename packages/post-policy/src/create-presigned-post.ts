@@ -1,7 +1,7 @@
 import { SigningKeyCache, defaultCrypto, toBase64, utf8, type CryptoProvider } from '@s3kit/sigv4';
 import { dedupeConditions, type PolicyCondition } from './conditions.js';
 import { postUrl, type EndpointOptions } from './endpoint.js';
-import { pythonJson, toPolicyExpiration } from './policy-json.js';
+import { base64Utf8, pythonJson, toPolicyExpiration } from './policy-json.js';
 import {
   V4_ALGORITHM,
   credentialString,
@@ -48,6 +48,8 @@ export interface PresignedPost {
   url: string;
   fields: Record<string, string>;
 }
+
+const utf8Base64 = (s: string): string => toBase64(utf8(s));
 
 let sharedCache: SigningKeyCache | undefined;
 
@@ -109,7 +111,7 @@ export function signInto(
       fields.set('x-amz-security-token', token);
       conditions.push({ 'x-amz-security-token': token });
     }
-    const policy = toBase64(utf8(serialize({ expiration, conditions: dedupeConditions(conditions) })));
+    const policy = base64Utf8(serialize({ expiration, conditions: dedupeConditions(conditions) }), utf8Base64);
     fields.set('policy', policy);
     fields.set('signature', signPolicyV2(crypto, secretAccessKey, policy));
     return;
@@ -125,7 +127,7 @@ export function signInto(
     fields.set('x-amz-security-token', token);
     conditions.push({ 'x-amz-security-token': token });
   }
-  const policy = toBase64(utf8(serialize({ expiration, conditions: dedupeConditions(conditions) })));
+  const policy = base64Utf8(serialize({ expiration, conditions: dedupeConditions(conditions) }), utf8Base64);
   fields.set('policy', policy);
   const keys = opts.signingKeyCache ?? defaultSigningKeyCache(crypto);
   fields.set('x-amz-signature', signPolicyV4(keys, secretAccessKey, scope, policy));

@@ -21,6 +21,10 @@ const DNS_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** The form `action` URL for a bucket. */
 export function postUrl(bucket: string, opts: EndpointOptions = {}): string {
   const region = opts.region ?? 'us-east-1';
+  if (opts.endpoint === undefined && !opts.forcePathStyle && DNS_BUCKET.test(bucket)) {
+    // Fast path for the default AWS endpoint: nothing to parse.
+    return region === 'us-east-1' ? `https://${bucket}.s3.amazonaws.com/` : `https://${bucket}.s3.${region}.amazonaws.com/`;
+  }
   const base = opts.endpoint ?? (region === 'us-east-1' ? 'https://s3.amazonaws.com' : `https://s3.${region}.amazonaws.com`);
   let url: URL;
   try {

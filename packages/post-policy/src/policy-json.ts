@@ -1,32 +1,59 @@
 /**
  * JSON the way Python's `json.dumps` writes it with default options (what boto3 signs):
  * `", "` and `": "` separators and `ensure_ascii` (every non-ASCII UTF-16 unit as `\uXXXX`).
+ * The output is always ASCII.
  */
 export function pythonJson(value: unknown): string {
-  if (value === null) return 'null';
   if (typeof value === 'string') return asciiString(value);
+  if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ', ') + pythonJson(value[i]);
+    return `${out}]`;
+  }
   if (typeof value === 'object') {
-    const parts: string[] = [];
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v !== undefined) parts.push(`${asciiString(k)}: ${pythonJson(v)}`);
+    let out = '{';
+    let first = true;
+    for (const k in value as Record<string, unknown>) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      out += `${first ? '' : ', '}${asciiString(k)}: ${pythonJson(v)}`;
+      first = false;
     }
-    return `{${parts.join(', ')}}`;
+    return `${out}}`;
   }
   throw new TypeError(`Cannot serialize ${typeof value} into a POST policy`);
 }
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function asciiString(s: string): string {
+  // Fast path: printable ASCII without quote or backslash needs no escaping.
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return `"${s}"`;
   const json = JSON.stringify(s);
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(json)) return json;
+  if (!NON_ASCII.test(json)) return json;
   let out = '';
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     out += c < 128 ? json[i] : `\\u${c.toString(16).padStart(4, '0')}`;
   }
   return out;
+}
+
+/** Base64 of the UTF-8 bytes of `s`; native `btoa` for ASCII text (every policy boto3-style JSON is). */
+export function base64Utf8(s: string, fallback: (s: string) => string): string {
+  return NON_ASCII.test(s) ? fallback(s) : btoa(s);
 }
 
 /** `2013-05-24T01:00:00Z`: boto3's policy expiration format (no milliseconds). */

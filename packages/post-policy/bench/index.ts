@@ -1,0 +1,208 @@
+/**
+ * `pnpm --filter @s3kit/post-policy bench` (build first): benches the BUILT package (../dist).
+ *
+ * 1. Build: a presigned POST with fields and conditions, ours side by side with
+ *    @aws-sdk/s3-presigned-post createPresignedPost (S3Client, static credentials, no network)
+ *    and minio-js presignedPostPolicy (Client with region set, no network), plus a hand-rolled
+ *    node:crypto floor. Target: ours >= 4x the SDK.
+ * 2. Verify: a 64 MiB file in a multipart body made in memory, streamed in 64 KiB chunks
+ *    through verifyPost and drained. Target: >= 500 MB/s on Node. Also shown: the same body
+ *    through multipasta alone (the parser we use, no checks) and @remix-run/multipart-parser
+ *    0.16.3 (the parser we did not pick: it buffers each part whole).
+ *
+ * Benchmarks are not tests: targets are reported, never asserted.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import os from 'node:os';
+import { Bench } from 'tinybench';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost as sdkCreatePresignedPost } from '@aws-sdk/s3-presigned-post';
+import * as Minio from 'minio';
+import { make as multipasta } from 'multipasta';
+import { parseMultipartStream } from '@remix-run/multipart-parser';
+import { createPresignedPost, verifyPost } from '../dist/index.js';
+
+const TIME_MS = Number(process.env['BENCH_TIME_MS'] ?? 1500);
+const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+const region = 'us-east-1';
+const bucket = 'examplebucket';
+const key = 'user/user1/${filename}';
+
+// ---------------------------------------------------------------- build
+const sdkClient = new S3Client({ region, credentials });
+const minio = new Minio.Client({ endPoint: 's3.amazonaws.com', useSSL: true, accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey, region });
+
+const ours = () =>
+  createPresignedPost({
+    bucket,
+    key,
+    fields: { acl: 'public-read', 'Content-Type': 'image/jpeg' },
+    conditions: [{ acl: 'public-read' }, ['starts-with', '$Content-Type', 'image/'], ['content-length-range', 1, 10485760]],
+    credentials,
+    region,
+    expiresIn: 600,
+  });
+const sdk = () =>
+  sdkCreatePresignedPost(sdkClient, {
+    Bucket: bucket,
+    Key: key,
+    Fields: { acl: 'public-read', 'Content-Type': 'image/jpeg' },
+    Conditions: [{ acl: 'public-read' }, ['starts-with', '$Content-Type', 'image/'], ['content-length-range', 1, 10485760]],
+    Expires: 600,
+  });
+const minioBuild = () => {
+  const p = minio.newPostPolicy();
+  p.setBucket(bucket);
+  p.setKeyStartsWith('user/user1/');
+  p.setContentTypeStartsWith('image/');
+  p.setContentLengthRange(1, 10485760);
+  p.setExpires(new Date(Date.now() + 600_000));
+  return minio.presignedPostPolicy(p);
+};
+/** The least work a SigV4 POST needs: JSON, base64, 5 HMACs, no validation. */
+const floor = () => {
+  const now = new Date();
+  const amz = now.toISOString().replace(/[-:]/g, '').slice(0, 15) + 'Z';
+  const day = amz.slice(0, 8);
+  const cred = `${credentials.accessKeyId}/${day}/${region}/s3/aws4_request`;
+  const policy = Buffer.from(
+    JSON.stringify({
+      expiration: new Date(now.getTime() + 600_000).toISOString(),
+      conditions: [{ acl: 'public-read' }, ['starts-with', '$Content-Type', 'image/'], ['content-length-range', 1, 10485760], { bucket }, ['starts-with', '$key', 'user/user1/'], { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': cred }, { 'x-amz-date': amz }],
+    }),
+  ).toString('base64');
+  let k: Buffer = createHmac('sha256', `AWS4${credentials.secretAccessKey}`).update(day).digest();
+  for (const part of [region, 's3', 'aws4_request']) k = createHmac('sha256', k).update(part).digest();
+  return { policy, signature: createHmac('sha256', k).update(policy).digest('hex') };
+};
+
+async function benchBuild() {
+  const b = new Bench({ time: TIME_MS, warmupTime: 300 });
+  b.add('ours createPresignedPost', () => void ours());
+  b.add('@aws-sdk/s3-presigned-post createPresignedPost', async () => void (await sdk()));
+  b.add('minio presignedPostPolicy', async () => void (await minioBuild()));
+  b.add('hand-rolled floor (node:crypto, no checks)', () => void floor());
+  await b.run();
+  const hz = (name: string) => b.tasks.find((t) => t.name === name)!.result!.throughput.mean;
+  const anchor = hz('@aws-sdk/s3-presigned-post createPresignedPost');
+  console.log('\n## Build a presigned POST (ops/s, higher is better)\n');
+  console.log('| implementation | ops/s | ours / this |');
+  console.log('| --- | ---: | ---: |');
+  for (const t of b.tasks) {
+    const v = hz(t.name);
+    console.log(`| ${t.name} | ${Math.round(v).toLocaleString('en-US')} | ${(hz('ours createPresignedPost') / v).toFixed(2)}x |`);
+  }
+  const ratio = hz('ours createPresignedPost') / anchor;
+  console.log(`\nTarget ours >= 4x @aws-sdk/s3-presigned-post: ${ratio.toFixed(2)}x ${ratio >= 4 ? 'PASS' : 'MISS'}`);
+}
+
+// ---------------------------------------------------------------- verify
+const FILE_MIB = Number(process.env['BENCH_FILE_MIB'] ?? 64);
+const CHUNK = 64 * 1024;
+
+function makeBody(withChecksum: boolean) {
+  const file = new Uint8Array(FILE_MIB * 1024 * 1024);
+  for (let i = 0; i < file.length; i += 4096) file[i] = i & 255;
+  const sha = createHash('sha256').update(file).digest('base64');
+  const post = createPresignedPost({
+    bucket,
+    key: 'big/${filename}',
+    conditions: [['content-length-range', 0, file.length]],
+    credentials,
+    ...(withChecksum ? { checksumSha256: sha } : {}),
+  });
+  const boundary = '----s3kitBench4f1c';
+  const enc = new TextEncoder();
+  let head = '';
+  for (const [n, v] of Object.entries(post.fields)) head += `--${boundary}\r\nContent-Disposition: form-data; name="${n}"\r\n\r\n${v}\r\n`;
+  head += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const h = enc.encode(head);
+  const t = enc.encode(`\r\n--${boundary}--\r\n`);
+  const body = new Uint8Array(h.length + file.length + t.length);
+  body.set(h, 0);
+  body.set(file, h.length);
+  body.set(t, h.length + file.length);
+  const chunks: Uint8Array[] = [];
+  for (let o = 0; o < body.length; o += CHUNK) chunks.push(body.subarray(o, o + CHUNK));
+  return { chunks, contentType: `multipart/form-data; boundary=${boundary}`, bytes: body.length };
+}
+
+const streamOf = (chunks: Uint8Array[]) => {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (i < chunks.length) c.enqueue(chunks[i++]!);
+      else c.close();
+    },
+  });
+};
+
+async function drain(s: ReadableStream<Uint8Array>): Promise<number> {
+  const r = s.getReader();
+  let n = 0;
+  for (;;) {
+    const { done, value } = await r.read();
+    if (done) return n;
+    n += value.length;
+  }
+}
+
+async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn(); // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)]!;
+}
+
+async function benchVerify() {
+  const plain = makeBody(false);
+  const summed = makeBody(true);
+  const getCredentials = () => ({ secretAccessKey: credentials.secretAccessKey });
+  const run = async (b: ReturnType<typeof makeBody>) => {
+    const v = await verifyPost({ headers: { 'content-type': b.contentType }, body: streamOf(b.chunks) }, { bucket, getCredentials });
+    const n = await drain(v.file);
+    if (n !== FILE_MIB * 1024 * 1024) throw new Error(`drained ${n}`);
+  };
+  const parserOnly = async (b: ReturnType<typeof makeBody>) => {
+    let n = 0;
+    await new Promise<void>((resolve, reject) => {
+      const p = multipasta({
+        headers: { 'content-type': b.contentType },
+        onField() {},
+        onFile: () => (c) => void (c && (n += c.length)),
+        onError: (e) => reject(new Error(e._tag)),
+        onDone: resolve,
+      });
+      for (const c of b.chunks) p.write(c);
+      p.end();
+    });
+    if (n !== FILE_MIB * 1024 * 1024) throw new Error(`parsed ${n}`);
+  };
+  const remix = async (b: ReturnType<typeof makeBody>) => {
+    let n = 0;
+    for await (const part of parseMultipartStream(streamOf(b.chunks), { boundary: b.contentType.split('boundary=')[1]!, maxFileSize: 2 ** 30, maxTotalSize: 2 ** 31 })) n += part.size;
+    if (n < FILE_MIB * 1024 * 1024) throw new Error(`remix ${n}`);
+  };
+  const rows: [string, number][] = [];
+  const runs = Number(process.env['BENCH_RUNS'] ?? 7);
+  rows.push(['ours verifyPost (policy + V4 signature + conditions + content-length-range), drained', await timeIt(runs, () => run(plain))]);
+  rows.push(['ours verifyPost + x-amz-checksum-sha256 verified', await timeIt(runs, () => run(summed))]);
+  rows.push(['multipasta alone (parse only, no checks)', await timeIt(runs, () => parserOnly(plain))]);
+  rows.push(['@remix-run/multipart-parser 0.16.3 (parse only, buffers each part whole)', await timeIt(runs, () => remix(plain))]);
+  const mbps = (ms: number) => plain.bytes / 1e6 / (ms / 1000);
+  console.log(`\n## Verify a ${FILE_MIB} MiB POST upload (MB/s, median of ${runs}, 64 KiB chunks)\n`);
+  console.log('| path | ms | MB/s |');
+  console.log('| --- | ---: | ---: |');
+  for (const [n, ms] of rows) console.log(`| ${n} | ${ms.toFixed(1)} | ${Math.round(mbps(ms))} |`);
+  const ours = mbps(rows[0]![1]);
+  console.log(`\nTarget verify >= 500 MB/s: ${Math.round(ours)} MB/s ${ours >= 500 ? 'PASS' : 'MISS'}`);
+}
+
+console.log(`# @s3kit/post-policy bench: Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${new Date().toISOString()}`);
+await benchBuild();
+await benchVerify();
