@@ -71,13 +71,18 @@ routeBench.add('route() mixed: vhost GET, UploadPart, ListObjectsV2, CopyObject'
 });
 await routeBench.run();
 
-const hz = (b: Bench, name: string) => b.tasks.find((t) => t.name === name)?.result?.throughput?.mean ?? NaN;
+type Task = Bench['tasks'][number];
+const opsPerSec = (t: Task | undefined): number => {
+  const r = t?.result;
+  return r !== undefined && 'throughput' in r ? r.throughput.mean : NaN;
+};
+const hz = (b: Bench, name: string) => opsPerSec(b.tasks.find((t) => t.name === name));
 const sdk = hz(bench, 'AWS SDK v3 ListObjectsV2Command end to end');
 console.log(`\nListObjectsV2, 1000 keys (${(bytes.length / 1024).toFixed(0)} KiB), Node ${process.version}\n`);
 console.log('| contender | ops/s | vs SDK end to end |');
 console.log('|---|---:|---:|');
 for (const t of bench.tasks) {
-  const v = t.result?.throughput?.mean ?? NaN;
+  const v = opsPerSec(t);
   console.log(`| ${t.name} | ${v.toFixed(1)} | ${(v / sdk).toFixed(2)}x |`);
 }
 const r = hz(routeBench, routeBench.tasks[0]!.name);
