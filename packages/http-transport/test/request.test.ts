@@ -157,3 +157,37 @@ describe('response length checks', () => {
     expect(body).toBe('abc');
   });
 });
+
+describe('connection pool', () => {
+  it('reuses one keep-alive connection for sequential requests', async () => {
+    const sockets = new Set<unknown>();
+    const s = await startServer((req, res) => {
+      sockets.add(req.socket);
+      res.end('ok');
+    });
+    const t = createTransport({ proxy: false, retry: false });
+    try {
+      for (let i = 0; i < 5; i++) await (await t.request({ method: 'GET', url: `${s.origin}/k` })).body.dump();
+      expect(sockets.size).toBe(1);
+    } finally {
+      await t.close();
+      await s.close();
+    }
+  });
+
+  it('opens at most `connections` sockets per origin', async () => {
+    const sockets = new Set<unknown>();
+    const s = await startServer((req, res) => {
+      sockets.add(req.socket);
+      setTimeout(() => res.end('ok'), 30);
+    });
+    const t = createTransport({ proxy: false, retry: false, connections: 2 });
+    try {
+      await Promise.all(Array.from({ length: 6 }, async () => (await t.request({ method: 'GET', url: `${s.origin}/k` })).body.dump()));
+      expect(sockets.size).toBe(2);
+    } finally {
+      await t.close();
+      await s.close();
+    }
+  });
+});
