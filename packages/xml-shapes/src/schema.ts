@@ -130,8 +130,9 @@ function readLeaf(spec: LeafSpec, text: string, ctx: ReadCtx, path: string): unk
       }
       return text;
     case 'int': {
-      if (!/^-?[0-9]{1,16}$/.test(text)) throw malformed(`<${path}> must be an integer`);
-      return Number(text);
+      const n = /^-?[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(n)) throw malformed(`<${path}> must be an integer`);
+      return n;
     }
     case 'bool': {
       if (text === 'true' || text === 'TRUE' || text === 'True') return true;
