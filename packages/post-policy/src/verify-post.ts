@@ -58,6 +58,8 @@ export interface VerifiedPost {
   fields: ReadonlyMap<string, string>;
   /** The uploaded file's name without any client path ('' when none was sent). */
   filename: string;
+  /** The Content-Type header of the file part itself (S3 stores the form's Content-Type field, not this). */
+  fileContentType: string | undefined;
   /**
    * The file bytes. Errors with EntityTooLarge the moment the size passes the maximum, and with
    * EntityTooSmall or BadDigest at the end. Cancel it to stop reading the request body.
@@ -177,6 +179,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
     metadata,
     fields,
     filename,
+    fileContentType: form.file!.contentType,
     file,
     identity,
     contentLengthRange: { min, max },
