@@ -21,7 +21,11 @@ export interface UpstreamRequest {
   readonly query: Readonly<Record<string, string>>;
   /** The request headers, lowercase names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The (decoded, already verified) payload. */
+  /**
+   * The decoded payload. A verifying decoder (aws-chunked signatures, trailing checksums)
+   * must make the iteration THROW, not end, when verification fails: the store commits only
+   * a body that ended normally, so a bad chunk or checksum leaves nothing behind.
+   */
   readonly body?: UpstreamBody | undefined;
   /** Aborts the request: an upload in progress is discarded. */
   readonly signal?: AbortSignal | undefined;
