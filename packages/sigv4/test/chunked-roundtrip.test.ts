@@ -114,6 +114,19 @@ describe('aws-chunked round trip (encoder -> decoder)', () => {
     expect(String(shorter.error)).toMatch(/4 bytes but x-amz-decoded-content-length is 5/);
   });
 
+  it('the encoder takes checksum and decoded length from the signed headers and refuses options that contradict them', async () => {
+    const opts = { mode: 'streaming-trailer' as const, checksumAlgorithm: 'sha1' as const, chunkSize: 10_000 };
+    const signed = signer.sign({ method: 'PUT', url: 'https://h/b/k', headers: chunkedHeaders(25_000, opts), payloadHash: streamingPayloadHash('streaming-trailer') });
+    const { out, error } = await runTransform(createChunkedEncoder(signed, { chunkSize: 10_000 }), [new Uint8Array(25_000)]);
+    expect(error).toBeUndefined();
+    expect(Buffer.from(out).toString('latin1')).toContain('\r\nx-amz-checksum-sha1:');
+    expect(String(out.length)).toBe(signed.headers['content-length']);
+    expect(() => createChunkedEncoder(signed)).toThrowError(/content-length .* chunkSize/);
+    expect(() => createChunkedEncoder(signed, { chunkSize: 10_000, checksumAlgorithm: 'crc32' })).toThrowError(/x-amz-trailer/);
+    const short = await runTransform(createChunkedEncoder(signed, { chunkSize: 10_000 }), [new Uint8Array(24_999)]);
+    expect(String(short.error)).toMatch(/24999 bytes but x-amz-decoded-content-length is 25000/);
+  });
+
   it('the encoder refuses chunk sizes under 8192 unless allowSmallChunks, and a mode that contradicts the seed', () => {
     const signed = signer.sign({ method: 'PUT', url: 'https://h/b/k', payloadHash: streamingPayloadHash('streaming') });
     expect(() => createChunkedEncoder(signed, { chunkSize: 8191 })).toThrowError(/at least 8192/);

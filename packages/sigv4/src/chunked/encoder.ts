@@ -2,16 +2,16 @@ import { EMPTY_SHA256 } from '../constants.js';
 import { defaultCrypto, type CryptoProvider } from '../crypto.js';
 import { toHex, utf8 } from '../encoding.js';
 import { ChunkAccumulator } from './accumulator.js';
-import { createChecksum, type Checksum } from './checksums.js';
-import { chunkedModeOf, resolveChunkSize, resolveMode, type ChunkedFramingOptions, type ChunkedMode } from './framing.js';
+import { checksumAlgorithmOf, createChecksum, type Checksum } from './checksums.js';
+import { chunkedLengths, chunkedModeOf, resolveChunkSize, resolveMode, type ChunkedFramingOptions, type ChunkedMode } from './framing.js';
 import { chunkSignature, trailerSignature, type ChunkSigningSeed } from './signatures.js';
 
 export interface ChunkedEncoderOptions extends ChunkedFramingOptions {
   /** Hash primitives. Default: node:crypto when available, else @noble/hashes. */
   crypto?: CryptoProvider | undefined;
   /**
-   * The `x-amz-decoded-content-length` that was signed. When given, the encoder errors if
-   * the body turns out longer or shorter (the request would be rejected anyway).
+   * The `x-amz-decoded-content-length` that was signed (default: the seed's header). When
+   * known, the encoder errors if the body turns out longer or shorter.
    */
   decodedContentLength?: number | undefined;
 }
@@ -56,12 +56,33 @@ export class ChunkedEncoder {
     this.#seed = seed;
     this.#scope = seed?.credentialScope ?? '';
     this.#prev = seed?.signature ?? '';
-    this.#checksum = this.mode === 'streaming' ? undefined : createChecksum(options.checksumAlgorithm ?? 'crc32', this.#crypto);
-    const declared = options.decodedContentLength;
+    // Defaults and consistency checks from the signed headers (when the seed carries them).
+    const h = seed?.headers;
+    const trailerHeader = h?.['x-amz-trailer'];
+    const signedAlg = trailerHeader === undefined ? undefined : checksumAlgorithmOf(trailerHeader);
+    if (this.mode !== 'streaming' && trailerHeader !== undefined && signedAlg === undefined) {
+      throw new TypeError(`createChunkedEncoder: unsupported x-amz-trailer ${trailerHeader}`);
+    }
+    if (options.checksumAlgorithm !== undefined && signedAlg !== undefined && options.checksumAlgorithm !== signedAlg) {
+      throw new TypeError(`createChunkedEncoder: checksumAlgorithm ${options.checksumAlgorithm} but the signed x-amz-trailer is ${trailerHeader}`);
+    }
+    const alg = options.checksumAlgorithm ?? signedAlg ?? 'crc32';
+    this.#checksum = this.mode === 'streaming' ? undefined : createChecksum(alg, this.#crypto);
+    const signedDecoded = h?.['x-amz-decoded-content-length'];
+    const declared = options.decodedContentLength ?? (signedDecoded === undefined ? undefined : Number(signedDecoded));
     if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0)) {
       throw new RangeError(`decodedContentLength must be a non-negative integer; got ${String(declared)}`);
     }
     this.#declared = declared;
+    const signedLength = h?.['content-length'];
+    if (declared !== undefined && signedLength !== undefined) {
+      const framed = chunkedLengths(declared, { ...options, mode: this.mode, checksumAlgorithm: alg }).contentLength;
+      if (String(framed) !== signedLength.trim()) {
+        throw new TypeError(
+          `createChunkedEncoder: the signed content-length ${signedLength} is not the ${framed} bytes this encoding produces; pass the same chunkSize/checksumAlgorithm as to chunkedHeaders`,
+        );
+      }
+    }
     this.#upper = options.upperCaseHex === true;
     this.#acc.start(this.chunkSize);
   }

@@ -20,6 +20,12 @@ export interface ChunkSigningSeed {
   readonly credentialScope: string;
   /** The `x-amz-content-sha256` value; picks the streaming mode when none is given. */
   readonly payloadHash?: string | undefined;
+  /**
+   * The signed request's headers (a `SignedRequest` has them). The encoder reads
+   * `x-amz-decoded-content-length`, `x-amz-trailer` and `content-length` from them to default
+   * its options and to check that the body it frames is the one that was signed.
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
