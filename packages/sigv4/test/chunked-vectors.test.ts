@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   canonicalTrailers,
+  ChunkedDecoder,
   checksumBase64,
   chunkedHeaders,
   chunkedLengths,
@@ -205,6 +207,31 @@ describe('aws-chunked vectors: decoder', () => {
     expect(error).toBeUndefined();
     expect(out.length).toBe(data.length);
   });
+
+  for (const name of ['sigv4-streaming-put-object', 'sigv4-streaming-trailer-put-object']) {
+    it(`decodes the documented body identically when cut anywhere in its framing, or split at random (${name})`, async () => {
+      const v = vector(name);
+      const seed = signSeed(v);
+      const { data, body } = expectedBody(name);
+      const opts = { decodedContentLength: 66560, trailer: v.inputs.trailers?.[0]?.[0] };
+      const framing = (i: number) => i < 120 || (i > 65_560 && i < 65_760) || i > body.length - 300;
+      for (let cut = 0; cut <= body.length; cut++) {
+        if (!framing(cut)) continue;
+        const dec = new ChunkedDecoder(seed, opts);
+        let n = 0;
+        for (const p of splitAt(body, [cut])) dec.write(p, (b) => (n += b.length));
+        dec.end(() => {});
+        expect(n).toBe(66_560);
+      }
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.nat(body.length), { maxLength: 40 }), async (cuts) => {
+          const { out, error } = await runTransform(createChunkedDecoder(seed, opts), splitAt(body, cuts));
+          return error === undefined && Buffer.compare(out, data) === 0;
+        }),
+        { numRuns: 25 },
+      );
+    });
+  }
 
   it('accepts the smithy-rs unsigned-trailer body (with minChunkSize 0; S3 itself wants 8 KiB chunks)', async () => {
     const v = vector('unsigned-payload-trailer-framing-smithy-rs');
