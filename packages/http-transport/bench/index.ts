@@ -38,15 +38,25 @@ const contenders: Array<[string, () => Promise<unknown>]> = [
   ['@aws-sdk/client-s3 GetObject', async () => (await sdk.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'key' }))).Body?.transformToByteArray()],
 ];
 
-// 1. Client CPU per request: N sequential requests each, after a warm-up.
+// 1. Client CPU per request: after a warm-up, ROUNDS round-robin rounds of N/ROUNDS
+// sequential requests per contender (interleaved, so JIT warm-up and machine noise do not
+// favour whoever runs last).
+const ROUNDS = 6;
 const cpu = new Map<string, number>();
 for (const [name, fn] of contenders) {
-  for (let i = 0; i < 300; i++) await fn();
-  const start = process.cpuUsage();
-  for (let i = 0; i < N; i++) await fn();
-  const used = process.cpuUsage(start);
-  cpu.set(name, (used.user + used.system) / N);
+  for (let i = 0; i < 1000; i++) await fn();
+  cpu.set(name, 0);
 }
+const perRound = Math.ceil(N / ROUNDS);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, fn] of contenders) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < perRound; i++) await fn();
+    const used = process.cpuUsage(start);
+    cpu.set(name, (cpu.get(name) ?? 0) + used.user + used.system);
+  }
+}
+for (const [name, total] of cpu) cpu.set(name, total / (perRound * ROUNDS));
 
 // 2. Throughput (sequential latency) with tinybench.
 const bench = new Bench({ time: 1500, warmupTime: 200 });
