@@ -83,10 +83,13 @@ const obj = (action: string, versioned?: string, ifHeader?: string): ActionRequi
   ...(ifHeader === undefined ? {} : { ifHeader }),
 });
 
+/** Canned-ACL and grant headers: setting any of them also needs the Put*Acl action. */
+const ACL_HEADERS = ['x-amz-acl', 'x-amz-grant-full-control', 'x-amz-grant-read', 'x-amz-grant-read-acp', 'x-amz-grant-write', 'x-amz-grant-write-acp'];
+
 /** Extra permissions PutObject-like requests need when they also set tags, ACLs or lock state. */
 const putObjectExtras: readonly ActionRequirement[] = [
   obj('s3:PutObjectTagging', undefined, 'x-amz-tagging'),
-  obj('s3:PutObjectAcl', undefined, 'x-amz-acl'),
+  ...ACL_HEADERS.map((h) => obj('s3:PutObjectAcl', undefined, h)),
   obj('s3:PutObjectRetention', undefined, 'x-amz-object-lock-mode'),
   obj('s3:PutObjectLegalHold', undefined, 'x-amz-object-lock-legal-hold'),
 ];
@@ -116,7 +119,11 @@ const ROWS = {
   // ---- bucket ----
   CreateBucket: {
     method: 'PUT', scope: 'bucket', request: 'CreateBucketConfiguration',
-    actions: [bkt('s3:CreateBucket'), bkt('s3:PutBucketAcl', 'x-amz-acl'), bkt('s3:PutBucketObjectLockConfiguration', 'x-amz-bucket-object-lock-enabled')],
+    actions: [
+      bkt('s3:CreateBucket'),
+      ...ACL_HEADERS.map((h) => bkt('s3:PutBucketAcl', h)),
+      bkt('s3:PutBucketObjectLockConfiguration', 'x-amz-bucket-object-lock-enabled'),
+    ],
   },
   DeleteBucket: { method: 'DELETE', scope: 'bucket', actions: [bkt('s3:DeleteBucket')] },
   HeadBucket: { method: 'HEAD', scope: 'bucket', actions: [bkt('s3:ListBucket')] },
@@ -194,7 +201,10 @@ const ROWS = {
   DeleteBucketWebsite: { method: 'DELETE', scope: 'bucket', query: ['website'], actions: [bkt('s3:DeleteBucketWebsite')] },
   DeleteObjects: {
     method: 'POST', scope: 'bucket', query: ['delete'], request: 'Delete', response: 'DeleteResult',
-    actions: [{ action: 's3:DeleteObject', resource: 'eachKey', versioned: 's3:DeleteObjectVersion' }, bkt('s3:BypassGovernanceRetention', 'x-amz-bypass-governance-retention')],
+    actions: [
+      { action: 's3:DeleteObject', resource: 'eachKey', versioned: 's3:DeleteObjectVersion' },
+      { action: 's3:BypassGovernanceRetention', resource: 'eachKey', ifHeader: 'x-amz-bypass-governance-retention' },
+    ],
   },
   // Browser-based upload (multipart/form-data). The key comes from the form, so the action is per form key.
   PostObject: {
@@ -346,7 +356,8 @@ export function requiredActions(op: OperationSpec, ctx: ActionContext = {}): Res
       if (req.resource === 'object' && ctx.versionId !== undefined) action = req.versioned;
       else if (req.resource === 'copySource' && ctx.copySourceVersionId !== undefined) action = req.versioned;
     }
-    out.push({ action, resource: req.resource });
+    // Several headers can imply the same permission (x-amz-acl and x-amz-grant-read): list it once.
+    if (!out.some((o) => o.action === action && o.resource === req.resource)) out.push({ action, resource: req.resource });
   }
   return out;
 }

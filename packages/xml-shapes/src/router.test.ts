@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isS3Error, type S3Error } from '@s3kit/errors';
-import { OPERATIONS, OPERATION_LIST, requiredActions, type OperationName } from './operations.js';
-
+import { OPERATIONS, OPERATION_LIST, UNMODELLED_SUBRESOURCES, requiredActions, type OperationName } from './operations.js';
 import { createRouter, route, validBucketName } from './router.js';
 import { parseCopySource } from './copy-source.js';
 
@@ -148,6 +147,11 @@ describe('catalogue', () => {
     expect(requiredActions(OPERATIONS.PutObject, { hasHeader: (h) => h === 'x-amz-tagging' })).toEqual([
       { action: 's3:PutObject', resource: 'object' },
       { action: 's3:PutObjectTagging', resource: 'object' },
+    ]);
+    const grants = new Set(['x-amz-acl', 'x-amz-grant-read']);
+    expect(requiredActions(OPERATIONS.CreateBucket, { hasHeader: (h) => grants.has(h) })).toEqual([
+      { action: 's3:CreateBucket', resource: 'bucket' },
+      { action: 's3:PutBucketAcl', resource: 'bucket' },
     ]);
     expect(requiredActions(OPERATIONS.ListBuckets)).toEqual([{ action: 's3:ListAllMyBuckets', resource: 'service' }]);
     expect(requiredActions(OPERATIONS.HeadBucket)).toEqual([{ action: 's3:ListBucket', resource: 'bucket' }]);
@@ -307,6 +311,42 @@ describe('route: rejections', () => {
           expect(isS3Error(e)).toBe(true);
         }
       }),
+    );
+  });
+});
+
+describe('route: soundness over sub-resource combinations', () => {
+  const keys = [...new Set(OPERATION_LIST.flatMap((o) => o.query)), ...UNMODELLED_SUBRESOURCES.slice(0, 3), 'versionId', 'prefix'];
+  const ERRORS = new Set(['MethodNotAllowed', 'InvalidRequest', 'NotImplemented', 'NoLoggingStatusForKey', 'RequestTorrentOfBucketError']);
+
+  it('property: a routed operation has all its identifying keys, and every present sub-resource is accounted for', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'),
+        fc.constantFrom('/', '/bk1', '/bk1/k'),
+        fc.subarray(keys, { maxLength: 4 }),
+        fc.constantFrom('2', '1', ''),
+        fc.boolean(),
+        (method, path, present, value, copy) => {
+          const query = present.map((k) => `${k}=${value}`).join('&');
+          const headers = copy ? { 'x-amz-copy-source': 'a/b' } : {};
+          try {
+            const r = router.route(method, undefined, path, query, headers);
+            expect(r.spec.method).toBe(method);
+            for (const k of r.spec.query) expect(present).toContain(k);
+            for (const [k, v] of Object.entries(r.spec.queryValues ?? {})) expect(r.params[k]).toBe(v);
+            for (const h of r.spec.headers ?? []) expect(h in headers).toBe(true);
+            // No unmodelled sub-resource is ever routed, and no other operation's sub-resource is ignored.
+            const ident = new Set([...OPERATION_LIST.flatMap((o) => o.query), ...UNMODELLED_SUBRESOURCES]);
+            const accounted = new Set([...r.spec.query, ...(r.spec.accepts ?? [])]);
+            for (const k of present) if (ident.has(k)) expect(accounted.has(k), `${k} ignored by ${r.operation}`).toBe(true);
+          } catch (e) {
+            expect(isS3Error(e), String(e)).toBe(true);
+            expect(ERRORS.has((e as S3Error).code), (e as S3Error).code).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
