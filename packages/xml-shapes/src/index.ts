@@ -4,7 +4,6 @@ export * from './entry-operations.js';
 // Typed XML bodies.
 export { parseXml, buildXml, type ParseXmlOptions, type BuildXmlOptions } from './xml.js';
 export { parseErrorXml, buildErrorXml, type ParseErrorOptions, type BuildErrorOptions, type ErrorHeaders } from './error-xml.js';
-export { escapeText } from './xml-text.js';
 export type { XmlLimits } from './xml-guard.js';
 export {
   SHAPES,

@@ -1,12 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadXmlFixture, xmlFixtureNames } from '@s3kit/test-utils';
 import { isS3Error } from '@s3kit/errors';
 import { buildErrorXml, buildXml, parseErrorXml, parseXml, SHAPES, type Shape, type ShapeName } from '../src/index.js';
 
-const dir = fileURLToPath(new URL('./fixtures/aws-docs/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.xml'));
-const read = (f: string) => readFileSync(dir + f);
+const files = xmlFixtureNames('aws-docs');
+const read = (f: string) => loadXmlFixture(f);
 
 /** What each AWS example must parse to (a few fields each: the ones that exercise typing). */
 const EXPECT: Record<string, (v: never) => void> = {

@@ -2,3 +2,4 @@ export * from './vectors.js';
 export * from './sigv4.js';
 export * from './post-policy.js';
 export * from './rgw.js';
+export * from './xml-shapes.js';
