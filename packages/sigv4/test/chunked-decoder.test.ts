@@ -243,6 +243,13 @@ describe('aws-chunked decoder: truncation and framing errors', () => {
     const { body, seed: s } = fixture('streaming');
     const err = expectS3(decodeSync(s, {}, [body]).error);
     expect(err.code).toBe('InvalidChunkSizeError');
+    expect(err.details).toEqual({ Chunk: '2', BadChunkSize: '16' });
+    // S3's own example: "hello" in 3-byte chunks.
+    const hello = new ChunkedEncoder(s, { chunkSize: 3, allowSmallChunks: true });
+    const parts: Uint8Array[] = [];
+    hello.write(ascii('hello'), (b) => parts.push(b.slice()));
+    hello.end((b) => parts.push(b.slice()));
+    expect(expectS3(decodeSync(s, {}, parts).error).details).toEqual({ Chunk: '2', BadChunkSize: '3' });
   });
 
   it('answers IncompleteBody when the decoded length differs from x-amz-decoded-content-length', () => {

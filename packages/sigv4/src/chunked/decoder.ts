@@ -28,7 +28,8 @@ import { toAsyncIterable, type ByteSource } from './source.js';
  *   IncompleteBody too. MinIO answers a non-standard `BadRequest`, which we do not copy.
  * - a chunk larger than `maxChunkSize`: EntityTooLarge (400), as s3s (ChunkDataTooLarge).
  * - a non-final chunk under 8192 bytes: InvalidChunkSizeError, S3's own code for it
- *   ("Only the last chunk is allowed to have a size less than 8192 bytes").
+ *   ("Only the last chunk is allowed to have a size less than 8192 bytes", with <Chunk> and
+ *   <BadChunkSize>; S3's answer is quoted in versity/versitygw issue #1683).
  * - a trailer that is not `name:value`, undeclared in `x-amz-trailer`, duplicated, missing,
  *   or too large: MalformedTrailerError (400), S3's code for bad trailing data.
  * - a checksum trailer value that is not base64 of the right size: InvalidRequest (400),
@@ -128,6 +129,7 @@ export class ChunkedDecoder {
   readonly #acc = new ChunkAccumulator();
   #total = 0;
   #lastSize = -1;
+  #chunkNo = 0;
   #trailers: Array<[string, string]> = [];
   #trailerSig: string | undefined;
   #trailerBytes = 0;
@@ -302,7 +304,12 @@ export class ChunkedDecoder {
     if (size > this.#maxChunk) {
       throw s3Error('EntityTooLarge', `chunk of ${hex.length > 12 ? `0x${hex}` : size} bytes exceeds the ${this.#maxChunk}-byte limit`);
     }
-    if (size !== 0 && this.#lastSize >= 0 && this.#lastSize < this.#minChunk) throw s3Error('InvalidChunkSizeError');
+    this.#chunkNo++;
+    if (size !== 0 && this.#lastSize >= 0 && this.#lastSize < this.#minChunk) {
+      // S3 answers with <Chunk> (the chunk being read, 1-based) and <BadChunkSize> (the
+      // short one before it): "hello" in 3-byte chunks gives Chunk 2, BadChunkSize 3.
+      throw s3Error('InvalidChunkSizeError', undefined, { details: { Chunk: String(this.#chunkNo), BadChunkSize: String(this.#lastSize) } });
+    }
     if (this.#declared !== undefined && this.#total + size > this.#declared) {
       throw incomplete(`chunk sizes exceed x-amz-decoded-content-length ${this.#declared}`);
     }
