@@ -104,9 +104,10 @@ describe('ListObjectsV2', () => {
     await put('with space/and+plus&amp');
     const xml = await v2({ 'encoding-type': 'url', prefix: 'with space/', delimiter: '+' });
     expect(tag(xml, 'EncodingType')).toBe('url');
-    expect(tag(xml, 'Prefix')).toBe('with%20space/');
+    expect(tag(xml, 'Prefix')).toBe('with%20space%2F');
     expect(tag(xml, 'Delimiter')).toBe('%2B');
-    expect(prefixesOf(xml)).toEqual(['with%20space/and%2B']);
+    expect(prefixesOf(xml)).toEqual(['with%20space%2Fand%2B']);
+    expect(decodeURIComponent(prefixesOf(xml)[0]!)).toBe('with space/and+');
     const all = await v2({ 'encoding-type': 'url' });
     expect(keysOf(all)).toContain('%EF%BF%BD');
     expect(keysOf(all)).toContain('%F0%9F%98%80');

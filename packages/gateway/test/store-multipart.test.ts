@@ -53,7 +53,7 @@ describe('multipart upload', () => {
     expect(e1).toBe(`"${md5hex(p1)}"`);
     const res = await complete('big/file.bin', id, [[1, e1], [2, e2.slice(1, -1)], [3, e3]]);
     const xml = await bodyText(res);
-    expect(tag(xml, 'ETag')).toBe(multipartEtag([p1, p2, p3]).replace(/"/g, '&quot;'));
+    expect(tag(xml, 'ETag')).toBe(multipartEtag([p1, p2, p3]));
     expect(tag(xml, 'Bucket')).toBe('bkt');
     const get = await t.call('GetObject', { key: 'big/file.bin' });
     expect(get.headers).toMatchObject({ 'content-type': 'video/mp4', 'x-amz-meta-k': 'v', etag: multipartEtag([p1, p2, p3]), 'x-amz-tagging-count': '1' });

@@ -180,7 +180,7 @@ describe('PutObject / GetObject / HeadObject', () => {
     await t.call('PutObject', { key, data: `v:${key}` });
     expect(await bodyText(await t.call('GetObject', { key }))).toBe(`v:${key}`);
     const list = await t.call('ListObjectsV2', { query: { 'list-type': '2', 'encoding-type': 'url' } });
-    expect(await bodyText(list)).toContain(`<Key>${encodeURIComponent(key).replace(/%2F/g, '/').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}</Key>`);
+    expect(await bodyText(list)).toContain(`<Key>${encodeURIComponent(key)}</Key>`);
     for (const f of await listFiles(t.dir)) expect(f).toMatch(/^buckets\/bkt\/(bucket\.json|objects\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}(\.json|\.[0-9a-f]{16}\.data))$/);
     await t.call('DeleteObject', { key });
     expect((await t.fail('HeadObject', { key })).code).toBe('NoSuchKey');
@@ -408,7 +408,7 @@ describe('CopyObject', () => {
   it('copies data, metadata and tags (COPY directive) from a url-encoded source', async () => {
     const res = await t.call('CopyObject', { key: 'dst', headers: { 'x-amz-copy-source': '/bkt/src%20key%2B1' } });
     const xml = await bodyText(res);
-    expect(xml).toContain(`<ETag>&quot;${md5hex('copy me')}&quot;</ETag>`);
+    expect(xml).toContain(`<ETag>"${md5hex('copy me')}"</ETag>`);
     const get = await t.call('GetObject', { key: 'dst' });
     expect(get.headers).toMatchObject({ 'content-type': 'text/plain', 'x-amz-meta-a': '1', 'x-amz-tagging-count': '1' });
     expect(await bodyText(get)).toBe('copy me');
@@ -507,6 +507,7 @@ describe('DeleteObject / DeleteObjects', () => {
     ['wrong root', '<Nope><Object><Key>a</Key></Object></Nope>'],
     ['no objects', '<Delete></Delete>'],
     ['doctype', '<!DOCTYPE x [<!ENTITY e "x">]><Delete><Object><Key>&e;</Key></Object></Delete>'],
+    ['an <Error> document (cannot choose the error code)', '<Error><Code>AccessDenied</Code><Message>x</Message></Error>'],
     ['1001 keys', deleteXml(Array.from({ length: 1001 }, (_, i) => `k${i}`))],
   ])('rejects a %s body with MalformedXML', async (_, xml) => {
     const err = await t.fail('DeleteObjects', { query: { delete: '' }, data: xml, headers: { 'content-md5': md5b64(xml) } });

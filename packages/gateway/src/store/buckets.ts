@@ -2,25 +2,21 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { requireBucketName, type StoreContext } from './context.js';
-import { isoDate } from './http-headers.js';
 import { tempName, readSmallBody } from './write-temp.js';
-import { childText, parseXml, xmlDocument, type XmlChild } from './xml.js';
+import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from './types.js';
 
-const XML = { 'content-type': 'application/xml' };
+const MAX_CONFIG_BYTES = 64 * 1024;
 
 /** ListBuckets: every bucket, by name, with its creation date. */
 export async function listBuckets(ctx: StoreContext): Promise<UpstreamResponse> {
   const names = (await readdir(ctx.core.bucketsDir)).sort();
-  const buckets: XmlChild[] = [];
+  const buckets: { Name: string; CreationDate: Date }[] = [];
   for (const name of names) {
     const created = await ctx.core.bucketCreated(name);
-    if (created !== undefined) buckets.push(['Bucket', [['Name', name], ['CreationDate', isoDate(created)]]]);
+    if (created !== undefined) buckets.push({ Name: name, CreationDate: new Date(created) });
   }
-  const body = xmlDocument('ListAllMyBucketsResult', [
-    ['Owner', [['ID', ctx.owner.id], ['DisplayName', ctx.owner.displayName]]],
-    ['Buckets', buckets],
-  ]);
+  const body = buildXml('ListAllMyBucketsResult', { Owner: { ID: ctx.owner.id, DisplayName: ctx.owner.displayName }, Buckets: buckets });
   return { status: 200, headers: { ...XML }, body };
 }
 
@@ -30,11 +26,9 @@ export async function listBuckets(ctx: StoreContext): Promise<UpstreamResponse> 
  */
 export async function createBucket(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
-  const raw = await readSmallBody(req.body, 64 * 1024, req.headers, req.signal);
-  if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
-    const doc = parseXml(raw.toString('utf8'));
-    if (doc.name !== 'CreateBucketConfiguration') throw new S3Error('MalformedXML');
-    const loc = childText(doc, 'LocationConstraint');
+  const raw = await readSmallBody(req.body, MAX_CONFIG_BYTES, req.headers, req.signal);
+  if (raw.toString('utf8').trim() !== '') {
+    const loc = parseRequestXml('CreateBucketConfiguration', raw, MAX_CONFIG_BYTES).LocationConstraint;
     if (loc !== undefined && loc !== '' && loc !== ctx.region) {
       throw new S3Error('IllegalLocationConstraintException', {
         resource: bucket,
@@ -93,8 +87,7 @@ export async function headBucket(ctx: StoreContext, req: UpstreamRequest): Promi
 export async function getBucketLocation(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
   await ctx.core.requireBucket(bucket);
-  const region = ctx.region === 'us-east-1' ? '' : ctx.region;
-  const body = `<?xml version="1.0" encoding="UTF-8"?><LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region}</LocationConstraint>`;
+  const body = buildXml('LocationConstraint', ctx.region === 'us-east-1' ? '' : ctx.region);
   return { status: 200, headers: { ...XML }, body };
 }
 
@@ -102,5 +95,5 @@ export async function getBucketLocation(ctx: StoreContext, req: UpstreamRequest)
 export async function getBucketVersioning(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
   await ctx.core.requireBucket(bucket);
-  return { status: 200, headers: { ...XML }, body: xmlDocument('VersioningConfiguration', []) };
+  return { status: 200, headers: { ...XML }, body: buildXml('VersioningConfiguration', {}) };
 }

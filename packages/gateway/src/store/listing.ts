@@ -1,22 +1,12 @@
 import { S3Error } from '@s3kit/errors';
 import { requireBucketName, type StoreContext } from './context.js';
-import { isoDate, quoteEtag } from './http-headers.js';
+import { quoteEtag } from './http-headers.js';
 import type { IndexEntry } from './key-index.js';
 import { compareKeys, lowerBound } from './key-order.js';
-import { xmlDocument, type XmlChild } from './xml.js';
+import { XML_HEADERS, buildXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from './types.js';
 
 const MAX_KEYS = 1000;
-
-/**
- * `encoding-type=url`: every byte outside `A-Z a-z 0-9 - _ . ~ /` is percent-encoded from UTF-8
- * (space as `%20`, which both `decodeURIComponent` and form decoders read back).
- */
-export function urlEncodeKey(s: string): string {
-  return encodeURIComponent(s)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%2F/g, '/');
-}
 
 /** Reads `max-keys`-like parameters. @throws S3Error InvalidArgument */
 export function maxParam(query: Readonly<Record<string, string>>, name: string, cap: number): number {
@@ -28,13 +18,18 @@ export function maxParam(query: Readonly<Record<string, string>>, name: string, 
   return Math.min(Number(v), cap);
 }
 
-export function encodingType(query: Readonly<Record<string, string>>): ((s: string) => string) | undefined {
+/**
+ * `encoding-type=url`: the XML builder then percent-encodes keys, prefixes, markers and the
+ * delimiter (UTF-8, space as `%20`).
+ * @throws S3Error InvalidArgument for any other encoding type.
+ */
+export function encodingType(query: Readonly<Record<string, string>>): { EncodingType?: 'url' } {
   const e = query['encoding-type'];
-  if (e === undefined) return undefined;
+  if (e === undefined) return {};
   if (e.toLowerCase() !== 'url') {
     throw new S3Error('InvalidArgument', { message: 'Invalid Encoding Method specified in Request', details: { ArgumentName: 'encoding-type', ArgumentValue: e } });
   }
-  return urlEncodeKey;
+  return { EncodingType: 'url' };
 }
 
 /** One page of a listing. */
@@ -94,25 +89,17 @@ export function listPage(keys: readonly string[], prefix: string, delimiter: str
   return { contents, prefixes, truncated, last };
 }
 
-function contentsXml(
-  keys: readonly string[],
-  entries: ReadonlyMap<string, IndexEntry>,
-  enc: (s: string) => string,
-  owner: XmlChild | undefined,
-): XmlChild[] {
+function contents(keys: readonly string[], entries: ReadonlyMap<string, IndexEntry>, owner: { ID: string; DisplayName: string } | undefined) {
   return keys.map((k) => {
     const e = entries.get(k)!;
-    return [
-      'Contents',
-      [
-        ['Key', enc(k)],
-        ['LastModified', isoDate(e.lastModified)],
-        ['ETag', quoteEtag(e.etag)],
-        ['Size', e.size],
-        ...(owner === undefined ? [] : [owner]),
-        ['StorageClass', 'STANDARD'],
-      ],
-    ] as const;
+    return {
+      Key: k,
+      LastModified: new Date(e.lastModified),
+      ETag: quoteEtag(e.etag),
+      Size: e.size,
+      ...(owner === undefined ? {} : { Owner: owner }),
+      StorageClass: 'STANDARD',
+    };
   });
 }
 
@@ -126,7 +113,6 @@ export async function listObjects(ctx: StoreContext, req: UpstreamRequest, v2: b
   const q = req.query;
   const maxKeys = maxParam(q, 'max-keys', MAX_KEYS);
   const enc = encodingType(q);
-  const e = enc ?? ((s: string) => s);
   const prefix = q['prefix'] ?? '';
   const delimiter = q['delimiter'] ?? '';
   let after: string;
@@ -139,39 +125,38 @@ export async function listObjects(ctx: StoreContext, req: UpstreamRequest, v2: b
   await ctx.core.requireBucket(bucket);
   const idx = await ctx.core.index(bucket);
   const page = listPage(idx.keys, prefix, delimiter, after, maxKeys);
-  const owner: XmlChild = ['Owner', [['ID', ctx.owner.id], ['DisplayName', ctx.owner.displayName]]];
-  const common: XmlChild[] = page.prefixes.map((p) => ['CommonPrefixes', [['Prefix', e(p)]]] as const);
-  let children: XmlChild[];
-  if (v2) {
-    children = [
-      ['Name', bucket],
-      ['Prefix', e(prefix)],
-      ['MaxKeys', maxKeys],
-      ['Delimiter', delimiter === '' ? undefined : e(delimiter)],
-      ['IsTruncated', page.truncated],
-      ['KeyCount', page.contents.length + page.prefixes.length],
-      ['ContinuationToken', token],
-      ['NextContinuationToken', page.truncated && page.last !== undefined ? Buffer.from(page.last, 'utf8').toString('base64') : undefined],
-      ['StartAfter', q['start-after'] === undefined ? undefined : e(q['start-after'])],
-      ['EncodingType', enc === undefined ? undefined : 'url'],
-      ...contentsXml(page.contents, idx.entries, e, q['fetch-owner'] === 'true' ? owner : undefined),
-      ...common,
-    ];
-  } else {
-    children = [
-      ['Name', bucket],
-      ['Prefix', e(prefix)],
-      ['Marker', e(after)],
-      ['MaxKeys', maxKeys],
-      ['Delimiter', delimiter === '' ? undefined : e(delimiter)],
-      ['IsTruncated', page.truncated],
-      ['NextMarker', page.truncated && delimiter !== '' && page.last !== undefined ? e(page.last) : undefined],
-      ['EncodingType', enc === undefined ? undefined : 'url'],
-      ...contentsXml(page.contents, idx.entries, e, owner),
-      ...common,
-    ];
-  }
-  return { status: 200, headers: { 'content-type': 'application/xml' }, body: xmlDocument('ListBucketResult', children) };
+  const owner = { ID: ctx.owner.id, DisplayName: ctx.owner.displayName };
+  const CommonPrefixes = page.prefixes.map((Prefix) => ({ Prefix }));
+  const Delimiter = delimiter === '' ? {} : { Delimiter: delimiter };
+  const body = v2
+    ? buildXml('ListBucketResult', {
+        Name: bucket,
+        Prefix: prefix,
+        ...(q['start-after'] === undefined ? {} : { StartAfter: q['start-after'] }),
+        ...(token === undefined ? {} : { ContinuationToken: token }),
+        ...(page.truncated && page.last !== undefined ? { NextContinuationToken: Buffer.from(page.last, 'utf8').toString('base64') } : {}),
+        KeyCount: page.contents.length + page.prefixes.length,
+        MaxKeys: maxKeys,
+        ...Delimiter,
+        ...enc,
+        IsTruncated: page.truncated,
+        Contents: contents(page.contents, idx.entries, q['fetch-owner'] === 'true' ? owner : undefined),
+        CommonPrefixes,
+      })
+    : buildXml('ListBucketResult', {
+        Name: bucket,
+        Prefix: prefix,
+        Marker: after,
+        // S3 sends NextMarker only with a delimiter; without one, clients resume from the last key.
+        ...(page.truncated && delimiter !== '' && page.last !== undefined ? { NextMarker: page.last } : {}),
+        MaxKeys: maxKeys,
+        ...Delimiter,
+        ...enc,
+        IsTruncated: page.truncated,
+        Contents: contents(page.contents, idx.entries, owner),
+        CommonPrefixes,
+      });
+  return { status: 200, headers: { ...XML_HEADERS }, body };
 }
 
 function decodeToken(token: string): string {

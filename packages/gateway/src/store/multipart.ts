@@ -10,14 +10,14 @@ import {
   requireBucketName,
   type StoreContext,
 } from './context.js';
-import { isoDate, metaFromHeaders, quoteEtag } from './http-headers.js';
+import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
 import { encodingType, maxParam } from './listing.js';
 import { checkWriteConditions, openCopySource } from './objects.js';
 import { isNotFound, readJson, type MetaFields } from './store-core.js';
 import { parseTaggingHeader } from './tagging.js';
 import { readSmallBody, tempName, writeTemp } from './write-temp.js';
-import { childElements, childText, parseXml, xmlDocument, type XmlChild } from './xml.js';
+import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from './types.js';
 
 /** `uploads/<id>/upload.json`: what CreateMultipartUpload was given. */
@@ -35,7 +35,7 @@ interface PartState {
   readonly data: string;
 }
 
-const XML = { 'content-type': 'application/xml' };
+const MAX_COMPLETE_BYTES = 4 * 1024 * 1024;
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const MAX_PARTS = 10000;
 
@@ -91,7 +91,7 @@ export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequ
     if (isNotFound(err)) throw new S3Error('NoSuchBucket', { resource: bucket });
     throw err;
   }
-  const body = xmlDocument('InitiateMultipartUploadResult', [['Bucket', bucket], ['Key', key], ['UploadId', id]]);
+  const body = buildXml('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: id });
   return { status: 200, headers: { ...XML }, body };
 }
 
@@ -176,7 +176,7 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
     await src.fh.close();
   }
   const part = await commitPart(ctx, bucket, upload, n, temp, resource);
-  const body = xmlDocument('CopyPartResult', [['LastModified', isoDate(part.lastModified)], ['ETag', quoteEtag(part.etag)]]);
+  const body = buildXml('CopyPartResult', { LastModified: new Date(part.lastModified), ETag: quoteEtag(part.etag) });
   return { status: 200, headers: { ...XML }, body };
 }
 
@@ -201,15 +201,8 @@ async function* concatParts(dir: string, parts: readonly PartState[]): AsyncGene
 export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
-  const raw = await readSmallBody(req.body, 4 * 1024 * 1024, req.headers, req.signal);
-  const doc = parseXml(raw.toString('utf8'));
-  if (doc.name !== 'CompleteMultipartUpload') throw new S3Error('MalformedXML');
-  const listed = childElements(doc, 'Part').map((p) => {
-    const pn = childText(p, 'PartNumber');
-    const etag = childText(p, 'ETag');
-    if (pn === undefined || etag === undefined || !/^\d{1,5}$/.test(pn.trim())) throw new S3Error('MalformedXML');
-    return { n: Number(pn.trim()), etag: stripQuotes(etag) };
-  });
+  const raw = await readSmallBody(req.body, MAX_COMPLETE_BYTES, req.headers, req.signal);
+  const listed = parseRequestXml('CompleteMultipartUpload', raw, MAX_COMPLETE_BYTES).Part.map((p) => ({ n: p.PartNumber, etag: stripQuotes(p.ETag) }));
   if (listed.length === 0) throw new S3Error('MalformedXML', { message: 'You must specify at least one part.' });
   for (let i = 1; i < listed.length; i++) {
     if (listed[i]!.n <= listed[i - 1]!.n) throw new S3Error('InvalidPartOrder', { resource, details: { UploadId: upload.id } });
@@ -247,12 +240,12 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
       return { ...upload.state.fields, size: total, etag, lastModified: Date.now(), parts: parts.map((p) => p.size) };
     });
     await removeUpload(ctx, upload.dir);
-    const body = xmlDocument('CompleteMultipartUploadResult', [
-      ['Location', `/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`],
-      ['Bucket', bucket],
-      ['Key', key],
-      ['ETag', quoteEtag(meta.etag)],
-    ]);
+    const body = buildXml('CompleteMultipartUploadResult', {
+      Location: `/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+      Bucket: bucket,
+      Key: key,
+      ETag: quoteEtag(meta.etag),
+    });
     return { status: 200, headers: { ...XML }, body };
   });
 }
@@ -310,23 +303,20 @@ export async function listParts(ctx: StoreContext, req: UpstreamRequest): Promis
   const all = (await readParts(upload.dir)).filter((p) => p.n > marker);
   const page = all.slice(0, max);
   const truncated = all.length > page.length;
-  const owner: XmlChild[] = [['ID', ctx.owner.id], ['DisplayName', ctx.owner.displayName]];
-  const body = xmlDocument('ListPartsResult', [
-    ['Bucket', bucket],
-    ['Key', key],
-    ['UploadId', upload.id],
-    ['Initiator', owner],
-    ['Owner', owner],
-    ['StorageClass', 'STANDARD'],
-    ['PartNumberMarker', marker],
-    ['NextPartNumberMarker', page.length > 0 ? page[page.length - 1]!.n : marker],
-    ['MaxParts', max],
-    ['IsTruncated', truncated],
-    ...page.map(
-      (p) =>
-        ['Part', [['PartNumber', p.n], ['LastModified', isoDate(p.lastModified)], ['ETag', quoteEtag(p.etag)], ['Size', p.size]]] as const,
-    ),
-  ]);
+  const owner = { ID: ctx.owner.id, DisplayName: ctx.owner.displayName };
+  const body = buildXml('ListPartsResult', {
+    Bucket: bucket,
+    Key: key,
+    UploadId: upload.id,
+    Initiator: owner,
+    Owner: owner,
+    StorageClass: 'STANDARD',
+    PartNumberMarker: marker,
+    NextPartNumberMarker: page.length > 0 ? page[page.length - 1]!.n : marker,
+    MaxParts: max,
+    IsTruncated: truncated,
+    Part: page.map((p) => ({ PartNumber: p.n, LastModified: new Date(p.lastModified), ETag: quoteEtag(p.etag), Size: p.size })),
+  });
   return { status: 200, headers: { ...XML }, body };
 }
 
@@ -336,7 +326,6 @@ export async function listMultipartUploads(ctx: StoreContext, req: UpstreamReque
   const q = req.query;
   const max = maxParam(q, 'max-uploads', 1000);
   const enc = encodingType(q);
-  const e = enc ?? ((s: string) => s);
   const prefix = q['prefix'] ?? '';
   const delimiter = q['delimiter'] ?? '';
   const keyMarker = q['key-marker'] ?? '';
@@ -380,26 +369,19 @@ export async function listMultipartUploads(ctx: StoreContext, req: UpstreamReque
       last = u;
     }
   }
-  const owner: XmlChild[] = [['ID', ctx.owner.id], ['DisplayName', ctx.owner.displayName]];
-  const body = xmlDocument('ListMultipartUploadsResult', [
-    ['Bucket', bucket],
-    ['KeyMarker', e(keyMarker)],
-    ['UploadIdMarker', idMarker],
-    ['NextKeyMarker', truncated && last !== undefined ? e(last.key) : undefined],
-    ['NextUploadIdMarker', truncated && last !== undefined ? last.id : undefined],
-    ['Delimiter', delimiter === '' ? undefined : e(delimiter)],
-    ['Prefix', e(prefix)],
-    ['MaxUploads', max],
-    ['IsTruncated', truncated],
-    ['EncodingType', enc === undefined ? undefined : 'url'],
-    ...page.map(
-      (u) =>
-        [
-          'Upload',
-          [['Key', e(u.key)], ['UploadId', u.id], ['Initiator', owner], ['Owner', owner], ['StorageClass', 'STANDARD'], ['Initiated', isoDate(u.initiated)]],
-        ] as const,
-    ),
-    ...prefixes.map((p) => ['CommonPrefixes', [['Prefix', e(p)]]] as const),
-  ]);
+  const owner = { ID: ctx.owner.id, DisplayName: ctx.owner.displayName };
+  const body = buildXml('ListMultipartUploadsResult', {
+    Bucket: bucket,
+    KeyMarker: keyMarker,
+    UploadIdMarker: idMarker,
+    ...(truncated && last !== undefined ? { NextKeyMarker: last.key, NextUploadIdMarker: last.id } : {}),
+    ...(delimiter === '' ? {} : { Delimiter: delimiter }),
+    Prefix: prefix,
+    ...enc,
+    MaxUploads: max,
+    IsTruncated: truncated,
+    Upload: page.map((u) => ({ Key: u.key, UploadId: u.id, Initiator: owner, Owner: owner, StorageClass: 'STANDARD', Initiated: new Date(u.initiated) })),
+    CommonPrefixes: prefixes.map((Prefix) => ({ Prefix })),
+  });
   return { status: 200, headers: { ...XML }, body };
 }

@@ -14,7 +14,6 @@ import {
   checkConditions,
   checkCopySourceConditions,
   etagMatches,
-  isoDate,
   metaFromHeaders,
   objectHeaders,
   parseRange,
@@ -24,7 +23,7 @@ import {
 import type { ObjectMeta } from './store-core.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
 import { readSmallBody, writeTemp } from './write-temp.js';
-import { childElements, childText, parseXml, xmlDocument, type XmlChild } from './xml.js';
+import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from './types.js';
 
 /**
@@ -198,11 +197,8 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
     lastModified: Date.now(),
     tags,
   }));
-  const body = xmlDocument('CopyObjectResult', [
-    ['LastModified', isoDate(meta.lastModified)],
-    ['ETag', quoteEtag(meta.etag)],
-  ]);
-  return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+  const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag) });
+  return { status: 200, headers: { ...XML_HEADERS }, body };
 }
 
 function directive(headers: Readonly<Record<string, string | undefined>>, name: string): 'COPY' | 'REPLACE' {
@@ -222,6 +218,7 @@ export async function deleteObject(ctx: StoreContext, req: UpstreamRequest): Pro
 }
 
 const MAX_DELETE_KEYS = 1000;
+const MAX_DELETE_BYTES = 2 * 1024 * 1024;
 const CHECKSUM_HEADERS = ['x-amz-checksum-crc32', 'x-amz-checksum-crc32c', 'x-amz-checksum-crc64nvme', 'x-amz-checksum-sha1', 'x-amz-checksum-sha256', 'x-amz-sdk-checksum-algorithm'];
 
 /**
@@ -236,26 +233,25 @@ export async function deleteObjects(ctx: StoreContext, req: UpstreamRequest): Pr
     throw new S3Error('InvalidRequest', { resource: `/${bucket}`, message: 'Missing required header for this request: Content-Md5.' });
   }
   await ctx.core.requireBucket(bucket);
-  const raw = await readSmallBody(req.body, 2 * 1024 * 1024, req.headers, req.signal);
-  const doc = parseXml(raw.toString('utf8'));
-  if (doc.name !== 'Delete') throw new S3Error('MalformedXML');
-  const quiet = (childText(doc, 'Quiet') ?? 'false').trim().toLowerCase() === 'true';
-  const objects = childElements(doc, 'Object');
-  if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new S3Error('MalformedXML');
-  const results: XmlChild[] = [];
-  for (const o of objects) {
-    const key = childText(o, 'Key');
-    if (key === undefined) throw new S3Error('MalformedXML');
-    const versionId = childText(o, 'VersionId');
+  const raw = await readSmallBody(req.body, MAX_DELETE_BYTES, req.headers, req.signal);
+  const doc = parseRequestXml('Delete', raw, MAX_DELETE_BYTES);
+  const quiet = doc.Quiet === true;
+  if (doc.Object.length === 0 || doc.Object.length > MAX_DELETE_KEYS) {
+    throw new S3Error('MalformedXML', { message: `A Delete request names 1 to ${MAX_DELETE_KEYS} objects.` });
+  }
+  const deleted: { Key: string; VersionId?: string }[] = [];
+  const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
+  for (const { Key, VersionId } of doc.Object) {
+    const v = VersionId === undefined ? {} : { VersionId };
     try {
-      checkKey(key, `/${bucket}/${key}`);
-      rejectVersionId(versionId, `/${bucket}/${key}`);
-      await ctx.core.remove(bucket, key);
-      if (!quiet) results.push(['Deleted', [['Key', key], ['VersionId', versionId]]]);
+      checkKey(Key, `/${bucket}/${Key}`);
+      rejectVersionId(VersionId, `/${bucket}/${Key}`);
+      await ctx.core.remove(bucket, Key);
+      if (!quiet) deleted.push({ Key, ...v });
     } catch (err) {
       if (!(err instanceof S3Error)) throw err;
-      results.push(['Error', [['Key', key], ['VersionId', versionId], ['Code', err.code], ['Message', err.message]]]);
+      errors.push({ Key, ...v, Code: err.code, Message: err.message });
     }
   }
-  return { status: 200, headers: { 'content-type': 'application/xml' }, body: xmlDocument('DeleteResult', results) };
+  return { status: 200, headers: { ...XML_HEADERS }, body: buildXml('DeleteResult', { Deleted: deleted, Error: errors }) };
 }

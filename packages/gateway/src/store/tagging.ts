@@ -1,12 +1,13 @@
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, rejectVersionId, type StoreContext } from './context.js';
 import { readSmallBody } from './write-temp.js';
-import { childElements, childText, parseXml, xmlDocument } from './xml.js';
+import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from './types.js';
 
 export type TagSet = readonly (readonly [string, string])[];
 
 const MAX_TAGS = 10;
+const MAX_TAGGING_BYTES = 64 * 1024;
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
 
@@ -47,26 +48,16 @@ export async function getObjectTagging(ctx: StoreContext, req: UpstreamRequest):
   rejectVersionId(req.query['versionId'], resource);
   const meta = await ctx.core.readMeta(bucket, key);
   if (meta === undefined) throw await missing(ctx, bucket, resource);
-  const body = xmlDocument('Tagging', [['TagSet', meta.tags.map(([k, v]) => ['Tag', [['Key', k], ['Value', v]]] as const)]]);
-  return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+  const body = buildXml('Tagging', { TagSet: meta.tags.map(([Key, Value]) => ({ Key, Value })) });
+  return { status: 200, headers: { ...XML_HEADERS }, body };
 }
 
 /** PutObjectTagging: replaces the whole tag set. @throws S3Error InvalidTag, MalformedXML, NoSuchKey */
 export async function putObjectTagging(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   rejectVersionId(req.query['versionId'], resource);
-  const raw = await readSmallBody(req.body, 64 * 1024, req.headers, req.signal);
-  const doc = parseXml(raw.toString('utf8'));
-  if (doc.name !== 'Tagging') throw new S3Error('MalformedXML');
-  const set = childElements(doc, 'TagSet');
-  if (set.length !== 1) throw new S3Error('MalformedXML');
-  const tags: [string, string][] = [];
-  for (const t of childElements(set[0]!, 'Tag')) {
-    const k = childText(t, 'Key');
-    const v = childText(t, 'Value');
-    if (k === undefined || v === undefined) throw new S3Error('MalformedXML');
-    tags.push([k, v]);
-  }
+  const raw = await readSmallBody(req.body, MAX_TAGGING_BYTES, req.headers, req.signal);
+  const tags: [string, string][] = parseRequestXml('Tagging', raw, MAX_TAGGING_BYTES).TagSet.map((t) => [t.Key, t.Value]);
   validateTags(tags);
   const updated = await ctx.core.updateMeta(bucket, key, (old) => ({ ...old, tags }));
   if (updated === undefined) throw await missing(ctx, bucket, resource);

@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { S3Error, isS3Error } from '@s3kit/errors';
+import { buildErrorXml } from '@s3kit/xml-shapes';
 import { route } from '@s3kit/xml-shapes/operations';
 import type { Upstream, UpstreamBody } from '../../src/index.js';
-import { escapeXml } from '../../src/store/xml.js';
 import { decodeAwsChunked } from './aws-chunked.js';
 
 /**
@@ -72,11 +72,7 @@ async function serve(store: Upstream, req: IncomingMessage, res: ServerResponse)
     }
     const e = isS3Error(err) ? err : new S3Error('InternalError', { cause: err });
     if (!isS3Error(err)) console.error(err);
-    // TODO(xml-shapes): use buildErrorXml once @s3kit/xml-shapes exports it (committed).
-    const details = Object.entries(e.details).map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`).join('');
-    const xml =
-      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${escapeXml(e.code)}</Code><Message>${escapeXml(e.message)}</Message>` +
-      `<Resource>${escapeXml(e.resource ?? resource)}</Resource><RequestId>${requestId}</RequestId>${details}</Error>`;
+    const xml = buildErrorXml(e, { requestId, resource: e.resource ?? resource });
     const noBody = method === 'HEAD' || e.status === 304;
     res.writeHead(e.status, {
       ...e.headers,
