@@ -26,7 +26,7 @@ describe('conditions', () => {
   });
 
   it('rejects shapes S3 cannot interpret', () => {
-    for (const c of [[], ['eq', 'key', 'x'], ['eq', '$key'], ['starts-with', '$key', 1], ['content-length-range', -1, 5], ['content-length-range', 1.5, 5], { a: '1', b: '2' }, { a: 1 }, 'x', null]) {
+    for (const c of [[], ['eq', 'key', 'x'], ['eq', '$key'], ['starts-with', '$key', null], ['content-length-range', -1, 5], ['content-length-range', 1.5, 5], { a: '1', b: '2' }, { a: {} }, 'x', null]) {
       expect(normalizeCondition(c)).toBeUndefined();
     }
   });
@@ -45,5 +45,12 @@ describe('conditions', () => {
   it('eq and starts-with fail on an absent field, even with an empty value or prefix', () => {
     expect(conditionHolds(normalizeCondition(['starts-with', '$x-amz-meta-a', ''])!, new Map())).toBe(false);
     expect(conditionHolds(normalizeCondition({ acl: '' })!, new Map())).toBe(false);
+  });
+});
+
+describe('condition values', () => {
+  it('compares JSON numbers and booleans by their text ({"success_action_status": 201})', () => {
+    const n = normalizeCondition({ success_action_status: 201 })!;
+    expect(conditionHolds(n, new Map([['success_action_status', '201']]))).toBe(true);
   });
 });

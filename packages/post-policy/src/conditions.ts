@@ -22,27 +22,54 @@ export type NormalizedCondition =
  * is not a condition S3 can interpret (wrong arity, wrong types, unknown operator, missing `$`).
  */
 export function normalizeCondition(c: unknown): NormalizedCondition | undefined {
+  const r = parseCondition(c);
+  return typeof r === 'string' ? undefined : r;
+}
+
+/** Like {@link normalizeCondition}, but says why a condition is invalid (S3's InvalidPolicyDocument text). */
+export function parseCondition(c: unknown): NormalizedCondition | string {
   if (Array.isArray(c)) {
-    if (c.length !== 3) return undefined;
-    const op = typeof c[0] === 'string' ? c[0].toLowerCase() : undefined;
+    const invalid = `Invalid Policy: Invalid Condition: ${printCondition(c)}`;
+    if (c.length !== 3 || typeof c[0] !== 'string') return invalid;
+    const op = c[0].toLowerCase();
     if (op === 'content-length-range') {
       const min = toSize(c[1]);
       const max = toSize(c[2]);
-      if (min === undefined || max === undefined) return undefined;
+      if (min === undefined || max === undefined) return invalid;
       return { kind: 'content-length-range', min, max, source: c };
     }
-    if (op !== 'eq' && op !== 'starts-with') return undefined;
-    if (typeof c[1] !== 'string' || !c[1].startsWith('$') || typeof c[2] !== 'string') return undefined;
-    return { kind: op, field: c[1].slice(1).toLowerCase(), value: c[2], source: c };
+    if (op !== 'eq' && op !== 'starts-with') return `Invalid Policy: Invalid Condition: unknown operation ${c[0]}.`;
+    const value = scalar(c[2]);
+    if (typeof c[1] !== 'string' || !c[1].startsWith('$') || value === undefined) return invalid;
+    return { kind: op, field: c[1].slice(1).toLowerCase(), value, source: c };
   }
   if (typeof c === 'object' && c !== null) {
     const entries = Object.entries(c as Record<string, unknown>);
-    if (entries.length !== 1) return undefined;
-    const [name, value] = entries[0]!;
-    if (typeof value !== 'string') return undefined;
+    if (entries.length !== 1) {
+      return 'Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.';
+    }
+    const [name, raw] = entries[0]!;
+    const value = scalar(raw);
+    if (value === undefined) return `Invalid Policy: Invalid Condition: ${printCondition(c)}`;
     return { kind: 'eq', field: name.toLowerCase(), value, source: c };
   }
+  return `Invalid Policy: Invalid Condition: ${printCondition(c)}`;
+}
+
+/** A JSON scalar as the text S3 compares (strings as they are, numbers and booleans as written). */
+function scalar(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
+}
+
+/** A condition printed the way S3 prints conditions: `["eq", "$key", "value"]`, `{"acl": "private"}`. */
+export function printCondition(c: unknown): string {
+  if (Array.isArray(c)) return `[${c.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
+  if (typeof c === 'object' && c !== null) {
+    return `{${Object.entries(c).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v) ?? 'null'}`).join(', ')}}`;
+  }
+  return JSON.stringify(c) ?? String(c);
 }
 
 /** content-length-range bounds: non-negative integers (JSON numbers, or digit strings as some SDKs send). */
@@ -85,15 +112,15 @@ function fastIdentity(c: PolicyCondition): string {
     }
     if (id !== undefined) return id;
   }
-  const n = normalizeCondition(c);
-  if (n === undefined) throw new TypeError(`Invalid POST policy condition: ${JSON.stringify(c)}`);
+  const n = parseCondition(c);
+  if (typeof n === 'string') throw new TypeError(`Invalid POST policy condition: ${n}`);
   return conditionIdentity(n);
 }
 
 /** How S3 prints a failed condition: `["eq", "$key", "value"]`, the object form as `eq`. */
 export function describeCondition(c: NormalizedCondition): string {
   const src = c.source;
-  if (Array.isArray(src)) return `[${src.map((v) => JSON.stringify(v)).join(', ')}]`;
+  if (Array.isArray(src)) return printCondition(src);
   if (c.kind === 'content-length-range') return `["content-length-range", ${c.min}, ${c.max}]`;
   const [name] = Object.keys(src as object);
   return `["eq", ${JSON.stringify(`$${name}`)}, ${JSON.stringify(c.value)}]`;

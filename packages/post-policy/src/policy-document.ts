@@ -1,11 +1,12 @@
 import { s3Error } from '@s3kit/errors';
 import { fromBase64 } from '@s3kit/sigv4';
+import { parseCondition, type NormalizedCondition } from './conditions.js';
 
-/** A decoded POST policy. `conditions` are raw JSON values (checked one by one later). */
+/** A decoded POST policy with its conditions normalized. */
 export interface PolicyDocument {
   expiration: string;
   expiresAt: number;
-  conditions: unknown[];
+  conditions: NormalizedCondition[];
 }
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
@@ -19,7 +20,7 @@ function invalid(message: string) {
 export function decodePolicy(base64: string): PolicyDocument {
   // Browsers and old tools wrap long base64 text; whitespace carries no data.
   const bytes = fromBase64(base64.replace(/[\r\n\t ]+/g, ''));
-  if (bytes === undefined) throw invalid('Invalid Base64 encoding.');
+  if (bytes === undefined) throw invalid("Invalid 'base64' encoding.");
   let doc: unknown;
   try {
     doc = JSON.parse(fatal.decode(bytes));
@@ -34,6 +35,12 @@ export function decodePolicy(base64: string): PolicyDocument {
   const expiresAt = m ? Date.parse(expiration) : Number.NaN;
   if (Number.isNaN(expiresAt)) throw invalid(`Invalid 'expiration' value: '${expiration}'`);
   if (conditions === undefined) throw invalid('Policy missing conditions.');
-  if (!Array.isArray(conditions)) throw invalid("Invalid 'conditions' value.");
-  return { expiration, expiresAt, conditions };
+  if (!Array.isArray(conditions)) throw invalid("Invalid 'conditions' value: must be a List.");
+  const normalized: NormalizedCondition[] = [];
+  for (const c of conditions) {
+    const n = parseCondition(c);
+    if (typeof n === 'string') throw s3Error('InvalidPolicyDocument', n);
+    normalized.push(n);
+  }
+  return { expiration, expiresAt, conditions: normalized };
 }
