@@ -1,7 +1,8 @@
-import { escapeText } from '@s3kit/xml-shapes';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { s3ErrorFromResponse } from './s3-error-response.js';
+
+const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 describe('s3ErrorFromResponse', () => {
   it('never throws on arbitrary bodies and always keeps the HTTP status', () => {
