@@ -21,11 +21,14 @@ import { toAsyncIterable, type ByteSource } from './source.js';
  * - bad chunk or trailer signature, missing trailer signature: SignatureDoesNotMatch (403),
  *   as AWS and MinIO (`errSignatureMismatch`) answer.
  * - malformed framing (bad hex size, missing CRLF, missing `;chunk-signature=` in a signed
- *   mode, over-long header line, bytes after the final chunk), a truncated body, and a
- *   decoded length that differs from `x-amz-decoded-content-length`: IncompleteBody (400).
- *   s3s maps its FormatError, Incomplete and LengthMismatch to IncompleteBody, and versitygw
- *   (which mirrors S3's answers) maps malformed chunk framing and the length mismatch to
- *   IncompleteBody too. MinIO answers a non-standard `BadRequest`, which we do not copy.
+ *   mode, over-long header line, bytes after the final chunk) and a truncated body:
+ *   IncompleteBody (400) "The request body terminated unexpectedly". That is what AWS S3
+ *   answered in the requests quoted in versity/versitygw issues #1685 (signed modes: missing
+ *   CRLF, missing or garbled chunk-signature, invalid size) and #1660/#1666 (unsigned
+ *   trailer). s3s also maps its FormatError and Incomplete to IncompleteBody. MinIO answers a
+ *   non-standard `BadRequest`, which we do not copy. The precise reason is the error's `cause`.
+ * - a decoded length that differs from `x-amz-decoded-content-length`: IncompleteBody with
+ *   its default message (versitygw's ErrContentLengthMismatch; s3s LengthMismatch).
  * - a chunk larger than `maxChunkSize`: EntityTooLarge (400), as s3s (ChunkDataTooLarge).
  * - a non-final chunk under 8192 bytes: InvalidChunkSizeError, S3's own code for it
  *   ("Only the last chunk is allowed to have a size less than 8192 bytes", with <Chunk> and
@@ -81,8 +84,14 @@ const S_END = 6;
 const SIGNED_HEADER = /^([0-9A-Fa-f]+);chunk-signature=([0-9a-f]{64})$/;
 const UNSIGNED_HEADER = /^([0-9A-Fa-f]+)$/;
 
-function incomplete(message: string): S3Error {
-  return s3Error('IncompleteBody', message);
+/** S3's answer to a malformed or truncated aws-chunked body; the precise reason is the `cause`. */
+function incomplete(reason: string): S3Error {
+  return s3Error('IncompleteBody', 'The request body terminated unexpectedly', { cause: new Error(reason) });
+}
+
+/** The decoded length is not `x-amz-decoded-content-length` (S3's default IncompleteBody text). */
+function lengthMismatch(reason: string): S3Error {
+  return s3Error('IncompleteBody', undefined, { cause: new Error(reason) });
 }
 
 function latin1(b: Uint8Array): string {
@@ -311,7 +320,7 @@ export class ChunkedDecoder {
       throw s3Error('InvalidChunkSizeError', undefined, { details: { Chunk: String(this.#chunkNo), BadChunkSize: String(this.#lastSize) } });
     }
     if (this.#declared !== undefined && this.#total + size > this.#declared) {
-      throw incomplete(`chunk sizes exceed x-amz-decoded-content-length ${this.#declared}`);
+      throw lengthMismatch(`chunk sizes exceed x-amz-decoded-content-length ${this.#declared}`);
     }
     this.#chunkSig = m[2] ?? '';
     this.#size = size;
@@ -323,7 +332,7 @@ export class ChunkedDecoder {
     }
     // Final (zero-length) chunk.
     if (this.#declared !== undefined && this.#total !== this.#declared) {
-      throw incomplete(`decoded ${this.#total} bytes but x-amz-decoded-content-length is ${this.#declared}`);
+      throw lengthMismatch(`decoded ${this.#total} bytes but x-amz-decoded-content-length is ${this.#declared}`);
     }
     if (this.#signed) this.#verifyChunk(EMPTY_SHA256);
     this.#state = this.mode === 'streaming' ? S_FINAL : S_TRAILER;
