@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { EMPTY_SHA256, SigV4Signer, STREAMING_PAYLOAD, UNSIGNED_PAYLOAD, type Credentials } from '@s3kit/sigv4';
+import { chunkedHeaders, EMPTY_SHA256, SigV4Signer, STREAMING_PAYLOAD, UNSIGNED_PAYLOAD, type Credentials } from '@s3kit/sigv4';
 import type { Dispatcher } from 'undici';
-import { awsChunked, awsChunkedLength } from '../aws-chunked.js';
+import { awsChunked } from '../aws-chunked.js';
 import { toDispatchValue, type BodyFactory } from '../body.js';
 import { TransportRequestError } from '../errors.js';
 
@@ -122,22 +122,11 @@ export function sign(options: SignOptions): Dispatcher.DispatchInterceptor {
     if (mode === 'streaming' && body != null) {
       const decoded = headers['content-length'] ?? (typeof body === 'string' ? String(Buffer.byteLength(body)) : body instanceof Uint8Array ? String(body.byteLength) : undefined);
       if (decoded === undefined) throw new TypeError("sign: payload 'streaming' needs a known body length (content-length)");
-      delete headers['content-length'];
-      headers['content-encoding'] = headers['content-encoding'] ? `aws-chunked,${headers['content-encoding']}` : 'aws-chunked';
-      headers['x-amz-decoded-content-length'] = decoded;
+      const encoding = headers['content-encoding'];
+      Object.assign(headers, chunkedHeaders(Number(decoded), { chunkSize, ...(encoding ? { contentEncoding: encoding } : {}) }));
       const signed = s.sign({ method: opts.method, url, headers, payloadHash: STREAMING_PAYLOAD });
       if (typeof body === 'function') body = toDispatchValue(body());
-      const encoded = awsChunked(body as string | Uint8Array | Readable, {
-        signingKey: signed.signingKey,
-        amzDate: signed.amzDate,
-        scope: signed.credentialScope,
-        seedSignature: signed.signature,
-      }, chunkSize);
-      return {
-        ...(opts as Dispatcher.DispatchOptions),
-        body: encoded,
-        headers: { ...signed.headers, 'content-length': String(awsChunkedLength(Number(decoded), chunkSize)) },
-      };
+      return { ...(opts as Dispatcher.DispatchOptions), body: awsChunked(body as string | Uint8Array | Readable, signed, chunkSize), headers: signed.headers };
     }
     let hash: string;
     let hashBody: string | Uint8Array | undefined;
