@@ -58,7 +58,8 @@ export function errorFromDocument(doc: XmlDocument, headers?: ErrorHeaders, stat
   const requestId = fields['RequestId'] ?? header(headers, 'x-amz-request-id');
   const hostId = fields['HostId'] ?? header(headers, 'x-amz-id-2');
   return new S3Error(code, {
-    ...(fields['Message'] === undefined ? {} : { message: fields['Message'] }),
+    // Ceph RGW sends <Message></Message>; an empty message falls back to the table's.
+    ...(fields['Message'] === undefined || fields['Message'] === '' ? {} : { message: fields['Message'] }),
     ...(status === undefined ? {} : { status }),
     ...(fields['Resource'] === undefined ? {} : { resource: fields['Resource'] }),
     ...(requestId === undefined ? {} : { requestId }),
