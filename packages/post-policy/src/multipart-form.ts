@@ -170,7 +170,12 @@ export class MultipartForm {
       await this.#reader.cancel().catch(() => {});
       return;
     }
-    this.#parser.write(value);
+    try {
+      this.#parser.write(value);
+    } catch {
+      // e.g. a filename* parameter with a broken percent-escape (decodeURIComponent throws).
+      this.#fail(malformed('A part header could not be decoded.'));
+    }
   }
 
   /**

@@ -140,6 +140,13 @@ describe('verifyPost negative cases (code and status)', () => {
     });
   }
 
+  it("fails on a broken filename* parameter with MalformedPOSTRequest (400), not a URIError", async () => {
+    const { body, contentType } = encodeMultipart([...form(), { data: 'x', filename: 'a.txt' }]);
+    const text = new TextDecoder().decode(body).replace('filename="a.txt"', "filename*=UTF-8''%E0%A4%A");
+    const r = await outcomeRaw(new TextEncoder().encode(text), contentType);
+    expect([r.code, r.status]).toEqual(['MalformedPOSTRequest', 400]);
+  });
+
   it('fails on a not-multipart request with RequestIsNotMultiPartContent (400)', async () => {
     const p = verifyPost({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: streamOf(utf8('a=b')) }, opts);
     await expect(p).rejects.toMatchObject({ code: 'RequestIsNotMultiPartContent', status: 400 });
