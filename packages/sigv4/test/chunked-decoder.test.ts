@@ -290,11 +290,24 @@ describe('aws-chunked decoder: truncation and framing errors', () => {
     expect(() => new ChunkedDecoder(s, { trailer: 'x-amz-checksum-md5' })).toThrowError(/not supported/);
   });
 
-  it('answers SignatureDoesNotMatch when a signed trailer has no x-amz-trailer-signature', () => {
+  it('answers IncompleteBody when a signed trailer has no x-amz-trailer-signature (as S3)', () => {
     const { body, seed: s, opts } = fixture('streaming-trailer');
     const text = latin1(body);
     const cut = text.indexOf('x-amz-trailer-signature:');
-    expect(expectS3(decodeSync(s, opts, [ascii(`${text.slice(0, cut)}\r\n`)]).error).code).toBe('SignatureDoesNotMatch');
+    expect(expectS3(decodeSync(s, opts, [ascii(`${text.slice(0, cut)}\r\n`)]).error).code).toBe('IncompleteBody');
+    // No trailer at all and no x-amz-trailer header (S3's answer quoted in versitygw #1695).
+    const final = text.lastIndexOf('0;chunk-signature=');
+    const bare = `${text.slice(0, text.indexOf('\r\n', final) + 2)}\r\n\r\n`;
+    expect(expectS3(decodeSync(s, { minChunkSize: 0 }, [ascii(bare)]).error).code).toBe('IncompleteBody');
+  });
+
+  it('answers InvalidRequest for a trailing checksum that is not base64 of the digest size ("M3eFcAZSQlcb")', () => {
+    const { body, seed: s, opts } = fixture('streaming-unsigned-trailer', 50, 'crc64nvme');
+    const text = latin1(body);
+    const at = text.indexOf('x-amz-checksum-crc64nvme:') + 25;
+    const bad = `${text.slice(0, at)}M3eFcAZSQlcb${text.slice(at + 12)}`;
+    const err = expectS3(decodeSync(s, opts, [ascii(bad)]).error);
+    expect([err.code, err.message]).toEqual(['InvalidRequest', 'Value for x-amz-checksum-crc64nvme trailing header is invalid.']);
   });
 
   it('keeps failing with the same error after the first one', () => {

@@ -34,6 +34,11 @@ export function checksumAlgorithmOf(headerName: string): ChecksumAlgorithm | und
   return (CHECKSUM_ALGORITHMS as readonly string[]).includes(alg) ? (alg as ChecksumAlgorithm) : undefined;
 }
 
+/** Digest size in bytes (4 for CRC32/CRC32C, 8, 20, 32). */
+export function checksumDigestLength(algorithm: ChecksumAlgorithm): number {
+  return DIGEST_BYTES[algorithm];
+}
+
 /** Length of the base64 value of a checksum (8 for CRC32/CRC32C, 12, 28, 44). */
 export function checksumBase64Length(algorithm: ChecksumAlgorithm): number {
   return 4 * Math.ceil(DIGEST_BYTES[algorithm] / 3);

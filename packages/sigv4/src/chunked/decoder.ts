@@ -7,6 +7,7 @@ import { ChunkAccumulator } from './accumulator.js';
 import {
   checksumAlgorithmOf,
   checksumBase64Length,
+  checksumDigestLength,
   createChecksum,
   type ChecksumAlgorithm,
   type Checksum,
@@ -18,8 +19,9 @@ import { toAsyncIterable, type ByteSource } from './source.js';
 /*
  * Error codes (what S3 answers; S3 publishes no table for aws-chunked, so these follow the
  * S3-compatible servers that test against it):
- * - bad chunk or trailer signature, missing trailer signature: SignatureDoesNotMatch (403),
- *   as AWS and MinIO (`errSignatureMismatch`) answer.
+ * - bad chunk or trailer signature: SignatureDoesNotMatch (403), as AWS and MinIO
+ *   (`errSignatureMismatch`) answer. A signed trailer with no x-amz-trailer-signature, or a
+ *   trailer section that never comes, is IncompleteBody (S3's answer in versitygw #1695).
  * - malformed framing (bad hex size, missing CRLF, missing `;chunk-signature=` in a signed
  *   mode, over-long header line, bytes after the final chunk) and a truncated body:
  *   IncompleteBody (400) "The request body terminated unexpectedly". That is what AWS S3
@@ -34,9 +36,12 @@ import { toAsyncIterable, type ByteSource } from './source.js';
  *   ("Only the last chunk is allowed to have a size less than 8192 bytes", with <Chunk> and
  *   <BadChunkSize>; S3's answer is quoted in versity/versitygw issue #1683).
  * - a trailer that is not `name:value`, undeclared in `x-amz-trailer`, duplicated, missing,
- *   or too large: MalformedTrailerError (400), S3's code for bad trailing data.
- * - a checksum trailer value that is not base64 of the right size: InvalidRequest (400),
- *   "Value for x-amz-checksum-crc32 trailing header is invalid." (S3's wording for headers).
+ *   or too large: MalformedTrailerError (400), S3's answer for a bad trailer name, a missing
+ *   `:` and an x-amz-trailer that does not match the trailer sent (versitygw #1690, #1691,
+ *   #1600).
+ * - a checksum trailer value that is not base64 of the digest size: InvalidRequest (400),
+ *   "Value for x-amz-checksum-crc64nvme trailing header is invalid." (S3's answer quoted in
+ *   versitygw #1652 and #1692).
  * - a checksum that does not match the data: BadDigest (400), "The x-amz-checksum-crc32 you
  *   specified did not match the calculated checksum."
  */
@@ -406,7 +411,7 @@ export class ChunkedDecoder {
   #finishTrailers(): void {
     if (this.#signed) {
       const provided = this.#trailerSig;
-      if (provided === undefined) throw s3Error('SignatureDoesNotMatch', 'The trailer has no x-amz-trailer-signature.');
+      if (provided === undefined) throw incomplete('the trailer has no x-amz-trailer-signature');
       const s = this.#seed;
       const sts = trailerStringToSign(this.#crypto, s.amzDate, s.scope, this.#prev, this.#trailers);
       const expected = s.signingKey.sign(sts);
@@ -423,11 +428,12 @@ export class ChunkedDecoder {
     for (const [name, value] of this.#trailers) {
       const cs = this.#checksums.get(name);
       if (cs === undefined) continue;
+      const computed = cs.digestBase64();
       const raw = fromBase64(value);
-      if (raw === undefined || value.length !== checksumBase64Length(cs.algorithm)) {
+      if (raw === undefined || value.length !== checksumBase64Length(cs.algorithm) || raw.length !== checksumDigestLength(cs.algorithm)) {
         throw s3Error('InvalidRequest', `Value for ${name} trailing header is invalid.`);
       }
-      if (cs.digestBase64() !== value) {
+      if (computed !== value) {
         throw s3Error('BadDigest', `The ${name} you specified did not match the calculated checksum.`);
       }
     }
