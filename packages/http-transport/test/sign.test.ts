@@ -154,6 +154,33 @@ describe('sign()', () => {
     expect(Buffer.concat(decoded).equals(data)).toBe(true);
   });
 
+  it("re-encodes a file body as aws-chunked on each retry in 'streaming' mode", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 's3kit-chunked-'));
+    const path = join(dir, 'f.bin');
+    const data = Buffer.alloc(70_000, 9);
+    await writeFile(path, data);
+    server = await startServer((_req, res, _b, i) => {
+      res.writeHead(i === 0 ? 503 : 200);
+      res.end();
+    });
+    let now = Date.UTC(2026, 5, 1);
+    transport = createTransport({
+      proxy: false,
+      retry: { baseDelayMs: 1 },
+      sign: { credentials: creds, region, payload: 'streaming', clock: () => (now += 1000) },
+    });
+    await (await transport.request({ method: 'PUT', url: `${server.origin}/b/k`, body: { path } })).body.dump();
+    expect(server.requests).toHaveLength(2);
+    for (const r of server.requests) {
+      expect(r.headers['x-amz-decoded-content-length']).toBe('70000');
+      expect(Number(r.headers['content-length'])).toBe(r.body.length);
+      expect(r.body.subarray(0, 6).toString()).toBe('10000;');
+      expectValidSignature(server.origin, r);
+    }
+    // Signed at different times, so the chunk signatures (and the framed bodies) differ.
+    expect(server.requests[0]!.body.equals(server.requests[1]!.body)).toBe(false);
+  });
+
   it('validates its options when created', () => {
     expect(() => sign({ credentials: creds, region: '' })).toThrow(/region/);
     expect(() => sign({ credentials: creds, region, payload: 'nope' as never })).toThrow(/payload/);

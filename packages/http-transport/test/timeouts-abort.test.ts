@@ -181,4 +181,27 @@ describe('abort', () => {
     await sleep(50);
     expect(serverSawClose).toBe(true);
   });
+
+  it('aborts a request still queued behind a busy connection: rejects at once and never sends it', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    server = await startServer(async (req, res) => {
+      if (req.url === '/slow') await released;
+      res.end(req.url);
+    });
+    transport = createTransport({ proxy: false, connections: 1, retry: false });
+    const slow = transport.request({ method: 'GET', url: `${server.origin}/slow` });
+    while (server.requests.length === 0) await sleep(5);
+    const ac = new AbortController();
+    const queued = settle(transport.request({ method: 'GET', url: `${server.origin}/queued`, signal: ac.signal }));
+    await sleep(20);
+    const t0 = Date.now();
+    ac.abort();
+    expect(await queued).toBeInstanceOf(TransportAbortedError);
+    expect(Date.now() - t0).toBeLessThan(100);
+    release();
+    expect(await (await slow).body.text()).toBe('/slow');
+    await sleep(50);
+    expect(server.requests.map((r) => r.url)).toEqual(['/slow']);
+  });
 });
