@@ -1,4 +1,4 @@
-import { SigningKeyCache, toAmzDate, toBase64, type CryptoProvider } from '@s3kit/sigv4';
+import { SigningKeyCache, signPolicyV2 as sigv4SignPolicyV2, toAmzDate, type CryptoProvider } from '@s3kit/sigv4';
 
 /** Access key pair used to sign a policy. */
 export interface PostCredentials {
@@ -41,9 +41,9 @@ export function signPolicyV4(
   return keys.get(scope.accessKeyId, secretAccessKey, scope.date, scope.region, scope.service).sign(policyBase64);
 }
 
-/** Base64 SigV2 signature of a base64 policy: HMAC-SHA1(secret, policy). */
+/** Base64 SigV2 signature of a base64 policy: HMAC-SHA1(secret, policy) (`@s3kit/sigv4` signPolicyV2). */
 export function signPolicyV2(crypto: CryptoProvider, secretAccessKey: string, policyBase64: string): string {
-  return toBase64(crypto.hmacSha1(secretAccessKey, policyBase64));
+  return sigv4SignPolicyV2(policyBase64, secretAccessKey, crypto);
 }
 
 export { toAmzDate };
