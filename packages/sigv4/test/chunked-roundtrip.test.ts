@@ -5,6 +5,8 @@ import {
   checksumBase64,
   chunkedHeaders,
   chunkedLengths,
+  ChunkedDecoder,
+  ChunkedEncoder,
   createChunkedDecoder,
   createChunkedEncoder,
   decodeChunked,
@@ -91,6 +93,26 @@ describe('aws-chunked round trip (encoder -> decoder)', () => {
     const text = Buffer.from(out).toString('latin1');
     const sizes = [...text.matchAll(/(?:^|\r\n)([0-9a-f]+);chunk-signature=/g)].map((m) => parseInt(m[1]!, 16));
     expect(sizes).toEqual([65536, 65536, 65536, 200_000 - 3 * 65536, 0]);
+  });
+
+  it('a held partial chunk does not pin (or depend on) the large input piece it came from', () => {
+    const data = randomBytes(1_048_576 + 100, 5);
+    const input = data.slice();
+    const signed = signer.sign({ method: 'PUT', url: 'https://h/b/k', headers: chunkedHeaders(data.length), payloadHash: streamingPayloadHash('streaming') });
+    const enc = new ChunkedEncoder(signed);
+    const wire: Uint8Array[] = [];
+    enc.write(input, (b) => wire.push(b.slice()));
+    input.fill(0); // the 100-byte tail is still held: it must have been copied
+    enc.end((b) => wire.push(b.slice()));
+    const body = concat(wire);
+    const dec = new ChunkedDecoder(signed, { decodedContentLength: data.length });
+    const out: Uint8Array[] = [];
+    const piece = body.slice(0, body.length - 50);
+    dec.write(piece, (b) => out.push(b.slice()));
+    piece.fill(0); // the decoder holds the last chunk's head: it must have been copied too
+    dec.write(body.slice(body.length - 50), (b) => out.push(b.slice()));
+    dec.end(() => {});
+    expect(Buffer.compare(concat(out), data)).toBe(0);
   });
 
   it('async-iterable encodeChunked/decodeChunked give the same bytes as the streams', async () => {

@@ -43,6 +43,18 @@ export class ChunkAccumulator {
     this.#len += part.length;
   }
 
+  /**
+   * Copies held pieces that are small views of a much larger buffer (the tail of a big
+   * input piece), so a held chunk never pins more memory than about its own size.
+   */
+  compact(): void {
+    const parts = this.#parts;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (p.buffer.byteLength > 2 * p.byteLength + 65_536) parts[i] = p.slice();
+    }
+  }
+
   /** The chunk's pieces, in order; the accumulator is then empty. */
   take(): Uint8Array[] {
     const out = this.#buf !== undefined ? [this.#buf.subarray(0, this.#len)] : this.#parts;

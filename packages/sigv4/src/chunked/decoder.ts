@@ -201,6 +201,7 @@ export class ChunkedDecoder {
     if (this.#error !== undefined) throw this.#error;
     try {
       this.#write(piece, emit);
+      if (this.#state === S_DATA || this.#state === S_DATA_CR || this.#state === S_DATA_LF) this.#acc.compact();
     } catch (e) {
       this.#fail(e);
     }

@@ -105,6 +105,7 @@ export class ChunkedEncoder {
       off += take;
       if (this.#held === this.chunkSize) this.#flushChunk(emit);
     }
+    if (this.#held > 0) this.#acc.compact();
   }
 
   /** Ends the body: emits the last data chunk, the final chunk and the trailer. */
