@@ -20,6 +20,7 @@ describe('createPresignedPost', () => {
     const out = createPresignedPost({ bucket: 'tickets', key: 'in/a.bin', credentials: creds, checksumSha256: sha, now: NOW });
     expect(out.fields['x-amz-checksum-sha256']).toBe(sha);
     expect(out.fields['x-amz-checksum-algorithm']).toBe('SHA256');
+    expect(out.expiration).toBe('2013-05-24T01:00:00Z');
     const policy = JSON.parse(decode(out.fields['policy']!)) as { conditions: unknown[] };
     expect(policy.conditions).toContainEqual({ 'x-amz-checksum-sha256': sha });
     expect(policy.conditions).toContainEqual({ 'x-amz-checksum-algorithm': 'SHA256' });

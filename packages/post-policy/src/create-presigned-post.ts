@@ -43,10 +43,14 @@ export interface CreatePresignedPostInput extends PolicySigningOptions {
   checksumSha256?: string;
 }
 
-/** The form to post: `url` is the form action, `fields` the hidden inputs before the `file` input. */
+/**
+ * The form to post: `url` is the form action, `fields` the hidden inputs before the `file` input,
+ * `expiration` the policy's expiration (ISO 8601, as signed) for an upload ticket to show.
+ */
 export interface PresignedPost {
   url: string;
   fields: Record<string, string>;
+  expiration: string;
 }
 
 const utf8Base64 = (s: string): string => toBase64(utf8(s));
@@ -86,7 +90,7 @@ export function createPresignedPost(input: CreatePresignedPostInput): PresignedP
   const nowMs = input.now === undefined ? Date.now() : typeof input.now === 'number' ? input.now : input.now.getTime();
   const expiration = toPolicyExpiration(nowMs + expiresIn * 1000);
   signInto(fields, conditions, expiration, nowMs, input, pythonJson);
-  return { url: postUrl(bucket, input), fields: Object.fromEntries(fields) };
+  return { url: postUrl(bucket, input), fields: Object.fromEntries(fields), expiration };
 }
 
 /**
