@@ -223,3 +223,24 @@ describe('retry()', () => {
     expect(() => retry({ baseDelayMs: -1 })).toThrow(/baseDelayMs/);
   });
 });
+
+describe('retry() without s3Errors() (composed on a plain undici Agent)', () => {
+  it('retries a 503 and, when attempts run out, hands the last 5xx over as a response', async () => {
+    const { Agent } = await import('undici');
+    const s = await startServer((_req, res, _b, i) => {
+      res.writeHead(503, { 'x-attempt': String(i) });
+      res.end('busy');
+    });
+    const dispatcher = new Agent().compose(retry({ maxAttempts: 3, baseDelayMs: 1 }));
+    try {
+      const res = await dispatcher.request({ origin: s.origin, path: '/k', method: 'GET' });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['x-attempt']).toBe('2');
+      expect(await res.body.text()).toBe('busy');
+      expect(s.requests).toHaveLength(3);
+    } finally {
+      await dispatcher.close();
+      await s.close();
+    }
+  });
+});

@@ -191,7 +191,9 @@ class RetryHandler implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, statusMessage?: string): void {
     if (this.#done) return;
-    if (!this.#forwarded && FALLBACK_STATUS.has(statusCode)) {
+    // Without s3Errors() below, a 5xx arrives as a response: hold it back only when another
+    // attempt will follow; otherwise hand it over unchanged.
+    if (!this.#forwarded && FALLBACK_STATUS.has(statusCode) && this.#replayable && this.#attempt < this.#policy.maxAttempts && !this.#proxy.aborted) {
       this.#status = statusCode;
       this.#headers = headers;
       this.#chunks = [];

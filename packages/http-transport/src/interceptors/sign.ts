@@ -147,6 +147,7 @@ export function sign(options: SignOptions): Dispatcher.DispatchInterceptor {
     const opts = rawOpts as SignDispatchOptions;
     if (opts.signing === false) return dispatch(rawOpts, handler);
     const mode = opts.signing?.payload ?? payload;
+    if (!PAYLOADS.has(mode)) throw new TypeError(`sign: signing.payload must be one of ${[...PAYLOADS].join(', ')}, got ${String(mode)}`);
     let payloadHash = opts.signing?.payloadHash;
     const factory = typeof opts.body === 'function' ? opts.body : opts.bodyFactory;
     const needsHash = mode === 'hashed' && payloadHash === undefined && factory !== undefined;
