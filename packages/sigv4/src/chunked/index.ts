@@ -1,3 +1,22 @@
+/**
+ * aws-chunked streaming uploads.
+ *
+ * Client (encode):
+ * ```ts
+ * const opts = { mode: 'streaming-trailer', checksumAlgorithm: 'crc32c' } as const;
+ * const headers = chunkedHeaders(size, opts); // content-encoding, x-amz-decoded-content-length, content-length, x-amz-trailer
+ * const signed = signer.sign({ method: 'PUT', url, headers, payloadHash: streamingPayloadHash(opts.mode) });
+ * const body = file.stream().pipeThrough(createChunkedEncoder(signed, opts));
+ * ```
+ * Server (verify + decode):
+ * ```ts
+ * const verified = await verifier.verify({ method, url, headers });
+ * const data = request.body.pipeThrough(createPayloadVerifier(verified, {
+ *   decodedContentLength: headers['x-amz-decoded-content-length'],
+ *   trailer: headers['x-amz-trailer'],
+ * }));
+ * ```
+ */
 export {
   createChecksum,
   checksumBase64,
