@@ -87,15 +87,22 @@ export async function extraSections(mod: Mod, ctx: Ctx): Promise<Sections> {
   const ChunkedEncoder = mod['ChunkedEncoder'] as Enc | undefined;
   const ChunkedDecoder = mod['ChunkedDecoder'] as Enc | undefined;
   const streamingPayloadHash = mod['streamingPayloadHash'] as ((m: string) => string) | undefined;
-  if (typeof ChunkedEncoder === 'function' && typeof ChunkedDecoder === 'function' && typeof streamingPayloadHash === 'function') {
+  const chunkedHeaders = mod['chunkedHeaders'] as ((n: number, o: unknown) => Record<string, string>) | undefined;
+  if (
+    typeof ChunkedEncoder === 'function' &&
+    typeof ChunkedDecoder === 'function' &&
+    typeof streamingPayloadHash === 'function' &&
+    typeof chunkedHeaders === 'function'
+  ) {
     for (const mode of ['streaming', 'streaming-trailer'] as const) {
+      const framing = { mode, chunkSize: PIECE, checksumAlgorithm: 'crc32' as const };
       const seed = signer.sign({
         method: 'PUT',
         url,
-        headers: { ...ctx.putHeaders, 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(BODY) },
+        headers: { host: ctx.host, 'content-type': 'application/octet-stream', ...chunkedHeaders(BODY, framing) },
         payloadHash: streamingPayloadHash(mode),
       });
-      const opts = { chunkSize: PIECE, checksumAlgorithm: 'crc32', decodedContentLength: BODY };
+      const opts = { ...framing, decodedContentLength: BODY };
       const encoded: Uint8Array[] = [];
       const enc0 = new ChunkedEncoder(seed, opts);
       for (const p of pieces) enc0.write(p, (b) => encoded.push(b.slice()));

@@ -24,7 +24,11 @@ export function toHeaderMap(input: HeaderInput | undefined): HeaderMap {
     for (const [k, v] of input as Iterable<readonly [string, string]>) add(map, k, v);
     return map;
   }
-  for (const [k, v] of Object.entries(input as Record<string, string | number | readonly string[] | undefined>)) {
+  // for-in over own keys: no entries array per call (this runs once per signed request).
+  const record = input as Record<string, string | number | readonly string[] | undefined>;
+  for (const k in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, k)) continue;
+    const v = record[k];
     if (v === undefined) continue;
     if (typeof v === 'string') add(map, k, v);
     else if (typeof v === 'number') add(map, k, String(v));

@@ -212,7 +212,7 @@ export class SigV4Signer {
     return {
       method: p.method,
       url: typeof input.url === 'string' ? input.url : input.url.href,
-      headers: Object.fromEntries(p.headers),
+      headers: toRecord(p.headers),
       amzDate: p.amzDate,
       credentialScope: p.scope,
       signedHeaders,
@@ -268,7 +268,7 @@ export class SigV4Signer {
     return {
       method: p.method,
       url: `${origin}${p.path}?${finalQuery}`,
-      headers: Object.fromEntries(p.headers),
+      headers: toRecord(p.headers),
       amzDate: p.amzDate,
       credentialScope: p.scope,
       signedHeaders,
@@ -279,6 +279,13 @@ export class SigV4Signer {
       signingKey: p.signingKey,
     };
   }
+}
+
+/** Map → plain record (a loop: several times cheaper than Object.fromEntries on a Map). */
+function toRecord(map: HeaderMap): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of map) out[k] = v;
+  return out;
 }
 
 /** Sorted lowercase names of the headers to sign. */
