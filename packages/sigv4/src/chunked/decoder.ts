@@ -201,7 +201,8 @@ export class ChunkedDecoder {
     if (this.#error !== undefined) throw this.#error;
     try {
       this.#write(piece, emit);
-      if (this.#state === S_DATA || this.#state === S_DATA_CR || this.#state === S_DATA_LF) this.#acc.compact();
+      // Waiting for more of this chunk: do not pin a large input piece meanwhile.
+      if (this.#state === S_DATA) this.#acc.compact();
     } catch (e) {
       this.#fail(e);
     }
