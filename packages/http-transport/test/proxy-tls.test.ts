@@ -1,63 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport, TransportConnectError, TransportProxyError } from '../src/index.js';
-import { startServer, type TestServer } from './helpers.js';
-
-/** A small forward proxy: CONNECT tunnels and absolute-form HTTP requests, counting both. */
-async function startProxy(options: { refuse?: boolean } = {}): Promise<{ url: string; connects: string[]; forwards: string[]; close(): Promise<void> }> {
-  const connects: string[] = [];
-  const forwards: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createHttpServer((req, res) => {
-    forwards.push(req.url ?? '');
-    const target = new URL(req.url ?? '');
-    const upstream = httpRequest(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    req.pipe(upstream);
-  });
-  server.on('connect', (req, client: Socket, head: Buffer) => {
-    connects.push(req.url ?? '');
-    if (options.refuse) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n');
-      return;
-    }
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    sockets.add(upstream);
-    sockets.add(client);
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    connects,
-    forwards,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
+import { startForwardProxy as startProxy, startServer, type TestServer } from './helpers.js';
 
 describe('proxies', () => {
   let a: TestServer;
