@@ -5,7 +5,8 @@ import { createTransport, type Transport } from '../src/index.js';
 import { startServer, type TestServer } from './helpers.js';
 
 // The 5 GiB proof lives in bench/large.ts; this keeps a cheaper guard in the suite: 256 MiB
-// each way must not be buffered (RSS would grow by >= 256 MB if it were).
+// each way must not be buffered (RSS would grow by >= 256 MB if it were; streaming stays near
+// V8's 64 MB external-memory GC threshold).
 const SIZE = 256 * 1024 * 1024;
 const CHUNK = Buffer.alloc(1024 * 1024, 7);
 
@@ -67,7 +68,7 @@ describe('streaming without buffering', () => {
     const text = await res.body.text();
     const growth = stop();
     expect(text).toBe(`${SIZE}:${expected.digest('hex')}`);
-    expect(growth).toBeLessThan(100);
+    expect(growth).toBeLessThan(150);
   });
 
   it('downloads 256 MiB as a stream with bounded RSS growth', async () => {
@@ -77,6 +78,6 @@ describe('streaming without buffering', () => {
     for await (const chunk of res.body) n += (chunk as Buffer).length;
     const growth = stop();
     expect(n).toBe(SIZE);
-    expect(growth).toBeLessThan(100);
+    expect(growth).toBeLessThan(150);
   });
 });
