@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -55,6 +56,21 @@ describe('timeouts', () => {
     const err = await settle(res.body.text());
     expect(err).toBeInstanceOf(TransportTimeoutError);
     expect((err as TransportTimeoutError).phase).toBe('body');
+  });
+
+  it('fails a TLS handshake that never completes with TIMEOUT (phase connect)', async () => {
+    // The TCP connect succeeds but the server never answers the ClientHello.
+    const silent = createNetServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    transport = createTransport({ proxy: false, retry: false, connectTimeoutMs: 200 });
+    try {
+      const err = await settle(transport.request({ method: 'GET', url: `https://127.0.0.1:${port}/k` }));
+      expect(err).toBeInstanceOf(TransportTimeoutError);
+      expect((err as TransportTimeoutError).phase).toBe('connect');
+    } finally {
+      silent.close();
+    }
   });
 
   it('fails a refused connection with CONNECT after the retries', async () => {
