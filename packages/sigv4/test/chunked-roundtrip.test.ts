@@ -123,6 +123,9 @@ describe('aws-chunked round trip (encoder -> decoder)', () => {
     const encoded: Uint8Array[] = [];
     for await (const p of encodeChunked(splitAt(data, [10, 70_000]), signed, opts)) encoded.push(p.slice());
     const viaStream = await runTransform(createChunkedEncoder(signed, opts), [data]);
+    const fromWebStream: Uint8Array[] = [];
+    for await (const p of encodeChunked(new Blob([data]).stream(), signed, opts)) fromWebStream.push(p.slice());
+    expect(Buffer.compare(concat(fromWebStream), viaStream.out)).toBe(0);
     expect(Buffer.compare(concat(encoded), viaStream.out)).toBe(0);
     const decoded: Uint8Array[] = [];
     for await (const p of decodeChunked(encoded, signed, { trailer: 'x-amz-checksum-crc64nvme', decodedContentLength: data.length })) decoded.push(p);

@@ -5,6 +5,7 @@ import { ChunkAccumulator } from './accumulator.js';
 import { checksumAlgorithmOf, createChecksum, type Checksum } from './checksums.js';
 import { chunkedLengths, chunkedModeOf, resolveChunkSize, resolveMode, type ChunkedFramingOptions, type ChunkedMode } from './framing.js';
 import { chunkSignature, trailerSignature, type ChunkSigningSeed } from './signatures.js';
+import { toAsyncIterable, type ByteSource } from './source.js';
 
 export interface ChunkedEncoderOptions extends ChunkedFramingOptions {
   /** Hash primitives. Default: node:crypto when available, else @noble/hashes. */
@@ -193,7 +194,7 @@ export function createChunkedEncoder(
 
 /** The async-iterable form of {@link createChunkedEncoder}. */
 export async function* encodeChunked(
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  source: ByteSource,
   seed: ChunkSigningSeed | undefined,
   options: ChunkedEncoderOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
@@ -202,7 +203,7 @@ export async function* encodeChunked(
   const emit = (b: Uint8Array): void => {
     out.push(b);
   };
-  for await (const piece of source) {
+  for await (const piece of toAsyncIterable(source)) {
     enc.write(piece, emit);
     if (out.length > 0) {
       const ready = out;
