@@ -53,17 +53,30 @@ export function queryNames(rawQuery: string): Set<string> {
   return names;
 }
 
-const V4_QUERY = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'] as const;
+/** Which query-auth families a query parameter name belongs to: 1 = SigV4, 2 = SigV2, 0 = none. */
+export function queryAuthFamily(name: string): 0 | 1 | 2 {
+  switch (name) {
+    case 'X-Amz-Algorithm':
+    case 'X-Amz-Credential':
+    case 'X-Amz-Signature':
+      return 1;
+    case 'AWSAccessKeyId':
+    case 'Signature':
+      return 2;
+    default:
+      return 0;
+  }
+}
 
-/** @internal Classification from already split parts. */
-export function classifyParts(method: string, headers: HeaderMap, names: ReadonlySet<string>): AuthKind {
+/** @internal Classification from already split parts (`families`: bit 1 SigV4 query, bit 2 SigV2 query). */
+export function classifyParts(method: string, headers: HeaderMap, families: number): AuthKind {
   const auth = headers.get('authorization');
-  const v4Query = V4_QUERY.some((n) => names.has(n));
-  const v2Query = names.has('AWSAccessKeyId') || names.has('Signature');
+  const v4Query = (families & 1) !== 0;
+  const v2Query = (families & 2) !== 0;
   if (auth !== undefined) {
     if (v4Query || v2Query) return 'unsupported';
     const a = auth.trimStart();
-    if (a.startsWith(`${ALGORITHM} `) || a.startsWith(`${ALGORITHM}\t`)) return 'header-v4';
+    if (a.startsWith(ALGORITHM) && (a.charCodeAt(ALGORITHM.length) === 32 || a.charCodeAt(ALGORITHM.length) === 9)) return 'header-v4';
     if (a.startsWith('AWS ')) return 'header-v2';
     return 'unsupported';
   }
@@ -88,5 +101,7 @@ export function classifyParts(method: string, headers: HeaderMap, names: Readonl
  */
 export function classifyAuth(request: Pick<VerifyRequestInput, 'method' | 'url' | 'headers'>): AuthKind {
   const url = splitUrl(request.url);
-  return classifyParts(request.method, toHeaderMap(request.headers), queryNames(url.query));
+  let families = 0;
+  for (const name of queryNames(url.query)) families |= queryAuthFamily(name);
+  return classifyParts(request.method, toHeaderMap(request.headers), families);
 }

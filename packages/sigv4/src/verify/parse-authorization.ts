@@ -99,15 +99,26 @@ export function parseCredential(source: AuthSource, value: string): ParsedCreden
   return { accessKeyId, date, region, service, terminal };
 }
 
-/** Splits `a;b;c`. Names are used as sent (the client signed them as sent). */
-export function parseSignedHeaders(source: AuthSource, value: string): string[] {
+/** A parsed SignedHeaders list: `names` as sent (the client signed them so), `lower` for lookups. */
+export interface SignedHeaderList {
+  readonly names: readonly string[];
+  readonly lower: readonly string[];
+}
+
+/** Splits `a;b;c`. */
+export function parseSignedHeaders(source: AuthSource, value: string): SignedHeaderList {
   const names = value.split(';');
-  for (const n of names) {
+  let lower: string[] | undefined;
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
     if (n === '') {
       throw source === 'header'
         ? malformed('header', `the authorization component "SignedHeaders=${value}" is malformed.`)
         : malformed('query', 'X-Amz-SignedHeaders must be a ;-separated list of header names');
     }
+    const l = n.toLowerCase();
+    if (l !== n) (lower ??= names.slice(0, i)).push(l);
+    else lower?.push(n);
   }
-  return names;
+  return { names: Object.freeze(names), lower: lower === undefined ? names : Object.freeze(lower) };
 }

@@ -1,14 +1,16 @@
 import { s3Error } from '@s3kit/errors';
-import { canonicalQuery, canonicalRequest, canonicalUri, parseQuery, type QueryParam } from '../canonical.js';
+import { canonicalRequest, canonicalUri } from '../canonical.js';
 import { ALGORITHM, DEFAULT_MAX_SKEW_MS, EMPTY_SHA256, MAX_PRESIGN_EXPIRES, UNSIGNED_PAYLOAD } from '../constants.js';
-import { defaultCrypto, type CryptoProvider } from '../crypto.js';
+import { defaultCrypto, sha256Hex, type CryptoProvider } from '../crypto.js';
 import { timingSafeEqual, toHex } from '../encoding.js';
 import { toHeaderMap, type HeaderMap } from '../headers.js';
 import { payloadModeOf, type PayloadMode } from '../payload.js';
 import { SigningKeyCache } from '../signing-key.js';
-import { parseAmzDate, toAmzDate, type Clock } from '../time.js';
+import { toAmzDate, type Clock } from '../time.js';
+import { parseAmzDateStrict } from './amz-date.js';
+import { canonicalReceivedQuery, parseReceivedQuery, type ReceivedParam } from './query.js';
 import { splitUrl } from '../url.js';
-import { classifyParts, type VerifyRequestInput } from './classify.js';
+import { classifyParts, queryAuthFamily, type VerifyRequestInput } from './classify.js';
 import {
   credentialMalformed,
   malformed,
@@ -18,7 +20,13 @@ import {
   unsignedHeaders,
   type AuthSource,
 } from './errors.js';
-import { parseAuthorization, parseCredential, parseSignedHeaders, type ParsedCredential } from './parse-authorization.js';
+import {
+  parseAuthorization,
+  parseCredential,
+  parseSignedHeaders,
+  type ParsedCredential,
+  type SignedHeaderList,
+} from './parse-authorization.js';
 import type { VerifiedRequest } from './types.js';
 
 /** Incremental body check for `sha256` payloads; see {@link SigV4Verifier.payloadChecker}. */
@@ -73,7 +81,7 @@ export interface VerifierOptions {
 interface Scope {
   source: AuthSource;
   cred: ParsedCredential;
-  signedNames: string[];
+  signed: SignedHeaderList;
   amzDate: string;
   requestMs: number;
   payloadHash: string;
@@ -84,8 +92,15 @@ interface Scope {
   expiresAt?: number;
 }
 
-function hasHeader(names: readonly string[], name: string): boolean {
-  for (const n of names) if (n === name || n.toLowerCase() === name) return true;
+const PARSE_CACHE_SIZE = 256;
+
+function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof v === 'object' && v !== null && typeof (v as PromiseLike<T>).then === 'function';
+}
+
+/** `lowerNames`: the SignedHeaders names, lowercased once. */
+function hasHeader(lowerNames: readonly string[], name: string): boolean {
+  for (let i = 0; i < lowerNames.length; i++) if (lowerNames[i] === name) return true;
   return false;
 }
 
@@ -124,6 +139,10 @@ export class SigV4Verifier {
   readonly #normalize: boolean;
   readonly #s3Rules: boolean;
   readonly #queryTokenSigned: boolean;
+  // Parsed Credential and SignedHeaders strings: one client sends the same ones again and again.
+  // Small, bounded, and holding nothing secret.
+  readonly #credCache = new Map<string, ParsedCredential>();
+  readonly #signedCache = new Map<string, SignedHeaderList>();
 
   constructor(options: VerifierOptions) {
     if (typeof options.getCredentials !== 'function') throw new TypeError('SigV4Verifier: getCredentials is required');
@@ -141,6 +160,26 @@ export class SigV4Verifier {
     this.#normalize = options.normalizePath ?? false;
     this.#s3Rules = options.s3Rules ?? this.service === 's3';
     this.#queryTokenSigned = options.querySessionTokenSigned ?? true;
+  }
+
+  #credential(source: AuthSource, value: string): ParsedCredential {
+    let c = this.#credCache.get(value);
+    if (c === undefined) {
+      c = Object.freeze(parseCredential(source, value));
+      if (this.#credCache.size >= PARSE_CACHE_SIZE) this.#credCache.clear();
+      this.#credCache.set(value, c);
+    }
+    return c;
+  }
+
+  #signedHeaders(source: AuthSource, value: string): SignedHeaderList {
+    let l = this.#signedCache.get(value);
+    if (l === undefined) {
+      l = parseSignedHeaders(source, value);
+      if (this.#signedCache.size >= PARSE_CACHE_SIZE) this.#signedCache.clear();
+      this.#signedCache.set(value, l);
+    }
+    return l;
   }
 
   #regionOk(region: string): boolean {
@@ -171,7 +210,8 @@ export class SigV4Verifier {
   }
 
   /** `host` must be signed; with S3 rules every `x-amz-*` header sent must be signed too. */
-  #checkSignedHeaders(headers: HeaderMap, signedNames: readonly string[], presigned: boolean): void {
+  #checkSignedHeaders(headers: HeaderMap, signed: SignedHeaderList, presigned: boolean): void {
+    const signedNames = signed.lower;
     let missing: string[] | undefined;
     if (!hasHeader(signedNames, 'host')) missing = ['host'];
     if (this.#s3Rules) {
@@ -196,21 +236,21 @@ export class SigV4Verifier {
   }
 
   #bodyHash(body: string | Uint8Array | undefined): string {
-    return body === undefined || body.length === 0 ? EMPTY_SHA256 : toHex(this.#crypto.sha256(body));
+    return body === undefined || body.length === 0 ? EMPTY_SHA256 : sha256Hex(this.#crypto, body);
   }
 
-  #header(request: VerifyRequestInput, headers: HeaderMap, params: QueryParam[]): Scope {
+  #header(request: VerifyRequestInput, headers: HeaderMap, params: ReceivedParam[]): Scope {
     const auth = parseAuthorization(headers.get('authorization')!);
-    const cred = parseCredential('header', auth.credential);
+    const cred = this.#credential('header', auth.credential);
     this.#checkScope('header', cred);
-    const signedNames = parseSignedHeaders('header', auth.signedHeaders);
+    const signed = this.#signedHeaders('header', auth.signedHeaders);
 
     let amzDate: string;
     let requestMs: number | undefined;
     const xAmzDate = headers.get('x-amz-date');
     if (xAmzDate !== undefined) {
       amzDate = xAmzDate.trim();
-      requestMs = parseAmzDate(amzDate);
+      requestMs = parseAmzDateStrict(amzDate);
     } else {
       const date = headers.get('date');
       requestMs = date === undefined ? undefined : Date.parse(date);
@@ -224,7 +264,7 @@ export class SigV4Verifier {
         `Invalid credential date "${cred.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`,
       );
     }
-    this.#checkSignedHeaders(headers, signedNames, false);
+    this.#checkSignedHeaders(headers, signed, false);
 
     // Servers drop the optional whitespace around header values (RFC 9110 OWS); so do we.
     let payloadHash = headers.get('x-amz-content-sha256')?.trim();
@@ -247,18 +287,18 @@ export class SigV4Verifier {
     return {
       source: 'header',
       cred,
-      signedNames,
+      signed,
       amzDate,
       requestMs,
       payloadHash,
       payloadMode,
       signature: auth.signature,
       sessionToken: headers.get('x-amz-security-token')?.trim(),
-      query: canonicalQuery(params),
+      query: canonicalReceivedQuery(params),
     };
   }
 
-  #presigned(request: VerifyRequestInput, headers: HeaderMap, params: QueryParam[]): Scope {
+  #presigned(request: VerifyRequestInput, headers: HeaderMap, params: ReceivedParam[]): Scope {
     let algorithm: string | undefined;
     let credential: string | undefined;
     let date: string | undefined;
@@ -267,7 +307,7 @@ export class SigV4Verifier {
     let signature: string | undefined;
     let token: string | undefined;
     let contentSha: string | undefined;
-    for (const [k, v] of params) {
+    for (const { name: k, value: v } of params) {
       if (k.charCodeAt(0) !== 88 || !k.startsWith('X-Amz-')) continue;
       switch (k) {
         case 'X-Amz-Algorithm':
@@ -307,9 +347,9 @@ export class SigV4Verifier {
       throw malformed('query', messages.queryParams);
     }
     if (algorithm !== ALGORITHM) throw malformed('query', messages.queryAlgorithm);
-    const cred = parseCredential('query', credential);
+    const cred = this.#credential('query', credential);
     this.#checkScope('query', cred);
-    const requestMs = parseAmzDate(date);
+    const requestMs = parseAmzDateStrict(date);
     if (requestMs === undefined) throw malformed('query', messages.queryDate);
     if (date.slice(0, 8) !== cred.date) {
       throw malformed(
@@ -318,13 +358,13 @@ export class SigV4Verifier {
       );
     }
     const expiresSec = parseExpires(expires);
-    const signedNames = parseSignedHeaders('query', signed);
-    this.#checkSignedHeaders(headers, signedNames, true);
+    const signedList = this.#signedHeaders('query', signed);
+    this.#checkSignedHeaders(headers, signedList, true);
 
     let payloadHash: string;
     if (this.service === 's3') {
       const header = headers.get('x-amz-content-sha256')?.trim();
-      payloadHash = contentSha ?? (header !== undefined && hasHeader(signedNames, 'x-amz-content-sha256') ? header : UNSIGNED_PAYLOAD);
+      payloadHash = contentSha ?? (header !== undefined && hasHeader(signedList.lower, 'x-amz-content-sha256') ? header : UNSIGNED_PAYLOAD);
     } else {
       payloadHash = headers.get('x-amz-content-sha256')?.trim() ?? this.#bodyHash(request.body);
     }
@@ -342,13 +382,11 @@ export class SigV4Verifier {
         },
       });
     }
-    let query: string;
-    if (this.#queryTokenSigned) query = canonicalQuery(params, 'X-Amz-Signature');
-    else query = canonicalQuery(params.filter(([k]) => k !== 'X-Amz-Security-Token'), 'X-Amz-Signature');
+    const query = canonicalReceivedQuery(params, 'X-Amz-Signature', this.#queryTokenSigned ? undefined : 'X-Amz-Security-Token');
     return {
       source: 'query',
       cred,
-      signedNames,
+      signed: signedList,
       amzDate: date,
       requestMs,
       payloadHash,
@@ -405,12 +443,12 @@ export class SigV4Verifier {
     const url = splitUrl(request.url);
     const headers = toHeaderMap(request.headers);
     if (!headers.has('host') && url.host !== '') headers.set('host', url.host);
-    const params = parseQuery(url.query);
-    const names = new Set<string>();
-    for (const [k] of params) names.add(k);
+    const params = parseReceivedQuery(url.query);
+    let families = 0;
+    for (const p of params) families |= queryAuthFamily(p.name);
 
     let s: Scope;
-    switch (classifyParts(request.method, headers, names)) {
+    switch (classifyParts(request.method, headers, families)) {
       case 'header-v4':
         s = this.#header(request, headers, params);
         break;
@@ -426,13 +464,7 @@ export class SigV4Verifier {
         throw s3Error('AccessDenied', 'Access Denied');
       case 'unsupported': {
         const auth = headers.get('authorization');
-        const queryAuth =
-          names.has('X-Amz-Algorithm') ||
-          names.has('X-Amz-Credential') ||
-          names.has('X-Amz-Signature') ||
-          names.has('AWSAccessKeyId') ||
-          names.has('Signature');
-        if (auth === undefined || queryAuth) {
+        if (auth === undefined || families !== 0) {
           throw s3Error('InvalidArgument', messages.oneMechanism, { details: { ArgumentName: 'Authorization' } });
         }
         // A foreign scheme: parseAuthorization throws the S3 answer for it.
@@ -442,7 +474,9 @@ export class SigV4Verifier {
     }
 
     const { cred } = s;
-    const creds = await this.#lookup(cred.accessKeyId);
+    // Await only a real promise: a synchronous lookup (an in-memory table) costs no extra tick.
+    const found = this.#lookup(cred.accessKeyId);
+    const creds = isPromiseLike(found) ? await found : found;
     if (creds === undefined || creds === null) {
       throw s3Error('InvalidAccessKeyId', undefined, { details: { AWSAccessKeyId: cred.accessKeyId } });
     }
@@ -458,11 +492,11 @@ export class SigV4Verifier {
       canonicalUri(url.path, this.#normalize),
       s.query,
       headers,
-      s.signedNames,
+      s.signed.names,
       s.payloadHash,
     );
     const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
-    const sts = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${toHex(this.#crypto.sha256(creq))}`;
+    const sts = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(this.#crypto, creq)}`;
     const signingKey = this.#keys.get(cred.accessKeyId, creds.secretAccessKey, cred.date, cred.region, cred.service);
     const expected = signingKey.sign(sts);
     if (!timingSafeEqual(expected, s.signature)) throw signatureMismatch(cred.accessKeyId, creq, sts, s.signature);
@@ -476,7 +510,7 @@ export class SigV4Verifier {
       date: cred.date,
       amzDate: s.amzDate,
       credentialScope: scope,
-      signedHeaders: s.signedNames,
+      signedHeaders: s.signed.names,
       payloadHash: s.payloadHash,
       payloadMode: s.payloadMode,
       signature: expected,
