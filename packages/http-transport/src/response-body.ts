@@ -61,7 +61,6 @@ export class ResponseBody extends Readable implements ResponseBodyMixin {
   }
 
   async dump(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     for await (const _ of this);
   }
 }

@@ -165,7 +165,13 @@ export function sign(options: SignOptions): Dispatcher.DispatchInterceptor {
       }
       return signNow(signerFor(creds), opts, mode, payloadHash);
     })().then(
-      (signed) => dispatch(signed, handler),
+      (signed) => {
+        try {
+          dispatch(signed, handler);
+        } catch (err) {
+          handler.onResponseError?.(settledController, err instanceof Error ? err : new TransportRequestError(String(err)));
+        }
+      },
       (err: unknown) => {
         const error = err instanceof TypeError ? err : new TransportRequestError(`signing failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         handler.onResponseError?.(settledController, error);
