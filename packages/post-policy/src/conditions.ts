@@ -29,18 +29,18 @@ export function normalizeCondition(c: unknown): NormalizedCondition | undefined 
 /** Like {@link normalizeCondition}, but says why a condition is invalid (S3's InvalidPolicyDocument text). */
 export function parseCondition(c: unknown): NormalizedCondition | string {
   if (Array.isArray(c)) {
-    const invalid = `Invalid Policy: Invalid Condition: ${printCondition(c)}`;
-    if (c.length !== 3 || typeof c[0] !== 'string') return invalid;
+    const invalid = (): string => `Invalid Policy: Invalid Condition: ${printCondition(c)}`;
+    if (c.length !== 3 || typeof c[0] !== 'string') return invalid();
     const op = c[0].toLowerCase();
     if (op === 'content-length-range') {
       const min = toSize(c[1]);
       const max = toSize(c[2]);
-      if (min === undefined || max === undefined) return invalid;
+      if (min === undefined || max === undefined) return invalid();
       return { kind: 'content-length-range', min, max, source: c };
     }
     if (op !== 'eq' && op !== 'starts-with') return `Invalid Policy: Invalid Condition: unknown operation ${c[0]}.`;
     const value = scalar(c[2]);
-    if (typeof c[1] !== 'string' || !c[1].startsWith('$') || value === undefined) return invalid;
+    if (typeof c[1] !== 'string' || !c[1].startsWith('$') || value === undefined) return invalid();
     return { kind: op, field: c[1].slice(1).toLowerCase(), value, source: c };
   }
   if (typeof c === 'object' && c !== null) {

@@ -2,6 +2,7 @@ import { SigningKeyCache, defaultCrypto, toBase64, utf8, type CryptoProvider } f
 import { dedupeConditions, type PolicyCondition } from './conditions.js';
 import { postUrl, type EndpointOptions } from './endpoint.js';
 import { base64Utf8, pythonJson, toPolicyExpiration } from './policy-json.js';
+
 import {
   V4_ALGORITHM,
   credentialString,
@@ -53,7 +54,8 @@ export interface PresignedPost {
   expiration: string;
 }
 
-const utf8Base64 = (s: string): string => toBase64(utf8(s));
+/** Base64 of the UTF-8 bytes of a JSON text (native btoa when it is ASCII). */
+export const jsonBase64 = (s: string): string => base64Utf8(s, (t) => toBase64(utf8(t)));
 
 let sharedCache: SigningKeyCache | undefined;
 
@@ -89,12 +91,13 @@ export function createPresignedPost(input: CreatePresignedPostInput): PresignedP
 
   const nowMs = input.now === undefined ? Date.now() : typeof input.now === 'number' ? input.now : input.now.getTime();
   const expiration = toPolicyExpiration(nowMs + expiresIn * 1000);
-  signInto(fields, conditions, expiration, nowMs, input, pythonJson);
+  // pythonJson output is ASCII, so the native btoa encodes its UTF-8 bytes directly.
+  signInto(fields, conditions, expiration, nowMs, input, (p) => btoa(pythonJson(p)));
   return { url: postUrl(bucket, input), fields: Object.fromEntries(fields), expiration };
 }
 
 /**
- * Adds the signature fields and conditions (boto3 order), encodes the policy with `serialize`
+ * Adds the signature fields and conditions (boto3 order), encodes the policy to base64 with `encode`
  * and signs it. Mutates `fields`.
  */
 export function signInto(
@@ -103,7 +106,7 @@ export function signInto(
   expiration: string,
   nowMs: number,
   opts: PolicySigningOptions,
-  serialize: (policy: { expiration: string; conditions: PolicyCondition[] }) => string,
+  encode: (policy: { expiration: string; conditions: PolicyCondition[] }) => string,
 ): void {
   const crypto = opts.crypto ?? defaultCrypto();
   const { accessKeyId, secretAccessKey, sessionToken } = opts.credentials;
@@ -115,7 +118,7 @@ export function signInto(
       fields.set('x-amz-security-token', token);
       conditions.push({ 'x-amz-security-token': token });
     }
-    const policy = base64Utf8(serialize({ expiration, conditions: dedupeConditions(conditions) }), utf8Base64);
+    const policy = encode({ expiration, conditions: dedupeConditions(conditions) });
     fields.set('policy', policy);
     fields.set('signature', signPolicyV2(crypto, secretAccessKey, policy));
     return;
@@ -131,7 +134,7 @@ export function signInto(
     fields.set('x-amz-security-token', token);
     conditions.push({ 'x-amz-security-token': token });
   }
-  const policy = base64Utf8(serialize({ expiration, conditions: dedupeConditions(conditions) }), utf8Base64);
+  const policy = encode({ expiration, conditions: dedupeConditions(conditions) });
   fields.set('policy', policy);
   const keys = opts.signingKeyCache ?? defaultSigningKeyCache(crypto);
   fields.set('x-amz-signature', signPolicyV4(keys, secretAccessKey, scope, policy));

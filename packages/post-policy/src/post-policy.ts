@@ -1,5 +1,5 @@
 import type { PolicyCondition } from './conditions.js';
-import { signInto, type PolicySigningOptions } from './create-presigned-post.js';
+import { jsonBase64, signInto, type PolicySigningOptions } from './create-presigned-post.js';
 import { postUrl } from './endpoint.js';
 
 const MAX_EXPIRY_MS = 7 * 24 * 3600 * 1000;
@@ -119,6 +119,6 @@ export function presignedPostPolicy(policy: PostPolicy, opts: PolicySigningOptio
   const nowMs = opts.now === undefined ? Date.now() : typeof opts.now === 'number' ? opts.now : opts.now.getTime();
   const expiration = (policy.expiration ?? new Date(nowMs + MAX_EXPIRY_MS)).toISOString();
   const fields = new Map(Object.entries(policy.formData));
-  signInto(fields, policy.conditions, expiration, nowMs, opts, (p) => JSON.stringify(p));
+  signInto(fields, policy.conditions, expiration, nowMs, opts, (p) => jsonBase64(JSON.stringify(p)));
   return { postURL: postUrl(bucket, opts), formData: Object.fromEntries(fields) };
 }
