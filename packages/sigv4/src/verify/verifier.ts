@@ -94,6 +94,12 @@ interface Scope {
 
 const PARSE_CACHE_SIZE = 256;
 
+/** `2013-05-24T00:16:00Z`: S3 writes ServerTime and Expires to the second. */
+function isoSeconds(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 19)}Z`;
+}
+
 function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
   return typeof v === 'object' && v !== null && typeof (v as PromiseLike<T>).then === 'function';
 }
@@ -279,7 +285,7 @@ export class SigV4Verifier {
       throw s3Error('RequestTimeTooSkewed', messages.skewed, {
         details: {
           RequestTime: xAmzDate ?? headers.get('date') ?? amzDate,
-          ServerTime: new Date(now).toISOString(),
+          ServerTime: isoSeconds(now),
           MaxAllowedSkewMilliseconds: String(this.#maxSkew),
         },
       });
@@ -377,8 +383,8 @@ export class SigV4Verifier {
       throw s3Error('AccessDenied', messages.expired, {
         details: {
           'X-Amz-Expires': String(expiresSec),
-          Expires: new Date(expiresAt).toISOString(),
-          ServerTime: new Date(now).toISOString(),
+          Expires: isoSeconds(expiresAt),
+          ServerTime: isoSeconds(now),
         },
       });
     }
@@ -392,7 +398,8 @@ export class SigV4Verifier {
       payloadHash,
       payloadMode,
       signature,
-      sessionToken: token,
+      // The token rides in the query, or (when the client signed it as a header) in x-amz-security-token.
+      sessionToken: token ?? headers.get('x-amz-security-token')?.trim(),
       query,
       expiresAt,
     };
