@@ -80,4 +80,40 @@ describe('streaming without buffering', () => {
     expect(n).toBe(SIZE);
     expect(growth).toBeLessThan(150);
   });
+
+  it('applies backpressure: a consumer that stops reading stops the server from writing', async () => {
+    let written = 0;
+    let done = false;
+    const s = await startServer(
+      (_req, res) => {
+        const chunk = Buffer.alloc(64 * 1024, 1);
+        const total = 64 * 1024 * 1024;
+        res.writeHead(200, { 'content-length': String(total) });
+        const pump = (): void => {
+          while (written < total) {
+            written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+          done = true;
+        };
+        pump();
+      },
+      { raw: true },
+    );
+    const t = createTransport({ proxy: false });
+    try {
+      const res = await t.request({ method: 'GET', origin: s.origin, path: '/slow-reader' });
+      await new Promise((r) => setTimeout(r, 300));
+      // Socket buffers on both sides plus the stream's highWaterMark: a few MiB at most.
+      expect(done).toBe(false);
+      expect(written).toBeLessThan(16 * 1024 * 1024);
+      let n = 0;
+      for await (const chunk of res.body) n += (chunk as Buffer).length;
+      expect(n).toBe(64 * 1024 * 1024);
+    } finally {
+      await t.close();
+      await s.close();
+    }
+  });
 });
