@@ -66,7 +66,7 @@ cmd_install() {
   local missing
   missing=$(missing_pkgs 2>/dev/null || true)
   if [[ -z $missing ]] && command -v radosgw >/dev/null 2>&1; then
-    log "ceph packages already installed ($(radosgw --version 2>/dev/null | awk '{print $3}'))"
+    log "ceph packages already installed (radosgw $(dpkg-query -W -f='${Version}' radosgw 2>/dev/null))"
     return 0
   fi
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install ${PKGS[*]} (Ceph 16.2.x) by hand"
@@ -93,7 +93,7 @@ cmd_install() {
   fi
   missing=$(missing_pkgs)
   [[ -z $missing ]] || die "still missing after install: $missing"
-  log "installed $(radosgw --version 2>/dev/null | awk '{print $3}')"
+  log "installed radosgw $(dpkg-query -W -f='${Version}' radosgw 2>/dev/null)"
 }
 
 # ------------------------------------------------------------------------------------- helpers
@@ -247,6 +247,8 @@ osd crush chooseleaf type = 0
 mon allow pool size one = true
 mon allow pool delete = true
 mon warn on pool no redundancy = false
+mon warn on insecure global id reclaim = false
+mon warn on insecure global id reclaim allowed = false
 paxos propose interval = 0.1
 mon data avail crit = 0
 mon data avail warn = 0

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AbortMultipartUploadCommand,
@@ -8,6 +9,7 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   GetBucketLocationCommand,
+  GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -151,6 +153,31 @@ describe.skipIf(!rgw)(`Ceph RGW smoke ${reason}`, () => {
       expect(put.$metadata.httpStatusCode).toBe(200);
       expect(put.ChecksumCRC32).toBeUndefined();
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'checksum' }));
+    });
+
+    it('has no GetObjectAttributes: GET ?attributes serves the object itself (200), which the SDK cannot parse', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'attrs', Body: 'hello' }));
+      const err = await s3Error(
+        s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attrs', ObjectAttributes: ['ETag', 'ObjectSize'] })),
+      );
+      expect(err.status).toBe(200);
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'attrs' }));
+    });
+
+    it('rejects the SDK default for streams (STREAMING-UNSIGNED-PAYLOAD-TRAILER, chunked) with MissingContentLength (411)', async () => {
+      // Default requestChecksumCalculation (WHEN_SUPPORTED): hence WHEN_REQUIRED in every RGW client.
+      const sdkDefault = new S3Client({
+        endpoint: h.endpoint,
+        region: h.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: h.accessKeyId, secretAccessKey: h.secretAccessKey },
+        maxAttempts: 1,
+      });
+      const body = Readable.from([Buffer.from('hello')]);
+      expect(await s3Error(sdkDefault.send(new PutObjectCommand({ Bucket: bucket, Key: 'trailer', Body: body, ContentLength: 5 })))).toEqual({
+        name: 'MissingContentLength',
+        status: 411,
+      });
     });
 
     it('accepts any SigV4 region, but a LocationConstraint other than "default" is InvalidLocationConstraint (400)', async () => {
