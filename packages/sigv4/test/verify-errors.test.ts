@@ -116,6 +116,21 @@ describe('verify: accepts', () => {
     await expect(verifier({ token: 'FQoGZXIvYXdzEXAMPLE' }).verify(wire(p))).resolves.toMatchObject({ sessionToken: 'FQoGZXIvYXdzEXAMPLE' });
   });
 
+  it('accepts the Authorization components in any order and with any spacing after commas, as S3 does', async () => {
+    const s = get();
+    const m = /^AWS4-HMAC-SHA256 (Credential=[^,]+), (SignedHeaders=[^,]+), (Signature=[0-9a-f]+)$/.exec(s.headers['authorization']!)!;
+    const [, c, h, sig] = m;
+    for (const auth of [
+      `AWS4-HMAC-SHA256 ${sig},${c},${h}`,
+      `AWS4-HMAC-SHA256  ${h} ,  ${sig},\t${c}`,
+      `AWS4-HMAC-SHA256\t${c},${h},${sig}`,
+    ]) {
+      await expect(verifier().verify(wire(s, (hd) => (hd['authorization'] = auth)))).resolves.toMatchObject({ signature: s.signature });
+    }
+    const dup = await failure(verifier(), wire(s, (hd) => (hd['authorization'] = `AWS4-HMAC-SHA256 ${c}, ${c}, ${sig}`)));
+    expect(dup).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400 });
+  });
+
   it('reuses the derived key per access key and scope, and never serves a key derived from a rotated secret', async () => {
     let secret = SECRET;
     const v = new SigV4Verifier({ getCredentials: () => ({ secretAccessKey: secret }), region: 'us-east-1', clock: () => NOW });
