@@ -88,6 +88,11 @@ export function canonicalQuery(params: readonly QueryParam[], omit?: string): st
     if (k === omit) continue;
     encoded.push([uriEncode(k), uriEncode(v)]);
   }
+  return joinEncodedQuery(encoded);
+}
+
+/** Sorts already-encoded `[name, value]` pairs (in place) and joins them as a canonical query. */
+export function joinEncodedQuery(encoded: Array<[string, string]>): string {
   // Encoded names and values are ASCII, so code-unit order is byte order: sort by name, then value.
   encoded.sort(comparePairs);
   let out = '';

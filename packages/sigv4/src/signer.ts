@@ -1,5 +1,6 @@
 import { s3Error } from '@s3kit/errors';
-import { canonicalQuery, canonicalRequest, canonicalUri, parseQuery, type QueryParam } from './canonical.js';
+import { canonicalQuery, canonicalRequest, canonicalUri, joinEncodedQuery, parseQuery, type QueryParam } from './canonical.js';
+import { uriEncode } from './encoding.js';
 import {
   ALGORITHM,
   EMPTY_SHA256,
@@ -118,6 +119,8 @@ export class SigV4Signer {
   readonly #keys: SigningKeyCache;
   readonly #normalize: boolean;
   readonly #sha256Header: boolean;
+  /** URI-encoded `X-Amz-Credential` value of the last scope presigned (encoded once per scope). */
+  #encodedCredential: { scope: string; value: string } | undefined;
 
   constructor(options: SignerOptions) {
     const { credentials } = options;
@@ -251,16 +254,25 @@ export class SigV4Signer {
     const signedHeaders = names.join(';');
     const token = this.#credentials.sessionToken;
     const signToken = input.signSessionToken ?? true;
-    const auth: QueryParam[] = [
+    let credential = this.#encodedCredential;
+    if (credential === undefined || credential.scope !== p.scope) {
+      credential = { scope: p.scope, value: uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`) };
+      this.#encodedCredential = credential;
+    }
+    // Encoded pairs: the caller's query and hoisted headers, then the auth parameters (whose
+    // names and most values need no encoding).
+    const encoded: Array<[string, string]> = [];
+    for (const [k, v] of p.query) encoded.push([uriEncode(k), uriEncode(v)]);
+    for (const [k, v] of hoisted) encoded.push([uriEncode(k), uriEncode(v)]);
+    encoded.push(
       ['X-Amz-Algorithm', ALGORITHM],
-      ['X-Amz-Credential', `${this.#credentials.accessKeyId}/${p.scope}`],
+      ['X-Amz-Credential', credential.value],
       ['X-Amz-Date', p.amzDate],
       ['X-Amz-Expires', String(expiresIn)],
-      ['X-Amz-SignedHeaders', signedHeaders],
-    ];
-    if (token !== undefined && signToken) auth.push(['X-Amz-Security-Token', token]);
-    const all = [...p.query, ...hoisted, ...auth];
-    const query = canonicalQuery(all);
+      ['X-Amz-SignedHeaders', uriEncode(signedHeaders)],
+    );
+    if (token !== undefined && signToken) encoded.push(['X-Amz-Security-Token', uriEncode(token)]);
+    const query = joinEncodedQuery(encoded);
     const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, payloadHash);
     let finalQuery = `${query}&X-Amz-Signature=${signature}`;
     if (token !== undefined && !signToken) finalQuery += `&X-Amz-Security-Token=${encodeURIComponent(token)}`;

@@ -20,10 +20,11 @@ export function splitUrl(url: string | URL): UrlParts {
   const schemeEnd = url.indexOf('://');
   if (schemeEnd === -1) {
     // A request target ("/path?query") without scheme and host.
-    return { protocol: '', host: '', ...splitTarget(url) };
+    return splitTarget('', '', url);
   }
-  const protocol = url.slice(0, schemeEnd + 1).toLowerCase();
-  let i = schemeEnd + 3;
+  let protocol = url.slice(0, schemeEnd + 1);
+  if (hasUpper(protocol)) protocol = protocol.toLowerCase();
+  const i = schemeEnd + 3;
   let hostEnd = i;
   while (hostEnd < url.length) {
     const c = url.charCodeAt(hostEnd);
@@ -33,19 +34,27 @@ export function splitUrl(url: string | URL): UrlParts {
   let host = url.slice(i, hostEnd);
   const at = host.lastIndexOf('@');
   if (at !== -1) host = host.slice(at + 1);
-  host = host.toLowerCase();
+  if (hasUpper(host)) host = host.toLowerCase();
   if ((protocol === 'http:' && host.endsWith(':80')) || (protocol === 'https:' && host.endsWith(':443'))) {
     host = host.slice(0, host.lastIndexOf(':'));
   }
-  i = hostEnd;
-  return { protocol, host, ...splitTarget(url.slice(i)) };
+  return splitTarget(protocol, host, url.slice(hostEnd));
 }
 
-function splitTarget(target: string): { path: string; query: string } {
+function hasUpper(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+// Builds the result directly (no object spread: this runs once per signed request).
+function splitTarget(protocol: string, host: string, target: string): UrlParts {
   const hash = target.indexOf('#');
   if (hash !== -1) target = target.slice(0, hash);
   const q = target.indexOf('?');
   const path = q === -1 ? target : target.slice(0, q);
   const query = q === -1 ? '' : target.slice(q + 1);
-  return { path: path === '' ? '/' : path, query };
+  return { protocol, host, path: path === '' ? '/' : path, query };
 }
