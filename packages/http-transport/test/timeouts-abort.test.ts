@@ -198,6 +198,24 @@ describe('abort', () => {
     expect(serverSawClose).toBe(true);
   });
 
+  it('aborts during the connect phase (TLS handshake stalled) at once', async () => {
+    const silent = createNetServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    transport = createTransport({ proxy: false, connectTimeoutMs: 10_000 });
+    try {
+      const ac = new AbortController();
+      const pending = settle(transport.request({ method: 'GET', url: `https://127.0.0.1:${port}/k`, signal: ac.signal }));
+      await sleep(50);
+      const t0 = Date.now();
+      ac.abort();
+      expect(await pending).toBeInstanceOf(TransportAbortedError);
+      expect(Date.now() - t0).toBeLessThan(500);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('aborts a request still queued behind a busy connection: rejects at once and never sends it', async () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
