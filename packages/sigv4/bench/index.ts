@@ -227,7 +227,8 @@ async function main(): Promise<void> {
     const anchor = r.anchor;
     const ratio = anchor === undefined ? undefined : ratioOf(r.task ?? r.name, taskOf(anchor));
     const anchorShort = anchor?.replace(/^(sign|presign|verify|chunked[^:]*): /, '');
-X
+    // Truncated, not rounded, so a ratio shown as 0.70x never fails a 0.7x target.
+    const ratioText = ratio === undefined ? '' : `${(Math.floor(ratio * 100) / 100).toFixed(2)}x ${anchorShort}`;
     const targetText = r.target === undefined ? '' : `>= ${r.target.ratio}x ${r.target.of.replace(/^(sign|presign|verify|chunked[^:]*): /, '')}`;
     const pass = r.target === undefined ? '' : ratioOf(r.task ?? r.name, taskOf(r.target.of)) >= r.target.ratio ? 'pass' : 'FAIL';
     lines.push([r.name, `${fmt(r.value)} ${r.unit}`, ratioText, targetText, pass]);
