@@ -172,7 +172,9 @@ daemon_pid() {
 
 # Every live process whose command line names DIR's ceph.conf (daemons without a pid file yet).
 stray_pids() {
-  pgrep -f -- "-c $1/ceph.conf" 2>/dev/null | grep -vx "$$" || true
+  local re
+  re=$(printf '%s' "-c $1/ceph.conf" | sed 's/[][\\.*^$+?(){}|]/\\&/g')
+  pgrep -f -- "$re" 2>/dev/null | grep -vx "$$" || true
 }
 
 ceph_cli() { timeout 40 ceph -c "$DIR/ceph.conf" --connect-timeout 20 "$@"; }
