@@ -103,6 +103,7 @@ export function parseCredential(source: AuthSource, value: string): ParsedCreden
 export interface SignedHeaderList {
   readonly names: readonly string[];
   readonly lower: readonly string[];
+  readonly lowerSet: ReadonlySet<string>;
 }
 
 /** Splits `a;b;c`. */
@@ -120,5 +121,6 @@ export function parseSignedHeaders(source: AuthSource, value: string): SignedHea
     if (l !== n) (lower ??= names.slice(0, i)).push(l);
     else lower?.push(n);
   }
-  return { names: Object.freeze(names), lower: lower === undefined ? names : Object.freeze(lower) };
+  const low = lower === undefined ? names : lower;
+  return { names: Object.freeze(names), lower: Object.freeze(low), lowerSet: new Set(low) };
 }

@@ -104,10 +104,14 @@ function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
   return typeof v === 'object' && v !== null && typeof (v as PromiseLike<T>).then === 'function';
 }
 
-/** `lowerNames`: the SignedHeaders names, lowercased once. */
-function hasHeader(lowerNames: readonly string[], name: string): boolean {
-  for (let i = 0; i < lowerNames.length; i++) if (lowerNames[i] === name) return true;
-  return false;
+/** 64 lowercase hex digits (a SHA-256), by a scan. */
+function isHex64(s: string): boolean {
+  if (s.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 function parseExpires(value: string): number {
@@ -149,6 +153,9 @@ export class SigV4Verifier {
   // Small, bounded, and holding nothing secret.
   readonly #credCache = new Map<string, ParsedCredential>();
   readonly #signedCache = new Map<string, SignedHeaderList>();
+  #lastCred: [string, ParsedCredential] | undefined;
+  #lastSigned: [string, SignedHeaderList] | undefined;
+  #lastDate: [string, number] | undefined;
 
   constructor(options: VerifierOptions) {
     if (typeof options.getCredentials !== 'function') throw new TypeError('SigV4Verifier: getCredentials is required');
@@ -169,23 +176,38 @@ export class SigV4Verifier {
   }
 
   #credential(source: AuthSource, value: string): ParsedCredential {
+    const last = this.#lastCred;
+    if (last !== undefined && last[0] === value) return last[1];
     let c = this.#credCache.get(value);
     if (c === undefined) {
       c = Object.freeze(parseCredential(source, value));
       if (this.#credCache.size >= PARSE_CACHE_SIZE) this.#credCache.clear();
       this.#credCache.set(value, c);
     }
+    this.#lastCred = [value, c];
     return c;
   }
 
   #signedHeaders(source: AuthSource, value: string): SignedHeaderList {
+    const last = this.#lastSigned;
+    if (last !== undefined && last[0] === value) return last[1];
     let l = this.#signedCache.get(value);
     if (l === undefined) {
       l = parseSignedHeaders(source, value);
       if (this.#signedCache.size >= PARSE_CACHE_SIZE) this.#signedCache.clear();
       this.#signedCache.set(value, l);
     }
+    this.#lastSigned = [value, l];
     return l;
+  }
+
+  /** Parses an x-amz-date; requests in the same second share one. */
+  #date(value: string): number | undefined {
+    const last = this.#lastDate;
+    if (last !== undefined && last[0] === value) return last[1];
+    const ms = parseAmzDateStrict(value);
+    if (ms !== undefined) this.#lastDate = [value, ms];
+    return ms;
   }
 
   #regionOk(region: string): boolean {
@@ -217,22 +239,22 @@ export class SigV4Verifier {
 
   /** `host` must be signed; with S3 rules every `x-amz-*` header sent must be signed too. */
   #checkSignedHeaders(headers: HeaderMap, signed: SignedHeaderList, presigned: boolean): void {
-    const signedNames = signed.lower;
+    const signedNames = signed.lowerSet;
     let missing: string[] | undefined;
-    if (!hasHeader(signedNames, 'host')) missing = ['host'];
+    if (!signedNames.has('host')) missing = ['host'];
     if (this.#s3Rules) {
       for (const name of headers.keys()) {
         if (name.charCodeAt(0) !== 120 || !name.startsWith('x-amz-')) continue;
         // Presigned URLs: S3 ignores an unsigned x-amz-content-sha256 header.
         if (presigned && name === 'x-amz-content-sha256') continue;
-        if (!hasHeader(signedNames, name)) (missing ??= []).push(name);
+        if (!signedNames.has(name)) (missing ??= []).push(name);
       }
     }
     if (missing !== undefined) throw unsignedHeaders(missing);
   }
 
   #payload(hash: string): PayloadMode {
-    const mode = payloadModeOf(hash);
+    const mode = isHex64(hash) ? 'sha256' : payloadModeOf(hash);
     if (mode === undefined) {
       throw s3Error('InvalidArgument', messages.badSha256, {
         details: { ArgumentName: 'x-amz-content-sha256', ArgumentValue: hash },
@@ -256,7 +278,7 @@ export class SigV4Verifier {
     const xAmzDate = headers.get('x-amz-date');
     if (xAmzDate !== undefined) {
       amzDate = xAmzDate.trim();
-      requestMs = parseAmzDateStrict(amzDate);
+      requestMs = this.#date(amzDate);
     } else {
       const date = headers.get('date');
       requestMs = date === undefined ? undefined : Date.parse(date);
@@ -355,7 +377,7 @@ export class SigV4Verifier {
     if (algorithm !== ALGORITHM) throw malformed('query', messages.queryAlgorithm);
     const cred = this.#credential('query', credential);
     this.#checkScope('query', cred);
-    const requestMs = parseAmzDateStrict(date);
+    const requestMs = this.#date(date);
     if (requestMs === undefined) throw malformed('query', messages.queryDate);
     if (date.slice(0, 8) !== cred.date) {
       throw malformed(
@@ -370,7 +392,7 @@ export class SigV4Verifier {
     let payloadHash: string;
     if (this.service === 's3') {
       const header = headers.get('x-amz-content-sha256')?.trim();
-      payloadHash = contentSha ?? (header !== undefined && hasHeader(signedList.lower, 'x-amz-content-sha256') ? header : UNSIGNED_PAYLOAD);
+      payloadHash = contentSha ?? (header !== undefined && signedList.lowerSet.has('x-amz-content-sha256') ? header : UNSIGNED_PAYLOAD);
     } else {
       payloadHash = headers.get('x-amz-content-sha256')?.trim() ?? this.#bodyHash(request.body);
     }
