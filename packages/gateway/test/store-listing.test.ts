@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalStore } from '../src/index.js';
 import { compareKeys } from '../src/store/key-order.js';
 import { listPage } from '../src/store/listing.js';
-import { bodyText, makeStore, type TestStore } from './helpers.js';
+import { bodyText, listFiles, makeStore, type TestStore } from './helpers.js';
 
 let t: TestStore;
 beforeEach(async () => {
@@ -139,6 +139,52 @@ describe('ListObjectsV2', () => {
     expect(keysOf(xml)).toEqual(['a.txt']);
     expect(tag(xml, 'Size')).toBe('14');
     expect(keysOf(await v2({}))).not.toContain('z');
+  });
+});
+
+describe('index snapshot (close)', () => {
+  const list = async (store: ReturnType<typeof createLocalStore>): Promise<string[]> =>
+    keysOf(await bodyText(await store.handle({ method: 'GET', operation: 'ListObjectsV2', bucket: 'bkt', query: { 'list-type': '2' }, headers: {} })));
+  const snapshot = async (): Promise<boolean> => (await listFiles(t.dir)).includes('buckets/bkt/index.json');
+
+  it('saves the index on close and lists from it after a restart', async () => {
+    await put('b', 'a', '😀');
+    expect(await list(t.store)).toEqual(['a', 'b', '😀']);
+    await t.store.close();
+    expect(await snapshot()).toBe(true);
+    const again = createLocalStore({ dir: t.dir, fsync: false });
+    expect(await list(again)).toEqual(['a', 'b', '😀']);
+  });
+
+  it('answers ServiceUnavailable (503) after close', async () => {
+    await t.store.close();
+    const err = await t.fail('HeadBucket');
+    expect([err.code, err.status]).toEqual(['ServiceUnavailable', 503]);
+  });
+
+  it('deletes the snapshot before the first change, so a crash afterwards rebuilds an exact index', async () => {
+    await put('a');
+    await list(t.store);
+    await t.store.close();
+    // Second run: changes the bucket without listing, then "crashes" (no close).
+    const second = createLocalStore({ dir: t.dir, fsync: false });
+    await second.handle({ method: 'PUT', operation: 'PutObject', bucket: 'bkt', key: 'new', query: {}, headers: {} });
+    expect(await snapshot()).toBe(false);
+    await second.handle({ method: 'DELETE', operation: 'DeleteObject', bucket: 'bkt', key: 'a', query: {}, headers: {} });
+    const third = createLocalStore({ dir: t.dir, fsync: false });
+    expect(await list(third)).toEqual(['new']);
+  });
+
+  it('keeps a snapshot read at start only until the first change', async () => {
+    await put('a');
+    await list(t.store);
+    await t.store.close();
+    const second = createLocalStore({ dir: t.dir, fsync: false });
+    expect(await list(second)).toEqual(['a']);
+    await second.handle({ method: 'PUT', operation: 'PutObject', bucket: 'bkt', key: 'b', query: {}, headers: {} });
+    expect(await list(second)).toEqual(['a', 'b']);
+    const afterCrash = createLocalStore({ dir: t.dir, fsync: false });
+    expect(await list(afterCrash)).toEqual(['a', 'b']);
   });
 });
 

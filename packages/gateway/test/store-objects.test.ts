@@ -181,7 +181,7 @@ describe('PutObject / GetObject / HeadObject', () => {
     expect(await bodyText(await t.call('GetObject', { key }))).toBe(`v:${key}`);
     const list = await t.call('ListObjectsV2', { query: { 'list-type': '2', 'encoding-type': 'url' } });
     expect(await bodyText(list)).toContain(`<Key>${encodeURIComponent(key)}</Key>`);
-    for (const f of await listFiles(t.dir)) expect(f).toMatch(/^buckets\/bkt\/(bucket\.json|objects\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}(\.json|\.[0-9a-f]{16}\.data))$/);
+    for (const f of await listFiles(t.dir)) expect(f).toMatch(/^buckets\/bkt\/(bucket\.json|objects\/[0-9a-f]{2}\/[0-9a-f]{64}(\.json|\.[0-9a-f]{16}\.data))$/);
     await t.call('DeleteObject', { key });
     expect((await t.fail('HeadObject', { key })).code).toBe('NoSuchKey');
   });

@@ -59,9 +59,9 @@ export function checkConditions(headers: Readonly<Record<string, string | undefi
 }
 
 /**
- * `x-amz-copy-source-if-*`: every failing condition is 412 for a copy, except that
- * if-match true + if-unmodified-since false and if-none-match false + if-modified-since true
- * pass (S3 CopyObject documentation).
+ * `x-amz-copy-source-if-*`, as the S3 CopyObject reference states them: a failing condition is
+ * 412 (never 304 for a copy); when if-match is present and holds, if-unmodified-since is not
+ * evaluated; when if-none-match is present, if-modified-since is not evaluated.
  * @throws S3Error PreconditionFailed (412)
  */
 export function checkCopySourceConditions(headers: Readonly<Record<string, string | undefined>>, meta: ObjectMeta, resource: string): void {

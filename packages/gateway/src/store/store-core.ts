@@ -43,10 +43,11 @@ const INDEX_SCAN_CONCURRENCY = 64;
  *
  * ```
  * <dir>/tmp/                                   temp files (same filesystem: rename is atomic)
- * <dir>/buckets/<bucket>/bucket.json           creation date
- * <dir>/buckets/<bucket>/objects/<h0h1>/<h2h3>/<h>.json         metadata (the commit point)
- * <dir>/buckets/<bucket>/objects/<h0h1>/<h2h3>/<h>.<rand>.data  content
- * <dir>/buckets/<bucket>/uploads/<uploadId>/...                 multipart uploads
+ * <dir>/buckets/<bucket>/bucket.json                     creation date
+ * <dir>/buckets/<bucket>/index.json                      listing index snapshot (clean close only)
+ * <dir>/buckets/<bucket>/objects/<h0h1>/<h>.json         metadata (the commit point)
+ * <dir>/buckets/<bucket>/objects/<h0h1>/<h>.<rand>.data  content
+ * <dir>/buckets/<bucket>/uploads/<uploadId>/...          multipart uploads
  * ```
  *
  * `h` is the SHA-256 of the key's UTF-8 bytes, so no key (`../x`, `a//b`, 1024 bytes,
@@ -62,6 +63,8 @@ export class StoreCore {
   readonly locks = new KeyedLock();
   readonly #fsync: boolean;
   readonly #indexes = new Map<string, Promise<KeyIndex>>();
+  /** Buckets whose index snapshot is known to be gone (deleted before this process's first change). */
+  readonly #snapshotGone = new Set<string>();
   #ready: Promise<void> | undefined;
 
   constructor(opts: StoreCoreOptions) {
@@ -112,7 +115,9 @@ export class StoreCore {
   /** Where the metadata of `key` lives. */
   objectLocation(bucket: string, key: string): { dir: string; base: string; meta: string } {
     const h = createHash('sha256').update(key, 'utf8').digest('hex');
-    const dir = join(this.bucketDir(bucket), 'objects', h.slice(0, 2), h.slice(2, 4));
+    // One level of 256 directories: ~800 files each at 100k keys, and a cold index scan
+    // costs 256 readdir calls (two levels made it one readdir per object at that size).
+    const dir = join(this.bucketDir(bucket), 'objects', h.slice(0, 2));
     return { dir, base: h, meta: join(dir, `${h}.json`) };
   }
 
@@ -159,6 +164,7 @@ export class StoreCore {
         await this.#ensureObjectDir(bucket, loc.dir);
         const old = await this.readMeta(bucket, key);
         const meta: ObjectMeta = { ...fields(old), v: 1, key, data: `${loc.base}.${randomBytes(8).toString('hex')}.data` };
+        await this.#invalidateSnapshot(bucket);
         const dataPath = join(loc.dir, meta.data);
         await rename(temp.path, dataPath);
         try {
@@ -194,6 +200,7 @@ export class StoreCore {
     return this.locks.run(`o\0${bucket}\0${key}`, async () => {
       const old = await this.readMeta(bucket, key);
       if (old === undefined) return false;
+      await this.#invalidateSnapshot(bucket);
       await unlink(loc.meta); // the commit point: from here on the object is gone
       await unlink(join(loc.dir, old.data)).catch(() => {});
       await this.#indexed(bucket, (idx) => idx.remove(key));
@@ -216,6 +223,45 @@ export class StoreCore {
   resetIndex(bucket: string, fresh: boolean): void {
     if (fresh) this.#indexes.set(bucket, Promise.resolve(new KeyIndex()));
     else this.#indexes.delete(bucket);
+    this.#snapshotGone.add(bucket); // a new bucket has none; a deleted one took its file along
+  }
+
+  /**
+   * Writes the index of every bucket loaded in this process to `<bucket>/index.json`, so the
+   * next start reads one file instead of every metadata file. Call it with no request in
+   * flight (LocalStore.close does). A snapshot is only trusted because every change deletes
+   * it first (see #invalidateSnapshot): one that survives a crash is still exact.
+   */
+  async writeSnapshots(): Promise<void> {
+    for (const [bucket, p] of this.#indexes) {
+      let idx: KeyIndex;
+      try {
+        idx = await p;
+      } catch {
+        continue;
+      }
+      if ((await this.bucketCreated(bucket)) === undefined) continue;
+      const entries = idx.keys.map((k) => {
+        const e = idx.entries.get(k)!;
+        return [k, e.size, e.etag, e.lastModified] as const;
+      });
+      await this.writeJsonAtomic(this.#snapshotPath(bucket), { v: 1, entries });
+      this.#snapshotGone.delete(bucket);
+    }
+  }
+
+  #snapshotPath(bucket: string): string {
+    return join(this.bucketDir(bucket), 'index.json');
+  }
+
+  /** Deletes the bucket's snapshot before this process first changes the bucket. */
+  async #invalidateSnapshot(bucket: string): Promise<void> {
+    if (this.#snapshotGone.has(bucket)) return;
+    await unlink(this.#snapshotPath(bucket)).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+    if (this.#fsync) await fsyncDir(this.bucketDir(bucket)).catch(() => {});
+    this.#snapshotGone.add(bucket);
   }
 
   async writeJsonAtomic(path: string, value: unknown): Promise<void> {
@@ -248,38 +294,45 @@ export class StoreCore {
 
   async #ensureObjectDir(bucket: string, dir: string): Promise<void> {
     // Never recursive: if the bucket was deleted meanwhile, mkdir fails instead of resurrecting it.
-    const level1 = join(dir, '..');
-    for (const d of [level1, dir]) {
-      try {
-        await mkdir(d);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') continue;
-        if (code === 'ENOENT') throw new S3Error('NoSuchBucket', { resource: bucket, details: { BucketName: bucket } });
-        throw err;
-      }
+    try {
+      await mkdir(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return;
+      if (code === 'ENOENT') throw new S3Error('NoSuchBucket', { resource: bucket, details: { BucketName: bucket } });
+      throw err;
     }
   }
 
   async #scan(bucket: string): Promise<KeyIndex> {
-    const root = join(this.bucketDir(bucket), 'objects');
-    const files: string[] = [];
-    for (const a of await readdirOrEmpty(root)) {
-      for (const b of await readdirOrEmpty(join(root, a))) {
-        for (const f of await readdirOrEmpty(join(root, a, b))) if (f.endsWith('.json')) files.push(join(root, a, b, f));
-      }
+    const snap = await readJson<{ v: 1; entries: [string, number, string, number][] }>(this.#snapshotPath(bucket)).catch(() => undefined);
+    if (snap !== undefined && snap.v === 1 && Array.isArray(snap.entries)) {
+      // Written sorted by a clean close; trusted only until this process changes the bucket.
+      await this.#invalidateSnapshot(bucket);
+      return KeyIndex.fromEntries(snap.entries.map(([k, size, etag, lastModified]) => [k, { size, etag, lastModified }] as const));
     }
+    const root = join(this.bucketDir(bucket), 'objects');
+    const dirs = await readdirOrEmpty(root);
+    const files: string[] = [];
+    await pool(dirs, async (d) => {
+      for (const f of await readdirOrEmpty(join(root, d))) if (f.endsWith('.json')) files.push(join(root, d, f));
+    });
     const out: [string, IndexEntry][] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < files.length) {
-        const m = await readJson<ObjectMeta>(files[next++]!);
-        if (m !== undefined) out.push([m.key, entryOf(m)]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(INDEX_SCAN_CONCURRENCY, files.length) }, worker));
+    await pool(files, async (f) => {
+      const m = await readJson<ObjectMeta>(f);
+      if (m !== undefined) out.push([m.key, entryOf(m)]);
+    });
     return KeyIndex.fromEntries(out);
   }
+}
+
+/** Runs `fn` over `items` with at most INDEX_SCAN_CONCURRENCY at a time. */
+async function pool<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(INDEX_SCAN_CONCURRENCY, items.length) }, worker));
 }
 
 function entryOf(m: ObjectMeta): IndexEntry {
