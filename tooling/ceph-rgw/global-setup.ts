@@ -1,8 +1,8 @@
 /**
  * Vitest global setup: one fresh Ceph RGW for the whole test run.
  *
- * Starts when `S3KIT_RGW=1` or `CI` is set, Ceph is installed and no `S3KIT_RGW_ENDPOINT` is given
- * already. Tests find it through `process.env.S3KIT_RGW_*` (read by `startRgw()` / `rgwOrSkip()`
+ * Starts when Ceph is installed, no `S3KIT_RGW_ENDPOINT` is given already and `S3KIT_RGW` is not `0`
+ * (CI always starts it). Tests find it through `process.env.S3KIT_RGW_*` (read by `startRgw()` / `rgwOrSkip()`
  * from `@s3kit/test-utils`; test workers start after this and inherit the variables) or through
  * `inject('s3kitRgw')`. Wire it in the root `vitest.config.ts` with
  * `test: { globalSetup: ['tooling/ceph-rgw/global-setup.ts'] }`.
@@ -29,7 +29,9 @@ const ENV_KEYS = ['S3KIT_RGW_ENDPOINT', 'S3KIT_RGW_ACCESS_KEY', 'S3KIT_RGW_SECRE
 
 export async function setup(project: TestProject): Promise<void> {
   const env = process.env;
-  const wanted = env['S3KIT_RGW'] === '1' || (isCi() && env['S3KIT_RGW'] !== '0');
+  // On by default wherever Ceph is installed (the README test command installs it where it can);
+  // `S3KIT_RGW=0` opts out locally. Under CI a missing RGW makes the RGW tests fail, not skip.
+  const wanted = env['S3KIT_RGW'] !== '0' || isCi();
   if (env['S3KIT_RGW_ENDPOINT'] || !wanted) {
     project.provide('s3kitRgw', null);
     return;

@@ -3,8 +3,10 @@ import { defineProject } from 'vitest/config';
 
 // Workspace imports resolve to TypeScript source through the `@s3kit/source` export
 // condition, so tests never need a prior build. Vite >= 6 resolves Node-side modules
-// through `ssr.resolve.conditions`, so the condition goes in both lists.
-const conditions = ['@s3kit/source', 'module', 'node', 'development|production'];
+// through `ssr.resolve.conditions`, so the condition goes in both lists. Vite's default
+// server list also has `module`; it is left out on purpose: with it Vite hands Node the AWS
+// SDK's bundler-only `dist-es` build, and importing @aws-sdk/client-s3 fails.
+const conditions = ['@s3kit/source', 'node', 'development|production'];
 
 /**
  * @param {string} name project name shown in the vitest summary
