@@ -119,6 +119,8 @@ export function canonicalRequest(
   headers: HeaderMap,
   sortedNames: readonly string[],
   payloadHash: string,
+  /** `sortedNames.join(';')`, when the caller already has it. */
+  signedHeaders: string = sortedNames.join(';'),
 ): string {
-  return `${method}\n${uri}\n${query}\n${canonicalHeaders(headers, sortedNames)}\n${sortedNames.join(';')}\n${payloadHash}`;
+  return `${method}\n${uri}\n${query}\n${canonicalHeaders(headers, sortedNames)}\n${signedHeaders}\n${payloadHash}`;
 }
