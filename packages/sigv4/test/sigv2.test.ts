@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   SigV2Signer,
   nobleCrypto,
+  signatureV2,
   stringToSignV2,
   verifyV2,
   type V2Request,
@@ -62,6 +63,25 @@ describe('SigV2 string to sign', () => {
     expect(r('my.bucket.s3.amazonaws.com')).toBe('/my.bucket/k');
     expect(r('s3.amazonaws.com')).toBe('/k');
     expect(r('Files.Example.COM:8443')).toBe('/files.example.com/k');
+  });
+});
+
+describe('SigV2 x-amz-date forms', () => {
+  const headers: Array<[string, string]> = [
+    ['Date', 'Wed, 01 May 2024 12:00:00 GMT'],
+    ['x-amz-date', 'Wed, 01 May 2024 12:00:01 GMT'],
+  ];
+  const req = { method: 'GET', url: '/b/k', headers };
+
+  it.each([
+    ['amz-header', 'GET\n\n\n\nx-amz-date:Wed, 01 May 2024 12:00:01 GMT\n/b/k'],
+    ['date-line', 'GET\n\n\nWed, 01 May 2024 12:00:01 GMT\n/b/k'],
+    ['keep-date', 'GET\n\n\nWed, 01 May 2024 12:00:00 GMT\nx-amz-date:Wed, 01 May 2024 12:00:01 GMT\n/b/k'],
+  ] as const)('%s form builds its string to sign and verifies', async (amzDate, sts) => {
+    expect(stringToSignV2(req, { amzDate })).toBe(sts);
+    const signature = signatureV2(sts, SECRET);
+    const ok = await verifyV2({ ...req, headers: [...headers, ['Authorization', `AWS ${AKID}:${signature}`]] }, opts);
+    expect(ok.stringToSign).toBe(sts);
   });
 });
 

@@ -41,9 +41,10 @@ export interface V2StringToSignOptions extends V2ResourceOptions {
    * Where an `x-amz-date` header goes. `'amz-header'` (default; the S3 guide's rule, and what
    * s3cmd, boto and Ceph do): the Date line is empty and `x-amz-date` is listed with the other
    * `x-amz-*` headers. `'date-line'`: its value replaces the Date line and it is not listed
-   * (the form of the guide's published DELETE example).
+   * (the form of the guide's published DELETE example). `'keep-date'`: the `Date` header stays
+   * on the Date line and `x-amz-date` is listed (what MinIO and Ceph compute, and minio-go signs).
    */
-  amzDate?: 'amz-header' | 'date-line' | undefined;
+  amzDate?: 'amz-header' | 'date-line' | 'keep-date' | undefined;
   /** Query auth: the `Expires` value (epoch seconds) takes the Date line. */
   expires?: string | undefined;
   /** Extra `x-amz-*` values that came as query parameters (query auth). */
@@ -171,7 +172,7 @@ export function buildStringToSign(
       date = amz.get('x-amz-date')!.map(unfold).join(',');
       amz.delete('x-amz-date');
     } else {
-      date = '';
+      date = options.amzDate === 'keep-date' ? single(headers, 'date') : '';
     }
   } else {
     date = single(headers, 'date');

@@ -129,9 +129,10 @@ function checkToken(creds: Credentials, headers: V2HeaderValues, query: QueryAut
  * `AccessDenied` (403: expired or incomplete query auth, missing Date), `RequestTimeTooSkewed`
  * (403), `InvalidArgument` (400: malformed Authorization header), `InvalidToken` (400).
  *
- * With an `x-amz-date` header both documented string-to-sign forms are accepted: Date line
- * empty with `x-amz-date` among the amz headers (the guide's rule, s3cmd, boto), and the
- * guide's DELETE example form (the `x-amz-date` value on the Date line).
+ * With an `x-amz-date` header the documented string-to-sign forms are accepted: Date line
+ * empty with `x-amz-date` among the amz headers (the guide's rule, s3cmd, boto), the guide's
+ * DELETE example form (the `x-amz-date` value on the Date line), and, when a `Date` header is
+ * sent too, that Date on the Date line with `x-amz-date` listed (MinIO, Ceph, minio-go).
  */
 export async function verifyV2(request: V2Request, options: VerifyV2Options): Promise<VerifiedV2Request> {
   const clock = options.clock ?? Date.now;
@@ -177,6 +178,7 @@ export async function verifyV2(request: V2Request, options: VerifyV2Options): Pr
     }
     requestTime = t;
     candidates = amzDate === undefined ? [base] : [base, { ...base, amzDate: 'date-line' }];
+    if (amzDate !== undefined && headers.has('date')) candidates.push({ ...base, amzDate: 'keep-date' });
   } else if (query.accessKeyId !== undefined || query.signature !== undefined || query.expires !== undefined) {
     authType = 'presigned';
     if (!query.accessKeyId || !query.signature || query.expires === undefined) {
