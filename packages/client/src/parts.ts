@@ -1,0 +1,120 @@
+import { Readable } from 'node:stream';
+
+export const MiB = 1024 * 1024;
+export const MIN_PART_SIZE = 5 * MiB;
+export const MAX_PART_SIZE = 5 * 1024 * MiB;
+export const MAX_PARTS = 10_000;
+export const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * MiB;
+
+/** Data putObject accepts. */
+export type PutData = string | Uint8Array | Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;
+
+/**
+ * Part size for an object of `size` bytes (or unknown): at least `partSize`, big enough that
+ * the object fits in 10,000 parts, a whole number of MiB.
+ */
+export function partSizeFor(size: number | undefined, partSize: number): number {
+  if (size === undefined) return partSize;
+  const needed = Math.ceil(size / MAX_PARTS);
+  return Math.min(MAX_PART_SIZE, Math.max(partSize, Math.ceil(needed / MiB) * MiB));
+}
+
+/**
+ * Size of part `n` (1-based) of an upload of unknown length: `base` for parts 1–1000, then
+ * doubling every 1000 parts (capped at 5 GiB), so 10,000 parts of a 8 MiB base hold ~8 TiB,
+ * more than S3's 5 TiB maximum object, while small uploads keep small parts.
+ */
+export function unknownLengthPartSize(n: number, base: number): number {
+  return Math.min(MAX_PART_SIZE, base * 2 ** Math.floor((n - 1) / 1000));
+}
+
+function toAsyncIterable(data: Exclude<PutData, string | Uint8Array>): AsyncIterable<Uint8Array | string> {
+  if (typeof (data as ReadableStream).getReader === 'function' && !(data instanceof Readable)) {
+    return Readable.fromWeb(data as import('node:stream/web').ReadableStream<Uint8Array>);
+  }
+  return data as AsyncIterable<Uint8Array | string>;
+}
+
+/**
+ * Cuts `data` into parts: part `n` has `sizeOf(n)` bytes, the last one fewer. Buffers are sliced
+ * without copying; streams are read as the consumer pulls (backpressure), holding at most one part.
+ */
+export async function* chunks(data: PutData, sizeOf: (n: number) => number): AsyncGenerator<Buffer> {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
+    const buf = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    let off = 0;
+    let n = 1;
+    if (buf.length === 0) {
+      yield buf;
+      return;
+    }
+    while (off < buf.length) {
+      const len = sizeOf(n++);
+      yield buf.subarray(off, off + len);
+      off += len;
+    }
+    return;
+  }
+  let n = 1;
+  let want = sizeOf(n);
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  let emitted = false;
+  for await (const piece of toAsyncIterable(data)) {
+    let chunk = typeof piece === 'string' ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    while (chunk.length > 0) {
+      const take = Math.min(want - heldBytes, chunk.length);
+      held.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+      heldBytes += take;
+      chunk = chunk.subarray(take);
+      if (heldBytes === want) {
+        const part = held.length === 1 ? Buffer.from(held[0]!) : Buffer.concat(held, heldBytes);
+        held = [];
+        heldBytes = 0;
+        emitted = true;
+        yield part;
+        want = sizeOf(++n);
+      }
+    }
+  }
+  if (heldBytes > 0 || !emitted) yield held.length === 1 ? Buffer.from(held[0]!) : Buffer.concat(held, heldBytes);
+}
+
+/**
+ * Pulls one value ahead so the caller knows whether the current part is the last.
+ */
+export async function* withLast<T>(it: AsyncIterable<T>): AsyncGenerator<[T, boolean]> {
+  const iter = it[Symbol.asyncIterator]();
+  let cur = await iter.next();
+  while (!cur.done) {
+    const next = await iter.next();
+    yield [cur.value, next.done === true];
+    cur = next;
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight; stops pulling and rejects on the first failure. */
+export async function boundedAll<T, R>(items: AsyncIterable<T> | Iterable<T>, limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  const inflight = new Set<Promise<void>>();
+  let failure: { err: unknown } | undefined;
+  let i = 0;
+  for await (const item of items as AsyncIterable<T>) {
+    while (inflight.size >= limit && !failure) await Promise.race(inflight);
+    if (failure) break;
+    const index = i++;
+    const p: Promise<void> = task(item, index).then(
+      (r) => {
+        results[index] = r;
+      },
+      (err: unknown) => {
+        failure ??= { err };
+      },
+    );
+    const tracked = p.finally(() => inflight.delete(tracked));
+    inflight.add(tracked);
+  }
+  await Promise.all(inflight);
+  if (failure) throw failure.err;
+  return results;
+}
