@@ -42,7 +42,8 @@ export interface ListPage {
 }
 
 /**
- * Walks sorted `keys` after `after`, within `prefix`, rolling keys up at `delimiter`.
+ * Walks sorted `keys` after `after`, within `prefix`, rolling keys up at `delimiter`: O(log n)
+ * to seek, then O(log n) per common prefix and O(1) per key returned.
  * A common prefix that sorts at or before `after` was already returned by an earlier page
  * and is skipped, with every key under it.
  */
@@ -72,8 +73,15 @@ export function listPage(keys: readonly string[], prefix: string, delimiter: str
           last = cp;
           count++;
         }
-        i++;
-        while (i < n && keys[i]!.startsWith(cp)) i++;
+        // Skip every key under cp: they are contiguous, so binary-search their end.
+        let lo = i + 1;
+        let hi = n;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (keys[mid]!.startsWith(cp)) lo = mid + 1;
+          else hi = mid;
+        }
+        i = lo;
         continue;
       }
     }
