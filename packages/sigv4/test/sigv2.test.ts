@@ -177,7 +177,7 @@ describe('SigV2 sign/verify round trip (property)', () => {
   const segment = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '+', '~', '%20', '%2F', 'é', '=', ':', '@', '.'), maxLength: 12 });
   const headerValue = fc.string({ unit: fc.constantFrom('a', 'B', ' ', ',', '-', '9', '\u00e9'), maxLength: 16 });
 
-  it('verify(sign(x)) holds for random keys, x-amz headers, sub-resources and secrets', async () => {
+  it('verify(sign(x)) holds for random keys, x-amz headers, sub-resources and secrets; changing a signed part is refused', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD'),
@@ -202,6 +202,13 @@ describe('SigV2 sign/verify round trip (property)', () => {
             const sent: Array<[string, string]> = [...headers, ['Date', s.headers['date']!], ['Authorization', s.headers['authorization']!]];
             const ok = await verifyV2({ method, url, headers: sent }, lookup);
             expect(ok.stringToSign).toBe(s.stringToSign);
+            // Tampering with a signed part (method, an x-amz header, the path) is refused.
+            const other = method === 'GET' ? 'PUT' : 'GET';
+            await expect(verifyV2({ method: other, url, headers: sent }, lookup)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+            const extra: Array<[string, string]> = [...sent, ['x-amz-meta-injected', '1']];
+            await expect(verifyV2({ method, url, headers: extra }, lookup)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+            const moved = url.replace('/bucket/', '/bucket/x');
+            await expect(verifyV2({ method, url: moved, headers: sent }, lookup)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
             // noble and node:crypto agree.
             const n = new SigV2Signer({ credentials: c, clock: () => NOW, crypto: nobleCrypto }).sign({ method, url, headers });
             expect(n.signature).toBe(s.signature);
