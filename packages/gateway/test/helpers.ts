@@ -56,7 +56,10 @@ export async function listFiles(dir: string): Promise<string[]> {
 export async function makeStore(opts: Partial<LocalStoreOptions> = {}): Promise<TestStore> {
   const dir = await mkdtemp(join(tmpdir(), 's3kit-store-'));
   const store = createLocalStore({ dir, fsync: false, ...opts });
-  const call: TestStore['call'] = (operation, init = {}) => {
+  // Streamed bodies hold an open file until read or destroyed; tests that only look at the
+  // status leave them unread, so cleanup destroys them (as the gateway must).
+  const bodies: { destroy?: () => void }[] = [];
+  const call: TestStore['call'] = async (operation, init = {}) => {
     const { data, ...rest } = init;
     const headers: Record<string, string | undefined> = { ...(rest.headers ?? {}) };
     let body = rest.body;
@@ -67,7 +70,7 @@ export async function makeStore(opts: Partial<LocalStoreOptions> = {}): Promise<
         yield buf;
       })();
     }
-    return store.handle({
+    const res = await store.handle({
       method: METHODS[operation] ?? 'GET',
       operation,
       bucket: 'bkt',
@@ -76,6 +79,8 @@ export async function makeStore(opts: Partial<LocalStoreOptions> = {}): Promise<
       headers,
       body,
     });
+    if (res.body !== undefined && typeof res.body === 'object' && !(res.body instanceof Uint8Array)) bodies.push(res.body as { destroy?: () => void });
+    return res;
   };
   const fail: TestStore['fail'] = async (operation, init) => {
     try {
@@ -87,7 +92,11 @@ export async function makeStore(opts: Partial<LocalStoreOptions> = {}): Promise<
     }
     throw new Error(`${operation} succeeded but was expected to fail`);
   };
-  return { store, dir, call, fail, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const cleanup = async (): Promise<void> => {
+    for (const b of bodies.splice(0)) b.destroy?.();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { store, dir, call, fail, cleanup };
 }
 
 /** A body that yields some bytes, then errors. */

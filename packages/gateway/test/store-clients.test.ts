@@ -119,6 +119,15 @@ describe('@aws-sdk/client-s3 against the local store', () => {
     expect((await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'list/' }))).KeyCount).toBe(0);
   });
 
+  it.each(['../x', 'a//b', ' ', '%2F', 'sp ace+plus?q=1#frag', 'ünï/😀', 'k'.repeat(1024)])('round-trips the hostile key %j', async (Key) => {
+    await s3.send(new PutObjectCommand({ Bucket, Key, Body: `v:${Key}` }));
+    expect(await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()).toBe(`v:${Key}`);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: Key }));
+    expect(listed.Contents?.map((c) => c.Key)).toEqual([Key]);
+    await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+    await expect(s3.send(new HeadObjectCommand({ Bucket, Key }))).rejects.toMatchObject({ name: 'NotFound' });
+  });
+
   it('maps store errors to SDK errors (NoSuchKey 404, InvalidRange 416)', async () => {
     await expect(s3.send(new GetObjectCommand({ Bucket, Key: 'missing' }))).rejects.toMatchObject({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
     await s3.send(new PutObjectCommand({ Bucket, Key: 'tiny', Body: 'x' }));
@@ -207,6 +216,19 @@ describe('minio (npm) against the local store', () => {
     expect(await names(false)).toEqual(['rm/1', 'rm/2', 'rm/deep/']);
     await mc.removeObjects(bucket, ['rm/1', 'rm/2', 'rm/deep/3']);
     expect(await names(true)).toEqual([]);
+  });
+
+  it('round-trips hostile keys', async () => {
+    const keys = ['a//b', ' ', '%2F', 'ünï/😀', '../x'];
+    for (const k of keys) await mc.putObject(bucket, `hostile/${k}`, Buffer.from(k));
+    const listed: string[] = [];
+    for await (const item of mc.listObjectsV2(bucket, 'hostile/', true)) listed.push((item as { name: string }).name);
+    expect(listed.sort()).toEqual(keys.map((k) => `hostile/${k}`).sort());
+    for (const k of keys) {
+      const chunks: Buffer[] = [];
+      for await (const c of await mc.getObject(bucket, `hostile/${k}`)) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).toString()).toBe(k);
+    }
   });
 
   it('uploads a file over 5 MiB with fPutObject as a multipart upload', async () => {

@@ -31,7 +31,11 @@ export interface UpstreamRequest {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** The response body: streamed object data, or a complete XML document. */
+/**
+ * The response body: streamed object data, or a complete XML document. A streamed body holds
+ * an open file: read it to the end or release it (`destroy()` on the Node stream, or
+ * `return()` on its iterator), or the file stays open until garbage collection.
+ */
 export type UpstreamResponseBody = AsyncIterable<Uint8Array> | Uint8Array | string;
 
 /** One S3 response. Errors are not responses: `handle` rejects with an `S3Error`. */
