@@ -329,6 +329,8 @@ interface Call {
   signal?: AbortSignal | undefined;
   /** Sign for this region (skips discovery). */
   region?: string;
+  /** An XML control body (DeleteObjects, CompleteMultipartUpload, ...): always hashed, never aws-chunked. */
+  control?: boolean;
 }
 
 /**
@@ -441,6 +443,8 @@ export class S3Client {
         ...(call.body != null ? { body: call.body } : {}),
         ...(call.contentLength !== undefined ? { contentLength: call.contentLength } : {}),
         ...(call.signal ? { signal: call.signal } : {}),
+        // RGW answers aws-chunked XML control bodies with 501 NotImplemented; AWS does not need it either.
+        ...(call.control ? { signing: { payload: 'hashed' as const } } : {}),
       });
     };
     try {
@@ -484,7 +488,7 @@ export class S3Client {
       body = buildXml('CreateBucketConfiguration', { LocationConstraint: region });
       headers['content-type'] = 'application/xml';
     }
-    await this.#empty({ method: 'PUT', bucket, headers, body: body ?? null, region: this.#region ?? region, signal: options.signal });
+    await this.#empty({ method: 'PUT', bucket, headers, body: body ?? null, region: this.#region ?? region, signal: options.signal, control: true });
     if (!this.#region) this.#regions.set(bucket, region);
   }
 
@@ -908,7 +912,7 @@ export class S3Client {
       const headers: Record<string, string> = { 'content-type': 'application/xml' };
       if (self.#checksum !== 'none') headers['content-md5'] = md5Base64(body);
       if (options.governanceBypass) headers['x-amz-bypass-governance-retention'] = 'true';
-      const r = await self.#xml('DeleteResult', { method: 'POST', bucket, query: { delete: '' }, headers, body, signal: options.signal });
+      const r = await self.#xml('DeleteResult', { method: 'POST', bucket, query: { delete: '' }, headers, body, signal: options.signal, control: true });
       for (const e of r.Error) yield { key: e.Key ?? '', versionId: e.VersionId, code: e.Code ?? '', message: e.Message ?? '' };
     }
     for await (const o of objects as AsyncIterable<string | { key: string; versionId?: string }>) {
@@ -965,7 +969,7 @@ export class S3Client {
   async completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: PartInfo[], options: RequestOptions = {}): Promise<UploadedObject> {
     const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
     const body = buildXml('CompleteMultipartUpload', { Part: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) });
-    const res = await this.#send({ method: 'POST', bucket, key, query: { uploadId }, headers: { 'content-type': 'application/xml' }, body, signal: options.signal });
+    const res = await this.#send({ method: 'POST', bucket, key, query: { uploadId }, headers: { 'content-type': 'application/xml' }, body, signal: options.signal, control: true });
     const r = parseXml('CompleteMultipartUploadResult', await res.body.bytes()); // 200 with <Error> throws
     let etag = unquote(r.ETag);
     const versionId = res.headers['x-amz-version-id'];
