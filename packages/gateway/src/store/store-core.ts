@@ -37,6 +37,8 @@ export interface StoreCoreOptions {
 }
 
 const INDEX_SCAN_CONCURRENCY = 64;
+/** Unreferenced data files younger than this may belong to a commit in flight. */
+const ORPHAN_AGE_MS = 10 * 60 * 1000;
 
 /**
  * Files and invariants of the local store:
@@ -314,15 +316,39 @@ export class StoreCore {
     const root = join(this.bucketDir(bucket), 'objects');
     const dirs = await readdirOrEmpty(root);
     const files: string[] = [];
+    const data: string[] = [];
     await pool(dirs, async (d) => {
-      for (const f of await readdirOrEmpty(join(root, d))) if (f.endsWith('.json')) files.push(join(root, d, f));
+      for (const f of await readdirOrEmpty(join(root, d))) {
+        if (f.endsWith('.json')) files.push(join(root, d, f));
+        else if (f.endsWith('.data')) data.push(join(root, d, f));
+      }
     });
     const out: [string, IndexEntry][] = [];
+    const referenced = new Set<string>();
     await pool(files, async (f) => {
       const m = await readJson<ObjectMeta>(f);
-      if (m !== undefined) out.push([m.key, entryOf(m)]);
+      if (m === undefined) return;
+      out.push([m.key, entryOf(m)]);
+      referenced.add(join(f, '..', m.data));
     });
+    await this.#collectOrphans(data.filter((f) => !referenced.has(f)));
     return KeyIndex.fromEntries(out);
+  }
+
+  /**
+   * Removes data files no metadata names: left by a crash between the data and metadata
+   * renames of a commit, or before the old data's unlink. A commit in flight has renamed its
+   * data a moment ago, so only files older than ORPHAN_AGE_MS are removed.
+   */
+  async #collectOrphans(candidates: readonly string[]): Promise<void> {
+    const cutoff = Date.now() - ORPHAN_AGE_MS;
+    await pool(candidates, async (f) => {
+      try {
+        if ((await stat(f)).mtimeMs < cutoff) await unlink(f);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    });
   }
 }
 
