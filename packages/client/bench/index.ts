@@ -1,0 +1,20 @@
+/**
+ * `pnpm --filter @s3kit/client build && pnpm --filter @s3kit/client bench`
+ * 1. client CPU per small GetObject vs @aws-sdk/client-s3 and minio-js (local server);
+ * 2. 512 MiB multipart upload to Ceph RGW vs @aws-sdk/lib-storage (skipped without Ceph).
+ * The 2 GiB memory proof is `pnpm --filter @s3kit/client bench:memory`.
+ */
+import { startRgw } from '@s3kit/test-utils';
+import { getCpuBench } from './get-cpu.js';
+import { multipartBench } from './multipart.js';
+
+await getCpuBench();
+const rgw = await startRgw();
+if (!rgw) console.log('\n(multipart bench skipped: no Ceph RGW; run `bash tooling/ceph-rgw/rgw.sh install`)');
+else {
+  try {
+    await multipartBench(rgw);
+  } finally {
+    await rgw.stop();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * 512 MiB multipart upload to Ceph RGW: s3kit putObject (stream, unknown length) vs
+ * @aws-sdk/lib-storage Upload, same part size and concurrency, alternating runs.
+ */
+import { Readable } from 'node:stream';
+import { S3Client as AwsS3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { RgwHandle } from '@s3kit/test-utils';
+import { S3Client } from '../dist/index.js';
+
+const MiB = 1024 * 1024;
+
+/** `total` bytes in 64 KiB pieces, generated as read. */
+export function generated(total: number): Readable {
+  let sent = 0;
+  const piece = Buffer.alloc(64 * 1024, 120);
+  return new Readable({
+    read() {
+      if (sent >= total) return void this.push(null);
+      const n = Math.min(piece.length, total - sent);
+      this.push(Buffer.from(piece.subarray(0, n)));
+      sent += n;
+    },
+  });
+}
+
+export async function multipartBench(rgw: RgwHandle, totalMiB = Number(process.env['BENCH_MP_MIB'] ?? 512), rounds = Number(process.env['BENCH_MP_ROUNDS'] ?? 3)): Promise<void> {
+  const total = totalMiB * MiB;
+  const partSize = 8 * MiB;
+  const queue = 4;
+  const ours = new S3Client({ endpoint: rgw.endpoint, accessKey: rgw.accessKeyId, secretKey: rgw.secretAccessKey, region: rgw.region, partSize, concurrency: queue });
+  const sdk = new AwsS3Client({
+    endpoint: rgw.endpoint,
+    region: rgw.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const bucket = `bench-mp-${Date.now()}`;
+  await ours.makeBucket(bucket);
+  const times: Record<string, number[]> = { s3kit: [], 'lib-storage': [] };
+  const cpu: Record<string, number[]> = { s3kit: [], 'lib-storage': [] };
+  const run = async (name: string, fn: () => Promise<unknown>) => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    times[name]!.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu[name]!.push((c.user + c.system) / 1000);
+  };
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ['s3kit', 'lib-storage'] : ['lib-storage', 's3kit'];
+    for (const name of order) {
+      if (name === 's3kit') await run(name, () => ours.putObject(bucket, 'ours', generated(total)));
+      else await run(name, () => new Upload({ client: sdk, params: { Bucket: bucket, Key: 'sdk', Body: generated(total) }, partSize, queueSize: queue }).done());
+      // Free RGW's memstore between runs.
+      await ours.removeObject(bucket, name === 's3kit' ? 'ours' : 'sdk');
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const mbps = (name: string) => totalMiB / (median(times[name]!) / 1000);
+  console.log(`\n${totalMiB} MiB multipart upload to Ceph RGW (memstore, 127.0.0.1), ${partSize / MiB} MiB parts, ${queue} in flight, median of ${rounds}`);
+  console.table(
+    ['s3kit', 'lib-storage'].map((name) => ({
+      contender: name === 's3kit' ? 's3kit putObject (stream)' : '@aws-sdk/lib-storage Upload (stream)',
+      'median s': (median(times[name]!) / 1000).toFixed(2),
+      'MiB/s': mbps(name).toFixed(0),
+      'client CPU s': (median(cpu[name]!) / 1000).toFixed(2),
+      'ratio ours/this': (mbps('s3kit') / mbps(name)).toFixed(2),
+    })),
+  );
+  const ratio = mbps('s3kit') / mbps('lib-storage');
+  console.log(`target: >= 1.2x lib-storage throughput -> ${ratio.toFixed(2)}x (${ratio >= 1.2 ? 'met' : 'NOT met'})`);
+  await ours.removeBucket(bucket);
+  await ours.close();
+  sdk.destroy();
+}
