@@ -161,6 +161,41 @@ describe('multipart upload', () => {
   });
 });
 
+describe('multipart concurrency', () => {
+  it('keeps one whole version of a part uploaded concurrently, and completes with it', async () => {
+    const id = await create('k');
+    const bodies = Array.from({ length: 6 }, (_, i) => Buffer.alloc(MIN + i * 10, 97 + i));
+    await Promise.all(bodies.map((b) => part('k', id, 1, b)));
+    const xml = await bodyText(await t.call('ListParts', { key: 'k', query: { uploadId: id } }));
+    const etag = tag(xml, 'ETag')!;
+    const winner = bodies.find((b) => `"${md5hex(b)}"` === etag)!;
+    expect(winner).toBeDefined();
+    expect(tag(xml, 'Size')).toBe(String(winner.length));
+    await complete('k', id, [[1, etag]]);
+    expect((await bodyBytes(await t.call('GetObject', { key: 'k' }))).equals(winner)).toBe(true);
+    expect((await listFiles(t.dir)).filter((f) => f.includes('/uploads/') || f.startsWith('tmp/'))).toEqual([]);
+  });
+
+  it('lets exactly one of a racing Complete and Abort win, leaving a whole object or none', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = `race-${round}`;
+      const id = await create(key);
+      const e1 = await part(key, id, 1, Buffer.alloc(MIN, 1));
+      const e2 = await part(key, id, 2, Buffer.alloc(10, 2));
+      const [c, a] = await Promise.allSettled([
+        complete(key, id, [[1, e1], [2, e2]]),
+        t.call('AbortMultipartUpload', { key, query: { uploadId: id } }),
+      ]);
+      expect([c.status, a.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
+      const rejected = (c.status === 'rejected' ? c.reason : (a as PromiseRejectedResult).reason) as { code: string };
+      expect(rejected.code).toBe('NoSuchUpload');
+      if (c.status === 'fulfilled') expect((await t.call('HeadObject', { key })).headers['content-length']).toBe(String(MIN + 10));
+      else expect((await t.fail('HeadObject', { key })).code).toBe('NoSuchKey');
+    }
+    expect((await listFiles(t.dir)).filter((f) => f.includes('/uploads/') || f.startsWith('tmp/'))).toEqual([]);
+  });
+});
+
 describe('UploadPartCopy', () => {
   it('copies a byte range of an object into a part', async () => {
     const src = Buffer.from('0123456789'.repeat(200));
