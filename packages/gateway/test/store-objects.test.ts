@@ -274,6 +274,16 @@ describe('nothing partial, ever', () => {
     await expectNoObject('p');
   });
 
+  it('leaves no object when a hex x-amz-content-sha256 does not match (XAmzContentSHA256Mismatch)', async () => {
+    const err = await t.fail('PutObject', { key: 'p', data: 'abc', headers: { 'x-amz-content-sha256': '0'.repeat(64) } });
+    expect([err.code, err.status]).toEqual(['XAmzContentSHA256Mismatch', 400]);
+    await expectNoObject('p');
+    const { createHash } = await import('node:crypto');
+    const ok = createHash('sha256').update('abc').digest('hex');
+    expect((await t.call('PutObject', { key: 'p', data: 'abc', headers: { 'x-amz-content-sha256': ok } })).status).toBe(200);
+    expect((await t.call('PutObject', { key: 'q', data: 'abc', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })).status).toBe(200);
+  });
+
   it('accepts matching x-amz-checksum-crc32 and sha256 headers', async () => {
     const { crc32 } = await import('node:zlib');
     const b = Buffer.alloc(4);

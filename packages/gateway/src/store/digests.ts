@@ -7,6 +7,8 @@ type Headers = Readonly<Record<string, string | undefined>>;
 interface Check {
   readonly label: string;
   readonly expected: string;
+  /** The error code on mismatch. **Default:** BadDigest. */
+  readonly code?: 'XAmzContentSHA256Mismatch';
   update(chunk: Uint8Array): void;
   digest(): string;
 }
@@ -31,8 +33,8 @@ function crc32Check(expected: string): Check {
 }
 
 /**
- * The digests a request body must match: always MD5 (the ETag), plus `Content-MD5` and the
- * `x-amz-checksum-{crc32,sha1,sha256}` headers when sent. CRC32C and CRC64NVME are not
+ * The digests a request body must match: always MD5 (the ETag), plus `Content-MD5`, the
+ * `x-amz-checksum-{crc32,sha1,sha256}` headers and a hex `x-amz-content-sha256` when sent. CRC32C and CRC64NVME are not
  * computable with node:crypto/zlib; the gateway's checksum stage verifies those before the
  * body reaches an upstream.
  */
@@ -55,6 +57,17 @@ export class BodyDigests {
     if (sha1 !== undefined) this.#checks.push(hashCheck('SHA1', 'sha1', sha1.trim()));
     if (sha256 !== undefined) this.#checks.push(hashCheck('SHA256', 'sha256', sha256.trim()));
     if (c32 !== undefined) this.#checks.push(crc32Check(c32.trim()));
+    const payloadHash = headers['x-amz-content-sha256'];
+    if (payloadHash !== undefined && /^[0-9a-fA-F]{64}$/.test(payloadHash)) {
+      const h = createHash('sha256');
+      this.#checks.push({
+        label: 'x-amz-content-sha256',
+        expected: payloadHash.toLowerCase(),
+        update: (c) => h.update(c),
+        digest: () => h.digest('hex'),
+        code: 'XAmzContentSHA256Mismatch',
+      });
+    }
   }
 
   update(chunk: Uint8Array): void {
@@ -72,9 +85,10 @@ export class BodyDigests {
       throw new S3Error('BadDigest', { details: { CalculatedDigest: Buffer.from(hex, 'hex').toString('base64') } });
     }
     for (const c of this.#checks) {
-      if (c.digest() !== c.expected) {
-        throw new S3Error('BadDigest', { message: `The ${c.label} you specified did not match the calculated checksum.` });
-      }
+      const got = c.digest();
+      if (got === c.expected) continue;
+      if (c.code !== undefined) throw new S3Error(c.code, { details: { ClientComputedContentSHA256: c.expected, S3ComputedContentSHA256: got } });
+      throw new S3Error('BadDigest', { message: `The ${c.label} you specified did not match the calculated checksum.` });
     }
     return hex;
   }
