@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
+import { DEFAULT_MAX_SKEW_MS, SigV4Verifier, type Clock } from '@s3kit/sigv4';
+import { createRouter } from '@s3kit/xml-shapes/operations';
+import { authenticate, type AuthDeps } from './pipeline/authenticate.js';
+import { authorize } from './pipeline/authorize.js';
+import { toErrorResponse } from './pipeline/errors.js';
+import { forward } from './pipeline/forward.js';
+import { parseRequest } from './pipeline/parse.js';
+import { respond } from './pipeline/respond.js';
+import { toUpstreamRequest } from './pipeline/resign.js';
+import type { AllowRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
+import type { Upstream } from './store/types.js';
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions {
+  /** Region clients sign for. **Default:** `'us-east-1'`. */
+  readonly region?: string | undefined;
+  /** Hosts serving path-style requests; `<bucket>.<domain>` is virtual-hosted. **Default:** `[]`. */
+  readonly baseDomains?: readonly string[] | undefined;
+  /** Gateway-issued keys. */
+  readonly identities: readonly Identity[];
+  /** Allow-list for unsigned requests. **Default:** none (AccessDenied). */
+  readonly anonymous?: { readonly allow: readonly AllowRule[]; readonly upstream?: string | undefined } | undefined;
+  /** Upstreams by name; identities without `upstream` use `default`. */
+  readonly upstreams: Readonly<Record<string, Upstream>>;
+  /** **Default:** `Date.now`. */
+  readonly clock?: Clock | undefined;
+  /** Allowed clock skew of signed requests. **Default:** 15 minutes. */
+  readonly maxSkewMs?: number | undefined;
+  /** Told about every failure that is not an S3 error (bugs, unreachable upstreams). */
+  readonly onUnexpected?: ((err: unknown, info: RequestInfo) => void) | undefined;
+}
+
+/** A gateway: a request handler with no server attached (see `toNodeListener`). */
+export interface Gateway {
+  readonly region: string;
+  /** Runs one request through parse → authenticate → authorize → re-sign → forward → respond. Never rejects. */
+  handle(req: GatewayRequest): Promise<GatewayResponse>;
+  /** An S3 error answer outside the pipeline (e.g. SlowDown when over the concurrency limit). */
+  errorResponse(err: S3Error, method: string, resource: string): GatewayResponse;
+  /** Replaces the identities (config reload); requests in flight keep the ones they started with. */
+  setIdentities(identities: readonly Identity[]): void;
+}
+
+function identityMap(identities: readonly Identity[]): Map<string, Identity> {
+  const map = new Map<string, Identity>();
+  for (const id of identities) {
+    if (map.has(id.accessKeyId)) throw new TypeError(`identities: duplicate accessKeyId ${id.accessKeyId}`);
+    map.set(id.accessKeyId, id);
+  }
+  return map;
+}
+
+/** Records the error a body iteration threw, so the client hears it rather than the transport's wrapper. */
+function watched(body: AsyncIterable<Uint8Array>, onError: (err: unknown) => void): AsyncGenerator<Uint8Array> {
+  return (async function* () {
+    try {
+      yield* body;
+    } catch (err) {
+      onError(err);
+      throw err;
+    }
+  })();
+}
+
+const ID_PREFIX = randomBytes(4).toString('hex').toUpperCase();
+let idCounter = 0;
+function nextRequestId(): string {
+  idCounter = (idCounter + 1) % 0x100000000;
+  return `${ID_PREFIX}${idCounter.toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+/**
+ * Creates the gateway request pipeline.
+ * @throws TypeError for duplicate access keys or an identity naming a missing upstream.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const region = options.region ?? 'us-east-1';
+  const clock = options.clock ?? Date.now;
+  const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
+  const baseDomains = options.baseDomains ?? [];
+  const router = createRouter({ baseDomains });
+  const check = (ids: readonly Identity[]): Map<string, Identity> => {
+    const map = identityMap(ids);
+    for (const id of ids) {
+      const up = id.upstream ?? 'default';
+      if (options.upstreams[up] === undefined) throw new TypeError(`identities: ${id.accessKeyId} names upstream "${up}", which is not configured`);
+    }
+    return map;
+  };
+  let identities = check(options.identities);
+  const verifier = new SigV4Verifier({
+    region,
+    clock,
+    maxSkewMs,
+    getCredentials: (id) => {
+      const identity = identities.get(id);
+      return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
+    },
+  });
+  const deps: AuthDeps = { verifier, identities: () => identities, anonymous: options.anonymous, baseDomains, clock, maxSkewMs };
+
+  async function handle(req: GatewayRequest): Promise<GatewayResponse> {
+    const info: RequestInfo = { requestId: nextRequestId(), startedAt: performance.now(), bytesIn: () => 0 };
+    let parsed: ParsedRequest | undefined;
+    let bodyError: unknown;
+    let stage: 'parse' | 'auth' | 'authorize' | 'upstream' = 'parse';
+    try {
+      parsed = parseRequest(req, router);
+      info.operation = parsed.route.operation;
+      info.bucket = parsed.route.bucket;
+      info.key = parsed.route.key;
+      stage = 'auth';
+      const body = req.body as AsyncIterable<Uint8Array> | undefined;
+      const auth = await authenticate(parsed, body, deps);
+      info.identity = auth.principal.name;
+      info.bytesIn = auth.bytesIn;
+      stage = 'authorize';
+      authorize(parsed, auth.principal);
+      const upstream = options.upstreams[auth.principal.upstream];
+      if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
+      stage = 'upstream';
+      const upBody = auth.body === undefined ? undefined : watched(auth.body, (e) => (bodyError = e));
+      const upRes = await forward(upstream, toUpstreamRequest(parsed, { ...auth, body: upBody }, req.signal));
+      return respond(parsed.method, upRes, info);
+    } catch (err) {
+      // A body that failed verification is the real cause, whatever the upstream then said.
+      const cause = bodyError !== undefined && isS3Error(bodyError) ? bodyError : err;
+      if (stage === 'auth' && isS3Error(cause)) info.authFailure = cause.code;
+      if (stage === 'upstream' && cause === err && bodyError === undefined) {
+        info.upstreamError = isS3Error(err) ? (err.status >= 500 ? err.code : undefined) : ((err as { code?: string }).code ?? 'error');
+      }
+      return toErrorResponse(cause, {
+        method: parsed?.method ?? req.method.toUpperCase(),
+        resource: parsed?.resource ?? req.target.split('?')[0] ?? '/',
+        info,
+        onUnexpected: options.onUnexpected,
+      });
+    }
+  }
+
+  return {
+    region,
+    handle,
+    errorResponse(err, method, resource) {
+      const info: RequestInfo = { requestId: nextRequestId(), startedAt: performance.now(), bytesIn: () => 0 };
+      return toErrorResponse(err, { method: method.toUpperCase(), resource, info, onUnexpected: options.onUnexpected });
+    },
+    setIdentities(ids) {
+      identities = check(ids);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { s3Error } from '@s3kit/errors';
+import { classifyAuth, verifyV2, type AuthKind, type Clock, type SigV4Verifier, type VerifiedRequest } from '@s3kit/sigv4';
+import { chunkedDecoded, counted, holdBackLast, lengthChecked, sha256Checked } from './body.js';
+import type { AllowRule, Authenticated, Identity, ParsedRequest, Principal } from './types.js';
+
+/** What the authenticate stage needs besides the request. */
+export interface AuthDeps {
+  readonly verifier: SigV4Verifier;
+  /** Current identities by access key id (replaced on reload). */
+  readonly identities: () => ReadonlyMap<string, Identity>;
+  /** Allow-list for unsigned requests; `undefined` refuses them (AccessDenied). */
+  readonly anonymous: { readonly allow: readonly AllowRule[]; readonly upstream?: string | undefined } | undefined;
+  readonly baseDomains: readonly string[];
+  readonly clock: Clock;
+  readonly maxSkewMs: number;
+}
+
+function principalOf(kind: AuthKind, identity: Identity): Principal {
+  return {
+    name: identity.name ?? identity.accessKeyId,
+    accessKeyId: identity.accessKeyId,
+    authKind: kind,
+    allow: identity.allow,
+    upstream: identity.upstream ?? 'default',
+  };
+}
+
+function hasBody(parsed: ParsedRequest): boolean {
+  if (parsed.method === 'GET' || parsed.method === 'HEAD') return false;
+  const len = parsed.headers['content-length'];
+  return parsed.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}
+
+/**
+ * Stage 2: who sent the request, in S3's fixed order (header SigV4, presigned SigV4, SigV2
+ * header/query, anonymous), and the body to forward, verified while it streams by the payload
+ * mode the signature covers: hex SHA-256, UNSIGNED-PAYLOAD, signed aws-chunked (each chunk
+ * checked before its bytes go on), and the trailer modes (checksum verified). The last piece of
+ * a verified body is held back until every check passed.
+ * @throws S3Error SignatureDoesNotMatch, InvalidAccessKeyId, AccessDenied, RequestTimeTooSkewed,
+ *   AuthorizationHeaderMalformed, AuthorizationQueryParametersError, InvalidArgument, NotImplemented (POST forms).
+ */
+export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, deps: AuthDeps): Promise<Authenticated> {
+  let bytes = 0;
+  const bytesIn = (): number => bytes;
+  const raw = body !== undefined && hasBody(parsed) ? counted(body, (n) => (bytes += n)) : undefined;
+  const kind = classifyAuth({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
+  switch (kind) {
+    case 'header-v4':
+    case 'presigned-v4': {
+      const verified = await deps.verifier.verify({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
+      const identity = deps.identities().get(verified.accessKeyId);
+      if (identity === undefined) throw s3Error('InvalidAccessKeyId');
+      return { principal: principalOf(kind, identity), payloadMode: verified.payloadMode, body: verifiedBody(parsed, raw, verified), bytesIn };
+    }
+    case 'header-v2':
+    case 'presigned-v2': {
+      const verified = await verifyV2(
+        { method: parsed.method, url: parsed.target, headers: parsed.headerPairs },
+        {
+          getCredentials: (id) => {
+            const identity = deps.identities().get(id);
+            return identity === undefined ? undefined : { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey };
+          },
+          clock: deps.clock,
+          maxSkewMs: deps.maxSkewMs,
+          // The router already told path-style from virtual-hosted: only the latter puts the bucket in the Host.
+          ...(parsed.route.style === 'virtual' && parsed.route.bucket !== undefined ? { bucket: parsed.route.bucket } : {}),
+        },
+      );
+      const identity = deps.identities().get(verified.accessKeyId);
+      if (identity === undefined) throw s3Error('InvalidAccessKeyId');
+      return { principal: principalOf(kind, identity), payloadMode: 'unsigned', body: plainBody(parsed, raw), bytesIn };
+    }
+    case 'anonymous': {
+      if (deps.anonymous === undefined) throw s3Error('AccessDenied', 'Anonymous access is not allowed.', { details: { reason: 'anonymous' } });
+      const principal: Principal = { name: 'anonymous', accessKeyId: undefined, authKind: kind, allow: deps.anonymous.allow, upstream: deps.anonymous.upstream ?? 'default' };
+      return { principal, payloadMode: 'unsigned', body: plainBody(parsed, raw), bytesIn };
+    }
+    case 'post':
+      throw s3Error('NotImplemented', 'Browser POST uploads are not supported by this gateway yet.');
+    default:
+      throw s3Error('InvalidArgument', 'Unsupported or ambiguous authorization (more than one mechanism, or an unknown one).');
+  }
+}
+
+function plainBody(parsed: ParsedRequest, raw: AsyncIterable<Uint8Array> | undefined): AsyncIterable<Uint8Array> | undefined {
+  if (raw === undefined) return undefined;
+  const len = parsed.headers['content-length'];
+  return len === undefined ? raw : holdBackLast(lengthChecked(raw, Number(len)));
+}
+
+function verifiedBody(parsed: ParsedRequest, raw: AsyncIterable<Uint8Array> | undefined, verified: VerifiedRequest): AsyncIterable<Uint8Array> | undefined {
+  if (raw === undefined) return undefined;
+  switch (verified.payloadMode) {
+    case 'unsigned':
+      return plainBody(parsed, raw);
+    case 'sha256':
+      return holdBackLast(sha256Checked(raw, verified.payloadHash));
+    default:
+      return holdBackLast(chunkedDecoded(raw, verified, parsed.headers['x-amz-decoded-content-length'], parsed.headers['x-amz-trailer']));
+  }
+}

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { s3Error } from '@s3kit/errors';
+import { decodeChunked, type ChunkedDecoderSeed } from '@s3kit/sigv4';
+
+/** Counts the bytes read from a client body. */
+export function counted(source: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  return (async function* () {
+    for await (const chunk of source) {
+      onBytes(chunk.length);
+      yield chunk;
+    }
+  })();
+}
+
+/**
+ * Releases every piece of `source` except the last one as it arrives; the last one only once
+ * `source` has ended cleanly (its final checks passed). A failure therefore always reaches the
+ * upstream as an aborted, short body, never as a complete one: the upstream cannot commit it.
+ */
+export async function* holdBackLast(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let held: Uint8Array | undefined;
+  for await (const chunk of source) {
+    if (chunk.length === 0) continue;
+    if (held !== undefined) yield held;
+    held = chunk;
+  }
+  if (held !== undefined) yield held;
+}
+
+/** Checks a body against the signed hex SHA-256 while it streams (XAmzContentSHA256Mismatch at the end). */
+export async function* sha256Checked(source: AsyncIterable<Uint8Array>, expectedHex: string): AsyncGenerator<Uint8Array> {
+  const hash = createHash('sha256');
+  for await (const chunk of source) {
+    hash.update(chunk);
+    yield chunk;
+  }
+  if (hash.digest('hex') !== expectedHex.toLowerCase()) {
+    throw s3Error('XAmzContentSHA256Mismatch', undefined, { details: { ClientComputedContentSHA256: expectedHex } });
+  }
+}
+
+/** Checks the byte count of a body that declares its length. */
+export async function* lengthChecked(source: AsyncIterable<Uint8Array>, expected: number): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  for await (const chunk of source) {
+    n += chunk.length;
+    if (n > expected) throw s3Error('IncompleteBody', 'The request body is longer than its Content-Length');
+    yield chunk;
+  }
+  if (n !== expected) throw s3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+}
+
+/** Decodes and verifies an aws-chunked body (chunk signatures, trailer checksum, decoded length). */
+export function chunkedDecoded(
+  source: AsyncIterable<Uint8Array>,
+  verified: ChunkedDecoderSeed,
+  decodedContentLength: string | undefined,
+  trailer: string | undefined,
+): AsyncGenerator<Uint8Array> {
+  return decodeChunked(source, verified, { decodedContentLength, trailer });
+}

@@ -1,0 +1,27 @@
+import type { Transport, TransportRequest } from '@s3kit/http-transport';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../store/types.js';
+
+/**
+ * Stage 5: hands the request to its upstream. The body streams with backpressure (the upstream
+ * pulls it); the request's signal (client disconnect) aborts the upstream request.
+ * @throws S3Error as the upstream answered it; transport errors for a remote upstream.
+ */
+export function forward(upstream: Upstream, req: UpstreamRequest): Promise<UpstreamResponse> {
+  return upstream.handle(req);
+}
+
+/**
+ * Stage 5 for a remote S3: one transport request, response headers as soon as they arrive, the
+ * body streamed (a reset mid-download errors the stream, so the client never sees a truncated
+ * success).
+ */
+export async function forwardHttp(transport: Transport, req: TransportRequest): Promise<UpstreamResponse> {
+  const res = await transport.request(req);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  if (req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304) {
+    await res.body.dump();
+    return { status: res.statusCode, headers };
+  }
+  return { status: res.statusCode, headers, body: res.body };
+}

@@ -1,0 +1,32 @@
+import type { Router } from '@s3kit/xml-shapes/operations';
+import type { GatewayRequest, ParsedRequest } from './types.js';
+
+/**
+ * Stage 1: normalize the headers and route the request with the @s3kit/xml-shapes catalogue
+ * (path-style and virtual-hosted against the router's base domains).
+ * @throws S3Error from the router: MethodNotAllowed, InvalidBucketName, InvalidURI,
+ *   KeyTooLongError, NotImplemented (unmodelled sub-resources), InvalidRequest.
+ */
+export function parseRequest(req: GatewayRequest, router: Router): ParsedRequest {
+  const method = req.method.toUpperCase();
+  const headerPairs: [string, string][] = [];
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  const add = (name: string, value: string): void => {
+    const n = name.toLowerCase();
+    headerPairs.push([n, value]);
+    const prev = headers[n];
+    headers[n] = prev === undefined ? value : `${prev},${value}`;
+  };
+  if (Array.isArray(req.headers)) {
+    for (const [n, v] of req.headers as readonly (readonly [string, string])[]) add(n, v);
+  } else {
+    for (const [n, v] of Object.entries(req.headers as Record<string, string | readonly string[] | undefined>)) {
+      if (v === undefined) continue;
+      if (typeof v === 'string') add(n, v);
+      else for (const one of v) add(n, one);
+    }
+  }
+  const route = router.route(method, headers['host'], req.target, undefined, headers);
+  const resource = route.bucket === undefined ? '/' : `/${route.bucket}${route.key === undefined ? '' : `/${route.key}`}`;
+  return { method, target: req.target, headerPairs, headers, route, resource };
+}

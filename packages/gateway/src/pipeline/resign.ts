@@ -1,0 +1,125 @@
+import type { TransportRequest } from '@s3kit/http-transport';
+import { uriEncode } from '@s3kit/sigv4';
+import type { UpstreamRequest } from '../store/types.js';
+import { withoutHopByHop } from './hop-by-hop.js';
+import type { Authenticated, ParsedRequest } from './types.js';
+
+/** Client authentication in the query (SigV4 presign and SigV2 query auth): never forwarded. */
+const AUTH_QUERY = new Set([
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-expires',
+  'x-amz-signedheaders',
+  'x-amz-signature',
+  'x-amz-security-token',
+  'awsaccesskeyid',
+  'signature',
+  'expires',
+]);
+
+/** Client authentication and framing headers: never forwarded as they are. */
+const AUTH_HEADERS = ['authorization', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token', 'x-amz-decoded-content-length', 'x-amz-trailer', 'host', 'expect', 'date'];
+
+/**
+ * Stage 4a: the request in upstream terms, with the client's auth removed (header and query)
+ * and `aws-chunked` framing replaced by the decoded body and its length. `Content-MD5` and
+ * `x-amz-checksum-*` headers stay, so the upstream checks the data too. A verified hex SHA-256
+ * stays as `x-amz-content-sha256` (the body forwarded is exactly the signed one), so a remote
+ * upstream can be asked to check it again.
+ */
+export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, signal: AbortSignal | undefined): UpstreamRequest {
+  const headers = withoutHopByHop(parsed.headers);
+  const decoded = parsed.headers['x-amz-decoded-content-length'];
+  const chunked = auth.payloadMode === 'streaming' || auth.payloadMode === 'streaming-trailer' || auth.payloadMode === 'streaming-unsigned-trailer';
+  for (const h of AUTH_HEADERS) delete headers[h];
+  if (chunked) {
+    const rest = (headers['content-encoding'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && s !== 'aws-chunked');
+    if (rest.length > 0) headers['content-encoding'] = rest.join(',');
+    else delete headers['content-encoding'];
+    if (decoded !== undefined) headers['content-length'] = decoded;
+    else delete headers['content-length'];
+  }
+  if (auth.payloadMode === 'sha256' && auth.body !== undefined) headers['x-amz-content-sha256'] = parsed.headers['x-amz-content-sha256']!.toLowerCase();
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed.route.params)) if (!AUTH_QUERY.has(k.toLowerCase())) query[k] = v;
+  return {
+    method: parsed.method,
+    operation: parsed.route.operation,
+    bucket: parsed.route.bucket,
+    key: parsed.route.key,
+    query,
+    headers,
+    body: auth.body,
+    signal,
+  };
+}
+
+/** How a remote S3 upstream is addressed and what it accepts. */
+export interface S3Target {
+  /** `http(s)://host[:port]`, no path. */
+  readonly endpoint: string;
+  readonly addressing: 'path' | 'virtual';
+  /** Client bucket → upstream bucket. */
+  readonly buckets: Readonly<Record<string, string>>;
+  /** Forward `x-amz-checksum-*` / `x-amz-sdk-checksum-algorithm` (false for upstreams that reject or ignore them). */
+  readonly checksumHeaders: boolean;
+  /** Let the upstream re-check a verified hex SHA-256 (sign it instead of UNSIGNED-PAYLOAD). */
+  readonly signPayloadHash: boolean;
+}
+
+function encodeQuery(query: Readonly<Record<string, string>>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) parts.push(v === '' ? uriEncode(k) : `${uriEncode(k)}=${uriEncode(v)}`);
+  return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
+
+/**
+ * Stage 4b: the request for a remote S3, ready for the transport's SigV4 signer (which signs
+ * with the upstream's credentials, region and a fresh date): URL by the upstream's addressing
+ * style and bucket mapping, payload hash (the verified SHA-256, else UNSIGNED-PAYLOAD for
+ * streams), and the decoded length.
+ */
+export function resign(req: UpstreamRequest, target: S3Target): TransportRequest {
+  const headers: Record<string, string> = { ...(req.headers as Record<string, string>) };
+  const bucket = req.bucket === undefined ? undefined : (target.buckets[req.bucket] ?? req.bucket);
+  const keyPath = req.key === undefined ? '' : `/${uriEncode(req.key, true)}`;
+  const url = new URL(target.endpoint);
+  let origin = url.origin;
+  let path: string;
+  if (bucket === undefined) path = '/';
+  else if (target.addressing === 'virtual') {
+    origin = `${url.protocol}//${bucket}.${url.host}`;
+    path = keyPath === '' ? '/' : keyPath;
+  } else path = `/${bucket}${keyPath}`;
+  const copySource = headers['x-amz-copy-source'];
+  if (copySource !== undefined) {
+    const m = /^\/?([^/]+)\/(.*)$/.exec(copySource);
+    if (m !== null && target.buckets[m[1]!] !== undefined) headers['x-amz-copy-source'] = `/${target.buckets[m[1]!]}/${m[2]}`;
+  }
+  if (!target.checksumHeaders) {
+    for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-') || name === 'x-amz-sdk-checksum-algorithm') delete headers[name];
+  }
+  const sha = headers['x-amz-content-sha256'];
+  delete headers['x-amz-content-sha256'];
+  const length = headers['content-length'];
+  delete headers['content-length'];
+  const out: TransportRequest = {
+    method: req.method,
+    origin,
+    path: `${path}${encodeQuery(req.query)}`,
+    headers,
+    ...(req.signal === undefined ? {} : { signal: req.signal }),
+    ...(req.body === undefined
+      ? {}
+      : {
+          body: req.body as AsyncIterable<Uint8Array>,
+          contentLength: length === undefined ? ('unknown' as const) : Number(length),
+          signing: sha !== undefined && target.signPayloadHash ? { payloadHash: sha } : { payload: 'unsigned' as const },
+        }),
+  };
+  return out;
+}

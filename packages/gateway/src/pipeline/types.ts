@@ -1,0 +1,104 @@
+import type { AuthKind, PayloadMode } from '@s3kit/sigv4';
+import type { RouteResult } from '@s3kit/xml-shapes/operations';
+import type { UpstreamBody, UpstreamRequest } from '../store/types.js';
+
+/** A request as the gateway receives it, independent of the server that received it. */
+export interface GatewayRequest {
+  /** HTTP method, any case. */
+  readonly method: string;
+  /** The request target exactly as received (`/bucket/key?x=1`): not decoded or normalized. */
+  readonly target: string;
+  /**
+   * The headers as received, as `[name, value]` pairs (repeated headers repeated, as in Node's
+   * `rawHeaders`) so signatures canonicalize exactly; a record is accepted too.
+   */
+  readonly headers: readonly (readonly [string, string])[] | Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The body as sent (still aws-chunked framed if the client framed it). */
+  readonly body?: UpstreamBody | undefined;
+  /** Aborted when the client goes away: the upstream request is aborted with it. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** What the parse stage found. */
+export interface ParsedRequest {
+  readonly method: string;
+  readonly target: string;
+  /** Header pairs with lowercase names, as received. */
+  readonly headerPairs: readonly (readonly [string, string])[];
+  /** Headers by lowercase name; repeated values joined with `,`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly route: RouteResult;
+  /** `/bucket/key` for error responses. */
+  readonly resource: string;
+}
+
+/** Who sent the request. */
+export interface Principal {
+  /** The identity's name (its access key id when unnamed), or `anonymous`. */
+  readonly name: string;
+  readonly accessKeyId: string | undefined;
+  readonly authKind: AuthKind;
+  /** The identity's allow-list. */
+  readonly allow: readonly AllowRule[];
+  /** Name of the upstream this principal's requests go to. */
+  readonly upstream: string;
+}
+
+/** One allow-list entry: a bucket (or `*`) and what may be done in it. */
+export interface AllowRule {
+  readonly bucket: string;
+  readonly access: 'read' | 'write' | 'readwrite';
+}
+
+/** A gateway-issued key and what it may do. */
+export interface Identity {
+  /** Shown in logs; defaults to the access key id. */
+  readonly name?: string | undefined;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** Upstream name (a key of `upstreams`). **Default:** `'default'`. */
+  readonly upstream?: string | undefined;
+  readonly allow: readonly AllowRule[];
+}
+
+/** The authenticate stage's result: who, and the body to forward (verified while it streams). */
+export interface Authenticated {
+  readonly principal: Principal;
+  readonly payloadMode: PayloadMode | 'none';
+  /**
+   * The decoded body: verification failures (chunk signature, trailer checksum, SHA-256,
+   * length) make its iteration THROW before the last byte is released, so an upstream never
+   * sees a complete body that was not verified.
+   */
+  readonly body: AsyncIterable<Uint8Array> | undefined;
+  /** Bytes of client body read so far (for logs and metrics). */
+  readonly bytesIn: () => number;
+}
+
+/** What the gateway answers (status, headers, streamed body). */
+export interface GatewayResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body?: AsyncIterable<Uint8Array> | Uint8Array | string | undefined;
+  /** Facts for the access log and metrics. */
+  readonly info: RequestInfo;
+}
+
+/** Per-request facts for the access log (never secrets or signatures). */
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly startedAt: number;
+  identity?: string | undefined;
+  operation?: string | undefined;
+  bucket?: string | undefined;
+  key?: string | undefined;
+  /** The S3 error code when the answer is an error. */
+  errorCode?: string | undefined;
+  /** Set when authentication failed (the code), for the auth-failure metric. */
+  authFailure?: string | undefined;
+  /** Set when the upstream failed (S3 code from upstream, or a transport error code). */
+  upstreamError?: string | undefined;
+  bytesIn: () => number;
+}
+
+export type { UpstreamRequest };

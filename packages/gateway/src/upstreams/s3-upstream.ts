@@ -1,0 +1,62 @@
+import { createTransport, type Transport, type TransportOptions } from '@s3kit/http-transport';
+import { forwardHttp } from '../pipeline/forward.js';
+import { resign } from '../pipeline/resign.js';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../store/types.js';
+
+/** What a remote S3 accepts (see README "Upstream profiles"). */
+export interface UpstreamProfile {
+  /**
+   * Forward `x-amz-checksum-*` and `x-amz-sdk-checksum-algorithm` request headers.
+   * **Default:** `true`. Ceph RGW: `false` (it ignores them; the gateway verifies trailers itself).
+   */
+  readonly checksumHeaders?: boolean | undefined;
+  /** Sign a verified hex SHA-256 so the upstream checks the body again. **Default:** `true`. */
+  readonly signPayloadHash?: boolean | undefined;
+}
+
+/** Options of {@link createS3Upstream}. */
+export interface S3UpstreamOptions {
+  /** `http(s)://host[:port]`. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string | undefined };
+  /** **Default:** `'path'`. */
+  readonly addressing?: 'path' | 'virtual' | undefined;
+  /** Client bucket → upstream bucket. **Default:** `{}` (same names). */
+  readonly buckets?: Readonly<Record<string, string>> | undefined;
+  readonly profile?: UpstreamProfile | undefined;
+  /** Transport options (connections, timeouts, TLS, proxy). Retries are off for streamed bodies by nature. */
+  readonly transport?: Omit<TransportOptions, 'sign'> | undefined;
+}
+
+/** A remote S3 endpoint as an {@link Upstream}: re-signs each request with its credentials. */
+export interface S3Upstream extends Upstream {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates an upstream that re-signs requests for a remote S3 (SigV4 with the upstream's
+ * credentials and region) and forwards them through @s3kit/http-transport.
+ */
+export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
+  const transport: Transport = createTransport({
+    retry: { maxAttempts: 2 },
+    ...options.transport,
+    sign: { credentials: { ...options.credentials }, region: options.region },
+  });
+  const target = {
+    endpoint: options.endpoint.replace(/\/+$/, ''),
+    addressing: options.addressing ?? 'path',
+    buckets: options.buckets ?? {},
+    checksumHeaders: options.profile?.checksumHeaders ?? true,
+    signPayloadHash: options.profile?.signPayloadHash ?? true,
+  } as const;
+  return {
+    endpoint: target.endpoint,
+    handle(req: UpstreamRequest): Promise<UpstreamResponse> {
+      return forwardHttp(transport, resign(req, target));
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,66 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGateway, toNodeListener, type AccessLogEntry, type Gateway, type GatewayOptions, type Identity, type Upstream } from '../../src/index.js';
+
+export const ADMIN: Identity = { name: 'admin', accessKeyId: 'AKIAGATEWAYADMIN0001', secretAccessKey: 'admin-secret-key-for-tests-only-000000000', allow: [{ bucket: '*', access: 'readwrite' }] };
+export const READER: Identity = { name: 'reader', accessKeyId: 'AKIAGATEWAYREADER001', secretAccessKey: 'reader-secret-key-for-tests-only-00000000', allow: [{ bucket: '*', access: 'read' }] };
+
+export interface RunningGateway {
+  gateway: Gateway;
+  server: Server;
+  endpoint: string;
+  port: number;
+  log: AccessLogEntry[];
+  close(): Promise<void>;
+}
+
+/** A gateway over `upstream` on 127.0.0.1, port 0. */
+export async function startGateway(upstream: Upstream, opts: Partial<GatewayOptions> & { maxConcurrentRequests?: number } = {}): Promise<RunningGateway> {
+  const gateway = createGateway({ identities: [ADMIN, READER], upstreams: { default: upstream }, ...opts });
+  const log: AccessLogEntry[] = [];
+  const server = createServer(toNodeListener(gateway, { onResponse: (e) => log.push(e), maxConcurrentRequests: opts.maxConcurrentRequests }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    gateway,
+    server,
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    log,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One raw HTTP request (for hand-made signatures and framing). */
+export function rawRequest(
+  port: number,
+  init: { method: string; path: string; headers?: Record<string, string>; body?: Uint8Array | string | AsyncIterable<Uint8Array>; abortAfter?: number },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: init.method, path: init.path, headers: init.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    const b = init.body;
+    if (b === undefined) req.end();
+    else if (typeof b === 'string' || b instanceof Uint8Array) req.end(b);
+    else
+      void (async () => {
+        for await (const c of b) if (!req.write(c)) await new Promise((r) => req.once('drain', r));
+        req.end();
+      })().catch((e: unknown) => req.destroy(e as Error));
+  });
+}
