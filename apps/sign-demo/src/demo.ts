@@ -1,4 +1,4 @@
-import { SigV4Signer } from '@s3kit/sigv4';
+import { SigV4Signer, SigV4Verifier, type VerifiedRequest } from '@s3kit/sigv4';
 
 export interface DemoConfig {
   endpoint: string;
@@ -41,10 +41,15 @@ export interface DemoOutput {
   presignedGet: string;
   canonicalRequest: string;
   stringToSign: string;
+  /** What a server-side verifier made of both requests (same clock, same keys). */
+  verified: { put: VerifiedRequest; presignedGet: VerifiedRequest };
 }
 
-/** Signs a PUT (Authorization header) and presigns a GET for the configured object. */
-export function runDemo(cfg: DemoConfig, now: number = Date.now()): DemoOutput {
+/**
+ * Signs a PUT (Authorization header) and presigns a GET for the configured object, then
+ * verifies both as a server would.
+ */
+export async function runDemo(cfg: DemoConfig, now: number = Date.now()): Promise<DemoOutput> {
   const signer = new SigV4Signer({
     credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey, sessionToken: cfg.sessionToken },
     region: cfg.region,
@@ -54,7 +59,19 @@ export function runDemo(cfg: DemoConfig, now: number = Date.now()): DemoOutput {
   const body = 'hello from s3kit';
   const put = signer.sign({ method: 'PUT', url, headers: { 'content-type': 'text/plain' }, body });
   const get = signer.presign({ method: 'GET', url, expiresIn: cfg.expiresIn });
+  const verifier = new SigV4Verifier({
+    region: cfg.region,
+    clock: () => now,
+    getCredentials: (id) =>
+      id === cfg.accessKeyId ? { secretAccessKey: cfg.secretAccessKey, sessionToken: cfg.sessionToken } : undefined,
+  });
+  const target = (u: string) => u.slice(cfg.endpoint.length);
+  const verified = {
+    put: await verifier.verify({ method: 'PUT', url: target(put.url), headers: put.headers }),
+    presignedGet: await verifier.verify({ method: 'GET', url: target(get.url), headers: get.headers }),
+  };
   return {
+    verified,
     put: { method: put.method, url: put.url, headers: put.headers },
     presignedGet: get.url,
     canonicalRequest: put.canonicalRequest,

@@ -2,7 +2,7 @@
 import { configFromEnv, runDemo } from './demo.js';
 
 const cfg = configFromEnv(process.env);
-const out = runDemo(cfg);
+const out = await runDemo(cfg);
 const lines = [
   `s3kit sign demo: endpoint ${cfg.endpoint}, region ${cfg.region}, access key ${cfg.accessKeyId}`,
   '',
@@ -12,6 +12,9 @@ const lines = [
   '',
   `Presigned GET (${cfg.expiresIn} s):`,
   `  ${out.presignedGet}`,
+  '',
+  `Verified server-side (SigV4Verifier): PUT by ${out.verified.put.accessKeyId}, payload ${out.verified.put.payloadMode}; ` +
+    `presigned GET by ${out.verified.presignedGet.accessKeyId} (${out.verified.presignedGet.authType}).`,
   '',
   'Canonical request:',
   ...out.canonicalRequest.split('\n').map((l) => `  ${l}`),
