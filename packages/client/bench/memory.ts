@@ -24,7 +24,11 @@ try {
     let peak = before;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     const t0 = performance.now();
-    if (direction === 'upload') await s3.putObject(bucket, 'big', generated(total));
+    const marks: number[] = [];
+    const mark = (done: number) => {
+      while (marks.length < 4 && done >= ((marks.length + 1) * total) / 4) marks.push(process.memoryUsage().rss);
+    };
+    if (direction === 'upload') await s3.putObject(bucket, 'big', generated(total), { onProgress: (p) => mark(p.loaded) });
     else {
       const obj = await s3.getObject(bucket, 'big');
       const h = createHash('md5');
@@ -32,12 +36,13 @@ try {
       for await (const c of obj) {
         n += (c as Buffer).length;
         h.update(c as Buffer);
+        mark(n);
       }
       if (n !== total) throw new Error(`read ${n} of ${total} bytes`);
     }
     clearInterval(timer);
     const s = (performance.now() - t0) / 1000;
-    rows.push({ direction, size: `${total / MiB} MiB`, 'time s': s.toFixed(1), 'MiB/s': (total / MiB / s).toFixed(0), 'RSS before MiB': (before / MiB).toFixed(0), 'peak RSS growth MiB': ((peak - before) / MiB).toFixed(1) });
+    rows.push({ direction, size: `${total / MiB} MiB`, 'time s': s.toFixed(1), 'MiB/s': (total / MiB / s).toFixed(0), 'RSS before MiB': (before / MiB).toFixed(0), 'peak RSS growth MiB': ((peak - before) / MiB).toFixed(1), 'RSS at 25/50/75/100 % MiB': marks.map((m) => (m / MiB).toFixed(0)).join(' / ') });
   }
   console.log(`\nstreamed ${total / MiB} MiB through s3kit to Ceph RGW (8 MiB parts, 4 in flight), node ${process.version}`);
   console.table(rows);

@@ -29,6 +29,7 @@ import {
   MiB,
   MIN_PART_SIZE,
   partSizeFor,
+  PartPool,
   unknownLengthPartSize,
   type PutData,
 } from './parts.js';
@@ -719,7 +720,10 @@ export class S3Client {
     const sizeOf = known === undefined ? (n: number) => unknownLengthPartSize(n, base) : () => partSize;
     const headers = writeHeaders(options);
     headers['content-type'] ??= 'application/octet-stream';
-    const it = chunks(data, sizeOf)[Symbol.asyncIterator]();
+    const concurrency = options.concurrency ?? this.#concurrency;
+    // Strings and buffers are sliced, not copied: only streams need part buffers.
+    const pool = typeof data === 'string' || data instanceof Uint8Array ? undefined : new PartPool(concurrency + 1);
+    const it = chunks(data, sizeOf, pool)[Symbol.asyncIterator]();
     const first = await it.next();
     const firstPart = first.done ? Buffer.alloc(0) : first.value;
     const second = first.done ? first : await it.next();
@@ -740,7 +744,7 @@ export class S3Client {
         yield n.value;
       }
     }
-    return this.#multipart(bucket, key, headers, options, known, all(), (part) => part);
+    return this.#multipart(bucket, key, headers, options, known, all(), (part) => part, pool);
   }
 
   /** putObject from a file; parts are read from the file by range (no buffering), so retries re-read them. */
@@ -771,6 +775,7 @@ export class S3Client {
     total: number | undefined,
     parts: AsyncIterable<T> | Iterable<T>,
     body: (p: T) => RequestBody,
+    pool?: PartPool,
   ): Promise<UploadedObject> {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
@@ -783,7 +788,13 @@ export class S3Client {
         const partNumber = index + 1;
         if (partNumber > MAX_PARTS) throw s3Error('EntityTooLarge', `Upload needs more than ${MAX_PARTS} parts`);
         const length = Buffer.isBuffer(p) ? p.length : p.length;
-        const part = await this.#uploadPartWithRetry(bucket, key, uploadId, partNumber, body(p), length, signal, sse);
+        let part: PartInfo;
+        try {
+          part = await this.#uploadPartWithRetry(bucket, key, uploadId, partNumber, body(p), length, signal, sse);
+        } finally {
+          // The request has settled (undici no longer reads the buffer): reuse it for a later part.
+          if (pool && Buffer.isBuffer(p)) pool.give(p);
+        }
         loaded += length;
         count++;
         options.onProgress?.({ loaded, total, partNumber });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundedAll, chunks, MAX_PARTS, MiB, partSizeFor, unknownLengthPartSize } from './parts.js';
+import { boundedAll, chunks, MAX_PARTS, MiB, PartPool, partSizeFor, unknownLengthPartSize } from './parts.js';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -63,5 +63,21 @@ describe('part sizing and chunking', () => {
     }).catch((e: unknown) => e);
     expect((err as Error).message).toBe('part 2 failed');
     expect(started).toBeLessThan(9);
+  });
+});
+
+describe('PartPool', () => {
+  it('hands back a returned buffer of the same size instead of allocating, and keeps at most max', async () => {
+    const pool = new PartPool(1);
+    const a = pool.take(16);
+    pool.give(a);
+    expect(pool.take(16)).toBe(a);
+    pool.give(a);
+    pool.give(Buffer.alloc(16)); // over max: dropped
+    expect(pool.take(16)).toBe(a);
+    expect(pool.take(16)).not.toBe(a);
+    // chunks() with a pool fills parts from it.
+    const parts = await collect(chunks(Readable.from([Buffer.from('abcdefgh')]), () => 4, pool));
+    expect(parts.map(String)).toEqual(['abcd', 'efgh']);
   });
 });

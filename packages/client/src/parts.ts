@@ -36,10 +36,30 @@ function toAsyncIterable(data: Exclude<PutData, string | Uint8Array>): AsyncIter
 }
 
 /**
+ * Part buffers handed back after their upload finished, reused for the next parts: memory stays
+ * at (parts in flight + 1) x part size instead of waiting for the GC to free each part.
+ */
+export class PartPool {
+  readonly #free: Buffer[] = [];
+  constructor(readonly max: number) {}
+  take(size: number): Buffer {
+    const i = this.#free.findIndex((b) => b.length === size);
+    if (i >= 0) return this.#free.splice(i, 1)[0]!;
+    return Buffer.allocUnsafeSlow(size);
+  }
+  /** Gives back a part buffer (or a view of one) whose upload has settled. */
+  give(part: Buffer): void {
+    // Pool buffers are whole ArrayBuffers; the last (short) part is a view at offset 0 of one.
+    if (part.byteOffset !== 0 || this.#free.length >= this.max) return;
+    this.#free.push(part.length === part.buffer.byteLength ? part : Buffer.from(part.buffer, 0, part.buffer.byteLength));
+  }
+}
+
+/**
  * Cuts `data` into parts: part `n` has `sizeOf(n)` bytes, the last one fewer. Buffers are sliced
  * without copying; streams are read as the consumer pulls (backpressure), holding at most one part.
  */
-export async function* chunks(data: PutData, sizeOf: (n: number) => number): AsyncGenerator<Buffer> {
+export async function* chunks(data: PutData, sizeOf: (n: number) => number, pool?: PartPool): AsyncGenerator<Buffer> {
   if (typeof data === 'string' || data instanceof Uint8Array) {
     const buf = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     let off = 0;
@@ -55,42 +75,31 @@ export async function* chunks(data: PutData, sizeOf: (n: number) => number): Asy
     }
     return;
   }
+  // Each part is one allocation filled in place: a piece is copied once and can be collected at
+  // once (holding pieces for a concat kept up to two copies of every part alive).
   let n = 1;
-  let want = sizeOf(n);
-  let held: Buffer[] = [];
-  let heldBytes = 0;
+  let part: Buffer | undefined;
+  let filled = 0;
   let emitted = false;
   for await (const piece of toAsyncIterable(data)) {
     let chunk = typeof piece === 'string' ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
     while (chunk.length > 0) {
-      const take = Math.min(want - heldBytes, chunk.length);
-      held.push(take === chunk.length ? chunk : chunk.subarray(0, take));
-      heldBytes += take;
+      part ??= pool ? pool.take(sizeOf(n)) : Buffer.allocUnsafeSlow(sizeOf(n));
+      const take = Math.min(part.length - filled, chunk.length);
+      chunk.copy(part, filled, 0, take);
+      filled += take;
       chunk = chunk.subarray(take);
-      if (heldBytes === want) {
-        const part = held.length === 1 ? Buffer.from(held[0]!) : Buffer.concat(held, heldBytes);
-        held = [];
-        heldBytes = 0;
+      if (filled === part.length) {
+        const full = part;
+        part = undefined;
+        filled = 0;
+        n++;
         emitted = true;
-        yield part;
-        want = sizeOf(++n);
+        yield full;
       }
     }
   }
-  if (heldBytes > 0 || !emitted) yield held.length === 1 ? Buffer.from(held[0]!) : Buffer.concat(held, heldBytes);
-}
-
-/**
- * Pulls one value ahead so the caller knows whether the current part is the last.
- */
-export async function* withLast<T>(it: AsyncIterable<T>): AsyncGenerator<[T, boolean]> {
-  const iter = it[Symbol.asyncIterator]();
-  let cur = await iter.next();
-  while (!cur.done) {
-    const next = await iter.next();
-    yield [cur.value, next.done === true];
-    cur = next;
-  }
+  if (filled > 0 || !emitted) yield part ? part.subarray(0, filled) : Buffer.alloc(0);
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; stops pulling and rejects on the first failure. */
