@@ -107,7 +107,10 @@ export async function extraSections(mod: Mod, ctx: Ctx): Promise<Sections> {
       const enc0 = new ChunkedEncoder(seed, opts);
       for (const p of pieces) enc0.write(p, (b) => encoded.push(b.slice()));
       enc0.end((b) => encoded.push(b.slice()));
-      // Re-slice the encoded body into PIECE-sized network reads.
+      // Re-slice the encoded body into PIECE-sized network reads. Each read is its own buffer,
+      // as a socket delivers them: views into one big buffer would make the decoder copy every
+      // held tail (it compacts views that pin a much larger buffer), which a real stream never
+      // triggers.
       const total = encoded.reduce((n, b) => n + b.length, 0);
       const wire = new Uint8Array(total);
       let off = 0;
@@ -116,7 +119,7 @@ export async function extraSections(mod: Mod, ctx: Ctx): Promise<Sections> {
         off += b.length;
       }
       const reads: Uint8Array[] = [];
-      for (let o = 0; o < wire.length; o += PIECE) reads.push(wire.subarray(o, o + PIECE));
+      for (let o = 0; o < wire.length; o += PIECE) reads.push(wire.slice(o, o + PIECE));
       const decOpts = {
         decodedContentLength: BODY,
         ...(mode === 'streaming-trailer' ? { trailer: 'x-amz-checksum-crc32' } : {}),
