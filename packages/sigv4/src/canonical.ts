@@ -1,4 +1,4 @@
-import { uriDecode, uriEncode } from './encoding.js';
+import { isUriEncoded, uriDecode, uriEncode } from './encoding.js';
 import { canonicalHeaderValue, type HeaderMap } from './headers.js';
 
 /**
@@ -11,37 +11,10 @@ export function canonicalUri(rawPath: string, normalize = false): string {
   if (normalize) path = normalizePath(path);
   // Fast path: the path is already canonical (unreserved bytes, `/`, and `%XX` escapes in
   // uppercase hex of bytes that must stay escaped), so decode-then-encode would return it as is.
-  if (isCanonicalPath(path)) return path;
+  if (isUriEncoded(path, true)) return path;
   const segments = path.split('/');
   for (let i = 0; i < segments.length; i++) segments[i] = uriEncode(uriDecode(segments[i]!));
   return segments.join('/');
-}
-
-/** Code points 0-127 that SigV4 leaves unescaped, plus `/`. */
-const PATH_PLAIN = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/') PATH_PLAIN[c.charCodeAt(0)] = 1;
-
-function upperHex(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
-function isCanonicalPath(path: string): boolean {
-  for (let i = 0; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (c < 128 && PATH_PLAIN[c] === 1) continue;
-    if (c !== 37 || i + 2 >= path.length) return false;
-    const hi = upperHex(path.charCodeAt(i + 1));
-    const lo = upperHex(path.charCodeAt(i + 2));
-    if (hi < 0 || lo < 0) return false;
-    const b = hi * 16 + lo;
-    // An escaped unreserved byte or `/` (%2F) would change on decode-encode; so would a
-    // multi-byte UTF-8 sequence that is not valid, so only single bytes below 0x80 qualify.
-    if (b >= 128 || (PATH_PLAIN[b] === 1)) return false;
-    i += 2;
-  }
-  return true;
 }
 
 function normalizePath(path: string): string {

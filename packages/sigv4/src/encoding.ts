@@ -88,6 +88,36 @@ export function uriEncode(s: string, keepSlash = false): string {
   return out;
 }
 
+function upperHexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1; // lowercase hex is not canonical
+}
+
+/**
+ * True when `s` is already in SigV4 canonical encoding, i.e. decoding then re-encoding it
+ * would give `s` back, decided by a scan: only unreserved characters (and `/` when
+ * `keepSlash`) and uppercase `%XX` escapes of ASCII bytes that must stay escaped. Clients that
+ * encode as SigV4 does (every AWS SDK) send such strings, so canonicalisation skips the
+ * decode/re-encode round trip for them. A `false` only means "take the exact slow path".
+ */
+export function isUriEncoded(s: string, keepSlash = false): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128 && (UNRESERVED[c] === 1 || (keepSlash && c === 47))) continue;
+    if (c !== 37 || i + 2 >= s.length) return false;
+    const hi = upperHexValue(s.charCodeAt(i + 1));
+    const lo = upperHexValue(s.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0) return false;
+    const b = hi * 16 + lo;
+    // An escaped unreserved byte (or `/` in a path) would change on decode-encode; so would a
+    // multi-byte UTF-8 sequence that is not valid, so only single bytes below 0x80 qualify.
+    if (b >= 128 || UNRESERVED[b] === 1 || (keepSlash && b === 47)) return false;
+    i += 2;
+  }
+  return true;
+}
+
 /**
  * Percent-decodes `s`. `plusAsSpace` turns `+` into a space (query strings). Malformed
  * escapes are kept literally, as S3 does, instead of throwing.

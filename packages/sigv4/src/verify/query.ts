@@ -1,4 +1,4 @@
-import { uriDecode, uriEncode } from '../encoding.js';
+import { isUriEncoded, uriDecode, uriEncode } from '../encoding.js';
 
 /** One query parameter as received: decoded, and in SigV4 canonical encoding. */
 export interface ReceivedParam {
@@ -8,36 +8,6 @@ export interface ReceivedParam {
   readonly value: string;
   readonly encName: string;
   readonly encValue: string;
-}
-
-const UNRESERVED = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') UNRESERVED[c.charCodeAt(0)] = 1;
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1; // lowercase hex is not canonical
-}
-
-/**
- * True when `uriEncode(uriDecode(t))` is `t` itself, decided by a scan: only unreserved
- * characters and uppercase `%XX` escapes of ASCII bytes that must stay escaped. Clients that
- * encode as SigV4 does (every AWS SDK) send such tokens, so verification skips the
- * decode/re-encode round trip for them. Anything else takes the exact slow path.
- */
-function isCanonicalToken(t: string): boolean {
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c < 128 && UNRESERVED[c] === 1) continue;
-    if (c !== 37 || i + 2 >= t.length) return false;
-    const hi = hexValue(t.charCodeAt(i + 1));
-    const lo = hexValue(t.charCodeAt(i + 2));
-    if (hi < 0 || lo < 0) return false;
-    const b = hi * 16 + lo;
-    if (b >= 128 || UNRESERVED[b] === 1) return false;
-    i += 2;
-  }
-  return true;
 }
 
 function decode(t: string): string {
@@ -50,7 +20,7 @@ function decode(t: string): string {
 
 function token(t: string): [decoded: string, encoded: string] {
   const decoded = decode(t);
-  return [decoded, isCanonicalToken(t) ? t : uriEncode(decoded)];
+  return [decoded, isUriEncoded(t) ? t : uriEncode(decoded)];
 }
 
 /** Splits a raw query string into parameters (`a` alone is `a=`; empty pieces are skipped). */
