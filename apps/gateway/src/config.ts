@@ -1,0 +1,288 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+/** A configuration error that names the bad field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type Access = 'read' | 'write' | 'readwrite';
+export interface AllowRuleConfig { bucket: string; access: Access }
+export interface IdentityConfig { name?: string; accessKeyId: string; secretAccessKey: string; upstream?: string; allow: AllowRuleConfig[] }
+export interface LocalUpstreamConfig { type: 'local'; dir: string; fsync: boolean }
+export interface S3UpstreamConfig {
+  type: 's3';
+  endpoint: string;
+  region: string;
+  addressing: 'path' | 'virtual';
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  buckets: Record<string, string>;
+  profile: { checksumHeaders: boolean; signPayloadHash: boolean };
+}
+export type UpstreamConfig = LocalUpstreamConfig | S3UpstreamConfig;
+
+/** The validated program configuration. */
+export interface GatewayConfig {
+  listen: { host: string; port: number };
+  /** Metrics, /healthz and /readyz; port 0 picks a free one, `null` disables. */
+  admin: { host: string; port: number } | null;
+  region: string;
+  baseDomains: string[];
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
+  limits: { maxHeaderSize: number; requestTimeoutMs: number; headersTimeoutMs: number; maxConcurrentRequests: number; shutdownTimeoutMs: number };
+  identities: IdentityConfig[];
+  anonymous: { allow: AllowRuleConfig[]; upstream?: string } | undefined;
+  upstreams: Record<string, UpstreamConfig>;
+  /** Where the config came from (file path, or `defaults`). */
+  source: string;
+  /** True when the identities are the generated development keys. */
+  devKeys: boolean;
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads fields of one object and reports the exact path of a bad one. */
+class Reader {
+  constructor(
+    private readonly src: string,
+    private readonly path: string,
+    private readonly obj: Obj,
+    allowed: readonly string[],
+  ) {
+    for (const k of Object.keys(obj)) if (!allowed.includes(k)) this.fail(k, `unknown field (expected one of: ${allowed.join(', ')})`);
+  }
+  fail(field: string, msg: string): never {
+    throw new ConfigError(`${this.src}: ${this.path === '' ? field : `${this.path}.${field}`}: ${msg}`);
+  }
+  where(field: string): string {
+    return this.path === '' ? field : `${this.path}.${field}`;
+  }
+  str(field: string, def?: string): string {
+    const v = this.obj[field];
+    if (v === undefined && def !== undefined) return def;
+    if (typeof v !== 'string' || v === '') this.fail(field, `must be a non-empty string${v === undefined ? ' (missing)' : ` (got ${JSON.stringify(v)})`}`);
+    return v;
+  }
+  optStr(field: string): string | undefined {
+    return this.obj[field] === undefined ? undefined : this.str(field);
+  }
+  int(field: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const v = this.obj[field];
+    if (v === undefined) return def;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(field, `must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    return v;
+  }
+  bool(field: string, def: boolean): boolean {
+    const v = this.obj[field];
+    if (v === undefined) return def;
+    if (typeof v !== 'boolean') this.fail(field, `must be true or false (got ${JSON.stringify(v)})`);
+    return v;
+  }
+  oneOf<T extends string>(field: string, values: readonly T[], def?: T): T {
+    const v = this.obj[field];
+    if (v === undefined && def !== undefined) return def;
+    if (typeof v !== 'string' || !values.includes(v as T)) this.fail(field, `must be one of ${values.join(', ')} (got ${JSON.stringify(v)})`);
+    return v as T;
+  }
+  obj_(field: string, allowed: readonly string[], required = false): Reader | undefined {
+    const v = this.obj[field];
+    if (v === undefined && !required) return undefined;
+    if (!isObj(v)) this.fail(field, `must be an object${v === undefined ? ' (missing)' : ''}`);
+    return new Reader(this.src, this.where(field), v, allowed);
+  }
+  list(field: string, required = false): unknown[] {
+    const v = this.obj[field];
+    if (v === undefined && !required) return [];
+    if (!Array.isArray(v)) this.fail(field, `must be a list${v === undefined ? ' (missing)' : ''}`);
+    return v;
+  }
+  item(field: string, i: number, v: unknown, allowed: readonly string[]): Reader {
+    if (!isObj(v)) this.fail(`${field}[${i}]`, 'must be an object');
+    return new Reader(this.src, `${this.where(field)}[${i}]`, v, allowed);
+  }
+  record(field: string): Record<string, unknown> {
+    const v = this.obj[field];
+    if (v === undefined) return {};
+    if (!isObj(v)) this.fail(field, 'must be an object');
+    return v;
+  }
+  raw(): Obj {
+    return this.obj;
+  }
+}
+
+const TOP = ['listen', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams'];
+
+function allowList(r: Reader, field: string): AllowRuleConfig[] {
+  return r.list(field, true).map((v, i) => {
+    const a = r.item(field, i, v, ['bucket', 'access']);
+    return { bucket: a.str('bucket'), access: a.oneOf('access', ['read', 'write', 'readwrite'] as const) };
+  });
+}
+
+/**
+ * Validates a parsed config document (from JSON or YAML).
+ * @throws ConfigError naming the file and the field, e.g. `gw.yaml: identities[0].allow[1].access: must be one of …`.
+ */
+export function validateConfig(doc: unknown, src: string, baseDir = process.cwd()): GatewayConfig {
+  if (!isObj(doc)) throw new ConfigError(`${src}: the document must be an object`);
+  const r = new Reader(src, '', doc, TOP);
+  const listen = r.obj_('listen', ['host', 'port']);
+  const adminRaw = doc['admin'];
+  let admin: GatewayConfig['admin'];
+  if (adminRaw === null || adminRaw === false) admin = null;
+  else {
+    const a = r.obj_('admin', ['host', 'port']);
+    admin = { host: a?.str('host', '127.0.0.1') ?? '127.0.0.1', port: a?.int('port', 9001, 0, 65535) ?? 9001 };
+  }
+  const log = r.obj_('log', ['level']);
+  const limits = r.obj_('limits', ['maxHeaderSize', 'requestTimeoutMs', 'headersTimeoutMs', 'maxConcurrentRequests', 'shutdownTimeoutMs']);
+  const upstreams: Record<string, UpstreamConfig> = {};
+  const upRaw = r.record('upstreams');
+  if (Object.keys(upRaw).length === 0) r.fail('upstreams', 'at least one upstream is needed (e.g. default: { type: local, dir: ./.data })');
+  for (const [name, v] of Object.entries(upRaw)) {
+    if (!isObj(v)) return r.fail(`upstreams.${name}`, 'must be an object');
+    const type = v['type'];
+    if (type === 'local') {
+      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'dir', 'fsync']);
+      upstreams[name] = { type: 'local', dir: resolve(baseDir, u.str('dir')), fsync: u.bool('fsync', true) };
+    } else if (type === 's3') {
+      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'endpoint', 'region', 'addressing', 'credentials', 'buckets', 'profile']);
+      const endpoint = u.str('endpoint');
+      if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) u.fail('endpoint', `must be http(s)://host[:port] (got ${JSON.stringify(endpoint)})`);
+      const c = u.obj_('credentials', ['accessKeyId', 'secretAccessKey'], true)!;
+      const p = u.obj_('profile', ['checksumHeaders', 'signPayloadHash']);
+      const buckets: Record<string, string> = {};
+      for (const [k, b] of Object.entries(u.record('buckets'))) {
+        if (typeof b !== 'string') return u.fail(`buckets.${k}`, 'must be a bucket name');
+        buckets[k] = b;
+      }
+      upstreams[name] = {
+        type: 's3',
+        endpoint,
+        region: u.str('region', 'us-east-1'),
+        addressing: u.oneOf('addressing', ['path', 'virtual'] as const, 'path'),
+        credentials: { accessKeyId: c.str('accessKeyId'), secretAccessKey: c.str('secretAccessKey') },
+        buckets,
+        profile: { checksumHeaders: p?.bool('checksumHeaders', true) ?? true, signPayloadHash: p?.bool('signPayloadHash', true) ?? true },
+      };
+    } else r.fail(`upstreams.${name}.type`, `must be local or s3 (got ${JSON.stringify(type)})`);
+  }
+  const identities = parseIdentities(r, upstreams);
+  const anon = r.obj_('anonymous', ['allow', 'upstream']);
+  const anonymous = anon === undefined ? undefined : { allow: allowList(anon, 'allow'), ...(anon.optStr('upstream') ? { upstream: anon.optStr('upstream')! } : {}) };
+  const baseDomains = r.list('baseDomains').map((d, i) => {
+    if (typeof d !== 'string' || d === '') return r.fail(`baseDomains[${i}]`, 'must be a host name');
+    return d.toLowerCase();
+  });
+  return {
+    listen: { host: listen?.str('host', '127.0.0.1') ?? '127.0.0.1', port: listen?.int('port', 9000, 0, 65535) ?? 9000 },
+    admin,
+    region: r.str('region', 'us-east-1'),
+    baseDomains,
+    log: { level: log?.oneOf('level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info') ?? 'info' },
+    limits: {
+      maxHeaderSize: limits?.int('maxHeaderSize', 16 * 1024, 1024, 1024 * 1024) ?? 16 * 1024,
+      requestTimeoutMs: limits?.int('requestTimeoutMs', 15 * 60_000, 0) ?? 15 * 60_000,
+      headersTimeoutMs: limits?.int('headersTimeoutMs', 60_000, 1) ?? 60_000,
+      maxConcurrentRequests: limits?.int('maxConcurrentRequests', 1024, 1) ?? 1024,
+      shutdownTimeoutMs: limits?.int('shutdownTimeoutMs', 30_000, 0) ?? 30_000,
+    },
+    identities,
+    anonymous,
+    upstreams,
+    source: src,
+    devKeys: false,
+  };
+}
+
+function parseIdentities(r: Reader, upstreams: Record<string, UpstreamConfig>): IdentityConfig[] {
+  const seen = new Set<string>();
+  return r.list('identities', true).map((v, i) => {
+    const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'upstream', 'allow']);
+    const accessKeyId = id.str('accessKeyId');
+    if (seen.has(accessKeyId)) id.fail('accessKeyId', `duplicate access key ${accessKeyId}`);
+    seen.add(accessKeyId);
+    const upstream = id.optStr('upstream');
+    if (upstream === undefined && upstreams['default'] === undefined) id.fail('upstream', 'missing, and there is no upstream named "default"');
+    if (upstream !== undefined && upstreams[upstream] === undefined) id.fail('upstream', `no upstream named ${JSON.stringify(upstream)}`);
+    const name = id.optStr('name');
+    return { ...(name ? { name } : {}), accessKeyId, secretAccessKey: id.str('secretAccessKey'), ...(upstream ? { upstream } : {}), allow: allowList(id, 'allow') };
+  });
+}
+
+/** Reads and validates a JSON or YAML file (by extension; YAML otherwise, which also reads JSON). */
+export function loadConfigFile(file: string): GatewayConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let doc: unknown;
+  try {
+    doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+  return validateConfig(doc, file, resolve(path, '..'));
+}
+
+/**
+ * The zero-config development setup: the embedded store in `dataDir` and one admin identity
+ * whose keys are generated once and kept in `<dataDir>/dev-keys.json`.
+ */
+export function devConfig(dataDir: string): GatewayConfig {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const keysFile = join(dir, 'dev-keys.json');
+  let keys: { accessKeyId: string; secretAccessKey: string };
+  if (existsSync(keysFile)) keys = JSON.parse(readFileSync(keysFile, 'utf8')) as typeof keys;
+  else {
+    keys = { accessKeyId: `S3KIT${randomBytes(8).toString('hex').toUpperCase()}`.slice(0, 20), secretAccessKey: randomBytes(30).toString('base64url') };
+    writeFileSync(keysFile, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  }
+  const cfg = validateConfig(
+    {
+      identities: [{ name: 'dev', ...keys, allow: [{ bucket: '*', access: 'readwrite' }] }],
+      upstreams: { default: { type: 'local', dir: join(dir, 'store') } },
+    },
+    'defaults',
+  );
+  return { ...cfg, devKeys: true };
+}
+
+/** Flags and environment that override the file (flags win over env). */
+export interface Overrides {
+  host?: string | undefined;
+  port?: number | undefined;
+  adminPort?: number | undefined;
+  logLevel?: string | undefined;
+}
+
+/** Applies overrides, validating them like file fields. */
+export function applyOverrides(cfg: GatewayConfig, o: Overrides): GatewayConfig {
+  const out = { ...cfg, listen: { ...cfg.listen }, log: { ...cfg.log } };
+  if (o.host !== undefined) out.listen.host = o.host;
+  if (o.port !== undefined) {
+    if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new ConfigError(`--port: must be an integer from 0 to 65535`);
+    out.listen.port = o.port;
+  }
+  if (o.adminPort !== undefined) {
+    if (!Number.isInteger(o.adminPort) || o.adminPort < -1 || o.adminPort > 65535) throw new ConfigError(`--admin-port: must be an integer from 0 to 65535, or -1 to disable`);
+    out.admin = o.adminPort === -1 ? null : { host: cfg.admin?.host ?? out.listen.host, port: o.adminPort };
+  }
+  if (o.logLevel !== undefined) {
+    const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+    if (!levels.includes(o.logLevel)) throw new ConfigError(`--log-level: must be one of ${levels.join(', ')}`);
+    out.log.level = o.logLevel as GatewayConfig['log']['level'];
+  }
+  return out;
+}

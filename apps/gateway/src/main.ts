@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { ConfigError, applyOverrides, devConfig, loadConfigFile, type GatewayConfig } from './config.js';
+import { startServer } from './server.js';
+
+const HELP = `s3kit-gateway: an S3 gateway (verify, re-sign, stream) with an embedded local store.
+
+Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--data-dir DIR] [--log-level L]
+
+  -c, --config FILE   JSON or YAML config (env S3KIT_GATEWAY_CONFIG). Without one: development
+                      mode, the embedded store in --data-dir and generated keys (printed).
+  --host H            listen address (env S3KIT_GATEWAY_HOST; default 127.0.0.1)
+  --port N            S3 port (env S3KIT_GATEWAY_PORT; default 9000; 0 = any free port)
+  --admin-port N      /metrics, /healthz, /readyz port (env S3KIT_GATEWAY_ADMIN_PORT; default 9001; -1 = off)
+  --data-dir DIR      development mode data directory (env S3KIT_GATEWAY_DATA_DIR; default ./.data)
+  --log-level L       trace|debug|info|warn|error|fatal|silent (env S3KIT_GATEWAY_LOG_LEVEL; default info)
+
+Signals: SIGTERM/SIGINT drain in-flight requests and exit; SIGHUP reloads identities from --config.`;
+
+function num(v: string | undefined): number | undefined {
+  return v === undefined || v === '' ? undefined : Number(v);
+}
+
+function load(configFile: string | undefined, dataDir: string, o: Parameters<typeof applyOverrides>[1]): GatewayConfig {
+  const base = configFile === undefined ? devConfig(dataDir) : loadConfigFile(configFile);
+  return applyOverrides(base, o);
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', short: 'c' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'admin-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const configFile = values.config ?? env['S3KIT_GATEWAY_CONFIG'];
+  const dataDir = values['data-dir'] ?? env['S3KIT_GATEWAY_DATA_DIR'] ?? '.data';
+  const overrides = {
+    host: values.host ?? env['S3KIT_GATEWAY_HOST'],
+    port: num(values.port ?? env['S3KIT_GATEWAY_PORT']),
+    adminPort: num(values['admin-port'] ?? env['S3KIT_GATEWAY_ADMIN_PORT']),
+    logLevel: values['log-level'] ?? env['S3KIT_GATEWAY_LOG_LEVEL'],
+  };
+  let config: GatewayConfig;
+  try {
+    config = load(configFile, dataDir, overrides);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`s3kit-gateway: invalid configuration: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+  // Secrets never reach the log: identities are not logged, and the redaction covers mistakes.
+  const log = pino({ level: config.log.level, base: { service: 's3kit-gateway' }, redact: ['*.secretAccessKey', '*.authorization', 'secretAccessKey'] });
+  const running = await startServer(config, log);
+  const lines = [
+    `s3kit gateway listening on ${running.endpoint}`,
+    `  region:     ${config.region}`,
+    ...(config.devKeys
+      ? [
+          `  access key: ${config.identities[0]!.accessKeyId}`,
+          `  secret key: ${config.identities[0]!.secretAccessKey}`,
+          `  store:      embedded, data in ${(config.upstreams['default'] as { dir: string }).dir}`,
+          `  keys kept:  ${resolve(dataDir, 'dev-keys.json')}`,
+        ]
+      : [`  config:     ${config.source} (${config.identities.length} identities)`]),
+    `  admin:      ${running.adminEndpoint === undefined ? 'off' : `${running.adminEndpoint}/metrics /healthz /readyz`}`,
+    ...(config.devKeys
+      ? [`  try:        AWS_ACCESS_KEY_ID=${config.identities[0]!.accessKeyId} AWS_SECRET_ACCESS_KEY=${config.identities[0]!.secretAccessKey} aws --endpoint-url ${running.endpoint} s3 mb s3://my-bucket`]
+      : []),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  log.info({ endpoint: running.endpoint, admin: running.adminEndpoint, region: config.region, identities: config.identities.length }, 'started');
+
+  const stop = (signal: string): void => {
+    log.info({ signal }, 'draining');
+    void running.shutdown().then(() => {
+      log.info('stopped');
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (configFile === undefined) {
+      log.warn('SIGHUP: no config file to reload (development mode)');
+      return;
+    }
+    try {
+      const next = load(configFile, dataDir, overrides);
+      running.reload(next.identities);
+      log.info({ identities: next.identities.length }, 'reloaded identities');
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'reload failed; keeping the current identities');
+    }
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`s3kit-gateway: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import type { AccessLogEntry } from '@s3kit/gateway';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics (one registry per server, never the global one). */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  record(entry: AccessLogEntry): void;
+  readonly inFlight: Gauge;
+}
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 's3kit_gateway_' });
+  const requests = new Counter({ name: 's3kit_gateway_requests_total', help: 'Requests by S3 operation and HTTP status.', labelNames: ['operation', 'status'], registers: [registry] });
+  const duration = new Histogram({
+    name: 's3kit_gateway_request_duration_seconds',
+    help: 'Time from request to the end of the response, by operation.',
+    labelNames: ['operation'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const bytesIn = new Counter({ name: 's3kit_gateway_bytes_in_total', help: 'Request body bytes received from clients.', labelNames: ['operation'], registers: [registry] });
+  const bytesOut = new Counter({ name: 's3kit_gateway_bytes_out_total', help: 'Response body bytes sent to clients.', labelNames: ['operation'], registers: [registry] });
+  const authFailures = new Counter({ name: 's3kit_gateway_auth_failures_total', help: 'Authentication failures by S3 error code.', labelNames: ['code'], registers: [registry] });
+  const upstreamErrors = new Counter({ name: 's3kit_gateway_upstream_errors_total', help: 'Upstream failures (5xx answers and transport errors) by code.', labelNames: ['code'], registers: [registry] });
+  const inFlight = new Gauge({ name: 's3kit_gateway_requests_in_flight', help: 'Requests being handled.', registers: [registry] });
+  return {
+    registry,
+    inFlight,
+    record(e) {
+      const operation = e.operation ?? 'unknown';
+      requests.inc({ operation, status: String(e.status) });
+      duration.observe({ operation }, e.durationMs / 1000);
+      if (e.bytesIn > 0) bytesIn.inc({ operation }, e.bytesIn);
+      if (e.bytesOut > 0) bytesOut.inc({ operation }, e.bytesOut);
+      if (e.authFailure !== undefined) authFailures.inc({ code: e.authFailure });
+      if (e.upstreamError !== undefined) upstreamErrors.inc({ code: e.upstreamError });
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGateway, createLocalStore, createS3Upstream, toNodeListener, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
+import type { Logger } from 'pino';
+import type { GatewayConfig, IdentityConfig } from './config.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+
+/** A running gateway program: the S3 listener, the admin listener, and their lifecycle. */
+export interface RunningServer {
+  readonly endpoint: string;
+  /** `http://host:port` of /metrics, /healthz, /readyz, or undefined when disabled. */
+  readonly adminEndpoint: string | undefined;
+  readonly gateway: Gateway;
+  readonly metrics: GatewayMetrics;
+  /** Replaces the identities (SIGHUP) without touching connections. */
+  reload(identities: readonly IdentityConfig[]): void;
+  /** Stops accepting, drains in-flight requests (up to `limits.shutdownTimeoutMs`), closes upstreams. */
+  shutdown(): Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function urlOf(a: AddressInfo): string {
+  return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+}
+
+/** Builds the upstreams, the gateway and both listeners from a validated config. */
+export async function startServer(config: GatewayConfig, log: Logger): Promise<RunningServer> {
+  const upstreams: Record<string, Upstream> = {};
+  const closers: (() => Promise<void>)[] = [];
+  for (const [name, u] of Object.entries(config.upstreams)) {
+    if (u.type === 'local') {
+      const store: LocalStore = createLocalStore({ dir: u.dir, region: config.region, fsync: u.fsync });
+      upstreams[name] = store;
+      closers.push(() => store.close());
+    } else {
+      const s3: S3Upstream = createS3Upstream({ endpoint: u.endpoint, region: u.region, credentials: u.credentials, addressing: u.addressing, buckets: u.buckets, profile: u.profile });
+      upstreams[name] = s3;
+      closers.push(() => s3.close());
+    }
+  }
+  const gateway = createGateway({
+    region: config.region,
+    baseDomains: config.baseDomains,
+    identities: config.identities,
+    anonymous: config.anonymous,
+    upstreams,
+    onUnexpected: (err, info) => log.error({ requestId: info.requestId, operation: info.operation, err }, 'unexpected failure'),
+  });
+  const metrics = createMetrics();
+  const listener = toNodeListener(gateway, {
+    maxConcurrentRequests: config.limits.maxConcurrentRequests,
+    onResponse: (e) => {
+      metrics.record(e);
+      // The access log: never secrets, signatures or query strings (presigned URLs carry signatures).
+      log.info(
+        {
+          requestId: e.requestId,
+          method: e.method,
+          identity: e.identity,
+          operation: e.operation,
+          bucket: e.bucket,
+          key: e.key,
+          status: e.status,
+          errorCode: e.errorCode,
+          bytesIn: e.bytesIn,
+          bytesOut: e.bytesOut,
+          durationMs: Math.round(e.durationMs * 1000) / 1000,
+          complete: e.complete,
+          remote: e.remoteAddress,
+        },
+        'request',
+      );
+    },
+  });
+  const s3Server = createServer(
+    { maxHeaderSize: config.limits.maxHeaderSize, requestTimeout: config.limits.requestTimeoutMs, headersTimeout: config.limits.headersTimeoutMs },
+    (req, res) => {
+      metrics.inFlight.inc();
+      res.once('close', () => metrics.inFlight.dec());
+      listener(req, res);
+    },
+  );
+  // Oversized headers and malformed requests: Node answers 431/400 itself; log them.
+  s3Server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    log.warn({ code: err.code }, 'client error');
+    if (socket.writable) socket.end(err.code === 'HPE_HEADER_OVERFLOW' ? 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  let draining = false;
+  const admin = config.admin === null ? undefined : createServer((req, res) => void adminHandler(req, res, metrics, () => draining));
+  const s3Addr = await listen(s3Server, config.listen.host, config.listen.port);
+  const adminAddr = admin === undefined ? undefined : await listen(admin, config.admin!.host, config.admin!.port);
+  let shutdownP: Promise<void> | undefined;
+  return {
+    endpoint: urlOf(s3Addr),
+    adminEndpoint: adminAddr === undefined ? undefined : urlOf(adminAddr),
+    gateway,
+    metrics,
+    reload(identities) {
+      gateway.setIdentities(identities);
+    },
+    shutdown() {
+      shutdownP ??= (async () => {
+        draining = true;
+        const closed = new Promise<void>((r) => s3Server.close(() => r()));
+        s3Server.closeIdleConnections();
+        const deadline = Date.now() + config.limits.shutdownTimeoutMs;
+        while (listener.active > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+          s3Server.closeIdleConnections();
+        }
+        s3Server.closeAllConnections();
+        await closed;
+        for (const c of closers) await c();
+        if (admin !== undefined) {
+          admin.closeAllConnections();
+          await new Promise<void>((r) => admin.close(() => r()));
+        }
+      })();
+      return shutdownP;
+    },
+  };
+}
+
+async function adminHandler(req: IncomingMessage, res: ServerResponse, metrics: GatewayMetrics, draining: () => boolean): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/metrics') {
+    const body = await metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(body);
+  } else if (path === '/healthz') {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok\n');
+  } else if (path === '/readyz') {
+    const ready = !draining();
+    res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' });
+    res.end(ready ? 'ready\n' : 'draining\n');
+  } else {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+  }
+}

@@ -1,0 +1,76 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, applyOverrides, devConfig, loadConfigFile, validateConfig } from '../src/config.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 's3kit-gwcfg-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const minimal = {
+  identities: [{ accessKeyId: 'AK1', secretAccessKey: 's1', allow: [{ bucket: '*', access: 'readwrite' }] }],
+  upstreams: { default: { type: 'local', dir: './data' } },
+};
+
+describe('validateConfig', () => {
+  it('fills defaults: 127.0.0.1:9000, admin 9001, us-east-1, limits', () => {
+    const c = validateConfig(minimal, 'x.yaml', '/base');
+    expect(c.listen).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(c.admin).toEqual({ host: '127.0.0.1', port: 9001 });
+    expect(c.region).toBe('us-east-1');
+    expect(c.upstreams['default']).toEqual({ type: 'local', dir: '/base/data', fsync: true });
+    expect(c.limits.maxConcurrentRequests).toBe(1024);
+  });
+
+  it.each([
+    [{ ...minimal, identities: [{ ...minimal.identities[0], allow: [{ bucket: 'b', access: 'rw' }] }] }, 'x.yaml: identities[0].allow[0].access: must be one of read, write, readwrite (got "rw")'],
+    [{ ...minimal, identities: [{ accessKeyId: 'AK1', allow: [] }] }, 'x.yaml: identities[0].secretAccessKey: must be a non-empty string (missing)'],
+    [{ ...minimal, listen: { port: 70000 } }, 'x.yaml: listen.port: must be an integer from 0 to 65535 (got 70000)'],
+    [{ ...minimal, colour: 'blue' }, 'x.yaml: colour: unknown field'],
+    [{ ...minimal, upstreams: { default: { type: 'ftp' } } }, 'x.yaml: upstreams.default.type: must be local or s3 (got "ftp")'],
+    [{ ...minimal, upstreams: { default: { type: 's3', endpoint: 'localhost:9000', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } } }, 'x.yaml: upstreams.default.endpoint: must be http(s)://host[:port]'],
+    [{ ...minimal, identities: [{ ...minimal.identities[0], upstream: 'rgw' }] }, 'x.yaml: identities[0].upstream: no upstream named "rgw"'],
+    [{ ...minimal, identities: [minimal.identities[0], minimal.identities[0]] }, 'x.yaml: identities[1].accessKeyId: duplicate access key AK1'],
+  ])('points at the bad field (%#)', (doc, message) => {
+    expect(() => validateConfig(doc, 'x.yaml')).toThrow(ConfigError);
+    expect(() => validateConfig(doc, 'x.yaml')).toThrow(message);
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('reads YAML and JSON alike', async () => {
+    await writeFile(join(dir, 'gw.yaml'), 'listen: { port: 0 }\nidentities:\n  - accessKeyId: AK1\n    secretAccessKey: s1\n    allow: [{ bucket: photos, access: read }]\nupstreams:\n  default: { type: local, dir: ./store, fsync: false }\n');
+    await writeFile(join(dir, 'gw.json'), JSON.stringify({ ...minimal, listen: { port: 0 } }));
+    const y = loadConfigFile(join(dir, 'gw.yaml'));
+    expect(y.identities[0]!.allow).toEqual([{ bucket: 'photos', access: 'read' }]);
+    expect(y.upstreams['default']).toEqual({ type: 'local', dir: join(dir, 'store'), fsync: false });
+    expect(loadConfigFile(join(dir, 'gw.json')).identities[0]!.accessKeyId).toBe('AK1');
+  });
+
+  it('names the file and the YAML error position for a syntax error', async () => {
+    await writeFile(join(dir, 'bad.yaml'), 'identities: [\n');
+    expect(() => loadConfigFile(join(dir, 'bad.yaml'))).toThrow(/bad\.yaml: not valid YAML/);
+  });
+});
+
+describe('devConfig and overrides', () => {
+  it('generates development keys once and keeps them in the data dir', () => {
+    const a = devConfig(join(dir, 'dev'));
+    const b = devConfig(join(dir, 'dev'));
+    expect(a.devKeys).toBe(true);
+    expect(a.identities[0]!.accessKeyId).toMatch(/^S3KIT[0-9A-F]{15}$/);
+    expect(b.identities[0]).toEqual(a.identities[0]);
+    expect(a.upstreams['default']).toMatchObject({ type: 'local', dir: join(dir, 'dev', 'store') });
+  });
+
+  it('applies flag/env overrides and validates them', () => {
+    const c = applyOverrides(validateConfig(minimal, 'x'), { port: 0, adminPort: -1, logLevel: 'warn' });
+    expect(c.listen.port).toBe(0);
+    expect(c.admin).toBeNull();
+    expect(c.log.level).toBe('warn');
+    expect(() => applyOverrides(c, { logLevel: 'loud' })).toThrow('--log-level: must be one of');
+  });
+});
