@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, stat as fsStat, unlink } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isS3Error, s3Error, type S3Error } from '@s3kit/errors';
@@ -779,6 +780,8 @@ export class S3Client {
   ): Promise<UploadedObject> {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    // Every part in flight listens on it (transport and undici): not a leak.
+    setMaxListeners(0, signal);
     const uploadId = await this.createMultipartUpload(bucket, key, { headers, ...(options.signal ? { signal: options.signal } : {}) });
     const sse = options.sse?.type === 'SSE-C' ? options.sse : undefined;
     let loaded = 0;
