@@ -41,3 +41,10 @@ if (res.status !== 0) {
   process.exit(required ? 1 : 0);
 }
 log(`Ceph RGW ready to start (install step ${Date.now() - started} ms).`);
+
+// The gateway's real-client tests also drive awscli and boto3 (Debian's packages), same rules.
+const py = spawnSync('bash', [fileURLToPath(new URL('./py-clients.sh', import.meta.url)), 'install'], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (py.status !== 0) {
+  log(`awscli/python3-boto3 install failed (exit ${py.status}).`);
+  process.exit(required ? 1 : 0);
+}
