@@ -62,7 +62,8 @@ export interface S3ClientOptions {
   checksum?: ChecksumMode;
   /**
    * How bodies are covered by the signature: `'auto'` (hash buffers, `UNSIGNED-PAYLOAD` for streams
-   * and files), `'unsigned'` (for TLS), `'hashed'`, `'streaming'` (signed `aws-chunked`). **Default:** `'auto'`.
+   * and files), `'unsigned'` (for TLS), `'hashed'`, `'streaming'` (signed `aws-chunked`).
+   * **Default:** `'unsigned'` for https endpoints, `'auto'` for http.
    */
   payloadSigning?: PayloadSigning;
   /** Minimum multipart part size; also the single-PUT threshold. **Default:** 8 MiB. */
@@ -369,7 +370,9 @@ export class S3Client {
     this.#transportOptions = options.transport ?? {};
     this.#checksum = options.checksum ?? 'when_required';
     if (!['none', 'when_required', 'always'].includes(this.#checksum)) throw new TypeError(`S3Client: checksum must be none, when_required or always`);
-    this.#payload = options.payloadSigning ?? 'auto';
+    // As minio-js: over TLS the payload is not hashed (TLS protects it; saves a SHA-256 pass on both
+    // ends); over plain http buffers are hashed into the signature.
+    this.#payload = options.payloadSigning ?? (this.endpoint.protocol === 'https:' ? 'unsigned' : 'auto');
     this.#partSize = options.partSize ?? 8 * MiB;
     if (!Number.isSafeInteger(this.#partSize) || this.#partSize < MIN_PART_SIZE || this.#partSize > MAX_PART_SIZE) {
       throw new TypeError('S3Client: partSize must be an integer from 5 MiB to 5 GiB');

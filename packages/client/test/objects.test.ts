@@ -215,6 +215,27 @@ describe.skipIf(!rgw)(`buckets and objects against Ceph RGW ${reason}`, () => {
     expect(left).toEqual([]);
   });
 
+  it('object lock: retention and legal hold headers are stored; removeObjects reports the locked version as an error entry', async () => {
+    const locked = bucketName('lock');
+    await s3.makeBucket(locked, { objectLocking: true });
+    try {
+      const until = new Date(Date.now() + 3600_000);
+      const put = await s3.putObject(locked, 'held', 'keep me', { retention: { mode: 'GOVERNANCE', retainUntilDate: until }, legalHold: false });
+      expect(put.versionId).toBeTruthy();
+      const st = await s3.statObject(locked, 'held');
+      expect(st.headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+      expect(Math.abs(new Date(st.headers['x-amz-object-lock-retain-until-date']!).getTime() - until.getTime())).toBeLessThan(1000);
+      const errors = [];
+      for await (const e of s3.removeObjects(locked, [{ key: 'held', versionId: put.versionId! }])) errors.push(e);
+      expect(errors).toEqual([expect.objectContaining({ key: 'held', code: 'AccessDenied' })]);
+      // Governance retention can be bypassed explicitly.
+      await s3.removeObject(locked, 'held', { versionId: put.versionId!, governanceBypass: true });
+      expect(await s3.statObject(locked, 'held', { versionId: put.versionId! }).catch((e: unknown) => isS3Error(e) && e.status)).toBe(404);
+    } finally {
+      await cleanBucket(s3, locked);
+    }
+  });
+
   it('an aborted request rejects with a TransportAbortedError', async () => {
     const ac = new AbortController();
     ac.abort();
