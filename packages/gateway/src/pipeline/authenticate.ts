@@ -1,6 +1,6 @@
 import { s3Error } from '@s3kit/errors';
 import { classifyAuth, verifyV2, type AuthKind, type Clock, type SigV4Verifier, type VerifiedRequest } from '@s3kit/sigv4';
-import { chunkedDecoded, counted, holdBackLast, lengthChecked, sha256Checked } from './body.js';
+import { chunkedDecoded, counted, holdBackLast, lengthCheckedHeld, sha256Checked } from './body.js';
 import type { AllowRule, Authenticated, Identity, ParsedRequest, Principal } from './types.js';
 
 /** What the authenticate stage needs besides the request. */
@@ -43,7 +43,11 @@ function hasBody(parsed: ParsedRequest): boolean {
 export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, deps: AuthDeps): Promise<Authenticated> {
   let bytes = 0;
   const bytesIn = (): number => bytes;
-  const raw = body !== undefined && hasBody(parsed) ? counted(body, (n) => (bytes += n)) : undefined;
+  const onBytes = (n: number): void => {
+    bytes += n;
+  };
+  const present = body !== undefined && hasBody(parsed) ? body : undefined;
+  const raw = present === undefined ? undefined : counted(present, onBytes);
   const kind = classifyAuth({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
   switch (kind) {
     case 'header-v4':
@@ -51,7 +55,7 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       const verified = await deps.verifier.verify({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
       const identity = deps.identities().get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
-      return { principal: principalOf(kind, identity), payloadMode: verified.payloadMode, body: verifiedBody(parsed, raw, verified), bytesIn };
+      return { principal: principalOf(kind, identity), payloadMode: verified.payloadMode, body: verifiedBody(parsed, present, raw, verified, onBytes), bytesIn };
     }
     case 'header-v2':
     case 'presigned-v2': {
@@ -70,12 +74,12 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       );
       const identity = deps.identities().get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
-      return { principal: principalOf(kind, identity), payloadMode: 'unsigned', body: plainBody(parsed, raw), bytesIn };
+      return { principal: principalOf(kind, identity), payloadMode: 'unsigned', body: plainBody(parsed, present, onBytes), bytesIn };
     }
     case 'anonymous': {
       if (deps.anonymous === undefined) throw s3Error('AccessDenied', 'Anonymous access is not allowed.', { details: { reason: 'anonymous' } });
       const principal: Principal = { name: 'anonymous', accessKeyId: undefined, authKind: kind, allow: deps.anonymous.allow, upstream: deps.anonymous.upstream ?? 'default' };
-      return { principal, payloadMode: 'unsigned', body: plainBody(parsed, raw), bytesIn };
+      return { principal, payloadMode: 'unsigned', body: plainBody(parsed, present, onBytes), bytesIn };
     }
     case 'post':
       throw s3Error('NotImplemented', 'Browser POST uploads are not supported by this gateway yet.');
@@ -84,17 +88,23 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
   }
 }
 
-function plainBody(parsed: ParsedRequest, raw: AsyncIterable<Uint8Array> | undefined): AsyncIterable<Uint8Array> | undefined {
-  if (raw === undefined) return undefined;
+function plainBody(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, onBytes: (n: number) => void): AsyncIterable<Uint8Array> | undefined {
+  if (body === undefined) return undefined;
   const len = parsed.headers['content-length'];
-  return len === undefined ? raw : holdBackLast(lengthChecked(raw, Number(len)));
+  return len === undefined ? counted(body, onBytes) : lengthCheckedHeld(body, Number(len), onBytes);
 }
 
-function verifiedBody(parsed: ParsedRequest, raw: AsyncIterable<Uint8Array> | undefined, verified: VerifiedRequest): AsyncIterable<Uint8Array> | undefined {
+function verifiedBody(
+  parsed: ParsedRequest,
+  body: AsyncIterable<Uint8Array> | undefined,
+  raw: AsyncIterable<Uint8Array> | undefined,
+  verified: VerifiedRequest,
+  onBytes: (n: number) => void,
+): AsyncIterable<Uint8Array> | undefined {
   if (raw === undefined) return undefined;
   switch (verified.payloadMode) {
     case 'unsigned':
-      return plainBody(parsed, raw);
+      return plainBody(parsed, body, onBytes);
     case 'sha256':
       return holdBackLast(sha256Checked(raw, verified.payloadHash));
     default:

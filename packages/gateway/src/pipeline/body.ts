@@ -39,6 +39,26 @@ export async function* sha256Checked(source: AsyncIterable<Uint8Array>, expected
   }
 }
 
+/**
+ * The unsigned-payload path in one pass (one async hop per chunk instead of three): counts the
+ * bytes, checks them against the declared length, and holds the last piece back until the
+ * count is right.
+ */
+export async function* lengthCheckedHeld(source: AsyncIterable<Uint8Array>, expected: number, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  let held: Uint8Array | undefined;
+  for await (const chunk of source) {
+    n += chunk.length;
+    onBytes(chunk.length);
+    if (n > expected) throw s3Error('IncompleteBody', 'The request body is longer than its Content-Length');
+    if (chunk.length === 0) continue;
+    if (held !== undefined) yield held;
+    held = chunk;
+  }
+  if (n !== expected) throw s3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+  if (held !== undefined) yield held;
+}
+
 /** Checks the byte count of a body that declares its length. */
 export async function* lengthChecked(source: AsyncIterable<Uint8Array>, expected: number): AsyncGenerator<Uint8Array> {
   let n = 0;

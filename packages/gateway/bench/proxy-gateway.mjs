@@ -1,0 +1,18 @@
+// The gateway under bench (child process, plain JS so its RSS is the gateway's own), from the built dist, in front of the sink.
+import { createServer } from 'node:http';
+import { createGateway, createS3Upstream, toNodeListener } from '../dist/index.js';
+
+const upstreamPort = Number(process.argv[2]);
+const upstream = createS3Upstream({
+  endpoint: `http://127.0.0.1:${upstreamPort}`,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'upstream', secretAccessKey: 'upstream-secret' },
+  transport: { retry: false },
+});
+const gateway = createGateway({
+  identities: [{ accessKeyId: 'BENCHKEY', secretAccessKey: 'bench-secret', allow: [{ bucket: '*', access: 'readwrite' }] }],
+  upstreams: { default: upstream },
+});
+const server = createServer({ keepAliveTimeout: 30_000 }, toNodeListener(gateway));
+server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+process.on('disconnect', () => process.exit(0));
