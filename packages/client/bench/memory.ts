@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { startRgw } from '@s3kit/test-utils';
-import { S3Client } from '../dist/index.js';
+import { S3Client } from '@s3kit/client'; // dist at run time (no @s3kit/source condition)
 import { generated } from './multipart.js';
 
 const MiB = 1024 * 1024;

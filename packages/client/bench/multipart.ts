@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { RgwHandle } from '@s3kit/test-utils';
-import { S3Client } from '../dist/index.js';
+import { S3Client } from '@s3kit/client'; // dist at run time (no @s3kit/source condition)
 
 const MiB = 1024 * 1024;
 
