@@ -192,6 +192,20 @@ describe('raw signed requests: payload modes and nothing partial', () => {
     expect((await stored(`chunked-${mode}`))?.equals(data)).toBe(true);
   });
 
+  it('verifies an x-amz-checksum-crc32c header sent up front: BadDigest (400) and nothing stored on mismatch', async () => {
+    const { checksumBase64 } = await import('@s3kit/sigv4');
+    const body = 'checksummed body';
+    const ok = signer().sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/crc-ok`, body, headers: { 'x-amz-checksum-crc32c': checksumBase64('crc32c', Buffer.from(body)) } });
+    const okRes = await rawRequest(g.port, { method: 'PUT', path: `/${Bucket}/crc-ok`, headers: ok.headers, body });
+    expect(okRes.body).toBe('');
+    expect(okRes.status).toBe(200);
+    const bad = signer().sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/crc-bad`, body, headers: { 'x-amz-checksum-crc32c': checksumBase64('crc32c', Buffer.from('other')) } });
+    const res = await rawRequest(g.port, { method: 'PUT', path: `/${Bucket}/crc-bad`, headers: bad.headers, body });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('<Code>BadDigest</Code>');
+    expect(await stored('crc-bad')).toBeUndefined();
+  });
+
   it('refuses a tampered signed chunk with SignatureDoesNotMatch (403) and stores nothing', async () => {
     const res = await chunkedPut('tampered', pattern(50_000, 7), 'streaming', (f) => {
       f[30_000] = f[30_000]! ^ 1;

@@ -166,6 +166,17 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
     expect(await stored('np-hash')).toBeUndefined();
   });
 
+  it('nothing partial on RGW: an x-amz-checksum-crc32c header that does not match (BadDigest 400; RGW ignores the header, the gateway checks it)', async () => {
+    const { checksumBase64 } = await import('@s3kit/sigv4');
+    const body = pattern(30_000, 11);
+    const s = signer.sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/np-crc32c`, headers: { 'x-amz-checksum-crc32c': checksumBase64('crc32c', Buffer.from('other')) }, payloadHash: 'UNSIGNED-PAYLOAD' });
+    const res = await rawRequest(g.port, { method: 'PUT', path: `/${Bucket}/np-crc32c`, headers: { ...s.headers, 'content-length': String(body.length) }, body });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('<Code>BadDigest</Code>');
+    await loggedFor('np-crc32c');
+    expect(await stored('np-crc32c')).toBeUndefined();
+  });
+
   it('nothing partial on RGW: the client aborts mid-upload', async () => {
     const s = signer.sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/np-abort`, headers: { 'content-length': String(MiB) }, payloadHash: 'UNSIGNED-PAYLOAD' });
     await rawRequest(g.port, {

@@ -1,6 +1,6 @@
 import { s3Error } from '@s3kit/errors';
 import { classifyAuth, verifyV2, type AuthKind, type Clock, type SigV4Verifier, type VerifiedRequest } from '@s3kit/sigv4';
-import { chunkedDecoded, counted, holdBackLast, lengthCheckedHeld, sha256Checked } from './body.js';
+import { checksumChecked, chunkedDecoded, counted, holdBackLast, lengthCheckedHeld, sha256Checked } from './body.js';
 import type { AllowRule, Authenticated, Identity, ParsedRequest, Principal } from './types.js';
 
 /** What the authenticate stage needs besides the request. */
@@ -91,7 +91,8 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
 function plainBody(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, onBytes: (n: number) => void): AsyncIterable<Uint8Array> | undefined {
   if (body === undefined) return undefined;
   const len = parsed.headers['content-length'];
-  return len === undefined ? counted(body, onBytes) : lengthCheckedHeld(body, Number(len), onBytes);
+  const checked = checksumChecked(body, parsed.headers);
+  return len === undefined ? holdBackLast(counted(checked, onBytes)) : lengthCheckedHeld(checked, Number(len), onBytes);
 }
 
 function verifiedBody(
@@ -106,8 +107,9 @@ function verifiedBody(
     case 'unsigned':
       return plainBody(parsed, body, onBytes);
     case 'sha256':
-      return holdBackLast(sha256Checked(raw, verified.payloadHash));
+      return holdBackLast(checksumChecked(sha256Checked(raw, verified.payloadHash), parsed.headers));
     default:
-      return holdBackLast(chunkedDecoded(raw, verified, parsed.headers['x-amz-decoded-content-length'], parsed.headers['x-amz-trailer']));
+      // Trailer checksums are verified by the decoder; a checksum header sent up front is checked here.
+      return holdBackLast(checksumChecked(chunkedDecoded(raw, verified, parsed.headers['x-amz-decoded-content-length'], parsed.headers['x-amz-trailer']), parsed.headers));
   }
 }
