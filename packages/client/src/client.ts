@@ -3,11 +3,14 @@ import { createWriteStream } from 'node:fs';
 import { rename, stat as fsStat, unlink } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import { basename, dirname, join } from 'node:path';
+import { addAbortSignal, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isS3Error, s3Error, type S3Error } from '@s3kit/errors';
 import {
   createTransport,
   isRetryable,
+  isTransportError,
+  TransportAbortedError,
   type PayloadSigning,
   type RequestBody,
   type ResponseBody,
@@ -716,6 +719,18 @@ export class S3Client {
     checkBucket(bucket);
     checkKey(key);
     if (data == null) throw new TypeError('putObject: data is required');
+    const { signal } = options;
+    // A stalled source must not outlive an abort: the signal destroys a Node stream being read.
+    if (signal && data instanceof Readable) addAbortSignal(signal, data);
+    try {
+      return await this.#put(bucket, key, data, options);
+    } catch (err) {
+      if (signal?.aborted && !isTransportError(err) && !isS3Error(err)) throw new TransportAbortedError('putObject aborted', { cause: signal.reason });
+      throw err;
+    }
+  }
+
+  async #put(bucket: string, key: string, data: PutData, options: PutObjectOptions): Promise<UploadedObject> {
     const known = typeof data === 'string' ? Buffer.byteLength(data) : data instanceof Uint8Array ? data.byteLength : options.size;
     if (known !== undefined && (!Number.isSafeInteger(known) || known < 0)) throw new TypeError('putObject: size must be a non-negative integer');
     if (known !== undefined && known > MAX_OBJECT_SIZE) throw s3Error('EntityTooLarge', `Object size ${known} exceeds the 5 TiB maximum`);

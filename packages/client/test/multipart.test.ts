@@ -91,6 +91,20 @@ describe.skipIf(!rgw)(`multipart against Ceph RGW ${reason}`, () => {
     expect(await s3.statObject(bucket, 'aborted').catch((e: unknown) => isS3Error(e) && e.status)).toBe(404);
   });
 
+  it('aborting while the source stream stalls rejects with TransportAbortedError and leaves no upload', async () => {
+    const ac = new AbortController();
+    // 11 MiB (multipart started, two parts sent), then nothing: the source never ends by itself.
+    const stalled = new Readable({ read() {} });
+    stalled.push(data.subarray(0, 11 * MiB));
+    setTimeout(() => ac.abort(), 300);
+    const started = Date.now();
+    const err = await s3.putObject(bucket, 'stalled', stalled, { signal: ac.signal }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('TransportAbortedError');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stalled.destroyed).toBe(true);
+    expect(await collect(s3.listIncompleteUploads(bucket, 'stalled'))).toEqual([]);
+  });
+
   it('fPutObject uploads a large file by ranges', async () => {
     const file = join(dir, 'big.bin');
     writeFileSync(file, data);
