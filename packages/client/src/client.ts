@@ -554,6 +554,7 @@ export class S3Client {
             prefix: options.prefix ?? '',
             'start-after': token ? undefined : options.startAfter,
           };
+      // TODO(xml-shapes): ListBucketResult has no <UserMetadata> (MinIO's extension), so it is requested but not parsed.
       if (options.includeUserMeta) query['metadata'] = 'true';
       const page = await this.#xml('ListBucketResult', { method: 'GET', bucket, query, signal: options.signal });
       for (const o of page.Contents) {
