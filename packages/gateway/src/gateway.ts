@@ -121,7 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const upstream = options.upstreams[auth.principal.upstream];
       if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
       stage = 'upstream';
-      const upBody = auth.body === undefined ? undefined : watched(auth.body, (e) => (bodyError = e));
+      const upBody = auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, (e) => (bodyError = e));
       const upRes = await forward(upstream, toUpstreamRequest(parsed, { ...auth, body: upBody }, req.signal));
       return respond(parsed.method, upRes, info);
     } catch (err) {

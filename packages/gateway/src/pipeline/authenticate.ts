@@ -55,7 +55,8 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       const verified = await deps.verifier.verify({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
       const identity = deps.identities().get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
-      return { principal: principalOf(kind, identity), payloadMode: verified.payloadMode, body: verifiedBody(parsed, present, raw, verified, onBytes), bytesIn };
+      const vbody = verifiedBody(parsed, present, raw, verified, onBytes);
+      return { principal: principalOf(kind, identity), payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present };
     }
     case 'header-v2':
     case 'presigned-v2': {
@@ -74,12 +75,14 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       );
       const identity = deps.identities().get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
-      return { principal: principalOf(kind, identity), payloadMode: 'unsigned', body: plainBody(parsed, present, onBytes), bytesIn };
+      const pbody = plainBody(parsed, present, onBytes);
+      return { principal: principalOf(kind, identity), payloadMode: 'unsigned', body: pbody, bytesIn, verifying: pbody !== present };
     }
     case 'anonymous': {
       if (deps.anonymous === undefined) throw s3Error('AccessDenied', 'Anonymous access is not allowed.', { details: { reason: 'anonymous' } });
       const principal: Principal = { name: 'anonymous', accessKeyId: undefined, authKind: kind, allow: deps.anonymous.allow, upstream: deps.anonymous.upstream ?? 'default' };
-      return { principal, payloadMode: 'unsigned', body: plainBody(parsed, present, onBytes), bytesIn };
+      const abody = plainBody(parsed, present, onBytes);
+      return { principal, payloadMode: 'unsigned', body: abody, bytesIn, verifying: abody !== present };
     }
     case 'post':
       throw s3Error('NotImplemented', 'Browser POST uploads are not supported by this gateway yet.');
@@ -92,6 +95,13 @@ function plainBody(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | unde
   if (body === undefined) return undefined;
   const len = parsed.headers['content-length'];
   const checked = checksumChecked(body, parsed.headers);
+  if (checked === body && len !== undefined) {
+    // Nothing to verify but the length, which the HTTP parser enforces: a client that stops
+    // early errors the stream, so the upstream request is aborted short. The client's stream
+    // goes on as it is (no per-chunk async hops); its length is what it carried.
+    onBytes(Number(len));
+    return body;
+  }
   return len === undefined ? holdBackLast(counted(checked, onBytes)) : lengthCheckedHeld(checked, Number(len), onBytes);
 }
 

@@ -73,6 +73,11 @@ export interface Authenticated {
   readonly body: AsyncIterable<Uint8Array> | undefined;
   /** Bytes of client body read so far (for logs and metrics). */
   readonly bytesIn: () => number;
+  /**
+   * True when `body` can fail verification (hash, chunk signatures, checksums, length): its
+   * errors are the client's answer. False for a plain pass-through of the client's stream.
+   */
+  readonly verifying: boolean;
 }
 
 /** What the gateway answers (status, headers, streamed body). */
