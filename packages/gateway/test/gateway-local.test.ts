@@ -287,3 +287,19 @@ describe('raw signed requests: payload modes and nothing partial', () => {
     expect(JSON.stringify(g.log)).not.toContain(ADMIN.secretAccessKey);
   });
 });
+
+describe('virtual-hosted requests (baseDomains)', () => {
+  it('routes <bucket>.<base domain> to the bucket, signed for that Host', async () => {
+    const vg = await startGateway(t.store, { baseDomains: ['s3.test'] });
+    try {
+      const host = `${Bucket}.s3.test:${vg.port}`;
+      const s = signer().sign({ method: 'PUT', url: `http://${host}/vhost.txt`, body: 'virtual' });
+      const r = await rawRequest(vg.port, { method: 'PUT', path: '/vhost.txt', headers: s.headers, body: 'virtual' });
+      expect(r.status).toBe(200);
+      expect((await stored('vhost.txt'))?.toString()).toBe('virtual');
+      expect(vg.log.at(-1)).toMatchObject({ operation: 'PutObject', bucket: Bucket, key: 'vhost.txt' });
+    } finally {
+      await vg.close();
+    }
+  });
+});

@@ -203,6 +203,30 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
   });
 });
 
+describe.skipIf(!rgw)(`bucket mapping to Ceph RGW ${reason}`, () => {
+  it('maps a client bucket to an upstream bucket (requests and x-amz-copy-source)', async () => {
+    const real = `gw-mapped-${Date.now().toString(36)}`;
+    const creds = { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey };
+    const up = createS3Upstream({ endpoint: rgw!.endpoint, region: rgw!.region, credentials: creds, buckets: { photos: real }, profile: { checksumHeaders: false } });
+    const g = await startGateway(up);
+    const s3 = new S3Client({ endpoint: g.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey } });
+    const direct = new S3Client({ endpoint: rgw!.endpoint, region: rgw!.region, forcePathStyle: true, credentials: creds });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'photos' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'photos', Key: 'cat.txt', Body: 'meow' }));
+      await s3.send(new CopyObjectCommand({ Bucket: 'photos', Key: 'cat-copy.txt', CopySource: 'photos/cat.txt' }));
+      const got = await direct.send(new GetObjectCommand({ Bucket: real, Key: 'cat-copy.txt' }));
+      expect(await got.Body!.transformToString()).toBe('meow');
+      expect(await (await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'cat.txt' }))).Body!.transformToString()).toBe('meow');
+    } finally {
+      s3.destroy();
+      direct.destroy();
+      await g.close();
+      await up.close();
+    }
+  });
+});
+
 describe('upstream reset mid-download', () => {
   let fake: Server;
   let g: RunningGateway;
