@@ -61,6 +61,14 @@ describe('compatibility switches on the wire (loopback server)', () => {
     await Promise.all([always.close(), none.close()]);
   });
 
+  it('a client without credentials sends unsigned requests (no Authorization, no x-amz-date)', async () => {
+    const anon = new S3Client({ endpoint, region: 'us-east-1' });
+    seen.length = 0;
+    await anon.putObject('bucket', 'k', 'public');
+    expect([seen[0]!.headers.authorization, seen[0]!.headers['x-amz-date']]).toEqual([undefined, undefined]);
+    await anon.close();
+  });
+
   it("payloadSigning 'unsigned' sends UNSIGNED-PAYLOAD; 'streaming' sends signed aws-chunked with the decoded length", async () => {
     const unsigned = make({ payloadSigning: 'unsigned' });
     const streaming = make({ payloadSigning: 'streaming' });
@@ -128,6 +136,14 @@ describe.skipIf(!rgw)(`payload signing modes and credential providers against Ce
     const st = new S3Client({ endpoint: rgw!.endpoint, region: rgw!.region, credentials: staticCredentials({ accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey }) });
     expect(await st.bucketExists(bucket)).toBe(true);
     await st.close();
+  });
+
+  it('endpoint as host:port with secure: false reaches the same server', async () => {
+    const url = new URL(rgw!.endpoint);
+    const s3 = new S3Client({ endpoint: url.host, secure: false, accessKey: rgw!.accessKeyId, secretKey: rgw!.secretAccessKey, region: rgw!.region });
+    expect(s3.endpoint).toMatchObject({ protocol: 'http:', pathStyle: true });
+    expect(await s3.bucketExists(bucket)).toBe(true);
+    await s3.close();
   });
 
   it('without an explicit region the client discovers it from RGW (GetBucketLocation) and works', async () => {
