@@ -265,7 +265,7 @@ export interface UploadPartCopyOptions extends RequestOptions {
   sse?: Extract<ServerSideEncryption, { type: 'SSE-C' }>;
 }
 
-export interface PresignOptions {
+export interface PresignOptions extends RequestOptions {
   /** Seconds, 1–604800. **Default:** 604800 (7 days, as MinIO). */
   expires?: number;
   /** Response header overrides (`response-content-type`, ...) or any extra query parameters. */
@@ -1024,7 +1024,7 @@ export class S3Client {
   async getPresignedUrl(method: string, bucket: string, key: string | undefined, options: PresignOptions = {}): Promise<string> {
     checkBucket(bucket);
     if (key !== undefined) checkKey(key);
-    const region = await this.getBucketRegion(bucket);
+    const region = await this.getBucketRegion(bucket, options.signal ? { signal: options.signal } : {});
     const creds = await this.#credentials();
     const query: Record<string, string | undefined> = { ...options.query, versionId: options.versionId };
     const { origin, path } = targetFor(this.endpoint, region, bucket, key, buildQuery(query));
@@ -1049,10 +1049,10 @@ export class S3Client {
   }
 
   /** Signs a `PostPolicy` (`@s3kit/post-policy`) for a browser form upload: `{ postURL, formData }`. */
-  async presignedPostPolicy(policy: PostPolicy): Promise<PresignedPostPolicy> {
+  async presignedPostPolicy(policy: PostPolicy, options: RequestOptions = {}): Promise<PresignedPostPolicy> {
     const bucket = policy.formData['bucket'];
     if (bucket === undefined) throw new TypeError('PostPolicy needs setBucket()');
-    const region = await this.getBucketRegion(bucket);
+    const region = await this.getBucketRegion(bucket, options);
     const creds = await this.#credentials();
     const ep = this.endpoint;
     const { origin } = targetFor(ep, region, undefined, undefined, '');
