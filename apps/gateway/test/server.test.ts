@@ -104,6 +104,18 @@ describe('the gateway program', () => {
     await new Promise((r) => setTimeout(r, 100));
   });
 
+  it('refuses headers over limits.maxHeaderSize with 431', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: new URL(running.endpoint).port, method: 'GET', path: '/app/k', headers: { 'x-big': 'x'.repeat(20_000) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(431);
+  });
+
   it('reloads identities (SIGHUP path) without dropping connections', async () => {
     const bob = client(BOB);
     await expect(bob.send(new GetObjectCommand({ Bucket: 'app', Key: 'k' }))).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
