@@ -30,6 +30,8 @@ export interface GatewayConfig {
   admin: { host: string; port: number } | null;
   region: string;
   baseDomains: string[];
+  /** Answer presigned GET/HEAD with a 307 to an upstream presigned URL (remote S3 upstreams). */
+  presignedRedirect: boolean;
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   limits: { maxHeaderSize: number; requestTimeoutMs: number; headersTimeoutMs: number; maxConcurrentRequests: number; shutdownTimeoutMs: number };
   identities: IdentityConfig[];
@@ -117,7 +119,7 @@ class Reader {
   }
 }
 
-const TOP = ['listen', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams'];
+const TOP = ['listen', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect'];
 
 function allowList(r: Reader, field: string): AllowRuleConfig[] {
   return r.list(field, true).map((v, i) => {
@@ -186,6 +188,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     admin,
     region: r.str('region', 'us-east-1'),
     baseDomains,
+    presignedRedirect: r.bool('presignedRedirect', false),
     log: { level: log?.oneOf('level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info') ?? 'info' },
     limits: {
       maxHeaderSize: limits?.int('maxHeaderSize', 16 * 1024, 1024, 1024 * 1024) ?? 16 * 1024,

@@ -53,6 +53,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     identities: config.identities,
     anonymous: config.anonymous,
     upstreams,
+    presignedRedirect: config.presignedRedirect,
     onUnexpected: (err, info) => log.error({ requestId: info.requestId, operation: info.operation, err }, 'unexpected failure'),
   });
   const metrics = createMetrics();

@@ -11,6 +11,7 @@ import { respond } from './pipeline/respond.js';
 import { toUpstreamRequest } from './pipeline/resign.js';
 import type { AllowRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
 import type { Upstream } from './store/types.js';
+import type { S3Upstream } from './upstreams/s3-upstream.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -28,6 +29,12 @@ export interface GatewayOptions {
   readonly clock?: Clock | undefined;
   /** Allowed clock skew of signed requests. **Default:** 15 minutes. */
   readonly maxSkewMs?: number | undefined;
+  /**
+   * Answer presigned SigV4 GET/HEAD requests with a 307 redirect to a presigned URL on the
+   * upstream (valid as long as the client's), so the data does not pass through the gateway.
+   * Only for upstreams that can presign (`createS3Upstream`). **Default:** `false`.
+   */
+  readonly presignedRedirect?: boolean | undefined;
   /** Told about every failure that is not an S3 error (bugs, unreachable upstreams). */
   readonly onUnexpected?: ((err: unknown, info: RequestInfo) => void) | undefined;
 }
@@ -121,6 +128,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       const upstream = options.upstreams[auth.principal.upstream];
       if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
       stage = 'upstream';
+      if (options.presignedRedirect === true && auth.principal.authKind === 'presigned-v4' && (parsed.method === 'GET' || parsed.method === 'HEAD')) {
+        const presigner = upstream as Partial<S3Upstream>;
+        if (typeof presigner.presign === 'function') {
+          const seconds = Math.max(1, Math.floor(((auth.expiresAt ?? clock() + 900_000) - clock()) / 1000));
+          const location = presigner.presign(toUpstreamRequest(parsed, auth, undefined), seconds);
+          return { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
+        }
+      }
       const upBody = auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, (e) => (bodyError = e));
       const upRes = await forward(upstream, toUpstreamRequest(parsed, { ...auth, body: upBody }, req.signal));
       return respond(parsed.method, upRes, info);

@@ -227,6 +227,31 @@ describe.skipIf(!rgw)(`bucket mapping to Ceph RGW ${reason}`, () => {
   });
 });
 
+describe.skipIf(!rgw)(`presigned redirect offload to Ceph RGW ${reason}`, () => {
+  it('answers a presigned GET with 307 to an upstream presigned URL (off by default)', async () => {
+    const creds = { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey };
+    const up = createS3Upstream({ endpoint: rgw!.endpoint, region: rgw!.region, credentials: creds, profile: { checksumHeaders: false } });
+    const g = await startGateway(up, { presignedRedirect: true });
+    const bucket = `gw-redirect-${Date.now().toString(36)}`;
+    const signer = new SigV4Signer({ credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey }, region: 'us-east-1' });
+    try {
+      await up.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
+      const put = signer.sign({ method: 'PUT', url: `${g.endpoint}/${bucket}/offloaded.txt`, body: 'offloaded' });
+      expect((await rawRequest(g.port, { method: 'PUT', path: `/${bucket}/offloaded.txt`, headers: put.headers, body: 'offloaded' })).status).toBe(200);
+      const url = signer.presign({ method: 'GET', url: `${g.endpoint}/${bucket}/offloaded.txt`, expiresIn: 120 }).url;
+      const manual = await fetch(url, { redirect: 'manual' });
+      expect(manual.status).toBe(307);
+      const location = manual.headers.get('location')!;
+      expect(location.startsWith(`${rgw!.endpoint}/${bucket}/offloaded.txt?`)).toBe(true);
+      expect(new URL(location).searchParams.get('X-Amz-Credential')).toContain(rgw!.accessKeyId);
+      expect(await (await fetch(url)).text()).toBe('offloaded');
+    } finally {
+      await g.close();
+      await up.close();
+    }
+  });
+});
+
 describe('upstream reset mid-download', () => {
   let fake: Server;
   let g: RunningGateway;

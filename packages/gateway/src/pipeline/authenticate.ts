@@ -56,7 +56,7 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       const identity = deps.identities().get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
       const vbody = verifiedBody(parsed, present, raw, verified, onBytes);
-      return { principal: principalOf(kind, identity), payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present };
+      return { principal: principalOf(kind, identity), payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present, expiresAt: verified.expiresAt };
     }
     case 'header-v2':
     case 'presigned-v2': {

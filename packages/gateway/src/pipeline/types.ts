@@ -78,6 +78,8 @@ export interface Authenticated {
    * errors are the client's answer. False for a plain pass-through of the client's stream.
    */
   readonly verifying: boolean;
+  /** Presigned requests: when the client's URL expires (ms since the epoch). */
+  readonly expiresAt?: number | undefined;
 }
 
 /** What the gateway answers (status, headers, streamed body). */

@@ -1,4 +1,5 @@
 import { createTransport, type Transport, type TransportOptions } from '@s3kit/http-transport';
+import { SigV4Signer } from '@s3kit/sigv4';
 import { forwardHttp } from '../pipeline/forward.js';
 import { resign } from '../pipeline/resign.js';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../store/types.js';
@@ -32,6 +33,8 @@ export interface S3UpstreamOptions {
 /** A remote S3 endpoint as an {@link Upstream}: re-signs each request with its credentials. */
 export interface S3Upstream extends Upstream {
   readonly endpoint: string;
+  /** A presigned URL on the upstream for the same request (for the gateway's redirect offload). */
+  presign(req: UpstreamRequest, expiresIn: number): string;
   close(): Promise<void>;
 }
 
@@ -52,8 +55,13 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     checksumHeaders: options.profile?.checksumHeaders ?? true,
     signPayloadHash: options.profile?.signPayloadHash ?? true,
   } as const;
+  const signer = new SigV4Signer({ credentials: { ...options.credentials }, region: options.region });
   return {
     endpoint: target.endpoint,
+    presign(req, expiresIn) {
+      const t = resign({ ...req, body: undefined }, target);
+      return signer.presign({ method: req.method, url: `${t.origin}${t.path}`, expiresIn }).url;
+    },
     handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       return forwardHttp(transport, resign(req, target));
     },
