@@ -86,7 +86,10 @@ async function send(req: IncomingMessage, res: ServerResponse, out: GatewayRespo
   const { body } = out;
   try {
     if (res.destroyed) return;
-    if (out.status >= 400 && !req.complete) out.headers['connection'] = 'close';
+    // A refused upload whose body is still coming: answer, read the rest, then close (as S3 does).
+    const len = req.headers['content-length'];
+    const bodyPending = !req.complete && ((len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined);
+    if (out.status >= 400 && bodyPending) out.headers['connection'] = 'close';
     res.writeHead(out.status, out.headers);
     if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
       await new Promise<void>((resolve) => res.end(body, () => resolve()));
@@ -95,7 +98,7 @@ async function send(req: IncomingMessage, res: ServerResponse, out: GatewayRespo
     }
     complete = true;
     // Read what the client still sends, so it sees the answer instead of a reset.
-    if (!req.complete) req.resume();
+    if (bodyPending) req.resume();
   } catch {
     res.destroy();
   } finally {
