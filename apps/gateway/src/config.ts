@@ -19,7 +19,7 @@ export interface S3UpstreamConfig {
   addressing: 'path' | 'virtual';
   credentials: { accessKeyId: string; secretAccessKey: string };
   buckets: Record<string, string>;
-  profile: { checksumHeaders: boolean; signPayloadHash: boolean };
+  profile: { checksumHeaders: boolean; signPayloadHash: boolean; trailers: boolean };
 }
 export type UpstreamConfig = LocalUpstreamConfig | S3UpstreamConfig;
 
@@ -159,7 +159,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
       const endpoint = u.str('endpoint');
       if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) u.fail('endpoint', `must be http(s)://host[:port] (got ${JSON.stringify(endpoint)})`);
       const c = u.obj_('credentials', ['accessKeyId', 'secretAccessKey'], true)!;
-      const p = u.obj_('profile', ['checksumHeaders', 'signPayloadHash']);
+      const p = u.obj_('profile', ['checksumHeaders', 'signPayloadHash', 'trailers']);
       const buckets: Record<string, string> = {};
       for (const [k, b] of Object.entries(u.record('buckets'))) {
         if (typeof b !== 'string') return u.fail(`buckets.${k}`, 'must be a bucket name');
@@ -172,7 +172,11 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
         addressing: u.oneOf('addressing', ['path', 'virtual'] as const, 'path'),
         credentials: { accessKeyId: c.str('accessKeyId'), secretAccessKey: c.str('secretAccessKey') },
         buckets,
-        profile: { checksumHeaders: p?.bool('checksumHeaders', true) ?? true, signPayloadHash: p?.bool('signPayloadHash', true) ?? true },
+        profile: {
+          checksumHeaders: p?.bool('checksumHeaders', true) ?? true,
+          signPayloadHash: p?.bool('signPayloadHash', true) ?? true,
+          trailers: p?.bool('trailers', false) ?? false,
+        },
       };
     } else r.fail(`upstreams.${name}.type`, `must be local or s3 (got ${JSON.stringify(type)})`);
   }

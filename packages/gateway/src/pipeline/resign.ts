@@ -1,5 +1,5 @@
 import type { TransportRequest } from '@s3kit/http-transport';
-import { uriEncode } from '@s3kit/sigv4';
+import { STREAMING_UNSIGNED_PAYLOAD_TRAILER, checksumAlgorithmOf, chunkedHeaders, chunkedLengths, encodeChunked, uriEncode } from '@s3kit/sigv4';
 import type { UpstreamRequest } from '../store/types.js';
 import { withoutHopByHop } from './hop-by-hop.js';
 import type { Authenticated, ParsedRequest } from './types.js';
@@ -22,6 +22,12 @@ const AUTH_QUERY = new Set([
 const AUTH_HEADERS = ['authorization', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token', 'x-amz-decoded-content-length', 'x-amz-trailer', 'host', 'expect', 'date'];
 
 /**
+ * Carries the client's trailer checksum algorithm to a remote upstream that takes trailers
+ * (`profile.trailers`), which re-frames the body with its own trailer. Never sent as is.
+ */
+export const TRAILER_HINT = 'x-s3kit-trailer';
+
+/**
  * Stage 4a: the request in upstream terms, with the client's auth removed (header and query)
  * and `aws-chunked` framing replaced by the decoded body and its length. `Content-MD5` and
  * `x-amz-checksum-*` headers stay, so the upstream checks the data too. A verified hex SHA-256
@@ -42,6 +48,8 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
     else delete headers['content-encoding'];
     if (decoded !== undefined) headers['content-length'] = decoded;
     else delete headers['content-length'];
+    const trailer = parsed.headers['x-amz-trailer'];
+    if (trailer !== undefined && trailer.startsWith('x-amz-checksum-')) headers[TRAILER_HINT] = trailer.trim().toLowerCase();
   }
   if (auth.payloadMode === 'sha256' && auth.body !== undefined) headers['x-amz-content-sha256'] = parsed.headers['x-amz-content-sha256']!.toLowerCase();
   const query: Record<string, string> = {};
@@ -69,6 +77,11 @@ export interface S3Target {
   readonly checksumHeaders: boolean;
   /** Let the upstream re-check a verified hex SHA-256 (sign it instead of UNSIGNED-PAYLOAD). */
   readonly signPayloadHash: boolean;
+  /**
+   * The upstream takes `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: a body that came with a trailer
+   * checksum is re-framed with the same algorithm, so the upstream verifies and keeps it.
+   */
+  readonly trailers: boolean;
 }
 
 function encodeQuery(query: Readonly<Record<string, string>>): string {
@@ -77,14 +90,8 @@ function encodeQuery(query: Readonly<Record<string, string>>): string {
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
 }
 
-/**
- * Stage 4b: the request for a remote S3, ready for the transport's SigV4 signer (which signs
- * with the upstream's credentials, region and a fresh date): URL by the upstream's addressing
- * style and bucket mapping, payload hash (the verified SHA-256, else UNSIGNED-PAYLOAD for
- * streams), and the decoded length.
- */
-export function resign(req: UpstreamRequest, target: S3Target): TransportRequest {
-  const headers: Record<string, string> = { ...(req.headers as Record<string, string>) };
+/** The upstream URL (origin and encoded path + query) by addressing style and bucket mapping. */
+function originAndPath(req: UpstreamRequest, target: S3Target): { origin: string; path: string } {
   const bucket = req.bucket === undefined ? undefined : (target.buckets[req.bucket] ?? req.bucket);
   const keyPath = req.key === undefined ? '' : `/${uriEncode(req.key, true)}`;
   const url = new URL(target.endpoint);
@@ -95,6 +102,17 @@ export function resign(req: UpstreamRequest, target: S3Target): TransportRequest
     origin = `${url.protocol}//${bucket}.${url.host}`;
     path = keyPath === '' ? '/' : keyPath;
   } else path = `/${bucket}${keyPath}`;
+  return { origin, path: `${path}${encodeQuery(req.query)}` };
+}
+
+/**
+ * Stage 4b: the request for a remote S3, ready for the transport's SigV4 signer (which signs
+ * with the upstream's credentials, region and a fresh date): URL by the upstream's addressing
+ * style and bucket mapping, payload hash (the verified SHA-256, else UNSIGNED-PAYLOAD for
+ * streams), and the decoded length.
+ */
+export function resign(req: UpstreamRequest, target: S3Target): TransportRequest {
+  const headers: Record<string, string> = { ...(req.headers as Record<string, string>) };
   const copySource = headers['x-amz-copy-source'];
   if (copySource !== undefined) {
     const m = /^\/?([^/]+)\/(.*)$/.exec(copySource);
@@ -107,10 +125,31 @@ export function resign(req: UpstreamRequest, target: S3Target): TransportRequest
   delete headers['x-amz-content-sha256'];
   const length = headers['content-length'];
   delete headers['content-length'];
+  const trailer = headers[TRAILER_HINT];
+  delete headers[TRAILER_HINT];
+  const algorithm = trailer === undefined ? undefined : checksumAlgorithmOf(trailer);
+  if (target.trailers && algorithm !== undefined && req.body !== undefined && length !== undefined) {
+    // Re-framed by the gateway: the checksum in the new trailer is computed over the verified
+    // bytes; the body still ends only after every client-side check passed.
+    const opts = { mode: 'streaming-unsigned-trailer' as const, checksumAlgorithm: algorithm };
+    const framing = chunkedHeaders(Number(length), opts);
+    for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
+    return {
+      method: req.method,
+      origin: originAndPath(req, target).origin,
+      path: originAndPath(req, target).path,
+      headers: { ...headers, ...framing, 'content-encoding': headers['content-encoding'] ? `aws-chunked,${headers['content-encoding']}` : 'aws-chunked' },
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+      body: encodeChunked(req.body as AsyncIterable<Uint8Array>, undefined, { ...opts, decodedContentLength: Number(length) }),
+      contentLength: chunkedLengths(Number(length), opts).contentLength,
+      signing: { payloadHash: STREAMING_UNSIGNED_PAYLOAD_TRAILER },
+    };
+  }
+  const { origin, path } = originAndPath(req, target);
   const out: TransportRequest = {
     method: req.method,
     origin,
-    path: `${path}${encodeQuery(req.query)}`,
+    path,
     headers,
     ...(req.signal === undefined ? {} : { signal: req.signal }),
     ...(req.body === undefined

@@ -63,13 +63,13 @@ describe('toUpstreamRequest and resign', () => {
     );
     const up = toUpstreamRequest(p, auth('streaming-unsigned-trailer'), undefined);
     expect(up.query).toEqual({ partNumber: '1', uploadId: 'u' });
-    expect(up.headers).toEqual({ 'content-encoding': 'gzip', 'content-length': '10', 'content-md5': 'abc=' });
+    expect(up.headers).toEqual({ 'content-encoding': 'gzip', 'content-length': '10', 'content-md5': 'abc=', 'x-s3kit-trailer': 'x-amz-checksum-crc32' });
   });
   it('builds path-style and virtual-hosted upstream URLs with bucket mapping', () => {
     const req = { method: 'GET', operation: 'GetObject', bucket: 'photos', key: 'a b/ü+', query: { 'versionId': 'v 1' }, headers: {} };
-    const path = resign(req, { endpoint: 'http://up:7480', addressing: 'path', buckets: { photos: 'real' }, checksumHeaders: true, signPayloadHash: true });
+    const path = resign(req, { endpoint: 'http://up:7480', addressing: 'path', buckets: { photos: 'real' }, checksumHeaders: true, signPayloadHash: true, trailers: false });
     expect([path.origin, path.path]).toEqual(['http://up:7480', '/real/a%20b/%C3%BC%2B?versionId=v%201']);
-    const virt = resign(req, { endpoint: 'https://s3.example', addressing: 'virtual', buckets: {}, checksumHeaders: true, signPayloadHash: true });
+    const virt = resign(req, { endpoint: 'https://s3.example', addressing: 'virtual', buckets: {}, checksumHeaders: true, signPayloadHash: true, trailers: false });
     expect([virt.origin, virt.path]).toEqual(['https://photos.s3.example', '/a%20b/%C3%BC%2B?versionId=v%201']);
   });
 });

@@ -13,6 +13,12 @@ export interface UpstreamProfile {
   readonly checksumHeaders?: boolean | undefined;
   /** Sign a verified hex SHA-256 so the upstream checks the body again. **Default:** `true`. */
   readonly signPayloadHash?: boolean | undefined;
+  /**
+   * The upstream accepts `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (AWS S3, MinIO): bodies that came
+   * with a trailer checksum are re-framed with one, so the upstream verifies and stores it.
+   * **Default:** `false` (decoded body, `UNSIGNED-PAYLOAD`; Ceph RGW rejects trailers).
+   */
+  readonly trailers?: boolean | undefined;
 }
 
 /** Options of {@link createS3Upstream}. */
@@ -54,6 +60,7 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     buckets: options.buckets ?? {},
     checksumHeaders: options.profile?.checksumHeaders ?? true,
     signPayloadHash: options.profile?.signPayloadHash ?? true,
+    trailers: options.profile?.trailers ?? false,
   } as const;
   const signer = new SigV4Signer({ credentials: { ...options.credentials }, region: options.region });
   return {
