@@ -1,7 +1,9 @@
 // Gateway vs direct, loopback, one run (against the built dist: `pnpm --filter @s3kit/gateway build`).
 // The upstream is a bare sink/source HTTP server (bench/proxy-sink.mjs, its own process); the
 // gateway (bench/proxy-gateway.mjs, its own process) verifies SigV4, re-signs and streams to it.
-// "direct" sends the same requests straight to the sink. Measures: 1 KiB GET req/s (16 in
+// "direct" sends the same requests straight to the sink; "pass-through" through a bare node:http
+// proxy (bench/proxy-passthrough.mjs, its own process), the fair baseline: the same three
+// processes share the cores, so gateway/pass-through is the gateway's own cost. Measures: 1 KiB GET req/s (16 in
 // flight) and p50 latency (1 in flight), 256 MiB PUT/GET MB/s, and the gateway's peak RSS while
 // a 5 GiB object streams through it each way (BENCH_BIG_GIB to change).
 import { fork, type ChildProcess } from 'node:child_process';
@@ -25,6 +27,12 @@ function start(file: string, args: string[] = [], execArgv: string[] = []): Prom
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** user+system CPU seconds of a process so far. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 function source(size: number): () => AsyncIterable<Uint8Array> {
@@ -82,33 +90,76 @@ async function mbps(fn: () => Promise<unknown>, bytes: number, rounds: number): 
   return best;
 }
 
+interface Target {
+  readonly t: Transport;
+  readonly origin: string;
+  /** The process whose CPU time is the hop's cost (the proxy; the sink for direct). */
+  readonly pid: number;
+}
+
+/**
+ * One large transfer on every target per round, rounds interleaved (so load changes hit all
+ * targets alike), after one warm-up round (JIT, TCP windows); best MB/s and median CPU s/GiB.
+ */
+async function large(targets: readonly Target[], fn: (t: Target) => Promise<unknown>, bytes: number, rounds: number): Promise<{ mbps: number; cpu: number }[]> {
+  const speed = targets.map(() => [] as number[]);
+  const cpu = targets.map(() => [] as number[]);
+  for (let r = 0; r <= rounds; r++) {
+    for (const [i, t] of targets.entries()) {
+      const c0 = cpuSeconds(t.pid);
+      const t0 = performance.now();
+      await fn(t);
+      if (r === 0) continue;
+      speed[i]!.push(bytes / 1e6 / ((performance.now() - t0) / 1000));
+      cpu[i]!.push((cpuSeconds(t.pid) - c0) / (bytes / 1024 ** 3));
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return targets.map((_, i) => ({ mbps: Math.max(...speed[i]!), cpu: median(cpu[i]!) }));
+}
+
 const sink = await start('./proxy-sink.mjs');
 const gw = await start('./proxy-gateway.mjs', [String(sink.port)], process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : []);
+const pt = await start('./proxy-passthrough.mjs', [String(sink.port)]);
 const directOrigin = `http://127.0.0.1:${sink.port}`;
+const ptOrigin = `http://127.0.0.1:${pt.port}`;
 const gwOrigin = `http://127.0.0.1:${gw.port}`;
 const direct = createTransport({ retry: false, connections: 32 });
 const viaGw = createTransport({ retry: false, connections: 32, sign: { credentials: { accessKeyId: 'BENCHKEY', secretAccessKey: 'bench-secret' }, region: 'us-east-1' } });
-const rows: [string, string, string, string, string][] = [];
+const rows: string[][] = [];
 const pass = (ok: boolean): string => (ok ? 'pass' : 'FAIL');
+const plus = (d: number): string => `${d >= 0 ? '+' : ''}${d.toFixed(3)} ms`;
+const x = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
 
 // Warm-up (JIT, pools).
 await smallGets(direct, directOrigin, 500, 8);
+await smallGets(direct, ptOrigin, 500, 8);
 await smallGets(viaGw, gwOrigin, 500, 8);
 
 const rpsDirect = await smallGets(direct, directOrigin, 3000, 16);
+const rpsPt = await smallGets(direct, ptOrigin, 3000, 16);
 const rpsGw = await smallGets(viaGw, gwOrigin, 3000, 16);
-rows.push(['GET 1 KiB, 16 in flight', `${rpsDirect.toFixed(0)} req/s`, `${rpsGw.toFixed(0)} req/s`, `${(rpsGw / rpsDirect).toFixed(2)}x`, '']);
+rows.push(['GET 1 KiB, 16 in flight', `${rpsDirect.toFixed(0)} req/s`, `${rpsPt.toFixed(0)} req/s`, `${rpsGw.toFixed(0)} req/s`, x(rpsGw, rpsDirect), x(rpsGw, rpsPt), '']);
 const latDirect = await p50(direct, directOrigin, 2000);
+const latPt = await p50(direct, ptOrigin, 2000);
 const latGw = await p50(viaGw, gwOrigin, 2000);
-rows.push(['GET 1 KiB p50 latency, 1 in flight', `${latDirect.toFixed(3)} ms`, `${latGw.toFixed(3)} ms`, `+${(latGw - latDirect).toFixed(3)} ms`, `${pass(latGw - latDirect <= 1)} (<= +1 ms)`]);
+rows.push(['GET 1 KiB p50 latency, 1 in flight', `${latDirect.toFixed(3)} ms`, `${latPt.toFixed(3)} ms`, `${latGw.toFixed(3)} ms`, plus(latGw - latDirect), plus(latGw - latPt), `${pass(latGw - latDirect <= 1)} (<= +1 ms)`]);
 
 const SIZE = 256 * MiB;
-const putD = await mbps(() => put(direct, directOrigin, '/bench/put-256', SIZE), SIZE, 3);
-const putG = await mbps(() => put(viaGw, gwOrigin, '/bench/put-256', SIZE), SIZE, 3);
-rows.push(['PUT 256 MiB (UNSIGNED-PAYLOAD)', `${putD.toFixed(0)} MB/s`, `${putG.toFixed(0)} MB/s`, `${(putG / putD).toFixed(2)}x`, `${pass(putG / putD >= 0.85)} (>= 0.85x)`]);
-const getD = await mbps(() => get(direct, directOrigin, `/bench/size-${SIZE}`), SIZE, 3);
-const getG = await mbps(() => get(viaGw, gwOrigin, `/bench/size-${SIZE}`), SIZE, 3);
-rows.push(['GET 256 MiB', `${getD.toFixed(0)} MB/s`, `${getG.toFixed(0)} MB/s`, `${(getG / getD).toFixed(2)}x`, `${pass(getG / getD >= 0.85)} (>= 0.85x)`]);
+const targets: Target[] = [
+  { t: direct, origin: directOrigin, pid: sink.child.pid! },
+  { t: direct, origin: ptOrigin, pid: pt.child.pid! },
+  { t: viaGw, origin: gwOrigin, pid: gw.child.pid! },
+];
+for (const [name, fn] of [
+  ['PUT 256 MiB (UNSIGNED-PAYLOAD)', (t: Target) => put(t.t, t.origin, '/bench/put-256', SIZE)],
+  ['GET 256 MiB', (t: Target) => get(t.t, t.origin, `/bench/size-${SIZE}`)],
+] as const) {
+  const [d, p, g] = await large(targets, fn, SIZE, 5);
+  rows.push([name, `${d!.mbps.toFixed(0)} MB/s`, `${p!.mbps.toFixed(0)} MB/s`, `${g!.mbps.toFixed(0)} MB/s`, x(g!.mbps, d!.mbps), x(g!.mbps, p!.mbps), `${pass(g!.mbps / d!.mbps >= 0.85)} (>= 0.85x direct)`]);
+  rows.push([`  CPU s/GiB of the hop's process (sink / proxy / gateway)`, d!.cpu.toFixed(2), p!.cpu.toFixed(2), g!.cpu.toFixed(2), '', x(g!.cpu, p!.cpu), '']);
+}
+pt.child.disconnect();
 
 // A fresh gateway process for the memory measurement, so the heap the small-request phases grew
 // (V8 returns it lazily) does not count as streaming memory.
@@ -122,18 +173,18 @@ const poll = setInterval(() => (peak = Math.max(peak, rssMB(gw2.child.pid!))), 5
 const bigPut = await mbps(() => put(viaGw, gw2Origin, '/bench/put-big', BIG), BIG, 1);
 const bigGet = await mbps(() => get(viaGw, gw2Origin, `/bench/size-${BIG}`), BIG, 1);
 clearInterval(poll);
-rows.push([`${BIG / 1024 / MiB} GiB PUT + GET through the gateway`, '', `${bigPut.toFixed(0)} / ${bigGet.toFixed(0)} MB/s`, '', '']);
-rows.push(['gateway RSS while streaming it (fresh process: idle → peak)', '', `${idle.toFixed(0)} → ${peak.toFixed(0)} MB`, '', `${pass(peak < 150)} (< 150 MB)`]);
+rows.push([`${BIG / 1024 / MiB} GiB PUT + GET through the gateway (fresh process, no warm-up)`, '', '', `${bigPut.toFixed(0)} / ${bigGet.toFixed(0)} MB/s`, '', '', '']);
+rows.push(['gateway RSS while streaming it (fresh process: idle → peak)', '', '', `${idle.toFixed(0)} → ${peak.toFixed(0)} MB`, '', '', `${pass(peak < 150)} (< 150 MB)`]);
 
 await direct.close();
 await viaGw.close();
 gw2.child.disconnect();
 sink.child.disconnect();
 
-const head = ['case', 'direct', 'gateway', 'gateway/direct', 'target'];
+const head = ['case', 'direct', 'pass-through', 'gateway', 'gateway/direct', 'gateway/pass-through', 'target'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, best of 3 for 256 MiB`);
+console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, 256 MiB: best of 5 interleaved rounds after a warm-up, CPU = median`);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));
