@@ -4,3 +4,4 @@ export { createS3Upstream, type S3Upstream, type S3UpstreamOptions, type Upstrea
 export type { AllowRule, GatewayRequest, GatewayResponse, Identity, RequestInfo } from './pipeline/types.js';
 export { createLocalStore, type LocalStore, type LocalStoreOptions } from './store/local-store.js';
 export type { Upstream, UpstreamBody, UpstreamRequest, UpstreamResponse, UpstreamResponseBody } from './store/types.js';
+export { mapBuckets, type BucketMapping } from './upstreams/bucket-mapping.js';
