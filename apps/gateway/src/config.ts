@@ -11,7 +11,9 @@ export class ConfigError extends Error {
 export type Access = 'read' | 'write' | 'readwrite';
 export interface AllowRuleConfig { bucket: string; access: Access }
 export interface IdentityConfig { name?: string; accessKeyId: string; secretAccessKey: string; upstream?: string; allow: AllowRuleConfig[] }
-export interface LocalUpstreamConfig { type: 'local'; dir: string; fsync: boolean }
+/** A client bucket served by an upstream bucket, optionally inside a key prefix of it. */
+export interface BucketMappingConfig { bucket: string; upstreamBucket?: string; prefix?: string }
+export interface LocalUpstreamConfig { type: 'local'; dir: string; fsync: boolean; bucketMappings: BucketMappingConfig[] }
 export interface S3UpstreamConfig {
   type: 's3';
   endpoint: string;
@@ -20,6 +22,7 @@ export interface S3UpstreamConfig {
   credentials: { accessKeyId: string; secretAccessKey: string };
   buckets: Record<string, string>;
   profile: { checksumHeaders: boolean; signPayloadHash: boolean; trailers: boolean };
+  bucketMappings: BucketMappingConfig[];
 }
 export type UpstreamConfig = LocalUpstreamConfig | S3UpstreamConfig;
 
@@ -128,6 +131,20 @@ function allowList(r: Reader, field: string): AllowRuleConfig[] {
   });
 }
 
+function bucketMappings(r: Reader): BucketMappingConfig[] {
+  const seen = new Set<string>();
+  return r.list('bucketMappings').map((v, i) => {
+    const m = r.item('bucketMappings', i, v, ['bucket', 'upstreamBucket', 'prefix']);
+    const bucket = m.str('bucket');
+    if (seen.has(bucket)) m.fail('bucket', `${bucket} is mapped twice`);
+    seen.add(bucket);
+    const upstreamBucket = m.optStr('upstreamBucket');
+    const prefix = m.optStr('prefix');
+    if (prefix !== undefined && prefix.startsWith('/')) m.fail('prefix', 'must not start with "/"');
+    return { bucket, ...(upstreamBucket === undefined ? {} : { upstreamBucket }), ...(prefix === undefined ? {} : { prefix }) };
+  });
+}
+
 /**
  * Validates a parsed config document (from JSON or YAML).
  * @throws ConfigError naming the file and the field, e.g. `gw.yaml: identities[0].allow[1].access: must be one of …`.
@@ -152,10 +169,10 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     if (!isObj(v)) return r.fail(`upstreams.${name}`, 'must be an object');
     const type = v['type'];
     if (type === 'local') {
-      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'dir', 'fsync']);
-      upstreams[name] = { type: 'local', dir: resolve(baseDir, u.str('dir')), fsync: u.bool('fsync', true) };
+      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'dir', 'fsync', 'bucketMappings']);
+      upstreams[name] = { type: 'local', dir: resolve(baseDir, u.str('dir')), fsync: u.bool('fsync', true), bucketMappings: bucketMappings(u) };
     } else if (type === 's3') {
-      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'endpoint', 'region', 'addressing', 'credentials', 'buckets', 'profile']);
+      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'endpoint', 'region', 'addressing', 'credentials', 'buckets', 'profile', 'bucketMappings']);
       const endpoint = u.str('endpoint');
       if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) u.fail('endpoint', `must be http(s)://host[:port] (got ${JSON.stringify(endpoint)})`);
       const c = u.obj_('credentials', ['accessKeyId', 'secretAccessKey'], true)!;
@@ -177,6 +194,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
           signPayloadHash: p?.bool('signPayloadHash', true) ?? true,
           trailers: p?.bool('trailers', false) ?? false,
         },
+        bucketMappings: bucketMappings(u),
       };
     } else r.fail(`upstreams.${name}.type`, `must be local or s3 (got ${JSON.stringify(type)})`);
   }

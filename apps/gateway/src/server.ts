@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGateway, createLocalStore, createS3Upstream, toNodeListener, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
+import { createGateway, createLocalStore, createS3Upstream, mapBuckets, toNodeListener, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
 import type { Logger } from 'pino';
 import type { GatewayConfig, IdentityConfig } from './config.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
@@ -39,11 +39,11 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
   for (const [name, u] of Object.entries(config.upstreams)) {
     if (u.type === 'local') {
       const store: LocalStore = createLocalStore({ dir: u.dir, region: config.region, fsync: u.fsync });
-      upstreams[name] = store;
+      upstreams[name] = u.bucketMappings.length === 0 ? store : mapBuckets(store, u.bucketMappings);
       closers.push(() => store.close());
     } else {
       const s3: S3Upstream = createS3Upstream({ endpoint: u.endpoint, region: u.region, credentials: u.credentials, addressing: u.addressing, buckets: u.buckets, profile: u.profile });
-      upstreams[name] = s3;
+      upstreams[name] = u.bucketMappings.length === 0 ? s3 : mapBuckets(s3, u.bucketMappings);
       closers.push(() => s3.close());
     }
   }

@@ -21,8 +21,24 @@ describe('validateConfig', () => {
     expect(c.listen).toEqual({ host: '127.0.0.1', port: 9000 });
     expect(c.admin).toEqual({ host: '127.0.0.1', port: 9001 });
     expect(c.region).toBe('us-east-1');
-    expect(c.upstreams['default']).toEqual({ type: 'local', dir: '/base/data', fsync: true });
+    expect(c.upstreams['default']).toEqual({ type: 'local', dir: '/base/data', fsync: true, bucketMappings: [] });
     expect(c.limits.maxConcurrentRequests).toBe(1024);
+  });
+
+  it('reads bucketMappings (client bucket → upstream bucket and key prefix) on local and s3 upstreams', () => {
+    const c = validateConfig(
+      {
+        ...minimal,
+        upstreams: {
+          default: { type: 'local', dir: './data', bucketMappings: [{ bucket: 'tenant', upstreamBucket: 'real', prefix: 'tenant-a/' }] },
+          rgw: { type: 's3', endpoint: 'http://127.0.0.1:7480', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, bucketMappings: [{ bucket: 'photos', upstreamBucket: 'prod-photos' }] },
+        },
+      },
+      'x.yaml',
+      '/base',
+    );
+    expect(c.upstreams['default']).toMatchObject({ bucketMappings: [{ bucket: 'tenant', upstreamBucket: 'real', prefix: 'tenant-a/' }] });
+    expect(c.upstreams['rgw']).toMatchObject({ bucketMappings: [{ bucket: 'photos', upstreamBucket: 'prod-photos' }] });
   });
 
   it.each([
@@ -34,6 +50,9 @@ describe('validateConfig', () => {
     [{ ...minimal, upstreams: { default: { type: 's3', endpoint: 'localhost:9000', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } } }, 'x.yaml: upstreams.default.endpoint: must be http(s)://host[:port]'],
     [{ ...minimal, identities: [{ ...minimal.identities[0], upstream: 'rgw' }] }, 'x.yaml: identities[0].upstream: no upstream named "rgw"'],
     [{ ...minimal, identities: [minimal.identities[0], minimal.identities[0]] }, 'x.yaml: identities[1].accessKeyId: duplicate access key AK1'],
+    [{ ...minimal, upstreams: { default: { type: 'local', dir: './d', bucketMappings: [{ bucket: 't' }, { bucket: 't' }] } } }, 'x.yaml: upstreams.default.bucketMappings[1].bucket: t is mapped twice'],
+    [{ ...minimal, upstreams: { default: { type: 'local', dir: './d', bucketMappings: [{ bucket: 't', prefix: '/a/' }] } } }, 'x.yaml: upstreams.default.bucketMappings[0].prefix: must not start with "/"'],
+    [{ ...minimal, upstreams: { default: { type: 'local', dir: './d', bucketMappings: [{ bucket: 't', prefx: 'a/' }] } } }, 'x.yaml: upstreams.default.bucketMappings[0].prefx: unknown field'],
   ])('points at the bad field (%#)', (doc, message) => {
     expect(() => validateConfig(doc, 'x.yaml')).toThrow(ConfigError);
     expect(() => validateConfig(doc, 'x.yaml')).toThrow(message);
@@ -46,7 +65,7 @@ describe('loadConfigFile', () => {
     await writeFile(join(dir, 'gw.json'), JSON.stringify({ ...minimal, listen: { port: 0 } }));
     const y = loadConfigFile(join(dir, 'gw.yaml'));
     expect(y.identities[0]!.allow).toEqual([{ bucket: 'photos', access: 'read' }]);
-    expect(y.upstreams['default']).toEqual({ type: 'local', dir: join(dir, 'store'), fsync: false });
+    expect(y.upstreams['default']).toEqual({ type: 'local', dir: join(dir, 'store'), fsync: false, bucketMappings: [] });
     expect(loadConfigFile(join(dir, 'gw.json')).identities[0]!.accessKeyId).toBe('AK1');
   });
 

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,5 +135,35 @@ describe('the gateway program', () => {
     expect(await up.status).toBe(200);
     await stopping;
     expect((await fetch(`${running.endpoint}/app/k`).catch((e: Error) => e)) instanceof Error).toBe(true);
+  });
+});
+
+describe('bucketMappings in the config', () => {
+  it('serves a client bucket as a key prefix of an upstream bucket (keys stored under it, listings without it)', async () => {
+    const d = await mkdtemp(join(tmpdir(), 's3kit-gwapp-map-'));
+    const cfg = validateConfig(
+      {
+        listen: { port: 0 },
+        admin: null,
+        identities: [ALICE],
+        upstreams: { default: { type: 'local', dir: join(d, 'store'), fsync: false, bucketMappings: [{ bucket: 'tenant', upstreamBucket: 'real', prefix: 't1/' }] } },
+      },
+      'test',
+    );
+    const srv = await startServer(cfg, pino({ level: 'silent' }));
+    const s3 = new S3Client({ endpoint: srv.endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: ALICE.accessKeyId, secretAccessKey: ALICE.secretAccessKey } });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'real' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'real', Key: 'outside.txt', Body: 'no' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'tenant', Key: 'x.txt', Body: 'yes' }));
+      const mine = await s3.send(new ListObjectsV2Command({ Bucket: 'tenant' }));
+      expect((mine.Contents ?? []).map((c) => c.Key)).toEqual(['x.txt']);
+      const all = await s3.send(new ListObjectsV2Command({ Bucket: 'real' }));
+      expect((all.Contents ?? []).map((c) => c.Key)).toEqual(['outside.txt', 't1/x.txt']);
+    } finally {
+      s3.destroy();
+      await srv.shutdown();
+      await rm(d, { recursive: true, force: true });
+    }
   });
 });
