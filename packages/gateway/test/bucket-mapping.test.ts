@@ -14,6 +14,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
@@ -33,6 +34,8 @@ const { rgw, reason } = await rgwOrSkip();
 interface Backend {
   readonly upstream: Upstream;
   readonly bucket: string;
+  /** The upstream lists object versions (RGW does; the embedded store does not). */
+  readonly versions: boolean;
   put(key: string, body: string): Promise<void>;
   /** The object's text, or undefined when missing. */
   get(key: string): Promise<string | undefined>;
@@ -42,11 +45,12 @@ interface Backend {
 async function localBackend(): Promise<Backend> {
   const dir = await mkdtemp(join(tmpdir(), 's3kit-mapping-'));
   const store: LocalStore = createLocalStore({ dir, fsync: false });
-  const bucket = 'real';
+  const bucket = 'upstream-real';
   await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
   return {
     upstream: store,
     bucket,
+    versions: false,
     async put(key, body) {
       const data = Buffer.from(body);
       await store.handle({ method: 'PUT', operation: 'PutObject', bucket, key, query: {}, headers: { 'content-length': String(data.length) }, body: (async function* () { yield data; })() });
@@ -78,6 +82,7 @@ async function rgwBackend(): Promise<Backend> {
   return {
     upstream,
     bucket,
+    versions: true,
     async put(key, body) {
       await direct.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
@@ -234,6 +239,27 @@ function suite(name: string, make: () => Promise<Backend>): void {
       await expect(s3.send(new DeleteObjectsCommand({ Bucket: 'tenant', Delete: { Objects: [{ Key: '../outside.txt' }] } }))).rejects.toMatchObject({ name: 'InvalidArgument' });
       expect(await be.get('outside.txt')).toBe('outsider outside.txt');
       expect(await be.get('tenant-b/secret.txt')).toBe('outsider tenant-b/secret.txt');
+    });
+
+    it('an upstream error (NoSuchKey) names the client key, not the upstream bucket or the prefix', async () => {
+      const signed = signer.sign({ method: 'GET', url: `${g.endpoint}/tenant/dir/missing.txt` });
+      const res = await fetch(signed.url, { headers: signed.headers });
+      const xml = await res.text();
+      expect(res.status).toBe(404);
+      expect(xml).toContain('<Code>NoSuchKey</Code>');
+      expect(xml).not.toContain('tenant-a');
+      expect(xml).not.toContain(be.bucket);
+    });
+
+    it('ListObjectVersions shows only versions under the prefix, keys without it (upstreams with versions)', async (ctx) => {
+      if (!be.versions) ctx.skip();
+      const r = await s3.send(new ListObjectVersionsCommand({ Bucket: 'tenant', Prefix: 'dir/' }));
+      expect(r.Name).toBe('tenant');
+      expect(r.Prefix).toBe('dir/');
+      expect((r.Versions ?? []).map((v) => v.Key)).toEqual(['dir/b.txt', 'dir/sub/c.txt', 'dir/with space.txt']);
+      const d = await s3.send(new ListObjectVersionsCommand({ Bucket: 'tenant', Delimiter: '/' }));
+      expect((d.CommonPrefixes ?? []).map((c) => c.Prefix)).toEqual(['dir/']);
+      expect((d.Versions ?? []).every((v) => !v.Key!.startsWith('tenant') && !v.Key!.startsWith('outside'))).toBe(true);
     });
 
     it('CreateBucket and DeleteBucket on a prefixed mapping answer NotImplemented (501)', async () => {

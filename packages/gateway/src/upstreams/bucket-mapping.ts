@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { s3Error } from '@s3kit/errors';
+import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { buildXml, parseCopySource, parseXml } from '@s3kit/xml-shapes';
 import type { Upstream, UpstreamRequest, UpstreamResponse, UpstreamResponseBody } from '../store/types.js';
 
@@ -105,11 +105,37 @@ export function mapBuckets(upstream: Upstream, mappings: readonly BucketMapping[
     async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       const m = req.bucket === undefined ? undefined : byBucket.get(req.bucket);
       const out = await mapRequest(req, m, byBucket);
-      const res = await upstream.handle(out);
+      let res: UpstreamResponse;
+      try {
+        res = await upstream.handle(out);
+      } catch (err) {
+        throw m === undefined ? err : clientError(err, m);
+      }
       if (m === undefined || !REWRITTEN_RESPONSES.has(req.operation) || res.body === undefined || req.method === 'HEAD') return res;
       return mapResponse(req.operation, res, m);
     },
   };
+}
+
+/**
+ * An upstream error in client terms: `<Resource>` left to the gateway (the client's path), and
+ * `Key` / `BucketName` details without the prefix and with the client bucket, so error bodies
+ * do not name the upstream bucket or the prefix.
+ */
+function clientError(err: unknown, m: Mapping): unknown {
+  if (!isS3Error(err)) return err;
+  const details: Record<string, string> = { ...err.details };
+  if (details['Key'] !== undefined) details['Key'] = details['Key'].startsWith(m.prefix) ? details['Key'].slice(m.prefix.length) : '';
+  if (details['BucketName'] !== undefined) details['BucketName'] = m.bucket;
+  return new S3Error(err.code, {
+    message: err.message,
+    status: err.status,
+    details,
+    headers: { ...err.headers },
+    cause: err,
+    ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
+    ...(err.hostId === undefined ? {} : { hostId: err.hostId }),
+  });
 }
 
 function checkKey(key: string, m: Mapping, resource: string): string {
