@@ -22,7 +22,8 @@ afterAll(async () => {
 
 /** What a client of the prefixed mapping must see: the model of one complete paged listing. */
 function model(upstreamKeys: readonly string[], prefix: string, delimiter: string | undefined): { keys: string[]; prefixes: string[] } {
-  const client = [...new Set(upstreamKeys.filter((k) => k.startsWith(P)).map((k) => k.slice(P.length)))].filter((k) => k.startsWith(prefix)).sort();
+  // An upstream object named exactly like the prefix would be an empty key: never shown.
+  const client = [...new Set(upstreamKeys.filter((k) => k.startsWith(P) && k.length > P.length).map((k) => k.slice(P.length)))].filter((k) => k.startsWith(prefix)).sort();
   if (delimiter === undefined) return { keys: client, prefixes: [] };
   const keys: string[] = [];
   const prefixes = new Set<string>();
@@ -88,7 +89,7 @@ describe('mapBuckets listing model (fast-check, embedded store)', () => {
           expect([...got.prefixes].sort()).toEqual(want.prefixes);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });

@@ -168,18 +168,21 @@ async function mapRequest(req: UpstreamRequest, m: Mapping | undefined, byBucket
   if (m.prefix !== '') {
     const P = m.prefix;
     switch (req.operation) {
+      // Markers always start after the prefix itself: an upstream object named exactly like the
+      // prefix would be an empty key to the client (and an empty marker restarts a listing).
       case 'ListObjects':
         query['prefix'] = P + (query['prefix'] ?? '');
-        if (query['marker'] !== undefined && query['marker'] !== '') query['marker'] = P + query['marker'];
+        query['marker'] = P + (query['marker'] ?? '');
         break;
       case 'ListObjectsV2':
         query['prefix'] = P + (query['prefix'] ?? '');
-        if (query['start-after'] !== undefined && query['start-after'] !== '') query['start-after'] = P + query['start-after'];
+        query['start-after'] = P + (query['start-after'] ?? '');
         break;
       case 'ListObjectVersions':
       case 'ListMultipartUploads':
         query['prefix'] = P + (query['prefix'] ?? '');
         if (query['key-marker'] !== undefined && query['key-marker'] !== '') query['key-marker'] = P + query['key-marker'];
+        else if (query['version-id-marker'] === undefined && query['upload-id-marker'] === undefined) query['key-marker'] = P;
         break;
       case 'DeleteObjects': {
         const doc = parseXml('Delete', await readAll(req.body));
@@ -213,7 +216,10 @@ async function mapRequest(req: UpstreamRequest, m: Mapping | undefined, byBucket
 async function mapResponse(operation: string, res: UpstreamResponse, m: Mapping): Promise<UpstreamResponse> {
   const P = m.prefix;
   const strip = (v: string | undefined): string | undefined => (v === undefined ? undefined : v.startsWith(P) ? v.slice(P.length) : undefined);
-  const inside = (v: string | undefined): boolean => v !== undefined && v.startsWith(P);
+  /** Markers the gateway set to the prefix itself read back as absent. */
+  const marker = (v: string | undefined): string | undefined => (strip(v) === '' ? undefined : strip(v));
+  /** A key the client may see: under the prefix and not the prefix itself (an empty key). */
+  const inside = (v: string | undefined): boolean => v !== undefined && v.startsWith(P) && v.length > P.length;
   const prefixes = (list: readonly { Prefix?: string | undefined }[] | undefined) =>
     list?.filter((c) => inside(c.Prefix)).map((c) => ({ ...c, Prefix: strip(c.Prefix)! }));
   const text = await readAll(res.body);
@@ -228,9 +234,9 @@ async function mapResponse(operation: string, res: UpstreamResponse, m: Mapping)
         ...d,
         Name: m.bucket,
         Prefix: strip(d.Prefix),
-        Marker: strip(d.Marker),
-        NextMarker: strip(d.NextMarker),
-        StartAfter: strip(d.StartAfter),
+        Marker: marker(d.Marker),
+        NextMarker: marker(d.NextMarker),
+        StartAfter: marker(d.StartAfter),
         Contents: contents,
         CommonPrefixes: commonPrefixes,
         ...(d.KeyCount === undefined ? {} : { KeyCount: (contents?.length ?? 0) + (commonPrefixes?.length ?? 0) }),
@@ -243,8 +249,8 @@ async function mapResponse(operation: string, res: UpstreamResponse, m: Mapping)
         ...d,
         Name: m.bucket,
         Prefix: strip(d.Prefix),
-        KeyMarker: strip(d.KeyMarker),
-        NextKeyMarker: strip(d.NextKeyMarker),
+        KeyMarker: marker(d.KeyMarker),
+        NextKeyMarker: marker(d.NextKeyMarker),
         Version: d.Version?.filter((v) => inside(v.Key)).map((v) => ({ ...v, Key: strip(v.Key)! })),
         DeleteMarker: d.DeleteMarker?.filter((v) => inside(v.Key)).map((v) => ({ ...v, Key: strip(v.Key)! })),
         CommonPrefixes: prefixes(d.CommonPrefixes),
@@ -257,8 +263,8 @@ async function mapResponse(operation: string, res: UpstreamResponse, m: Mapping)
         ...d,
         Bucket: m.bucket,
         Prefix: strip(d.Prefix),
-        KeyMarker: strip(d.KeyMarker),
-        NextKeyMarker: strip(d.NextKeyMarker),
+        KeyMarker: marker(d.KeyMarker),
+        NextKeyMarker: marker(d.NextKeyMarker),
         Upload: d.Upload?.filter((u) => inside(u.Key)).map((u) => ({ ...u, Key: strip(u.Key)! })),
         CommonPrefixes: prefixes(d.CommonPrefixes),
       }));
