@@ -12,6 +12,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListBucketsCommand,
   ListMultipartUploadsCommand,
   ListObjectsCommand,
   ListObjectVersionsCommand,
@@ -260,6 +261,13 @@ function suite(name: string, make: () => Promise<Backend>): void {
       const d = await s3.send(new ListObjectVersionsCommand({ Bucket: 'tenant', Delimiter: '/' }));
       expect((d.CommonPrefixes ?? []).map((c) => c.Prefix)).toEqual(['dir/']);
       expect((d.Versions ?? []).every((v) => !v.Key!.startsWith('tenant') && !v.Key!.startsWith('outside'))).toBe(true);
+    });
+
+    it('ListBuckets names the mapped client buckets instead of the upstream bucket they share', async () => {
+      const names = ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name);
+      expect(names).toContain('tenant');
+      expect(names).toContain('other');
+      expect(names).not.toContain(be.bucket);
     });
 
     it('CreateBucket and DeleteBucket on a prefixed mapping answer NotImplemented (501)', async () => {

@@ -111,6 +111,7 @@ export function mapBuckets(upstream: Upstream, mappings: readonly BucketMapping[
       } catch (err) {
         throw m === undefined ? err : clientError(err, m);
       }
+      if (req.operation === 'ListBuckets' && res.body !== undefined) return listBuckets(res, byBucket);
       if (m === undefined || !REWRITTEN_RESPONSES.has(req.operation) || res.body === undefined || req.method === 'HEAD') return res;
       return mapResponse(req.operation, res, m);
     },
@@ -211,6 +212,27 @@ async function mapRequest(req: UpstreamRequest, m: Mapping | undefined, byBucket
     headers,
     body,
   };
+}
+
+/**
+ * ListBuckets in client terms: every mapped client bucket whose upstream bucket exists (with
+ * its creation date) instead of the upstream buckets the mappings point at.
+ */
+async function listBuckets(res: UpstreamResponse, byBucket: ReadonlyMap<string, Mapping>): Promise<UpstreamResponse> {
+  const d = parseXml('ListAllMyBucketsResult', await readAll(res.body));
+  const upstream = d.Buckets ?? [];
+  const targets = new Set([...byBucket.values()].map((m) => m.upstreamBucket));
+  const byName = new Map(upstream.map((b) => [b.Name, b]));
+  const out = upstream.filter((b) => b.Name === undefined || !targets.has(b.Name));
+  for (const m of byBucket.values()) {
+    const real = byName.get(m.upstreamBucket);
+    if (real !== undefined && !out.some((b) => b.Name === m.bucket)) out.push({ ...real, Name: m.bucket });
+  }
+  out.sort((a, b) => ((a.Name ?? '') < (b.Name ?? '') ? -1 : (a.Name ?? '') > (b.Name ?? '') ? 1 : 0));
+  const xml = buildXml('ListAllMyBucketsResult', { ...d, Buckets: out });
+  const headers = { ...res.headers };
+  headers['content-length'] = String(Buffer.byteLength(xml));
+  return { ...res, headers, body: xml };
 }
 
 async function mapResponse(operation: string, res: UpstreamResponse, m: Mapping): Promise<UpstreamResponse> {
