@@ -14,7 +14,7 @@ import {
 } from './checksums.js';
 import { chunkedModeOf, MIN_CHUNK_SIZE, resolveMode, type ChunkedMode } from './framing.js';
 import { chunkStringToSign, trailerStringToSign, trimOws, type ChunkSigningSeed } from './signatures.js';
-import { toAsyncIterable, type ByteSource } from './source.js';
+import { pushThrough, pushTransform, type ByteSource } from './source.js';
 
 /*
  * Error codes (what S3 answers; S3 publishes no table for aws-chunked, so these follow the
@@ -497,15 +497,7 @@ export function createChunkedDecoder(
   verified: ChunkedDecoderSeed,
   options: ChunkedDecoderOptions = {},
 ): TransformStream<Uint8Array, Uint8Array> {
-  const dec = new ChunkedDecoder(verified, options);
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(piece, controller) {
-      dec.write(piece, (b) => controller.enqueue(b));
-    },
-    flush(controller) {
-      dec.end((b) => controller.enqueue(b));
-    },
-  });
+  return pushTransform(new ChunkedDecoder(verified, options));
 }
 
 /** The async-iterable form of {@link createChunkedDecoder}. */
@@ -514,19 +506,5 @@ export async function* decodeChunked(
   verified: ChunkedDecoderSeed,
   options: ChunkedDecoderOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const dec = new ChunkedDecoder(verified, options);
-  let out: Uint8Array[] = [];
-  const emit = (b: Uint8Array): void => {
-    out.push(b);
-  };
-  for await (const piece of toAsyncIterable(source)) {
-    dec.write(piece, emit);
-    if (out.length > 0) {
-      const ready = out;
-      out = [];
-      yield* ready;
-    }
-  }
-  dec.end(emit);
-  yield* out;
+  yield* pushThrough(new ChunkedDecoder(verified, options), source);
 }

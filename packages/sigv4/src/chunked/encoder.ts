@@ -5,7 +5,7 @@ import { ChunkAccumulator } from './accumulator.js';
 import { checksumAlgorithmOf, createChecksum, type Checksum } from './checksums.js';
 import { chunkedLengths, chunkedModeOf, resolveChunkSize, resolveMode, type ChunkedFramingOptions, type ChunkedMode } from './framing.js';
 import { chunkSignature, trailerSignature, type ChunkSigningSeed } from './signatures.js';
-import { toAsyncIterable, type ByteSource } from './source.js';
+import { pushThrough, pushTransform, type ByteSource } from './source.js';
 
 export interface ChunkedEncoderOptions extends ChunkedFramingOptions {
   /** Hash primitives. Default: node:crypto when available, else @noble/hashes. */
@@ -181,15 +181,7 @@ export function createChunkedEncoder(
   seed: ChunkSigningSeed | undefined,
   options: ChunkedEncoderOptions = {},
 ): TransformStream<Uint8Array, Uint8Array> {
-  const enc = new ChunkedEncoder(seed, options);
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(piece, controller) {
-      enc.write(piece, (b) => controller.enqueue(b));
-    },
-    flush(controller) {
-      enc.end((b) => controller.enqueue(b));
-    },
-  });
+  return pushTransform(new ChunkedEncoder(seed, options));
 }
 
 /** The async-iterable form of {@link createChunkedEncoder}. */
@@ -198,19 +190,5 @@ export async function* encodeChunked(
   seed: ChunkSigningSeed | undefined,
   options: ChunkedEncoderOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const enc = new ChunkedEncoder(seed, options);
-  let out: Uint8Array[] = [];
-  const emit = (b: Uint8Array): void => {
-    out.push(b);
-  };
-  for await (const piece of toAsyncIterable(source)) {
-    enc.write(piece, emit);
-    if (out.length > 0) {
-      const ready = out;
-      out = [];
-      yield* ready;
-    }
-  }
-  enc.end(emit);
-  yield* out;
+  yield* pushThrough(new ChunkedEncoder(seed, options), source);
 }
