@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGateway, createLocalStore, createS3Upstream, mapBuckets, toNodeListener, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
+import { createGateway, createLocalStore, createS3Upstream, mapBuckets, toNodeListener, clientErrorResponse, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
 import type { Logger } from 'pino';
 import type { GatewayConfig, IdentityConfig } from './config.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
@@ -90,10 +90,10 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
       listener(req, res);
     },
   );
-  // Oversized headers and malformed requests: Node answers 431/400 itself; log them.
+  // Oversized headers and malformed requests never reach the gateway: answer with S3 XML and log.
   s3Server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     log.warn({ code: err.code }, 'client error');
-    if (socket.writable) socket.end(err.code === 'HPE_HEADER_OVERFLOW' ? 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable) socket.end(clientErrorResponse(err));
   });
   let draining = false;
   const admin = config.admin === null ? undefined : createServer((req, res) => void adminHandler(req, res, metrics, () => draining));

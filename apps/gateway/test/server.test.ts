@@ -104,16 +104,19 @@ describe('the gateway program', () => {
     await new Promise((r) => setTimeout(r, 100));
   });
 
-  it('refuses headers over limits.maxHeaderSize with 431', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
+  it('refuses headers over limits.maxHeaderSize with RequestHeaderSectionTooLarge (400, S3 XML)', async () => {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port: new URL(running.endpoint).port, method: 'GET', path: '/app/k', headers: { 'x-big': 'x'.repeat(20_000) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       });
       req.on('error', reject);
       req.end();
     });
-    expect(status).toBe(431);
+    expect(status).toBe(400);
+    expect(body).toContain('<Code>RequestHeaderSectionTooLarge</Code>');
   });
 
   it('reloads identities (SIGHUP path) without dropping connections', async () => {

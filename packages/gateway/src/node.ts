@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { s3Error } from '@s3kit/errors';
+import { buildErrorXml } from '@s3kit/xml-shapes';
 import type { Gateway } from './gateway.js';
 import type { GatewayResponse } from './pipeline/types.js';
 
@@ -122,4 +123,22 @@ async function send(req: IncomingMessage, res: ServerResponse, out: GatewayRespo
       remoteAddress,
     });
   }
+}
+
+/**
+ * The raw HTTP response for a request Node's parser refused before any handler ran (the
+ * server's `clientError` event): S3 error XML with the S3 code, then the connection closes.
+ * Oversized headers (`HPE_HEADER_OVERFLOW`) are `RequestHeaderSectionTooLarge` (400);
+ * anything else malformed is `InvalidRequest` (400).
+ */
+export function clientErrorResponse(err: { code?: string | undefined }): string {
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? s3Error('RequestHeaderSectionTooLarge')
+      : s3Error('InvalidRequest', 'The HTTP request could not be parsed.');
+  const xml = buildErrorXml(e, {});
+  return (
+    `HTTP/1.1 ${e.status} Bad Request\r\nContent-Type: application/xml\r\n` +
+    `Content-Length: ${Buffer.byteLength(xml)}\r\nConnection: close\r\n\r\n${xml}`
+  );
 }
