@@ -67,7 +67,7 @@ export interface TransportRequest {
   signal?: AbortSignal;
   /** Per-request signing choice, or `false` to send unsigned (e.g. a presigned URL). */
   signing?: RequestSigning | false;
-  /** Response body stream buffer. **Default:** 64 KiB. */
+  /** Response body stream buffer (bytes). **Default:** Node's stream default (16 KiB on Node 20). */
   highWaterMark?: number;
 }
 
