@@ -5,3 +5,23 @@ export type { AllowRule, GatewayRequest, GatewayResponse, Identity, RequestInfo 
 export { createLocalStore, type LocalStore, type LocalStoreOptions } from './store/local-store.js';
 export type { Upstream, UpstreamBody, UpstreamRequest, UpstreamResponse, UpstreamResponseBody } from './store/types.js';
 export { mapBuckets, type BucketMapping } from './upstreams/bucket-mapping.js';
+export {
+  parsePolicy,
+  evaluate,
+  explain,
+  principalMatches,
+  PolicyValidationError,
+  type ConditionClause,
+  type Decision,
+  type EvaluateInput,
+  type EvaluateResult,
+  type ExplainResult,
+  type Policy,
+  type PolicyKind,
+  type PolicyPrincipal,
+  type PolicyRequest,
+  type PrincipalSpec,
+  type Statement as PolicyStatement,
+  type StatementRef,
+  type StatementTrace,
+} from './policy/index.js';

@@ -1,0 +1,82 @@
+/** Which document a policy is: an identity policy (attached to an access key) or a bucket policy. */
+export type PolicyKind = 'identity' | 'bucket';
+
+export type Effect = 'Allow' | 'Deny';
+
+/** Condition set qualifier (`ForAnyValue:` / `ForAllValues:`), or none. */
+export type SetQualifier = 'ForAnyValue' | 'ForAllValues';
+
+/** One `operator → key → values` triple of a statement's `Condition` block (all triples are AND-ed). */
+export interface ConditionClause {
+  /** The operator as written, e.g. `ForAnyValue:StringLikeIfExists`. */
+  readonly operator: string;
+  /** The base operator without qualifier or `IfExists`, e.g. `StringLike`. */
+  readonly base: string;
+  readonly qualifier: SetQualifier | undefined;
+  readonly ifExists: boolean;
+  /** Condition key as written (lookups are case-insensitive). */
+  readonly key: string;
+  /** Policy values (OR-ed), stringified. */
+  readonly values: readonly string[];
+}
+
+/** `Principal` / `NotPrincipal`: `'*'` for everyone (including anonymous), else the listed `AWS` entries. */
+export type PrincipalSpec = '*' | readonly string[];
+
+export interface Statement {
+  readonly sid: string | undefined;
+  readonly effect: Effect;
+  readonly principal?: PrincipalSpec | undefined;
+  readonly notPrincipal?: PrincipalSpec | undefined;
+  readonly action?: readonly string[] | undefined;
+  readonly notAction?: readonly string[] | undefined;
+  readonly resource?: readonly string[] | undefined;
+  readonly notResource?: readonly string[] | undefined;
+  readonly conditions: readonly ConditionClause[];
+}
+
+export interface Policy {
+  readonly kind: PolicyKind;
+  /** `2012-10-17` (policy variables substituted) or `2008-10-17` (`${...}` is literal text). */
+  readonly version: '2012-10-17' | '2008-10-17';
+  readonly statements: readonly Statement[];
+}
+
+export interface PolicyPrincipal {
+  readonly accessKeyId?: string | undefined;
+  readonly username?: string | undefined;
+  readonly anonymous: boolean;
+}
+
+export interface PolicyRequest {
+  readonly principal: PolicyPrincipal;
+  /** e.g. `s3:GetObject` (compared case-insensitively). */
+  readonly action: string;
+  /** e.g. `arn:aws:s3:::bucket/key` (compared case-sensitively). */
+  readonly resource: string;
+  /** Condition keys (looked up case-insensitively) → value(s); `undefined` means absent. */
+  readonly context?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined;
+}
+
+export interface EvaluateInput {
+  readonly identityPolicies?: readonly Policy[] | undefined;
+  readonly bucketPolicy?: Policy | undefined;
+  readonly request: PolicyRequest;
+}
+
+export interface StatementRef {
+  readonly policy: PolicyKind;
+  /** Index of the identity policy in `identityPolicies` (0 for the bucket policy). */
+  readonly policyIndex: number;
+  /** Statement index within that policy. */
+  readonly index: number;
+  readonly sid: string | undefined;
+}
+
+export type Decision = 'allow' | 'deny' | 'implicit-deny';
+
+export interface EvaluateResult {
+  readonly decision: Decision;
+  /** The deciding statement (absent for implicit deny). */
+  readonly statement?: StatementRef;
+}
