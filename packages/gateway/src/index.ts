@@ -14,6 +14,7 @@ export {
   type ConditionClause,
   type Decision,
   type EvaluateInput,
+  type ParsePolicyOptions,
   type EvaluateResult,
   type ExplainResult,
   type Policy,

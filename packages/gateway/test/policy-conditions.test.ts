@@ -141,10 +141,17 @@ describe('condition operators (Allow statement applies or not)', () => {
 });
 
 describe('aws:username comes from the principal', () => {
-  it('is absent for anonymous requests, so StringEquals fails and Null is true', () => {
-    const anon = { anonymous: true };
-    expect(decide({ StringEquals: { 'aws:username': 'alice' } }, {}, anon)).toBe('implicit-deny');
-    expect(decide({ Null: { 'aws:username': 'true' } }, {}, anon)).toBe('allow');
+  it('is absent for anonymous requests, so StringEquals fails and Null is true (bucket policy, Principal "*")', () => {
+    const anonDecide = (condition: object) =>
+      evaluate({
+        bucketPolicy: parsePolicy(
+          { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*', Condition: condition }] },
+          { kind: 'bucket' },
+        ),
+        request: { principal: { anonymous: true }, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: {} },
+      }).decision;
+    expect(anonDecide({ StringEquals: { 'aws:username': 'alice' } })).toBe('implicit-deny');
+    expect(anonDecide({ Null: { 'aws:username': 'true' } })).toBe('allow');
   });
   it('the request context overrides the principal-derived value', () => {
     expect(decide({ StringEquals: { 'aws:username': 'carol' } }, { 'aws:username': 'carol' })).toBe('allow');

@@ -278,6 +278,13 @@ describe('policy evaluation table', () => {
   }
 });
 
+describe('anonymous requests', () => {
+  it('ignore identity policies (no identity): an identity Allow s3:* does not allow anonymous → implicit deny', () => {
+    const r = evaluate({ identityPolicies: [idp(allowAllS3)], request: req('s3:GetObject', OBJ, {}, anon) });
+    expect(r.decision).toBe('implicit-deny');
+  });
+});
+
 describe('Version 2008-10-17', () => {
   it('treats ${aws:username} as literal text (no substitution) → implicit deny for alice', () => {
     const p = parsePolicy(
@@ -411,6 +418,28 @@ describe('parsePolicy validation', () => {
     expect(
       bad({ Statement: [{ ...ok, Sid: 'x', NotPrincipal: { AWS: 'AKIA1' } }, { ...ok, Sid: 'x', Principal: '*' }] }, 'bucket'),
     ).toEqual(['Statement[0].NotPrincipal: only allowed with "Effect": "Deny"', 'Statement[1].Sid: duplicate Sid "x"']);
+  });
+  it('with { bucket }, rejects bucket policy resources outside that bucket (MalformedPolicy)', () => {
+    const doc = {
+      Statement: [
+        { ...ok, Principal: '*', Resource: ['arn:aws:s3:::photos', 'arn:aws:s3:::photos/*', '*'] },
+        { ...ok, Principal: '*', Resource: 'arn:aws:s3:::photosx/*' },
+        { Effect: 'Deny', Action: 's3:*', Principal: '*', NotResource: 'arn:aws:s3:::other' },
+      ],
+    };
+    expect(parsePolicy(doc, { kind: 'bucket' }).statements).toHaveLength(3);
+    let caught: unknown;
+    try {
+      parsePolicy(doc, { kind: 'bucket', bucket: 'photos' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(PolicyValidationError);
+    expect((caught as PolicyValidationError).code).toBe('MalformedPolicy');
+    expect((caught as PolicyValidationError).problems).toEqual([
+      'Statement[1].Resource: "arn:aws:s3:::photosx/*" is not in bucket "photos"',
+      'Statement[2].NotResource: "arn:aws:s3:::other" is not in bucket "photos"',
+    ]);
   });
   it('accepts a single statement object and numbers/booleans as condition values', () => {
     const p = parsePolicy(

@@ -104,7 +104,8 @@ function traceAll(input: EvaluateInput): StatementTrace[] {
       out.push(o.kind === 'condition' ? { ...base, condition: `${o.clause.operator} ${o.clause.key}` } : base);
     });
   };
-  (input.identityPolicies ?? []).forEach((p, i) => visit(p, 'identity', i));
+  // Anonymous requests have no identity, so identity policies never apply to them.
+  if (!input.request.principal.anonymous) (input.identityPolicies ?? []).forEach((p, i) => visit(p, 'identity', i));
   if (input.bucketPolicy) visit(input.bucketPolicy, 'bucket', 0);
   return out;
 }
@@ -124,7 +125,8 @@ function decide(trace: readonly StatementTrace[]): EvaluateResult {
 /**
  * Decides a request as AWS does: an explicit Deny in any identity policy or the bucket policy wins;
  * otherwise an Allow from an identity policy OR the bucket policy allows; otherwise implicit deny
- * (answer `AccessDenied`, 403). The deciding statement is the first applicable one (identity policies
+ * (answer `AccessDenied`, 403). Identity policies are those of the authenticated access key and are
+ * ignored for anonymous requests. The deciding statement is the first applicable one (identity policies
  * in order, then the bucket policy).
  */
 export function evaluate(input: EvaluateInput): EvaluateResult {

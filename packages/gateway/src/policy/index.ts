@@ -1,4 +1,4 @@
-export { parsePolicy } from './parse.js';
+export { parsePolicy, type ParsePolicyOptions } from './parse.js';
 export { evaluate, explain, principalMatches, type ExplainResult, type StatementTrace } from './evaluate.js';
 export { PolicyValidationError } from './errors.js';
 export type {

@@ -60,11 +60,15 @@ function parseActions(v: unknown, where: string, problems: string[]): string[] |
   return list;
 }
 
-function parseResources(v: unknown, where: string, problems: string[]): string[] | undefined {
+function parseResources(v: unknown, where: string, problems: string[], bucket: string | undefined): string[] | undefined {
   const list = stringList(v, where, problems);
   if (!list) return undefined;
   for (const r of list) {
     if (r !== '*' && !r.startsWith('arn:')) problems.push(`${where}: "${r}" is not "*" or an ARN`);
+    else if (bucket !== undefined && r !== '*') {
+      const base = `arn:aws:s3:::${bucket}`;
+      if (r !== base && !r.startsWith(`${base}/`)) problems.push(`${where}: "${r}" is not in bucket "${bucket}"`);
+    }
   }
   return list;
 }
@@ -104,14 +108,20 @@ function parseCondition(v: unknown, where: string, problems: string[]): Conditio
   return out;
 }
 
+export interface ParsePolicyOptions {
+  readonly kind: PolicyKind;
+  /** For bucket policies: every `Resource`/`NotResource` ARN must be in this bucket (`"*"` is accepted). */
+  readonly bucket?: string | undefined;
+}
+
 /**
  * Parses and validates a policy document (JSON text or an already-parsed object). Identity policies
  * must not have `Principal`/`NotPrincipal`; bucket policies need exactly one of them. Throws
  * `PolicyValidationError` listing every problem with its location, e.g.
  * `Statement[2].Condition.StringLike: key "s3:prefix" must have a string, number or boolean value`.
  */
-export function parsePolicy(json: string | unknown, options: { kind: PolicyKind }): Policy {
-  const { kind } = options;
+export function parsePolicy(json: string | unknown, options: ParsePolicyOptions): Policy {
+  const { kind, bucket } = options;
   let doc: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -183,8 +193,8 @@ export function parsePolicy(json: string | unknown, options: { kind: PolicyKind 
     const hasR = 'Resource' in s;
     const hasNR = 'NotResource' in s;
     if (hasR === hasNR) problems.push(`${at}: needs exactly one of Resource or NotResource`);
-    const resource = hasR ? parseResources(s['Resource'], `${at}.Resource`, problems) : undefined;
-    const notResource = hasNR ? parseResources(s['NotResource'], `${at}.NotResource`, problems) : undefined;
+    const resource = hasR ? parseResources(s['Resource'], `${at}.Resource`, problems, bucket) : undefined;
+    const notResource = hasNR ? parseResources(s['NotResource'], `${at}.NotResource`, problems, bucket) : undefined;
     const conditions = 'Condition' in s ? parseCondition(s['Condition'], `${at}.Condition`, problems) : [];
     statements.push({
       sid,

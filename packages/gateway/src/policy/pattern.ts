@@ -64,9 +64,32 @@ function escapeRegExp(s: string): string {
 
 /**
  * Compiles a wildcard pattern (`*` any run, `?` one character) to an anchored RegExp, or `undefined`
- * when a policy variable is unresolved. `wildStop` keeps wildcards from crossing that character.
+ * when a policy variable is unresolved.
  */
+const cache = new Map<string, RegExp>();
+const CACHE_LIMIT = 2048;
+
 export function compileWildcard(
+  text: string,
+  lookup: ContextLookup,
+  opts: { variables: boolean; ignoreCase?: boolean },
+): RegExp | undefined {
+  // Patterns without variables depend only on the policy text: cache them (bounded; cleared when full).
+  const cacheable = !opts.variables || !text.includes('${');
+  const cacheKey = `${opts.ignoreCase ? 'i' : 's'}${text}`;
+  if (cacheable) {
+    const hit = cache.get(cacheKey);
+    if (hit) return hit;
+  }
+  const re = compileUncached(text, lookup, opts);
+  if (cacheable && re) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(cacheKey, re);
+  }
+  return re;
+}
+
+function compileUncached(
   text: string,
   lookup: ContextLookup,
   opts: { variables: boolean; ignoreCase?: boolean },
