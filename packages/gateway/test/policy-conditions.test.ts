@@ -91,6 +91,9 @@ const rows: Row[] = [
   ['IpAddress with two CIDRs OR-ed', { IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } }, { 'aws:SourceIp': '2001:db8::5' }, true],
   ['NotIpAddress outside the range', { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { 'aws:SourceIp': '192.0.2.1' }, true],
   ['NotIpAddress inside the range', { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { 'aws:SourceIp': '10.1.1.1' }, false],
+  ['NotIpAddress on a malformed source is true (a Deny NotIpAddress fails closed)', { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { 'aws:SourceIp': 'not-an-ip' }, true],
+  ['NumericNotEquals on a non-number context value is true', { NumericNotEquals: { 's3:max-keys': '10' } }, { 's3:max-keys': 'ten' }, true],
+  ['Bool on a non-boolean context value is false', { Bool: { 'aws:SecureTransport': 'true' } }, { 'aws:SecureTransport': 'yes' }, false],
   ['NotIpAddress on an absent key is true', { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, {}, true],
   // Arn
   ['ArnEquals identical ARNs', { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::logs' } }, { 'aws:SourceArn': 'arn:aws:s3:::logs' }, true],

@@ -115,7 +115,7 @@ function arnLike(pattern: string, value: string, lookup: ContextLookup, variable
 /**
  * Positive comparison of one context value against one policy value for a base operator
  * (negated operators use their positive twin). `undefined` when the context value cannot be read
- * as the operator's type (e.g. NumericLessThan on "abc"): the clause is then false.
+ * as the operator's type (e.g. NumericLessThan on "abc").
  */
 function compare(base: string, ctx: string, policy: string, lookup: ContextLookup, vars: boolean): boolean | undefined {
   switch (base) {
@@ -170,9 +170,10 @@ function valueSatisfies(
   const negated = OPERATORS[clause.base]?.negated ?? false;
   let any = false;
   for (const p of clause.values) {
-    const r = compare(clause.base, ctx, p, lookup, vars);
-    if (r === undefined) return false;
-    if (r) any = true;
+    // A context value that cannot be read as the operator's type (NumericLessThan on "abc", an
+    // address that is not an IP) matches no policy value: positive operators are false, negated
+    // ones true, which keeps Deny statements such as NotIpAddress failing closed.
+    if (compare(clause.base, ctx, p, lookup, vars) === true) any = true;
   }
   return negated ? !any : any;
 }
