@@ -143,6 +143,25 @@ describe('condition operators (Allow statement applies or not)', () => {
   }
 });
 
+describe('aws:CurrentTime and aws:EpochTime default to the clock', () => {
+  const policy = parsePolicy(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Window', Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' }, DateLessThan: { 'aws:EpochTime': '1798761600' } } },
+      ],
+    },
+    { kind: 'identity' },
+  );
+  const at = (iso: string, context: PolicyRequest['context'] = {}) =>
+    evaluate({ identityPolicies: [policy], request: { principal: alice, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context }, now: new Date(iso) }).decision;
+  it('inside the window (2026) → allow', () => expect(at('2026-06-01T00:00:00Z')).toBe('allow'));
+  it('before the window → implicit deny', () => expect(at('2025-12-31T23:59:59Z')).toBe('implicit-deny'));
+  it('after aws:EpochTime 1798761600 (2027-01-01) → implicit deny', () => expect(at('2027-01-01T00:00:01Z')).toBe('implicit-deny'));
+  it('a context aws:CurrentTime overrides the clock', () =>
+    expect(at('2026-06-01T00:00:00Z', { 'aws:CurrentTime': '2025-01-01T00:00:00Z' })).toBe('implicit-deny'));
+});
+
 describe('aws:username comes from the principal', () => {
   it('is absent for anonymous requests, so StringEquals fails and Null is true (bucket policy, Principal "*")', () => {
     const anonDecide = (condition: object) =>

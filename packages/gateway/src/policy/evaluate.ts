@@ -19,12 +19,15 @@ type StatementOutcome =
   | { readonly kind: 'condition'; readonly clause: ConditionClause };
 
 /**
- * Builds the case-insensitive context lookup. `aws:username` defaults to the principal's username
- * (authenticated requests only) when the caller's context does not set it.
+ * Builds the case-insensitive context lookup. Defaults, each overridden by the caller's context:
+ * `aws:username` (the principal's username; authenticated requests only), `aws:CurrentTime`
+ * (ISO 8601) and `aws:EpochTime` (seconds) from `now`.
  */
-export function contextLookup(request: PolicyRequest): ContextLookup {
+export function contextLookup(request: PolicyRequest, now: Date = new Date()): ContextLookup {
   const map = new Map<string, readonly string[]>();
   const { principal } = request;
+  map.set('aws:currenttime', [now.toISOString()]);
+  map.set('aws:epochtime', [String(Math.floor(now.getTime() / 1000))]);
   if (!principal.anonymous && principal.username !== undefined) map.set('aws:username', [principal.username]);
   for (const [k, v] of Object.entries(request.context ?? {})) {
     if (v === undefined) continue;
@@ -95,7 +98,7 @@ export interface ExplainResult extends EvaluateResult {
 }
 
 function traceAll(input: EvaluateInput): StatementTrace[] {
-  const lookup = contextLookup(input.request);
+  const lookup = contextLookup(input.request, input.now);
   const out: StatementTrace[] = [];
   const visit = (policy: Policy, kind: 'identity' | 'bucket', policyIndex: number): void => {
     policy.statements.forEach((st, index) => {

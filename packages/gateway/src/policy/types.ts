@@ -62,6 +62,8 @@ export interface EvaluateInput {
   readonly identityPolicies?: readonly Policy[] | undefined;
   readonly bucketPolicy?: Policy | undefined;
   readonly request: PolicyRequest;
+  /** Clock for the `aws:CurrentTime` / `aws:EpochTime` defaults. **Default:** `new Date()`. */
+  readonly now?: Date | undefined;
 }
 
 export interface StatementRef {
