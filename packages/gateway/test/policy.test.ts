@@ -178,6 +178,32 @@ const cases: Case[] = [
     sid: 'K',
   },
   {
+    name: 'Principal user ARN with a path matches by the last segment (username)',
+    bucket: bp({ Sid: 'U', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:user/staff/alice' }, Action: 's3:*', Resource: '*' }),
+    request: req('s3:GetObject', OBJ),
+    decision: 'allow',
+    sid: 'U',
+  },
+  {
+    name: 'Principal user ARN for another user does not match',
+    bucket: bp({ Sid: 'U', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:user/alice' }, Action: 's3:*', Resource: '*' }),
+    request: req('s3:GetObject', OBJ, {}, bob),
+    decision: 'implicit-deny',
+  },
+  {
+    name: 'Principal account root covers every authenticated identity',
+    bucket: bp({ Sid: 'Acct', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 's3:GetObject', Resource: '*' }),
+    request: req('s3:GetObject', OBJ, {}, bob),
+    decision: 'allow',
+    sid: 'Acct',
+  },
+  {
+    name: 'Principal account root does not cover anonymous',
+    bucket: bp({ Sid: 'Acct', Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 's3:GetObject', Resource: '*' }),
+    request: req('s3:GetObject', OBJ, {}, anon),
+    decision: 'implicit-deny',
+  },
+  {
     name: 'Principal user ARN does not match anonymous',
     bucket: bp({ Sid: 'U', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:user/alice' }, Action: 's3:*', Resource: '*' }),
     request: req('s3:GetObject', OBJ, {}, anon),
@@ -337,6 +363,24 @@ describe('explain', () => {
     expect(r.decision).toBe('implicit-deny');
     expect(r.reason).toContain('IpAddress aws:SourceIp');
     expect(r.trace[0]?.outcome).toBe('condition');
+  });
+  it('traces why each statement did not apply: principal, action, resource, condition', () => {
+    const r = explain({
+      bucketPolicy: bp(
+        { Effect: 'Allow', Principal: { AWS: 'AKIABOB' }, Action: 's3:*', Resource: '*' },
+        { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: '*' },
+        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other/*' },
+        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 's3:x-amz-acl': 'private' } } },
+      ),
+      request: req('s3:GetObject', OBJ),
+    });
+    expect(r.decision).toBe('implicit-deny');
+    expect(r.statement).toBeUndefined();
+    expect(r.trace.map((t) => t.outcome)).toEqual(['principal', 'action', 'resource', 'condition']);
+    expect(r.trace[3]).toMatchObject({ policy: 'bucket', index: 3, sid: undefined, condition: 'StringEquals s3:x-amz-acl' });
+    expect(r.reason).toBe(
+      `implicit deny: no statement allows s3:GetObject on ${OBJ}; conditions not met: bucket policy statement 3 StringEquals s3:x-amz-acl`,
+    );
   });
   it('agrees with evaluate on allow', () => {
     const input = { identityPolicies: [idp(allowAllS3)], request: req('s3:GetObject', OBJ) };
