@@ -31,3 +31,19 @@ it('implements only operations of the @s3kit/xml-shapes catalogue, and answers t
     await t.cleanup();
   }
 });
+
+it('runs examples/policy.ts: the TLS-only Deny overrides the public-read Allow', async () => {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    await import('../examples/policy.js');
+    expect(log.mock.calls).toEqual([
+      ['true', 'allow', 'ReadPublic'],
+      ['false', 'deny', 'TlsOnly'],
+    ]);
+  } finally {
+    log.mockRestore();
+  }
+  const readme = await readFile(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const example = await readFile(join(import.meta.dirname, '..', 'examples', 'policy.ts'), 'utf8');
+  expect(readme).toContain(example.trim());
+});
