@@ -1,5 +1,16 @@
 import { s3Error, type S3Error } from '@s3kit/errors';
-import { SigningKeyCache, defaultCrypto, fromBase64, timingSafeEqual, toBase64, type CryptoProvider, type IncrementalHash } from '@s3kit/sigv4';
+import {
+  CHECKSUM_ALGORITHMS,
+  SigningKeyCache,
+  checksumHeaderName,
+  createChecksum,
+  defaultCrypto,
+  fromBase64,
+  timingSafeEqual,
+  type Checksum as ChecksumState,
+  type ChecksumAlgorithm,
+  type CryptoProvider,
+} from '@s3kit/sigv4';
 import { conditionHolds, describeCondition } from './conditions.js';
 import { defaultSigningKeyCache } from './create-presigned-post.js';
 import { baseFilename, isExemptField, objectHeaders } from './form-fields.js';
@@ -238,31 +249,33 @@ async function lookup(options: VerifyPostOptions, accessKeyId: string, raw: Read
 interface Checksum {
   name: string;
   expected: string;
-  hash: IncrementalHash;
+  state: ChecksumState;
 }
 
+/**
+ * The declared checksum of the file, if any: one `x-amz-checksum-<alg>` field (CRC32, CRC32C,
+ * CRC64NVME, SHA1 or SHA256, as S3's POST accepts), optionally named by
+ * `x-amz-checksum-algorithm`. Verified over the file bytes at the end of the stream.
+ */
 function checksumOf(fields: ReadonlyMap<string, string>, crypto: CryptoProvider): Checksum | undefined {
-  const algorithm = fields.get('x-amz-checksum-algorithm')?.toUpperCase();
-  const sha256 = fields.get('x-amz-checksum-sha256');
-  const sha1 = fields.get('x-amz-checksum-sha1');
-  for (const other of ['crc32', 'crc32c', 'crc64nvme']) {
-    if (fields.has(`x-amz-checksum-${other}`)) throw s3Error('InvalidRequest', `x-amz-checksum-${other} is not supported by this server; use x-amz-checksum-sha256.`);
+  const named = fields.get('x-amz-checksum-algorithm')?.toLowerCase();
+  const present = CHECKSUM_ALGORITHMS.filter((a) => fields.has(checksumHeaderName(a)));
+  if (named !== undefined && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(named)) {
+    throw s3Error('InvalidRequest', `Checksum algorithm ${named.toUpperCase()} is not supported.`);
   }
-  if (algorithm !== undefined && algorithm !== 'SHA256' && algorithm !== 'SHA1') {
-    throw s3Error('InvalidRequest', `Checksum algorithm ${algorithm} is not supported by this server; use SHA256.`);
+  if (present.length > 1) throw s3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  const algorithm: ChecksumAlgorithm | undefined = present[0];
+  if (named !== undefined && algorithm !== named) {
+    throw s3Error('InvalidRequest', `x-amz-checksum-algorithm ${named.toUpperCase()} needs an x-amz-checksum-${named} field.`);
   }
-  if (sha256 !== undefined && sha1 !== undefined) throw s3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
-  if (algorithm === 'SHA256' && sha256 === undefined) throw s3Error('InvalidRequest', 'x-amz-checksum-algorithm SHA256 needs an x-amz-checksum-sha256 field.');
-  if (algorithm === 'SHA1' && sha1 === undefined) throw s3Error('InvalidRequest', 'x-amz-checksum-algorithm SHA1 needs an x-amz-checksum-sha1 field.');
-  if (sha256 !== undefined) {
-    if (fromBase64(sha256)?.length !== 32) throw s3Error('InvalidRequest', 'Value for x-amz-checksum-sha256 header is invalid.');
-    return { name: 'x-amz-checksum-sha256', expected: sha256, hash: crypto.createSha256() };
+  if (algorithm === undefined) return undefined;
+  const name = checksumHeaderName(algorithm);
+  const expected = fields.get(name)!;
+  const state = createChecksum(algorithm, crypto);
+  if (fromBase64(expected)?.length !== createChecksum(algorithm, crypto).digest().length) {
+    throw s3Error('InvalidRequest', `Value for ${name} header is invalid.`);
   }
-  if (sha1 !== undefined) {
-    if (fromBase64(sha1)?.length !== 20) throw s3Error('InvalidRequest', 'Value for x-amz-checksum-sha1 header is invalid.');
-    return { name: 'x-amz-checksum-sha1', expected: sha1, hash: crypto.createSha1() };
-  }
-  return undefined;
+  return { name, expected, state };
 }
 
 function fileStream(form: MultipartForm, min: number, max: number, checksum: Checksum | undefined): ReadableStream<Uint8Array> {
@@ -277,7 +290,7 @@ function fileStream(form: MultipartForm, min: number, max: number, checksum: Che
               throw s3Error('EntityTooSmall', undefined, { details: { ProposedSize: String(size), MinSizeAllowed: String(min) } });
             }
             if (checksum !== undefined) {
-              const actual = toBase64(checksum.hash.digest());
+              const actual = checksum.state.digestBase64();
               if (actual !== checksum.expected) throw s3Error('BadDigest', `The ${checksum.name} you specified did not match the calculated checksum.`);
             }
             await form.finish();
@@ -289,7 +302,7 @@ function fileStream(form: MultipartForm, min: number, max: number, checksum: Che
             if (size > max) {
               throw s3Error('EntityTooLarge', undefined, { details: { ProposedSize: String(size), MaxSizeAllowed: String(max) } });
             }
-            checksum?.hash.update(chunk);
+            checksum?.state.update(chunk);
             controller.enqueue(chunk);
           }
         } catch (e) {
