@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
+import { S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { S3Client } from '@s3kit/client';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Upstream, type S3Upstream, type Upstream } from '../src/index.js';
-import { makeStore, type TestStore } from './helpers.js';
+import { localTarget, rgwTarget, type Target } from './support/targets.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 
 const { rgw, reason } = await rgwOrSkip();
@@ -18,64 +17,9 @@ function pattern(size: number, seed: number): Buffer {
   return b;
 }
 
-interface Target {
-  upstream: Upstream;
-  stored(bucket: string, key: string): Promise<Buffer | undefined>;
-  createBucket(bucket: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function localTarget(): Promise<Target> {
-  const t: TestStore = await makeStore();
-  return {
-    upstream: t.store,
-    async stored(bucket, key) {
-      try {
-        const res = await t.store.handle({ method: 'GET', operation: 'GetObject', bucket, key, query: {}, headers: {} });
-        const chunks: Buffer[] = [];
-        for await (const c of res.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
-        return Buffer.concat(chunks);
-      } catch {
-        return undefined;
-      }
-    },
-    async createBucket(bucket) {
-      await t.store.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
-    },
-    close: () => t.cleanup(),
-  };
-}
-
-function rgwTarget(): Target {
-  const up: S3Upstream = createS3Upstream({
-    endpoint: rgw!.endpoint,
-    region: rgw!.region,
-    credentials: { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey },
-    profile: { checksumHeaders: false },
-  });
-  const direct = new AwsS3Client({ endpoint: rgw!.endpoint, region: rgw!.region, forcePathStyle: true, credentials: { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey } });
-  return {
-    upstream: up,
-    async stored(bucket, key) {
-      try {
-        return Buffer.from(await (await direct.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
-      } catch {
-        return undefined;
-      }
-    },
-    async createBucket(bucket) {
-      await up.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
-    },
-    async close() {
-      direct.destroy();
-      await up.close();
-    },
-  };
-}
-
 const kinds: [string, boolean, () => Promise<Target> | Target][] = [
   ['the embedded local store', false, localTarget],
-  [`Ceph RGW ${reason}`, !rgw, rgwTarget],
+  [`Ceph RGW ${reason}`, !rgw, () => rgwTarget(rgw!)],
 ];
 
 for (const [name, noUpstream, make] of kinds) {

@@ -1,0 +1,60 @@
+import { GetObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
+import type { RgwHandle } from '@s3kit/test-utils';
+import { createS3Upstream, type S3Upstream, type Upstream } from '../../src/index.js';
+import { makeStore, type TestStore } from '../helpers.js';
+
+/** An upstream for real-client tests, and how to read what arrived there. */
+export interface Target {
+  upstream: Upstream;
+  stored(bucket: string, key: string): Promise<Buffer | undefined>;
+  createBucket(bucket: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function localTarget(): Promise<Target> {
+  const t: TestStore = await makeStore();
+  return {
+    upstream: t.store,
+    async stored(bucket, key) {
+      try {
+        const res = await t.store.handle({ method: 'GET', operation: 'GetObject', bucket, key, query: {}, headers: {} });
+        const chunks: Buffer[] = [];
+        for await (const c of res.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+        return Buffer.concat(chunks);
+      } catch {
+        return undefined;
+      }
+    },
+    async createBucket(bucket) {
+      await t.store.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
+    },
+    close: () => t.cleanup(),
+  };
+}
+
+export function rgwTarget(rgw: RgwHandle): Target {
+  const up: S3Upstream = createS3Upstream({
+    endpoint: rgw.endpoint,
+    region: rgw.region,
+    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+    profile: { checksumHeaders: false },
+  });
+  const direct = new AwsS3Client({ endpoint: rgw.endpoint, region: rgw.region, forcePathStyle: true, credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey } });
+  return {
+    upstream: up,
+    async stored(bucket, key) {
+      try {
+        return Buffer.from(await (await direct.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
+      } catch {
+        return undefined;
+      }
+    },
+    async createBucket(bucket) {
+      await up.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
+    },
+    async close() {
+      direct.destroy();
+      await up.close();
+    },
+  };
+}
