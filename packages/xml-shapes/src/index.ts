@@ -1,30 +1,6 @@
-// Catalogue, router and the shared error model (also at `@s3kit/xml-shapes/operations`, without XML).
-export {
-  OPERATIONS,
-  OPERATION_LIST,
-  UNMODELLED_SUBRESOURCES,
-  requiredActions,
-  type ActionContext,
-  type ActionRequirement,
-  type ActionResource,
-  type HttpMethod,
-  type OperationName,
-  type OperationScope,
-  type OperationSpec,
-  type ResolvedAction,
-} from './operations.js';
-export {
-  createRouter,
-  route,
-  validBucketName,
-  type HeadersInput,
-  type QueryInput,
-  type RouteResult,
-  type Router,
-  type RouterOptions,
-} from './router.js';
-export { parseCopySource, type CopySource } from './copy-source.js';
-export { S3Error, S3_ERRORS, type S3ErrorCode } from '@s3kit/errors';
+// Catalogue, router and the shared error model: everything `@s3kit/xml-shapes/operations`
+// exports (named there, once), plus the XML below.
+export * from './entry-operations.js';
 
 // Typed XML bodies.
 export { parseXml, buildXml, type ParseXmlOptions, type BuildXmlOptions } from './xml.js';
