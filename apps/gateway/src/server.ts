@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createGateway, createLocalStore, createS3Upstream, mapBuckets, toNodeListener, clientErrorResponse, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
 import type { Logger } from 'pino';
 import type { GatewayConfig, IdentityConfig } from './config.js';
+import { appRoutes } from './app-routes.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 
 /** A running gateway program: the S3 listener, the admin listener, and their lifecycle. */
@@ -82,9 +83,12 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
       );
     },
   });
+  // The program's own pages and helper routes (e.g. the upload page), before the S3 listener.
+  const routes = appRoutes(config, gateway, log);
   const s3Server = createServer(
     { maxHeaderSize: config.limits.maxHeaderSize, requestTimeout: config.limits.requestTimeoutMs, headersTimeout: config.limits.headersTimeoutMs },
     (req, res) => {
+      if (routes(req, res)) return;
       metrics.inFlight.inc();
       res.once('close', () => metrics.inFlight.dec());
       listener(req, res);

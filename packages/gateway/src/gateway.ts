@@ -2,14 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { DEFAULT_MAX_SKEW_MS, SigV4Verifier, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
-import { authenticate, type AuthDeps } from './pipeline/authenticate.js';
+import { authenticate, principalOf, type AuthDeps } from './pipeline/authenticate.js';
 import { authorize } from './pipeline/authorize.js';
+import { CONTROL_PREFIX, control } from './pipeline/control.js';
+import { corsHeaders, preflight } from './pipeline/cors.js';
+import type { GatewayEnv } from './pipeline/env.js';
+import { postObject } from './pipeline/post-object.js';
 import { toErrorResponse } from './pipeline/errors.js';
 import { forward } from './pipeline/forward.js';
 import { parseRequest } from './pipeline/parse.js';
 import { respond } from './pipeline/respond.js';
 import { toUpstreamRequest } from './pipeline/resign.js';
-import type { AllowRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
+import type { AllowRule, CorsRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
 import type { Upstream } from './store/types.js';
 import type { S3Upstream } from './upstreams/s3-upstream.js';
 
@@ -37,6 +41,17 @@ export interface GatewayOptions {
   readonly presignedRedirect?: boolean | undefined;
   /** Told about every failure that is not an S3 error (bugs, unreachable upstreams). */
   readonly onUnexpected?: ((err: unknown, info: RequestInfo) => void) | undefined;
+  /** Bucket policies (AWS JSON policy documents, as objects or JSON text) by client bucket name. */
+  readonly bucketPolicies?: Readonly<Record<string, unknown>> | undefined;
+  /** CORS rules by client bucket name (preflight `OPTIONS` is answered from them). */
+  readonly cors?: Readonly<Record<string, readonly CorsRule[]>> | undefined;
+}
+
+/** What a reload may replace; fields left out stay as they are. */
+export interface GatewayConfigUpdate {
+  readonly identities?: readonly Identity[] | undefined;
+  readonly bucketPolicies?: Readonly<Record<string, unknown>> | undefined;
+  readonly cors?: Readonly<Record<string, readonly CorsRule[]>> | undefined;
 }
 
 /** A gateway: a request handler with no server attached (see `toNodeListener`). */
@@ -48,6 +63,12 @@ export interface Gateway {
   errorResponse(err: S3Error, method: string, resource: string): GatewayResponse;
   /** Replaces the identities (config reload); requests in flight keep the ones they started with. */
   setIdentities(identities: readonly Identity[]): void;
+  /**
+   * Replaces identities, bucket policies and/or CORS rules at once (config reload), after
+   * validating all of them: on a validation error nothing changes.
+   * @throws TypeError (or a policy validation error) naming the bad entry.
+   */
+  update(update: GatewayConfigUpdate): void;
 }
 
 function identityMap(identities: readonly Identity[]): Map<string, Identity> {
@@ -107,6 +128,27 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
   const deps: AuthDeps = { verifier, identities: () => identities, anonymous: options.anonymous, baseDomains, clock, maxSkewMs };
+  let cors = options.cors ?? {};
+  const env: GatewayEnv = {
+    region,
+    clock,
+    maxSkewMs,
+    baseDomains,
+    verifier,
+    identities: () => identities,
+    upstreams: options.upstreams,
+    principalOf,
+    authorize: async (parsed, principal) => authorize(parsed, principal),
+    authorizeAction: async (principal, action, resource) => {
+      // TODO(issue 8): the policy engine decides; the allow-list stands in (write access to the bucket).
+      const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
+      if (bucket === undefined || !principal.allow.some((r) => (r.bucket === '*' || r.bucket === bucket) && r.access !== 'read')) {
+        throw s3Error('AccessDenied', undefined, { details: { reason: `${principal.name} may not ${action} on ${resource}` } });
+      }
+    },
+    corsRules: (bucket) => cors[bucket] ?? [],
+    onUnexpected: options.onUnexpected,
+  };
 
   async function handle(req: GatewayRequest): Promise<GatewayResponse> {
     const info: RequestInfo = { requestId: nextRequestId(), startedAt: performance.now(), bytesIn: () => 0 };
@@ -114,12 +156,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     let bodyError: unknown;
     let stage: 'parse' | 'auth' | 'authorize' | 'upstream' = 'parse';
     try {
+      if (req.method.toUpperCase() === 'OPTIONS') return preflight(req, env, info);
+      if (req.target.startsWith(CONTROL_PREFIX)) return await control(req, env, info);
       parsed = parseRequest(req, router);
       info.operation = parsed.route.operation;
       info.bucket = parsed.route.bucket;
       info.key = parsed.route.key;
       stage = 'auth';
       const body = req.body as AsyncIterable<Uint8Array> | undefined;
+      if (parsed.route.operation === 'PostObject') return await postObject(parsed, body, env, info, req.signal);
       const auth = await authenticate(parsed, body, deps);
       info.identity = auth.principal.name;
       info.bytesIn = auth.bytesIn;
@@ -138,7 +183,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       const upBody = auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, (e) => (bodyError = e));
       const upRes = await forward(upstream, toUpstreamRequest(parsed, { ...auth, body: upBody }, req.signal));
-      return respond(parsed.method, upRes, info);
+      const out = respond(parsed.method, upRes, info);
+      Object.assign(out.headers, corsHeaders(parsed, env));
+      return out;
     } catch (err) {
       // A body that failed verification is the real cause, whatever the upstream then said.
       const cause = bodyError !== undefined && isS3Error(bodyError) ? bodyError : err;
@@ -164,6 +211,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     setIdentities(ids) {
       identities = check(ids);
+    },
+    update(u) {
+      const nextIdentities = u.identities === undefined ? identities : check(u.identities);
+      identities = nextIdentities;
+      if (u.cors !== undefined) cors = u.cors;
     },
   };
 }

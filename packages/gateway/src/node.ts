@@ -73,7 +73,15 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     });
     const hasBody = method !== 'GET' && method !== 'HEAD';
     void gateway
-      .handle({ method, target: req.url ?? '/', headers: headerPairs(req.rawHeaders), body: hasBody ? req : undefined, signal: ac.signal })
+      .handle({
+        method,
+        target: req.url ?? '/',
+        headers: headerPairs(req.rawHeaders),
+        body: hasBody ? req : undefined,
+        signal: ac.signal,
+        remoteAddress: req.socket?.remoteAddress,
+        secure: (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+      })
       .then((out) => send(req, res, out, method, options))
       .finally(() => active--);
   };

@@ -15,12 +15,14 @@ export interface AuthDeps {
   readonly maxSkewMs: number;
 }
 
-function principalOf(kind: AuthKind, identity: Identity): Principal {
+/** The principal of a request signed by `identity`. */
+export function principalOf(kind: AuthKind, identity: Identity): Principal {
   return {
     name: identity.name ?? identity.accessKeyId,
     accessKeyId: identity.accessKeyId,
     authKind: kind,
-    allow: identity.allow,
+    allow: identity.allow ?? [],
+    identity,
     upstream: identity.upstream ?? 'default',
   };
 }

@@ -17,6 +17,10 @@ export interface GatewayRequest {
   readonly body?: UpstreamBody | undefined;
   /** Aborted when the client goes away: the upstream request is aborted with it. */
   readonly signal?: AbortSignal | undefined;
+  /** The client's IP address (for `aws:SourceIp`). */
+  readonly remoteAddress?: string | undefined;
+  /** True when the client connected over TLS (for `aws:SecureTransport`). */
+  readonly secure?: boolean | undefined;
 }
 
 /** What the parse stage found. */
@@ -40,6 +44,8 @@ export interface Principal {
   readonly authKind: AuthKind;
   /** The identity's allow-list. */
   readonly allow: readonly AllowRule[];
+  /** The gateway identity (undefined for anonymous). */
+  readonly identity?: Identity | undefined;
   /** Name of the upstream this principal's requests go to. */
   readonly upstream: string;
 }
@@ -58,7 +64,25 @@ export interface Identity {
   readonly secretAccessKey: string;
   /** Upstream name (a key of `upstreams`). **Default:** `'default'`. */
   readonly upstream?: string | undefined;
-  readonly allow: readonly AllowRule[];
+  /** Shorthand allow-list (buckets × read/write). */
+  readonly allow?: readonly AllowRule[] | undefined;
+  /** Identity policies (AWS JSON policy documents, as objects or JSON text), validated by `createGateway`. */
+  readonly policies?: readonly unknown[] | undefined;
+}
+
+/** One CORS rule of a bucket, in the shape of S3's `CORSRule` (PutBucketCors). */
+export interface CorsRule {
+  readonly id?: string | undefined;
+  /** Origins, each may hold one `*` wildcard (`https://*.example.com`, or `*`). */
+  readonly allowedOrigins: readonly string[];
+  /** GET, PUT, POST, DELETE, HEAD. */
+  readonly allowedMethods: readonly string[];
+  /** Request headers a preflight may ask for (case-insensitive, one `*` wildcard each). */
+  readonly allowedHeaders?: readonly string[] | undefined;
+  /** Response headers the browser may read (`Access-Control-Expose-Headers`). */
+  readonly exposeHeaders?: readonly string[] | undefined;
+  /** `Access-Control-Max-Age` of preflight answers. */
+  readonly maxAgeSeconds?: number | undefined;
 }
 
 /** The authenticate stage's result: who, and the body to forward (verified while it streams). */
