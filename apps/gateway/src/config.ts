@@ -44,6 +44,12 @@ export interface GatewayConfig {
   source: string;
   /** True when the identities are the generated development keys. */
   devKeys: boolean;
+  /**
+   * The browser upload page at `/_s3kit/upload` and its same-origin ticket route, which issues
+   * upload tickets for `identity` (by name or access key id) to anyone who can reach the page.
+   * On by default in development mode only.
+   */
+  uploadPage: { enabled: boolean; identity: string | undefined; bucket: string | undefined };
 }
 
 type Obj = Record<string, unknown>;
@@ -122,7 +128,7 @@ class Reader {
   }
 }
 
-const TOP = ['listen', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect'];
+const TOP = ['listen', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage'];
 
 function allowList(r: Reader, field: string): AllowRuleConfig[] {
   return r.list(field, true).map((v, i) => {
@@ -205,6 +211,11 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     if (typeof d !== 'string' || d === '') return r.fail(`baseDomains[${i}]`, 'must be a host name');
     return d.toLowerCase();
   });
+  const page = r.obj_('uploadPage', ['enabled', 'identity', 'bucket']);
+  const uploadPage = { enabled: page?.bool('enabled', true) ?? false, identity: page?.optStr('identity'), bucket: page?.optStr('bucket') };
+  if (uploadPage.enabled && uploadPage.identity !== undefined && !identities.some((i) => i.name === uploadPage.identity || i.accessKeyId === uploadPage.identity)) {
+    page!.fail('identity', `no identity named ${JSON.stringify(uploadPage.identity)}`);
+  }
   return {
     listen: { host: listen?.str('host', '127.0.0.1') ?? '127.0.0.1', port: listen?.int('port', 9000, 0, 65535) ?? 9000 },
     admin,
@@ -224,6 +235,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     upstreams,
     source: src,
     devKeys: false,
+    uploadPage,
   };
 }
 
@@ -281,7 +293,7 @@ export function devConfig(dataDir: string): GatewayConfig {
     },
     'defaults',
   );
-  return { ...cfg, devKeys: true };
+  return { ...cfg, devKeys: true, uploadPage: { enabled: true, identity: 'dev', bucket: undefined } };
 }
 
 /** Flags and environment that override the file (flags win over env). */
