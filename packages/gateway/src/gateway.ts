@@ -5,7 +5,7 @@ import { createRouter } from '@s3kit/xml-shapes/operations';
 import { authenticate, principalOf, type AuthDeps } from './pipeline/authenticate.js';
 import { authorize } from './pipeline/authorize.js';
 import { CONTROL_PREFIX, control } from './pipeline/control.js';
-import { corsHeaders, preflight } from './pipeline/cors.js';
+import { corsHeaders, preflight, validateCors } from './pipeline/cors.js';
 import type { GatewayEnv } from './pipeline/env.js';
 import { postObject } from './pipeline/post-object.js';
 import { toErrorResponse } from './pipeline/errors.js';
@@ -129,6 +129,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const deps: AuthDeps = { verifier, identities: () => identities, anonymous: options.anonymous, baseDomains, clock, maxSkewMs };
   let cors = options.cors ?? {};
+  validateCors(cors);
   const env: GatewayEnv = {
     region,
     clock,
@@ -193,12 +194,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (stage === 'upstream' && cause === err && bodyError === undefined) {
         info.upstreamError = isS3Error(err) ? (err.status >= 500 ? err.code : undefined) : ((err as { code?: string }).code ?? 'error');
       }
-      return toErrorResponse(cause, {
+      const out = toErrorResponse(cause, {
         method: parsed?.method ?? req.method.toUpperCase(),
         resource: parsed?.resource ?? req.target.split('?')[0] ?? '/',
         info,
         onUnexpected: options.onUnexpected,
       });
+      // Browsers read an error only when it carries the CORS headers too.
+      if (parsed !== undefined) Object.assign(out.headers, corsHeaders(parsed, env));
+      return out;
     }
   }
 
@@ -214,6 +218,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     update(u) {
       const nextIdentities = u.identities === undefined ? identities : check(u.identities);
+      if (u.cors !== undefined) validateCors(u.cors);
       identities = nextIdentities;
       if (u.cors !== undefined) cors = u.cors;
     },

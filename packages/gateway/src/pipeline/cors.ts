@@ -1,6 +1,6 @@
 import { s3Error } from '@s3kit/errors';
 import type { GatewayEnv } from './env.js';
-import type { GatewayRequest, GatewayResponse, ParsedRequest, RequestInfo } from './types.js';
+import type { CorsRule, GatewayRequest, GatewayResponse, ParsedRequest, RequestInfo } from './types.js';
 
 /**
  * CORS preflight (`OPTIONS`): answered from the bucket's CORS rules, never authorized.
@@ -19,3 +19,10 @@ export function preflight(_req: GatewayRequest, _env: GatewayEnv, _info: Request
 export function corsHeaders(_parsed: ParsedRequest, _env: GatewayEnv): Record<string, string> {
   return {};
 }
+
+/**
+ * Validates CORS rules as S3's PutBucketCors does (methods, one wildcard per origin/header, max age).
+ * TODO(issue 8): scaffold (accepts everything).
+ * @throws TypeError naming the bucket and rule index.
+ */
+export function validateCors(_cors: Readonly<Record<string, readonly CorsRule[]>>): void {}
