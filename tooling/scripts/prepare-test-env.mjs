@@ -48,3 +48,10 @@ if (py.status !== 0) {
   log(`awscli/python3-boto3 install failed (exit ${py.status}).`);
   process.exit(required ? 1 : 0);
 }
+
+// The upload page's browser tests drive Debian's Chromium (playwright-core, executablePath), same rules.
+const chromium = spawnSync('bash', [fileURLToPath(new URL('./chromium.sh', import.meta.url)), 'install'], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (chromium.status !== 0) {
+  log(`chromium install failed (exit ${chromium.status}); the upload page's browser tests will skip.`);
+  process.exit(required ? 1 : 0);
+}
