@@ -7,6 +7,7 @@ export type { Upstream, UpstreamBody, UpstreamRequest, UpstreamResponse, Upstrea
 export { mapBuckets, type BucketMapping } from './upstreams/bucket-mapping.js';
 export {
   parsePolicy,
+  MAX_POLICY_BYTES,
   evaluate,
   explain,
   principalMatches,

@@ -19,7 +19,18 @@ type StatementOutcome =
   | { readonly kind: 'condition'; readonly clause: ConditionClause };
 
 /**
- * Builds the case-insensitive context lookup. Defaults, each overridden by the caller's context:
+ * The lookup form of a condition key. Key names are case-insensitive (`S3:Prefix` is `s3:prefix`),
+ * but the part after the first `/` is a tag key (`s3:ExistingObjectTag/<key>`,
+ * `s3:RequestObjectTag/<key>`, `aws:RequestTag/<key>`), and tag keys are case-sensitive in AWS:
+ * `s3:ExistingObjectTag/Project` and `s3:existingobjecttag/project` differ.
+ */
+export function normalizeContextKey(key: string): string {
+  const slash = key.indexOf('/');
+  return slash < 0 ? key.toLowerCase() : `${key.slice(0, slash).toLowerCase()}${key.slice(slash)}`;
+}
+
+/**
+ * Builds the context lookup (key names case-insensitive, tag keys after `/` case-sensitive). Defaults, each overridden by the caller's context:
  * `aws:username` (the principal's username; authenticated requests only), `aws:CurrentTime`
  * (ISO 8601) and `aws:EpochTime` (seconds) from `now`.
  */
@@ -31,28 +42,38 @@ export function contextLookup(request: PolicyRequest, now: Date = new Date()): C
   if (!principal.anonymous && principal.username !== undefined) map.set('aws:username', [principal.username]);
   for (const [k, v] of Object.entries(request.context ?? {})) {
     if (v === undefined) continue;
-    map.set(k.toLowerCase(), typeof v === 'string' ? [v] : v);
+    map.set(normalizeContextKey(k), typeof v === 'string' ? [v] : v);
   }
-  return (key) => map.get(key.toLowerCase());
+  return (key) => map.get(normalizeContextKey(key));
 }
 
 const USER_ARN = /^arn:aws:iam::[^:]*:user\/(?:.*\/)?([^/]+)$/;
 const ROOT_ARN = /^arn:aws:iam::[^:]*:root$/;
 
+/** True when a `Principal` entry names the whole (single) account: `arn:aws:iam::<acct>:root` or a bare 12-digit id. */
+export function isAccountPrincipal(entry: string): boolean {
+  return ROOT_ARN.test(entry) || /^\d{12}$/.test(entry);
+}
+
 /**
  * How a gateway identity matches a `Principal`/`NotPrincipal` entry: `"*"` matches everyone, including
  * anonymous requests. Otherwise (authenticated only) an entry matches when it equals the access key id,
- * when it is `arn:aws:iam::<any account>:user/<path/>username` with the principal's username, or when it
- * names the whole (single) account: `arn:aws:iam::<account>:root` or a bare 12-digit account id.
+ * or when it is `arn:aws:iam::<any account>:user/<path/>username` with the principal's username.
+ *
+ * An entry naming the whole (single) account (`arn:aws:iam::<account>:root` or a bare 12-digit
+ * account id) follows AWS: in an `Allow` it only delegates to the account, whose identity policies
+ * must then grant the request, so it matches nobody by itself (`effect: 'Allow'`, the default); in a
+ * `Deny` (and in `NotPrincipal`) it covers every authenticated identity of the account, i.e. every
+ * gateway identity (`effect: 'Deny'`).
  */
-export function principalMatches(spec: PrincipalSpec, principal: PolicyPrincipal): boolean {
+export function principalMatches(spec: PrincipalSpec, principal: PolicyPrincipal, effect: 'Allow' | 'Deny' = 'Allow'): boolean {
   if (spec === '*') return true;
   if (principal.anonymous) return false;
   return spec.some((entry) => {
     if (principal.accessKeyId !== undefined && entry === principal.accessKeyId) return true;
     const user = USER_ARN.exec(entry);
     if (user) return principal.username !== undefined && user[1] === principal.username;
-    return ROOT_ARN.test(entry) || /^\d{12}$/.test(entry);
+    return effect === 'Deny' && isAccountPrincipal(entry);
   });
 }
 
@@ -67,8 +88,9 @@ function resourceMatches(patterns: readonly string[], resource: string, lookup: 
 function statementOutcome(policy: Policy, st: Statement, request: PolicyRequest, lookup: ContextLookup): StatementOutcome {
   const vars = policy.version === '2012-10-17';
   if (policy.kind === 'bucket') {
-    if (st.principal !== undefined && !principalMatches(st.principal, request.principal)) return { kind: 'principal' };
-    if (st.notPrincipal !== undefined && principalMatches(st.notPrincipal, request.principal)) return { kind: 'principal' };
+    if (st.principal !== undefined && !principalMatches(st.principal, request.principal, st.effect)) return { kind: 'principal' };
+    // NotPrincipal is Deny-only: an account entry in it exempts every identity of the account.
+    if (st.notPrincipal !== undefined && principalMatches(st.notPrincipal, request.principal, 'Deny')) return { kind: 'principal' };
   }
   if (st.action !== undefined && !actionMatches(st.action, request.action, lookup)) return { kind: 'action' };
   if (st.notAction !== undefined && actionMatches(st.notAction, request.action, lookup)) return { kind: 'action' };
@@ -107,8 +129,10 @@ function traceAll(input: EvaluateInput): StatementTrace[] {
       out.push(o.kind === 'condition' ? { ...base, condition: `${o.clause.operator} ${o.clause.key}` } : base);
     });
   };
-  // Anonymous requests have no identity, so identity policies never apply to them.
+  // Anonymous requests have no identity, so identity policies never apply to them; a gateway's
+  // policies for unsigned requests (its anonymous allow-list) come as `anonymousPolicies`.
   if (!input.request.principal.anonymous) (input.identityPolicies ?? []).forEach((p, i) => visit(p, 'identity', i));
+  else (input.anonymousPolicies ?? []).forEach((p, i) => visit(p, 'identity', i));
   if (input.bucketPolicy) visit(input.bucketPolicy, 'bucket', 0);
   return out;
 }

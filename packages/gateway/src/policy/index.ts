@@ -1,5 +1,5 @@
-export { parsePolicy, type ParsePolicyOptions } from './parse.js';
-export { evaluate, explain, principalMatches, type ExplainResult, type StatementTrace } from './evaluate.js';
+export { MAX_POLICY_BYTES, parsePolicy, type ParsePolicyOptions } from './parse.js';
+export { evaluate, explain, normalizeContextKey, principalMatches, type ExplainResult, type StatementTrace } from './evaluate.js';
 export { PolicyValidationError } from './errors.js';
 export type {
   ConditionClause,

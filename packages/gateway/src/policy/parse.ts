@@ -112,7 +112,17 @@ export interface ParsePolicyOptions {
   readonly kind: PolicyKind;
   /** For bucket policies: every `Resource`/`NotResource` ARN must be in this bucket (`"*"` is accepted). */
   readonly bucket?: string | undefined;
+  /**
+   * Largest document accepted, in UTF-8 bytes of its minified JSON (so indentation and YAML vs
+   * JSON do not count). **Default:** {@link MAX_POLICY_BYTES} of the kind: 20 480 for bucket
+   * policies (AWS's 20 KB bucket policy limit), 6 144 for identity policies (AWS's limit for a
+   * managed IAM policy, 6 144 characters without whitespace).
+   */
+  readonly maxBytes?: number | undefined;
 }
+
+/** Default size limits by kind (see {@link ParsePolicyOptions.maxBytes}). */
+export const MAX_POLICY_BYTES: Readonly<Record<PolicyKind, number>> = Object.freeze({ bucket: 20 * 1024, identity: 6144 });
 
 /**
  * Parses and validates a policy document (JSON text or an already-parsed object). Identity policies
@@ -132,6 +142,9 @@ export function parsePolicy(json: string | unknown, options: ParsePolicyOptions)
   }
   const problems: string[] = [];
   if (!isRecord(doc)) throw new PolicyValidationError(['Policy: must be a JSON object']);
+  const max = options.maxBytes ?? MAX_POLICY_BYTES[kind];
+  const size = new TextEncoder().encode(JSON.stringify(doc)).length;
+  if (size > max) throw new PolicyValidationError([`Policy: ${size} bytes (minified JSON), over the ${max}-byte limit for ${kind} policies`]);
   for (const k of Object.keys(doc)) {
     if (k !== 'Version' && k !== 'Statement' && k !== 'Id') problems.push(`Policy: unknown field "${k}"`);
   }

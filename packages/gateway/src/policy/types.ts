@@ -54,13 +54,18 @@ export interface PolicyRequest {
   readonly action: string;
   /** e.g. `arn:aws:s3:::bucket/key` (compared case-sensitively). */
   readonly resource: string;
-  /** Condition keys (looked up case-insensitively) → value(s); `undefined` means absent. */
+  /** Condition keys (names case-insensitive; tag keys after `/` case-sensitive) → value(s); `undefined` means absent. */
   readonly context?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined;
 }
 
 export interface EvaluateInput {
   readonly identityPolicies?: readonly Policy[] | undefined;
   readonly bucketPolicy?: Policy | undefined;
+  /**
+   * Identity-style policies (no `Principal`) that apply to anonymous requests only, in place of
+   * `identityPolicies` (e.g. a gateway's allow-list for unsigned requests). Traced as `identity`.
+   */
+  readonly anonymousPolicies?: readonly Policy[] | undefined;
   readonly request: PolicyRequest;
   /** Clock for the `aws:CurrentTime` / `aws:EpochTime` defaults. **Default:** `new Date()`. */
   readonly now?: Date | undefined;
