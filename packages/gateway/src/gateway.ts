@@ -3,7 +3,10 @@ import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { DEFAULT_MAX_SKEW_MS, SigV4Verifier, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { authenticate, principalOf, type AuthDeps } from './pipeline/authenticate.js';
-import { authorize } from './pipeline/authorize.js';
+import { authorize, authorizeAction, type BodyKey } from './pipeline/authorize.js';
+import { compilePolicyState, type PolicyState } from './pipeline/policy-config.js';
+import { bufferedBody, deleteKeys, readDeleteBody } from './pipeline/policy-delete.js';
+import { explainQuery, type ExplainQuery, type Explanation } from './pipeline/policy-explain.js';
 import { CONTROL_PREFIX, control } from './pipeline/control.js';
 import { corsHeaders, preflight, validateCors } from './pipeline/cors.js';
 import type { GatewayEnv } from './pipeline/env.js';
@@ -14,6 +17,8 @@ import { parseRequest } from './pipeline/parse.js';
 import { respond } from './pipeline/respond.js';
 import { toUpstreamRequest } from './pipeline/resign.js';
 import type { AllowRule, CorsRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
+
+export type { ExplainQuery, Explanation };
 import type { Upstream } from './store/types.js';
 import type { S3Upstream } from './upstreams/s3-upstream.js';
 
@@ -25,7 +30,11 @@ export interface GatewayOptions {
   readonly baseDomains?: readonly string[] | undefined;
   /** Gateway-issued keys. */
   readonly identities: readonly Identity[];
-  /** Allow-list for unsigned requests. **Default:** none (AccessDenied). */
+  /**
+   * Allow-list shorthand for unsigned requests (translated into a policy like an identity's
+   * `allow`), and their upstream. Bucket policies with `Principal: "*"` may allow unsigned
+   * requests too. **Default:** none.
+   */
   readonly anonymous?: { readonly allow: readonly AllowRule[]; readonly upstream?: string | undefined } | undefined;
   /** Upstreams by name; identities without `upstream` use `default`. */
   readonly upstreams: Readonly<Record<string, Upstream>>;
@@ -41,7 +50,10 @@ export interface GatewayOptions {
   readonly presignedRedirect?: boolean | undefined;
   /** Told about every failure that is not an S3 error (bugs, unreachable upstreams). */
   readonly onUnexpected?: ((err: unknown, info: RequestInfo) => void) | undefined;
-  /** Bucket policies (AWS JSON policy documents, as objects or JSON text) by client bucket name. */
+  /**
+   * Bucket policies (AWS JSON policy documents, as objects or JSON text) by client bucket name,
+   * validated by `createGateway` (at most 20 KB each, resources inside the bucket).
+   */
   readonly bucketPolicies?: Readonly<Record<string, unknown>> | undefined;
   /** CORS rules by client bucket name (preflight `OPTIONS` is answered from them). */
   readonly cors?: Readonly<Record<string, readonly CorsRule[]>> | undefined;
@@ -69,15 +81,12 @@ export interface Gateway {
    * @throws TypeError (or a policy validation error) naming the bad entry.
    */
   update(update: GatewayConfigUpdate): void;
-}
-
-function identityMap(identities: readonly Identity[]): Map<string, Identity> {
-  const map = new Map<string, Identity>();
-  for (const id of identities) {
-    if (map.has(id.accessKeyId)) throw new TypeError(`identities: duplicate accessKeyId ${id.accessKeyId}`);
-    map.set(id.accessKeyId, id);
-  }
-  return map;
+  /**
+   * Would this identity be allowed this operation or action on this bucket/key, and which
+   * statement decided? Answers from the current policies (no request, no upstream).
+   * @throws TypeError for an unknown identity or operation.
+   */
+  explain(query: ExplainQuery): Explanation;
 }
 
 /** Records the error a body iteration threw, so the client hears it rather than the transport's wrapper. */
@@ -109,25 +118,25 @@ export function createGateway(options: GatewayOptions): Gateway {
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const baseDomains = options.baseDomains ?? [];
   const router = createRouter({ baseDomains });
-  const check = (ids: readonly Identity[]): Map<string, Identity> => {
-    const map = identityMap(ids);
+  const compile = (ids: readonly Identity[], bucketPolicies: Readonly<Record<string, unknown>>): PolicyState => {
     for (const id of ids) {
       const up = id.upstream ?? 'default';
       if (options.upstreams[up] === undefined) throw new TypeError(`identities: ${id.accessKeyId} names upstream "${up}", which is not configured`);
     }
-    return map;
+    return compilePolicyState(ids, bucketPolicies, options.anonymous?.allow);
   };
-  let identities = check(options.identities);
+  // Identities and policies swap as one value: a request uses the state it started with throughout.
+  let state = compile(options.identities, options.bucketPolicies ?? {});
   const verifier = new SigV4Verifier({
     region,
     clock,
     maxSkewMs,
     getCredentials: (id) => {
-      const identity = identities.get(id);
+      const identity = state.identities.get(id);
       return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
     },
   });
-  const deps: AuthDeps = { verifier, identities: () => identities, anonymous: options.anonymous, baseDomains, clock, maxSkewMs };
+  const deps: AuthDeps = { verifier, identities: () => state.identities, anonymous: options.anonymous, baseDomains, clock, maxSkewMs };
   let cors = options.cors ?? {};
   validateCors(cors);
   const env: GatewayEnv = {
@@ -136,17 +145,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxSkewMs,
     baseDomains,
     verifier,
-    identities: () => identities,
+    identities: () => state.identities,
     upstreams: options.upstreams,
     principalOf,
-    authorize: async (parsed, principal) => authorize(parsed, principal),
-    authorizeAction: async (principal, action, resource) => {
-      // TODO(issue 8): the policy engine decides; the allow-list stands in (write access to the bucket).
-      const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
-      if (bucket === undefined || !principal.allow.some((r) => (r.bucket === '*' || r.bucket === bucket) && r.access !== 'read')) {
-        throw s3Error('AccessDenied', undefined, { details: { reason: `${principal.name} may not ${action} on ${resource}` } });
-      }
-    },
+    authorize: (parsed, principal) => authorize(parsed, principal, { state, clock, upstreams: options.upstreams }),
+    authorizeAction: async (principal, action, resource, context) => authorizeAction(principal, action, resource, context, { state, clock }),
     corsRules: (bucket) => cors[bucket] ?? [],
     onUnexpected: options.onUnexpected,
   };
@@ -156,21 +159,31 @@ export function createGateway(options: GatewayOptions): Gateway {
     let parsed: ParsedRequest | undefined;
     let bodyError: unknown;
     let stage: 'parse' | 'auth' | 'authorize' | 'upstream' = 'parse';
+    const st = state;
     try {
       if (req.method.toUpperCase() === 'OPTIONS') return preflight(req, env, info);
       if (req.target.startsWith(CONTROL_PREFIX)) return await control(req, env, info);
-      parsed = parseRequest(req, router);
+      parsed = { ...parseRequest(req, router), remoteAddress: req.remoteAddress, secure: req.secure };
       info.operation = parsed.route.operation;
       info.bucket = parsed.route.bucket;
       info.key = parsed.route.key;
       stage = 'auth';
       const body = req.body as AsyncIterable<Uint8Array> | undefined;
       if (parsed.route.operation === 'PostObject') return await postObject(parsed, body, env, info, req.signal);
-      const auth = await authenticate(parsed, body, deps);
+      const auth = await authenticate(parsed, body, st === state ? deps : { ...deps, identities: () => st.identities });
       info.identity = auth.principal.name;
       info.bytesIn = auth.bytesIn;
       stage = 'authorize';
-      authorize(parsed, auth.principal);
+      let verifiedBody = auth.body;
+      let keys: BodyKey[] | undefined;
+      if (parsed.route.operation === 'DeleteObjects') {
+        // DeleteObjects needs s3:DeleteObject on every key of its (small, verified) body: read it
+        // up to a cap, authorize each key, then forward the very same bytes.
+        const bytes = await readDeleteBody(auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, (e) => (bodyError = e)));
+        keys = deleteKeys(bytes);
+        verifiedBody = bufferedBody(bytes);
+      }
+      await authorize(parsed, auth.principal, { state: st, clock, upstreams: options.upstreams }, keys);
       const upstream = options.upstreams[auth.principal.upstream];
       if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
       stage = 'upstream';
@@ -182,7 +195,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           return { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
         }
       }
-      const upBody = auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, (e) => (bodyError = e));
+      const upBody = keys !== undefined || auth.body === undefined || !auth.verifying ? verifiedBody : watched(auth.body, (e) => (bodyError = e));
       const upRes = await forward(upstream, toUpstreamRequest(parsed, { ...auth, body: upBody }, req.signal));
       const out = respond(parsed.method, upRes, info);
       Object.assign(out.headers, corsHeaders(parsed, env));
@@ -214,13 +227,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       return toErrorResponse(err, { method: method.toUpperCase(), resource, info, onUnexpected: options.onUnexpected });
     },
     setIdentities(ids) {
-      identities = check(ids);
+      state = compile(ids, state.raw.bucketPolicies);
     },
     update(u) {
-      const nextIdentities = u.identities === undefined ? identities : check(u.identities);
+      // Validate everything first; only then swap, so a bad reload changes nothing.
+      const next = u.identities === undefined && u.bucketPolicies === undefined ? state : compile(u.identities ?? state.raw.identities, u.bucketPolicies ?? state.raw.bucketPolicies);
       if (u.cors !== undefined) validateCors(u.cors);
-      identities = nextIdentities;
+      state = next;
       if (u.cors !== undefined) cors = u.cors;
+    },
+    explain(query) {
+      return explainQuery(state, query, clock());
     },
   };
 }

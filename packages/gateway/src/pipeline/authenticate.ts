@@ -8,7 +8,7 @@ export interface AuthDeps {
   readonly verifier: SigV4Verifier;
   /** Current identities by access key id (replaced on reload). */
   readonly identities: () => ReadonlyMap<string, Identity>;
-  /** Allow-list for unsigned requests; `undefined` refuses them (AccessDenied). */
+  /** Allow-list shorthand and upstream for unsigned requests (bucket policies may allow them too). */
   readonly anonymous: { readonly allow: readonly AllowRule[]; readonly upstream?: string | undefined } | undefined;
   readonly baseDomains: readonly string[];
   readonly clock: Clock;
@@ -25,6 +25,12 @@ export function principalOf(kind: AuthKind, identity: Identity): Principal {
     identity,
     upstream: identity.upstream ?? 'default',
   };
+}
+
+/** `YYYYMMDDTHHMMSSZ` → ms since the epoch (undefined when malformed). */
+function amzDateMs(amzDate: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+  return m === null ? undefined : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
 function hasBody(parsed: ParsedRequest): boolean {
@@ -58,7 +64,8 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       const identity = deps.identities().get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
       const vbody = verifiedBody(parsed, present, raw, verified, onBytes);
-      return { principal: principalOf(kind, identity), payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present, expiresAt: verified.expiresAt };
+      const principal: Principal = { ...principalOf(kind, identity), signedAt: amzDateMs(verified.amzDate) };
+      return { principal, payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present, expiresAt: verified.expiresAt };
     }
     case 'header-v2':
     case 'presigned-v2': {
@@ -78,11 +85,15 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       const identity = deps.identities().get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
       const pbody = plainBody(parsed, present, onBytes);
-      return { principal: principalOf(kind, identity), payloadMode: 'unsigned', body: pbody, bytesIn, verifying: pbody !== present };
+      // Header SigV2 signs its Date (or x-amz-date); query SigV2 carries only the expiry.
+      const dated = kind === 'header-v2' ? Date.parse(parsed.headers['x-amz-date'] ?? parsed.headers['date'] ?? '') : Number.NaN;
+      const principal: Principal = { ...principalOf(kind, identity), signedAt: Number.isNaN(dated) ? undefined : dated };
+      return { principal, payloadMode: 'unsigned', body: pbody, bytesIn, verifying: pbody !== present };
     }
     case 'anonymous': {
-      if (deps.anonymous === undefined) throw s3Error('AccessDenied', 'Anonymous access is not allowed.', { details: { reason: 'anonymous' } });
-      const principal: Principal = { name: 'anonymous', accessKeyId: undefined, authKind: kind, allow: deps.anonymous.allow, upstream: deps.anonymous.upstream ?? 'default' };
+      // Unsigned requests are authorized like any other: by bucket policies (Principal "*") and
+      // the `anonymous` allow-list shorthand; with neither, the authorize stage denies them.
+      const principal: Principal = { name: 'anonymous', accessKeyId: undefined, authKind: kind, allow: deps.anonymous?.allow ?? [], upstream: deps.anonymous?.upstream ?? 'default' };
       const abody = plainBody(parsed, present, onBytes);
       return { principal, payloadMode: 'unsigned', body: abody, bytesIn, verifying: abody !== present };
     }

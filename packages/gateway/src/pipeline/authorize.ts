@@ -1,38 +1,222 @@
-import { s3Error } from '@s3kit/errors';
-import { parseCopySource } from '@s3kit/xml-shapes/operations';
+import { isS3Error, s3Error } from '@s3kit/errors';
+import type { Clock } from '@s3kit/sigv4';
+import { parseXml } from '@s3kit/xml-shapes';
+import { OPERATIONS, parseCopySource, requiredActions, type ActionResource, type OperationName } from '@s3kit/xml-shapes/operations';
+import { evaluate } from '../policy/evaluate.js';
+import type { EvaluateInput, EvaluateResult, Policy, PolicyPrincipal, StatementRef } from '../policy/types.js';
+import type { Upstream } from '../store/types.js';
+import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-config.js';
+import { principalContext, requestContext, type PolicyContext } from './policy-context.js';
 import type { ParsedRequest, Principal } from './types.js';
 
-type Access = 'read' | 'write';
+/** What the authorize stage needs besides the request. */
+export interface AuthorizeDeps {
+  /** The policy configuration the request started with. */
+  readonly state: PolicyState;
+  readonly clock: Clock;
+  /** For `s3:ExistingObjectTag/<k>`: the object's tags are read from the principal's upstream. */
+  readonly upstreams: Readonly<Record<string, Upstream>>;
+}
 
-function allowed(principal: Principal, bucket: string, access: Access): boolean {
-  for (const rule of principal.allow) {
-    if (rule.bucket !== '*' && rule.bucket !== bucket) continue;
-    if (rule.access === 'readwrite' || rule.access === access) return true;
-  }
-  return false;
+/** One permission to check: an IAM action on one resource ARN. */
+export interface PermissionCheck {
+  readonly action: string;
+  /** `*`, `arn:aws:s3:::bucket` or `arn:aws:s3:::bucket/key`. */
+  readonly resource: string;
+  readonly kind: ActionResource;
+  /** The bucket whose policy applies (absent for `*`). */
+  readonly bucket?: string | undefined;
+  /** The object, for object resources. */
+  readonly key?: string | undefined;
+  readonly versionId?: string | undefined;
+}
+
+/** A key named in a request body (DeleteObjects), with its version. */
+export interface BodyKey {
+  readonly key: string;
+  readonly versionId?: string | undefined;
+}
+
+/** Operations that write a new object: the tags of an object already there are not their context. */
+const NEW_OBJECT_OPERATIONS = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts', 'PostObject']);
+
+const EXISTING_TAG = 's3:existingobjecttag/';
+
+export function bucketArn(bucket: string): string {
+  return `arn:aws:s3:::${bucket}`;
+}
+
+export function objectArn(bucket: string, key: string): string {
+  return `arn:aws:s3:::${bucket}/${key}`;
 }
 
 /**
- * Stage 3: the allow-list of this issue (buckets × read/write per identity; the policy engine
- * replaces it). GET/HEAD read; every other method writes. ListBuckets is open to every
- * authenticated identity. Copies also need read access to the source bucket.
- * @throws S3Error AccessDenied (403).
+ * The permissions a request needs, from its catalogue row (`requiredActions`): `service` → `*`,
+ * `bucket` → `arn:aws:s3:::b`, `object` → `arn:aws:s3:::b/k`, `copySource` → the object named by
+ * `x-amz-copy-source` (CopyObject, UploadPartCopy read it), `eachKey` → one check per key of
+ * `keys` (DeleteObjects: the keys of the body; a key with a VersionId needs the versioned action).
  */
-export function authorize(parsed: ParsedRequest, principal: Principal): void {
-  const { route } = parsed;
-  if (route.bucket === undefined) {
-    if (principal.authKind === 'anonymous') throw s3Error('AccessDenied', undefined, { details: { reason: 'anonymous ListBuckets' } });
-    return;
-  }
-  const access: Access = parsed.method === 'GET' || parsed.method === 'HEAD' ? 'read' : 'write';
-  if (!allowed(principal, route.bucket, access)) {
-    throw s3Error('AccessDenied', undefined, { details: { reason: `${principal.name} may not ${access} ${route.bucket}` } });
-  }
-  const copySource = parsed.headers['x-amz-copy-source'];
-  if (copySource !== undefined && (route.operation === 'CopyObject' || route.operation === 'UploadPartCopy')) {
-    const src = parseCopySource(copySource);
-    if (!allowed(principal, src.bucket, 'read')) {
-      throw s3Error('AccessDenied', undefined, { details: { reason: `${principal.name} may not read ${src.bucket}` } });
+export function requestChecks(operation: string, bucket: string | undefined, key: string | undefined, headers: Readonly<Record<string, string>>, versionId: string | undefined, keys?: readonly BodyKey[]): PermissionCheck[] {
+  const op = OPERATIONS[operation as OperationName];
+  if (op === undefined) throw s3Error('AccessDenied', undefined, { details: { reason: `unknown operation ${operation}` } });
+  const copySourceHeader = headers['x-amz-copy-source'];
+  const copySource = copySourceHeader === undefined ? undefined : parseCopySource(copySourceHeader);
+  const required = requiredActions(op, { versionId, copySourceVersionId: copySource?.versionId, hasHeader: (h) => headers[h] !== undefined });
+  const out: PermissionCheck[] = [];
+  for (const r of required) {
+    switch (r.resource) {
+      case 'service':
+        out.push({ action: r.action, resource: '*', kind: 'service' });
+        break;
+      case 'bucket':
+        if (bucket !== undefined) out.push({ action: r.action, resource: bucketArn(bucket), kind: 'bucket', bucket });
+        break;
+      case 'object':
+        if (bucket !== undefined && key !== undefined) out.push({ action: r.action, resource: objectArn(bucket, key), kind: 'object', bucket, key, versionId });
+        break;
+      case 'copySource':
+        if (copySource !== undefined) {
+          out.push({ action: r.action, resource: objectArn(copySource.bucket, copySource.key), kind: 'copySource', bucket: copySource.bucket, key: copySource.key, versionId: copySource.versionId });
+        }
+        break;
+      case 'eachKey': {
+        if (bucket === undefined) break;
+        const spec = op.actions.find((a) => a.action === r.action && a.resource === 'eachKey');
+        for (const k of keys ?? (key === undefined ? [] : [{ key }])) {
+          const action = k.versionId !== undefined && spec?.versioned !== undefined ? spec.versioned : r.action;
+          out.push({ action, resource: objectArn(bucket, k.key), kind: 'eachKey', bucket, key: k.key, versionId: k.versionId });
+        }
+        break;
+      }
     }
   }
+  return out;
+}
+
+/** The policies that apply to a principal (its identity policies, or the anonymous ones). */
+export function policiesOf(state: PolicyState, principal: Principal): PolicySet {
+  if (principal.authKind === 'anonymous' || principal.accessKeyId === undefined) return state.anonymousPolicies;
+  return state.identityPolicies.get(principal.accessKeyId) ?? { policies: [], sources: [] };
+}
+
+export function policyPrincipal(principal: Principal): PolicyPrincipal {
+  return principal.authKind === 'anonymous' ? { anonymous: true } : { anonymous: false, accessKeyId: principal.accessKeyId, username: principal.name };
+}
+
+/** The evaluate input for one check. */
+export function evaluateInput(state: PolicyState, principal: Principal, check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>, context: PolicyContext, now: number): EvaluateInput {
+  const set = policiesOf(state, principal);
+  const anonymous = principal.authKind === 'anonymous';
+  return {
+    identityPolicies: anonymous ? undefined : set.policies,
+    anonymousPolicies: anonymous ? set.policies : undefined,
+    bucketPolicy: check.bucket === undefined ? undefined : state.bucketPolicies.get(check.bucket),
+    request: { principal: policyPrincipal(principal), action: check.action, resource: check.resource, context },
+    now: new Date(now),
+  };
+}
+
+/** `identity policy "policies[1]" statement 2 (Sid "X")` / `bucket policy of photos statement 0`. */
+export function describeStatement(state: PolicyState, principal: Principal, ref: StatementRef, bucket: string | undefined): string {
+  const where = ref.policy === 'bucket' ? `bucket policy of ${bucket ?? '?'}` : `identity policy ${policiesOf(state, principal).sources[ref.policyIndex] ?? ref.policyIndex}`;
+  return `${where} statement ${ref.index}${ref.sid ? ` (Sid "${ref.sid}")` : ''}`;
+}
+
+function denied(state: PolicyState, principal: Principal, check: PermissionCheck, result: EvaluateResult): Error {
+  // The message stays S3's generic one; the reason and deciding statement are for logs only
+  // (lower-case detail names are never written into the XML answer).
+  const details: Record<string, string> = {
+    reason: `${principal.name} may not ${check.action} on ${check.resource} (${result.decision})`,
+  };
+  if (result.statement !== undefined) details['statement'] = describeStatement(state, principal, result.statement, check.bucket);
+  return s3Error('AccessDenied', undefined, { details });
+}
+
+/** True when one of the policies the check consults has a condition on `s3:ExistingObjectTag/<k>`. */
+function needsExistingTags(state: PolicyState, principal: Principal, check: PermissionCheck): boolean {
+  const consulted: (Policy | undefined)[] = [...policiesOf(state, principal).policies, check.bucket === undefined ? undefined : state.bucketPolicies.get(check.bucket)];
+  return consulted.some((p) => p !== undefined && mentionsKeyPrefix(p, EXISTING_TAG));
+}
+
+async function readAll(body: unknown): Promise<Uint8Array> {
+  if (body === undefined) return new Uint8Array();
+  if (typeof body === 'string') return new TextEncoder().encode(body);
+  if (body instanceof Uint8Array) return body;
+  const chunks: Uint8Array[] = [];
+  for await (const c of body as AsyncIterable<Uint8Array>) chunks.push(c);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * `s3:ExistingObjectTag/<k>` for an object: its tags read from the upstream (GetObjectTagging).
+ * An object that does not exist has no tags (the keys are absent).
+ */
+export async function existingTagContext(upstream: Upstream, bucket: string, key: string, versionId: string | undefined): Promise<PolicyContext> {
+  let res;
+  try {
+    res = await upstream.handle({ method: 'GET', operation: 'GetObjectTagging', bucket, key, query: { tagging: '', ...(versionId === undefined ? {} : { versionId }) }, headers: {} });
+  } catch (err) {
+    if (isS3Error(err) && err.status === 404) return {};
+    throw err;
+  }
+  const tagging = parseXml('Tagging', await readAll(res.body));
+  const ctx: PolicyContext = {};
+  for (const t of tagging.TagSet ?? []) ctx[`s3:ExistingObjectTag/${t.Key}`] = t.Value;
+  return ctx;
+}
+
+/**
+ * Stage 3: authorizes every permission the request needs with the policy engine (identity
+ * policies, which include the `allow` shorthand, and the bucket policy of each resource's bucket):
+ * an explicit Deny wins, then an Allow from either, else implicit deny.
+ * @param keys For DeleteObjects: the keys of the (already read) request body.
+ * @throws S3Error AccessDenied (403) naming nothing of the policy (logs get `details.reason`/`statement`).
+ */
+export async function authorize(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, keys?: readonly BodyKey[]): Promise<void> {
+  const { route } = parsed;
+  const checks = requestChecks(route.operation, route.bucket, route.key, parsed.headers, route.params['versionId'], keys);
+  if (checks.length === 0 && OPERATIONS[route.operation as OperationName]?.actions.length !== 0) {
+    // A catalogue row whose resources the request lacks (e.g. DeleteObjects without keys): nothing to allow.
+    throw s3Error('AccessDenied', undefined, { details: { reason: `${route.operation}: no resource to authorize` } });
+  }
+  const now = deps.clock();
+  const base = requestContext(parsed, principal, now);
+  const tags = new Map<string, Promise<PolicyContext>>();
+  for (const check of checks) {
+    let context = base;
+    const objectChecked = (check.kind === 'object' && !NEW_OBJECT_OPERATIONS.has(route.operation)) || check.kind === 'copySource' || (check.kind === 'eachKey' && route.operation === 'DeleteObjects');
+    if (objectChecked && check.bucket !== undefined && check.key !== undefined && needsExistingTags(deps.state, principal, check)) {
+      const upstream = deps.upstreams[principal.upstream];
+      if (upstream !== undefined) {
+        const id = `${check.bucket}\n${check.key}\n${check.versionId ?? ''}`;
+        let p = tags.get(id);
+        if (p === undefined) {
+          p = existingTagContext(upstream, check.bucket, check.key, check.versionId);
+          tags.set(id, p);
+        }
+        context = { ...base, ...(await p) };
+      }
+    }
+    const result = evaluate(evaluateInput(deps.state, principal, check, context, now));
+    if (result.decision !== 'allow') throw denied(deps.state, principal, check, result);
+  }
+}
+
+/**
+ * Authorizes one action that is not a request of the catalogue (e.g. `s3kit:CreateUploadTicket`) on
+ * a resource ARN, with the principal's context keys plus `context`.
+ * @throws S3Error AccessDenied (403).
+ */
+export function authorizeAction(principal: Principal, action: string, resource: string, context: PolicyContext | undefined, deps: Pick<AuthorizeDeps, 'state' | 'clock'>): void {
+  const now = deps.clock();
+  const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
+  const check: PermissionCheck = { action, resource, kind: resource === '*' ? 'service' : resource.includes('/') ? 'object' : 'bucket', bucket };
+  const result = evaluate(evaluateInput(deps.state, principal, check, { ...principalContext(principal, now), ...context }, now));
+  if (result.decision !== 'allow') throw denied(deps.state, principal, check, result);
 }

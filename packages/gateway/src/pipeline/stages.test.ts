@@ -2,6 +2,7 @@ import { S3Error, s3Error } from '@s3kit/errors';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { describe, expect, it } from 'vitest';
 import { authorize } from './authorize.js';
+import { compilePolicyState } from './policy-config.js';
 import { toErrorResponse } from './errors.js';
 import { parseRequest } from './parse.js';
 import { resign, toUpstreamRequest } from './resign.js';
@@ -27,16 +28,18 @@ describe('parseRequest', () => {
 
 describe('authorize', () => {
   const parse = (method: string, target: string, headers: Record<string, string> = {}) => parseRequest({ method, target, headers: { host: 'localhost', ...headers } }, router);
-  it('allows reads with read access and refuses writes with AccessDenied (403)', () => {
-    const reader = principal([{ bucket: 'bk1', access: 'read' }]);
-    expect(() => authorize(parse('GET', '/bk1/k'), reader)).not.toThrow();
-    expect(() => authorize(parse('PUT', '/bk1/k'), reader)).toThrow(expect.objectContaining({ code: 'AccessDenied', status: 403 }));
-    expect(() => authorize(parse('GET', '/bk2/k'), reader)).toThrow(expect.objectContaining({ code: 'AccessDenied' }));
+  // The allow shorthand of the principal's identity, compiled into a policy as createGateway does.
+  const run = (p: ReturnType<typeof parse>, allow: Principal['allow']) =>
+    authorize(p, principal(allow), { state: compilePolicyState([{ accessKeyId: 'AK', secretAccessKey: 's', allow }], {}, undefined), clock: Date.now, upstreams: {} });
+  it('allows reads with read access and refuses writes with AccessDenied (403)', async () => {
+    const read = [{ bucket: 'bk1', access: 'read' as const }];
+    await expect(run(parse('GET', '/bk1/k'), read)).resolves.toBeUndefined();
+    await expect(run(parse('PUT', '/bk1/k'), read)).rejects.toMatchObject({ code: 'AccessDenied', status: 403 });
+    await expect(run(parse('GET', '/bk2/k'), read)).rejects.toMatchObject({ code: 'AccessDenied' });
   });
-  it('needs read access to the copy source bucket', () => {
-    const writer = principal([{ bucket: 'dst', access: 'readwrite' }]);
-    expect(() => authorize(parse('PUT', '/dst/k', { 'x-amz-copy-source': '/src/k' }), writer)).toThrow(expect.objectContaining({ code: 'AccessDenied' }));
-    expect(() => authorize(parse('PUT', '/dst/k', { 'x-amz-copy-source': '/src/k' }), principal([{ bucket: '*', access: 'readwrite' }]))).not.toThrow();
+  it('needs read access to the copy source bucket', async () => {
+    await expect(run(parse('PUT', '/dst/k', { 'x-amz-copy-source': '/src/k' }), [{ bucket: 'dst', access: 'readwrite' }])).rejects.toMatchObject({ code: 'AccessDenied' });
+    await expect(run(parse('PUT', '/dst/k', { 'x-amz-copy-source': '/src/k' }), [{ bucket: '*', access: 'readwrite' }])).resolves.toBeUndefined();
   });
 });
 

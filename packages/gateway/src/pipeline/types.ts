@@ -34,6 +34,10 @@ export interface ParsedRequest {
   readonly route: RouteResult;
   /** `/bucket/key` for error responses. */
   readonly resource: string;
+  /** The client's IP address (`aws:SourceIp`), copied from the GatewayRequest. */
+  readonly remoteAddress?: string | undefined;
+  /** The client connected over TLS (`aws:SecureTransport`). */
+  readonly secure?: boolean | undefined;
 }
 
 /** Who sent the request. */
@@ -48,6 +52,13 @@ export interface Principal {
   readonly identity?: Identity | undefined;
   /** Name of the upstream this principal's requests go to. */
   readonly upstream: string;
+  /** When the request was signed (ms since the epoch), for `s3:signatureAge`; absent when unknown. */
+  readonly signedAt?: number | undefined;
+  /**
+   * `s3:signatureversion` when the auth kind does not tell (POST forms: `AWS4-HMAC-SHA256` or
+   * `AWS`); header and presigned kinds derive it.
+   */
+  readonly signatureVersion?: 'AWS4-HMAC-SHA256' | 'AWS' | undefined;
 }
 
 /** One allow-list entry: a bucket (or `*`) and what may be done in it. */
@@ -64,7 +75,11 @@ export interface Identity {
   readonly secretAccessKey: string;
   /** Upstream name (a key of `upstreams`). **Default:** `'default'`. */
   readonly upstream?: string | undefined;
-  /** Shorthand allow-list (buckets × read/write). */
+  /**
+   * Shorthand allow-list (buckets × read/write), translated into an equivalent identity policy
+   * (see the README's "Policies" section). Identities with neither `allow` nor `policies` may
+   * only list their buckets (ListBuckets).
+   */
   readonly allow?: readonly AllowRule[] | undefined;
   /** Identity policies (AWS JSON policy documents, as objects or JSON text), validated by `createGateway`. */
   readonly policies?: readonly unknown[] | undefined;
