@@ -79,6 +79,7 @@ async function main(): Promise<void> {
         ]
       : [`  config:     ${config.source} (${config.identities.length} identities)`]),
     `  admin:      ${running.adminEndpoint === undefined ? 'off' : `${running.adminEndpoint}/metrics /healthz /readyz`}`,
+    ...(config.uploadPage.enabled ? [`  upload:     ${running.endpoint}/_s3kit/upload (browser upload page)`] : []),
     ...(config.devKeys
       ? [`  try:        AWS_ACCESS_KEY_ID=${config.identities[0]!.accessKeyId} AWS_SECRET_ACCESS_KEY=${config.identities[0]!.secretAccessKey} aws --endpoint-url ${running.endpoint} s3 mb s3://my-bucket`]
       : []),
