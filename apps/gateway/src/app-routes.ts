@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Gateway } from '@s3kit/gateway';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+import { uploadPageRoutes } from './upload-page.js';
 
 /**
- * The program's own routes, answered before the S3 listener (e.g. the upload page). Returns a
- * handler that answers and returns true for a route it owns, false otherwise.
- * TODO(issue 8): scaffold; the upload page comes here.
+ * The program's own routes, answered before the S3 listener: the upload page at
+ * `/_s3kit/upload` when `config.uploadPage.enabled`. Returns a handler that answers and returns
+ * true for a route it owns, false otherwise.
  */
-export function appRoutes(_config: GatewayConfig, _gateway: Gateway, _log: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
-  return () => false;
+export function appRoutes(config: GatewayConfig, gateway: Gateway, log: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+  if (!config.uploadPage.enabled) return () => false;
+  return uploadPageRoutes(config, gateway, log);
 }
