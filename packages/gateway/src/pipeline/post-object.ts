@@ -1,18 +1,213 @@
-import { s3Error } from '@s3kit/errors';
+import { isS3Error, s3Error, type S3Error } from '@s3kit/errors';
+import { verifyPost, type VerifiedPost } from '@s3kit/post-policy';
+import { uriEncode } from '@s3kit/sigv4';
+import { parseXml } from '@s3kit/xml-shapes';
+import { OPERATIONS } from '@s3kit/xml-shapes/operations';
+import type { UpstreamBody, UpstreamResponse } from '../store/types.js';
+import { corsHeaders } from './cors.js';
 import type { GatewayEnv } from './env.js';
-import type { GatewayResponse, ParsedRequest, RequestInfo } from './types.js';
+import { forward } from './forward.js';
+import { formBodyStream, heldFile } from './post-body.js';
+import { spool, streamsUnknownLength, type Spooled } from './post-spool.js';
+import { toUpstreamRequest } from './resign.js';
+import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+function invalidCredential(message: string, credential: string | undefined, region?: string): S3Error {
+  return s3Error('InvalidArgument', message, {
+    details: { ArgumentName: 'x-amz-credential', ArgumentValue: credential ?? '', ...(region === undefined ? {} : { Region: region }) },
+  });
+}
+
+/** `yyyymmdd` → ms at 00:00 UTC, or undefined when it is not a real date. */
+function scopeDay(date: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
+  if (m === null) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? t : undefined;
+}
 
 /**
- * Browser POST Object (`POST /bucket`, multipart/form-data).
- * TODO(issue 8): scaffold.
- * @throws S3Error
+ * What `verifyPost` leaves to the server (its README, "Limits"): a SigV4 form's credential scope
+ * must name this gateway's region and `s3`, its date must be a real day equal to the date of
+ * `x-amz-date`, and not in the future. S3 answers a wrong region in a POST form with
+ * InvalidArgument (400) "the region 'x' is wrong; expecting 'y'" and the Region element.
+ * @throws S3Error InvalidArgument (400).
+ */
+export function checkScope(verified: Pick<VerifiedPost, 'identity' | 'fields'>, region: string, now: number): void {
+  const { scope } = verified.identity;
+  if (verified.identity.signatureVersion !== 'v4' || scope === undefined) return;
+  const credential = verified.fields.get('x-amz-credential');
+  if (scope.region !== region) throw invalidCredential(`the region '${scope.region}' is wrong; expecting '${region}'`, credential, region);
+  if (scope.service !== 's3') {
+    throw invalidCredential(`Error parsing the X-Amz-Credential parameter; incorrect service '${scope.service}'. This endpoint belongs to 's3'.`, credential);
+  }
+  const day = scopeDay(scope.date);
+  if (day === undefined) throw invalidCredential(`Error parsing the X-Amz-Credential parameter; invalid date '${scope.date}'.`, credential);
+  const amzDate = verified.fields.get('x-amz-date');
+  if (amzDate === undefined) {
+    throw s3Error('InvalidArgument', "Bucket POST must contain a field named 'x-amz-date'.  If it is specified, please check the order of the fields.", {
+      details: { ArgumentName: 'x-amz-date' },
+    });
+  }
+  if (!/^\d{8}T\d{6}Z$/.test(amzDate) || scopeDay(amzDate.slice(0, 8)) === undefined) {
+    throw s3Error('InvalidArgument', `Invalid x-amz-date: '${amzDate}'.`, { details: { ArgumentName: 'x-amz-date', ArgumentValue: amzDate } });
+  }
+  if (amzDate.slice(0, 8) !== scope.date) throw invalidCredential('Invalid credential date. Date is not the same as X-Amz-Date.', credential);
+  // A scope dated after tomorrow (any time zone's today) was not signed by a sane clock.
+  if (day > now + DAY_MS) throw invalidCredential(`Invalid credential date '${scope.date}': it is in the future.`, credential);
+}
+
+/** S3's `tagging` form field is a `<Tagging>` document; a PUT carries it as `x-amz-tagging` (URL-encoded pairs). */
+function taggingHeader(value: string): string {
+  if (!value.trimStart().startsWith('<')) return value;
+  const doc = parseXml('Tagging', value);
+  return (doc.TagSet ?? []).map((t) => `${encodeURIComponent(t.Key)}=${encodeURIComponent(t.Value)}`).join('&');
+}
+
+/**
+ * The PutObject the form asks for, as a parsed request: the resolved key and the object headers
+ * from the form (content-*, cache-control, expires, x-amz-meta-*, x-amz-acl, storage class,
+ * tagging, checksums, SSE, website redirect). It is what authorization and the upstream see.
+ */
+export function putRequestOf(parsed: ParsedRequest, verified: Pick<VerifiedPost, 'bucket' | 'key' | 'headers'>): ParsedRequest {
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(verified.headers)) headers[name] = name === 'x-amz-tagging' ? taggingHeader(value) : value;
+  const host = parsed.headers['host'];
+  const headerPairs: [string, string][] = Object.entries(headers);
+  if (host !== undefined) headerPairs.unshift(['host', host]);
+  return {
+    ...parsed,
+    method: 'PUT',
+    target: `/${uriEncode(verified.bucket)}/${uriEncode(verified.key, true)}`,
+    headerPairs,
+    headers: host === undefined ? headers : { host, ...headers },
+    route: { operation: 'PutObject', spec: OPERATIONS.PutObject, bucket: verified.bucket, key: verified.key, params: {}, style: 'path' },
+    resource: `/${verified.bucket}/${verified.key}`,
+  };
+}
+
+/** Reads and drops an upstream answer's body (a PUT's is empty or a short document). */
+async function discard(body: UpstreamResponse['body']): Promise<void> {
+  if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return;
+  for await (const _ of body) {
+    // drop
+  }
+}
+
+/** The request URL as the client addressed it (for the PostResponse Location). */
+function requestUrl(parsed: ParsedRequest): string {
+  const proto = parsed.headers['x-forwarded-proto']?.split(',')[0]?.trim() === 'https' ? 'https' : 'http';
+  return `${proto}://${parsed.headers['host'] ?? 'localhost'}${parsed.target.split('?')[0]}`;
+}
+
+/**
+ * Browser POST Object (`POST /bucket`, virtual-hosted `POST /`, multipart/form-data):
+ *
+ * 1. `verifyPost` (@s3kit/post-policy) parses the fields before the file and checks the policy
+ *    (expiration against the gateway clock), its SigV4 or SigV2 signature with the gateway
+ *    identity's secret, every condition and field coverage; then the SigV4 scope is checked
+ *    against the gateway region ({@link checkScope}).
+ * 2. The PutObject the form asks for is authorized for the signer (`authKind` `post`) BEFORE any
+ *    file byte goes upstream.
+ * 3. The file streams to the upstream as a re-signed PUT of unknown length; the last piece is
+ *    held back until content-length-range, the declared checksum and the form's end passed, so
+ *    a failing check (or a client that goes away) aborts the PUT and nothing is stored.
+ * 4. The answer is S3's: 303 to `success_action_redirect`, or `success_action_status` 200/201
+ *    (PostResponse XML)/204, with ETag, Location and x-amz-version-id.
+ * @throws S3Error the post-policy codes (400/403), InvalidArgument (scope), InvalidAccessKeyId,
+ *   AccessDenied (authorization; anonymous forms), and the upstream's errors.
  */
 export async function postObject(
-  _parsed: ParsedRequest,
-  _body: AsyncIterable<Uint8Array> | undefined,
-  _env: GatewayEnv,
-  _info: RequestInfo,
-  _signal: AbortSignal | undefined,
+  parsed: ParsedRequest,
+  body: AsyncIterable<Uint8Array> | undefined,
+  env: GatewayEnv,
+  info: RequestInfo,
+  signal: AbortSignal | undefined,
 ): Promise<GatewayResponse> {
-  throw s3Error('NotImplemented', 'Browser POST uploads are not supported by this gateway yet.');
+  const bucket = parsed.route.bucket;
+  if (bucket === undefined) throw s3Error('MethodNotAllowed');
+  let bytes = 0;
+  info.bytesIn = () => bytes;
+  const verified = await verifyPost(
+    { headers: parsed.headers, body: formBodyStream(body as UpstreamBody | undefined), url: requestUrl(parsed) },
+    {
+      bucket,
+      now: () => env.clock(),
+      getCredentials: (id) => {
+        const identity = env.identities().get(id);
+        return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
+      },
+    },
+  );
+  let principal: Principal;
+  let put: ParsedRequest;
+  try {
+    info.key = verified.key;
+    checkScope(verified, env.region, env.clock());
+    const identity = env.identities().get(verified.identity.accessKeyId);
+    if (identity === undefined) throw s3Error('InvalidAccessKeyId');
+    principal = env.principalOf('post', identity);
+    info.identity = principal.name;
+    put = putRequestOf(parsed, verified);
+    await env.authorize(put, principal);
+  } catch (err) {
+    await verified.file.cancel(err).catch(() => {});
+    throw err;
+  }
+  const upstream = env.upstreams[principal.upstream];
+  if (upstream === undefined) {
+    await verified.file.cancel().catch(() => {});
+    throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${principal.upstream}` } });
+  }
+
+  // The file stream's own failure (EntityTooLarge, BadDigest, a truncated form) is the answer,
+  // whatever the upstream then said about its aborted PUT.
+  let fileError: unknown;
+  const file = (async function* () {
+    try {
+      yield* heldFile(verified.file, (n) => (bytes += n));
+    } catch (e) {
+      fileError = e;
+      throw e;
+    }
+  })();
+  let upRes: UpstreamResponse;
+  let spooled: Spooled | undefined;
+  try {
+    let upBody: AsyncIterable<Uint8Array> = file;
+    if (!streamsUnknownLength(upstream)) {
+      // A remote S3 needs the length up front: read (and so verify) the whole file first.
+      const hint = Number(parsed.headers['content-length']);
+      spooled = await spool(file, Number.isFinite(hint) ? hint : undefined);
+      put = { ...put, headers: { ...put.headers, 'content-length': String(spooled.length) } };
+      upBody = spooled.body();
+    }
+    const auth = { principal, payloadMode: 'unsigned' as const, body: upBody, bytesIn: () => bytes, verifying: true };
+    upRes = await forward(upstream, toUpstreamRequest(put, auth, signal));
+  } catch (err) {
+    if (fileError !== undefined && isS3Error(fileError)) throw fileError;
+    if (fileError === undefined && isS3Error(err)) info.upstreamError = err.status >= 500 ? err.code : undefined;
+    throw err;
+  } finally {
+    await spooled?.release();
+  }
+  if (fileError !== undefined) throw fileError;
+  await discard(upRes.body);
+  const etag = upRes.headers['etag'] ?? '';
+  const answer = verified.success({ etag });
+  const headers: Record<string, string> = {};
+  answer.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  const versionId = upRes.headers['x-amz-version-id'];
+  if (versionId !== undefined) headers['x-amz-version-id'] = versionId;
+  headers['x-amz-request-id'] = info.requestId;
+  const text = answer.status === 201 ? await answer.text() : '';
+  headers['content-length'] = String(Buffer.byteLength(text));
+  Object.assign(headers, corsHeaders(parsed, env));
+  return { status: answer.status, headers, body: text === '' ? undefined : text, info };
 }
