@@ -13,6 +13,19 @@ import { ADMIN, READER, startGateway, type RunningGateway } from './support/gate
 // authentication, authorization, validation, and the presigned POST it returns.
 
 const OTHER: Identity = { name: 'other', accessKeyId: 'AKIAGATEWAYOTHER0001', secretAccessKey: 'other-secret-key-for-tests-only-000000000', allow: [{ bucket: 'elsewhere', access: 'readwrite' }] };
+// Policy-only identities: one may ticket only under its own prefix, one may PutObject but has no ticket action.
+const ALICE: Identity = {
+  name: 'alice',
+  accessKeyId: 'AKIAGATEWAYALICE0001',
+  secretAccessKey: 'alice-secret-key-for-tests-only-000000000',
+  policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3kit:CreateUploadTicket', Resource: 'arn:aws:s3:::uploads/users/${aws:username}/*' }] }],
+};
+const PUTTER: Identity = {
+  name: 'putter',
+  accessKeyId: 'AKIAGATEWAYPUTTER001',
+  secretAccessKey: 'putter-secret-key-for-tests-only-00000000',
+  policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::uploads/*' }] }],
+};
 const FILE = new TextEncoder().encode('hello, upload ticket\n');
 const SHA_B64 = createHash('sha256').update(FILE).digest('base64');
 const SHA_HEX = createHash('sha256').update(FILE).digest('hex');
@@ -25,7 +38,7 @@ let now = Date.UTC(2026, 10, 23, 12, 0, 0);
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 's3kit-tickets-'));
   store = createLocalStore({ dir, fsync: false });
-  gw = await startGateway(store, { identities: [ADMIN, READER, OTHER], clock: () => now, baseDomains: ['gw.test'] });
+  gw = await startGateway(store, { identities: [ADMIN, READER, OTHER, ALICE, PUTTER], clock: () => now, baseDomains: ['gw.test'] });
 });
 afterAll(async () => {
   await gw.close();
@@ -231,6 +244,19 @@ describe('POST /_s3kit/upload-tickets', () => {
       const o = await ticket(base, { identity: OTHER });
       expect([o.status, xmlCode(o)]).toEqual([403, 'AccessDenied']);
       expect((await ticket({ ...base, bucket: 'elsewhere' }, { identity: OTHER })).status).toBe(200);
+    });
+
+    it('authorizes s3kit:CreateUploadTicket on the ticket\'s key with identity policies (policy variables included)', async () => {
+      const { key: _k, ...rest } = base;
+      const own = await ticket({ ...rest, keyPrefix: 'users/alice/' }, { identity: ALICE });
+      expect(own.status, own.text).toBe(200);
+      const other = await ticket({ ...rest, keyPrefix: 'users/bob/' }, { identity: ALICE });
+      expect([other.status, xmlCode(other)]).toEqual([403, 'AccessDenied']);
+      const exact = await ticket({ ...base, key: 'users/alice/notes.txt' }, { identity: ALICE });
+      expect(exact.status).toBe(200);
+      // s3:PutObject alone does not grant tickets.
+      const put = await ticket(base, { identity: PUTTER });
+      expect([put.status, xmlCode(put)]).toEqual([403, 'AccessDenied']);
     });
 
     it('refuses GET with MethodNotAllowed (405) and an Allow header', async () => {
