@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isS3Error, type S3Error } from '@s3kit/errors';
 import { verifyPost } from '@s3kit/post-policy';
-import { SigV4Signer } from '@s3kit/sigv4';
+import { SigV4Signer, chunkedHeaders, encodeChunked, streamingPayloadHash } from '@s3kit/sigv4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStore, type Identity, type LocalStore } from '../src/index.js';
 import { ADMIN, READER, startGateway, type RunningGateway } from './support/gateway-server.js';
@@ -215,6 +215,26 @@ describe('POST /_s3kit/upload-tickets', () => {
     expect(await direct('uploads.gw.test', false)).toBe('http://uploads.gw.test/');
     expect(await direct('gw.test:9000', false)).toBe('http://gw.test:9000/uploads');
     expect(await direct('[::1]:9000', true)).toBe('https://[::1]:9000/uploads');
+  });
+
+  it('answers a request with a signed aws-chunked body (chunk signatures verified), and refuses a changed chunk with SignatureDoesNotMatch', async () => {
+    const run = async (tamper: boolean): Promise<{ status: number; body: string }> => {
+      const bytes = new TextEncoder().encode(JSON.stringify(base));
+      const opts = { mode: 'streaming' as const, chunkSize: 8192 };
+      const signer = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1', clock: () => now });
+      const s = signer.sign({ method: 'POST', url: 'http://gw.local/_s3kit/upload-tickets', headers: chunkedHeaders(bytes.length, opts), payloadHash: streamingPayloadHash(opts.mode) });
+      const framed: Uint8Array[] = [];
+      for await (const c of encodeChunked([bytes], s, opts)) framed.push(c);
+      const wire = Buffer.concat(framed);
+      if (tamper) wire[wire.indexOf('inbox')] = 'X'.charCodeAt(0);
+      const out = await gw.gateway.handle({ method: 'POST', target: '/_s3kit/upload-tickets', headers: Object.entries(s.headers), body: [wire] as unknown as AsyncIterable<Uint8Array> });
+      return { status: out.status, body: String(out.body) };
+    };
+    const ok = await run(false);
+    expect(ok.status, ok.body).toBe(200);
+    expect((JSON.parse(ok.body) as { presignedUrlFields: Record<string, string> }).presignedUrlFields['key']).toBe('inbox/hello.txt');
+    const bad = await run(true);
+    expect([bad.status, /<Code>([^<]*)<\/Code>/.exec(bad.body)?.[1]]).toEqual([403, 'SignatureDoesNotMatch']);
   });
 
   describe('authentication and authorization', () => {
