@@ -148,15 +148,16 @@ export function uploadPageRoutes(config: GatewayConfig, gateway: Gateway, log: L
     return gateway.handle(req);
   }
 
-  /** HEAD the bucket; create it when it does not exist (once; retried after a failure). */
+  /** HEAD the bucket; create it when it does not exist (once per process; tried again after a failure). */
   function ensureBucket(from: IncomingMessage): Promise<void> {
     bucketReady ??= (async () => {
       // A plain host name keeps these path-style whatever the base domains are.
       const host = 'localhost';
       const head = await inProcess('HEAD', host, `/${bucket}`, undefined, from);
       await drain(head.body);
-      if (head.status === 200) return;
-      if (head.status !== 404) throw s3Error(head.status === 403 ? 'AccessDenied' : 'InternalError', `The upload bucket ${bucket} cannot be used (HEAD answered ${head.status}).`);
+      // 200: there; 403: this identity may not look (it may still upload): go on, and the POST tells.
+      if (head.status === 200 || head.status === 403) return;
+      if (head.status !== 404) throw s3Error('InternalError', `The upload bucket ${bucket} cannot be used (HEAD answered ${head.status}).`);
       const put = await inProcess('PUT', host, `/${bucket}`, undefined, from);
       const text = await drain(put.body);
       if (put.status !== 200 && !text.includes('<Code>BucketAlreadyOwnedByYou</Code>')) {
