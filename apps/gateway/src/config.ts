@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PolicyValidationError, parsePolicy } from '@s3kit/gateway';
 import { parse as parseYaml } from 'yaml';
 
 /** A configuration error that names the bad field. */
@@ -10,7 +11,20 @@ export class ConfigError extends Error {
 
 export type Access = 'read' | 'write' | 'readwrite';
 export interface AllowRuleConfig { bucket: string; access: Access }
-export interface IdentityConfig { name?: string; accessKeyId: string; secretAccessKey: string; upstream?: string; allow: AllowRuleConfig[] }
+/**
+ * A gateway identity. `allow` is the shorthand allow-list (translated into an identity policy by
+ * the gateway), `policies` are AWS JSON identity policies; at least one of them is given.
+ */
+export interface IdentityConfig { name?: string; accessKeyId: string; secretAccessKey: string; upstream?: string; allow?: AllowRuleConfig[]; policies?: unknown[] }
+/** One CORS rule of a bucket (S3's CORSRule), passed to the gateway's `cors` option. */
+export interface CorsRuleConfig {
+  id?: string;
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders?: string[];
+  exposeHeaders?: string[];
+  maxAgeSeconds?: number;
+}
 /** A client bucket served by an upstream bucket, optionally inside a key prefix of it. */
 export interface BucketMappingConfig { bucket: string; upstreamBucket?: string; prefix?: string }
 export interface LocalUpstreamConfig { type: 'local'; dir: string; fsync: boolean; bucketMappings: BucketMappingConfig[] }
@@ -39,6 +53,10 @@ export interface GatewayConfig {
   limits: { maxHeaderSize: number; requestTimeoutMs: number; headersTimeoutMs: number; maxConcurrentRequests: number; shutdownTimeoutMs: number };
   identities: IdentityConfig[];
   anonymous: { allow: AllowRuleConfig[]; upstream?: string } | undefined;
+  /** Bucket policies by client bucket name (from `buckets.<name>.policy`), validated. */
+  bucketPolicies: Record<string, unknown>;
+  /** CORS rules by client bucket name (from `buckets.<name>.cors`). */
+  cors: Record<string, CorsRuleConfig[]>;
   upstreams: Record<string, UpstreamConfig>;
   /** Where the config came from (file path, or `defaults`). */
   source: string;
@@ -61,7 +79,7 @@ function isObj(v: unknown): v is Obj {
 /** Reads fields of one object and reports the exact path of a bad one. */
 class Reader {
   constructor(
-    private readonly src: string,
+    readonly src: string,
     private readonly path: string,
     private readonly obj: Obj,
     allowed: readonly string[],
@@ -128,7 +146,73 @@ class Reader {
   }
 }
 
-const TOP = ['listen', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage'];
+const TOP = ['listen', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets'];
+
+/**
+ * A policy document (an object, or JSON text) validated with the gateway's parser; every problem
+ * is reported with its place, e.g. `identities[0].policies[1].Statement[2].Effect: must be …`.
+ */
+function policyDoc(r: Reader, field: string, v: unknown, kind: 'identity' | 'bucket', bucket?: string): unknown {
+  try {
+    parsePolicy(v, { kind, ...(bucket === undefined ? {} : { bucket }) });
+  } catch (err) {
+    if (!(err instanceof PolicyValidationError)) throw err;
+    // "Statement[2].Effect: must be …" → "<field>.Statement[2].Effect: must be …"; "Policy: …" → "<field>: …".
+    const placed = err.problems.map((p) => {
+      const at = p.indexOf(': ');
+      const where = at < 0 ? 'Policy' : p.slice(0, at);
+      return { field: where === 'Policy' ? field : `${field}.${where}`, message: at < 0 ? p : p.slice(at + 2) };
+    });
+    const [first, ...rest] = placed;
+    const more = rest.length === 0 ? '' : ` (and ${rest.length} more: ${rest.map((q) => `${r.where(q.field)}: ${q.message}`).join('; ')})`;
+    r.fail(first!.field, `${first!.message}${more}`);
+  }
+  return v;
+}
+
+function corsRules(r: Reader, field: string): CorsRuleConfig[] {
+  const methods = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'] as const;
+  return r.list(field).map((v, i) => {
+    const c = r.item(field, i, v, ['id', 'allowedOrigins', 'allowedMethods', 'allowedHeaders', 'exposeHeaders', 'maxAgeSeconds']);
+    const strings = (name: string, required: boolean): string[] | undefined => {
+      const list = c.list(name, required);
+      if (required && list.length === 0) c.fail(name, 'needs at least one entry');
+      list.forEach((s, j) => {
+        if (typeof s !== 'string' || s === '') c.fail(`${name}[${j}]`, `must be a non-empty string (got ${JSON.stringify(s)})`);
+      });
+      return c.raw()[name] === undefined ? undefined : (list as string[]);
+    };
+    const allowedOrigins = strings('allowedOrigins', true)!;
+    const allowedMethods = strings('allowedMethods', true)!;
+    allowedMethods.forEach((m, j) => {
+      if (!(methods as readonly string[]).includes(m)) c.fail(`allowedMethods[${j}]`, `must be one of ${methods.join(', ')} (got ${JSON.stringify(m)})`);
+    });
+    const allowedHeaders = strings('allowedHeaders', false);
+    const exposeHeaders = strings('exposeHeaders', false);
+    const id = c.optStr('id');
+    const maxAge = c.raw()['maxAgeSeconds'] === undefined ? undefined : c.int('maxAgeSeconds', 0, 0);
+    return {
+      ...(id === undefined ? {} : { id }),
+      allowedOrigins,
+      allowedMethods,
+      ...(allowedHeaders === undefined ? {} : { allowedHeaders }),
+      ...(exposeHeaders === undefined ? {} : { exposeHeaders }),
+      ...(maxAge === undefined ? {} : { maxAgeSeconds: maxAge }),
+    };
+  });
+}
+
+function bucketsConfig(r: Reader): { bucketPolicies: Record<string, unknown>; cors: Record<string, CorsRuleConfig[]> } {
+  const bucketPolicies: Record<string, unknown> = {};
+  const cors: Record<string, CorsRuleConfig[]> = {};
+  for (const [name, v] of Object.entries(r.record('buckets'))) {
+    if (!isObj(v)) return r.fail(`buckets.${name}`, 'must be an object with policy and/or cors');
+    const b = new Reader(r.src, `buckets.${name}`, v, ['policy', 'cors']);
+    if (v['policy'] !== undefined) bucketPolicies[name] = policyDoc(b, 'policy', v['policy'], 'bucket', name);
+    if (v['cors'] !== undefined) cors[name] = corsRules(b, 'cors');
+  }
+  return { bucketPolicies, cors };
+}
 
 function allowList(r: Reader, field: string): AllowRuleConfig[] {
   return r.list(field, true).map((v, i) => {
@@ -205,6 +289,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     } else r.fail(`upstreams.${name}.type`, `must be local or s3 (got ${JSON.stringify(type)})`);
   }
   const identities = parseIdentities(r, upstreams);
+  const { bucketPolicies, cors } = bucketsConfig(r);
   const anon = r.obj_('anonymous', ['allow', 'upstream']);
   const anonymous = anon === undefined ? undefined : { allow: allowList(anon, 'allow'), ...(anon.optStr('upstream') ? { upstream: anon.optStr('upstream')! } : {}) };
   const baseDomains = r.list('baseDomains').map((d, i) => {
@@ -232,6 +317,8 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     },
     identities,
     anonymous,
+    bucketPolicies,
+    cors,
     upstreams,
     source: src,
     devKeys: false,
@@ -242,7 +329,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
 function parseIdentities(r: Reader, upstreams: Record<string, UpstreamConfig>): IdentityConfig[] {
   const seen = new Set<string>();
   return r.list('identities', true).map((v, i) => {
-    const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'upstream', 'allow']);
+    const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'upstream', 'allow', 'policies']);
     const accessKeyId = id.str('accessKeyId');
     if (seen.has(accessKeyId)) id.fail('accessKeyId', `duplicate access key ${accessKeyId}`);
     seen.add(accessKeyId);
@@ -250,7 +337,18 @@ function parseIdentities(r: Reader, upstreams: Record<string, UpstreamConfig>): 
     if (upstream === undefined && upstreams['default'] === undefined) id.fail('upstream', 'missing, and there is no upstream named "default"');
     if (upstream !== undefined && upstreams[upstream] === undefined) id.fail('upstream', `no upstream named ${JSON.stringify(upstream)}`);
     const name = id.optStr('name');
-    return { ...(name ? { name } : {}), accessKeyId, secretAccessKey: id.str('secretAccessKey'), ...(upstream ? { upstream } : {}), allow: allowList(id, 'allow') };
+    const raw = id.raw();
+    const policies = raw['policies'] === undefined ? undefined : id.list('policies').map((doc, j) => policyDoc(id, `policies[${j}]`, doc, 'identity'));
+    // The allow shorthand is required unless the identity has policies.
+    const allow = raw['allow'] !== undefined || policies === undefined ? allowList(id, 'allow') : undefined;
+    return {
+      ...(name ? { name } : {}),
+      accessKeyId,
+      secretAccessKey: id.str('secretAccessKey'),
+      ...(upstream ? { upstream } : {}),
+      ...(allow === undefined ? {} : { allow }),
+      ...(policies === undefined ? {} : { policies }),
+    };
   });
 }
 

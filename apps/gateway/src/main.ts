@@ -3,11 +3,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, applyOverrides, devConfig, loadConfigFile, type GatewayConfig } from './config.js';
+import { explainGateway, formatExplanation, parseContext } from './explain.js';
 import { startServer } from './server.js';
 
 const HELP = `s3kit-gateway: an S3 gateway (verify, re-sign, stream) with an embedded local store.
 
 Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--data-dir DIR] [--log-level L]
+       s3kit-gateway explain --config FILE [--identity X] (--action A | --operation O) [--bucket B] [--key K] [--context k=v ...]
 
   -c, --config FILE   JSON or YAML config (env S3KIT_GATEWAY_CONFIG). Without one: development
                       mode, the embedded store in --data-dir and generated keys (printed).
@@ -17,7 +19,15 @@ Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--d
   --data-dir DIR      development mode data directory (env S3KIT_GATEWAY_DATA_DIR; default ./.data)
   --log-level L       trace|debug|info|warn|error|fatal|silent (env S3KIT_GATEWAY_LOG_LEVEL; default info)
 
-Signals: SIGTERM/SIGINT drain in-flight requests and exit; SIGHUP reloads identities from --config.`;
+explain: would identity X (access key id or name; none = anonymous) be allowed the action or
+operation on bucket/key, and which statement decided? Prints the decision, the deciding statement
+and the per-statement trace; exit status 0 allow, 1 deny, 2 bad config or arguments.
+
+Admin port: /metrics /healthz /readyz, and GET /explain?identity=&action=|operation=&bucket=&key=&context=k=v
+(JSON, the same answer).
+
+Signals: SIGTERM/SIGINT drain in-flight requests and exit; SIGHUP reloads identities, bucket
+policies and CORS rules from --config (an invalid file is logged and changes nothing).`;
 
 function num(v: string | undefined): number | undefined {
   return v === undefined || v === '' ? undefined : Number(v);
@@ -30,8 +40,15 @@ function load(configFile: string | undefined, dataDir: string, o: Parameters<typ
 
 async function main(): Promise<void> {
   const env = process.env;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
+      identity: { type: 'string' },
+      action: { type: 'string' },
+      operation: { type: 'string' },
+      bucket: { type: 'string' },
+      key: { type: 'string' },
+      context: { type: 'string', multiple: true },
       config: { type: 'string', short: 'c' },
       host: { type: 'string' },
       port: { type: 'string' },
@@ -46,6 +63,15 @@ async function main(): Promise<void> {
     return;
   }
   const configFile = values.config ?? env['S3KIT_GATEWAY_CONFIG'];
+  if (positionals[0] === 'explain') {
+    process.exitCode = explainCommand(configFile, values);
+    return;
+  }
+  if (positionals.length > 0) {
+    process.stderr.write(`s3kit-gateway: unknown command ${JSON.stringify(positionals[0])} (see --help)\n`);
+    process.exitCode = 2;
+    return;
+  }
   const dataDir = values['data-dir'] ?? env['S3KIT_GATEWAY_DATA_DIR'] ?? '.data';
   const overrides = {
     host: values.host ?? env['S3KIT_GATEWAY_HOST'],
@@ -103,12 +129,44 @@ async function main(): Promise<void> {
     }
     try {
       const next = load(configFile, dataDir, overrides);
-      running.reload(next.identities);
-      log.info({ identities: next.identities.length }, 'reloaded identities');
+      running.reload(next);
+      log.info({ identities: next.identities.length, bucketPolicies: Object.keys(next.bucketPolicies).length, cors: Object.keys(next.cors).length }, 'reloaded identities, policies and cors');
     } catch (err) {
-      log.error({ err: err instanceof Error ? err.message : String(err) }, 'reload failed; keeping the current identities');
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'reload failed; keeping the current identities, policies and cors');
     }
   });
+}
+
+/** `s3kit-gateway explain …`: prints the decision and the deciding statement; exit 0 allow, 1 deny, 2 error. */
+function explainCommand(
+  configFile: string | undefined,
+  v: { identity?: string | undefined; action?: string | undefined; operation?: string | undefined; bucket?: string | undefined; key?: string | undefined; context?: string[] | undefined },
+): number {
+  if (configFile === undefined) {
+    process.stderr.write('s3kit-gateway explain: --config FILE is required\n');
+    return 2;
+  }
+  if ((v.action === undefined) === (v.operation === undefined)) {
+    process.stderr.write('s3kit-gateway explain: give exactly one of --action or --operation\n');
+    return 2;
+  }
+  try {
+    const config = loadConfigFile(configFile);
+    const result = explainGateway(config).explain({
+      identity: v.identity,
+      action: v.action,
+      operation: v.operation,
+      bucket: v.bucket,
+      key: v.key,
+      context: parseContext(v.context ?? []),
+    });
+    process.stdout.write(`${formatExplanation(result)}\n`);
+    return result.decision === 'allow' ? 0 : 1;
+  } catch (err) {
+    const prefix = err instanceof ConfigError ? 'invalid configuration: ' : '';
+    process.stderr.write(`s3kit-gateway explain: ${prefix}${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
 }
 
 main().catch((err: unknown) => {

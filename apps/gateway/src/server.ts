@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createGateway, createLocalStore, createS3Upstream, mapBuckets, toNodeListener, clientErrorResponse, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
 import type { Logger } from 'pino';
-import type { GatewayConfig, IdentityConfig } from './config.js';
+import type { GatewayConfig } from './config.js';
+import { queryFromSearch } from './explain.js';
 import { appRoutes } from './app-routes.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 
@@ -13,8 +14,12 @@ export interface RunningServer {
   readonly adminEndpoint: string | undefined;
   readonly gateway: Gateway;
   readonly metrics: GatewayMetrics;
-  /** Replaces the identities (SIGHUP) without touching connections. */
-  reload(identities: readonly IdentityConfig[]): void;
+  /**
+   * Replaces identities, bucket policies and CORS rules (SIGHUP) at once, without touching
+   * connections; requests in flight keep what they started with.
+   * @throws on an invalid configuration (nothing changes then).
+   */
+  reload(next: Pick<GatewayConfig, 'identities' | 'bucketPolicies' | 'cors'>): void;
   /** Stops accepting, drains in-flight requests (up to `limits.shutdownTimeoutMs`), closes upstreams. */
   shutdown(): Promise<void>;
 }
@@ -53,6 +58,8 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     baseDomains: config.baseDomains,
     identities: config.identities,
     anonymous: config.anonymous,
+    bucketPolicies: config.bucketPolicies,
+    cors: config.cors,
     upstreams,
     presignedRedirect: config.presignedRedirect,
     onUnexpected: (err, info) => log.error({ requestId: info.requestId, operation: info.operation, err }, 'unexpected failure'),
@@ -100,7 +107,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     if (socket.writable) socket.end(clientErrorResponse(err));
   });
   let draining = false;
-  const admin = config.admin === null ? undefined : createServer((req, res) => void adminHandler(req, res, metrics, () => draining));
+  const admin = config.admin === null ? undefined : createServer((req, res) => void adminHandler(req, res, metrics, () => draining, gateway));
   const s3Addr = await listen(s3Server, config.listen.host, config.listen.port);
   const adminAddr = admin === undefined ? undefined : await listen(admin, config.admin!.host, config.admin!.port);
   let shutdownP: Promise<void> | undefined;
@@ -109,8 +116,8 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     adminEndpoint: adminAddr === undefined ? undefined : urlOf(adminAddr),
     gateway,
     metrics,
-    reload(identities) {
-      gateway.setIdentities(identities);
+    reload(next) {
+      gateway.update({ identities: next.identities, bucketPolicies: next.bucketPolicies, cors: next.cors });
     },
     shutdown() {
       shutdownP ??= (async () => {
@@ -135,9 +142,21 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
   };
 }
 
-async function adminHandler(req: IncomingMessage, res: ServerResponse, metrics: GatewayMetrics, draining: () => boolean): Promise<void> {
+async function adminHandler(req: IncomingMessage, res: ServerResponse, metrics: GatewayMetrics, draining: () => boolean, gateway: Gateway): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
-  if (path === '/metrics') {
+  if (path === '/explain') {
+    // "Would identity X be allowed Y on Z, and which statement decided?" from the current policies.
+    let status = 200;
+    let body: unknown;
+    try {
+      body = gateway.explain(queryFromSearch(new URL(req.url ?? '/', 'http://admin').searchParams));
+    } catch (err) {
+      status = 400;
+      body = { error: err instanceof Error ? err.message : String(err) };
+    }
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(`${JSON.stringify(body, null, 2)}\n`);
+  } else if (path === '/metrics') {
     const body = await metrics.registry.metrics();
     res.writeHead(200, { 'content-type': metrics.registry.contentType });
     res.end(body);

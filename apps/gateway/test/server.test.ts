@@ -122,7 +122,7 @@ describe('the gateway program', () => {
   it('reloads identities (SIGHUP path) without dropping connections', async () => {
     const bob = client(BOB);
     await expect(bob.send(new GetObjectCommand({ Bucket: 'app', Key: 'k' }))).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
-    running.reload([ALICE, BOB]);
+    running.reload({ identities: [ALICE, BOB], bucketPolicies: {}, cors: {} });
     expect(await (await bob.send(new GetObjectCommand({ Bucket: 'app', Key: 'k' }))).Body!.transformToString()).toBe('hello');
     await expect(bob.send(new PutObjectCommand({ Bucket: 'app', Key: 'k', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     bob.destroy();
