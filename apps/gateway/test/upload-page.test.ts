@@ -74,7 +74,7 @@ describe.skipIf(!run)('upload page in headless Chromium', () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('uploads a chosen 3 MiB file: progress reaches 100%, the page shows key, ETag and size, the object is stored with its bytes and Content-Type', async () => {
+  it('uploads a chosen 3 MiB file (upload throttled): the progress bar moves through upload progress events to 100%, the page shows key, ETag and size, the object is stored with its bytes and Content-Type', async () => {
     const page = await openPage();
     await expect(page.textContent('h1')).resolves.toBe('Upload a file');
     await expect(page.textContent('#bucket')).resolves.toBe('uploads');
@@ -86,6 +86,10 @@ describe.skipIf(!run)('upload page in headless Chromium', () => {
       const bar = document.getElementById('progress');
       new MutationObserver(() => seen.push(bar.value)).observe(bar, { attributes: true, childList: true, characterData: true, subtree: true });
     })()`);
+    // Throttle uploads (DevTools network emulation) so the progress events have something to show.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * 1024 * 1024 });
     const bytes = randomBytes(3 * 1024 * 1024);
     const outcome = await uploadThrough(page, { name: 'photo.raw', mimeType: 'image/x-raw', buffer: bytes });
     expect(outcome, (await page.textContent('#error')) ?? '').toBe('result');
@@ -101,7 +105,10 @@ describe.skipIf(!run)('upload page in headless Chromium', () => {
     expect(res.headers.get('content-type')).toBe('image/x-raw');
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
     const seen = (await page.evaluate('window.progressSeen')) as number[];
+    // The bar moved through intermediate values in order (XHR upload progress events), ending at 100.
     expect(seen.at(-1)).toBe(100);
+    expect(seen.filter((v) => v > 0 && v < 100).length).toBeGreaterThanOrEqual(2);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);
