@@ -1,4 +1,5 @@
 // The gateway under bench (child process, plain JS so its RSS is the gateway's own), from the built dist, in front of the sink.
+import './gc-counter.mjs';
 import { createServer } from 'node:http';
 import { createGateway, createS3Upstream, toNodeListener } from '../dist/index.js';
 

@@ -2,6 +2,7 @@
 // pass-through proxy in front of the sink, with no auth, no parsing and no re-signing: request
 // and response bodies are piped with backpressure over a keep-alive agent. gateway/pass-through
 // is therefore what the gateway itself costs on top of any extra loopback hop.
+import './gc-counter.mjs';
 import { Agent, createServer, request } from 'node:http';
 import { pipeline } from 'node:stream';
 

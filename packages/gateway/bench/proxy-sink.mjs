@@ -1,6 +1,7 @@
 // Plain JS (no tsx loader in this process, so its RSS is the program's own). A bare S3-ish HTTP endpoint for the proxy bench (child process): PUT reads and counts the body,
 // GET /<bucket>/size-<n> streams n bytes from one reused buffer. No auth, no disk: what is left
 // to measure is the client and the hop in between.
+import './gc-counter.mjs';
 import { createServer } from 'node:http';
 
 const block = Buffer.alloc(1024 * 1024, 0x5a);

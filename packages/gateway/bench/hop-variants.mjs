@@ -1,0 +1,163 @@
+// Plain JS (node bench/hop-variants.mjs, after building @s3kit/gateway and @s3kit/http-transport).
+// Which part of a proxy process makes it spend more CPU per GiB than the bare node:http
+// pass-through? Each variant is a one-hop proxy in its own child process in front of the
+// same sink (proxy-sink.mjs); the client sends 256 MiB PUTs and GETs through every variant,
+// rounds interleaved, and prints medians of MB/s, the hop's CPU s/GiB and its GCs per 256 MiB.
+//   pt           bare node:http pass-through (proxy-passthrough.mjs)
+//   pt+junk      the same, plus ~7 MB of retained plain objects (a bigger heap, no undici)
+//   pt+undici    the same, plus undici imported and used once (its code on the heap)
+//   undici       node:http server, upstream through a bare undici Agent dispatch() handler
+//   transport    node:http server, upstream through @s3kit/http-transport (no signing)
+//   gateway      the gateway (proxy-gateway.mjs)
+// Env: VARIANTS (comma list), ROUNDS (default 5), FLAGS (extra node flags for the hops).
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+const here = (f) => fileURLToPath(new URL(f, import.meta.url));
+const require = createRequire(here('../../http-transport/package.json'));
+const MiB = 1024 * 1024;
+const SIZE = 256 * MiB;
+
+async function child(variant, upstreamPort) {
+  await import('./gc-counter.mjs');
+  process.argv[2] = String(upstreamPort);
+  if (variant === 'pt' || variant === 'gateway') return import(variant === 'pt' ? './proxy-passthrough.mjs' : './proxy-gateway.mjs');
+  if (variant === 'pt+junk') {
+    globalThis.junk = Array.from({ length: 70_000 }, (_, i) => ({ i, s: `x${i}`, a: [i, i + 1, i + 2] }));
+    return import('./proxy-passthrough.mjs');
+  }
+  const { Agent } = require('undici');
+  const origin = `http://127.0.0.1:${upstreamPort}`;
+  if (variant === 'pt+undici') {
+    const res = await new Agent().request({ origin, path: '/bench/size-10', method: 'GET' });
+    await res.body.text();
+    return import('./proxy-passthrough.mjs');
+  }
+  const upHeaders = (req) => {
+    const h = { ...req.headers };
+    delete h.host;
+    delete h.connection;
+    return h;
+  };
+  let handler;
+  if (variant === 'undici') {
+    const agent = new Agent({ connections: 32 });
+    handler = (req, res) => {
+      let ctl;
+      res.on('drain', () => ctl?.resume());
+      agent.dispatch(
+        { origin, path: req.url, method: req.method, headers: upHeaders(req), body: req.method === 'PUT' ? req : null },
+        {
+          onRequestStart: (c) => (ctl = c),
+          onResponseStart: (c, status, h) => res.writeHead(status, Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'connection' && k !== 'keep-alive'))),
+          onResponseData: (c, chunk) => void (res.write(chunk) || c.pause()),
+          onResponseEnd: () => res.end(),
+          onResponseError: () => res.destroy(),
+        },
+      );
+    };
+  } else if (variant === 'transport') {
+    const { createTransport } = await import(here('../../http-transport/dist/index.js'));
+    const { pipeline } = await import('node:stream');
+    const t = createTransport({ retry: false, proxy: false });
+    handler = (req, res) => {
+      const body = req.method === 'PUT' ? { body: req, contentLength: Number(req.headers['content-length']) } : {};
+      t.request({ method: req.method, origin, path: req.url, headers: upHeaders(req), ...body }).then(
+        (up) => {
+          res.writeHead(up.statusCode, up.headers);
+          pipeline(up.body, res, () => {});
+        },
+        () => res.destroy(),
+      );
+    };
+  } else throw new Error(`unknown variant ${variant}`);
+  const server = createServer({ keepAliveTimeout: 30_000 }, handler);
+  server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+function start(file, args, execArgv = []) {
+  const c = fork(file, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    c.once('message', (m) => resolve({ child: c, port: m.port }));
+    c.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
+  });
+}
+const gcOf = (c) =>
+  new Promise((resolve) => {
+    const on = (m) => m.gc && (c.off('message', on), resolve(m.gc));
+    c.on('message', on);
+    c.send('gc');
+  });
+function cpuOf(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const { createTransport } = await import(here('../../http-transport/dist/index.js'));
+  const sink = await start(here('./proxy-sink.mjs'), []);
+  const names = (process.env.VARIANTS ?? 'pt,pt+junk,pt+undici,undici,transport,gateway').split(',');
+  const flags = (process.env.FLAGS ?? '').split(' ').filter(Boolean);
+  const plain = createTransport({ retry: false, proxy: false });
+  const signed = createTransport({ retry: false, proxy: false, sign: { credentials: { accessKeyId: 'BENCHKEY', secretAccessKey: 'bench-secret' }, region: 'us-east-1' } });
+  const hops = [];
+  for (const n of names) {
+    const p = await start(fileURLToPath(import.meta.url), ['--child', n, String(sink.port)], flags);
+    hops.push({ n, child: p.child, origin: `http://127.0.0.1:${p.port}`, t: n === 'gateway' ? signed : plain });
+  }
+  const block = new Uint8Array(MiB).fill(0x33);
+  const ops = {
+    PUT: async (h) => {
+      const body = (async function* () {
+        for (let i = 0; i < SIZE / MiB; i++) yield block;
+      })();
+      await (await h.t.request({ method: 'PUT', origin: h.origin, path: '/bench/put', body, contentLength: SIZE })).body.dump();
+    },
+    GET: async (h) => {
+      const res = await h.t.request({ method: 'GET', origin: h.origin, path: `/bench/size-${SIZE}` });
+      for await (const _ of res.body);
+    },
+  };
+  const rounds = Number(process.env.ROUNDS ?? 5);
+  console.log(`hop variants: Node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join('/')}, medians of ${rounds} interleaved 256 MiB rounds${flags.length ? `, hop flags ${flags.join(' ')}` : ''}`);
+  console.log('| variant | PUT MB/s | PUT hop CPU s/GiB | PUT GCs (MC / scavenge) | GET MB/s | GET hop CPU s/GiB | GET GCs (MC / scavenge) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  const out = new Map(hops.map((h) => [h.n, []]));
+  for (const [op, fn] of Object.entries(ops)) {
+    const s = new Map(hops.map((h) => [h.n, { mbps: [], cpu: [], major: [], minor: [] }]));
+    for (let r = 0; r <= rounds; r++) {
+      for (const h of hops) {
+        const g0 = await gcOf(h.child);
+        const c0 = cpuOf(h.child.pid);
+        const t0 = performance.now();
+        await fn(h);
+        const dt = (performance.now() - t0) / 1000;
+        const c1 = cpuOf(h.child.pid);
+        const g1 = await gcOf(h.child);
+        if (r === 0) continue;
+        const x = s.get(h.n);
+        x.mbps.push(SIZE / 1e6 / dt);
+        x.cpu.push((c1 - c0) / (SIZE / 1024 ** 3));
+        x.major.push(g1.major - g0.major);
+        x.minor.push(g1.minor - g0.minor);
+      }
+    }
+    for (const h of hops) {
+      const x = s.get(h.n);
+      out.get(h.n).push(median(x.mbps).toFixed(0), median(x.cpu).toFixed(2), `${median(x.major)} / ${median(x.minor)}`);
+    }
+  }
+  for (const [n, cells] of out) console.log(`| ${n} | ${cells.join(' | ')} |`);
+  await plain.close();
+  await signed.close();
+  for (const h of hops) h.child.disconnect();
+  sink.child.disconnect();
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3], Number(process.argv[4]));
+else await main();
