@@ -87,6 +87,8 @@ export const UPLOAD_PAGE_JS = `'use strict';
   }
   function status(text) { statusEl.textContent = text; }
   function fail(text) {
+    // Bytes sent but refused are not an upload: the bar goes back to 0.
+    setProgress(0);
     errorEl.textContent = text;
     errorEl.hidden = false;
     status('');

@@ -124,6 +124,7 @@ describe.skipIf(!run)('upload page in headless Chromium', () => {
     const outcome = await uploadThrough(page, { name: 'too-big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(2 * 1024 * 1024) });
     expect(outcome).toBe('error');
     expect(await page.textContent('#error')).toMatch(/^Upload refused: EntityTooLarge: /);
+    expect(await page.evaluate("document.getElementById('progress').value")).toBe(0);
     expect(await page.isVisible('#result')).toBe(false);
     expect(await keysIn('uploads')).toEqual(before);
     await page.close();
