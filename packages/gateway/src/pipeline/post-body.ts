@@ -107,3 +107,66 @@ export async function* heldFile(file: ReadableStream<Uint8Array>, onBytes: (n: n
   }
   if (held !== undefined) yield held;
 }
+
+/** A body read by a first consumer that may hand it, from the start, to a second one. */
+export interface Replayable {
+  /** For the first consumer. Cancelling it does not stop the body while a replay is still possible. */
+  readonly stream: ReadableStream<Uint8Array>;
+  /** The first consumer keeps the body: stop recording (and stop the body if it was cancelled). */
+  commit(): void;
+  /** The body again from its first byte (the recorded part, then the rest), for a second consumer. */
+  replay(): ReadableStream<Uint8Array>;
+}
+
+/**
+ * Records what the first consumer reads until {@link Replayable.commit} or
+ * {@link Replayable.replay}, so a form `verifyPost` refused as anonymous can be read again
+ * (only the fields before the file and the first file bytes are ever recorded). A plain tee
+ * does not fit: cancelling one of its branches settles only once the other is cancelled too.
+ */
+export function replayable(source: ReadableStream<Uint8Array>): Replayable {
+  const reader = source.getReader();
+  let recorded: Uint8Array[] | undefined = [];
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(c) {
+        const r = await reader.read();
+        if (r.done) c.close();
+        else {
+          recorded?.push(r.value);
+          c.enqueue(r.value);
+        }
+      },
+      async cancel() {
+        cancelled = true;
+        if (recorded === undefined) await reader.cancel().catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return {
+    stream,
+    commit() {
+      recorded = undefined;
+      if (cancelled) void reader.cancel().catch(() => {});
+    },
+    replay() {
+      const chunks = recorded ?? [];
+      recorded = undefined;
+      return new ReadableStream<Uint8Array>(
+        {
+          async pull(c) {
+            const next = chunks.shift();
+            if (next !== undefined) return c.enqueue(next);
+            const r = await reader.read();
+            if (r.done) c.close();
+            else c.enqueue(r.value);
+          },
+          cancel: () => reader.cancel().catch(() => {}),
+        },
+        { highWaterMark: 0 },
+      );
+    },
+  };
+}

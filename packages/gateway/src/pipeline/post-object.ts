@@ -7,7 +7,9 @@ import type { UpstreamBody, UpstreamResponse } from '../store/types.js';
 import { corsHeaders } from './cors.js';
 import type { GatewayEnv } from './env.js';
 import { forward } from './forward.js';
-import { formBodyStream, heldFile } from './post-body.js';
+import { formAnswer, isAnonymousRefusal, readAnonymousForm } from './post-anonymous.js';
+import { counted, holdBackLast } from './body.js';
+import { formBodyStream, heldFile, replayable } from './post-body.js';
 import { spool, streamsUnknownLength, type Spooled } from './post-spool.js';
 import { toUpstreamRequest } from './resign.js';
 import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from './types.js';
@@ -118,8 +120,11 @@ function requestUrl(parsed: ParsedRequest): string {
  *    a failing check (or a client that goes away) aborts the PUT and nothing is stored.
  * 4. The answer is S3's: 303 to `success_action_redirect`, or `success_action_status` 200/201
  *    (PostResponse XML)/204, with ETag, Location and x-amz-version-id.
+ *
+ * A form without `policy` and signature is anonymous: read by {@link readAnonymousForm} (no policy
+ * conditions) and authorized for the anonymous principal (bucket policies, `anonymous` allow-list).
  * @throws S3Error the post-policy codes (400/403), InvalidArgument (scope), InvalidAccessKeyId,
- *   AccessDenied (authorization; anonymous forms), and the upstream's errors.
+ *   AccessDenied (authorization), and the upstream's errors.
  */
 export async function postObject(
   parsed: ParsedRequest,
@@ -130,19 +135,29 @@ export async function postObject(
 ): Promise<GatewayResponse> {
   const bucket = parsed.route.bucket;
   if (bucket === undefined) throw s3Error('MethodNotAllowed');
-  let bytes = 0;
-  info.bytesIn = () => bytes;
-  const verified = await verifyPost(
-    { headers: parsed.headers, body: formBodyStream(body as UpstreamBody | undefined), url: requestUrl(parsed) },
-    {
-      bucket,
-      now: () => env.clock(),
-      getCredentials: (id) => {
-        const identity = env.identities().get(id);
-        return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
+  const stream = formBodyStream(body as UpstreamBody | undefined);
+  // What verifyPost reads before it decides is kept, in case the form is anonymous (verifyPost
+  // refuses those); it is dropped as soon as verifyPost has decided.
+  const body2 = stream === null ? undefined : replayable(stream);
+  let verified: VerifiedPost;
+  try {
+    verified = await verifyPost(
+      { headers: parsed.headers, body: body2?.stream ?? null, url: requestUrl(parsed) },
+      {
+        bucket,
+        now: () => env.clock(),
+        getCredentials: (id) => {
+          const identity = env.identities().get(id);
+          return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
+        },
       },
-    },
-  );
+    );
+  } catch (err) {
+    if (body2 !== undefined && isAnonymousRefusal(err)) return anonymousPost(parsed, bucket, body2.replay(), env, info, signal);
+    body2?.commit();
+    throw err;
+  }
+  body2?.commit();
   let principal: Principal;
   let put: ParsedRequest;
   try {
@@ -158,18 +173,85 @@ export async function postObject(
     await verified.file.cancel(err).catch(() => {});
     throw err;
   }
+  let bytes = 0;
+  info.bytesIn = () => bytes;
+  const upload = await store(parsed, put, principal, heldFile(verified.file, (n) => (bytes += n)), () => bytes, env, info, signal);
+  const answer = verified.success({ etag: upload.etag });
+  const headers: Record<string, string> = {};
+  answer.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  return respondStored(parsed, env, info, upload, answer.status, headers, answer.status === 201 ? await answer.text() : '');
+}
+
+/** An anonymous form (no policy, no signature): read here, authorized for the anonymous principal. */
+async function anonymousPost(
+  parsed: ParsedRequest,
+  bucket: string,
+  body: ReadableStream<Uint8Array>,
+  env: GatewayEnv,
+  info: RequestInfo,
+  signal: AbortSignal | undefined,
+): Promise<GatewayResponse> {
+  const form = await readAnonymousForm(body, parsed.headers['content-type'] ?? '');
+  // The anonymous principal as the authenticate stage builds it: bucket policies (Principal "*")
+  // and the `anonymous` allow-list decide. Its upstream is the default one.
+  const principal: Principal = { name: 'anonymous', accessKeyId: undefined, authKind: 'anonymous', allow: [], upstream: 'default' };
+  info.identity = principal.name;
+  info.key = form.key;
+  const put = putRequestOf(parsed, { bucket, key: form.key, headers: form.headers });
+  try {
+    await env.authorize(put, principal);
+  } catch (err) {
+    await form.cancel();
+    throw err;
+  }
+  let bytes = 0;
+  info.bytesIn = () => bytes;
+  const upload = await store(parsed, put, principal, holdBackLast(counted(form.file, (n) => (bytes += n))), () => bytes, env, info, signal);
+  const answer = formAnswer(form.fields, bucket, form.key, quoted(upload.etag), objectUrl(parsed, bucket, form.key));
+  return respondStored(parsed, env, info, upload, answer.status, answer.headers, answer.body);
+}
+
+const quoted = (etag: string): string => (/^".*"$/.test(etag) ? etag : `"${etag}"`);
+
+/** The stored object's URL (PostResponse `Location`): path-style unless the bucket came from the Host. */
+function objectUrl(parsed: ParsedRequest, bucket: string, key: string): string {
+  const origin = new URL(requestUrl(parsed)).origin;
+  const path = key.split('/').map(encodeURIComponent).join('/');
+  return parsed.route.style === 'virtual' ? `${origin}/${path}` : `${origin}/${encodeURIComponent(bucket)}/${path}`;
+}
+
+interface Stored {
+  readonly etag: string;
+  readonly versionId: string | undefined;
+}
+
+/**
+ * Sends the (held-back) file to the principal's upstream as the PUT `put`: streamed to an
+ * upstream that takes an unknown length, else spooled first. The file's own failure
+ * (EntityTooLarge, BadDigest, a truncated form, a client gone) is the answer, whatever the
+ * upstream then said about its aborted PUT.
+ */
+async function store(
+  parsed: ParsedRequest,
+  put: ParsedRequest,
+  principal: Principal,
+  source: AsyncIterable<Uint8Array>,
+  bytesIn: () => number,
+  env: GatewayEnv,
+  info: RequestInfo,
+  signal: AbortSignal | undefined,
+): Promise<Stored> {
   const upstream = env.upstreams[principal.upstream];
   if (upstream === undefined) {
-    await verified.file.cancel().catch(() => {});
+    await (source as AsyncGenerator<Uint8Array>).return?.(undefined);
     throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${principal.upstream}` } });
   }
-
-  // The file stream's own failure (EntityTooLarge, BadDigest, a truncated form) is the answer,
-  // whatever the upstream then said about its aborted PUT.
   let fileError: unknown;
   const file = (async function* () {
     try {
-      yield* heldFile(verified.file, (n) => (bytes += n));
+      yield* source;
     } catch (e) {
       fileError = e;
       throw e;
@@ -186,7 +268,7 @@ export async function postObject(
       put = { ...put, headers: { ...put.headers, 'content-length': String(spooled.length) } };
       upBody = spooled.body();
     }
-    const auth = { principal, payloadMode: 'unsigned' as const, body: upBody, bytesIn: () => bytes, verifying: true };
+    const auth = { principal, payloadMode: 'unsigned' as const, body: upBody, bytesIn, verifying: true };
     upRes = await forward(upstream, toUpstreamRequest(put, auth, signal));
   } catch (err) {
     if (fileError !== undefined && isS3Error(fileError)) throw fileError;
@@ -197,17 +279,15 @@ export async function postObject(
   }
   if (fileError !== undefined) throw fileError;
   await discard(upRes.body);
-  const etag = upRes.headers['etag'] ?? '';
-  const answer = verified.success({ etag });
-  const headers: Record<string, string> = {};
-  answer.headers.forEach((v, k) => {
-    headers[k] = v;
-  });
-  const versionId = upRes.headers['x-amz-version-id'];
-  if (versionId !== undefined) headers['x-amz-version-id'] = versionId;
+  return { etag: upRes.headers['etag'] ?? '', versionId: upRes.headers['x-amz-version-id'] };
+}
+
+/** The client's answer once stored: S3's success answer plus version id, request id and CORS headers. */
+function respondStored(parsed: ParsedRequest, env: GatewayEnv, info: RequestInfo, upload: Stored, status: number, answerHeaders: Record<string, string>, text: string): GatewayResponse {
+  const headers: Record<string, string> = { ...answerHeaders };
+  if (upload.versionId !== undefined) headers['x-amz-version-id'] = upload.versionId;
   headers['x-amz-request-id'] = info.requestId;
-  const text = answer.status === 201 ? await answer.text() : '';
   headers['content-length'] = String(Buffer.byteLength(text));
   Object.assign(headers, corsHeaders(parsed, env));
-  return { status: answer.status, headers, body: text === '' ? undefined : text, info };
+  return { status, headers, body: text === '' ? undefined : text, info };
 }
