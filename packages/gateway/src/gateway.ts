@@ -3,9 +3,9 @@ import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { DEFAULT_MAX_SKEW_MS, SigV4Verifier, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { authenticate, principalOf, type AuthDeps } from './pipeline/authenticate.js';
-import { authorize, authorizeAction, type BodyKey } from './pipeline/authorize.js';
+import { authorize, authorizeAction, policiesMention, requestTagContext, type BodyKey } from './pipeline/authorize.js';
 import { compilePolicyState, type PolicyState } from './pipeline/policy-config.js';
-import { bufferedBody, deleteKeys, readDeleteBody } from './pipeline/policy-delete.js';
+import { bufferedBody, deleteKeys, readDeleteBody, MAX_TAGGING_BODY_BYTES } from './pipeline/policy-delete.js';
 import { explainQuery, type ExplainQuery, type Explanation } from './pipeline/policy-explain.js';
 import { CONTROL_PREFIX, control } from './pipeline/control.js';
 import { corsHeaders, preflight, validateCors } from './pipeline/cors.js';
@@ -183,7 +183,16 @@ export function createGateway(options: GatewayOptions): Gateway {
         keys = deleteKeys(bytes);
         verifiedBody = bufferedBody(bytes);
       }
-      await authorize(parsed, auth.principal, { state: st, clock, upstreams: options.upstreams }, keys);
+      let extra: Record<string, string | readonly string[] | undefined> | undefined;
+      let buffered = keys !== undefined;
+      if (parsed.route.operation === 'PutObjectTagging' && policiesMention(st, auth.principal, parsed.route.bucket, 's3:requestobjecttag')) {
+        // s3:RequestObjectTag/<k> of PutObjectTagging comes from its <Tagging> body: read only when a policy asks.
+        const bytes = await readDeleteBody(auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, (e) => (bodyError = e)), MAX_TAGGING_BODY_BYTES);
+        extra = requestTagContext(bytes);
+        verifiedBody = bufferedBody(bytes);
+        buffered = true;
+      }
+      await authorize(parsed, auth.principal, { state: st, clock, upstreams: options.upstreams }, keys, extra);
       const upstream = options.upstreams[auth.principal.upstream];
       if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
       stage = 'upstream';
@@ -195,7 +204,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           return { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
         }
       }
-      const upBody = keys !== undefined || auth.body === undefined || !auth.verifying ? verifiedBody : watched(auth.body, (e) => (bodyError = e));
+      const upBody = buffered || auth.body === undefined || !auth.verifying ? verifiedBody : watched(auth.body, (e) => (bodyError = e));
       const upRes = await forward(upstream, toUpstreamRequest(parsed, { ...auth, body: upBody }, req.signal));
       const out = respond(parsed.method, upRes, info);
       Object.assign(out.headers, corsHeaders(parsed, env));

@@ -224,6 +224,18 @@ const cases: Case[] = [
     request: () => status('PUT', `/${B}/tag-case.txt`, { headers: { 'x-amz-tagging': 'env=prod' }, body: 't' }),
     status: 200,
   },
+  ...(['dev', 'prod'] as const).map((env) => ({
+    name: `s3:RequestObjectTag/env from a PutObjectTagging body: Deny prod, <Tag> env=${env} → ${env === 'dev' ? 200 : 403}`,
+    identity: { policies: [idp(allowAll, { Effect: 'Deny', Action: 's3:PutObjectTagging', Resource: '*', Condition: { StringEquals: { 's3:RequestObjectTag/env': 'prod' } } })] },
+    request: async () => {
+      const body = `<Tagging><TagSet><Tag><Key>env</Key><Value>${env}</Value></Tag></TagSet></Tagging>`;
+      const code = await status('PUT', `/${B}/home/alice/x.txt?tagging`, { body, headers: { 'content-md5': md5b64(body) } });
+      // The buffered body reached the store: the tag is set when allowed.
+      if (code === 200) expect((await send('GET', `/${B}/home/alice/x.txt?tagging`)).body).toContain(`<Value>${env}</Value>`);
+      return code;
+    },
+    status: env === 'dev' ? 200 : 403,
+  })),
   ...(['env=dev', 'env=dev&owner=x'] as const).map((tagging) => ({
     name: `s3:RequestObjectTagKeys ForAllValues:StringEquals [env] with ${tagging} → ${tagging === 'env=dev' ? 200 : 403}`,
     identity: { policies: [idp({ Effect: 'Allow', Action: ['s3:PutObject', 's3:PutObjectTagging'], Resource: '*', Condition: { 'ForAllValues:StringEquals': { 's3:RequestObjectTagKeys': ['env'] } } })] },

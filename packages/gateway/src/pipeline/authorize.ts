@@ -132,10 +132,27 @@ function denied(state: PolicyState, principal: Principal, check: PermissionCheck
   return s3Error('AccessDenied', undefined, { details });
 }
 
-/** True when one of the policies the check consults has a condition on `s3:ExistingObjectTag/<k>`. */
+/** True when a policy consulted for this principal and bucket has a condition on a key with this (lowercase) prefix. */
+export function policiesMention(state: PolicyState, principal: Principal, bucket: string | undefined, prefix: string): boolean {
+  const consulted: (Policy | undefined)[] = [...policiesOf(state, principal).policies, bucket === undefined ? undefined : state.bucketPolicies.get(bucket)];
+  return consulted.some((p) => p !== undefined && mentionsKeyPrefix(p, prefix));
+}
+
 function needsExistingTags(state: PolicyState, principal: Principal, check: PermissionCheck): boolean {
-  const consulted: (Policy | undefined)[] = [...policiesOf(state, principal).policies, check.bucket === undefined ? undefined : state.bucketPolicies.get(check.bucket)];
-  return consulted.some((p) => p !== undefined && mentionsKeyPrefix(p, EXISTING_TAG));
+  return policiesMention(state, principal, check.bucket, EXISTING_TAG);
+}
+
+/** `s3:RequestObjectTag/<k>` and `s3:RequestObjectTagKeys` of a PutObjectTagging body (a `<Tagging>` document). */
+export function requestTagContext(tagging: Uint8Array): PolicyContext {
+  const doc = parseXml('Tagging', tagging);
+  const ctx: PolicyContext = {};
+  const keys: string[] = [];
+  for (const t of doc.TagSet ?? []) {
+    ctx[`s3:RequestObjectTag/${t.Key}`] = t.Value;
+    keys.push(t.Key);
+  }
+  ctx['s3:RequestObjectTagKeys'] = keys;
+  return ctx;
 }
 
 async function readAll(body: unknown): Promise<Uint8Array> {
@@ -176,9 +193,10 @@ export async function existingTagContext(upstream: Upstream, bucket: string, key
  * policies, which include the `allow` shorthand, and the bucket policy of each resource's bucket):
  * an explicit Deny wins, then an Allow from either, else implicit deny.
  * @param keys For DeleteObjects: the keys of the (already read) request body.
+ * @param extraContext Condition keys read from the body (PutObjectTagging's request tags).
  * @throws S3Error AccessDenied (403) naming nothing of the policy (logs get `details.reason`/`statement`).
  */
-export async function authorize(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, keys?: readonly BodyKey[]): Promise<void> {
+export async function authorize(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, keys?: readonly BodyKey[], extraContext?: PolicyContext): Promise<void> {
   const { route } = parsed;
   const checks = requestChecks(route.operation, route.bucket, route.key, parsed.headers, route.params['versionId'], keys);
   if (checks.length === 0 && OPERATIONS[route.operation as OperationName]?.actions.length !== 0) {
@@ -186,7 +204,7 @@ export async function authorize(parsed: ParsedRequest, principal: Principal, dep
     throw s3Error('AccessDenied', undefined, { details: { reason: `${route.operation}: no resource to authorize` } });
   }
   const now = deps.clock();
-  const base = requestContext(parsed, principal, now);
+  const base = extraContext === undefined ? requestContext(parsed, principal, now) : { ...requestContext(parsed, principal, now), ...extraContext };
   const tags = new Map<string, Promise<PolicyContext>>();
   for (const check of checks) {
     let context = base;

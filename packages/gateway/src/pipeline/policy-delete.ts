@@ -8,11 +8,14 @@ import type { BodyKey } from './authorize.js';
  */
 export const MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
 
+/** Largest PutObjectTagging body read for `s3:RequestObjectTag/<k>` (10 tags of 128 + 256 characters fit many times over). */
+export const MAX_TAGGING_BODY_BYTES = 64 * 1024;
+
 /** Most keys in one DeleteObjects request (S3's limit). */
 export const MAX_DELETE_KEYS = 1000;
 
 /**
- * Reads a DeleteObjects body (already being verified as it streams: a bad signature or checksum
+ * Reads a small request body (DeleteObjects, PutObjectTagging; already being verified as it streams: a bad signature or checksum
  * throws here, before anything reaches the upstream), up to `cap` bytes.
  * @throws S3Error MaxMessageLengthExceeded (400) over the cap.
  */
