@@ -191,3 +191,75 @@ for (const [name, noUpstream, make] of kinds) {
     });
   });
 }
+
+describe('the upstream PUT a form becomes (a recording upstream)', () => {
+  interface Seen {
+    method: string;
+    operation: string;
+    bucket: string | undefined;
+    key: string | undefined;
+    headers: Record<string, string | undefined>;
+    body: string;
+  }
+  async function recording(streams: boolean): Promise<{ g: RunningGateway; seen: Seen[] }> {
+    const seen: Seen[] = [];
+    const upstream = {
+      // The embedded store's shape (operations + dir) marks an upstream that takes an unknown length.
+      ...(streams ? { operations: new Set(['PutObject']), dir: '/nonexistent' } : {}),
+      async handle(req: { method: string; operation: string; bucket?: string; key?: string; headers: Record<string, string | undefined>; body?: unknown }) {
+        const chunks: Buffer[] = [];
+        for await (const c of req.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+        seen.push({ method: req.method, operation: req.operation, bucket: req.bucket, key: req.key, headers: req.headers, body: Buffer.concat(chunks).toString() });
+        return { status: 200, headers: { etag: '"0123456789abcdef0123456789abcdef"', 'x-amz-version-id': 'v-42' } };
+      },
+    };
+    return { g: await startGateway(upstream), seen };
+  }
+  const fields = {
+    'Content-Type': 'text/html',
+    'Cache-Control': 'no-cache',
+    'Content-Encoding': 'identity',
+    Expires: 'Thu, 01 Dec 2050 16:00:00 GMT',
+    'x-amz-meta-a': '1',
+    acl: 'public-read',
+    'x-amz-storage-class': 'STANDARD_IA',
+    'x-amz-website-redirect-location': '/other.html',
+    'x-amz-server-side-encryption': 'AES256',
+    tagging: '<Tagging><TagSet><Tag><Key>k 1</Key><Value>v&amp;2</Value></Tag></TagSet></Tagging>',
+    'x-ignore-me': 'not stored',
+    success_action_status: '201',
+  };
+  const conditions = Object.entries(fields).filter(([n]) => !n.startsWith('x-ignore-')).map(([n, v]) => ({ [n]: v }));
+
+  for (const streams of [true, false]) {
+    it(`carries the form's object headers (tagging URL-encoded), the resolved key and the bytes${streams ? ', streamed without a length' : ', spooled with its Content-Length'}; answers with x-amz-version-id`, async () => {
+      const { g, seen } = await recording(streams);
+      try {
+        const post = createPresignedPost({ bucket: 'rec-bucket', key: 'k/${filename}', credentials: ADMIN, endpoint: g.endpoint, fields, conditions });
+        const res = await postForm(post.url, formData(post.fields, 'recorded bytes', 'r.html'));
+        expect(res.status).toBe(201);
+        expect(res.headers['x-amz-version-id']).toBe('v-42');
+        expect(res.headers['etag']).toBe('"0123456789abcdef0123456789abcdef"');
+        expect(seen).toHaveLength(1);
+        const s = seen[0]!;
+        expect([s.method, s.operation, s.bucket, s.key, s.body]).toEqual(['PUT', 'PutObject', 'rec-bucket', 'k/r.html', 'recorded bytes']);
+        expect(s.headers).toMatchObject({
+          'content-type': 'text/html',
+          'cache-control': 'no-cache',
+          'content-encoding': 'identity',
+          expires: 'Thu, 01 Dec 2050 16:00:00 GMT',
+          'x-amz-meta-a': '1',
+          'x-amz-acl': 'public-read',
+          'x-amz-storage-class': 'STANDARD_IA',
+          'x-amz-website-redirect-location': '/other.html',
+          'x-amz-server-side-encryption': 'AES256',
+          'x-amz-tagging': 'k%201=v%262',
+        });
+        expect(s.headers['content-length']).toBe(streams ? undefined : String('recorded bytes'.length));
+        for (const h of Object.keys(s.headers)) expect(h).not.toMatch(/^(x-ignore-|policy|x-amz-signature|x-amz-credential|authorization)/);
+      } finally {
+        await g.close();
+      }
+    });
+  }
+});
