@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createPresignedPost, type CreatePresignedPostInput } from '@s3kit/post-policy';
 import { encodeMultipart, rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -262,4 +262,56 @@ describe('the upstream PUT a form becomes (a recording upstream)', () => {
       }
     });
   }
+});
+
+describe('SigV4 credential scope checks (what verifyPost leaves to the server)', () => {
+  let target: Target;
+  let g: RunningGateway;
+  const bucket = 'scope-checks';
+  beforeAll(async () => {
+    target = await localTarget();
+    g = await startGateway(target.upstream);
+    await target.createBucket(bucket);
+  });
+  afterAll(async () => {
+    await g?.close();
+    await target?.close();
+  });
+  const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
+  /** A SigV4 form signed by hand, so its scope date and x-amz-date can disagree. */
+  function handForm(scopeDate: string, amzDate: string | undefined): [string, string][] {
+    const credential = `${ADMIN.accessKeyId}/${scopeDate}/us-east-1/s3/aws4_request`;
+    const conditions: unknown[] = [{ bucket }, { key: 'scoped.txt' }, { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': credential }];
+    if (amzDate !== undefined) conditions.push({ 'x-amz-date': amzDate });
+    const policy = Buffer.from(JSON.stringify({ expiration: new Date(Date.now() + 600_000).toISOString(), conditions })).toString('base64');
+    const key = hmac(hmac(hmac(hmac(`AWS4${ADMIN.secretAccessKey}`, scopeDate), 'us-east-1'), 's3'), 'aws4_request');
+    const signature = createHmac('sha256', key).update(policy).digest('hex');
+    return [
+      ['key', 'scoped.txt'],
+      ['x-amz-algorithm', 'AWS4-HMAC-SHA256'],
+      ['x-amz-credential', credential],
+      ...(amzDate === undefined ? [] : ([['x-amz-date', amzDate]] as [string, string][])),
+      ['policy', policy],
+      ['x-amz-signature', signature],
+    ];
+  }
+  const day = (offsetDays: number): string => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+
+  it('accepts a hand-signed form whose scope date is the day of x-amz-date', async () => {
+    const res = await postForm(`${g.endpoint}/${bucket}`, formData(handForm(day(0), `${day(0)}T120000Z`), 'ok'));
+    expect(res.status).toBe(204);
+    await target.upstream.handle({ method: 'DELETE', operation: 'DeleteObject', bucket, key: 'scoped.txt', query: {}, headers: {} });
+  });
+
+  it.each([
+    ['an x-amz-date of another day than the scope', () => handForm(day(0), `${day(-1)}T120000Z`), /Date is not the same as X-Amz-Date/],
+    ['a scope dated two days ahead of the gateway clock', () => handForm(day(2), `${day(2)}T000000Z`), /in the future/],
+    ['a scope date that is not a calendar day', () => handForm('20241332', '20241332T000000Z'), /invalid date|Invalid credential/],
+    ['no x-amz-date field', () => handForm(day(0), undefined), /'x-amz-date'/],
+  ])('answers %s with InvalidArgument (400), nothing stored', async (_, fields, message) => {
+    const res = await postForm(`${g.endpoint}/${bucket}`, formData(fields(), 'x'));
+    expect([res.status, res.code]).toEqual([400, 'InvalidArgument']);
+    expect(res.body).toMatch(message);
+    expect(await upstreamKeys(target.upstream, bucket)).toEqual([]);
+  });
 });
