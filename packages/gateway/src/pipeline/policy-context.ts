@@ -4,8 +4,8 @@ import type { ParsedRequest, Principal } from './types.js';
 /** Condition keys → value(s), as `evaluate` takes them. */
 export type PolicyContext = Record<string, string | readonly string[] | undefined>;
 
-/** Request headers that become `s3:<header>` condition keys as they are. */
-const HEADER_KEYS = [
+/** Request headers that become `s3:<header>` condition keys as they are ([header, key] pairs). */
+const HEADER_KEYS: readonly (readonly [string, string])[] = [
   'x-amz-acl',
   'x-amz-content-sha256',
   'x-amz-metadata-directive',
@@ -17,14 +17,14 @@ const HEADER_KEYS = [
   'x-amz-grant-read-acp',
   'x-amz-grant-write-acp',
   'x-amz-grant-full-control',
-];
+].map((h) => [h, `s3:${h}`] as const);
 
 /** Object Lock headers → their condition keys. */
-const LOCK_KEYS: Readonly<Record<string, string>> = {
-  'x-amz-object-lock-mode': 's3:object-lock-mode',
-  'x-amz-object-lock-retain-until-date': 's3:object-lock-retain-until-date',
-  'x-amz-object-lock-legal-hold': 's3:object-lock-legal-hold',
-};
+const LOCK_KEYS: readonly (readonly [string, string])[] = [
+  ['x-amz-object-lock-mode', 's3:object-lock-mode'],
+  ['x-amz-object-lock-retain-until-date', 's3:object-lock-retain-until-date'],
+  ['x-amz-object-lock-legal-hold', 's3:object-lock-legal-hold'],
+];
 
 /** List operations whose query gives `s3:prefix`, `s3:delimiter` and `s3:max-keys`. */
 const LIST_OPERATIONS = new Set(['ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads']);
@@ -94,8 +94,15 @@ export function requestContext(parsed: ParsedRequest, principal: Principal, now:
   ctx['aws:SecureTransport'] = parsed.secure === true ? 'true' : 'false';
   ctx['aws:Referer'] = h['referer'];
   ctx['aws:UserAgent'] = h['user-agent'];
-  for (const name of HEADER_KEYS) ctx[`s3:${name}`] = h[name];
-  for (const [name, key] of Object.entries(LOCK_KEYS)) ctx[key] = h[name];
+  // Only headers present become keys (an absent key and an undefined one mean the same).
+  for (const [name, key] of HEADER_KEYS) {
+    const v = h[name];
+    if (v !== undefined) ctx[key] = v;
+  }
+  for (const [name, key] of LOCK_KEYS) {
+    const v = h[name];
+    if (v !== undefined) ctx[key] = v;
+  }
   const copySource = h['x-amz-copy-source'];
   if (copySource !== undefined) {
     // AWS compares `bucket/key` (its examples: "amzn-s3-demo-bucket/public/*"), without a leading slash or version.

@@ -35,16 +35,23 @@ export function normalizeContextKey(key: string): string {
  * (ISO 8601) and `aws:EpochTime` (seconds) from `now`.
  */
 export function contextLookup(request: PolicyRequest, now: Date = new Date()): ContextLookup {
-  const map = new Map<string, readonly string[]>();
-  const { principal } = request;
-  map.set('aws:currenttime', [now.toISOString()]);
-  map.set('aws:epochtime', [String(Math.floor(now.getTime() / 1000))]);
-  if (!principal.anonymous && principal.username !== undefined) map.set('aws:username', [principal.username]);
-  for (const [k, v] of Object.entries(request.context ?? {})) {
-    if (v === undefined) continue;
-    map.set(normalizeContextKey(k), typeof v === 'string' ? [v] : v);
-  }
-  return (key) => map.get(normalizeContextKey(key));
+  // Built on first use: statements without conditions or policy variables never look anything up.
+  let map: Map<string, readonly string[]> | undefined;
+  const build = (): Map<string, readonly string[]> => {
+    const m = new Map<string, readonly string[]>();
+    const { principal } = request;
+    m.set('aws:currenttime', [now.toISOString()]);
+    m.set('aws:epochtime', [String(Math.floor(now.getTime() / 1000))]);
+    if (!principal.anonymous && principal.username !== undefined) m.set('aws:username', [principal.username]);
+    const context = request.context ?? {};
+    for (const k in context) {
+      const v = context[k];
+      if (v === undefined) continue;
+      m.set(normalizeContextKey(k), typeof v === 'string' ? [v] : v);
+    }
+    return m;
+  };
+  return (key) => (map ??= build()).get(normalizeContextKey(key));
 }
 
 const USER_ARN = /^arn:aws:iam::[^:]*:user\/(?:.*\/)?([^/]+)$/;
