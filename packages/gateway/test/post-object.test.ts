@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createPresignedPost, type CreatePresignedPostInput } from '@s3kit/post-policy';
 import { encodeMultipart, rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { UpstreamRequest } from '../src/index.js';
 import { ADMIN, READER, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { emptyBucket, formData, postForm, postRaw, upstreamBytes, upstreamHead, upstreamKeys } from './support/post-forms.js';
 import { localTarget, rgwTarget, type Target } from './support/targets.js';
@@ -198,7 +199,7 @@ describe('the upstream PUT a form becomes (a recording upstream)', () => {
     operation: string;
     bucket: string | undefined;
     key: string | undefined;
-    headers: Record<string, string | undefined>;
+    headers: Readonly<Record<string, string | undefined>>;
     body: string;
   }
   async function recording(streams: boolean): Promise<{ g: RunningGateway; seen: Seen[] }> {
@@ -206,7 +207,7 @@ describe('the upstream PUT a form becomes (a recording upstream)', () => {
     const upstream = {
       // The embedded store's shape (operations + dir) marks an upstream that takes an unknown length.
       ...(streams ? { operations: new Set(['PutObject']), dir: '/nonexistent' } : {}),
-      async handle(req: { method: string; operation: string; bucket?: string; key?: string; headers: Record<string, string | undefined>; body?: unknown }) {
+      async handle(req: UpstreamRequest) {
         const chunks: Buffer[] = [];
         for await (const c of req.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
         seen.push({ method: req.method, operation: req.operation, bucket: req.bucket, key: req.key, headers: req.headers, body: Buffer.concat(chunks).toString() });
