@@ -165,7 +165,8 @@ export async function postObject(
     checkScope(verified, env.region, env.clock());
     const identity = env.identities().get(verified.identity.accessKeyId);
     if (identity === undefined) throw s3Error('InvalidAccessKeyId');
-    principal = env.principalOf('post', identity);
+    // s3:signatureversion of a form (policy helper's addition): the auth kind 'post' does not tell V4 from V2.
+    principal = { ...env.principalOf('post', identity), signatureVersion: verified.identity.signatureVersion === 'v4' ? 'AWS4-HMAC-SHA256' : 'AWS' };
     info.identity = principal.name;
     put = putRequestOf(parsed, verified);
     await env.authorize(put, principal);
