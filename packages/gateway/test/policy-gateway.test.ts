@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CopyObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@s3kit/post-policy';
 import { SigV2Signer, SigV4Signer } from '@s3kit/sigv4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../src/index.js';
@@ -265,6 +266,21 @@ const cases: Case[] = [
     identity: { policies: [idp(allowAll, { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringEquals: { 's3:authType': 'REST-QUERY-STRING' } } })] },
     request: () => GET_A({ presign: how === 'presign' }),
     status: code,
+  })),
+  ...(['REST-HEADER', 'POST'] as const).map((type) => ({
+    name: `s3:authType and s3:signatureversion of a browser POST form: Allow PutObject only for POST + AWS4-HMAC-SHA256, ${type === 'POST' ? 'a SigV4 form → 204' : 'a header-signed PUT → 403'}`,
+    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*', Condition: { StringEquals: { 's3:authType': 'POST', 's3:signatureversion': 'AWS4-HMAC-SHA256' } } })] },
+    request: async () => {
+      if (type === 'REST-HEADER') return status('PUT', `/${B}/form-put.txt`, { body: 'p' });
+      const post = createPresignedPost({ bucket: B, key: 'form.txt', credentials: ALICE, endpoint: g.endpoint, region: 'us-east-1' });
+      const form = new FormData();
+      for (const [k, v] of Object.entries(post.fields)) form.append(k, v);
+      form.append('file', new File(['form body'], 'f.txt'));
+      const res = await fetch(post.url, { method: 'POST', body: form });
+      await res.arrayBuffer();
+      return res.status;
+    },
+    status: type === 'POST' ? 204 : 403,
   })),
   ...([0, 8 * 60_000] as const).map((age) => ({
     name: `s3:signatureAge NumericLessThan 300000: signed ${age / 60_000} min ago → ${age === 0 ? 200 : 403}`,
