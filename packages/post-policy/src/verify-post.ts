@@ -43,6 +43,13 @@ export interface VerifyPostOptions {
   maxObjectSize?: number;
   crypto?: CryptoProvider;
   signingKeyCache?: SigningKeyCache;
+  /**
+   * Accept forms with no `policy` and no signature fields (S3 stores them when the bucket lets
+   * anyone write the key: the caller must authorize). They are read with the same parser, limits
+   * and field rules; no policy conditions apply and `identity` is `undefined`. Default `false`
+   * (such forms fail with AccessDenied).
+   */
+  allowAnonymous?: boolean;
 }
 
 /** Who signed the form. */
@@ -76,7 +83,8 @@ export interface VerifiedPost {
    * EntityTooSmall or BadDigest at the end. Cancel it to stop reading the request body.
    */
   file: ReadableStream<Uint8Array>;
-  identity: PostIdentity;
+  /** Who signed the form; `undefined` only for an anonymous form (accepted with `allowAnonymous`). */
+  identity: PostIdentity | undefined;
   /** The size bounds enforced on `file`. */
   contentLengthRange: { min: number; max: number };
   /** The response S3 sends once the object is stored (303 redirect, 200, 201 XML or 204). */
@@ -145,33 +153,36 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
   if (key === undefined) throw mustContain('key');
   if (key === '') throw s3Error('UserKeyMustBeSpecified', 'User key must have a length greater than zero.');
 
+  let min = 0;
+  let max = options.maxObjectSize ?? FIVE_GIB;
+  let identity: PostIdentity | undefined;
   const policyB64 = raw.get('policy');
   if (policyB64 === undefined) {
     if (raw.has('x-amz-signature') || raw.has('signature') || raw.has('awsaccesskeyid') || raw.has('x-amz-credential')) throw mustContain('policy');
-    throw s3Error('AccessDenied', 'Anonymous POST uploads are not accepted.');
-  }
-  const policy = decodePolicy(policyB64);
-  const now = (options.now ?? Date.now)();
-  if (now >= policy.expiresAt) throw policyFailed('Policy expired.');
+    // Anonymous: no policy, so no conditions; whoever stores it authorizes the key.
+    if (options.allowAnonymous !== true) throw s3Error('AccessDenied', 'Anonymous POST uploads are not accepted.');
+  } else {
+    const policy = decodePolicy(policyB64);
+    const now = (options.now ?? Date.now)();
+    if (now >= policy.expiresAt) throw policyFailed('Policy expired.');
 
-  const identity = await verifySignature(raw, policyB64, options, crypto);
+    identity = await verifySignature(raw, policyB64, options, crypto);
 
-  // Every condition must hold.
-  let min = 0;
-  let max = options.maxObjectSize ?? FIVE_GIB;
-  const covered = new Set<string>();
-  for (const n of policy.conditions) {
-    if (n.kind === 'content-length-range') {
-      if (n.min > n.max) throw policyFailed(`Policy Condition failed: ${describeCondition(n)}`);
-      min = Math.max(min, n.min);
-      max = Math.min(max, n.max);
-      continue;
+    // Every condition must hold.
+    const covered = new Set<string>();
+    for (const n of policy.conditions) {
+      if (n.kind === 'content-length-range') {
+        if (n.min > n.max) throw policyFailed(`Policy Condition failed: ${describeCondition(n)}`);
+        min = Math.max(min, n.min);
+        max = Math.min(max, n.max);
+        continue;
+      }
+      covered.add(n.field);
+      if (!conditionHolds(n, fields)) throw policyFailed(`Policy Condition failed: ${describeCondition(n)}`);
     }
-    covered.add(n.field);
-    if (!conditionHolds(n, fields)) throw policyFailed(`Policy Condition failed: ${describeCondition(n)}`);
+    const extra = [...fields.keys()].filter((name) => !isExemptField(name) && !covered.has(name));
+    if (extra.length > 0) throw policyFailed(`Extra input fields: ${extra.join(', ')}`);
   }
-  const extra = [...fields.keys()].filter((name) => !isExemptField(name) && !covered.has(name));
-  if (extra.length > 0) throw policyFailed(`Extra input fields: ${extra.join(', ')}`);
 
   const checksum = checksumOf(fields, crypto);
   const headers = objectHeaders(fields);

@@ -160,7 +160,7 @@ describe('aws-sdk-php PostObjectV4 outputs (PHP JSON escapes, mixed-case X-Amz-*
         now: () => Date.UTC(2015, 11, 29, 0, 30),
       });
       expect(out.key).toBe('user/user1/');
-      expect(out.identity.sessionToken).toBe(token);
+      expect(out.identity?.sessionToken).toBe(token);
       await drain(out.file);
     });
   }
