@@ -147,6 +147,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     verifier,
     identities: () => state.identities,
     upstreams: options.upstreams,
+    anonymousUpstream: options.anonymous?.upstream ?? 'default',
     principalOf,
     authorize: (parsed, principal) => authorize(parsed, principal, { state, clock, upstreams: options.upstreams }),
     authorizeAction: async (principal, action, resource, context) => authorizeAction(principal, action, resource, context, { state, clock }),

@@ -18,6 +18,8 @@ export interface GatewayEnv {
   identities(): ReadonlyMap<string, Identity>;
   /** Upstreams by name. */
   readonly upstreams: Readonly<Record<string, Upstream>>;
+  /** Upstream of unsigned requests (anonymous POST forms included). */
+  readonly anonymousUpstream: string;
   /** The principal of a request signed by `identity` (as the authenticate stage builds it). */
   principalOf(kind: AuthKind, identity: Identity): Principal;
   /**

@@ -7,9 +7,7 @@ import type { UpstreamBody, UpstreamResponse } from '../store/types.js';
 import { corsHeaders } from './cors.js';
 import type { GatewayEnv } from './env.js';
 import { forward } from './forward.js';
-import { formAnswer, isAnonymousRefusal, readAnonymousForm } from './post-anonymous.js';
-import { counted, holdBackLast } from './body.js';
-import { formBodyStream, heldFile, replayable } from './post-body.js';
+import { formBodyStream, heldFile } from './post-body.js';
 import { spool, streamsUnknownLength, type Spooled } from './post-spool.js';
 import { toUpstreamRequest } from './resign.js';
 import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from './types.js';
@@ -40,8 +38,8 @@ function scopeDay(date: string): number | undefined {
  * @throws S3Error InvalidArgument (400).
  */
 export function checkScope(verified: Pick<VerifiedPost, 'identity' | 'fields'>, region: string, now: number): void {
-  const { scope } = verified.identity;
-  if (verified.identity.signatureVersion !== 'v4' || scope === undefined) return;
+  const scope = verified.identity?.scope;
+  if (verified.identity?.signatureVersion !== 'v4' || scope === undefined) return;
   const credential = verified.fields.get('x-amz-credential');
   if (scope.region !== region) throw invalidCredential(`the region '${scope.region}' is wrong; expecting '${region}'`, credential, region);
   if (scope.service !== 's3') {
@@ -102,7 +100,7 @@ async function discard(body: UpstreamResponse['body']): Promise<void> {
 
 /** The request URL as the client addressed it (for the PostResponse Location). */
 function requestUrl(parsed: ParsedRequest): string {
-  const proto = parsed.headers['x-forwarded-proto']?.split(',')[0]?.trim() === 'https' ? 'https' : 'http';
+  const proto = parsed.secure === true || parsed.headers['x-forwarded-proto']?.split(',')[0]?.trim() === 'https' ? 'https' : 'http';
   return `${proto}://${parsed.headers['host'] ?? 'localhost'}${parsed.target.split('?')[0]}`;
 }
 
@@ -121,8 +119,8 @@ function requestUrl(parsed: ParsedRequest): string {
  * 4. The answer is S3's: 303 to `success_action_redirect`, or `success_action_status` 200/201
  *    (PostResponse XML)/204, with ETag, Location and x-amz-version-id.
  *
- * A form without `policy` and signature is anonymous: read by {@link readAnonymousForm} (no policy
- * conditions) and authorized for the anonymous principal (bucket policies, `anonymous` allow-list).
+ * A form without `policy` and signature is anonymous (`verifyPost`'s `allowAnonymous`: no policy
+ * conditions) and is authorized for the anonymous principal (bucket policies, `anonymous` allow-list).
  * @throws S3Error the post-policy codes (400/403), InvalidArgument (scope), InvalidAccessKeyId,
  *   AccessDenied (authorization), and the upstream's errors.
  */
@@ -136,37 +134,33 @@ export async function postObject(
   const bucket = parsed.route.bucket;
   if (bucket === undefined) throw s3Error('MethodNotAllowed');
   const stream = formBodyStream(body as UpstreamBody | undefined);
-  // What verifyPost reads before it decides is kept, in case the form is anonymous (verifyPost
-  // refuses those); it is dropped as soon as verifyPost has decided.
-  const body2 = stream === null ? undefined : replayable(stream);
-  let verified: VerifiedPost;
-  try {
-    verified = await verifyPost(
-      { headers: parsed.headers, body: body2?.stream ?? null, url: requestUrl(parsed) },
-      {
-        bucket,
-        now: () => env.clock(),
-        getCredentials: (id) => {
-          const identity = env.identities().get(id);
-          return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
-        },
+  const verified = await verifyPost(
+    { headers: parsed.headers, body: stream, url: requestUrl(parsed) },
+    {
+      bucket,
+      now: () => env.clock(),
+      getCredentials: (id) => {
+        const identity = env.identities().get(id);
+        return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
       },
-    );
-  } catch (err) {
-    if (body2 !== undefined && isAnonymousRefusal(err)) return anonymousPost(parsed, bucket, body2.replay(), env, info, signal);
-    body2?.commit();
-    throw err;
-  }
-  body2?.commit();
+      // A form without policy and signature is anonymous: authorization below decides.
+      allowAnonymous: true,
+    },
+  );
   let principal: Principal;
   let put: ParsedRequest;
   try {
     info.key = verified.key;
-    checkScope(verified, env.region, env.clock());
-    const identity = env.identities().get(verified.identity.accessKeyId);
-    if (identity === undefined) throw s3Error('InvalidAccessKeyId');
-    // s3:signatureversion of a form (policy helper's addition): the auth kind 'post' does not tell V4 from V2.
-    principal = { ...env.principalOf('post', identity), signatureVersion: verified.identity.signatureVersion === 'v4' ? 'AWS4-HMAC-SHA256' : 'AWS' };
+    if (verified.identity === undefined) {
+      // As the authenticate stage builds it: bucket policies (Principal "*") and the `anonymous` allow-list decide.
+      principal = { name: 'anonymous', accessKeyId: undefined, authKind: 'anonymous', allow: [], upstream: env.anonymousUpstream };
+    } else {
+      checkScope(verified, env.region, env.clock());
+      const identity = env.identities().get(verified.identity.accessKeyId);
+      if (identity === undefined) throw s3Error('InvalidAccessKeyId');
+      // s3:signatureversion of a form: the auth kind 'post' does not tell V4 from V2.
+      principal = { ...env.principalOf('post', identity), signatureVersion: verified.identity.signatureVersion === 'v4' ? 'AWS4-HMAC-SHA256' : 'AWS' };
+    }
     info.identity = principal.name;
     put = putRequestOf(parsed, verified);
     await env.authorize(put, principal);
@@ -183,44 +177,6 @@ export async function postObject(
     headers[k] = v;
   });
   return respondStored(parsed, env, info, upload, answer.status, headers, answer.status === 201 ? await answer.text() : '');
-}
-
-/** An anonymous form (no policy, no signature): read here, authorized for the anonymous principal. */
-async function anonymousPost(
-  parsed: ParsedRequest,
-  bucket: string,
-  body: ReadableStream<Uint8Array>,
-  env: GatewayEnv,
-  info: RequestInfo,
-  signal: AbortSignal | undefined,
-): Promise<GatewayResponse> {
-  const form = await readAnonymousForm(body, parsed.headers['content-type'] ?? '');
-  // The anonymous principal as the authenticate stage builds it: bucket policies (Principal "*")
-  // and the `anonymous` allow-list decide. Its upstream is the default one.
-  const principal: Principal = { name: 'anonymous', accessKeyId: undefined, authKind: 'anonymous', allow: [], upstream: 'default' };
-  info.identity = principal.name;
-  info.key = form.key;
-  const put = putRequestOf(parsed, { bucket, key: form.key, headers: form.headers });
-  try {
-    await env.authorize(put, principal);
-  } catch (err) {
-    await form.cancel();
-    throw err;
-  }
-  let bytes = 0;
-  info.bytesIn = () => bytes;
-  const upload = await store(parsed, put, principal, holdBackLast(counted(form.file, (n) => (bytes += n))), () => bytes, env, info, signal);
-  const answer = formAnswer(form.fields, bucket, form.key, quoted(upload.etag), objectUrl(parsed, bucket, form.key));
-  return respondStored(parsed, env, info, upload, answer.status, answer.headers, answer.body);
-}
-
-const quoted = (etag: string): string => (/^".*"$/.test(etag) ? etag : `"${etag}"`);
-
-/** The stored object's URL (PostResponse `Location`): path-style unless the bucket came from the Host. */
-function objectUrl(parsed: ParsedRequest, bucket: string, key: string): string {
-  const origin = new URL(requestUrl(parsed)).origin;
-  const path = key.split('/').map(encodeURIComponent).join('/');
-  return parsed.route.style === 'virtual' ? `${origin}/${path}` : `${origin}/${encodeURIComponent(bucket)}/${path}`;
 }
 
 interface Stored {
