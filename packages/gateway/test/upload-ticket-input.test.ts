@@ -72,11 +72,12 @@ describe('parseUploadTicketInput', () => {
     );
   });
 
-  it('bounds maxBytes to 1..5 GiB and expiresIn to 1..604800 (integers), InvalidArgument outside', () => {
+  it('bounds maxBytes to 1..5 GiB and expiresIn to 1..604800 (integers; null/absent expiresIn is the default), InvalidArgument outside', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: -10, max: 5 * 1024 ** 3 + 10 }), fc.double({ noNaN: true })), fc.oneof(fc.integer({ min: -10, max: 604_810 }), fc.double({ noNaN: true })), (maxBytes, expiresIn) => {
         const okMax = Number.isSafeInteger(maxBytes) && maxBytes >= 1 && maxBytes <= 5 * 1024 ** 3;
-        const okExp = Number.isSafeInteger(expiresIn) && expiresIn >= 1 && expiresIn <= 604_800;
+        // JSON has no Infinity: it is sent as null, which means "absent" (expiresIn then takes its default).
+        const okExp = (Number.isSafeInteger(expiresIn) && expiresIn >= 1 && expiresIn <= 604_800) || !Number.isFinite(expiresIn);
         expect(codeOf(() => parse({ maxBytes, expiresIn }))).toBe(okMax && okExp ? 'ok' : 'InvalidArgument');
       }),
     );
