@@ -2,14 +2,17 @@
 // Which part of a proxy process makes it spend more CPU per GiB than the bare node:http
 // pass-through? Each variant is a one-hop proxy in its own child process in front of the
 // same sink (proxy-sink.mjs); the client sends 256 MiB PUTs and GETs through every variant,
-// rounds interleaved, and prints medians of MB/s, the hop's CPU s/GiB and its GCs per 256 MiB.
+// rounds interleaved, and prints medians of MB/s, the hop's CPU s/GiB (system part), its minor
+// page faults per GiB and its GCs per 256 MiB.
 //   pt           bare node:http pass-through (proxy-passthrough.mjs)
 //   pt+junk      the same, plus ~7 MB of retained plain objects (a bigger heap, no undici)
 //   pt+undici    the same, plus undici imported and used once (its code on the heap)
 //   undici       node:http server, upstream through a bare undici Agent dispatch() handler
 //   transport    node:http server, upstream through @s3kit/http-transport (no signing)
 //   gateway      the gateway (proxy-gateway.mjs)
-// Env: VARIANTS (comma list), ROUNDS (default 5), FLAGS (extra node flags for the hops).
+// A variant may carry its own environment: `gateway@MALLOC_TRIM_THRESHOLD_=67108864` (pairs joined by +).
+// Env: VARIANTS (comma list), ROUNDS (default 5), FLAGS (extra node flags for the hops), HOP_ENV
+// (space-separated NAME=value pairs for the hops' environment).
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -79,8 +82,8 @@ async function child(variant, upstreamPort) {
   process.on('disconnect', () => process.exit(0));
 }
 
-function start(file, args, execArgv = []) {
-  const c = fork(file, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function start(file, args, execArgv = [], env = process.env) {
+  const c = fork(file, args, { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     c.once('message', (m) => resolve({ child: c, port: m.port }));
     c.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
@@ -92,9 +95,10 @@ const gcOf = (c) =>
     c.on('message', on);
     c.send('gc');
   });
-function cpuOf(pid) {
+/** CPU seconds (user + system) and minor page faults of a process so far. */
+function statOf(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
+  return { cpu: (Number(f[11]) + Number(f[12])) / 100, sys: Number(f[12]) / 100, faults: Number(f[7]) };
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -103,12 +107,17 @@ async function main() {
   const sink = await start(here('./proxy-sink.mjs'), []);
   const names = (process.env.VARIANTS ?? 'pt,pt+junk,pt+undici,undici,transport,gateway').split(',');
   const flags = (process.env.FLAGS ?? '').split(' ').filter(Boolean);
+  const envPairs = (process.env.HOP_ENV ?? '').split(' ').filter((kv) => kv.includes('='));
+  const env = { ...process.env, ...Object.fromEntries(envPairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
   const plain = createTransport({ retry: false, proxy: false });
   const signed = createTransport({ retry: false, proxy: false, sign: { credentials: { accessKeyId: 'BENCHKEY', secretAccessKey: 'bench-secret' }, region: 'us-east-1' } });
   const hops = [];
   for (const n of names) {
-    const p = await start(fileURLToPath(import.meta.url), ['--child', n, String(sink.port)], flags);
-    hops.push({ n, child: p.child, origin: `http://127.0.0.1:${p.port}`, t: n === 'gateway' ? signed : plain });
+    // `variant@NAME=value+NAME=value`: that variant with extra environment variables.
+    const [variant, extra = ''] = n.split('@');
+    const own = { ...env, ...Object.fromEntries(extra.split('+').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+    const p = await start(fileURLToPath(import.meta.url), ['--child', variant, String(sink.port)], flags, own);
+    hops.push({ n, child: p.child, origin: `http://127.0.0.1:${p.port}`, t: variant === 'gateway' ? signed : plain });
   }
   const block = new Uint8Array(MiB).fill(0x33);
   const ops = {
@@ -124,32 +133,34 @@ async function main() {
     },
   };
   const rounds = Number(process.env.ROUNDS ?? 5);
-  console.log(`hop variants: Node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join('/')}, medians of ${rounds} interleaved 256 MiB rounds${flags.length ? `, hop flags ${flags.join(' ')}` : ''}`);
-  console.log('| variant | PUT MB/s | PUT hop CPU s/GiB | PUT GCs (MC / scavenge) | GET MB/s | GET hop CPU s/GiB | GET GCs (MC / scavenge) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(`hop variants: Node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join('/')}, medians of ${rounds} interleaved 256 MiB rounds${flags.length ? `, hop flags ${flags.join(' ')}` : ''}${envPairs.length ? `, hop env ${envPairs.join(' ')}` : ''}`);
+  console.log('| variant | PUT MB/s | PUT hop CPU s/GiB (system) | PUT page faults/GiB | PUT GCs (MC / scavenge) | GET MB/s | GET hop CPU s/GiB (system) | GET page faults/GiB | GET GCs (MC / scavenge) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   const out = new Map(hops.map((h) => [h.n, []]));
   for (const [op, fn] of Object.entries(ops)) {
-    const s = new Map(hops.map((h) => [h.n, { mbps: [], cpu: [], major: [], minor: [] }]));
+    const s = new Map(hops.map((h) => [h.n, { mbps: [], cpu: [], sys: [], faults: [], major: [], minor: [] }]));
     for (let r = 0; r <= rounds; r++) {
       for (const h of hops) {
         const g0 = await gcOf(h.child);
-        const c0 = cpuOf(h.child.pid);
+        const c0 = statOf(h.child.pid);
         const t0 = performance.now();
         await fn(h);
         const dt = (performance.now() - t0) / 1000;
-        const c1 = cpuOf(h.child.pid);
+        const c1 = statOf(h.child.pid);
         const g1 = await gcOf(h.child);
         if (r === 0) continue;
         const x = s.get(h.n);
         x.mbps.push(SIZE / 1e6 / dt);
-        x.cpu.push((c1 - c0) / (SIZE / 1024 ** 3));
+        x.cpu.push((c1.cpu - c0.cpu) / (SIZE / 1024 ** 3));
+        x.sys.push((c1.sys - c0.sys) / (SIZE / 1024 ** 3));
+        x.faults.push((c1.faults - c0.faults) / (SIZE / 1024 ** 3));
         x.major.push(g1.major - g0.major);
         x.minor.push(g1.minor - g0.minor);
       }
     }
     for (const h of hops) {
       const x = s.get(h.n);
-      out.get(h.n).push(median(x.mbps).toFixed(0), median(x.cpu).toFixed(2), `${median(x.major)} / ${median(x.minor)}`);
+      out.get(h.n).push(median(x.mbps).toFixed(0), `${median(x.cpu).toFixed(2)} (${median(x.sys).toFixed(2)})`, `${(median(x.faults) / 1000).toFixed(0)}k`, `${median(x.major)} / ${median(x.minor)}`);
     }
   }
   for (const [n, cells] of out) console.log(`| ${n} | ${cells.join(' | ')} |`);

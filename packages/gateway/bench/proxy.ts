@@ -8,7 +8,8 @@
 // BENCH_ROUNDS interleaved rounds, default 7) with CPU s/GiB of every process (from /proc and
 // process.cpuUsage: robust against the machine's other load) and the hop's GC counts
 // (bench/gc-counter.mjs); the gateway's peak RSS while a 5 GiB object streams through it each
-// way (BENCH_BIG_GIB to change). BENCH_HOP_FLAGS passes Node flags to both hops.
+// way (BENCH_BIG_GIB to change). BENCH_HOP_FLAGS / BENCH_HOP_ENV pass Node flags / environment
+// variables to both hops.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,8 +20,8 @@ import { createTransport, type Transport } from '@s3kit/http-transport';
 const MiB = 1024 * 1024;
 const BIG = Number(process.env['BENCH_BIG_GIB'] ?? 5) * 1024 * MiB;
 
-function start(file: string, args: string[] = [], execArgv: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function start(file: string, args: string[] = [], execArgv: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
     child.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
@@ -174,10 +175,13 @@ async function large(targets: readonly Target[], sinkPid: number, fn: (t: Target
 }
 
 const sink = await start('./proxy-sink.mjs');
-// BENCH_HOP_FLAGS: Node/V8 flags for both hops (gateway and pass-through), e.g. '--no-incremental-marking'.
+// BENCH_HOP_FLAGS: Node/V8 flags for both hops (gateway and pass-through), e.g. '--no-incremental-marking';
+// BENCH_HOP_ENV: NAME=value pairs (space-separated) for both hops' environment, e.g. 'MALLOC_TRIM_THRESHOLD_=67108864'.
 const hopFlags = (process.env['BENCH_HOP_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
-const gw = await start('./proxy-gateway.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])]);
-const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], hopFlags);
+const hopEnvPairs = (process.env['BENCH_HOP_ENV'] ?? '').split(' ').filter((f) => f.includes('='));
+const hopEnv = { ...process.env, ...Object.fromEntries(hopEnvPairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+const gw = await start('./proxy-gateway.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], hopEnv);
+const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], hopFlags, hopEnv);
 const directOrigin = `http://127.0.0.1:${sink.port}`;
 const ptOrigin = `http://127.0.0.1:${pt.port}`;
 const gwOrigin = `http://127.0.0.1:${gw.port}`;
@@ -234,7 +238,7 @@ pt.child.disconnect();
 // A fresh gateway process for the memory measurement, so the heap the small-request phases grew
 // (V8 returns it lazily) does not count as streaming memory.
 gw.child.disconnect();
-const gw2 = await start('./proxy-gateway.mjs', [String(sink.port)], hopFlags);
+const gw2 = await start('./proxy-gateway.mjs', [String(sink.port)], hopFlags, hopEnv);
 const gw2Origin = `http://127.0.0.1:${gw2.port}`;
 await new Promise((r) => setTimeout(r, 300));
 let peak = rssMB(gw2.child.pid!);
@@ -254,7 +258,7 @@ sink.child.disconnect();
 const head = ['case', 'direct', 'pass-through', 'gateway', 'gateway/direct', 'gateway/pass-through', 'target'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}`);
+console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}${hopEnvPairs.length > 0 ? `; hop env ${hopEnvPairs.join(' ')}` : ''}`);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));
