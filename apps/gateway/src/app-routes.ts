@@ -1,15 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Gateway } from '@s3kit/gateway';
 import type { Logger } from 'pino';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig, IdentityConfig } from './config.js';
 import { uploadPageRoutes } from './upload-page.js';
 
 /**
  * The program's own routes, answered before the S3 listener: the upload page at
  * `/_s3kit/upload` when `config.uploadPage.enabled`. Returns a handler that answers and returns
- * true for a route it owns, false otherwise.
+ * true for a route it owns, false otherwise. `identities()` gives the identities in force now
+ * (they change on reload); default: the config's.
  */
-export function appRoutes(config: GatewayConfig, gateway: Gateway, log: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function appRoutes(
+  config: GatewayConfig,
+  gateway: Gateway,
+  log: Logger,
+  identities: () => readonly IdentityConfig[] = () => config.identities,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   if (!config.uploadPage.enabled) return () => false;
-  return uploadPageRoutes(config, gateway, log);
+  return uploadPageRoutes(config, gateway, log, identities);
 }

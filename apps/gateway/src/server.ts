@@ -91,7 +91,9 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     },
   });
   // The program's own pages and helper routes (e.g. the upload page), before the S3 listener.
-  const routes = appRoutes(config, gateway, log);
+  // The identities in force (replaced by reload), read by the routes at request time.
+  let identities = config.identities;
+  const routes = appRoutes(config, gateway, log, () => identities);
   const s3Server = createServer(
     { maxHeaderSize: config.limits.maxHeaderSize, requestTimeout: config.limits.requestTimeoutMs, headersTimeout: config.limits.headersTimeoutMs },
     (req, res) => {
@@ -118,6 +120,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     metrics,
     reload(next) {
       gateway.update({ identities: next.identities, bucketPolicies: next.bucketPolicies, cors: next.cors });
+      identities = next.identities;
     },
     shutdown() {
       shutdownP ??= (async () => {

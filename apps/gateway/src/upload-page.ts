@@ -121,20 +121,36 @@ async function drain(body: GatewayResponse['body']): Promise<string> {
  * route (`POST /_s3kit/upload/ticket`), which asks the gateway for an upload ticket for the
  * configured identity: a SigV4-signed `POST /_s3kit/upload-tickets` run in-process through
  * `gateway.handle()`. The bucket is created through the gateway on first use when missing.
+ * The identity is looked up in `identities()` at each request, so a reload (SIGHUP) that rotates
+ * its keys or removes it takes effect for the page at once.
  * Returns a handler that answers and returns true for these paths, false for any other.
  */
-export function uploadPageRoutes(config: GatewayConfig, gateway: Gateway, log: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function uploadPageRoutes(
+  config: GatewayConfig,
+  gateway: Gateway,
+  log: Logger,
+  identities: () => readonly IdentityConfig[] = () => config.identities,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const bucket = config.uploadPage.bucket ?? DEFAULT_UPLOAD_BUCKET;
   const wanted = config.uploadPage.identity;
-  const identity: IdentityConfig | undefined = wanted === undefined ? config.identities[0] : config.identities.find((i) => i.name === wanted || i.accessKeyId === wanted);
-  const signer = identity === undefined ? undefined : new SigV4Signer({ credentials: identity, region: config.region });
+  let current: { identity: IdentityConfig; signer: SigV4Signer } | undefined;
+  /** The configured identity as the program knows it now, with a signer for its current keys. */
+  function signerNow(): { identity: IdentityConfig; signer: SigV4Signer } | undefined {
+    const all = identities();
+    const identity = wanted === undefined ? all[0] : all.find((i) => i.name === wanted || i.accessKeyId === wanted);
+    if (identity === undefined) return undefined;
+    // A new signer only when the keys changed (it keeps its derived signing keys).
+    const same = current !== undefined && current.identity.accessKeyId === identity.accessKeyId && current.identity.secretAccessKey === identity.secretAccessKey;
+    current = { identity, signer: same ? current!.signer : new SigV4Signer({ credentials: identity, region: config.region }) };
+    return current;
+  }
   const html = uploadPageHtml({ bucket, maxBytes: UPLOAD_PAGE_MAX_BYTES });
   let bucketReady: Promise<void> | undefined;
 
   /** One signed request run through the gateway in-process (no network hop). */
-  function inProcess(method: string, host: string, path: string, body: string | undefined, from: IncomingMessage): Promise<GatewayResponse> {
+  function inProcess(signer: SigV4Signer, method: string, host: string, path: string, body: string | undefined, from: IncomingMessage): Promise<GatewayResponse> {
     const bytes = body === undefined ? undefined : new TextEncoder().encode(body);
-    const s = signer!.sign({ method, url: `http://${host}${path}`, headers: bytes === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(bytes.length) }, body: bytes });
+    const s = signer.sign({ method, url: `http://${host}${path}`, headers: bytes === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(bytes.length) }, body: bytes });
     const req: GatewayRequest = {
       method,
       target: path,
@@ -149,16 +165,16 @@ export function uploadPageRoutes(config: GatewayConfig, gateway: Gateway, log: L
   }
 
   /** HEAD the bucket; create it when it does not exist (once per process; tried again after a failure). */
-  function ensureBucket(from: IncomingMessage): Promise<void> {
+  function ensureBucket(signer: SigV4Signer, from: IncomingMessage): Promise<void> {
     bucketReady ??= (async () => {
       // A plain host name keeps these path-style whatever the base domains are.
       const host = 'localhost';
-      const head = await inProcess('HEAD', host, `/${bucket}`, undefined, from);
+      const head = await inProcess(signer, 'HEAD', host, `/${bucket}`, undefined, from);
       await drain(head.body);
       // 200: there; 403: this identity may not look (it may still upload): go on, and the POST tells.
       if (head.status === 200 || head.status === 403) return;
       if (head.status !== 404) throw s3Error('InternalError', `The upload bucket ${bucket} cannot be used (HEAD answered ${head.status}).`);
-      const put = await inProcess('PUT', host, `/${bucket}`, undefined, from);
+      const put = await inProcess(signer, 'PUT', host, `/${bucket}`, undefined, from);
       const text = await drain(put.body);
       if (put.status !== 200 && !text.includes('<Code>BucketAlreadyOwnedByYou</Code>')) {
         const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? 'InternalError';
@@ -174,10 +190,11 @@ export function uploadPageRoutes(config: GatewayConfig, gateway: Gateway, log: L
     try {
       if (!sameOrigin(req)) throw s3Error('AccessDenied', 'The upload ticket route answers pages of this origin only.', { details: { reason: 'cross-site ticket request' } });
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw s3Error('InvalidRequest', 'The ticket request must be application/json.');
-      if (signer === undefined) throw s3Error('AccessDenied', 'The upload page has no identity to issue tickets for.');
+      const as = signerNow();
+      if (as === undefined) throw s3Error('AccessDenied', 'The upload page has no identity to issue tickets for.');
       const page = parsePageRequest(await readBody(req));
       const host = req.headers.host!;
-      await ensureBucket(req);
+      await ensureBucket(as.signer, req);
       const body = JSON.stringify({
         bucket,
         keyPrefix: '',
@@ -188,8 +205,8 @@ export function uploadPageRoutes(config: GatewayConfig, gateway: Gateway, log: L
         maxBytes: Math.max(1, page.size),
         expiresIn: page.expiresIn,
       });
-      const out = await inProcess('POST', host, '/_s3kit/upload-tickets', body, req);
-      if (out.status === 200) log.info({ identity: identity!.name ?? identity!.accessKeyId, bucket, size: page.size }, 'upload page: ticket issued');
+      const out = await inProcess(as.signer, 'POST', host, '/_s3kit/upload-tickets', body, req);
+      if (out.status === 200) log.info({ identity: as.identity.name ?? as.identity.accessKeyId, bucket, size: page.size }, 'upload page: ticket issued');
       await send(res, out, false);
     } catch (err) {
       const e = isS3Error(err) ? err : s3Error('InternalError');
