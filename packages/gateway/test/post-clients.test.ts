@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import * as Minio from 'minio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, READER, startGateway, type RunningGateway } from './support/gateway-server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, READER, type RunningGateway } from './support/gateway-server.js';
 import { emptyBucket, formData, postForm, upstreamBytes, upstreamHead, upstreamKeys } from './support/post-forms.js';
-import { localTarget, rgwTarget, type Target } from './support/targets.js';
+import { gatewayOver, upstreamKinds } from './support/targets.js';
 
 // Presigned POST forms built by real clients (boto3 generate_presigned_post, minio-js
 // presignedPostPolicy) for a gateway identity, uploaded through the gateway as a browser does.
@@ -41,74 +41,59 @@ async function boto3Post(g: RunningGateway, bucket: string, sigv: 's3v4' | 's3',
   return JSON.parse(r.stdout) as { url: string; fields: Record<string, string> };
 }
 
-const kinds: [string, boolean, () => Promise<Target> | Target][] = [
-  ['the embedded local store', false, localTarget],
-  [`Ceph RGW ${reason}`, !rgw, () => rgwTarget(rgw!)],
-];
-
-for (const [name, noUpstream, make] of kinds) {
+for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   describe.skipIf(noUpstream)(`presigned POST forms from real clients, uploaded through the gateway to ${name}`, () => {
-    let target: Target;
-    let g: RunningGateway;
-    const bucket = `pc-${Date.now().toString(36)}`;
-    beforeAll(async () => {
-      target = await make();
-      g = await startGateway(target.upstream);
-      await target.createBucket(bucket);
-    });
-    afterAll(async () => {
-      await g?.close();
-      await target?.close();
-    });
-    beforeEach(async () => emptyBucket(target.upstream, bucket));
+    const s = gatewayOver(make, 'pc');
+    const { bucket } = s;
+    beforeEach(async () => emptyBucket(s.target.upstream, bucket));
 
     describe.skipIf(skipBoto3)(`boto3 generate_presigned_post ${boto3Ok ? '' : '(skipped: python3-boto3 not installed)'}`, () => {
       it('SigV4 form with Fields and Conditions (${filename} key, Content-Type, metadata, 201): stored with its bytes, Content-Type and metadata', async () => {
-        const post = await boto3Post(g, bucket, 's3v4', {
+        const post = await boto3Post(s.g, bucket, 's3v4', {
           key: 'boto3/${filename}',
           fields: { 'Content-Type': 'text/csv', 'x-amz-meta-who': 'boto3', success_action_status: '201' },
           conditions: [['starts-with', '$Content-Type', 'text/'], { 'x-amz-meta-who': 'boto3' }, { success_action_status: '201' }, ['content-length-range', 1, 1_000_000]],
         });
-        expect(post.url).toBe(`${g.endpoint}/${bucket}`);
+        expect(post.url).toBe(`${s.g.endpoint}/${bucket}`);
         expect(post.fields['x-amz-algorithm']).toBe('AWS4-HMAC-SHA256');
         const data = 'a,b\n1,2\n'.repeat(5000);
         const res = await postForm(post.url, formData(post.fields, data, 'table.csv'));
         expect(res.status).toBe(201);
         expect(res.body).toContain('<Key>boto3/table.csv</Key>');
         expect(res.headers['etag']).toBe(`"${md5(data)}"`);
-        expect((await upstreamBytes(target.upstream, bucket, 'boto3/table.csv'))?.toString()).toBe(data);
-        const head = await upstreamHead(target.upstream, bucket, 'boto3/table.csv');
+        expect((await upstreamBytes(s.target.upstream, bucket, 'boto3/table.csv'))?.toString()).toBe(data);
+        const head = await upstreamHead(s.target.upstream, bucket, 'boto3/table.csv');
         expect([head?.['content-type'], head?.['x-amz-meta-who']]).toEqual(['text/csv', 'boto3']);
       });
 
       it('SigV2 form (signature_version s3): stored, 204', async () => {
-        const post = await boto3Post(g, bucket, 's3', { key: 'boto3-v2/${filename}' });
+        const post = await boto3Post(s.g, bucket, 's3', { key: 'boto3-v2/${filename}' });
         expect(post.fields['AWSAccessKeyId']).toBe(ADMIN.accessKeyId);
         const res = await postForm(post.url, formData(post.fields, 'signed with v2', 'v2.txt'));
         expect(res.status).toBe(204);
-        expect((await upstreamBytes(target.upstream, bucket, 'boto3-v2/v2.txt'))?.toString()).toBe('signed with v2');
+        expect((await upstreamBytes(s.target.upstream, bucket, 'boto3-v2/v2.txt'))?.toString()).toBe('signed with v2');
       });
 
       it('a boto3 form over its content-length-range: EntityTooLarge (400), nothing stored; one for another region: InvalidArgument (400)', async () => {
-        const small = await boto3Post(g, bucket, 's3v4', { key: 'big.bin', conditions: [['content-length-range', 1, 1000]] });
+        const small = await boto3Post(s.g, bucket, 's3v4', { key: 'big.bin', conditions: [['content-length-range', 1, 1000]] });
         const big = await postForm(small.url, formData(small.fields, new Blob([new Uint8Array(500_000)])));
         expect([big.status, big.code]).toEqual([400, 'EntityTooLarge']);
-        const eu = await boto3Post(g, bucket, 's3v4', { key: 'eu.bin', region: 'eu-central-1' });
+        const eu = await boto3Post(s.g, bucket, 's3v4', { key: 'eu.bin', region: 'eu-central-1' });
         const wrong = await postForm(eu.url, formData(eu.fields, 'x'));
         expect([wrong.status, wrong.code]).toEqual([400, 'InvalidArgument']);
-        expect(await upstreamKeys(target.upstream, bucket)).toEqual([]);
+        expect(await upstreamKeys(s.target.upstream, bucket)).toEqual([]);
       });
 
       it('a boto3 form signed by a read-only identity: AccessDenied (403), nothing stored', async () => {
-        const post = await boto3Post(g, bucket, 's3v4', { key: 'reader.bin' }, READER);
+        const post = await boto3Post(s.g, bucket, 's3v4', { key: 'reader.bin' }, READER);
         const res = await postForm(post.url, formData(post.fields, 'x'));
         expect([res.status, res.code]).toEqual([403, 'AccessDenied']);
-        expect(await upstreamKeys(target.upstream, bucket)).toEqual([]);
+        expect(await upstreamKeys(s.target.upstream, bucket)).toEqual([]);
       });
     });
 
     describe('minio-js presignedPostPolicy', () => {
-      const client = () => new Minio.Client({ endPoint: '127.0.0.1', port: g.port, useSSL: false, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1', pathStyle: true });
+      const client = () => new Minio.Client({ endPoint: '127.0.0.1', port: s.g.port, useSSL: false, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1', pathStyle: true });
 
       it('key prefix, Content-Type, content-length-range and metadata: stored with its bytes, Content-Type and metadata', async () => {
         const mc = client();
@@ -120,13 +105,13 @@ for (const [name, noUpstream, make] of kinds) {
         policy.setUserMetaData({ owner: 'ann' });
         policy.setExpires(new Date(Date.now() + 600_000));
         const { postURL, formData: fields } = await mc.presignedPostPolicy(policy);
-        expect(postURL).toBe(`${g.endpoint}/${bucket}`);
+        expect(postURL).toBe(`${s.g.endpoint}/${bucket}`);
         const data = new Uint8Array(250_000).map((_, i) => (i * 31) & 0xff);
         const res = await postForm(postURL, formData({ ...fields, key: 'minio/cat.png' }, new Blob([data]), 'cat.png'));
         expect(res.status).toBe(204);
         expect(res.headers['etag']).toBe(`"${md5(data)}"`);
-        expect((await upstreamBytes(target.upstream, bucket, 'minio/cat.png'))?.equals(Buffer.from(data))).toBe(true);
-        const head = await upstreamHead(target.upstream, bucket, 'minio/cat.png');
+        expect((await upstreamBytes(s.target.upstream, bucket, 'minio/cat.png'))?.equals(Buffer.from(data))).toBe(true);
+        const head = await upstreamHead(s.target.upstream, bucket, 'minio/cat.png');
         expect([head?.['content-type'], head?.['x-amz-meta-owner']]).toEqual(['image/png', 'ann']);
       });
 
@@ -140,7 +125,7 @@ for (const [name, noUpstream, make] of kinds) {
         const res = await postForm(postURL, formData({ ...fields, key: 'elsewhere/cat.png' }, 'x'));
         expect([res.status, res.code]).toEqual([403, 'AccessDenied']);
         expect(res.body).toContain('<Message>Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "minio/"]</Message>');
-        expect(await upstreamKeys(target.upstream, bucket)).toEqual([]);
+        expect(await upstreamKeys(s.target.upstream, bucket)).toEqual([]);
       });
     });
   });

@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import { createPresignedPost, type CreatePresignedPostInput, type PolicyCondition } from '@s3kit/post-policy';
 import { toBase64, utf8 } from '@s3kit/sigv4';
 import { encodeMultipart, rgwOrSkip, type MultipartPart } from '@s3kit/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN } from './support/gateway-server.js';
 import { postRaw, upstreamKeys } from './support/post-forms.js';
-import { localTarget, rgwTarget, type Target } from './support/targets.js';
+import { gatewayOver, upstreamKinds } from './support/targets.js';
 
 // Every negative case of @s3kit/post-policy's table (packages/post-policy/test/verify-negative.test.ts),
 // ported to forms POSTed through the gateway: the same S3 code and status come back, and NOTHING is
@@ -114,44 +114,29 @@ const cases: Case[] = [
   { name: 'declared SHA-256 that is not 32 bytes', parts: (b) => [...form(b, { checksumSha256: 'AAAA' }), file()], code: 'InvalidRequest', status: 400 },
 ];
 
-const kinds: [string, boolean, () => Promise<Target> | Target][] = [
-  ['the embedded local store', false, localTarget],
-  [`Ceph RGW ${reason}`, !rgw, () => rgwTarget(rgw!)],
-];
-
-for (const [name, noUpstream, make] of kinds) {
+for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   describe.skipIf(noUpstream)(`every @s3kit/post-policy negative case through the gateway to ${name}: same code and status, nothing stored`, () => {
-    let target: Target;
-    let g: RunningGateway;
-    const bucket = `neg-${Date.now().toString(36)}`;
-    beforeAll(async () => {
-      target = await make();
-      g = await startGateway(target.upstream);
-      await target.createBucket(bucket);
-    });
-    afterAll(async () => {
-      await g?.close();
-      await target?.close();
-    });
+    const s = gatewayOver(make, 'neg');
+    const { bucket } = s;
 
     for (const c of cases) {
       it(`${c.name} → ${c.code} (${c.status})`, async () => {
         let { body, contentType } = encodeMultipart(c.parts(bucket));
         if (c.rewrite) body = new TextEncoder().encode(c.rewrite(new TextDecoder().decode(body)));
         if (c.cut !== undefined) body = body.slice(0, body.length - c.cut);
-        const r = await postRaw(g.port, `/${bucket}`, { body, contentType });
+        const r = await postRaw(s.g.port, `/${bucket}`, { body, contentType });
         expect([r.code, r.status]).toEqual([c.code, c.status]);
         const msg = /<Message>([^<]*)<\/Message>/.exec(r.body)?.[1]?.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
         if (typeof c.message === 'string') expect(msg).toBe(c.message);
         else if (c.message) expect(msg).toMatch(c.message);
-        expect(await upstreamKeys(target.upstream, bucket)).toEqual([]);
+        expect(await upstreamKeys(s.target.upstream, bucket)).toEqual([]);
       });
     }
 
     it('answers a request that is not multipart/form-data (a urlencoded POST to the bucket) without storing anything', async () => {
-      const r = await postRaw(g.port, `/${bucket}`, { body: utf8('key=a&file=b'), contentType: 'application/x-www-form-urlencoded' });
+      const r = await postRaw(s.g.port, `/${bucket}`, { body: utf8('key=a&file=b'), contentType: 'application/x-www-form-urlencoded' });
       expect(r.status).toBeGreaterThanOrEqual(400);
-      expect(await upstreamKeys(target.upstream, bucket)).toEqual([]);
+      expect(await upstreamKeys(s.target.upstream, bucket)).toEqual([]);
     });
   });
 }
