@@ -3,9 +3,9 @@ import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { DEFAULT_MAX_SKEW_MS, SigV4Verifier, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { authenticate, principalOf, type AuthDeps } from './pipeline/authenticate.js';
-import { authorize, authorizeAction, policiesMention, requestTagContext, type BodyKey } from './pipeline/authorize.js';
+import { authorize, authorizeAction } from './pipeline/authorize.js';
+import { authorizeRequest } from './pipeline/authorize-stage.js';
 import { compilePolicyState, type PolicyState } from './pipeline/policy-config.js';
-import { bufferedBody, deleteKeys, readDeleteBody, MAX_TAGGING_BODY_BYTES } from './pipeline/policy-delete.js';
 import { explainQuery, type ExplainQuery, type Explanation } from './pipeline/policy-explain.js';
 import { CONTROL_PREFIX, control } from './pipeline/control.js';
 import { corsHeaders, preflight, validateCors } from './pipeline/cors.js';
@@ -89,18 +89,6 @@ export interface Gateway {
   explain(query: ExplainQuery): Explanation;
 }
 
-/** Records the error a body iteration threw, so the client hears it rather than the transport's wrapper. */
-function watched(body: AsyncIterable<Uint8Array>, onError: (err: unknown) => void): AsyncGenerator<Uint8Array> {
-  return (async function* () {
-    try {
-      yield* body;
-    } catch (err) {
-      onError(err);
-      throw err;
-    }
-  })();
-}
-
 const ID_PREFIX = randomBytes(4).toString('hex').toUpperCase();
 let idCounter = 0;
 function nextRequestId(): string {
@@ -175,25 +163,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       info.identity = auth.principal.name;
       info.bytesIn = auth.bytesIn;
       stage = 'authorize';
-      let verifiedBody = auth.body;
-      let keys: BodyKey[] | undefined;
-      if (parsed.route.operation === 'DeleteObjects') {
-        // DeleteObjects needs s3:DeleteObject on every key of its (small, verified) body: read it
-        // up to a cap, authorize each key, then forward the very same bytes.
-        const bytes = await readDeleteBody(auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, (e) => (bodyError = e)));
-        keys = deleteKeys(bytes);
-        verifiedBody = bufferedBody(bytes);
-      }
-      let extra: Record<string, string | readonly string[] | undefined> | undefined;
-      let buffered = keys !== undefined;
-      if (parsed.route.operation === 'PutObjectTagging' && policiesMention(st, auth.principal, parsed.route.bucket, 's3:requestobjecttag')) {
-        // s3:RequestObjectTag/<k> of PutObjectTagging comes from its <Tagging> body: read only when a policy asks.
-        const bytes = await readDeleteBody(auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, (e) => (bodyError = e)), MAX_TAGGING_BODY_BYTES);
-        extra = requestTagContext(bytes);
-        verifiedBody = bufferedBody(bytes);
-        buffered = true;
-      }
-      await authorize(parsed, auth.principal, { state: st, clock, upstreams: options.upstreams }, keys, extra);
+      const authorized = await authorizeRequest(parsed, auth, { state: st, clock, upstreams: options.upstreams, onBodyError: (e) => (bodyError = e) });
       const upstream = options.upstreams[auth.principal.upstream];
       if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
       stage = 'upstream';
@@ -205,8 +175,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           return { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
         }
       }
-      const upBody = buffered || auth.body === undefined || !auth.verifying ? verifiedBody : watched(auth.body, (e) => (bodyError = e));
-      const upRes = await forward(upstream, toUpstreamRequest(parsed, { ...auth, body: upBody }, req.signal));
+      const upRes = await forward(upstream, toUpstreamRequest(parsed, { ...auth, body: authorized.body }, req.signal));
       const out = respond(parsed.method, upRes, info);
       Object.assign(out.headers, corsHeaders(parsed, env));
       return out;
