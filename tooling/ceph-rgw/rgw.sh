@@ -49,50 +49,18 @@ usage() {
 
 # ---------------------------------------------------------------------------------------- install
 
-as_root() {
-  if [[ $(id -u) -eq 0 ]]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo -n -E "$@"
-  else die "need root (or passwordless sudo) to run: $*"; fi
-}
-
-missing_pkgs() {
-  local p
-  for p in "${PKGS[@]}"; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -qx 'install ok installed' || printf '%s ' "$p"
-  done
-}
+# as_root, missing_pkgs, apt_install: shared with the other test-tool installers.
+# shellcheck source=../scripts/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/apt.sh"
 
 cmd_install() {
   local missing
-  missing=$(missing_pkgs 2>/dev/null || true)
+  missing=$(missing_pkgs "${PKGS[@]}")
   if [[ -z $missing ]] && command -v radosgw >/dev/null 2>&1; then
     log "ceph packages already installed (radosgw $(dpkg-query -W -f='${Version}' radosgw 2>/dev/null))"
     return 0
   fi
-  command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install ${PKGS[*]} (Ceph 16.2.x) by hand"
-  export DEBIAN_FRONTEND=noninteractive
-  local apt=(apt-get -y -q -o Dpkg::Use-Pty=0
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-  local updated=0
-  # Update the package lists only when they cannot serve us: radosgw unknown, or a stale list
-  # makes the download fail (retried once below after an update).
-  if ! apt-cache show radosgw ceph-mon >/dev/null 2>&1; then
-    log "package lists do not know radosgw: apt-get update"
-    as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" update </dev/null >&2 \
-      || log "apt-get update reported errors (continuing)"
-    updated=1
-  fi
-  log "installing: ${PKGS[*]}"
-  if ! as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${PKGS[@]}" </dev/null >&2; then
-    [[ $updated -eq 1 ]] && die "apt-get install failed"
-    log "install failed with the current package lists: apt-get update and retry once"
-    as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" update </dev/null >&2 \
-      || log "apt-get update reported errors (continuing)"
-    as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${PKGS[@]}" </dev/null >&2 \
-      || die "apt-get install failed"
-  fi
-  missing=$(missing_pkgs)
-  [[ -z $missing ]] || die "still missing after install: $missing"
+  apt_install "${PKGS[@]}" || die "could not install ${PKGS[*]} (Ceph 16.2.x)"
   log "installed radosgw $(dpkg-query -W -f='${Version}' radosgw 2>/dev/null)"
 }
 

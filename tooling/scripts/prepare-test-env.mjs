@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Installs what the test suite needs beyond npm packages: Ceph RGW (a real S3 server) from
-// Debian's apt, through the project's own tooling/ceph-rgw/rgw.sh. Runs before `pnpm test`.
+// Installs what the test suite needs beyond npm packages, from Debian's apt: Ceph RGW (a real S3
+// server, tooling/ceph-rgw/rgw.sh), awscli + python3-boto3 (py-clients.sh) and Chromium
+// (chromium.sh), all through tooling/scripts/apt.sh. Runs before `pnpm test`.
 //
 // - CI (or S3KIT_RGW=1): install, and fail loudly if it cannot.
 // - Elsewhere: install when we can (root with apt-get); otherwise say that the RGW tests will
