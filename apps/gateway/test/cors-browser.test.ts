@@ -17,7 +17,7 @@ import { startUploaderSite, type PageAnswer, type UploaderSite } from './cors-br
 // playwright-core): a page served from another origin (another port on 127.0.0.1) uploads to the
 // program, whose config has `buckets.shared.cors` allowing that origin. The program's access log
 // shows which requests (preflight OPTIONS included) reached the gateway; the store is read back
-// with signed requests from Node.
+// with signed requests from Node. (Log lines are polled: a line is written once its answer is flushed.)
 // Skips when Chromium is missing, except under CI, where it must run (tooling/scripts/chromium.sh).
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -178,7 +178,7 @@ describe.skipIf(!run)('cross-origin uploads in headless Chromium (per-bucket COR
     const bytes = randomBytes(200 * 1024);
     const answer = await postForm(page, form(SHARED, key, 'image/png'), fileOf(bytes, 'picture.png', 'image/png'));
     expect(answer, JSON.stringify(answer)).toMatchObject({ status: 204, etag: md5(bytes) });
-    expect(seen(SHARED, key)).toEqual(['POST PostObject 204']);
+    await expect.poll(() => seen(SHARED, key)).toEqual(['POST PostObject 204']);
     expect(access.find((l) => l.requestId === answer.requestId)?.operation).toBe('PostObject');
     const res = await s3('GET', `/${SHARED}/${key}`);
     expect(res.status).toBe(200);
@@ -194,7 +194,7 @@ describe.skipIf(!run)('cross-origin uploads in headless Chromium (per-bucket COR
     const answer = await postForm(page, form(SHARED, key, 'application/octet-stream', 1024), fileOf(randomBytes(4096), 'big.bin', 'application/octet-stream'));
     expect(answer.status, JSON.stringify(answer)).toBe(400);
     expect(answer.body).toContain('<Code>EntityTooLarge</Code>');
-    expect(seen(SHARED, key)).toEqual(['POST PostObject 400 EntityTooLarge']);
+    await expect.poll(() => seen(SHARED, key)).toEqual(['POST PostObject 400 EntityTooLarge']);
     expect(await keysIn(SHARED)).not.toContain(key);
     await page.close();
   }, 20_000);
@@ -205,7 +205,7 @@ describe.skipIf(!run)('cross-origin uploads in headless Chromium (per-bucket COR
     const bytes = randomBytes(150 * 1024);
     const answer = await putPresigned(page, presignedPut(SHARED, key), fileOf(bytes, 'data.bin', 'application/octet-stream'));
     expect(answer, JSON.stringify(answer)).toMatchObject({ status: 200, etag: md5(bytes) });
-    expect(seen(SHARED, key)).toEqual(['OPTIONS PreflightRequest 200', 'PUT PutObject 200']);
+    await expect.poll(() => seen(SHARED, key)).toEqual(['OPTIONS PreflightRequest 200', 'PUT PutObject 200']);
     const res = await s3('GET', `/${SHARED}/${key}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
@@ -220,7 +220,7 @@ describe.skipIf(!run)('cross-origin uploads in headless Chromium (per-bucket COR
     const key = `put/${randomUUID()}.bin`;
     const answer = await putPresigned(page, presignedPut(SHARED, key), fileOf(randomBytes(1024), 'data.bin', 'application/octet-stream'));
     expect(answer).toMatchObject({ status: 0, error: expect.stringMatching(/^TypeError: /) as unknown as string });
-    expect(seen(SHARED, key)).toEqual(['OPTIONS PreflightRequest 403 AccessForbidden']);
+    await expect.poll(() => seen(SHARED, key)).toEqual(['OPTIONS PreflightRequest 403 AccessForbidden']);
     expect((await s3('HEAD', `/${SHARED}/${key}`)).status).toBe(404);
     await page.close();
   }, 20_000);
@@ -230,7 +230,7 @@ describe.skipIf(!run)('cross-origin uploads in headless Chromium (per-bucket COR
     const key = `put/${randomUUID()}.bin`;
     const answer = await putPresigned(page, presignedPut(CLOSED, key), fileOf(randomBytes(1024), 'data.bin', 'application/octet-stream'));
     expect(answer).toMatchObject({ status: 0, error: expect.stringMatching(/^TypeError: /) as unknown as string });
-    expect(seen(CLOSED, key)).toEqual(['OPTIONS PreflightRequest 403 AccessForbidden']);
+    await expect.poll(() => seen(CLOSED, key)).toEqual(['OPTIONS PreflightRequest 403 AccessForbidden']);
     expect(await keysIn(CLOSED)).toEqual([]);
     await page.close();
   }, 20_000);
@@ -246,7 +246,7 @@ describe.skipIf(!run)('cross-origin uploads in headless Chromium (per-bucket COR
       const bytes = Buffer.from(`sent from ${c.from.origin}\n`);
       const answer = await postForm(p, form(c.bucket, c.key, 'text/plain'), fileOf(bytes, 'note.txt', 'text/plain'));
       expect(answer, JSON.stringify(answer)).toEqual({ status: 0, error: 'network error' });
-      expect(seen(c.bucket, c.key)).toEqual(['POST PostObject 204']);
+      await expect.poll(() => seen(c.bucket, c.key)).toEqual(['POST PostObject 204']);
       const res = await s3('GET', `/${c.bucket}/${c.key}`);
       expect(res.status).toBe(200);
       expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
