@@ -362,7 +362,7 @@ describe('policies through the gateway (embedded store, real signed requests)', 
     expect(r.body).not.toMatch(/SecretSidName|statement|policy/i);
   });
 
-  describe('DeleteObjects needs s3:DeleteObject on every key of its body', () => {
+  describe('DeleteObjects needs s3:DeleteObject on each key of its body, decided per key (test/policy-delete-objects.test.ts has the rest)', () => {
     const policy = idp({ Effect: 'Allow', Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${B}/tmp/*` });
     it('deletes when every key is allowed (the buffered body reaches the store intact)', async () => {
       await put('tmp/1', '1');
@@ -372,25 +372,32 @@ describe('policies through the gateway (embedded store, real signed requests)', 
       const res = await c.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'tmp/1' }, { Key: 'tmp/2' }] } }));
       c.destroy();
       expect(res.Deleted?.map((d) => d.Key).sort()).toEqual(['tmp/1', 'tmp/2']);
+      expect(res.Errors).toBeUndefined();
       expect(await stored('tmp/1')).toBeUndefined();
     });
-    it('refuses the whole request with 403 when one key is outside, deleting nothing', async () => {
+    it('answers 200 with an AccessDenied <Error> for a key outside, deleting only the allowed one', async () => {
       await put('tmp/3', '3');
       configure({ policies: [policy] });
       const c = sdk(ALICE);
-      const code = await sdkStatus(c.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'tmp/3' }, { Key: 'home/bob/y.txt' }] } })));
+      const res = await c.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'tmp/3' }, { Key: 'home/bob/y.txt' }] } }));
       c.destroy();
-      expect(code).toBe(403);
-      expect(await stored('tmp/3')).toBe('3');
+      expect(res.Deleted?.map((d) => d.Key)).toEqual(['tmp/3']);
+      expect(res.Errors).toEqual([{ Key: 'home/bob/y.txt', Code: 'AccessDenied', Message: 'Access Denied' }]);
+      expect(await stored('tmp/3')).toBeUndefined();
       expect(await stored('home/bob/y.txt')).toBe('y');
     });
-    it('a key with a VersionId needs s3:DeleteObjectVersion', async () => {
+    it('a key with a VersionId needs s3:DeleteObjectVersion (denied in the DeleteResult under s3:DeleteObject alone)', async () => {
       await put('tmp/4', '4');
       configure({ policies: [policy] });
       const body = '<Delete><Object><Key>tmp/4</Key><VersionId>null</VersionId></Object></Delete>';
-      expect(await status('POST', `/${B}?delete`, { body, headers: { 'content-md5': md5b64(body) } })).toBe(403);
+      const denied = await send('POST', `/${B}?delete`, { body, headers: { 'content-md5': md5b64(body) } });
+      expect(denied.status).toBe(200);
+      expect(denied.body).toContain('<Error><Key>tmp/4</Key><VersionId>null</VersionId><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      expect(await stored('tmp/4')).toBe('4');
       configure({ policies: [idp({ Effect: 'Allow', Action: 's3:DeleteObjectVersion', Resource: `arn:aws:s3:::${B}/tmp/*` })] });
-      expect(await status('POST', `/${B}?delete`, { body, headers: { 'content-md5': md5b64(body) } })).toBe(200);
+      const allowed = await send('POST', `/${B}?delete`, { body, headers: { 'content-md5': md5b64(body) } });
+      expect([allowed.status, allowed.body.includes('<Error>')]).toEqual([200, false]);
+      expect(await stored('tmp/4')).toBeUndefined();
     });
     it('answers MalformedXML (400) for a body that is not a <Delete>, and MaxMessageLengthExceeded over 2 MiB', async () => {
       configure({ policies: [idp(allowAll)] });

@@ -1,7 +1,10 @@
-import { authorize, policiesMention, requestTagContext, type AuthorizeDeps, type BodyKey } from './authorize.js';
+import type { UpstreamRequest, UpstreamResponse } from '../store/types.js';
+import { authorize, authorizeEachKey, policiesMention, requestTagContext, type AuthorizeDeps } from './authorize.js';
 import type { PolicyContext } from './policy-context.js';
-import { bufferedBody, deleteKeys, readDeleteBody, MAX_TAGGING_BODY_BYTES } from './policy-delete.js';
-import type { Authenticated, ParsedRequest } from './types.js';
+import { accessDeniedErrors, withDeleteErrors } from './policy-delete-result.js';
+import { bufferedBody, checkDeleteDigests, parseDeleteBody, readDeleteBody, rewriteDeleteBody, MAX_TAGGING_BODY_BYTES } from './policy-delete.js';
+import { toUpstreamRequest } from './resign.js';
+import type { Authenticated, Authorized, DeniedKeys, Forward, ParsedRequest } from './types.js';
 
 /** What the authorize stage needs: the policy configuration, and where a body's verification failure goes. */
 export interface AuthorizeStageDeps extends AuthorizeDeps {
@@ -10,15 +13,6 @@ export interface AuthorizeStageDeps extends AuthorizeDeps {
    * client's answer, whatever the upstream said after its body was cut short.
    */
   readonly onBodyError: (err: unknown) => void;
-}
-
-/** The authorize stage's result: the request may go on, with this body. */
-export interface Authorized {
-  /**
-   * The body to forward: the bytes read to authorize (DeleteObjects, PutObjectTagging when a
-   * policy reads its tags), else the verified stream (reporting its failure), else the client's.
-   */
-  readonly body: AsyncIterable<Uint8Array> | undefined;
 }
 
 /** Records the error a body iteration threw, so the client hears it rather than the transport's wrapper. */
@@ -39,30 +33,69 @@ function reported(auth: Authenticated, deps: AuthorizeStageDeps): AsyncIterable<
 }
 
 /**
+ * DeleteObjects as AWS authorizes it: each key on its own. All allowed: the very bytes read are
+ * forwarded. Some denied: a `<Delete>` of the allowed keys only, with its own length and digests
+ * (the client's `Content-MD5` checked here first, since no upstream will see it). All denied:
+ * nothing is forwarded.
+ */
+async function authorizeDelete(parsed: ParsedRequest, auth: Authenticated, deps: AuthorizeStageDeps): Promise<Authorized> {
+  const bytes = await readDeleteBody(reported(auth, deps));
+  const body = parseDeleteBody(bytes);
+  const deniedIndexes = await authorizeEachKey(parsed, auth.principal, deps, body.keys);
+  if (deniedIndexes.length === 0) return { forward: true, body: bufferedBody(bytes) };
+  checkDeleteDigests(bytes, parsed.headers);
+  const denied: DeniedKeys = { errors: accessDeniedErrors(deniedIndexes.map((i) => body.keys[i]!)), keys: body.keys };
+  if (deniedIndexes.length === body.keys.length) return { forward: false, denied };
+  const skip = new Set(deniedIndexes);
+  const rewritten = rewriteDeleteBody(body, body.keys.flatMap((_, i) => (skip.has(i) ? [] : [i])), parsed.headers, auth.payloadMode);
+  return { forward: true, body: bufferedBody(rewritten.bytes), headers: rewritten.headers, denied };
+}
+
+/**
  * Stage 3 as the pipeline runs it: reads what the policies need from a small body (the keys of a
  * DeleteObjects `<Delete>`, up to 2 MiB; the tags of a PutObjectTagging `<Tagging>` when a policy
  * mentions `s3:RequestObjectTag`, up to 64 KiB), authorizes every permission the request needs,
- * and returns the body to forward (the very bytes read, when it read them).
- * @throws S3Error AccessDenied (403), MalformedXML (400), MaxMessageLengthExceeded (400), or the
- *   body's verification error (also told to `deps.onBodyError`).
+ * and returns what to forward. DeleteObjects is decided per key (see {@link Authorized}): denied
+ * keys become `AccessDenied` entries of the DeleteResult, not a refusal of the request.
+ * @throws S3Error AccessDenied (403), MalformedXML (400), MaxMessageLengthExceeded (400),
+ *   InvalidRequest/InvalidDigest/BadDigest (400) for a DeleteObjects body not forwarded as sent,
+ *   or the body's verification error (also told to `deps.onBodyError`).
  */
 export async function authorizeRequest(parsed: ParsedRequest, auth: Authenticated, deps: AuthorizeStageDeps): Promise<Authorized> {
   const { operation, bucket } = parsed.route;
-  let keys: BodyKey[] | undefined;
+  if (operation === 'DeleteObjects') return authorizeDelete(parsed, auth, deps);
   let extra: PolicyContext | undefined;
   let body: AsyncIterable<Uint8Array> | undefined;
-  if (operation === 'DeleteObjects') {
-    // DeleteObjects needs s3:DeleteObject on every key of its (small, verified) body: read it
-    // up to a cap, authorize each key, then forward the very same bytes.
-    const bytes = await readDeleteBody(reported(auth, deps));
-    keys = deleteKeys(bytes);
-    body = bufferedBody(bytes);
-  } else if (operation === 'PutObjectTagging' && policiesMention(deps.state, auth.principal, bucket, 's3:requestobjecttag')) {
+  if (operation === 'PutObjectTagging' && policiesMention(deps.state, auth.principal, bucket, 's3:requestobjecttag')) {
     // s3:RequestObjectTag/<k> of PutObjectTagging comes from its <Tagging> body: read only when a policy asks.
     const bytes = await readDeleteBody(reported(auth, deps), MAX_TAGGING_BODY_BYTES);
     extra = requestTagContext(bytes);
     body = bufferedBody(bytes);
   }
-  await authorize(parsed, auth.principal, deps, keys, extra);
-  return { body: body ?? reported(auth, deps) };
+  await authorize(parsed, auth.principal, deps, undefined, extra);
+  return { forward: true, body: body ?? reported(auth, deps) };
+}
+
+/** The upstream request of an authorized request: the re-sign stage's, with the body (and headers) the authorize stage chose. */
+export function authorizedUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, authorized: Forward, signal: AbortSignal | undefined): UpstreamRequest {
+  const req = toUpstreamRequest(parsed, { ...auth, body: authorized.body }, signal);
+  if (authorized.headers === undefined) return req;
+  const headers = { ...req.headers };
+  for (const [name, value] of Object.entries(authorized.headers)) {
+    if (value === undefined) delete headers[name];
+    else headers[name] = value;
+  }
+  return { ...req, headers };
+}
+
+/**
+ * The answer to report: the upstream's, with the denied DeleteObjects keys added to its
+ * DeleteResult; for a request with nothing forwarded, the DeleteResult of the denied keys alone.
+ */
+export async function withDenied(upstream: UpstreamResponse | undefined, authorized: Authorized): Promise<UpstreamResponse> {
+  if (authorized.denied === undefined) {
+    if (upstream === undefined) throw new TypeError('withDenied: no upstream answer and no denied keys');
+    return upstream;
+  }
+  return withDeleteErrors(upstream, authorized.denied.errors, authorized.denied.keys);
 }

@@ -29,6 +29,8 @@ export interface PermissionCheck {
   /** The object, for object resources. */
   readonly key?: string | undefined;
   readonly versionId?: string | undefined;
+  /** `eachKey` checks: the index of the key in the `keys` given to {@link requestChecks}. */
+  readonly keyIndex?: number | undefined;
 }
 
 /** A key named in a request body (DeleteObjects), with its version. */
@@ -82,10 +84,10 @@ export function requestChecks(operation: string, bucket: string | undefined, key
       case 'eachKey': {
         if (bucket === undefined) break;
         const spec = op.actions.find((a) => a.action === r.action && a.resource === 'eachKey');
-        for (const k of keys ?? (key === undefined ? [] : [{ key }])) {
+        (keys ?? (key === undefined ? [] : [{ key }])).forEach((k, keyIndex) => {
           const action = k.versionId !== undefined && spec?.versioned !== undefined ? spec.versioned : r.action;
-          out.push({ action, resource: objectArn(bucket, k.key), kind: 'eachKey', bucket, key: k.key, versionId: k.versionId });
-        }
+          out.push({ action, resource: objectArn(bucket, k.key), kind: 'eachKey', bucket, key: k.key, versionId: k.versionId, keyIndex });
+        });
         break;
       }
     }
@@ -188,25 +190,13 @@ export async function existingTagContext(upstream: Upstream, bucket: string, key
   return ctx;
 }
 
-/**
- * Stage 3: authorizes every permission the request needs with the policy engine (identity
- * policies, which include the `allow` shorthand, and the bucket policy of each resource's bucket):
- * an explicit Deny wins, then an Allow from either, else implicit deny.
- * @param keys For DeleteObjects: the keys of the (already read) request body.
- * @param extraContext Condition keys read from the body (PutObjectTagging's request tags).
- * @throws S3Error AccessDenied (403) naming nothing of the policy (logs get `details.reason`/`statement`).
- */
-export async function authorize(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, keys?: readonly BodyKey[], extraContext?: PolicyContext): Promise<void> {
+/** Decides one check at a time for one request: its context built once, object tags read once per object. */
+function checker(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, extraContext: PolicyContext | undefined): (check: PermissionCheck) => Promise<EvaluateResult> {
   const { route } = parsed;
-  const checks = requestChecks(route.operation, route.bucket, route.key, parsed.headers, route.params['versionId'], keys);
-  if (checks.length === 0 && OPERATIONS[route.operation as OperationName]?.actions.length !== 0) {
-    // A catalogue row whose resources the request lacks (e.g. DeleteObjects without keys): nothing to allow.
-    throw s3Error('AccessDenied', undefined, { details: { reason: `${route.operation}: no resource to authorize` } });
-  }
   const now = deps.clock();
   const base = extraContext === undefined ? requestContext(parsed, principal, now) : { ...requestContext(parsed, principal, now), ...extraContext };
   const tags = new Map<string, Promise<PolicyContext>>();
-  for (const check of checks) {
+  return async (check) => {
     let context = base;
     const objectChecked = (check.kind === 'object' && !NEW_OBJECT_OPERATIONS.has(route.operation)) || check.kind === 'copySource' || (check.kind === 'eachKey' && route.operation === 'DeleteObjects');
     if (objectChecked && check.bucket !== undefined && check.key !== undefined && needsExistingTags(deps.state, principal, check)) {
@@ -221,9 +211,54 @@ export async function authorize(parsed: ParsedRequest, principal: Principal, dep
         context = { ...base, ...(await p) };
       }
     }
-    const result = evaluate(evaluateInput(deps.state, principal, check, context, now));
+    return evaluate(evaluateInput(deps.state, principal, check, context, now));
+  };
+}
+
+function checksOf(parsed: ParsedRequest, keys: readonly BodyKey[] | undefined): PermissionCheck[] {
+  const { route } = parsed;
+  const checks = requestChecks(route.operation, route.bucket, route.key, parsed.headers, route.params['versionId'], keys);
+  if (checks.length === 0 && OPERATIONS[route.operation as OperationName]?.actions.length !== 0) {
+    // A catalogue row whose resources the request lacks (e.g. DeleteObjects without keys): nothing to allow.
+    throw s3Error('AccessDenied', undefined, { details: { reason: `${route.operation}: no resource to authorize` } });
+  }
+  return checks;
+}
+
+/**
+ * Stage 3: authorizes every permission the request needs with the policy engine (identity
+ * policies, which include the `allow` shorthand, and the bucket policy of each resource's bucket):
+ * an explicit Deny wins, then an Allow from either, else implicit deny.
+ * @param keys For DeleteObjects: the keys of the (already read) request body; every one must be allowed.
+ * @param extraContext Condition keys read from the body (PutObjectTagging's request tags).
+ * @throws S3Error AccessDenied (403) naming nothing of the policy (logs get `details.reason`/`statement`).
+ */
+export async function authorize(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, keys?: readonly BodyKey[], extraContext?: PolicyContext): Promise<void> {
+  const decide = checker(parsed, principal, deps, extraContext);
+  for (const check of checksOf(parsed, keys)) {
+    const result = await decide(check);
     if (result.decision !== 'allow') throw denied(deps.state, principal, check, result);
   }
+}
+
+/**
+ * Stage 3 for a request that names its keys in the body (DeleteObjects), decided per key as AWS
+ * does: a key is denied when any permission it needs is (`s3:DeleteObject`, or
+ * `s3:DeleteObjectVersion` with a VersionId; `s3:BypassGovernanceRetention` with that header).
+ * @returns the indexes (into `keys`) of the denied keys, ascending.
+ * @throws S3Error AccessDenied (403) when a permission of the request itself (not of a key) is denied.
+ */
+export async function authorizeEachKey(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, keys: readonly BodyKey[]): Promise<number[]> {
+  const decide = checker(parsed, principal, deps, undefined);
+  const deniedKeys = new Set<number>();
+  for (const check of checksOf(parsed, keys)) {
+    if (check.keyIndex !== undefined && deniedKeys.has(check.keyIndex)) continue;
+    const result = await decide(check);
+    if (result.decision === 'allow') continue;
+    if (check.keyIndex === undefined) throw denied(deps.state, principal, check, result);
+    deniedKeys.add(check.keyIndex);
+  }
+  return [...deniedKeys].sort((a, b) => a - b);
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { AuthKind, PayloadMode } from '@s3kit/sigv4';
 import type { RouteResult } from '@s3kit/xml-shapes/operations';
 import type { UpstreamBody, UpstreamRequest } from '../store/types.js';
+import type { BodyKey } from './authorize.js';
+import type { DeleteError } from './policy-delete-result.js';
 
 /** A request as the gateway receives it, independent of the server that received it. */
 export interface GatewayRequest {
@@ -120,6 +122,37 @@ export interface Authenticated {
   /** Presigned requests: when the client's URL expires (ms since the epoch). */
   readonly expiresAt?: number | undefined;
 }
+
+/** DeleteObjects keys the policies denied: never sent upstream, reported in the DeleteResult. */
+export interface DeniedKeys {
+  /** One `<Error>` (AccessDenied) per denied key, in request order. */
+  readonly errors: readonly DeleteError[];
+  /** Every key of the request, in order (to order the DeleteResult's errors). */
+  readonly keys: readonly BodyKey[];
+}
+
+/** The authorize stage's result: the request goes on upstream, with this body. */
+export interface Forward {
+  readonly forward: true;
+  /**
+   * The body to forward: the bytes read to authorize (DeleteObjects, PutObjectTagging when a
+   * policy reads its tags) or a DeleteObjects body rewritten without its denied keys, else the
+   * verified stream (reporting its failure), else the client's.
+   */
+  readonly body: AsyncIterable<Uint8Array> | undefined;
+  /** Upstream headers that change with a rewritten body (length, digests); `undefined` removes one. */
+  readonly headers?: Readonly<Record<string, string | undefined>> | undefined;
+  /** DeleteObjects keys denied (some, not all): their errors join the upstream's DeleteResult. */
+  readonly denied?: DeniedKeys | undefined;
+}
+
+/** The authorize stage's result: nothing left to send upstream (every DeleteObjects key denied). */
+export interface AnswerDenied {
+  readonly forward: false;
+  readonly denied: DeniedKeys;
+}
+
+export type Authorized = Forward | AnswerDenied;
 
 /** What the gateway answers (status, headers, streamed body). */
 export interface GatewayResponse {
