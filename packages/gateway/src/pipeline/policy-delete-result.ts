@@ -54,7 +54,9 @@ export async function withDeleteErrors(upstream: UpstreamResponse | undefined, d
   if (upstream === undefined) return xmlResponse({ Error: [...denied] }, {});
   let result: DeleteResult;
   try {
-    result = parseXml('DeleteResult', await readCapped(upstream.body));
+    const bytes = await readCapped(upstream.body);
+    // An upstream that answers a Quiet request with nothing deleted in error may send no body at all.
+    result = /^\s*$/.test(new TextDecoder().decode(bytes)) ? { Deleted: [], Error: [] } : parseXml('DeleteResult', bytes);
   } catch (err) {
     if (isS3Error(err) && err.code === 'InternalError') throw err;
     throw s3Error('InternalError', undefined, { cause: err, details: { reason: 'upstream DeleteObjects answer is not a DeleteResult' } });
