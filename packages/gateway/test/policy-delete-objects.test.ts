@@ -4,7 +4,7 @@ import { DeleteObjectsCommand, GetObjectCommand, PutBucketVersioningCommand, Put
 import { SigV4Signer } from '@s3kit/sigv4';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Identity, Upstream, UpstreamRequest } from '../src/index.js';
+import { mapBuckets, type Identity, type Upstream, type UpstreamRequest } from '../src/index.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { localTarget, rgwTarget, type Target } from './support/targets.js';
 
@@ -204,6 +204,14 @@ describe('DeleteObjects per key through the gateway to the embedded store', () =
     expect(await exists('tmp/a')).toBe(true);
   });
 
+  it('every key allowed: a Content-MD5 that does not match is BadDigest (400) from the gateway itself, nothing deleted', async () => {
+    const body = deleteXml([{ Key: 'tmp/a' }, { Key: 'tmp/b' }]);
+    const bad = await deleteRaw(g, B, body, { 'content-md5': md5('something else') });
+    expect([bad.status, /<Code>(\w+)<\/Code>/.exec(bad.body)?.[1]]).toEqual([400, 'BadDigest']);
+    expect(seen).toHaveLength(0);
+    expect([await exists('tmp/a'), await exists('tmp/b')]).toEqual([true, true]);
+  });
+
   it('a body that fails its signed SHA-256 is answered XAmzContentSHA256Mismatch (400), not a DeleteResult; nothing deleted', async () => {
     const body = deleteXml([{ Key: 'tmp/a' }, { Key: 'home/x' }]);
     const r = await deleteRaw(g, B, body, { 'content-md5': md5(body) }, createHash('sha256').update('another body').digest('hex'));
@@ -270,5 +278,30 @@ describe.skipIf(!rgw)(`DeleteObjects per key with Ceph RGW as upstream ${reason}
     await expect(direct.send(new GetObjectCommand({ Bucket: bucket, Key: 'tmp/q' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
     expect(await (await direct.send(new GetObjectCommand({ Bucket: bucket, Key: 'keep/q' }))).Body!.transformToString()).toBe('k');
     expect([await version('tmp/q', tmpV), await version('keep/q', keepV)]).toEqual(['q', 'k']);
+  });
+});
+
+describe('DeleteObjects through a key-prefix bucket mapping (which rewrites the body with a fresh digest)', () => {
+  it('a corrupted body with a stale Content-MD5 is refused with BadDigest before the mapping rewrites it; nothing deleted', async () => {
+    const target = await localTarget();
+    await target.createBucket('backing');
+    const g = await startGateway(mapBuckets(target.upstream, [{ bucket: 'mapped', upstreamBucket: 'backing', prefix: 'tenant/' }]), {
+      identities: [{ ...ALICE, allow: [{ bucket: '*', access: 'readwrite' }] }],
+    });
+    try {
+      const c = sdk(g, ALICE);
+      await c.send(new PutObjectCommand({ Bucket: 'mapped', Key: 'tmp/a', Body: 'a' }));
+      c.destroy();
+      const body = deleteXml([{ Key: 'tmp/a' }]);
+      const bad = await deleteRaw(g, 'mapped', body, { 'content-md5': md5(deleteXml([{ Key: 'tmp/other' }])) });
+      expect([bad.status, /<Code>(\w+)<\/Code>/.exec(bad.body)?.[1]]).toEqual([400, 'BadDigest']);
+      expect(await target.stored('backing', 'tenant/tmp/a')).toBeDefined();
+      const ok = await deleteRaw(g, 'mapped', body, { 'content-md5': md5(body) });
+      expect(ok.status).toBe(200);
+      expect(await target.stored('backing', 'tenant/tmp/a')).toBeUndefined();
+    } finally {
+      await g.close();
+      await target.close();
+    }
   });
 });

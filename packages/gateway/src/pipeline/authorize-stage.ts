@@ -33,17 +33,19 @@ function reported(auth: Authenticated, deps: AuthorizeStageDeps): AsyncIterable<
 }
 
 /**
- * DeleteObjects as AWS authorizes it: each key on its own. All allowed: the very bytes read are
- * forwarded. Some denied: a `<Delete>` of the allowed keys only, with its own length and digests
- * (the client's `Content-MD5` checked here first, since no upstream will see it). All denied:
- * nothing is forwarded.
+ * DeleteObjects as AWS authorizes it: each key on its own. The client's `Content-MD5` is checked
+ * first (BadDigest). All allowed: the very bytes read are forwarded. Some denied: a `<Delete>` of
+ * the allowed keys only, with its own length and digests (a digest is then required, since no
+ * upstream will see the client's). All denied: nothing is forwarded.
  */
 async function authorizeDelete(parsed: ParsedRequest, auth: Authenticated, deps: AuthorizeStageDeps): Promise<Authorized> {
   const bytes = await readDeleteBody(reported(auth, deps));
   const body = parseDeleteBody(bytes);
   const deniedIndexes = await authorizeEachKey(parsed, auth.principal, deps, body.keys);
+  // A Content-MD5 is checked here even when the bytes go on as sent: an upstream wrapper may
+  // rewrite the body with a fresh digest (mapBuckets' key prefix), so the client's must hold first.
+  checkDeleteDigests(bytes, parsed.headers, deniedIndexes.length > 0);
   if (deniedIndexes.length === 0) return { forward: true, body: bufferedBody(bytes) };
-  checkDeleteDigests(bytes, parsed.headers);
   const denied: DeniedKeys = { errors: accessDeniedErrors(deniedIndexes.map((i) => body.keys[i]!)), keys: body.keys };
   if (deniedIndexes.length === body.keys.length) return { forward: false, denied };
   const skip = new Set(deniedIndexes);

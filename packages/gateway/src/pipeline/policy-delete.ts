@@ -75,14 +75,15 @@ function clientChecksumAlgorithms(headers: Readonly<Record<string, string>>): Ch
  * not forward as the client sent it (so no upstream will see the client's digests): a digest is
  * required ("The Content-MD5 or x-amz-sdk-checksum-algorithm header is required for all
  * Multi-Object Delete requests"), and `Content-MD5` must match. `x-amz-checksum-*` headers and
- * trailers were verified by the authenticate stage while the body streamed.
+ * trailers were verified by the authenticate stage while the body streamed. With
+ * `requireDigest` false (a body forwarded as sent) only a `Content-MD5` that is present is checked.
  * @throws S3Error InvalidRequest (400) without any digest, InvalidDigest (400) for a malformed
  *   `Content-MD5`, BadDigest (400) for one that does not match.
  */
-export function checkDeleteDigests(bytes: Uint8Array, headers: Readonly<Record<string, string>>): void {
+export function checkDeleteDigests(bytes: Uint8Array, headers: Readonly<Record<string, string>>, requireDigest = true): void {
   const md5 = headers['content-md5']?.trim();
   if (md5 === undefined) {
-    if (clientChecksumAlgorithms(headers).length === 0) throw s3Error('InvalidRequest', 'Missing required header for this request: Content-Md5.');
+    if (requireDigest && clientChecksumAlgorithms(headers).length === 0) throw s3Error('InvalidRequest', 'Missing required header for this request: Content-Md5.');
     return;
   }
   const raw = Buffer.from(md5, 'base64');
