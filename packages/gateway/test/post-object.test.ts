@@ -5,17 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UpstreamRequest } from '../src/index.js';
 import { ADMIN, READER, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { emptyBucket, formData, postForm, postRaw, upstreamBytes, upstreamHead, upstreamKeys } from './support/post-forms.js';
-import { localTarget, rgwTarget, type Target } from './support/targets.js';
+import { localTarget, upstreamKinds, type Target } from './support/targets.js';
 
 const { rgw, reason } = await rgwOrSkip();
 const md5 = (b: string | Uint8Array): string => createHash('md5').update(b).digest('hex');
 
-const kinds: [string, boolean, () => Promise<Target> | Target][] = [
-  ['the embedded local store', false, localTarget],
-  [`Ceph RGW ${reason}`, !rgw, () => rgwTarget(rgw!)],
-];
-
-for (const [name, noUpstream, make] of kinds) {
+for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   describe.skipIf(noUpstream)(`browser POST Object through the gateway to ${name}`, () => {
     let target: Target;
     let g: RunningGateway;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localTarget, rgwTarget, type Target } from './support/targets.js';
+import { upstreamKinds, type Target } from './support/targets.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 
 // Debian's packages, installed by tooling/scripts/py-clients.sh (run by `pnpm test`).
@@ -31,12 +31,7 @@ function pattern(size: number, mul: number, add: number): Buffer {
   return b;
 }
 
-const kinds: [string, boolean, () => Promise<Target> | Target][] = [
-  ['the embedded local store', false, localTarget],
-  [`Ceph RGW ${reason}`, !rgw, () => rgwTarget(rgw!)],
-];
-
-for (const [name, noUpstream, make] of kinds) {
+for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   describe.skipIf(skip || noUpstream)(`awscli and boto3 through the gateway to ${name} ${why}`, () => {
     let target: Target;
     let g: RunningGateway;

@@ -3,7 +3,7 @@ import { SigV4Signer } from '@s3kit/sigv4';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
-import { localTarget, rgwTarget, type Target } from './support/targets.js';
+import { upstreamKinds, type Target } from './support/targets.js';
 
 // An upload ticket end to end: issued by POST /_s3kit/upload-tickets, posted back to the same
 // gateway as a browser form (POST Object), verified there and stored upstream (the embedded
@@ -11,10 +11,6 @@ import { localTarget, rgwTarget, type Target } from './support/targets.js';
 // nothing stored upstream.
 
 const { rgw, reason } = await rgwOrSkip();
-const kinds: [string, boolean, () => Promise<Target> | Target][] = [
-  ['the embedded local store', false, localTarget],
-  [`Ceph RGW ${reason}`, !rgw, () => rgwTarget(rgw!)],
-];
 
 interface Ticket {
   fileId: string;
@@ -25,7 +21,7 @@ interface Ticket {
 
 const code = (r: { text: string }): string | undefined => /<Code>([^<]*)<\/Code>/.exec(r.text)?.[1];
 
-for (const [name, noUpstream, make] of kinds) {
+for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   describe.skipIf(noUpstream)(`an upload ticket posted back through the gateway to ${name}`, () => {
     let target: Target;
     let gw: RunningGateway;

@@ -103,3 +103,30 @@ export function checksumChecked(source: AsyncIterable<Uint8Array>, headers: Read
     }
   })();
 }
+
+/**
+ * Reads a small body whole (a DeleteObjects or tagging document, an upload ticket request, an
+ * upstream's DeleteResult), up to `cap` bytes: past the cap it stops reading and throws `over()`.
+ */
+export async function readCapped(body: AsyncIterable<Uint8Array> | Uint8Array | string | undefined, cap: number, over: () => Error): Promise<Uint8Array> {
+  if (body === undefined) return new Uint8Array();
+  const whole = typeof body === 'string' ? new TextEncoder().encode(body) : body instanceof Uint8Array ? body : undefined;
+  if (whole !== undefined) {
+    if (whole.length > cap) throw over();
+    return whole;
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const c of body as AsyncIterable<Uint8Array>) {
+    total += c.length;
+    if (total > cap) throw over();
+    chunks.push(c);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,7 +1,8 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
 import { buildXml, parseXml, type DeleteResult, type ShapeInput } from '@s3kit/xml-shapes';
-import type { UpstreamResponse, UpstreamResponseBody } from '../store/types.js';
+import type { UpstreamResponse } from '../store/types.js';
 import type { BodyKey } from './authorize.js';
+import { readCapped } from './body.js';
 
 /** One `<Error>` entry of a DeleteResult. */
 export type DeleteError = DeleteResult['Error'][number];
@@ -22,26 +23,6 @@ function xmlResponse(result: ShapeInput<'DeleteResult'>, headers: Record<string,
   return { status: 200, headers: { ...headers, 'content-type': 'application/xml', 'content-length': String(xml.length) }, body: xml };
 }
 
-async function readCapped(body: UpstreamResponseBody | undefined): Promise<Uint8Array> {
-  if (body === undefined) return new Uint8Array();
-  if (typeof body === 'string') return new TextEncoder().encode(body);
-  if (body instanceof Uint8Array) return body;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const c of body) {
-    total += c.length;
-    if (total > MAX_DELETE_RESULT_BYTES) throw s3Error('InternalError', undefined, { details: { reason: `upstream DeleteResult over ${MAX_DELETE_RESULT_BYTES} bytes` } });
-    chunks.push(c);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /**
  * The DeleteResult the client gets when some of its keys were denied: the upstream's answer for
  * the keys it was sent, with an `<Error>` per denied key added (in Quiet mode too: S3 lists errors
@@ -54,7 +35,9 @@ export async function withDeleteErrors(upstream: UpstreamResponse | undefined, d
   if (upstream === undefined) return xmlResponse({ Error: [...denied] }, {});
   let result: DeleteResult;
   try {
-    const bytes = await readCapped(upstream.body);
+    const bytes = await readCapped(upstream.body, MAX_DELETE_RESULT_BYTES, () =>
+      s3Error('InternalError', undefined, { details: { reason: `upstream DeleteResult over ${MAX_DELETE_RESULT_BYTES} bytes` } }),
+    );
     // An upstream that answers a Quiet request with nothing deleted in error may send no body at all.
     result = /^\s*$/.test(new TextDecoder().decode(bytes)) ? { Deleted: [], Error: [] } : parseXml('DeleteResult', bytes);
   } catch (err) {

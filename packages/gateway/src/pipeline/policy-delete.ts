@@ -3,6 +3,7 @@ import { isS3Error, s3Error } from '@s3kit/errors';
 import { CHECKSUM_ALGORITHMS, checksumAlgorithmOf, checksumHeaderName, createChecksum, type ChecksumAlgorithm, type PayloadMode } from '@s3kit/sigv4';
 import { buildXml, parseXml, type Delete } from '@s3kit/xml-shapes';
 import type { BodyKey } from './authorize.js';
+import { readCapped } from './body.js';
 import { TRAILER_HINT } from './resign.js';
 
 /**
@@ -18,26 +19,12 @@ export const MAX_TAGGING_BODY_BYTES = 64 * 1024;
 export const MAX_DELETE_KEYS = 1000;
 
 /**
- * Reads a small request body (DeleteObjects, PutObjectTagging; already being verified as it streams: a bad signature or checksum
- * throws here, before anything reaches the upstream), up to `cap` bytes.
+ * Reads a small request body (DeleteObjects, PutObjectTagging; already being verified as it
+ * streams: a bad signature or checksum throws here, before anything reaches the upstream), up to `cap` bytes.
  * @throws S3Error MaxMessageLengthExceeded (400) over the cap.
  */
-export async function readDeleteBody(body: AsyncIterable<Uint8Array> | undefined, cap = MAX_DELETE_BODY_BYTES): Promise<Uint8Array> {
-  if (body === undefined) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const c of body) {
-    total += c.length;
-    if (total > cap) throw s3Error('MaxMessageLengthExceeded', undefined, { details: { reason: `DeleteObjects body over ${cap} bytes` } });
-    chunks.push(c);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+export function readDeleteBody(body: AsyncIterable<Uint8Array> | undefined, cap = MAX_DELETE_BODY_BYTES): Promise<Uint8Array> {
+  return readCapped(body, cap, () => s3Error('MaxMessageLengthExceeded', undefined, { details: { reason: `request body over ${cap} bytes` } }));
 }
 
 /** A parsed DeleteObjects body: the document (to rebuild) and its keys, in order. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { s3Error } from '@s3kit/errors';
 import { createPresignedPost } from '@s3kit/post-policy';
 import type { VerifiedRequest } from '@s3kit/sigv4';
-import { chunkedDecoded } from './body.js';
+import { chunkedDecoded, readCapped } from './body.js';
 import type { GatewayEnv } from './env.js';
 import type { GatewayRequest, GatewayResponse, RequestInfo } from './types.js';
 import { UPLOAD_TICKET_LIMITS, parseUploadTicketInput, ticketKey } from './upload-ticket-input.js';
@@ -44,24 +44,6 @@ function headersOf(req: GatewayRequest): { pairs: [string, string][]; map: Recor
 
 const tooLong = (): Error => s3Error('MaxMessageLengthExceeded', `An upload ticket request body is at most ${UPLOAD_TICKET_LIMITS.maxBodyBytes} bytes.`);
 
-/** Reads at most `cap` bytes of a body (MaxMessageLengthExceeded beyond). */
-async function readCapped(body: AsyncIterable<Uint8Array>, cap: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  for await (const chunk of body) {
-    n += chunk.length;
-    if (n > cap) throw tooLong();
-    parts.push(chunk);
-  }
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** The verified JSON text of the request body (payload hash or aws-chunked signatures checked). */
 async function verifiedBodyText(req: GatewayRequest, headers: Record<string, string>, verified: VerifiedRequest, env: GatewayEnv): Promise<string> {
   const cap = UPLOAD_TICKET_LIMITS.maxBodyBytes;
@@ -71,12 +53,12 @@ async function verifiedBodyText(req: GatewayRequest, headers: Record<string, str
   let bytes: Uint8Array;
   if (raw === undefined) bytes = new Uint8Array(0);
   else if (verified.payloadMode === 'sha256' || verified.payloadMode === 'unsigned') {
-    bytes = await readCapped(raw, cap);
+    bytes = await readCapped(raw, cap, tooLong);
     env.verifier.checkPayload(verified, bytes);
   } else {
     // aws-chunked: the framing adds a little per chunk, so the raw cap is looser than the decoded one.
-    const framed = readCapped(raw, cap * 2 + 4096);
-    bytes = await readCapped(chunkedDecoded((async function* () { yield await framed; })(), verified, headers['x-amz-decoded-content-length'], headers['x-amz-trailer']), cap);
+    const framed = readCapped(raw, cap * 2 + 4096, tooLong);
+    bytes = await readCapped(chunkedDecoded((async function* () { yield await framed; })(), verified, headers['x-amz-decoded-content-length'], headers['x-amz-trailer']), cap, tooLong);
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
