@@ -1,16 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPresignedPost } from '@s3kit/post-policy';
 import { SigV4Signer } from '@s3kit/sigv4';
-import { isCi } from '@s3kit/test-utils';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
+import { browserTestsRun, launchChromium, s3From } from './support/browser.js';
 import { startUploaderSite, type PageAnswer, type UploaderSite } from './cors-browser-page.js';
 
 // Cross-origin browser uploads in real headless Chromium (Debian's /usr/bin/chromium, driven by
@@ -18,13 +17,9 @@ import { startUploaderSite, type PageAnswer, type UploaderSite } from './cors-br
 // program, whose config has `buckets.shared.cors` allowing that origin. The program's access log
 // shows which requests (preflight OPTIONS included) reached the gateway; the store is read back
 // with signed requests from Node. (Log lines are polled: a line is written once its answer is flushed.)
-// Skips when Chromium is missing, except under CI, where it must run (tooling/scripts/chromium.sh).
+// Skips when Chromium is missing, except under CI, where it must run (support/browser.ts).
 
-const CHROMIUM = '/usr/bin/chromium';
-const run = existsSync(CHROMIUM) || isCi();
-if (!run) process.stderr.write(`[s3kit] CORS browser tests skipped: ${CHROMIUM} missing (tooling/scripts/chromium.sh install)\n`);
-// The flags that work on this machine (no sandbox as root; no background network, which the closed network refuses).
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const run = browserTestsRun('CORS browser tests');
 
 const UPLOADER = { name: 'uploader', accessKeyId: 'AKIACORSBROWSER00001', secretAccessKey: 'cors-browser-secret-for-tests-only-000000', allow: [{ bucket: '*', access: 'readwrite' as const }] };
 const REGION = 'us-east-1';
@@ -53,18 +48,7 @@ let foreign: UploaderSite;
 const access: AccessLine[] = [];
 const pageErrors: string[] = [];
 
-/** A signed request to the program's S3 endpoint, from Node. */
-async function s3(method: string, path: string): Promise<Response> {
-  const s = new SigV4Signer({ credentials: UPLOADER, region: REGION }).sign({ method, url: `${running.endpoint}${path}` });
-  return fetch(s.url, { method, headers: s.headers });
-}
-
-async function keysIn(bucket: string): Promise<string[]> {
-  const res = await s3('GET', `/${bucket}?list-type=2`);
-  const xml = await res.text();
-  expect(res.status, xml).toBe(200);
-  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!);
-}
+const { s3, keysIn } = s3From(() => running.endpoint, UPLOADER, REGION);
 
 /** The requests the gateway answered for one object key, in order: `METHOD Operation status[ ErrorCode]`. */
 function seen(bucket: string, key: string): string[] {
@@ -162,7 +146,7 @@ describe.skipIf(!run)('cross-origin uploads in headless Chromium (per-bucket COR
     const log = pino({ level: 'info' }, { write: (line: string) => void access.push(JSON.parse(line) as AccessLine) });
     running = await startServer(config, log);
     for (const b of [SHARED, CLOSED]) expect((await s3('PUT', `/${b}`)).status).toBe(200);
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    context = await launchChromium(dir);
   }, 60_000);
   afterAll(async () => {
     await context?.close();

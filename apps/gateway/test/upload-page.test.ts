@@ -1,26 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SigV4Signer } from '@s3kit/sigv4';
-import { isCi } from '@s3kit/test-utils';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
+import { browserTestsRun, launchChromium, s3From } from './support/browser.js';
 
 // The upload page in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
 // the program runs on 127.0.0.1 with the embedded store; the page hashes the file, gets a ticket
 // from its same-origin route, posts the form to the gateway, and shows the result.
-// Skips when Chromium is missing, except under CI, where it must run (tooling/scripts/chromium.sh).
+// Skips when Chromium is missing, except under CI, where it must run (support/browser.ts).
 
-const CHROMIUM = '/usr/bin/chromium';
-const run = existsSync(CHROMIUM) || isCi();
-if (!run) process.stderr.write(`[s3kit] upload page browser tests skipped: ${CHROMIUM} missing (tooling/scripts/chromium.sh install)\n`);
-// The flags that work on this machine (no sandbox as root; no background network, which the closed network refuses).
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const run = browserTestsRun('upload page browser tests');
 
 const DEV = { name: 'dev', accessKeyId: 'AKIAUPLOADPAGEDEV001', secretAccessKey: 'upload-page-dev-secret-for-tests-only-0000', allow: [{ bucket: '*', access: 'readwrite' as const }] };
 
@@ -29,19 +23,7 @@ let running: RunningServer;
 let context: BrowserContext;
 const pageErrors: string[] = [];
 
-/** A signed request to the program's S3 endpoint. */
-async function s3(method: string, path: string): Promise<Response> {
-  const signer = new SigV4Signer({ credentials: DEV, region: 'us-east-1' });
-  const s = signer.sign({ method, url: `${running.endpoint}${path}` });
-  return fetch(s.url, { method, headers: s.headers });
-}
-
-async function keysIn(bucket: string): Promise<string[]> {
-  const res = await s3('GET', `/${bucket}?list-type=2`);
-  const xml = await res.text();
-  expect(res.status, xml).toBe(200);
-  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!);
-}
+const { s3, keysIn } = s3From(() => running.endpoint, DEV);
 
 async function openPage(): Promise<Page> {
   const page = await context.newPage();
@@ -66,7 +48,7 @@ describe.skipIf(!run)('upload page in headless Chromium', () => {
       'test',
     );
     running = await startServer(config, pino({ level: 'silent' }));
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    context = await launchChromium(dir);
   }, 60_000);
   afterAll(async () => {
     await context?.close();
