@@ -122,7 +122,10 @@ const ROWS = {
     actions: [
       bkt('s3:CreateBucket'),
       ...ACL_HEADERS.map((h) => bkt('s3:PutBucketAcl', h)),
+      // Object Lock on a new bucket also turns versioning on; the ownership header sets OwnershipControls.
       bkt('s3:PutBucketObjectLockConfiguration', 'x-amz-bucket-object-lock-enabled'),
+      bkt('s3:PutBucketVersioning', 'x-amz-bucket-object-lock-enabled'),
+      bkt('s3:PutBucketOwnershipControls', 'x-amz-object-ownership'),
     ],
   },
   DeleteBucket: { method: 'DELETE', scope: 'bucket', actions: [bkt('s3:DeleteBucket')] },

@@ -153,6 +153,12 @@ describe('catalogue', () => {
       { action: 's3:CreateBucket', resource: 'bucket' },
       { action: 's3:PutBucketAcl', resource: 'bucket' },
     ]);
+    expect(requiredActions(OPERATIONS.CreateBucket, { hasHeader: (h) => h === 'x-amz-bucket-object-lock-enabled' || h === 'x-amz-object-ownership' })).toEqual([
+      { action: 's3:CreateBucket', resource: 'bucket' },
+      { action: 's3:PutBucketObjectLockConfiguration', resource: 'bucket' },
+      { action: 's3:PutBucketVersioning', resource: 'bucket' },
+      { action: 's3:PutBucketOwnershipControls', resource: 'bucket' },
+    ]);
     expect(requiredActions(OPERATIONS.ListBuckets)).toEqual([{ action: 's3:ListAllMyBuckets', resource: 'service' }]);
     expect(requiredActions(OPERATIONS.HeadBucket)).toEqual([{ action: 's3:ListBucket', resource: 'bucket' }]);
     expect(requiredActions(OPERATIONS.ListObjectVersions)[0]!.action).toBe('s3:ListBucketVersions');
