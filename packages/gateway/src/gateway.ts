@@ -4,7 +4,7 @@ import { DEFAULT_MAX_SKEW_MS, SigV4Verifier, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { authenticate, principalOf, type AuthDeps } from './pipeline/authenticate.js';
 import { authorize, authorizeAction } from './pipeline/authorize.js';
-import { authorizeRequest, authorizedUpstreamRequest, withDenied } from './pipeline/authorize-stage.js';
+import { authorizeRequest, authorizedUpstreamRequest, bucketMustExist, withDenied } from './pipeline/authorize-stage.js';
 import { compilePolicyState, type PolicyState } from './pipeline/policy-config.js';
 import { explainQuery, type ExplainQuery, type Explanation } from './pipeline/policy-explain.js';
 import { CONTROL_PREFIX, control } from './pipeline/control.js';
@@ -175,7 +175,8 @@ export function createGateway(options: GatewayOptions): Gateway {
           return { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
         }
       }
-      // Every DeleteObjects key denied: nothing to send upstream, the DeleteResult lists the denials.
+      // Every DeleteObjects key denied: nothing to send upstream (once the bucket is known to exist), the DeleteResult lists the denials.
+      if (!authorized.forward) await bucketMustExist(upstream, parsed.route.bucket!, req.signal);
       const upRes = authorized.forward ? await forward(upstream, authorizedUpstreamRequest(parsed, auth, authorized, req.signal)) : undefined;
       const out = respond(parsed.method, await withDenied(upRes, authorized), info);
       Object.assign(out.headers, corsHeaders(parsed, env));

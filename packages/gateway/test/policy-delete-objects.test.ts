@@ -125,6 +125,13 @@ describe('DeleteObjects per key through the gateway to the embedded store', () =
     expect([await exists('home/x'), await exists('home/y')]).toEqual([true, true]);
   });
 
+  it('every key denied in a bucket that does not exist: NoSuchBucket (404), as S3 checks the bucket before the keys', async () => {
+    const body = deleteXml([{ Key: 'home/x' }]);
+    const r = await deleteRaw(g, 'no-such-bucket-here', body, { 'content-md5': md5(body) });
+    expect([r.status, /<Code>(\w+)<\/Code>/.exec(r.body)?.[1]]).toEqual([404, 'NoSuchBucket']);
+    expect(seen).toHaveLength(0);
+  });
+
   it('Quiet mode: only the errors are listed (denied keys included), the allowed keys are deleted, Quiet reaches the upstream', async () => {
     const body = deleteXml([{ Key: 'tmp/a' }, { Key: 'home/x' }], true);
     const r = await deleteRaw(g, B, body, { 'content-md5': md5(body) });
@@ -278,6 +285,13 @@ describe.skipIf(!rgw)(`DeleteObjects per key with Ceph RGW as upstream ${reason}
     await expect(direct.send(new GetObjectCommand({ Bucket: bucket, Key: 'tmp/q' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
     expect(await (await direct.send(new GetObjectCommand({ Bucket: bucket, Key: 'keep/q' }))).Body!.transformToString()).toBe('k');
     expect([await version('tmp/q', tmpV), await version('keep/q', keepV)]).toEqual(['q', 'k']);
+  });
+
+  it('every key denied in a bucket RGW does not have: NoSuchBucket (404) from the upstream HeadBucket', async () => {
+    g.gateway.update({ identities: [ADMIN, { ...ALICE, ...policyOf(ALLOW_TMP) }] });
+    const body = deleteXml([{ Key: 'home/x' }]);
+    const r = await deleteRaw(g, `missing-${Date.now().toString(36)}`, body, { 'content-md5': md5(body) });
+    expect([r.status, /<Code>(\w+)<\/Code>/.exec(r.body)?.[1]]).toEqual([404, 'NoSuchBucket']);
   });
 });
 

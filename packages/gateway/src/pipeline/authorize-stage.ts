@@ -1,4 +1,6 @@
-import type { UpstreamRequest, UpstreamResponse } from '../store/types.js';
+import { isS3Error, s3Error } from '@s3kit/errors';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../store/types.js';
+import { forward } from './forward.js';
 import { authorize, authorizeEachKey, policiesMention, requestTagContext, type AuthorizeDeps } from './authorize.js';
 import type { PolicyContext } from './policy-context.js';
 import { accessDeniedErrors, withDeleteErrors } from './policy-delete-result.js';
@@ -100,4 +102,21 @@ export async function withDenied(upstream: UpstreamResponse | undefined, authori
     return upstream;
   }
   return withDeleteErrors(upstream, authorized.denied.errors, authorized.denied.keys);
+}
+
+/**
+ * When every DeleteObjects key is denied nothing is forwarded, but S3 answers a missing bucket
+ * with NoSuchBucket before it looks at keys: ask the upstream (HeadBucket) first.
+ * @throws S3Error NoSuchBucket (404), or the upstream's error.
+ */
+export async function bucketMustExist(upstream: Upstream, bucket: string, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    const res = await forward(upstream, { method: 'HEAD', operation: 'HeadBucket', bucket, query: {}, headers: {}, signal });
+    const b = res.body as { destroy?: () => void } | undefined;
+    b?.destroy?.();
+  } catch (err) {
+    // A HEAD answer has no body, so a remote upstream's 404 arrives without its S3 code.
+    if (isS3Error(err) && err.status === 404) throw s3Error('NoSuchBucket', undefined, { resource: bucket });
+    throw err;
+  }
 }
