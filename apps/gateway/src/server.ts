@@ -80,6 +80,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
           key: e.key,
           status: e.status,
           errorCode: e.errorCode,
+          ...(e.deniedKeys === undefined ? {} : { deniedKeys: e.deniedKeys }),
           bytesIn: e.bytesIn,
           bytesOut: e.bytesOut,
           durationMs: Math.round(e.durationMs * 1000) / 1000,

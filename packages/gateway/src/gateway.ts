@@ -176,6 +176,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         }
       }
       // Every DeleteObjects key denied: nothing to send upstream (once the bucket is known to exist), the DeleteResult lists the denials.
+      if (authorized.denied !== undefined) info.deniedKeys = authorized.denied.errors.length;
       if (!authorized.forward) await bucketMustExist(upstream, parsed.route.bucket!, req.signal);
       const upRes = authorized.forward ? await forward(upstream, authorizedUpstreamRequest(parsed, auth, authorized, req.signal)) : undefined;
       const out = respond(parsed.method, await withDenied(upRes, authorized), info);

@@ -18,6 +18,8 @@ export interface AccessLogEntry {
   readonly errorCode: string | undefined;
   readonly authFailure: string | undefined;
   readonly upstreamError: string | undefined;
+  /** DeleteObjects keys the policies denied (their AccessDenied entries are in the 200 DeleteResult). */
+  readonly deniedKeys: number | undefined;
   readonly bytesIn: number;
   readonly bytesOut: number;
   readonly durationMs: number;
@@ -124,6 +126,7 @@ async function send(req: IncomingMessage, res: ServerResponse, out: GatewayRespo
       errorCode: info.errorCode,
       authFailure: info.authFailure,
       upstreamError: info.upstreamError,
+      deniedKeys: info.deniedKeys,
       bytesIn: info.bytesIn(),
       bytesOut: complete && method !== 'HEAD' ? len : 0,
       durationMs: performance.now() - info.startedAt,

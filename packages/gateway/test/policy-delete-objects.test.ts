@@ -99,6 +99,8 @@ describe('DeleteObjects per key through the gateway to the embedded store', () =
     expect(res.Deleted?.map((d) => d.Key)).toEqual(['tmp/a', 'tmp/b']);
     expect(res.Errors).toEqual([DENIED('home/x'), DENIED('home/y')]);
     expect([await exists('tmp/a'), await exists('tmp/b'), await exists('home/x'), await exists('home/y')]).toEqual([false, false, true, true]);
+    // The access log counts the denied keys (the answer itself is a 200).
+    await expect.poll(() => g.log.filter((e) => e.operation === 'DeleteObjects').at(-1)?.deniedKeys).toBe(2);
     // The upstream got a <Delete> of the allowed keys only, with digests of those very bytes.
     expect(seen).toHaveLength(1);
     const sent = seen[0]!;
@@ -123,6 +125,7 @@ describe('DeleteObjects per key through the gateway to the embedded store', () =
     expect(r.body).not.toContain('<Deleted>');
     expect(seen).toHaveLength(0);
     expect([await exists('home/x'), await exists('home/y')]).toEqual([true, true]);
+    await expect.poll(() => g.log.filter((e) => e.operation === 'DeleteObjects').at(-1)?.deniedKeys).toBe(2);
   });
 
   it('every key denied in a bucket that does not exist: NoSuchBucket (404), as S3 checks the bucket before the keys', async () => {

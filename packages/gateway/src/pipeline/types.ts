@@ -177,6 +177,8 @@ export interface RequestInfo {
   authFailure?: string | undefined;
   /** Set when the upstream failed (S3 code from upstream, or a transport error code). */
   upstreamError?: string | undefined;
+  /** DeleteObjects keys the policies denied (reported as AccessDenied in the DeleteResult). */
+  deniedKeys?: number | undefined;
   bytesIn: () => number;
 }
 
