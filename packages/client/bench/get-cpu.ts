@@ -6,7 +6,7 @@ import { GetObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import { Client as MinioClient } from 'minio';
 import { Bench } from 'tinybench';
 import { S3Client } from '@s3kit/client'; // dist at run time (no @s3kit/source condition)
-import { startChildServer } from './server.js';
+import { startChildServer } from '@s3kit/test-utils';
 
 export async function getCpuBench(n = Number(process.env['BENCH_N'] ?? 3000)): Promise<Map<string, number>> {
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };

@@ -8,7 +8,7 @@ import { Client as MinioClient } from 'minio';
 import { Bench } from 'tinybench';
 import { Agent } from 'undici';
 import { createTransport } from '../dist/index.js';
-import { startChildServer } from './server.js';
+import { startChildServer } from '@s3kit/test-utils';
 
 const N = Number(process.env['BENCH_N'] ?? 3000);
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { createTransport } from '../dist/index.js';
-import { startChildServer } from './server.js';
+import { startChildServer } from '@s3kit/test-utils';
 
 const GIB = Number(process.env['BENCH_GIB'] ?? 5);
 const total = GIB * 1024 ** 3;

@@ -1,15 +1,38 @@
 import { spawn } from 'node:child_process';
 
 /**
- * A node:http server in a child process (so `process.cpuUsage()` counts only client work): every
- * GET gets `bytes` of body with the headers S3 sends for GetObject.
+ * Starts a node:http server in a child process for client-side benches (http-transport, client),
+ * so `process.cpuUsage()` in the bench counts only client work. Every GET gets `bytes` of body
+ * with the headers S3 sends for GetObject; `GET /large/<n>` streams n bytes; PUT and POST bodies
+ * are read and discarded.
  */
 export async function startChildServer(bytes: number): Promise<{ origin: string; stop(): void }> {
   const code = `
     const http = require('node:http');
     const body = Buffer.alloc(${bytes}, 97);
     const server = http.createServer((req, res) => {
-      req.resume();
+      if (req.method === 'PUT' || req.method === 'POST') {
+        let n = 0;
+        req.on('data', (c) => { n += c.length; });
+        req.on('end', () => { res.writeHead(200, { etag: '"put"', 'x-received': String(n) }); res.end(); });
+        return;
+      }
+      const large = req.url.startsWith('/large/') ? [null, req.url.slice(7)] : null;
+      if (large) {
+        let left = Number(large[1]);
+        const chunk = Buffer.alloc(256 * 1024, 98);
+        res.writeHead(200, { 'content-length': String(left) });
+        const pump = () => {
+          while (left > 0) {
+            const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+            left -= piece.length;
+            if (!res.write(piece)) return res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+        return;
+      }
       res.writeHead(200, {
         'content-type': 'application/octet-stream',
         'content-length': String(body.length),
