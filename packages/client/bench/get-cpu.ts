@@ -6,7 +6,7 @@ import { GetObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import { Client as MinioClient } from 'minio';
 import { Bench } from 'tinybench';
 import { S3Client } from '@s3kit/client'; // dist at run time (no @s3kit/source condition)
-import { startChildServer } from '@s3kit/test-utils';
+import { cpuMicrosPerCall, startChildServer } from '@s3kit/test-utils';
 
 export async function getCpuBench(n = Number(process.env['BENCH_N'] ?? 3000)): Promise<Map<string, number>> {
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -29,27 +29,12 @@ export async function getCpuBench(n = Number(process.env['BENCH_N'] ?? 3000)): P
     ],
     ['@aws-sdk/client-s3 GetObject', async () => (await sdk.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'key' }))).Body?.transformToByteArray()],
   ];
-  const ROUNDS = 6;
-  const cpu = new Map<string, number>();
-  for (const [name, fn] of contenders) {
-    for (let i = 0; i < 500; i++) await fn();
-    cpu.set(name, 0);
-  }
-  const perRound = Math.ceil(n / ROUNDS);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, fn] of contenders) {
-      const start = process.cpuUsage();
-      for (let i = 0; i < perRound; i++) await fn();
-      const used = process.cpuUsage(start);
-      cpu.set(name, (cpu.get(name) ?? 0) + used.user + used.system);
-    }
-  }
-  for (const [name, total] of cpu) cpu.set(name, total / (perRound * ROUNDS));
+  const { cpu, calls } = await cpuMicrosPerCall(contenders, { total: n, warmup: 500 });
   const bench = new Bench({ time: 1000, warmupTime: 200 });
   for (const [name, fn] of contenders) bench.add(name, fn);
   await bench.run();
   const oursUs = cpu.get('s3kit S3Client getObject') ?? Number.NaN;
-  console.log(`\n1 KiB GetObject, ${perRound * ROUNDS} sequential requests per contender (6 interleaved rounds), node ${process.version}, ${process.arch}`);
+  console.log(`\n1 KiB GetObject, ${calls} sequential requests per contender (6 interleaved rounds), node ${process.version}, ${process.arch}`);
   console.table(
     bench.tasks.map((t) => {
       const r = t.result as { throughput?: { mean?: number } } | undefined;

@@ -8,7 +8,7 @@ import { Client as MinioClient } from 'minio';
 import { Bench } from 'tinybench';
 import { Agent } from 'undici';
 import { createTransport } from '../dist/index.js';
-import { startChildServer } from '@s3kit/test-utils';
+import { cpuMicrosPerCall, startChildServer } from '@s3kit/test-utils';
 
 const N = Number(process.env['BENCH_N'] ?? 3000);
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -38,25 +38,8 @@ const contenders: Array<[string, () => Promise<unknown>]> = [
   ['@aws-sdk/client-s3 GetObject', async () => (await sdk.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'key' }))).Body?.transformToByteArray()],
 ];
 
-// 1. Client CPU per request: after a warm-up, ROUNDS round-robin rounds of N/ROUNDS
-// sequential requests per contender (interleaved, so JIT warm-up and machine noise do not
-// favour whoever runs last).
-const ROUNDS = 6;
-const cpu = new Map<string, number>();
-for (const [name, fn] of contenders) {
-  for (let i = 0; i < 1000; i++) await fn();
-  cpu.set(name, 0);
-}
-const perRound = Math.ceil(N / ROUNDS);
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, fn] of contenders) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < perRound; i++) await fn();
-    const used = process.cpuUsage(start);
-    cpu.set(name, (cpu.get(name) ?? 0) + used.user + used.system);
-  }
-}
-for (const [name, total] of cpu) cpu.set(name, total / (perRound * ROUNDS));
+// 1. Client CPU per request (interleaved rounds, see cpuMicrosPerCall).
+const { cpu, calls } = await cpuMicrosPerCall(contenders, { total: N, warmup: 1000 });
 
 // 2. Throughput (sequential latency) with tinybench.
 const bench = new Bench({ time: 1500, warmupTime: 200 });
@@ -74,7 +57,7 @@ const rows = bench.tasks.map((t) => {
     'req/s (sequential)': r?.throughput?.mean?.toFixed(0) ?? '?',
   };
 });
-console.log(`\n1 KiB GET, ${N} sequential requests per contender, node ${process.version}, ${process.arch}`);
+console.log(`\n1 KiB GET, ${calls} sequential requests per contender (6 interleaved rounds), node ${process.version}, ${process.arch}`);
 console.table(rows);
 const signed = cpu.get('s3kit transport + SigV4') ?? Number.NaN;
 console.log(`target: s3kit transport + SigV4 <= 200 µs/request -> ${signed.toFixed(0)} µs (${signed <= 200 ? 'met' : 'NOT met'})`);

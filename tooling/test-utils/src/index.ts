@@ -4,4 +4,4 @@ export * from './post-policy.js';
 export * from './rgw.js';
 export * from './xml-shapes.js';
 export * from './http-transport.js';
-export * from './bench-server.js';
+export * from './bench.js';

@@ -54,3 +54,30 @@ export async function startChildServer(bytes: number): Promise<{ origin: string;
   });
   return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
+
+/**
+ * Client CPU (user + system, µs) per call of each contender: after `warmup` calls each,
+ * `rounds` round-robin rounds of `total / rounds` sequential calls per contender, interleaved so
+ * JIT warm-up and machine noise do not favour whoever runs last.
+ */
+export async function cpuMicrosPerCall(
+  contenders: ReadonlyArray<readonly [name: string, call: () => Promise<unknown>]>,
+  { total, warmup, rounds = 6 }: { total: number; warmup: number; rounds?: number },
+): Promise<{ cpu: Map<string, number>; calls: number }> {
+  const cpu = new Map<string, number>();
+  for (const [name, fn] of contenders) {
+    for (let i = 0; i < warmup; i++) await fn();
+    cpu.set(name, 0);
+  }
+  const perRound = Math.ceil(total / rounds);
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, fn] of contenders) {
+      const start = process.cpuUsage();
+      for (let i = 0; i < perRound; i++) await fn();
+      const used = process.cpuUsage(start);
+      cpu.set(name, (cpu.get(name) ?? 0) + used.user + used.system);
+    }
+  }
+  for (const [name, sum] of cpu) cpu.set(name, sum / (perRound * rounds));
+  return { cpu, calls: perRound * rounds };
+}
