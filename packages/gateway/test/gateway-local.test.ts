@@ -58,15 +58,6 @@ function sdk(id = ADMIN): S3Client {
 const signer = (id = ADMIN, clock?: () => number): SigV4Signer =>
   new SigV4Signer({ credentials: { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey }, region: 'us-east-1', ...(clock ? { clock } : {}) });
 
-/** Waits until the gateway logged the request with this method and key (its upstream work is over). */
-async function loggedFor(key: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (g.log.some((e) => e.key === key)) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no log entry for ${key}`);
-}
-
 beforeAll(async () => {
   t = await makeStore();
   g = await startGateway(t.store);
@@ -236,7 +227,7 @@ describe('raw signed requests: payload modes and nothing partial', () => {
         throw new Error('client gives up');
       })(),
     }).catch(() => undefined);
-    await loggedFor('aborted');
+    await g.loggedFor('aborted', 2000);
     expect(await stored('aborted')).toBeUndefined();
   });
 

@@ -50,14 +50,6 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
       throw err;
     }
   }
-  async function loggedFor(key: string): Promise<void> {
-    for (let i = 0; i < 500; i++) {
-      if (g.log.some((e) => e.key === key)) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`no log entry for ${key}`);
-  }
-
   beforeAll(async () => {
     upstream = createS3Upstream({
       endpoint: rgw!.endpoint,
@@ -143,7 +135,7 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
     });
     expect(res.status).toBe(403);
     expect(res.body).toContain('<Code>SignatureDoesNotMatch</Code>');
-    await loggedFor('np-tampered');
+    await g.loggedFor('np-tampered');
     expect(await stored('np-tampered')).toBeUndefined();
   });
 
@@ -153,7 +145,7 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
     });
     expect(res.status).toBe(400);
     expect(res.body).toContain('<Code>BadDigest</Code>');
-    await loggedFor('np-crc');
+    await g.loggedFor('np-crc');
     expect(await stored('np-crc')).toBeUndefined();
   });
 
@@ -162,7 +154,7 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
     const res = await rawRequest(g.port, { method: 'PUT', path: `/${Bucket}/np-hash`, headers: s.headers, body: pattern(70_000, 9) });
     expect(res.status).toBe(400);
     expect(res.body).toContain('<Code>XAmzContentSHA256Mismatch</Code>');
-    await loggedFor('np-hash');
+    await g.loggedFor('np-hash');
     expect(await stored('np-hash')).toBeUndefined();
   });
 
@@ -173,7 +165,7 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
     const res = await rawRequest(g.port, { method: 'PUT', path: `/${Bucket}/np-crc32c`, headers: { ...s.headers, 'content-length': String(body.length) }, body });
     expect(res.status).toBe(400);
     expect(res.body).toContain('<Code>BadDigest</Code>');
-    await loggedFor('np-crc32c');
+    await g.loggedFor('np-crc32c');
     expect(await stored('np-crc32c')).toBeUndefined();
   });
 
@@ -189,7 +181,7 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
         throw new Error('client gives up');
       })(),
     }).catch(() => undefined);
-    await loggedFor('np-abort');
+    await g.loggedFor('np-abort');
     await new Promise((r) => setTimeout(r, 200));
     expect(await stored('np-abort')).toBeUndefined();
   });

@@ -11,6 +11,8 @@ export interface RunningGateway {
   endpoint: string;
   port: number;
   log: AccessLogEntry[];
+  /** Waits until the access log has an entry for `key` (the request's upstream work is over). */
+  loggedFor(key: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,13 @@ export async function startGateway(upstream: Upstream, opts: Partial<GatewayOpti
     endpoint: `http://127.0.0.1:${port}`,
     port,
     log,
+    async loggedFor(key, timeoutMs = 5000) {
+      for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
+        if (log.some((e) => e.key === key)) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`no log entry for ${key}`);
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
