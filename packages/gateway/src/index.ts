@@ -1,10 +1,11 @@
 export { createGateway, type Gateway, type GatewayConfigUpdate, type GatewayOptions } from './gateway.js';
-export { allowToPolicyDocument } from './pipeline/policy-config.js';
-export type { ExplainQuery, Explanation, ExplainedCheck, ExplainedStatement } from './pipeline/policy-explain.js';
+export { allowToPolicyDocument } from './authorize/policy-state.js';
+export type { ExplainQuery, Explanation, ExplainedCheck, ExplainedStatement } from './authorize/explain.js';
 export { toNodeListener, clientErrorResponse, type AccessLogEntry, type NodeListener, type NodeListenerOptions } from './node.js';
 export { createS3Upstream, type S3Upstream, type S3UpstreamOptions, type UpstreamProfile } from './upstreams/s3-upstream.js';
 export type { AllowRule, CorsRule, GatewayRequest, GatewayResponse, Identity, RequestInfo } from './pipeline/types.js';
 export { createLocalStore, type LocalStore, type LocalStoreOptions } from './store/local-store.js';
+export type { SweepSummary } from './store/sweep.js';
 export type { Upstream, UpstreamBody, UpstreamRequest, UpstreamResponse, UpstreamResponseBody } from './store/types.js';
 export { mapBuckets, type BucketMapping } from './upstreams/bucket-mapping.js';
 export {

@@ -2,8 +2,8 @@ import { OPERATION_LIST, type OperationSpec } from '@s3kit/xml-shapes/operations
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AllowRule } from '../src/index.js';
-import { authorize } from '../src/pipeline/authorize.js';
-import { compilePolicyState } from '../src/pipeline/policy-config.js';
+import { authorize } from '../src/authorize/decide.js';
+import { compilePolicyState } from '../src/authorize/policy-state.js';
 import type { ParsedRequest, Principal } from '../src/pipeline/types.js';
 
 // The `allow` shorthand is translated into an identity policy; this checks that the translation

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isS3Error } from '@s3kit/errors';
 import { describe, expect, it } from 'vitest';
-import { parseUploadTicketInput, ticketKey } from '../src/pipeline/upload-ticket-input.js';
+import { parseUploadTicketInput, ticketKey } from '../src/routes/upload-ticket-input.js';
 
 // Properties of the upload ticket body parser over random input (the HTTP behaviour is in
 // upload-ticket.test.ts).

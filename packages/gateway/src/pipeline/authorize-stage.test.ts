@@ -4,7 +4,7 @@ import { s3Error } from '@s3kit/errors';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { describe, expect, it } from 'vitest';
 import { authorizeRequest, authorizedUpstreamRequest, withDenied, type AuthorizeStageDeps } from './authorize-stage.js';
-import { compilePolicyState } from './policy-config.js';
+import { compilePolicyState } from '../authorize/policy-state.js';
 import { parseRequest } from './parse.js';
 import type { Authenticated, Authorized, Forward, Principal } from './types.js';
 

@@ -1,10 +1,10 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../store/types.js';
 import { forward } from './forward.js';
-import { authorize, authorizeEachKey, policiesMention, requestTagContext, type AuthorizeDeps } from './authorize.js';
-import type { PolicyContext } from './policy-context.js';
-import { accessDeniedErrors, withDeleteErrors } from './policy-delete-result.js';
-import { bufferedBody, checkDeleteDigests, parseDeleteBody, readDeleteBody, rewriteDeleteBody, MAX_TAGGING_BODY_BYTES } from './policy-delete.js';
+import { authorize, authorizeEachKey, policiesMention, requestTagContext, type AuthorizeDeps } from '../authorize/decide.js';
+import type { PolicyContext } from '../authorize/context.js';
+import { accessDeniedErrors, withDeleteErrors } from '../authorize/delete-result.js';
+import { bufferedBody, checkDeleteDigests, parseDeleteBody, readDeleteBody, rewriteDeleteBody, MAX_TAGGING_BODY_BYTES } from '../authorize/delete-body.js';
 import { toUpstreamRequest } from './resign.js';
 import type { Authenticated, Authorized, DeniedKeys, Forward, ParsedRequest } from './types.js';
 

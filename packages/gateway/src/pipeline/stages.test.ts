@@ -1,8 +1,8 @@
 import { S3Error, s3Error } from '@s3kit/errors';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { describe, expect, it } from 'vitest';
-import { authorize } from './authorize.js';
-import { compilePolicyState } from './policy-config.js';
+import { authorize } from '../authorize/decide.js';
+import { compilePolicyState } from '../authorize/policy-state.js';
 import { toErrorResponse } from './errors.js';
 import { parseRequest } from './parse.js';
 import { resign, toUpstreamRequest } from './resign.js';

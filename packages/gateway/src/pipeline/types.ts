@@ -1,8 +1,7 @@
 import type { AuthKind, PayloadMode } from '@s3kit/sigv4';
 import type { RouteResult } from '@s3kit/xml-shapes/operations';
+import type { DeleteResult } from '@s3kit/xml-shapes';
 import type { UpstreamBody, UpstreamRequest } from '../store/types.js';
-import type { BodyKey } from './authorize.js';
-import type { DeleteError } from './policy-delete-result.js';
 
 /** A request as the gateway receives it, independent of the server that received it. */
 export interface GatewayRequest {
@@ -122,6 +121,15 @@ export interface Authenticated {
   /** Presigned requests: when the client's URL expires (ms since the epoch). */
   readonly expiresAt?: number | undefined;
 }
+
+/** A key named in a request body (DeleteObjects), with its version. */
+export interface BodyKey {
+  readonly key: string;
+  readonly versionId?: string | undefined;
+}
+
+/** One `<Error>` entry of a DeleteResult. */
+export type DeleteError = DeleteResult['Error'][number];
 
 /** DeleteObjects keys the policies denied: never sent upstream, reported in the DeleteResult. */
 export interface DeniedKeys {

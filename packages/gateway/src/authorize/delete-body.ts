@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { isS3Error, s3Error } from '@s3kit/errors';
 import { CHECKSUM_ALGORITHMS, checksumAlgorithmOf, checksumHeaderName, createChecksum, type ChecksumAlgorithm, type PayloadMode } from '@s3kit/sigv4';
 import { buildXml, parseXml, type Delete } from '@s3kit/xml-shapes';
-import type { BodyKey } from './authorize.js';
-import { readCapped } from './body.js';
-import { TRAILER_HINT } from './resign.js';
+import type { BodyKey } from '../pipeline/types.js';
+import { readCapped } from '../pipeline/body.js';
+import { TRAILER_HINT } from '../pipeline/resign.js';
 
 /**
  * Largest DeleteObjects body the gateway reads to authorize its keys: S3 takes at most 1000 keys

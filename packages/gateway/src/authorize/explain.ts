@@ -2,10 +2,10 @@ import type { AuthKind } from '@s3kit/sigv4';
 import { OPERATIONS, type OperationName } from '@s3kit/xml-shapes/operations';
 import { explain, type StatementTrace } from '../policy/evaluate.js';
 import type { Decision, StatementRef } from '../policy/types.js';
-import { bucketArn, describeStatement, evaluateInput, objectArn, policiesOf, requestChecks, type PermissionCheck } from './authorize.js';
-import type { PolicyState } from './policy-config.js';
-import { principalContext, type PolicyContext } from './policy-context.js';
-import type { Principal } from './types.js';
+import { bucketArn, describeStatement, evaluateInput, objectArn, policiesOf, requestChecks, type PermissionCheck } from './decide.js';
+import type { PolicyState } from './policy-state.js';
+import { principalContext, type PolicyContext } from './context.js';
+import type { Principal } from '../pipeline/types.js';
 
 /** A question for {@link explainQuery}: would this identity be allowed this, and why. */
 export interface ExplainQuery {

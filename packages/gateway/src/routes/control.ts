@@ -1,6 +1,6 @@
 import { s3Error } from '@s3kit/errors';
-import type { GatewayEnv } from './env.js';
-import type { GatewayRequest, GatewayResponse, RequestInfo } from './types.js';
+import type { GatewayEnv } from '../pipeline/env.js';
+import type { GatewayRequest, GatewayResponse, RequestInfo } from '../pipeline/types.js';
 import { createUploadTicket } from './upload-ticket.js';
 
 /** Path prefix of the gateway's own routes (never a bucket: bucket names start with a letter or digit). */

@@ -1,7 +1,7 @@
 import { s3Error } from '@s3kit/errors';
 import { createRouter, type Router } from '@s3kit/xml-shapes/operations';
-import type { GatewayEnv } from './env.js';
-import type { CorsRule, GatewayRequest, GatewayResponse, ParsedRequest, RequestInfo } from './types.js';
+import type { GatewayEnv } from '../pipeline/env.js';
+import type { CorsRule, GatewayRequest, GatewayResponse, ParsedRequest, RequestInfo } from '../pipeline/types.js';
 
 /** The methods a CORS rule may allow (S3's PutBucketCors). */
 const CORS_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']);

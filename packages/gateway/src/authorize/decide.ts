@@ -5,9 +5,9 @@ import { OPERATIONS, parseCopySource, requiredActions, type ActionResource, type
 import { evaluate } from '../policy/evaluate.js';
 import type { EvaluateInput, EvaluateResult, Policy, PolicyPrincipal, StatementRef } from '../policy/types.js';
 import type { Upstream } from '../store/types.js';
-import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-config.js';
-import { principalContext, requestContext, type PolicyContext } from './policy-context.js';
-import type { ParsedRequest, Principal } from './types.js';
+import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-state.js';
+import { principalContext, requestContext, type PolicyContext } from './context.js';
+import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';
 
 /** What the authorize stage needs besides the request. */
 export interface AuthorizeDeps {
@@ -31,12 +31,6 @@ export interface PermissionCheck {
   readonly versionId?: string | undefined;
   /** `eachKey` checks: the index of the key in the `keys` given to {@link requestChecks}. */
   readonly keyIndex?: number | undefined;
-}
-
-/** A key named in a request body (DeleteObjects), with its version. */
-export interface BodyKey {
-  readonly key: string;
-  readonly versionId?: string | undefined;
 }
 
 /** Operations that write a new object: the tags of an object already there are not their context. */

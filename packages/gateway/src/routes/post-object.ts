@@ -5,12 +5,12 @@ import { parseXml } from '@s3kit/xml-shapes';
 import { OPERATIONS } from '@s3kit/xml-shapes/operations';
 import type { UpstreamBody, UpstreamResponse } from '../store/types.js';
 import { corsHeaders } from './cors.js';
-import type { GatewayEnv } from './env.js';
-import { forward } from './forward.js';
+import type { GatewayEnv } from '../pipeline/env.js';
+import { forward } from '../pipeline/forward.js';
 import { formBodyStream, heldFile } from './post-body.js';
 import { spool, streamsUnknownLength, type Spooled } from './post-spool.js';
-import { toUpstreamRequest } from './resign.js';
-import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from './types.js';
+import { toUpstreamRequest } from '../pipeline/resign.js';
+import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from '../pipeline/types.js';
 
 const DAY_MS = 86_400_000;
 

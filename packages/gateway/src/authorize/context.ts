@@ -1,5 +1,5 @@
 import { parseCopySource } from '@s3kit/xml-shapes/operations';
-import type { ParsedRequest, Principal } from './types.js';
+import type { ParsedRequest, Principal } from '../pipeline/types.js';
 
 /** Condition keys → value(s), as `evaluate` takes them. */
 export type PolicyContext = Record<string, string | readonly string[] | undefined>;

@@ -1,11 +1,8 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
 import { buildXml, parseXml, type DeleteResult, type ShapeInput } from '@s3kit/xml-shapes';
 import type { UpstreamResponse } from '../store/types.js';
-import type { BodyKey } from './authorize.js';
-import { readCapped } from './body.js';
-
-/** One `<Error>` entry of a DeleteResult. */
-export type DeleteError = DeleteResult['Error'][number];
+import type { BodyKey, DeleteError } from '../pipeline/types.js';
+import { readCapped } from '../pipeline/body.js';
 
 /** Largest upstream DeleteResult read to add the denied keys (1000 results of 1 KiB keys fit many times over). */
 const MAX_DELETE_RESULT_BYTES = 16 * 1024 * 1024;

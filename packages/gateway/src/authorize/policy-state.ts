@@ -1,7 +1,7 @@
 import { PolicyValidationError } from '../policy/errors.js';
 import { parsePolicy } from '../policy/parse.js';
 import type { Policy } from '../policy/types.js';
-import type { AllowRule, Identity } from './types.js';
+import type { AllowRule, Identity } from '../pipeline/types.js';
 
 /** Where a compiled policy came from, for explain answers and logs. */
 export type PolicySource = 'allow' | `policies[${number}]` | 'anonymous.allow' | 'bucket';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessDeniedErrors, withDeleteErrors } from './policy-delete-result.js';
+import { accessDeniedErrors, withDeleteErrors } from './delete-result.js';
 
 const text = (b: unknown): string => (typeof b === 'string' ? b : new TextDecoder().decode(b as Uint8Array));
 const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { s3Error } from '@s3kit/errors';
 import { createPresignedPost } from '@s3kit/post-policy';
 import type { VerifiedRequest } from '@s3kit/sigv4';
-import { chunkedDecoded, readCapped } from './body.js';
-import type { GatewayEnv } from './env.js';
-import type { GatewayRequest, GatewayResponse, RequestInfo } from './types.js';
+import { chunkedDecoded, readCapped } from '../pipeline/body.js';
+import type { GatewayEnv } from '../pipeline/env.js';
+import type { GatewayRequest, GatewayResponse, RequestInfo } from '../pipeline/types.js';
 import { UPLOAD_TICKET_LIMITS, parseUploadTicketInput, ticketKey } from './upload-ticket-input.js';
 
 /** The gateway action an upload ticket needs, on `arn:aws:s3:::<bucket>/<key>`. */
