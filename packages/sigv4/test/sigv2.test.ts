@@ -117,6 +117,26 @@ describe('verifyV2 errors', () => {
     await expect(verifyV2({ ...req(), headers: ok.headers }, opts)).resolves.toMatchObject({ authType: 'header' });
   });
 
+  it('gives the signing time as signedAt for header auth, none for query auth', async () => {
+    const s = signed({ method: 'GET', url: 'https://s3.amazonaws.com/bucket/key' }, NOW - 5_000);
+    await expect(verifyV2({ ...req(), headers: s.headers }, opts)).resolves.toMatchObject({ signedAt: NOW - 5_000, requestTime: NOW - 5_000 });
+    const p = new SigV2Signer({ credentials: creds, clock: () => NOW }).presign({ method: 'GET', url: 'https://s3.amazonaws.com/b/k', expiresIn: 60 });
+    const q = await verifyV2({ method: 'GET', url: p.url }, opts);
+    expect(q.signedAt).toBeUndefined();
+  });
+
+  it('rejects a Date before the epoch with AccessDenied (403) as S3 does, not RequestTimeTooSkewed', async () => {
+    // ceph/s3-tests test_object_create_bad_date_before_epoch_aws2: 403 AccessDenied.
+    for (const date of ['Tue, 07 Jul 1950 21:53:04 GMT', 'Wed, 31 Dec 1969 23:59:59 GMT']) {
+      const s = new SigV2Signer({ credentials: creds, clock: () => NOW }).sign({ ...req(), headers: { date } });
+      const err = await rejection(verifyV2({ ...req(), headers: s.headers }, opts));
+      expect(err).toMatchObject({ code: 'AccessDenied', status: 403 });
+      expect(err.message).toMatch(/valid Date or x-amz-date/);
+    }
+    const amz = new SigV2Signer({ credentials: creds, clock: () => NOW }).sign({ ...req(), headers: { 'x-amz-date': 'Tue, 07 Jul 1950 21:53:04 GMT' } });
+    expect(await rejection(verifyV2({ ...req(), headers: amz.headers }, opts))).toMatchObject({ code: 'AccessDenied', status: 403 });
+  });
+
   it('rejects a request without Date or x-amz-date with AccessDenied (403)', async () => {
     const s = signed(req());
     const headers = { authorization: s.headers['authorization']! };

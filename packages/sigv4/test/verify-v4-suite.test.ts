@@ -37,6 +37,7 @@ describe('aws-c-auth v4 suite: verify accepts every signed request', () => {
       expect(v.authType).toBe('header');
       expect(v.signature).toBe(suiteFile('v4', name, 'header-signature.txt')!.trim());
       expect(v.expiresAt).toBeUndefined();
+      expect(v.signedAt).toBe(now);
     });
 
     it(`${name}: query-signed-request.txt verifies and yields the suite's signature`, async () => {
@@ -45,6 +46,7 @@ describe('aws-c-auth v4 suite: verify accepts every signed request', () => {
       expect(v.authType).toBe('presigned');
       expect(v.signature).toBe(suiteFile('v4', name, 'query-signature.txt')!.trim());
       expect(v.expiresAt).toBe(now + ctx.expiration_in_seconds * 1000);
+      expect(v.signedAt).toBe(now);
     });
 
     it(`${name}: query-signed request is refused once X-Amz-Expires has passed (AccessDenied 403)`, async () => {

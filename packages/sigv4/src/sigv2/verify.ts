@@ -42,6 +42,11 @@ export interface VerifiedV2Request {
   stringToSign: string;
   /** Header auth: the request time (ms epoch) from `x-amz-date` or `Date`. */
   requestTime?: number | undefined;
+  /**
+   * When the request was signed (ms epoch): header auth's `x-amz-date` or `Date` (the same as
+   * {@link requestTime}); `undefined` for query auth, which signs only its expiry.
+   */
+  signedAt?: number | undefined;
   /** Query auth: `Expires` in ms epoch. */
   expiresAt?: number | undefined;
 }
@@ -162,7 +167,9 @@ export async function verifyV2(request: V2Request, options: VerifyV2Options): Pr
     const amzDate = headers.get('x-amz-date')?.[0];
     const dateText = (amzDate ?? headers.get('date')?.[0])?.trim();
     const t = dateText === undefined || dateText === '' ? NaN : parseHttpDate(dateText);
-    if (!Number.isFinite(t)) {
+    // S3 answers a Date before the epoch as it answers no valid Date (ceph/s3-tests
+    // test_object_create_bad_date_before_epoch_aws2), not as clock skew.
+    if (!Number.isFinite(t) || t < 0) {
       throw s3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
     }
     const now = clock();
@@ -221,5 +228,5 @@ export async function verifyV2(request: V2Request, options: VerifyV2Options): Pr
       },
     });
   }
-  return { authType, accessKeyId, sessionToken, signature: provided, stringToSign: matched, requestTime, expiresAt };
+  return { authType, accessKeyId, sessionToken, signature: provided, stringToSign: matched, requestTime, signedAt: requestTime, expiresAt };
 }

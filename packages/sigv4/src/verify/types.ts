@@ -12,6 +12,11 @@ export interface VerifiedRequest {
   date: string;
   /** YYYYMMDDTHHMMSSZ */
   amzDate: string;
+  /**
+   * When the request was signed, in ms since the epoch: `x-amz-date` (or `Date`) for header
+   * auth, `X-Amz-Date` for presigned URLs.
+   */
+  signedAt: number;
   /** date/region/service/aws4_request */
   credentialScope: string;
   signedHeaders: readonly string[];

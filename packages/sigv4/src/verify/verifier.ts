@@ -538,6 +538,7 @@ export class SigV4Verifier {
       service: cred.service,
       date: cred.date,
       amzDate: s.amzDate,
+      signedAt: s.requestMs,
       credentialScope: scope,
       signedHeaders: s.signed.names,
       payloadHash: s.payloadHash,
