@@ -152,7 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       if (req.method.toUpperCase() === 'OPTIONS') return preflight(req, env, info);
       if (req.target.startsWith(CONTROL_PREFIX)) return await control(req, env, info);
-      parsed = { ...parseRequest(req, router), remoteAddress: req.remoteAddress, secure: req.secure };
+      parsed = { ...parseRequest(req, router), remoteAddress: req.remoteAddress, secure: req.secure, host: req.host };
       info.operation = parsed.route.operation;
       info.bucket = parsed.route.bucket;
       info.key = parsed.route.key;

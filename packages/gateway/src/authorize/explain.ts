@@ -22,9 +22,15 @@ export interface ExplainQuery {
    * act as the request's headers for the operation's header-dependent permissions (e.g.
    * `s3:x-amz-copy-source` names CopyObject's source, `s3:x-amz-acl` adds `s3:PutObjectAcl`).
    * **Default:** a SigV4 header-signed request (`s3:authType` `REST-HEADER`,
-   * `s3:signatureversion` `AWS4-HMAC-SHA256`); nothing else.
+   * `s3:signatureversion` `AWS4-HMAC-SHA256`) with `aws:SecureTransport` from `secure`; nothing else.
    */
   readonly context?: Readonly<Record<string, string | readonly string[]>> | undefined;
+  /**
+   * The imagined request came over TLS (`aws:SecureTransport`), as `GatewayRequest.secure`; a
+   * `context` value wins. **Default:** false, as for a request without `secure` (a server that
+   * serves TLS passes true so its answers match what its requests get).
+   */
+  readonly secure?: boolean | undefined;
 }
 
 /** The deciding statement, located. */
@@ -81,7 +87,7 @@ function located(state: PolicyState, principal: Principal, ref: StatementRef, bu
  */
 export function explainQuery(state: PolicyState, query: ExplainQuery, now: number): Explanation {
   const principal = findPrincipal(state, query.identity);
-  const context: PolicyContext = { ...principalContext(principal, now), ...(query.context ?? {}) };
+  const context: PolicyContext = { ...principalContext(principal, now), 'aws:SecureTransport': query.secure === true ? 'true' : 'false', ...(query.context ?? {}) };
   let checks: PermissionCheck[];
   if (query.operation !== undefined && query.operation !== '') {
     if (OPERATIONS[query.operation as OperationName] === undefined) throw new TypeError(`explain: unknown operation ${JSON.stringify(query.operation)}`);

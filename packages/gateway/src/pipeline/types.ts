@@ -22,6 +22,12 @@ export interface GatewayRequest {
   readonly remoteAddress?: string | undefined;
   /** True when the client connected over TLS (for `aws:SecureTransport`). */
   readonly secure?: boolean | undefined;
+  /**
+   * The host the client addressed when a trusted proxy forwarded it (`X-Forwarded-Host`), for the
+   * URLs the gateway hands out (upload tickets, POST `Location`); absent: the `Host` header.
+   * Never used to check signatures: clients sign the Host they sent.
+   */
+  readonly host?: string | undefined;
 }
 
 /** What the parse stage found. */
@@ -39,6 +45,8 @@ export interface ParsedRequest {
   readonly remoteAddress?: string | undefined;
   /** The client connected over TLS (`aws:SecureTransport`). */
   readonly secure?: boolean | undefined;
+  /** The forwarded host, copied from the GatewayRequest (for URLs handed out; not for signatures). */
+  readonly host?: string | undefined;
 }
 
 /** Who sent the request. */

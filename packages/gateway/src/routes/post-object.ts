@@ -98,10 +98,13 @@ async function discard(body: UpstreamResponse['body']): Promise<void> {
   }
 }
 
-/** The request URL as the client addressed it (for the PostResponse Location). */
+/**
+ * The request URL as the client addressed it (for the PostResponse Location). Scheme and forwarded
+ * host come from the GatewayRequest, where only a trusted proxy's `X-Forwarded-*` may set them.
+ */
 function requestUrl(parsed: ParsedRequest): string {
-  const proto = parsed.secure === true || parsed.headers['x-forwarded-proto']?.split(',')[0]?.trim() === 'https' ? 'https' : 'http';
-  return `${proto}://${parsed.headers['host'] ?? 'localhost'}${parsed.target.split('?')[0]}`;
+  const proto = parsed.secure === true ? 'https' : 'http';
+  return `${proto}://${parsed.host ?? parsed.headers['host'] ?? 'localhost'}${parsed.target.split('?')[0]}`;
 }
 
 /**

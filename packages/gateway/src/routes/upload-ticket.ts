@@ -112,7 +112,7 @@ export async function createUploadTicket(req: GatewayRequest, env: GatewayEnv, i
     's3:signatureversion': 'AWS4-HMAC-SHA256',
   });
 
-  const host = map['host'];
+  const host = req.host ?? map['host'];
   if (host === undefined || host === '') throw s3Error('InvalidRequest', 'A Host header is required.');
   const form = createPresignedPost({
     bucket: input.bucket,
