@@ -88,6 +88,16 @@ export function uriEncode(s: string, keepSlash = false): string {
   return out;
 }
 
+/** SigV4 URI encoding of raw bytes (a query value that is not UTF-8 text). */
+export function uriEncodeBytes(bytes: Uint8Array): string {
+  let out = '';
+  for (let j = 0; j < bytes.length; j++) {
+    const b = bytes[j]!;
+    out += b < 128 && UNRESERVED[b] === 1 ? String.fromCharCode(b) : ESCAPED[b]!;
+  }
+  return out;
+}
+
 function upperHexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 65 && c <= 70) return c - 55;

@@ -12,6 +12,7 @@ export { canonicalUri, canonicalQuery, parseQuery, canonicalRequest, canonicalHe
 export { defaultCrypto, nobleCrypto, nativeCrypto, type CryptoProvider, type IncrementalHash, type Data } from './crypto.js';
 export { toHex, toBase64, fromBase64, uriEncode, uriDecode, timingSafeEqual, utf8 } from './encoding.js';
 export { toHeaderMap, canonicalHeaderValue, type HeaderInput, type HeaderMap } from './headers.js';
+export type { HeaderEncoding } from './header-encoding.js';
 export { splitUrl, type UrlParts } from './url.js';
 export { toAmzDate, parseAmzDate, type Clock } from './time.js';
 export {

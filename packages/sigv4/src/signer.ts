@@ -1,6 +1,6 @@
 import { s3Error } from '@s3kit/errors';
 import { canonicalQuery, canonicalRequest, canonicalUri, joinEncodedQuery, parseQuery, type QueryParam } from './canonical.js';
-import { uriEncode } from './encoding.js';
+import { uriEncode, uriEncodeBytes } from './encoding.js';
 import {
   ALGORITHM,
   EMPTY_SHA256,
@@ -9,6 +9,7 @@ import {
   UNSIGNED_PAYLOAD,
 } from './constants.js';
 import { defaultCrypto, sha256Hex, type CryptoProvider } from './crypto.js';
+import { byteStringHeaders, byteStringToBytes, isAscii, signableData, type HeaderEncoding } from './header-encoding.js';
 import { toHeaderMap, type HeaderInput, type HeaderMap } from './headers.js';
 import { SigningKeyCache, type SigningKey } from './signing-key.js';
 import { toAmzDate, toMs, type Clock } from './time.js';
@@ -41,6 +42,13 @@ export interface SignerOptions {
    * `false` otherwise.
    */
   contentSha256Header?: boolean;
+  /**
+   * How header values stand for the bytes that will be sent. `'latin1'`: byte strings, one
+   * code unit per byte, which is how undici, Node's `http` and `fetch` put strings on the wire;
+   * a value with code units above U+00FF is text and is returned (and signed) as the byte
+   * string of its UTF-8. **Default:** `'utf8'` (values are text, signed as UTF-8).
+   */
+  headerEncoding?: HeaderEncoding;
 }
 
 export interface SignInput {
@@ -119,6 +127,7 @@ export class SigV4Signer {
   readonly #keys: SigningKeyCache;
   readonly #normalize: boolean;
   readonly #sha256Header: boolean;
+  readonly #headerEncoding: HeaderEncoding;
   /** URI-encoded `X-Amz-Credential` value of the last scope presigned (encoded once per scope). */
   #encodedCredential: { scope: string; value: string } | undefined;
 
@@ -136,6 +145,9 @@ export class SigV4Signer {
     this.#keys = new SigningKeyCache(this.#crypto, options.keyCacheSize ?? 16);
     this.#normalize = options.normalizePath ?? false;
     this.#sha256Header = options.contentSha256Header ?? this.service === 's3';
+    const enc = options.headerEncoding ?? 'utf8';
+    if (enc !== 'utf8' && enc !== 'latin1') throw new TypeError(`SigV4Signer: headerEncoding must be 'utf8' or 'latin1', got ${String(enc)}`);
+    this.#headerEncoding = enc;
   }
 
   /** The access key id this signer signs as (never the secret). */
@@ -151,8 +163,9 @@ export class SigV4Signer {
 
   #prepare(input: SignInput): Prepared {
     const url = splitUrl(input.url);
-    const headers = toHeaderMap(input.headers);
+    let headers = toHeaderMap(input.headers);
     headers.delete('authorization');
+    if (this.#headerEncoding === 'latin1') headers = byteStringHeaders(headers, [...headers.keys()]);
     let host = headers.get('host');
     if (host === undefined) {
       if (url.host === '') throw new TypeError('sign: url has no host and no host header was given');
@@ -194,7 +207,7 @@ export class SigV4Signer {
   ): { canonicalRequest: string; stringToSign: string; signature: string } {
     const uri = canonicalUri(p.path, this.#normalize);
     const creq = canonicalRequest(p.method, uri, query, p.headers, signedNames, payloadHash, signedHeaders);
-    const sts = `${ALGORITHM}\n${p.amzDate}\n${p.scope}\n${sha256Hex(this.#crypto, creq)}`;
+    const sts = `${ALGORITHM}\n${p.amzDate}\n${p.scope}\n${sha256Hex(this.#crypto, signableData(creq, this.#headerEncoding))}`;
     return { canonicalRequest: creq, stringToSign: sts, signature: p.signingKey.sign(sts) };
   }
 
@@ -265,7 +278,8 @@ export class SigV4Signer {
     // names and most values need no encoding).
     const encoded: Array<[string, string]> = [];
     for (const [k, v] of p.query) encoded.push([uriEncode(k), uriEncode(v)]);
-    for (const [k, v] of hoisted) encoded.push([uriEncode(k), uriEncode(v)]);
+    const bytes = this.#headerEncoding === 'latin1';
+    for (const [k, v] of hoisted) encoded.push([uriEncode(k), bytes && !isAscii(v) ? uriEncodeBytes(byteStringToBytes(v)) : uriEncode(v)]);
     encoded.push(
       ['X-Amz-Algorithm', ALGORITHM],
       ['X-Amz-Credential', credential.value],

@@ -1,11 +1,11 @@
 import { s3Error } from '@s3kit/errors';
 import { DEFAULT_MAX_SKEW_MS } from '../constants.js';
 import { defaultCrypto, type CryptoProvider } from '../crypto.js';
-import { timingSafeEqual, toHex, uriDecode, utf8 } from '../encoding.js';
+import { timingSafeEqual, toBase64, toHex, uriDecode, utf8 } from '../encoding.js';
+import { bytesToByteString, signableData, type HeaderEncoding } from '../header-encoding.js';
 import type { Credentials } from '../signer.js';
 import { parseAmzDate, type Clock } from '../time.js';
 import { splitUrl } from '../url.js';
-import { signatureV2 } from './signer.js';
 import {
   buildStringToSign,
   collectV2Headers,
@@ -30,6 +30,12 @@ export interface VerifyV2Options extends Omit<V2ResourceOptions, 'bucket'> {
   maxSkewMs?: number | undefined;
   /** Bucket addressed through the Host, when the caller already knows it. */
   bucket?: string | undefined;
+  /**
+   * How header values stand for the bytes the client signed: `'latin1'` for byte strings as
+   * Node's `http`, undici and Fetch `Headers` hold them (see {@link HeaderEncoding}).
+   * **Default:** `'utf8'`.
+   */
+  headerEncoding?: HeaderEncoding | undefined;
 }
 
 /** A request that passed SigV2 verification. */
@@ -76,11 +82,28 @@ function parseQueryAuth(raw: string): QueryAuth {
 }
 
 /** `StringToSignBytes` as S3 prints it: space-separated lowercase hex bytes. */
-function stringToSignBytes(s: string): string {
-  const hex = toHex(utf8(s));
+function stringToSignBytes(s: string | Uint8Array): string {
+  const hex = toHex(typeof s === 'string' ? utf8(s) : s);
   let out = '';
   for (let i = 0; i < hex.length; i += 2) out += (i === 0 ? '' : ' ') + hex.slice(i, i + 2);
   return out;
+}
+
+const lenientUtf8 = new TextDecoder();
+
+/** Header values holding code units above U+00FF are text: their UTF-8 bytes as byte strings. */
+function asByteStrings(headers: V2HeaderValues): void {
+  for (const values of headers.values()) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      for (let j = 0; j < v.length; j++) {
+        if (v.charCodeAt(j) > 0xff) {
+          values[i] = bytesToByteString(utf8(v));
+          break;
+        }
+      }
+    }
+  }
 }
 
 function parseHeaderAuth(value: string): { accessKeyId: string; signature: string } {
@@ -143,7 +166,9 @@ export async function verifyV2(request: V2Request, options: VerifyV2Options): Pr
   const clock = options.clock ?? Date.now;
   const crypto = options.crypto ?? defaultCrypto();
   const url = splitUrl(request.url);
+  const encoding = options.headerEncoding ?? 'utf8';
   const headers = collectV2Headers(request.headers);
+  if (encoding === 'latin1') asByteStrings(headers);
   const query = parseQueryAuth(url.query);
   const authorization = headers.get('authorization')?.[0]?.trim();
   const base: V2StringToSignOptions = {
@@ -215,15 +240,16 @@ export async function verifyV2(request: V2Request, options: VerifyV2Options): Pr
   for (const opts of candidates) {
     const sts = buildStringToSign(request.method, url.path, url.query, url.host, headers, opts);
     first ??= sts;
-    const expected = signatureV2(sts, creds.secretAccessKey, crypto);
+    const expected = toBase64(crypto.hmacSha1(creds.secretAccessKey, signableData(sts, encoding)));
     if (timingSafeEqual(expected, provided) && matched === undefined) matched = sts;
   }
   if (matched === undefined) {
+    const data = signableData(first!, encoding);
     throw s3Error('SignatureDoesNotMatch', undefined, {
       details: {
         AWSAccessKeyId: accessKeyId,
-        StringToSign: first!,
-        StringToSignBytes: stringToSignBytes(first!),
+        StringToSign: typeof data === 'string' ? data : lenientUtf8.decode(data),
+        StringToSignBytes: stringToSignBytes(data),
         SignatureProvided: provided,
       },
     });

@@ -64,17 +64,23 @@ export function unsignedHeaders(names: readonly string[]): S3Error {
   return s3Error('AccessDenied', messages.unsigned, { details: { HeadersNotSigned: names.join(', ') } });
 }
 
-/** `41 57 53 34 …`: the byte dump S3 puts next to StringToSign and CanonicalRequest. */
-export function byteDump(s: string): string {
-  const hex = toHex(utf8(s));
+/** `41 57 53 34 …`: the byte dump S3 puts next to StringToSign and CanonicalRequest (strings as UTF-8). */
+export function byteDump(s: string | Uint8Array): string {
+  const hex = toHex(typeof s === 'string' ? utf8(s) : s);
   let out = '';
   for (let i = 0; i < hex.length; i += 2) out += (i === 0 ? '' : ' ') + hex.slice(i, i + 2);
   return out;
 }
 
+const lenientUtf8 = new TextDecoder();
+
+/**
+ * SignatureDoesNotMatch with S3's details. `canonicalRequest` is the text, or the very bytes
+ * that were hashed (byte-string headers): those are shown as UTF-8 text and dumped as they are.
+ */
 export function signatureMismatch(
   accessKeyId: string,
-  canonicalRequest: string,
+  canonicalRequest: string | Uint8Array,
   stringToSign: string,
   signatureProvided: string,
 ): S3Error {
@@ -84,7 +90,7 @@ export function signatureMismatch(
       StringToSign: stringToSign,
       SignatureProvided: signatureProvided,
       StringToSignBytes: byteDump(stringToSign),
-      CanonicalRequest: canonicalRequest,
+      CanonicalRequest: typeof canonicalRequest === 'string' ? canonicalRequest : lenientUtf8.decode(canonicalRequest),
       CanonicalRequestBytes: byteDump(canonicalRequest),
     },
   });

@@ -3,6 +3,7 @@ import { canonicalRequest, canonicalUri } from '../canonical.js';
 import { ALGORITHM, DEFAULT_MAX_SKEW_MS, EMPTY_SHA256, MAX_PRESIGN_EXPIRES, UNSIGNED_PAYLOAD } from '../constants.js';
 import { defaultCrypto, sha256Hex, type CryptoProvider } from '../crypto.js';
 import { timingSafeEqual, toHex } from '../encoding.js';
+import { byteStringHeaders, signableData, type HeaderEncoding } from '../header-encoding.js';
 import { toHeaderMap, type HeaderMap } from '../headers.js';
 import { payloadModeOf, type PayloadMode } from '../payload.js';
 import { SigningKeyCache } from '../signing-key.js';
@@ -76,6 +77,14 @@ export interface VerifierOptions {
    * as S3 requires). `false` is for services whose clients add the token after signing.
    */
   querySessionTokenSigned?: boolean | undefined;
+  /**
+   * How the header values given to {@link SigV4Verifier.verify} stand for the bytes the client
+   * signed. Pass `'latin1'` for headers as Node's `http` module (`rawHeaders`), undici or a
+   * Fetch `Headers` object hold them: byte strings, one code unit per byte, so a UTF-8
+   * `x-amz-meta-*` value verifies against the bytes the client sent. **Default:** `'utf8'`
+   * (values are text, signed as UTF-8).
+   */
+  headerEncoding?: HeaderEncoding | undefined;
 }
 
 interface Scope {
@@ -149,6 +158,7 @@ export class SigV4Verifier {
   readonly #normalize: boolean;
   readonly #s3Rules: boolean;
   readonly #queryTokenSigned: boolean;
+  readonly #headerEncoding: HeaderEncoding;
   // Parsed Credential and SignedHeaders strings: one client sends the same ones again and again.
   // Small, bounded, and holding nothing secret.
   readonly #credCache = new Map<string, ParsedCredential>();
@@ -173,6 +183,9 @@ export class SigV4Verifier {
     this.#normalize = options.normalizePath ?? false;
     this.#s3Rules = options.s3Rules ?? this.service === 's3';
     this.#queryTokenSigned = options.querySessionTokenSigned ?? true;
+    const enc = options.headerEncoding ?? 'utf8';
+    if (enc !== 'utf8' && enc !== 'latin1') throw new TypeError(`SigV4Verifier: headerEncoding must be 'utf8' or 'latin1', got ${String(enc)}`);
+    this.#headerEncoding = enc;
   }
 
   #credential(source: AuthSource, value: string): ParsedCredential {
@@ -516,19 +529,21 @@ export class SigV4Verifier {
       throw s3Error('InvalidToken', messages.invalidToken);
     }
 
+    const latin1 = this.#headerEncoding === 'latin1';
     const creq = canonicalRequest(
       request.method,
       canonicalUri(url.path, this.#normalize),
       s.query,
-      headers,
+      latin1 ? byteStringHeaders(headers, s.signed.names) : headers,
       s.signed.names,
       s.payloadHash,
     );
+    const creqData = signableData(creq, this.#headerEncoding);
     const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
-    const sts = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(this.#crypto, creq)}`;
+    const sts = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(this.#crypto, creqData)}`;
     const signingKey = this.#keys.get(cred.accessKeyId, creds.secretAccessKey, cred.date, cred.region, cred.service);
     const expected = signingKey.sign(sts);
-    if (!timingSafeEqual(expected, s.signature)) throw signatureMismatch(cred.accessKeyId, creq, sts, s.signature);
+    if (!timingSafeEqual(expected, s.signature)) throw signatureMismatch(cred.accessKeyId, creqData, sts, s.signature);
 
     const result: VerifiedRequest = {
       authType: s.source === 'header' ? 'header' : 'presigned',
