@@ -19,8 +19,7 @@ import { toUpstreamRequest } from './pipeline/resign.js';
 import type { AllowRule, CorsRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
 
 export type { ExplainQuery, Explanation };
-import type { Upstream } from './store/types.js';
-import type { S3Upstream } from './upstreams/s3-upstream.js';
+import { capabilitiesOf, type Upstream } from './upstreams/upstream.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -168,12 +167,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
       stage = 'upstream';
       if (options.presignedRedirect === true && auth.principal.authKind === 'presigned-v4' && (parsed.method === 'GET' || parsed.method === 'HEAD')) {
-        const presigner = upstream as Partial<S3Upstream>;
-        if (typeof presigner.presign === 'function') {
-          const seconds = Math.max(1, Math.floor(((auth.expiresAt ?? clock() + 900_000) - clock()) / 1000));
-          const location = presigner.presign(toUpstreamRequest(parsed, auth, undefined), seconds);
-          return { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
-        }
+        const presign = capabilitiesOf(upstream).presign;
+        const seconds = Math.max(1, Math.floor(((auth.expiresAt ?? clock() + 900_000) - clock()) / 1000));
+        const location = presign?.(toUpstreamRequest(parsed, auth, undefined), seconds);
+        if (location !== undefined) return { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
       }
       // Every DeleteObjects key denied: nothing to send upstream (once the bucket is known to exist), the DeleteResult lists the denials.
       if (authorized.denied !== undefined) info.deniedKeys = authorized.denied.errors.length;

@@ -4,7 +4,7 @@ import { parseXml } from '@s3kit/xml-shapes';
 import { OPERATIONS, parseCopySource, requiredActions, type ActionResource, type OperationName } from '@s3kit/xml-shapes/operations';
 import { evaluate } from '../policy/evaluate.js';
 import type { EvaluateInput, EvaluateResult, Policy, PolicyPrincipal, StatementRef } from '../policy/types.js';
-import type { Upstream } from '../store/types.js';
+import type { Upstream } from '../upstreams/upstream.js';
 import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-state.js';
 import { principalContext, requestContext, type PolicyContext } from './context.js';
 import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';

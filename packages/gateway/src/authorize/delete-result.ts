@@ -1,6 +1,6 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
 import { buildXml, parseXml, type DeleteResult, type ShapeInput } from '@s3kit/xml-shapes';
-import type { UpstreamResponse } from '../store/types.js';
+import type { UpstreamResponse } from '../upstreams/upstream.js';
 import type { BodyKey, DeleteError } from '../pipeline/types.js';
 import { readCapped } from '../pipeline/body.js';
 

@@ -1,5 +1,5 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from '../store/types.js';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 import { forward } from './forward.js';
 import { authorize, authorizeEachKey, policiesMention, requestTagContext, type AuthorizeDeps } from '../authorize/decide.js';
 import type { PolicyContext } from '../authorize/context.js';

@@ -1,6 +1,6 @@
 import type { Clock, SigV4Verifier } from '@s3kit/sigv4';
 import type { AuthKind } from '@s3kit/sigv4';
-import type { Upstream } from '../store/types.js';
+import type { Upstream } from '../upstreams/upstream.js';
 import type { CorsRule, Identity, ParsedRequest, Principal, RequestInfo } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Transport, TransportRequest } from '@s3kit/http-transport';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from '../store/types.js';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
 /**
  * Stage 5: hands the request to its upstream. The body streams with backpressure (the upstream

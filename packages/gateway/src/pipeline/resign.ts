@@ -1,6 +1,6 @@
 import type { TransportRequest } from '@s3kit/http-transport';
 import { STREAMING_UNSIGNED_PAYLOAD_TRAILER, checksumAlgorithmOf, chunkedHeaders, chunkedLengths, encodeChunked, uriEncode } from '@s3kit/sigv4';
-import type { UpstreamRequest } from '../store/types.js';
+import type { UpstreamRequest } from '../upstreams/upstream.js';
 import { withoutHopByHop } from './hop-by-hop.js';
 import type { Authenticated, ParsedRequest } from './types.js';
 

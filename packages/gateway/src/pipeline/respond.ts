@@ -1,4 +1,4 @@
-import type { UpstreamResponse } from '../store/types.js';
+import type { UpstreamResponse } from '../upstreams/upstream.js';
 import { withoutHopByHop } from './hop-by-hop.js';
 import type { GatewayResponse, RequestInfo } from './types.js';
 

@@ -1,5 +1,5 @@
 import { s3Error } from '@s3kit/errors';
-import type { UpstreamBody } from '../store/types.js';
+import type { UpstreamBody } from '../upstreams/upstream.js';
 
 interface NodeReadable {
   on(event: string, listener: (...args: unknown[]) => void): unknown;

@@ -3,12 +3,12 @@ import { verifyPost, type VerifiedPost } from '@s3kit/post-policy';
 import { uriEncode } from '@s3kit/sigv4';
 import { parseXml } from '@s3kit/xml-shapes';
 import { OPERATIONS } from '@s3kit/xml-shapes/operations';
-import type { UpstreamBody, UpstreamResponse } from '../store/types.js';
+import { capabilitiesOf, type UpstreamBody, type UpstreamResponse } from '../upstreams/upstream.js';
 import { corsHeaders } from './cors.js';
 import type { GatewayEnv } from '../pipeline/env.js';
 import { forward } from '../pipeline/forward.js';
 import { formBodyStream, heldFile } from './post-body.js';
-import { spool, streamsUnknownLength, type Spooled } from './post-spool.js';
+import { spool, type Spooled } from './post-spool.js';
 import { toUpstreamRequest } from '../pipeline/resign.js';
 import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from '../pipeline/types.js';
 
@@ -221,7 +221,7 @@ async function store(
   let spooled: Spooled | undefined;
   try {
     let upBody: AsyncIterable<Uint8Array> = file;
-    if (!streamsUnknownLength(upstream)) {
+    if (!capabilitiesOf(upstream).acceptsUnknownLength) {
       // A remote S3 needs the length up front: read (and so verify) the whole file first.
       const hint = Number(parsed.headers['content-length']);
       spooled = await spool(file, Number.isFinite(hint) ? hint : undefined);

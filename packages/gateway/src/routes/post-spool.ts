@@ -3,21 +3,9 @@ import { createReadStream } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Upstream } from '../store/types.js';
 
 /** Files up to this size are held in memory when they must be spooled; larger ones go to a temp file. */
 export const MEMORY_SPOOL_LIMIT = 8 * 1024 * 1024;
-
-/**
- * Whether an upstream takes a PUT body of unknown length. The embedded store does (it writes a
- * temp file and commits only a body that ended cleanly). A remote S3 does not: S3 and Ceph RGW
- * answer a chunked PUT without Content-Length with MissingContentLength (411), so a form's file
- * (whose size is known only at its end) is spooled first.
- */
-export function streamsUnknownLength(upstream: Upstream): boolean {
-  const u = upstream as { operations?: unknown; dir?: unknown };
-  return u.operations instanceof Set && typeof u.dir === 'string';
-}
 
 /** A fully read (and therefore fully verified) file, ready to be sent with its length. */
 export interface Spooled {

@@ -4,7 +4,7 @@ import { S3Error } from '@s3kit/errors';
 import { requireBucketName, type StoreContext } from './context.js';
 import { tempName, readSmallBody } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
-import type { UpstreamRequest, UpstreamResponse } from './types.js';
+import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
 

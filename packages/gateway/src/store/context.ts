@@ -2,7 +2,7 @@ import { S3Error } from '@s3kit/errors';
 import { validBucketName } from '@s3kit/xml-shapes/operations';
 import { isWellFormed, utf8Length } from './key-order.js';
 import type { StoreCore } from './store-core.js';
-import type { UpstreamRequest } from './types.js';
+import type { UpstreamRequest } from '../upstreams/upstream.js';
 
 /** What every operation of the local store gets. */
 export interface StoreContext {

@@ -4,7 +4,7 @@ import { quoteEtag } from './http-headers.js';
 import type { IndexEntry } from './key-index.js';
 import { compareKeys, lowerBound } from './key-order.js';
 import { XML_HEADERS, buildXml } from './xml.js';
-import type { UpstreamRequest, UpstreamResponse } from './types.js';
+import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
 const MAX_KEYS = 1000;
 

@@ -6,7 +6,7 @@ import * as multipart from './multipart.js';
 import * as objects from './objects.js';
 import { StoreCore } from './store-core.js';
 import * as tagging from './tagging.js';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from './types.js';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
 /** Options for {@link createLocalStore}. */
 export interface LocalStoreOptions {
@@ -84,6 +84,8 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
   return {
     dir,
     operations: new Set(Object.keys(HANDLERS)),
+    // A PUT of unknown length streams to a temp file, committed only when the body ended cleanly.
+    capabilities: { acceptsUnknownLength: true },
     close(): Promise<void> {
       closing ??= (async () => {
         while (inflight.size > 0) await Promise.allSettled([...inflight]);

@@ -18,7 +18,7 @@ import { isNotFound, readJson, type MetaFields } from './store-core.js';
 import { parseTaggingHeader } from './tagging.js';
 import { readSmallBody, tempName, writeTemp } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
-import type { UpstreamRequest, UpstreamResponse } from './types.js';
+import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
 /** `uploads/<id>/upload.json`: what CreateMultipartUpload was given. */
 interface UploadState {

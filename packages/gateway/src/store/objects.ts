@@ -24,7 +24,7 @@ import type { ObjectMeta } from './store-core.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
 import { readSmallBody, writeTemp } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
-import type { UpstreamRequest, UpstreamResponse } from './types.js';
+import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
 /**
  * Write preconditions on PutObject / CompleteMultipartUpload (S3 conditional writes):

@@ -2,7 +2,7 @@ import { S3Error } from '@s3kit/errors';
 import { objectTarget, rejectVersionId, type StoreContext } from './context.js';
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
-import type { UpstreamRequest, UpstreamResponse } from './types.js';
+import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
 export type TagSet = readonly (readonly [string, string])[];
 

@@ -3,7 +3,7 @@ import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { BodyDigests } from './digests.js';
-import type { UpstreamBody } from './types.js';
+import type { UpstreamBody } from '../upstreams/upstream.js';
 
 /** A fully written (and fsynced) temp file, ready to be renamed into place. */
 export interface TempFile {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { buildXml, parseCopySource, parseXml } from '@s3kit/xml-shapes';
-import type { Upstream, UpstreamRequest, UpstreamResponse, UpstreamResponseBody } from '../store/types.js';
+import { capabilitiesOf, type Upstream, type UpstreamCapabilities, type UpstreamRequest, type UpstreamResponse, type UpstreamResponseBody } from './upstream.js';
 
 /** A client bucket served by an upstream bucket, optionally inside a key prefix of it. */
 export interface BucketMapping {
@@ -101,7 +101,9 @@ export function mapBuckets(upstream: Upstream, mappings: readonly BucketMapping[
     if (prefix.startsWith('/')) throw new TypeError(`bucket mappings: the prefix of ${m.bucket} must not start with "/"`);
     byBucket.set(m.bucket, { bucket: m.bucket, upstreamBucket: m.upstreamBucket ?? m.bucket, prefix });
   }
+  const inner = capabilitiesOf(upstream);
   return {
+    capabilities: { acceptsUnknownLength: inner.acceptsUnknownLength, presign: inner.presign === undefined ? undefined : mappedPresign(inner.presign, byBucket) },
     async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       const m = req.bucket === undefined ? undefined : byBucket.get(req.bucket);
       const out = await mapRequest(req, m, byBucket);
@@ -115,6 +117,23 @@ export function mapBuckets(upstream: Upstream, mappings: readonly BucketMapping[
       if (m === undefined || !REWRITTEN_RESPONSES.has(req.operation) || res.body === undefined || req.method === 'HEAD') return res;
       return mapResponse(req.operation, res, m);
     },
+  };
+}
+
+/**
+ * Presigning through the mappings: the URL names the upstream bucket and prefixed key. Requests
+ * whose answer the mapping rewrites (listings, multipart and DeleteObjects documents,
+ * ListBuckets) or that act on a whole prefixed bucket are not presigned (`undefined`): the
+ * gateway serves them itself.
+ */
+function mappedPresign(presign: NonNullable<UpstreamCapabilities['presign']>, byBucket: ReadonlyMap<string, Mapping>): UpstreamCapabilities['presign'] {
+  return (req, expiresIn) => {
+    if (req.operation === 'ListBuckets' || REWRITTEN_RESPONSES.has(req.operation)) return undefined;
+    const m = req.bucket === undefined ? undefined : byBucket.get(req.bucket);
+    if (m === undefined) return presign(req, expiresIn);
+    if (m.prefix !== '' && req.key === undefined) return undefined;
+    const key = req.key === undefined ? undefined : checkKey(req.key, m, `/${m.bucket}/${req.key}`);
+    return presign({ ...req, bucket: m.upstreamBucket, key }, expiresIn);
   };
 }
 

@@ -2,7 +2,7 @@ import { createTransport, type Transport, type TransportOptions } from '@s3kit/h
 import { SigV4Signer } from '@s3kit/sigv4';
 import { forwardHttp } from '../pipeline/forward.js';
 import { resign } from '../pipeline/resign.js';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from '../store/types.js';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from './upstream.js';
 
 /** What a remote S3 accepts (see README "Upstream profiles"). */
 export interface UpstreamProfile {
@@ -63,12 +63,14 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     trailers: options.profile?.trailers ?? false,
   } as const;
   const signer = new SigV4Signer({ credentials: { ...options.credentials }, region: options.region });
+  const presign = (req: UpstreamRequest, expiresIn: number): string => {
+    const t = resign({ ...req, body: undefined }, target);
+    return signer.presign({ method: req.method, url: `${t.origin}${t.path}`, expiresIn }).url;
+  };
   return {
     endpoint: target.endpoint,
-    presign(req, expiresIn) {
-      const t = resign({ ...req, body: undefined }, target);
-      return signer.presign({ method: req.method, url: `${t.origin}${t.path}`, expiresIn }).url;
-    },
+    presign,
+    capabilities: { presign, acceptsUnknownLength: false },
     handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       return forwardHttp(transport, resign(req, target));
     },

@@ -46,6 +46,28 @@ export interface UpstreamResponse {
   readonly body?: UpstreamResponseBody;
 }
 
+/**
+ * What an upstream can do beyond `handle`, declared by the upstream itself (the gateway never
+ * guesses from its shape). Wrappers such as `mapBuckets` pass them through.
+ */
+export interface UpstreamCapabilities {
+  /**
+   * A presigned URL on the upstream for the same request, valid `expiresIn` seconds (the
+   * gateway's `presignedRedirect` offload); `undefined` when this request cannot be served that
+   * way (e.g. its answer must be rewritten). Absent: the upstream cannot presign.
+   */
+  readonly presign?: ((req: UpstreamRequest, expiresIn: number) => string | undefined) | undefined;
+  /**
+   * Takes a PUT body of unknown length (no Content-Length), committing only a body that ended
+   * cleanly. False for S3 and Ceph RGW (MissingContentLength, 411): a POST form's file, whose
+   * size is known only at its end, is then spooled first.
+   */
+  readonly acceptsUnknownLength: boolean;
+}
+
+/** The capabilities of an upstream that declares none. */
+export const NO_CAPABILITIES: UpstreamCapabilities = Object.freeze({ acceptsUnknownLength: false });
+
 /** Anything the gateway can forward to. */
 export interface Upstream {
   /**
@@ -53,4 +75,28 @@ export interface Upstream {
    * @throws S3Error with the S3 code, status and headers of the failure.
    */
   handle(req: UpstreamRequest): Promise<UpstreamResponse>;
+  /** What it can do besides. **Default:** {@link NO_CAPABILITIES} (no presigning, lengths required). */
+  readonly capabilities?: UpstreamCapabilities | undefined;
+}
+
+/** The capabilities an upstream declares, or {@link NO_CAPABILITIES}. */
+export function capabilitiesOf(upstream: Upstream): UpstreamCapabilities {
+  return upstream.capabilities ?? NO_CAPABILITIES;
+}
+
+/**
+ * A body as an async iterable: Node streams and Web `ReadableStream`s (Node 18+) both are one,
+ * though the DOM typings do not say so for the latter.
+ */
+export function asAsyncIterable(body: UpstreamBody | UpstreamResponseBody): AsyncIterable<Uint8Array>;
+export function asAsyncIterable(body: UpstreamBody | UpstreamResponseBody | undefined): AsyncIterable<Uint8Array> | undefined;
+export function asAsyncIterable(body: UpstreamBody | UpstreamResponseBody | undefined): AsyncIterable<Uint8Array> | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === 'string') return single(new TextEncoder().encode(body));
+  if (body instanceof Uint8Array) return single(body);
+  return body as AsyncIterable<Uint8Array>;
+}
+
+async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
 }
