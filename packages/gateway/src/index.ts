@@ -1,7 +1,11 @@
 export { createGateway, type Gateway, type GatewayConfigUpdate, type GatewayOptions } from './gateway.js';
 export { allowToPolicyDocument } from './authorize/policy-state.js';
 export type { ExplainQuery, Explanation, ExplainedCheck, ExplainedStatement } from './authorize/explain.js';
-export { toNodeListener, clientErrorResponse, type AccessLogEntry, type NodeListener, type NodeListenerOptions } from './node.js';
+export type { AccessLogEntry } from './node/access-log.js';
+export { clientErrorResponse } from './node/client-error.js';
+export { createGatewayServer, type GatewayServer, type GatewayServerOptions } from './node/gateway-server.js';
+export { toNodeListener, type NodeListener, type NodeListenerOptions } from './node/listener.js';
+export { forwardedClient, trustProxy, type ForwardedClient, type ProxyTrust } from './node/forwarded.js';
 export { createS3Upstream, type S3Upstream, type S3UpstreamOptions, type UpstreamProfile } from './upstreams/s3-upstream.js';
 export type { AllowRule, CorsRule, GatewayRequest, GatewayResponse, Identity, RequestInfo } from './pipeline/types.js';
 export { createLocalStore, type LocalStore, type LocalStoreOptions } from './store/local-store.js';

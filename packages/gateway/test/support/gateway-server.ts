@@ -1,13 +1,13 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGateway, toNodeListener, type AccessLogEntry, type Gateway, type GatewayOptions, type Identity, type Upstream } from '../../src/index.js';
+import { createGateway, createGatewayServer, type AccessLogEntry, type Gateway, type GatewayOptions, type GatewayServer, type GatewayServerOptions, type Identity, type Upstream } from '../../src/index.js';
 
 export const ADMIN: Identity = { name: 'admin', accessKeyId: 'AKIAGATEWAYADMIN0001', secretAccessKey: 'admin-secret-key-for-tests-only-000000000', allow: [{ bucket: '*', access: 'readwrite' }] };
 export const READER: Identity = { name: 'reader', accessKeyId: 'AKIAGATEWAYREADER001', secretAccessKey: 'reader-secret-key-for-tests-only-00000000', allow: [{ bucket: '*', access: 'read' }] };
 
 export interface RunningGateway {
   gateway: Gateway;
-  server: Server;
+  server: GatewayServer;
   endpoint: string;
   port: number;
   log: AccessLogEntry[];
@@ -16,11 +16,18 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** A gateway over `upstream` on 127.0.0.1, port 0. */
-export async function startGateway(upstream: Upstream, opts: Partial<GatewayOptions> & { maxConcurrentRequests?: number } = {}): Promise<RunningGateway> {
-  const gateway = createGateway({ identities: [ADMIN, READER], upstreams: { default: upstream }, ...opts });
+/**
+ * A gateway over `upstream` on 127.0.0.1, port 0, served by `createGatewayServer` (as the
+ * program does) with `server` options (limits, timeouts).
+ */
+export async function startGateway(
+  upstream: Upstream,
+  opts: Partial<GatewayOptions> & { maxConcurrentRequests?: number; server?: Omit<GatewayServerOptions, 'onResponse'> } = {},
+): Promise<RunningGateway> {
+  const { maxConcurrentRequests, server: serverOptions, ...gatewayOptions } = opts;
+  const gateway = createGateway({ identities: [ADMIN, READER], upstreams: { default: upstream }, ...gatewayOptions });
   const log: AccessLogEntry[] = [];
-  const server = createServer(toNodeListener(gateway, { onResponse: (e) => log.push(e), maxConcurrentRequests: opts.maxConcurrentRequests }));
+  const server = createGatewayServer(gateway, { maxConcurrentRequests, ...serverOptions, onResponse: (e) => log.push(e) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -1,0 +1,115 @@
+import type { IncomingMessage } from 'node:http';
+import { s3Error, type S3Error } from '@s3kit/errors';
+
+/** Limits on how slowly a client may send its body (see {@link ClientBody}). */
+export interface BodyTimeouts {
+  /** Longest wait for the next body bytes, and the grace period before `minBytesPerSecond` applies (ms). */
+  readonly idleMs: number;
+  /** Body bytes per second of waiting the client must keep up once the gateway has waited `idleMs` in all; 0 turns it off. */
+  readonly minBytesPerSecond: number;
+}
+
+const clientGone = (): S3Error => s3Error('RequestTimeout', 'The client went away before sending its whole body.');
+
+/**
+ * The request body as the gateway pulls it: nothing is read (and, for `Expect: 100-continue`,
+ * no `100 Continue` is sent) until the pipeline first asks, which it does only after the
+ * request was authenticated and authorized. It counts the bytes that arrived, and times the
+ * client only while the gateway waits for its bytes (not while the upstream applies
+ * backpressure): a wait longer than `idleMs`, or a rate below `minBytesPerSecond` over the
+ * time spent waiting, fails the body with `RequestTimeout`.
+ */
+export class ClientBody implements AsyncIterable<Uint8Array> {
+  #bytes = 0;
+  #waitedMs = 0;
+  #pulled = false;
+  #error: S3Error | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly timeouts: BodyTimeouts,
+    private readonly hooks: {
+      /** Called once, when the gateway first reads (to send `100 Continue`). */
+      readonly onFirstPull?: (() => void) | undefined;
+      /** Called once when the client was too slow (the body then fails with `err`). */
+      readonly onTimeout?: ((err: S3Error) => void) | undefined;
+    } = {},
+  ) {}
+
+  /** Body bytes that arrived so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** True once the gateway started reading. */
+  get pulled(): boolean {
+    return this.#pulled;
+  }
+
+  /** Fails the body (the pending and every later read throw `err`). */
+  fail(err: S3Error): void {
+    this.#error ??= err;
+    this.#wake?.();
+  }
+
+  /** Counts bytes read after the gateway answered (drained so the client sees the answer). */
+  countDrained(n: number): void {
+    this.#bytes += n;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    if (!this.#pulled) {
+      this.#pulled = true;
+      this.hooks.onFirstPull?.();
+    }
+    const req = this.req;
+    for (;;) {
+      if (this.#error !== undefined) throw this.#error;
+      const chunk = req.read() as Buffer | null;
+      if (chunk !== null) {
+        this.#bytes += chunk.length;
+        yield chunk;
+        continue;
+      }
+      if (req.readableEnded) return;
+      if (req.destroyed) throw clientGone();
+      await this.#wait();
+    }
+  }
+
+  /** Resolves on new bytes, end, close or failure; times the wait. */
+  #wait(): Promise<void> {
+    const req = this.req;
+    const started = performance.now();
+    return new Promise<void>((resolve) => {
+      const { idleMs, minBytesPerSecond } = this.timeouts;
+      // The client must have sent minBytesPerSecond for every second waited, after a grace of idleMs.
+      const rateLimitMs = minBytesPerSecond > 0 ? Math.max(idleMs, (this.#bytes * 1000) / minBytesPerSecond) - this.#waitedMs : Infinity;
+      const timeoutMs = Math.max(0, Math.min(idleMs, rateLimitMs));
+      const timer =
+        timeoutMs === Infinity
+          ? undefined
+          : setTimeout(() => {
+              const err = s3Error('RequestTimeout');
+              this.fail(err);
+              this.hooks.onTimeout?.(err);
+            }, timeoutMs);
+      const done = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.#waitedMs += performance.now() - started;
+        this.#wake = undefined;
+        req.off('readable', done);
+        req.off('end', done);
+        req.off('close', done);
+        req.off('error', done);
+        resolve();
+      };
+      this.#wake = done;
+      req.on('readable', done);
+      req.on('end', done);
+      req.on('close', done);
+      req.on('error', done);
+    });
+  }
+}

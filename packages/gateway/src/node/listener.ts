@@ -1,0 +1,222 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { s3Error, type S3Error } from '@s3kit/errors';
+import type { Gateway } from '../gateway.js';
+import type { GatewayResponse } from '../pipeline/types.js';
+import type { AccessLogEntry } from './access-log.js';
+import { ClientBody } from './client-body.js';
+import { clientErrorOf, rawErrorResponse } from './client-error.js';
+import { isUnsigned, malformedRequest } from './request-checks.js';
+import { sendResponse } from './send.js';
+import { Slots, unauthenticatedLimit } from './slots.js';
+
+/** Options of {@link toNodeListener}. */
+export interface NodeListenerOptions {
+  /** Requests handled at once; the excess is answered `SlowDown` (503). **Default:** `Infinity`. */
+  readonly maxConcurrentRequests?: number | undefined;
+  /**
+   * The share of `maxConcurrentRequests` that requests without a signature (anonymous ones and
+   * POST forms) may hold; the excess is answered `SlowDown` (503). **Default:** `0.5`.
+   */
+  readonly maxUnauthenticatedShare?: number | undefined;
+  /**
+   * Bytes of request line and headers, all headers counted; more is `RequestHeaderSectionTooLarge`
+   * (400). **Default:** `Infinity` (only Node's own `maxHeaderSize`; {@link createGatewayServer} sets 16 KiB).
+   */
+  readonly maxHeaderSize?: number | undefined;
+  /**
+   * Longest wait for the next request body bytes (ms), timed only while the gateway waits for the
+   * client; also the grace period of `minBodyBytesPerSecond`. Longer is `RequestTimeout` (400).
+   * **Default:** `20000`.
+   */
+  readonly bodyTimeoutMs?: number | undefined;
+  /**
+   * Body bytes per second of waiting a client must keep up once the gateway has waited
+   * `bodyTimeoutMs` for its body (so a trickle cannot hold a slot); 0 turns it off.
+   * **Default:** `1024`.
+   */
+  readonly minBodyBytesPerSecond?: number | undefined;
+  /** Called once per request when its response is done (for access logs and metrics). */
+  readonly onResponse?: ((entry: AccessLogEntry) => void) | undefined;
+}
+
+/** A `node:http` request listener with its in-flight count (for readiness and draining). */
+export interface NodeListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Requests in flight (holding a concurrency slot). */
+  readonly active: number;
+  /**
+   * The server's `checkContinue` handler: `100 Continue` is sent only when the gateway first
+   * reads the body, i.e. after the request was authenticated and authorized; a refused request
+   * gets its error without the body being sent.
+   */
+  checkContinue(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * The server's `clientError` handler: a request whose body Node could not parse is answered
+   * with S3 error XML through its response (logged, its slot released); a connection with no
+   * request in flight gets the raw S3 error and is closed.
+   */
+  clientError(err: NodeJS.ErrnoException, socket: Duplex): void;
+}
+
+/** One request being handled, as seen by the socket's `clientError`. */
+interface Exchange {
+  readonly res: ServerResponse;
+  readonly body: ClientBody | undefined;
+  readonly ac: AbortController;
+  /** Set when the exchange must be answered with this error, whatever the gateway returns. */
+  override: S3Error | undefined;
+}
+
+const noop = (): void => {};
+/** How long a request whose connection broke may take to answer before the socket is destroyed. */
+const BROKEN_ANSWER_MS = 5000;
+
+/**
+ * Adapts a gateway to `node:http` (or `node:https`): streams both ways with backpressure,
+ * aborts the upstream request when the client disconnects, and destroys the response when the
+ * upstream body fails mid-way (the client sees a reset, never a truncated success). Each
+ * request's slot is released when its response ends, whatever ended it (finished, socket
+ * closed, parse error). Wire `checkContinue` and `clientError` too, or use
+ * {@link createGatewayServer}, which does.
+ */
+export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = {}): NodeListener {
+  const max = options.maxConcurrentRequests ?? Infinity;
+  const slots = new Slots(max, unauthenticatedLimit(max, options.maxUnauthenticatedShare ?? 0.5));
+  const maxHeaderSize = options.maxHeaderSize ?? Infinity;
+  const timeouts = { idleMs: options.bodyTimeoutMs ?? 20_000, minBytesPerSecond: options.minBodyBytesPerSecond ?? 1024 };
+  const inFlight = new WeakMap<object, Exchange>();
+
+  const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
+    const startedAt = performance.now();
+    const method = req.method ?? 'GET';
+    const resource = (req.url ?? '/').split('?')[0]!;
+    // Errors of the request stream reach us through close/complete; never as an uncaught event.
+    req.on('error', noop);
+    const refused = malformedRequest(req, maxHeaderSize);
+    const slot = refused === undefined ? slots.acquire(isUnsigned(req)) : undefined;
+    if (slot === undefined) {
+      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resource), { method, startedAt, body: undefined, continued: !expectsContinue, options });
+      return;
+    }
+    const ac = new AbortController();
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    let continued = !expectsContinue;
+    const exchange: Exchange = {
+      res,
+      ac,
+      override: undefined,
+      body: hasBody
+        ? new ClientBody(req, timeouts, {
+            onFirstPull: () => {
+              if (continued) return;
+              continued = true;
+              if (!res.headersSent && !res.destroyed) res.writeContinue();
+            },
+            onTimeout: (err) => {
+              exchange.override ??= err;
+              ac.abort(err);
+            },
+          })
+        : undefined,
+    };
+    const socket = req.socket;
+    inFlight.set(socket, exchange);
+    res.once('close', () => {
+      slot.release();
+      if (inFlight.get(socket) === exchange) inFlight.delete(socket);
+    });
+    const abort = (): void => ac.abort(s3Error('RequestTimeout', 'The client went away.'));
+    req.once('close', () => {
+      if (!req.complete) abort();
+    });
+    res.once('close', () => {
+      if (!res.writableFinished) abort();
+    });
+    void gateway
+      .handle({
+        method,
+        target: req.url ?? '/',
+        headers: headerPairs(req.rawHeaders),
+        body: exchange.body,
+        signal: ac.signal,
+        remoteAddress: socket?.remoteAddress,
+        secure: (socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+      })
+      .catch((err: unknown) => gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resource))
+      .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resource), { method, startedAt, body: exchange.body, continued, options }))
+      .finally(() => slot.release());
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => serve(req, res, false);
+  Object.defineProperty(listener, 'active', { get: () => slots.active });
+  return Object.assign(listener, {
+    checkContinue: (req: IncomingMessage, res: ServerResponse): void => serve(req, res, true),
+    clientError: (err: NodeJS.ErrnoException, socket: Duplex): void => {
+      const e = clientErrorOf(err);
+      const exchange = inFlight.get(socket);
+      if (err.code === 'ECONNRESET') socket.destroy();
+      else if (exchange !== undefined && !exchange.res.headersSent) {
+        // Node parsed the headers and dispatched the request, then its body failed to parse:
+        // answer through the response (logged, slot released), then the connection closes.
+        exchange.override ??= e;
+        exchange.body?.fail(e);
+        exchange.ac.abort(e);
+        setTimeout(() => socket.destroy(), BROKEN_ANSWER_MS).unref();
+      } else if (exchange === undefined && socket.writable) socket.end(rawErrorResponse(e));
+      else socket.destroy();
+    },
+  }) as unknown as NodeListener;
+}
+
+function headerPairs(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  return pairs;
+}
+
+/** The gateway's answer replaced by `err` (timeouts, parse errors), keeping what it learned of the request. */
+function overridden(gateway: Gateway, out: GatewayResponse, err: S3Error, method: string, resource: string): GatewayResponse {
+  const e = gateway.errorResponse(err, method, resource);
+  const { info } = out;
+  Object.assign(e.info, { identity: info.identity, operation: info.operation, bucket: info.bucket, key: info.key, authFailure: info.authFailure });
+  return e;
+}
+
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  out: GatewayResponse,
+  ctx: { method: string; startedAt: number; body: ClientBody | undefined; continued: boolean; options: NodeListenerOptions },
+): Promise<void> {
+  const len = req.headers['content-length'];
+  const bodyPending = !req.complete && ((len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined);
+  // A refused upload whose body is still coming, or one the client holds back for a 100 Continue
+  // never sent: answer, then close (as S3 does) instead of reading the body as the next request.
+  if (bodyPending && (out.status >= 400 || !ctx.continued)) out.headers['connection'] = 'close';
+  const sent = await sendResponse(res, out, ctx.method);
+  // Read what the client still sends, so it sees the answer instead of a reset.
+  if (bodyPending && !req.destroyed) {
+    req.on('data', (c: Buffer) => ctx.body?.countDrained(c.length));
+    req.resume();
+  }
+  const { info } = out;
+  ctx.options.onResponse?.({
+    requestId: info.requestId,
+    method: ctx.method,
+    identity: info.identity,
+    operation: info.operation,
+    bucket: info.bucket,
+    key: info.key,
+    status: res.headersSent ? out.status : 0,
+    errorCode: info.errorCode,
+    authFailure: info.authFailure,
+    upstreamError: info.upstreamError,
+    deniedKeys: info.deniedKeys,
+    bytesIn: ctx.body?.bytes ?? 0,
+    bytesOut: sent.bytesOut,
+    durationMs: performance.now() - ctx.startedAt,
+    complete: sent.complete,
+    remoteAddress: req.socket?.remoteAddress,
+  });
+}
