@@ -3,7 +3,7 @@ import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { BodyDigests } from './digests.js';
-import type { UpstreamBody } from '../upstreams/upstream.js';
+import { asAsyncIterable, type UpstreamBody } from '../upstreams/upstream.js';
 
 /** A fully written (and fsynced) temp file, ready to be renamed into place. */
 export interface TempFile {
@@ -110,7 +110,7 @@ function aborted(signal: AbortSignal): S3Error {
  * releasing the body's iterator (which destroys a Node stream) on the way out.
  */
 export async function* abortable(body: UpstreamBody, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
-  const it = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  const it = asAsyncIterable(body)[Symbol.asyncIterator]();
   let onAbort: (() => void) | undefined;
   const abortP =
     signal === undefined

@@ -1,71 +1,86 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
-/** A request as bytes on the wire: any framing, even a broken one, can be sent. */
-export interface WireRequest {
-  method: string;
-  /** The request target as sent (`/bucket/key?query`), raw bytes as latin1 characters. */
-  target: string;
-  /** `HTTP/1.1` unless a mutation changed it. */
-  version: string;
-  /** Header lines in order, duplicates allowed; values are latin1 byte strings. */
-  headers: [string, string][];
-  body: Buffer;
-  /** Line ending of the head. **Default:** `\r\n`. */
-  eol?: string;
+/** A request line and headers, ending with the blank line (no body). */
+export function requestHead(method: string, path: string, headers: Readonly<Record<string, string>>): string {
+  return `${method} ${path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([n, v]) => `${n}: ${v}\r\n`)
+    .join('')}\r\n`;
 }
 
-/** The bytes of `req`. */
-export function serialize(req: WireRequest): Buffer {
-  const eol = req.eol ?? '\r\n';
-  const head = [`${req.method} ${req.target}${req.version === '' ? '' : ` ${req.version}`}`, ...req.headers.map(([n, v]) => `${n}: ${v}`)].join(eol) + eol + eol;
-  return Buffer.concat([Buffer.from(head, 'latin1'), req.body]);
+/** A raw TCP connection to 127.0.0.1:`port`, for framing no HTTP client would send. */
+export interface RawConnection {
+  readonly socket: Socket;
+  /** Writes text (latin1: one byte per character) or bytes. */
+  write(data: string | Uint8Array): void;
+  /** Everything received so far, as latin1 text. */
+  received(): string;
+  /** Resolves with the received text once `done(text)` holds (or the connection closed); rejects after `timeoutMs`. */
+  waitFor(done: (text: string) => boolean, timeoutMs: number): Promise<string>;
+  close(): void;
 }
 
-/** What came back on one connection: the final response, or nothing (closed or reset first). */
-export interface WireAnswer {
-  /** The final (non-1xx) status, or undefined when the connection ended without one. */
-  status: number | undefined;
-  headers: Record<string, string>;
-  body: Buffer;
-  /** The answer did not come within the time limit (the connection was destroyed). */
-  timedOut: boolean;
-}
-
-/**
- * Sends `bytes` on a new connection to 127.0.0.1:`port`, half-closes it (so a server waiting
- * for more body sees the end at once), and reads until the server closes.
- */
-export function exchange(port: number, bytes: Buffer, opts: { head?: boolean; timeoutMs?: number } = {}): Promise<WireAnswer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
+export function openRaw(port: number): Promise<RawConnection> {
+  return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      socket.destroy();
-    }, opts.timeoutMs ?? 5000);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', () => {}); // a reset ends it like a close; what arrived is kept
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve({ ...parseResponse(Buffer.concat(chunks), opts.head === true), timedOut });
+    let text = '';
+    let closed = false;
+    const waiters = new Set<() => void>();
+    const wake = (): void => {
+      for (const w of [...waiters]) w();
+    };
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('latin1');
+      wake();
     });
-    socket.once('connect', () => {
-      socket.write(bytes);
-      socket.end();
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      closed = true;
+      wake();
     });
+    socket.once('connect', () =>
+      resolve({
+        socket,
+        write: (data) => void socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data),
+        received: () => text,
+        waitFor: (done, timeoutMs) =>
+          new Promise((res, rej) => {
+            const check = (): void => {
+              if (!done(text) && !closed) return;
+              waiters.delete(check);
+              clearTimeout(timer);
+              res(text);
+            };
+            const timer = setTimeout(() => {
+              waiters.delete(check);
+              rej(new Error(`no answer within ${timeoutMs} ms; received: ${JSON.stringify(text.slice(0, 500))}`));
+            }, timeoutMs);
+            waiters.add(check);
+            check();
+          }),
+        close: () => socket.destroy(),
+      }),
+    );
+    socket.once('error', reject);
   });
 }
 
-/** The first final response in `raw` (1xx interim responses skipped). */
-export function parseResponse(raw: Buffer, head: boolean): Omit<WireAnswer, 'timedOut'> {
+/** One parsed response. */
+export interface ParsedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Every complete response in `text` (interim 1xx ones included), in order. */
+export function parseResponses(text: string): ParsedResponse[] {
+  const out: ParsedResponse[] = [];
   let at = 0;
-  for (;;) {
-    const end = raw.indexOf('\r\n\r\n', at);
-    if (end === -1) return { status: undefined, headers: {}, body: Buffer.alloc(0) };
-    const lines = raw.subarray(at, end).toString('latin1').split('\r\n');
+  while (at < text.length) {
+    const end = text.indexOf('\r\n\r\n', at);
+    if (end === -1) break;
+    const lines = text.slice(at, end).split('\r\n');
     const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
-    if (m === null) return { status: undefined, headers: {}, body: Buffer.alloc(0) };
+    if (m === null) break;
     const status = Number(m[1]);
     const headers: Record<string, string> = {};
     for (const l of lines.slice(1)) {
@@ -73,26 +88,52 @@ export function parseResponse(raw: Buffer, head: boolean): Omit<WireAnswer, 'tim
       if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
     }
     at = end + 4;
-    if (status >= 100 && status < 200) continue;
-    let body: Buffer;
-    if (head || status === 204 || status === 304) body = Buffer.alloc(0);
-    else if (headers['transfer-encoding']?.toLowerCase() === 'chunked') body = dechunk(raw.subarray(at));
-    else if (headers['content-length'] !== undefined) body = raw.subarray(at, at + Number(headers['content-length']));
-    else body = raw.subarray(at);
-    return { status, headers, body };
+    let body = '';
+    if (status >= 200 && status !== 204 && status !== 304) {
+      if (headers['transfer-encoding']?.toLowerCase() === 'chunked') {
+        const r = dechunk(text, at);
+        if (r === undefined) break;
+        body = r.body;
+        at = r.next;
+      } else if (headers['content-length'] !== undefined) {
+        const n = Number(headers['content-length']);
+        if (text.length - at < n) break;
+        body = text.slice(at, at + n);
+        at += n;
+      } else {
+        body = text.slice(at);
+        at = text.length;
+      }
+    }
+    out.push({ status, headers, body });
+  }
+  return out;
+}
+
+function dechunk(text: string, from: number): { body: string; next: number } | undefined {
+  let body = '';
+  let at = from;
+  for (;;) {
+    const eol = text.indexOf('\r\n', at);
+    if (eol === -1) return undefined;
+    const size = parseInt(text.slice(at, eol), 16);
+    if (!Number.isFinite(size)) return undefined;
+    if (size === 0) {
+      const end = text.indexOf('\r\n', eol + 2);
+      return end === -1 ? undefined : { body, next: end + 2 };
+    }
+    if (text.length < eol + 2 + size + 2) return undefined;
+    body += text.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
   }
 }
 
-function dechunk(b: Buffer): Buffer {
-  const out: Buffer[] = [];
-  let at = 0;
-  for (;;) {
-    const eol = b.indexOf('\r\n', at);
-    if (eol === -1) break;
-    const size = parseInt(b.subarray(at, eol).toString('latin1'), 16);
-    if (!Number.isFinite(size) || size === 0) break;
-    out.push(b.subarray(eol + 2, eol + 2 + size));
-    at = eol + 2 + size + 2;
-  }
-  return Buffer.concat(out);
+/** Whether `text` holds a complete final (non-1xx) response. */
+export function hasFinalResponse(text: string): boolean {
+  return parseResponses(text).some((r) => r.status >= 200);
+}
+
+/** The `<Code>` of an S3 error body, if it is one. */
+export function errorCode(body: string): string | undefined {
+  return /<Error>[\s\S]*?<Code>([^<]*)<\/Code>/.exec(body)?.[1];
 }
