@@ -10,6 +10,8 @@ export function requestHead(method: string, path: string, headers: Readonly<Reco
 /** A raw TCP connection to 127.0.0.1:`port`, for framing no HTTP client would send. */
 export interface RawConnection {
   readonly socket: Socket;
+  /** The connection ended (either side). */
+  readonly closed: boolean;
   /** Writes text (latin1: one byte per character) or bytes. */
   write(data: string | Uint8Array): void;
   /** Everything received so far, as latin1 text. */
@@ -40,6 +42,9 @@ export function openRaw(port: number): Promise<RawConnection> {
     socket.once('connect', () =>
       resolve({
         socket,
+        get closed() {
+          return closed;
+        },
         write: (data) => void socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data),
         received: () => text,
         waitFor: (done, timeoutMs) =>
