@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PolicyValidationError, parsePolicy } from '@s3kit/gateway';
+import { PolicyValidationError, parsePolicy, trustProxy } from '@s3kit/gateway';
 import { parse as parseYaml } from 'yaml';
 
 /** A configuration error that names the bad field. */
@@ -39,10 +39,19 @@ export interface S3UpstreamConfig {
   bucketMappings: BucketMappingConfig[];
 }
 export type UpstreamConfig = LocalUpstreamConfig | S3UpstreamConfig;
+/** PEM files of the S3 listener's certificate, its private key and an optional CA chain (absolute paths). */
+export interface TlsConfig { cert: string; key: string; ca?: string }
 
 /** The validated program configuration. */
 export interface GatewayConfig {
   listen: { host: string; port: number };
+  /** Serve S3 over HTTPS with these files (re-read on SIGHUP); undefined: plain HTTP. */
+  tls: TlsConfig | undefined;
+  /**
+   * Addresses/CIDRs (or `loopback`) of trusted reverse proxies: only their `X-Forwarded-For/Proto/Host`
+   * count (client address, scheme, host). Empty: the headers are ignored.
+   */
+  trustProxy: string[];
   /** Metrics, /healthz and /readyz; port 0 picks a free one, `null` disables. */
   admin: { host: string; port: number } | null;
   region: string;
@@ -146,7 +155,7 @@ class Reader {
   }
 }
 
-const TOP = ['listen', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets'];
+const TOP = ['listen', 'tls', 'trustProxy', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets'];
 
 /**
  * A policy document (an object, or JSON text) validated with the gateway's parser; every problem
@@ -218,6 +227,26 @@ function allowList(r: Reader, field: string): AllowRuleConfig[] {
   return r.list(field, true).map((v, i) => {
     const a = r.item(field, i, v, ['bucket', 'access']);
     return { bucket: a.str('bucket'), access: a.oneOf('access', ['read', 'write', 'readwrite'] as const) };
+  });
+}
+
+function tlsConfig(r: Reader, baseDir: string): TlsConfig | undefined {
+  const t = r.obj_('tls', ['cert', 'key', 'ca']);
+  if (t === undefined) return undefined;
+  const ca = t.optStr('ca');
+  return { cert: resolve(baseDir, t.str('cert')), key: resolve(baseDir, t.str('key')), ...(ca === undefined ? {} : { ca: resolve(baseDir, ca) }) };
+}
+
+/** Checks trusted proxy entries with the gateway's own parser (the one the listener uses). */
+function proxyList(entries: readonly unknown[], fail: (field: string, msg: string) => never, field: string): string[] {
+  return entries.map((v, i) => {
+    if (typeof v !== 'string' || v.trim() === '') return fail(`${field}[${i}]`, `must be an address, a CIDR or loopback (got ${JSON.stringify(v)})`);
+    try {
+      trustProxy([v]);
+    } catch {
+      return fail(`${field}[${i}]`, `must be an address, a CIDR or loopback (got ${JSON.stringify(v)})`);
+    }
+    return v.trim();
   });
 }
 
@@ -303,6 +332,8 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
   }
   return {
     listen: { host: listen?.str('host', '127.0.0.1') ?? '127.0.0.1', port: listen?.int('port', 9000, 0, 65535) ?? 9000 },
+    tls: tlsConfig(r, baseDir),
+    trustProxy: proxyList(r.list('trustProxy'), (f, m) => r.fail(f, m), 'trustProxy'),
     admin,
     region: r.str('region', 'us-east-1'),
     baseDomains,
@@ -400,6 +431,11 @@ export interface Overrides {
   port?: number | undefined;
   adminPort?: number | undefined;
   logLevel?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  tlsCa?: string | undefined;
+  /** Comma-separated trusted proxies (replaces the file's list). */
+  trustProxy?: string | undefined;
 }
 
 /** Applies overrides, validating them like file fields. */
@@ -418,6 +454,19 @@ export function applyOverrides(cfg: GatewayConfig, o: Overrides): GatewayConfig 
     const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
     if (!levels.includes(o.logLevel)) throw new ConfigError(`--log-level: must be one of ${levels.join(', ')}`);
     out.log.level = o.logLevel as GatewayConfig['log']['level'];
+  }
+  if (o.tlsCert !== undefined || o.tlsKey !== undefined || o.tlsCa !== undefined) {
+    const cert = o.tlsCert ?? cfg.tls?.cert;
+    const key = o.tlsKey ?? cfg.tls?.key;
+    if (cert === undefined || key === undefined) throw new ConfigError('--tls-cert and --tls-key: both are needed for TLS');
+    const ca = o.tlsCa ?? cfg.tls?.ca;
+    out.tls = { cert: resolve(cert), key: resolve(key), ...(ca === undefined ? {} : { ca: resolve(ca) }) };
+  }
+  if (o.trustProxy !== undefined) {
+    const entries = o.trustProxy.split(',').map((e) => e.trim()).filter((e) => e !== '');
+    out.trustProxy = proxyList(entries, (_f, m) => {
+      throw new ConfigError(`--trust-proxy: ${m}`);
+    }, 'trustProxy');
   }
   return out;
 }

@@ -35,8 +35,12 @@ export function parseContext(entries: readonly string[]): Record<string, string 
   return out;
 }
 
-/** The explain query of an admin request's search parameters (`identity`, `action` or `operation`, `bucket`, `key`, repeated `context=k=v`). */
-export function queryFromSearch(params: URLSearchParams): ExplainQuery {
+/**
+ * The explain query of an admin request's search parameters (`identity`, `action` or `operation`,
+ * `bucket`, `key`, repeated `context=k=v`); `defaults.secure` is the running listener's
+ * `aws:SecureTransport` (a `context` value wins).
+ */
+export function queryFromSearch(params: URLSearchParams, defaults: { secure?: boolean } = {}): ExplainQuery {
   const get = (k: string): string | undefined => params.get(k) ?? undefined;
   const context = params.getAll('context');
   return {
@@ -45,6 +49,7 @@ export function queryFromSearch(params: URLSearchParams): ExplainQuery {
     operation: get('operation'),
     bucket: get('bucket'),
     key: get('key'),
+    ...(defaults.secure === undefined ? {} : { secure: defaults.secure }),
     ...(context.length === 0 ? {} : { context: parseContext(context) }),
   };
 }

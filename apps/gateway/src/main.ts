@@ -9,6 +9,7 @@ import { startServer } from './server.js';
 const HELP = `s3kit-gateway: an S3 gateway (verify, re-sign, stream) with an embedded local store.
 
 Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--data-dir DIR] [--log-level L]
+                     [--tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--trust-proxy LIST]
        s3kit-gateway explain --config FILE [--identity X] (--action A | --operation O) [--bucket B] [--key K] [--context k=v ...]
 
   -c, --config FILE   JSON or YAML config (env S3KIT_GATEWAY_CONFIG). Without one: development
@@ -18,6 +19,11 @@ Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--d
   --admin-port N      /metrics, /healthz, /readyz port (env S3KIT_GATEWAY_ADMIN_PORT; default 9001; -1 = off)
   --data-dir DIR      development mode data directory (env S3KIT_GATEWAY_DATA_DIR; default ./.data)
   --log-level L       trace|debug|info|warn|error|fatal|silent (env S3KIT_GATEWAY_LOG_LEVEL; default info)
+  --tls-cert FILE     serve HTTPS with this PEM certificate (env S3KIT_GATEWAY_TLS_CERT; config tls.cert)
+  --tls-key FILE      its PEM private key (env S3KIT_GATEWAY_TLS_KEY; config tls.key)
+  --tls-ca FILE       a PEM CA chain sent with it (env S3KIT_GATEWAY_TLS_CA; config tls.ca)
+  --trust-proxy LIST  comma-separated addresses/CIDRs (or loopback) of trusted reverse proxies, whose
+                      X-Forwarded-For/Proto/Host count (env S3KIT_GATEWAY_TRUST_PROXY; config trustProxy)
 
 explain: would identity X (access key id or name; none = anonymous) be allowed the action or
 operation on bucket/key, and which statement decided? Prints the decision, the deciding statement
@@ -27,7 +33,8 @@ Admin port: /metrics /healthz /readyz, and GET /explain?identity=&action=|operat
 (JSON, the same answer).
 
 Signals: SIGTERM/SIGINT drain in-flight requests and exit; SIGHUP reloads identities, bucket
-policies and CORS rules from --config (an invalid file is logged and changes nothing).`;
+policies and CORS rules from --config, and the TLS certificate files (open connections keep
+theirs); an invalid file is logged and changes nothing.`;
 
 function num(v: string | undefined): number | undefined {
   return v === undefined || v === '' ? undefined : Number(v);
@@ -55,6 +62,10 @@ async function main(): Promise<void> {
       'admin-port': { type: 'string' },
       'data-dir': { type: 'string' },
       'log-level': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'trust-proxy': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,8 +74,13 @@ async function main(): Promise<void> {
     return;
   }
   const configFile = values.config ?? env['S3KIT_GATEWAY_CONFIG'];
+  const tlsOverrides = {
+    tlsCert: values['tls-cert'] ?? env['S3KIT_GATEWAY_TLS_CERT'],
+    tlsKey: values['tls-key'] ?? env['S3KIT_GATEWAY_TLS_KEY'],
+    tlsCa: values['tls-ca'] ?? env['S3KIT_GATEWAY_TLS_CA'],
+  };
   if (positionals[0] === 'explain') {
-    process.exitCode = explainCommand(configFile, values);
+    process.exitCode = explainCommand(configFile, values, tlsOverrides);
     return;
   }
   if (positionals.length > 0) {
@@ -78,6 +94,8 @@ async function main(): Promise<void> {
     port: num(values.port ?? env['S3KIT_GATEWAY_PORT']),
     adminPort: num(values['admin-port'] ?? env['S3KIT_GATEWAY_ADMIN_PORT']),
     logLevel: values['log-level'] ?? env['S3KIT_GATEWAY_LOG_LEVEL'],
+    ...tlsOverrides,
+    trustProxy: values['trust-proxy'] ?? env['S3KIT_GATEWAY_TRUST_PROXY'],
   };
   let config: GatewayConfig;
   try {
@@ -92,10 +110,21 @@ async function main(): Promise<void> {
   }
   // Secrets never reach the log: identities are not logged, and the redaction covers mistakes.
   const log = pino({ level: config.log.level, base: { service: 's3kit-gateway' }, redact: ['*.secretAccessKey', '*.authorization', 'secretAccessKey'] });
-  const running = await startServer(config, log);
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(config, log);
+  } catch (err) {
+    // An unreadable or invalid certificate is a configuration error like the file's.
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`s3kit-gateway: invalid configuration: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const lines = [
     `s3kit gateway listening on ${running.endpoint}`,
     `  region:     ${config.region}`,
+    ...(running.tls === undefined ? [] : [`  tls:        ${running.tls.subject} (serial ${running.tls.serial}, valid to ${running.tls.validTo})`]),
+    ...(config.trustProxy.length === 0 ? [] : [`  proxies:    X-Forwarded-* trusted from ${config.trustProxy.join(', ')}`]),
     ...(config.devKeys
       ? [
           `  access key: ${config.identities[0]!.accessKeyId}`,
@@ -111,7 +140,7 @@ async function main(): Promise<void> {
       : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  log.info({ endpoint: running.endpoint, admin: running.adminEndpoint, region: config.region, identities: config.identities.length }, 'started');
+  log.info({ endpoint: running.endpoint, admin: running.adminEndpoint, region: config.region, identities: config.identities.length, ...(running.tls === undefined ? {} : { tls: running.tls }), ...(config.trustProxy.length === 0 ? {} : { trustProxy: config.trustProxy }) }, 'started');
 
   const stop = (signal: string): void => {
     log.info({ signal }, 'draining');
@@ -123,6 +152,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {
+    if (config.tls !== undefined) {
+      try {
+        log.info({ tls: running.reloadTls() }, 'reloaded TLS certificate');
+      } catch (err) {
+        log.error({ err: err instanceof Error ? err.message : String(err) }, 'TLS reload failed; keeping the current certificate');
+      }
+    }
     if (configFile === undefined) {
       log.warn('SIGHUP: no config file to reload (development mode)');
       return;
@@ -141,6 +177,7 @@ async function main(): Promise<void> {
 function explainCommand(
   configFile: string | undefined,
   v: { identity?: string | undefined; action?: string | undefined; operation?: string | undefined; bucket?: string | undefined; key?: string | undefined; context?: string[] | undefined },
+  tls: Parameters<typeof applyOverrides>[1],
 ): number {
   if (configFile === undefined) {
     process.stderr.write('s3kit-gateway explain: --config FILE is required\n');
@@ -151,8 +188,10 @@ function explainCommand(
     return 2;
   }
   try {
-    const config = loadConfigFile(configFile);
+    const config = applyOverrides(loadConfigFile(configFile), tls);
     const result = explainGateway(config).explain({
+      // As the server would see a request: over TLS exactly when it serves TLS.
+      secure: config.tls !== undefined,
       identity: v.identity,
       action: v.action,
       operation: v.operation,

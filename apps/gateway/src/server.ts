@@ -1,15 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { createGateway, createLocalStore, createS3Upstream, mapBuckets, toNodeListener, clientErrorResponse, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
 import type { Logger } from 'pino';
-import type { GatewayConfig } from './config.js';
+import { ConfigError, type GatewayConfig } from './config.js';
 import { queryFromSearch } from './explain.js';
 import { appRoutes } from './app-routes.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { createS3Server, readTls, replaceCertificate, type TlsSummary } from './tls.js';
 
 /** A running gateway program: the S3 listener, the admin listener, and their lifecycle. */
 export interface RunningServer {
+  /** `http://host:port`, or `https://…` when the S3 listener serves TLS. */
   readonly endpoint: string;
+  /** The certificate served now (subject, serial, fingerprint, expiry), or undefined without TLS. */
+  readonly tls: TlsSummary | undefined;
   /** `http://host:port` of /metrics, /healthz, /readyz, or undefined when disabled. */
   readonly adminEndpoint: string | undefined;
   readonly gateway: Gateway;
@@ -20,11 +24,17 @@ export interface RunningServer {
    * @throws on an invalid configuration (nothing changes then).
    */
   reload(next: Pick<GatewayConfig, 'identities' | 'bucketPolicies' | 'cors'>): void;
+  /**
+   * Re-reads the `tls` files (SIGHUP, after a renewal): new connections get the new certificate,
+   * open ones keep theirs. Returns the new certificate's summary.
+   * @throws ConfigError when the files cannot be read or do not form a valid pair (the current one stays).
+   */
+  reloadTls(): TlsSummary;
   /** Stops accepting, drains in-flight requests (up to `limits.shutdownTimeoutMs`), closes upstreams. */
   shutdown(): Promise<void>;
 }
 
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+function listen(server: NetServer, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -34,12 +44,14 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   });
 }
 
-function urlOf(a: AddressInfo): string {
-  return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+function urlOf(a: AddressInfo, scheme: 'http' | 'https' = 'http'): string {
+  return `${scheme}://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
 }
 
 /** Builds the upstreams, the gateway and both listeners from a validated config. */
 export async function startServer(config: GatewayConfig, log: Logger): Promise<RunningServer> {
+  // Before anything is opened: a bad certificate is a configuration error.
+  let tls = config.tls === undefined ? undefined : readTls(config.tls);
   const upstreams: Record<string, Upstream> = {};
   const closers: (() => Promise<void>)[] = [];
   for (const [name, u] of Object.entries(config.upstreams)) {
@@ -95,7 +107,8 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
   // The identities in force (replaced by reload), read by the routes at request time.
   let identities = config.identities;
   const routes = appRoutes(config, gateway, log, () => identities);
-  const s3Server = createServer(
+  const s3Server = createS3Server(
+    tls,
     { maxHeaderSize: config.limits.maxHeaderSize, requestTimeout: config.limits.requestTimeoutMs, headersTimeout: config.limits.headersTimeoutMs },
     (req, res) => {
       if (routes(req, res)) return;
@@ -109,19 +122,31 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     log.warn({ code: err.code }, 'client error');
     if (socket.writable) socket.end(clientErrorResponse(err));
   });
+  // Failed TLS handshakes (scanners, clients that distrust the certificate) never become requests.
+  s3Server.on('tlsClientError', (err: NodeJS.ErrnoException) => log.debug({ code: err.code, err: err.message }, 'tls handshake failed'));
   let draining = false;
-  const admin = config.admin === null ? undefined : createServer((req, res) => void adminHandler(req, res, metrics, () => draining, gateway));
+  const admin = config.admin === null ? undefined : createServer((req, res) => void adminHandler(req, res, metrics, () => draining, gateway, tls !== undefined));
   const s3Addr = await listen(s3Server, config.listen.host, config.listen.port);
   const adminAddr = admin === undefined ? undefined : await listen(admin, config.admin!.host, config.admin!.port);
   let shutdownP: Promise<void> | undefined;
   return {
-    endpoint: urlOf(s3Addr),
+    endpoint: urlOf(s3Addr, tls === undefined ? 'http' : 'https'),
+    get tls() {
+      return tls?.summary;
+    },
     adminEndpoint: adminAddr === undefined ? undefined : urlOf(adminAddr),
     gateway,
     metrics,
     reload(next) {
       gateway.update({ identities: next.identities, bucketPolicies: next.bucketPolicies, cors: next.cors });
       identities = next.identities;
+    },
+    reloadTls() {
+      if (config.tls === undefined) throw new ConfigError('tls: not configured (the listener serves plain HTTP)');
+      const next = readTls(config.tls);
+      replaceCertificate(s3Server, next);
+      tls = next;
+      return next.summary;
     },
     shutdown() {
       shutdownP ??= (async () => {
@@ -146,14 +171,15 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
   };
 }
 
-async function adminHandler(req: IncomingMessage, res: ServerResponse, metrics: GatewayMetrics, draining: () => boolean, gateway: Gateway): Promise<void> {
+async function adminHandler(req: IncomingMessage, res: ServerResponse, metrics: GatewayMetrics, draining: () => boolean, gateway: Gateway, serveTls: boolean): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/explain') {
-    // "Would identity X be allowed Y on Z, and which statement decided?" from the current policies.
+    // "Would identity X be allowed Y on Z, and which statement decided?" from the current policies,
+    // for a request like the listener's (aws:SecureTransport true when it serves TLS).
     let status = 200;
     let body: unknown;
     try {
-      body = gateway.explain(queryFromSearch(new URL(req.url ?? '/', 'http://admin').searchParams));
+      body = gateway.explain(queryFromSearch(new URL(req.url ?? '/', 'http://admin').searchParams, { secure: serveTls }));
     } catch (err) {
       status = 400;
       body = { error: err instanceof Error ? err.message : String(err) };
