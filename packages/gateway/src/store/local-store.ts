@@ -5,6 +5,7 @@ import { listObjects } from './listing.js';
 import * as multipart from './multipart.js';
 import * as objects from './objects.js';
 import { StoreCore } from './store-core.js';
+import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
@@ -20,6 +21,8 @@ export interface LocalStoreOptions {
   readonly minPartSize?: number;
   /** Largest single PUT and copy source, in bytes. **Default:** `5 * 1024 ** 3` (S3). */
   readonly maxObjectSize?: number;
+  /** Called once when the start sweep (see {@link LocalStore.swept}) is over, e.g. to log it. */
+  readonly onSweep?: (summary: SweepSummary) => void;
 }
 
 /** The embedded local store: an {@link Upstream} over the local filesystem. */
@@ -28,6 +31,15 @@ export interface LocalStore extends Upstream {
   readonly dir: string;
   /** The operations `handle` implements; any other answers NotImplemented (501). */
   readonly operations: ReadonlySet<string>;
+  /**
+   * The start sweep of what a crash (kill -9, power loss) left behind. It begins at once:
+   * the temp area (interrupted PUTs, parts, completions) is emptied before the first request
+   * is served; then data files no metadata names (objects and multipart parts caught between
+   * their data and metadata renames) are removed in the background while requests are
+   * served, so a big store starts at once. Committed objects and open uploads are never
+   * touched. Resolves (never rejects) when it is over, also when `close()` stopped it.
+   */
+  readonly swept: Promise<SweepSummary>;
   /**
    * Stops accepting requests (later ones answer ServiceUnavailable, 503), waits for those in
    * flight, and saves each loaded bucket's listing index so the next start lists at once.
@@ -75,19 +87,25 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
  * await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: 'photos', query: {}, headers: {} });
  */
 export function createLocalStore(options: LocalStoreOptions): LocalStore {
-  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3 } = options ?? {};
+  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep } = options ?? {};
   if (typeof dir !== 'string' || dir === '') throw new TypeError('createLocalStore: options.dir must be a non-empty path');
   const core = new StoreCore({ dir, fsync });
   const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' } };
   const inflight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
+  const stopSweep = new AbortController();
+  const swept = sweep(core, stopSweep.signal);
+  if (onSweep !== undefined) void swept.then(onSweep);
   return {
     dir,
     operations: new Set(Object.keys(HANDLERS)),
     // A PUT of unknown length streams to a temp file, committed only when the body ended cleanly.
     capabilities: { acceptsUnknownLength: true },
+    swept,
     close(): Promise<void> {
       closing ??= (async () => {
+        stopSweep.abort();
+        await swept;
         while (inflight.size > 0) await Promise.allSettled([...inflight]);
         await core.writeSnapshots();
       })();
@@ -115,5 +133,19 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     }
     await core.ready();
     return h(ctx, req);
+  }
+}
+
+/** The start sweep: the temp area through `core.ready()`, then unreferenced data in the background. */
+async function sweep(core: StoreCore, signal: AbortSignal): Promise<SweepSummary> {
+  const start = performance.now();
+  let temp = { files: 0, bytes: 0 };
+  try {
+    temp = await core.ready();
+    const data = await sweepOrphanData(core, signal);
+    return { files: temp.files + data.files, bytes: temp.bytes + data.bytes, tempFiles: temp.files, durationMs: performance.now() - start, complete: data.complete };
+  } catch (error) {
+    // A failed ready() also fails every request (they await it); a failed data sweep only ends early.
+    return { files: temp.files, bytes: temp.bytes, tempFiles: temp.files, durationMs: performance.now() - start, complete: false, error };
   }
 }

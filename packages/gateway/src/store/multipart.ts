@@ -14,7 +14,8 @@ import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
 import { encodingType, maxParam } from './listing.js';
 import { checkWriteConditions, openCopySource } from './objects.js';
-import { isNotFound, readJson, type MetaFields } from './store-core.js';
+import { isNotFound, readJson } from './files.js';
+import type { MetaFields } from './store-core.js';
 import { parseTaggingHeader } from './tagging.js';
 import { readSmallBody, tempName, writeTemp } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
@@ -103,15 +104,9 @@ async function commitPart(ctx: StoreContext, bucket: string, upload: { dir: stri
       const old = await readJson<PartState>(jsonPath);
       const part: PartState = { etag: temp.md5, size: temp.size, lastModified: Date.now(), data: `part-${n}.${randomBytes(8).toString('hex')}.data` };
       try {
-        await rename(temp.path, join(upload.dir, part.data));
+        await ctx.core.placeData(temp.path, join(upload.dir, part.data), jsonPath, part);
       } catch (err) {
-        if (isNotFound(err)) throw noSuchUpload(resource, upload.id);
-        throw err;
-      }
-      try {
-        await ctx.core.writeJsonAtomic(jsonPath, part);
-      } catch (err) {
-        await unlink(join(upload.dir, part.data)).catch(() => {});
+        if (isNotFound(err)) throw noSuchUpload(resource, upload.id); // aborted or completed meanwhile
         throw err;
       }
       if (old !== undefined) await unlink(join(upload.dir, old.data)).catch(() => {});

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
+import { fsyncDir, isNotFound, readJson, readdirOrEmpty } from './files.js';
 import { KeyIndex, type IndexEntry } from './key-index.js';
 import { KeyedLock } from './locks.js';
+import { sweepTempArea, type Removed, type SweepTarget } from './sweep.js';
 import { tempName, type TempFile } from './write-temp.js';
 
 /** The sidecar metadata of one object (`<sha256(key)>.json`). */
@@ -37,8 +39,6 @@ export interface StoreCoreOptions {
 }
 
 const INDEX_SCAN_CONCURRENCY = 64;
-/** Unreferenced data files younger than this may belong to a commit in flight. */
-const ORPHAN_AGE_MS = 10 * 60 * 1000;
 
 /**
  * Files and invariants of the local store:
@@ -58,7 +58,7 @@ const ORPHAN_AGE_MS = 10 * 60 * 1000;
  * sees a complete (metadata, data) pair, and concurrent writers of one key end with the last
  * commit's pair, never a torn object.
  */
-export class StoreCore {
+export class StoreCore implements SweepTarget {
   readonly dir: string;
   readonly tmpDir: string;
   readonly bucketsDir: string;
@@ -67,7 +67,9 @@ export class StoreCore {
   readonly #indexes = new Map<string, Promise<KeyIndex>>();
   /** Buckets whose index snapshot is known to be gone (deleted before this process's first change). */
   readonly #snapshotGone = new Set<string>();
-  #ready: Promise<void> | undefined;
+  /** Data files renamed into place whose metadata is not written yet (see placeData). */
+  readonly #placing = new Set<string>();
+  #ready: Promise<Removed> | undefined;
 
   constructor(opts: StoreCoreOptions) {
     this.dir = opts.dir;
@@ -76,14 +78,42 @@ export class StoreCore {
     this.#fsync = opts.fsync;
   }
 
-  /** Creates the directories and clears temp files a crash may have left (once). */
-  ready(): Promise<void> {
+  /**
+   * Creates the directories and empties the temp area (once, before the first request):
+   * whatever is in it was left by a crash. Resolves to what was removed.
+   */
+  ready(): Promise<Removed> {
     this.#ready ??= (async () => {
       await mkdir(this.bucketsDir, { recursive: true });
-      await rm(this.tmpDir, { recursive: true, force: true });
+      const removed = await sweepTempArea(this.tmpDir);
       await mkdir(this.tmpDir, { recursive: true });
+      return removed;
     })();
     return this.#ready;
+  }
+
+  isPlacing(path: string): boolean {
+    return this.#placing.has(path);
+  }
+
+  /**
+   * Renames the temp file `from` to the data file `to`, then writes `meta` (which names it)
+   * to `metaPath`; on failure the data file is removed. While in between, the data file is
+   * marked as being placed, so the orphan sweep leaves it alone.
+   */
+  async placeData(from: string, to: string, metaPath: string, meta: unknown): Promise<void> {
+    this.#placing.add(to);
+    try {
+      await rename(from, to);
+      try {
+        await this.writeJsonAtomic(metaPath, meta);
+      } catch (err) {
+        await unlink(to).catch(() => {});
+        throw err;
+      }
+    } finally {
+      this.#placing.delete(to);
+    }
   }
 
   bucketDir(bucket: string): string {
@@ -167,14 +197,7 @@ export class StoreCore {
         const old = await this.readMeta(bucket, key);
         const meta: ObjectMeta = { ...fields(old), v: 1, key, data: `${loc.base}.${randomBytes(8).toString('hex')}.data` };
         await this.#invalidateSnapshot(bucket);
-        const dataPath = join(loc.dir, meta.data);
-        await rename(temp.path, dataPath);
-        try {
-          await this.writeJsonAtomic(loc.meta, meta);
-        } catch (err) {
-          await unlink(dataPath).catch(() => {});
-          throw err;
-        }
+        await this.placeData(temp.path, join(loc.dir, meta.data), loc.meta, meta);
         if (old !== undefined && old.data !== meta.data) await unlink(join(loc.dir, old.data)).catch(() => {});
         await this.#indexed(bucket, (idx) => idx.upsert(key, entryOf(meta)));
         return meta;
@@ -316,39 +339,15 @@ export class StoreCore {
     const root = join(this.bucketDir(bucket), 'objects');
     const dirs = await readdirOrEmpty(root);
     const files: string[] = [];
-    const data: string[] = [];
     await pool(dirs, async (d) => {
-      for (const f of await readdirOrEmpty(join(root, d))) {
-        if (f.endsWith('.json')) files.push(join(root, d, f));
-        else if (f.endsWith('.data')) data.push(join(root, d, f));
-      }
+      for (const f of await readdirOrEmpty(join(root, d))) if (f.endsWith('.json')) files.push(join(root, d, f));
     });
     const out: [string, IndexEntry][] = [];
-    const referenced = new Set<string>();
     await pool(files, async (f) => {
       const m = await readJson<ObjectMeta>(f);
-      if (m === undefined) return;
-      out.push([m.key, entryOf(m)]);
-      referenced.add(join(f, '..', m.data));
+      if (m !== undefined) out.push([m.key, entryOf(m)]);
     });
-    await this.#collectOrphans(data.filter((f) => !referenced.has(f)));
     return KeyIndex.fromEntries(out);
-  }
-
-  /**
-   * Removes data files no metadata names: left by a crash between the data and metadata
-   * renames of a commit, or before the old data's unlink. A commit in flight has renamed its
-   * data a moment ago, so only files older than ORPHAN_AGE_MS are removed.
-   */
-  async #collectOrphans(candidates: readonly string[]): Promise<void> {
-    const cutoff = Date.now() - ORPHAN_AGE_MS;
-    await pool(candidates, async (f) => {
-      try {
-        if ((await stat(f)).mtimeMs < cutoff) await unlink(f);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    });
   }
 }
 
@@ -363,36 +362,4 @@ async function pool<T>(items: readonly T[], fn: (item: T) => Promise<void>): Pro
 
 function entryOf(m: ObjectMeta): IndexEntry {
   return { size: m.size, etag: m.etag, lastModified: m.lastModified };
-}
-
-export function isNotFound(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-export async function readJson<T>(path: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
-async function readdirOrEmpty(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch (err) {
-    if (isNotFound(err)) return [];
-    throw err;
-  }
-}
-
-export async function fsyncDir(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
