@@ -182,7 +182,8 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Fetch
   async function signerFor(s: FetchSignOptions): Promise<SigV4Signer> {
     const creds = typeof s.credentials === 'function' ? await s.credentials() : s.credentials;
     if (signer === undefined || signerCreds !== creds) {
-      signer = new SigV4Signer({ credentials: creds, region: s.region, service: s.service ?? 's3', ...(s.clock ? { clock: s.clock } : {}) });
+      // fetch sends header values as ByteStrings (one byte per code unit): sign those very bytes.
+      signer = new SigV4Signer({ credentials: creds, region: s.region, service: s.service ?? 's3', headerEncoding: 'latin1', ...(s.clock ? { clock: s.clock } : {}) });
       signerCreds = creds;
     }
     return signer;

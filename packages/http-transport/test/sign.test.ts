@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { EMPTY_SHA256, type Credentials } from '@s3kit/sigv4';
+import { EMPTY_SHA256, SigV4Verifier, type Credentials } from '@s3kit/sigv4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTransport, sign, TransportRequestError, type Transport } from '../src/index.js';
 import { creds, expectValidSignature, region, s3ErrorXml, startServer, type TestServer } from './helpers.js';
@@ -184,5 +184,25 @@ describe('sign()', () => {
   it('validates its options when created', () => {
     expect(() => sign({ credentials: creds, region: '' })).toThrow(/region/);
     expect(() => sign({ credentials: creds, region, payload: 'nope' as never })).toThrow(/payload/);
+  });
+});
+
+describe('sign() and non-ASCII header values', () => {
+  // undici writes header strings one byte per code unit (latin1): the signature must cover those
+  // bytes, as the server receives them. Text above U+00FF is sent as its UTF-8 bytes.
+  const TEXT = 'café ☕';
+  const BYTES = Buffer.from(TEXT, 'utf8');
+
+  it('a UTF-8 x-amz-meta value (as text or as a byte string) arrives as its UTF-8 bytes and verifies as those bytes', async () => {
+    server = await startServer((_req, res) => res.end('ok'));
+    transport = createTransport({ proxy: false, sign: { credentials: creds, region } });
+    for (const value of [TEXT, BYTES.toString('latin1')]) {
+      await (await transport.request({ method: 'PUT', url: `${server.origin}/b/k`, headers: { 'x-amz-meta-name': value }, body: 'x' })).body.dump();
+    }
+    const verifier = new SigV4Verifier({ getCredentials: () => ({ secretAccessKey: creds.secretAccessKey }), region, headerEncoding: 'latin1' });
+    for (const r of server.requests) {
+      expect(Buffer.from(String(r.headers['x-amz-meta-name']), 'latin1')).toEqual(BYTES);
+      await expect(verifier.verify({ method: r.method, url: r.url, headers: r.headers as Record<string, string> })).resolves.toMatchObject({ accessKeyId: creds.accessKeyId });
+    }
   });
 });

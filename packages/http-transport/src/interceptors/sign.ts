@@ -97,7 +97,8 @@ export function sign(options: SignOptions): Dispatcher.DispatchInterceptor {
   if (!PAYLOADS.has(payload)) throw new TypeError(`sign: payload must be one of ${[...PAYLOADS].join(', ')}, got ${String(payload)}`);
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 8192) throw new TypeError(`sign: chunkSize must be an integer >= 8192, got ${String(chunkSize)}`);
   const provider = typeof credentials === 'function' ? credentials : undefined;
-  const make = (c: Credentials): SigV4Signer => new SigV4Signer({ credentials: c, region, service, ...(clock ? { clock } : {}) });
+  // undici writes header strings as latin1 (one byte per code unit): sign those very bytes.
+  const make = (c: Credentials): SigV4Signer => new SigV4Signer({ credentials: c, region, service, headerEncoding: 'latin1', ...(clock ? { clock } : {}) });
   // Static credentials: one signer (and its signing-key cache) for the interceptor's life.
   let signer: SigV4Signer | undefined = provider ? undefined : make(credentials as Credentials);
   let signerCredentials: Credentials | undefined = provider ? undefined : (credentials as Credentials);
