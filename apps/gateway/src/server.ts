@@ -79,6 +79,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
   const metrics = createMetrics();
   const listener = toNodeListener(gateway, {
     maxConcurrentRequests: config.limits.maxConcurrentRequests,
+    trustProxy: config.trustProxy,
     onResponse: (e) => {
       metrics.record(e);
       // The access log: never secrets, signatures or query strings (presigned URLs carry signatures).

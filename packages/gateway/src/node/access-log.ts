@@ -20,5 +20,6 @@ export interface AccessLogEntry {
   readonly durationMs: number;
   /** False when the response was cut short (client gone, upstream reset mid-body). */
   readonly complete: boolean;
+  /** The client: the peer, or behind a trusted proxy (`trustProxy`) the forwarded client. */
   readonly remoteAddress: string | undefined;
 }

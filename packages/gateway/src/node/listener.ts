@@ -6,6 +6,7 @@ import type { GatewayResponse } from '../pipeline/types.js';
 import type { AccessLogEntry } from './access-log.js';
 import { ClientBody } from './client-body.js';
 import { clientErrorOf, rawErrorResponse } from './client-error.js';
+import { forwardedClient, trustProxy, type ProxyTrust } from './forwarded.js';
 import { isUnsigned, malformedRequest } from './request-checks.js';
 import { sendResponse } from './send.js';
 import { Slots, unauthenticatedLimit } from './slots.js';
@@ -38,6 +39,12 @@ export interface NodeListenerOptions {
   readonly minBodyBytesPerSecond?: number | undefined;
   /** Called once per request when its response is done (for access logs and metrics). */
   readonly onResponse?: ((entry: AccessLogEntry) => void) | undefined;
+  /**
+   * Trusted reverse proxies (addresses, CIDRs, `loopback`; see `trustProxy()`): only from them do
+   * `X-Forwarded-For/Proto/Host` set the client's address (`aws:SourceIp`, the access log), TLS
+   * (`aws:SecureTransport`) and host (URLs handed out). **Default:** none (the headers are ignored).
+   */
+  readonly trustProxy?: readonly string[] | ProxyTrust | undefined;
 }
 
 /** A `node:http` request listener with its in-flight count (for readiness and draining). */
@@ -86,17 +93,19 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
   const maxHeaderSize = options.maxHeaderSize ?? Infinity;
   const timeouts = { idleMs: options.bodyTimeoutMs ?? 20_000, minBytesPerSecond: options.minBodyBytesPerSecond ?? 1024 };
   const inFlight = new WeakMap<object, Exchange>();
+  const trusted = typeof options.trustProxy === 'function' ? options.trustProxy : options.trustProxy === undefined ? undefined : trustProxy(options.trustProxy);
 
   const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
     const startedAt = performance.now();
     const method = req.method ?? 'GET';
     const resource = (req.url ?? '/').split('?')[0]!;
+    const client = forwardedClient({ remoteAddress: req.socket?.remoteAddress, secure: (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true }, req.headers, trusted);
     // Errors of the request stream reach us through close/complete; never as an uncaught event.
     req.on('error', noop);
     const refused = malformedRequest(req, maxHeaderSize);
     const slot = refused === undefined ? slots.acquire(isUnsigned(req)) : undefined;
     if (slot === undefined) {
-      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resource), { method, startedAt, body: undefined, continued: !expectsContinue, options });
+      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resource), { method, startedAt, body: undefined, continued: !expectsContinue, options, remoteAddress: client.remoteAddress });
       return;
     }
     const ac = new AbortController();
@@ -140,11 +149,12 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
         headers: headerPairs(req.rawHeaders),
         body: exchange.body,
         signal: ac.signal,
-        remoteAddress: socket?.remoteAddress,
-        secure: (socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+        remoteAddress: client.remoteAddress,
+        secure: client.secure,
+        ...(client.host === undefined ? {} : { host: client.host }),
       })
       .catch((err: unknown) => gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resource))
-      .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resource), { method, startedAt, body: exchange.body, continued, options }))
+      .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resource), { method, startedAt, body: exchange.body, continued, options, remoteAddress: client.remoteAddress }))
       .finally(() => slot.release());
   };
 
@@ -187,7 +197,7 @@ async function answer(
   req: IncomingMessage,
   res: ServerResponse,
   out: GatewayResponse,
-  ctx: { method: string; startedAt: number; body: ClientBody | undefined; continued: boolean; options: NodeListenerOptions },
+  ctx: { method: string; startedAt: number; body: ClientBody | undefined; continued: boolean; options: NodeListenerOptions; remoteAddress: string | undefined },
 ): Promise<void> {
   const len = req.headers['content-length'];
   const bodyPending = !req.complete && ((len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined);
@@ -217,6 +227,6 @@ async function answer(
     bytesOut: sent.bytesOut,
     durationMs: performance.now() - ctx.startedAt,
     complete: sent.complete,
-    remoteAddress: req.socket?.remoteAddress,
+    remoteAddress: ctx.remoteAddress,
   });
 }
