@@ -154,7 +154,9 @@ describe.skipIf(opensslMissing && !isCi())('the program over HTTPS', () => {
     expect(denied.status).toBe(403);
     expect(denied.body).toContain('<Code>AccessDenied</Code>');
     // The access log line of the TLS request names its client.
-    expect(log.some((l) => l['msg'] === 'request' && l['key'] === 'decide.txt' && l['status'] === 200 && typeof l['remote'] === 'string')).toBe(true);
+    const logged = (): boolean => log.some((l) => l['msg'] === 'request' && l['key'] === 'decide.txt' && l['status'] === 200 && typeof l['remote'] === 'string');
+    for (let i = 0; i < 100 && !logged(); i++) await new Promise((r) => setTimeout(r, 20)); // written once the answer is flushed
+    expect(logged()).toBe(true);
   });
 
   it('admin /explain answers as the listener decides: deny on the HTTP-only program, allow on the TLS one', async () => {
