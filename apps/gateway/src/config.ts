@@ -59,7 +59,18 @@ export interface GatewayConfig {
   /** Answer presigned GET/HEAD with a 307 to an upstream presigned URL (remote S3 upstreams). */
   presignedRedirect: boolean;
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
-  limits: { maxHeaderSize: number; requestTimeoutMs: number; headersTimeoutMs: number; maxConcurrentRequests: number; shutdownTimeoutMs: number };
+  limits: {
+    maxHeaderSize: number;
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    /** Longest wait for the next body bytes, and the grace period of `minBodyBytesPerSecond`. */
+    bodyTimeoutMs: number;
+    minBodyBytesPerSecond: number;
+    maxConcurrentRequests: number;
+    /** Share (0–1) of `maxConcurrentRequests` unsigned requests (anonymous, POST forms) may hold. */
+    maxUnauthenticatedShare: number;
+    shutdownTimeoutMs: number;
+  };
   identities: IdentityConfig[];
   anonymous: { allow: AllowRuleConfig[]; upstream?: string } | undefined;
   /** Bucket policies by client bucket name (from `buckets.<name>.policy`), validated. */
@@ -114,6 +125,12 @@ class Reader {
     const v = this.obj[field];
     if (v === undefined) return def;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(field, `must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    return v;
+  }
+  num(field: string, def: number, min: number, max: number): number {
+    const v = this.obj[field];
+    if (v === undefined) return def;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) this.fail(field, `must be a number from ${min} to ${max} (got ${JSON.stringify(v)})`);
     return v;
   }
   bool(field: string, def: boolean): boolean {
@@ -280,7 +297,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     admin = { host: a?.str('host', '127.0.0.1') ?? '127.0.0.1', port: a?.int('port', 9001, 0, 65535) ?? 9001 };
   }
   const log = r.obj_('log', ['level']);
-  const limits = r.obj_('limits', ['maxHeaderSize', 'requestTimeoutMs', 'headersTimeoutMs', 'maxConcurrentRequests', 'shutdownTimeoutMs']);
+  const limits = r.obj_('limits', ['maxHeaderSize', 'requestTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'minBodyBytesPerSecond', 'maxConcurrentRequests', 'maxUnauthenticatedShare', 'shutdownTimeoutMs']);
   const upstreams: Record<string, UpstreamConfig> = {};
   const upRaw = r.record('upstreams');
   if (Object.keys(upRaw).length === 0) r.fail('upstreams', 'at least one upstream is needed (e.g. default: { type: local, dir: ./.data })');
@@ -343,7 +360,10 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
       maxHeaderSize: limits?.int('maxHeaderSize', 16 * 1024, 1024, 1024 * 1024) ?? 16 * 1024,
       requestTimeoutMs: limits?.int('requestTimeoutMs', 15 * 60_000, 0) ?? 15 * 60_000,
       headersTimeoutMs: limits?.int('headersTimeoutMs', 60_000, 1) ?? 60_000,
+      bodyTimeoutMs: limits?.int('bodyTimeoutMs', 20_000, 1) ?? 20_000,
+      minBodyBytesPerSecond: limits?.int('minBodyBytesPerSecond', 1024, 0) ?? 1024,
       maxConcurrentRequests: limits?.int('maxConcurrentRequests', 1024, 1) ?? 1024,
+      maxUnauthenticatedShare: limits?.num('maxUnauthenticatedShare', 0.5, 0, 1) ?? 0.5,
       shutdownTimeoutMs: limits?.int('shutdownTimeoutMs', 30_000, 0) ?? 30_000,
     },
     identities,

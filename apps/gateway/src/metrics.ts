@@ -5,10 +5,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface GatewayMetrics {
   readonly registry: Registry;
   record(entry: AccessLogEntry): void;
-  readonly inFlight: Gauge;
 }
 
-export function createMetrics(): GatewayMetrics {
+/** The metrics; `inFlight` reads the requests in flight (holding a concurrency slot) when scraped. */
+export function createMetrics(inFlight: () => number): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 's3kit_gateway_' });
   const requests = new Counter({ name: 's3kit_gateway_requests_total', help: 'Requests by S3 operation and HTTP status.', labelNames: ['operation', 'status'], registers: [registry] });
@@ -23,10 +23,16 @@ export function createMetrics(): GatewayMetrics {
   const bytesOut = new Counter({ name: 's3kit_gateway_bytes_out_total', help: 'Response body bytes sent to clients.', labelNames: ['operation'], registers: [registry] });
   const authFailures = new Counter({ name: 's3kit_gateway_auth_failures_total', help: 'Authentication failures by S3 error code.', labelNames: ['code'], registers: [registry] });
   const upstreamErrors = new Counter({ name: 's3kit_gateway_upstream_errors_total', help: 'Upstream failures (5xx answers and transport errors) by code.', labelNames: ['code'], registers: [registry] });
-  const inFlight = new Gauge({ name: 's3kit_gateway_requests_in_flight', help: 'Requests being handled.', registers: [registry] });
+  new Gauge({
+    name: 's3kit_gateway_requests_in_flight',
+    help: 'Requests being handled (holding a concurrency slot).',
+    registers: [registry],
+    collect() {
+      this.set(inFlight());
+    },
+  });
   return {
     registry,
-    inFlight,
     record(e) {
       const operation = e.operation ?? 'unknown';
       requests.inc({ operation, status: String(e.status) });

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
-import { createGateway, createLocalStore, createS3Upstream, mapBuckets, toNodeListener, clientErrorResponse, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
+import { createGateway, createGatewayServer, createLocalStore, createS3Upstream, mapBuckets, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
 import type { Logger } from 'pino';
 import { ConfigError, type GatewayConfig } from './config.js';
 import { queryFromSearch } from './explain.js';
 import { appRoutes } from './app-routes.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
-import { createS3Server, readTls, replaceCertificate, type TlsSummary } from './tls.js';
+import { readTls, replaceCertificate, tlsOptions, type TlsSummary } from './tls.js';
 
 /** A running gateway program: the S3 listener, the admin listener, and their lifecycle. */
 export interface RunningServer {
@@ -76,10 +76,25 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     presignedRedirect: config.presignedRedirect,
     onUnexpected: (err, info) => log.error({ requestId: info.requestId, operation: info.operation, err }, 'unexpected failure'),
   });
-  const metrics = createMetrics();
-  const listener = toNodeListener(gateway, {
-    maxConcurrentRequests: config.limits.maxConcurrentRequests,
+  // requests_in_flight is the requests holding a slot, read when scraped.
+  let inFlight = (): number => 0;
+  const metrics = createMetrics(() => inFlight());
+  // The program's own pages and helper routes (e.g. the upload page), before the S3 listener.
+  // The identities in force (replaced by reload), read by the routes at request time.
+  let identities = config.identities;
+  const routes = appRoutes(config, gateway, log, () => identities);
+  const { limits } = config;
+  const s3Server = createGatewayServer(gateway, {
+    tls: tls === undefined ? undefined : tlsOptions(tls),
+    maxConcurrentRequests: limits.maxConcurrentRequests,
+    maxUnauthenticatedShare: limits.maxUnauthenticatedShare,
+    maxHeaderSize: limits.maxHeaderSize,
+    requestTimeoutMs: limits.requestTimeoutMs,
+    headersTimeoutMs: limits.headersTimeoutMs,
+    bodyTimeoutMs: limits.bodyTimeoutMs,
+    minBodyBytesPerSecond: limits.minBodyBytesPerSecond,
     trustProxy: config.trustProxy,
+    routes,
     onResponse: (e) => {
       metrics.record(e);
       // The access log: never secrets, signatures or query strings (presigned URLs carry signatures).
@@ -104,25 +119,9 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
       );
     },
   });
-  // The program's own pages and helper routes (e.g. the upload page), before the S3 listener.
-  // The identities in force (replaced by reload), read by the routes at request time.
-  let identities = config.identities;
-  const routes = appRoutes(config, gateway, log, () => identities);
-  const s3Server = createS3Server(
-    tls,
-    { maxHeaderSize: config.limits.maxHeaderSize, requestTimeout: config.limits.requestTimeoutMs, headersTimeout: config.limits.headersTimeoutMs },
-    (req, res) => {
-      if (routes(req, res)) return;
-      metrics.inFlight.inc();
-      res.once('close', () => metrics.inFlight.dec());
-      listener(req, res);
-    },
-  );
-  // Oversized headers and malformed requests never reach the gateway: answer with S3 XML and log.
-  s3Server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    log.warn({ code: err.code }, 'client error');
-    if (socket.writable) socket.end(clientErrorResponse(err));
-  });
+  inFlight = () => s3Server.listener.active;
+  // Malformed requests and Node's timeouts are answered with S3 XML by the server; logged here.
+  s3Server.on('clientError', (err: NodeJS.ErrnoException) => log.warn({ code: err.code }, 'client error'));
   // Failed TLS handshakes (scanners, clients that distrust the certificate) never become requests.
   s3Server.on('tlsClientError', (err: NodeJS.ErrnoException) => log.debug({ code: err.code, err: err.message }, 'tls handshake failed'));
   let draining = false;
@@ -155,7 +154,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
         const closed = new Promise<void>((r) => s3Server.close(() => r()));
         s3Server.closeIdleConnections();
         const deadline = Date.now() + config.limits.shutdownTimeoutMs;
-        while (listener.active > 0 && Date.now() < deadline) {
+        while (s3Server.listener.active > 0 && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 20));
           s3Server.closeIdleConnections();
         }

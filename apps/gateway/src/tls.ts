@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
-import { Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
+import type { Server } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import { ConfigError, type TlsConfig } from './config.js';
 
@@ -64,16 +64,9 @@ export function readTls(files: TlsConfig): TlsMaterial {
   };
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
 /** The `key`, `cert` and `ca` options of `node:https` servers and `setSecureContext()`. */
 export function tlsOptions(m: TlsMaterial): { cert: Buffer; key: Buffer; ca?: Buffer } {
   return { cert: m.cert, key: m.key, ...(m.ca === undefined ? {} : { ca: m.ca }) };
-}
-
-/** The S3 listener's server: `node:https` with the material, else `node:http`; the same options and handler. */
-export function createS3Server(tls: TlsMaterial | undefined, options: ServerOptions, handler: Handler): Server {
-  return tls === undefined ? createHttpServer(options, handler) : createHttpsServer({ ...options, ...tlsOptions(tls) }, handler);
 }
 
 /**
