@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { s3Error, isS3Error, type S3Error } from '@s3kit/errors';
-import type { Gateway, GatewayRequest, GatewayResponse } from '@s3kit/gateway';
+import { forwardedClient, type ForwardedClient, type Gateway, type GatewayRequest, type GatewayResponse } from '@s3kit/gateway';
 import { SigV4Signer } from '@s3kit/sigv4';
 import type { Logger } from 'pino';
 import type { GatewayConfig, IdentityConfig } from './config.js';
@@ -68,23 +68,33 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** Where the page was loaded from, as the browser names it (`http://host:port`). */
-function ownOrigin(req: IncomingMessage): string | undefined {
-  const host = req.headers.host;
+/** Who sent a request: the peer, or behind a trusted proxy the forwarded client (see `trustProxy`). */
+export type ClientOf = (req: IncomingMessage) => ForwardedClient;
+
+/** The peer itself, forwarded headers ignored. */
+export const directClient: ClientOf = (req) => forwardedClient({ remoteAddress: req.socket.remoteAddress, secure: (req.socket as { encrypted?: boolean }).encrypted === true }, req.headers, undefined);
+
+/** Where the page was loaded from, as the browser names it (`http://host:port`; behind a trusted proxy, its public origin). */
+function ownOrigin(req: IncomingMessage, client: ForwardedClient): string | undefined {
+  const host = client.host ?? req.headers.host;
   if (host === undefined) return undefined;
-  return `${(req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http'}://${host}`.toLowerCase();
+  return `${client.secure ? 'https' : 'http'}://${host}`.toLowerCase();
 }
 
 /**
  * A browser request from this origin only: `Origin` must be present and ours (browsers send it
  * on every POST from script), and `Sec-Fetch-Site`, when sent, must say `same-origin`.
  */
-function sameOrigin(req: IncomingMessage): boolean {
+function sameOrigin(req: IncomingMessage, client: ForwardedClient): boolean {
   const origin = req.headers.origin;
-  const own = ownOrigin(req);
+  const own = ownOrigin(req, client);
   if (origin === undefined || own === undefined || origin.toLowerCase() !== own) return false;
   const site = req.headers['sec-fetch-site'];
   return site === undefined || site === 'same-origin';
+}
+
+function forwardedFields(c: ForwardedClient): Pick<GatewayRequest, 'remoteAddress' | 'secure' | 'host'> {
+  return { remoteAddress: c.remoteAddress, secure: c.secure, ...(c.host === undefined ? {} : { host: c.host }) };
 }
 
 async function send(res: ServerResponse, out: GatewayResponse, head: boolean): Promise<void> {
@@ -130,6 +140,7 @@ export function uploadPageRoutes(
   gateway: Gateway,
   log: Logger,
   identities: () => readonly IdentityConfig[] = () => config.identities,
+  clientOf: ClientOf = directClient,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const bucket = config.uploadPage.bucket ?? DEFAULT_UPLOAD_BUCKET;
   const wanted = config.uploadPage.identity;
@@ -158,8 +169,8 @@ export function uploadPageRoutes(
       body: bytes === undefined ? undefined : (async function* () {
         yield bytes;
       })(),
-      remoteAddress: from.socket.remoteAddress,
-      secure: (from.socket as { encrypted?: boolean }).encrypted === true,
+      // The browser's address, scheme and public host, as the S3 listener would see them.
+      ...forwardedFields(clientOf(from)),
     };
     return gateway.handle(req);
   }
@@ -188,7 +199,7 @@ export function uploadPageRoutes(
 
   async function ticket(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      if (!sameOrigin(req)) throw s3Error('AccessDenied', 'The upload ticket route answers pages of this origin only.', { details: { reason: 'cross-site ticket request' } });
+      if (!sameOrigin(req, clientOf(req))) throw s3Error('AccessDenied', 'The upload ticket route answers pages of this origin only.', { details: { reason: 'cross-site ticket request' } });
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw s3Error('InvalidRequest', 'The ticket request must be application/json.');
       const as = signerNow();
       if (as === undefined) throw s3Error('AccessDenied', 'The upload page has no identity to issue tickets for.');

@@ -36,6 +36,7 @@ function start(name: 'trusting' | 'other', trustProxy: string[]): Promise<Runnin
       trustProxy,
       identities: [{ ...ALICE, allow: [{ bucket: '*', access: 'readwrite' }] }],
       buckets: POLICIES,
+      uploadPage: { enabled: true, identity: 'alice', bucket: 'uploads' },
       upstreams: { default: { type: 'local', dir: join(dir, name), fsync: false } },
     },
     'test',
@@ -122,5 +123,19 @@ describe('trustProxy (program)', () => {
     const xml = await res.text();
     expect(res.status, xml).toBe(201);
     expect(xml).toContain(`<Location>https://files.example.com/uploads/in/${t!.fileId}/f.txt</Location>`);
+  });
+
+  it('the upload page behind the proxy: its ticket route accepts the public https origin and hands out public URLs', async () => {
+    const file = new TextEncoder().encode('from the page');
+    const body = JSON.stringify({ fileName: 'p.txt', contentType: 'text/plain', size: file.length, sha256: createHash('sha256').update(file).digest('base64') });
+    const headers = { origin: 'https://files.example.com', 'sec-fetch-site': 'same-origin', 'content-type': 'application/json', 'x-forwarded-for': CLIENT, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'files.example.com' };
+    const viaTrusted = await fetch(`${trusting.endpoint}/_s3kit/upload/ticket`, { method: 'POST', headers, body });
+    const text = await viaTrusted.text();
+    expect(viaTrusted.status, text).toBe(200);
+    expect((JSON.parse(text) as { presignedUrl: string }).presignedUrl).toBe('https://files.example.com/uploads');
+    // From a peer not trusted the forwarded origin is not this page's: refused.
+    const viaOther = await fetch(`${other.endpoint}/_s3kit/upload/ticket`, { method: 'POST', headers, body });
+    expect(viaOther.status).toBe(403);
+    expect(await viaOther.text()).toContain('<Code>AccessDenied</Code>');
   });
 });
