@@ -51,6 +51,18 @@ export function readTls(files: TlsConfig): TlsMaterial {
     throw new ConfigError(`tls.key: ${files.key} is not a PEM private key (${(err as Error).message})`);
   }
   if (!matches) throw new ConfigError(`tls.key: ${files.key} does not match the certificate ${files.cert}`);
+  // Node skips what it cannot parse in `ca`; a chain that is not one would go unnoticed.
+  if (ca !== undefined) {
+    const blocks = ca.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) throw new ConfigError(`tls.ca: ${files.ca} holds no PEM certificate`);
+    blocks.forEach((b, i) => {
+      try {
+        new X509Certificate(b);
+      } catch (err) {
+        throw new ConfigError(`tls.ca: certificate ${i + 1} of ${files.ca} does not parse (${(err as Error).message})`);
+      }
+    });
+  }
   try {
     createSecureContext({ cert, key, ...(ca === undefined ? {} : { ca }) });
   } catch (err) {
