@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGateway, createLocalStore, toNodeListener } from '@s3kit/gateway';
+import { createGateway, createGatewayServer, createLocalStore } from '@s3kit/gateway';
 import { SigV4Signer } from '@s3kit/sigv4';
 
 const dir = await mkdtemp(join(tmpdir(), 's3kit-gateway-example-'));
@@ -12,7 +11,7 @@ const gateway = createGateway({
   identities: [{ name: 'alice', accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', allow: [{ bucket: '*', access: 'readwrite' }] }],
   upstreams: { default: store }, // or createS3Upstream({ endpoint, region, credentials, profile })
 });
-const server = createServer(toNodeListener(gateway, { maxConcurrentRequests: 256 }));
+const server = createGatewayServer(gateway, { maxConcurrentRequests: 256 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
