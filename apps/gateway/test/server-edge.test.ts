@@ -52,6 +52,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+describe('the limits config', () => {
+  const doc = (limits: Record<string, unknown>): unknown => ({ limits, identities: [ALICE], upstreams: { default: { type: 'local', dir: '/tmp/x' } } });
+  it('defaults bodyTimeoutMs 20000, minBodyBytesPerSecond 1024, maxUnauthenticatedShare 0.5, and checks them', () => {
+    expect(validateConfig(doc({}), 'gw.yaml').limits).toMatchObject({ bodyTimeoutMs: 20_000, minBodyBytesPerSecond: 1024, maxUnauthenticatedShare: 0.5 });
+    expect(validateConfig(doc({ maxUnauthenticatedShare: 0.25 }), 'gw.yaml').limits.maxUnauthenticatedShare).toBe(0.25);
+    expect(() => validateConfig(doc({ maxUnauthenticatedShare: 2 }), 'gw.yaml')).toThrow('gw.yaml: limits.maxUnauthenticatedShare: must be a number from 0 to 1 (got 2)');
+    expect(() => validateConfig(doc({ bodyTimeoutMs: 0 }), 'gw.yaml')).toThrow('limits.bodyTimeoutMs');
+  });
+});
+
 describe('the program with maxConcurrentRequests 10', () => {
   it('answers 30 PUTs with bodies Node cannot parse (400 S3 XML), logs and counts them, and keeps serving', async () => {
     const s3 = new S3Client({ endpoint: running.endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: ALICE });

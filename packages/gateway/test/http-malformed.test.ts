@@ -55,8 +55,8 @@ describe('malformed HTTP through the real Node server', () => {
   });
 
   it('2,100 small headers (24 KB) over the 16 KiB maxHeaderSize are 400 RequestHeaderSectionTooLarge', async () => {
-    const many = Array.from({ length: 2100 }, (_, i): [string, string] => [`x-h${i}`, 'v']);
-    const head = requestHead('GET', `/${Bucket}/big`, [['host', `127.0.0.1:${g.port}`], ...many]);
+    const many = Array.from({ length: 2100 }, (_, i) => `x-h${i}: v\r\n`).join('');
+    const head = `GET /${Bucket}/big HTTP/1.1\r\nhost: 127.0.0.1:${g.port}\r\n${many}\r\n`;
     expect(head.length).toBeGreaterThan(24_000);
     expect(await send(head)).toMatchObject({ status: 400, code: 'RequestHeaderSectionTooLarge' });
   });
