@@ -1,25 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
-import { DEFAULT_MAX_SKEW_MS, SigV4Verifier, type Clock } from '@s3kit/sigv4';
+import { DEFAULT_MAX_SKEW_MS, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
-import { authenticate, principalOf, type AuthDeps } from './pipeline/authenticate.js';
-import { authorize, authorizeAction } from './authorize/decide.js';
-import { authorizeRequest, authorizedUpstreamRequest, bucketMustExist, withDenied } from './pipeline/authorize-stage.js';
-import { compilePolicyState, type PolicyState } from './authorize/policy-state.js';
 import { explainQuery, type ExplainQuery, type Explanation } from './authorize/explain.js';
-import { CONTROL_PREFIX, control } from './routes/control.js';
-import { corsHeaders, preflight, validateCors } from './routes/cors.js';
-import type { GatewayEnv } from './pipeline/env.js';
-import { postObject } from './routes/post-object.js';
+import { compileConfig, type FixedSettings } from './config/compile.js';
+import type { ConfigSnapshot } from './config/snapshot.js';
+import { authenticate } from './pipeline/authenticate.js';
+import { answerAllDenied, authorizeRequest, withAuthorizedBody, withDenied } from './pipeline/authorize-stage.js';
+import { watchVerifiedBody, type WatchedAuthenticated } from './pipeline/body-watch.js';
 import { toErrorResponse } from './pipeline/errors.js';
 import { forward } from './pipeline/forward.js';
 import { parseRequest } from './pipeline/parse.js';
 import { respond } from './pipeline/respond.js';
 import { toUpstreamRequest } from './pipeline/resign.js';
-import type { AllowRule, CorsRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
+import type { AllowRule, Authenticated, CorsRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
+import { CONTROL_PREFIX, control } from './routes/control.js';
+import { corsHeaders, preflight } from './routes/cors.js';
+import { postObject } from './routes/post-object.js';
+import { asAsyncIterable, capabilitiesOf, type Upstream } from './upstreams/upstream.js';
 
 export type { ExplainQuery, Explanation };
-import { capabilitiesOf, type Upstream } from './upstreams/upstream.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -95,128 +95,154 @@ function nextRequestId(): string {
   return `${ID_PREFIX}${idCounter.toString(16).toUpperCase().padStart(8, '0')}`;
 }
 
+function newInfo(): RequestInfo {
+  return { requestId: nextRequestId(), startedAt: performance.now(), bytesIn: () => 0 };
+}
+
 /**
  * Creates the gateway request pipeline.
  * @throws TypeError for duplicate access keys or an identity naming a missing upstream.
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const region = options.region ?? 'us-east-1';
-  const clock = options.clock ?? Date.now;
-  const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const baseDomains = options.baseDomains ?? [];
-  const router = createRouter({ baseDomains });
-  const compile = (ids: readonly Identity[], bucketPolicies: Readonly<Record<string, unknown>>): PolicyState => {
-    for (const id of ids) {
-      const up = id.upstream ?? 'default';
-      if (options.upstreams[up] === undefined) throw new TypeError(`identities: ${id.accessKeyId} names upstream "${up}", which is not configured`);
-    }
-    return compilePolicyState(ids, bucketPolicies, options.anonymous?.allow);
-  };
-  // Identities and policies swap as one value: a request uses the state it started with throughout.
-  let state = compile(options.identities, options.bucketPolicies ?? {});
-  const verifier = new SigV4Verifier({
-    region,
-    clock,
-    maxSkewMs,
-    getCredentials: (id) => {
-      const identity = state.identities.get(id);
-      return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
-    },
-  });
-  const deps: AuthDeps = { verifier, identities: () => state.identities, anonymous: options.anonymous, baseDomains, clock, maxSkewMs };
-  let cors = options.cors ?? {};
-  validateCors(cors);
-  const env: GatewayEnv = {
-    region,
-    clock,
-    maxSkewMs,
+  const fixed: FixedSettings = {
+    region: options.region ?? 'us-east-1',
     baseDomains,
-    verifier,
-    identities: () => state.identities,
+    router: createRouter({ baseDomains }),
+    clock: options.clock ?? Date.now,
+    maxSkewMs: options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS,
+    presignedRedirect: options.presignedRedirect === true,
     upstreams: options.upstreams,
-    anonymousUpstream: options.anonymous?.upstream ?? 'default',
-    principalOf,
-    authorize: (parsed, principal) => authorize(parsed, principal, { state, clock, upstreams: options.upstreams }),
-    authorizeAction: async (principal, action, resource, context) => authorizeAction(principal, action, resource, context, { state, clock }),
-    corsRules: (bucket) => cors[bucket] ?? [],
-    onUnexpected: options.onUnexpected,
+    anonymous: { allow: options.anonymous?.allow, upstream: options.anonymous?.upstream ?? 'default' },
   };
+  const onUnexpected = options.onUnexpected;
+  // Replaced whole by a reload: each request reads the snapshot it started with, and only that.
+  let config = compileConfig(fixed, { identities: options.identities, bucketPolicies: options.bucketPolicies ?? {}, cors: options.cors ?? {} });
 
   async function handle(req: GatewayRequest): Promise<GatewayResponse> {
-    const info: RequestInfo = { requestId: nextRequestId(), startedAt: performance.now(), bytesIn: () => 0 };
+    const snapshot = config;
+    const info = newInfo();
+    const side = sideRoute(req);
+    if (side !== undefined) return side(req, snapshot, info).catch((err: unknown) => failed(err, req, undefined, snapshot, info));
     let parsed: ParsedRequest | undefined;
-    let bodyError: unknown;
-    let stage: 'parse' | 'auth' | 'authorize' | 'upstream' = 'parse';
-    const st = state;
     try {
-      if (req.method.toUpperCase() === 'OPTIONS') return preflight(req, env, info);
-      if (req.target.startsWith(CONTROL_PREFIX)) return await control(req, env, info);
-      parsed = { ...parseRequest(req, router), remoteAddress: req.remoteAddress, secure: req.secure, host: req.host };
-      info.operation = parsed.route.operation;
-      info.bucket = parsed.route.bucket;
-      info.key = parsed.route.key;
-      stage = 'auth';
-      const body = req.body as AsyncIterable<Uint8Array> | undefined;
-      if (parsed.route.operation === 'PostObject') return await postObject(parsed, body, env, info, req.signal);
-      const auth = await authenticate(parsed, body, st === state ? deps : { ...deps, identities: () => st.identities });
-      info.identity = auth.principal.name;
-      info.bytesIn = auth.bytesIn;
-      stage = 'authorize';
-      const authorized = await authorizeRequest(parsed, auth, { state: st, clock, upstreams: options.upstreams, onBodyError: (e) => (bodyError = e) });
-      const upstream = options.upstreams[auth.principal.upstream];
-      if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
-      stage = 'upstream';
-      if (options.presignedRedirect === true && auth.principal.authKind === 'presigned-v4' && (parsed.method === 'GET' || parsed.method === 'HEAD')) {
-        const presign = capabilitiesOf(upstream).presign;
-        const seconds = Math.max(1, Math.floor(((auth.expiresAt ?? clock() + 900_000) - clock()) / 1000));
-        const location = presign?.(toUpstreamRequest(parsed, auth, undefined), seconds);
-        if (location !== undefined) return { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
-      }
-      // Every DeleteObjects key denied: nothing to send upstream (once the bucket is known to exist), the DeleteResult lists the denials.
+      parsed = routed(parseRequest(req, snapshot.router), info);
+      if (parsed.route.operation === 'PostObject') return await postObject(parsed, req.body, snapshot, info, req.signal).catch(authFailed(info));
+      const auth = watchVerifiedBody(identified(await authenticate(parsed, asAsyncIterable(req.body), snapshot).catch(authFailed(info)), info));
+      const authorized = await authorizeRequest(parsed, auth, snapshot).catch(bodyFailureFirst(auth));
+      const upstream = upstreamOf(snapshot, auth);
+      const upstreamFailed = upstreamFailure(info, auth);
+      const redirect = await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed);
+      if (redirect !== undefined) return redirect;
       if (authorized.denied !== undefined) info.deniedKeys = authorized.denied.errors.length;
-      if (!authorized.forward) await bucketMustExist(upstream, parsed.route.bucket!, req.signal);
-      const upRes = authorized.forward ? await forward(upstream, authorizedUpstreamRequest(parsed, auth, authorized, req.signal)) : undefined;
-      const out = respond(parsed.method, await withDenied(upRes, authorized), info);
-      Object.assign(out.headers, corsHeaders(parsed, env));
-      return out;
+      const answer = authorized.forward
+        ? await forward(upstream, withAuthorizedBody(toUpstreamRequest(parsed, auth, req.signal), authorized)).then((res) => withDenied(res, authorized)).catch(upstreamFailed)
+        : await answerAllDenied(upstream, parsed, authorized, req.signal).catch(upstreamFailed);
+      return withCors(respond(parsed.method, answer, info), parsed, snapshot);
     } catch (err) {
-      // A body that failed verification is the real cause, whatever the upstream then said.
-      const cause = bodyError !== undefined && isS3Error(bodyError) ? bodyError : err;
-      if (stage === 'auth' && isS3Error(cause)) info.authFailure = cause.code;
-      if (stage === 'upstream' && cause === err && bodyError === undefined) {
-        info.upstreamError = isS3Error(err) ? (err.status >= 500 ? err.code : undefined) : ((err as { code?: string }).code ?? 'error');
-      }
-      const out = toErrorResponse(cause, {
-        method: parsed?.method ?? req.method.toUpperCase(),
-        resource: parsed?.resource ?? req.target.split('?')[0] ?? '/',
-        info,
-        onUnexpected: options.onUnexpected,
-      });
-      // Browsers read an error only when it carries the CORS headers too.
-      if (parsed !== undefined) Object.assign(out.headers, corsHeaders(parsed, env));
-      return out;
+      return failed(err, req, parsed, snapshot, info);
     }
   }
 
+  /** The single error boundary's answer, with the CORS headers browsers need to read it. */
+  function failed(err: unknown, req: GatewayRequest, parsed: ParsedRequest | undefined, snapshot: ConfigSnapshot, info: RequestInfo): GatewayResponse {
+    const out = toErrorResponse(err, {
+      method: parsed?.method ?? req.method.toUpperCase(),
+      resource: parsed?.resource ?? req.target.split('?')[0] ?? '/',
+      info,
+      onUnexpected,
+    });
+    return parsed === undefined ? out : withCors(out, parsed, snapshot);
+  }
+
   return {
-    region,
+    region: fixed.region,
     handle,
     errorResponse(err, method, resource) {
-      const info: RequestInfo = { requestId: nextRequestId(), startedAt: performance.now(), bytesIn: () => 0 };
-      return toErrorResponse(err, { method: method.toUpperCase(), resource, info, onUnexpected: options.onUnexpected });
+      return toErrorResponse(err, { method: method.toUpperCase(), resource, info: newInfo(), onUnexpected });
     },
-    setIdentities(ids) {
-      state = compile(ids, state.raw.bucketPolicies);
+    setIdentities(identities) {
+      config = compileConfig(fixed, { identities, bucketPolicies: config.policies.raw.bucketPolicies, cors: config.cors });
     },
     update(u) {
-      // Validate everything first; only then swap, so a bad reload changes nothing.
-      const next = u.identities === undefined && u.bucketPolicies === undefined ? state : compile(u.identities ?? state.raw.identities, u.bucketPolicies ?? state.raw.bucketPolicies);
-      if (u.cors !== undefined) validateCors(u.cors);
-      state = next;
-      if (u.cors !== undefined) cors = u.cors;
+      // compileConfig validates everything before anything is swapped: a bad reload changes nothing.
+      const raw = config.policies.raw;
+      config = compileConfig(fixed, { identities: u.identities ?? raw.identities, bucketPolicies: u.bucketPolicies ?? raw.bucketPolicies, cors: u.cors ?? config.cors });
     },
     explain(query) {
-      return explainQuery(state, query, clock());
+      return explainQuery(config.policies, query, fixed.clock());
     },
   };
+}
+
+type SideRoute = (req: GatewayRequest, config: ConfigSnapshot, info: RequestInfo) => Promise<GatewayResponse>;
+
+/** Requests that are no S3 operation: CORS preflight (`OPTIONS`) and the gateway's own `/_s3kit/` routes. */
+function sideRoute(req: GatewayRequest): SideRoute | undefined {
+  if (req.method.toUpperCase() === 'OPTIONS') return async (r, c, i) => preflight(r, c, i);
+  if (req.target.startsWith(CONTROL_PREFIX)) return control;
+  return undefined;
+}
+
+function routed(parsed: ParsedRequest, info: RequestInfo): ParsedRequest {
+  info.operation = parsed.route.operation;
+  info.bucket = parsed.route.bucket;
+  info.key = parsed.route.key;
+  return parsed;
+}
+
+function identified(auth: Authenticated, info: RequestInfo): Authenticated {
+  info.identity = auth.principal.name;
+  info.bytesIn = auth.bytesIn;
+  return auth;
+}
+
+/** Authentication (and POST form) failures count as such in the access log and metrics. */
+function authFailed(info: RequestInfo): (err: unknown) => never {
+  return (err) => {
+    if (isS3Error(err)) info.authFailure = err.code;
+    throw err;
+  };
+}
+
+/** A body that failed verification is the real cause, whatever a reader of it then threw. */
+function bodyFailureFirst(auth: WatchedAuthenticated): (err: unknown) => never {
+  return (err) => {
+    const failure = auth.failure();
+    throw failure !== undefined && isS3Error(failure) ? failure : err;
+  };
+}
+
+/** Upstream failures count as such (S3 5xx codes, transport codes), unless the client's body failed first. */
+function upstreamFailure(info: RequestInfo, auth: WatchedAuthenticated): (err: unknown) => never {
+  return (err) => {
+    const failure = auth.failure();
+    if (failure === undefined) info.upstreamError = isS3Error(err) ? (err.status >= 500 ? err.code : undefined) : ((err as { code?: string }).code ?? 'error');
+    throw failure !== undefined && isS3Error(failure) ? failure : err;
+  };
+}
+
+function upstreamOf(config: ConfigSnapshot, auth: Authenticated): Upstream {
+  const upstream = config.upstreams[auth.principal.upstream];
+  if (upstream === undefined) throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${auth.principal.upstream}` } });
+  return upstream;
+}
+
+/**
+ * `presignedRedirect`: a presigned SigV4 GET/HEAD answered with a 307 to a presigned URL on the
+ * upstream, valid as long as the client's, when the upstream can presign this request.
+ */
+async function redirectToUpstream(parsed: ParsedRequest, auth: Authenticated, upstream: Upstream, config: ConfigSnapshot, info: RequestInfo): Promise<GatewayResponse | undefined> {
+  if (!config.presignedRedirect || auth.principal.authKind !== 'presigned-v4' || (parsed.method !== 'GET' && parsed.method !== 'HEAD')) return undefined;
+  const presign = capabilitiesOf(upstream).presign;
+  if (presign === undefined) return undefined;
+  const now = config.clock();
+  const seconds = Math.max(1, Math.floor(((auth.expiresAt ?? now + 900_000) - now) / 1000));
+  const location = presign(toUpstreamRequest(parsed, auth, undefined), seconds);
+  return location === undefined ? undefined : { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
+}
+
+function withCors(out: GatewayResponse, parsed: ParsedRequest, config: ConfigSnapshot): GatewayResponse {
+  Object.assign(out.headers, corsHeaders(parsed, config));
+  return out;
 }

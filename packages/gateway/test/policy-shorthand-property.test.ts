@@ -51,7 +51,7 @@ describe('the allow shorthand as a policy', () => {
         const keys = op.name === 'DeleteObjects' ? [{ key: 'a' }, { key: 'b/c' }] : undefined;
         let ok = true;
         try {
-          await authorize(parsedFor(op, b, source), principal, { state, clock: Date.now, upstreams: {} }, keys);
+          await authorize(parsedFor(op, b, source), principal, { policies: state, clock: Date.now, upstreams: {} }, keys);
         } catch (err) {
           expect((err as { code?: string }).code).toBe('AccessDenied');
           ok = false;
@@ -67,7 +67,7 @@ describe('the allow shorthand as a policy', () => {
     const run = async (rules: AllowRule[]): Promise<boolean> => {
       const state = compilePolicyState([{ accessKeyId: 'AK', secretAccessKey: 's', allow: rules }], {}, undefined);
       const principal: Principal = { name: 'k', accessKeyId: 'AK', authKind: 'header-v4', allow: rules, upstream: 'default' };
-      return authorize(parsedFor(op, 'alpha', undefined), principal, { state, clock: Date.now, upstreams: {} }).then(
+      return authorize(parsedFor(op, 'alpha', undefined), principal, { policies: state, clock: Date.now, upstreams: {} }).then(
         () => true,
         () => false,
       );

@@ -4,19 +4,15 @@ import { parseXml } from '@s3kit/xml-shapes';
 import { OPERATIONS, parseCopySource, requiredActions, type ActionResource, type OperationName } from '@s3kit/xml-shapes/operations';
 import { evaluate } from '../policy/evaluate.js';
 import type { EvaluateInput, EvaluateResult, Policy, PolicyPrincipal, StatementRef } from '../policy/types.js';
+import type { ConfigSnapshot } from '../config/snapshot.js';
+import { readCapped } from '../pipeline/body.js';
 import type { Upstream } from '../upstreams/upstream.js';
 import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-state.js';
 import { principalContext, requestContext, type PolicyContext } from './context.js';
 import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';
 
-/** What the authorize stage needs besides the request. */
-export interface AuthorizeDeps {
-  /** The policy configuration the request started with. */
-  readonly state: PolicyState;
-  readonly clock: Clock;
-  /** For `s3:ExistingObjectTag/<k>`: the object's tags are read from the principal's upstream. */
-  readonly upstreams: Readonly<Record<string, Upstream>>;
-}
+/** What authorization reads of the request's configuration snapshot (`upstreams`: for `s3:ExistingObjectTag/<k>`, read from the principal's upstream). */
+export type AuthorizeConfig = Pick<ConfigSnapshot, 'policies' | 'clock' | 'upstreams'>;
 
 /** One permission to check: an IAM action on one resource ARN. */
 export interface PermissionCheck {
@@ -151,20 +147,8 @@ export function requestTagContext(tagging: Uint8Array): PolicyContext {
   return ctx;
 }
 
-async function readAll(body: unknown): Promise<Uint8Array> {
-  if (body === undefined) return new Uint8Array();
-  if (typeof body === 'string') return new TextEncoder().encode(body);
-  if (body instanceof Uint8Array) return body;
-  const chunks: Uint8Array[] = [];
-  for await (const c of body as AsyncIterable<Uint8Array>) chunks.push(c);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+/** An object's `<Tagging>` (at most 10 tags) is small; anything bigger is not one. */
+const MAX_TAGGING_BYTES = 1024 * 1024;
 
 /**
  * `s3:ExistingObjectTag/<k>` for an object: its tags read from the upstream (GetObjectTagging).
@@ -178,23 +162,23 @@ export async function existingTagContext(upstream: Upstream, bucket: string, key
     if (isS3Error(err) && err.status === 404) return {};
     throw err;
   }
-  const tagging = parseXml('Tagging', await readAll(res.body));
+  const tagging = parseXml('Tagging', await readCapped(res.body, MAX_TAGGING_BYTES, () => s3Error('InternalError', undefined, { details: { reason: 'upstream Tagging document too large' } })));
   const ctx: PolicyContext = {};
   for (const t of tagging.TagSet ?? []) ctx[`s3:ExistingObjectTag/${t.Key}`] = t.Value;
   return ctx;
 }
 
 /** Decides one check at a time for one request: its context built once, object tags read once per object. */
-function checker(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, extraContext: PolicyContext | undefined): (check: PermissionCheck) => Promise<EvaluateResult> {
+function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeConfig, extraContext: PolicyContext | undefined): (check: PermissionCheck) => Promise<EvaluateResult> {
   const { route } = parsed;
-  const now = deps.clock();
+  const now = config.clock();
   const base = extraContext === undefined ? requestContext(parsed, principal, now) : { ...requestContext(parsed, principal, now), ...extraContext };
   const tags = new Map<string, Promise<PolicyContext>>();
   return async (check) => {
     let context = base;
     const objectChecked = (check.kind === 'object' && !NEW_OBJECT_OPERATIONS.has(route.operation)) || check.kind === 'copySource' || (check.kind === 'eachKey' && route.operation === 'DeleteObjects');
-    if (objectChecked && check.bucket !== undefined && check.key !== undefined && needsExistingTags(deps.state, principal, check)) {
-      const upstream = deps.upstreams[principal.upstream];
+    if (objectChecked && check.bucket !== undefined && check.key !== undefined && needsExistingTags(config.policies, principal, check)) {
+      const upstream = config.upstreams[principal.upstream];
       if (upstream !== undefined) {
         const id = `${check.bucket}\n${check.key}\n${check.versionId ?? ''}`;
         let p = tags.get(id);
@@ -205,7 +189,7 @@ function checker(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDep
         context = { ...base, ...(await p) };
       }
     }
-    return evaluate(evaluateInput(deps.state, principal, check, context, now));
+    return evaluate(evaluateInput(config.policies, principal, check, context, now));
   };
 }
 
@@ -227,11 +211,11 @@ function checksOf(parsed: ParsedRequest, keys: readonly BodyKey[] | undefined): 
  * @param extraContext Condition keys read from the body (PutObjectTagging's request tags).
  * @throws S3Error AccessDenied (403) naming nothing of the policy (logs get `details.reason`/`statement`).
  */
-export async function authorize(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, keys?: readonly BodyKey[], extraContext?: PolicyContext): Promise<void> {
-  const decide = checker(parsed, principal, deps, extraContext);
+export async function authorize(parsed: ParsedRequest, principal: Principal, config: AuthorizeConfig, keys?: readonly BodyKey[], extraContext?: PolicyContext): Promise<void> {
+  const decide = checker(parsed, principal, config, extraContext);
   for (const check of checksOf(parsed, keys)) {
     const result = await decide(check);
-    if (result.decision !== 'allow') throw denied(deps.state, principal, check, result);
+    if (result.decision !== 'allow') throw denied(config.policies, principal, check, result);
   }
 }
 
@@ -242,14 +226,14 @@ export async function authorize(parsed: ParsedRequest, principal: Principal, dep
  * @returns the indexes (into `keys`) of the denied keys, ascending.
  * @throws S3Error AccessDenied (403) when a permission of the request itself (not of a key) is denied.
  */
-export async function authorizeEachKey(parsed: ParsedRequest, principal: Principal, deps: AuthorizeDeps, keys: readonly BodyKey[]): Promise<number[]> {
-  const decide = checker(parsed, principal, deps, undefined);
+export async function authorizeEachKey(parsed: ParsedRequest, principal: Principal, config: AuthorizeConfig, keys: readonly BodyKey[]): Promise<number[]> {
+  const decide = checker(parsed, principal, config, undefined);
   const deniedKeys = new Set<number>();
   for (const check of checksOf(parsed, keys)) {
     if (check.keyIndex !== undefined && deniedKeys.has(check.keyIndex)) continue;
     const result = await decide(check);
     if (result.decision === 'allow') continue;
-    if (check.keyIndex === undefined) throw denied(deps.state, principal, check, result);
+    if (check.keyIndex === undefined) throw denied(config.policies, principal, check, result);
     deniedKeys.add(check.keyIndex);
   }
   return [...deniedKeys].sort((a, b) => a - b);
@@ -260,10 +244,10 @@ export async function authorizeEachKey(parsed: ParsedRequest, principal: Princip
  * a resource ARN, with the principal's context keys plus `context`.
  * @throws S3Error AccessDenied (403).
  */
-export function authorizeAction(principal: Principal, action: string, resource: string, context: PolicyContext | undefined, deps: Pick<AuthorizeDeps, 'state' | 'clock'>): void {
-  const now = deps.clock();
+export function authorizeAction(principal: Principal, action: string, resource: string, context: PolicyContext | undefined, config: Pick<AuthorizeConfig, 'policies' | 'clock'>): void {
+  const now = config.clock();
   const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
   const check: PermissionCheck = { action, resource, kind: resource === '*' ? 'service' : resource.includes('/') ? 'object' : 'bucket', bucket };
-  const result = evaluate(evaluateInput(deps.state, principal, check, { ...principalContext(principal, now), ...context }, now));
-  if (result.decision !== 'allow') throw denied(deps.state, principal, check, result);
+  const result = evaluate(evaluateInput(config.policies, principal, check, { ...principalContext(principal, now), ...context }, now));
+  if (result.decision !== 'allow') throw denied(config.policies, principal, check, result);
 }

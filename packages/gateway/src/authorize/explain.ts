@@ -1,10 +1,10 @@
-import type { AuthKind } from '@s3kit/sigv4';
 import { OPERATIONS, type OperationName } from '@s3kit/xml-shapes/operations';
 import { explain, type StatementTrace } from '../policy/evaluate.js';
 import type { Decision, StatementRef } from '../policy/types.js';
 import { bucketArn, describeStatement, evaluateInput, objectArn, policiesOf, requestChecks, type PermissionCheck } from './decide.js';
 import type { PolicyState } from './policy-state.js';
 import { principalContext, type PolicyContext } from './context.js';
+import { anonymousPrincipal, principalOf } from './principal.js';
 import type { Principal } from '../pipeline/types.js';
 
 /** A question for {@link explainQuery}: would this identity be allowed this, and why. */
@@ -65,13 +65,13 @@ export interface Explanation {
 
 function findPrincipal(state: PolicyState, identity: string | undefined): Principal {
   if (identity === undefined || identity === '' || identity === 'anonymous') {
-    return { name: 'anonymous', accessKeyId: undefined, authKind: 'anonymous', allow: [], upstream: 'default' };
+    // Policies decide, not the upstream: the anonymous upstream is not part of the question.
+    return anonymousPrincipal({ allow: state.raw.anonymousAllow, upstream: 'default' });
   }
   let found = state.identities.get(identity);
   if (found === undefined) for (const id of state.identities.values()) if (id.name === identity) found = id;
   if (found === undefined) throw new TypeError(`explain: no identity with access key id or name ${JSON.stringify(identity)}`);
-  const kind: AuthKind = 'header-v4';
-  return { name: found.name ?? found.accessKeyId, accessKeyId: found.accessKeyId, authKind: kind, allow: found.allow ?? [], identity: found, upstream: found.upstream ?? 'default' };
+  return principalOf('header-v4', found);
 }
 
 function located(state: PolicyState, principal: Principal, ref: StatementRef, bucket: string | undefined): ExplainedStatement {

@@ -1,37 +1,12 @@
 import { s3Error } from '@s3kit/errors';
-import { classifyAuth, verifyV2, type AuthKind, type Clock, type SigV4Verifier, type VerifiedRequest } from '@s3kit/sigv4';
+import { classifyAuth, verifyV2, type VerifiedRequest } from '@s3kit/sigv4';
+import { anonymousPrincipal, principalOf } from '../authorize/principal.js';
+import type { ConfigSnapshot } from '../config/snapshot.js';
 import { checksumChecked, chunkedDecoded, counted, holdBackLast, lengthCheckedHeld, sha256Checked } from './body.js';
-import type { AllowRule, Authenticated, Identity, ParsedRequest, Principal } from './types.js';
+import type { Authenticated, ParsedRequest, Principal } from './types.js';
 
-/** What the authenticate stage needs besides the request. */
-export interface AuthDeps {
-  readonly verifier: SigV4Verifier;
-  /** Current identities by access key id (replaced on reload). */
-  readonly identities: () => ReadonlyMap<string, Identity>;
-  /** Allow-list shorthand and upstream for unsigned requests (bucket policies may allow them too). */
-  readonly anonymous: { readonly allow: readonly AllowRule[]; readonly upstream?: string | undefined } | undefined;
-  readonly baseDomains: readonly string[];
-  readonly clock: Clock;
-  readonly maxSkewMs: number;
-}
-
-/** The principal of a request signed by `identity`. */
-export function principalOf(kind: AuthKind, identity: Identity): Principal {
-  return {
-    name: identity.name ?? identity.accessKeyId,
-    accessKeyId: identity.accessKeyId,
-    authKind: kind,
-    allow: identity.allow ?? [],
-    identity,
-    upstream: identity.upstream ?? 'default',
-  };
-}
-
-/** `YYYYMMDDTHHMMSSZ` → ms since the epoch (undefined when malformed). */
-function amzDateMs(amzDate: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
-  return m === null ? undefined : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-}
+/** What the authenticate stage reads of the request's configuration snapshot. */
+export type AuthenticateConfig = Pick<ConfigSnapshot, 'verifier' | 'identities' | 'anonymous' | 'clock' | 'maxSkewMs'>;
 
 function hasBody(parsed: ParsedRequest): boolean {
   if (parsed.method === 'GET' || parsed.method === 'HEAD') return false;
@@ -48,7 +23,7 @@ function hasBody(parsed: ParsedRequest): boolean {
  * @throws S3Error SignatureDoesNotMatch, InvalidAccessKeyId, AccessDenied, RequestTimeTooSkewed,
  *   AuthorizationHeaderMalformed, AuthorizationQueryParametersError, InvalidArgument, NotImplemented (POST forms).
  */
-export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, deps: AuthDeps): Promise<Authenticated> {
+export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, config: AuthenticateConfig): Promise<Authenticated> {
   let bytes = 0;
   const bytesIn = (): number => bytes;
   const onBytes = (n: number): void => {
@@ -60,11 +35,11 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
   switch (kind) {
     case 'header-v4':
     case 'presigned-v4': {
-      const verified = await deps.verifier.verify({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
-      const identity = deps.identities().get(verified.accessKeyId);
+      const verified = await config.verifier.verify({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
+      const identity = config.identities.get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
       const vbody = verifiedBody(parsed, present, raw, verified, onBytes);
-      const principal: Principal = { ...principalOf(kind, identity), signedAt: amzDateMs(verified.amzDate) };
+      const principal: Principal = { ...principalOf(kind, identity), signedAt: verified.signedAt };
       return { principal, payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present, expiresAt: verified.expiresAt };
     }
     case 'header-v2':
@@ -73,27 +48,26 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
         { method: parsed.method, url: parsed.target, headers: parsed.headerPairs },
         {
           getCredentials: (id) => {
-            const identity = deps.identities().get(id);
+            const identity = config.identities.get(id);
             return identity === undefined ? undefined : { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey };
           },
-          clock: deps.clock,
-          maxSkewMs: deps.maxSkewMs,
+          clock: config.clock,
+          maxSkewMs: config.maxSkewMs,
           // The router already told path-style from virtual-hosted: only the latter puts the bucket in the Host.
           ...(parsed.route.style === 'virtual' && parsed.route.bucket !== undefined ? { bucket: parsed.route.bucket } : {}),
         },
       );
-      const identity = deps.identities().get(verified.accessKeyId);
+      const identity = config.identities.get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
       const pbody = plainBody(parsed, present, onBytes);
-      // Header SigV2 signs its Date (or x-amz-date); query SigV2 carries only the expiry.
-      const dated = kind === 'header-v2' ? Date.parse(parsed.headers['x-amz-date'] ?? parsed.headers['date'] ?? '') : Number.NaN;
-      const principal: Principal = { ...principalOf(kind, identity), signedAt: Number.isNaN(dated) ? undefined : dated };
+      // Header SigV2 signs its Date (or x-amz-date); query SigV2 carries only the expiry (no signedAt).
+      const principal: Principal = { ...principalOf(kind, identity), signedAt: verified.signedAt };
       return { principal, payloadMode: 'unsigned', body: pbody, bytesIn, verifying: pbody !== present };
     }
     case 'anonymous': {
       // Unsigned requests are authorized like any other: by bucket policies (Principal "*") and
       // the `anonymous` allow-list shorthand; with neither, the authorize stage denies them.
-      const principal: Principal = { name: 'anonymous', accessKeyId: undefined, authKind: kind, allow: deps.anonymous?.allow ?? [], upstream: deps.anonymous?.upstream ?? 'default' };
+      const principal = anonymousPrincipal(config.anonymous);
       const abody = plainBody(parsed, present, onBytes);
       return { principal, payloadMode: 'unsigned', body: abody, bytesIn, verifying: abody !== present };
     }

@@ -3,7 +3,10 @@ import { crc32 } from 'node:zlib';
 import { s3Error } from '@s3kit/errors';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { describe, expect, it } from 'vitest';
-import { authorizeRequest, authorizedUpstreamRequest, withDenied, type AuthorizeStageDeps } from './authorize-stage.js';
+import type { AuthorizeConfig } from '../authorize/decide.js';
+import { authorizeRequest, withAuthorizedBody, withDenied } from './authorize-stage.js';
+import { watchVerifiedBody } from './body-watch.js';
+import { toUpstreamRequest } from './resign.js';
 import { compilePolicyState } from '../authorize/policy-state.js';
 import { parseRequest } from './parse.js';
 import type { Authenticated, Authorized, Forward, Principal } from './types.js';
@@ -37,20 +40,21 @@ async function readAll(body: AsyncIterable<Uint8Array> | undefined): Promise<str
 
 const authOf = (body: AsyncIterable<Uint8Array> | undefined, verifying = true): Authenticated => ({ principal, payloadMode: 'unsigned', body, bytesIn: () => 0, verifying });
 
-function deps(statements: object[], seen: unknown[] = []): AuthorizeStageDeps {
+function deps(statements: object[]): AuthorizeConfig {
   const policies = [{ Version: '2012-10-17', Statement: statements }];
-  return { state: compilePolicyState([{ accessKeyId: 'AK', secretAccessKey: 's', policies }], {}, undefined), clock: Date.now, upstreams: {}, onBodyError: (e) => seen.push(e) };
+  return { policies: compilePolicyState([{ accessKeyId: 'AK', secretAccessKey: 's', policies }], {}, undefined), clock: Date.now, upstreams: {} };
 }
 
 const DELETE_TMP = { Effect: 'Allow', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::bkt/tmp/*' };
 
 describe('authorizeRequest (the authorize stage as the pipeline runs it)', () => {
-  it('forwards the verified stream of an ordinary request, watched: its failure is told to onBodyError', async () => {
-    const seen: unknown[] = [];
+  it('forwards the verified stream of an ordinary request as the pipeline watches it: its failure is kept', async () => {
     const bad = s3Error('BadDigest');
-    const out = forwarded(await authorizeRequest(parse('PUT', '/bkt/k'), authOf(failing('ab', bad)), deps([{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }], seen)));
+    const auth = watchVerifiedBody(authOf(failing('ab', bad)));
+    const out = forwarded(await authorizeRequest(parse('PUT', '/bkt/k'), auth, deps([{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }])));
+    expect(out.body).toBe(auth.body);
     await expect(readAll(out.body)).rejects.toBe(bad);
-    expect(seen).toEqual([bad]);
+    expect(auth.failure()).toBe(bad);
   });
 
   it('forwards a non-verifying body as it is (not read, not wrapped)', async () => {
@@ -75,11 +79,11 @@ describe('authorizeRequest (the authorize stage as the pipeline runs it)', () =>
     expect(await readAll(out.body)).toBe(xml);
   });
 
-  it('answers a DeleteObjects body that failed verification with that error, told to onBodyError too', async () => {
-    const seen: unknown[] = [];
+  it('answers a DeleteObjects body that failed verification with that error, kept by the watch too', async () => {
     const bad = s3Error('XAmzContentSHA256Mismatch');
-    await expect(authorizeRequest(parse('POST', '/bkt?delete'), authOf(failing('<Delete>', bad)), deps([DELETE_TMP], seen))).rejects.toBe(bad);
-    expect(seen).toEqual([bad]);
+    const auth = watchVerifiedBody(authOf(failing('<Delete>', bad)));
+    await expect(authorizeRequest(parse('POST', '/bkt?delete'), auth, deps([DELETE_TMP]))).rejects.toBe(bad);
+    expect(auth.failure()).toBe(bad);
   });
 
   it('reads a PutObjectTagging body only when a policy mentions s3:RequestObjectTag, and decides on its tags', async () => {
@@ -106,7 +110,7 @@ describe('authorizeRequest: DeleteObjects decided per key', () => {
     const sent = await readAll(out.body);
     expect(sent).toMatch(/^<\?xml[^>]*>\s*<Delete xmlns="http:\/\/s3\.amazonaws\.com\/doc\/2006-03-01\/"><Object><Key>tmp\/a<\/Key><\/Object><Object><Key>tmp\/b<\/Key><\/Object><Quiet>true<\/Quiet><\/Delete>$/);
     expect(out.denied?.errors).toEqual([{ Key: 'home/x', Code: 'AccessDenied', Message: 'Access Denied' }]);
-    const up = authorizedUpstreamRequest(parsed, auth, out, undefined);
+    const up = withAuthorizedBody(toUpstreamRequest(parsed, auth, undefined), out);
     expect(up.headers['content-md5']).toBe(md5(sent));
     expect(up.headers['content-length']).toBe(String(new TextEncoder().encode(sent).length));
   });
@@ -119,7 +123,7 @@ describe('authorizeRequest: DeleteObjects decided per key', () => {
     const auth: Authenticated = { ...authOf(chunks(xml)), payloadMode: 'sha256' };
     const out = forwarded(await authorizeRequest(parsed, auth, deps([DELETE_TMP])));
     const sent = await readAll(out.body);
-    const up = authorizedUpstreamRequest(parsed, auth, out, undefined);
+    const up = withAuthorizedBody(toUpstreamRequest(parsed, auth, undefined), out);
     expect(up.headers['x-amz-checksum-sha256']).toBe(createHash('sha256').update(sent).digest('base64'));
     expect(up.headers['x-amz-checksum-sha256']).not.toBe(sha);
     const crc = Buffer.alloc(4);

@@ -1,38 +1,11 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 import { forward } from './forward.js';
-import { authorize, authorizeEachKey, policiesMention, requestTagContext, type AuthorizeDeps } from '../authorize/decide.js';
+import { authorize, authorizeEachKey, policiesMention, requestTagContext, type AuthorizeConfig } from '../authorize/decide.js';
 import type { PolicyContext } from '../authorize/context.js';
 import { accessDeniedErrors, withDeleteErrors } from '../authorize/delete-result.js';
 import { bufferedBody, checkDeleteDigests, parseDeleteBody, readDeleteBody, rewriteDeleteBody, MAX_TAGGING_BODY_BYTES } from '../authorize/delete-body.js';
-import { toUpstreamRequest } from './resign.js';
-import type { Authenticated, Authorized, DeniedKeys, Forward, ParsedRequest } from './types.js';
-
-/** What the authorize stage needs: the policy configuration, and where a body's verification failure goes. */
-export interface AuthorizeStageDeps extends AuthorizeDeps {
-  /**
-   * Told the error a verifying body threw (chunk signature, checksum, length): that error is the
-   * client's answer, whatever the upstream said after its body was cut short.
-   */
-  readonly onBodyError: (err: unknown) => void;
-}
-
-/** Records the error a body iteration threw, so the client hears it rather than the transport's wrapper. */
-function watched(body: AsyncIterable<Uint8Array>, onError: (err: unknown) => void): AsyncGenerator<Uint8Array> {
-  return (async function* () {
-    try {
-      yield* body;
-    } catch (err) {
-      onError(err);
-      throw err;
-    }
-  })();
-}
-
-/** The authenticated body, watched when it verifies as it streams. */
-function reported(auth: Authenticated, deps: AuthorizeStageDeps): AsyncIterable<Uint8Array> | undefined {
-  return auth.body === undefined || !auth.verifying ? auth.body : watched(auth.body, deps.onBodyError);
-}
+import type { AnswerDenied, Authenticated, Authorized, DeniedKeys, Forward, ParsedRequest } from './types.js';
 
 /**
  * DeleteObjects as AWS authorizes it: each key on its own. The client's `Content-MD5` is checked
@@ -40,10 +13,10 @@ function reported(auth: Authenticated, deps: AuthorizeStageDeps): AsyncIterable<
  * the allowed keys only, with its own length and digests (a digest is then required, since no
  * upstream will see the client's). All denied: nothing is forwarded.
  */
-async function authorizeDelete(parsed: ParsedRequest, auth: Authenticated, deps: AuthorizeStageDeps): Promise<Authorized> {
-  const bytes = await readDeleteBody(reported(auth, deps));
+async function authorizeDelete(parsed: ParsedRequest, auth: Authenticated, config: AuthorizeConfig): Promise<Authorized> {
+  const bytes = await readDeleteBody(auth.body);
   const body = parseDeleteBody(bytes);
-  const deniedIndexes = await authorizeEachKey(parsed, auth.principal, deps, body.keys);
+  const deniedIndexes = await authorizeEachKey(parsed, auth.principal, config, body.keys);
   // A Content-MD5 is checked here even when the bytes go on as sent: an upstream wrapper may
   // rewrite the body with a fresh digest (mapBuckets' key prefix), so the client's must hold first.
   checkDeleteDigests(bytes, parsed.headers, deniedIndexes.length > 0);
@@ -63,33 +36,32 @@ async function authorizeDelete(parsed: ParsedRequest, auth: Authenticated, deps:
  * keys become `AccessDenied` entries of the DeleteResult, not a refusal of the request.
  * @throws S3Error AccessDenied (403), MalformedXML (400), MaxMessageLengthExceeded (400),
  *   InvalidRequest/InvalidDigest/BadDigest (400) for a DeleteObjects body not forwarded as sent,
- *   or the body's verification error (also told to `deps.onBodyError`).
+ *   or the body's verification error.
  */
-export async function authorizeRequest(parsed: ParsedRequest, auth: Authenticated, deps: AuthorizeStageDeps): Promise<Authorized> {
+export async function authorizeRequest(parsed: ParsedRequest, auth: Authenticated, config: AuthorizeConfig): Promise<Authorized> {
   const { operation, bucket } = parsed.route;
-  if (operation === 'DeleteObjects') return authorizeDelete(parsed, auth, deps);
+  if (operation === 'DeleteObjects') return authorizeDelete(parsed, auth, config);
   let extra: PolicyContext | undefined;
   let body: AsyncIterable<Uint8Array> | undefined;
-  if (operation === 'PutObjectTagging' && policiesMention(deps.state, auth.principal, bucket, 's3:requestobjecttag')) {
+  if (operation === 'PutObjectTagging' && policiesMention(config.policies, auth.principal, bucket, 's3:requestobjecttag')) {
     // s3:RequestObjectTag/<k> of PutObjectTagging comes from its <Tagging> body: read only when a policy asks.
-    const bytes = await readDeleteBody(reported(auth, deps), MAX_TAGGING_BODY_BYTES);
+    const bytes = await readDeleteBody(auth.body, MAX_TAGGING_BODY_BYTES);
     extra = requestTagContext(bytes);
     body = bufferedBody(bytes);
   }
-  await authorize(parsed, auth.principal, deps, undefined, extra);
-  return { forward: true, body: body ?? reported(auth, deps) };
+  await authorize(parsed, auth.principal, config, undefined, extra);
+  return { forward: true, body: body ?? auth.body };
 }
 
-/** The upstream request of an authorized request: the re-sign stage's, with the body (and headers) the authorize stage chose. */
-export function authorizedUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, authorized: Forward, signal: AbortSignal | undefined): UpstreamRequest {
-  const req = toUpstreamRequest(parsed, { ...auth, body: authorized.body }, signal);
-  if (authorized.headers === undefined) return req;
+/** The re-sign stage's upstream request with the body (and headers) the authorize stage chose. */
+export function withAuthorizedBody(req: UpstreamRequest, authorized: Forward): UpstreamRequest {
+  if (authorized.headers === undefined) return { ...req, body: authorized.body };
   const headers = { ...req.headers };
   for (const [name, value] of Object.entries(authorized.headers)) {
     if (value === undefined) delete headers[name];
     else headers[name] = value;
   }
-  return { ...req, headers };
+  return { ...req, body: authorized.body, headers };
 }
 
 /**
@@ -119,4 +91,14 @@ export async function bucketMustExist(upstream: Upstream, bucket: string, signal
     if (isS3Error(err) && err.status === 404) throw s3Error('NoSuchBucket', undefined, { resource: bucket });
     throw err;
   }
+}
+
+/**
+ * Every DeleteObjects key denied: nothing is forwarded; once the bucket is known to exist, the
+ * answer is a DeleteResult of the denials alone.
+ * @throws S3Error NoSuchBucket (404), or the upstream's error.
+ */
+export async function answerAllDenied(upstream: Upstream, parsed: ParsedRequest, authorized: AnswerDenied, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
+  await bucketMustExist(upstream, parsed.route.bucket!, signal);
+  return withDeleteErrors(undefined, authorized.denied.errors, authorized.denied.keys);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { s3Error } from '@s3kit/errors';
 import { CHECKSUM_ALGORITHMS, checksumHeaderName, createChecksum, decodeChunked, type ChunkedDecoderSeed } from '@s3kit/sigv4';
+import { asAsyncIterable, type UpstreamBody, type UpstreamResponseBody } from '../upstreams/upstream.js';
 
 /** Counts the bytes read from a client body. */
 export function counted(source: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
@@ -108,16 +109,16 @@ export function checksumChecked(source: AsyncIterable<Uint8Array>, headers: Read
  * Reads a small body whole (a DeleteObjects or tagging document, an upload ticket request, an
  * upstream's DeleteResult), up to `cap` bytes: past the cap it stops reading and throws `over()`.
  */
-export async function readCapped(body: AsyncIterable<Uint8Array> | Uint8Array | string | undefined, cap: number, over: () => Error): Promise<Uint8Array> {
+export async function readCapped(body: UpstreamBody | UpstreamResponseBody | undefined, cap: number, over: () => Error): Promise<Uint8Array> {
   if (body === undefined) return new Uint8Array();
-  const whole = typeof body === 'string' ? new TextEncoder().encode(body) : body instanceof Uint8Array ? body : undefined;
-  if (whole !== undefined) {
+  if (body instanceof Uint8Array || typeof body === 'string') {
+    const whole = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     if (whole.length > cap) throw over();
     return whole;
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const c of body as AsyncIterable<Uint8Array>) {
+  for await (const c of asAsyncIterable(body)) {
     total += c.length;
     if (total > cap) throw over();
     chunks.push(c);

@@ -3,7 +3,8 @@ import type { GatewayRequest, ParsedRequest } from './types.js';
 
 /**
  * Stage 1: normalize the headers and route the request with the @s3kit/xml-shapes catalogue
- * (path-style and virtual-hosted against the router's base domains).
+ * (path-style and virtual-hosted against the router's base domains). The connection facts
+ * (client address, TLS, forwarded host) are carried over for policies and URLs.
  * @throws S3Error from the router: MethodNotAllowed, InvalidBucketName, InvalidURI,
  *   KeyTooLongError, NotImplemented (unmodelled sub-resources), InvalidRequest.
  */
@@ -28,5 +29,5 @@ export function parseRequest(req: GatewayRequest, router: Router): ParsedRequest
   }
   const route = router.route(method, headers['host'], req.target, undefined, headers);
   const resource = route.bucket === undefined ? '/' : `/${route.bucket}${route.key === undefined ? '' : `/${route.key}`}`;
-  return { method, target: req.target, headerPairs, headers, route, resource };
+  return { method, target: req.target, headerPairs, headers, route, resource, remoteAddress: req.remoteAddress, secure: req.secure, host: req.host };
 }

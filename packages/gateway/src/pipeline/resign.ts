@@ -1,6 +1,6 @@
 import type { TransportRequest } from '@s3kit/http-transport';
 import { STREAMING_UNSIGNED_PAYLOAD_TRAILER, checksumAlgorithmOf, chunkedHeaders, chunkedLengths, encodeChunked, uriEncode } from '@s3kit/sigv4';
-import type { UpstreamRequest } from '../upstreams/upstream.js';
+import { asAsyncIterable, type UpstreamRequest } from '../upstreams/upstream.js';
 import { withoutHopByHop } from './hop-by-hop.js';
 import type { Authenticated, ParsedRequest } from './types.js';
 
@@ -140,7 +140,7 @@ export function resign(req: UpstreamRequest, target: S3Target): TransportRequest
       path: originAndPath(req, target).path,
       headers: { ...headers, ...framing, 'content-encoding': headers['content-encoding'] ? `aws-chunked,${headers['content-encoding']}` : 'aws-chunked' },
       ...(req.signal === undefined ? {} : { signal: req.signal }),
-      body: encodeChunked(req.body as AsyncIterable<Uint8Array>, undefined, { ...opts, decodedContentLength: Number(length) }),
+      body: encodeChunked(asAsyncIterable(req.body), undefined, { ...opts, decodedContentLength: Number(length) }),
       contentLength: chunkedLengths(Number(length), opts).contentLength,
       signing: { payloadHash: STREAMING_UNSIGNED_PAYLOAD_TRAILER },
     };
@@ -155,7 +155,7 @@ export function resign(req: UpstreamRequest, target: S3Target): TransportRequest
     ...(req.body === undefined
       ? {}
       : {
-          body: req.body as AsyncIterable<Uint8Array>,
+          body: asAsyncIterable(req.body),
           contentLength: length === undefined ? ('unknown' as const) : Number(length),
           signing: sha !== undefined && target.signPayloadHash ? { payloadHash: sha } : { payload: 'unsigned' as const },
         }),

@@ -30,7 +30,7 @@ describe('authorize', () => {
   const parse = (method: string, target: string, headers: Record<string, string> = {}) => parseRequest({ method, target, headers: { host: 'localhost', ...headers } }, router);
   // The allow shorthand of the principal's identity, compiled into a policy as createGateway does.
   const run = (p: ReturnType<typeof parse>, allow: Principal['allow']) =>
-    authorize(p, principal(allow), { state: compilePolicyState([{ accessKeyId: 'AK', secretAccessKey: 's', allow }], {}, undefined), clock: Date.now, upstreams: {} });
+    authorize(p, principal(allow), { policies: compilePolicyState([{ accessKeyId: 'AK', secretAccessKey: 's', allow }], {}, undefined), clock: Date.now, upstreams: {} });
   it('allows reads with read access and refuses writes with AccessDenied (403)', async () => {
     const read = [{ bucket: 'bk1', access: 'read' as const }];
     await expect(run(parse('GET', '/bk1/k'), read)).resolves.toBeUndefined();

@@ -1,6 +1,5 @@
 import { s3Error } from '@s3kit/errors';
-import { createRouter, type Router } from '@s3kit/xml-shapes/operations';
-import type { GatewayEnv } from '../pipeline/env.js';
+import type { ConfigSnapshot } from '../config/snapshot.js';
 import type { CorsRule, GatewayRequest, GatewayResponse, ParsedRequest, RequestInfo } from '../pipeline/types.js';
 
 /** The methods a CORS rule may allow (S3's PutBucketCors). */
@@ -45,6 +44,11 @@ export function validateCors(cors: Readonly<Record<string, readonly CorsRule[]>>
       if (rule.id !== undefined && (typeof rule.id !== 'string' || rule.id.length > 255)) throw new TypeError(`${at}: id must be a string of at most 255 characters`);
     });
   }
+}
+
+/** A bucket's CORS rules (none when it has none, also for names like `__proto__`). */
+function rulesOf(config: Pick<ConfigSnapshot, 'cors'>, bucket: string): readonly CorsRule[] {
+  return Object.hasOwn(config.cors, bucket) ? (config.cors[bucket] ?? []) : [];
 }
 
 function wildcards(s: string): number {
@@ -111,18 +115,11 @@ function headerOf(req: GatewayRequest, name: string): string | undefined {
   return values.length === 0 ? undefined : values.join(',');
 }
 
-const routers = new WeakMap<GatewayEnv, Router>();
-
 /** Bucket and key of an OPTIONS request, path-style or virtual-hosted (the gateway's base domains). */
-function target(req: GatewayRequest, env: GatewayEnv): { bucket: string | undefined; key: string | undefined } {
-  let router = routers.get(env);
-  if (router === undefined) {
-    router = createRouter({ baseDomains: env.baseDomains });
-    routers.set(env, router);
-  }
+function target(req: GatewayRequest, config: Pick<ConfigSnapshot, 'router'>): { bucket: string | undefined; key: string | undefined } {
   // Routed as a GET of the same URL without its query: OPTIONS addresses the resource, not a sub-resource.
   const path = req.target.split('?')[0] ?? '/';
-  const r = router.route('GET', headerOf(req, 'host'), path);
+  const r = config.router.route('GET', headerOf(req, 'host'), path);
   return { bucket: r.bucket, key: r.key };
 }
 
@@ -140,16 +137,16 @@ function target(req: GatewayRequest, env: GatewayEnv): { bucket: string | undefi
  *   `-Expose-Headers`, `-Max-Age`, `-Allow-Credentials` (not with `*`) and `Vary`.
  * @throws S3Error BadRequest (400), AccessForbidden (403), and the router's InvalidBucketName/InvalidURI (400).
  */
-export function preflight(req: GatewayRequest, env: GatewayEnv, info: RequestInfo): GatewayResponse {
+export function preflight(req: GatewayRequest, config: Pick<ConfigSnapshot, 'router' | 'cors'>, info: RequestInfo): GatewayResponse {
   info.operation = 'PreflightRequest';
   const origin = headerOf(req, 'origin');
   if (origin === undefined || origin === '') throw s3Error('BadRequest', 'Insufficient information. Origin request header needed.');
-  const { bucket, key } = target(req, env);
+  const { bucket, key } = target(req, config);
   info.bucket = bucket;
   info.key = key;
   const method = headerOf(req, 'access-control-request-method')?.trim();
   if (bucket === undefined) throw s3Error('AccessForbidden', 'CORSResponse: Bucket not found', { details: { Method: method ?? 'OPTIONS', ResourceType: 'BUCKET' } });
-  const rules = env.corsRules(bucket);
+  const rules = rulesOf(config, bucket);
   if (rules.length === 0) throw s3Error('AccessForbidden', NOT_ENABLED, { details: { Method: method ?? 'OPTIONS', ResourceType: 'BUCKET' } });
   if (method === undefined || method === '') throw s3Error('BadRequest', 'Invalid Access-Control-Request-Method: null');
   const requested = (headerOf(req, 'access-control-request-headers') ?? '')
@@ -171,11 +168,11 @@ export function preflight(req: GatewayRequest, env: GatewayEnv, info: RequestInf
  * `Access-Control-Request-Method` header on the request decides instead, as S3 does). Request
  * headers are not checked (only preflights do). Empty when nothing matches.
  */
-export function corsHeaders(parsed: ParsedRequest, env: GatewayEnv): Record<string, string> {
+export function corsHeaders(parsed: ParsedRequest, config: Pick<ConfigSnapshot, 'cors'>): Record<string, string> {
   const origin = parsed.headers['origin'];
   const bucket = parsed.route.bucket;
   if (origin === undefined || origin === '' || bucket === undefined) return {};
-  const rules = env.corsRules(bucket);
+  const rules = rulesOf(config, bucket);
   if (rules.length === 0) return {};
   const method = parsed.headers['access-control-request-method']?.trim() || parsed.method;
   const match = firstMatch(rules, origin, method, []);

@@ -1,5 +1,5 @@
 import { s3Error } from '@s3kit/errors';
-import type { UpstreamBody } from '../upstreams/upstream.js';
+import { asAsyncIterable, type UpstreamBody } from '../upstreams/upstream.js';
 
 interface NodeReadable {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -27,7 +27,7 @@ export function formBodyStream(body: UpstreamBody | undefined): ReadableStream<U
   if (body === undefined) return null;
   if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>;
   if (isNodeReadable(body)) return fromNode(body);
-  const it = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  const it = asAsyncIterable(body)[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>(
     {
       async pull(c) {

@@ -3,14 +3,17 @@ import { verifyPost, type VerifiedPost } from '@s3kit/post-policy';
 import { uriEncode } from '@s3kit/sigv4';
 import { parseXml } from '@s3kit/xml-shapes';
 import { OPERATIONS } from '@s3kit/xml-shapes/operations';
-import { capabilitiesOf, type UpstreamBody, type UpstreamResponse } from '../upstreams/upstream.js';
-import { corsHeaders } from './cors.js';
-import type { GatewayEnv } from '../pipeline/env.js';
+import { authorize } from '../authorize/decide.js';
+import { anonymousPrincipal, principalOf } from '../authorize/principal.js';
+import type { ConfigSnapshot } from '../config/snapshot.js';
+import { watchFailure } from '../pipeline/body-watch.js';
 import { forward } from '../pipeline/forward.js';
-import { formBodyStream, heldFile } from './post-body.js';
-import { spool, type Spooled } from './post-spool.js';
 import { toUpstreamRequest } from '../pipeline/resign.js';
 import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from '../pipeline/types.js';
+import { capabilitiesOf, type UpstreamBody, type UpstreamResponse } from '../upstreams/upstream.js';
+import { corsHeaders } from './cors.js';
+import { formBodyStream, heldFile } from './post-body.js';
+import { spool, type Spooled } from './post-spool.js';
 
 const DAY_MS = 86_400_000;
 
@@ -129,21 +132,21 @@ function requestUrl(parsed: ParsedRequest): string {
  */
 export async function postObject(
   parsed: ParsedRequest,
-  body: AsyncIterable<Uint8Array> | undefined,
-  env: GatewayEnv,
+  body: UpstreamBody | undefined,
+  config: ConfigSnapshot,
   info: RequestInfo,
   signal: AbortSignal | undefined,
 ): Promise<GatewayResponse> {
   const bucket = parsed.route.bucket;
   if (bucket === undefined) throw s3Error('MethodNotAllowed');
-  const stream = formBodyStream(body as UpstreamBody | undefined);
+  const stream = formBodyStream(body);
   const verified = await verifyPost(
     { headers: parsed.headers, body: stream, url: requestUrl(parsed) },
     {
       bucket,
-      now: () => env.clock(),
+      now: () => config.clock(),
       getCredentials: (id) => {
-        const identity = env.identities().get(id);
+        const identity = config.identities.get(id);
         return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
       },
       // A form without policy and signature is anonymous: authorization below decides.
@@ -155,31 +158,30 @@ export async function postObject(
   try {
     info.key = verified.key;
     if (verified.identity === undefined) {
-      // As the authenticate stage builds it: bucket policies (Principal "*") and the `anonymous` allow-list decide.
-      principal = { name: 'anonymous', accessKeyId: undefined, authKind: 'anonymous', allow: [], upstream: env.anonymousUpstream };
+      principal = anonymousPrincipal(config.anonymous);
     } else {
-      checkScope(verified, env.region, env.clock());
-      const identity = env.identities().get(verified.identity.accessKeyId);
+      checkScope(verified, config.region, config.clock());
+      const identity = config.identities.get(verified.identity.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
       // s3:signatureversion of a form: the auth kind 'post' does not tell V4 from V2.
-      principal = { ...env.principalOf('post', identity), signatureVersion: verified.identity.signatureVersion === 'v4' ? 'AWS4-HMAC-SHA256' : 'AWS' };
+      principal = { ...principalOf('post', identity), signatureVersion: verified.identity.signatureVersion === 'v4' ? 'AWS4-HMAC-SHA256' : 'AWS' };
     }
     info.identity = principal.name;
     put = putRequestOf(parsed, verified);
-    await env.authorize(put, principal);
+    await authorize(put, principal, config);
   } catch (err) {
     await verified.file.cancel(err).catch(() => {});
     throw err;
   }
   let bytes = 0;
   info.bytesIn = () => bytes;
-  const upload = await store(parsed, put, principal, heldFile(verified.file, (n) => (bytes += n)), () => bytes, env, info, signal);
+  const upload = await store(parsed, put, principal, heldFile(verified.file, (n) => (bytes += n)), () => bytes, config, info, signal);
   const answer = verified.success({ etag: upload.etag });
   const headers: Record<string, string> = {};
   answer.headers.forEach((v, k) => {
     headers[k] = v;
   });
-  return respondStored(parsed, env, info, upload, answer.status, headers, answer.status === 201 ? await answer.text() : '');
+  return respondStored(parsed, config, info, upload, answer.status, headers, answer.status === 201 ? await answer.text() : '');
 }
 
 interface Stored {
@@ -199,24 +201,17 @@ async function store(
   principal: Principal,
   source: AsyncIterable<Uint8Array>,
   bytesIn: () => number,
-  env: GatewayEnv,
+  config: ConfigSnapshot,
   info: RequestInfo,
   signal: AbortSignal | undefined,
 ): Promise<Stored> {
-  const upstream = env.upstreams[principal.upstream];
+  const upstream = config.upstreams[principal.upstream];
   if (upstream === undefined) {
     await (source as AsyncGenerator<Uint8Array>).return?.(undefined);
     throw s3Error('InternalError', undefined, { details: { reason: `no upstream ${principal.upstream}` } });
   }
-  let fileError: unknown;
-  const file = (async function* () {
-    try {
-      yield* source;
-    } catch (e) {
-      fileError = e;
-      throw e;
-    }
-  })();
+  const watched = watchFailure(source);
+  const file = watched.body;
   let upRes: UpstreamResponse;
   let spooled: Spooled | undefined;
   try {
@@ -231,23 +226,25 @@ async function store(
     const auth = { principal, payloadMode: 'unsigned' as const, body: upBody, bytesIn, verifying: true };
     upRes = await forward(upstream, toUpstreamRequest(put, auth, signal));
   } catch (err) {
+    const fileError = watched.failure();
     if (fileError !== undefined && isS3Error(fileError)) throw fileError;
     if (fileError === undefined && isS3Error(err)) info.upstreamError = err.status >= 500 ? err.code : undefined;
     throw err;
   } finally {
     await spooled?.release();
   }
+  const fileError = watched.failure();
   if (fileError !== undefined) throw fileError;
   await discard(upRes.body);
   return { etag: upRes.headers['etag'] ?? '', versionId: upRes.headers['x-amz-version-id'] };
 }
 
 /** The client's answer once stored: S3's success answer plus version id, request id and CORS headers. */
-function respondStored(parsed: ParsedRequest, env: GatewayEnv, info: RequestInfo, upload: Stored, status: number, answerHeaders: Record<string, string>, text: string): GatewayResponse {
+function respondStored(parsed: ParsedRequest, config: ConfigSnapshot, info: RequestInfo, upload: Stored, status: number, answerHeaders: Record<string, string>, text: string): GatewayResponse {
   const headers: Record<string, string> = { ...answerHeaders };
   if (upload.versionId !== undefined) headers['x-amz-version-id'] = upload.versionId;
   headers['x-amz-request-id'] = info.requestId;
   headers['content-length'] = String(Buffer.byteLength(text));
-  Object.assign(headers, corsHeaders(parsed, env));
+  Object.assign(headers, corsHeaders(parsed, config));
   return { status, headers, body: text === '' ? undefined : text, info };
 }

@@ -3,7 +3,10 @@ import { s3Error } from '@s3kit/errors';
 import { createPresignedPost } from '@s3kit/post-policy';
 import type { VerifiedRequest } from '@s3kit/sigv4';
 import { chunkedDecoded, readCapped } from '../pipeline/body.js';
-import type { GatewayEnv } from '../pipeline/env.js';
+import { authorizeAction } from '../authorize/decide.js';
+import { principalOf } from '../authorize/principal.js';
+import type { ConfigSnapshot } from '../config/snapshot.js';
+import { asAsyncIterable } from '../upstreams/upstream.js';
 import type { GatewayRequest, GatewayResponse, RequestInfo } from '../pipeline/types.js';
 import { UPLOAD_TICKET_LIMITS, parseUploadTicketInput, ticketKey } from './upload-ticket-input.js';
 
@@ -45,16 +48,16 @@ function headersOf(req: GatewayRequest): { pairs: [string, string][]; map: Recor
 const tooLong = (): Error => s3Error('MaxMessageLengthExceeded', `An upload ticket request body is at most ${UPLOAD_TICKET_LIMITS.maxBodyBytes} bytes.`);
 
 /** The verified JSON text of the request body (payload hash or aws-chunked signatures checked). */
-async function verifiedBodyText(req: GatewayRequest, headers: Record<string, string>, verified: VerifiedRequest, env: GatewayEnv): Promise<string> {
+async function verifiedBodyText(req: GatewayRequest, headers: Record<string, string>, verified: VerifiedRequest, config: ConfigSnapshot): Promise<string> {
   const cap = UPLOAD_TICKET_LIMITS.maxBodyBytes;
   const declared = headers['x-amz-decoded-content-length'] ?? headers['content-length'];
   if (declared !== undefined && Number(declared) > cap) throw tooLong();
-  const raw = req.body === undefined ? undefined : (req.body as AsyncIterable<Uint8Array>);
+  const raw = asAsyncIterable(req.body);
   let bytes: Uint8Array;
   if (raw === undefined) bytes = new Uint8Array(0);
   else if (verified.payloadMode === 'sha256' || verified.payloadMode === 'unsigned') {
     bytes = await readCapped(raw, cap, tooLong);
-    env.verifier.checkPayload(verified, bytes);
+    config.verifier.checkPayload(verified, bytes);
   } else {
     // aws-chunked: the framing adds a little per chunk, so the raw cap is looser than the decoded one.
     const framed = readCapped(raw, cap * 2 + 4096, tooLong);
@@ -89,28 +92,28 @@ function bucketUrl(host: string, secure: boolean, bucket: string, baseDomains: r
  *   the other SigV4 errors), XAmzContentSHA256Mismatch, MaxMessageLengthExceeded, InvalidRequest,
  *   InvalidArgument, InvalidBucketName, KeyTooLongError.
  */
-export async function createUploadTicket(req: GatewayRequest, env: GatewayEnv, info: RequestInfo): Promise<GatewayResponse> {
+export async function createUploadTicket(req: GatewayRequest, config: ConfigSnapshot, info: RequestInfo): Promise<GatewayResponse> {
   info.operation = 'CreateUploadTicket';
   const method = req.method.toUpperCase();
   if (method !== 'POST') throw s3Error('MethodNotAllowed', undefined, { headers: { allow: 'POST' }, details: { Method: method, ResourceType: 'UPLOAD-TICKETS' } });
   const { pairs, map } = headersOf(req);
-  const verified = await env.verifier.verify({ method, url: req.target, headers: pairs });
-  const identity = env.identities().get(verified.accessKeyId);
+  const verified = await config.verifier.verify({ method, url: req.target, headers: pairs });
+  const identity = config.identities.get(verified.accessKeyId);
   if (identity === undefined) throw s3Error('InvalidAccessKeyId', undefined, { details: { AWSAccessKeyId: verified.accessKeyId } });
-  const principal = env.principalOf(verified.authType === 'header' ? 'header-v4' : 'presigned-v4', identity);
+  const principal = principalOf(verified.authType === 'header' ? 'header-v4' : 'presigned-v4', identity);
   info.identity = principal.name;
 
-  const input = parseUploadTicketInput(await verifiedBodyText(req, map, verified, env));
+  const input = parseUploadTicketInput(await verifiedBodyText(req, map, verified, config));
   const fileId = randomUUID();
   const key = ticketKey(input, fileId);
   info.bucket = input.bucket;
   info.key = key;
-  await env.authorizeAction(principal, CREATE_UPLOAD_TICKET_ACTION, `arn:aws:s3:::${input.bucket}/${key}`, {
+  authorizeAction(principal, CREATE_UPLOAD_TICKET_ACTION, `arn:aws:s3:::${input.bucket}/${key}`, {
     'aws:SecureTransport': req.secure === true ? 'true' : 'false',
     'aws:SourceIp': req.remoteAddress,
     's3:authType': verified.authType === 'header' ? 'REST-HEADER' : 'REST-QUERY-STRING',
     's3:signatureversion': 'AWS4-HMAC-SHA256',
-  });
+  }, config);
 
   const host = req.host ?? map['host'];
   if (host === undefined || host === '') throw s3Error('InvalidRequest', 'A Host header is required.');
@@ -126,12 +129,12 @@ export async function createUploadTicket(req: GatewayRequest, env: GatewayEnv, i
     checksumSha256: input.fileContentsSha256,
     expiresIn: input.expiresIn,
     credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
-    region: env.region,
-    now: env.clock(),
+    region: config.region,
+    now: config.clock(),
   });
   const ticket: UploadTicket = {
     fileId,
-    presignedUrl: bucketUrl(host, req.secure === true, input.bucket, env.baseDomains),
+    presignedUrl: bucketUrl(host, req.secure === true, input.bucket, config.baseDomains),
     presignedUrlFields: form.fields,
     presignedUrlExpiration: form.expiration,
   };

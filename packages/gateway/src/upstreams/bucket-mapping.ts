@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { buildXml, parseCopySource, parseXml } from '@s3kit/xml-shapes';
-import { capabilitiesOf, type Upstream, type UpstreamCapabilities, type UpstreamRequest, type UpstreamResponse, type UpstreamResponseBody } from './upstream.js';
+import { asAsyncIterable, capabilitiesOf, type Upstream, type UpstreamCapabilities, type UpstreamRequest, type UpstreamResponse, type UpstreamResponseBody } from './upstream.js';
 
 /** A client bucket served by an upstream bucket, optionally inside a key prefix of it. */
 export interface BucketMapping {
@@ -72,7 +72,7 @@ async function readAll(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Arr
   if (body instanceof Uint8Array) return body;
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const c of body as AsyncIterable<Uint8Array>) {
+  for await (const c of asAsyncIterable(body)) {
     size += c.length;
     if (size > MAX_XML_BYTES) throw s3Error('MaxMessageLengthExceeded', 'The XML document is larger than the gateway rewrites.');
     chunks.push(c);

@@ -1,0 +1,53 @@
+import { SigV4Verifier, type Clock } from '@s3kit/sigv4';
+import type { Router } from '@s3kit/xml-shapes/operations';
+import { compilePolicyState } from '../authorize/policy-state.js';
+import type { CorsRule, Identity } from '../pipeline/types.js';
+import { validateCors } from '../routes/cors.js';
+import type { Upstream } from '../upstreams/upstream.js';
+import type { AnonymousSettings, ConfigSnapshot } from './snapshot.js';
+
+/** What stays for a gateway's whole life. */
+export interface FixedSettings {
+  readonly region: string;
+  readonly baseDomains: readonly string[];
+  readonly router: Router;
+  readonly clock: Clock;
+  readonly maxSkewMs: number;
+  readonly presignedRedirect: boolean;
+  readonly upstreams: Readonly<Record<string, Upstream>>;
+  readonly anonymous: AnonymousSettings;
+}
+
+/** What a reload may replace, whole. */
+export interface ReloadableSettings {
+  readonly identities: readonly Identity[];
+  readonly bucketPolicies: Readonly<Record<string, unknown>>;
+  readonly cors: Readonly<Record<string, readonly CorsRule[]>>;
+}
+
+/**
+ * Validates and compiles one configuration snapshot: identities name configured upstreams,
+ * policies parse (compiled once here, not per request), CORS rules are valid, and the SigV4
+ * verifier reads this snapshot's identities. Creating a verifier per snapshot costs its small
+ * caches of derived keys only at a reload.
+ * @throws TypeError (or a policy validation error) naming the bad entry.
+ */
+export function compileConfig(fixed: FixedSettings, settings: ReloadableSettings): ConfigSnapshot {
+  for (const id of settings.identities) {
+    const up = id.upstream ?? 'default';
+    if (fixed.upstreams[up] === undefined) throw new TypeError(`identities: ${id.accessKeyId} names upstream "${up}", which is not configured`);
+  }
+  const policies = compilePolicyState(settings.identities, settings.bucketPolicies, fixed.anonymous.allow);
+  validateCors(settings.cors);
+  const identities = policies.identities;
+  const verifier = new SigV4Verifier({
+    region: fixed.region,
+    clock: fixed.clock,
+    maxSkewMs: fixed.maxSkewMs,
+    getCredentials: (id) => {
+      const identity = identities.get(id);
+      return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };
+    },
+  });
+  return { ...fixed, identities, verifier, policies, cors: settings.cors };
+}
