@@ -146,12 +146,14 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   /** The single error boundary's answer, with the CORS headers browsers need to read it. */
   function failed(err: unknown, req: GatewayRequest, parsed: ParsedRequest | undefined, snapshot: ConfigSnapshot, info: RequestInfo): GatewayResponse {
-    const out = toErrorResponse(err, {
+    const gone = req.signal?.aborted === true;
+    const out = toErrorResponse(gone ? abortedAnswer(err, req.signal!) : err, {
       method: parsed?.method ?? req.method.toUpperCase(),
       resource: parsed?.resource ?? req.target.split('?')[0] ?? '/',
       info,
       onUnexpected,
     });
+    if (gone) clientGone(info);
     return parsed === undefined ? out : withCors(out, parsed, snapshot);
   }
 
@@ -220,6 +222,23 @@ function upstreamFailure(info: RequestInfo, auth: WatchedAuthenticated): (err: u
     if (failure === undefined) info.upstreamError = isS3Error(err) ? (err.status >= 500 ? err.code : undefined) : ((err as { code?: string }).code ?? 'error');
     throw failure !== undefined && isS3Error(failure) ? failure : err;
   };
+}
+
+/**
+ * A request aborted by its signal (the client hung up; the server's own timeouts abort it too and
+ * answer for themselves): whatever broke on the way (the upstream request, the body stream) broke
+ * because of that, so the answer is an S3 error, never an unexpected failure.
+ */
+function abortedAnswer(err: unknown, signal: AbortSignal): unknown {
+  if (isS3Error(err)) return err;
+  return isS3Error(signal.reason) ? signal.reason : s3Error('RequestTimeout', 'The client went away.');
+}
+
+/** Logged as a client disconnect: not an upstream failure. */
+function clientGone(info: RequestInfo): void {
+  info.clientGone = true;
+  info.errorCode = 'ClientDisconnected';
+  info.upstreamError = undefined;
 }
 
 function upstreamOf(config: ConfigSnapshot, auth: Authenticated): Upstream {

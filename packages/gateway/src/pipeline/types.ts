@@ -193,6 +193,11 @@ export interface RequestInfo {
   authFailure?: string | undefined;
   /** Set when the upstream failed (S3 code from upstream, or a transport error code). */
   upstreamError?: string | undefined;
+  /**
+   * Set when the request was aborted before its answer (the client hung up, or the server gave up
+   * on it): then `errorCode` is `ClientDisconnected`, and it is neither an upstream failure nor unexpected.
+   */
+  clientGone?: boolean | undefined;
   /** DeleteObjects keys the policies denied (reported as AccessDenied in the DeleteResult). */
   deniedKeys?: number | undefined;
   bytesIn: () => number;

@@ -1,4 +1,5 @@
-import { createTransport, type Transport, type TransportOptions } from '@s3kit/http-transport';
+import { isS3Error } from '@s3kit/errors';
+import { createTransport, isTransportError, type Transport, type TransportOptions } from '@s3kit/http-transport';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { forwardHttp } from '../pipeline/forward.js';
 import { resign } from '../pipeline/resign.js';
@@ -72,8 +73,19 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     presign,
     capabilities: { presign, acceptsUnknownLength: false },
     handle(req: UpstreamRequest): Promise<UpstreamResponse> {
-      return forwardHttp(transport, resign(req, target));
+      return forwardHttp(transport, resign(req, target)).catch(upstreamAnswer);
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * The upstream's own S3 error answer when the transport wrapped it: a retryable answer (500
+ * InternalError, 503 SlowDown) to a request whose streamed body cannot be replayed comes back as
+ * a not-replayable transport error. The client gets the upstream's status, code and message;
+ * only failures with no S3 answer behind them stay transport errors.
+ */
+function upstreamAnswer(err: unknown): never {
+  if (isTransportError(err) && isS3Error(err.cause)) throw err.cause;
+  throw err;
 }
