@@ -111,7 +111,7 @@ describe("Node's timeouts (requestTimeoutMs 1500, headersTimeoutMs 1000)", () =>
     const res = parseResponses(text).at(-1)!;
     expect([res.status, errorCode(res.body)]).toEqual([400, 'RequestTimeout']);
     expect(elapsed).toBeGreaterThan(900);
-    expect(elapsed).toBeLessThan(1800);
+    expect(elapsed).toBeLessThan(2500);
   });
 
   it('a body still coming at requestTimeoutMs is answered 400 RequestTimeout through its response (logged, slot released)', async () => {
@@ -126,7 +126,7 @@ describe("Node's timeouts (requestTimeoutMs 1500, headersTimeoutMs 1000)", () =>
     const res = parseResponses(text).at(-1)!;
     expect([res.status, errorCode(res.body)]).toEqual([400, 'RequestTimeout']);
     expect(elapsed).toBeGreaterThan(1400);
-    expect(elapsed).toBeLessThan(2300);
+    expect(elapsed).toBeLessThan(3000);
     await expect.poll(() => g.server.listener.active, { timeout: 2000 }).toBe(0);
     await g.loggedFor('slow-request');
     expect(g.log.find((e) => e.key === 'slow-request')).toMatchObject({ status: 400, errorCode: 'RequestTimeout' });
