@@ -44,6 +44,8 @@ export function compileConfig(fixed: FixedSettings, settings: ReloadableSettings
     region: fixed.region,
     clock: fixed.clock,
     maxSkewMs: fixed.maxSkewMs,
+    // Header values as Node holds them (latin1 code units): the bytes the client signed.
+    headerEncoding: 'latin1',
     getCredentials: (id) => {
       const identity = identities.get(id);
       return identity === undefined ? undefined : { secretAccessKey: identity.secretAccessKey };

@@ -1,17 +1,48 @@
 import { s3Error } from '@s3kit/errors';
-import { classifyAuth, verifyV2, type VerifiedRequest } from '@s3kit/sigv4';
+import { classifyAuth, verifyV2, type SigV4Verifier, type VerifiedRequest } from '@s3kit/sigv4';
 import { anonymousPrincipal, principalOf } from '../authorize/principal.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
-import { checksumChecked, chunkedDecoded, counted, holdBackLast, lengthCheckedHeld, sha256Checked } from './body.js';
+import { chunkedDecoded, counted, holdBackLast, lengthCheckedHeld, sha256Checked } from './body.js';
+import { checkEmptyDigests, digestChecked, expectedDigests, queryDigests, type ExpectedDigest } from './digests.js';
 import type { Authenticated, ParsedRequest, Principal } from './types.js';
 
 /** What the authenticate stage reads of the request's configuration snapshot. */
 export type AuthenticateConfig = Pick<ConfigSnapshot, 'verifier' | 'identities' | 'anonymous' | 'clock' | 'maxSkewMs'>;
 
-function hasBody(parsed: ParsedRequest): boolean {
-  if (parsed.method === 'GET' || parsed.method === 'HEAD') return false;
+/** The request frames a body (chunked, or a non-zero Content-Length). */
+function declaresBody(parsed: ParsedRequest): boolean {
   const len = parsed.headers['content-length'];
   return parsed.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}
+
+/** A body to read and forward: GET and HEAD bodies never are. */
+function hasBody(parsed: ParsedRequest): boolean {
+  return parsed.method !== 'GET' && parsed.method !== 'HEAD' && declaresBody(parsed);
+}
+
+/**
+ * A request that carries no body at all is checked against what was signed for it, as S3 does:
+ * a hex SHA-256 must be the empty body's (else a captured signed PUT replayed without its body
+ * would store nothing over the object), an aws-chunked mode needs at least its final chunk, and
+ * the digests must be the empty body's. A GET or HEAD whose body the gateway drops is left alone.
+ * @throws S3Error XAmzContentSHA256Mismatch (400); IncompleteBody (400) for `STREAMING-*` with
+ *   `Content-Length: 0`, MissingContentLength (411) without any; BadDigest (400).
+ */
+function checkNoBody(parsed: ParsedRequest, verifier: SigV4Verifier, verified: VerifiedRequest | undefined, digests: readonly ExpectedDigest[]): void {
+  if (declaresBody(parsed)) return;
+  switch (verified?.payloadMode) {
+    case undefined:
+    case 'unsigned':
+      break;
+    case 'sha256':
+      verifier.checkPayload(verified, new Uint8Array());
+      break;
+    default:
+      if (parsed.headers['content-length'] === undefined) throw s3Error('MissingContentLength');
+      throw s3Error('IncompleteBody', 'The request body terminated unexpectedly');
+  }
+  // Digests bind a body that is sent (PUT, POST); other requests have none to bind.
+  if (parsed.method === 'PUT' || parsed.method === 'POST') checkEmptyDigests(digests);
 }
 
 /**
@@ -20,8 +51,11 @@ function hasBody(parsed: ParsedRequest): boolean {
  * mode the signature covers: hex SHA-256, UNSIGNED-PAYLOAD, signed aws-chunked (each chunk
  * checked before its bytes go on), and the trailer modes (checksum verified). The last piece of
  * a verified body is held back until every check passed.
+ * Digests (`x-amz-checksum-*`, and `Content-MD5` in a signed query) are verified as it streams;
+ * a request without a body is checked against what was signed for it (see checkNoBody).
  * @throws S3Error SignatureDoesNotMatch, InvalidAccessKeyId, AccessDenied, RequestTimeTooSkewed,
- *   AuthorizationHeaderMalformed, AuthorizationQueryParametersError, InvalidArgument, NotImplemented (POST forms).
+ *   AuthorizationHeaderMalformed, AuthorizationQueryParametersError, InvalidArgument, NotImplemented (POST forms),
+ *   XAmzContentSHA256Mismatch, IncompleteBody, MissingContentLength, InvalidDigest, BadDigest (bodiless requests).
  */
 export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, config: AuthenticateConfig): Promise<Authenticated> {
   let bytes = 0;
@@ -32,15 +66,21 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
   const present = body !== undefined && hasBody(parsed) ? body : undefined;
   const raw = present === undefined ? undefined : counted(present, onBytes);
   const kind = classifyAuth({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
+  const fromQuery = queryDigests(parsed.route.params);
+  const digests = (): ExpectedDigest[] => expectedDigests(parsed.headers, fromQuery);
+  // Digests found in the query travel on as headers (toUpstreamRequest).
+  const extra = Object.keys(fromQuery).length === 0 ? {} : { queryDigests: fromQuery };
   switch (kind) {
     case 'header-v4':
     case 'presigned-v4': {
       const verified = await config.verifier.verify({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
       const identity = config.identities.get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
-      const vbody = verifiedBody(parsed, present, raw, verified, onBytes);
+      const expected = digests();
+      if (present === undefined) checkNoBody(parsed, config.verifier, verified, expected);
+      const vbody = verifiedBody(parsed, present, raw, verified, expected, onBytes);
       const principal: Principal = { ...principalOf(kind, identity), signedAt: verified.signedAt };
-      return { principal, payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present, expiresAt: verified.expiresAt };
+      return { principal, payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present, expiresAt: verified.expiresAt, ...extra };
     }
     case 'header-v2':
     case 'presigned-v2': {
@@ -53,23 +93,29 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
           },
           clock: config.clock,
           maxSkewMs: config.maxSkewMs,
+          // Header values as Node holds them: the bytes the client signed.
+          headerEncoding: 'latin1',
           // The router already told path-style from virtual-hosted: only the latter puts the bucket in the Host.
           ...(parsed.route.style === 'virtual' && parsed.route.bucket !== undefined ? { bucket: parsed.route.bucket } : {}),
         },
       );
       const identity = config.identities.get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
-      const pbody = plainBody(parsed, present, onBytes);
+      const expected = digests();
+      if (present === undefined) checkNoBody(parsed, config.verifier, undefined, expected);
+      const pbody = plainBody(parsed, present, expected, onBytes);
       // Header SigV2 signs its Date (or x-amz-date); query SigV2 carries only the expiry (no signedAt).
       const principal: Principal = { ...principalOf(kind, identity), signedAt: verified.signedAt };
-      return { principal, payloadMode: 'unsigned', body: pbody, bytesIn, verifying: pbody !== present };
+      return { principal, payloadMode: 'unsigned', body: pbody, bytesIn, verifying: pbody !== present, ...extra };
     }
     case 'anonymous': {
       // Unsigned requests are authorized like any other: by bucket policies (Principal "*") and
       // the `anonymous` allow-list shorthand; with neither, the authorize stage denies them.
       const principal = anonymousPrincipal(config.anonymous);
-      const abody = plainBody(parsed, present, onBytes);
-      return { principal, payloadMode: 'unsigned', body: abody, bytesIn, verifying: abody !== present };
+      const expected = digests();
+      if (present === undefined) checkNoBody(parsed, config.verifier, undefined, expected);
+      const abody = plainBody(parsed, present, expected, onBytes);
+      return { principal, payloadMode: 'unsigned', body: abody, bytesIn, verifying: abody !== present, ...extra };
     }
     case 'post':
       throw s3Error('NotImplemented', 'Browser POST uploads are not supported by this gateway yet.');
@@ -78,10 +124,15 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
   }
 }
 
-function plainBody(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, onBytes: (n: number) => void): AsyncIterable<Uint8Array> | undefined {
+function plainBody(
+  parsed: ParsedRequest,
+  body: AsyncIterable<Uint8Array> | undefined,
+  digests: readonly ExpectedDigest[],
+  onBytes: (n: number) => void,
+): AsyncIterable<Uint8Array> | undefined {
   if (body === undefined) return undefined;
   const len = parsed.headers['content-length'];
-  const checked = checksumChecked(body, parsed.headers);
+  const checked = digestChecked(body, digests);
   if (checked === body && len !== undefined) {
     // Nothing to verify but the length, which the HTTP parser enforces: a client that stops
     // early errors the stream, so the upstream request is aborted short. The client's stream
@@ -97,16 +148,17 @@ function verifiedBody(
   body: AsyncIterable<Uint8Array> | undefined,
   raw: AsyncIterable<Uint8Array> | undefined,
   verified: VerifiedRequest,
+  digests: readonly ExpectedDigest[],
   onBytes: (n: number) => void,
 ): AsyncIterable<Uint8Array> | undefined {
   if (raw === undefined) return undefined;
   switch (verified.payloadMode) {
     case 'unsigned':
-      return plainBody(parsed, body, onBytes);
+      return plainBody(parsed, body, digests, onBytes);
     case 'sha256':
-      return holdBackLast(checksumChecked(sha256Checked(raw, verified.payloadHash), parsed.headers));
+      return holdBackLast(digestChecked(sha256Checked(raw, verified.payloadHash), digests));
     default:
-      // Trailer checksums are verified by the decoder; a checksum header sent up front is checked here.
-      return holdBackLast(checksumChecked(chunkedDecoded(raw, verified, parsed.headers['x-amz-decoded-content-length'], parsed.headers['x-amz-trailer']), parsed.headers));
+      // Trailer checksums are verified by the decoder; a checksum sent up front is checked here.
+      return holdBackLast(digestChecked(chunkedDecoded(raw, verified, parsed.headers['x-amz-decoded-content-length'], parsed.headers['x-amz-trailer']), digests));
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { s3Error } from '@s3kit/errors';
-import { CHECKSUM_ALGORITHMS, checksumHeaderName, createChecksum, decodeChunked, type ChunkedDecoderSeed } from '@s3kit/sigv4';
+import { decodeChunked, type ChunkedDecoderSeed } from '@s3kit/sigv4';
 import { asAsyncIterable, type UpstreamBody, type UpstreamResponseBody } from '../upstreams/upstream.js';
 
 /** Counts the bytes read from a client body. */
@@ -79,30 +79,6 @@ export function chunkedDecoded(
   trailer: string | undefined,
 ): AsyncGenerator<Uint8Array> {
   return decodeChunked(source, verified, { decodedContentLength, trailer });
-}
-
-/**
- * Verifies `x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256}` request headers (sent up front,
- * not as trailers) while the body streams: BadDigest at the end. The gateway checks them itself
- * because upstreams differ (RGW ignores them; the local store checks only some).
- */
-export function checksumChecked(source: AsyncIterable<Uint8Array>, headers: Readonly<Record<string, string>>): AsyncIterable<Uint8Array> {
-  const checks = CHECKSUM_ALGORITHMS.flatMap((algorithm) => {
-    const expected = headers[checksumHeaderName(algorithm)];
-    return expected === undefined ? [] : [{ algorithm, expected, sum: createChecksum(algorithm) }];
-  });
-  if (checks.length === 0) return source;
-  return (async function* () {
-    for await (const chunk of source) {
-      for (const c of checks) c.sum.update(chunk);
-      yield chunk;
-    }
-    for (const c of checks) {
-      if (c.sum.digestBase64() !== c.expected) {
-        throw s3Error('BadDigest', `The ${c.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
-      }
-    }
-  })();
 }
 
 /**

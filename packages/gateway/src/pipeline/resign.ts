@@ -1,6 +1,7 @@
 import type { TransportRequest } from '@s3kit/http-transport';
 import { STREAMING_UNSIGNED_PAYLOAD_TRAILER, checksumAlgorithmOf, chunkedHeaders, chunkedLengths, encodeChunked, uriEncode } from '@s3kit/sigv4';
 import { asAsyncIterable, type UpstreamRequest } from '../upstreams/upstream.js';
+import { isDigestParam } from './digests.js';
 import { withoutHopByHop } from './hop-by-hop.js';
 import type { Authenticated, ParsedRequest } from './types.js';
 
@@ -30,7 +31,8 @@ export const TRAILER_HINT = 'x-s3kit-trailer';
 /**
  * Stage 4a: the request in upstream terms, with the client's auth removed (header and query)
  * and `aws-chunked` framing replaced by the decoded body and its length. `Content-MD5` and
- * `x-amz-checksum-*` headers stay, so the upstream checks the data too. A verified hex SHA-256
+ * `x-amz-checksum-*` headers stay (those of a signed query become headers), so the upstream
+ * checks the data too. A verified hex SHA-256
  * stays as `x-amz-content-sha256` (the body forwarded is exactly the signed one), so a remote
  * upstream can be asked to check it again.
  */
@@ -52,8 +54,11 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
     if (trailer !== undefined && trailer.startsWith('x-amz-checksum-')) headers[TRAILER_HINT] = trailer.trim().toLowerCase();
   }
   if (auth.payloadMode === 'sha256' && auth.body !== undefined) headers['x-amz-content-sha256'] = parsed.headers['x-amz-content-sha256']!.toLowerCase();
+  // Digests of a signed query (verified by authenticate) go on as headers, which is where every
+  // upstream looks for them (RGW ignores a query Content-MD5; the store records checksums).
+  if (auth.queryDigests !== undefined) for (const [name, value] of Object.entries(auth.queryDigests)) headers[name] ??= value;
   const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parsed.route.params)) if (!AUTH_QUERY.has(k.toLowerCase())) query[k] = v;
+  for (const [k, v] of Object.entries(parsed.route.params)) if (!AUTH_QUERY.has(k.toLowerCase()) && !isDigestParam(k)) query[k] = v;
   return {
     method: parsed.method,
     operation: parsed.route.operation,

@@ -128,6 +128,11 @@ export interface Authenticated {
   readonly verifying: boolean;
   /** Presigned requests: when the client's URL expires (ms since the epoch). */
   readonly expiresAt?: number | undefined;
+  /**
+   * `Content-MD5` / `x-amz-checksum-*` that came in the (signed) query, by lowercase header name:
+   * verified against the body like the headers, and sent upstream as headers.
+   */
+  readonly queryDigests?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A key named in a request body (DeleteObjects), with its version. */
