@@ -13,15 +13,17 @@ import type { HeaderMap } from './headers.js';
  */
 export type HeaderEncoding = 'utf8' | 'latin1';
 
+// Regex scans run in native code: several times faster than a charCodeAt loop on a canonical request.
+const NON_ASCII = /[^\x00-\x7f]/;
+const ABOVE_BYTE = /[^\x00-\xff]/;
+
 /** True when every code unit of `s` is below 0x80 (the same bytes in UTF-8 and latin1). */
 export function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
+  return !NON_ASCII.test(s);
 }
 
 function isByteString(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false;
-  return true;
+  return !ABOVE_BYTE.test(s);
 }
 
 /** A byte string (one code unit per byte) from bytes. */

@@ -3,7 +3,7 @@ import { canonicalRequest, canonicalUri } from '../canonical.js';
 import { ALGORITHM, DEFAULT_MAX_SKEW_MS, EMPTY_SHA256, MAX_PRESIGN_EXPIRES, UNSIGNED_PAYLOAD } from '../constants.js';
 import { defaultCrypto, sha256Hex, type CryptoProvider } from '../crypto.js';
 import { timingSafeEqual, toHex } from '../encoding.js';
-import { byteStringHeaders, signableData, type HeaderEncoding } from '../header-encoding.js';
+import { byteStringHeaders, isAscii, signableData, type HeaderEncoding } from '../header-encoding.js';
 import { toHeaderMap, type HeaderMap } from '../headers.js';
 import { payloadModeOf, type PayloadMode } from '../payload.js';
 import { SigningKeyCache } from '../signing-key.js';
@@ -529,16 +529,14 @@ export class SigV4Verifier {
       throw s3Error('InvalidToken', messages.invalidToken);
     }
 
-    const latin1 = this.#headerEncoding === 'latin1';
-    const creq = canonicalRequest(
-      request.method,
-      canonicalUri(url.path, this.#normalize),
-      s.query,
-      latin1 ? byteStringHeaders(headers, s.signed.names) : headers,
-      s.signed.names,
-      s.payloadHash,
-    );
-    const creqData = signableData(creq, this.#headerEncoding);
+    const uri = canonicalUri(url.path, this.#normalize);
+    let creq = canonicalRequest(request.method, uri, s.query, headers, s.signed.names, s.payloadHash);
+    let creqData: string | Uint8Array = creq;
+    // Byte-string headers only matter when the canonical request is not ASCII (the rare case).
+    if (this.#headerEncoding === 'latin1' && !isAscii(creq)) {
+      creq = canonicalRequest(request.method, uri, s.query, byteStringHeaders(headers, s.signed.names), s.signed.names, s.payloadHash);
+      creqData = signableData(creq, 'latin1');
+    }
     const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
     const sts = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(this.#crypto, creqData)}`;
     const signingKey = this.#keys.get(cred.accessKeyId, creds.secretAccessKey, cred.date, cred.region, cred.service);
