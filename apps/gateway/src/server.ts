@@ -56,7 +56,17 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
   const closers: (() => Promise<void>)[] = [];
   for (const [name, u] of Object.entries(config.upstreams)) {
     if (u.type === 'local') {
-      const store: LocalStore = createLocalStore({ dir: u.dir, region: config.region, fsync: u.fsync });
+      const store: LocalStore = createLocalStore({
+        dir: u.dir,
+        region: config.region,
+        fsync: u.fsync,
+        // What a crash left in the store, removed at start (the temp area first, then unreferenced data in the background).
+        onSweep: (s) =>
+          log[s.error === undefined ? 'info' : 'warn'](
+            { upstream: name, files: s.files, bytes: s.bytes, tempFiles: s.tempFiles, durationMs: Math.round(s.durationMs), complete: s.complete, ...(s.error === undefined ? {} : { err: s.error }) },
+            'store sweep',
+          ),
+      });
       upstreams[name] = u.bucketMappings.length === 0 ? store : mapBuckets(store, u.bucketMappings);
       closers.push(() => store.close());
     } else {
