@@ -72,13 +72,21 @@ function taggingHeader(value: string): string {
 }
 
 /**
+ * A form field's text as a header value holds it: the UTF-8 bytes, one code unit each (as Node
+ * hands over a header a client sent), so upstreams store and give back the UTF-8 bytes, as S3 does.
+ */
+function asWireBytes(text: string): string {
+  return /[^\x00-\x7f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+}
+
+/**
  * The PutObject the form asks for, as a parsed request: the resolved key and the object headers
  * from the form (content-*, cache-control, expires, x-amz-meta-*, x-amz-acl, storage class,
  * tagging, checksums, SSE, website redirect). It is what authorization and the upstream see.
  */
 export function putRequestOf(parsed: ParsedRequest, verified: Pick<VerifiedPost, 'bucket' | 'key' | 'headers'>): ParsedRequest {
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(verified.headers)) headers[name] = name === 'x-amz-tagging' ? taggingHeader(value) : value;
+  for (const [name, value] of Object.entries(verified.headers)) headers[name] = asWireBytes(name === 'x-amz-tagging' ? taggingHeader(value) : value);
   const host = parsed.headers['host'];
   const headerPairs: [string, string][] = Object.entries(headers);
   if (host !== undefined) headerPairs.unshift(['host', host]);
