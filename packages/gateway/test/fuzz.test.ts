@@ -43,7 +43,13 @@ beforeAll(async () => {
   const gateway = createGateway({ identities: [ADMIN, READER], upstreams: { default: t.store } });
   server = createGatewayServer(gateway, { maxConcurrentRequests: 10 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  target = { port: (server.address() as AddressInfo).port, bucket: Bucket, credentials: ADMIN, uploadId, part1Etag: String(part.headers['etag']), seeds };
+  const freshUpload = async (key: string, tok: string): Promise<{ uploadId: string; part1Etag: string }> => {
+    const xml = await bodyText(await t.call('CreateMultipartUpload', { bucket: Bucket, key, headers: { 'x-amz-meta-fuzz': tok } }));
+    const id = /<UploadId>([^<]+)</.exec(xml)![1]!;
+    const p1 = await t.call('UploadPart', { bucket: Bucket, key, query: { partNumber: '1', uploadId: id }, data: `${tok}:${'p'.repeat(1100)}` });
+    return { uploadId: id, part1Etag: String(p1.headers['etag']) };
+  };
+  target = { port: (server.address() as AddressInfo).port, bucket: Bucket, credentials: ADMIN, uploadId, part1Etag: String(part.headers['etag']), seeds, freshUpload };
 });
 
 afterAll(async () => {
@@ -81,6 +87,7 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
   it.each(SEEDS)('seed $seed: $runs requests, every answer S3, nothing stored by a refused one, no slot leaked', async ({ seed, runs }) => {
     const cases = fc.sample(fuzzCase, { seed, numRuns: Number(process.env['FUZZ_RUNS'] ?? runs) });
     const slow: string[] = [];
+    const stats = new Map<string, number>();
     const problems: string[] = [];
     let held = server.listener.active;
     for (const [i, c] of cases.entries()) {
@@ -113,12 +120,16 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
       }
       const text = a.body.toString('utf8');
       const code = /^<\?xml[^>]*>\s*<Error>\s*<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-      if (a.status >= 500 && !(a.status === 501 && code === 'NotImplemented')) problems.push(`${where}: ${a.status} ${code ?? text.slice(0, 200)}`);
+      const bucketOf = `${c.op} ${a.status} ${code ?? ''}${process.env['FUZZ_STATS'] === '2' ? ` ${/<Message>([^<]*)/.exec(text)?.[1] ?? ''}` : ''}`;
+      stats.set(bucketOf, (stats.get(bucketOf) ?? 0) + 1);
+      if (process.env['FUZZ_OP'] === c.op) console.log(`${a.status} ${code ?? ''} ${/<Message>([^<]*)/.exec(text)?.[1] ?? ''} :: ${built.label}`);
+      if (a.status >= 500 && !(a.status === 501 && (code === 'NotImplemented' || a.body.length === 0))) problems.push(`${where}: ${a.status} ${code ?? text.slice(0, 200)}`);
       if (a.status >= 300 && a.body.length > 0 && (code === undefined || !CODES.has(code))) problems.push(`${where}: ${a.status} not S3 error XML: ${JSON.stringify(text.slice(0, 200))}`);
       if (a.status >= 400 && a.body.length === 0 && !built.head && built.wire.method.toUpperCase() !== 'HEAD') problems.push(`${where}: ${a.status} without an error body`);
     }
 
     if (process.env['FUZZ_SLOW'] === '1') console.log(slow.join('\n'));
+    if (process.env['FUZZ_STATS'] !== undefined) console.log([...stats].sort().map(([k, v]) => `${v}\t${k}`).join('\n'));
     for (let end = Date.now() + 5000; server.listener.active !== 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
     if (server.listener.active > knownHeld) problems.push(`${server.listener.active} slot(s) still held 5 s after the run`);
 

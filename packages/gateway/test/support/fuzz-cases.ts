@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createPresignedPost } from '@s3kit/post-policy';
-import { SigV2Signer, SigV4Signer, chunkedHeaders, encodeChunked, streamingPayloadHash, type ChunkedMode } from '@s3kit/sigv4';
+import { MIN_CHUNK_SIZE, SigV2Signer, SigV4Signer, chunkedHeaders, encodeChunked, streamingPayloadHash, type ChunkedMode } from '@s3kit/sigv4';
 import fc from 'fast-check';
 import type { WireRequest } from './fuzz-wire.js';
 
@@ -14,9 +14,11 @@ export interface FuzzTarget {
   readonly port: number;
   readonly bucket: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** An open multipart upload of `mp` (part 1 uploaded with `part1Etag`). */
+  /** An open multipart upload of `mp` (part 1 uploaded with `part1Etag`), never completed. */
   readonly uploadId: string;
   readonly part1Etag: string;
+  /** Opens an upload of `key` whose objects carry `token`, with a part 1 of at least the minimum part size. */
+  freshUpload(key: string, token: string): Promise<{ uploadId: string; part1Etag: string }>;
   /** Keys that exist before the run and that no generated request may remove. */
   readonly seeds: readonly string[];
 }
@@ -81,8 +83,8 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.record({
   xml: fc.constantFrom(...XML_SHAPES),
   chunkMode: fc.constantFrom<ChunkedMode>('streaming', 'streaming-trailer', 'streaming-unsigned-trailer'),
   bodySize: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 65, max: 40_000 })),
-  pre: fc.array(fc.record({ kind: fc.constantFrom(...PRE.map((p) => p[0])), pick }), { maxLength: 2 }),
-  post: fc.oneof({ weight: 2, arbitrary: fc.constant<Post[]>([]) }, { weight: 3, arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...POST), pick }), { minLength: 1, maxLength: 2 }) }),
+  pre: fc.oneof({ weight: 2, arbitrary: fc.constant<Pre[]>([]) }, { weight: 3, arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...PRE.map((p) => p[0])), pick }), { minLength: 1, maxLength: 2 }) }),
+  post: fc.oneof({ weight: 3, arbitrary: fc.constant<Post[]>([]) }, { weight: 3, arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...POST), pick }), { minLength: 1, maxLength: 2 }) }),
 });
 
 /** A built request and what the checks need to know about it. */
@@ -158,12 +160,14 @@ export async function buildCase(t: FuzzTarget, c: FuzzCase, n: number): Promise<
       path = `/${t.bucket}/mp`;
       query = `partNumber=${2 + (n % 3)}&uploadId=${t.uploadId}`;
       break;
-    case 'complete':
+    case 'complete': {
+      const up = await t.freshUpload(`mp-${n}`, tok);
       method = 'POST';
-      path = `/${t.bucket}/mp`;
-      query = `uploadId=${t.uploadId}`;
-      body = xmlBody('CompleteMultipartUpload', c.xml, n, t.part1Etag);
+      path = `/${t.bucket}/mp-${n}`;
+      query = `uploadId=${up.uploadId}`;
+      body = xmlBody('CompleteMultipartUpload', c.xml, n, up.part1Etag);
       break;
+    }
     case 'listParts':
       method = 'GET';
       path = `/${t.bucket}/mp`;
@@ -217,7 +221,7 @@ export async function buildCase(t: FuzzTarget, c: FuzzCase, n: number): Promise<
   }
 
   if (chunked !== undefined) {
-    const h = chunkedHeaders(body.length, { mode: chunked, chunkSize: 16, allowSmallChunks: true });
+    const h = chunkedHeaders(body.length, { mode: chunked, chunkSize: MIN_CHUNK_SIZE });
     Object.assign(headers, h);
     payloadHash = streamingPayloadHash(chunked);
   }
@@ -226,7 +230,7 @@ export async function buildCase(t: FuzzTarget, c: FuzzCase, n: number): Promise<
   const signed = sign(t, c.auth, { method, target, headers, body, payloadHash });
   if (chunked !== undefined && signed.seed !== undefined) {
     const parts: Buffer[] = [];
-    for await (const piece of encodeChunked([body], signed.seed, { mode: chunked, chunkSize: 16, allowSmallChunks: true })) parts.push(Buffer.from(piece));
+    for await (const piece of encodeChunked([body], signed.seed, { mode: chunked, chunkSize: MIN_CHUNK_SIZE })) parts.push(Buffer.from(piece));
     body = Buffer.concat(parts);
   } else if (chunked !== undefined) {
     // No signature to chain chunks from (anonymous, SigV2): frame them unsigned.
@@ -399,7 +403,9 @@ function sign(t: FuzzTarget, auth: Auth, r: SignInput): Signed {
         const signer = v4('us-east-1', auth === 'presign-expired' ? Date.now() - 7_200_000 : undefined);
         const p = signer.presign({ method: r.method, url, headers: { ...r.headers, host }, expiresIn: auth === 'presign-long' ? 604800 : 600, ...hashed });
         const target = p.url.slice(`http://${host}`.length);
-        return { target: auth === 'presign-long' ? target.replace('X-Amz-Expires=604800', 'X-Amz-Expires=604801') : target, headers: pairs({ ...r.headers, ...p.headers, host }) };
+        // x-amz-* headers went into the query; the others are sent as they are.
+        const plain = Object.fromEntries(Object.entries(r.headers).filter(([k]) => !k.startsWith('x-amz-')));
+        return { target: auth === 'presign-long' ? target.replace('X-Amz-Expires=604800', 'X-Amz-Expires=604801') : target, headers: pairs({ ...plain, ...p.headers, host }) };
       }
       case 'v2':
       case 'v2-query': {
