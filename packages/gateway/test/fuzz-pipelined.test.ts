@@ -1,16 +1,16 @@
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createGateway, createGatewayServer, type GatewayServer } from '../src/index.js';
 import { makeStore, type TestStore } from './helpers.js';
-import { exchange, serialize } from './support/fuzz-wire.js';
+import { serialize } from './support/fuzz-wire.js';
 import { ADMIN, READER } from './support/gateway-server.js';
 
-// Found by fuzz.test.ts (seed 0x5eed0001, case #1075: a GET with a second request pipelined
-// behind it). When the client leaves right after the first answer, the pipelined request's
-// concurrency slot is never released: its response is queued behind the first one and never
-// gets the socket, so neither its 'close' event nor its end callback comes. Issue 12 defect 1
-// (slots released on every path), src/node/listener.ts.
+// Found by fuzz.test.ts (seed 0x5eed0001: a GET with a second request pipelined behind it).
+// When the client goes away while the first answer is still being sent, the pipelined
+// request's concurrency slot is never released: its response is queued behind the first
+// and never gets the socket, so neither its 'close' event nor its end callback comes.
+// Issue 12 defect 1 (slots released on every path), src/node/listener.ts.
 
 let t: TestStore;
 let server: GatewayServer;
@@ -18,24 +18,35 @@ let port: number;
 beforeAll(async () => {
   t = await makeStore();
   await t.call('CreateBucket', { bucket: 'pipe' });
-  await t.call('PutObject', { bucket: 'pipe', key: 'k', data: 'x'.repeat(100) });
+  await t.call('PutObject', { bucket: 'pipe', key: 'big', data: Buffer.alloc(8 << 20, 'x') });
   server = createGatewayServer(createGateway({ identities: [ADMIN, READER], upstreams: { default: t.store } }), { maxConcurrentRequests: 10 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
 afterAll(async () => {
   server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  server.close();
   await t.cleanup();
 });
 
+/** A signed GET of an 8 MiB object with a second request pipelined behind it; the client leaves after the first bytes. */
+function pipelinedThenGone(): Promise<void> {
+  const s = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' }).sign({ method: 'GET', url: `http://127.0.0.1:${port}/pipe/big` });
+  const second = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' }).sign({ method: 'GET', url: `http://127.0.0.1:${port}/pipe?list-type=2` });
+  const wire = Buffer.concat([
+    serialize({ method: 'GET', target: '/pipe/big', version: 'HTTP/1.1', headers: Object.entries(s.headers), body: Buffer.alloc(0) }),
+    serialize({ method: 'GET', target: '/pipe?list-type=2', version: 'HTTP/1.1', headers: Object.entries(second.headers), body: Buffer.alloc(0) }),
+  ]);
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(wire));
+    socket.once('data', () => socket.destroy());
+    socket.on('error', () => {});
+    socket.once('close', () => resolve());
+  });
+}
+
 // KNOWN, not fixed yet: `it.fails` until the listener releases the slot (then make it `it`).
-it.fails('releases the slot of a request pipelined behind a GET whose client left after the first answer', async () => {
-  for (let i = 0; i < 20; i++) {
-    const s = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' }).sign({ method: 'GET', url: `http://127.0.0.1:${port}/pipe/k` });
-    const wire = serialize({ method: 'GET', target: '/pipe/k', version: 'HTTP/1.1', headers: Object.entries(s.headers), body: Buffer.from('GET / HTTP/1.1\r\nhost: x\r\n\r\n') });
-    const a = await exchange(port, wire);
-    expect(a.status).toBe(200);
-  }
+it.fails('releases the slot of a request pipelined behind an answer the client left in the middle of', async () => {
+  for (let i = 0; i < 5; i++) await pipelinedThenGone();
   await expect.poll(() => server.listener.active, { timeout: 3000 }).toBe(0);
 });

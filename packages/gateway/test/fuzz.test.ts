@@ -54,7 +54,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  // Not waiting for close(): a request of the known pipelined leak (below) never ends.
+  server?.close();
   await t?.cleanup();
 });
 
@@ -142,6 +143,14 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
       if (n === undefined || status === undefined || status >= 300) problems.push(`stored ${JSON.stringify(key)} (token ${tok ?? 'none'}) by a request answered ${status ?? 'nothing'}`);
     }
     for (const k of target.seeds) if ((await storedToken(k).catch(() => undefined)) !== 'seed') problems.push(`seed ${k} changed or removed`);
+    // A seed's tags (PutObjectTagging values are `v<token number>`) come from a 2xx request only.
+    for (const k of target.seeds) {
+      const tags = await bodyText(await t.call('GetObjectTagging', { bucket: Bucket, key: k, query: { tagging: '' } }));
+      for (const m of tags.matchAll(/<Value>v(\d+)<\/Value>/g)) {
+        const status = statusOf.get(Number(m[1]));
+        if (status === undefined || status >= 300) problems.push(`seed ${k} tagged by a request answered ${status ?? 'nothing'}`);
+      }
+    }
 
     // No slot leaked: a signed GET is served.
     if ((await signedGet('seed-1')) !== 200) problems.push('a signed GET after the run failed');
