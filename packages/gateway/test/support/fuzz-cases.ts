@@ -52,6 +52,7 @@ const POST = [
   'cl-dup', 'cl-huge', 'te-chunked', 'te-chunked-bad', 'te-chunked-truncated', 'te-gzip', 'te-chunked-gzip', 'te-and-cl', 'te-identity', 'auth-flip', 'auth-truncate',
   'auth-garbage', 'auth-v2-garbage', 'date-drop', 'expect-odd', 'expect-empty', 'host-drop', 'host-dup', 'host-garbage', 'method-lower', 'method-connect', 'method-unknown',
   'http10', 'http2', 'no-version', 'absolute-form', 'bare-lf', 'truncate', 'body-flip', 'body-extra', 'chunk-sig-flip', 'chunk-size-garbage', 'chunk-size-huge', 'trailer-garbage',
+  'garble-bytes', 'huge-target', 'bad-header-name', 'obs-fold',
   'form-drop-field', 'form-dup-field', 'form-bad-boundary', 'form-truncate', 'form-file-first', 'form-no-file', 'form-huge-field', 'form-not-multipart', 'query-sig-flip', 'query-expires',
 ] as const;
 type Post = { kind: (typeof POST)[number]; pick: number };
@@ -695,6 +696,20 @@ function mutateWire(w: WireRequest, p: Post): void {
       return;
     case 'query-expires':
       w.target = w.target.replace(/X-Amz-Expires=\d+/, `X-Amz-Expires=${['0', '-1', '604801', 'abc', '99999999999999999999'][p.pick % 5]!}`).replace(/Expires=\d+/, 'Expires=1');
+      return;
+    case 'garble-bytes': {
+      const bytes = [0x00, 0x0a, 0x0d, 0x20, 0x3a, 0x7f, 0x80, 0xff, 0x25, 0x3f];
+      w.garble = Array.from({ length: 1 + (p.pick % 4) }, (_, i) => ({ at: (p.pick * (i + 7)) >>> 0, byte: bytes[(p.pick >> i) % bytes.length]! }));
+      return;
+    }
+    case 'huge-target':
+      w.target += `${w.target.includes('?') ? '&' : '?'}x=${'t'.repeat(17_000 + (p.pick % 10_000))}`;
+      return;
+    case 'bad-header-name':
+      hs.push([['x bad', 'x:y', '', 'x\x01', 'é'][p.pick % 5]!, 'v']);
+      return;
+    case 'obs-fold':
+      if (hs.length > 0) hs[at] = [hs[at]![0], `${hs[at]![1]}\r\n\tfolded`];
       return;
     case 'form-drop-field':
     case 'form-dup-field':

@@ -12,13 +12,17 @@ export interface WireRequest {
   body: Buffer;
   /** Line ending of the head. **Default:** `\r\n`. */
   eol?: string;
+  /** Bytes overwritten in the serialized request (positions modulo its length): blind corruption. */
+  garble?: { at: number; byte: number }[];
 }
 
 /** The bytes of `req`. */
 export function serialize(req: WireRequest): Buffer {
   const eol = req.eol ?? '\r\n';
   const head = [`${req.method} ${req.target}${req.version === '' ? '' : ` ${req.version}`}`, ...req.headers.map(([n, v]) => `${n}: ${v}`)].join(eol) + eol + eol;
-  return Buffer.concat([Buffer.from(head, 'latin1'), req.body]);
+  const out = Buffer.concat([Buffer.from(head, 'latin1'), req.body]);
+  for (const g of req.garble ?? []) if (out.length > 0) out[g.at % out.length] = g.byte;
+  return out;
 }
 
 /** What came back on one connection: the final response, or nothing (closed or reset first). */
