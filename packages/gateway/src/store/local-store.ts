@@ -21,7 +21,10 @@ export interface LocalStoreOptions {
   readonly minPartSize?: number;
   /** Largest single PUT and copy source, in bytes. **Default:** `5 * 1024 ** 3` (S3). */
   readonly maxObjectSize?: number;
-  /** Called once when the start sweep (see {@link LocalStore.swept}) is over, e.g. to log it. */
+  /**
+   * Called once when the start sweep (see {@link LocalStore.swept}) is over, e.g. to log it.
+   * Given, the sweep starts at once instead of at the first request.
+   */
   readonly onSweep?: (summary: SweepSummary) => void;
 }
 
@@ -32,12 +35,13 @@ export interface LocalStore extends Upstream {
   /** The operations `handle` implements; any other answers NotImplemented (501). */
   readonly operations: ReadonlySet<string>;
   /**
-   * The start sweep of what a crash (kill -9, power loss) left behind. It begins at once:
-   * the temp area (interrupted PUTs, parts, completions) is emptied before the first request
-   * is served; then data files no metadata names (objects and multipart parts caught between
-   * their data and metadata renames) are removed in the background while requests are
-   * served, so a big store starts at once. Committed objects and open uploads are never
-   * touched. Resolves (never rejects) when it is over, also when `close()` stopped it.
+   * The start sweep of what a crash (kill -9, power loss) left behind, started by the first
+   * request, by reading this, or at once with `onSweep`. The temp area (interrupted PUTs,
+   * parts, completions) is emptied before the first request is served; then data files no
+   * metadata names (objects and multipart parts caught between their data and metadata
+   * renames) are removed in the background while requests are served, so a big store starts
+   * at once. Committed objects and open uploads are never touched. Resolves (never rejects)
+   * when it is over, also when `close()` stopped it.
    */
   readonly swept: Promise<SweepSummary>;
   /**
@@ -94,18 +98,28 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
   const inflight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
   const stopSweep = new AbortController();
-  const swept = sweep(core, stopSweep.signal);
-  if (onSweep !== undefined) void swept.then(onSweep);
+  let swept: Promise<SweepSummary> | undefined;
+  // Lazily, so a store made and dropped at once (tests, tools) never races its own directory setup.
+  const startSweep = (): Promise<SweepSummary> => {
+    if (swept === undefined) {
+      swept = sweep(core, stopSweep.signal);
+      if (onSweep !== undefined) void swept.then(onSweep);
+    }
+    return swept;
+  };
+  if (onSweep !== undefined) void startSweep();
   return {
     dir,
     operations: new Set(Object.keys(HANDLERS)),
     // A PUT of unknown length streams to a temp file, committed only when the body ended cleanly.
     capabilities: { acceptsUnknownLength: true },
-    swept,
+    get swept() {
+      return startSweep();
+    },
     close(): Promise<void> {
       closing ??= (async () => {
         stopSweep.abort();
-        await swept;
+        if (swept !== undefined) await swept;
         while (inflight.size > 0) await Promise.allSettled([...inflight]);
         await core.writeSnapshots();
       })();
@@ -131,6 +145,7 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
         message: `${req.operation} is not implemented by the local store.`,
       });
     }
+    void startSweep();
     await core.ready();
     return h(ctx, req);
   }
