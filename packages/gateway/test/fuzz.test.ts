@@ -27,6 +27,8 @@ const SEEDS: readonly { seed: number; runs: number }[] =
     : [{ seed: Number(process.env['FUZZ_SEED']), runs: 1500 }];
 const Bucket = 'fuzz';
 const CODES = new Set(Object.keys(S3_ERRORS));
+/** Mutations after which the server may rightly wait for body bytes that never come. */
+const MAY_STALL = new Set(['cl-long', 'cl-huge', 'cl-dup', 'cl-garbage', 'truncate', 'te-chunked', 'te-chunked-truncated', 'te-chunked-bad', 'te-chunked-gzip', 'te-and-cl', 'te-gzip', 'te-identity', 'garble-bytes', 'body-flip', 'chunk-size-garbage', 'chunk-size-huge', 'http10', 'no-version', 'bare-lf', 'obs-fold', 'drop-header', 'dup-header', 'case-header', 'empty-header']);
 /** Status of each request by token number, over every seed (undefined: no answer). */
 const statusOf = new Map<number, number | undefined>();
 /** Slots held by the known pipelined-request leak (see below). */
@@ -94,20 +96,25 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
     const slow: string[] = [];
     const stats = new Map<string, number>();
     const problems: string[] = [];
+    // Slots held before this case (the previous seed's last requests may still be closing).
+    for (let end = Date.now() + 1000; server.listener.active > knownHeld && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
     let held = server.listener.active;
+    let last = '';
     for (const [i, c] of cases.entries()) {
       const n = seed * 10_000 + i;
       const built = await buildCase(target, c, n);
-      // A request mutated after signing may declare more body than it sends: the server then
-      // waits for the rest, so the client gives up after a short silence (as a client that
-      // went away). Any other request must be answered.
+      // A request cut or mis-framed on purpose may declare more body than it sends: the server
+      // then waits for the rest, so the client gives up after a short silence (as a client
+      // that went away; such a request must store nothing). Any other request is answered.
+      const mayStall = c.post.some((p) => MAY_STALL.has(p.kind));
       const t0 = performance.now();
-      const a = await exchange(target.port, serialize(built.wire), { head: built.head || built.wire.method.toUpperCase() === 'HEAD', idleMs: c.post.length > 0 ? 300 : 5000 });
+      const a = await exchange(target.port, serialize(built.wire), { head: built.head || built.wire.method.toUpperCase() === 'HEAD', idleMs: mayStall ? 300 : 5000 });
       statusOf.set(n, a.status);
       if (performance.now() - t0 > 200) slow.push(`${Math.round(performance.now() - t0)}ms ${a.status} idle=${a.idle} ${built.label}`);
       const where = `#${i} ${built.label}`;
       // A slot may stay busy a moment after the client left; one still held 300 ms later leaked.
       for (let end = Date.now() + 300; server.listener.active > held && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+      held = Math.min(held, server.listener.active);
       if (server.listener.active > held) {
         // KNOWN (issue 12 defect 1, src/node/listener.ts, not fixed yet): a request pipelined
         // behind one whose client left after its answer keeps its slot (its response never
@@ -117,7 +124,8 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
         else problems.push(`${where}: a slot held after the answer (${a.status ?? 'none'})`);
         held = server.listener.active;
       }
-      if (a.idle && c.post.length === 0) problems.push(`${where}: no answer within 5 s`);
+      if (a.idle && !mayStall) problems.push(`${where}: no answer within 5 s`);
+      last = where;
       if (a.status === undefined) {
         // Closed without an answer (unparseable HTTP): a new connection must be served.
         if ((await signedGet('seed-0')) !== 200) problems.push(`${where}: the next request failed after a closed connection`);
@@ -136,7 +144,7 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
     if (process.env['FUZZ_SLOW'] === '1') console.log(slow.join('\n'));
     if (process.env['FUZZ_STATS'] !== undefined) console.log([...stats].sort().map(([k, v]) => `${v}\t${k}`).join('\n'));
     for (let end = Date.now() + 5000; server.listener.active !== 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-    if (server.listener.active > knownHeld) problems.push(`${server.listener.active} slot(s) still held 5 s after the run`);
+    if (server.listener.active > knownHeld) problems.push(`${server.listener.active} slot(s) still held 5 s after the run (the last case: ${last})`);
 
     // Nothing stored by a refused request: every object carries the token of a 2xx request.
     for (const key of await storedKeys()) {
