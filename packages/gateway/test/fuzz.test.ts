@@ -55,7 +55,7 @@ beforeAll(async () => {
     const p1 = await t.call('UploadPart', { bucket: Bucket, key, query: { partNumber: '1', uploadId: id }, data: `${tok}:${'p'.repeat(1100)}` });
     return { uploadId: id, part1Etag: String(p1.headers['etag']) };
   };
-  target = { port: (server.address() as AddressInfo).port, bucket: Bucket, credentials: ADMIN, uploadId, part1Etag: String(part.headers['etag']), seeds, freshUpload };
+  target = { port: (server.address() as AddressInfo).port, bucket: Bucket, credentials: ADMIN, reader: READER, uploadId, part1Etag: String(part.headers['etag']), seeds, freshUpload };
 });
 
 afterAll(async () => {
@@ -136,6 +136,7 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
       const bucketOf = `${c.op} ${a.status} ${code ?? ''}${process.env['FUZZ_STATS'] === '2' ? ` ${/<Message>([^<]*)/.exec(text)?.[1] ?? ''}` : ''}`;
       stats.set(bucketOf, (stats.get(bucketOf) ?? 0) + 1);
       if (process.env['FUZZ_OP'] === c.op) console.log(`${a.status} ${code ?? ''} ${/<Message>([^<]*)/.exec(text)?.[1] ?? ''} :: ${built.label}`);
+      if (built.mustRefuse !== undefined && a.status < 300) problems.push(`${where}: ${a.status} despite ${built.mustRefuse}`);
       if (a.status >= 500 && !(a.status === 501 && (code === 'NotImplemented' || a.body.length === 0))) problems.push(`${where}: ${a.status} ${code ?? text.slice(0, 200)}`);
       if (a.status >= 300 && a.body.length > 0 && (code === undefined || !CODES.has(code))) problems.push(`${where}: ${a.status} not S3 error XML: ${JSON.stringify(text.slice(0, 200))}`);
       if (a.status >= 400 && a.body.length === 0 && !built.head && built.wire.method.toUpperCase() !== 'HEAD') problems.push(`${where}: ${a.status} without an error body`);

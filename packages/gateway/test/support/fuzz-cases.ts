@@ -14,6 +14,8 @@ export interface FuzzTarget {
   readonly port: number;
   readonly bucket: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** An identity allowed to read only. */
+  readonly reader: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** An open multipart upload of `mp` (part 1 uploaded with `part1Etag`), never completed. */
   readonly uploadId: string;
   readonly part1Etag: string;
@@ -33,7 +35,7 @@ const KEY_SHAPES = [
   '', '*', '..%2F..%2Fseed-0',
 ];
 
-const AUTHS = ['v4', 'v4', 'v4', 'v4', 'v4', 'presign', 'presign-expired', 'presign-long', 'v4-skewed', 'v2', 'v2-query', 'none', 'mixed', 'v4-other-region'] as const;
+const AUTHS = ['v4', 'v4', 'v4', 'v4', 'v4', 'presign', 'presign-expired', 'presign-long', 'v4-skewed', 'v2', 'v2-query', 'none', 'mixed', 'v4-other-region', 'v4-reader'] as const;
 type Auth = (typeof AUTHS)[number];
 
 /** Changes made before signing: the signature covers them. */
@@ -91,6 +93,8 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.record({
 /** A built request and what the checks need to know about it. */
 export interface BuiltCase {
   wire: WireRequest;
+  /** Why no answer but an error is right (bad, expired or missing credentials, a reader writing), if so. */
+  mustRefuse: string | undefined;
   /** HEAD: the answer has no body. */
   head: boolean;
   /** A one-line description for failure reports. */
@@ -216,6 +220,7 @@ export async function buildCase(t: FuzzTarget, c: FuzzCase, n: number): Promise<
     body = formBody(formBoundary, fields, body0, c.post);
     return {
       wire: finishWire({ method, target: `${path}${query === '' ? '' : `?${query}`}`, version: 'HTTP/1.1', headers: [['host', host], ['content-type', `multipart/form-data; boundary=${formBoundary}`], ['content-length', String(body.length)]], body }, c.post),
+      mustRefuse: c.auth === 'presign-expired' ? 'an expired policy' : undefined,
       head,
       label: `${c.op} form ${JSON.stringify(c.key)} post=${c.post.map((p) => p.kind).join(',')}`,
     };
@@ -241,9 +246,27 @@ export async function buildCase(t: FuzzTarget, c: FuzzCase, n: number): Promise<
   const wire = finishWire({ method, target: signed.target, version: 'HTTP/1.1', headers: signed.headers, body }, c.post);
   return {
     wire,
+    mustRefuse: mustRefuse(c),
     head,
     label: `${c.op} ${c.auth} key=${JSON.stringify(c.key)} xml=${c.xml} body=${c.bodySize}${chunked === undefined ? '' : ` ${chunked}`} pre=${c.pre.map((p) => p.kind).join(',')} post=${c.post.map((p) => p.kind).join(',')}`,
   };
+}
+
+const WRITES: ReadonlySet<Op> = new Set(['put', 'delete', 'putTagging', 'createMpu', 'uploadPart', 'complete', 'copy', 'chunked']);
+
+function mustRefuse(c: FuzzCase): string | undefined {
+  const post = new Set(c.post.map((p) => p.kind));
+  // An anonymous DeleteObjects is 200 with AccessDenied per key, as in S3 (the keys are denied, not the request).
+  if (c.auth === 'none' && c.op !== 'deleteObjects') return 'no credentials (no anonymous access configured)';
+  if (c.auth === 'presign-expired') return 'an expired presigned URL';
+  if (c.auth === 'presign-long') return 'X-Amz-Expires past a week';
+  if (c.auth === 'v4-skewed') return 'a signing time an hour old';
+  if (c.auth === 'v4-other-region') return 'another region';
+  if (c.auth === 'mixed') return 'two authentication mechanisms';
+  if (c.auth === 'v4-reader' && WRITES.has(c.op)) return 'a read-only identity writing';
+  for (const k of ['auth-flip', 'auth-truncate', 'auth-garbage', 'auth-v2-garbage'] as const) if (post.has(k)) return `a garbled Authorization header (${k})`;
+  if (post.has('query-sig-flip') && (c.auth === 'presign' || c.auth === 'v2-query')) return 'a garbled query signature';
+  return undefined;
 }
 
 interface PreState {
@@ -386,6 +409,10 @@ function sign(t: FuzzTarget, auth: Auth, r: SignInput): Signed {
   const hashed = r.payloadHash === undefined ? { body: r.body } : { payloadHash: r.payloadHash };
   try {
     switch (auth) {
+      case 'v4-reader': {
+        const s = new SigV4Signer({ credentials: t.reader, region: 'us-east-1', headerEncoding: 'latin1' }).sign({ method: r.method, url, headers: { ...r.headers, host }, ...hashed });
+        return { target: r.target, headers: pairs(s.headers), seed: s };
+      }
       case 'v4':
       case 'v4-skewed':
       case 'v4-other-region':
