@@ -2,6 +2,11 @@ import { lstat, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNotFound, readJson, readdirOrEmpty } from './files.js';
 
+// Why two phases: the temp area only holds what was in flight at the crash (a file or two per
+// request), so emptying it before the first request is quick and needs no care for live
+// writes; finding unreferenced data means reading every metadata file (O(objects): seconds at
+// 100k keys), so that runs in the background, at low concurrency, next to live commits.
+
 /** What the start sweep of the local store removed (see `LocalStoreOptions.onSweep`). */
 export interface SweepSummary {
   /** Files removed in all: temp files plus unreferenced data files. */
