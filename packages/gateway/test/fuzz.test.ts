@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, createGatewayServer, type GatewayServer } from '../src/index.js';
 import { bodyText, makeStore, type TestStore } from './helpers.js';
-import { buildCase, fuzzCase, token, type FuzzTarget } from './support/fuzz-cases.js';
+import { buildCase, fuzzCase, type FuzzTarget } from './support/fuzz-cases.js';
 import { exchange, serialize } from './support/fuzz-wire.js';
 import { ADMIN, READER } from './support/gateway-server.js';
 
