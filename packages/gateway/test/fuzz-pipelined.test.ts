@@ -9,8 +9,9 @@ import { ADMIN, READER } from './support/gateway-server.js';
 // Found by fuzz.test.ts (seed 0x5eed0001: a GET with a second request pipelined behind it).
 // When the client goes away while the first answer is still being sent, the pipelined
 // request's concurrency slot is never released: its response is queued behind the first
-// and never gets the socket, so neither its 'close' event nor its end callback comes.
-// Issue 12 defect 1 (slots released on every path), src/node/listener.ts.
+// and never gets the socket, so neither its 'close' event nor its end callback comes (plain
+// node:http does the same; the request's own 'close' does fire, so releasing there when the
+// socket is destroyed would do). Issue 12 defect 1 (slots released on every path), src/node/listener.ts.
 
 let t: TestStore;
 let server: GatewayServer;
