@@ -234,11 +234,12 @@ function abortedAnswer(err: unknown, signal: AbortSignal): unknown {
   return isS3Error(signal.reason) ? signal.reason : s3Error('RequestTimeout', 'The client went away.');
 }
 
-/** Logged as a client disconnect: not an upstream failure. */
+/** Logged as a client disconnect: neither an upstream failure nor (a POST form cut short) an authentication failure. */
 function clientGone(info: RequestInfo): void {
   info.clientGone = true;
   info.errorCode = 'ClientDisconnected';
   info.upstreamError = undefined;
+  info.authFailure = undefined;
 }
 
 function upstreamOf(config: ConfigSnapshot, auth: Authenticated): Upstream {

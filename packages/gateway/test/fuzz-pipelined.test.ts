@@ -1,26 +1,27 @@
 import { connect, type AddressInfo } from 'node:net';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createGateway, createGatewayServer, type GatewayServer } from '../src/index.js';
+import { createGateway, createGatewayServer, type AccessLogEntry, type GatewayServer } from '../src/index.js';
 import { makeStore, type TestStore } from './helpers.js';
 import { serialize } from './support/fuzz-wire.js';
 import { ADMIN, READER } from './support/gateway-server.js';
 
 // Found by fuzz.test.ts (seed 0x5eed0001: a GET with a second request pipelined behind it).
 // When the client goes away while the first answer is still being sent, the pipelined
-// request's concurrency slot is never released: its response is queued behind the first
-// and never gets the socket, so neither its 'close' event nor its end callback comes (plain
-// node:http does the same; the request's own 'close' does fire, so releasing there when the
-// socket is destroyed would do). Issue 12 defect 1 (slots released on every path), src/node/listener.ts.
+// request's response is queued behind the first and never gets the socket, so neither its
+// 'close' event nor its end callback comes (plain node:http does the same). Its slot used to
+// stay held; the listener now also watches the connection (src/node/hang-up.ts). Issue 12
+// defect 1 (slots released on every path).
 
 let t: TestStore;
 let server: GatewayServer;
 let port: number;
+const log: AccessLogEntry[] = [];
 beforeAll(async () => {
   t = await makeStore();
   await t.call('CreateBucket', { bucket: 'pipe' });
   await t.call('PutObject', { bucket: 'pipe', key: 'big', data: Buffer.alloc(8 << 20, 'x') });
-  server = createGatewayServer(createGateway({ identities: [ADMIN, READER], upstreams: { default: t.store } }), { maxConcurrentRequests: 10 });
+  server = createGatewayServer(createGateway({ identities: [ADMIN, READER], upstreams: { default: t.store } }), { maxConcurrentRequests: 10, onResponse: (e) => log.push(e) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
@@ -46,8 +47,14 @@ function pipelinedThenGone(): Promise<void> {
   });
 }
 
-// KNOWN, not fixed yet: `it.fails` until the listener releases the slot (then make it `it`).
-it.fails('releases the slot of a request pipelined behind an answer the client left in the middle of', async () => {
+it('releases the slot of a request pipelined behind an answer the client left in the middle of, and logs each request once as a disconnect', async () => {
   for (let i = 0; i < 5; i++) await pipelinedThenGone();
   await expect.poll(() => server.listener.active, { timeout: 3000 }).toBe(0);
+  // One entry per request (the GET cut short and the pipelined ListObjectsV2), none answered in full.
+  await expect.poll(() => log.length, { timeout: 3000 }).toBe(10);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(log).toHaveLength(10);
+  expect(log.filter((e) => e.operation === 'GetObject')).toHaveLength(5);
+  expect(log.filter((e) => e.operation === 'ListObjectsV2')).toHaveLength(5);
+  for (const e of log) expect(e).toMatchObject({ errorCode: 'ClientDisconnected', complete: false });
 });

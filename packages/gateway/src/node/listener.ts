@@ -7,6 +7,7 @@ import type { AccessLogEntry } from './access-log.js';
 import { ClientBody } from './client-body.js';
 import { clientErrorOf, rawErrorResponse } from './client-error.js';
 import { forwardedClient, trustProxy, type ProxyTrust } from './forwarded.js';
+import { watchHangUp, type HangUp } from './hang-up.js';
 import { isUnsigned, malformedRequest } from './request-checks.js';
 import { sendResponse } from './send.js';
 import { Slots, unauthenticatedLimit } from './slots.js';
@@ -68,6 +69,7 @@ export interface NodeListener {
 
 /** One request being handled, as seen by the socket's `clientError`. */
 interface Exchange {
+  readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly body: ClientBody | undefined;
   readonly ac: AbortController;
@@ -78,6 +80,7 @@ interface Exchange {
 const noop = (): void => {};
 /** How long a request whose connection broke may take to answer before the socket is destroyed. */
 const BROKEN_ANSWER_MS = 5000;
+const wentAway = (): S3Error => s3Error('RequestTimeout', 'The client went away.');
 
 /**
  * Adapts a gateway to `node:http` (or `node:https`): streams both ways with backpressure,
@@ -105,13 +108,15 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     const refused = malformedRequest(req, maxHeaderSize);
     const slot = refused === undefined ? slots.acquire(isUnsigned(req)) : undefined;
     if (slot === undefined) {
-      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resource), { method, startedAt, body: undefined, continued: !expectsContinue, options, remoteAddress: client.remoteAddress });
+      const hangUp = watchHangUp(res, req.socket);
+      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resource), { method, startedAt, body: undefined, continued: !expectsContinue, options, remoteAddress: client.remoteAddress, hangUp }).finally(() => hangUp.dispose());
       return;
     }
     const ac = new AbortController();
     const hasBody = method !== 'GET' && method !== 'HEAD';
     let continued = !expectsContinue;
     const exchange: Exchange = {
+      req,
       res,
       ac,
       override: undefined,
@@ -131,16 +136,19 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     };
     const socket = req.socket;
     inFlight.set(socket, exchange);
-    res.once('close', () => {
+    const done = (): void => {
       slot.release();
       if (inFlight.get(socket) === exchange) inFlight.delete(socket);
+    };
+    res.once('close', done);
+    // Also when the response never gets the socket (pipelined behind one the client left): no 'close' comes for it.
+    const hangUp = watchHangUp(res, socket);
+    void hangUp.promise.then(() => {
+      ac.abort(wentAway());
+      done();
     });
-    const abort = (): void => ac.abort(s3Error('RequestTimeout', 'The client went away.'));
     req.once('close', () => {
-      if (!req.complete) abort();
-    });
-    res.once('close', () => {
-      if (!res.writableFinished) abort();
+      if (!req.complete) ac.abort(wentAway());
     });
     void gateway
       .handle({
@@ -154,8 +162,11 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
         ...(client.host === undefined ? {} : { host: client.host }),
       })
       .catch((err: unknown) => gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resource))
-      .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resource), { method, startedAt, body: exchange.body, continued, options, remoteAddress: client.remoteAddress }))
-      .finally(() => slot.release());
+      .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resource), { method, startedAt, body: exchange.body, continued, options, remoteAddress: client.remoteAddress, hangUp }))
+      .finally(() => {
+        done();
+        hangUp.dispose();
+      });
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => serve(req, res, false);
@@ -166,7 +177,11 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
       const e = clientErrorOf(err);
       const exchange = inFlight.get(socket);
       if (err.code === 'ECONNRESET') socket.destroy();
-      else if (exchange !== undefined && !exchange.res.headersSent) {
+      else if (err.code === 'HPE_INVALID_EOF_STATE' && exchange !== undefined && !exchange.req.complete) {
+        // The client ended the connection in the middle of its body: it hung up, nothing to parse.
+        exchange.ac.abort(wentAway());
+        socket.destroy();
+      } else if (exchange !== undefined && !exchange.res.headersSent) {
         // Node parsed the headers and dispatched the request, then its body failed to parse:
         // answer through the response (logged, slot released), then the connection closes.
         exchange.override ??= e;
@@ -197,20 +212,25 @@ async function answer(
   req: IncomingMessage,
   res: ServerResponse,
   out: GatewayResponse,
-  ctx: { method: string; startedAt: number; body: ClientBody | undefined; continued: boolean; options: NodeListenerOptions; remoteAddress: string | undefined },
+  ctx: { method: string; startedAt: number; body: ClientBody | undefined; continued: boolean; options: NodeListenerOptions; remoteAddress: string | undefined; hangUp: HangUp },
 ): Promise<void> {
   const len = req.headers['content-length'];
   const bodyPending = !req.complete && ((len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined);
   // A refused upload whose body is still coming, or one the client holds back for a 100 Continue
   // never sent: answer, then close (as S3 does) instead of reading the body as the next request.
   if (bodyPending && (out.status >= 400 || !ctx.continued)) out.headers['connection'] = 'close';
-  const sent = await sendResponse(res, out, ctx.method);
+  const sent = await sendResponse(res, out, ctx.method, ctx.hangUp);
   // Read what the client still sends, so it sees the answer instead of a reset.
   if (bodyPending && !req.destroyed) {
     req.on('data', (c: Buffer) => ctx.body?.countDrained(c.length));
     req.resume();
   }
   const { info } = out;
+  if (sent.clientGone && info.errorCode === undefined) {
+    // Gone in the middle of the answer (a download cut short): a disconnect, whatever was sent.
+    info.clientGone = true;
+    info.errorCode = 'ClientDisconnected';
+  }
   ctx.options.onResponse?.({
     requestId: info.requestId,
     method: ctx.method,

@@ -1,0 +1,64 @@
+import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** The connection of one exchange ending before its response was finished (the client hung up, or the connection broke). */
+export interface HangUp {
+  /** True once it happened. */
+  readonly happened: boolean;
+  /** Resolves when it happens; never rejects. */
+  readonly promise: Promise<void>;
+  /** Stops watching (the exchange is over). */
+  dispose(): void;
+}
+
+/** Per connection, the exchanges watching it: one 'close' listener however many requests it carries. */
+const watchers = new WeakMap<Duplex, Set<() => void>>();
+
+function onConnectionClose(connection: Duplex, fn: () => void): () => void {
+  let set = watchers.get(connection);
+  if (set === undefined) {
+    const created = new Set<() => void>();
+    set = created;
+    watchers.set(connection, created);
+    connection.once('close', () => {
+      watchers.delete(connection);
+      for (const f of created) f();
+    });
+  }
+  const held = set;
+  held.add(fn);
+  return () => void held.delete(fn);
+}
+
+/**
+ * Watches `res` and its `connection` (the request's socket) for a hang-up: the response closing
+ * before it finished, or the connection closing. A response pipelined behind another one has no
+ * socket yet and never emits 'close' when the connection goes, so the connection is watched too.
+ */
+export function watchHangUp(res: ServerResponse, connection: Duplex): HangUp {
+  let happened = false;
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  const hangUp = (): void => {
+    if (happened) return;
+    happened = true;
+    resolve();
+  };
+  const onResClose = (): void => {
+    if (!res.writableFinished) hangUp();
+  };
+  res.once('close', onResClose);
+  let stopConnection = (): void => {};
+  if (connection.destroyed) hangUp();
+  else stopConnection = onConnectionClose(connection, hangUp);
+  return {
+    get happened() {
+      return happened;
+    },
+    promise,
+    dispose() {
+      res.off('close', onResClose);
+      stopConnection();
+    },
+  };
+}
