@@ -127,7 +127,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     let parsed: ParsedRequest | undefined;
     try {
       parsed = routed(parseRequest(req, snapshot.router), info);
-      if (parsed.route.operation === 'PostObject') return await postObject(parsed, req.body, snapshot, info, req.signal).catch(authFailed(info));
+      if (parsed.route.operation === 'PostObject') return await postObject(parsed, req.body, snapshot, info, req.signal, req.onAuthenticated).catch(authFailed(info));
       const auth = watchVerifiedBody(identified(await authenticate(parsed, asAsyncIterable(req.body), snapshot).catch(authFailed(info)), info));
       const authorized = await authorizeRequest(parsed, auth, snapshot).catch(bodyFailureFirst(auth));
       const upstream = upstreamOf(snapshot, auth);

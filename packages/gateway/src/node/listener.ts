@@ -17,8 +17,9 @@ export interface NodeListenerOptions {
   /** Requests handled at once; the excess is answered `SlowDown` (503). **Default:** `Infinity`. */
   readonly maxConcurrentRequests?: number | undefined;
   /**
-   * The share of `maxConcurrentRequests` that requests without a signature (anonymous ones and
-   * POST forms) may hold; the excess is answered `SlowDown` (503). **Default:** `0.5`.
+   * The share of `maxConcurrentRequests` that requests without a signature (anonymous ones, and
+   * POST forms until their signature was verified) may hold; the excess is answered `SlowDown`
+   * (503). **Default:** `0.5`.
    */
   readonly maxUnauthenticatedShare?: number | undefined;
   /**
@@ -160,6 +161,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
         remoteAddress: client.remoteAddress,
         secure: client.secure,
         ...(client.host === undefined ? {} : { host: client.host }),
+        onAuthenticated: () => slot.promote(),
       })
       .catch((err: unknown) => gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resource))
       .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resource), { method, startedAt, body: exchange.body, continued, options, remoteAddress: client.remoteAddress, hangUp }))

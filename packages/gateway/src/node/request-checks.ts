@@ -28,7 +28,7 @@ const QUERY_SIGNATURE = /[?&](?:X-Amz-Signature|Signature)=/i;
 
 /**
  * True for a request with no signature in its headers or query: anonymous requests, and POST
- * forms, whose policy signature is known only once the form was read.
+ * forms, whose policy signature is known only once the form was read (their slot is then promoted).
  */
 export function isUnsigned(req: IncomingMessage): boolean {
   return req.headers.authorization === undefined && !QUERY_SIGNATURE.test(req.url ?? '');

@@ -1,12 +1,18 @@
-/** A held concurrency slot; `release()` may be called any number of times, it counts once. */
+/** A held concurrency slot; `release()` and `promote()` may be called any number of times, each counts once. */
 export interface Slot {
   release(): void;
+  /**
+   * The request proved its signature after it was admitted (a POST form, once its fields were
+   * verified): it no longer counts against the unsigned share.
+   */
+  promote(): void;
 }
 
 /**
  * The listener's concurrency slots: at most `max` requests at once, of which at most
  * `maxUnauthenticated` carry no signature (anonymous requests and POST forms, whose signature
- * is only known once the form is read), so unsigned clients cannot take every slot.
+ * is only known once the form is read: {@link Slot.promote} then), so unsigned clients cannot
+ * take every slot.
  */
 export class Slots {
   #active = 0;
@@ -34,12 +40,18 @@ export class Slots {
     this.#active++;
     if (unauthenticated) this.#unauthenticated++;
     let held = true;
+    let unsigned = unauthenticated;
     return {
       release: () => {
         if (!held) return;
         held = false;
         this.#active--;
-        if (unauthenticated) this.#unauthenticated--;
+        if (unsigned) this.#unauthenticated--;
+      },
+      promote: () => {
+        if (!held || !unsigned) return;
+        unsigned = false;
+        this.#unauthenticated--;
       },
     };
   }

@@ -28,6 +28,12 @@ export interface GatewayRequest {
    * Never used to check signatures: clients sign the Host they sent.
    */
   readonly host?: string | undefined;
+  /**
+   * Called once a request the server could not tell was signed proved its signature (a POST
+   * form, once its fields were verified; never for an anonymous form), so the server stops
+   * counting it as unauthenticated (`toNodeListener`'s `maxUnauthenticatedShare`).
+   */
+  readonly onAuthenticated?: (() => void) | undefined;
 }
 
 /** What the parse stage found. */

@@ -135,6 +135,8 @@ function requestUrl(parsed: ParsedRequest): string {
  *
  * A form without `policy` and signature is anonymous (`verifyPost`'s `allowAnonymous`: no policy
  * conditions) and is authorized for the anonymous principal (bucket policies, `anonymous` allow-list).
+ * A signed form calls `onAuthenticated` once its signer is known (the server's slot stops counting
+ * as unsigned).
  * @throws S3Error the post-policy codes (400/403), InvalidArgument (scope), InvalidAccessKeyId,
  *   AccessDenied (authorization), and the upstream's errors.
  */
@@ -144,6 +146,7 @@ export async function postObject(
   config: ConfigSnapshot,
   info: RequestInfo,
   signal: AbortSignal | undefined,
+  onAuthenticated?: (() => void) | undefined,
 ): Promise<GatewayResponse> {
   const bucket = parsed.route.bucket;
   if (bucket === undefined) throw s3Error('MethodNotAllowed');
@@ -171,6 +174,7 @@ export async function postObject(
       checkScope(verified, config.region, config.clock());
       const identity = config.identities.get(verified.identity.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
+      onAuthenticated?.();
       // s3:signatureversion of a form: the auth kind 'post' does not tell V4 from V2.
       principal = { ...principalOf('post', identity), signatureVersion: verified.identity.signatureVersion === 'v4' ? 'AWS4-HMAC-SHA256' : 'AWS' };
     }
