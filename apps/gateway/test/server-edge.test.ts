@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SigV4Signer } from '@s3kit/sigv4';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config.js';
@@ -87,6 +88,29 @@ describe('the program with maxConcurrentRequests 10', () => {
     expect(m).toMatch(/s3kit_gateway_requests_in_flight 0\b/);
     const counted = [...m.matchAll(/s3kit_gateway_requests_total\{operation="PutObject",status="(400|503)"\} (\d+)/g)].reduce((n, x) => n + Number(x[2]), 0);
     expect(counted).toBe(30);
+  });
+
+  it('logs a client that hangs up mid-body (FIN or reset) as ClientDisconnected, and counts it as neither an auth failure nor an upstream error', async () => {
+    const before = await (await fetch(`${running.adminEndpoint}/metrics`)).text();
+    const signer = new SigV4Signer({ credentials: ALICE, region: 'us-east-1' });
+    for (const [key, hangUp] of [
+      ['cut-fin', (s: ReturnType<typeof connect>) => s.end()],
+      ['cut-reset', (s: ReturnType<typeof connect>) => s.resetAndDestroy()],
+    ] as const) {
+      const signed = signer.sign({ method: 'PUT', url: `http://127.0.0.1:${port}/edge/${key}`, headers: { 'content-length': '100000' }, payloadHash: 'UNSIGNED-PAYLOAD' });
+      const head = `PUT /edge/${key} HTTP/1.1\r\n${Object.entries(signed.headers).map(([n, v]) => `${n}: ${String(v)}\r\n`).join('')}\r\n`;
+      const s = connect(port, '127.0.0.1', () => s.write(head + 'x'.repeat(1000)));
+      s.on('error', () => {});
+      await new Promise((r) => setTimeout(r, 300));
+      hangUp(s);
+      await expect.poll(() => lines.find((l) => l['msg'] === 'request' && l['key'] === key), { timeout: 3000 }).toMatchObject({ status: 0, errorCode: 'ClientDisconnected', complete: false, bytesIn: 1000 });
+    }
+    expect(lines.filter((l) => l['msg'] === 'unexpected failure')).toEqual([]);
+    const m = await (await fetch(`${running.adminEndpoint}/metrics`)).text();
+    expect(m).toMatch(/s3kit_gateway_requests_in_flight 0\b/);
+    expect(m).toMatch(/s3kit_gateway_requests_total\{operation="PutObject",status="0"\} 2\b/);
+    const failures = (text: string): string => [...text.matchAll(/^s3kit_gateway_(auth_failures|upstream_errors)_total\{.*$/gm)].map((x) => x[0]).join('\n');
+    expect(failures(m)).toBe(failures(before));
   });
 
   it('shuts down (SIGTERM path) without waiting out the drain timeout for them', async () => {
