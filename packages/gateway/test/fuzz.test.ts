@@ -29,10 +29,10 @@ const Bucket = 'fuzz';
 const CODES = new Set(Object.keys(S3_ERRORS));
 /** Mutations after which the server may rightly wait for body bytes that never come. */
 const MAY_STALL = new Set(['cl-long', 'cl-huge', 'cl-dup', 'cl-garbage', 'truncate', 'te-chunked', 'te-chunked-truncated', 'te-chunked-bad', 'te-chunked-gzip', 'te-and-cl', 'te-gzip', 'te-identity', 'garble-bytes', 'body-flip', 'chunk-size-garbage', 'chunk-size-huge', 'http10', 'no-version', 'bare-lf', 'obs-fold', 'drop-header', 'dup-header', 'case-header', 'empty-header']);
+/** Connections the known CONNECT leak keeps open (see below), over every seed. */
+let knownOpen = 0;
 /** Status of each request by token number, over every seed (undefined: no answer). */
 const statusOf = new Map<number, number | undefined>();
-/** Slots held by the known pipelined-request leak (see below). */
-let knownHeld = 0;
 
 let t: TestStore;
 let server: GatewayServer;
@@ -60,7 +60,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server?.closeAllConnections();
-  // Not waiting for close(): a request of the known pipelined leak (below) never ends.
+  // Not waiting for close(): closeAllConnections() does not reach a socket handed to the
+  // 'connect' handler (see the known CONNECT case below).
   server?.close();
   await t?.cleanup();
 });
@@ -84,6 +85,10 @@ async function storedKeys(): Promise<string[]> {
   return keys;
 }
 
+function connections(): Promise<number> {
+  return new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+}
+
 async function signedGet(key: string): Promise<number> {
   const s = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' }).sign({ method: 'GET', url: `http://127.0.0.1:${target.port}/${Bucket}/${key}` });
   const res = await exchange(target.port, serialize({ method: 'GET', target: `/${Bucket}/${key}`, version: 'HTTP/1.1', headers: Object.entries(s.headers), body: Buffer.alloc(0) }));
@@ -97,9 +102,10 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
     const stats = new Map<string, number>();
     const problems: string[] = [];
     // Slots held before this case (the previous seed's last requests may still be closing).
-    for (let end = Date.now() + 1000; server.listener.active > knownHeld && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+    for (let end = Date.now() + 1000; server.listener.active > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
     let held = server.listener.active;
     let last = '';
+    let lastOpen = await connections();
     for (const [i, c] of cases.entries()) {
       const n = seed * 10_000 + i;
       const built = await buildCase(target, c, n);
@@ -116,16 +122,22 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
       for (let end = Date.now() + 300; server.listener.active > held && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
       held = Math.min(held, server.listener.active);
       if (server.listener.active > held) {
-        // KNOWN (issue 12 defect 1, src/node/listener.ts, not fixed yet): a request pipelined
-        // behind one whose client left after its answer keeps its slot (its response never
-        // gets the socket, so neither 'close' nor the end callback comes). fuzz-pipelined.test.ts
-        // reproduces it on its own; here it is counted, not failed, until the fix lands.
-        if (c.post.some((p) => p.kind === 'body-extra')) knownHeld += server.listener.active - held;
-        else problems.push(`${where}: a slot held after the answer (${a.status ?? 'none'})`);
+        problems.push(`${where}: a slot held after the answer (${a.status ?? 'none'})`);
         held = server.listener.active;
       }
       if (a.idle && !mayStall) problems.push(`${where}: no answer within 5 s`);
       last = where;
+      // KNOWN (issue 12 defect 7, src/node/gateway-server.ts, not fixed yet): a CONNECT with a
+      // body larger than what Node read with the head keeps its connection open for good
+      // (fuzz-connect.test.ts); counted here, not failed, until the fix lands.
+      if (c.post.some((p) => p.kind === 'method-connect') && built.wire.body.length > 16 * 1024) knownOpen++;
+      if (process.env['FUZZ_CONN'] === '1') {
+        // Finds the case that leaves a connection open (slow: a pause per case).
+        await new Promise((r) => setTimeout(r, 30));
+        const open = await connections();
+        if (open > lastOpen) console.log(`connections ${open} after ${where} -> ${a.status ?? 'none'}`);
+        lastOpen = open;
+      }
       if (a.status === undefined) {
         // Closed without an answer (unparseable HTTP): a new connection must be served.
         if ((await signedGet('seed-0')) !== 200) problems.push(`${where}: the next request failed after a closed connection`);
@@ -145,7 +157,7 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
     if (process.env['FUZZ_SLOW'] === '1') console.log(slow.join('\n'));
     if (process.env['FUZZ_STATS'] !== undefined) console.log([...stats].sort().map(([k, v]) => `${v}\t${k}`).join('\n'));
     for (let end = Date.now() + 5000; server.listener.active !== 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-    if (server.listener.active > knownHeld) problems.push(`${server.listener.active} slot(s) still held 5 s after the run (the last case: ${last})`);
+    if (server.listener.active !== 0) problems.push(`${server.listener.active} slot(s) still held 5 s after the run (the last case: ${last})`);
 
     // Nothing stored by a refused request: every object carries the token of a 2xx request.
     for (const key of await storedKeys()) {
@@ -164,6 +176,10 @@ describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () 
         if (status === undefined || status >= 300) problems.push(`seed ${k} tagged by a request answered ${status ?? 'nothing'}`);
       }
     }
+
+    // No connection left open once every client is gone (known CONNECT ones aside, above).
+    for (let end = Date.now() + 2000; (await connections()) > knownOpen && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+    if ((await connections()) > knownOpen) problems.push(`${await connections()} connection(s) still open 2 s after the run`);
 
     // No slot leaked: a signed GET is served.
     if ((await signedGet('seed-1')) !== 200) problems.push('a signed GET after the run failed');
