@@ -25,6 +25,9 @@ export interface GatewayServerOptions extends NodeListenerOptions {
   readonly routes?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
 }
 
+/** How long a refused CONNECT's connection may stay open after its answer (ms). */
+const CONNECT_GRACE_MS = 1000;
+
 /** A `node:http` (or `node:https`) server around a gateway, with its listener (in-flight count). */
 export type GatewayServer<S extends HttpServer = HttpServer> = S & { readonly listener: NodeListener };
 
@@ -79,6 +82,11 @@ export function createGatewayServer(gateway: Gateway, options: GatewayServerOpti
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => listener.clientError(err, socket));
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => socket.destroy());
+    // The socket comes unread: drain what the client sends (so its end is seen), and close it
+    // for good shortly after the answer, whatever the client does.
+    socket.resume();
+    const closing = setTimeout(() => socket.destroy(), CONNECT_GRACE_MS).unref();
+    socket.once('close', () => clearTimeout(closing));
     socket.end(rawErrorResponse(s3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', { details: { Method: 'CONNECT', ResourceType: 'SERVICE' } })));
   });
   return Object.assign(server, { listener });
