@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { createPresignedPost } from '@s3kit/post-policy';
 import { SigV4Signer } from '@s3kit/sigv4';
-import { rgwOrSkip } from '@s3kit/test-utils';
+import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { ADMIN } from './support/gateway-server.js';
 import { formData, postForm } from './support/post-forms.js';
@@ -17,7 +17,8 @@ import { gatewayOver, upstreamKinds } from './support/targets.js';
 
 const { rgw, reason } = await rgwOrSkip();
 const PY = '/usr/bin/python3';
-const boto3Ok = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0;
+// Under CI boto3 is required (tooling/scripts/py-clients.sh installs it): the tests then run and fail without it.
+const boto3Ok = isCi() || (existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0);
 const run = promisify(execFile);
 const TEXT = 'café ☕';
 const BYTES = Buffer.from(TEXT, 'utf8');
@@ -87,7 +88,8 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(await headerBytes(u, signer.sign({ method: 'GET', url: u }).headers, 'x-amz-meta-name')).toEqual(BYTES);
     });
 
-    it.skipIf(!boto3Ok || name.startsWith('the embedded'))('what the gateway gives back is what RGW itself gives back', async () => {
+    // Only over RGW: the bytes RGW itself gives back are the reference.
+    if (!name.startsWith('the embedded')) it.skipIf(!boto3Ok)('what the gateway gives back is what RGW itself gives back', async () => {
       const direct = new SigV4Signer({ credentials: { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey }, region: rgw!.region });
       const u = `${rgw!.endpoint}/${s.bucket}/utf8-v4`;
       expect(await headerBytes(u, direct.sign({ method: 'HEAD', url: u }).headers, 'x-amz-meta-name', 'HEAD')).toEqual(BYTES);
