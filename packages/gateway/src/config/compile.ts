@@ -1,22 +1,8 @@
-import { SigV4Verifier, type Clock } from '@s3kit/sigv4';
-import type { Router } from '@s3kit/xml-shapes/operations';
+import { SigV4Verifier } from '@s3kit/sigv4';
 import { compilePolicyState } from '../authorize/policy-state.js';
 import type { CorsRule, Identity } from '../pipeline/types.js';
 import { validateCors } from '../routes/cors.js';
-import type { Upstream } from '../upstreams/upstream.js';
-import type { AnonymousSettings, ConfigSnapshot } from './snapshot.js';
-
-/** What stays for a gateway's whole life. */
-export interface FixedSettings {
-  readonly region: string;
-  readonly baseDomains: readonly string[];
-  readonly router: Router;
-  readonly clock: Clock;
-  readonly maxSkewMs: number;
-  readonly presignedRedirect: boolean;
-  readonly upstreams: Readonly<Record<string, Upstream>>;
-  readonly anonymous: AnonymousSettings;
-}
+import type { ConfigSnapshot, FixedSettings } from './snapshot.js';
 
 /** What a reload may replace, whole. */
 export interface ReloadableSettings {

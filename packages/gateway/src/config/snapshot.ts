@@ -10,13 +10,8 @@ export interface AnonymousSettings {
   readonly upstream: string;
 }
 
-/**
- * The gateway's configuration as one immutable value: `handle()` takes the current snapshot once
- * and every stage and side route reads only that one, so a reload (which builds a new snapshot)
- * never shows a request in flight half of itself. The fixed settings and services (region,
- * router, clock, upstreams) are shared by every snapshot of a gateway.
- */
-export interface ConfigSnapshot {
+/** What stays for a gateway's whole life, shared by all its snapshots. */
+export interface FixedSettings {
   readonly region: string;
   readonly baseDomains: readonly string[];
   /** Routes path-style and virtual-hosted requests (`baseDomains`). */
@@ -28,6 +23,15 @@ export interface ConfigSnapshot {
   readonly presignedRedirect: boolean;
   readonly upstreams: Readonly<Record<string, Upstream>>;
   readonly anonymous: AnonymousSettings;
+}
+
+/**
+ * The gateway's configuration as one immutable value: `handle()` takes the current snapshot once
+ * and every stage and side route reads only that one, so a reload (which builds a new snapshot)
+ * never shows a request in flight half of itself. The fixed settings and services (region,
+ * router, clock, upstreams) are shared by every snapshot of a gateway.
+ */
+export interface ConfigSnapshot extends FixedSettings {
   /** Gateway identities by access key id. */
   readonly identities: ReadonlyMap<string, Identity>;
   /** The SigV4 verifier, looking credentials up in this snapshot's `identities`. */
