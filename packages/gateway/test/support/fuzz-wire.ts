@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { parseHead } from './raw-http.js';
 
 /** A request as bytes on the wire: any framing, even a broken one, can be sent. */
 export interface WireRequest {
@@ -80,20 +81,14 @@ export function exchange(port: number, bytes: Buffer, opts: ExchangeOptions = {}
 /** The first final response in `raw` (1xx interim responses skipped); `complete` once its body is all there. */
 export function parseResponse(raw: Buffer, head: boolean): Omit<WireAnswer, 'idle'> & { complete: boolean } {
   const none = { status: undefined, headers: {}, body: Buffer.alloc(0), complete: false };
+  // latin1 keeps one character per byte, so offsets in the text are offsets in `raw`.
+  const text = raw.toString('latin1');
   let at = 0;
   for (;;) {
-    const end = raw.indexOf('\r\n\r\n', at);
-    if (end === -1) return none;
-    const lines = raw.subarray(at, end).toString('latin1').split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
-    if (m === null) return none;
-    const status = Number(m[1]);
-    const headers: Record<string, string> = {};
-    for (const l of lines.slice(1)) {
-      const i = l.indexOf(':');
-      if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
-    }
-    at = end + 4;
+    const parsed = parseHead(text, at);
+    if (parsed === undefined) return none;
+    const { status, headers } = parsed;
+    at = parsed.next;
     if (status >= 100 && status < 200) continue;
     if (head || status === 204 || status === 304) return { status, headers, body: Buffer.alloc(0), complete: true };
     if (headers['transfer-encoding']?.toLowerCase() === 'chunked') {

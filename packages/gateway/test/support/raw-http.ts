@@ -76,23 +76,33 @@ export interface ParsedResponse {
   body: string;
 }
 
+/**
+ * The status line and headers of the response head starting at `at` in `text` (latin1), header
+ * names lowercased, and where its body starts; undefined when the head is incomplete or not HTTP.
+ */
+export function parseHead(text: string, at: number): { status: number; headers: Record<string, string>; next: number } | undefined {
+  const end = text.indexOf('\r\n\r\n', at);
+  if (end === -1) return undefined;
+  const lines = text.slice(at, end).split('\r\n');
+  const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
+  if (m === null) return undefined;
+  const headers: Record<string, string> = {};
+  for (const l of lines.slice(1)) {
+    const i = l.indexOf(':');
+    if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  return { status: Number(m[1]), headers, next: end + 4 };
+}
+
 /** Every complete response in `text` (interim 1xx ones included), in order. */
 export function parseResponses(text: string): ParsedResponse[] {
   const out: ParsedResponse[] = [];
   let at = 0;
   while (at < text.length) {
-    const end = text.indexOf('\r\n\r\n', at);
-    if (end === -1) break;
-    const lines = text.slice(at, end).split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
-    if (m === null) break;
-    const status = Number(m[1]);
-    const headers: Record<string, string> = {};
-    for (const l of lines.slice(1)) {
-      const i = l.indexOf(':');
-      if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
-    }
-    at = end + 4;
+    const parsed = parseHead(text, at);
+    if (parsed === undefined) break;
+    const { status, headers } = parsed;
+    at = parsed.next;
     let body = '';
     if (status >= 200 && status !== 204 && status !== 304) {
       if (headers['transfer-encoding']?.toLowerCase() === 'chunked') {
