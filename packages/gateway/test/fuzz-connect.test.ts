@@ -1,8 +1,8 @@
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createGateway, createGatewayServer, type GatewayServer } from '../src/index.js';
+import type { GatewayServer } from '../src/index.js';
 import { makeStore, type TestStore } from './helpers.js';
-import { ADMIN } from './support/gateway-server.js';
+import { startGateway, type RunningGateway } from './support/gateway-server.js';
 
 // Found by fuzz.test.ts (seed 0x5eed0001, case #1487: a DeleteObjects with a 5 MiB body whose
 // method was turned into CONNECT). The server answers CONNECT with 405 MethodNotAllowed and
@@ -13,17 +13,16 @@ import { ADMIN } from './support/gateway-server.js';
 // closes it at most a second after its answer.
 
 let t: TestStore;
+let g: RunningGateway;
 let server: GatewayServer;
 let port: number;
 beforeAll(async () => {
   t = await makeStore();
-  server = createGatewayServer(createGateway({ identities: [ADMIN], upstreams: { default: t.store } }), { maxConcurrentRequests: 10 });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
+  g = await startGateway(t.store, { maxConcurrentRequests: 10 });
+  ({ server, port } = g);
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
+  await g.close();
   await t.cleanup();
 });
 

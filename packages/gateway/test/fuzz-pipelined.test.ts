@@ -1,10 +1,10 @@
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createGateway, createGatewayServer, type AccessLogEntry, type GatewayServer } from '../src/index.js';
+import type { AccessLogEntry, GatewayServer } from '../src/index.js';
 import { makeStore, type TestStore } from './helpers.js';
 import { serialize } from './support/fuzz-wire.js';
-import { ADMIN, READER } from './support/gateway-server.js';
+import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 
 // Found by fuzz.test.ts (seed 0x5eed0001: a GET with a second request pipelined behind it).
 // When the client goes away while the first answer is still being sent, the pipelined
@@ -14,20 +14,19 @@ import { ADMIN, READER } from './support/gateway-server.js';
 // defect 1 (slots released on every path).
 
 let t: TestStore;
+let g: RunningGateway;
 let server: GatewayServer;
 let port: number;
-const log: AccessLogEntry[] = [];
+let log: AccessLogEntry[];
 beforeAll(async () => {
   t = await makeStore();
   await t.call('CreateBucket', { bucket: 'pipe' });
   await t.call('PutObject', { bucket: 'pipe', key: 'big', data: Buffer.alloc(8 << 20, 'x') });
-  server = createGatewayServer(createGateway({ identities: [ADMIN, READER], upstreams: { default: t.store } }), { maxConcurrentRequests: 10, onResponse: (e) => log.push(e) });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
+  g = await startGateway(t.store, { maxConcurrentRequests: 10 });
+  ({ server, port, log } = g);
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
+  await g.close();
   await t.cleanup();
 });
 
