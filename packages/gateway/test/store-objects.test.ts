@@ -206,10 +206,11 @@ describe('PutObject / GetObject / HeadObject', () => {
     expect(err.code).toBe('MetadataTooLarge');
   });
 
-  it('refuses versionId other than null with NotImplemented', async () => {
+  it('serves the null version by versionId and refuses a malformed versionId with InvalidArgument', async () => {
     await t.call('PutObject', { key: 'k', data: 'x' });
     expect((await t.call('GetObject', { key: 'k', query: { versionId: 'null' } })).status).toBe(200);
-    expect((await t.fail('GetObject', { key: 'k', query: { versionId: 'abc' } })).code).toBe('NotImplemented');
+    expect((await t.fail('GetObject', { key: 'k', query: { versionId: 'abc' } })).code).toBe('InvalidArgument');
+    expect((await t.fail('GetObject', { key: 'k', query: { versionId: '0'.repeat(32) } })).code).toBe('NoSuchVersion');
   });
 
   it('supports conditional writes: If-None-Match * (412 when present) and If-Match', async () => {
@@ -464,10 +465,10 @@ describe('CopyObject', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('answers NoSuchKey for a missing source, NotImplemented for a versionId, InvalidArgument for a bad directive', async () => {
+  it('answers NoSuchKey for a missing source, InvalidArgument for a malformed versionId or a bad directive', async () => {
     expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': '/bkt/none' } })).code).toBe('NoSuchKey');
     expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': '/nobucket/none' } })).code).toBe('NoSuchBucket');
-    expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': '/bkt/src%20key%2B1?versionId=abc' } })).code).toBe('NotImplemented');
+    expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': '/bkt/src%20key%2B1?versionId=abc' } })).code).toBe('InvalidArgument');
     expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': '/bkt/src%20key%2B1', 'x-amz-metadata-directive': 'MOVE' } })).code).toBe('InvalidArgument');
     expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': 'justbucket' } })).code).toBe('InvalidArgument');
   });

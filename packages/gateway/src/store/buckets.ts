@@ -67,7 +67,8 @@ export async function deleteBucket(ctx: StoreContext, req: UpstreamRequest): Pro
   await core.locks.run(`b\0${bucket}`, async () => {
     await core.requireBucket(bucket);
     const idx = await core.index(bucket);
-    if (idx.size > 0) throw new S3Error('BucketNotEmpty', { resource: bucket, details: { BucketName: bucket } });
+    // Any version or delete marker keeps a bucket, as in S3.
+    if (idx.allKeys.length > 0) throw new S3Error('BucketNotEmpty', { resource: bucket, details: { BucketName: bucket } });
     const gone = tempName(core.tmpDir, 'deleted');
     await rename(core.bucketDir(bucket), gone);
     core.resetIndex(bucket, false);
@@ -91,9 +92,33 @@ export async function getBucketLocation(ctx: StoreContext, req: UpstreamRequest)
   return { status: 200, headers: { ...XML }, body };
 }
 
-/** GetBucketVersioning: never enabled (an empty configuration, as for a new S3 bucket). */
+/** GetBucketVersioning: empty until versioning was first enabled, as for a new S3 bucket. */
 export async function getBucketVersioning(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
-  await ctx.core.requireBucket(bucket);
-  return { status: 200, headers: { ...XML }, body: buildXml('VersioningConfiguration', {}) };
+  const state = await ctx.core.requireBucket(bucket);
+  const body = buildXml('VersioningConfiguration', state.versioning === undefined ? {} : { Status: state.versioning });
+  return { status: 200, headers: { ...XML }, body };
+}
+
+/**
+ * PutBucketVersioning: Enabled or Suspended (never back to unversioned). A bucket with object
+ * lock cannot be suspended; MFA delete is not supported.
+ * @throws S3Error MalformedXML, InvalidBucketState (409), NotImplemented (MfaDelete Enabled)
+ */
+export async function putBucketVersioning(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const bucket = requireBucketName(req);
+  const raw = await readSmallBody(req.body, MAX_CONFIG_BYTES, req.headers, req.signal);
+  const doc = parseRequestXml('VersioningConfiguration', raw, MAX_CONFIG_BYTES);
+  const status = doc.Status;
+  if (status !== undefined && status !== 'Enabled' && status !== 'Suspended') throw new S3Error('MalformedXML');
+  if (doc.MfaDelete === 'Enabled') throw new S3Error('NotImplemented', { resource: bucket, message: 'MFA delete is not supported by the local store.' });
+  if (doc.MfaDelete !== undefined && doc.MfaDelete !== 'Disabled') throw new S3Error('MalformedXML');
+  await ctx.core.updateBucketState(bucket, (old) => {
+    if (status === undefined) return old;
+    if (status === 'Suspended' && old.objectLock !== undefined) {
+      throw new S3Error('InvalidBucketState', { resource: bucket, message: 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.' });
+    }
+    return { ...old, versioning: status };
+  });
+  return { status: 200, headers: {} };
 }

@@ -46,16 +46,6 @@ export function objectTarget(req: UpstreamRequest): { bucket: string; key: strin
   return { bucket, key: checkKey(req.key, resource), resource };
 }
 
-/**
- * The store keeps one version per key, the `null` version of an unversioned bucket.
- * @throws S3Error NotImplemented (501) for any other versionId.
- */
-export function rejectVersionId(versionId: string | undefined, resource: string): void {
-  if (versionId !== undefined && versionId !== 'null') {
-    throw new S3Error('NotImplemented', { resource, message: 'The local store does not keep object versions.' });
-  }
-}
-
 /** Headers S3 honours that the local store cannot, so it refuses instead of ignoring them. */
 const UNSUPPORTED_HEADERS = [
   'x-amz-server-side-encryption-customer-algorithm',

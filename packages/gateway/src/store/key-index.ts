@@ -1,58 +1,103 @@
 import { compareKeys, lowerBound } from './key-order.js';
+import type { StoredChecksum, Version } from './versions.js';
 
-/** What a listing shows for one object. */
-export interface IndexEntry {
+/** What a listing shows for one version or delete marker. */
+export interface IndexVersion {
+  /** The version id (`'null'` for the null version). */
+  readonly id: string;
   readonly size: number;
   readonly etag: string;
   readonly lastModified: number;
+  readonly deleteMarker?: true;
+  readonly checksumAlgorithm?: StoredChecksum['algorithm'];
+  readonly checksumType?: StoredChecksum['type'];
 }
 
 /**
- * The sorted key index of one bucket, kept in memory.
+ * The sorted key index of one bucket, kept in memory: every version of every key.
  *
  * Why this design: listing must return keys in UTF-8 byte order from any marker, with
  * prefixes and delimiters, while objects live in files named by the SHA-256 of their key
- * (so no key can escape the data directory). A sorted array gives O(log n) seeks and
+ * (so no key can escape the data directory). Sorted arrays give O(log n) seeks and
  * sequential pages; an insert or delete is a binary search plus one `splice` (a memmove of
- * pointers: well under a millisecond at 100k keys). The index is built lazily, on the
- * bucket's first listing or write, from the metadata files (one pass, bounded
- * concurrency), and every commit updates it after the rename. About 150 bytes per key:
- * ~15 MB for 100k keys. The price is that the first listing after start reads every
- * metadata file once (a few seconds at 100k keys); a persistent snapshot could remove that.
+ * pointers: well under a millisecond at 100k keys). Two arrays, because ListObjects shows
+ * the keys whose current version is an object and ListObjectVersions every key with a
+ * version or delete marker. The index is built lazily, on the bucket's first listing or
+ * write, from the metadata files (or the snapshot a clean close wrote), and every commit
+ * updates it after its rename.
  */
 export class KeyIndex {
-  /** Keys in UTF-8 byte order. */
+  /** Keys whose current version is an object, in UTF-8 byte order (ListObjects). */
   readonly keys: string[];
-  readonly entries: Map<string, IndexEntry>;
+  /** Keys with any version or delete marker, in UTF-8 byte order (ListObjectVersions). */
+  readonly allKeys: string[];
+  /** Every key's versions, newest first. */
+  readonly entries: Map<string, readonly IndexVersion[]>;
+  #versions = 0;
 
-  constructor(entries: Map<string, IndexEntry> = new Map(), sortedKeys: string[] = []) {
+  constructor(entries: Map<string, readonly IndexVersion[]> = new Map(), allKeys: string[] = []) {
     this.entries = entries;
-    this.keys = sortedKeys;
+    this.allKeys = allKeys;
+    this.keys = allKeys.filter((k) => entries.get(k)![0]!.deleteMarker !== true);
+    for (const v of entries.values()) this.#versions += v.length;
   }
 
-  /** Inserts or replaces `key` (idempotent, so it can race with the initial scan). */
-  upsert(key: string, entry: IndexEntry): void {
-    if (!this.entries.has(key)) {
-      const at = lowerBound(this.keys, key);
-      this.keys.splice(at, 0, key);
+  /** The current version of `key` when it is an object (what ListObjects shows). */
+  current(key: string): IndexVersion | undefined {
+    const v = this.entries.get(key)?.[0];
+    return v === undefined || v.deleteMarker === true ? undefined : v;
+  }
+
+  /** Sets the versions of `key`, newest first; none removes it. Idempotent (it can race with the initial scan). */
+  set(key: string, versions: readonly IndexVersion[]): void {
+    const old = this.entries.get(key);
+    this.#versions += versions.length - (old?.length ?? 0);
+    const wasVisible = old !== undefined && old[0]!.deleteMarker !== true;
+    const visible = versions.length > 0 && versions[0]!.deleteMarker !== true;
+    if (versions.length === 0) {
+      if (old === undefined) return;
+      this.entries.delete(key);
+      removeSorted(this.allKeys, key);
+    } else {
+      if (old === undefined) insertSorted(this.allKeys, key);
+      this.entries.set(key, versions);
     }
-    this.entries.set(key, entry);
+    if (visible && !wasVisible) insertSorted(this.keys, key);
+    else if (!visible && wasVisible) removeSorted(this.keys, key);
   }
 
-  /** Removes `key` if present. */
-  remove(key: string): void {
-    if (!this.entries.delete(key)) return;
-    const at = lowerBound(this.keys, key);
-    if (this.keys[at] === key) this.keys.splice(at, 1);
-  }
-
-  /** Bulk load from an unordered scan (faster than repeated upserts). */
-  static fromEntries(list: readonly (readonly [string, IndexEntry])[]): KeyIndex {
-    const entries = new Map(list);
+  /** Bulk load from an unordered scan (faster than repeated sets). */
+  static fromEntries(list: readonly (readonly [string, readonly IndexVersion[]])[]): KeyIndex {
+    const entries = new Map(list.filter(([, v]) => v.length > 0));
     return new KeyIndex(entries, Array.from(entries.keys()).sort(compareKeys));
   }
 
+  /** Keys whose current version is an object. */
   get size(): number {
     return this.keys.length;
   }
+
+  /** Versions and delete markers in all. */
+  get versionCount(): number {
+    return this.#versions;
+  }
+}
+
+/** The index entry of a stored version. */
+export function indexVersion(v: Version): IndexVersion {
+  if (v.deleteMarker === true) return { id: v.id, size: 0, etag: '', lastModified: v.lastModified, deleteMarker: true };
+  const c = v.checksum;
+  return c === undefined
+    ? { id: v.id, size: v.size, etag: v.etag, lastModified: v.lastModified }
+    : { id: v.id, size: v.size, etag: v.etag, lastModified: v.lastModified, checksumAlgorithm: c.algorithm, checksumType: c.type };
+}
+
+function insertSorted(keys: string[], key: string): void {
+  const at = lowerBound(keys, key);
+  if (keys[at] !== key) keys.splice(at, 0, key);
+}
+
+function removeSorted(keys: string[], key: string): void {
+  const at = lowerBound(keys, key);
+  if (keys[at] === key) keys.splice(at, 1);
 }

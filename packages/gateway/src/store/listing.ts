@@ -1,7 +1,7 @@
 import { S3Error } from '@s3kit/errors';
 import { requireBucketName, type StoreContext } from './context.js';
 import { quoteEtag } from './http-headers.js';
-import type { IndexEntry } from './key-index.js';
+import type { KeyIndex } from './key-index.js';
 import { compareKeys, lowerBound } from './key-order.js';
 import { XML_HEADERS, buildXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
@@ -97,9 +97,9 @@ export function listPage(keys: readonly string[], prefix: string, delimiter: str
   return { contents, prefixes, truncated, last };
 }
 
-function contents(keys: readonly string[], entries: ReadonlyMap<string, IndexEntry>, owner: { ID: string; DisplayName: string } | undefined) {
+function contents(keys: readonly string[], idx: KeyIndex, owner: { ID: string; DisplayName: string } | undefined) {
   return keys.map((k) => {
-    const e = entries.get(k)!;
+    const e = idx.current(k)!;
     return {
       Key: k,
       LastModified: new Date(e.lastModified),
@@ -148,7 +148,7 @@ export async function listObjects(ctx: StoreContext, req: UpstreamRequest, v2: b
         ...Delimiter,
         ...enc,
         IsTruncated: page.truncated,
-        Contents: contents(page.contents, idx.entries, q['fetch-owner'] === 'true' ? owner : undefined),
+        Contents: contents(page.contents, idx, q['fetch-owner'] === 'true' ? owner : undefined),
         CommonPrefixes,
       })
     : buildXml('ListBucketResult', {
@@ -161,7 +161,7 @@ export async function listObjects(ctx: StoreContext, req: UpstreamRequest, v2: b
         ...Delimiter,
         ...enc,
         IsTruncated: page.truncated,
-        Contents: contents(page.contents, idx.entries, owner),
+        Contents: contents(page.contents, idx, owner),
         CommonPrefixes,
       });
   return { status: 200, headers: { ...XML_HEADERS }, body };

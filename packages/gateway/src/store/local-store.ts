@@ -61,6 +61,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   HeadBucket: buckets.headBucket,
   GetBucketLocation: buckets.getBucketLocation,
   GetBucketVersioning: buckets.getBucketVersioning,
+  PutBucketVersioning: buckets.putBucketVersioning,
   ListObjects: (ctx, req) => listObjects(ctx, req, false),
   ListObjectsV2: (ctx, req) => listObjects(ctx, req, true),
   PutObject: objects.putObject,

@@ -13,9 +13,9 @@ import {
 import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
 import { encodingType, maxParam } from './listing.js';
-import { checkWriteConditions, openCopySource } from './objects.js';
+import { checkWriteConditions, openCopySource, versionHeader } from './objects.js';
 import { isNotFound, readJson } from './files.js';
-import type { MetaFields } from './store-core.js';
+import type { MetaFields } from './versions.js';
 import { parseTaggingHeader } from './tagging.js';
 import { readSmallBody, tempName, writeTemp } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
@@ -172,7 +172,8 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
   }
   const part = await commitPart(ctx, bucket, upload, n, temp, resource);
   const body = buildXml('CopyPartResult', { LastModified: new Date(part.lastModified), ETag: quoteEtag(part.etag) });
-  return { status: 200, headers: { ...XML }, body };
+  const sourceVersion = src.meta.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': src.meta.id } : {};
+  return { status: 200, headers: { ...XML, ...sourceVersion }, body };
 }
 
 function stripQuotes(etag: string): string {
@@ -241,7 +242,7 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
       Key: key,
       ETag: quoteEtag(meta.etag),
     });
-    return { status: 200, headers: { ...XML }, body };
+    return { status: 200, headers: { ...XML, ...versionHeader(meta.id) }, body };
   });
 }
 

@@ -6,7 +6,6 @@ import {
   declaredLength,
   objectTarget,
   rejectUnsupportedHeaders,
-  rejectVersionId,
   requireBucketName,
   type StoreContext,
 } from './context.js';
@@ -20,7 +19,8 @@ import {
   quoteEtag,
   type ByteRange,
 } from './http-headers.js';
-import type { ObjectMeta } from './store-core.js';
+import type { ObjectMeta, Opened } from './store-core.js';
+import { checkVersionId } from './versions.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
 import { readSmallBody, writeTemp } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
@@ -69,21 +69,19 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
     checkWriteConditions(req.headers, old, resource);
     return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags };
   });
-  return { status: 200, headers: { etag: quoteEtag(meta.etag) } };
+  return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id) } };
 }
 
 /** GetObject and HeadObject: conditionals, Range or partNumber, response-* overrides, streamed body. */
 export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: boolean): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  rejectVersionId(req.query['versionId'], resource);
+  const versionId = checkVersionId(req.query['versionId'], resource);
   if (req.headers['x-amz-server-side-encryption-customer-algorithm'] !== undefined) rejectUnsupportedHeaders(req.headers, resource);
-  const opened = await ctx.core.openObject(bucket, key);
-  if (opened === undefined) throw await missing(ctx, bucket, resource);
-  const { meta, fh } = opened;
+  const { meta, fh } = await openExisting(ctx, bucket, key, versionId, resource);
   let keepOpen = false;
   try {
     checkConditions(req.headers, meta, resource);
-    const headers = objectHeaders(meta, req.query);
+    const headers = { ...objectHeaders(meta, req.query), ...versionHeader(meta.id, versionId) };
     let range: ByteRange | undefined;
     const pn = req.query['partNumber'];
     if (pn !== undefined) {
@@ -131,27 +129,57 @@ function partRange(meta: ObjectMeta, pn: string, resource: string): ByteRange {
   return { start, end: start + parts[n - 1]! - 1 };
 }
 
+/** `x-amz-version-id` for a version with an id (or when the request named one, `null` included). */
+export function versionHeader(id: string, requested?: string): Record<string, string> {
+  return id !== 'null' || requested !== undefined ? { 'x-amz-version-id': id } : {};
+}
+
+/**
+ * Opens version `versionId` of `key` (the current one when omitted).
+ * @throws S3Error NoSuchKey (404) or NoSuchVersion (404); for a delete marker NoSuchKey when it
+ *   is current and MethodNotAllowed (405) when named, both with `x-amz-delete-marker: true`.
+ */
+export async function openExisting(
+  ctx: StoreContext,
+  bucket: string,
+  key: string,
+  versionId: string | undefined,
+  resource: string,
+): Promise<Extract<Opened, { fh: unknown }>> {
+  const opened = await ctx.core.openObject(bucket, key, versionId);
+  if (opened === undefined) throw await missing(ctx, bucket, resource, versionId);
+  if (opened.marker !== undefined) throw deleteMarkerError(opened.marker.id, versionId !== undefined, resource);
+  return opened;
+}
+
+/** What S3 answers for a delete marker: 404 NoSuchKey when current, 405 MethodNotAllowed when named. */
+export function deleteMarkerError(id: string, named: boolean, resource: string): S3Error {
+  const headers = { 'x-amz-delete-marker': 'true', 'x-amz-version-id': id };
+  return named
+    ? new S3Error('MethodNotAllowed', { resource, headers: { ...headers, Allow: 'DELETE' }, message: 'The specified method is not allowed against this resource.' })
+    : new S3Error('NoSuchKey', { resource, headers });
+}
+
 /** Opens the object named by `x-amz-copy-source` and checks its conditions. */
 export async function openCopySource(
   ctx: StoreContext,
   req: UpstreamRequest,
-): Promise<{ bucket: string; key: string; meta: ObjectMeta; fh: FileHandle }> {
+): Promise<{ bucket: string; key: string; meta: ObjectMeta; fh: FileHandle; versionId: string | undefined }> {
   const header = req.headers['x-amz-copy-source'];
   if (header === undefined) throw new S3Error('InvalidRequest', { message: 'x-amz-copy-source is required.' });
   const src = parseCopySource(header);
   const resource = `/${src.bucket}/${src.key}`;
-  rejectVersionId(src.versionId, resource);
+  const versionId = checkVersionId(src.versionId, resource);
   const bucket = requireBucketName({ ...req, bucket: src.bucket });
   const key = checkKey(src.key, resource);
-  const opened = await ctx.core.openObject(bucket, key);
-  if (opened === undefined) throw await missing(ctx, bucket, resource);
+  const opened = await openExisting(ctx, bucket, key, versionId, resource);
   try {
     checkCopySourceConditions(req.headers, opened.meta, resource);
   } catch (err) {
     await opened.fh.close();
     throw err;
   }
-  return { bucket, key, ...opened };
+  return { bucket, key, meta: opened.meta, fh: opened.fh, versionId };
 }
 
 /** CopyObject: streams the source into a new object; COPY or REPLACE metadata and tags. */
@@ -166,7 +194,7 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
   const src = await openCopySource(ctx, req);
   let temp;
   try {
-    if (src.bucket === bucket && src.key === key && metaDirective === 'COPY' && tagDirective === 'COPY') {
+    if (src.bucket === bucket && src.key === key && src.versionId === undefined && metaDirective === 'COPY' && tagDirective === 'COPY') {
       throw new S3Error('InvalidRequest', {
         resource,
         message:
@@ -198,7 +226,8 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
     tags,
   }));
   const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag) });
-  return { status: 200, headers: { ...XML_HEADERS }, body };
+  const sourceVersion = s.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': s.id } : {};
+  return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion }, body };
 }
 
 function directive(headers: Readonly<Record<string, string | undefined>>, name: string): 'COPY' | 'REPLACE' {
@@ -208,13 +237,18 @@ function directive(headers: Readonly<Record<string, string | undefined>>, name: 
   throw new S3Error('InvalidArgument', { message: `Unknown ${name}.`, details: { ArgumentName: name, ArgumentValue: v } });
 }
 
-/** DeleteObject: 204 whether or not the key existed. @throws S3Error NoSuchBucket */
+/**
+ * DeleteObject: 204 whether or not the key existed; a version, a delete marker, or the object
+ * (see StoreCore.deleteObject). @throws S3Error NoSuchBucket, InvalidArgument
+ */
 export async function deleteObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  rejectVersionId(req.query['versionId'], resource);
-  await ctx.core.requireBucket(bucket);
-  await ctx.core.remove(bucket, key);
-  return { status: 204, headers: {} };
+  const versionId = checkVersionId(req.query['versionId'], resource);
+  const out = await ctx.core.deleteObject(bucket, key, { versionId });
+  const headers: Record<string, string> = {};
+  if (out.versionId !== undefined) headers['x-amz-version-id'] = out.versionId;
+  if (out.deleteMarker) headers['x-amz-delete-marker'] = 'true';
+  return { status: 204, headers };
 }
 
 const MAX_DELETE_KEYS = 1000;
@@ -239,15 +273,16 @@ export async function deleteObjects(ctx: StoreContext, req: UpstreamRequest): Pr
   if (doc.Object.length === 0 || doc.Object.length > MAX_DELETE_KEYS) {
     throw new S3Error('MalformedXML', { message: `A Delete request names 1 to ${MAX_DELETE_KEYS} objects.` });
   }
-  const deleted: { Key: string; VersionId?: string }[] = [];
+  const deleted: { Key: string; VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string }[] = [];
   const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
   for (const { Key, VersionId } of doc.Object) {
     const v = VersionId === undefined ? {} : { VersionId };
     try {
       checkKey(Key, `/${bucket}/${Key}`);
-      rejectVersionId(VersionId, `/${bucket}/${Key}`);
-      await ctx.core.remove(bucket, Key);
-      if (!quiet) deleted.push({ Key, ...v });
+      checkVersionId(VersionId, `/${bucket}/${Key}`);
+      const out = await ctx.core.deleteObject(bucket, Key, { versionId: VersionId });
+      const marker = out.deleteMarker && out.versionId !== undefined ? { DeleteMarker: true, DeleteMarkerVersionId: out.versionId } : {};
+      if (!quiet) deleted.push({ Key, ...v, ...marker });
     } catch (err) {
       if (!(err instanceof S3Error)) throw err;
       errors.push({ Key, ...v, Code: err.code, Message: err.message });

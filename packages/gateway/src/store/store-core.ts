@@ -1,36 +1,51 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { fsyncDir, isNotFound, readJson, readdirOrEmpty } from './files.js';
-import { KeyIndex, type IndexEntry } from './key-index.js';
+import { KeyIndex, indexVersion, type IndexVersion } from './key-index.js';
 import { KeyedLock } from './locks.js';
 import { sweepTempArea, type Removed, type SweepTarget } from './sweep.js';
+import {
+  currentObject,
+  newVersionId,
+  nextSeq,
+  pushVersion,
+  toKeyRecord,
+  type DeleteMarker,
+  type KeyRecord,
+  type MetaFields,
+  type ObjectMeta,
+  type ObjectVersion,
+  type Version,
+} from './versions.js';
 import { tempName, type TempFile } from './write-temp.js';
 
-/** The sidecar metadata of one object (`<sha256(key)>.json`). */
-export interface ObjectMeta {
-  readonly v: 1;
-  readonly key: string;
-  readonly size: number;
-  /** MD5 hex, or `md5(part md5s)-N` for multipart objects; without quotes. */
-  readonly etag: string;
-  /** Milliseconds since the epoch. */
-  readonly lastModified: number;
-  readonly contentType: string;
-  /** content-encoding, content-disposition, content-language, cache-control, expires. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** `x-amz-meta-*` headers, lowercase names with the prefix. */
-  readonly userMeta: Readonly<Record<string, string>>;
-  readonly tags: readonly (readonly [string, string])[];
-  /** Part sizes, for objects made by CompleteMultipartUpload. */
-  readonly parts?: readonly number[];
-  /** The data file's name in the same directory. */
-  readonly data: string;
+export type { MetaFields, ObjectMeta } from './versions.js';
+
+/** A bucket's `bucket.json`: creation date and the settings that change how objects are kept. */
+export interface BucketState {
+  readonly created: number;
+  readonly versioning?: 'Enabled' | 'Suspended';
+  /** Object lock, enabled at creation (or on a versioned bucket); `rule` is the default retention. */
+  readonly objectLock?: { readonly enabled: true; readonly rule?: DefaultRetention };
 }
 
-/** The fields a writer chooses; the store fills in key, size, etag of the data and file name. */
-export type MetaFields = Omit<ObjectMeta, 'v' | 'key' | 'data'>;
+/** An object lock configuration's default retention. */
+export interface DefaultRetention {
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  readonly days?: number;
+  readonly years?: number;
+}
+
+/** What a delete did: the version id it removed or created, and whether that is a delete marker. */
+export interface DeleteOutcome {
+  readonly versionId?: string;
+  readonly deleteMarker: boolean;
+}
+
+/** The current (or named) version of a key as read: an object with its open data, or a delete marker. */
+export type Opened = { readonly meta: ObjectMeta; readonly fh: FileHandle; readonly marker?: undefined } | { readonly marker: DeleteMarker & { readonly key: string } };
 
 export interface StoreCoreOptions {
   readonly dir: string;
@@ -65,6 +80,7 @@ export class StoreCore implements SweepTarget {
   readonly locks = new KeyedLock();
   readonly #fsync: boolean;
   readonly #indexes = new Map<string, Promise<KeyIndex>>();
+  readonly #buckets = new Map<string, Promise<BucketState | undefined>>();
   /** Buckets whose index snapshot is known to be gone (deleted before this process's first change). */
   readonly #snapshotGone = new Set<string>();
   /** Data files renamed into place whose metadata is not written yet (see placeData). */
@@ -124,24 +140,44 @@ export class StoreCore implements SweepTarget {
     return join(this.bucketsDir, bucket, 'uploads');
   }
 
-  async bucketCreated(bucket: string): Promise<number | undefined> {
-    try {
-      const raw = JSON.parse(await readFile(join(this.bucketDir(bucket), 'bucket.json'), 'utf8')) as { created: number };
-      return raw.created;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
+  /** The bucket's state, or undefined when it does not exist. Cached: one process owns the directory. */
+  bucketState(bucket: string): Promise<BucketState | undefined> {
+    let p = this.#buckets.get(bucket);
+    if (p === undefined) {
+      p = readJson<BucketState>(join(this.bucketDir(bucket), 'bucket.json'));
+      this.#buckets.set(bucket, p);
+      // Only existing buckets are remembered: names asked for at random must not grow the map.
+      p.then(
+        (s) => void (s === undefined && this.#buckets.get(bucket) === p && this.#buckets.delete(bucket)),
+        () => void (this.#buckets.get(bucket) === p && this.#buckets.delete(bucket)),
+      );
     }
+    return p;
+  }
+
+  async bucketCreated(bucket: string): Promise<number | undefined> {
+    return (await this.bucketState(bucket))?.created;
   }
 
   /** @throws S3Error NoSuchBucket (404) */
-  async requireBucket(bucket: string): Promise<void> {
-    try {
-      await stat(join(this.bucketDir(bucket), 'bucket.json'));
-    } catch (err) {
-      if (isNotFound(err)) throw new S3Error('NoSuchBucket', { resource: bucket, details: { BucketName: bucket } });
-      throw err;
-    }
+  async requireBucket(bucket: string): Promise<BucketState> {
+    const state = await this.bucketState(bucket);
+    if (state === undefined) throw new S3Error('NoSuchBucket', { resource: bucket, details: { BucketName: bucket } });
+    return state;
+  }
+
+  /**
+   * Changes `bucket.json` atomically under the bucket's lock (versioning, object lock).
+   * @throws S3Error NoSuchBucket; whatever `update` throws.
+   */
+  async updateBucketState(bucket: string, update: (old: BucketState) => BucketState): Promise<BucketState> {
+    return this.locks.run(`b\0${bucket}`, async () => {
+      const old = await this.requireBucket(bucket);
+      const next = update(old);
+      await this.writeJsonAtomic(join(this.bucketDir(bucket), 'bucket.json'), next);
+      this.#buckets.set(bucket, Promise.resolve(next));
+      return next;
+    });
   }
 
   /** Where the metadata of `key` lives. */
@@ -153,23 +189,42 @@ export class StoreCore implements SweepTarget {
     return { dir, base: h, meta: join(dir, `${h}.json`) };
   }
 
-  async readMeta(bucket: string, key: string): Promise<ObjectMeta | undefined> {
+  /** Every version of `key`, newest first; undefined when it has none. */
+  async readRecord(bucket: string, key: string): Promise<KeyRecord | undefined> {
     const { meta } = this.objectLocation(bucket, key);
-    const m = await readJson<ObjectMeta>(meta);
-    return m !== undefined && m.key === key ? m : undefined;
+    const r = toKeyRecord(await readJson(meta));
+    return r !== undefined && r.key === key ? r : undefined;
   }
 
   /**
-   * Opens the data of `key` for reading. The open handle keeps the content readable even
-   * if a concurrent write replaces the object and unlinks the old data file.
+   * The version `versionId` of `key` (the current one when omitted), object or delete marker.
+   * Undefined when there is no such version.
    */
-  async openObject(bucket: string, key: string): Promise<{ meta: ObjectMeta; fh: FileHandle } | undefined> {
+  async readVersion(bucket: string, key: string, versionId?: string): Promise<(Version & { readonly key: string }) | undefined> {
+    const r = await this.readRecord(bucket, key);
+    const v = versionId === undefined ? r?.versions[0] : r?.versions.find((x) => x.id === versionId);
+    return v === undefined ? undefined : { ...v, key };
+  }
+
+  /** The current version of `key` when it is an object. */
+  async readMeta(bucket: string, key: string): Promise<ObjectMeta | undefined> {
+    const v = await this.readVersion(bucket, key);
+    return v === undefined || v.deleteMarker === true ? undefined : v;
+  }
+
+  /**
+   * Opens version `versionId` of `key` (the current one when omitted) for reading. The open
+   * handle keeps the content readable even if a concurrent write replaces the version and
+   * unlinks its data file. A delete marker comes back as `{ marker }`.
+   */
+  async openObject(bucket: string, key: string, versionId?: string): Promise<Opened | undefined> {
     const { dir } = this.objectLocation(bucket, key);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const meta = await this.readMeta(bucket, key);
-      if (meta === undefined) return undefined;
+      const v = await this.readVersion(bucket, key, versionId);
+      if (v === undefined) return undefined;
+      if (v.deleteMarker === true) return { marker: v };
       try {
-        return { meta, fh: await open(join(dir, meta.data), 'r') };
+        return { meta: v, fh: await open(join(dir, v.data), 'r') };
       } catch (err) {
         if (!isNotFound(err)) throw err;
         // Replaced between reading the metadata and opening: read the new metadata.
@@ -179,58 +234,159 @@ export class StoreCore implements SweepTarget {
   }
 
   /**
-   * Commits `temp` as the content of `key` with metadata from `fields` (given the object it
-   * replaces, if any, so a writer can check preconditions under the lock). On failure the
-   * temp file is removed.
+   * Commits `temp` as a new version of `key` with metadata from `fields`, which is given the
+   * current object version and the key's record, so a writer can check preconditions under
+   * the lock. In a bucket with versioning enabled the version gets a new id; otherwise it is
+   * the null version and replaces the old null version. On failure the temp file is removed.
    * @throws S3Error NoSuchBucket when the bucket vanished; whatever `fields` throws.
    */
   async commit(
     bucket: string,
     key: string,
     temp: TempFile,
-    fields: (old: ObjectMeta | undefined) => MetaFields,
+    fields: (current: ObjectMeta | undefined, record: KeyRecord | undefined) => MetaFields,
   ): Promise<ObjectMeta> {
     const loc = this.objectLocation(bucket, key);
     try {
       return await this.locks.run(`o\0${bucket}\0${key}`, async () => {
+        const state = await this.requireBucket(bucket);
         await this.#ensureObjectDir(bucket, loc.dir);
-        const old = await this.readMeta(bucket, key);
-        const meta: ObjectMeta = { ...fields(old), v: 1, key, data: `${loc.base}.${randomBytes(8).toString('hex')}.data` };
+        const record = await this.readRecord(bucket, key);
+        const cur = currentObject(record?.versions);
+        const seq = nextSeq();
+        const id = state.versioning === 'Enabled' ? newVersionId(seq) : 'null';
+        const version: ObjectVersion = { ...fields(cur === undefined ? undefined : { ...cur, key }, record), id, seq, data: `${loc.base}.${randomBytes(8).toString('hex')}.data` };
+        const { versions, replaced } = pushVersion(record?.versions ?? [], version);
         await this.#invalidateSnapshot(bucket);
-        await this.placeData(temp.path, join(loc.dir, meta.data), loc.meta, meta);
-        if (old !== undefined && old.data !== meta.data) await unlink(join(loc.dir, old.data)).catch(() => {});
-        await this.#indexed(bucket, (idx) => idx.upsert(key, entryOf(meta)));
-        return meta;
+        this.#placing.add(join(loc.dir, version.data));
+        try {
+          await rename(temp.path, join(loc.dir, version.data));
+          try {
+            await this.#writeRecord(bucket, key, loc.meta, versions);
+          } catch (err) {
+            await unlink(join(loc.dir, version.data)).catch(() => {});
+            throw err;
+          }
+        } finally {
+          this.#placing.delete(join(loc.dir, version.data));
+        }
+        await this.#unlinkData(loc.dir, replaced);
+        return { ...version, key };
       });
     } finally {
       await unlink(temp.path).catch(() => {}); // gone after a successful rename; removes it otherwise
     }
   }
 
-  /** Rewrites the metadata of an existing object (same data), e.g. for tagging. */
-  async updateMeta(bucket: string, key: string, update: (old: ObjectMeta) => ObjectMeta): Promise<ObjectMeta | undefined> {
+  /**
+   * Rewrites the metadata of version `versionId` (the current one when omitted), same data,
+   * e.g. for tagging or retention. `update` may throw (a delete marker, a locked version).
+   * Undefined when there is no such version.
+   */
+  async updateVersion(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    update: (old: Version & { readonly key: string }) => ObjectVersion,
+  ): Promise<ObjectMeta | undefined> {
     const loc = this.objectLocation(bucket, key);
     return this.locks.run(`o\0${bucket}\0${key}`, async () => {
-      const old = await this.readMeta(bucket, key);
+      const record = await this.readRecord(bucket, key);
+      if (record === undefined) return undefined;
+      const at = versionId === undefined ? 0 : record.versions.findIndex((v) => v.id === versionId);
+      const old = record.versions[at];
       if (old === undefined) return undefined;
-      const meta = update(old);
-      await this.writeJsonAtomic(loc.meta, meta);
-      return meta;
+      const { key: _k, ...next } = { ...update({ ...old, key }), id: old.id, seq: old.seq } as ObjectMeta;
+      const versions = record.versions.slice();
+      versions[at] = next;
+      await this.#writeRecord(bucket, key, loc.meta, versions);
+      return { ...next, key };
     });
   }
 
-  /** Deletes `key`; returns whether it existed. */
-  async remove(bucket: string, key: string): Promise<boolean> {
+  /** Rewrites the current object version's metadata (same data); undefined when there is none. */
+  async updateMeta(bucket: string, key: string, update: (old: ObjectMeta) => ObjectMeta): Promise<ObjectMeta | undefined> {
+    let missing = false;
+    const out = await this.updateVersion(bucket, key, undefined, (old) => {
+      if (old.deleteMarker === true) {
+        missing = true;
+        return old as unknown as ObjectVersion;
+      }
+      return update(old);
+    });
+    return missing ? undefined : out;
+  }
+
+  /**
+   * Deletes as S3 does. With a `versionId`, that version (object or delete marker) is removed
+   * for good (a missing one is no error). Without one: an unversioned bucket removes the
+   * object; versioning enabled adds a delete marker; suspended replaces the null version with
+   * a null delete marker. `check` sees the version about to be removed (and the current
+   * version) under the key's lock and may throw (object lock, If-Match).
+   */
+  async deleteObject(
+    bucket: string,
+    key: string,
+    opts: { readonly versionId?: string | undefined; readonly check?: (victim: Version | undefined, current: Version | undefined) => void } = {},
+  ): Promise<DeleteOutcome> {
     const loc = this.objectLocation(bucket, key);
     return this.locks.run(`o\0${bucket}\0${key}`, async () => {
-      const old = await this.readMeta(bucket, key);
-      if (old === undefined) return false;
+      const state = await this.requireBucket(bucket);
+      const record = await this.readRecord(bucket, key);
+      const all = record?.versions ?? [];
+      const current = all[0];
+      let versions: Version[];
+      let removed: Version | undefined;
+      let outcome: DeleteOutcome;
+      if (opts.versionId !== undefined) {
+        removed = all.find((v) => v.id === opts.versionId);
+        opts.check?.(removed, current);
+        if (removed === undefined) return { versionId: opts.versionId, deleteMarker: false };
+        versions = all.filter((v) => v !== removed);
+        outcome = { versionId: removed.id, deleteMarker: removed.deleteMarker === true };
+      } else if (state.versioning === undefined) {
+        removed = current;
+        opts.check?.(removed, current);
+        if (removed === undefined) return { deleteMarker: false };
+        versions = [];
+        outcome = { deleteMarker: false };
+      } else {
+        const seq = nextSeq();
+        const marker: DeleteMarker = { id: state.versioning === 'Enabled' ? newVersionId(seq) : 'null', seq, deleteMarker: true, lastModified: Date.now() };
+        opts.check?.(marker.id === 'null' ? all.find((v) => v.id === 'null') : undefined, current);
+        if (record === undefined) await this.#ensureObjectDir(bucket, loc.dir);
+        ({ versions, replaced: removed } = pushVersion(all, marker));
+        outcome = { versionId: marker.id, deleteMarker: true };
+      }
       await this.#invalidateSnapshot(bucket);
-      await unlink(loc.meta); // the commit point: from here on the object is gone
-      await unlink(join(loc.dir, old.data)).catch(() => {});
-      await this.#indexed(bucket, (idx) => idx.remove(key));
-      return true;
+      await this.#writeRecord(bucket, key, loc.meta, versions);
+      await this.#unlinkData(loc.dir, removed);
+      return outcome;
     });
+  }
+
+  /** Deletes the current version of `key` as an unversioned bucket does; returns whether it existed. */
+  async remove(bucket: string, key: string): Promise<boolean> {
+    let existed = false;
+    await this.deleteObject(bucket, key, { check: (v) => void (existed = v !== undefined) });
+    return existed;
+  }
+
+  /** Writes (or, with no versions left, removes) the key's metadata file: the commit point. */
+  async #writeRecord(bucket: string, key: string, metaPath: string, versions: readonly Version[]): Promise<void> {
+    if (versions.length === 0) {
+      await unlink(metaPath).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+      if (this.#fsync) await fsyncDir(join(metaPath, '..')).catch(() => {});
+    } else {
+      await this.writeJsonAtomic(metaPath, { v: 2, key, versions } satisfies KeyRecord);
+    }
+    await this.#indexed(bucket, (idx) => idx.set(key, versions.map(indexVersion)));
+  }
+
+  async #unlinkData(dir: string, v: Version | undefined): Promise<void> {
+    if (v !== undefined && v.deleteMarker !== true) await unlink(join(dir, v.data)).catch(() => {});
   }
 
   /** The bucket's key index, built on first use. */
@@ -246,6 +402,7 @@ export class StoreCore implements SweepTarget {
 
   /** Sets an empty index for a new bucket, or drops it for a deleted one. */
   resetIndex(bucket: string, fresh: boolean): void {
+    this.#buckets.delete(bucket);
     if (fresh) this.#indexes.set(bucket, Promise.resolve(new KeyIndex()));
     else this.#indexes.delete(bucket);
     this.#snapshotGone.add(bucket); // a new bucket has none; a deleted one took its file along
@@ -266,11 +423,8 @@ export class StoreCore implements SweepTarget {
         continue;
       }
       if ((await this.bucketCreated(bucket)) === undefined) continue;
-      const entries = idx.keys.map((k) => {
-        const e = idx.entries.get(k)!;
-        return [k, e.size, e.etag, e.lastModified] as const;
-      });
-      await this.writeJsonAtomic(this.#snapshotPath(bucket), { v: 1, entries });
+      const keys = idx.allKeys.map((k) => [k, idx.entries.get(k)!] as const);
+      await this.writeJsonAtomic(this.#snapshotPath(bucket), { v: 2, keys });
       this.#snapshotGone.delete(bucket);
     }
   }
@@ -330,11 +484,11 @@ export class StoreCore implements SweepTarget {
   }
 
   async #scan(bucket: string): Promise<KeyIndex> {
-    const snap = await readJson<{ v: 1; entries: [string, number, string, number][] }>(this.#snapshotPath(bucket)).catch(() => undefined);
-    if (snap !== undefined && snap.v === 1 && Array.isArray(snap.entries)) {
+    const snap = await readJson<{ v: 2; keys: [string, IndexVersion[]][] }>(this.#snapshotPath(bucket)).catch(() => undefined);
+    if (snap !== undefined && snap.v === 2 && Array.isArray(snap.keys)) {
       // Written sorted by a clean close; trusted only until this process changes the bucket.
       await this.#invalidateSnapshot(bucket);
-      return KeyIndex.fromEntries(snap.entries.map(([k, size, etag, lastModified]) => [k, { size, etag, lastModified }] as const));
+      return new KeyIndex(new Map(snap.keys), snap.keys.map(([k]) => k));
     }
     const root = join(this.bucketDir(bucket), 'objects');
     const dirs = await readdirOrEmpty(root);
@@ -342,10 +496,10 @@ export class StoreCore implements SweepTarget {
     await pool(dirs, async (d) => {
       for (const f of await readdirOrEmpty(join(root, d))) if (f.endsWith('.json')) files.push(join(root, d, f));
     });
-    const out: [string, IndexEntry][] = [];
+    const out: [string, IndexVersion[]][] = [];
     await pool(files, async (f) => {
-      const m = await readJson<ObjectMeta>(f);
-      if (m !== undefined) out.push([m.key, entryOf(m)]);
+      const r = toKeyRecord(await readJson(f));
+      if (r !== undefined) out.push([r.key, r.versions.map(indexVersion)]);
     });
     return KeyIndex.fromEntries(out);
   }
@@ -358,8 +512,4 @@ async function pool<T>(items: readonly T[], fn: (item: T) => Promise<void>): Pro
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(INDEX_SCAN_CONCURRENCY, items.length) }, worker));
-}
-
-function entryOf(m: ObjectMeta): IndexEntry {
-  return { size: m.size, etag: m.etag, lastModified: m.lastModified };
 }

@@ -94,6 +94,14 @@ export async function sweepOrphanData(target: SweepTarget, signal: AbortSignal):
   return { ...removed, complete: !signal.aborted };
 }
 
+/** Whether a metadata file (a key's versions, an old single-object file, or a part) names data file `name`. */
+function namesData(meta: unknown, name: string): boolean {
+  if (meta === null || typeof meta !== 'object') return false;
+  const m = meta as { data?: unknown; versions?: unknown };
+  if (m.data === name) return true;
+  return Array.isArray(m.versions) && m.versions.some((v: { data?: unknown } | null) => v?.data === name);
+}
+
 async function sweepDir(target: SweepTarget, dir: string, removed: Removed, signal: AbortSignal): Promise<void> {
   const candidates = (await readdirOrEmpty(dir)).filter((f) => DATA_FILE.test(f));
   let next = 0;
@@ -102,13 +110,13 @@ async function sweepDir(target: SweepTarget, dir: string, removed: Removed, sign
       const name = candidates[next++]!;
       const path = join(dir, name);
       if (target.isPlacing(path)) continue;
-      let meta: { data?: unknown } | undefined;
+      let meta: unknown;
       try {
         meta = await readJson(join(dir, `${DATA_FILE.exec(name)![1]}.json`));
       } catch {
         continue; // unreadable metadata: keep the data for an operator to look at
       }
-      if (meta?.data === name) continue;
+      if (namesData(meta, name)) continue;
       try {
         const { size } = await lstat(path);
         await unlink(path);

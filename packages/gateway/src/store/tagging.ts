@@ -1,5 +1,7 @@
 import { S3Error } from '@s3kit/errors';
-import { objectTarget, rejectVersionId, type StoreContext } from './context.js';
+import { objectTarget, type StoreContext } from './context.js';
+import { deleteMarkerError } from './objects.js';
+import { checkVersionId, type ObjectVersion, type Version } from './versions.js';
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
@@ -45,36 +47,55 @@ export function parseTaggingHeader(value: string | undefined): TagSet {
 /** GetObjectTagging. @throws S3Error NoSuchBucket, NoSuchKey */
 export async function getObjectTagging(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  rejectVersionId(req.query['versionId'], resource);
-  const meta = await ctx.core.readMeta(bucket, key);
-  if (meta === undefined) throw await missing(ctx, bucket, resource);
-  const body = buildXml('Tagging', { TagSet: meta.tags.map(([Key, Value]) => ({ Key, Value })) });
-  return { status: 200, headers: { ...XML_HEADERS }, body };
+  const versionId = checkVersionId(req.query['versionId'], resource);
+  const v = await ctx.core.readVersion(bucket, key, versionId);
+  if (v === undefined) throw await missing(ctx, bucket, resource, versionId);
+  if (v.deleteMarker === true) throw deleteMarkerError(v.id, versionId !== undefined, resource);
+  const body = buildXml('Tagging', { TagSet: sortTags(v.tags).map(([Key, Value]) => ({ Key, Value })) });
+  return { status: 200, headers: { ...XML_HEADERS, ...versionOf(v.id, versionId) }, body };
 }
 
 /** PutObjectTagging: replaces the whole tag set. @throws S3Error InvalidTag, MalformedXML, NoSuchKey */
 export async function putObjectTagging(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  rejectVersionId(req.query['versionId'], resource);
+  const versionId = checkVersionId(req.query['versionId'], resource);
   const raw = await readSmallBody(req.body, MAX_TAGGING_BYTES, req.headers, req.signal);
   const tags: [string, string][] = parseRequestXml('Tagging', raw, MAX_TAGGING_BYTES).TagSet.map((t) => [t.Key, t.Value]);
   validateTags(tags);
-  const updated = await ctx.core.updateMeta(bucket, key, (old) => ({ ...old, tags }));
-  if (updated === undefined) throw await missing(ctx, bucket, resource);
-  return { status: 200, headers: {} };
+  const updated = await setTags(ctx, bucket, key, versionId, resource, tags);
+  return { status: 200, headers: versionOf(updated.id, versionId) };
 }
 
 /** DeleteObjectTagging (204). @throws S3Error NoSuchKey */
 export async function deleteObjectTagging(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  rejectVersionId(req.query['versionId'], resource);
-  const updated = await ctx.core.updateMeta(bucket, key, (old) => ({ ...old, tags: [] }));
-  if (updated === undefined) throw await missing(ctx, bucket, resource);
-  return { status: 204, headers: {} };
+  const versionId = checkVersionId(req.query['versionId'], resource);
+  const updated = await setTags(ctx, bucket, key, versionId, resource, []);
+  return { status: 204, headers: versionOf(updated.id, versionId) };
 }
 
-/** NoSuchBucket when the bucket is gone, else NoSuchKey. */
-export async function missing(ctx: StoreContext, bucket: string, resource: string): Promise<S3Error> {
+async function setTags(ctx: StoreContext, bucket: string, key: string, versionId: string | undefined, resource: string, tags: TagSet): Promise<ObjectVersion> {
+  const updated = await ctx.core.updateVersion(bucket, key, versionId, (old: Version) => {
+    if (old.deleteMarker === true) throw deleteMarkerError(old.id, versionId !== undefined, resource);
+    return { ...old, tags };
+  });
+  if (updated === undefined) throw await missing(ctx, bucket, resource, versionId);
+  return updated;
+}
+
+function versionOf(id: string, requested: string | undefined): Record<string, string> {
+  return id !== 'null' || requested !== undefined ? { 'x-amz-version-id': id } : {};
+}
+
+/** S3 returns a tag set sorted by key. */
+function sortTags(tags: TagSet): TagSet {
+  return [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** NoSuchBucket when the bucket is gone, else NoSuchVersion (a version was named) or NoSuchKey. */
+export async function missing(ctx: StoreContext, bucket: string, resource: string, versionId?: string): Promise<S3Error> {
   await ctx.core.requireBucket(bucket);
-  return new S3Error('NoSuchKey', { resource, details: { Key: resource.slice(bucket.length + 2) } });
+  const key = resource.slice(bucket.length + 2);
+  if (versionId !== undefined) return new S3Error('NoSuchVersion', { resource, details: { Key: key, VersionId: versionId } });
+  return new S3Error('NoSuchKey', { resource, details: { Key: key } });
 }
