@@ -3,6 +3,7 @@ import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
 import { listObjects } from './listing.js';
 import * as multipart from './multipart.js';
+import * as lock from './object-lock.js';
 import * as objects from './objects.js';
 import { StoreCore } from './store-core.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
@@ -80,6 +81,12 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   AbortMultipartUpload: multipart.abortMultipartUpload,
   ListParts: multipart.listParts,
   ListMultipartUploads: multipart.listMultipartUploads,
+  PutObjectLockConfiguration: lock.putObjectLockConfiguration,
+  GetObjectLockConfiguration: lock.getObjectLockConfiguration,
+  PutObjectRetention: lock.putObjectRetention,
+  GetObjectRetention: lock.getObjectRetention,
+  PutObjectLegalHold: lock.putObjectLegalHold,
+  GetObjectLegalHold: lock.getObjectLegalHold,
 };
 
 /**

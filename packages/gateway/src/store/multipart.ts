@@ -13,7 +13,8 @@ import {
 import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
 import { encodingType, maxParam } from './listing.js';
-import { checkWriteConditions, openCopySource, versionHeader } from './objects.js';
+import { checkWriteConditions } from './conditions.js';
+import { openCopySource, versionHeader } from './objects.js';
 import { isNotFound, readJson } from './files.js';
 import type { MetaFields } from './versions.js';
 import { parseTaggingHeader } from './tagging.js';

@@ -9,39 +9,23 @@ import {
   requireBucketName,
   type StoreContext,
 } from './context.js';
+import { checkDeleteConditions, checkWriteConditions } from './conditions.js';
 import {
   checkConditions,
   checkCopySourceConditions,
-  etagMatches,
   metaFromHeaders,
   objectHeaders,
   parseRange,
   quoteEtag,
   type ByteRange,
 } from './http-headers.js';
+import { checkDeletable, lockOnWrite } from './object-lock.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
-import { readSmallBody, writeTemp } from './write-temp.js';
+import { readSmallBody, writeTemp, type TempFile } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
-
-/**
- * Write preconditions on PutObject / CompleteMultipartUpload (S3 conditional writes):
- * `If-None-Match: *` fails when the key exists, `If-Match` when its ETag differs or it is missing.
- * @throws S3Error PreconditionFailed (412), NoSuchKey (404)
- */
-export function checkWriteConditions(headers: Readonly<Record<string, string | undefined>>, old: ObjectMeta | undefined, resource: string): void {
-  const inm = headers['if-none-match'];
-  if (inm !== undefined && old !== undefined && etagMatches(inm, old.etag)) {
-    throw new S3Error('PreconditionFailed', { resource, details: { Condition: 'If-None-Match' } });
-  }
-  const im = headers['if-match'];
-  if (im !== undefined) {
-    if (old === undefined) throw new S3Error('NoSuchKey', { resource });
-    if (!etagMatches(im, old.etag)) throw new S3Error('PreconditionFailed', { resource, details: { Condition: 'If-Match' } });
-  }
-}
 
 /**
  * PutObject: body to a temp file (MD5, Content-MD5, checksums, length checked), fsync,
@@ -52,7 +36,8 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   rejectUnsupportedHeaders(req.headers, resource);
   const fields = metaFromHeaders(req.headers);
   const tags = parseTaggingHeader(req.headers['x-amz-tagging']);
-  await ctx.core.requireBucket(bucket);
+  const state = await ctx.core.requireBucket(bucket);
+  const lock = lockOnWrite(state, req.headers, resource);
   const temp = await writeTemp(req.body, {
     tmpDir: ctx.core.tmpDir,
     expectedLength: declaredLength(req.headers),
@@ -65,9 +50,9 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
     await unlink(temp.path).catch(() => {});
     throw new S3Error('RequestTimeout', { message: 'The request was aborted.' });
   }
-  const meta = await ctx.core.commit(bucket, key, temp, (old) => {
-    checkWriteConditions(req.headers, old, resource);
-    return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags };
+  const meta = await ctx.core.commit(bucket, key, temp, (current) => {
+    checkWriteConditions(req.headers, current, resource);
+    return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags, ...lock, ...withChecksum(temp) };
   });
   return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id) } };
 }
@@ -127,6 +112,11 @@ function partRange(meta: ObjectMeta, pn: string, resource: string): ByteRange {
   for (let i = 0; i < n - 1; i++) start += parts[i]!;
   if (parts[n - 1] === 0) throw new S3Error('InvalidRange', { resource, headers: { 'Content-Range': `bytes */${meta.size}` } });
   return { start, end: start + parts[n - 1]! - 1 };
+}
+
+/** The checksum a temp file was verified against, as a version field. */
+export function withChecksum(temp: TempFile): Pick<ObjectMeta, 'checksum'> {
+  return temp.checksum === undefined ? {} : { checksum: temp.checksum };
 }
 
 /** `x-amz-version-id` for a version with an id (or when the request named one, `null` included). */
@@ -190,7 +180,8 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
   const tagDirective = directive(req.headers, 'x-amz-tagging-directive');
   const replacing = metaDirective === 'REPLACE' ? metaFromHeaders(req.headers) : undefined;
   const newTags = tagDirective === 'REPLACE' ? parseTaggingHeader(req.headers['x-amz-tagging']) : undefined;
-  await ctx.core.requireBucket(bucket);
+  const state = await ctx.core.requireBucket(bucket);
+  const lock = lockOnWrite(state, req.headers, resource);
   const src = await openCopySource(ctx, req);
   let temp;
   try {
@@ -224,6 +215,8 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
     etag: temp.md5,
     lastModified: Date.now(),
     tags,
+    ...lock,
+    ...withChecksum(temp),
   }));
   const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag) });
   const sourceVersion = s.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': s.id } : {};
@@ -244,7 +237,13 @@ function directive(headers: Readonly<Record<string, string | undefined>>, name: 
 export async function deleteObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
-  const out = await ctx.core.deleteObject(bucket, key, { versionId });
+  const out = await ctx.core.deleteObject(bucket, key, {
+    versionId,
+    check: (victim, current) => {
+      checkDeleteConditions(req.headers, current, resource);
+      checkDeletable(victim, req.headers, resource);
+    },
+  });
   const headers: Record<string, string> = {};
   if (out.versionId !== undefined) headers['x-amz-version-id'] = out.versionId;
   if (out.deleteMarker) headers['x-amz-delete-marker'] = 'true';
@@ -275,12 +274,18 @@ export async function deleteObjects(ctx: StoreContext, req: UpstreamRequest): Pr
   }
   const deleted: { Key: string; VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string }[] = [];
   const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
-  for (const { Key, VersionId } of doc.Object) {
+  for (const { Key, VersionId, ETag } of doc.Object) {
     const v = VersionId === undefined ? {} : { VersionId };
     try {
       checkKey(Key, `/${bucket}/${Key}`);
       checkVersionId(VersionId, `/${bucket}/${Key}`);
-      const out = await ctx.core.deleteObject(bucket, Key, { versionId: VersionId });
+      const out = await ctx.core.deleteObject(bucket, Key, {
+        versionId: VersionId,
+        check: (victim, current) => {
+          checkDeleteConditions(ETag === undefined ? {} : { 'if-match': ETag }, current, `/${bucket}/${Key}`);
+          checkDeletable(victim, req.headers, `/${bucket}/${Key}`);
+        },
+      });
       const marker = out.deleteMarker && out.versionId !== undefined ? { DeleteMarker: true, DeleteMarkerVersionId: out.versionId } : {};
       if (!quiet) deleted.push({ Key, ...v, ...marker });
     } catch (err) {

@@ -3,6 +3,7 @@ import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { BodyDigests } from './digests.js';
+import type { StoredChecksum } from './versions.js';
 import { asAsyncIterable, type UpstreamBody } from '../upstreams/upstream.js';
 
 /** A fully written (and fsynced) temp file, ready to be renamed into place. */
@@ -11,6 +12,8 @@ export interface TempFile {
   readonly size: number;
   /** MD5 of the content, hex. */
   readonly md5: string;
+  /** The checksum the client sent (header, trailer or form field), verified; stored with the version. */
+  readonly checksum?: StoredChecksum;
 }
 
 export interface WriteTempOptions {
