@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs what the test suite needs beyond npm packages, from Debian's apt: Ceph RGW (a real S3
-// server, tooling/ceph-rgw/rgw.sh), awscli + python3-boto3 (py-clients.sh) and Chromium
+// server, tooling/ceph-rgw/rgw.sh), awscli + python3-boto3 + minio-py's dependencies (py-clients.sh) and Chromium
 // (chromium.sh), all through tooling/scripts/apt.sh. Runs before `pnpm test`.
 //
 // - CI (or S3KIT_RGW=1): install, and fail loudly if it cannot.
@@ -43,10 +43,10 @@ if (res.status !== 0) {
 }
 log(`Ceph RGW ready to start (install step ${Date.now() - started} ms).`);
 
-// The gateway's real-client tests also drive awscli and boto3 (Debian's packages), same rules.
+// The gateway's real-client tests also drive awscli, boto3 and minio-py (vendored; its dependencies are Debian's packages), same rules.
 const py = spawnSync('bash', [fileURLToPath(new URL('./py-clients.sh', import.meta.url)), 'install'], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (py.status !== 0) {
-  log(`awscli/python3-boto3 install failed (exit ${py.status}).`);
+  log(`awscli/python3-boto3/minio-py dependencies install failed (exit ${py.status}).`);
   process.exit(required ? 1 : 0);
 }
 
