@@ -208,9 +208,16 @@ export function readRoot(spec: StructSpec | LeafSpec, v: XmlValue, rootName: str
 
 // ---- writing ----
 
+/**
+ * `EncodingType=url` as S3 writes it (form encoding of the UTF-8 bytes, like Java's
+ * URLEncoder): letters, digits, `.`, `-`, `_`, `*` and `/` stay as they are (S3 keeps the
+ * path separator readable), a space becomes `+`, everything else `%XX`. The reader decodes
+ * both this and plain percent-encoding (`%20`, `%2F`).
+ */
 function urlEncode(s: string): string {
-  // %20 for space (not '+'): every decoder (unquote_plus, decodeURIComponent) reads it back.
-  return encodeURIComponent(s);
+  return encodeURIComponent(s).replace(/%2F|%20|[!'()~]/g, (m) =>
+    m === '%2F' ? '/' : m === '%20' ? '+' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function leafString(spec: LeafSpec, v: unknown, url: boolean, name: string): string {
@@ -236,8 +243,20 @@ function writeNode(out: string[], name: string, spec: NodeSpec, v: unknown, url:
   else out.push('<', name, '>', escapeText(leafString(spec, v, url, name)), '</', name, '>');
 }
 
-/** Writes `<name attrs>fields</name>` into `out`. */
-export function writeStruct(out: string[], name: string, spec: StructSpec, value: unknown, url: boolean, rootAttrs: string): void {
+/**
+ * Writes `<name attrs>fields</name>` into `out`. `interleave` (one field name per item) is the
+ * order in which the items of the flat lists it names are written, together at the place of
+ * the first of them: S3 interleaves `Version` and `DeleteMarker` in ListVersionsResult.
+ */
+export function writeStruct(
+  out: string[],
+  name: string,
+  spec: StructSpec,
+  value: unknown,
+  url: boolean,
+  rootAttrs: string,
+  interleave?: readonly string[],
+): void {
   if (typeof value !== 'object' || value === null) throw new TypeError(`${name} must be an object`);
   const v = value as Record<string, unknown>;
   let attrs = rootAttrs;
@@ -250,9 +269,16 @@ export function writeStruct(out: string[], name: string, spec: StructSpec, value
     }
   }
   out.push('<', name, attrs, '>');
+  const together = interleave === undefined ? undefined : new Set(interleave);
+  let interleaved = false;
   for (const fname in fields) {
     const f = fields[fname]!;
     const fv = v[fname];
+    if (together?.has(fname) === true) {
+      if (!interleaved) writeInterleaved(out, fields, v, interleave!, url);
+      interleaved = true;
+      continue;
+    }
     if (f.t === 'list') {
       if (fv === undefined) {
         if (f.wrap !== undefined && f.always === true) out.push('<', fname, '></', fname, '>');
@@ -277,4 +303,22 @@ export function writeStruct(out: string[], name: string, spec: StructSpec, value
     writeNode(out, fname, f, fv, url);
   }
   out.push('</', name, '>');
+}
+
+/** Writes the items of several flat lists in the order `order` names them. */
+function writeInterleaved(out: string[], fields: FieldsSpec, v: Record<string, unknown>, order: readonly string[], url: boolean): void {
+  const next = new Map<string, number>();
+  for (const fname of order) {
+    const f = fields[fname];
+    if (f === undefined || f.t !== 'list' || f.wrap !== undefined) throw new TypeError(`interleave: ${fname} is not a flat list`);
+    const items = v[fname] ?? [];
+    if (!Array.isArray(items)) throw new TypeError(`${fname} must be an array`);
+    const i = next.get(fname) ?? 0;
+    if (i >= items.length) throw new TypeError(`interleave names more ${fname} items than there are`);
+    next.set(fname, i + 1);
+    writeNode(out, fname, f.of, items[i], url);
+  }
+  for (const [fname, n] of next) {
+    if (((v[fname] as unknown[] | undefined) ?? []).length !== n) throw new TypeError(`interleave names fewer ${fname} items than there are`);
+  }
 }

@@ -224,6 +224,35 @@ describe('round trip', () => {
   });
 });
 
+describe('buildXml: S3 details', () => {
+  it('URL-encodes as S3 does: "/" kept, space as "+", "+" and "~" escaped, UTF-8 bytes in %XX', () => {
+    const keys = ['a b/c', 'a+b', '100%.csv', '한/x', "*-_.~!'()", 'q=1&r:2'];
+    const xml = buildXml('ListBucketResult', { EncodingType: 'url', Prefix: 'run books/', Delimiter: '/', Contents: keys.map((Key) => ({ Key })) });
+    expect(xml).toContain('<Prefix>run+books/</Prefix>');
+    expect(xml).toContain('<Delimiter>/</Delimiter>');
+    const encoded = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]);
+    expect(encoded).toEqual(['a+b/c', 'a%2Bb', '100%25.csv', '%ED%95%9C/x', '*-_.%7E%21%27%28%29', 'q%3D1%26r%3A2']);
+    expect(parseXml('ListBucketResult', xml).Contents.map((c) => c.Key)).toEqual(keys);
+  });
+
+  it('interleaves Version and DeleteMarker entries in the order given', () => {
+    const d = new Date(0);
+    const xml = buildXml(
+      'ListVersionsResult',
+      { Name: 'b', Version: [{ Key: 'a', VersionId: '1' }, { Key: 'b', VersionId: '3' }], DeleteMarker: [{ Key: 'a', VersionId: '2', LastModified: d }], CommonPrefixes: [{ Prefix: 'p/' }] },
+      { interleave: ['Version', 'DeleteMarker', 'Version'] },
+    );
+    expect(xml.replace(/<\/?(Key|LastModified|Prefix)>[^<]*/g, '')).toContain(
+      '<Version><VersionId>1</VersionId></Version><DeleteMarker><VersionId>2</VersionId></DeleteMarker><Version><VersionId>3</VersionId></Version><CommonPrefixes>',
+    );
+    const r = parseXml('ListVersionsResult', xml);
+    expect([r.Version.map((v) => v.VersionId), r.DeleteMarker.map((v) => v.VersionId)]).toEqual([['1', '3'], ['2']]);
+    expect(() => buildXml('ListVersionsResult', { Version: [{ Key: 'a' }] }, { interleave: [] })).not.toThrow();
+    expect(() => buildXml('ListVersionsResult', { Version: [{ Key: 'a' }, { Key: 'b' }] }, { interleave: ['Version'] })).toThrow(TypeError);
+    expect(() => buildXml('ListVersionsResult', { Version: [] }, { interleave: ['Version'] })).toThrow(TypeError);
+  });
+});
+
 describe('error XML', () => {
   it('parses an <Error> with extra fields and falls back to response headers for ids', () => {
     const e = parseErrorXml(

@@ -19,6 +19,13 @@ export interface ParseXmlOptions extends XmlLimits {
 export interface BuildXmlOptions {
   /** Start with `<?xml version="1.0" encoding="UTF-8"?>`. **Default:** `true`. */
   readonly declaration?: boolean;
+  /**
+   * The order of the items of the root's flat lists named here, one name per item, written
+   * together where the first of those lists sits: e.g. `['Version', 'DeleteMarker', 'Version']`
+   * for a ListVersionsResult, whose versions and delete markers S3 lists as they happened.
+   * Every item of the named lists must be named once. **Default:** each list whole, in schema order.
+   */
+  readonly interleave?: readonly string[];
 }
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -71,6 +78,6 @@ export function buildXml<N extends ShapeName>(shape: N, value: ShapeInput<N>, op
   const v = value as Record<string, unknown>;
   const url = 'EncodingType' in spec.node.fields && typeof v['EncodingType'] === 'string' && v['EncodingType'].toLowerCase() === 'url';
   const out: string[] = [head];
-  writeStruct(out, shape, spec.node, value, url, ns);
+  writeStruct(out, shape, spec.node, value, url, ns, options.interleave);
   return out.join('');
 }

@@ -19,8 +19,8 @@ export function maxParam(query: Readonly<Record<string, string>>, name: string, 
 }
 
 /**
- * `encoding-type=url`: the XML builder then percent-encodes keys, prefixes, markers and the
- * delimiter (UTF-8, space as `%20`).
+ * `encoding-type=url`: the XML builder then encodes keys, prefixes, markers and the
+ * delimiter as S3 does (UTF-8 form encoding: space as `+`, `/` kept).
  * @throws S3Error InvalidArgument for any other encoding type.
  */
 export function encodingType(query: Readonly<Record<string, string>>): { EncodingType?: 'url' } {
@@ -124,7 +124,8 @@ export async function listObjects(ctx: StoreContext, req: UpstreamRequest, v2: b
   const prefix = q['prefix'] ?? '';
   const delimiter = q['delimiter'] ?? '';
   let after: string;
-  const token = q['continuation-token'];
+  // An empty token is no token (SDKs send `continuation-token=` on a first page), as S3 reads it.
+  const token = q['continuation-token'] === '' ? undefined : q['continuation-token'];
   if (v2) {
     if (token !== undefined) {
       after = decodeToken(token);
