@@ -1,6 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
+import { BodyChecksum, requestChecksum, type ChecksumRequest } from './checksums.js';
+import type { StoredChecksum } from './versions.js';
 
 type Headers = Readonly<Record<string, string | undefined>>;
 
@@ -13,50 +14,33 @@ interface Check {
   digest(): string;
 }
 
-function hashCheck(label: string, alg: string, expected: string): Check {
-  const h: Hash = createHash(alg);
-  return { label, expected, update: (c) => h.update(c), digest: () => h.digest('base64') };
-}
-
-function crc32Check(expected: string): Check {
-  let v = 0;
-  return {
-    label: 'CRC32',
-    expected,
-    update: (c) => (v = crc32(c, v)),
-    digest: () => {
-      const b = Buffer.alloc(4);
-      b.writeUInt32BE(v >>> 0);
-      return b.toString('base64');
-    },
-  };
-}
-
 /**
- * The digests a request body must match: always MD5 (the ETag), plus `Content-MD5`, the
- * `x-amz-checksum-{crc32,sha1,sha256}` headers and a hex `x-amz-content-sha256` when sent. CRC32C and CRC64NVME are not
- * computable with node:crypto/zlib; the gateway's checksum stage verifies those before the
- * body reaches an upstream.
+ * The digests a request body must match: always MD5 (the ETag), plus `Content-MD5`, a hex
+ * `x-amz-content-sha256` and the one checksum (any of the five algorithms) the request names
+ * (see requestChecksum), which is also the checksum stored with the object.
  */
 export class BodyDigests {
   readonly #md5 = createHash('md5');
   readonly #checks: Check[] = [];
   readonly #contentMd5: string | undefined;
+  readonly #checksum: BodyChecksum | undefined;
+  #stored: StoredChecksum | undefined;
 
-  /** @throws S3Error InvalidDigest (400) for a Content-MD5 that is not 16 bytes of base64. */
-  constructor(headers: Headers) {
+  /**
+   * @param checksum the checksum to compute (and verify when it has an expected value); by
+   *   default the one the headers name, `null` for none.
+   * @throws S3Error InvalidDigest (400) for a Content-MD5 that is not 16 bytes of base64;
+   *   InvalidRequest (400) for malformed checksum headers.
+   */
+  constructor(headers: Headers, checksum?: ChecksumRequest | null) {
     const cm = headers['content-md5'];
     if (cm !== undefined) {
       const raw = Buffer.from(cm.trim(), 'base64');
       if (raw.length !== 16 || raw.toString('base64') !== cm.trim()) throw new S3Error('InvalidDigest');
       this.#contentMd5 = raw.toString('hex');
     }
-    const sha1 = headers['x-amz-checksum-sha1'];
-    const sha256 = headers['x-amz-checksum-sha256'];
-    const c32 = headers['x-amz-checksum-crc32'];
-    if (sha1 !== undefined) this.#checks.push(hashCheck('SHA1', 'sha1', sha1.trim()));
-    if (sha256 !== undefined) this.#checks.push(hashCheck('SHA256', 'sha256', sha256.trim()));
-    if (c32 !== undefined) this.#checks.push(crc32Check(c32.trim()));
+    const sum = checksum === undefined ? requestChecksum(headers) : (checksum ?? undefined);
+    if (sum !== undefined) this.#checksum = new BodyChecksum(sum);
     const payloadHash = headers['x-amz-content-sha256'];
     if (payloadHash !== undefined && /^[0-9a-fA-F]{64}$/.test(payloadHash)) {
       const h = createHash('sha256');
@@ -72,6 +56,7 @@ export class BodyDigests {
 
   update(chunk: Uint8Array): void {
     this.#md5.update(chunk);
+    this.#checksum?.update(chunk);
     for (const c of this.#checks) c.update(chunk);
   }
 
@@ -90,6 +75,12 @@ export class BodyDigests {
       if (c.code !== undefined) throw new S3Error(c.code, { details: { ClientComputedContentSHA256: c.expected, S3ComputedContentSHA256: got } });
       throw new S3Error('BadDigest', { message: `The ${c.label} you specified did not match the calculated checksum.` });
     }
+    this.#stored = this.#checksum?.finish();
     return hex;
+  }
+
+  /** The verified checksum, after finish(). */
+  get checksum(): StoredChecksum | undefined {
+    return this.#stored;
   }
 }

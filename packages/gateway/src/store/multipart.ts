@@ -13,10 +13,12 @@ import {
 import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
 import { encodingType, maxParam } from './listing.js';
-import { checkWriteConditions } from './conditions.js';
+import { checksumHeaders, checksumXml, compositeChecksum, parseAlgorithm, requestChecksum, s3Name, xmlName, type ChecksumRequest, type S3ChecksumAlgorithm } from './checksums.js';
+import { checkWriteConditions, checkWriteConditionsAtCommit, hasWriteConditions } from './conditions.js';
+import { completedUpload, expectedObjectChecksum, uploadChecksum, type UploadChecksum } from './multipart-checksums.js';
 import { openCopySource, versionHeader } from './objects.js';
 import { isNotFound, readJson } from './files.js';
-import type { MetaFields } from './versions.js';
+import type { MetaFields, ObjectMeta, StoredChecksum } from './versions.js';
 import { parseTaggingHeader } from './tagging.js';
 import { readSmallBody, tempName, writeTemp } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
@@ -27,6 +29,8 @@ interface UploadState {
   readonly key: string;
   readonly initiated: number;
   readonly fields: Pick<MetaFields, 'contentType' | 'headers' | 'userMeta' | 'tags'>;
+  /** `x-amz-checksum-algorithm` / `x-amz-checksum-type` of the create: every part gets this checksum. */
+  readonly checksum?: UploadChecksum;
 }
 
 /** `uploads/<id>/part-<n>.json`. */
@@ -35,6 +39,9 @@ interface PartState {
   readonly size: number;
   readonly lastModified: number;
   readonly data: string;
+  /** The part's checksum (base64) and its algorithm: sent with the part, or computed for an upload with an algorithm. */
+  readonly checksum?: string;
+  readonly checksumAlgorithm?: S3ChecksumAlgorithm;
 }
 
 const MAX_COMPLETE_BYTES = 4 * 1024 * 1024;
@@ -81,12 +88,14 @@ export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequ
   const { bucket, key, resource } = objectTarget(req);
   rejectUnsupportedHeaders(req.headers, resource);
   const fields = { ...metaFromHeaders(req.headers), tags: parseTaggingHeader(req.headers['x-amz-tagging']) };
+  const checksum = uploadChecksum(req.headers, resource);
   await ctx.core.requireBucket(bucket);
   const id = randomBytes(16).toString('hex');
   const stage = tempName(ctx.core.tmpDir, 'upload');
   await mkdir(stage);
   try {
-    await ctx.core.writeJsonAtomic(join(stage, 'upload.json'), { key, initiated: Date.now(), fields } satisfies UploadState);
+    const state: UploadState = { key, initiated: Date.now(), fields, ...(checksum === undefined ? {} : { checksum }) };
+    await ctx.core.writeJsonAtomic(join(stage, 'upload.json'), state);
     await rename(stage, join(ctx.core.uploadsDir(bucket), id));
   } catch (err) {
     await rm(stage, { recursive: true, force: true });
@@ -94,16 +103,25 @@ export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequ
     throw err;
   }
   const body = buildXml('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: id });
-  return { status: 200, headers: { ...XML }, body };
+  const sumHeaders = checksum === undefined ? {} : { 'x-amz-checksum-algorithm': checksum.algorithm, 'x-amz-checksum-type': checksum.type };
+  return { status: 200, headers: { ...XML, ...sumHeaders }, body };
 }
 
-async function commitPart(ctx: StoreContext, bucket: string, upload: { dir: string; id: string }, n: number, temp: { path: string; size: number; md5: string }, resource: string): Promise<PartState> {
+async function commitPart(
+  ctx: StoreContext,
+  bucket: string,
+  upload: { dir: string; id: string },
+  n: number,
+  temp: { path: string; size: number; md5: string; checksum?: StoredChecksum | undefined },
+  resource: string,
+): Promise<PartState> {
   try {
     return await ctx.core.locks.run(`u\0${bucket}\0${upload.id}`, async () => {
       const jsonPath = join(upload.dir, `part-${n}.json`);
       if ((await readJson(join(upload.dir, 'upload.json'))) === undefined) throw noSuchUpload(resource, upload.id);
       const old = await readJson<PartState>(jsonPath);
-      const part: PartState = { etag: temp.md5, size: temp.size, lastModified: Date.now(), data: `part-${n}.${randomBytes(8).toString('hex')}.data` };
+      const sum = temp.checksum === undefined ? {} : { checksum: temp.checksum.value, checksumAlgorithm: temp.checksum.algorithm };
+      const part: PartState = { etag: temp.md5, size: temp.size, lastModified: Date.now(), data: `part-${n}.${randomBytes(8).toString('hex')}.data`, ...sum };
       try {
         await ctx.core.placeData(temp.path, join(upload.dir, part.data), jsonPath, part);
       } catch (err) {
@@ -125,6 +143,7 @@ export async function uploadPart(ctx: StoreContext, req: UpstreamRequest): Promi
   const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
   const temp = await writeTemp(req.body, {
     tmpDir: ctx.core.tmpDir,
+    checksum: partChecksum(upload.state, requestChecksum(req.headers), resource),
     expectedLength: declaredLength(req.headers),
     headers: req.headers,
     maxSize: ctx.maxObjectSize,
@@ -132,7 +151,29 @@ export async function uploadPart(ctx: StoreContext, req: UpstreamRequest): Promi
     fsync: ctx.core.fsyncEnabled,
   });
   const part = await commitPart(ctx, bucket, upload, n, temp, resource);
-  return { status: 200, headers: { etag: quoteEtag(part.etag) } };
+  return { status: 200, headers: { etag: quoteEtag(part.etag), ...checksumHeaders(storedOf(part), false) } };
+}
+
+/**
+ * The checksum a part gets: the one it was sent with; for an upload created with an algorithm,
+ * that algorithm (computed when the part carries none, which S3 would refuse; see README).
+ * @throws S3Error InvalidRequest (400) for a part checksum of another algorithm than the upload's.
+ */
+function partChecksum(state: UploadState, sent: ChecksumRequest | undefined, resource: string): ChecksumRequest | null {
+  const want = state.checksum?.algorithm;
+  if (want === undefined) return sent ?? null;
+  if (sent !== undefined && s3Name(sent.algorithm) !== want) {
+    throw new S3Error('InvalidRequest', {
+      resource,
+      message: `Checksum Type mismatch occurred, expected checksum Type: ${want.toLowerCase()}, actual checksum Type: ${sent.algorithm}`,
+    });
+  }
+  return sent ?? { algorithm: parseAlgorithm(want, 'x-amz-checksum-algorithm') };
+}
+
+/** A part's checksum as a StoredChecksum (for headers and XML). */
+function storedOf(p: PartState): StoredChecksum | undefined {
+  return p.checksum === undefined || p.checksumAlgorithm === undefined ? undefined : { algorithm: p.checksumAlgorithm, value: p.checksum, type: 'FULL_OBJECT' };
 }
 
 /** UploadPartCopy: a part from (a byte range of) an existing object. */
@@ -163,6 +204,7 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
     const stream = length === 0 ? undefined : src.fh.createReadStream({ start, end, autoClose: false });
     temp = await writeTemp(stream, {
       tmpDir: ctx.core.tmpDir,
+      checksum: partChecksum(upload.state, undefined, resource),
       expectedLength: length,
       maxSize: ctx.maxObjectSize,
       signal: req.signal,
@@ -172,7 +214,7 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
     await src.fh.close();
   }
   const part = await commitPart(ctx, bucket, upload, n, temp, resource);
-  const body = buildXml('CopyPartResult', { LastModified: new Date(part.lastModified), ETag: quoteEtag(part.etag) });
+  const body = buildXml('CopyPartResult', { LastModified: new Date(part.lastModified), ETag: quoteEtag(part.etag), ...checksumXml(storedOf(part), false) });
   const sourceVersion = src.meta.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': src.meta.id } : {};
   return { status: 200, headers: { ...XML, ...sourceVersion }, body };
 }
@@ -190,26 +232,50 @@ async function* concatParts(dir: string, parts: readonly PartState[]): AsyncGene
 }
 
 /**
- * CompleteMultipartUpload: checks the part list (ascending, ETags match, every part but the
- * last at least `minPartSize`), concatenates the parts into a temp file, and commits it
- * atomically with ETag `md5(part md5s)-N`.
- * @throws S3Error MalformedXML, InvalidPartOrder, InvalidPart, EntityTooSmall, NoSuchUpload, PreconditionFailed
+ * CompleteMultipartUpload: checks the part list (ascending, ETags and checksums match, every
+ * part but the last at least `minPartSize`), concatenates the parts into a temp file (computing
+ * a FULL_OBJECT checksum on the way), and commits it atomically with ETag `md5(part md5s)-N`
+ * and the upload id, so a repeated Complete (SDKs retry it) answers the same result, also when
+ * a crash came between the commit and the upload's removal.
+ * @throws S3Error MalformedXML, InvalidPartOrder, InvalidPart, EntityTooSmall, NoSuchUpload,
+ *   PreconditionFailed, NoSuchKey, ConditionalRequestConflict, BadDigest, InvalidRequest
  */
 export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
-  const raw = await readSmallBody(req.body, MAX_COMPLETE_BYTES, req.headers, req.signal);
-  const listed = parseRequestXml('CompleteMultipartUpload', raw, MAX_COMPLETE_BYTES).Part.map((p) => ({ n: p.PartNumber, etag: stripQuotes(p.ETag) }));
+  let upload: Awaited<ReturnType<typeof openUpload>>;
+  try {
+    upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
+  } catch (err) {
+    const done = err instanceof S3Error && err.code === 'NoSuchUpload' ? await completedUpload(ctx.core, bucket, key, req.query['uploadId']) : undefined;
+    if (done === undefined) throw err;
+    return completeResult(bucket, key, done);
+  }
+  // The XML's checksum headers describe the object (FULL_OBJECT), not the XML body.
+  const raw = await readSmallBody(req.body, MAX_COMPLETE_BYTES, req.headers, req.signal, null);
+  const listed = parseRequestXml('CompleteMultipartUpload', raw, MAX_COMPLETE_BYTES).Part.map((p) => ({ ...p, n: p.PartNumber, etag: stripQuotes(p.ETag) }));
   if (listed.length === 0) throw new S3Error('MalformedXML', { message: 'You must specify at least one part.' });
   for (let i = 1; i < listed.length; i++) {
     if (listed[i]!.n <= listed[i - 1]!.n) throw new S3Error('InvalidPartOrder', { resource, details: { UploadId: upload.id } });
   }
+  const sum = upload.state.checksum;
+  const expected = expectedObjectChecksum(req.headers, sum, resource);
+  if (hasWriteConditions(req.headers)) checkWriteConditions(req.headers, await ctx.core.readMeta(bucket, key), resource);
   return ctx.core.locks.run(`u\0${bucket}\0${upload.id}`, async () => {
+    const done = await completedUpload(ctx.core, bucket, key, upload.id);
+    if (done !== undefined) {
+      // Committed before (a retry, or a crash before the upload was removed): the same answer.
+      await removeUpload(ctx, upload.dir).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+      return completeResult(bucket, key, done);
+    }
     if ((await readJson(join(upload.dir, 'upload.json'))) === undefined) throw noSuchUpload(resource, upload.id);
     const parts: PartState[] = [];
     for (const l of listed) {
       const p = await readJson<PartState>(join(upload.dir, `part-${l.n}.json`));
-      if (p === undefined || p.etag !== l.etag) {
+      const named = sum === undefined ? undefined : l[xmlName(sum.algorithm)];
+      const otherAlg = sum !== undefined && (['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const).some((a) => a !== sum.algorithm && l[xmlName(a)] !== undefined);
+      if (p === undefined || p.etag !== l.etag || otherAlg || (named !== undefined && named.trim() !== p.checksum)) {
         throw new S3Error('InvalidPart', { resource, details: { UploadId: upload.id, PartNumber: String(l.n), ETag: l.etag } });
       }
       parts.push(p);
@@ -225,6 +291,7 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
     const total = parts.reduce((s, p) => s + p.size, 0);
     const temp = await writeTemp(concatParts(upload.dir, parts), {
       tmpDir: ctx.core.tmpDir,
+      checksum: sum?.type === 'FULL_OBJECT' ? { algorithm: parseAlgorithm(sum.algorithm, 'x-amz-checksum-algorithm'), expected } : null,
       expectedLength: total,
       maxSize: Number.MAX_SAFE_INTEGER,
       fsync: ctx.core.fsyncEnabled,
@@ -232,19 +299,36 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
     const md5s = createHash('md5');
     for (const p of parts) md5s.update(Buffer.from(p.etag, 'hex'));
     const etag = `${md5s.digest('hex')}-${parts.length}`;
+    const partChecksums = sum === undefined ? undefined : parts.map((p) => p.checksum ?? '');
+    const checksum: StoredChecksum | undefined =
+      sum === undefined ? undefined : sum.type === 'FULL_OBJECT' ? temp.checksum : { algorithm: sum.algorithm, value: compositeChecksum(sum.algorithm, partChecksums!), type: 'COMPOSITE' };
     const meta = await ctx.core.commit(bucket, key, temp, (old) => {
-      checkWriteConditions(req.headers, old, resource);
-      return { ...upload.state.fields, size: total, etag, lastModified: Date.now(), parts: parts.map((p) => p.size) };
+      checkWriteConditionsAtCommit(req.headers, old, resource);
+      return {
+        ...upload.state.fields,
+        size: total,
+        etag,
+        lastModified: Date.now(),
+        parts: parts.map((p) => p.size),
+        uploadId: upload.id,
+        ...(checksum === undefined ? {} : { checksum, partChecksums: partChecksums! }),
+      };
     });
     await removeUpload(ctx, upload.dir);
-    const body = buildXml('CompleteMultipartUploadResult', {
-      Location: `/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
-      Bucket: bucket,
-      Key: key,
-      ETag: quoteEtag(meta.etag),
-    });
-    return { status: 200, headers: { ...XML, ...versionHeader(meta.id) }, body };
+    return completeResult(bucket, key, meta);
   });
+}
+
+/** CompleteMultipartUpload's answer for the version it made. */
+function completeResult(bucket: string, key: string, meta: ObjectMeta): UpstreamResponse {
+  const body = buildXml('CompleteMultipartUploadResult', {
+    Location: `/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+    Bucket: bucket,
+    Key: key,
+    ETag: quoteEtag(meta.etag),
+    ...checksumXml(meta.checksum, true),
+  });
+  return { status: 200, headers: { ...XML, ...versionHeader(meta.id) }, body };
 }
 
 async function removeUpload(ctx: StoreContext, dir: string): Promise<void> {
@@ -312,7 +396,8 @@ export async function listParts(ctx: StoreContext, req: UpstreamRequest): Promis
     NextPartNumberMarker: page.length > 0 ? page[page.length - 1]!.n : marker,
     MaxParts: max,
     IsTruncated: truncated,
-    Part: page.map((p) => ({ PartNumber: p.n, LastModified: new Date(p.lastModified), ETag: quoteEtag(p.etag), Size: p.size })),
+    Part: page.map((p) => ({ PartNumber: p.n, LastModified: new Date(p.lastModified), ETag: quoteEtag(p.etag), Size: p.size, ...checksumXml(storedOf(p), false) })),
+    ...(upload.state.checksum === undefined ? {} : { ChecksumAlgorithm: upload.state.checksum.algorithm, ChecksumType: upload.state.checksum.type }),
   });
   return { status: 200, headers: { ...XML }, body };
 }

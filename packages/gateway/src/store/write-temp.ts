@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
+import type { ChecksumRequest } from './checksums.js';
 import { BodyDigests } from './digests.js';
 import type { StoredChecksum } from './versions.js';
 import { asAsyncIterable, type UpstreamBody } from '../upstreams/upstream.js';
@@ -23,6 +24,11 @@ export interface WriteTempOptions {
   readonly expectedLength?: number | undefined;
   /** Request headers whose Content-MD5 / x-amz-checksum-* the content must match; none when omitted. */
   readonly headers?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The checksum to compute and store (verified when it has an expected value): by default the
+   * one `headers` name (see requestChecksum), `null` for none.
+   */
+  readonly checksum?: ChecksumRequest | null | undefined;
   /** The largest accepted size; more fails with EntityTooLarge. */
   readonly maxSize: number;
   readonly signal?: AbortSignal | undefined;
@@ -44,7 +50,7 @@ export function tempName(tmpDir: string, tag: string): string {
  *   RequestTimeout (aborted), or the body stream's own error.
  */
 export async function writeTemp(body: UpstreamBody | undefined, opts: WriteTempOptions): Promise<TempFile> {
-  const digests = new BodyDigests(opts.headers ?? {});
+  const digests = new BodyDigests(opts.headers ?? {}, opts.checksum);
   const path = tempName(opts.tmpDir, 'put');
   const fh = await open(path, 'wx', 0o600);
   let size = 0;
@@ -71,7 +77,8 @@ export async function writeTemp(body: UpstreamBody | undefined, opts: WriteTempO
     const md5 = digests.finish();
     if (opts.fsync !== false) await fh.sync();
     await fh.close();
-    return { path, size, md5 };
+    const checksum = digests.checksum;
+    return checksum === undefined ? { path, size, md5 } : { path, size, md5, checksum };
   } catch (err) {
     await fh.close().catch(() => {});
     await unlink(path).catch(() => {});
@@ -80,7 +87,8 @@ export async function writeTemp(body: UpstreamBody | undefined, opts: WriteTempO
 }
 
 /**
- * Reads a small body (an XML document) into memory, verifying its digests.
+ * Reads a small body (an XML document) into memory, verifying its digests (`checksum: null`
+ * when the request's checksum headers describe something else, as on CompleteMultipartUpload).
  * @throws S3Error MaxMessageLengthExceeded (400) above `limit`; BadDigest; RequestTimeout.
  */
 export async function readSmallBody(
@@ -88,8 +96,9 @@ export async function readSmallBody(
   limit: number,
   headers: Readonly<Record<string, string | undefined>>,
   signal: AbortSignal | undefined,
+  checksum?: ChecksumRequest | null,
 ): Promise<Buffer> {
-  const digests = new BodyDigests(headers);
+  const digests = new BodyDigests(headers, checksum);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (body !== undefined) {
