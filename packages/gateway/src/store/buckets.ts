@@ -2,6 +2,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { requireBucketName, type StoreContext } from './context.js';
+import { createdBucketState } from './object-lock-config.js';
 import { tempName, readSmallBody } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
@@ -40,7 +41,8 @@ export async function createBucket(ctx: StoreContext, req: UpstreamRequest): Pro
   const stage = tempName(core.tmpDir, 'bucket');
   await mkdir(join(stage, 'objects'), { recursive: true });
   await mkdir(join(stage, 'uploads'));
-  await core.writeJsonAtomic(join(stage, 'bucket.json'), { created: Date.now() });
+  // x-amz-bucket-object-lock-enabled: true turns object lock and versioning on from the start.
+  await core.writeJsonAtomic(join(stage, 'bucket.json'), createdBucketState(req.headers, Date.now()));
   await core.locks.run(`b\0${bucket}`, async () => {
     try {
       await rename(stage, core.bucketDir(bucket));

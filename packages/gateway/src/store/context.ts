@@ -50,16 +50,12 @@ export function objectTarget(req: UpstreamRequest): { bucket: string; key: strin
 const UNSUPPORTED_HEADERS = [
   'x-amz-server-side-encryption-customer-algorithm',
   'x-amz-copy-source-server-side-encryption-customer-algorithm',
-  'x-amz-object-lock-mode',
-  'x-amz-object-lock-retain-until-date',
-  'x-amz-object-lock-legal-hold',
-  'x-amz-bucket-object-lock-enabled',
 ];
 
 /** @throws S3Error NotImplemented (501) */
 export function rejectUnsupportedHeaders(headers: Readonly<Record<string, string | undefined>>, resource: string): void {
   for (const h of UNSUPPORTED_HEADERS) {
-    if (headers[h] !== undefined && !(h === 'x-amz-bucket-object-lock-enabled' && headers[h] === 'false')) {
+    if (headers[h] !== undefined) {
       throw new S3Error('NotImplemented', { resource, message: `The local store does not support ${h}.` });
     }
   }

@@ -9,7 +9,8 @@ import {
   requireBucketName,
   type StoreContext,
 } from './context.js';
-import { checkDeleteConditions, checkWriteConditions } from './conditions.js';
+import { checksumHeaders, checksumModeEnabled, checksumXml, parseAlgorithm } from './checksums.js';
+import { checkDeleteConditions, checkWriteConditions, checkWriteConditionsAtCommit, hasWriteConditions } from './conditions.js';
 import {
   checkConditions,
   checkCopySourceConditions,
@@ -38,6 +39,7 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   const tags = parseTaggingHeader(req.headers['x-amz-tagging']);
   const state = await ctx.core.requireBucket(bucket);
   const lock = lockOnWrite(state, req.headers, resource);
+  if (hasWriteConditions(req.headers)) checkWriteConditions(req.headers, await ctx.core.readMeta(bucket, key), resource);
   const temp = await writeTemp(req.body, {
     tmpDir: ctx.core.tmpDir,
     expectedLength: declaredLength(req.headers),
@@ -51,10 +53,10 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
     throw new S3Error('RequestTimeout', { message: 'The request was aborted.' });
   }
   const meta = await ctx.core.commit(bucket, key, temp, (current) => {
-    checkWriteConditions(req.headers, current, resource);
+    checkWriteConditionsAtCommit(req.headers, current, resource);
     return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags, ...lock, ...withChecksum(temp) };
   });
-  return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id) } };
+  return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum) } };
 }
 
 /** GetObject and HeadObject: conditionals, Range or partNumber, response-* overrides, streamed body. */
@@ -73,8 +75,11 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
       if (req.headers['range'] !== undefined) throw new S3Error('InvalidRequest', { resource, message: 'Cannot specify both Range header and partNumber query parameter.' });
       range = partRange(meta, pn, resource);
       headers['x-amz-mp-parts-count'] = String(meta.parts?.length ?? 1);
+      if (checksumModeEnabled(req.headers)) Object.assign(headers, partChecksumHeaders(meta, Number(pn)));
     } else {
       range = parseRange(req.headers['range'], meta.size, resource);
+      // S3 returns the stored checksum only when asked, and never for a range (it covers the whole object).
+      if (range === undefined && checksumModeEnabled(req.headers)) Object.assign(headers, checksumHeaders(meta.checksum));
     }
     let status = 200;
     let length = meta.size;
@@ -112,6 +117,17 @@ function partRange(meta: ObjectMeta, pn: string, resource: string): ByteRange {
   for (let i = 0; i < n - 1; i++) start += parts[i]!;
   if (parts[n - 1] === 0) throw new S3Error('InvalidRange', { resource, headers: { 'Content-Range': `bytes */${meta.size}` } });
   return { start, end: start + parts[n - 1]! - 1 };
+}
+
+/**
+ * The checksum headers of a partNumber GET/HEAD: the part's own checksum for a multipart object
+ * with part checksums (as S3), the object's for a single-part object (part 1 is all of it).
+ */
+function partChecksumHeaders(meta: ObjectMeta, n: number): Record<string, string> {
+  if (meta.parts === undefined) return checksumHeaders(meta.checksum);
+  const value = meta.partChecksums?.[n - 1];
+  if (meta.checksum === undefined || value === undefined) return {};
+  return checksumHeaders({ algorithm: meta.checksum.algorithm, value, type: meta.checksum.type });
 }
 
 /** The checksum a temp file was verified against, as a version field. */
@@ -197,6 +213,7 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
     }
     temp = await writeTemp(src.fh.createReadStream({ autoClose: false }), {
       tmpDir: ctx.core.tmpDir,
+      checksum: copyChecksum(req.headers, src.meta),
       expectedLength: src.meta.size,
       maxSize: ctx.maxObjectSize,
       signal: req.signal,
@@ -218,9 +235,19 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
     ...lock,
     ...withChecksum(temp),
   }));
-  const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag) });
+  const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag), ...checksumXml(meta.checksum, true) });
   const sourceVersion = s.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': s.id } : {};
   return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion }, body };
+}
+
+/**
+ * The checksum of a copy: `x-amz-checksum-algorithm` when asked, else the source's algorithm,
+ * computed over the copied bytes (so a copy of a multipart object gets a full-object checksum).
+ */
+function copyChecksum(headers: Readonly<Record<string, string | undefined>>, src: ObjectMeta): { algorithm: ReturnType<typeof parseAlgorithm> } | null {
+  const asked = headers['x-amz-checksum-algorithm'];
+  if (asked !== undefined) return { algorithm: parseAlgorithm(asked, 'x-amz-checksum-algorithm') };
+  return src.checksum === undefined ? null : { algorithm: parseAlgorithm(src.checksum.algorithm, 'x-amz-checksum-algorithm') };
 }
 
 function directive(headers: Readonly<Record<string, string | undefined>>, name: string): 'COPY' | 'REPLACE' {
