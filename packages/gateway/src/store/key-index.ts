@@ -11,6 +11,11 @@ export interface IndexVersion {
   readonly deleteMarker?: true;
   readonly checksumAlgorithm?: StoredChecksum['algorithm'];
   readonly checksumType?: StoredChecksum['type'];
+  /**
+   * The commit seq of a null version (other ids begin with theirs): lets ListObjectVersions
+   * resume after a `null` version-id-marker deleted since the previous page.
+   */
+  readonly seq?: number;
 }
 
 /**
@@ -85,11 +90,12 @@ export class KeyIndex {
 
 /** The index entry of a stored version. */
 export function indexVersion(v: Version): IndexVersion {
-  if (v.deleteMarker === true) return { id: v.id, size: 0, etag: '', lastModified: v.lastModified, deleteMarker: true };
+  const seq = v.id === 'null' ? { seq: v.seq } : {};
+  if (v.deleteMarker === true) return { id: v.id, size: 0, etag: '', lastModified: v.lastModified, deleteMarker: true, ...seq };
   const c = v.checksum;
   return c === undefined
-    ? { id: v.id, size: v.size, etag: v.etag, lastModified: v.lastModified }
-    : { id: v.id, size: v.size, etag: v.etag, lastModified: v.lastModified, checksumAlgorithm: c.algorithm, checksumType: c.type };
+    ? { id: v.id, size: v.size, etag: v.etag, lastModified: v.lastModified, ...seq }
+    : { id: v.id, size: v.size, etag: v.etag, lastModified: v.lastModified, checksumAlgorithm: c.algorithm, checksumType: c.type, ...seq };
 }
 
 function insertSorted(keys: string[], key: string): void {

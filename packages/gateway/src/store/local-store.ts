@@ -2,6 +2,7 @@ import { S3Error } from '@s3kit/errors';
 import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
 import { listObjects } from './listing.js';
+import { listObjectVersions } from './list-versions.js';
 import * as multipart from './multipart.js';
 import * as lock from './object-lock.js';
 import * as objects from './objects.js';
@@ -65,6 +66,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   PutBucketVersioning: buckets.putBucketVersioning,
   ListObjects: (ctx, req) => listObjects(ctx, req, false),
   ListObjectsV2: (ctx, req) => listObjects(ctx, req, true),
+  ListObjectVersions: listObjectVersions,
   PutObject: objects.putObject,
   GetObject: (ctx, req) => objects.getObject(ctx, req, false),
   HeadObject: (ctx, req) => objects.getObject(ctx, req, true),
