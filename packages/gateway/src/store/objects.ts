@@ -20,7 +20,7 @@ import {
   quoteEtag,
   type ByteRange,
 } from './http-headers.js';
-import { checkDeletable, lockOnWrite } from './object-lock.js';
+import { checkDeletable, lockHeaders, lockOnWrite, requireLockDigest, writeIsLocked } from './object-lock.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
@@ -39,6 +39,7 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   const tags = parseTaggingHeader(req.headers['x-amz-tagging']);
   const state = await ctx.core.requireBucket(bucket);
   const lock = lockOnWrite(state, req.headers, resource);
+  requireLockDigest(writeIsLocked(state, req.headers), req.headers, resource);
   if (hasWriteConditions(req.headers)) checkWriteConditions(req.headers, await ctx.core.readMeta(bucket, key), resource);
   const temp = await writeTemp(req.body, {
     tmpDir: ctx.core.tmpDir,
@@ -68,7 +69,7 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
   let keepOpen = false;
   try {
     checkConditions(req.headers, meta, resource);
-    const headers = { ...objectHeaders(meta, req.query), ...versionHeader(meta.id, versionId) };
+    const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, versionId) };
     let range: ByteRange | undefined;
     const pn = req.query['partNumber'];
     if (pn !== undefined) {
@@ -178,7 +179,14 @@ export async function openCopySource(
   const versionId = checkVersionId(src.versionId, resource);
   const bucket = requireBucketName({ ...req, bucket: src.bucket });
   const key = checkKey(src.key, resource);
-  const opened = await openExisting(ctx, bucket, key, versionId, resource);
+  const found = await ctx.core.openObject(bucket, key, versionId);
+  if (found === undefined) throw await missing(ctx, bucket, resource, versionId);
+  if (found.marker !== undefined) {
+    // S3 (CopyObject, UploadPartCopy): a source naming a delete marker by id is a 400, not GET's 405.
+    if (versionId === undefined) throw deleteMarkerError(found.marker.id, false, resource);
+    throw new S3Error('InvalidRequest', { resource, message: 'The source of a copy request may not specifically refer to a delete marker by version id.' });
+  }
+  const opened = found;
   try {
     checkCopySourceConditions(req.headers, opened.meta, resource);
   } catch (err) {
