@@ -300,6 +300,36 @@ describe('object lock on versions', () => {
     expect((await t.call('HeadObject', { key: 'copy2' })).headers['x-amz-object-lock-legal-hold']).toBe('ON');
   });
 
+  it('takes lock headers on CreateMultipartUpload and applies them (or the default retention) at Complete; parts need a digest', async () => {
+    const upload = async (key: string, headers: Record<string, string>): Promise<string> => {
+      const res = await bodyText(await t.call('CreateMultipartUpload', { method: 'POST', key, query: { uploads: '' }, headers }));
+      return /<UploadId>([^<]+)<\/UploadId>/.exec(res)![1]!;
+    };
+    const complete = async (key: string, id: string) => {
+      const part = { key, query: { uploadId: id, partNumber: '1' }, data: 'part' };
+      const nd = await t.fail('UploadPart', part);
+      expect([nd.code, nd.status, nd.message]).toEqual(['InvalidRequest', 400, 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters']);
+      const etag = (await t.call('UploadPart', { ...part, headers: { 'content-md5': md5b64('part') } })).headers['etag']!;
+      const body = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
+      return t.call('CompleteMultipartUpload', { method: 'POST', key, query: { uploadId: id }, data: body });
+    };
+    const until = future(3);
+    const id = await upload('mp', { 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': until, 'x-amz-object-lock-legal-hold': 'ON' });
+    const v = (await complete('mp', id)).headers['x-amz-version-id']!;
+    const h = (await t.call('HeadObject', { key: 'mp', query: { versionId: v } })).headers;
+    expect([h['x-amz-object-lock-mode'], h['x-amz-object-lock-retain-until-date'], h['x-amz-object-lock-legal-hold']]).toEqual(['COMPLIANCE', until, 'ON']);
+    expect((await delFail('mp', v)).code).toBe('AccessDenied');
+    const bad = await t.fail('CreateMultipartUpload', { method: 'POST', key: 'x', query: { uploads: '' }, headers: { 'x-amz-object-lock-mode': 'GOVERNANCE' } });
+    expect(bad.code).toBe('InvalidArgument');
+    await putConfig(rule('<Mode>GOVERNANCE</Mode><Days>1</Days>'));
+    const d = await upload('dflt', {});
+    await complete('dflt', d);
+    expect((await t.call('HeadObject', { key: 'dflt' })).headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+    await t.call('CreateBucket', { bucket: 'plain' });
+    const plain = await t.fail('CreateMultipartUpload', { method: 'POST', bucket: 'plain', key: 'x', query: { uploads: '' }, headers: { 'x-amz-object-lock-legal-hold': 'ON' } });
+    expect([plain.code, plain.message]).toEqual(['InvalidRequest', 'Bucket is missing ObjectLockConfiguration']);
+  });
+
   it('retention and legal hold on a delete marker: 405 when named, NoSuchKey when current', async () => {
     await put('k', 'x');
     const m = (await del('k')).headers['x-amz-version-id']!;

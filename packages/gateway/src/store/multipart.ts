@@ -16,6 +16,7 @@ import { encodingType, maxParam } from './listing.js';
 import { checksumHeaders, checksumXml, compositeChecksum, parseAlgorithm, requestChecksum, s3Name, xmlName, type ChecksumRequest, type S3ChecksumAlgorithm } from './checksums.js';
 import { checkWriteConditions, checkWriteConditionsAtCommit, hasWriteConditions } from './conditions.js';
 import { completedUpload, expectedObjectChecksum, uploadChecksum, type UploadChecksum } from './multipart-checksums.js';
+import { hasLockHeaders, lockFromHeaders, requireLockDigest, withDefaultRetention, type LockFields } from './object-lock.js';
 import { openCopySource, versionHeader } from './objects.js';
 import { isNotFound, readJson } from './files.js';
 import type { MetaFields, ObjectMeta, StoredChecksum } from './versions.js';
@@ -31,6 +32,8 @@ interface UploadState {
   readonly fields: Pick<MetaFields, 'contentType' | 'headers' | 'userMeta' | 'tags'>;
   /** `x-amz-checksum-algorithm` / `x-amz-checksum-type` of the create: every part gets this checksum. */
   readonly checksum?: UploadChecksum;
+  /** Object lock settings from the create's `x-amz-object-lock-*` headers, applied at Complete. */
+  readonly lock?: LockFields;
 }
 
 /** `uploads/<id>/part-<n>.json`. */
@@ -89,12 +92,12 @@ export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequ
   rejectUnsupportedHeaders(req.headers, resource);
   const fields = { ...metaFromHeaders(req.headers), tags: parseTaggingHeader(req.headers['x-amz-tagging']) };
   const checksum = uploadChecksum(req.headers, resource);
-  await ctx.core.requireBucket(bucket);
+  const lock = lockFromHeaders(await ctx.core.requireBucket(bucket), req.headers, resource);
   const id = randomBytes(16).toString('hex');
   const stage = tempName(ctx.core.tmpDir, 'upload');
   await mkdir(stage);
   try {
-    const state: UploadState = { key, initiated: Date.now(), fields, ...(checksum === undefined ? {} : { checksum }) };
+    const state: UploadState = { key, initiated: Date.now(), fields, ...(checksum === undefined ? {} : { checksum }), ...(hasLockHeaders(req.headers) ? { lock } : {}) };
     await ctx.core.writeJsonAtomic(join(stage, 'upload.json'), state);
     await rename(stage, join(ctx.core.uploadsDir(bucket), id));
   } catch (err) {
@@ -141,6 +144,9 @@ export async function uploadPart(ctx: StoreContext, req: UpstreamRequest): Promi
   const { bucket, key, resource } = objectTarget(req);
   const n = partNumber(req.query, resource);
   const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
+  // As S3: the parts of an upload that gets lock settings need a digest.
+  const locked = upload.state.lock !== undefined || (await ctx.core.requireBucket(bucket)).objectLock?.rule !== undefined;
+  requireLockDigest(locked, req.headers, resource, 'Put Part');
   const temp = await writeTemp(req.body, {
     tmpDir: ctx.core.tmpDir,
     checksum: partChecksum(upload.state, requestChecksum(req.headers), resource),
@@ -302,10 +308,13 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
     const partChecksums = sum === undefined ? undefined : parts.map((p) => p.checksum ?? '');
     const checksum: StoredChecksum | undefined =
       sum === undefined ? undefined : sum.type === 'FULL_OBJECT' ? temp.checksum : { algorithm: sum.algorithm, value: compositeChecksum(sum.algorithm, partChecksums!), type: 'COMPOSITE' };
+    // The create's lock settings; the bucket's default retention counts from completion.
+    const lock = withDefaultRetention(await ctx.core.requireBucket(bucket), upload.state.lock ?? {}, Date.now());
     const meta = await ctx.core.commit(bucket, key, temp, (old) => {
       checkWriteConditionsAtCommit(req.headers, old, resource);
       return {
         ...upload.state.fields,
+        ...lock,
         size: total,
         etag,
         lastModified: Date.now(),
