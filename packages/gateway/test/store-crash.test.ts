@@ -1,66 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SigV4Signer } from '@s3kit/sigv4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalStore, type SweepSummary } from '../src/index.js';
 import { listFiles } from './helpers.js';
-import { ADMIN, rawRequest, startGateway, type RawResponse } from './support/gateway-server.js';
+import { startGateway } from './support/gateway-server.js';
+import { send, signer, start, stop, until } from './support/store-process.js';
 
 // Defect 6 of issue 12: what kill -9 leaves in the embedded store (temp files of interrupted
 // PUTs and parts, data files caught between a commit's data and metadata renames) is removed
 // by the next start's sweep, through a gateway in a process of its own that is really killed;
 // committed objects and open multipart uploads survive intact.
-
-const child = fileURLToPath(new URL('./support/store-child.ts', import.meta.url));
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
-const signer = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' });
-
-interface Proc {
-  child: ChildProcess;
-  port: Promise<number>;
-  sweep: Promise<SweepSummary>;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-function start(dir: string, env: Record<string, string> = {}): Proc {
-  const p = spawn(process.execPath, ['--conditions=@s3kit/source', '--import', 'tsx', child, dir], {
-    cwd: repo,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const lines = new Promise<void>((resolve) => p.stdout!.on('end', resolve));
-  const exited = new Promise<NodeJS.Signals | number | null>((r) => p.once('exit', (code, signal) => r(signal ?? code)));
-  const seen = (field: string) =>
-    new Promise<never>((resolve, reject) => {
-      const look = (): void => {
-        for (const l of out.split('\n')) {
-          if (l.startsWith(`{"${field}":`)) return void resolve((JSON.parse(l) as Record<string, never>)[field]!);
-        }
-      };
-      p.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        look();
-      });
-      void lines.then(() => reject(new Error(`the store process ended without "${field}": ${out}`)));
-    });
-  p.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  return { child: p, port: seen('port'), sweep: seen('sweep'), exited };
-}
-
-async function stop(p: Proc): Promise<void> {
-  p.child.kill('SIGTERM');
-  await p.exited;
-}
-
-function send(port: number, method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<RawResponse> {
-  const s = signer.sign({ method, url: `http://127.0.0.1:${port}${path}`, headers, body });
-  return rawRequest(port, { method, path, headers: s.headers, body });
-}
 
 /** A signed PUT that sends `sent` of its declared `length` bytes and then stalls. */
 function stalledPut(port: number, path: string, length: number, sent: number): void {
@@ -68,14 +19,6 @@ function stalledPut(port: number, path: string, length: number, sent: number): v
   const req = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path, headers: s.headers });
   req.on('error', () => {}); // the server is killed under it
   req.write(Buffer.alloc(sent, 'x'));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
-    const v = await probe();
-    if (v !== undefined) return v;
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function sizeOf(dir: string, rel: string): Promise<number> {
