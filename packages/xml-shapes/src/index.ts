@@ -43,5 +43,6 @@ export {
   type SelectObjectContentRequest,
   type RestoreRequest,
   type PostResponse,
+  type GetObjectAttributesResponse,
 } from './shapes.js';
 export type { Infer, InferInput, NodeSpec, StructSpec, ListSpec, LeafSpec, FieldsSpec, LeafType } from './schema.js';

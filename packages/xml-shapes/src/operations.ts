@@ -285,6 +285,10 @@ const ROWS = {
     actions: [obj('s3:PutObjectRetention'), obj('s3:BypassGovernanceRetention', undefined, 'x-amz-bypass-governance-retention')],
   },
   GetObjectLegalHold: { method: 'GET', scope: 'object', query: ['legal-hold'], origin: 's3', actions: [obj('s3:GetObjectLegalHold')], response: 'LegalHold' },
+  GetObjectAttributes: {
+    method: 'GET', scope: 'object', query: ['attributes'], origin: 's3',
+    actions: [obj('s3:GetObjectAttributes', 's3:GetObjectVersionAttributes')], response: 'GetObjectAttributesResponse',
+  },
   PutObjectLegalHold: { method: 'PUT', scope: 'object', query: ['legal-hold'], origin: 's3', actions: [obj('s3:PutObjectLegalHold')], request: 'LegalHold' },
   SelectObjectContent: {
     method: 'POST', scope: 'object', query: ['select', 'select-type'], queryValues: { 'select-type': '2' }, origin: 's3', streamsResponse: true,
@@ -323,7 +327,7 @@ export const OPERATION_LIST: readonly OperationSpec[] = Object.freeze(Object.val
  * object, which would authorize the wrong action.
  */
 export const UNMODELLED_SUBRESOURCES: readonly string[] = Object.freeze([
-  'accelerate', 'analytics', 'attributes', 'intelligent-tiering', 'inventory', 'metadataTable', 'metrics',
+  'accelerate', 'analytics', 'intelligent-tiering', 'inventory', 'metadataTable', 'metrics',
   'ownershipControls', 'policyStatus', 'publicAccessBlock', 'renameObject', 'session',
 ]);
 

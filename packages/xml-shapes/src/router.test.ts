@@ -92,6 +92,7 @@ const TABLE: Record<OperationName, Req> = {
   PutObjectRetention: { method: 'PUT', path: '/photos/cat.jpg', query: 'retention' },
   GetObjectLegalHold: { method: 'GET', path: '/photos/cat.jpg', query: 'legal-hold' },
   PutObjectLegalHold: { method: 'PUT', path: '/photos/cat.jpg', query: 'legal-hold' },
+  GetObjectAttributes: { method: 'GET', path: '/photos/cat.jpg', query: 'attributes' },
   SelectObjectContent: { method: 'POST', path: '/photos/data.csv', query: 'select&select-type=2' },
 };
 

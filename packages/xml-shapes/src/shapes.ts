@@ -304,6 +304,23 @@ const RestoreRequest = struct({
   Description: str(),
 });
 
+// GetObjectAttributes: the API reference calls it GetObjectAttributesOutput, but S3 writes
+// <GetObjectAttributesResponse xmlns="…"> on the wire (what the SDKs read: they ignore the root name).
+const GetObjectAttributesResponse = struct({
+  ETag: str(),
+  Checksum: struct({ ...checksums, ChecksumType: str() }),
+  ObjectParts: struct({
+    PartsCount: int(),
+    PartNumberMarker: int(),
+    NextPartNumberMarker: int(),
+    MaxParts: int(),
+    IsTruncated: bool(),
+    Part: list(struct({ PartNumber: int(), Size: int(), ...checksums })),
+  }),
+  StorageClass: str(),
+  ObjectSize: int(),
+});
+
 const PostResponse = struct({ Location: str(), Bucket: str(), Key: str(), ETag: str() });
 
 const ErrorShape = struct({ Code: req(str()), Message: str(), Resource: str(), RequestId: str(), HostId: str() });
@@ -359,6 +376,7 @@ export const SHAPES = {
   LegalHold: fast(LegalHold),
   SelectObjectContentRequest: fast(SelectObjectContentRequest),
   RestoreRequest: fast(RestoreRequest),
+  GetObjectAttributesResponse: fast(GetObjectAttributesResponse),
   PostResponse: fast(PostResponse, false),
   Error: fast(ErrorShape, false),
 } as const satisfies Record<string, ShapeSpec>;
@@ -401,4 +419,5 @@ export type Retention = Shape<'Retention'>;
 export type LegalHold = Shape<'LegalHold'>;
 export type SelectObjectContentRequest = Shape<'SelectObjectContentRequest'>;
 export type RestoreRequest = Shape<'RestoreRequest'>;
+export type GetObjectAttributesResponse = Shape<'GetObjectAttributesResponse'>;
 export type PostResponse = Shape<'PostResponse'>;

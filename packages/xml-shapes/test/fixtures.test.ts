@@ -158,6 +158,10 @@ const EXPECT: Record<string, (v: never) => void> = {
   },
   'RestoreRequest.xml': (v: Shape<'RestoreRequest'>) => expect(v).toEqual({ Days: 2, GlacierJobParameters: { Tier: 'Bulk' } }),
   'PostResponse.xml': (v: Shape<'PostResponse'>) => expect(v.Key).toBe('user/user1//sample.jpg'),
+  'GetObjectAttributesResponse.xml': (v: Shape<'GetObjectAttributesResponse'>) => {
+    expect([v.ETag, v.Checksum?.ChecksumType, v.ObjectParts?.PartsCount, v.ObjectParts?.IsTruncated, v.ObjectSize]).toEqual(['8b8f7d2ee4a9d4e0c2ff1bfd8f4a9c3e-2', 'COMPOSITE', 2, true, 5242884]);
+    expect(v.ObjectParts?.Part).toEqual([{ PartNumber: 1, Size: 5242880, ChecksumSHA256: 'o1zE6Wz9kI1L0b3E2XlN3bBz7y7kM4cQpQ9u0d3RZrE=' }]);
+  },
 };
 
 describe('AWS documentation examples', () => {
