@@ -3,7 +3,7 @@ import { parseXml } from '@s3kit/xml-shapes';
 import { createLocalStore } from '../src/index.js';
 import { KeyIndex, type IndexVersion } from '../src/store/key-index.js';
 import { versionsPage } from '../src/store/list-versions.js';
-import { bodyText, makeStore, md5hex, type TestStore } from './helpers.js';
+import { bodyText, makeStore, md5b64, md5hex, type TestStore } from './helpers.js';
 
 let t: TestStore;
 beforeEach(async () => {
@@ -226,5 +226,127 @@ describe('versionsPage', () => {
   it('reports a stored checksum algorithm and type', async () => {
     const idx = new KeyIndex(new Map([['k', [v(id(1), { checksumAlgorithm: 'CRC32', checksumType: 'FULL_OBJECT' })]]]), ['k']);
     expect(versionsPage(idx, '', '', { key: '' }, 10).items[0]!.v.checksumAlgorithm).toBe('CRC32');
+  });
+});
+
+describe('versioning responses, as AWS documents them', () => {
+  const deleteXml = (objects: { Key: string; VersionId?: string }[]): string =>
+    `<Delete>${objects.map((o) => `<Object><Key>${o.Key}</Key>${o.VersionId === undefined ? '' : `<VersionId>${o.VersionId}</VersionId>`}</Object>`).join('')}</Delete>`;
+  const deleteObjects = async (objects: { Key: string; VersionId?: string }[]) => {
+    const xml = deleteXml(objects);
+    return parseXml('DeleteResult', await bodyText(await t.call('DeleteObjects', { query: { delete: '' }, data: xml, headers: { 'content-md5': md5b64(xml) } })));
+  };
+
+  it('x-amz-version-id: on writes only with an id; on reads "null" too once the bucket has versioning configured', async () => {
+    const unversioned = await t.call('PutObject', { key: 'k', data: '0' });
+    expect(unversioned.headers['x-amz-version-id']).toBeUndefined();
+    expect((await t.call('HeadObject', { key: 'k' })).headers['x-amz-version-id']).toBeUndefined();
+    expect((await t.call('HeadObject', { key: 'k', query: { versionId: 'null' } })).headers['x-amz-version-id']).toBe('null');
+    await enable();
+    // The object from before versioning is the null version; reads now name it.
+    expect((await t.call('GetObject', { key: 'k' })).headers['x-amz-version-id']).toBe('null');
+    expect((await t.call('GetObjectTagging', { key: 'k', query: { tagging: '' } })).headers['x-amz-version-id']).toBe('null');
+    const v = (await t.call('PutObject', { key: 'k', data: '1' })).headers['x-amz-version-id'];
+    expect(v).toMatch(/^[0-9a-f]{32}$/);
+    expect((await t.call('HeadObject', { key: 'k' })).headers['x-amz-version-id']).toBe(v);
+    await enable('Suspended');
+    // AWS's PutObject example "versioning suspended": no x-amz-version-id on the write.
+    expect((await t.call('PutObject', { key: 'k', data: '2' })).headers['x-amz-version-id']).toBeUndefined();
+    expect((await t.call('HeadObject', { key: 'k' })).headers['x-amz-version-id']).toBe('null');
+    const del = await t.call('DeleteObject', { key: 'k' });
+    expect(del.headers).toMatchObject({ 'x-amz-delete-marker': 'true', 'x-amz-version-id': 'null' });
+  });
+
+  it('DELETE of a missing version is 204; HEAD of a delete marker is 404 (current) or 405 (named) with x-amz-delete-marker', async () => {
+    await enable();
+    const v = (await t.call('PutObject', { key: 'k', data: 'x' })).headers['x-amz-version-id']!;
+    const missingId = v.slice(0, 16) + '0'.repeat(16);
+    const gone = await t.call('DeleteObject', { key: 'k', query: { versionId: missingId } });
+    expect(gone.status).toBe(204);
+    expect(gone.headers['x-amz-delete-marker']).toBeUndefined();
+    const marker = (await t.call('DeleteObject', { key: 'k' })).headers['x-amz-version-id']!;
+    const head = await t.fail('HeadObject', { key: 'k' });
+    expect([head.code, head.status, head.headers?.['x-amz-delete-marker'], head.headers?.['x-amz-version-id']]).toEqual(['NoSuchKey', 404, 'true', marker]);
+    const named = await t.fail('HeadObject', { key: 'k', query: { versionId: marker } });
+    expect([named.code, named.status, named.headers?.['x-amz-delete-marker']]).toEqual(['MethodNotAllowed', 405, 'true']);
+    const nosuch = await t.fail('HeadObject', { key: 'k', query: { versionId: missingId } });
+    expect([nosuch.code, nosuch.status]).toEqual(['NoSuchVersion', 404]);
+    // Removing the marker by id says it was one, and the object is back.
+    const undo = await t.call('DeleteObject', { key: 'k', query: { versionId: marker } });
+    expect(undo.headers).toMatchObject({ 'x-amz-delete-marker': 'true', 'x-amz-version-id': marker });
+    expect((await t.call('HeadObject', { key: 'k' })).headers['x-amz-version-id']).toBe(v);
+  });
+
+  it('DeleteObjects reports VersionId, DeleteMarker and DeleteMarkerVersionId per entry', async () => {
+    await enable();
+    const v1 = (await t.call('PutObject', { key: 'a', data: '1' })).headers['x-amz-version-id']!;
+    await t.call('PutObject', { key: 'b', data: '1' });
+    const r = await deleteObjects([{ Key: 'a', VersionId: v1 }, { Key: 'b' }, { Key: 'never' }]);
+    expect(r.Deleted[0]).toEqual({ Key: 'a', VersionId: v1 });
+    expect(r.Deleted[1]).toMatchObject({ Key: 'b', DeleteMarker: true });
+    const bMarker = r.Deleted[1]!.DeleteMarkerVersionId!;
+    expect(bMarker).toMatch(/^[0-9a-f]{32}$/);
+    // S3 adds a delete marker even for a key that never existed.
+    expect(r.Deleted[2]).toMatchObject({ Key: 'never', DeleteMarker: true });
+    const again = await deleteObjects([{ Key: 'b', VersionId: bMarker }]);
+    expect(again.Deleted[0]).toEqual({ Key: 'b', VersionId: bMarker, DeleteMarker: true, DeleteMarkerVersionId: bMarker });
+    const bad = await deleteObjects([{ Key: 'b', VersionId: 'bad' }]);
+    expect(bad.Error[0]).toMatchObject({ Key: 'b', VersionId: 'bad', Code: 'InvalidArgument' });
+  });
+
+  it('copies from a source version (x-amz-copy-source-version-id); a delete marker source is 404, or 400 when named', async () => {
+    await enable();
+    const v1 = (await t.call('PutObject', { key: 'src', data: 'one' })).headers['x-amz-version-id']!;
+    const v2 = (await t.call('PutObject', { key: 'src', data: 'two' })).headers['x-amz-version-id']!;
+    const copy = await t.call('CopyObject', { key: 'dst', headers: { 'x-amz-copy-source': `/bkt/src?versionId=${v1}` } });
+    expect(copy.headers['x-amz-copy-source-version-id']).toBe(v1);
+    expect(copy.headers['x-amz-version-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(await bodyText(await t.call('GetObject', { key: 'dst' }))).toBe('one');
+    const latest = await t.call('CopyObject', { key: 'dst2', headers: { 'x-amz-copy-source': '/bkt/src' } });
+    expect(latest.headers['x-amz-copy-source-version-id']).toBe(v2);
+    const marker = (await t.call('DeleteObject', { key: 'src' })).headers['x-amz-version-id']!;
+    const current = await t.fail('CopyObject', { key: 'dst', headers: { 'x-amz-copy-source': '/bkt/src' } });
+    expect([current.code, current.status]).toEqual(['NoSuchKey', 404]);
+    const named = await t.fail('CopyObject', { key: 'dst', headers: { 'x-amz-copy-source': `/bkt/src?versionId=${marker}` } });
+    expect([named.code, named.status]).toEqual(['InvalidRequest', 400]);
+    const missingId = v1.slice(0, 16) + '0'.repeat(16);
+    expect((await t.fail('CopyObject', { key: 'dst', headers: { 'x-amz-copy-source': `/bkt/src?versionId=${missingId}` } })).code).toBe('NoSuchVersion');
+  });
+
+  it('UploadPartCopy copies a source version; CompleteMultipartUpload gets a version id only when enabled', async () => {
+    await enable();
+    const v1 = (await t.call('PutObject', { key: 'src', data: 'version-one' })).headers['x-amz-version-id']!;
+    await t.call('PutObject', { key: 'src', data: 'version-two!' });
+    const upload = async (): Promise<string> => /<UploadId>([^<]+)</.exec(await bodyText(await t.call('CreateMultipartUpload', { key: 'mp', query: { uploads: '' } })))![1]!;
+    const id = await upload();
+    const pc = await t.call('UploadPartCopy', { key: 'mp', query: { uploadId: id, partNumber: '1' }, headers: { 'x-amz-copy-source': `/bkt/src?versionId=${v1}`, 'x-amz-copy-source-range': 'bytes=0-6' } });
+    expect(pc.headers['x-amz-copy-source-version-id']).toBe(v1);
+    const etag = /<ETag>([^<]+)</.exec(await bodyText(pc))![1]!.replace(/&quot;/g, '"');
+    const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
+    const done = await t.call('CompleteMultipartUpload', { key: 'mp', query: { uploadId: id }, data: xml });
+    expect(done.headers['x-amz-version-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(await bodyText(await t.call('GetObject', { key: 'mp' }))).toBe('version');
+    await enable('Suspended');
+    const id2 = await upload();
+    const pc2 = await t.call('UploadPartCopy', { key: 'mp', query: { uploadId: id2, partNumber: '1' }, headers: { 'x-amz-copy-source': '/bkt/src' } });
+    const etag2 = /<ETag>([^<]+)</.exec(await bodyText(pc2))![1]!.replace(/&quot;/g, '"');
+    const xml2 = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag2}</ETag></Part></CompleteMultipartUpload>`;
+    expect((await t.call('CompleteMultipartUpload', { key: 'mp', query: { uploadId: id2 }, data: xml2 })).headers['x-amz-version-id']).toBeUndefined();
+  });
+
+  it('tags a named version; returns tag sets sorted by key in UTF-8 byte order', async () => {
+    await enable();
+    const v1 = (await t.call('PutObject', { key: 'k', data: '1' })).headers['x-amz-version-id']!;
+    await t.call('PutObject', { key: 'k', data: '2', headers: { 'x-amz-tagging': 'cur=1' } });
+    const body = '<Tagging><TagSet><Tag><Key>😀</Key><Value>4</Value></Tag><Tag><Key>\uFFFD</Key><Value>3</Value></Tag><Tag><Key>b</Key><Value>2</Value></Tag><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>';
+    const put = await t.call('PutObjectTagging', { key: 'k', query: { tagging: '', versionId: v1 }, data: body });
+    expect(put.headers['x-amz-version-id']).toBe(v1);
+    const got = await t.call('GetObjectTagging', { key: 'k', query: { tagging: '', versionId: v1 } });
+    expect(got.headers['x-amz-version-id']).toBe(v1);
+    expect(parseXml('Tagging', await bodyText(got)).TagSet.map((x) => x.Key)).toEqual(['a', 'b', '\uFFFD', '😀']);
+    expect(parseXml('Tagging', await bodyText(await t.call('GetObjectTagging', { key: 'k', query: { tagging: '' } }))).TagSet).toEqual([{ Key: 'cur', Value: '1' }]);
+    const marker = (await t.call('DeleteObject', { key: 'k' })).headers['x-amz-version-id']!;
+    expect((await t.fail('GetObjectTagging', { key: 'k', query: { tagging: '', versionId: marker } })).status).toBe(405);
+    expect((await t.fail('PutObjectTagging', { key: 'k', query: { tagging: '' }, data: body })).code).toBe('NoSuchKey');
   });
 });

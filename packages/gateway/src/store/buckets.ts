@@ -23,6 +23,7 @@ export async function listBuckets(ctx: StoreContext): Promise<UpstreamResponse> 
 
 /**
  * CreateBucket: staged in tmp and renamed into place, so a bucket exists completely or not at all.
+ * Re-creating a bucket you own answers 200 in us-east-1 (S3's legacy behaviour), BucketAlreadyOwnedByYou elsewhere.
  * @throws S3Error InvalidBucketName, BucketAlreadyOwnedByYou (409), IllegalLocationConstraintException, MalformedXML
  */
 export async function createBucket(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
@@ -49,8 +50,10 @@ export async function createBucket(ctx: StoreContext, req: UpstreamRequest): Pro
     } catch (err) {
       await rm(stage, { recursive: true, force: true });
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' || code === 'ENOTEMPTY') throw new S3Error('BucketAlreadyOwnedByYou', { resource: bucket, details: { BucketName: bucket } });
-      throw err;
+      if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw err;
+      // S3's legacy us-east-1 behaviour: re-creating a bucket you own answers 200 and changes nothing.
+      if (ctx.region === 'us-east-1') return;
+      throw new S3Error('BucketAlreadyOwnedByYou', { resource: bucket, details: { BucketName: bucket } });
     }
     core.resetIndex(bucket, true);
   });

@@ -69,7 +69,7 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
   let keepOpen = false;
   try {
     checkConditions(req.headers, meta, resource);
-    const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, versionId) };
+    const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, await showsNullVersion(ctx, bucket, versionId)) };
     let range: ByteRange | undefined;
     const pn = req.query['partNumber'];
     if (pn !== undefined) {
@@ -136,9 +136,18 @@ export function withChecksum(temp: TempFile): Pick<ObjectMeta, 'checksum'> {
   return temp.checksum === undefined ? {} : { checksum: temp.checksum };
 }
 
-/** `x-amz-version-id` for a version with an id (or when the request named one, `null` included). */
-export function versionHeader(id: string, requested?: string): Record<string, string> {
-  return id !== 'null' || requested !== undefined ? { 'x-amz-version-id': id } : {};
+/**
+ * `x-amz-version-id` for a version with an id. The null version's `null` only with `showNull`:
+ * S3 sends it on reads when the request named a version or the bucket has versioning
+ * configured (Enabled or Suspended), never on a write to a suspended bucket.
+ */
+export function versionHeader(id: string, showNull = false): Record<string, string> {
+  return id !== 'null' || showNull ? { 'x-amz-version-id': id } : {};
+}
+
+/** Whether a read answers `x-amz-version-id: null` for the null version (see versionHeader). */
+export async function showsNullVersion(ctx: StoreContext, bucket: string, requested: string | undefined): Promise<boolean> {
+  return requested !== undefined || (await ctx.core.bucketState(bucket))?.versioning !== undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
-import { deleteMarkerError } from './objects.js';
+import { compareKeys } from './key-order.js';
+import { deleteMarkerError, showsNullVersion, versionHeader } from './objects.js';
 import { checkVersionId, type ObjectVersion, type Version } from './versions.js';
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
@@ -52,7 +53,7 @@ export async function getObjectTagging(ctx: StoreContext, req: UpstreamRequest):
   if (v === undefined) throw await missing(ctx, bucket, resource, versionId);
   if (v.deleteMarker === true) throw deleteMarkerError(v.id, versionId !== undefined, resource);
   const body = buildXml('Tagging', { TagSet: sortTags(v.tags).map(([Key, Value]) => ({ Key, Value })) });
-  return { status: 200, headers: { ...XML_HEADERS, ...versionOf(v.id, versionId) }, body };
+  return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(v.id, await showsNullVersion(ctx, bucket, versionId)) }, body };
 }
 
 /** PutObjectTagging: replaces the whole tag set. @throws S3Error InvalidTag, MalformedXML, NoSuchKey */
@@ -63,7 +64,7 @@ export async function putObjectTagging(ctx: StoreContext, req: UpstreamRequest):
   const tags: [string, string][] = parseRequestXml('Tagging', raw, MAX_TAGGING_BYTES).TagSet.map((t) => [t.Key, t.Value]);
   validateTags(tags);
   const updated = await setTags(ctx, bucket, key, versionId, resource, tags);
-  return { status: 200, headers: versionOf(updated.id, versionId) };
+  return { status: 200, headers: versionHeader(updated.id, await showsNullVersion(ctx, bucket, versionId)) };
 }
 
 /** DeleteObjectTagging (204). @throws S3Error NoSuchKey */
@@ -71,7 +72,7 @@ export async function deleteObjectTagging(ctx: StoreContext, req: UpstreamReques
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
   const updated = await setTags(ctx, bucket, key, versionId, resource, []);
-  return { status: 204, headers: versionOf(updated.id, versionId) };
+  return { status: 204, headers: versionHeader(updated.id, await showsNullVersion(ctx, bucket, versionId)) };
 }
 
 async function setTags(ctx: StoreContext, bucket: string, key: string, versionId: string | undefined, resource: string, tags: TagSet): Promise<ObjectVersion> {
@@ -83,13 +84,9 @@ async function setTags(ctx: StoreContext, bucket: string, key: string, versionId
   return updated;
 }
 
-function versionOf(id: string, requested: string | undefined): Record<string, string> {
-  return id !== 'null' || requested !== undefined ? { 'x-amz-version-id': id } : {};
-}
-
-/** S3 returns a tag set sorted by key. */
+/** S3 returns a tag set sorted by key (UTF-8 byte order). */
 function sortTags(tags: TagSet): TagSet {
-  return [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...tags].sort(([a], [b]) => compareKeys(a, b));
 }
 
 /** NoSuchBucket when the bucket is gone, else NoSuchVersion (a version was named) or NoSuchKey. */
