@@ -215,11 +215,18 @@ describe('UploadPartCopy', () => {
     expect((await bodyBytes(await t.call('GetObject', { key: 'dst' }))).equals(Buffer.concat([src.subarray(0, 1100), src]))).toBe(true);
   });
 
-  it('rejects a range outside the source with InvalidArgument and a missing source with NoSuchKey', async () => {
+  it('rejects a range outside the source with InvalidRange (416), a malformed one with InvalidArgument, a missing source with NoSuchKey', async () => {
     await t.call('PutObject', { key: 'src', data: 'short' });
     const id = await create('dst');
-    const bad = await t.fail('UploadPartCopy', { key: 'dst', query: { uploadId: id, partNumber: '1' }, headers: { 'x-amz-copy-source': '/bkt/src', 'x-amz-copy-source-range': 'bytes=0-5' } });
-    expect(bad.code).toBe('InvalidArgument');
+    const copy = (range: string) => t.fail('UploadPartCopy', { key: 'dst', query: { uploadId: id, partNumber: '1' }, headers: { 'x-amz-copy-source': '/bkt/src', 'x-amz-copy-source-range': range } });
+    for (const range of ['bytes=0-5', 'bytes=3-2', 'bytes=5-5']) {
+      const bad = await copy(range);
+      expect([bad.code, bad.status, bad.headers['Content-Range']]).toEqual(['InvalidRange', 416, 'bytes */5']);
+    }
+    for (const range of ['bytes=0-', 'bytes=-2', '0-2', 'bytes=0-1,2-3', 'bytes=a-b']) {
+      const bad = await copy(range);
+      expect([bad.code, bad.status]).toEqual(['InvalidArgument', 400]);
+    }
     expect((await t.fail('UploadPartCopy', { key: 'dst', query: { uploadId: id, partNumber: '1' }, headers: { 'x-amz-copy-source': '/bkt/none' } })).code).toBe('NoSuchKey');
   });
 });

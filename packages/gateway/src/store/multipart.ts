@@ -196,12 +196,16 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
     const rh = req.headers['x-amz-copy-source-range'];
     if (rh !== undefined) {
       const m = /^bytes=(\d+)-(\d+)$/.exec(rh.trim());
-      if (m === null || Number(m[1]) > Number(m[2]) || Number(m[2]) >= size) {
+      if (m === null) {
         throw new S3Error('InvalidArgument', {
           resource,
-          message: `Range specified is not valid for source object of size: ${size}`,
+          message: 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
           details: { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: rh },
         });
+      }
+      // A well-formed range outside the source: InvalidRange (416), as the issue and s3-tests take it.
+      if (Number(m[1]) > Number(m[2]) || Number(m[2]) >= size) {
+        throw new S3Error('InvalidRange', { resource, message: `The requested range is not satisfiable: the source object has ${size} bytes.`, headers: { 'Content-Range': `bytes */${size}` } });
       }
       start = Number(m[1]);
       end = Number(m[2]);

@@ -141,8 +141,9 @@ export function withChecksum(temp: TempFile): Pick<ObjectMeta, 'checksum'> {
  * S3 sends it on reads when the request named a version or the bucket has versioning
  * configured (Enabled or Suspended), never on a write to a suspended bucket.
  */
-export function versionHeader(id: string, showNull = false): Record<string, string> {
-  return id !== 'null' || showNull ? { 'x-amz-version-id': id } : {};
+export function versionHeader(id: string, showNull: boolean | string | undefined = false): Record<string, string> {
+  // A string is the version id the request named (which shows `null` too).
+  return id !== 'null' || showNull === true || typeof showNull === 'string' ? { 'x-amz-version-id': id } : {};
 }
 
 /** Whether a read answers `x-amz-version-id: null` for the null version (see versionHeader). */
