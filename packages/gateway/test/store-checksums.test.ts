@@ -216,3 +216,73 @@ describe('multipart checksums', () => {
     expect(Object.keys(head.headers).filter((h) => h.startsWith('x-amz-checksum'))).toEqual([]);
   });
 });
+
+describe('GetObjectAttributes', () => {
+  const attrs = (key: string, names: string, headers: Record<string, string> = {}, query: Record<string, string> = {}) =>
+    t.call('GetObjectAttributes', { key, query: { attributes: '', ...query }, headers: { 'x-amz-object-attributes': names, ...headers } });
+
+  it('answers the requested attributes of a single-part object, with Last-Modified (ETag unquoted, no ObjectParts)', async () => {
+    const sha = checksumBase64('sha256', Buffer.from('hello'));
+    await t.call('PutObject', { key: 'k', data: 'hello', headers: { 'x-amz-checksum-sha256': sha } });
+    const res = await attrs('k', 'ETag, Checksum,ObjectParts,StorageClass,ObjectSize');
+    const xml = await bodyText(res);
+    expect(xml).toContain('<GetObjectAttributesResponse xmlns="http://s3.amazonaws.com/doc/2006-03-01/">');
+    expect([tag(xml, 'ETag'), tag(xml, 'ChecksumSHA256'), tag(xml, 'ChecksumType'), tag(xml, 'StorageClass'), tag(xml, 'ObjectSize')]).toEqual([
+      '5d41402abc4b2a76b9719d911017c592',
+      sha,
+      'FULL_OBJECT',
+      'STANDARD',
+      '5',
+    ]);
+    expect(xml).not.toContain('ObjectParts');
+    expect(res.headers['last-modified']).toMatch(/GMT$/);
+    expect(tag(await bodyText(await attrs('k', 'ObjectSize')), 'ETag')).toBeUndefined();
+  });
+
+  it('pages ObjectParts of a multipart object with checksums (x-amz-max-parts, x-amz-part-number-marker); PartsCount only without checksums', async () => {
+    const parts = [Buffer.alloc(MIN, 'a'), Buffer.alloc(MIN, 'b'), Buffer.from('c')];
+    const id = tag(await bodyText(await t.call('CreateMultipartUpload', { key: 'm', query: { uploads: '' }, headers: { 'x-amz-checksum-algorithm': 'CRC32' } })), 'UploadId')!;
+    const etags: string[] = [];
+    for (const [i, p] of parts.entries()) etags.push((await t.call('UploadPart', { key: 'm', query: { uploadId: id, partNumber: String(i + 1) }, data: p })).headers['etag']!);
+    const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+    await bodyText(await t.call('CompleteMultipartUpload', { key: 'm', query: { uploadId: id }, data: xml }));
+    const page1 = await bodyText(await attrs('m', 'ObjectParts,Checksum', { 'x-amz-max-parts': '2' }));
+    expect([tag(page1, 'PartsCount'), tag(page1, 'IsTruncated'), tag(page1, 'NextPartNumberMarker'), tag(page1, 'MaxParts')]).toEqual(['3', 'true', '2', '2']);
+    expect([...page1.matchAll(/<Part><PartNumber>(\d+)<\/PartNumber><Size>(\d+)<\/Size><ChecksumCRC32>([^<]*)</g)].map((m) => [m[1], m[2], m[3]])).toEqual([
+      ['1', String(MIN), checksumBase64('crc32', parts[0]!)],
+      ['2', String(MIN), checksumBase64('crc32', parts[1]!)],
+    ]);
+    expect(tag(page1, 'ChecksumType')).toBe('COMPOSITE');
+    const page2 = await bodyText(await attrs('m', 'ObjectParts', { 'x-amz-max-parts': '2', 'x-amz-part-number-marker': '2' }));
+    expect([tag(page2, 'IsTruncated'), tag(page2, 'PartNumber'), tag(page2, 'Size')]).toEqual(['false', '3', '1']);
+    // Without checksums S3 gives only the count.
+    const id2 = tag(await bodyText(await t.call('CreateMultipartUpload', { key: 'n', query: { uploads: '' } })), 'UploadId')!;
+    const e = (await t.call('UploadPart', { key: 'n', query: { uploadId: id2, partNumber: '1' }, data: 'x' })).headers['etag']!;
+    await bodyText(await t.call('CompleteMultipartUpload', { key: 'n', query: { uploadId: id2 }, data: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${e}</ETag></Part></CompleteMultipartUpload>` }));
+    const plain = await bodyText(await attrs('n', 'ObjectParts'));
+    expect([tag(plain, 'PartsCount'), plain.includes('<Part>')]).toEqual(['1', false]);
+  });
+
+  it('reads a named version, answers x-amz-version-id, and treats delete markers as GetObject does', async () => {
+    await t.call('PutBucketVersioning', { method: 'PUT', query: { versioning: '' }, data: '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' });
+    const v1 = (await t.call('PutObject', { key: 'k', data: 'first' })).headers['x-amz-version-id']!;
+    await t.call('PutObject', { key: 'k', data: 'second!' });
+    const old = await attrs('k', 'ObjectSize', {}, { versionId: v1 });
+    expect([old.headers['x-amz-version-id'], tag(await bodyText(old), 'ObjectSize')]).toEqual([v1, '5']);
+    const marker = (await t.call('DeleteObject', { key: 'k' })).headers['x-amz-version-id']!;
+    const gone = await t.fail('GetObjectAttributes', { key: 'k', query: { attributes: '' }, headers: { 'x-amz-object-attributes': 'ETag' } });
+    expect([gone.code, gone.status]).toEqual(['NoSuchKey', 404]);
+    const named = await t.fail('GetObjectAttributes', { key: 'k', query: { attributes: '', versionId: marker }, headers: { 'x-amz-object-attributes': 'ETag' } });
+    expect([named.code, named.status]).toEqual(['MethodNotAllowed', 405]);
+    expect((await t.fail('GetObjectAttributes', { key: 'k', query: { attributes: '', versionId: '0'.repeat(32) }, headers: { 'x-amz-object-attributes': 'ETag' } })).code).toBe('NoSuchVersion');
+  });
+
+  it('refuses a missing, empty or unknown attribute and a bad x-amz-max-parts with InvalidArgument (400)', async () => {
+    await t.call('PutObject', { key: 'k', data: 'x' });
+    for (const headers of [{}, { 'x-amz-object-attributes': '' }, { 'x-amz-object-attributes': 'ETag,Size' }, { 'x-amz-object-attributes': 'etag' }, { 'x-amz-object-attributes': 'ETag', 'x-amz-max-parts': '-1' }]) {
+      const err = await t.fail('GetObjectAttributes', { key: 'k', query: { attributes: '' }, headers });
+      expect([err.code, err.status]).toEqual(['InvalidArgument', 400]);
+    }
+    expect((await t.fail('GetObjectAttributes', { key: 'nope', query: { attributes: '' }, headers: { 'x-amz-object-attributes': 'ETag' } })).code).toBe('NoSuchKey');
+  });
+});

@@ -1,4 +1,5 @@
 import { S3Error } from '@s3kit/errors';
+import { getObjectAttributes } from './attributes.js';
 import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
 import { listObjects } from './listing.js';
@@ -73,6 +74,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   CopyObject: objects.copyObject,
   DeleteObject: objects.deleteObject,
   DeleteObjects: objects.deleteObjects,
+  GetObjectAttributes: getObjectAttributes,
   GetObjectTagging: tagging.getObjectTagging,
   PutObjectTagging: tagging.putObjectTagging,
   DeleteObjectTagging: tagging.deleteObjectTagging,
