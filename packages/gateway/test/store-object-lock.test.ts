@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bodyText, md5b64, makeStore, type TestStore } from './helpers.js';
 
 // Object lock in the embedded store, as AWS S3 documents it (error codes and messages as AWS
@@ -204,13 +204,18 @@ describe('object lock on versions', () => {
 
   it('an expired retention no longer protects and may be replaced freely', async () => {
     const v = (await put('k', 'data')).headers['x-amz-version-id']!;
-    const until = Date.now() + 1500;
-    await putRetention('k', retentionXml('COMPLIANCE', new Date(until).toISOString()));
+    await putRetention('k', retentionXml('COMPLIANCE', future(1)));
     expect((await delFail('k', v)).code).toBe('AccessDenied');
-    while (Date.now() <= until) await new Promise((r) => setTimeout(r, 100));
-    await putRetention('k', retentionXml('GOVERNANCE', future(1)));
-    await putRetention('k', '<Retention/>', { bypass: true });
-    expect((await del('k', v)).status).toBe(204);
+    // Two days later (only Date is faked: the store's file I/O runs as usual).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 2 * DAY);
+      await putRetention('k', retentionXml('GOVERNANCE', future(1)));
+      await putRetention('k', '<Retention/>', { bypass: true });
+      expect((await del('k', v)).status).toBe(204);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('puts and reads legal holds per version; a hold refuses deletes of that version, even with bypass', async () => {
@@ -339,7 +344,8 @@ describe('object lock on versions', () => {
     expect([named.code, named.status]).toEqual(['MethodNotAllowed', 405]);
   });
 
-  it('keeps lock settings across a restart (they live in the key record)', async () => {
+  it('keeps lock settings across a restart (versions in the key record, the configuration in bucket.json)', async () => {
+    await putConfig(rule('<Mode>GOVERNANCE</Mode><Years>1</Years>'));
     const v = (await put('k', 'x', { 'x-amz-object-lock-legal-hold': 'ON' })).headers['x-amz-version-id']!;
     await t.store.close();
     const { createLocalStore } = await import('../src/index.js');
@@ -347,6 +353,9 @@ describe('object lock on versions', () => {
     try {
       const h = await again.handle({ method: 'HEAD', operation: 'HeadObject', bucket: 'bkt', key: 'k', query: { versionId: v }, headers: {} });
       expect(h.headers['x-amz-object-lock-legal-hold']).toBe('ON');
+      expect(h.headers['x-amz-object-lock-mode']).toBe('GOVERNANCE');
+      const cfg = await again.handle({ method: 'GET', operation: 'GetObjectLockConfiguration', bucket: 'bkt', query: { 'object-lock': '' }, headers: {} });
+      expect(await bodyText(cfg)).toContain('<Years>1</Years>');
       await expect(again.handle({ method: 'DELETE', operation: 'DeleteObject', bucket: 'bkt', key: 'k', query: { versionId: v }, headers: {} })).rejects.toMatchObject({ code: 'AccessDenied' });
     } finally {
       await again.close();
