@@ -205,10 +205,11 @@ describe('PutObject / GetObject / HeadObject', () => {
     expect((await t.fail('PutObject', { key: 'a\ud800b', data: 'x' })).code).toBe('InvalidArgument');
   });
 
-  it('refuses SSE-C and object lock headers with NotImplemented (501)', async () => {
+  it('refuses SSE-C headers with NotImplemented (501), and object lock headers in a bucket without object lock with InvalidRequest (400) as S3', async () => {
     const err = await t.fail('PutObject', { key: 'k', data: 'x', headers: { 'x-amz-server-side-encryption-customer-algorithm': 'AES256' } });
     expect(err.code).toBe('NotImplemented');
-    expect((await t.fail('PutObject', { key: 'k', data: 'x', headers: { 'x-amz-object-lock-mode': 'GOVERNANCE' } })).code).toBe('NotImplemented');
+    const lock = await t.fail('PutObject', { key: 'k', data: 'x', headers: { 'x-amz-object-lock-mode': 'GOVERNANCE' } });
+    expect([lock.code, lock.status]).toEqual(['InvalidRequest', 400]);
   });
 
   it('refuses user metadata over 2 KB with MetadataTooLarge', async () => {
