@@ -52,6 +52,7 @@ export const S3_ERRORS = {
   InvalidPolicyDocument: { status: 400, message: 'The content of the form does not meet the conditions specified in the policy document.' },
   InvalidRange: { status: 416, message: 'The requested range cannot be satisfied.' },
   InvalidRequest: { status: 400, message: 'Invalid Request' },
+  InvalidRetentionPeriod: { status: 400, message: 'Default retention period must be a positive integer value.' },
   InvalidSecurity: { status: 403, message: 'The provided security credentials are not valid.' },
   InvalidStorageClass: { status: 400, message: 'The storage class that you specified is not valid.' },
   InvalidTag: { status: 400, message: 'The tag provided was not a valid tag.' },

@@ -60,7 +60,6 @@ export function defaultUntil(rule: DefaultRetention, now: number): number {
 }
 
 function invalidPeriod(resource: string): S3Error {
-  // Not in the shared table: S3's code for a non-positive default retention period.
   return new S3Error('InvalidRetentionPeriod', { status: 400, resource, message: 'Default retention period must be a positive integer value.' });
 }
 
