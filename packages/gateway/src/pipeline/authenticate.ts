@@ -67,7 +67,7 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
   const raw = present === undefined ? undefined : counted(present, onBytes);
   const kind = classifyAuth({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
   const fromQuery = queryDigests(parsed.route.params);
-  const digests = (): ExpectedDigest[] => expectedDigests(parsed.headers, fromQuery);
+  const digests = (): ExpectedDigest[] => expectedDigests(bodyDigestHeaders(parsed), fromQuery);
   // Digests found in the query travel on as headers (toUpstreamRequest).
   const extra = Object.keys(fromQuery).length === 0 ? {} : { queryDigests: fromQuery };
   switch (kind) {
@@ -122,6 +122,15 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
     default:
       throw s3Error('InvalidArgument', 'Unsupported or ambiguous authorization (more than one mechanism, or an unknown one).');
   }
+}
+
+/**
+ * The headers whose digests bind the body. On CompleteMultipartUpload `x-amz-checksum-*` is the
+ * whole object's checksum (FULL_OBJECT uploads), not the XML body's: the upstream checks it.
+ */
+function bodyDigestHeaders(parsed: ParsedRequest): Readonly<Record<string, string>> {
+  if (parsed.route.operation !== 'CompleteMultipartUpload') return parsed.headers;
+  return Object.fromEntries(Object.entries(parsed.headers).filter(([name]) => !name.startsWith('x-amz-checksum-')));
 }
 
 function plainBody(
