@@ -160,7 +160,10 @@ export function lockHeaders(meta: LockFields): Record<string, string> {
   return h;
 }
 
-/** Target, version id and bucket state of a retention / legal hold request; the bucket must have object lock. */
+/**
+ * Target and version id of a retention / legal hold request, whose bucket must have object lock.
+ * @throws S3Error NoSuchBucket, InvalidRequest (400, no object lock), InvalidArgument (bad versionId)
+ */
 async function lockTarget(ctx: StoreContext, req: UpstreamRequest): Promise<{ bucket: string; key: string; resource: string; versionId: string | undefined }> {
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
