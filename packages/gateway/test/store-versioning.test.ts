@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseXml } from '@s3kit/xml-shapes';
 import { createLocalStore } from '../src/index.js';
@@ -221,6 +222,39 @@ describe('versionsPage', () => {
     expect(versionsPage(idx, '', '', { key: 'k', versionId: 'null' }, 10).items.map((i) => i.v.id)).toEqual([id(10)]);
     const noNull = new KeyIndex(new Map([['k', [v(id(30))]], ['m', [v(id(5))]]]), ['k', 'm']);
     expect(versionsPage(noNull, '', '', { key: 'k', versionId: 'null' }, 10).items.map((i) => i.key)).toEqual(['m']);
+  });
+
+  it('property: pages with any max-keys through exactly the one-shot listing, for any keys, prefix and delimiter', () => {
+    const keyArb = fc.stringMatching(/^[ab/]{0,4}$/);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(keyArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 3 })), { selector: ([k]) => k, maxLength: 12 }),
+        fc.constantFrom('', 'a', 'b/', 'a/'),
+        fc.constantFrom('', '/', 'b'),
+        fc.integer({ min: 1, max: 4 }),
+        (keys, prefix, delimiter, max) => {
+          let seq = 1000;
+          const entries = new Map(keys.map(([k, markers]) => [k, markers.map((dm) => v(id(seq--), dm ? { deleteMarker: true } : {}))] as const));
+          const idx = KeyIndex.fromEntries([...entries]);
+          const one = versionsPage(idx, prefix, delimiter, { key: '' }, 1000);
+          const items: string[] = [];
+          const prefixes: string[] = [];
+          let marker: { key: string; versionId?: string | undefined } = { key: '' };
+          for (let pages = 0; ; pages++) {
+            expect(pages).toBeLessThan(100);
+            const page = versionsPage(idx, prefix, delimiter, marker, max);
+            expect(page.items.length + page.prefixes.length).toBeLessThanOrEqual(max);
+            items.push(...page.items.map((i) => `${i.key}@${i.v.id}`));
+            prefixes.push(...page.prefixes);
+            if (!page.truncated) break;
+            marker = { key: page.nextKey!, versionId: page.nextVersionId };
+          }
+          expect(items).toEqual(one.items.map((i) => `${i.key}@${i.v.id}`));
+          expect(prefixes).toEqual(one.prefixes);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('reports a stored checksum algorithm and type', async () => {
