@@ -225,7 +225,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       await sdk.send(new DeleteBucketCommand({ Bucket }));
     });
 
-    it('minio-js: setBucketVersioning, two puts per key, listObjects with IncludeVersion, statObject by versionId, removeObjects of every version, then removeBucket', async () => {
+    it('minio-js: setBucketVersioning, two puts per key, statObject by versionId, a delete marker, listObjects with IncludeVersion, removeObjects of every version and marker, then removeBucket', async () => {
       const bucket = bucketName('mjs');
       await minio.makeBucket(bucket, 'us-east-1');
       await minio.setBucketVersioning(bucket, { Status: 'Enabled' });
@@ -238,6 +238,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const stat = await minio.statObject(bucket, 'x', { versionId: x1.versionId! });
       expect([stat.size, stat.versionId]).toEqual([3, x1.versionId]);
       expect((await minio.statObject(bucket, 'x')).versionId).toBe(x2.versionId);
+      await minio.removeObject(bucket, 'y'); // no version id: a delete marker on y
 
       type Listed = { name?: string; versionId?: string; isLatest?: boolean; isDeleteMarker?: boolean };
       const list = async (): Promise<Listed[]> => {
@@ -246,11 +247,15 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         return out;
       };
       const listed = await list();
+      // minio-js reads a page's Version elements, then its DeleteMarker elements (one page here).
+      const marker = listed[4]?.versionId;
+      expect(marker).toMatch(/^[\w.-]+$/);
       expect(listed.map((o) => [o.name, o.versionId, String(o.isLatest), o.isDeleteMarker])).toEqual([
         ['x', x2.versionId, 'true', false],
         ['x', x1.versionId, 'false', false],
-        ['y', y2.versionId, 'true', false],
+        ['y', y2.versionId, 'false', false],
         ['y', y1.versionId, 'false', false],
+        ['y', marker, 'true', true],
       ]);
       const results = await minio.removeObjects(
         bucket,

@@ -126,19 +126,23 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(out['delete_retained']).toEqual(['AccessDenied', 403]);
     });
 
-    it('minio-py: set_bucket_versioning, two puts per key, stat_object by version_id, list_objects(include_version=True), remove_objects of every version, then remove_bucket', async () => {
+    it('minio-py: set_bucket_versioning, two puts per key, stat_object by version_id, a delete marker, list_objects(include_version=True), remove_objects of every version and marker, then remove_bucket', async () => {
       const out = await minioPy('versions');
       expect(out['versioning']).toBe('Enabled');
       const ids = out['ids'] as { x: string[]; y: string[] };
       expect(new Set([...ids.x, ...ids.y]).size).toBe(4);
       expect(out['stat_old']).toEqual([3, ids.x[0]]);
       expect(out['stat_latest']).toBe(ids.x[1]);
-      expect(out['listed']).toEqual([
+      // minio-py reads a page's Version elements, then its DeleteMarker elements (one page here).
+      const listed = out['listed'] as [string, string, boolean, boolean][];
+      expect(listed).toEqual([
         ['x', ids.x[1], true, false],
         ['x', ids.x[0], false, false],
-        ['y', ids.y[1], true, false],
+        ['y', ids.y[1], false, false],
         ['y', ids.y[0], false, false],
+        ['y', listed[4]![1], true, true],
       ]);
+      expect(listed[4]![1]).toMatch(/^[\w.-]+$/);
       expect(out['remove_errors']).toEqual([]);
       expect(out['listed_after']).toEqual([]);
       expect(out['exists_after']).toBe(false);

@@ -2,8 +2,8 @@
 
 argv: endpoint(host:port) access_key secret_key bucket scenario
 scenario:
-  versions  set_bucket_versioning, two puts per key, stat_object by version_id,
-            list_objects(include_version=True), remove_objects of every version, remove_bucket
+  versions  set_bucket_versioning, two puts per key, stat_object by version_id, a delete marker,
+            list_objects(include_version=True), remove_objects of every version and marker, remove_bucket
   lock      make_bucket(object_lock=True), set/get_object_retention, enable/disable_object_legal_hold,
             is_object_legal_hold_enabled, remove_object refused, remove_objects with the bypass
 A failing call ends the scenario: its S3 error code goes to out["error"] with the step it was at.
@@ -63,6 +63,8 @@ def versions():
     st = client.stat_object(bucket, "x", version_id=out["ids"]["x"][0])
     out["stat_old"] = [st.size, st.version_id]
     out["stat_latest"] = client.stat_object(bucket, "x").version_id
+    at("remove_object (delete marker)")
+    client.remove_object(bucket, "y")  # no version id: a delete marker on y
     at("list_objects")
     every = listed()
     out["listed"] = every
