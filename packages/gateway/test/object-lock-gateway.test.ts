@@ -2,6 +2,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectLegalHoldCommand,
   GetObjectLockConfigurationCommand,
   GetObjectRetentionCommand,
@@ -150,6 +151,18 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(await failure(alice.send(new DeleteObjectCommand({ Bucket: locked, Key: 'gov', VersionId: v })))).toEqual(['AccessDenied', 403]);
       expect((await alice.send(new DeleteObjectCommand({ Bucket: locked, Key: 'gov', VersionId: v, BypassGovernanceRetention: true }))).$metadata.httpStatusCode).toBe(204);
       expect(await failure(admin.send(new HeadObjectCommand({ Bucket: locked, Key: 'gov', VersionId: v })))).toEqual(expect.arrayContaining([404]));
+    });
+
+    it('DeleteObjects with the bypass header: refused per key for bob by the gateway, done for alice', async () => {
+      const v = (await admin.send(new PutObjectCommand({ Bucket: locked, Key: 'multi', Body: 'x', ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: inDays(1) }))).VersionId!;
+      const objects = { Objects: [{ Key: 'multi', VersionId: v }] };
+      const byBob = await bob.send(new DeleteObjectsCommand({ Bucket: locked, Delete: objects, BypassGovernanceRetention: true }));
+      expect(byBob.Errors?.map((e) => [e.Key, e.Code])).toEqual([['multi', 'AccessDenied']]);
+      const noBypass = await alice.send(new DeleteObjectsCommand({ Bucket: locked, Delete: objects }));
+      expect(noBypass.Errors?.map((e) => [e.Key, e.Code])).toEqual([['multi', 'AccessDenied']]);
+      const byAlice = await alice.send(new DeleteObjectsCommand({ Bucket: locked, Delete: objects, BypassGovernanceRetention: true }));
+      expect(byAlice.Errors ?? []).toEqual([]);
+      expect(byAlice.Deleted?.map((d) => [d.Key, d.VersionId])).toEqual([['multi', v]]);
     });
 
     it('a POST form carries x-amz-object-lock-* fields to the upstream as headers (with a checksum field as digest)', async () => {

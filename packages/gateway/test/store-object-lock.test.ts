@@ -165,8 +165,12 @@ describe('object lock on versions', () => {
     // Removing it (an empty Retention) needs the bypass.
     expect((await failRetention('k', '<Retention/>')).code).toBe('AccessDenied');
     await putRetention('k', '<Retention/>', { bypass: true });
-    expect((await t.fail('GetObjectRetention', { key: 'k', query: { retention: '' } })).code).toBe('NoSuchObjectLockConfiguration');
+    expect((await t.fail('GetObjectRetention', { key: 'k', query: { retention: '', versionId: v } })).code).toBe('NoSuchObjectLockConfiguration');
     expect((await del('k', v)).status).toBe(204);
+    // With the bypass, GOVERNANCE may become COMPLIANCE.
+    const w = (await put('k', 'other', { 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': future(1) })).headers['x-amz-version-id']!;
+    await putRetention('k', retentionXml('COMPLIANCE', future(1)), { versionId: w, bypass: true });
+    expect(await bodyText(await t.call('GetObjectRetention', { key: 'k', query: { retention: '', versionId: w } }))).toContain('<Mode>COMPLIANCE</Mode>');
   });
 
   it('never shortens, removes or changes the mode of a COMPLIANCE retention, bypass or not', async () => {
