@@ -35,8 +35,6 @@ const { rgw, reason } = await rgwOrSkip();
 interface Backend {
   readonly upstream: Upstream;
   readonly bucket: string;
-  /** The upstream lists object versions (RGW does; the embedded store does not). */
-  readonly versions: boolean;
   put(key: string, body: string): Promise<void>;
   /** The object's text, or undefined when missing. */
   get(key: string): Promise<string | undefined>;
@@ -51,7 +49,6 @@ async function localBackend(): Promise<Backend> {
   return {
     upstream: store,
     bucket,
-    versions: false,
     async put(key, body) {
       const data = Buffer.from(body);
       await store.handle({ method: 'PUT', operation: 'PutObject', bucket, key, query: {}, headers: { 'content-length': String(data.length) }, body: (async function* () { yield data; })() });
@@ -83,7 +80,6 @@ async function rgwBackend(): Promise<Backend> {
   return {
     upstream,
     bucket,
-    versions: true,
     async put(key, body) {
       await direct.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
@@ -252,15 +248,7 @@ function suite(name: string, make: () => Promise<Backend>): void {
       expect(xml).not.toContain(be.bucket);
     });
 
-    it('ListObjectVersions shows only versions under the prefix, keys without it (NotImplemented where the upstream has no versions)', async () => {
-      if (!be.versions) {
-        // The embedded store does not keep versions: its NotImplemented (501) passes through the mapping.
-        await expect(s3.send(new ListObjectVersionsCommand({ Bucket: 'tenant', Prefix: 'dir/' }))).rejects.toMatchObject({
-          name: 'NotImplemented',
-          $metadata: { httpStatusCode: 501 },
-        });
-        return;
-      }
+    it('ListObjectVersions shows only versions under the prefix, keys without it', async () => {
       const r = await s3.send(new ListObjectVersionsCommand({ Bucket: 'tenant', Prefix: 'dir/' }));
       expect(r.Name).toBe('tenant');
       expect(r.Prefix).toBe('dir/');
