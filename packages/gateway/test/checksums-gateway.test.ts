@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -19,10 +20,12 @@ import {
   UploadPartCommand,
   type ChecksumAlgorithm,
 } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@s3kit/post-policy';
 import { checksumBase64, createChecksum, type ChecksumAlgorithm as Alg } from '@s3kit/sigv4';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
+import { formData, postForm } from './support/post-forms.js';
 import { upstreamKinds, type Target } from './support/targets.js';
 
 const { rgw, reason } = await rgwOrSkip();
@@ -92,6 +95,22 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         const plain = await sdk.send(new HeadObjectCommand({ Bucket, Key: `h-${sdkAlg}` }));
         expect(plain[field(sdkAlg)]).toBeUndefined();
       }
+    });
+
+    it("a POST form's x-amz-checksum-sha256 field is stored; CopyObject keeps the source's checksum or computes ChecksumAlgorithm", async () => {
+      const data = 'posted with a checksum';
+      const sha = checksumBase64('sha256', Buffer.from(data));
+      const post = createPresignedPost({ bucket: Bucket, key: 'posted', credentials: ADMIN, endpoint: g.endpoint, forcePathStyle: true, checksumSha256: sha });
+      expect((await postForm(post.url, formData(post.fields, data))).status).toBe(204);
+      const head = await sdk.send(new HeadObjectCommand({ Bucket, Key: 'posted', ChecksumMode: 'ENABLED' }));
+      expect(head.ChecksumSHA256).toBe(onRgw ? undefined : sha);
+      const kept = await sdk.send(new CopyObjectCommand({ Bucket, Key: 'copied', CopySource: `${Bucket}/posted` }));
+      expect(kept.CopyObjectResult?.ChecksumSHA256).toBe(onRgw ? undefined : sha);
+      const crc = await sdk.send(new CopyObjectCommand({ Bucket, Key: 'copied-crc', CopySource: `${Bucket}/posted`, ChecksumAlgorithm: 'CRC32C' }));
+      // RGW 16.2 keeps no checksums and ignores x-amz-checksum-algorithm on a copy.
+      expect(crc.CopyObjectResult?.ChecksumCRC32C).toBe(onRgw ? undefined : checksumBase64('crc32c', Buffer.from(data)));
+      const got = await sdk.send(new GetObjectCommand({ Bucket, Key: 'copied-crc', ChecksumMode: 'ENABLED' }));
+      expect(await got.Body!.transformToString()).toBe(data);
     });
 
     it('PutObject with a wrong checksum is BadDigest (400) and stores nothing', async () => {
