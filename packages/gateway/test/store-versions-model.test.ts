@@ -351,7 +351,7 @@ describe('versioning model (issue 13)', () => {
     );
   }, 60_000);
 
-  it('CopyObject naming a delete marker by version id: 400 InvalidRequest as S3 (the model found 405)', async () => {
+  it('CopyObject and UploadPartCopy naming a delete marker by version id: 400 InvalidRequest as S3 (the model found 405)', async () => {
     const send = storeDriver(t.store, 'copy-marker');
     await send({ op: 'CreateBucket', method: 'PUT' });
     const body = '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>';
@@ -362,6 +362,16 @@ describe('versioning model (issue 13)', () => {
     expect(await copy(`/copy-marker/k?versionId=${marker}`)).toMatchObject({ status: 400, code: 'InvalidRequest' });
     const latest = await copy('/copy-marker/k');
     expect([latest.status, latest.code, latest.headers['x-amz-delete-marker']]).toEqual([404, 'NoSuchKey', 'true']);
+    const init = await send({ op: 'CreateMultipartUpload', method: 'POST', key: 'mp', query: { uploads: '' } });
+    const uploadId = /<UploadId>([^<]+)</.exec(init.body)![1]!;
+    const part = await send({
+      op: 'UploadPartCopy',
+      method: 'PUT',
+      key: 'mp',
+      query: { partNumber: '1', uploadId },
+      headers: { 'x-amz-copy-source': `/copy-marker/k?versionId=${marker}` },
+    });
+    expect(part).toMatchObject({ status: 400, code: 'InvalidRequest' });
   });
 
   it('gateway handle(): the same through signatures, routing and the XML error answers', async () => {
