@@ -138,11 +138,22 @@ describe('multipart checksums', () => {
     expect(r2.headers['x-amz-checksum-sha256']).toBe(checksumBase64('sha256', p2));
     const list = await bodyText(await t.call('ListParts', { key: 'k', query: { uploadId: id } }));
     expect([tag(list, 'ChecksumAlgorithm'), tag(list, 'ChecksumType'), tag(list, 'ChecksumSHA256')]).toEqual(['SHA256', 'COMPOSITE', checksumBase64('sha256', p1)]);
+    // A COMPOSITE upload's Complete must list every part's checksum (S3: InvalidRequest otherwise).
+    const missingSum = await t.fail('CompleteMultipartUpload', {
+      key: 'k',
+      query: { uploadId: id },
+      data: completeXml([[1, r1.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p1) }], [2, r2.headers['etag']!]]),
+    });
+    expect([missingSum.code, missingSum.status, missingSum.message]).toEqual([
+      'InvalidRequest',
+      400,
+      'The upload was created using a sha256 checksum. The complete request must include the checksum for each part. It was missing for part 2 in the request.',
+    ]);
     const xml = await bodyText(
       await t.call('CompleteMultipartUpload', {
         key: 'k',
         query: { uploadId: id },
-        data: completeXml([[1, r1.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p1) }], [2, r2.headers['etag']!]]),
+        data: completeXml([[1, r1.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p1) }], [2, r2.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p2) }]]),
       }),
     );
     const want = composite('sha256', [p1, p2]);
@@ -244,7 +255,7 @@ describe('GetObjectAttributes', () => {
     const id = tag(await bodyText(await t.call('CreateMultipartUpload', { key: 'm', query: { uploads: '' }, headers: { 'x-amz-checksum-algorithm': 'CRC32' } })), 'UploadId')!;
     const etags: string[] = [];
     for (const [i, p] of parts.entries()) etags.push((await t.call('UploadPart', { key: 'm', query: { uploadId: id, partNumber: String(i + 1) }, data: p })).headers['etag']!);
-    const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+    const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag><ChecksumCRC32>${checksumBase64('crc32', parts[i]!)}</ChecksumCRC32></Part>`).join('')}</CompleteMultipartUpload>`;
     await bodyText(await t.call('CompleteMultipartUpload', { key: 'm', query: { uploadId: id }, data: xml }));
     const page1 = await bodyText(await attrs('m', 'ObjectParts,Checksum', { 'x-amz-max-parts': '2' }));
     expect([tag(page1, 'PartsCount'), tag(page1, 'IsTruncated'), tag(page1, 'NextPartNumberMarker'), tag(page1, 'MaxParts')]).toEqual(['3', 'true', '2', '2']);

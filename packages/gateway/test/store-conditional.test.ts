@@ -1,6 +1,8 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkWriteConditionsAtCommit } from '../src/store/conditions.js';
+import type { ObjectMeta } from '../src/store/versions.js';
 import { bodyText, listFiles, makeStore, md5hex, type TestStore } from './helpers.js';
 
 const MIN = 1024;
@@ -101,6 +103,21 @@ describe('conditional writes (PutObject, CompleteMultipartUpload)', () => {
     // Either the Complete got in first (then the PUT replaced it) or the PUT did (409): never 412, never a lost PUT.
     expect(['completed', 'ConditionalRequestConflict']).toContain(res);
     expect(await bodyText(await t.call('GetObject', { key: 'new' }))).toBe('theirs');
+  });
+});
+
+describe('the commit-time check (what a Complete racing a PUT meets under the key lock)', () => {
+  const current = { etag: md5hex('theirs') } as ObjectMeta;
+  it('turns a condition that no longer holds into 409 ConditionalRequestConflict, and passes one that holds', () => {
+    for (const [headers, now] of [
+      [{ 'if-none-match': '*' }, current],
+      [{ 'if-match': `"${md5hex('mine')}"` }, current],
+      [{ 'if-match': '*' }, undefined],
+    ] as const) {
+      expect(() => checkWriteConditionsAtCommit(headers, now, '/bkt/k')).toThrow(expect.objectContaining({ code: 'ConditionalRequestConflict', status: 409 }));
+    }
+    expect(() => checkWriteConditionsAtCommit({ 'if-none-match': '*' }, undefined, '/bkt/k')).not.toThrow();
+    expect(() => checkWriteConditionsAtCommit({ 'if-match': `"${md5hex('theirs')}"` }, current, '/bkt/k')).not.toThrow();
   });
 });
 

@@ -288,6 +288,13 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
       if (p === undefined || p.etag !== l.etag || otherAlg || (named !== undefined && named.trim() !== p.checksum)) {
         throw new S3Error('InvalidPart', { resource, details: { UploadId: upload.id, PartNumber: String(l.n), ETag: l.etag } });
       }
+      if (sum?.type === 'COMPOSITE' && named === undefined) {
+        // S3 needs every part's checksum in the list to build a composite checksum from it.
+        throw new S3Error('InvalidRequest', {
+          resource,
+          message: `The upload was created using a ${sum.algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${l.n} in the request.`,
+        });
+      }
       parts.push(p);
     }
     for (let i = 0; i < parts.length - 1; i++) {
