@@ -10,6 +10,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -219,6 +220,15 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect((await target.stored(Bucket, Key))?.toString()).toBe('keep me');
       await sdk.send(new DeleteObjectCommand({ Bucket, Key, IfMatch: `"${md5('keep me')}"` }));
       expect(await target.stored(Bucket, Key)).toBeUndefined();
+    });
+
+    it('conditional deletes: DeleteObjects entries with an ETag delete only on a match (RGW 16.2 ignores the ETag)', async () => {
+      await sdk.send(new PutObjectCommand({ Bucket, Key: 'd1', Body: 'one' }));
+      await sdk.send(new PutObjectCommand({ Bucket, Key: 'd2', Body: 'two' }));
+      const res = await sdk.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'd1', ETag: `"${md5('one')}"` }, { Key: 'd2', ETag: `"${md5('other')}"` }] } }));
+      expect((res.Deleted ?? []).map((d) => d.Key).sort()).toEqual(onRgw ? ['d1', 'd2'] : ['d1']);
+      expect((res.Errors ?? []).map((e) => [e.Key, e.Code])).toEqual(onRgw ? [] : [['d2', 'PreconditionFailed']]);
+      expect((await target.stored(Bucket, 'd2'))?.toString()).toBe(onRgw ? undefined : 'two');
     });
   });
 }

@@ -136,6 +136,8 @@ describe('multipart checksums', () => {
     expect(r1.headers['x-amz-checksum-sha256']).toBe(checksumBase64('sha256', p1));
     const r2 = await part('k', id, 2, p2); // no checksum sent: computed with the upload's algorithm
     expect(r2.headers['x-amz-checksum-sha256']).toBe(checksumBase64('sha256', p2));
+    const uploads = await bodyText(await t.call('ListMultipartUploads', { query: { uploads: '' } }));
+    expect([tag(uploads, 'ChecksumAlgorithm'), tag(uploads, 'ChecksumType')]).toEqual(['SHA256', 'COMPOSITE']);
     const list = await bodyText(await t.call('ListParts', { key: 'k', query: { uploadId: id } }));
     expect([tag(list, 'ChecksumAlgorithm'), tag(list, 'ChecksumType'), tag(list, 'ChecksumSHA256')]).toEqual(['SHA256', 'COMPOSITE', checksumBase64('sha256', p1)]);
     // A COMPOSITE upload's Complete must list every part's checksum (S3: InvalidRequest otherwise).

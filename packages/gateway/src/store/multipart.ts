@@ -434,11 +434,11 @@ export async function listMultipartUploads(ctx: StoreContext, req: UpstreamReque
   const idMarker = keyMarker === '' ? '' : (q['upload-id-marker'] ?? '');
   await ctx.core.requireBucket(bucket);
   const dir = ctx.core.uploadsDir(bucket);
-  const uploads: { key: string; id: string; initiated: number }[] = [];
+  const uploads: { key: string; id: string; initiated: number; checksum?: UploadChecksum | undefined }[] = [];
   for (const id of await readdir(dir).catch(() => [] as string[])) {
     if (!UPLOAD_ID.test(id)) continue;
     const s = await readJson<UploadState>(join(dir, id, 'upload.json'));
-    if (s !== undefined && s.key.startsWith(prefix)) uploads.push({ key: s.key, id, initiated: s.initiated });
+    if (s !== undefined && s.key.startsWith(prefix)) uploads.push({ key: s.key, id, initiated: s.initiated, checksum: s.checksum });
   }
   uploads.sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let start = 0;
@@ -482,7 +482,15 @@ export async function listMultipartUploads(ctx: StoreContext, req: UpstreamReque
     ...enc,
     MaxUploads: max,
     IsTruncated: truncated,
-    Upload: page.map((u) => ({ Key: u.key, UploadId: u.id, Initiator: owner, Owner: owner, StorageClass: 'STANDARD', Initiated: new Date(u.initiated) })),
+    Upload: page.map((u) => ({
+      Key: u.key,
+      UploadId: u.id,
+      Initiator: owner,
+      Owner: owner,
+      StorageClass: 'STANDARD',
+      Initiated: new Date(u.initiated),
+      ...(u.checksum === undefined ? {} : { ChecksumAlgorithm: u.checksum.algorithm, ChecksumType: u.checksum.type }),
+    })),
     CommonPrefixes: prefixes.map((Prefix) => ({ Prefix })),
   });
   return { status: 200, headers: { ...XML }, body };
