@@ -64,6 +64,18 @@ describe('conditional writes (PutObject, CompleteMultipartUpload)', () => {
     expect(await bodyText(await t.call('GetObject', { key: 'k' }))).toBe('three');
   });
 
+  it('CopyObject: If-None-Match: * and If-Match on the destination (412), as S3', async () => {
+    await t.call('PutObject', { key: 'src', data: 'source' });
+    await t.call('PutObject', { key: 'dst', data: 'old' });
+    const copy = (headers: Record<string, string>) => t.call('CopyObject', { key: 'dst', headers: { 'x-amz-copy-source': '/bkt/src', ...headers } });
+    expect((await t.fail('CopyObject', { key: 'dst', headers: { 'x-amz-copy-source': '/bkt/src', 'if-none-match': '*' } })).code).toBe('PreconditionFailed');
+    expect((await t.fail('CopyObject', { key: 'dst', headers: { 'x-amz-copy-source': '/bkt/src', 'if-match': `"${md5hex('source')}"` } })).code).toBe('PreconditionFailed');
+    expect((await copy({ 'if-match': `"${md5hex('old')}"` })).status).toBe(200);
+    expect((await copy({ 'if-none-match': '*' }).catch((e: { code: string }) => e.code))).toBe('PreconditionFailed');
+    expect((await t.call('CopyObject', { key: 'fresh', headers: { 'x-amz-copy-source': '/bkt/src', 'if-none-match': '*' } })).status).toBe(200);
+    expect(await bodyText(await t.call('GetObject', { key: 'dst' }))).toBe('source');
+  });
+
   it('answers 409 ConditionalRequestConflict when the condition held at the start but a racing write changed the key before the commit', async () => {
     const held = heldBody('mine');
     const racing = t.call('PutObject', { key: 'k', body: held.body, headers: { 'if-none-match': '*', 'content-length': '4' } });

@@ -5,7 +5,7 @@ import type { ObjectMeta, Version } from './versions.js';
 type Headers = Readonly<Record<string, string | undefined>>;
 
 /**
- * Write preconditions on PutObject / CompleteMultipartUpload (S3 conditional writes), checked
+ * Write preconditions on PutObject, CopyObject and CompleteMultipartUpload (S3 conditional writes), checked
  * when the request starts: `If-None-Match: *` fails when the key exists, `If-Match` when its
  * ETag differs (`*`: any object) or the key is missing. A delete marker counts as missing.
  * S3 takes only `*` in `If-None-Match` on writes and answers any other value with 501

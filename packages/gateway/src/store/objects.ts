@@ -216,6 +216,7 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
   const newTags = tagDirective === 'REPLACE' ? parseTaggingHeader(req.headers['x-amz-tagging']) : undefined;
   const state = await ctx.core.requireBucket(bucket);
   const lock = lockOnWrite(state, req.headers, resource);
+  if (hasWriteConditions(req.headers)) checkWriteConditions(req.headers, await ctx.core.readMeta(bucket, key), resource);
   const src = await openCopySource(ctx, req);
   let temp;
   try {
@@ -242,17 +243,20 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
   }
   const s = src.meta;
   const tags: TagSet = newTags ?? s.tags;
-  const meta = await ctx.core.commit(bucket, key, temp, () => ({
-    contentType: replacing?.contentType ?? s.contentType,
-    headers: replacing?.headers ?? s.headers,
-    userMeta: replacing?.userMeta ?? s.userMeta,
-    size: temp.size,
-    etag: temp.md5,
-    lastModified: Date.now(),
-    tags,
-    ...lock,
-    ...withChecksum(temp),
-  }));
+  const meta = await ctx.core.commit(bucket, key, temp, (current) => {
+    checkWriteConditionsAtCommit(req.headers, current, resource);
+    return {
+      contentType: replacing?.contentType ?? s.contentType,
+      headers: replacing?.headers ?? s.headers,
+      userMeta: replacing?.userMeta ?? s.userMeta,
+      size: temp.size,
+      etag: temp.md5,
+      lastModified: Date.now(),
+      tags,
+      ...lock,
+      ...withChecksum(temp),
+    };
+  });
   const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag), ...checksumXml(meta.checksum, true) });
   const sourceVersion = s.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': s.id } : {};
   return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion }, body };
