@@ -1,6 +1,6 @@
 import { S3Error } from '@s3kit/errors';
 import { CHECKSUM_ALGORITHMS, checksumHeaderName } from '@s3kit/sigv4';
-import { checkValue, parseAlgorithm, s3Name, type S3ChecksumAlgorithm } from './checksums.js';
+import { checkValue, parseAlgorithm, s3Name, xmlName, type S3ChecksumAlgorithm } from './checksums.js';
 import type { StoreCore } from './store-core.js';
 import type { ObjectMeta } from './versions.js';
 
@@ -58,6 +58,28 @@ export function expectedObjectChecksum(headers: Headers, sum: UploadChecksum | u
     if (sum.type === 'FULL_OBJECT') return checkValue(a, v);
   }
   return undefined;
+}
+
+/**
+ * What is wrong with the checksum elements of one `<Part>` of a CompleteMultipartUpload, given
+ * the part's stored checksum: `mismatch` (S3's InvalidPart) for another value or another
+ * algorithm than the upload's; `missing` for none in a COMPOSITE upload, which S3 refuses (the
+ * composite checksum is built from the listed ones).
+ */
+export function listedChecksumProblem(listed: Readonly<Record<string, unknown>>, stored: string | undefined, sum: UploadChecksum | undefined): 'mismatch' | 'missing' | undefined {
+  if (sum === undefined) return undefined;
+  const other = CHECKSUM_ALGORITHMS.map(s3Name).some((a) => a !== sum.algorithm && listed[xmlName(a)] !== undefined);
+  const named = listed[xmlName(sum.algorithm)];
+  if (other || (typeof named === 'string' && named.trim() !== stored)) return 'mismatch';
+  return named === undefined && sum.type === 'COMPOSITE' ? 'missing' : undefined;
+}
+
+/** S3's answer to a COMPOSITE upload's Complete without a part's checksum: InvalidRequest (400). */
+export function missingPartChecksum(sum: UploadChecksum, partNumber: number, resource: string): S3Error {
+  return invalid(
+    resource,
+    `The upload was created using a ${sum.algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${partNumber} in the request.`,
+  );
 }
 
 /**

@@ -13,9 +13,9 @@ import {
 import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
 import { encodingType, maxParam } from './listing.js';
-import { checksumHeaders, checksumXml, compositeChecksum, parseAlgorithm, requestChecksum, s3Name, xmlName, type ChecksumRequest, type S3ChecksumAlgorithm } from './checksums.js';
+import { checksumHeaders, checksumXml, compositeChecksum, parseAlgorithm, requestChecksum, s3Name, type ChecksumRequest, type S3ChecksumAlgorithm } from './checksums.js';
 import { checkWriteConditions, checkWriteConditionsAtCommit, hasWriteConditions } from './conditions.js';
-import { completedUpload, expectedObjectChecksum, uploadChecksum, type UploadChecksum } from './multipart-checksums.js';
+import { completedUpload, expectedObjectChecksum, listedChecksumProblem, missingPartChecksum, uploadChecksum, type UploadChecksum } from './multipart-checksums.js';
 import { hasLockHeaders, lockFromHeaders, requireLockDigest, withDefaultRetention, type LockFields } from './object-lock.js';
 import { openCopySource, versionHeader } from './objects.js';
 import { isNotFound, readJson } from './files.js';
@@ -283,18 +283,11 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
     const parts: PartState[] = [];
     for (const l of listed) {
       const p = await readJson<PartState>(join(upload.dir, `part-${l.n}.json`));
-      const named = sum === undefined ? undefined : l[xmlName(sum.algorithm)];
-      const otherAlg = sum !== undefined && (['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const).some((a) => a !== sum.algorithm && l[xmlName(a)] !== undefined);
-      if (p === undefined || p.etag !== l.etag || otherAlg || (named !== undefined && named.trim() !== p.checksum)) {
+      const problem = listedChecksumProblem(l, p?.checksum, sum);
+      if (p === undefined || p.etag !== l.etag || problem === 'mismatch') {
         throw new S3Error('InvalidPart', { resource, details: { UploadId: upload.id, PartNumber: String(l.n), ETag: l.etag } });
       }
-      if (sum?.type === 'COMPOSITE' && named === undefined) {
-        // S3 needs every part's checksum in the list to build a composite checksum from it.
-        throw new S3Error('InvalidRequest', {
-          resource,
-          message: `The upload was created using a ${sum.algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${l.n} in the request.`,
-        });
-      }
+      if (problem === 'missing') throw missingPartChecksum(sum!, l.n, resource);
       parts.push(p);
     }
     for (let i = 0; i < parts.length - 1; i++) {
