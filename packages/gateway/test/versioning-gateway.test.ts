@@ -21,6 +21,9 @@ import {
 import { createPresignedPost } from '@s3kit/post-policy';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createS3Upstream } from '../src/index.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { formData, postForm } from './support/post-forms.js';
 import { upstreamKinds, type Target } from './support/targets.js';
@@ -222,3 +225,52 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     });
   });
 }
+
+// A remote upstream whose answers carry the versioning headers AWS sends (RGW omits some of them):
+// the gateway must hand them to the client as they came, on successes and on errors alike.
+describe('versioning headers from a remote upstream pass through the gateway', () => {
+  let fake: Server;
+  let g: RunningGateway;
+  let s3: S3Client;
+  const ID = '3HL4kqtJvjVBH40Nrjfkd';
+  beforeAll(async () => {
+    fake = createServer((req, res) => {
+      req.resume();
+      const url = req.url ?? '';
+      if (req.method === 'HEAD' && url.includes('versionId=')) {
+        res.writeHead(405, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': ID, allow: 'DELETE' }).end();
+      } else if (req.method === 'HEAD') {
+        res.writeHead(404, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': ID }).end();
+      } else if (req.method === 'PUT' && req.headers['x-amz-copy-source'] !== undefined) {
+        const body = '<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"e"</ETag></CopyObjectResult>';
+        res.writeHead(200, { 'content-type': 'application/xml', 'x-amz-version-id': 'new-version', 'x-amz-copy-source-version-id': ID }).end(body);
+      } else {
+        res.writeHead(204, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': ID }).end();
+      }
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    const upstream = createS3Upstream({
+      endpoint: `http://127.0.0.1:${(fake.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'fake', secretAccessKey: 'fake-secret' },
+    });
+    g = await startGateway(upstream);
+    s3 = new S3Client({ endpoint: g.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey } });
+  });
+  afterAll(async () => {
+    s3?.destroy();
+    await g?.close();
+    await new Promise((r) => fake?.close(r));
+  });
+
+  it('x-amz-version-id, x-amz-delete-marker and x-amz-copy-source-version-id reach the client', async () => {
+    const del = await s3.send(new DeleteObjectCommand({ Bucket: 'bkt', Key: 'k' }));
+    expect([del.DeleteMarker, del.VersionId]).toEqual([true, ID]);
+    const copy = await s3.send(new CopyObjectCommand({ Bucket: 'bkt', Key: 'k2', CopySource: `bkt/k?versionId=${ID}` }));
+    expect([copy.VersionId, copy.CopySourceVersionId]).toEqual(['new-version', ID]);
+    const head = await sdkError(s3.send(new HeadObjectCommand({ Bucket: 'bkt', Key: 'k' })));
+    expect([head.status, head.headers['x-amz-delete-marker'], head.headers['x-amz-version-id']]).toEqual([404, 'true', ID]);
+    const named = await sdkError(s3.send(new HeadObjectCommand({ Bucket: 'bkt', Key: 'k', VersionId: ID })));
+    expect([named.status, named.headers['x-amz-delete-marker']]).toEqual([405, 'true']);
+  });
+});

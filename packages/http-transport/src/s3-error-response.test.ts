@@ -34,6 +34,13 @@ describe('s3ErrorFromResponse', () => {
     expect(err.headers['retry-after']).toBe('5');
   });
 
+  it("keeps a delete marker's x-amz-delete-marker and x-amz-version-id (404 HEAD, 405 named)", () => {
+    const head = s3ErrorFromResponse(404, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': 'v1', authorization: 'x' }, '');
+    expect(head.headers).toEqual({ 'x-amz-delete-marker': 'true', 'x-amz-version-id': 'v1' });
+    const named = s3ErrorFromResponse(405, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': 'v1', allow: 'DELETE' }, '<Error><Code>MethodNotAllowed</Code><Message>m</Message></Error>');
+    expect([named.code, named.headers['x-amz-delete-marker'], named.headers['allow']]).toEqual(['MethodNotAllowed', 'true', 'DELETE']);
+  });
+
   it('names a non-XML 504 GatewayTimeout', () => {
     expect(s3ErrorFromResponse(504, {}, '<html>gateway</html>').code).toBe('GatewayTimeout');
   });

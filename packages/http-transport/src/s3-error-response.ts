@@ -38,8 +38,12 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Response headers worth keeping on the error (never auth material). */
-const KEPT_HEADERS = ['x-amz-bucket-region', 'retry-after', 'location', 'allow', 'x-amz-request-id', 'x-amz-id-2'];
+/**
+ * Response headers worth keeping on the error (never auth material). A GET/HEAD of a delete
+ * marker answers 404 or 405 with `x-amz-delete-marker` and `x-amz-version-id`: the only way a
+ * client (or a gateway passing the error on) tells "deleted" from "never existed".
+ */
+const KEPT_HEADERS = ['x-amz-bucket-region', 'retry-after', 'location', 'allow', 'x-amz-request-id', 'x-amz-id-2', 'x-amz-delete-marker', 'x-amz-version-id'];
 
 /**
  * @param status HTTP status of the response
