@@ -58,6 +58,12 @@ def versions():
     at("delete_object")
     d = s3.delete_object(Bucket=bucket, Key="k")
     out["marker"] = [d.get("DeleteMarker"), d.get("VersionId")]
+    at("get_object of a deleted key")
+    try:
+        s3.get_object(Bucket=bucket, Key="k")
+    except ClientError as e:
+        h = e.response["ResponseMetadata"]["HTTPHeaders"]
+        out["get_deleted"] = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], h.get("x-amz-delete-marker"), h.get("x-amz-version-id")]
     at("get_object by VersionId")
     out["get_old"] = s3.get_object(Bucket=bucket, Key="k", VersionId=ids["k"][0])["Body"].read().decode()
     out["head_old"] = s3.head_object(Bucket=bucket, Key="k", VersionId=ids["k"][1])["VersionId"]
