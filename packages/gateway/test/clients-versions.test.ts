@@ -240,6 +240,37 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       await sdk.send(new DeleteBucketCommand({ Bucket }));
     });
 
+    it('AWS SDK v3: DeleteObject with IfMatch and DeleteObjects entries with ETag delete only the object they name (PreconditionFailed 412 otherwise)', async () => {
+      const Bucket = bucketName('conddel');
+      await sdk.send(new CreateBucketCommand({ Bucket }));
+      const etags: Record<string, string> = {};
+      for (const Key of ['one', 'two', 'three']) etags[Key] = (await sdk.send(new PutObjectCommand({ Bucket, Key, Body: `body of ${Key}` }))).ETag!;
+      const stale = `"${createHash('md5').update('stale').digest('hex')}"`;
+      // undefined when the delete went through (RGW), else the S3 error.
+      const refused = await sdk.send(new DeleteObjectCommand({ Bucket, Key: 'one', IfMatch: stale })).then(
+        () => undefined,
+        (e: unknown) => sdkError(Promise.reject(e)),
+      );
+      const batch = await sdk.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'two', ETag: stale }, { Key: 'three', ETag: etags['three'] }] } }));
+      const left = async (): Promise<string[]> => ((await sdk.send(new ListObjectVersionsCommand({ Bucket }))).Versions ?? []).map((v) => v.Key!);
+      if (onRgw) {
+        // RGW 16.2 differs from AWS: it has no conditional deletes (2024-2025 AWS features) and
+        // deletes whatever the If-Match or the entry's ETag says (RGW directly too).
+        expect(refused).toBeUndefined();
+        expect(batch.Errors ?? []).toEqual([]);
+        expect(await left()).toEqual([]);
+      } else {
+        expect(refused).toEqual({ code: 'PreconditionFailed', status: 412 });
+        expect((batch.Errors ?? []).map((e) => [e.Key, e.Code])).toEqual([['two', 'PreconditionFailed']]);
+        expect((batch.Deleted ?? []).map((d) => d.Key)).toEqual(['three']);
+        expect(await left()).toEqual(['one', 'two']);
+        await sdk.send(new DeleteObjectCommand({ Bucket, Key: 'one', IfMatch: etags['one'] }));
+        await sdk.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'two', ETag: etags['two'] }] } }));
+        expect(await left()).toEqual([]);
+      }
+      await sdk.send(new DeleteBucketCommand({ Bucket }));
+    });
+
     it('AWS SDK v3: GetObjectAttributes of a version (ETag, Checksum SHA256, ObjectSize, StorageClass)', async () => {
       const Bucket = bucketName('attrs');
       await sdk.send(new CreateBucketCommand({ Bucket }));
