@@ -17,7 +17,6 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
   type ChecksumAlgorithm,
 } from '@aws-sdk/client-s3';
@@ -25,6 +24,7 @@ import { createPresignedPost } from '@s3kit/post-policy';
 import { checksumBase64, createChecksum, type ChecksumAlgorithm as Alg } from '@s3kit/sigv4';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkError } from './support/sdk-errors.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { formData, postForm } from './support/post-forms.js';
 import { upstreamKinds, type Target } from './support/targets.js';
@@ -34,15 +34,6 @@ const { rgw, reason } = await rgwOrSkip();
 let serial = 0;
 const bucketName = (what: string): string => `ck-${what}-${Date.now().toString(36)}-${serial++}`;
 
-async function sdkError(p: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) return { code: e.name, status: e.$metadata.httpStatusCode };
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const md5 = (b: string | Buffer): string => createHash('md5').update(b).digest('hex');
 const SDK_ALGS: [ChecksumAlgorithm, Alg][] = [

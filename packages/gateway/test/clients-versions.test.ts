@@ -25,13 +25,13 @@ import {
   PutObjectLegalHoldCommand,
   PutObjectRetentionCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkError } from './support/sdk-errors.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
 
@@ -41,16 +41,6 @@ const { rgw, reason } = await rgwOrSkip();
 let serial = 0;
 const bucketName = (what: string): string => `cv-${what}-${Date.now().toString(36)}-${serial++}`;
 
-/** The S3 error a rejected SDK v3 call carries: its code and HTTP status. */
-async function sdkError(p: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) return { code: e.name, status: e.$metadata.httpStatusCode };
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** An S3 retention date a day from now, whole seconds (S3 keeps seconds). */
 const dayFromNow = (): Date => new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000);

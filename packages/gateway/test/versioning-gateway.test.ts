@@ -15,7 +15,6 @@ import {
   PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
-  S3ServiceException,
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@s3kit/post-policy';
@@ -24,25 +23,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createS3Upstream } from '../src/index.js';
+import { sdkFailure } from './support/sdk-errors.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { formData, postForm } from './support/post-forms.js';
 import { upstreamKinds, type Target } from './support/targets.js';
 
 const { rgw, reason } = await rgwOrSkip();
 
-/** The S3 error of a rejected call: code, status and response headers. */
-async function sdkError(p: Promise<unknown>): Promise<{ code: string; status: number | undefined; headers: Record<string, string> }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) {
-      const headers = ((e as { $response?: { headers?: Record<string, string> } }).$response?.headers ?? {}) as Record<string, string>;
-      return { code: e.name, status: e.$metadata.httpStatusCode, headers };
-    }
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** One listed entry as `key@id` (`!` for a delete marker, `*` for the latest). */
 type Entry = string;
@@ -104,13 +91,13 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(del.DeleteMarker).toBe(true);
       ids['a-dm'] = del.VersionId!;
       expect(ids['a-dm']).toBeTruthy();
-      const gone = await sdkError(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'v/a' })));
+      const gone = await sdkFailure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'v/a' })));
       // RGW answers the 404 without x-amz-delete-marker (AWS sends it); its HEAD has it.
       expect([gone.code, gone.status, gone.headers['x-amz-delete-marker']]).toEqual(['NoSuchKey', 404, onRgw ? undefined : 'true']);
-      const head = await sdkError(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'v/a' })));
+      const head = await sdkFailure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'v/a' })));
       expect([head.status, head.headers['x-amz-delete-marker']]).toEqual([404, onRgw ? undefined : 'true']);
       // RGW answers a HEAD naming the marker 404 without the header; AWS answers 405 MethodNotAllowed.
-      const named = await sdkError(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'v/a', VersionId: ids['a-dm'] })));
+      const named = await sdkFailure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'v/a', VersionId: ids['a-dm'] })));
       expect([named.status, named.headers['x-amz-delete-marker']]).toEqual(onRgw ? [404, undefined] : [405, 'true']);
       expect(await text('v/a', ids['a2'])).toBe('a-two');
     });
@@ -127,7 +114,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       }
       expect(ids['c1']).toBeTruthy();
       expect(await text('v/c')).toBe('a-one');
-      const named = await sdkError(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'v/c', CopySource: `${bucket}/v/a?versionId=${ids['a-dm']}` })));
+      const named = await sdkFailure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'v/c', CopySource: `${bucket}/v/a?versionId=${ids['a-dm']}` })));
       // AWS: 400 InvalidRequest "The source of a copy request may not specifically refer to a delete marker by version id."; RGW: 404 NoSuchKey.
       expect([named.code, named.status]).toEqual(onRgw ? ['NoSuchKey', 404] : ['InvalidRequest', 400]);
       const tagged = await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'v/b', VersionId: ids['b1'], Tagging: { TagSet: [{ Key: 'z', Value: '1' }, { Key: 'a', Value: '2' }] } }));
@@ -268,9 +255,9 @@ describe('versioning headers from a remote upstream pass through the gateway', (
     expect([del.DeleteMarker, del.VersionId]).toEqual([true, ID]);
     const copy = await s3.send(new CopyObjectCommand({ Bucket: 'bkt', Key: 'k2', CopySource: `bkt/k?versionId=${ID}` }));
     expect([copy.VersionId, copy.CopySourceVersionId]).toEqual(['new-version', ID]);
-    const head = await sdkError(s3.send(new HeadObjectCommand({ Bucket: 'bkt', Key: 'k' })));
+    const head = await sdkFailure(s3.send(new HeadObjectCommand({ Bucket: 'bkt', Key: 'k' })));
     expect([head.status, head.headers['x-amz-delete-marker'], head.headers['x-amz-version-id']]).toEqual([404, 'true', ID]);
-    const named = await sdkError(s3.send(new HeadObjectCommand({ Bucket: 'bkt', Key: 'k', VersionId: ID })));
+    const named = await sdkFailure(s3.send(new HeadObjectCommand({ Bucket: 'bkt', Key: 'k', VersionId: ID })));
     expect([named.status, named.headers['x-amz-delete-marker']]).toEqual([405, 'true']);
   });
 });
