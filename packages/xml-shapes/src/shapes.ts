@@ -252,6 +252,8 @@ const WebsiteConfiguration = struct({
 
 const RequestPaymentConfiguration = struct({ Payer: str() });
 
+const AccelerateConfiguration = struct({ Status: str() });
+
 const CreateBucketConfiguration = struct({
   LocationConstraint: str(),
   Location: struct({ Type: str(), Name: str() }),
@@ -368,6 +370,7 @@ export const SHAPES = {
   BucketLoggingStatus: fast(BucketLoggingStatus),
   WebsiteConfiguration: fast(WebsiteConfiguration),
   RequestPaymentConfiguration: fast(RequestPaymentConfiguration),
+  AccelerateConfiguration: fast(AccelerateConfiguration),
   LocationConstraint: fast(LocationConstraint),
   CreateBucketConfiguration: fast(CreateBucketConfiguration),
   ServerSideEncryptionConfiguration: fast(ServerSideEncryptionConfiguration),
@@ -412,6 +415,7 @@ export type AccessControlPolicy = Shape<'AccessControlPolicy'>;
 export type BucketLoggingStatus = Shape<'BucketLoggingStatus'>;
 export type WebsiteConfiguration = Shape<'WebsiteConfiguration'>;
 export type RequestPaymentConfiguration = Shape<'RequestPaymentConfiguration'>;
+export type AccelerateConfiguration = Shape<'AccelerateConfiguration'>;
 export type CreateBucketConfiguration = Shape<'CreateBucketConfiguration'>;
 export type ServerSideEncryptionConfiguration = Shape<'ServerSideEncryptionConfiguration'>;
 export type ObjectLockConfiguration = Shape<'ObjectLockConfiguration'>;
