@@ -154,6 +154,14 @@ describe('bucket logging', () => {
     const on = '<BucketLoggingStatus><LoggingEnabled><TargetBucket>logs</TargetBucket><TargetPrefix>bkt/</TargetPrefix></LoggingEnabled></BucketLoggingStatus>';
     expect((await put(LOGGING, on)).status).toBe(200);
     expect(await get(LOGGING)).toContain('<LoggingEnabled><TargetBucket>logs</TargetBucket><TargetPrefix>bkt/</TargetPrefix></LoggingEnabled>');
+    const partitioned = '<TargetObjectKeyFormat><PartitionedPrefix><PartitionDateSource>EventTime</PartitionDateSource></PartitionedPrefix></TargetObjectKeyFormat>';
+    await put(LOGGING, on.replace('</TargetPrefix>', `</TargetPrefix>${partitioned}`));
+    expect(await get(LOGGING)).toContain(`<TargetPrefix>bkt/</TargetPrefix>${partitioned}</LoggingEnabled>`);
+    await put(LOGGING, on.replace('</TargetPrefix>', '</TargetPrefix><TargetObjectKeyFormat><SimplePrefix/></TargetObjectKeyFormat>'));
+    expect(await get(LOGGING)).toContain('<TargetObjectKeyFormat><SimplePrefix></SimplePrefix></TargetObjectKeyFormat>');
+    for (const bad of ['<TargetObjectKeyFormat/>', `<TargetObjectKeyFormat><SimplePrefix/>${partitioned.slice(23, -24)}</TargetObjectKeyFormat>`, partitioned.replace('EventTime', 'Noon')]) {
+      expect(err(await putFail(LOGGING, on.replace('</TargetPrefix>', `</TargetPrefix>${bad}`))), bad).toEqual(['MalformedXML', 400]);
+    }
     await put(LOGGING, '<BucketLoggingStatus/>');
     expect(await get(LOGGING)).not.toContain('LoggingEnabled');
   });

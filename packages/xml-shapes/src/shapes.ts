@@ -234,7 +234,13 @@ const ReplicationConfiguration = struct({
 const AccessControlPolicy = struct({ Owner: owner, AccessControlList: wrapped('Grant', grant, true) });
 
 const BucketLoggingStatus = struct({
-  LoggingEnabled: struct({ TargetBucket: str(), TargetPrefix: str(), TargetGrants: wrapped('Grant', grant) }),
+  LoggingEnabled: struct({
+    TargetBucket: str(),
+    TargetPrefix: str(),
+    TargetGrants: wrapped('Grant', grant),
+    // Since 2023: how log object keys are made (one of the two).
+    TargetObjectKeyFormat: struct({ SimplePrefix: struct({}), PartitionedPrefix: struct({ PartitionDateSource: str() }) }),
+  }),
 });
 
 const WebsiteConfiguration = struct({

@@ -142,7 +142,8 @@ export const deleteBucketWebsite: Handler = async (ctx, req) => deleteField(ctx,
 // ---- logging ----
 
 /**
- * PutBucketLogging: a `LoggingEnabled` names an existing target bucket and a prefix; an empty
+ * PutBucketLogging: a `LoggingEnabled` names an existing target bucket and a prefix (and
+ * optionally a `TargetObjectKeyFormat`: SimplePrefix or PartitionedPrefix); an empty
  * `BucketLoggingStatus` turns logging off. Stored and returned; the store writes no logs.
  * @throws S3Error NoSuchBucket, InvalidRequest (no digest), MalformedXML, InvalidTargetBucketForLogging (400)
  */
@@ -152,6 +153,13 @@ export const putBucketLogging: Handler = async (ctx, req) => {
   const on = doc.LoggingEnabled;
   if (on !== undefined) {
     if (on.TargetBucket === undefined || on.TargetBucket === '' || on.TargetPrefix === undefined) throw new S3Error('MalformedXML', { resource: bucket });
+    const format = on.TargetObjectKeyFormat;
+    if (format !== undefined) {
+      const partitioned = format.PartitionedPrefix;
+      const source = partitioned?.PartitionDateSource;
+      const one = (format.SimplePrefix === undefined) !== (partitioned === undefined);
+      if (!one || (source !== undefined && source !== 'EventTime' && source !== 'DeliveryTime')) throw new S3Error('MalformedXML', { resource: bucket });
+    }
     if ((await ctx.core.bucketState(on.TargetBucket)) === undefined) {
       throw new S3Error('InvalidTargetBucketForLogging', { resource: bucket, message: 'The target bucket for logging does not exist', details: { TargetBucket: on.TargetBucket } });
     }
