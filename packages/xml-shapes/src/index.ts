@@ -35,6 +35,7 @@ export {
   type BucketLoggingStatus,
   type WebsiteConfiguration,
   type RequestPaymentConfiguration,
+  type AccelerateConfiguration,
   type CreateBucketConfiguration,
   type ServerSideEncryptionConfiguration,
   type ObjectLockConfiguration,

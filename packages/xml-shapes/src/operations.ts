@@ -197,6 +197,12 @@ const ROWS = {
   PutBucketRequestPayment: {
     method: 'PUT', scope: 'bucket', query: ['requestPayment'], actions: [bkt('s3:PutBucketRequestPayment')], request: 'RequestPaymentConfiguration',
   },
+  GetBucketAccelerateConfiguration: {
+    method: 'GET', scope: 'bucket', query: ['accelerate'], origin: 's3', actions: [bkt('s3:GetAccelerateConfiguration')], response: 'AccelerateConfiguration',
+  },
+  PutBucketAccelerateConfiguration: {
+    method: 'PUT', scope: 'bucket', query: ['accelerate'], origin: 's3', actions: [bkt('s3:PutAccelerateConfiguration')], request: 'AccelerateConfiguration',
+  },
   GetBucketVersioning: { method: 'GET', scope: 'bucket', query: ['versioning'], actions: [bkt('s3:GetBucketVersioning')], response: 'VersioningConfiguration' },
   PutBucketVersioning: { method: 'PUT', scope: 'bucket', query: ['versioning'], actions: [bkt('s3:PutBucketVersioning')], request: 'VersioningConfiguration' },
   GetBucketWebsite: { method: 'GET', scope: 'bucket', query: ['website'], actions: [bkt('s3:GetBucketWebsite')], response: 'WebsiteConfiguration' },
@@ -327,7 +333,7 @@ export const OPERATION_LIST: readonly OperationSpec[] = Object.freeze(Object.val
  * object, which would authorize the wrong action.
  */
 export const UNMODELLED_SUBRESOURCES: readonly string[] = Object.freeze([
-  'accelerate', 'analytics', 'intelligent-tiering', 'inventory', 'metadataTable', 'metrics',
+  'analytics', 'intelligent-tiering', 'inventory', 'metadataTable', 'metrics',
   'ownershipControls', 'policyStatus', 'publicAccessBlock', 'renameObject', 'session',
 ]);
 

@@ -52,6 +52,8 @@ const TABLE: Record<OperationName, Req> = {
   PutBucketTagging: { method: 'PUT', path: '/photos', query: 'tagging' },
   DeleteBucketTagging: { method: 'DELETE', path: '/photos', query: 'tagging' },
   GetBucketRequestPayment: { method: 'GET', path: '/photos', query: 'requestPayment' },
+  GetBucketAccelerateConfiguration: { method: 'GET', path: '/photos', query: 'accelerate' },
+  PutBucketAccelerateConfiguration: { method: 'PUT', path: '/photos', query: 'accelerate' },
   PutBucketRequestPayment: { method: 'PUT', path: '/photos', query: 'requestPayment' },
   GetBucketVersioning: { method: 'GET', path: '/photos', query: 'versioning' },
   PutBucketVersioning: { method: 'PUT', path: '/photos', query: 'versioning' },

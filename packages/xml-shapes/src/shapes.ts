@@ -234,7 +234,13 @@ const ReplicationConfiguration = struct({
 const AccessControlPolicy = struct({ Owner: owner, AccessControlList: wrapped('Grant', grant, true) });
 
 const BucketLoggingStatus = struct({
-  LoggingEnabled: struct({ TargetBucket: str(), TargetPrefix: str(), TargetGrants: wrapped('Grant', grant) }),
+  LoggingEnabled: struct({
+    TargetBucket: str(),
+    TargetPrefix: str(),
+    TargetGrants: wrapped('Grant', grant),
+    // Since 2023: how log object keys are made (one of the two).
+    TargetObjectKeyFormat: struct({ SimplePrefix: struct({}), PartitionedPrefix: struct({ PartitionDateSource: str() }) }),
+  }),
 });
 
 const WebsiteConfiguration = struct({
@@ -251,6 +257,8 @@ const WebsiteConfiguration = struct({
 });
 
 const RequestPaymentConfiguration = struct({ Payer: str() });
+
+const AccelerateConfiguration = struct({ Status: str() });
 
 const CreateBucketConfiguration = struct({
   LocationConstraint: str(),
@@ -368,6 +376,7 @@ export const SHAPES = {
   BucketLoggingStatus: fast(BucketLoggingStatus),
   WebsiteConfiguration: fast(WebsiteConfiguration),
   RequestPaymentConfiguration: fast(RequestPaymentConfiguration),
+  AccelerateConfiguration: fast(AccelerateConfiguration),
   LocationConstraint: fast(LocationConstraint),
   CreateBucketConfiguration: fast(CreateBucketConfiguration),
   ServerSideEncryptionConfiguration: fast(ServerSideEncryptionConfiguration),
@@ -412,6 +421,7 @@ export type AccessControlPolicy = Shape<'AccessControlPolicy'>;
 export type BucketLoggingStatus = Shape<'BucketLoggingStatus'>;
 export type WebsiteConfiguration = Shape<'WebsiteConfiguration'>;
 export type RequestPaymentConfiguration = Shape<'RequestPaymentConfiguration'>;
+export type AccelerateConfiguration = Shape<'AccelerateConfiguration'>;
 export type CreateBucketConfiguration = Shape<'CreateBucketConfiguration'>;
 export type ServerSideEncryptionConfiguration = Shape<'ServerSideEncryptionConfiguration'>;
 export type ObjectLockConfiguration = Shape<'ObjectLockConfiguration'>;

@@ -140,6 +140,7 @@ const EXPECT: Record<string, (v: never) => void> = {
     expect(v).toEqual({ RedirectAllRequestsTo: { HostName: 'example.com' }, RoutingRules: [] });
   },
   'RequestPaymentConfiguration.xml': (v: Shape<'RequestPaymentConfiguration'>) => expect(v.Payer).toBe('Requester'),
+  'AccelerateConfiguration.xml': (v: Shape<'AccelerateConfiguration'>) => expect(v.Status).toBe('Enabled'),
   'LocationConstraint.xml': (v: Shape<'LocationConstraint'>) => expect(v).toBe('Europe'),
   'CreateBucketConfiguration.xml': (v: Shape<'CreateBucketConfiguration'>) => expect(v.LocationConstraint).toBe('Europe'),
   'ServerSideEncryptionConfiguration.xml': (v: Shape<'ServerSideEncryptionConfiguration'>) => {

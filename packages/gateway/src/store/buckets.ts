@@ -1,6 +1,7 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
+import { replicationBlocksSuspend } from './bucket-config.js';
 import { requireBucketName, type StoreContext } from './context.js';
 import { createdBucketState } from './object-lock-config.js';
 import { tempName, readSmallBody } from './write-temp.js';
@@ -122,6 +123,10 @@ export async function putBucketVersioning(ctx: StoreContext, req: UpstreamReques
     if (status === undefined) return old;
     if (status === 'Suspended' && old.objectLock !== undefined) {
       throw new S3Error('InvalidBucketState', { resource: bucket, message: 'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.' });
+    }
+    if (status === 'Suspended') {
+      const replicated = replicationBlocksSuspend(old, bucket);
+      if (replicated !== undefined) throw replicated;
     }
     return { ...old, versioning: status };
   });

@@ -1,5 +1,7 @@
 import { S3Error } from '@s3kit/errors';
+import { getObjectTorrent, restoreObject } from './archive.js';
 import { getObjectAttributes } from './attributes.js';
+import * as config from './bucket-config.js';
 import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
 import { listObjects } from './listing.js';
@@ -65,6 +67,23 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   GetBucketLocation: buckets.getBucketLocation,
   GetBucketVersioning: buckets.getBucketVersioning,
   PutBucketVersioning: buckets.putBucketVersioning,
+  GetBucketTagging: config.getBucketTagging,
+  PutBucketTagging: config.putBucketTagging,
+  DeleteBucketTagging: config.deleteBucketTagging,
+  GetBucketWebsite: config.getBucketWebsite,
+  PutBucketWebsite: config.putBucketWebsite,
+  DeleteBucketWebsite: config.deleteBucketWebsite,
+  GetBucketLogging: config.getBucketLogging,
+  PutBucketLogging: config.putBucketLogging,
+  GetBucketNotificationConfiguration: config.getBucketNotification,
+  PutBucketNotificationConfiguration: config.putBucketNotification,
+  GetBucketReplication: config.getBucketReplication,
+  PutBucketReplication: config.putBucketReplication,
+  DeleteBucketReplication: config.deleteBucketReplication,
+  GetBucketRequestPayment: config.getBucketRequestPayment,
+  PutBucketRequestPayment: config.putBucketRequestPayment,
+  GetBucketAccelerateConfiguration: config.getBucketAccelerate,
+  PutBucketAccelerateConfiguration: config.putBucketAccelerate,
   ListObjects: (ctx, req) => listObjects(ctx, req, false),
   ListObjectsV2: (ctx, req) => listObjects(ctx, req, true),
   ListObjectVersions: listObjectVersions,
@@ -75,6 +94,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   DeleteObject: objects.deleteObject,
   DeleteObjects: objects.deleteObjects,
   GetObjectAttributes: getObjectAttributes,
+  RestoreObject: restoreObject,
+  GetObjectTorrent: getObjectTorrent,
   GetObjectTagging: tagging.getObjectTagging,
   PutObjectTagging: tagging.putObjectTagging,
   DeleteObjectTagging: tagging.deleteObjectTagging,

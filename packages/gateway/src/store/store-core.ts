@@ -20,6 +20,7 @@ import {
   type Version,
 } from './versions.js';
 import { tempName, type TempFile } from './write-temp.js';
+import type { BucketConfig } from './bucket-config.js';
 
 export type { MetaFields, ObjectMeta } from './versions.js';
 
@@ -29,6 +30,8 @@ export interface BucketState {
   readonly versioning?: 'Enabled' | 'Suspended';
   /** Object lock, enabled at creation (or on a versioned bucket); `rule` is the default retention. */
   readonly objectLock?: { readonly enabled: true; readonly rule?: DefaultRetention };
+  /** Tags, website, logging, notification, replication, request payment, acceleration (bucket-config.ts). */
+  readonly config?: BucketConfig;
 }
 
 /** An object lock configuration's default retention. */

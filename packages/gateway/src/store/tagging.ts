@@ -25,6 +25,15 @@ function invalidTag(message: string): S3Error {
  */
 export function validateTags(tags: TagSet): TagSet {
   if (tags.length > MAX_TAGS) throw invalidTag('Object tags cannot be greater than 10');
+  return validateTagEntries(tags);
+}
+
+/**
+ * The per-tag limits shared by object and bucket tags (the count differs): keys 1–128 and
+ * values 0–256 Unicode characters, keys unique, no `aws:` prefix.
+ * @throws S3Error InvalidTag (400)
+ */
+export function validateTagEntries(tags: TagSet): TagSet {
   const seen = new Set<string>();
   for (const [k, v] of tags) {
     const kl = [...k].length;
@@ -85,7 +94,7 @@ async function setTags(ctx: StoreContext, bucket: string, key: string, versionId
 }
 
 /** S3 returns a tag set sorted by key (UTF-8 byte order). */
-function sortTags(tags: TagSet): TagSet {
+export function sortTags(tags: TagSet): TagSet {
   return [...tags].sort(([a], [b]) => compareKeys(a, b));
 }
 
