@@ -1,4 +1,5 @@
 import { S3Error } from '@s3kit/errors';
+import * as acl from './acl-ops.js';
 import { getObjectAttributes } from './attributes.js';
 import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
@@ -7,6 +8,7 @@ import { listObjectVersions } from './list-versions.js';
 import * as multipart from './multipart.js';
 import * as lock from './object-lock.js';
 import * as objects from './objects.js';
+import * as ownership from './ownership.js';
 import { StoreCore } from './store-core.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
@@ -65,6 +67,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   GetBucketLocation: buckets.getBucketLocation,
   GetBucketVersioning: buckets.getBucketVersioning,
   PutBucketVersioning: buckets.putBucketVersioning,
+  GetBucketAcl: acl.getBucketAcl,
+  PutBucketAcl: acl.putBucketAcl,
+  GetObjectAcl: acl.getObjectAcl,
+  PutObjectAcl: acl.putObjectAcl,
+  GetBucketOwnershipControls: ownership.getBucketOwnershipControls,
+  PutBucketOwnershipControls: ownership.putBucketOwnershipControls,
+  DeleteBucketOwnershipControls: ownership.deleteBucketOwnershipControls,
   ListObjects: (ctx, req) => listObjects(ctx, req, false),
   ListObjectsV2: (ctx, req) => listObjects(ctx, req, true),
   ListObjectVersions: listObjectVersions,
