@@ -185,7 +185,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         }
       }
 
-      it('s3cmd: setacl --acl-public and info on an ObjectWriter bucket; setacl on a new (BucketOwnerEnforced) bucket is refused with AccessControlListNotSupported', async () => {
+      it('s3cmd: setacl --acl-public / --acl-private and info of an object and a bucket with ObjectWriter; setacl on a new (BucketOwnerEnforced) bucket is refused with AccessControlListNotSupported', async () => {
         const writer = bucketName('s3cmd-w');
         await sdk.send(new CreateBucketCommand({ Bucket: writer, ObjectOwnership: 'ObjectWriter' }));
         const file = join(work, 'f.txt');
@@ -197,6 +197,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         expect(info.code, info.out).toBe(0);
         expect(info.out).toMatch(/ACL:\s+\*anon\*: READ/);
         expect(info.out).toMatch(/ACL:\s+[^\n]+: FULL_CONTROL/);
+        expect((await s3cmd('setacl', '--acl-public', `s3://${writer}`)).code).toBe(0);
+        const bucketInfo = await s3cmd('info', `s3://${writer}`);
+        expect(bucketInfo.code, bucketInfo.out).toBe(0);
+        expect(bucketInfo.out).toMatch(/ACL:\s+\*anon\*: READ/);
         const priv = await s3cmd('setacl', '--acl-private', `s3://${writer}/f.txt`);
         expect(priv.code, priv.out).toBe(0);
         expect((await s3cmd('info', `s3://${writer}/f.txt`)).out).not.toContain('*anon*');

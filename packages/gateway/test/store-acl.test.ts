@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseXml } from '@s3kit/xml-shapes';
 import { bodyText, makeStore, type TestStore } from './helpers.js';
@@ -188,6 +189,30 @@ describe('ACLs (ObjectWriter bucket)', () => {
   ])('refuses an AccessControlPolicy with %s', async (_name, body, errCode, status) => {
     expect(code(await t.fail('PutBucketAcl', { method: 'PUT', query: { acl: '' }, data: body }))).toEqual([errCode, status]);
     expect((await aclOf('GetBucketAcl')).grants).toEqual([`${OWNER}:FULL_CONTROL`]);
+  });
+
+  it('property: any list of grants set by AccessControlPolicy body or by grant headers reads back as set (body: in order)', async () => {
+    await t.call('PutObject', { key: 'k', data: 'x' });
+    const grantee = fc.constantFrom(`id:${OWNER}`, `uri:${ALL_USERS}`, `uri:${AUTH_USERS}`, `uri:${LOG_DELIVERY}`);
+    const permission = fc.constantFrom('READ', 'WRITE', 'READ_ACP', 'WRITE_ACP', 'FULL_CONTROL');
+    const headerOf: Record<string, string> = { READ: 'x-amz-grant-read', WRITE: 'x-amz-grant-write', READ_ACP: 'x-amz-grant-read-acp', WRITE_ACP: 'x-amz-grant-write-acp', FULL_CONTROL: 'x-amz-grant-full-control' };
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(grantee, permission), { maxLength: 8 }), fc.boolean(), async (grants, asHeaders) => {
+        const want = grants.map(([who, p]) => `${who.slice(who.indexOf(':') + 1)}:${p}`);
+        if (asHeaders) {
+          if (grants.length === 0) return;
+          const headers: Record<string, string> = {};
+          for (const [who, p] of grants) headers[headerOf[p]!] = [headers[headerOf[p]!], `${who.slice(0, who.indexOf(':'))}="${who.slice(who.indexOf(':') + 1)}"`].filter(Boolean).join(', ');
+          await t.call('PutObjectAcl', { method: 'PUT', key: 'k', query: { acl: '' }, headers });
+          expect([...(await aclOf('GetObjectAcl', { key: 'k' })).grants].sort()).toEqual([...want].sort());
+        } else {
+          const body = policy(grants.map(([who, p]) => grant(who.startsWith('id:') ? user(who.slice(3)) : grp(who.slice(4)), p)).join(''));
+          await t.call('PutObjectAcl', { method: 'PUT', key: 'k', query: { acl: '' }, data: body });
+          expect((await aclOf('GetObjectAcl', { key: 'k' })).grants).toEqual(want);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('keeps an ACL per version; GetObjectAcl/PutObjectAcl take versionId; delete markers and missing versions answer as S3', async () => {
