@@ -23,6 +23,7 @@ import {
   S3ServiceException,
   type Grant,
 } from '@aws-sdk/client-s3';
+import { SigV4Signer } from '@s3kit/sigv4';
 import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
@@ -152,6 +153,52 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(await sdkError(sdk.send(new GetBucketOwnershipControlsCommand({ Bucket })))).toEqual(['OwnershipControlsNotFoundError', 404]);
       await sdk.send(new PutObjectAclCommand({ Bucket, Key: 'k', ACL: 'public-read' }));
       expect(grantsOf((await sdk.send(new GetObjectAclCommand({ Bucket, Key: 'k' }))).Grants)).toContain(`${ALL_USERS}:READ`);
+    });
+
+    it('raw signed requests: bad ACL headers and AccessControlPolicy bodies get S3\'s error codes (RGW 16.2\'s where it differs)', async () => {
+      const send = async (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<[number, string]> => {
+        const s = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' }).sign({ method, url: `${g.endpoint}${path}`, headers, ...(body === undefined ? {} : { body }) });
+        const res = await fetch(s.url, { method, headers: s.headers, ...(body === undefined ? {} : { body }) });
+        return [res.status, /<Code>([^<]*)<\/Code>/.exec(await res.text())?.[1] ?? ''];
+      };
+      const b = bucketName('raw');
+      expect(await send('PUT', `/${b}`, { 'x-amz-object-ownership': 'ObjectWriter' })).toEqual([200, '']);
+      const owner = (await sdk.send(new GetBucketAclCommand({ Bucket: b }))).Owner!.ID!;
+      const policy = (grants: string, o = owner): string =>
+        `<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>${o}</ID></Owner><AccessControlList>${grants}</AccessControlList></AccessControlPolicy>`;
+      const grant = (inner: string, p: string): string => `<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ${inner}</Grantee><Permission>${p}</Permission></Grant>`;
+      const me = `xsi:type="CanonicalUser"><ID>${owner}</ID>`;
+      // [what, request, S3's answer (the store), RGW 16.2's where it differs]. RGW answers a header
+      // grant to an unknown id or e-mail with NoSuchKey (404, its "no such user"), and a malformed or
+      // ambiguous Put*Acl with InvalidArgument instead of MalformedACLError / UnexpectedContent /
+      // MissingSecurityHeader.
+      const cases: [string, [string, string, Record<string, string>, string?], [number, string], [number, string]?][] = [
+        ['canned ACL with grant headers', ['PUT', `/${b}/k`, { 'x-amz-acl': 'public-read', 'x-amz-grant-read': `id="${owner}"` }, 'x'], [400, 'InvalidRequest']],
+        ['unknown canned ACL', ['PUT', `/${b}/k`, { 'x-amz-acl': 'bogus' }, 'x'], [400, 'InvalidArgument']],
+        ['unknown canned ACL on CreateBucket', ['PUT', `/${b}-x`, { 'x-amz-acl': 'bogus' }], [400, 'InvalidArgument']],
+        ['grant header to an unknown id', ['PUT', `/${b}/k`, { 'x-amz-grant-read': 'id="nobody-here"' }, 'x'], [400, 'InvalidArgument'], [404, 'NoSuchKey']],
+        ['grant header to an e-mail address', ['PUT', `/${b}/k`, { 'x-amz-grant-read': 'emailAddress="a@example.com"' }, 'x'], [400, 'UnresolvableGrantByEmailAddress'], [404, 'NoSuchKey']],
+        ['grant header to an unknown group', ['PUT', `/${b}/k`, { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/Nobody"' }, 'x'], [400, 'InvalidArgument']],
+        ['malformed grant header', ['PUT', `/${b}/k`, { 'x-amz-grant-read': 'nonsense' }, 'x'], [400, 'InvalidArgument']],
+        ['PutBucketAcl with headers and a body', ['PUT', `/${b}?acl`, { 'x-amz-acl': 'private' }, policy(grant(me, 'FULL_CONTROL'))], [400, 'UnexpectedContent'], [400, 'InvalidArgument']],
+        ['PutBucketAcl with neither', ['PUT', `/${b}?acl`, {}], [400, 'MissingSecurityHeader'], [400, 'InvalidArgument']],
+        ['a body that is not XML', ['PUT', `/${b}?acl`, {}, 'nope'], [400, 'MalformedACLError'], [400, 'InvalidArgument']],
+        ['an unknown permission', ['PUT', `/${b}?acl`, {}, policy(grant(me, 'EVERYTHING'))], [400, 'MalformedACLError'], [400, 'InvalidArgument']],
+        ['no Owner', ['PUT', `/${b}?acl`, {}, '<AccessControlPolicy><AccessControlList/></AccessControlPolicy>'], [400, 'MalformedACLError'], [400, 'InvalidArgument']],
+        ['a grantee without xsi:type', ['PUT', `/${b}?acl`, {}, policy(`<Grant><Grantee><ID>${owner}</ID></Grantee><Permission>READ</Permission></Grant>`)], [400, 'MalformedACLError'], [400, 'InvalidArgument']],
+        ['another Owner', ['PUT', `/${b}?acl`, {}, policy(grant(me, 'FULL_CONTROL'), 'someone-else')], [403, 'AccessDenied']],
+        ['a grant to an unknown id', ['PUT', `/${b}?acl`, {}, policy(grant('xsi:type="CanonicalUser"><ID>nobody-here</ID>', 'READ'))], [400, 'InvalidArgument']],
+        ['an e-mail grantee', ['PUT', `/${b}?acl`, {}, policy(grant('xsi:type="AmazonCustomerByEmail"><EmailAddress>a@example.com</EmailAddress>', 'READ'))], [400, 'UnresolvableGrantByEmailAddress']],
+        // RGW 16.2 ignores x-amz-object-ownership (no Object Ownership): the bucket is created.
+        ['an unknown x-amz-object-ownership', ['PUT', `/${b}-y`, { 'x-amz-object-ownership': 'Nobody' }], [400, 'InvalidArgument'], [200, '']],
+      ];
+      for (const [what, [method, path, headers, body], want, rgwWant] of cases) {
+        expect([what, await send(method, path, headers, body)]).toEqual([what, onRgw ? (rgwWant ?? want) : want]);
+      }
+      // None of them changed the bucket ACL; an empty grant list is accepted (the owner keeps the bucket).
+      expect(grantsOf((await sdk.send(new GetBucketAclCommand({ Bucket: b }))).Grants)).toEqual([`${owner}:FULL_CONTROL`]);
+      expect(await send('PUT', `/${b}?acl`, {}, policy(''))).toEqual([200, '']);
+      expect((await sdk.send(new GetBucketAclCommand({ Bucket: b }))).Grants ?? []).toEqual([]);
     });
 
     describe.skipIf(skipPy)(`Python clients ${whyPy}`, () => {
