@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs what the test suite needs beyond npm packages, from Debian's apt: Ceph RGW (a real S3
-// server, tooling/ceph-rgw/rgw.sh), awscli + python3-boto3 + minio-py's dependencies (py-clients.sh) and Chromium
+// server, tooling/ceph-rgw/rgw.sh), awscli + s3cmd + python3-boto3 + minio-py's dependencies (py-clients.sh) and Chromium
 // (chromium.sh), all through tooling/scripts/apt.sh. Runs before `pnpm test`.
 //
 // - CI (or S3KIT_RGW=1): install, and fail loudly if it cannot.

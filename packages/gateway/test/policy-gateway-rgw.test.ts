@@ -7,7 +7,8 @@ import { ADMIN, startGateway, type RunningGateway } from './support/gateway-serv
 import { localTarget, rgwTarget, type Target } from './support/targets.js';
 
 // Policies whose inputs live upstream (s3:ExistingObjectTag/<k>) and canned ACL headers, which the
-// gateway passes through untouched (it does not evaluate ACLs): against the embedded store and RGW.
+// gateway passes through untouched to the upstream, which applies them (the gateway does not
+// evaluate ACL grants): against the embedded store and RGW.
 
 const { rgw, reason } = await rgwOrSkip();
 const ALICE = { name: 'alice', accessKeyId: 'AKIAPOLICYRGWALICE01', secretAccessKey: 'alice-rgw-secret-key-for-tests-00000000' };
@@ -41,16 +42,25 @@ describe('canned ACL headers through the gateway to the embedded store', () => {
     await target?.close();
   });
 
-  it('passes x-amz-acl and x-amz-grant-* to the upstream untouched; the store keeps the object and ignores the ACL', async () => {
-    expect(await send(g, ADMIN, 'PUT', '/acl/k', ACL_HEADERS, 'data')).toBe(200);
+  it('passes x-amz-acl and x-amz-grant-* to the upstream untouched; the store applies them as S3 (ACLs disabled on a new bucket)', async () => {
+    // Both kinds together: the store answers InvalidRequest, as S3.
+    expect(await send(g, ADMIN, 'PUT', '/acl/k', ACL_HEADERS, 'data')).toBe(400);
     const put = seen.find((r) => r.operation === 'PutObject' && r.key === 'k');
     expect(put?.headers['x-amz-acl']).toBe('public-read');
     expect(put?.headers['x-amz-grant-read']).toBe(ACL_HEADERS['x-amz-grant-read']);
+    // A new bucket is BucketOwnerEnforced: a public ACL is AccessControlListNotSupported (400), nothing stored.
+    expect(await send(g, ADMIN, 'PUT', '/acl/k', { 'x-amz-acl': 'public-read' }, 'data')).toBe(400);
+    expect(await target.stored('acl', 'k')).toBeUndefined();
+    expect(await send(g, ADMIN, 'PUT', '/acl/k', { 'x-amz-acl': 'bucket-owner-full-control' }, 'data')).toBe(200);
     expect((await target.stored('acl', 'k'))?.toString()).toBe('data');
-    // The embedded store has no ACLs: GetObjectAcl is not implemented there, and an unsigned GET
-    // is still refused by the gateway (no policy allows it: ACLs are never evaluated).
-    expect(await send(g, ADMIN, 'GET', '/acl/k?acl')).toBe(501);
-    expect((await fetch(`${g.endpoint}/acl/k`)).status).toBe(403);
+    // With ACLs enabled the store keeps the grant (GetObjectAcl); the gateway itself does not evaluate
+    // ACLs, so an unsigned GET through it is still refused.
+    expect(await send(g, ADMIN, 'PUT', '/acl-ow', { 'x-amz-object-ownership': 'ObjectWriter' })).toBe(200);
+    expect(await send(g, ADMIN, 'PUT', '/acl-ow/k', { 'x-amz-acl': 'public-read' }, 'data')).toBe(200);
+    const s = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' }).sign({ method: 'GET', url: `${g.endpoint}/acl-ow/k?acl` });
+    const acl = await fetch(s.url, { headers: s.headers });
+    expect([acl.status, await acl.text()]).toEqual([200, expect.stringContaining('<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission>')]);
+    expect((await fetch(`${g.endpoint}/acl-ow/k`)).status).toBe(403);
   });
 
   it('needs s3:PutObjectAcl for a PUT that sets an ACL header (the catalogue row), and is denied without it', async () => {

@@ -142,6 +142,14 @@ const ROWS = {
   GetBucketLocation: { method: 'GET', scope: 'bucket', query: ['location'], actions: [bkt('s3:GetBucketLocation')], response: 'LocationConstraint' },
   GetBucketAcl: { method: 'GET', scope: 'bucket', query: ['acl'], actions: [bkt('s3:GetBucketAcl')], response: 'AccessControlPolicy' },
   PutBucketAcl: { method: 'PUT', scope: 'bucket', query: ['acl'], actions: [bkt('s3:PutBucketAcl')], request: 'AccessControlPolicy' },
+  GetBucketOwnershipControls: {
+    method: 'GET', scope: 'bucket', query: ['ownershipControls'], origin: 's3', actions: [bkt('s3:GetBucketOwnershipControls')], response: 'OwnershipControls',
+  },
+  PutBucketOwnershipControls: {
+    method: 'PUT', scope: 'bucket', query: ['ownershipControls'], origin: 's3', actions: [bkt('s3:PutBucketOwnershipControls')], request: 'OwnershipControls',
+  },
+  // DeleteBucketOwnershipControls is authorized by the Put action (IAM has no delete action for it).
+  DeleteBucketOwnershipControls: { method: 'DELETE', scope: 'bucket', query: ['ownershipControls'], origin: 's3', actions: [bkt('s3:PutBucketOwnershipControls')] },
   GetBucketCors: { method: 'GET', scope: 'bucket', query: ['cors'], actions: [bkt('s3:GetBucketCORS')], response: 'CORSConfiguration' },
   PutBucketCors: { method: 'PUT', scope: 'bucket', query: ['cors'], actions: [bkt('s3:PutBucketCORS')], request: 'CORSConfiguration' },
   // DeleteBucketCors is authorized by the Put action (IAM has no s3:DeleteBucketCORS).
@@ -334,7 +342,7 @@ export const OPERATION_LIST: readonly OperationSpec[] = Object.freeze(Object.val
  */
 export const UNMODELLED_SUBRESOURCES: readonly string[] = Object.freeze([
   'analytics', 'intelligent-tiering', 'inventory', 'metadataTable', 'metrics',
-  'ownershipControls', 'policyStatus', 'publicAccessBlock', 'renameObject', 'session',
+  'policyStatus', 'publicAccessBlock', 'renameObject', 'session',
 ]);
 
 /** Inputs to {@link requiredActions} that only the caller knows. */

@@ -233,6 +233,8 @@ const ReplicationConfiguration = struct({
 
 const AccessControlPolicy = struct({ Owner: owner, AccessControlList: wrapped('Grant', grant, true) });
 
+const OwnershipControls = struct({ Rule: list(struct({ ObjectOwnership: str() })) });
+
 const BucketLoggingStatus = struct({
   LoggingEnabled: struct({
     TargetBucket: str(),
@@ -373,6 +375,7 @@ export const SHAPES = {
   NotificationConfiguration: fast(NotificationConfiguration),
   ReplicationConfiguration: fast(ReplicationConfiguration),
   AccessControlPolicy: fast(AccessControlPolicy),
+  OwnershipControls: fast(OwnershipControls),
   BucketLoggingStatus: fast(BucketLoggingStatus),
   WebsiteConfiguration: fast(WebsiteConfiguration),
   RequestPaymentConfiguration: fast(RequestPaymentConfiguration),
@@ -418,6 +421,7 @@ export type CORSConfiguration = Shape<'CORSConfiguration'>;
 export type NotificationConfiguration = Shape<'NotificationConfiguration'>;
 export type ReplicationConfiguration = Shape<'ReplicationConfiguration'>;
 export type AccessControlPolicy = Shape<'AccessControlPolicy'>;
+export type OwnershipControls = Shape<'OwnershipControls'>;
 export type BucketLoggingStatus = Shape<'BucketLoggingStatus'>;
 export type WebsiteConfiguration = Shape<'WebsiteConfiguration'>;
 export type RequestPaymentConfiguration = Shape<'RequestPaymentConfiguration'>;

@@ -126,6 +126,9 @@ const EXPECT: Record<string, (v: never) => void> = {
       ['AmazonCustomerByEmail', 'WRITE_ACP'],
     ]);
   },
+  'OwnershipControls.xml': (v: Shape<'OwnershipControls'>) => {
+    expect(v.Rule).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+  },
   'BucketLoggingStatus.xml': (v: Shape<'BucketLoggingStatus'>) => {
     expect(v.LoggingEnabled?.TargetGrants[0]?.Grantee?.EmailAddress).toBe('user@company.com');
   },

@@ -2,6 +2,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { replicationBlocksSuspend } from './bucket-config.js';
+import { bucketAclOnCreate } from './acl-on-write.js';
 import { requireBucketName, type StoreContext } from './context.js';
 import { createdBucketState } from './object-lock-config.js';
 import { tempName, readSmallBody } from './write-temp.js';
@@ -25,7 +26,9 @@ export async function listBuckets(ctx: StoreContext): Promise<UpstreamResponse> 
 /**
  * CreateBucket: staged in tmp and renamed into place, so a bucket exists completely or not at all.
  * Re-creating a bucket you own answers 200 in us-east-1 (S3's legacy behaviour), BucketAlreadyOwnedByYou elsewhere.
- * @throws S3Error InvalidBucketName, BucketAlreadyOwnedByYou (409), IllegalLocationConstraintException, MalformedXML
+ * New buckets have ACLs disabled (BucketOwnerEnforced) unless `x-amz-object-ownership` says otherwise.
+ * @throws S3Error InvalidBucketName, BucketAlreadyOwnedByYou (409), IllegalLocationConstraintException, MalformedXML,
+ *   InvalidArgument / InvalidRequest / InvalidBucketAclWithObjectOwnership (ACL headers)
  */
 export async function createBucket(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
@@ -39,12 +42,13 @@ export async function createBucket(ctx: StoreContext, req: UpstreamRequest): Pro
       });
     }
   }
+  const acl = bucketAclOnCreate(ctx, req.headers, bucket);
   const { core } = ctx;
   const stage = tempName(core.tmpDir, 'bucket');
   await mkdir(join(stage, 'objects'), { recursive: true });
   await mkdir(join(stage, 'uploads'));
   // x-amz-bucket-object-lock-enabled: true turns object lock and versioning on from the start.
-  await core.writeJsonAtomic(join(stage, 'bucket.json'), createdBucketState(req.headers, Date.now()));
+  await core.writeJsonAtomic(join(stage, 'bucket.json'), { ...createdBucketState(req.headers, Date.now()), ...acl });
   await core.locks.run(`b\0${bucket}`, async () => {
     try {
       await rename(stage, core.bucketDir(bucket));

@@ -1,5 +1,6 @@
 import { S3Error } from '@s3kit/errors';
 import { getObjectTorrent, restoreObject } from './archive.js';
+import * as acl from './acl-ops.js';
 import { getObjectAttributes } from './attributes.js';
 import * as config from './bucket-config.js';
 import * as buckets from './buckets.js';
@@ -9,6 +10,7 @@ import { listObjectVersions } from './list-versions.js';
 import * as multipart from './multipart.js';
 import * as lock from './object-lock.js';
 import * as objects from './objects.js';
+import * as ownership from './ownership.js';
 import { StoreCore } from './store-core.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
@@ -84,6 +86,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   PutBucketRequestPayment: config.putBucketRequestPayment,
   GetBucketAccelerateConfiguration: config.getBucketAccelerate,
   PutBucketAccelerateConfiguration: config.putBucketAccelerate,
+  GetBucketAcl: acl.getBucketAcl,
+  PutBucketAcl: acl.putBucketAcl,
+  GetObjectAcl: acl.getObjectAcl,
+  PutObjectAcl: acl.putObjectAcl,
+  GetBucketOwnershipControls: ownership.getBucketOwnershipControls,
+  PutBucketOwnershipControls: ownership.putBucketOwnershipControls,
+  DeleteBucketOwnershipControls: ownership.deleteBucketOwnershipControls,
   ListObjects: (ctx, req) => listObjects(ctx, req, false),
   ListObjectsV2: (ctx, req) => listObjects(ctx, req, true),
   ListObjectVersions: listObjectVersions,

@@ -13,6 +13,7 @@ import {
 import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
 import { encodingType, maxParam } from './listing.js';
+import { objectAclOnWrite } from './acl-on-write.js';
 import { checksumHeaders, checksumXml, compositeChecksum, parseAlgorithm, requestChecksum, s3Name, type ChecksumRequest, type S3ChecksumAlgorithm } from './checksums.js';
 import { checkWriteConditions, checkWriteConditionsAtCommit, hasWriteConditions } from './conditions.js';
 import { completedUpload, expectedObjectChecksum, listedChecksumProblem, missingPartChecksum, uploadChecksum, type UploadChecksum } from './multipart-checksums.js';
@@ -29,7 +30,8 @@ import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js
 interface UploadState {
   readonly key: string;
   readonly initiated: number;
-  readonly fields: Pick<MetaFields, 'contentType' | 'headers' | 'userMeta' | 'tags'>;
+  /** With the create's ACL (`x-amz-acl`, `x-amz-grant-*`), applied at Complete. */
+  readonly fields: Pick<MetaFields, 'contentType' | 'headers' | 'userMeta' | 'tags' | 'acl'>;
   /** `x-amz-checksum-algorithm` / `x-amz-checksum-type` of the create: every part gets this checksum. */
   readonly checksum?: UploadChecksum;
   /** Object lock settings from the create's `x-amz-object-lock-*` headers, applied at Complete. */
@@ -90,9 +92,11 @@ function partNumber(query: Readonly<Record<string, string>>, resource: string): 
 export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   rejectUnsupportedHeaders(req.headers, resource);
-  const fields = { ...metaFromHeaders(req.headers), tags: parseTaggingHeader(req.headers['x-amz-tagging']) };
+  const meta = { ...metaFromHeaders(req.headers), tags: parseTaggingHeader(req.headers['x-amz-tagging']) };
   const checksum = uploadChecksum(req.headers, resource);
-  const lock = lockFromHeaders(await ctx.core.requireBucket(bucket), req.headers, resource);
+  const bucketState = await ctx.core.requireBucket(bucket);
+  const lock = lockFromHeaders(bucketState, req.headers, resource);
+  const fields = { ...meta, ...objectAclOnWrite(ctx, bucketState, req.headers, resource) };
   const id = randomBytes(16).toString('hex');
   const stage = tempName(ctx.core.tmpDir, 'upload');
   await mkdir(stage);

@@ -9,6 +9,7 @@ import {
   requireBucketName,
   type StoreContext,
 } from './context.js';
+import { objectAclOnWrite } from './acl-on-write.js';
 import { checksumHeaders, checksumModeEnabled, checksumXml, parseAlgorithm } from './checksums.js';
 import { checkDeleteConditions, checkWriteConditions, checkWriteConditionsAtCommit, hasWriteConditions } from './conditions.js';
 import {
@@ -39,6 +40,7 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   const tags = parseTaggingHeader(req.headers['x-amz-tagging']);
   const state = await ctx.core.requireBucket(bucket);
   const lock = lockOnWrite(state, req.headers, resource);
+  const acl = objectAclOnWrite(ctx, state, req.headers, resource);
   requireLockDigest(writeIsLocked(state, req.headers), req.headers, resource);
   if (hasWriteConditions(req.headers)) checkWriteConditions(req.headers, await ctx.core.readMeta(bucket, key), resource);
   const temp = await writeTemp(req.body, {
@@ -55,7 +57,7 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   }
   const meta = await ctx.core.commit(bucket, key, temp, (current) => {
     checkWriteConditionsAtCommit(req.headers, current, resource);
-    return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags, ...lock, ...withChecksum(temp) };
+    return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags, ...lock, ...acl, ...withChecksum(temp) };
   });
   return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum) } };
 }
@@ -216,6 +218,7 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
   const newTags = tagDirective === 'REPLACE' ? parseTaggingHeader(req.headers['x-amz-tagging']) : undefined;
   const state = await ctx.core.requireBucket(bucket);
   const lock = lockOnWrite(state, req.headers, resource);
+  const acl = objectAclOnWrite(ctx, state, req.headers, resource);
   if (hasWriteConditions(req.headers)) checkWriteConditions(req.headers, await ctx.core.readMeta(bucket, key), resource);
   const src = await openCopySource(ctx, req);
   let temp;
@@ -254,6 +257,7 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
       lastModified: Date.now(),
       tags,
       ...lock,
+      ...acl,
       ...withChecksum(temp),
     };
   });

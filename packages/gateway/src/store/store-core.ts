@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
+import type { AclGrant } from './acl.js';
+import type { ObjectOwnership } from './ownership.js';
 import { fsyncDir, isNotFound, readJson, readdirOrEmpty } from './files.js';
 import { KeyIndex, indexVersion, type IndexVersion } from './key-index.js';
 import { KeyedLock } from './locks.js';
@@ -32,6 +34,10 @@ export interface BucketState {
   readonly objectLock?: { readonly enabled: true; readonly rule?: DefaultRetention };
   /** Tags, website, logging, notification, replication, request payment, acceleration (bucket-config.ts). */
   readonly config?: BucketConfig;
+  /** S3 Object Ownership; absent (no ownership controls) behaves as ObjectWriter. */
+  readonly ownership?: ObjectOwnership;
+  /** The bucket ACL; absent is private (the owner's full control). */
+  readonly acl?: readonly AclGrant[];
 }
 
 /** An object lock configuration's default retention. */

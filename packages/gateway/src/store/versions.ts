@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
+import type { AclGrant } from './acl.js';
 
 /** A checksum stored with an object version (what the client sent, verified). */
 export interface StoredChecksum {
@@ -42,6 +43,8 @@ export interface ObjectVersion {
   readonly checksum?: StoredChecksum;
   readonly retention?: Retention;
   readonly legalHold?: boolean;
+  /** The object ACL; absent is private (the owner's full control). */
+  readonly acl?: readonly AclGrant[];
   /** The multipart upload this version completed (a repeated Complete answers it again). */
   readonly uploadId?: string;
   /** The data file's name in the key's directory. */
