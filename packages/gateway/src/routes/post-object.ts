@@ -180,7 +180,9 @@ export async function postObject(
     }
     info.identity = principal.name;
     put = putRequestOf(parsed, verified);
-    await authorize(put, principal, config);
+    // The S3 API's bucket policy applies to forms too (anonymous forms: Principal "*").
+    const bucketConfigs = await config.apiConfig.load(principal.upstream, [bucket]);
+    await authorize(put, principal, { ...config, bucketConfigs });
   } catch (err) {
     await verified.file.cancel(err).catch(() => {});
     throw err;

@@ -1,4 +1,6 @@
 import { S3Error } from '@s3kit/errors';
+import { join } from 'node:path';
+import { createFileConfigStore } from '../bucket-config/local-config-store.js';
 import { getObjectAttributes } from './attributes.js';
 import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
@@ -124,7 +126,9 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     dir,
     operations: new Set(Object.keys(HANDLERS)),
     // A PUT of unknown length streams to a temp file, committed only when the body ended cleanly.
-    capabilities: { acceptsUnknownLength: true },
+    // The gateway's bucket configuration (policies, CORS, public access blocks) lives beside the
+    // buckets, in `<dir>/gateway-config/`, out of every client's reach.
+    capabilities: { acceptsUnknownLength: true, configStore: createFileConfigStore({ dir: join(dir, 'gateway-config'), fsync }) },
     get swept() {
       return startSweep();
     },
