@@ -253,10 +253,10 @@ export async function authorizeEachKey(parsed: ParsedRequest, principal: Princip
  * a resource ARN, with the principal's context keys plus `context`.
  * @throws S3Error AccessDenied (403).
  */
-export function authorizeAction(principal: Principal, action: string, resource: string, context: PolicyContext | undefined, config: Pick<AuthorizeConfig, 'policies' | 'clock'>): void {
+export function authorizeAction(principal: Principal, action: string, resource: string, context: PolicyContext | undefined, config: Pick<AuthorizeConfig, 'policies' | 'clock' | 'bucketConfigs'>): void {
   const now = config.clock();
   const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
   const check: PermissionCheck = { action, resource, kind: resource === '*' ? 'service' : resource.includes('/') ? 'object' : 'bucket', bucket };
-  const result = evaluate(evaluateInput(config.policies, principal, check, { ...principalContext(principal, now), ...context }, now));
+  const result = evaluate(evaluateInput(config.policies, principal, check, { ...principalContext(principal, now), ...context }, now, config.bucketConfigs));
   if (result.decision !== 'allow') throw denied(config.policies, principal, check, result);
 }
