@@ -261,6 +261,18 @@ describe.each(KINDS)('bucket configuration through the S3 API, upstream: %s', (_
       expect(await rawSigned(g, 'PUT', `/${bucket}/copy.json`, undefined, { 'x-amz-copy-source': `/${sys}/gateway/${bucket}/policy.json` })).toEqual([403, 'AccessDenied']);
       expect(await rawSigned(g, 'PUT', `/${sys}`)).toEqual([409, 'BucketAlreadyExists']);
       expect(await rawSigned(g, 'DELETE', `/${sys}`)).toEqual([403, 'AccessDenied']);
+      // The presigned redirect offload hands out no URL into it either.
+      const redirecting = await start({ presignedRedirect: true });
+      try {
+        const { SigV4Signer } = await import('@s3kit/sigv4');
+        const signer = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' });
+        const into = await fetch(signer.presign({ method: 'GET', url: `${redirecting.endpoint}/${sys}/gateway/${bucket}/policy.json`, expiresIn: 60 }).url, { redirect: 'manual' });
+        expect(into.status).toBe(403);
+        const elsewhere = await fetch(signer.presign({ method: 'GET', url: `${redirecting.endpoint}/${bucket}/a.txt`, expiresIn: 60 }).url, { redirect: 'manual' });
+        expect(elsewhere.status).toBe(307);
+      } finally {
+        await redirecting.close();
+      }
     } else {
       // The embedded store keeps it beside the buckets: no bucket name reaches it.
       expect(await rawSigned(g, 'GET', `/gateway-config?list-type=2`)).toEqual([404, 'NoSuchBucket']);

@@ -8,6 +8,8 @@ import { decodeCors, decodePolicy, decodePublicAccessBlock, jsonBytes } from '..
 import { bucketPoliciesFor } from '../src/bucket-config/effective.js';
 import { createFileConfigStore } from '../src/bucket-config/local-config-store.js';
 import { isPublicPolicy } from '../src/bucket-config/public-policy.js';
+import { createS3ConfigStore } from '../src/bucket-config/s3-config-store.js';
+import { s3Error } from '@s3kit/errors';
 import { parsePolicy } from '../src/index.js';
 
 const V = '2012-10-17';
@@ -181,5 +183,42 @@ describe('the embedded store\'s config directory (createFileConfigStore)', () =>
     await store.remove('b1/policy.json');
     await store.remove('b1/policy.json');
     expect(await store.read('b1/policy.json')).toBeUndefined();
+  });
+});
+
+describe('a remote S3 config store (createS3ConfigStore)', () => {
+  it('reads 404 as no document, creates the system bucket on the first write, and turns other upstream errors into the gateway\'s own failure', async () => {
+    const objects = new Map<string, Uint8Array>();
+    let bucketExists = false;
+    let denied = false;
+    const seen: string[] = [];
+    const store = createS3ConfigStore({ bucket: 'sys', prefix: 'p/' }, async (req) => {
+      seen.push(`${req.operation} ${req.bucket}/${req.key ?? ''}`);
+      if (denied) throw s3Error('AccessDenied');
+      if (req.operation === 'CreateBucket') {
+        bucketExists = true;
+        return { status: 200, headers: {} };
+      }
+      if (!bucketExists) throw s3Error('NoSuchBucket');
+      if (req.operation === 'PutObject') {
+        const chunks: Uint8Array[] = [];
+        for await (const c of req.body as AsyncIterable<Uint8Array>) chunks.push(c);
+        objects.set(req.key!, Buffer.concat(chunks));
+        return { status: 200, headers: { etag: '"e1"' } };
+      }
+      const body = objects.get(req.key!);
+      if (body === undefined) throw s3Error('NoSuchKey');
+      if (req.headers['if-none-match'] === '"e1"') return { status: 304, headers: {} };
+      return { status: 200, headers: { etag: '"e1"' }, body };
+    });
+    expect(await store.read('b/policy.json')).toBeUndefined();
+    await store.write('b/policy.json', enc('{}'));
+    expect(seen).toEqual(['GetObject sys/p/b/policy.json', 'PutObject sys/p/b/policy.json', 'CreateBucket sys/', 'PutObject sys/p/b/policy.json']);
+    expect(await store.read('b/policy.json', '"e1"')).toBe('unchanged');
+    denied = true;
+    const err = await store.read('b/policy.json').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as { code?: string }).code).toBeUndefined();
+    expect((err as Error).message).toContain('AccessDenied');
   });
 });

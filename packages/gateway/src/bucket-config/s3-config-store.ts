@@ -30,6 +30,17 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 /**
+ * The upstream's S3 error about the system bucket is the gateway's failure, not the client's
+ * (an AccessDenied there must not read as the client's): a plain error, reported as unexpected.
+ */
+function storeFailure(action: string, name: string): (err: unknown) => never {
+  return (err) => {
+    if (isS3Error(err)) throw new Error(`bucket configuration: ${action} ${name} in the config store failed: ${err.code} (${err.status})`, { cause: err });
+    throw err;
+  };
+}
+
+/**
  * A {@link ConfigStore} in a bucket of a remote S3, through `send` (the upstream's own signed
  * transport, past its hiding of the bucket). A document is one object: a PUT of it is atomic on
  * S3, a read is a conditional GET (`If-None-Match`, 304 when unchanged).
@@ -42,40 +53,47 @@ export function createS3ConfigStore(location: S3ConfigStoreLocation, send: (req:
     const headers = { 'content-length': String(body.byteLength), 'content-md5': createHash('md5').update(body).digest('base64'), 'content-type': 'application/json' };
     await drain(await send({ method: 'PUT', operation: 'PutObject', bucket, key: key(name), query: {}, headers, body: once(body) }));
   };
-  return {
-    async read(name, etag) {
-      try {
-        const res = await send({ method: 'GET', operation: 'GetObject', bucket, key: key(name), query: {}, headers: etag === undefined ? {} : { 'if-none-match': etag } });
-        if (res.status === 304) return 'unchanged';
-        const body = await drain(res);
-        return { body, etag: res.headers['etag'] ?? `"${createHash('md5').update(body).digest('hex')}"` };
-      } catch (err) {
-        // No such key, or no system bucket yet: no document.
-        if (isS3Error(err) && err.status === 404) return undefined;
-        throw err;
-      }
-    },
-    async write(name, body) {
-      try {
-        await put(name, body);
-      } catch (err) {
-        if (!(isS3Error(err) && err.code === 'NoSuchBucket')) throw err;
-        try {
-          await drain(await send({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} }));
-        } catch (created) {
-          // Another gateway created it meanwhile.
-          if (!(isS3Error(created) && created.code === 'BucketAlreadyOwnedByYou')) throw created;
-        }
-        await put(name, body);
-      }
-    },
-    async remove(name) {
-      try {
-        await drain(await send({ method: 'DELETE', operation: 'DeleteObject', bucket, key: key(name), query: {}, headers: {} }));
-      } catch (err) {
-        if (isS3Error(err) && err.status === 404) return;
-        throw err;
-      }
-    },
+  const store: ConfigStore = {
+    read: (name, etag) => read(name, etag).catch(storeFailure('read', name)),
+    write: (name, body) => write(name, body).catch(storeFailure('write', name)),
+    remove: (name) => remove(name).catch(storeFailure('remove', name)),
   };
+  return store;
+
+  async function read(name: string, etag: string | undefined): ReturnType<ConfigStore['read']> {
+    try {
+      const res = await send({ method: 'GET', operation: 'GetObject', bucket, key: key(name), query: {}, headers: etag === undefined ? {} : { 'if-none-match': etag } });
+      if (res.status === 304) return 'unchanged';
+      const body = await drain(res);
+      return { body, etag: res.headers['etag'] ?? `"${createHash('md5').update(body).digest('hex')}"` };
+    } catch (err) {
+      // No such key, or no system bucket yet: no document.
+      if (isS3Error(err) && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async function write(name: string, body: Uint8Array): Promise<void> {
+    try {
+      await put(name, body);
+    } catch (err) {
+      if (!(isS3Error(err) && err.code === 'NoSuchBucket')) throw err;
+      try {
+        await drain(await send({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} }));
+      } catch (created) {
+        // Another gateway created it meanwhile.
+        if (!(isS3Error(created) && created.code === 'BucketAlreadyOwnedByYou')) throw created;
+      }
+      await put(name, body);
+    }
+  }
+
+  async function remove(name: string): Promise<void> {
+    try {
+      await drain(await send({ method: 'DELETE', operation: 'DeleteObject', bucket, key: key(name), query: {}, headers: {} }));
+    } catch (err) {
+      if (isS3Error(err) && err.status === 404) return;
+      throw err;
+    }
+  }
 }

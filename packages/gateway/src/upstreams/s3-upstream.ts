@@ -83,7 +83,12 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
   return {
     endpoint: target.endpoint,
     presign,
-    capabilities: { presign, acceptsUnknownLength: false, configStore: system === undefined ? undefined : createS3ConfigStore(system, send) },
+    capabilities: {
+      // The redirect offload never hands out a URL into the system bucket: such a request goes through handle (AccessDenied).
+      presign: system === undefined ? presign : (req, expiresIn) => (req.bucket !== undefined && upstreamBucket(req.bucket) === system.bucket ? undefined : presign(req, expiresIn)),
+      acceptsUnknownLength: false,
+      configStore: system === undefined ? undefined : createS3ConfigStore(system, send),
+    },
     async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       if (system === undefined) return send(req);
       hideSystemBucket(req, system.bucket, upstreamBucket);
