@@ -141,11 +141,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       parsed = routed(parseRequest(req, snapshot.router), info);
       if (parsed.route.operation === 'PostObject') return await postObject(parsed, req.body, snapshot, info, req.signal, req.onAuthenticated).catch(authFailed(info));
       const auth = watchVerifiedBody(identified(await authenticate(parsed, asAsyncIterable(req.body), snapshot).catch(authFailed(info)), info));
-      const upstream = upstreamOf(snapshot, auth);
       const upstreamFailed = upstreamFailure(info, auth);
       // The S3 API's policies and CORS of the buckets named, at most maxStalenessMs old.
       loaded = await snapshot.apiConfig.load(auth.principal.upstream, bucketsOf(parsed)).catch(upstreamFailed);
       const authorized = await authorizeRequest(parsed, auth, { policies: snapshot.policies, clock: snapshot.clock, upstreams: snapshot.upstreams, bucketConfigs: loaded }).catch(bodyFailureFirst(auth));
+      const upstream = upstreamOf(snapshot, auth);
       const redirect = await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed);
       if (redirect !== undefined) return redirect;
       if (authorized.denied !== undefined) info.deniedKeys = authorized.denied.errors.length;
@@ -291,6 +291,8 @@ function upstreamOf(config: ConfigSnapshot, auth: Authenticated): Upstream {
  */
 async function redirectToUpstream(parsed: ParsedRequest, auth: Authenticated, upstream: Upstream, config: ConfigSnapshot, info: RequestInfo): Promise<GatewayResponse | undefined> {
   if (!config.presignedRedirect || auth.principal.authKind !== 'presigned-v4' || (parsed.method !== 'GET' && parsed.method !== 'HEAD')) return undefined;
+  // The gateway answers these itself: the upstream's answer would be another one.
+  if (GATEWAY_BUCKET_OPERATIONS.has(parsed.route.operation)) return undefined;
   const presign = capabilitiesOf(upstream).presign;
   if (presign === undefined) return undefined;
   const now = config.clock();

@@ -270,6 +270,9 @@ describe.each(KINDS)('bucket configuration through the S3 API, upstream: %s', (_
         expect(into.status).toBe(403);
         const elsewhere = await fetch(signer.presign({ method: 'GET', url: `${redirecting.endpoint}/${bucket}/a.txt`, expiresIn: 60 }).url, { redirect: 'manual' });
         expect(elsewhere.status).toBe(307);
+        // A presigned GetBucketPolicy is the gateway's answer, not a redirect to the upstream's.
+        const own = await fetch(signer.presign({ method: 'GET', url: `${redirecting.endpoint}/${bucket}?policy`, expiresIn: 60 }).url, { redirect: 'manual' });
+        expect([own.status, await own.text()]).toEqual([200, publicRead(bucket)]);
       } finally {
         await redirecting.close();
       }
@@ -295,3 +298,20 @@ async function rawSigned(g: RunningGateway, method: string, path: string, body?:
   const text = await res.text();
   return [res.status, /<Code>([^<]+)<\/Code>/.exec(text)?.[1]];
 }
+
+describe('loading the bucket configuration before authorization', () => {
+  it('leaves an unsigned request to a gateway without a `default` upstream AccessDenied (not a missing-upstream failure)', async () => {
+    const kind = await localKind();
+    const store = kind.make();
+    const g = await startGateway(store, { upstreams: { other: store }, identities: [{ ...ADMIN, upstream: 'other' }] });
+    try {
+      expect(await rawSigned(g, 'PUT', '/anon-bucket')).toEqual([200, undefined]);
+      const res = await fetch(`${g.endpoint}/anon-bucket/a.txt`);
+      expect([res.status, /<Code>([^<]+)<\/Code>/.exec(await res.text())?.[1]]).toEqual([403, 'AccessDenied']);
+    } finally {
+      await g.close();
+      await kind.close(store);
+      await kind.cleanup();
+    }
+  });
+});
