@@ -37,6 +37,8 @@ export interface S3UpstreamConfig {
   buckets: Record<string, string>;
   profile: { checksumHeaders: boolean; signPayloadHash: boolean; trailers: boolean };
   bucketMappings: BucketMappingConfig[];
+  /** System bucket (and key prefix) for bucket policies, CORS and public access blocks set through the S3 API. */
+  configStore: { bucket: string; prefix: string } | undefined;
 }
 export type UpstreamConfig = LocalUpstreamConfig | S3UpstreamConfig;
 /** PEM files of the S3 listener's certificate, its private key and an optional CA chain (absolute paths). */
@@ -77,6 +79,8 @@ export interface GatewayConfig {
   bucketPolicies: Record<string, unknown>;
   /** CORS rules by client bucket name (from `buckets.<name>.cors`). */
   cors: Record<string, CorsRuleConfig[]>;
+  /** Bucket policies, CORS and public access blocks through the S3 API: writes on/off, staleness bound across gateways. */
+  bucketConfig: { writes: boolean; maxStalenessMs: number };
   upstreams: Record<string, UpstreamConfig>;
   /** Where the config came from (file path, or `defaults`). */
   source: string;
@@ -172,7 +176,7 @@ class Reader {
   }
 }
 
-const TOP = ['listen', 'tls', 'trustProxy', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets'];
+const TOP = ['listen', 'tls', 'trustProxy', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets', 'bucketConfig'];
 
 /**
  * A policy document (an object, or JSON text) validated with the gateway's parser; every problem
@@ -308,7 +312,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
       const u = new Reader(src, `upstreams.${name}`, v, ['type', 'dir', 'fsync', 'bucketMappings']);
       upstreams[name] = { type: 'local', dir: resolve(baseDir, u.str('dir')), fsync: u.bool('fsync', true), bucketMappings: bucketMappings(u) };
     } else if (type === 's3') {
-      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'endpoint', 'region', 'addressing', 'credentials', 'buckets', 'profile', 'bucketMappings']);
+      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'endpoint', 'region', 'addressing', 'credentials', 'buckets', 'profile', 'bucketMappings', 'configStore']);
       const endpoint = u.str('endpoint');
       if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) u.fail('endpoint', `must be http(s)://host[:port] (got ${JSON.stringify(endpoint)})`);
       const c = u.obj_('credentials', ['accessKeyId', 'secretAccessKey'], true)!;
@@ -331,11 +335,14 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
           trailers: p?.bool('trailers', false) ?? false,
         },
         bucketMappings: bucketMappings(u),
+        configStore: configStoreOf(u),
       };
     } else r.fail(`upstreams.${name}.type`, `must be local or s3 (got ${JSON.stringify(type)})`);
   }
   const identities = parseIdentities(r, upstreams);
   const { bucketPolicies, cors } = bucketsConfig(r);
+  const bc = r.obj_('bucketConfig', ['writes', 'maxStalenessMs']);
+  const bucketConfig = { writes: bc?.bool('writes', true) ?? true, maxStalenessMs: bc?.int('maxStalenessMs', 5000, 0) ?? 5000 };
   const anon = r.obj_('anonymous', ['allow', 'upstream']);
   const anonymous = anon === undefined ? undefined : { allow: allowList(anon, 'allow'), ...(anon.optStr('upstream') ? { upstream: anon.optStr('upstream')! } : {}) };
   const baseDomains = r.list('baseDomains').map((d, i) => {
@@ -370,11 +377,21 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     anonymous,
     bucketPolicies,
     cors,
+    bucketConfig,
     upstreams,
     source: src,
     devKeys: false,
     uploadPage,
   };
+}
+
+/** `upstreams.<name>.configStore: { bucket, prefix }` of an S3 upstream. */
+function configStoreOf(u: Reader): { bucket: string; prefix: string } | undefined {
+  const c = u.obj_('configStore', ['bucket', 'prefix']);
+  if (c === undefined) return undefined;
+  const bucket = c.str('bucket');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) c.fail('bucket', `must be a bucket name (got ${JSON.stringify(bucket)})`);
+  return { bucket, prefix: c.optStr('prefix') ?? '' };
 }
 
 function parseIdentities(r: Reader, upstreams: Record<string, UpstreamConfig>): IdentityConfig[] {

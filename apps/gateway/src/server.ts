@@ -70,7 +70,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
       upstreams[name] = u.bucketMappings.length === 0 ? store : mapBuckets(store, u.bucketMappings);
       closers.push(() => store.close());
     } else {
-      const s3: S3Upstream = createS3Upstream({ endpoint: u.endpoint, region: u.region, credentials: u.credentials, addressing: u.addressing, buckets: u.buckets, profile: u.profile });
+      const s3: S3Upstream = createS3Upstream({ endpoint: u.endpoint, region: u.region, credentials: u.credentials, addressing: u.addressing, buckets: u.buckets, profile: u.profile, configStore: u.configStore });
       upstreams[name] = u.bucketMappings.length === 0 ? s3 : mapBuckets(s3, u.bucketMappings);
       closers.push(() => s3.close());
     }
@@ -82,6 +82,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
     anonymous: config.anonymous,
     bucketPolicies: config.bucketPolicies,
     cors: config.cors,
+    bucketConfig: config.bucketConfig,
     upstreams,
     presignedRedirect: config.presignedRedirect,
     onUnexpected: (err, info) => log.error({ requestId: info.requestId, operation: info.operation, err }, 'unexpected failure'),

@@ -60,6 +60,16 @@ describe('validateConfig', () => {
 });
 
 describe('loadConfigFile', () => {
+  it('reads bucketConfig (defaults: writes on, 5 s staleness) and an s3 upstream\'s configStore, naming bad fields', () => {
+    expect(validateConfig(minimal, 'x.yaml').bucketConfig).toEqual({ writes: true, maxStalenessMs: 5000 });
+    const s3 = { type: 's3', endpoint: 'http://127.0.0.1:7480', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+    const c = validateConfig({ ...minimal, bucketConfig: { writes: false, maxStalenessMs: 250 }, upstreams: { default: { ...s3, configStore: { bucket: 'gw-config', prefix: 'a/' } } } }, 'x.yaml');
+    expect(c.bucketConfig).toEqual({ writes: false, maxStalenessMs: 250 });
+    expect(c.upstreams['default']).toMatchObject({ configStore: { bucket: 'gw-config', prefix: 'a/' } });
+    expect(() => validateConfig({ ...minimal, upstreams: { default: { ...s3, configStore: { bucket: 'Bad_Name' } } } }, 'x.yaml')).toThrow('x.yaml: upstreams.default.configStore.bucket: must be a bucket name');
+    expect(() => validateConfig({ ...minimal, bucketConfig: { maxStalenessMs: -1 } }, 'x.yaml')).toThrow('bucketConfig.maxStalenessMs');
+  });
+
   it('reads YAML and JSON alike', async () => {
     await writeFile(join(dir, 'gw.yaml'), 'listen: { port: 0 }\nidentities:\n  - accessKeyId: AK1\n    secretAccessKey: s1\n    allow: [{ bucket: photos, access: read }]\nupstreams:\n  default: { type: local, dir: ./store, fsync: false }\n');
     await writeFile(join(dir, 'gw.json'), JSON.stringify({ ...minimal, listen: { port: 0 } }));

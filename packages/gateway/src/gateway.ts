@@ -3,6 +3,10 @@ import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { DEFAULT_MAX_SKEW_MS, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { explainQuery, type ExplainQuery, type Explanation } from './authorize/explain.js';
+import { GATEWAY_BUCKET_OPERATIONS, serveBucketConfig } from './bucket-config/operations.js';
+import { refusePublicAcl } from './bucket-config/public-acls.js';
+import { BucketConfigRegistry, bucketsOf, type BucketConfigOptions } from './bucket-config/registry.js';
+import type { LoadedBucketConfigs } from './bucket-config/effective.js';
 import { compileConfig } from './config/compile.js';
 import type { ConfigSnapshot, FixedSettings } from './config/snapshot.js';
 import { authenticate } from './pipeline/authenticate.js';
@@ -13,11 +17,11 @@ import { forward } from './pipeline/forward.js';
 import { parseRequest } from './pipeline/parse.js';
 import { respond } from './pipeline/respond.js';
 import { toUpstreamRequest } from './pipeline/resign.js';
-import type { AllowRule, Authenticated, CorsRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
+import type { AllowRule, Authenticated, Authorized, CorsRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
 import { CONTROL_PREFIX, control } from './routes/control.js';
 import { corsHeaders, preflight } from './routes/cors.js';
 import { postObject } from './routes/post-object.js';
-import { asAsyncIterable, capabilitiesOf, type Upstream } from './upstreams/upstream.js';
+import { asAsyncIterable, capabilitiesOf, type Upstream, type UpstreamResponse } from './upstreams/upstream.js';
 
 export type { ExplainQuery, Explanation };
 
@@ -56,6 +60,12 @@ export interface GatewayOptions {
   readonly bucketPolicies?: Readonly<Record<string, unknown>> | undefined;
   /** CORS rules by client bucket name (preflight `OPTIONS` is answered from them). */
   readonly cors?: Readonly<Record<string, readonly CorsRule[]>> | undefined;
+  /**
+   * Bucket policies, CORS rules and public access blocks through the S3 API (PutBucketPolicy,
+   * PutBucketCors, PutPublicAccessBlock ...), answered by the gateway and kept in each upstream's
+   * `configStore`; they apply besides `bucketPolicies` and `cors` (see the README's "Policies").
+   */
+  readonly bucketConfig?: BucketConfigOptions | undefined;
 }
 
 /** What a reload may replace; fields left out stay as they are. */
@@ -114,6 +124,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     presignedRedirect: options.presignedRedirect === true,
     upstreams: options.upstreams,
     anonymous: { allow: options.anonymous?.allow, upstream: options.anonymous?.upstream ?? 'default' },
+    apiConfig: new BucketConfigRegistry(options.upstreams, options.bucketConfig),
   };
   const onUnexpected = options.onUnexpected;
   // Replaced whole by a reload: each request reads the snapshot it started with, and only that.
@@ -125,27 +136,52 @@ export function createGateway(options: GatewayOptions): Gateway {
     const side = sideRoute(req);
     if (side !== undefined) return side(req, snapshot, info).catch((err: unknown) => failed(err, req, undefined, snapshot, info));
     let parsed: ParsedRequest | undefined;
+    let loaded: LoadedBucketConfigs | undefined;
     try {
       parsed = routed(parseRequest(req, snapshot.router), info);
       if (parsed.route.operation === 'PostObject') return await postObject(parsed, req.body, snapshot, info, req.signal, req.onAuthenticated).catch(authFailed(info));
       const auth = watchVerifiedBody(identified(await authenticate(parsed, asAsyncIterable(req.body), snapshot).catch(authFailed(info)), info));
-      const authorized = await authorizeRequest(parsed, auth, snapshot).catch(bodyFailureFirst(auth));
-      const upstream = upstreamOf(snapshot, auth);
       const upstreamFailed = upstreamFailure(info, auth);
+      // The S3 API's policies and CORS of the buckets named, at most maxStalenessMs old.
+      loaded = await snapshot.apiConfig.load(auth.principal.upstream, bucketsOf(parsed)).catch(upstreamFailed);
+      const authorized = await authorizeRequest(parsed, auth, { policies: snapshot.policies, clock: snapshot.clock, upstreams: snapshot.upstreams, bucketConfigs: loaded }).catch(bodyFailureFirst(auth));
+      const upstream = upstreamOf(snapshot, auth);
       const redirect = await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed);
       if (redirect !== undefined) return redirect;
       if (authorized.denied !== undefined) info.deniedKeys = authorized.denied.errors.length;
-      const answer = authorized.forward
-        ? await forward(upstream, withAuthorizedBody(toUpstreamRequest(parsed, auth, req.signal), authorized)).then((res) => withDenied(res, authorized)).catch(upstreamFailed)
-        : await answerAllDenied(upstream, parsed, authorized, req.signal).catch(upstreamFailed);
-      return withCors(respond(parsed.method, answer, info), parsed, snapshot);
+      const answer = await answerOf(parsed, auth, authorized, upstream, loaded, snapshot, req.signal).catch(upstreamFailed);
+      return withCors(respond(parsed.method, answer, info), parsed, snapshot, loaded);
     } catch (err) {
-      return failed(err, req, parsed, snapshot, info);
+      return failed(err, req, parsed, snapshot, info, loaded);
     }
   }
 
+  /** The answer: served by the gateway (bucket configuration), or the upstream's. */
+  async function answerOf(parsed: ParsedRequest, auth: WatchedAuthenticated, authorized: Authorized, upstream: Upstream, loaded: LoadedBucketConfigs, snapshot: ConfigSnapshot, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
+    const { operation, bucket } = parsed.route;
+    if (bucket !== undefined && GATEWAY_BUCKET_OPERATIONS.has(operation) && authorized.forward) {
+      return serveBucketConfig(
+        { operation, bucket, headers: parsed.headers, body: authorized.body, signal },
+        { upstream, cache: snapshot.apiConfig.cacheOf(auth.principal.upstream), writes: snapshot.apiConfig.writes, filePolicy: snapshot.policies.bucketPolicies.get(bucket) },
+      );
+    }
+    if (!authorized.forward) return answerAllDenied(upstream, parsed, authorized, signal);
+    refusePublicAcl(parsed, bucket === undefined ? undefined : loaded.get(bucket));
+    const res = await forward(upstream, withAuthorizedBody(toUpstreamRequest(parsed, auth, signal), authorized)).then((r) => withDenied(r, authorized));
+    if (operation === 'DeleteBucket' && bucket !== undefined && res.status < 300) await forgetBucket(auth.principal.upstream, bucket, snapshot);
+    return res;
+  }
+
+  /** A deleted bucket's configuration goes with it (a failure is logged: the bucket is gone either way). */
+  async function forgetBucket(upstreamName: string, bucket: string, snapshot: ConfigSnapshot): Promise<void> {
+    await snapshot.apiConfig
+      .cacheOf(upstreamName)
+      ?.drop(bucket)
+      .catch((err: unknown) => onUnexpected?.(err, { ...newInfo(), operation: 'DeleteBucket', bucket }));
+  }
+
   /** The single error boundary's answer, with the CORS headers browsers need to read it. */
-  function failed(err: unknown, req: GatewayRequest, parsed: ParsedRequest | undefined, snapshot: ConfigSnapshot, info: RequestInfo): GatewayResponse {
+  function failed(err: unknown, req: GatewayRequest, parsed: ParsedRequest | undefined, snapshot: ConfigSnapshot, info: RequestInfo, loaded?: LoadedBucketConfigs): GatewayResponse {
     const gone = req.signal?.aborted === true;
     const out = toErrorResponse(gone ? abortedAnswer(err, req.signal!) : err, {
       method: parsed?.method ?? req.method.toUpperCase(),
@@ -154,7 +190,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       onUnexpected,
     });
     if (gone) clientGone(info);
-    return parsed === undefined ? out : withCors(out, parsed, snapshot);
+    return parsed === undefined ? out : withCors(out, parsed, snapshot, loaded ?? snapshot.apiConfig.peek(snapshot.anonymous.upstream, parsed.route.bucket));
   }
 
   return {
@@ -181,7 +217,8 @@ type SideRoute = (req: GatewayRequest, config: ConfigSnapshot, info: RequestInfo
 
 /** Requests that are no S3 operation: CORS preflight (`OPTIONS`) and the gateway's own `/_s3kit/` routes. */
 function sideRoute(req: GatewayRequest): SideRoute | undefined {
-  if (req.method.toUpperCase() === 'OPTIONS') return async (r, c, i) => preflight(r, c, i);
+  // Preflights carry no credentials: the API-set CORS rules are those of the anonymous upstream.
+  if (req.method.toUpperCase() === 'OPTIONS') return (r, c, i) => preflight(r, c, i, (bucket) => c.apiConfig.cacheOf(c.anonymous.upstream)?.get(bucket) ?? Promise.resolve(undefined));
   if (req.target.startsWith(CONTROL_PREFIX)) return control;
   return undefined;
 }
@@ -254,6 +291,8 @@ function upstreamOf(config: ConfigSnapshot, auth: Authenticated): Upstream {
  */
 async function redirectToUpstream(parsed: ParsedRequest, auth: Authenticated, upstream: Upstream, config: ConfigSnapshot, info: RequestInfo): Promise<GatewayResponse | undefined> {
   if (!config.presignedRedirect || auth.principal.authKind !== 'presigned-v4' || (parsed.method !== 'GET' && parsed.method !== 'HEAD')) return undefined;
+  // The gateway answers these itself: the upstream's answer would be another one.
+  if (GATEWAY_BUCKET_OPERATIONS.has(parsed.route.operation)) return undefined;
   const presign = capabilitiesOf(upstream).presign;
   if (presign === undefined) return undefined;
   const now = config.clock();
@@ -262,7 +301,8 @@ async function redirectToUpstream(parsed: ParsedRequest, auth: Authenticated, up
   return location === undefined ? undefined : { status: 307, headers: { location, 'x-amz-request-id': info.requestId, 'content-length': '0' }, info };
 }
 
-function withCors(out: GatewayResponse, parsed: ParsedRequest, config: ConfigSnapshot): GatewayResponse {
-  Object.assign(out.headers, corsHeaders(parsed, config));
+function withCors(out: GatewayResponse, parsed: ParsedRequest, config: ConfigSnapshot, loaded: LoadedBucketConfigs): GatewayResponse {
+  const bucket = parsed.route.bucket;
+  Object.assign(out.headers, corsHeaders(parsed, config, bucket === undefined ? undefined : loaded.get(bucket)));
   return out;
 }

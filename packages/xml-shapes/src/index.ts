@@ -39,6 +39,8 @@ export {
   type CreateBucketConfiguration,
   type ServerSideEncryptionConfiguration,
   type ObjectLockConfiguration,
+  type PublicAccessBlockConfiguration,
+  type PolicyStatus,
   type Retention,
   type LegalHold,
   type SelectObjectContentRequest,

@@ -172,6 +172,19 @@ const ROWS = {
   GetBucketPolicy: { method: 'GET', scope: 'bucket', query: ['policy'], actions: [bkt('s3:GetBucketPolicy')] },
   PutBucketPolicy: { method: 'PUT', scope: 'bucket', query: ['policy'], actions: [bkt('s3:PutBucketPolicy')] },
   DeleteBucketPolicy: { method: 'DELETE', scope: 'bucket', query: ['policy'], actions: [bkt('s3:DeleteBucketPolicy')] },
+  GetBucketPolicyStatus: {
+    method: 'GET', scope: 'bucket', query: ['policyStatus'], origin: 's3', actions: [bkt('s3:GetBucketPolicyStatus')], response: 'PolicyStatus',
+  },
+  GetPublicAccessBlock: {
+    method: 'GET', scope: 'bucket', query: ['publicAccessBlock'], origin: 's3', actions: [bkt('s3:GetBucketPublicAccessBlock')],
+    response: 'PublicAccessBlockConfiguration',
+  },
+  PutPublicAccessBlock: {
+    method: 'PUT', scope: 'bucket', query: ['publicAccessBlock'], origin: 's3', actions: [bkt('s3:PutBucketPublicAccessBlock')],
+    request: 'PublicAccessBlockConfiguration',
+  },
+  // DeletePublicAccessBlock is authorized by the Put action (IAM has no s3:DeleteBucketPublicAccessBlock).
+  DeletePublicAccessBlock: { method: 'DELETE', scope: 'bucket', query: ['publicAccessBlock'], origin: 's3', actions: [bkt('s3:PutBucketPublicAccessBlock')] },
   GetBucketLogging: { method: 'GET', scope: 'bucket', query: ['logging'], actions: [bkt('s3:GetBucketLogging')], response: 'BucketLoggingStatus' },
   PutBucketLogging: { method: 'PUT', scope: 'bucket', query: ['logging'], actions: [bkt('s3:PutBucketLogging')], request: 'BucketLoggingStatus' },
   GetBucketNotification: {
@@ -342,7 +355,7 @@ export const OPERATION_LIST: readonly OperationSpec[] = Object.freeze(Object.val
  */
 export const UNMODELLED_SUBRESOURCES: readonly string[] = Object.freeze([
   'analytics', 'intelligent-tiering', 'inventory', 'metadataTable', 'metrics',
-  'policyStatus', 'publicAccessBlock', 'renameObject', 'session',
+  'renameObject', 'session',
 ]);
 
 /** Inputs to {@link requiredActions} that only the caller knows. */

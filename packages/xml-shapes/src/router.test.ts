@@ -284,7 +284,7 @@ describe('route: rejections', () => {
   });
 
   it('answers unmodelled S3 sub-resources with NotImplemented (501) instead of falling through', () => {
-    const e = routeErr(() => router.route('GET', undefined, '/bk1', 'publicAccessBlock', {}));
+    const e = routeErr(() => router.route('GET', undefined, '/bk1', 'analytics', {}));
     expect([e.code, e.status]).toEqual(['NotImplemented', 501]);
   });
 

@@ -282,6 +282,10 @@ const ObjectLockConfiguration = struct({
   Rule: struct({ DefaultRetention: struct({ Mode: str(), Days: int(), Years: int() }) }),
 });
 
+// PutPublicAccessBlock / GetPublicAccessBlock (bucket level) and GetBucketPolicyStatus.
+const PublicAccessBlockConfiguration = struct({ BlockPublicAcls: bool(), IgnorePublicAcls: bool(), BlockPublicPolicy: bool(), RestrictPublicBuckets: bool() });
+const PolicyStatus = struct({ IsPublic: bool() });
+
 const Retention = struct({ Mode: str(), RetainUntilDate: date() });
 const LegalHold = struct({ Status: str() });
 
@@ -384,6 +388,8 @@ export const SHAPES = {
   CreateBucketConfiguration: fast(CreateBucketConfiguration),
   ServerSideEncryptionConfiguration: fast(ServerSideEncryptionConfiguration),
   ObjectLockConfiguration: fast(ObjectLockConfiguration),
+  PublicAccessBlockConfiguration: fast(PublicAccessBlockConfiguration),
+  PolicyStatus: fast(PolicyStatus),
   Retention: fast(Retention),
   LegalHold: fast(LegalHold),
   SelectObjectContentRequest: fast(SelectObjectContentRequest),
@@ -429,6 +435,8 @@ export type AccelerateConfiguration = Shape<'AccelerateConfiguration'>;
 export type CreateBucketConfiguration = Shape<'CreateBucketConfiguration'>;
 export type ServerSideEncryptionConfiguration = Shape<'ServerSideEncryptionConfiguration'>;
 export type ObjectLockConfiguration = Shape<'ObjectLockConfiguration'>;
+export type PublicAccessBlockConfiguration = Shape<'PublicAccessBlockConfiguration'>;
+export type PolicyStatus = Shape<'PolicyStatus'>;
 export type Retention = Shape<'Retention'>;
 export type LegalHold = Shape<'LegalHold'>;
 export type SelectObjectContentRequest = Shape<'SelectObjectContentRequest'>;

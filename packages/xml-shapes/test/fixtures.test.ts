@@ -161,6 +161,10 @@ const EXPECT: Record<string, (v: never) => void> = {
     expect(v.RequestProgress?.Enabled).toBe(false);
   },
   'RestoreRequest.xml': (v: Shape<'RestoreRequest'>) => expect(v).toEqual({ Days: 2, GlacierJobParameters: { Tier: 'Bulk' } }),
+  'PublicAccessBlockConfiguration.xml': (v: Shape<'PublicAccessBlockConfiguration'>) => {
+    expect([v.BlockPublicAcls, v.IgnorePublicAcls, v.BlockPublicPolicy, v.RestrictPublicBuckets]).toEqual([true, true, true, true]);
+  },
+  'PolicyStatus.xml': (v: Shape<'PolicyStatus'>) => expect(v.IsPublic).toBe(true),
   'PostResponse.xml': (v: Shape<'PostResponse'>) => expect(v.Key).toBe('user/user1//sample.jpg'),
   'GetObjectAttributesResponse.xml': (v: Shape<'GetObjectAttributesResponse'>) => {
     expect([v.ETag, v.Checksum?.ChecksumType, v.ObjectParts?.PartsCount, v.ObjectParts?.IsTruncated, v.ObjectSize]).toEqual(['8b8f7d2ee4a9d4e0c2ff1bfd8f4a9c3e-2', 'COMPOSITE', 2, true, 5242884]);

@@ -7,12 +7,17 @@ import type { EvaluateInput, EvaluateResult, Policy, PolicyPrincipal, StatementR
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { readCapped } from '../pipeline/body.js';
 import type { Upstream } from '../upstreams/upstream.js';
+import { bucketPoliciesFor, type LoadedBucketConfigs } from '../bucket-config/effective.js';
 import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-state.js';
 import { principalContext, requestContext, type PolicyContext } from './context.js';
 import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';
 
-/** What authorization reads of the request's configuration snapshot (`upstreams`: for `s3:ExistingObjectTag/<k>`, read from the principal's upstream). */
-export type AuthorizeConfig = Pick<ConfigSnapshot, 'policies' | 'clock' | 'upstreams'>;
+/**
+ * What authorization reads of the request's configuration snapshot (`upstreams`: for
+ * `s3:ExistingObjectTag/<k>`, read from the principal's upstream), and the S3 API's bucket
+ * configuration of the buckets the request names (loaded before authorization).
+ */
+export type AuthorizeConfig = Pick<ConfigSnapshot, 'policies' | 'clock' | 'upstreams'> & { readonly bucketConfigs?: LoadedBucketConfigs | undefined };
 
 /** One permission to check: an IAM action on one resource ARN. */
 export interface PermissionCheck {
@@ -96,13 +101,13 @@ export function policyPrincipal(principal: Principal): PolicyPrincipal {
 }
 
 /** The evaluate input for one check. */
-export function evaluateInput(state: PolicyState, principal: Principal, check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>, context: PolicyContext, now: number): EvaluateInput {
+export function evaluateInput(state: PolicyState, principal: Principal, check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>, context: PolicyContext, now: number, api?: LoadedBucketConfigs): EvaluateInput {
   const set = policiesOf(state, principal);
   const anonymous = principal.authKind === 'anonymous';
   return {
     identityPolicies: anonymous ? undefined : set.policies,
     anonymousPolicies: anonymous ? set.policies : undefined,
-    bucketPolicy: check.bucket === undefined ? undefined : state.bucketPolicies.get(check.bucket),
+    bucketPolicies: check.bucket === undefined ? undefined : bucketPoliciesFor(state.bucketPolicies.get(check.bucket), api?.get(check.bucket), anonymous),
     request: { principal: policyPrincipal(principal), action: check.action, resource: check.resource, context },
     now: new Date(now),
   };
@@ -110,7 +115,7 @@ export function evaluateInput(state: PolicyState, principal: Principal, check: P
 
 /** `identity policy "policies[1]" statement 2 (Sid "X")` / `bucket policy of photos statement 0`. */
 export function describeStatement(state: PolicyState, principal: Principal, ref: StatementRef, bucket: string | undefined): string {
-  const where = ref.policy === 'bucket' ? `bucket policy of ${bucket ?? '?'}` : `identity policy ${policiesOf(state, principal).sources[ref.policyIndex] ?? ref.policyIndex}`;
+  const where = ref.policy === 'bucket' ? `bucket policy${ref.policyIndex > 0 ? ` ${ref.policyIndex}` : ''} of ${bucket ?? '?'}` : `identity policy ${policiesOf(state, principal).sources[ref.policyIndex] ?? ref.policyIndex}`;
   return `${where} statement ${ref.index}${ref.sid ? ` (Sid "${ref.sid}")` : ''}`;
 }
 
@@ -125,13 +130,17 @@ function denied(state: PolicyState, principal: Principal, check: PermissionCheck
 }
 
 /** True when a policy consulted for this principal and bucket has a condition on a key with this (lowercase) prefix. */
-export function policiesMention(state: PolicyState, principal: Principal, bucket: string | undefined, prefix: string): boolean {
-  const consulted: (Policy | undefined)[] = [...policiesOf(state, principal).policies, bucket === undefined ? undefined : state.bucketPolicies.get(bucket)];
+export function policiesMention(state: PolicyState, principal: Principal, bucket: string | undefined, prefix: string, api?: LoadedBucketConfigs): boolean {
+  const consulted: (Policy | undefined)[] = [
+    ...policiesOf(state, principal).policies,
+    bucket === undefined ? undefined : state.bucketPolicies.get(bucket),
+    bucket === undefined ? undefined : api?.get(bucket)?.policy?.policy,
+  ];
   return consulted.some((p) => p !== undefined && mentionsKeyPrefix(p, prefix));
 }
 
-function needsExistingTags(state: PolicyState, principal: Principal, check: PermissionCheck): boolean {
-  return policiesMention(state, principal, check.bucket, EXISTING_TAG);
+function needsExistingTags(state: PolicyState, principal: Principal, check: PermissionCheck, api: LoadedBucketConfigs | undefined): boolean {
+  return policiesMention(state, principal, check.bucket, EXISTING_TAG, api);
 }
 
 /** `s3:RequestObjectTag/<k>` and `s3:RequestObjectTagKeys` of a PutObjectTagging body (a `<Tagging>` document). */
@@ -177,7 +186,7 @@ function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeC
   return async (check) => {
     let context = base;
     const objectChecked = (check.kind === 'object' && !NEW_OBJECT_OPERATIONS.has(route.operation)) || check.kind === 'copySource' || (check.kind === 'eachKey' && route.operation === 'DeleteObjects');
-    if (objectChecked && check.bucket !== undefined && check.key !== undefined && needsExistingTags(config.policies, principal, check)) {
+    if (objectChecked && check.bucket !== undefined && check.key !== undefined && needsExistingTags(config.policies, principal, check, config.bucketConfigs)) {
       const upstream = config.upstreams[principal.upstream];
       if (upstream !== undefined) {
         const id = `${check.bucket}\n${check.key}\n${check.versionId ?? ''}`;
@@ -189,7 +198,7 @@ function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeC
         context = { ...base, ...(await p) };
       }
     }
-    return evaluate(evaluateInput(config.policies, principal, check, context, now));
+    return evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs));
   };
 }
 
@@ -244,10 +253,10 @@ export async function authorizeEachKey(parsed: ParsedRequest, principal: Princip
  * a resource ARN, with the principal's context keys plus `context`.
  * @throws S3Error AccessDenied (403).
  */
-export function authorizeAction(principal: Principal, action: string, resource: string, context: PolicyContext | undefined, config: Pick<AuthorizeConfig, 'policies' | 'clock'>): void {
+export function authorizeAction(principal: Principal, action: string, resource: string, context: PolicyContext | undefined, config: Pick<AuthorizeConfig, 'policies' | 'clock' | 'bucketConfigs'>): void {
   const now = config.clock();
   const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
   const check: PermissionCheck = { action, resource, kind: resource === '*' ? 'service' : resource.includes('/') ? 'object' : 'bucket', bucket };
-  const result = evaluate(evaluateInput(config.policies, principal, check, { ...principalContext(principal, now), ...context }, now));
+  const result = evaluate(evaluateInput(config.policies, principal, check, { ...principalContext(principal, now), ...context }, now, config.bucketConfigs));
   if (result.decision !== 'allow') throw denied(config.policies, principal, check, result);
 }

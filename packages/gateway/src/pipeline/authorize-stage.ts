@@ -43,7 +43,7 @@ export async function authorizeRequest(parsed: ParsedRequest, auth: Authenticate
   if (operation === 'DeleteObjects') return authorizeDelete(parsed, auth, config);
   let extra: PolicyContext | undefined;
   let body: AsyncIterable<Uint8Array> | undefined;
-  if (operation === 'PutObjectTagging' && policiesMention(config.policies, auth.principal, bucket, 's3:requestobjecttag')) {
+  if (operation === 'PutObjectTagging' && policiesMention(config.policies, auth.principal, bucket, 's3:requestobjecttag', config.bucketConfigs)) {
     // s3:RequestObjectTag/<k> of PutObjectTagging comes from its <Tagging> body: read only when a policy asks.
     const bytes = await readDeleteBody(auth.body, MAX_TAGGING_BODY_BYTES);
     extra = requestTagContext(bytes);

@@ -140,7 +140,8 @@ function traceAll(input: EvaluateInput): StatementTrace[] {
   // policies for unsigned requests (its anonymous allow-list) come as `anonymousPolicies`.
   if (!input.request.principal.anonymous) (input.identityPolicies ?? []).forEach((p, i) => visit(p, 'identity', i));
   else (input.anonymousPolicies ?? []).forEach((p, i) => visit(p, 'identity', i));
-  if (input.bucketPolicy) visit(input.bucketPolicy, 'bucket', 0);
+  const bucketPolicies = input.bucketPolicies ?? (input.bucketPolicy ? [input.bucketPolicy] : []);
+  bucketPolicies.forEach((p, i) => visit(p, 'bucket', i));
   return out;
 }
 
@@ -168,7 +169,7 @@ export function evaluate(input: EvaluateInput): EvaluateResult {
 }
 
 function describe(t: StatementRef): string {
-  const where = t.policy === 'identity' ? `identity policy ${t.policyIndex}` : 'bucket policy';
+  const where = t.policy === 'identity' ? `identity policy ${t.policyIndex}` : t.policyIndex === 0 ? 'bucket policy' : `bucket policy ${t.policyIndex}`;
   return `${where} statement ${t.index}${t.sid ? ` (Sid "${t.sid}")` : ''}`;
 }
 

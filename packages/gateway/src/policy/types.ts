@@ -62,6 +62,11 @@ export interface EvaluateInput {
   readonly identityPolicies?: readonly Policy[] | undefined;
   readonly bucketPolicy?: Policy | undefined;
   /**
+   * Several bucket policies that all apply (e.g. a gateway's config-file policy and the one set
+   * through the S3 API), in place of `bucketPolicy`: traced as `bucket` with their index.
+   */
+  readonly bucketPolicies?: readonly Policy[] | undefined;
+  /**
    * Identity-style policies (no `Principal`) that apply to anonymous requests only, in place of
    * `identityPolicies` (e.g. a gateway's allow-list for unsigned requests). Traced as `identity`.
    */
@@ -73,7 +78,7 @@ export interface EvaluateInput {
 
 export interface StatementRef {
   readonly policy: PolicyKind;
-  /** Index of the identity policy in `identityPolicies` (0 for the bucket policy). */
+  /** Index of the identity policy in `identityPolicies` (of the bucket policy in `bucketPolicies`; 0 for `bucketPolicy`). */
   readonly policyIndex: number;
   /** Statement index within that policy. */
   readonly index: number;

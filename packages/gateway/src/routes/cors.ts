@@ -1,5 +1,7 @@
 import { s3Error } from '@s3kit/errors';
 import type { ConfigSnapshot } from '../config/snapshot.js';
+import type { BucketConfig } from '../bucket-config/documents.js';
+import { corsRulesFor } from '../bucket-config/effective.js';
 import type { CorsRule, GatewayRequest, GatewayResponse, ParsedRequest, RequestInfo } from '../pipeline/types.js';
 
 /** The methods a CORS rule may allow (S3's PutBucketCors). */
@@ -46,9 +48,9 @@ export function validateCors(cors: Readonly<Record<string, readonly CorsRule[]>>
   }
 }
 
-/** A bucket's CORS rules (none when it has none, also for names like `__proto__`). */
-function rulesOf(config: Pick<ConfigSnapshot, 'cors'>, bucket: string): readonly CorsRule[] {
-  return Object.hasOwn(config.cors, bucket) ? (config.cors[bucket] ?? []) : [];
+/** A bucket's CORS rules: the config file's, then those set through the S3 API (none when it has none, also for names like `__proto__`). */
+function rulesOf(config: Pick<ConfigSnapshot, 'cors'>, bucket: string, api: BucketConfig | undefined): readonly CorsRule[] {
+  return corsRulesFor(Object.hasOwn(config.cors, bucket) ? config.cors[bucket] : undefined, api);
 }
 
 function wildcards(s: string): number {
@@ -116,7 +118,7 @@ function headerOf(req: GatewayRequest, name: string): string | undefined {
 }
 
 /** Bucket and key of an OPTIONS request, path-style or virtual-hosted (the gateway's base domains). */
-function target(req: GatewayRequest, config: Pick<ConfigSnapshot, 'router'>): { bucket: string | undefined; key: string | undefined } {
+export function preflightTarget(req: GatewayRequest, config: Pick<ConfigSnapshot, 'router'>): { bucket: string | undefined; key: string | undefined } {
   // Routed as a GET of the same URL without its query: OPTIONS addresses the resource, not a sub-resource.
   const path = req.target.split('?')[0] ?? '/';
   const r = config.router.route('GET', headerOf(req, 'host'), path);
@@ -137,16 +139,21 @@ function target(req: GatewayRequest, config: Pick<ConfigSnapshot, 'router'>): { 
  *   `-Expose-Headers`, `-Max-Age`, `-Allow-Credentials` (not with `*`) and `Vary`.
  * @throws S3Error BadRequest (400), AccessForbidden (403), and the router's InvalidBucketName/InvalidURI (400).
  */
-export function preflight(req: GatewayRequest, config: Pick<ConfigSnapshot, 'router' | 'cors'>, info: RequestInfo): GatewayResponse {
+export async function preflight(
+  req: GatewayRequest,
+  config: Pick<ConfigSnapshot, 'router' | 'cors'>,
+  info: RequestInfo,
+  apiConfig?: (bucket: string) => Promise<BucketConfig | undefined>,
+): Promise<GatewayResponse> {
   info.operation = 'PreflightRequest';
   const origin = headerOf(req, 'origin');
   if (origin === undefined || origin === '') throw s3Error('BadRequest', 'Insufficient information. Origin request header needed.');
-  const { bucket, key } = target(req, config);
+  const { bucket, key } = preflightTarget(req, config);
   info.bucket = bucket;
   info.key = key;
   const method = headerOf(req, 'access-control-request-method')?.trim();
   if (bucket === undefined) throw s3Error('AccessForbidden', 'CORSResponse: Bucket not found', { details: { Method: method ?? 'OPTIONS', ResourceType: 'BUCKET' } });
-  const rules = rulesOf(config, bucket);
+  const rules = rulesOf(config, bucket, await apiConfig?.(bucket));
   if (rules.length === 0) throw s3Error('AccessForbidden', NOT_ENABLED, { details: { Method: method ?? 'OPTIONS', ResourceType: 'BUCKET' } });
   if (method === undefined || method === '') throw s3Error('BadRequest', 'Invalid Access-Control-Request-Method: null');
   const requested = (headerOf(req, 'access-control-request-headers') ?? '')
@@ -168,11 +175,11 @@ export function preflight(req: GatewayRequest, config: Pick<ConfigSnapshot, 'rou
  * `Access-Control-Request-Method` header on the request decides instead, as S3 does). Request
  * headers are not checked (only preflights do). Empty when nothing matches.
  */
-export function corsHeaders(parsed: ParsedRequest, config: Pick<ConfigSnapshot, 'cors'>): Record<string, string> {
+export function corsHeaders(parsed: ParsedRequest, config: Pick<ConfigSnapshot, 'cors'>, api?: BucketConfig): Record<string, string> {
   const origin = parsed.headers['origin'];
   const bucket = parsed.route.bucket;
   if (origin === undefined || origin === '' || bucket === undefined) return {};
-  const rules = rulesOf(config, bucket);
+  const rules = rulesOf(config, bucket, api);
   if (rules.length === 0) return {};
   const method = parsed.headers['access-control-request-method']?.trim() || parsed.method;
   const match = firstMatch(rules, origin, method, []);

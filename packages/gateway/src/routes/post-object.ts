@@ -180,7 +180,9 @@ export async function postObject(
     }
     info.identity = principal.name;
     put = putRequestOf(parsed, verified);
-    await authorize(put, principal, config);
+    // The S3 API's bucket policy applies to forms too (anonymous forms: Principal "*").
+    const bucketConfigs = await config.apiConfig.load(principal.upstream, [bucket]);
+    await authorize(put, principal, { ...config, bucketConfigs });
   } catch (err) {
     await verified.file.cancel(err).catch(() => {});
     throw err;
@@ -257,6 +259,8 @@ function respondStored(parsed: ParsedRequest, config: ConfigSnapshot, info: Requ
   if (upload.versionId !== undefined) headers['x-amz-version-id'] = upload.versionId;
   headers['x-amz-request-id'] = info.requestId;
   headers['content-length'] = String(Buffer.byteLength(text));
-  Object.assign(headers, corsHeaders(parsed, config));
+  // The API-set rules as cached for the anonymous upstream (the principal's are read by authorization).
+  const bucket = parsed.route.bucket;
+  Object.assign(headers, corsHeaders(parsed, config, bucket === undefined ? undefined : config.apiConfig.peek(config.anonymous.upstream, bucket).get(bucket)));
   return { status, headers, body: text === '' ? undefined : text, info };
 }

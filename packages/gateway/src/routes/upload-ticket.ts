@@ -108,12 +108,13 @@ export async function createUploadTicket(req: GatewayRequest, config: ConfigSnap
   const key = ticketKey(input, fileId);
   info.bucket = input.bucket;
   info.key = key;
+  const bucketConfigs = await config.apiConfig.load(principal.upstream, [input.bucket]);
   authorizeAction(principal, CREATE_UPLOAD_TICKET_ACTION, `arn:aws:s3:::${input.bucket}/${key}`, {
     'aws:SecureTransport': req.secure === true ? 'true' : 'false',
     'aws:SourceIp': req.remoteAddress,
     's3:authType': verified.authType === 'header' ? 'REST-HEADER' : 'REST-QUERY-STRING',
     's3:signatureversion': 'AWS4-HMAC-SHA256',
-  }, config);
+  }, { ...config, bucketConfigs });
 
   const host = req.host ?? map['host'];
   if (host === undefined || host === '') throw s3Error('InvalidRequest', 'A Host header is required.');

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
-import { getObjectTorrent, restoreObject } from './archive.js';
+import { createFileConfigStore } from '../bucket-config/local-config-store.js';
 import * as acl from './acl-ops.js';
+import { getObjectTorrent, restoreObject } from './archive.js';
 import { getObjectAttributes } from './attributes.js';
 import * as config from './bucket-config.js';
 import * as buckets from './buckets.js';
@@ -154,7 +156,9 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     dir,
     operations: new Set(Object.keys(HANDLERS)),
     // A PUT of unknown length streams to a temp file, committed only when the body ended cleanly.
-    capabilities: { acceptsUnknownLength: true },
+    // The gateway's bucket configuration (policies, CORS, public access blocks) lives beside the
+    // buckets, in `<dir>/gateway-config/`, out of every client's reach.
+    capabilities: { acceptsUnknownLength: true, configStore: createFileConfigStore({ dir: join(dir, 'gateway-config'), fsync }) },
     get swept() {
       return startSweep();
     },

@@ -103,7 +103,12 @@ export function mapBuckets(upstream: Upstream, mappings: readonly BucketMapping[
   }
   const inner = capabilitiesOf(upstream);
   return {
-    capabilities: { acceptsUnknownLength: inner.acceptsUnknownLength, presign: inner.presign === undefined ? undefined : mappedPresign(inner.presign, byBucket) },
+    capabilities: {
+      acceptsUnknownLength: inner.acceptsUnknownLength,
+      presign: inner.presign === undefined ? undefined : mappedPresign(inner.presign, byBucket),
+      // Documents are named by client bucket: the gateway's configuration is in client terms.
+      configStore: inner.configStore,
+    },
     async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       const m = req.bucket === undefined ? undefined : byBucket.get(req.bucket);
       const out = await mapRequest(req, m, byBucket);

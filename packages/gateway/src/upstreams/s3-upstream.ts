@@ -1,9 +1,11 @@
-import { isS3Error } from '@s3kit/errors';
+import { isS3Error, s3Error } from '@s3kit/errors';
+import { buildXml, parseCopySource, parseXml } from '@s3kit/xml-shapes';
+import { createS3ConfigStore, type S3ConfigStoreLocation } from '../bucket-config/s3-config-store.js';
 import { createTransport, isTransportError, type Transport, type TransportOptions } from '@s3kit/http-transport';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { forwardHttp } from '../pipeline/forward.js';
 import { resign } from '../pipeline/resign.js';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from './upstream.js';
+import { asAsyncIterable, type Upstream, type UpstreamRequest, type UpstreamResponse } from './upstream.js';
 
 /** What a remote S3 accepts (see README "Upstream profiles"). */
 export interface UpstreamProfile {
@@ -33,6 +35,13 @@ export interface S3UpstreamOptions {
   /** Client bucket → upstream bucket. **Default:** `{}` (same names). */
   readonly buckets?: Readonly<Record<string, string>> | undefined;
   readonly profile?: UpstreamProfile | undefined;
+  /**
+   * A bucket (and key prefix) of the upstream where the gateway keeps bucket policies, CORS rules
+   * and public access blocks set through the S3 API, shared by every gateway in front of this
+   * upstream. The bucket is hidden from clients whole (see {@link S3ConfigStoreLocation}).
+   * **Default:** none (those operations answer NotImplemented).
+   */
+  readonly configStore?: S3ConfigStoreLocation | undefined;
   /** Transport options (connections, timeouts, TLS, proxy). Retries are off for streamed bodies by nature. */
   readonly transport?: Omit<TransportOptions, 'sign'> | undefined;
 }
@@ -68,12 +77,23 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     const t = resign({ ...req, body: undefined }, target);
     return signer.presign({ method: req.method, url: `${t.origin}${t.path}`, expiresIn }).url;
   };
+  const send = (req: UpstreamRequest): Promise<UpstreamResponse> => forwardHttp(transport, resign(req, target)).catch(upstreamAnswer);
+  const system = options.configStore;
+  const upstreamBucket = (b: string): string => target.buckets[b] ?? b;
   return {
     endpoint: target.endpoint,
     presign,
-    capabilities: { presign, acceptsUnknownLength: false },
-    handle(req: UpstreamRequest): Promise<UpstreamResponse> {
-      return forwardHttp(transport, resign(req, target)).catch(upstreamAnswer);
+    capabilities: {
+      // The redirect offload never hands out a URL into the system bucket: such a request goes through handle (AccessDenied).
+      presign: system === undefined ? presign : (req, expiresIn) => (req.bucket !== undefined && upstreamBucket(req.bucket) === system.bucket ? undefined : presign(req, expiresIn)),
+      acceptsUnknownLength: false,
+      configStore: system === undefined ? undefined : createS3ConfigStore(system, send),
+    },
+    async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
+      if (system === undefined) return send(req);
+      hideSystemBucket(req, system.bucket, upstreamBucket);
+      const res = await send(req);
+      return req.operation === 'ListBuckets' && res.body !== undefined ? withoutBucket(res, system.bucket) : res;
     },
     close: () => transport.close(),
   };
@@ -88,4 +108,37 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
 function upstreamAnswer(err: unknown): never {
   if (isTransportError(err) && isS3Error(err.cause)) throw err.cause;
   throw err;
+}
+
+/**
+ * The gateway's system bucket is no client's: every request naming it (as its bucket or copy
+ * source) is AccessDenied, as S3 answers for another account's bucket; CreateBucket of its name
+ * is BucketAlreadyExists.
+ * @throws S3Error AccessDenied (403), BucketAlreadyExists (409).
+ */
+function hideSystemBucket(req: UpstreamRequest, system: string, upstreamBucket: (b: string) => string): void {
+  const copySource = req.headers['x-amz-copy-source'];
+  let sourceBucket: string | undefined;
+  if (copySource !== undefined) {
+    try {
+      sourceBucket = parseCopySource(copySource).bucket;
+    } catch {
+      sourceBucket = undefined;
+    }
+  }
+  const named = [req.bucket, sourceBucket].some((b) => b !== undefined && upstreamBucket(b) === system);
+  if (!named) return;
+  if (req.operation === 'CreateBucket') throw s3Error('BucketAlreadyExists', undefined, { resource: `/${req.bucket}` });
+  throw s3Error('AccessDenied', undefined, { details: { reason: 'the gateway system bucket' } });
+}
+
+/** A ListBuckets answer without the system bucket. */
+async function withoutBucket(res: UpstreamResponse, system: string): Promise<UpstreamResponse> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of asAsyncIterable(res.body!)) chunks.push(c);
+  const doc = parseXml('ListAllMyBucketsResult', Buffer.concat(chunks));
+  const xml = buildXml('ListAllMyBucketsResult', { ...doc, Buckets: doc.Buckets.filter((b) => b.Name !== system) });
+  const headers: Record<string, string> = { ...res.headers, 'content-length': String(Buffer.byteLength(xml)) };
+  delete headers['content-md5'];
+  return { status: res.status, headers, body: xml };
 }

@@ -1,3 +1,5 @@
+import type { ConfigStore } from '../bucket-config/config-store.js';
+
 /**
  * The upstream interface: what the gateway forwards an authenticated S3 request to. A remote S3
  * (through @s3kit/http-transport) and the embedded local store both implement it, so the
@@ -63,6 +65,12 @@ export interface UpstreamCapabilities {
    * size is known only at its end, is then spooled first.
    */
   readonly acceptsUnknownLength: boolean;
+  /**
+   * Where the gateway keeps bucket policies, CORS rules and public access blocks set through the
+   * S3 API, so every gateway in front of this upstream sees them. Absent: those operations answer
+   * NotImplemented for this upstream.
+   */
+  readonly configStore?: ConfigStore | undefined;
 }
 
 /** The capabilities of an upstream that declares none. */
