@@ -366,6 +366,24 @@ export async function abortMultipartUpload(ctx: StoreContext, req: UpstreamReque
   return { status: 204, headers: {} };
 }
 
+/**
+ * Aborts upload `uploadId` of `bucket` for the lifecycle sweeper (AbortIncompleteMultipartUpload),
+ * under the upload's lock, so it never races a Complete. False when it is gone already.
+ */
+export async function expireUpload(ctx: StoreContext, bucket: string, uploadId: string): Promise<boolean> {
+  if (!UPLOAD_ID.test(uploadId)) return false;
+  const dir = join(ctx.core.uploadsDir(bucket), uploadId);
+  return ctx.core.locks.run(`u\0${bucket}\0${uploadId}`, async () => {
+    try {
+      await removeUpload(ctx, dir);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  });
+}
+
 async function readParts(dir: string): Promise<(PartState & { n: number })[]> {
   const out: (PartState & { n: number })[] = [];
   let names: string[];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { fsyncDir, isNotFound, readJson, readdirOrEmpty } from './files.js';
 import { KeyIndex, indexVersion, type IndexVersion } from './key-index.js';
+import type { StoredLifecycle } from './lifecycle-config.js';
 import { KeyedLock } from './locks.js';
 import { sweepTempArea, type Removed, type SweepTarget } from './sweep.js';
 import {
@@ -29,6 +30,8 @@ export interface BucketState {
   readonly versioning?: 'Enabled' | 'Suspended';
   /** Object lock, enabled at creation (or on a versioned bucket); `rule` is the default retention. */
   readonly objectLock?: { readonly enabled: true; readonly rule?: DefaultRetention };
+  /** Lifecycle rules (PutBucketLifecycleConfiguration), applied by the lifecycle sweeper. */
+  readonly lifecycle?: StoredLifecycle;
 }
 
 /** An object lock configuration's default retention. */
