@@ -192,6 +192,17 @@ describe('x-amz-expiration', () => {
     // No rule selects it (the disabled one does not count).
     expect((await put('b/k')).headers['x-amz-expiration']).toBeUndefined();
     expect((await t.call('HeadObject', { key: 'b/k' })).headers['x-amz-expiration']).toBeUndefined();
+    // CopyObject and CompleteMultipartUpload answer it too (for the object they made).
+    const copy = await t.call('CopyObject', { key: 'a/copy', headers: { 'x-amz-copy-source': '/bkt/b/k' } });
+    expect(copy.headers['x-amz-expiration']).toMatch(/^expiry-date="[^"]+ 00:00:00 GMT", rule-id="rule%20one%2F%C3%A4"$/);
+    const uploadId = /<UploadId>([^<]+)</.exec(await bodyText(await t.call('CreateMultipartUpload', { key: 'a/mp', query: { uploads: '' } })))![1]!;
+    const part = await t.call('UploadPart', { key: 'a/mp', query: { uploadId, partNumber: '1' }, data: 'part' });
+    const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.headers['etag']}</ETag></Part></CompleteMultipartUpload>`;
+    const done = await t.call('CompleteMultipartUpload', { key: 'a/mp', query: { uploadId }, data: xml });
+    expect(done.headers['x-amz-expiration']).toMatch(/rule-id="rule%20one%2F%C3%A4"$/);
+    // Only for the current version read as such: a read naming a version id gets none (S3 documents
+    // the header for the current version only).
+    expect((await t.call('HeadObject', { key: 'a/k', query: { versionId: 'null' } })).headers['x-amz-expiration']).toBeUndefined();
   });
 });
 

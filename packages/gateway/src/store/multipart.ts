@@ -12,6 +12,7 @@ import {
 } from './context.js';
 import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
+import { expirationHeader } from './lifecycle-rules.js';
 import { encodingType, maxParam } from './listing.js';
 import { checksumHeaders, checksumXml, compositeChecksum, parseAlgorithm, requestChecksum, s3Name, type ChecksumRequest, type S3ChecksumAlgorithm } from './checksums.js';
 import { checkWriteConditions, checkWriteConditionsAtCommit, hasWriteConditions } from './conditions.js';
@@ -328,7 +329,8 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
       };
     });
     await removeUpload(ctx, upload.dir);
-    return completeResult(bucket, key, meta);
+    const result = completeResult(bucket, key, meta);
+    return { ...result, headers: { ...result.headers, ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
   });
 }
 
