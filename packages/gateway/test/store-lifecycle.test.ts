@@ -371,6 +371,26 @@ describe('the lifecycle sweeper', () => {
     expect(await bodyText(await t.call('GetObject', { bucket: 'locked', key: 'held', query: { versionId: [...final.matchAll(/<Version><Key>held<\/Key><VersionId>([^<]*)/g)][0]![1]! } }))).toBe('h1');
   });
 
+  it('never removes a version written while the sweep runs (the plan is re-checked under the key lock)', async () => {
+    await t.store.close();
+    t = await makeStore({ lifecycle: { now: () => now, intervalMs: 0, maxActionsPerPass: 2 } });
+    await t.call('CreateBucket');
+    await putLc(lc('<Rule><ID>t</ID><Filter><Tag><Key>gone</Key><Value>yes</Value></Tag></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>'));
+    const n = 150;
+    for (let i = 0; i < n; i++) await put(`k${i}`, 'old', { 'x-amz-tagging': 'gone=yes' });
+    now = Date.now() + 3 * DAY;
+    // Every key is overwritten (untagged: out of the rule) while the sweeper expires the old ones.
+    const sweeping = sweep();
+    while ((await keys()).length === n) await new Promise((r) => setImmediate(r));
+    await Promise.all(Array.from({ length: n }, (_, i) => put(`k${i}`, 'new')));
+    const raced = await sweeping;
+    expect(raced.expired).toBeGreaterThan(0);
+    expect(raced.expired).toBeLessThan(n);
+    await sweep();
+    expect(await keys()).toHaveLength(n);
+    for (let i = 0; i < n; i += 7) expect(await bodyText(await t.call('GetObject', { key: `k${i}` }))).toBe('new');
+  });
+
   it('bounds the work of one pass and resumes where it stopped', async () => {
     await t.store.close();
     t = await makeStore({ lifecycle: { now: () => now, intervalMs: 0, maxActionsPerPass: 2, maxKeysPerPass: 3 } });
