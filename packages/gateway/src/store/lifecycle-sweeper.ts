@@ -52,6 +52,8 @@ export interface LifecycleSummary {
 }
 
 const HOUR_MS = 3_600_000;
+/** Keys looked at and changed at once (each under its own key lock). */
+const CONCURRENCY = 8;
 /** Pause between passes of a sweep that stopped at its bound. */
 const CONTINUE_MS = 1_000;
 
@@ -185,26 +187,48 @@ export class LifecycleSweeper {
   async #keys(bucket: string, rules: readonly LifecycleRule[], after: string | undefined, budget: { keys: number; actions: number }, c: Counts): Promise<Position | undefined> {
     const prefixes = rules.map(rulePrefix);
     const idx = await this.#ctx.core.index(bucket);
+    const stop = (last: string | undefined): Position => ({ bucket, phase: 'keys', ...(last === undefined ? {} : { after: last }) });
     let last = after;
     for (;;) {
-      // The index changes under us (our own deletes too): seek past the last key every time.
-      const i = last === undefined ? 0 : lowerBound(idx.allKeys, last, true);
-      const key = idx.allKeys[i];
-      if (key === undefined) return undefined;
-      if (this.#closed || budget.keys === 0 || budget.actions === 0) return { bucket, phase: 'keys', ...(last === undefined ? {} : { after: last }) };
-      budget.keys--;
-      c.keys++;
-      if (prefixes.some((p) => key.startsWith(p))) {
-        const record = await this.#ctx.core.readRecord(bucket, key);
-        const plan = record === undefined ? [] : planKey(rules, key, record.versions, this.#now());
-        for (const a of plan.slice(0, budget.actions)) {
-          budget.actions--;
-          await this.#apply(bucket, key, a, c);
+      if (this.#closed || budget.keys === 0 || budget.actions === 0) return stop(last);
+      // The next keys; the index changes under us (our own deletes too), so seek past the last key each time.
+      const batch: string[] = [];
+      let end = false;
+      for (let cursor = last; batch.length < CONCURRENCY && budget.keys > 0; ) {
+        const key = idx.allKeys[cursor === undefined ? 0 : lowerBound(idx.allKeys, cursor, true)];
+        if (key === undefined) {
+          end = true;
+          break;
         }
-        // Cut short: the next pass looks at this key again.
-        if (plan.length > 0 && budget.actions === 0) return { bucket, phase: 'keys', ...(last === undefined ? {} : { after: last }) };
+        budget.keys--;
+        c.keys++;
+        batch.push((cursor = key));
       }
-      last = key;
+      const now = this.#now();
+      const plans = await Promise.all(
+        batch.map(async (key) => {
+          if (!prefixes.some((p) => key.startsWith(p))) return [];
+          const record = await this.#ctx.core.readRecord(bucket, key);
+          return record === undefined ? [] : planKey(rules, key, record.versions, now);
+        }),
+      );
+      // Actions are given out in key order; keys run concurrently (each under its own lock).
+      let cut = -1;
+      const work: Promise<void>[] = [];
+      for (let j = 0; j < batch.length && cut === -1; j++) {
+        const plan = plans[j]!;
+        if (plan.length === 0) continue;
+        const take = plan.slice(0, budget.actions);
+        budget.actions -= take.length;
+        if (take.length < plan.length) cut = j;
+        const key = batch[j]!;
+        if (take.length > 0) work.push(this.#applyAll(bucket, key, take, c));
+      }
+      await Promise.all(work);
+      // Cut short: the next pass looks at that key again.
+      if (cut !== -1) return stop(cut === 0 ? last : batch[cut - 1]);
+      if (end) return undefined;
+      last = batch[batch.length - 1] ?? last;
     }
   }
 
@@ -224,6 +248,10 @@ export class LifecycleSweeper {
       last = id;
     }
     return undefined;
+  }
+
+  async #applyAll(bucket: string, key: string, actions: readonly LifecycleAction[], c: Counts): Promise<void> {
+    for (const a of actions) await this.#apply(bucket, key, a, c);
   }
 
   /** One action through the store's delete, re-checked under the key's lock. */
