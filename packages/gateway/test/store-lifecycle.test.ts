@@ -391,6 +391,22 @@ describe('the lifecycle sweeper', () => {
     for (let i = 0; i < n; i += 7) expect(await bodyText(await t.call('GetObject', { key: `k${i}` }))).toBe('new');
   });
 
+  it('runs in the background every intervalMs once the store has had a request, and stops with close()', async () => {
+    await t.store.close();
+    t = await makeStore({ lifecycle: { now: () => now, intervalMs: 5 } });
+    await t.call('CreateBucket');
+    await putLc(lc('<Rule><ID>all</ID><Filter/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>'));
+    await put('k');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await keys()).toEqual(['k']);
+    now = Date.now() + 3 * DAY;
+    const end = Date.now() + 5000;
+    while ((await keys()).length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    expect(await keys()).toEqual([]);
+    await t.store.close();
+    expect((await t.store.runLifecycle()).passes).toBe(0);
+  });
+
   it('bounds the work of one pass and resumes where it stopped', async () => {
     await t.store.close();
     t = await makeStore({ lifecycle: { now: () => now, intervalMs: 0, maxActionsPerPass: 2, maxKeysPerPass: 3 } });
