@@ -10,6 +10,7 @@ export { createS3Upstream, type S3Upstream, type S3UpstreamOptions, type Upstrea
 export type { AllowRule, CorsRule, GatewayRequest, GatewayResponse, Identity, RequestInfo } from './pipeline/types.js';
 export { createLocalStore, type LocalStore, type LocalStoreOptions } from './store/local-store.js';
 export type { SweepSummary } from './store/sweep.js';
+export type { LifecycleOptions, LifecycleSummary } from './store/lifecycle-sweeper.js';
 export { NO_CAPABILITIES, type Upstream, type UpstreamBody, type UpstreamCapabilities, type UpstreamRequest, type UpstreamResponse, type UpstreamResponseBody } from './upstreams/upstream.js';
 export { mapBuckets, type BucketMapping } from './upstreams/bucket-mapping.js';
 export {

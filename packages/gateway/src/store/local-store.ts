@@ -7,6 +7,8 @@ import { getObjectAttributes } from './attributes.js';
 import * as config from './bucket-config.js';
 import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
+import * as lifecycle from './lifecycle-config.js';
+import { LifecycleSweeper, type LifecycleOptions, type LifecycleSummary } from './lifecycle-sweeper.js';
 import { listObjects } from './listing.js';
 import { listObjectVersions } from './list-versions.js';
 import * as multipart from './multipart.js';
@@ -35,6 +37,8 @@ export interface LocalStoreOptions {
    * Given, the sweep starts at once instead of at the first request.
    */
   readonly onSweep?: (summary: SweepSummary) => void;
+  /** The lifecycle sweeper that applies buckets' lifecycle rules (clock, interval, work per pass). */
+  readonly lifecycle?: LifecycleOptions;
 }
 
 /** The embedded local store: an {@link Upstream} over the local filesystem. */
@@ -59,6 +63,11 @@ export interface LocalStore extends Upstream {
    * Without a close (a crash), the next start rebuilds the index from the metadata files.
    */
   close(): Promise<void>;
+  /**
+   * Applies the buckets' lifecycle rules now: runs bounded passes until every bucket was gone
+   * through once (the background sweeper does the same every `lifecycle.intervalMs`).
+   */
+  runLifecycle(): Promise<LifecycleSummary>;
 }
 
 type Handler = (ctx: StoreContext, req: UpstreamRequest) => Promise<UpstreamResponse>;
@@ -123,6 +132,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   GetObjectRetention: lock.getObjectRetention,
   PutObjectLegalHold: lock.putObjectLegalHold,
   GetObjectLegalHold: lock.getObjectLegalHold,
+  PutBucketLifecycleConfiguration: lifecycle.putBucketLifecycle,
+  GetBucketLifecycleConfiguration: lifecycle.getBucketLifecycle,
+  DeleteBucketLifecycle: lifecycle.deleteBucketLifecycle,
 };
 
 /**
@@ -135,10 +147,11 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
  * await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: 'photos', query: {}, headers: {} });
  */
 export function createLocalStore(options: LocalStoreOptions): LocalStore {
-  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep } = options ?? {};
+  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep, lifecycle: lifecycleOptions } = options ?? {};
   if (typeof dir !== 'string' || dir === '') throw new TypeError('createLocalStore: options.dir must be a non-empty path');
   const core = new StoreCore({ dir, fsync });
   const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' } };
+  const sweeper = new LifecycleSweeper(ctx, lifecycleOptions);
   const inflight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
   const stopSweep = new AbortController();
@@ -165,11 +178,15 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     close(): Promise<void> {
       closing ??= (async () => {
         stopSweep.abort();
+        await sweeper.close();
         if (swept !== undefined) await swept;
         while (inflight.size > 0) await Promise.allSettled([...inflight]);
         await core.writeSnapshots();
       })();
       return closing;
+    },
+    runLifecycle(): Promise<LifecycleSummary> {
+      return sweeper.sweep();
     },
     async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       if (closing !== undefined) throw new S3Error('ServiceUnavailable', { message: 'The local store is shutting down.' });
@@ -192,6 +209,7 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
       });
     }
     void startSweep();
+    sweeper.start();
     await core.ready();
     return h(ctx, req);
   }

@@ -12,6 +12,7 @@ import {
 } from './context.js';
 import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
+import { expirationHeader } from './lifecycle-rules.js';
 import { encodingType, maxParam } from './listing.js';
 import { objectAclOnWrite } from './acl-on-write.js';
 import { checksumHeaders, checksumXml, compositeChecksum, parseAlgorithm, requestChecksum, s3Name, type ChecksumRequest, type S3ChecksumAlgorithm } from './checksums.js';
@@ -332,7 +333,8 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
       };
     });
     await removeUpload(ctx, upload.dir);
-    return completeResult(bucket, key, meta);
+    const result = completeResult(bucket, key, meta);
+    return { ...result, headers: { ...result.headers, ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
   });
 }
 
@@ -368,6 +370,24 @@ export async function abortMultipartUpload(ctx: StoreContext, req: UpstreamReque
     }
   });
   return { status: 204, headers: {} };
+}
+
+/**
+ * Aborts upload `uploadId` of `bucket` for the lifecycle sweeper (AbortIncompleteMultipartUpload),
+ * under the upload's lock, so it never races a Complete. False when it is gone already.
+ */
+export async function expireUpload(ctx: StoreContext, bucket: string, uploadId: string): Promise<boolean> {
+  if (!UPLOAD_ID.test(uploadId)) return false;
+  const dir = join(ctx.core.uploadsDir(bucket), uploadId);
+  return ctx.core.locks.run(`u\0${bucket}\0${uploadId}`, async () => {
+    try {
+      await removeUpload(ctx, dir);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  });
 }
 
 async function readParts(dir: string): Promise<(PartState & { n: number })[]> {

@@ -21,6 +21,7 @@ import {
   quoteEtag,
   type ByteRange,
 } from './http-headers.js';
+import { expirationHeader } from './lifecycle-rules.js';
 import { checkDeletable, lockHeaders, lockOnWrite, requireLockDigest, writeIsLocked } from './object-lock.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
@@ -59,7 +60,7 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
     checkWriteConditionsAtCommit(req.headers, current, resource);
     return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags, ...lock, ...acl, ...withChecksum(temp) };
   });
-  return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum) } };
+  return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
 }
 
 /** GetObject and HeadObject: conditionals, Range or partNumber, response-* overrides, streamed body. */
@@ -72,6 +73,8 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
   try {
     checkConditions(req.headers, meta, resource);
     const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, await showsNullVersion(ctx, bucket, versionId)) };
+    // S3 names the expiration rule of the current version (what the sweeper will apply).
+    if (versionId === undefined) Object.assign(headers, expirationHeader(await ctx.core.bucketState(bucket), key, meta));
     let range: ByteRange | undefined;
     const pn = req.query['partNumber'];
     if (pn !== undefined) {
@@ -263,7 +266,7 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
   });
   const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag), ...checksumXml(meta.checksum, true) });
   const sourceVersion = s.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': s.id } : {};
-  return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion }, body };
+  return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion, ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) }, body };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { AclGrant } from './acl.js';
 import type { ObjectOwnership } from './ownership.js';
 import { fsyncDir, isNotFound, readJson, readdirOrEmpty } from './files.js';
 import { KeyIndex, indexVersion, type IndexVersion } from './key-index.js';
+import type { StoredLifecycle } from './lifecycle-config.js';
 import { KeyedLock } from './locks.js';
 import { sweepTempArea, type Removed, type SweepTarget } from './sweep.js';
 import {
@@ -38,6 +39,8 @@ export interface BucketState {
   readonly ownership?: ObjectOwnership;
   /** The bucket ACL; absent is private (the owner's full control). */
   readonly acl?: readonly AclGrant[];
+  /** Lifecycle rules (PutBucketLifecycleConfiguration), applied by the lifecycle sweeper. */
+  readonly lifecycle?: StoredLifecycle;
 }
 
 /** An object lock configuration's default retention. */

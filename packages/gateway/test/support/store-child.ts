@@ -2,6 +2,9 @@
 // (store-crash.test.ts). Prints `{"port":N}` once listening and `{"sweep":{…}}` when the
 // store's start sweep is over. Argument: the store's directory.
 //
+// S3KIT_LIFECYCLE={"offsetMs":N,"intervalMs":N,"maxActionsPerPass":N}: the lifecycle sweeper's clock runs
+// offsetMs ahead of the real one, with these pass settings (store-crash-lifecycle.test.ts).
+//
 // S3KIT_CRASH_IN_COMMIT=objects|uploads: the process SIGKILLs itself right after a commit
 // renamed a data file into that area and before it wrote the metadata naming it: the one
 // moment a crash leaves an unreferenced data file next to the committed ones.
@@ -21,9 +24,11 @@ if (crashIn !== undefined) {
 
 const { createLocalStore } = await import('../../src/index.js');
 const { startGateway } = await import('./gateway-server.js');
+const lc = JSON.parse(process.env['S3KIT_LIFECYCLE'] ?? '{}') as { offsetMs?: number; intervalMs?: number; maxActionsPerPass?: number };
 const store = createLocalStore({
   dir: process.argv[2]!,
   minPartSize: 1024,
+  lifecycle: { now: () => Date.now() + (lc.offsetMs ?? 0), intervalMs: lc.intervalMs ?? 3_600_000, maxActionsPerPass: lc.maxActionsPerPass ?? 1000 },
   onSweep: (s) => console.log(JSON.stringify({ sweep: { ...s, error: s.error === undefined ? undefined : String(s.error) } })),
 });
 const gw = await startGateway(store);
