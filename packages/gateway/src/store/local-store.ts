@@ -7,6 +7,8 @@ import { listObjectVersions } from './list-versions.js';
 import * as multipart from './multipart.js';
 import * as lock from './object-lock.js';
 import * as objects from './objects.js';
+import * as encryption from './bucket-encryption.js';
+import { StoreKey } from './sse-key.js';
 import { StoreCore } from './store-core.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
@@ -91,6 +93,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   GetObjectRetention: lock.getObjectRetention,
   PutObjectLegalHold: lock.putObjectLegalHold,
   GetObjectLegalHold: lock.getObjectLegalHold,
+  PutBucketEncryption: encryption.putBucketEncryption,
+  GetBucketEncryption: encryption.getBucketEncryption,
+  DeleteBucketEncryption: encryption.deleteBucketEncryption,
 };
 
 /**
@@ -106,7 +111,8 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
   const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep } = options ?? {};
   if (typeof dir !== 'string' || dir === '') throw new TypeError('createLocalStore: options.dir must be a non-empty path');
   const core = new StoreCore({ dir, fsync });
-  const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' } };
+  const storeKey = new StoreKey({ dir, tmpDir: core.tmpDir, fsync });
+  const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' }, storeKey };
   const inflight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
   const stopSweep = new AbortController();

@@ -29,6 +29,14 @@ export interface BucketState {
   readonly versioning?: 'Enabled' | 'Suspended';
   /** Object lock, enabled at creation (or on a versioned bucket); `rule` is the default retention. */
   readonly objectLock?: { readonly enabled: true; readonly rule?: DefaultRetention };
+  /** The default encryption set with PutBucketEncryption; absent: S3's default, SSE-S3 (see bucket-encryption.ts). */
+  readonly encryption?: BucketEncryption;
+}
+
+/** A bucket's default encryption rule (ServerSideEncryptionConfiguration). */
+export interface BucketEncryption {
+  readonly algorithm: 'AES256';
+  readonly bucketKeyEnabled?: boolean;
 }
 
 /** An object lock configuration's default retention. */

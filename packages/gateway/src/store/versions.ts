@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
+import type { StoredSse } from './sse-cipher.js';
 
 /** A checksum stored with an object version (what the client sent, verified). */
 export interface StoredChecksum {
@@ -44,6 +45,8 @@ export interface ObjectVersion {
   readonly legalHold?: boolean;
   /** The multipart upload this version completed (a repeated Complete answers it again). */
   readonly uploadId?: string;
+  /** How the data file is encrypted (SSE-C, SSE-S3); unencrypted when absent. */
+  readonly sse?: StoredSse;
   /** The data file's name in the key's directory. */
   readonly data: string;
 }
