@@ -22,9 +22,11 @@ import {
   type ServerSideEncryption,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@s3kit/post-policy';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
+import { formData, postForm } from './support/post-forms.js';
 import { upstreamKinds, type Target } from './support/targets.js';
 
 const { rgw, reason } = await rgwOrSkip();
@@ -208,6 +210,24 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const across = await sdk.send(new GetObjectCommand({ Bucket, Key: 'mp', Range: `bytes=${5 * MiB - 5}-${5 * MiB + 100}`, ...ssec(KEY) }));
       expect(Buffer.from(await across.Body!.transformToByteArray()).equals(whole.subarray(5 * MiB - 5, 5 * MiB + 101))).toBe(true);
       await cleanup(Bucket, ['src', 'mp']);
+    });
+    it('POST form with SSE-C fields and starts-with conditions on them: stored encrypted with the form key', async () => {
+      const Bucket = bucketName('post');
+      await sdk.send(new CreateBucketCommand({ Bucket }));
+      const fields = {
+        'Content-Type': 'text/plain',
+        'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+        'x-amz-server-side-encryption-customer-key': KEY.toString('base64'),
+        'x-amz-server-side-encryption-customer-key-MD5': md5b64(KEY),
+      };
+      const conditions = Object.keys(fields).map((f) => ['starts-with', `$${f}`, ''] as ['starts-with', string, string]);
+      const post = createPresignedPost({ bucket: Bucket, key: 'form.txt', credentials: ADMIN, endpoint: g.endpoint, forcePathStyle: true, fields: { ...fields, success_action_status: '201' }, conditions: [...conditions, { success_action_status: '201' }] });
+      const res = await postForm(post.url, formData(post.fields, 'posted secret'));
+      expect([res.status, res.code]).toEqual([201, undefined]);
+      const get = await sdk.send(new GetObjectCommand({ Bucket, Key: 'form.txt', ...ssec(KEY) }));
+      expect([await get.Body!.transformToString(), get.SSECustomerKeyMD5]).toEqual(['posted secret', md5b64(KEY)]);
+      expect((await sdkError(sdk.send(new GetObjectCommand({ Bucket, Key: 'form.txt' })))).status).toBe(400);
+      await cleanup(Bucket, ['form.txt']);
     });
   });
 }
