@@ -180,6 +180,15 @@ describe('SSE-C', () => {
     }
   });
 
+  it('GetObjectAttributes of an SSE-C object needs its key, as S3', async () => {
+    await t.call('PutObject', { key: 'k', data: 'attrs', headers: ssec(KEY) });
+    const q = { query: { attributes: '' }, key: 'k' };
+    const attrs = { 'x-amz-object-attributes': 'ObjectSize' };
+    expect((await t.fail('GetObjectAttributes', { ...q, headers: attrs })).code).toBe('InvalidRequest');
+    expect((await t.fail('GetObjectAttributes', { ...q, headers: { ...attrs, ...ssec(OTHER) } })).code).toBe('AccessDenied');
+    expect(tag(await bodyText(await t.call('GetObjectAttributes', { ...q, headers: { ...attrs, ...ssec(KEY) } })), 'ObjectSize')).toBe('5');
+  });
+
   it.each([
     ['only the algorithm', { [`${H}algorithm`]: 'AES256' }, 'InvalidArgument'],
     ['no algorithm', { [`${H}key`]: KEY.toString('base64'), [`${H}key-md5`]: md5b64(KEY) }, 'InvalidArgument'],
