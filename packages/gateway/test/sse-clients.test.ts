@@ -227,6 +227,11 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const get = await sdk.send(new GetObjectCommand({ Bucket, Key: 'form.txt', ...ssec(KEY) }));
       expect([await get.Body!.transformToString(), get.SSECustomerKeyMD5]).toEqual(['posted secret', md5b64(KEY)]);
       expect((await sdkError(sdk.send(new GetObjectCommand({ Bucket, Key: 'form.txt' })))).status).toBe(400);
+      // A key MD5 that does not match: 400 InvalidArgument, nothing stored.
+      const bad = createPresignedPost({ bucket: Bucket, key: 'bad.txt', credentials: ADMIN, endpoint: g.endpoint, forcePathStyle: true, fields: { ...fields, 'x-amz-server-side-encryption-customer-key-MD5': md5b64(OTHER) }, conditions });
+      const refused = await postForm(bad.url, formData(bad.fields, 'never stored'));
+      expect([refused.status, refused.code]).toEqual([400, 'InvalidArgument']);
+      expect(await sdkError(sdk.send(new HeadObjectCommand({ Bucket, Key: 'bad.txt' })))).toMatchObject({ status: 404 });
       await cleanup(Bucket, ['form.txt']);
     });
   });
