@@ -68,6 +68,7 @@ const INDEX_SCAN_CONCURRENCY = 64;
  *
  * ```
  * <dir>/tmp/                                   temp files (same filesystem: rename is atomic)
+ * <dir>/sse-s3.key                            the SSE-S3 store key (sse-key.ts)
  * <dir>/buckets/<bucket>/bucket.json                     creation date
  * <dir>/buckets/<bucket>/index.json                      listing index snapshot (clean close only)
  * <dir>/buckets/<bucket>/objects/<h0h1>/<h>.json         metadata (the commit point)
