@@ -104,6 +104,14 @@ describe('SSE-S3', () => {
     }
   });
 
+  it('refuses x-amz-server-side-encryption on GET and HEAD with InvalidArgument (400), as S3', async () => {
+    await t.call('PutObject', { key: 'k', data: 'x' });
+    for (const op of ['GetObject', 'HeadObject']) {
+      const err = await t.fail(op, { key: 'k', headers: { 'x-amz-server-side-encryption': 'AES256' } });
+      expect([err.code, err.status]).toEqual(['InvalidArgument', 400]);
+    }
+  });
+
   it('answers InvalidRequest (400) for SSE-C headers on an SSE-S3 object', async () => {
     await t.call('PutObject', { key: 'k', data: 'x' });
     const err = await t.fail('GetObject', { key: 'k', headers: ssec(KEY) });

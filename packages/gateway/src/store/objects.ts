@@ -20,7 +20,7 @@ import {
   type ByteRange,
 } from './http-headers.js';
 import { checkDeletable, lockHeaders, lockOnWrite, requireLockDigest, writeIsLocked } from './object-lock.js';
-import { asksEncryption, COPY_SOURCE_CUSTOMER, CUSTOMER, plainBytes, plainStream, readKey, seedOf, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
+import { asksEncryption, COPY_SOURCE_CUSTOMER, CUSTOMER, plainBytes, plainStream, readKey, rejectSseOnRead, seedOf, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
@@ -71,6 +71,7 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
   const { meta, fh } = await openExisting(ctx, bucket, key, versionId, resource);
   let keepOpen = false;
   try {
+    rejectSseOnRead(req.headers, resource);
     const sseKey = await readKey(ctx, meta, req.headers, CUSTOMER, resource);
     checkConditions(req.headers, meta, resource);
     const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, await showsNullVersion(ctx, bucket, versionId)), ...sseKey?.headers };

@@ -105,6 +105,18 @@ export function checkSseHeader(value: string, name = SSE): void {
   throw invalidArgument('The encryption method specified is not supported', name, value);
 }
 
+/**
+ * GET and HEAD take no `x-amz-server-side-encryption` (an object's encryption is chosen when it
+ * is written), as S3.
+ * @throws S3Error InvalidArgument (400)
+ */
+export function rejectSseOnRead(headers: Headers, resource: string): void {
+  const v = headers[SSE];
+  if (v !== undefined) {
+    throw new S3Error('InvalidArgument', { resource, message: 'x-amz-server-side-encryption header is not supported for this operation.', details: { ArgumentName: SSE, ArgumentValue: v } });
+  }
+}
+
 /** The SSE response headers of a write with `enc` (PUT, Copy, Create, UploadPart), as S3. */
 export function writeHeaders(enc: Pick<WriteEncryption, 'type'> & { readonly md5?: string }): Record<string, string> {
   if (enc.type === 'SSE-S3') return { [SSE]: 'AES256' };
