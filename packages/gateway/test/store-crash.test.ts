@@ -193,3 +193,32 @@ describe('store sweep after a clean shutdown (defect 6)', () => {
     }
   }, 60_000);
 });
+
+describe('the SSE-S3 store key after kill -9', () => {
+  it('a crash while the key is created leaves no key and no object; the next start makes the key and serves objects encrypted with it across restarts', async () => {
+    const crashing = start(dir, { S3KIT_CRASH_IN_KEY: '1' });
+    const port = await crashing.port;
+    expect((await send(port, 'PUT', '/bkt')).status).toBe(200);
+    await expect(send(port, 'PUT', '/bkt/first', 'never stored')).rejects.toThrow();
+    expect(await crashing.exited).toBe('SIGKILL');
+    const left = await listFiles(dir);
+    expect(left).not.toContain('sse-s3.key');
+    expect(left.filter((f) => f.startsWith('tmp/key-'))).toHaveLength(1); // the written key, never linked
+
+    const b = start(dir);
+    const port2 = await b.port;
+    expect(await b.sweep).toMatchObject({ tempFiles: 1, complete: true });
+    expect((await send(port2, 'GET', '/bkt/first')).status).toBe(404);
+    const put = await send(port2, 'PUT', '/bkt/second', 'encrypted at rest');
+    expect([put.status, put.headers['x-amz-server-side-encryption']]).toEqual([200, 'AES256']);
+    const key = await stat(join(dir, 'sse-s3.key'));
+    expect([key.size, key.mode & 0o777]).toEqual([32, 0o600]);
+    b.child.kill('SIGKILL');
+    expect(await b.exited).toBe('SIGKILL');
+
+    const c = start(dir);
+    const port3 = await c.port;
+    expect((await send(port3, 'GET', '/bkt/second')).body).toBe('encrypted at rest');
+    await stop(c);
+  }, 60_000);
+});

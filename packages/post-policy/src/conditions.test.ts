@@ -46,6 +46,13 @@ describe('conditions', () => {
     expect(conditionHolds(normalizeCondition(['starts-with', '$x-amz-meta-a', ''])!, new Map())).toBe(false);
     expect(conditionHolds(normalizeCondition({ acl: '' })!, new Map())).toBe(false);
   });
+  it('allows starts-with on the SSE-C fields (s3-tests SSE-C POST forms), any case of the field name', () => {
+    for (const f of ['x-amz-server-side-encryption-customer-algorithm', 'x-amz-server-side-encryption-customer-key', 'X-Amz-Server-Side-Encryption-Customer-Key-MD5']) {
+      const c = normalizeCondition(['starts-with', `$${f}`, ''])!;
+      expect(conditionHolds(c, new Map([[f.toLowerCase(), 'AES256']]))).toBe(true);
+    }
+    expect(conditionHolds(normalizeCondition(['starts-with', '$x-amz-server-side-encryption', 'AES'])!, new Map([['x-amz-server-side-encryption', 'AES256']]))).toBe(false);
+  });
 });
 
 describe('condition values', () => {

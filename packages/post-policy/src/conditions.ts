@@ -135,10 +135,18 @@ export function allowsStartsWith(field: string): boolean {
   return (
     STARTS_WITH_FIELDS.has(field) ||
     field.startsWith('x-amz-meta-') ||
+    // SSE-C fields: S3 takes `starts-with` on them (s3-tests' SSE-C POST forms use `starts-with ""`).
+    SSE_C_FIELDS.has(field) ||
     // Not in the table, but harmless and used by real forms: x-ignore-* are never stored.
     field.startsWith('x-ignore-')
   );
 }
+
+const SSE_C_FIELDS = new Set([
+  'x-amz-server-side-encryption-customer-algorithm',
+  'x-amz-server-side-encryption-customer-key',
+  'x-amz-server-side-encryption-customer-key-md5',
+]);
 
 const STARTS_WITH_FIELDS = new Set([
   'acl',

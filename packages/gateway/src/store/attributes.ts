@@ -3,6 +3,7 @@ import { checksumXml } from './checksums.js';
 import { objectTarget, type StoreContext } from './context.js';
 import { httpDate, intHeader } from './http-headers.js';
 import { deleteMarkerError, showsNullVersion, versionHeader } from './objects.js';
+import { CUSTOMER, readKey } from './sse.js';
 import { missing } from './tagging.js';
 import { checkVersionId, type ObjectMeta } from './versions.js';
 import { XML_HEADERS, buildXml } from './xml.js';
@@ -59,7 +60,8 @@ function objectParts(meta: ObjectMeta, marker: number, max: number): Record<stri
  * GetObjectAttributes (`GET /bucket/key?attributes`): the requested attributes of the current
  * (or `versionId`) version, with `Last-Modified` and `x-amz-version-id`. The ETag is unquoted,
  * as S3 writes it here. A delete marker answers as GetObject (404 / 405, `x-amz-delete-marker`).
- * @throws S3Error InvalidArgument, NoSuchKey, NoSuchVersion, MethodNotAllowed, NoSuchBucket
+ * @throws S3Error InvalidArgument, NoSuchKey, NoSuchVersion, MethodNotAllowed, NoSuchBucket; an SSE-C
+ *   object's key errors (see readKey)
  */
 export async function getObjectAttributes(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
@@ -70,6 +72,7 @@ export async function getObjectAttributes(ctx: StoreContext, req: UpstreamReques
   const v = await ctx.core.readVersion(bucket, key, versionId);
   if (v === undefined) throw await missing(ctx, bucket, resource, versionId);
   if (v.deleteMarker === true) throw deleteMarkerError(v.id, versionId !== undefined, resource);
+  await readKey(ctx, v, req.headers, CUSTOMER, resource); // an SSE-C object's attributes need its key, as S3
   const parts = wanted.has('ObjectParts') ? objectParts(v, marker, max) : undefined;
   const body = buildXml('GetObjectAttributesResponse', {
     ...(wanted.has('ETag') ? { ETag: v.etag } : {}),

@@ -1,6 +1,7 @@
 import { S3Error } from '@s3kit/errors';
 import { validBucketName } from '@s3kit/xml-shapes/operations';
 import { isWellFormed, utf8Length } from './key-order.js';
+import type { StoreKey } from './sse-key.js';
 import type { StoreCore } from './store-core.js';
 import type { UpstreamRequest } from '../upstreams/upstream.js';
 
@@ -15,6 +16,8 @@ export interface StoreContext {
   readonly maxObjectSize: number;
   /** Owner shown in listings. */
   readonly owner: { readonly id: string; readonly displayName: string };
+  /** The SSE-S3 store key (see sse-key.ts). */
+  readonly storeKey: StoreKey;
 }
 
 export const MAX_KEY_BYTES = 1024;
@@ -44,21 +47,6 @@ export function objectTarget(req: UpstreamRequest): { bucket: string; key: strin
   const bucket = requireBucketName(req);
   const resource = `/${bucket}/${req.key ?? ''}`;
   return { bucket, key: checkKey(req.key, resource), resource };
-}
-
-/** Headers S3 honours that the local store cannot, so it refuses instead of ignoring them. */
-const UNSUPPORTED_HEADERS = [
-  'x-amz-server-side-encryption-customer-algorithm',
-  'x-amz-copy-source-server-side-encryption-customer-algorithm',
-];
-
-/** @throws S3Error NotImplemented (501) */
-export function rejectUnsupportedHeaders(headers: Readonly<Record<string, string | undefined>>, resource: string): void {
-  for (const h of UNSUPPORTED_HEADERS) {
-    if (headers[h] !== undefined) {
-      throw new S3Error('NotImplemented', { resource, message: `The local store does not support ${h}.` });
-    }
-  }
 }
 
 /** The declared body length: the decoded length of aws-chunked bodies, else Content-Length. */

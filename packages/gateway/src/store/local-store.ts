@@ -15,6 +15,8 @@ import * as multipart from './multipart.js';
 import * as lock from './object-lock.js';
 import * as objects from './objects.js';
 import * as ownership from './ownership.js';
+import * as encryption from './bucket-encryption.js';
+import { StoreKey } from './sse-key.js';
 import { StoreCore } from './store-core.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
@@ -135,6 +137,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   PutBucketLifecycleConfiguration: lifecycle.putBucketLifecycle,
   GetBucketLifecycleConfiguration: lifecycle.getBucketLifecycle,
   DeleteBucketLifecycle: lifecycle.deleteBucketLifecycle,
+  PutBucketEncryption: encryption.putBucketEncryption,
+  GetBucketEncryption: encryption.getBucketEncryption,
+  DeleteBucketEncryption: encryption.deleteBucketEncryption,
 };
 
 /**
@@ -150,7 +155,8 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
   const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep, lifecycle: lifecycleOptions } = options ?? {};
   if (typeof dir !== 'string' || dir === '') throw new TypeError('createLocalStore: options.dir must be a non-empty path');
   const core = new StoreCore({ dir, fsync });
-  const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' } };
+  const storeKey = new StoreKey({ dir, tmpDir: core.tmpDir, fsync });
+  const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' }, storeKey };
   const sweeper = new LifecycleSweeper(ctx, lifecycleOptions);
   const inflight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;

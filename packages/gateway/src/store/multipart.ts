@@ -6,7 +6,6 @@ import { S3Error } from '@s3kit/errors';
 import {
   declaredLength,
   objectTarget,
-  rejectUnsupportedHeaders,
   requireBucketName,
   type StoreContext,
 } from './context.js';
@@ -22,6 +21,8 @@ import { hasLockHeaders, lockFromHeaders, requireLockDigest, withDefaultRetentio
 import { openCopySource, versionHeader } from './objects.js';
 import { isNotFound, readJson } from './files.js';
 import type { MetaFields, ObjectMeta, StoredChecksum } from './versions.js';
+import { completeHeaders, COPY_SOURCE_CUSTOMER, partKey, plainBytes, readKey, seedOf, segmentPlaintext, segmentsEncryptor, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
+import type { SseSeed } from './sse-cipher.js';
 import { parseTaggingHeader } from './tagging.js';
 import { readSmallBody, tempName, writeTemp } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
@@ -37,6 +38,8 @@ interface UploadState {
   readonly checksum?: UploadChecksum;
   /** Object lock settings from the create's `x-amz-object-lock-*` headers, applied at Complete. */
   readonly lock?: LockFields;
+  /** The upload's encryption (salt, SSE-C key check): every part is encrypted with its data key. */
+  readonly sse?: SseSeed;
 }
 
 /** `uploads/<id>/part-<n>.json`. */
@@ -48,6 +51,8 @@ interface PartState {
   /** The part's checksum (base64) and its algorithm: sent with the part, or computed for an upload with an algorithm. */
   readonly checksum?: string;
   readonly checksumAlgorithm?: S3ChecksumAlgorithm;
+  /** The part's IV, in an encrypted upload. */
+  readonly iv?: string;
 }
 
 const MAX_COMPLETE_BYTES = 4 * 1024 * 1024;
@@ -92,7 +97,7 @@ function partNumber(query: Readonly<Record<string, string>>, resource: string): 
 /** CreateMultipartUpload: a random upload id and its state, staged and renamed into place. */
 export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  rejectUnsupportedHeaders(req.headers, resource);
+  const enc = await writeEncryption(ctx, req.headers);
   const meta = { ...metaFromHeaders(req.headers), tags: parseTaggingHeader(req.headers['x-amz-tagging']) };
   const checksum = uploadChecksum(req.headers, resource);
   const bucketState = await ctx.core.requireBucket(bucket);
@@ -102,7 +107,7 @@ export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequ
   const stage = tempName(ctx.core.tmpDir, 'upload');
   await mkdir(stage);
   try {
-    const state: UploadState = { key, initiated: Date.now(), fields, ...(checksum === undefined ? {} : { checksum }), ...(hasLockHeaders(req.headers) ? { lock } : {}) };
+    const state: UploadState = { key, initiated: Date.now(), fields, ...(checksum === undefined ? {} : { checksum }), ...(hasLockHeaders(req.headers) ? { lock } : {}), sse: seedOf(enc) };
     await ctx.core.writeJsonAtomic(join(stage, 'upload.json'), state);
     await rename(stage, join(ctx.core.uploadsDir(bucket), id));
   } catch (err) {
@@ -112,7 +117,7 @@ export async function createMultipartUpload(ctx: StoreContext, req: UpstreamRequ
   }
   const body = buildXml('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: id });
   const sumHeaders = checksum === undefined ? {} : { 'x-amz-checksum-algorithm': checksum.algorithm, 'x-amz-checksum-type': checksum.type };
-  return { status: 200, headers: { ...XML, ...sumHeaders }, body };
+  return { status: 200, headers: { ...XML, ...sumHeaders, ...writeHeaders(enc) }, body };
 }
 
 async function commitPart(
@@ -120,8 +125,9 @@ async function commitPart(
   bucket: string,
   upload: { dir: string; id: string },
   n: number,
-  temp: { path: string; size: number; md5: string; checksum?: StoredChecksum | undefined },
+  temp: { path: string; size: number; md5: string; checksum?: StoredChecksum | undefined; storedMd5?: string | undefined },
   resource: string,
+  seg: SegmentWriter | undefined,
 ): Promise<PartState> {
   try {
     return await ctx.core.locks.run(`u\0${bucket}\0${upload.id}`, async () => {
@@ -129,7 +135,8 @@ async function commitPart(
       if ((await readJson(join(upload.dir, 'upload.json'))) === undefined) throw noSuchUpload(resource, upload.id);
       const old = await readJson<PartState>(jsonPath);
       const sum = temp.checksum === undefined ? {} : { checksum: temp.checksum.value, checksumAlgorithm: temp.checksum.algorithm };
-      const part: PartState = { etag: temp.md5, size: temp.size, lastModified: Date.now(), data: `part-${n}.${randomBytes(8).toString('hex')}.data`, ...sum };
+      const etag = seg?.cipherEtag === true && temp.storedMd5 !== undefined ? temp.storedMd5 : temp.md5;
+      const part: PartState = { etag, size: temp.size, lastModified: Date.now(), data: `part-${n}.${randomBytes(8).toString('hex')}.data`, ...sum, ...(seg === undefined ? {} : { iv: seg.iv }) };
       try {
         await ctx.core.placeData(temp.path, join(upload.dir, part.data), jsonPath, part);
       } catch (err) {
@@ -152,6 +159,7 @@ export async function uploadPart(ctx: StoreContext, req: UpstreamRequest): Promi
   // As S3: the parts of an upload that gets lock settings need a digest.
   const locked = upload.state.lock !== undefined || (await ctx.core.requireBucket(bucket)).objectLock?.rule !== undefined;
   requireLockDigest(locked, req.headers, resource, 'Put Part');
+  const enc = await partEncryption(ctx, upload.state, req.headers, resource);
   const temp = await writeTemp(req.body, {
     tmpDir: ctx.core.tmpDir,
     checksum: partChecksum(upload.state, requestChecksum(req.headers), resource),
@@ -160,9 +168,23 @@ export async function uploadPart(ctx: StoreContext, req: UpstreamRequest): Promi
     maxSize: ctx.maxObjectSize,
     signal: req.signal,
     fsync: ctx.core.fsyncEnabled,
+    encrypt: enc.seg?.encrypt,
+    storedMd5: enc.seg?.cipherEtag === true,
   });
-  const part = await commitPart(ctx, bucket, upload, n, temp, resource);
-  return { status: 200, headers: { etag: quoteEtag(part.etag), ...checksumHeaders(storedOf(part), false) } };
+  const part = await commitPart(ctx, bucket, upload, n, temp, resource, enc.seg);
+  return { status: 200, headers: { etag: quoteEtag(part.etag), ...checksumHeaders(storedOf(part), false), ...enc.headers } };
+}
+
+/** A part's encryption: the upload's (its SSE-C key sent again), none for an upload made before the store encrypted. */
+async function partEncryption(
+  ctx: StoreContext,
+  state: UploadState,
+  headers: Readonly<Record<string, string | undefined>>,
+  resource: string,
+): Promise<{ seg?: SegmentWriter; headers: Record<string, string> }> {
+  if (state.sse === undefined) return { headers: {} };
+  const k = await partKey(ctx, state.sse, headers, resource);
+  return { seg: segmentWriter(state.sse, k.root), headers: k.headers };
 }
 
 /**
@@ -192,9 +214,11 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
   const { bucket, key, resource } = objectTarget(req);
   const n = partNumber(req.query, resource);
   const upload = await openUpload(ctx, bucket, key, req.query['uploadId'], resource);
+  const enc = await partEncryption(ctx, upload.state, req.headers, resource);
   const src = await openCopySource(ctx, req);
   let temp;
   try {
+    const srcKey = await readKey(ctx, src.meta, req.headers, COPY_SOURCE_CUSTOMER, `/${src.bucket}/${src.key}`);
     const size = src.meta.size;
     let start = 0;
     let end = size - 1;
@@ -216,7 +240,7 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
       end = Number(m[2]);
     }
     const length = end - start + 1;
-    const stream = length === 0 ? undefined : src.fh.createReadStream({ start, end, autoClose: false });
+    const stream = length === 0 ? undefined : plainBytes(src.fh, src.meta, srcKey, { start, end });
     temp = await writeTemp(stream, {
       tmpDir: ctx.core.tmpDir,
       checksum: partChecksum(upload.state, undefined, resource),
@@ -224,14 +248,16 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
       maxSize: ctx.maxObjectSize,
       signal: req.signal,
       fsync: ctx.core.fsyncEnabled,
+      encrypt: enc.seg?.encrypt,
+      storedMd5: enc.seg?.cipherEtag === true,
     });
   } finally {
     await src.fh.close();
   }
-  const part = await commitPart(ctx, bucket, upload, n, temp, resource);
+  const part = await commitPart(ctx, bucket, upload, n, temp, resource, enc.seg);
   const body = buildXml('CopyPartResult', { LastModified: new Date(part.lastModified), ETag: quoteEtag(part.etag), ...checksumXml(storedOf(part), false) });
   const sourceVersion = src.meta.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': src.meta.id } : {};
-  return { status: 200, headers: { ...XML, ...sourceVersion }, body };
+  return { status: 200, headers: { ...XML, ...sourceVersion, ...enc.headers }, body };
 }
 
 function stripQuotes(etag: string): string {
@@ -239,11 +265,32 @@ function stripQuotes(etag: string): string {
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
 }
 
-async function* concatParts(dir: string, parts: readonly PartState[]): AsyncGenerator<Uint8Array> {
+/** The parts' stored bytes one after the other; their plaintext with `plain` (an encrypted upload's seed and key). */
+async function* concatParts(dir: string, parts: readonly PartState[], plain?: { seed: SseSeed; root: Buffer }): AsyncGenerator<Uint8Array> {
   for (const p of parts) {
     if (p.size === 0) continue;
-    for await (const chunk of createReadStream(join(dir, p.data))) yield chunk as Uint8Array;
+    if (plain !== undefined) yield* segmentPlaintext(join(dir, p.data), plain.seed, plain.root, p.iv ?? '', p.size);
+    else for await (const chunk of createReadStream(join(dir, p.data))) yield chunk as Uint8Array;
   }
+}
+
+/**
+ * How Complete reads an encrypted upload's parts: as stored, unless a FULL_OBJECT checksum needs
+ * their plaintext; then they are decrypted (SSE-C: with the key sent again, as S3 requires for
+ * a checksummed upload) and re-encrypted to the same bytes.
+ */
+async function completeCipher(
+  ctx: StoreContext,
+  state: UploadState,
+  parts: readonly PartState[],
+  headers: Readonly<Record<string, string | undefined>>,
+  resource: string,
+): Promise<{ plain?: { seed: SseSeed; root: Buffer }; encrypt?: { update(chunk: Uint8Array): Uint8Array } }> {
+  if (state.sse === undefined || state.checksum?.type !== 'FULL_OBJECT') return {};
+  const seed = state.sse;
+  const { root } = await partKey(ctx, seed, headers, resource);
+  completedSse(state, parts, resource); // every part is encrypted
+  return { plain: { seed, root }, encrypt: segmentsEncryptor(seed, root, parts.map((p) => p.size), parts.map((p) => p.iv!)) };
 }
 
 /**
@@ -304,7 +351,9 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
       }
     }
     const total = parts.reduce((s, p) => s + p.size, 0);
-    const temp = await writeTemp(concatParts(upload.dir, parts), {
+    const cipher = await completeCipher(ctx, upload.state, parts, req.headers, resource);
+    const temp = await writeTemp(concatParts(upload.dir, parts, cipher.plain), {
+      encrypt: cipher.encrypt,
       tmpDir: ctx.core.tmpDir,
       checksum: sum?.type === 'FULL_OBJECT' ? { algorithm: parseAlgorithm(sum.algorithm, 'x-amz-checksum-algorithm'), expected } : null,
       expectedLength: total,
@@ -329,6 +378,7 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
         lastModified: Date.now(),
         parts: parts.map((p) => p.size),
         uploadId: upload.id,
+        ...completedSse(upload.state, parts, resource),
         ...(checksum === undefined ? {} : { checksum, partChecksums: partChecksums! }),
       };
     });
@@ -336,6 +386,18 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
     const result = completeResult(bucket, key, meta);
     return { ...result, headers: { ...result.headers, ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
   });
+}
+
+/**
+ * The encryption of a completed upload: the parts' ciphertexts are concatenated as they are
+ * (no key is needed at Complete, as on S3), each keeping its IV.
+ * @throws S3Error InvalidPart for a part stored without encryption in an encrypted upload
+ */
+function completedSse(state: UploadState, parts: readonly PartState[], resource: string): Pick<MetaFields, 'sse'> {
+  if (state.sse === undefined) return {};
+  const ivs = parts.map((p) => p.iv);
+  if (ivs.some((iv) => iv === undefined)) throw new S3Error('InvalidPart', { resource, message: 'A part of this encrypted upload was stored without encryption.' });
+  return { sse: { ...state.sse, ivs: ivs as string[] } };
 }
 
 /** CompleteMultipartUpload's answer for the version it made. */
@@ -347,7 +409,7 @@ function completeResult(bucket: string, key: string, meta: ObjectMeta): Upstream
     ETag: quoteEtag(meta.etag),
     ...checksumXml(meta.checksum, true),
   });
-  return { status: 200, headers: { ...XML, ...versionHeader(meta.id) }, body };
+  return { status: 200, headers: { ...XML, ...versionHeader(meta.id), ...completeHeaders(meta) }, body };
 }
 
 async function removeUpload(ctx: StoreContext, dir: string): Promise<void> {

@@ -5,7 +5,6 @@ import {
   checkKey,
   declaredLength,
   objectTarget,
-  rejectUnsupportedHeaders,
   requireBucketName,
   type StoreContext,
 } from './context.js';
@@ -23,6 +22,7 @@ import {
 } from './http-headers.js';
 import { expirationHeader } from './lifecycle-rules.js';
 import { checkDeletable, lockHeaders, lockOnWrite, requireLockDigest, writeIsLocked } from './object-lock.js';
+import { asksEncryption, COPY_SOURCE_CUSTOMER, CUSTOMER, plainBytes, plainStream, readKey, rejectSseOnRead, seedOf, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
@@ -36,7 +36,7 @@ import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js
  */
 export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  rejectUnsupportedHeaders(req.headers, resource);
+  const enc = await writeEncryption(ctx, req.headers);
   const fields = metaFromHeaders(req.headers);
   const tags = parseTaggingHeader(req.headers['x-amz-tagging']);
   const state = await ctx.core.requireBucket(bucket);
@@ -44,6 +44,8 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   const acl = objectAclOnWrite(ctx, state, req.headers, resource);
   requireLockDigest(writeIsLocked(state, req.headers), req.headers, resource);
   if (hasWriteConditions(req.headers)) checkWriteConditions(req.headers, await ctx.core.readMeta(bucket, key), resource);
+  const seed = seedOf(enc);
+  const seg = segmentWriter(seed, enc.root);
   const temp = await writeTemp(req.body, {
     tmpDir: ctx.core.tmpDir,
     expectedLength: declaredLength(req.headers),
@@ -51,6 +53,8 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
     maxSize: ctx.maxObjectSize,
     signal: req.signal,
     fsync: ctx.core.fsyncEnabled,
+    encrypt: seg.encrypt,
+    storedMd5: seg.cipherEtag,
   });
   if (req.signal?.aborted) {
     await unlink(temp.path).catch(() => {});
@@ -58,21 +62,22 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   }
   const meta = await ctx.core.commit(bucket, key, temp, (current) => {
     checkWriteConditionsAtCommit(req.headers, current, resource);
-    return { ...fields, size: temp.size, etag: temp.md5, lastModified: Date.now(), tags, ...lock, ...acl, ...withChecksum(temp) };
+    return { ...fields, size: temp.size, etag: etagOf(temp, seg), lastModified: Date.now(), tags, ...lock, ...acl, ...withChecksum(temp), sse: { ...seed, ivs: [seg.iv] } };
   });
-  return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
+  return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum), ...writeHeaders(enc), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
 }
 
 /** GetObject and HeadObject: conditionals, Range or partNumber, response-* overrides, streamed body. */
 export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: boolean): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
-  if (req.headers['x-amz-server-side-encryption-customer-algorithm'] !== undefined) rejectUnsupportedHeaders(req.headers, resource);
   const { meta, fh } = await openExisting(ctx, bucket, key, versionId, resource);
   let keepOpen = false;
   try {
+    rejectSseOnRead(req.headers, resource);
+    const sseKey = await readKey(ctx, meta, req.headers, CUSTOMER, resource);
     checkConditions(req.headers, meta, resource);
-    const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, await showsNullVersion(ctx, bucket, versionId)) };
+    const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, await showsNullVersion(ctx, bucket, versionId)), ...sseKey?.headers };
     // S3 names the expiration rule of the current version (what the sweeper will apply).
     if (versionId === undefined) Object.assign(headers, expirationHeader(await ctx.core.bucketState(bucket), key, meta));
     let range: ByteRange | undefined;
@@ -96,7 +101,10 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
     }
     headers['content-length'] = String(length);
     if (head || length === 0) return head ? { status, headers } : { status, headers, body: new Uint8Array(0) };
-    const stream = fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
+    const stream =
+      sseKey !== undefined
+        ? plainStream(fh, meta, sseKey, range)
+        : fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
     if (req.signal !== undefined) {
       const onAbort = (): void => void stream.destroy();
       req.signal.addEventListener('abort', onAbort, { once: true });
@@ -134,6 +142,11 @@ function partChecksumHeaders(meta: ObjectMeta, n: number): Record<string, string
   const value = meta.partChecksums?.[n - 1];
   if (meta.checksum === undefined || value === undefined) return {};
   return checksumHeaders({ algorithm: meta.checksum.algorithm, value, type: meta.checksum.type });
+}
+
+/** A new version's ETag: the MD5 of its plaintext, or of its ciphertext for SSE-C (see SegmentWriter.cipherEtag). */
+export function etagOf(temp: TempFile, seg: SegmentWriter): string {
+  return seg.cipherEtag && temp.storedMd5 !== undefined ? temp.storedMd5 : temp.md5;
 }
 
 /** The checksum a temp file was verified against, as a version field. */
@@ -214,7 +227,7 @@ export async function openCopySource(
 /** CopyObject: streams the source into a new object; COPY or REPLACE metadata and tags. */
 export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
-  rejectUnsupportedHeaders(req.headers, resource);
+  const enc = await writeEncryption(ctx, req.headers);
   const metaDirective = directive(req.headers, 'x-amz-metadata-directive');
   const tagDirective = directive(req.headers, 'x-amz-tagging-directive');
   const replacing = metaDirective === 'REPLACE' ? metaFromHeaders(req.headers) : undefined;
@@ -224,9 +237,12 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
   const acl = objectAclOnWrite(ctx, state, req.headers, resource);
   if (hasWriteConditions(req.headers)) checkWriteConditions(req.headers, await ctx.core.readMeta(bucket, key), resource);
   const src = await openCopySource(ctx, req);
+  const seed = seedOf(enc);
+  const seg = segmentWriter(seed, enc.root);
   let temp;
   try {
-    if (src.bucket === bucket && src.key === key && src.versionId === undefined && metaDirective === 'COPY' && tagDirective === 'COPY') {
+    const srcKey = await readKey(ctx, src.meta, req.headers, COPY_SOURCE_CUSTOMER, `/${src.bucket}/${src.key}`);
+    if (src.bucket === bucket && src.key === key && src.versionId === undefined && metaDirective === 'COPY' && tagDirective === 'COPY' && !asksEncryption(req.headers)) {
       throw new S3Error('InvalidRequest', {
         resource,
         message:
@@ -236,13 +252,15 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
     if (src.meta.size > ctx.maxObjectSize) {
       throw new S3Error('InvalidRequest', { resource, message: `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.maxObjectSize}` });
     }
-    temp = await writeTemp(src.fh.createReadStream({ autoClose: false }), {
+    temp = await writeTemp(plainBytes(src.fh, src.meta, srcKey), {
       tmpDir: ctx.core.tmpDir,
       checksum: copyChecksum(req.headers, src.meta),
       expectedLength: src.meta.size,
       maxSize: ctx.maxObjectSize,
       signal: req.signal,
       fsync: ctx.core.fsyncEnabled,
+      encrypt: seg.encrypt,
+      storedMd5: seg.cipherEtag,
     });
   } finally {
     await src.fh.close();
@@ -256,17 +274,18 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
       headers: replacing?.headers ?? s.headers,
       userMeta: replacing?.userMeta ?? s.userMeta,
       size: temp.size,
-      etag: temp.md5,
+      etag: etagOf(temp, seg),
       lastModified: Date.now(),
       tags,
       ...lock,
       ...acl,
       ...withChecksum(temp),
+      sse: { ...seed, ivs: [seg.iv] },
     };
   });
   const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag), ...checksumXml(meta.checksum, true) });
   const sourceVersion = s.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': s.id } : {};
-  return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion, ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) }, body };
+  return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion, ...writeHeaders(enc), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) }, body };
 }
 
 /**

@@ -41,6 +41,14 @@ export interface BucketState {
   readonly acl?: readonly AclGrant[];
   /** Lifecycle rules (PutBucketLifecycleConfiguration), applied by the lifecycle sweeper. */
   readonly lifecycle?: StoredLifecycle;
+  /** The default encryption set with PutBucketEncryption; absent: S3's default, SSE-S3 (see bucket-encryption.ts). */
+  readonly encryption?: BucketEncryption;
+}
+
+/** A bucket's default encryption rule (ServerSideEncryptionConfiguration). */
+export interface BucketEncryption {
+  readonly algorithm: 'AES256';
+  readonly bucketKeyEnabled?: boolean;
 }
 
 /** An object lock configuration's default retention. */
@@ -72,6 +80,7 @@ const INDEX_SCAN_CONCURRENCY = 64;
  *
  * ```
  * <dir>/tmp/                                   temp files (same filesystem: rename is atomic)
+ * <dir>/sse-s3.key                            the SSE-S3 store key (sse-key.ts)
  * <dir>/buckets/<bucket>/bucket.json                     creation date
  * <dir>/buckets/<bucket>/index.json                      listing index snapshot (clean close only)
  * <dir>/buckets/<bucket>/objects/<h0h1>/<h>.json         metadata (the commit point)

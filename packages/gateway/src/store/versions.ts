@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
 import type { AclGrant } from './acl.js';
+import type { StoredSse } from './sse-cipher.js';
 
 /** A checksum stored with an object version (what the client sent, verified). */
 export interface StoredChecksum {
@@ -47,6 +48,8 @@ export interface ObjectVersion {
   readonly acl?: readonly AclGrant[];
   /** The multipart upload this version completed (a repeated Complete answers it again). */
   readonly uploadId?: string;
+  /** How the data file is encrypted (SSE-C, SSE-S3); unencrypted when absent. */
+  readonly sse?: StoredSse;
   /** The data file's name in the key's directory. */
   readonly data: string;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
@@ -15,6 +15,8 @@ export interface TempFile {
   readonly md5: string;
   /** The checksum the client sent (header, trailer or form field), verified; stored with the version. */
   readonly checksum?: StoredChecksum;
+  /** MD5 (hex) of the bytes written, when they were encrypted and `storedMd5` asked for it. */
+  readonly storedMd5?: string;
 }
 
 export interface WriteTempOptions {
@@ -34,6 +36,10 @@ export interface WriteTempOptions {
   readonly signal?: AbortSignal | undefined;
   /** fsync before returning. **Default:** `true`. */
   readonly fsync?: boolean;
+  /** Encrypts the bytes written (see sse.ts); lengths and digests are of the plaintext. */
+  readonly encrypt?: { update(chunk: Uint8Array): Uint8Array } | undefined;
+  /** Also compute the MD5 of the written (encrypted) bytes, as `TempFile.storedMd5`. */
+  readonly storedMd5?: boolean;
 }
 
 /** Makes a unique temp file name. */
@@ -53,6 +59,7 @@ export async function writeTemp(body: UpstreamBody | undefined, opts: WriteTempO
   const digests = new BodyDigests(opts.headers ?? {}, opts.checksum);
   const path = tempName(opts.tmpDir, 'put');
   const fh = await open(path, 'wx', 0o600);
+  const stored = opts.encrypt !== undefined && opts.storedMd5 === true ? createHash('md5') : undefined;
   let size = 0;
   try {
     if (body !== undefined) {
@@ -63,9 +70,11 @@ export async function writeTemp(body: UpstreamBody | undefined, opts: WriteTempO
           throw new S3Error('InvalidRequest', { message: 'The request body is longer than its declared Content-Length.' });
         }
         digests.update(chunk);
+        const out = opts.encrypt === undefined ? chunk : opts.encrypt.update(chunk);
+        stored?.update(out);
         let off = 0;
-        while (off < chunk.byteLength) {
-          const { bytesWritten } = await fh.write(chunk, off, chunk.byteLength - off);
+        while (off < out.byteLength) {
+          const { bytesWritten } = await fh.write(out, off, out.byteLength - off);
           off += bytesWritten;
         }
       }
@@ -78,7 +87,7 @@ export async function writeTemp(body: UpstreamBody | undefined, opts: WriteTempO
     if (opts.fsync !== false) await fh.sync();
     await fh.close();
     const checksum = digests.checksum;
-    return checksum === undefined ? { path, size, md5 } : { path, size, md5, checksum };
+    return { path, size, md5, ...(checksum === undefined ? {} : { checksum }), ...(stored === undefined ? {} : { storedMd5: stored.digest('hex') }) };
   } catch (err) {
     await fh.close().catch(() => {});
     await unlink(path).catch(() => {});

@@ -8,6 +8,8 @@
 // S3KIT_CRASH_IN_COMMIT=objects|uploads: the process SIGKILLs itself right after a commit
 // renamed a data file into that area and before it wrote the metadata naming it: the one
 // moment a crash leaves an unreferenced data file next to the committed ones.
+// S3KIT_CRASH_IN_KEY=1: it SIGKILLs itself when the SSE-S3 store key, written and fsynced
+// under a temp name, is about to be linked into place.
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { sep } from 'node:path';
@@ -20,6 +22,13 @@ if (crashIn !== undefined) {
     if (String(to).endsWith('.data') && String(to).includes(`${sep}${crashIn}${sep}`)) process.kill(process.pid, 'SIGKILL');
   };
   syncBuiltinESMExports(); // the store's `import { rename } from 'node:fs/promises'` sees it too
+}
+if (process.env['S3KIT_CRASH_IN_KEY'] === '1') {
+  fsp.link = async (_from, to) => {
+    if (String(to).endsWith('sse-s3.key')) process.kill(process.pid, 'SIGKILL');
+    throw new Error('unreachable');
+  };
+  syncBuiltinESMExports();
 }
 
 const { createLocalStore } = await import('../../src/index.js');
