@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
 import { deleteMarkerError, openExisting } from './objects.js';
+import { CUSTOMER, plainBytes, readKey } from './sse.js';
 import { missing } from './tagging.js';
 import { checkVersionId } from './versions.js';
 import { readSmallBody } from './write-temp.js';
@@ -44,18 +45,26 @@ export async function getObjectTorrent(ctx: StoreContext, req: UpstreamRequest):
   const pieces: Buffer[] = [];
   try {
     if (meta.size >= MAX_TORRENT_OBJECT) throw new S3Error('InvalidRequest', { resource, message: 'Torrents are available only for objects smaller than 5 GB.' });
-    const buf = Buffer.allocUnsafe(PIECE);
-    for (let pos = 0; pos < meta.size; pos += PIECE) {
-      const want = Math.min(PIECE, meta.size - pos);
-      let got = 0;
-      while (got < want) {
-        const { bytesRead } = await fh.read(buf, got, want - got, pos + got);
-        if (bytesRead === 0) throw new S3Error('InternalError', { resource, message: 'The object data ended early.' });
-        got += bytesRead;
+    // Pieces hash the plaintext: an SSE-S3 object is decrypted, an SSE-C one needs its key.
+    const sseKey = await readKey(ctx, meta, req.headers, CUSTOMER, resource);
+    let piece = createHash('sha1');
+    let inPiece = 0;
+    for await (const chunk of plainBytes(fh, meta, sseKey)) {
+      let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      while (buf.length > 0) {
+        const take = Math.min(PIECE - inPiece, buf.length);
+        piece.update(buf.subarray(0, take));
+        inPiece += take;
+        buf = buf.subarray(take);
+        if (inPiece === PIECE) {
+          pieces.push(piece.digest());
+          piece = createHash('sha1');
+          inPiece = 0;
+        }
       }
-      pieces.push(createHash('sha1').update(buf.subarray(0, want)).digest());
       req.signal?.throwIfAborted();
     }
+    if (inPiece > 0) pieces.push(piece.digest());
   } finally {
     await fh.close();
   }
