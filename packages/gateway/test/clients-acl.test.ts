@@ -20,7 +20,6 @@ import {
   PutObjectAclCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   type Grant,
 } from '@aws-sdk/client-s3';
 import { SigV4Signer } from '@s3kit/sigv4';
@@ -28,6 +27,7 @@ import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
+import { sdkFailure } from './support/sdk-errors.js';
 
 const { rgw, reason } = await rgwOrSkip();
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
@@ -46,15 +46,10 @@ const run = promisify(execFile);
 let serial = 0;
 const bucketName = (what: string): string => `acl-${what}-${Date.now().toString(36)}-${serial++}`;
 
-/** The S3 error a rejected SDK v3 call carries: its code and HTTP status. */
+/** The code and HTTP status of the S3 error a call that must fail rejects with. */
 async function sdkError(p: Promise<unknown>): Promise<[string, number | undefined]> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) return [e.name, e.$metadata.httpStatusCode];
-    throw e;
-  }
-  throw new Error('expected the call to fail');
+  const { code, status } = await sdkFailure(p);
+  return [code, status];
 }
 
 /**

@@ -16,7 +16,6 @@ import {
   PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { isCi, rgwOrSkip } from '@s3kit/test-utils';
@@ -24,6 +23,7 @@ import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
+import { sdkError } from './support/sdk-errors.js';
 
 const { rgw, reason } = await rgwOrSkip();
 const PY = '/usr/bin/python3';
@@ -42,15 +42,6 @@ const due = (ms: number, days: number): number => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days + 1);
 };
 
-async function sdkError(p: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) return { code: e.name, status: e.$metadata.httpStatusCode };
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   const onRgw = name.startsWith('Ceph RGW');

@@ -17,7 +17,6 @@ import {
   PutBucketEncryptionCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
   type ServerSideEncryption,
   UploadPartCopyCommand,
@@ -28,6 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { formData, postForm } from './support/post-forms.js';
 import { upstreamKinds, type Target } from './support/targets.js';
+import { sdkError } from './support/sdk-errors.js';
 
 const { rgw, reason } = await rgwOrSkip();
 
@@ -36,16 +36,6 @@ const bucketName = (what: string): string => `sse-${what}-${Date.now().toString(
 const md5b64 = (b: Uint8Array): string => createHash('md5').update(b).digest('base64');
 const MiB = 1024 * 1024;
 
-/** The S3 error a rejected SDK v3 call carries: its code and HTTP status. */
-async function sdkError(p: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof S3ServiceException) return { code: e.name, status: e.$metadata.httpStatusCode };
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const KEY = randomBytes(32);
 const OTHER = randomBytes(32);

@@ -7,31 +7,16 @@ get_bucket_acl; then a second bucket with the default ownership and put_object(A
 Grants are printed as "grantee:permission" (URI or canonical id). A failing call ends the run:
 its S3 error code goes to out["error"] with the step it was at.
 """
-import json
 import sys
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from boto3_driver import at, client, out, run
+
 endpoint, ak, sk, bucket = sys.argv[1:5]
-s3 = boto3.client(
-    "s3",
-    endpoint_url=endpoint,
-    aws_access_key_id=ak,
-    aws_secret_access_key=sk,
-    region_name="us-east-1",
-    config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-)
-out = {}
-step = ["start"]
+s3 = client(endpoint, ak, sk)
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
-
-
-def at(name):
-    """Names the step being run (reported with an error)."""
-    step[0] = name
 
 
 def grants(acl):
@@ -75,8 +60,4 @@ def main():
         out["enforced_put"] = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]]
 
 
-try:
-    main()
-except ClientError as e:
-    out["error"] = {"step": step[0], "code": e.response["Error"]["Code"], "message": e.response["Error"].get("Message")}
-print(json.dumps(out))
+run(main)

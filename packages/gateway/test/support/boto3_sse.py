@@ -7,32 +7,17 @@ scenario:
   bucket   put/get/delete_bucket_encryption (AES256, then aws:kms), put_object ServerSideEncryption
 A failing call ends the scenario: its S3 error code goes to out["error"] with the step it was at.
 """
-import json
 import sys
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from boto3_driver import at, client, out, run
+
 endpoint, ak, sk, bucket, scenario = sys.argv[1:6]
-s3 = boto3.client(
-    "s3",
-    endpoint_url=endpoint,
-    aws_access_key_id=ak,
-    aws_secret_access_key=sk,
-    region_name="us-east-1",
-    config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-)
-out = {}
-step = ["start"]
+s3 = client(endpoint, ak, sk)
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
 SSEC = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": KEY}  # boto3 encodes it and adds the MD5
-
-
-def at(name):
-    """Names the step being run (reported with an error)."""
-    step[0] = name
 
 
 def error_of(fn):
@@ -101,8 +86,4 @@ def bucket_encryption():
     s3.delete_bucket(Bucket=bucket)
 
 
-try:
-    {"ssec": ssec, "bucket": bucket_encryption}[scenario]()
-except ClientError as e:
-    out["error"] = {"step": step[0], "code": e.response["Error"]["Code"], "message": e.response["Error"].get("Message")}
-json.dump(out, sys.stdout)
+run({"ssec": ssec, "bucket": bucket_encryption}[scenario])

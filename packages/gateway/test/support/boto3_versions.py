@@ -10,30 +10,15 @@ scenario:
 A failing call ends the scenario: its S3 error code goes to out["error"] with the step it was at.
 """
 import datetime
-import json
 import sys
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
+from boto3_driver import at, client, out, run
+
 endpoint, ak, sk, bucket, scenario = sys.argv[1:6]
-s3 = boto3.client(
-    "s3",
-    endpoint_url=endpoint,
-    aws_access_key_id=ak,
-    aws_secret_access_key=sk,
-    region_name="us-east-1",
-    config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-)
-out = {}
-step = ["start"]
-
-
-def at(name):
-    """Names the step being run (reported with an error)."""
-    step[0] = name
+s3 = client(endpoint, ak, sk)
 
 
 def error_code(fn):
@@ -148,8 +133,4 @@ def attributes():
     s3.delete_bucket(Bucket=bucket)
 
 
-try:
-    {"versions": versions, "lock": lock, "attributes": attributes}[scenario]()
-except ClientError as e:
-    out["error"] = {"step": step[0], "code": e.response["Error"]["Code"], "message": e.response["Error"].get("Message")}
-json.dump(out, sys.stdout)
+run({"versions": versions, "lock": lock, "attributes": attributes}[scenario])
