@@ -109,7 +109,7 @@ for (const [name, noUpstream, make] of KINDS) {
       expect((await fetch(`${g.endpoint}/${Bucket}/pub.txt`, { method: 'DELETE' })).status).toBe(403);
     });
 
-    it('PutBucketAcl public-read-write: an anonymous POST form stores the object, an anonymous listing answers; before it, the form is refused', async () => {
+    it('PutBucketAcl public-read-write: an anonymous POST form stores the object (with its acl field too), an anonymous listing, PUT and DELETE answer; before it, the form is refused', async () => {
       const Bucket = await aclBucket('rw');
       const url = `${g.endpoint}/${Bucket}`;
       const refused = await postForm(url, formData({ key: 'drop/first.txt' }, 'too early'));
@@ -122,6 +122,13 @@ for (const [name, noUpstream, make] of KINDS) {
       const [status, list] = await anonGet(`${Bucket}?list-type=2`);
       expect(status).toBe(200);
       expect(list).toContain('<Key>drop/note.txt</Key>');
+      // The object a form creates is its writer's: its `acl` needs only the bucket's WRITE, and a
+      // public-read one is then readable by anyone (the form's own object is private by default).
+      expect((await anonGet(`${Bucket}/drop/note.txt`))[0]).toBe(403);
+      expect((await postForm(url, formData({ key: 'drop/shared.txt', acl: 'public-read' }, 'shared'))).status).toBe(204);
+      expect(await anonGet(`${Bucket}/drop/shared.txt`)).toEqual([200, 'shared']);
+      // But not the ACL of an object already there (its object ACL grants no WRITE_ACP).
+      expect((await fetch(`${url}/drop/note.txt?acl`, { method: 'PUT', headers: { 'x-amz-acl': 'public-read' } })).status).toBe(403);
       // An anonymous PUT and DELETE are the bucket's WRITE too.
       expect((await fetch(`${url}/drop/put.txt`, { method: 'PUT', body: 'put anonymously' })).status).toBe(200);
       expect((await upstreamBytes(target.upstream, Bucket, 'drop/put.txt'))?.toString()).toBe('put anonymously');

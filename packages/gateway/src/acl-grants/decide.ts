@@ -9,7 +9,15 @@ export interface AclCheck {
   readonly bucket?: string | undefined;
   readonly key?: string | undefined;
   readonly versionId?: string | undefined;
+  /**
+   * The request creates the object (PutObject, CopyObject, CreateMultipartUpload, a POST form): the
+   * ACL it sets is the new object's, which its writer owns, so `s3:PutObjectAcl` needs only the
+   * bucket's WRITE (as an anonymous form with `acl` to a `public-read-write` bucket on S3).
+   */
+  readonly createsObject?: boolean | undefined;
 }
+
+const OBJECT_ACL_WRITES = new Set(['s3:putobjectacl', 's3:putobjectversionacl']);
 
 /**
  * Does a public ACL grant allow this check, where the policies left it undecided (implicit deny)?
@@ -20,7 +28,7 @@ export interface AclCheck {
  * or its public access block has `IgnorePublicAcls`. Reads the ACLs only for actions an ACL can grant.
  */
 export async function aclAllows(check: AclCheck, principal: Principal, cache: AclGrantCache, config: BucketConfig | undefined): Promise<boolean> {
-  const mapped = aclPermissionFor(check.action);
+  const mapped = check.createsObject === true && OBJECT_ACL_WRITES.has(check.action.toLowerCase()) ? ({ on: 'bucket', permission: 'WRITE' } as const) : aclPermissionFor(check.action);
   if (mapped === undefined || check.bucket === undefined) return false;
   if (config?.publicAccessBlock?.IgnorePublicAcls === true) return false;
   const anonymous = principal.authKind === 'anonymous';

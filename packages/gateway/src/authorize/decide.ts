@@ -12,7 +12,7 @@ import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-st
 import { principalContext, requestContext, type PolicyContext } from './context.js';
 import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';
 import type { AclGrantRegistry } from '../acl-grants/cache.js';
-import { aclAllows } from '../acl-grants/decide.js';
+import { aclAllows, type AclCheck } from '../acl-grants/decide.js';
 
 /**
  * What authorization reads of the request's configuration snapshot (`upstreams`: for
@@ -44,6 +44,9 @@ export interface PermissionCheck {
 const NEW_OBJECT_OPERATIONS = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts', 'PostObject']);
 
 const EXISTING_TAG = 's3:existingobjecttag/';
+
+/** Operations whose ACL headers (or form field) set the ACL of the object they create. */
+const CREATES_OBJECT = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'PostObject']);
 
 export function bucketArn(bucket: string): string {
   return `arn:aws:s3:::${bucket}`;
@@ -205,14 +208,14 @@ function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeC
       }
     }
     const result = evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs));
-    return result.decision === 'implicit-deny' ? withAclGrants(result, check, principal, config) : result;
+    return result.decision === 'implicit-deny' ? withAclGrants(result, { ...check, createsObject: CREATES_OBJECT.has(route.operation) }, principal, config) : result;
   };
 }
 
 const ACL_GRANT: EvaluateResult = { decision: 'allow' };
 
 /** An implicit deny of the policies, turned into an allow by a public ACL grant (AWS: an Allow from a policy OR an ACL). */
-async function withAclGrants(result: EvaluateResult, check: PermissionCheck, principal: Principal, config: AuthorizeConfig): Promise<EvaluateResult> {
+async function withAclGrants(result: EvaluateResult, check: PermissionCheck & AclCheck, principal: Principal, config: AuthorizeConfig): Promise<EvaluateResult> {
   const cache = config.aclGrants?.cacheOf(principal.upstream);
   if (cache === undefined || check.bucket === undefined) return result;
   return (await aclAllows(check, principal, cache, config.bucketConfigs?.get(check.bucket))) ? ACL_GRANT : result;
