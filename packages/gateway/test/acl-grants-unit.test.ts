@@ -107,7 +107,7 @@ describe('AclGrantCache', () => {
     expect(await cache.bucket('b').then((s) => s.aclsEnabled)).toBe(true);
   });
 
-  it('a failed read (5xx) is not kept: the request fails closed and the next one asks again', async () => {
+  it('a failed read (5xx) rejects (the request fails with it) and is not kept: the next one asks again', async () => {
     let fail = true;
     const up = fakeUpstream((req) => (req.operation === 'GetObjectAcl' && fail ? s3Error('ServiceUnavailable') : acl([ALL, 'READ'])));
     const cache = new AclGrantCache(up, { maxStalenessMs: 60_000 });

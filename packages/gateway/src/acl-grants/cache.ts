@@ -66,7 +66,7 @@ function aclsOn(body: Uint8Array): boolean {
  * GetBucketOwnershipControls through the upstream: the embedded store answers them, an S3
  * upstream with the gateway's credentials) and cached for `maxStalenessMs`. Writes made through
  * this gateway invalidate the entries they change ({@link forgetBucket}, {@link forgetObject}).
- * A read that fails (5xx, transport) grants nothing and is not cached.
+ * A read that fails (5xx, transport) rejects, failing the request, and is not cached.
  */
 export class AclGrantCache {
   readonly #upstream: Upstream;
