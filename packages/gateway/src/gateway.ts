@@ -5,7 +5,8 @@ import { createRouter } from '@s3kit/xml-shapes/operations';
 import { explainQuery, type ExplainQuery, type Explanation } from './authorize/explain.js';
 import { GATEWAY_BUCKET_OPERATIONS, serveBucketConfig } from './bucket-config/operations.js';
 import { refusePublicAcl } from './bucket-config/public-acls.js';
-import { BucketConfigRegistry, bucketsOf, type BucketConfigOptions } from './bucket-config/registry.js';
+import { BucketConfigRegistry, DEFAULT_MAX_STALENESS_MS, bucketsOf, type BucketConfigOptions } from './bucket-config/registry.js';
+import { AclGrantRegistry, forgetChangedAcl } from './acl-grants/cache.js';
 import type { LoadedBucketConfigs } from './bucket-config/effective.js';
 import { compileConfig } from './config/compile.js';
 import type { ConfigSnapshot, FixedSettings } from './config/snapshot.js';
@@ -125,6 +126,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     upstreams: options.upstreams,
     anonymous: { allow: options.anonymous?.allow, upstream: options.anonymous?.upstream ?? 'default' },
     apiConfig: new BucketConfigRegistry(options.upstreams, options.bucketConfig),
+    aclGrants: new AclGrantRegistry(options.upstreams, { maxStalenessMs: options.bucketConfig?.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS }),
   };
   const onUnexpected = options.onUnexpected;
   // Replaced whole by a reload: each request reads the snapshot it started with, and only that.
@@ -144,7 +146,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const upstreamFailed = upstreamFailure(info, auth);
       // The S3 API's policies and CORS of the buckets named, at most maxStalenessMs old.
       loaded = await snapshot.apiConfig.load(auth.principal.upstream, bucketsOf(parsed)).catch(upstreamFailed);
-      const authorized = await authorizeRequest(parsed, auth, { policies: snapshot.policies, clock: snapshot.clock, upstreams: snapshot.upstreams, bucketConfigs: loaded }).catch(bodyFailureFirst(auth));
+      const authorized = await authorizeRequest(parsed, auth, { policies: snapshot.policies, clock: snapshot.clock, upstreams: snapshot.upstreams, bucketConfigs: loaded, aclGrants: snapshot.aclGrants }).catch(bodyFailureFirst(auth));
       const upstream = upstreamOf(snapshot, auth);
       const redirect = await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed);
       if (redirect !== undefined) return redirect;
@@ -167,7 +169,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (!authorized.forward) return answerAllDenied(upstream, parsed, authorized, signal);
     refusePublicAcl(parsed, bucket === undefined ? undefined : loaded.get(bucket));
-    const res = await forward(upstream, withAuthorizedBody(toUpstreamRequest(parsed, auth, signal), authorized)).then((r) => withDenied(r, authorized));
+    const res = await forward(upstream, withAuthorizedBody(toUpstreamRequest(parsed, auth, signal), authorized))
+      .finally(() => forgetChangedAcl(snapshot.aclGrants.cacheOf(auth.principal.upstream), operation, bucket, parsed.route.key, parsed.route.params['versionId']))
+      .then((r) => withDenied(r, authorized));
     if (operation === 'DeleteBucket' && bucket !== undefined && res.status < 300) await forgetBucket(auth.principal.upstream, bucket, snapshot);
     return res;
   }

@@ -1,7 +1,7 @@
 // Real clients (AWS SDK v3, boto3, s3cmd) through the gateway setting and reading ACLs and S3 Object
 // Ownership, on both upstream kinds: the embedded store and Ceph RGW, held to AWS S3's documented
 // behaviour; where RGW 16.2 differs (it has no Object Ownership), the case says what it does.
-// The gateway passes ACLs through; it does not evaluate ACL grants (anonymous reads stay refused).
+// How the gateway evaluates the grants (anonymous and authenticated access) is in acl-grants.test.ts.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -127,7 +127,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       );
       expect(grantsOf((await sdk.send(new GetBucketAclCommand({ Bucket }))).Grants)).toEqual(sorted([`${owner}:FULL_CONTROL`, `${AUTH_USERS}:READ_ACP`]));
       expect(await sdkError(sdk.send(new PutObjectCommand({ Bucket, Key: 'bad', Body: 'x', ACL: 'bogus' as 'private' })))).toEqual(['InvalidArgument', 400]);
-      // The gateway does not evaluate ACL grants: an anonymous GET of the public object is refused.
+      // The object is authenticated-read now: an anonymous GET is refused (the grants' evaluation: acl-grants.test.ts).
       expect((await fetch(`${g.endpoint}/${Bucket}/pub`)).status).toBe(403);
     });
 

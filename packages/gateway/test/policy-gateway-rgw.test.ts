@@ -53,14 +53,14 @@ describe('canned ACL headers through the gateway to the embedded store', () => {
     expect(await target.stored('acl', 'k')).toBeUndefined();
     expect(await send(g, ADMIN, 'PUT', '/acl/k', { 'x-amz-acl': 'bucket-owner-full-control' }, 'data')).toBe(200);
     expect((await target.stored('acl', 'k'))?.toString()).toBe('data');
-    // With ACLs enabled the store keeps the grant (GetObjectAcl); the gateway itself does not evaluate
-    // ACLs, so an unsigned GET through it is still refused.
+    // With ACLs enabled the store keeps the grant (GetObjectAcl), and the gateway honours it: an
+    // unsigned GET through it reads the object (more in acl-grants.test.ts).
     expect(await send(g, ADMIN, 'PUT', '/acl-ow', { 'x-amz-object-ownership': 'ObjectWriter' })).toBe(200);
     expect(await send(g, ADMIN, 'PUT', '/acl-ow/k', { 'x-amz-acl': 'public-read' }, 'data')).toBe(200);
     const s = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' }).sign({ method: 'GET', url: `${g.endpoint}/acl-ow/k?acl` });
     const acl = await fetch(s.url, { headers: s.headers });
     expect([acl.status, await acl.text()]).toEqual([200, expect.stringContaining('<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission>')]);
-    expect((await fetch(`${g.endpoint}/acl-ow/k`)).status).toBe(403);
+    expect((await fetch(`${g.endpoint}/acl-ow/k`)).status).toBe(200);
   });
 
   it('needs s3:PutObjectAcl for a PUT that sets an ACL header (the catalogue row), and is denied without it', async () => {
@@ -104,7 +104,7 @@ describe.skipIf(!rgw)(`policies and ACL pass-through with Ceph RGW as upstream $
     expect(await send(g, ALICE, 'GET', `/${bucket}/secret.txt`)).toBe(200);
   });
 
-  it('passes canned ACL and grant headers to RGW, which applies them (GetObjectAcl on RGW directly, anonymous GET on RGW)', async () => {
+  it('passes canned ACL and grant headers to RGW, which applies them (GetObjectAcl on RGW directly, anonymous GET on RGW and through the gateway)', async () => {
     expect(await send(g, ADMIN, 'PUT', `/${bucket}/acl.txt`, { 'x-amz-acl': 'public-read' }, 'acl')).toBe(200);
     const acl = await direct.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'acl.txt' }));
     expect(acl.Grants?.some((gr) => gr.Grantee?.URI === 'http://acs.amazonaws.com/groups/global/AllUsers' && gr.Permission === 'READ')).toBe(true);
@@ -112,7 +112,9 @@ describe.skipIf(!rgw)(`policies and ACL pass-through with Ceph RGW as upstream $
     expect(await send(g, ADMIN, 'PUT', `/${bucket}/grant.txt`, { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers"' }, 'g')).toBe(200);
     const grants = await direct.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'grant.txt' }));
     expect(grants.Grants?.some((gr) => gr.Grantee?.URI === 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' && gr.Permission === 'READ')).toBe(true);
-    // The gateway itself does not evaluate ACLs: an unsigned GET through it is still refused.
-    expect((await fetch(`${g.endpoint}/${bucket}/acl.txt`)).status).toBe(403);
+    // The gateway honours RGW's public grants (read with its credentials): an unsigned GET through
+    // it reads the public-read object, not the AuthenticatedUsers one (more in acl-grants.test.ts).
+    expect((await fetch(`${g.endpoint}/${bucket}/acl.txt`)).status).toBe(200);
+    expect((await fetch(`${g.endpoint}/${bucket}/grant.txt`)).status).toBe(403);
   });
 });

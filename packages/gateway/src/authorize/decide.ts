@@ -11,13 +11,19 @@ import { bucketPoliciesFor, type LoadedBucketConfigs } from '../bucket-config/ef
 import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-state.js';
 import { principalContext, requestContext, type PolicyContext } from './context.js';
 import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';
+import type { AclGrantRegistry } from '../acl-grants/cache.js';
+import { aclAllows, type AclCheck } from '../acl-grants/decide.js';
 
 /**
  * What authorization reads of the request's configuration snapshot (`upstreams`: for
  * `s3:ExistingObjectTag/<k>`, read from the principal's upstream), and the S3 API's bucket
  * configuration of the buckets the request names (loaded before authorization).
  */
-export type AuthorizeConfig = Pick<ConfigSnapshot, 'policies' | 'clock' | 'upstreams'> & { readonly bucketConfigs?: LoadedBucketConfigs | undefined };
+export type AuthorizeConfig = Pick<ConfigSnapshot, 'policies' | 'clock' | 'upstreams'> & {
+  readonly bucketConfigs?: LoadedBucketConfigs | undefined;
+  /** The upstreams' public ACL grants, consulted where the policies do not decide (absent: ACL grants are not evaluated). */
+  readonly aclGrants?: AclGrantRegistry | undefined;
+};
 
 /** One permission to check: an IAM action on one resource ARN. */
 export interface PermissionCheck {
@@ -38,6 +44,9 @@ export interface PermissionCheck {
 const NEW_OBJECT_OPERATIONS = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts', 'PostObject']);
 
 const EXISTING_TAG = 's3:existingobjecttag/';
+
+/** Operations whose ACL headers (or form field) set the ACL of the object they create. */
+const CREATES_OBJECT = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'PostObject']);
 
 export function bucketArn(bucket: string): string {
   return `arn:aws:s3:::${bucket}`;
@@ -198,8 +207,18 @@ function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeC
         context = { ...base, ...(await p) };
       }
     }
-    return evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs));
+    const result = evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs));
+    return result.decision === 'implicit-deny' ? withAclGrants(result, { ...check, createsObject: CREATES_OBJECT.has(route.operation) }, principal, config) : result;
   };
+}
+
+const ACL_GRANT: EvaluateResult = { decision: 'allow' };
+
+/** An implicit deny of the policies, turned into an allow by a public ACL grant (AWS: an Allow from a policy OR an ACL). */
+async function withAclGrants(result: EvaluateResult, check: PermissionCheck & AclCheck, principal: Principal, config: AuthorizeConfig): Promise<EvaluateResult> {
+  const cache = config.aclGrants?.cacheOf(principal.upstream);
+  if (cache === undefined || check.bucket === undefined) return result;
+  return (await aclAllows(check, principal, cache, config.bucketConfigs?.get(check.bucket))) ? ACL_GRANT : result;
 }
 
 function checksOf(parsed: ParsedRequest, keys: readonly BodyKey[] | undefined): PermissionCheck[] {
@@ -214,8 +233,9 @@ function checksOf(parsed: ParsedRequest, keys: readonly BodyKey[] | undefined): 
 
 /**
  * Stage 3: authorizes every permission the request needs with the policy engine (identity
- * policies, which include the `allow` shorthand, and the bucket policy of each resource's bucket):
- * an explicit Deny wins, then an Allow from either, else implicit deny.
+ * policies, which include the `allow` shorthand, and the bucket policy of each resource's bucket)
+ * and the upstream's public ACL grants: an explicit Deny wins, then an Allow from any of them,
+ * else implicit deny.
  * @param keys For DeleteObjects: the keys of the (already read) request body; every one must be allowed.
  * @param extraContext Condition keys read from the body (PutObjectTagging's request tags).
  * @throws S3Error AccessDenied (403) naming nothing of the policy (logs get `details.reason`/`statement`).

@@ -2,6 +2,7 @@ import type { Clock, SigV4Verifier } from '@s3kit/sigv4';
 import type { Router } from '@s3kit/xml-shapes/operations';
 import type { PolicyState } from '../authorize/policy-state.js';
 import type { BucketConfigRegistry } from '../bucket-config/registry.js';
+import type { AclGrantRegistry } from '../acl-grants/cache.js';
 import type { AllowRule, CorsRule, Identity } from '../pipeline/types.js';
 import type { Upstream } from '../upstreams/upstream.js';
 
@@ -26,6 +27,8 @@ export interface FixedSettings {
   readonly anonymous: AnonymousSettings;
   /** Bucket policies, CORS and public access blocks set through the S3 API, per upstream (cached). */
   readonly apiConfig: BucketConfigRegistry;
+  /** The upstreams' public ACL grants (bucket and object ACLs), read by the gateway and cached briefly. */
+  readonly aclGrants: AclGrantRegistry;
 }
 
 /**

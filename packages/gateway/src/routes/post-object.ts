@@ -4,6 +4,7 @@ import { uriEncode } from '@s3kit/sigv4';
 import { parseXml } from '@s3kit/xml-shapes';
 import { OPERATIONS } from '@s3kit/xml-shapes/operations';
 import { authorize } from '../authorize/decide.js';
+import { forgetChangedAcl } from '../acl-grants/cache.js';
 import { anonymousPrincipal, principalOf } from '../authorize/principal.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { watchFailure } from '../pipeline/body-watch.js';
@@ -189,7 +190,10 @@ export async function postObject(
   }
   let bytes = 0;
   info.bytesIn = () => bytes;
-  const upload = await store(parsed, put, principal, heldFile(verified.file, (n) => (bytes += n)), () => bytes, config, info, signal);
+  const upload = await store(parsed, put, principal, heldFile(verified.file, (n) => (bytes += n)), () => bytes, config, info, signal).finally(() =>
+    // The form's `acl` field set the new object's ACL: this gateway sees it at once.
+    forgetChangedAcl(config.aclGrants.cacheOf(principal.upstream), 'PostObject', bucket, put.route.key, undefined),
+  );
   const answer = verified.success({ etag: upload.etag });
   const headers: Record<string, string> = {};
   answer.headers.forEach((v, k) => {
