@@ -2,23 +2,19 @@
 // on both upstream kinds: the embedded store and Ceph RGW, same assertions; where RGW 16.2 lacks
 // a feature, its answer is asserted and said. Also SseCustomerKey over TLS (minio-py sends SSE-C
 // keys only over https) through a gateway served by createGatewayServer with `tls`, on both kinds.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createGatewayServer } from '../src/index.js';
 import { configUpstreamKinds } from './support/config-targets.js';
-import { ADMIN, READER, startGateway, type RunningGateway } from './support/gateway-server.js';
+import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import type { Target } from './support/targets.js';
+import { OPENSSL, startTlsGateway } from './support/tls-gateway.js';
 
 const PY = '/usr/bin/python3';
-const OPENSSL = '/usr/bin/openssl';
 const MINIO_PY = fileURLToPath(new URL('../../../tooling/clients/minio-py', import.meta.url));
 const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: `${MINIO_PY}:${join(MINIO_PY, 'compat')}` };
 const missing = [existsSync(OPENSSL) ? '' : 'openssl', existsSync(PY) && spawnSync(PY, ['-c', 'import minio'], { stdio: 'ignore', env: PY_ENV }).status === 0 ? '' : "minio-py's dependencies"].filter((m) => m !== '');
@@ -152,28 +148,18 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'minio-p
     }, 180_000);
 
     it('SseCustomerKey over TLS (a createGatewayServer with `tls`): put_object, stat_object, get_object whole and a range; no key refused', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 's3kit-mpy-tls-'));
-      const gateway = createGateway({ identities: [ADMIN, READER], upstreams: { default: target.upstream } });
+      const tls = await startTlsGateway(target.upstream);
       try {
-        execFileSync(OPENSSL, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-        const server = createGatewayServer(gateway, { tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
-        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-        try {
-          const out = await minioPy(`127.0.0.1:${(server.address() as AddressInfo).port}`, 'ssec');
-          expect(out).toEqual({
-            put_object: [true],
-            stat_object: [100_000, 'AES256'],
-            get_object: true,
-            get_object_range: '1000010001', // bytes 50000..50009: "10000" "10001"
-            // AWS: 400 InvalidRequest without the key; RGW 16.2: 400 InvalidArgument.
-            get_object_without_key: { error: onRgw ? 'InvalidArgument' : 'InvalidRequest' },
-          });
-        } finally {
-          server.closeAllConnections();
-          await new Promise((r) => server.close(r));
-        }
+        expect(await minioPy(tls.hostPort, 'ssec')).toEqual({
+          put_object: [true],
+          stat_object: [100_000, 'AES256'],
+          get_object: true,
+          get_object_range: '1000010001', // bytes 50000..50009: "10000" "10001"
+          // AWS: 400 InvalidRequest without the key; RGW 16.2: 400 InvalidArgument.
+          get_object_without_key: { error: onRgw ? 'InvalidArgument' : 'InvalidRequest' },
+        });
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await tls.close();
       }
     }, 60_000);
   });
