@@ -1,8 +1,8 @@
 // boto3 (Debian's python3-boto3) with server-side encryption through the gateway, on both upstream
 // kinds: the embedded store and Ceph RGW 16.2, held to the same assertions (AWS S3's documented
 // behaviour); where RGW differs from AWS, the case says so. The driver (support/boto3_sse.py) runs
-// one scenario and prints what it read back; the assertions are here. minio-py and minio-js send
-// SSE-C keys only over TLS, and the gateway's tests speak plain HTTP: they are left out.
+// one scenario and prints what it read back; the assertions are here. minio-py sends SSE-C keys only
+// over TLS: its SseCustomerKey round trip is in minio-py-config.test.ts (a gateway served with `tls`).
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
