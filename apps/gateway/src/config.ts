@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PolicyValidationError, parsePolicy, trustProxy } from '@s3kit/gateway';
+import { OPERATIONS } from '@s3kit/xml-shapes/operations';
 import { parse as parseYaml } from 'yaml';
 
 /** A configuration error that names the bad field. */
@@ -35,7 +36,8 @@ export interface S3UpstreamConfig {
   addressing: 'path' | 'virtual';
   credentials: { accessKeyId: string; secretAccessKey: string };
   buckets: Record<string, string>;
-  profile: { checksumHeaders: boolean; signPayloadHash: boolean; trailers: boolean };
+  /** What the upstream accepts; `unsupported`: catalogue operations answered NotImplemented without forwarding. */
+  profile: { checksumHeaders: boolean; signPayloadHash: boolean; trailers: boolean; unsupported: string[] };
   bucketMappings: BucketMappingConfig[];
   /** System bucket (and key prefix) for bucket policies, CORS and public access blocks set through the S3 API. */
   configStore: { bucket: string; prefix: string } | undefined;
@@ -98,6 +100,14 @@ type Obj = Record<string, unknown>;
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `profile.unsupported`: a list of S3 operation names of the @s3kit/xml-shapes catalogue. */
+function unsupportedOperations(p: Reader): string[] {
+  return p.list('unsupported').map((v, i) => {
+    if (typeof v !== 'string' || !Object.hasOwn(OPERATIONS, v)) p.fail(`unsupported[${i}]`, `must be an S3 operation name such as DeleteBucketEncryption (got ${JSON.stringify(v)})`);
+    return v;
+  });
 }
 
 /** Reads fields of one object and reports the exact path of a bad one. */
@@ -316,7 +326,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
       const endpoint = u.str('endpoint');
       if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) u.fail('endpoint', `must be http(s)://host[:port] (got ${JSON.stringify(endpoint)})`);
       const c = u.obj_('credentials', ['accessKeyId', 'secretAccessKey'], true)!;
-      const p = u.obj_('profile', ['checksumHeaders', 'signPayloadHash', 'trailers']);
+      const p = u.obj_('profile', ['checksumHeaders', 'signPayloadHash', 'trailers', 'unsupported']);
       const buckets: Record<string, string> = {};
       for (const [k, b] of Object.entries(u.record('buckets'))) {
         if (typeof b !== 'string') return u.fail(`buckets.${k}`, 'must be a bucket name');
@@ -333,6 +343,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
           checksumHeaders: p?.bool('checksumHeaders', true) ?? true,
           signPayloadHash: p?.bool('signPayloadHash', true) ?? true,
           trailers: p?.bool('trailers', false) ?? false,
+          unsupported: p === undefined ? [] : unsupportedOperations(p),
         },
         bucketMappings: bucketMappings(u),
         configStore: configStoreOf(u),

@@ -110,12 +110,13 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'boto3')
               put_bucket_notification_configuration: { error: 'MalformedXML' },
               get_bucket_notification_configuration: [],
               put_bucket_notification_configuration_empty: { error: 'MalformedXML' },
-              // RGW 16.2 has no bucket encryption: PUT is InvalidArgument, GET ?encryption is
-              // answered as a listing (no rules), DELETE ?encryption is taken for DeleteBucket.
-              get_bucket_encryption_default: [],
-              put_bucket_encryption: { error: 'InvalidArgument' },
-              delete_bucket_encryption: { error: 'BucketNotEmpty' },
-              get_bucket_encryption_deleted: [],
+              // RGW 16.2 has no bucket encryption (it takes GET ?encryption for a listing, PUT for
+              // CreateBucket, DELETE for DeleteBucket): the RGW profile lists them as unsupported,
+              // so the gateway answers NotImplemented and the bucket stays.
+              get_bucket_encryption_default: { error: 'NotImplemented' },
+              put_bucket_encryption: { error: 'NotImplemented' },
+              delete_bucket_encryption: { error: 'NotImplemented' },
+              get_bucket_encryption_deleted: { error: 'NotImplemented' },
               // RGW 16.2 without a multisite zonegroup: MethodNotAllowed; none is an empty
               // configuration; DeleteBucketReplication answers 200.
               put_bucket_replication: { error: 'MethodNotAllowed' },
@@ -203,11 +204,11 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'boto3')
           ? {
               ...aws,
               create: {}, // RGW 16.2 answers no Location
-              // RGW 16.2: no bucket encryption (GET ?encryption is a listing; DELETE is DeleteBucket),
-              // only topics made through its SNS API.
-              putEncryption: 'InvalidArgument',
-              getEncryption: { ServerSideEncryptionConfiguration: {} },
-              deleteEncryption: 'BucketNotEmpty',
+              // RGW 16.2: no bucket encryption (NotImplemented through the RGW profile, the bucket
+              // stays), only topics made through its SNS API.
+              putEncryption: 'NotImplemented',
+              getEncryption: 'NotImplemented',
+              deleteEncryption: 'NotImplemented',
               putNotification: 'MalformedXML',
               getNotification: {},
               putObjectTagging: {}, // RGW 16.2 answers no x-amz-version-id to either

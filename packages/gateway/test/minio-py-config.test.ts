@@ -123,14 +123,14 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'minio-p
               set_bucket_notification: { error: 'MalformedXML' },
               get_bucket_notification: [],
               delete_bucket_notification: { error: 'MalformedXML' },
-              // RGW 16.2 has no bucket encryption: PUT is InvalidArgument, GET ?encryption is
-              // answered as a listing (minio-py finds no <Rule>), DELETE ?encryption is taken for
-              // DeleteBucket (BucketNotEmpty here; an empty bucket would be gone).
-              get_bucket_encryption_default: { client_error: 'XML element <Rule> not found' },
-              set_bucket_encryption: { error: 'InvalidArgument' },
-              get_bucket_encryption: { client_error: 'XML element <Rule> not found' },
-              delete_bucket_encryption: { error: 'BucketNotEmpty' },
-              get_bucket_encryption_deleted: { client_error: 'XML element <Rule> not found' },
+              // RGW 16.2 has no bucket encryption (it takes GET ?encryption for a listing, PUT for
+              // CreateBucket, DELETE for DeleteBucket): the RGW profile lists them as unsupported,
+              // so the gateway answers NotImplemented and the bucket stays.
+              get_bucket_encryption_default: { error: 'NotImplemented' },
+              set_bucket_encryption: { error: 'NotImplemented' },
+              get_bucket_encryption: { error: 'NotImplemented' },
+              delete_bucket_encryption: { error: 'NotImplemented' },
+              get_bucket_encryption_deleted: { error: 'NotImplemented' },
               // RGW 16.2 without a multisite zonegroup: PutBucketReplication is MethodNotAllowed,
               // and with none an empty configuration minio-py refuses.
               set_bucket_replication: { error: 'MethodNotAllowed' },

@@ -217,12 +217,13 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'sdk')) 
               putNotification: { error: 'MalformedXML' },
               getNotification: [],
               putNotification_empty: { error: 'MalformedXML' },
-              // RGW 16.2 has no bucket encryption: PUT is InvalidArgument, GET ?encryption is
-              // answered as a listing (no rules), DELETE ?encryption is taken for DeleteBucket.
-              getEncryption_default: undefined,
-              putEncryption: { error: 'InvalidArgument' },
-              deleteEncryption: { error: 'BucketNotEmpty' },
-              getEncryption_deleted: undefined,
+              // RGW 16.2 has no bucket encryption (it takes GET ?encryption for a listing, PUT for
+              // CreateBucket, DELETE for DeleteBucket): the RGW profile lists them as unsupported,
+              // so the gateway answers NotImplemented and the bucket stays (deleteBucket below).
+              getEncryption_default: { error: 'NotImplemented' },
+              putEncryption: { error: 'NotImplemented' },
+              deleteEncryption: { error: 'NotImplemented' },
+              getEncryption_deleted: { error: 'NotImplemented' },
               // RGW 16.2 without a multisite zonegroup: MethodNotAllowed; none is an empty configuration.
               putReplication: { error: 'MethodNotAllowed' },
               getReplication: undefined,

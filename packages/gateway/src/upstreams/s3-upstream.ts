@@ -1,5 +1,5 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
-import { buildXml, parseCopySource, parseXml } from '@s3kit/xml-shapes';
+import { buildXml, OPERATIONS, parseCopySource, parseXml, type OperationName } from '@s3kit/xml-shapes';
 import { createS3ConfigStore, type S3ConfigStoreLocation } from '../bucket-config/s3-config-store.js';
 import { createTransport, isTransportError, type Transport, type TransportOptions } from '@s3kit/http-transport';
 import { SigV4Signer } from '@s3kit/sigv4';
@@ -22,7 +22,25 @@ export interface UpstreamProfile {
    * **Default:** `false` (decoded body, `UNSIGNED-PAYLOAD`; Ceph RGW rejects trailers).
    */
   readonly trailers?: boolean | undefined;
+  /**
+   * Catalogue operation names (`@s3kit/xml-shapes` `OPERATIONS`) the upstream does not know:
+   * the gateway answers them `NotImplemented` (501) without forwarding. For an upstream that would
+   * act on the bucket instead (Ceph RGW 16.2 takes `DELETE /bucket?encryption` as DeleteBucket).
+   * **Default:** `[]`. Ceph RGW 16.2: {@link RGW_16_UNSUPPORTED}.
+   */
+  readonly unsupported?: readonly string[] | undefined;
 }
+
+/**
+ * The operations Ceph RGW 16.2 does not know and answers as another operation on the bucket
+ * (GET as ListObjects, PUT as CreateBucket, DELETE as DeleteBucket): the recommended
+ * {@link UpstreamProfile.unsupported} for it.
+ */
+export const RGW_16_UNSUPPORTED: readonly OperationName[] = Object.freeze([
+  'GetBucketEncryption', 'PutBucketEncryption', 'DeleteBucketEncryption',
+  'GetBucketOwnershipControls', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
+  'GetBucketAccelerateConfiguration', 'PutBucketAccelerateConfiguration',
+] as const);
 
 /** Options of {@link createS3Upstream}. */
 export interface S3UpstreamOptions {
@@ -72,6 +90,7 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     signPayloadHash: options.profile?.signPayloadHash ?? true,
     trailers: options.profile?.trailers ?? false,
   } as const;
+  const unsupported = unsupportedSet(options.profile?.unsupported);
   const signer = new SigV4Signer({ credentials: { ...options.credentials }, region: options.region });
   const presign = (req: UpstreamRequest, expiresIn: number): string => {
     const t = resign({ ...req, body: undefined }, target);
@@ -85,11 +104,16 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     presign,
     capabilities: {
       // The redirect offload never hands out a URL into the system bucket: such a request goes through handle (AccessDenied).
-      presign: system === undefined ? presign : (req, expiresIn) => (req.bucket !== undefined && upstreamBucket(req.bucket) === system.bucket ? undefined : presign(req, expiresIn)),
+      // Neither hands out a URL for an operation the upstream does not know: it goes through handle (NotImplemented).
+      presign: (req, expiresIn) =>
+        unsupported.has(req.operation) || (system !== undefined && req.bucket !== undefined && upstreamBucket(req.bucket) === system.bucket)
+          ? undefined
+          : presign(req, expiresIn),
       acceptsUnknownLength: false,
       configStore: system === undefined ? undefined : createS3ConfigStore(system, send),
     },
     async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
+      if (unsupported.has(req.operation)) throw notImplemented(req);
       if (system === undefined) return send(req);
       hideSystemBucket(req, system.bucket, upstreamBucket);
       const res = await send(req);
@@ -97,6 +121,24 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * The profile's unsupported operations, checked against the catalogue.
+ * @throws TypeError naming an entry that is not a catalogue operation.
+ */
+function unsupportedSet(names: readonly string[] | undefined): ReadonlySet<string> {
+  for (const name of names ?? []) {
+    if (!Object.hasOwn(OPERATIONS, name)) throw new TypeError(`profile.unsupported: "${name}" is not an S3 operation name of the @s3kit/xml-shapes catalogue`);
+  }
+  return new Set(names);
+}
+
+/** NotImplemented (501) for an operation the upstream's profile lists as unsupported. */
+function notImplemented(req: UpstreamRequest): Error {
+  return s3Error('NotImplemented', `${req.operation} is not implemented by this gateway's upstream S3 (its profile lists it as unsupported), so the gateway does not forward it.`, {
+    ...(req.bucket === undefined ? {} : { resource: `/${req.bucket}${req.key === undefined ? '' : `/${req.key}`}` }),
+  });
 }
 
 /**

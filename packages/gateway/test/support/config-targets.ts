@@ -1,5 +1,5 @@
 import type { RgwHandle } from '@s3kit/test-utils';
-import { createS3Upstream, type S3Upstream } from '../../src/index.js';
+import { createS3Upstream, RGW_16_UNSUPPORTED, type S3Upstream } from '../../src/index.js';
 import { localTarget, type Target } from './targets.js';
 
 /**
@@ -11,7 +11,7 @@ export function rgwConfigTarget(h: RgwHandle, prefix: string): Target {
     endpoint: h.endpoint,
     region: h.region,
     credentials: { accessKeyId: h.accessKeyId, secretAccessKey: h.secretAccessKey },
-    profile: { checksumHeaders: false },
+    profile: { checksumHeaders: false, unsupported: RGW_16_UNSUPPORTED },
     configStore: { bucket: `s3kit-sys-${Date.now().toString(36)}`, prefix: `${prefix}/` },
   });
   return {

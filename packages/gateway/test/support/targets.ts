@@ -1,7 +1,7 @@
 import { GetObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import type { RgwHandle } from '@s3kit/test-utils';
 import { afterAll, beforeAll } from 'vitest';
-import { createS3Upstream, type S3Upstream, type Upstream } from '../../src/index.js';
+import { createS3Upstream, RGW_16_UNSUPPORTED, type S3Upstream, type Upstream } from '../../src/index.js';
 import { makeStore, type TestStore } from '../helpers.js';
 import { startGateway, type RunningGateway } from './gateway-server.js';
 
@@ -39,7 +39,7 @@ export function rgwTarget(rgw: RgwHandle): Target {
     endpoint: rgw.endpoint,
     region: rgw.region,
     credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-    profile: { checksumHeaders: false },
+    profile: { checksumHeaders: false, unsupported: RGW_16_UNSUPPORTED },
   });
   const direct = new AwsS3Client({ endpoint: rgw.endpoint, region: rgw.region, forcePathStyle: true, credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey } });
   return {
