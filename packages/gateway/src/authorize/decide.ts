@@ -13,6 +13,7 @@ import { principalContext, requestContext, type PolicyContext } from './context.
 import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';
 import type { AclGrantRegistry } from '../acl-grants/cache.js';
 import { aclAllows, type AclCheck } from '../acl-grants/decide.js';
+import { DEFAULT_ACCOUNT, accountOf, canonicalIdOf } from '../accounts/account.js';
 
 /**
  * What authorization reads of the request's configuration snapshot (`upstreams`: for
@@ -105,8 +106,24 @@ export function policiesOf(state: PolicyState, principal: Principal): PolicySet 
   return state.identityPolicies.get(principal.accessKeyId) ?? { policies: [], sources: [] };
 }
 
-export function policyPrincipal(principal: Principal): PolicyPrincipal {
-  return principal.authKind === 'anonymous' ? { anonymous: true } : { anonymous: false, accessKeyId: principal.accessKeyId, username: principal.name };
+/**
+ * The principal as policies see it. Its account is named only when the gateway has accounts (an
+ * identity names one): without, account principals match as before accounts existed.
+ */
+export function policyPrincipal(principal: Principal, accounts = false): PolicyPrincipal {
+  if (principal.authKind === 'anonymous') return { anonymous: true };
+  const account = accountOf(principal.identity);
+  return { anonymous: false, accessKeyId: principal.accessKeyId, username: principal.name, account: accounts ? account : undefined, canonicalId: canonicalIdOf(account) };
+}
+
+/**
+ * Is this check on a bucket of another account than the principal's (AWS cross-account access)?
+ * The owner is the bucket's ownership record (absent: the default account). Anonymous requests
+ * have no account (public access is decided as before); CreateBucket names a bucket nobody owns yet.
+ */
+export function isCrossAccount(principal: Principal, bucket: string | undefined, action: string, api: LoadedBucketConfigs | undefined): boolean {
+  if (principal.authKind === 'anonymous' || bucket === undefined || action.toLowerCase() === 's3:createbucket') return false;
+  return (api?.get(bucket)?.owner ?? DEFAULT_ACCOUNT) !== accountOf(principal.identity);
 }
 
 /** The evaluate input for one check. */
@@ -117,7 +134,8 @@ export function evaluateInput(state: PolicyState, principal: Principal, check: P
     identityPolicies: anonymous ? undefined : set.policies,
     anonymousPolicies: anonymous ? set.policies : undefined,
     bucketPolicies: check.bucket === undefined ? undefined : bucketPoliciesFor(state.bucketPolicies.get(check.bucket), api?.get(check.bucket), anonymous),
-    request: { principal: policyPrincipal(principal), action: check.action, resource: check.resource, context },
+    request: { principal: policyPrincipal(principal, state.accounts), action: check.action, resource: check.resource, context },
+    crossAccount: isCrossAccount(principal, check.bucket, check.action, api),
     now: new Date(now),
   };
 }
@@ -208,7 +226,8 @@ function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeC
       }
     }
     const result = evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs));
-    return result.decision === 'implicit-deny' ? withAclGrants(result, { ...check, createsObject: CREATES_OBJECT.has(route.operation) }, principal, config) : result;
+    // Cross-account: an ACL grant stands in for the bucket policy only, never for the caller's identity policy.
+    return result.decision === 'implicit-deny' && result.missing !== 'identity' ? withAclGrants(result, { ...check, createsObject: CREATES_OBJECT.has(route.operation) }, principal, config) : result;
   };
 }
 

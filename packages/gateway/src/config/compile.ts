@@ -1,6 +1,7 @@
 import { SigV4Verifier } from '@s3kit/sigv4';
 import { compilePolicyState } from '../authorize/policy-state.js';
 import type { CorsRule, Identity } from '../pipeline/types.js';
+import { checkAccountName } from '../accounts/account.js';
 import { validateCors } from '../routes/cors.js';
 import type { ConfigSnapshot, FixedSettings } from './snapshot.js';
 
@@ -19,7 +20,8 @@ export interface ReloadableSettings {
  * @throws TypeError (or a policy validation error) naming the bad entry.
  */
 export function compileConfig(fixed: FixedSettings, settings: ReloadableSettings): ConfigSnapshot {
-  for (const id of settings.identities) {
+  for (const [i, id] of settings.identities.entries()) {
+    checkAccountName(id.account, `identities[${i}]`);
     const up = id.upstream ?? 'default';
     if (fixed.upstreams[up] === undefined) throw new TypeError(`identities: ${id.accessKeyId} names upstream "${up}", which is not configured`);
   }
