@@ -5,6 +5,9 @@ import {
   CreateBucketCommand,
   DeleteBucketPolicyCommand,
   GetBucketAclCommand,
+  GetObjectAclCommand,
+  PutBucketAclCommand,
+  PutObjectAclCommand,
   GetObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
@@ -164,6 +167,35 @@ describe.each(KINDS)('accounts, upstream: %s', (_name, skip, makeKind) => {
       const owner = (await bob.send(new ListBucketsCommand({}))).Owner;
       expect(owner).toMatchObject({ ID: canonicalIdOf('acct-b'), DisplayName: 'acct-b' });
     }
+  });
+
+  it.skipIf(skip)("ACL grants to account A's canonical id open B's bucket and object to A's identities whose identity policy allows (RGW: it refuses ids it does not know)", async () => {
+    const aclBucket = `acct-acl-${suffix}`;
+    await bob.send(new CreateBucketCommand({ Bucket: aclBucket, ObjectOwnership: 'ObjectWriter' }));
+    await bob.send(new PutObjectCommand({ Bucket: aclBucket, Key: 'o.txt', Body: 'acl' }));
+    expect(await failure(alice.send(new ListObjectsV2Command({ Bucket: aclBucket })))).toMatchObject({ code: 'AccessDenied' });
+    const grantA = `id="${canonicalIdOf('acct-a')}"`;
+    const putBucketAcl = bob.send(new PutBucketAclCommand({ Bucket: aclBucket, GrantRead: grantA, GrantFullControl: `id="${canonicalIdOf('acct-b')}"` }));
+    if (!kind.store) {
+      // RGW 16.2 answers a grant to a user it does not know with NoSuchKey (404); S3 says InvalidArgument.
+      expect(await failure(putBucketAcl)).toMatchObject({ code: 'NoSuchKey', status: 404 });
+      return;
+    }
+    await putBucketAcl;
+    expect((await alice.send(new ListObjectsV2Command({ Bucket: aclBucket }))).Contents?.map((o) => o.Key)).toEqual(['o.txt']);
+    // The bucket's READ lists, it does not read objects: the object's ACL does.
+    expect(await failure(text(alice, aclBucket, 'o.txt'))).toMatchObject({ code: 'AccessDenied' });
+    await bob.send(new PutObjectAclCommand({ Bucket: aclBucket, Key: 'o.txt', GrantRead: grantA }));
+    expect(await text(alice, aclBucket, 'o.txt')).toBe('acl');
+    // No identity policy in A, or another account: the grant alone opens nothing.
+    expect(await failure(text(carol, aclBucket, 'o.txt'))).toMatchObject({ code: 'AccessDenied' });
+    expect(await failure(text(dave, aclBucket, 'o.txt'))).toMatchObject({ code: 'AccessDenied' });
+    const acl = await bob.send(new GetObjectAclCommand({ Bucket: aclBucket, Key: 'o.txt' }));
+    expect(acl.Grants?.map((gr) => gr.Grantee?.ID)).toEqual([canonicalIdOf('acct-a')]);
+    // A Deny in the owner's bucket policy still wins over the grant.
+    const deny = { Version: V, Statement: [{ Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::acct-a:root' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${aclBucket}/*` }] };
+    await bob.send(new PutBucketPolicyCommand({ Bucket: aclBucket, Policy: JSON.stringify(deny) }));
+    expect(await failure(text(alice, aclBucket, 'o.txt'))).toMatchObject({ code: 'AccessDenied' });
   });
 
   it.skipIf(skip)("the store shows the owning account's canonical id and name in listings and ACLs (RGW: its own owner)", async () => {

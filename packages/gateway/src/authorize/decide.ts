@@ -121,13 +121,13 @@ export function policyPrincipal(principal: Principal, accounts = false): PolicyP
  * The owner is the bucket's ownership record (absent: the default account). Anonymous requests
  * have no account (public access is decided as before); CreateBucket names a bucket nobody owns yet.
  */
-export function isCrossAccount(principal: Principal, bucket: string | undefined, action: string, api: LoadedBucketConfigs | undefined): boolean {
-  if (principal.authKind === 'anonymous' || bucket === undefined || action.toLowerCase() === 's3:createbucket') return false;
+export function isCrossAccount(principal: Principal, bucket: string | undefined, operation: string | undefined, api: LoadedBucketConfigs | undefined): boolean {
+  if (principal.authKind === 'anonymous' || bucket === undefined || operation === 'CreateBucket') return false;
   return (api?.get(bucket)?.owner ?? DEFAULT_ACCOUNT) !== accountOf(principal.identity);
 }
 
 /** The evaluate input for one check. */
-export function evaluateInput(state: PolicyState, principal: Principal, check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>, context: PolicyContext, now: number, api?: LoadedBucketConfigs): EvaluateInput {
+export function evaluateInput(state: PolicyState, principal: Principal, check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>, context: PolicyContext, now: number, api?: LoadedBucketConfigs, operation?: string): EvaluateInput {
   const set = policiesOf(state, principal);
   const anonymous = principal.authKind === 'anonymous';
   return {
@@ -135,7 +135,7 @@ export function evaluateInput(state: PolicyState, principal: Principal, check: P
     anonymousPolicies: anonymous ? set.policies : undefined,
     bucketPolicies: check.bucket === undefined ? undefined : bucketPoliciesFor(state.bucketPolicies.get(check.bucket), api?.get(check.bucket), anonymous),
     request: { principal: policyPrincipal(principal, state.accounts), action: check.action, resource: check.resource, context },
-    crossAccount: isCrossAccount(principal, check.bucket, check.action, api),
+    crossAccount: isCrossAccount(principal, check.bucket, operation, api),
     now: new Date(now),
   };
 }
@@ -225,7 +225,7 @@ function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeC
         context = { ...base, ...(await p) };
       }
     }
-    const result = evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs));
+    const result = evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs, route.operation));
     // Cross-account: an ACL grant stands in for the bucket policy only, never for the caller's identity policy.
     return result.decision === 'implicit-deny' && result.missing !== 'identity' ? withAclGrants(result, { ...check, createsObject: CREATES_OBJECT.has(route.operation) }, principal, config) : result;
   };
@@ -237,7 +237,9 @@ const ACL_GRANT: EvaluateResult = { decision: 'allow' };
 async function withAclGrants(result: EvaluateResult, check: PermissionCheck & AclCheck, principal: Principal, config: AuthorizeConfig): Promise<EvaluateResult> {
   const cache = config.aclGrants?.cacheOf(principal.upstream);
   if (cache === undefined || check.bucket === undefined) return result;
-  return (await aclAllows(check, principal, cache, config.bucketConfigs?.get(check.bucket))) ? ACL_GRANT : result;
+  // Grants to an account stand in for the owner's bucket policy: for another account's caller only.
+  const accountId = result.missing === 'resource' ? canonicalIdOf(accountOf(principal.identity)) : undefined;
+  return (await aclAllows(check, principal, cache, config.bucketConfigs?.get(check.bucket), accountId)) ? ACL_GRANT : result;
 }
 
 function checksOf(parsed: ParsedRequest, keys: readonly BodyKey[] | undefined): PermissionCheck[] {
