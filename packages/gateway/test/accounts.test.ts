@@ -2,7 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AbortMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  ListObjectVersionsCommand,
+  ListPartsCommand,
   DeleteBucketPolicyCommand,
   GetBucketAclCommand,
   GetObjectAclCommand,
@@ -19,6 +23,7 @@ import {
 import { rgwOrSkip, type RgwHandle } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalIdOf } from '../src/accounts/account.js';
+import { evaluate, parsePolicy } from '../src/index.js';
 import { createGateway, createLocalStore, createS3Upstream, type Identity, type LocalStore, type S3Upstream, type Upstream } from '../src/index.js';
 import { startGateway, type RunningGateway } from './support/gateway-server.js';
 
@@ -201,7 +206,15 @@ describe.each(KINDS)('accounts, upstream: %s', (_name, skip, makeKind) => {
   it.skipIf(skip)("the store shows the owning account's canonical id and name in listings and ACLs (RGW: its own owner)", async () => {
     const list = await bob.send(new ListObjectsV2Command({ Bucket: bBucket, FetchOwner: true }));
     const acl = await bob.send(new GetBucketAclCommand({ Bucket: bBucket }));
+    const versions = await bob.send(new ListObjectVersionsCommand({ Bucket: bBucket }));
+    const upload = await bob.send(new CreateMultipartUploadCommand({ Bucket: bBucket, Key: 'mp' }));
+    const parts = await bob.send(new ListPartsCommand({ Bucket: bBucket, Key: 'mp', UploadId: upload.UploadId }));
+    await bob.send(new AbortMultipartUploadCommand({ Bucket: bBucket, Key: 'mp', UploadId: upload.UploadId }));
     if (kind.store) {
+      const b = { ID: canonicalIdOf('acct-b'), DisplayName: 'acct-b' };
+      expect(versions.Versions?.[0]?.Owner).toMatchObject(b);
+      expect(parts.Owner).toMatchObject(b);
+      expect(parts.Initiator).toMatchObject(b);
       expect(list.Contents?.[0]?.Owner).toMatchObject({ ID: canonicalIdOf('acct-b'), DisplayName: 'acct-b' });
       expect(acl.Owner).toMatchObject({ ID: canonicalIdOf('acct-b'), DisplayName: 'acct-b' });
       expect(acl.Grants?.[0]?.Grantee?.ID).toBe(canonicalIdOf('acct-b'));
@@ -215,5 +228,36 @@ describe.each(KINDS)('accounts, upstream: %s', (_name, skip, makeKind) => {
 describe('accounts: configuration', () => {
   it('an invalid account name is refused by createGateway', () => {
     expect(() => createGateway({ identities: [{ ...ALICE, account: 'a:b' }], upstreams: { default: createLocalStore({ dir: join(tmpdir(), 'unused') }) } })).toThrow(/identities\[0\]\.account/);
+  });
+});
+
+describe('accounts: policy evaluation (evaluate with crossAccount)', () => {
+  const identity = parsePolicy({ Version: V, Statement: ALL }, { kind: 'identity' });
+  const bucketPolicy = (principal: unknown, effect = 'Allow') => parsePolicy({ Version: V, Statement: [{ Effect: effect, Principal: principal, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }, { kind: 'bucket', bucket: 'b' });
+  const alice = { anonymous: false, accessKeyId: ALICE.accessKeyId, username: 'alice', account: 'acct-a', canonicalId: canonicalIdOf('acct-a') };
+  const request = (principal: typeof alice | Omit<typeof alice, 'account'>) => ({ principal, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' });
+
+  it.each([
+    ['identity only, cross-account', [identity], [], true, { decision: 'implicit-deny', missing: 'resource' }],
+    ['bucket policy naming the account only, cross-account', [], [bucketPolicy({ AWS: 'arn:aws:iam::acct-a:root' })], true, { decision: 'implicit-deny', missing: 'identity' }],
+    ['both, cross-account (root ARN)', [identity], [bucketPolicy({ AWS: 'arn:aws:iam::acct-a:root' })], true, { decision: 'allow' }],
+    ['both, cross-account (canonical id)', [identity], [bucketPolicy({ CanonicalUser: canonicalIdOf('acct-a') })], true, { decision: 'allow' }],
+    ['another account named, cross-account', [identity], [bucketPolicy({ AWS: 'arn:aws:iam::acct-c:root' })], true, { decision: 'implicit-deny', missing: 'resource' }],
+    ['the user ARN of another account', [identity], [bucketPolicy({ AWS: 'arn:aws:iam::acct-c:user/alice' })], true, { decision: 'implicit-deny', missing: 'resource' }],
+    ['the own account root in an Allow delegates: nothing within the account', [], [bucketPolicy({ AWS: 'arn:aws:iam::acct-a:root' })], false, { decision: 'implicit-deny' }],
+    ['identity only, same account', [identity], [], false, { decision: 'allow' }],
+    ['a Deny naming the account wins', [identity], [bucketPolicy({ AWS: 'arn:aws:iam::acct-a:root' }, 'Deny')], false, { decision: 'deny' }],
+    ['a Deny naming another account does not apply', [identity], [bucketPolicy({ AWS: 'arn:aws:iam::acct-c:root' }, 'Deny')], false, { decision: 'allow' }],
+  ] as const)('%s', (_name, identityPolicies, bucketPolicies, crossAccount, expected) => {
+    expect(evaluate({ identityPolicies: [...identityPolicies], bucketPolicies: [...bucketPolicies], crossAccount, request: request(alice) })).toMatchObject(expected);
+  });
+
+  it('without accounts (no account on the principal), an account Deny covers every identity, as before', () => {
+    const { account: _, ...legacy } = alice;
+    expect(evaluate({ identityPolicies: [identity], bucketPolicies: [bucketPolicy({ AWS: 'arn:aws:iam::123456789012:root' }, 'Deny')], request: request(legacy) }).decision).toBe('deny');
+  });
+
+  it('a CanonicalUser principal must be 64 hex digits', () => {
+    expect(() => bucketPolicy({ CanonicalUser: 'nobody' })).toThrow(/CanonicalUser: "nobody" is not a canonical user id/);
   });
 });
