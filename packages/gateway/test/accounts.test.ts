@@ -229,6 +229,13 @@ describe('accounts: configuration', () => {
   it('an invalid account name is refused by createGateway', () => {
     expect(() => createGateway({ identities: [{ ...ALICE, account: 'a:b' }], upstreams: { default: createLocalStore({ dir: join(tmpdir(), 'unused') }) } })).toThrow(/identities\[0\]\.account/);
   });
+
+  it('an account on an upstream without a configStore (where ownership is recorded) is refused', () => {
+    const upstream = createS3Upstream({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    expect(() => createGateway({ identities: [ALICE], upstreams: { default: upstream } })).toThrow(/identities\[0\]\.account: upstream "default" keeps no bucket configuration/);
+    // The default account needs no record.
+    expect(() => createGateway({ identities: [DAVE], upstreams: { default: upstream } })).not.toThrow();
+  });
 });
 
 describe('accounts: policy evaluation (evaluate with crossAccount)', () => {
