@@ -162,6 +162,20 @@ describe.each(KINDS)('accounts, upstream: %s', (_name, skip, makeKind) => {
     expect(await text(bob, bBucket, 'b.txt')).toBe('from b');
   });
 
+  it.skipIf(skip)('the ownership record is in the upstream: a second gateway over it (its own caches) decides the same', async () => {
+    const g2 = await startGateway(upstream, { identities: [ALICE, BOB, CAROL, DAVE], bucketConfig: { maxStalenessMs: 200 } });
+    const [alice2, bob2] = [client(g2, ALICE), client(g2, BOB)];
+    try {
+      expect(await failure(text(alice2, bBucket, 'b.txt'))).toMatchObject({ code: 'AccessDenied' });
+      expect(await text(bob2, bBucket, 'b.txt')).toBe('from b');
+      expect(((await bob2.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name).filter((n) => n?.endsWith(suffix))).toEqual([bBucket]);
+    } finally {
+      alice2.destroy();
+      bob2.destroy();
+      await g2.close();
+    }
+  });
+
   it.skipIf(skip)("ListBuckets shows only the caller's account's buckets", async () => {
     const names = async (c: S3Client) => ((await c.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name).filter((n) => n?.endsWith(suffix));
     expect(await names(alice)).toEqual([aBucket]);
