@@ -16,7 +16,7 @@ export interface AllowRuleConfig { bucket: string; access: Access }
  * A gateway identity. `allow` is the shorthand allow-list (translated into an identity policy by
  * the gateway), `policies` are AWS JSON identity policies; at least one of them is given.
  */
-export interface IdentityConfig { name?: string; accessKeyId: string; secretAccessKey: string; upstream?: string; allow?: AllowRuleConfig[]; policies?: unknown[] }
+export interface IdentityConfig { name?: string; accessKeyId: string; secretAccessKey: string; upstream?: string; account?: string; allow?: AllowRuleConfig[]; policies?: unknown[] }
 /** One CORS rule of a bucket (S3's CORSRule), passed to the gateway's `cors` option. */
 export interface CorsRuleConfig {
   id?: string;
@@ -408,7 +408,7 @@ function configStoreOf(u: Reader): { bucket: string; prefix: string } | undefine
 function parseIdentities(r: Reader, upstreams: Record<string, UpstreamConfig>): IdentityConfig[] {
   const seen = new Set<string>();
   return r.list('identities', true).map((v, i) => {
-    const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'upstream', 'allow', 'policies']);
+    const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'upstream', 'account', 'allow', 'policies']);
     const accessKeyId = id.str('accessKeyId');
     if (seen.has(accessKeyId)) id.fail('accessKeyId', `duplicate access key ${accessKeyId}`);
     seen.add(accessKeyId);
@@ -416,6 +416,9 @@ function parseIdentities(r: Reader, upstreams: Record<string, UpstreamConfig>): 
     if (upstream === undefined && upstreams['default'] === undefined) id.fail('upstream', 'missing, and there is no upstream named "default"');
     if (upstream !== undefined && upstreams[upstream] === undefined) id.fail('upstream', `no upstream named ${JSON.stringify(upstream)}`);
     const name = id.optStr('name');
+    // Identities without an account share the default one (see the gateway README's "Accounts").
+    const account = id.optStr('account');
+    if (account !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(account)) id.fail('account', "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     const raw = id.raw();
     const policies = raw['policies'] === undefined ? undefined : id.list('policies').map((doc, j) => policyDoc(id, `policies[${j}]`, doc, 'identity'));
     // The allow shorthand is required unless the identity has policies.
@@ -425,6 +428,7 @@ function parseIdentities(r: Reader, upstreams: Record<string, UpstreamConfig>): 
       accessKeyId,
       secretAccessKey: id.str('secretAccessKey'),
       ...(upstream ? { upstream } : {}),
+      ...(account === undefined ? {} : { account }),
       ...(allow === undefined ? {} : { allow }),
       ...(policies === undefined ? {} : { policies }),
     };

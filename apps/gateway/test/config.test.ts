@@ -41,6 +41,12 @@ describe('validateConfig', () => {
     expect(c.upstreams['rgw']).toMatchObject({ bucketMappings: [{ bucket: 'photos', upstreamBucket: 'prod-photos' }] });
   });
 
+  it('reads an identity\'s account (absent: the default account)', () => {
+    const c = validateConfig({ ...minimal, identities: [{ ...minimal.identities[0], account: 'team-a' }, { accessKeyId: 'AK2', secretAccessKey: 's2', allow: [] }] }, 'x.yaml');
+    expect(c.identities[0]).toMatchObject({ account: 'team-a' });
+    expect(c.identities[1]!.account).toBeUndefined();
+  });
+
   it.each([
     [{ ...minimal, identities: [{ ...minimal.identities[0], allow: [{ bucket: 'b', access: 'rw' }] }] }, 'x.yaml: identities[0].allow[0].access: must be one of read, write, readwrite (got "rw")'],
     [{ ...minimal, identities: [{ accessKeyId: 'AK1', allow: [] }] }, 'x.yaml: identities[0].secretAccessKey: must be a non-empty string (missing)'],
@@ -50,6 +56,7 @@ describe('validateConfig', () => {
     [{ ...minimal, upstreams: { default: { type: 's3', endpoint: 'localhost:9000', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } } }, 'x.yaml: upstreams.default.endpoint: must be http(s)://host[:port]'],
     [{ ...minimal, identities: [{ ...minimal.identities[0], upstream: 'rgw' }] }, 'x.yaml: identities[0].upstream: no upstream named "rgw"'],
     [{ ...minimal, identities: [minimal.identities[0], minimal.identities[0]] }, 'x.yaml: identities[1].accessKeyId: duplicate access key AK1'],
+    [{ ...minimal, identities: [{ ...minimal.identities[0], account: 'a:b' }] }, "x.yaml: identities[0].account: must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"],
     [{ ...minimal, upstreams: { default: { type: 'local', dir: './d', bucketMappings: [{ bucket: 't' }, { bucket: 't' }] } } }, 'x.yaml: upstreams.default.bucketMappings[1].bucket: t is mapped twice'],
     [{ ...minimal, upstreams: { default: { type: 'local', dir: './d', bucketMappings: [{ bucket: 't', prefix: '/a/' }] } } }, 'x.yaml: upstreams.default.bucketMappings[0].prefix: must not start with "/"'],
     [{ ...minimal, upstreams: { default: { type: 'local', dir: './d', bucketMappings: [{ bucket: 't', prefx: 'a/' }] } } }, 'x.yaml: upstreams.default.bucketMappings[0].prefx: unknown field'],

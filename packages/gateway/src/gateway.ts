@@ -19,6 +19,8 @@ import { parseRequest } from './pipeline/parse.js';
 import { respond } from './pipeline/respond.js';
 import { toUpstreamRequest } from './pipeline/resign.js';
 import type { AllowRule, Authenticated, Authorized, CorsRule, GatewayRequest, GatewayResponse, Identity, ParsedRequest, RequestInfo } from './pipeline/types.js';
+import { DEFAULT_ACCOUNT, accountOf } from './accounts/account.js';
+import { checkCreateBucket, ownBuckets, ownerAccountOf, recordOwner, upstreamOwner } from './accounts/ownership.js';
 import { CONTROL_PREFIX, control } from './routes/control.js';
 import { corsHeaders, preflight } from './routes/cors.js';
 import { postObject } from './routes/post-object.js';
@@ -169,10 +171,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (!authorized.forward) return answerAllDenied(upstream, parsed, authorized, signal);
     refusePublicAcl(parsed, bucket === undefined ? undefined : loaded.get(bucket));
-    const res = await forward(upstream, withAuthorizedBody(toUpstreamRequest(parsed, auth, signal), authorized))
+    const account = accountOf(auth.principal.identity);
+    const accounts = snapshot.policies.accounts;
+    const cache = snapshot.apiConfig.cacheOf(auth.principal.upstream);
+    if (accounts && operation === 'CreateBucket' && bucket !== undefined) await checkCreateBucket(upstream, bucket, account, loaded.get(bucket));
+    // The store shows the owning account: the bucket's (the creator's at CreateBucket), the caller's for ListBuckets.
+    const owner = bucket === undefined || operation === 'CreateBucket' ? upstreamOwner(account) : upstreamOwner(ownerAccountOf(loaded.get(bucket)));
+    const request = toUpstreamRequest(parsed, auth, signal);
+    const res = await forward(upstream, withAuthorizedBody(owner === undefined ? request : { ...request, owner }, authorized))
       .finally(() => forgetChangedAcl(snapshot.aclGrants.cacheOf(auth.principal.upstream), operation, bucket, parsed.route.key, parsed.route.params['versionId']))
       .then((r) => withDenied(r, authorized));
     if (operation === 'DeleteBucket' && bucket !== undefined && res.status < 300) await forgetBucket(auth.principal.upstream, bucket, snapshot);
+    if (operation === 'CreateBucket' && bucket !== undefined && res.status < 300) await recordOwner(cache, bucket, account);
+    if (operation === 'ListBuckets' && accounts) return ownBuckets(res, account, async (b) => (cache === undefined ? DEFAULT_ACCOUNT : ownerAccountOf(await cache.get(b))));
     return res;
   }
 

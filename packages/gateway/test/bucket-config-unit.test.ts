@@ -119,17 +119,18 @@ describe('BucketConfigCache: bounded staleness, conditional re-reads, read-your-
     let now = 0;
     const cache = new BucketConfigCache(store, { maxStalenessMs: 1000, now: () => now });
     expect(await cache.get(B)).toEqual({});
-    expect(store.reads).toBe(3);
+    // One read per document: policy, CORS, public access block, owner.
+    expect(store.reads).toBe(4);
     now = 400;
     await cache.get(B);
-    expect(store.reads).toBe(3);
+    expect(store.reads).toBe(4);
     // Another gateway sets a policy.
     const text = JSON.stringify({ Version: V, Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/*` }] });
     await store.write(documentName(B, 'policy'), enc(text));
     now = 700;
     expect((await cache.get(B)).policy).toBeUndefined(); // still the cached answer, a re-read started
     await new Promise((r) => setTimeout(r, 0));
-    expect(store.reads).toBe(6);
+    expect(store.reads).toBe(8);
     expect((await cache.get(B)).policy?.text).toBe(text);
     // Past the bound a request waits for the re-read; unchanged documents come back as 'unchanged'.
     now = 5000;

@@ -470,7 +470,7 @@ describe('parsePolicy validation', () => {
   });
   it('rejects non-AWS principal types and wildcards inside ARNs', () => {
     expect(bad({ Statement: [{ ...ok, Principal: { Service: 'x' } }, { ...ok, Principal: { AWS: 'arn:aws:iam::*:user/a*' } }] }, 'bucket')).toEqual([
-      'Statement[0].Principal: unsupported principal type "Service" (only "AWS")',
+      'Statement[0].Principal: unsupported principal type "Service" (only "AWS" and "CanonicalUser")',
       'Statement[1].Principal.AWS: wildcards are not allowed in "arn:aws:iam::*:user/a*" (use "*" alone)',
     ]);
   });

@@ -3,8 +3,13 @@ import { parseXml } from '@s3kit/xml-shapes';
 /** The ACL permissions S3 grants. */
 export type AclPermission = 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP' | 'FULL_CONTROL';
 
-/** What an ACL grants to the two public groups (grants to accounts are the owner's own: not read). */
+/** What an ACL grants to the two public groups and to accounts (by canonical id). */
 export interface PublicGrants {
+  /**
+   * Grants to accounts (`CanonicalUser` grantees) by canonical id: they count for a request
+   * from another account than the owner's only (as a bucket policy naming that account).
+   */
+  readonly accounts?: ReadonlyMap<string, ReadonlySet<AclPermission>> | undefined;
   /** `http://acs.amazonaws.com/groups/global/AllUsers`: anyone, anonymous requests included. */
   readonly allUsers: ReadonlySet<AclPermission>;
   /** `http://acs.amazonaws.com/groups/global/AuthenticatedUsers`: any signed request. */
@@ -23,14 +28,23 @@ export function publicGrantsOf(acl: Uint8Array | string): PublicGrants {
   const doc = parseXml('AccessControlPolicy', acl);
   const allUsers = new Set<AclPermission>();
   const authenticatedUsers = new Set<AclPermission>();
+  const accounts = new Map<string, Set<AclPermission>>();
   for (const g of doc.AccessControlList ?? []) {
     const uri = g.Grantee?.URI?.trim();
     const permission = g.Permission?.trim().toUpperCase();
-    if (uri === undefined || permission === undefined || !PERMISSIONS.has(permission)) continue;
+    if (permission === undefined || !PERMISSIONS.has(permission)) continue;
+    const id = g.Grantee?.ID?.trim().toLowerCase();
+    if (uri === undefined && id !== undefined && id !== '') {
+      const set = accounts.get(id) ?? new Set<AclPermission>();
+      set.add(permission as AclPermission);
+      accounts.set(id, set);
+    }
+    if (uri === undefined) continue;
     if (ALL_USERS.test(uri)) allUsers.add(permission as AclPermission);
     else if (AUTHENTICATED_USERS.test(uri)) authenticatedUsers.add(permission as AclPermission);
   }
-  return allUsers.size === 0 && authenticatedUsers.size === 0 ? NO_GRANTS : { allUsers, authenticatedUsers };
+  if (allUsers.size === 0 && authenticatedUsers.size === 0 && accounts.size === 0) return NO_GRANTS;
+  return { allUsers, authenticatedUsers, ...(accounts.size === 0 ? {} : { accounts }) };
 }
 
 /**
@@ -67,10 +81,14 @@ export function aclPermissionFor(action: string): { readonly on: 'bucket' | 'obj
 /**
  * Do these grants give `permission` to this caller? AllUsers grants apply to everyone,
  * AuthenticatedUsers grants to signed requests only; FULL_CONTROL holds every permission.
- * `ignorePublic` (the bucket's `IgnorePublicAcls`): both groups are public, so nothing is granted.
+ * `ignorePublic` (the bucket's `IgnorePublicAcls`): both groups are public, so nothing is granted
+ * through them. `accountId`: the canonical id of a caller from another account than the owner's,
+ * whose account's grants count too.
  */
-export function grants(g: PublicGrants, permission: AclPermission, anonymous: boolean, ignorePublic: boolean): boolean {
+export function grants(g: PublicGrants, permission: AclPermission, anonymous: boolean, ignorePublic: boolean, accountId?: string): boolean {
+  const has = (s: ReadonlySet<AclPermission> | undefined): boolean => s !== undefined && (s.has(permission) || s.has('FULL_CONTROL'));
+  // A grant to the caller's account (given for cross-account requests only) is no public grant.
+  if (accountId !== undefined && has(g.accounts?.get(accountId))) return true;
   if (ignorePublic) return false;
-  const has = (s: ReadonlySet<AclPermission>): boolean => s.has(permission) || s.has('FULL_CONTROL');
   return has(g.allUsers) || (!anonymous && has(g.authenticatedUsers));
 }

@@ -13,6 +13,7 @@ import { principalContext, requestContext, type PolicyContext } from './context.
 import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';
 import type { AclGrantRegistry } from '../acl-grants/cache.js';
 import { aclAllows, type AclCheck } from '../acl-grants/decide.js';
+import { DEFAULT_ACCOUNT, accountOf, canonicalIdOf } from '../accounts/account.js';
 
 /**
  * What authorization reads of the request's configuration snapshot (`upstreams`: for
@@ -105,19 +106,36 @@ export function policiesOf(state: PolicyState, principal: Principal): PolicySet 
   return state.identityPolicies.get(principal.accessKeyId) ?? { policies: [], sources: [] };
 }
 
-export function policyPrincipal(principal: Principal): PolicyPrincipal {
-  return principal.authKind === 'anonymous' ? { anonymous: true } : { anonymous: false, accessKeyId: principal.accessKeyId, username: principal.name };
+/**
+ * The principal as policies see it. Its account is named only when the gateway has accounts (an
+ * identity names one): without, account principals match as before accounts existed.
+ */
+export function policyPrincipal(principal: Principal, accounts = false): PolicyPrincipal {
+  if (principal.authKind === 'anonymous') return { anonymous: true };
+  const account = accountOf(principal.identity);
+  return { anonymous: false, accessKeyId: principal.accessKeyId, username: principal.name, account: accounts ? account : undefined, canonicalId: canonicalIdOf(account) };
+}
+
+/**
+ * Is this check on a bucket of another account than the principal's (AWS cross-account access)?
+ * The owner is the bucket's ownership record (absent: the default account). Anonymous requests
+ * have no account (public access is decided as before); CreateBucket names a bucket nobody owns yet.
+ */
+export function isCrossAccount(principal: Principal, bucket: string | undefined, operation: string | undefined, api: LoadedBucketConfigs | undefined): boolean {
+  if (principal.authKind === 'anonymous' || bucket === undefined || operation === 'CreateBucket') return false;
+  return (api?.get(bucket)?.owner ?? DEFAULT_ACCOUNT) !== accountOf(principal.identity);
 }
 
 /** The evaluate input for one check. */
-export function evaluateInput(state: PolicyState, principal: Principal, check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>, context: PolicyContext, now: number, api?: LoadedBucketConfigs): EvaluateInput {
+export function evaluateInput(state: PolicyState, principal: Principal, check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>, context: PolicyContext, now: number, api?: LoadedBucketConfigs, operation?: string): EvaluateInput {
   const set = policiesOf(state, principal);
   const anonymous = principal.authKind === 'anonymous';
   return {
     identityPolicies: anonymous ? undefined : set.policies,
     anonymousPolicies: anonymous ? set.policies : undefined,
     bucketPolicies: check.bucket === undefined ? undefined : bucketPoliciesFor(state.bucketPolicies.get(check.bucket), api?.get(check.bucket), anonymous),
-    request: { principal: policyPrincipal(principal), action: check.action, resource: check.resource, context },
+    request: { principal: policyPrincipal(principal, state.accounts), action: check.action, resource: check.resource, context },
+    crossAccount: isCrossAccount(principal, check.bucket, operation, api),
     now: new Date(now),
   };
 }
@@ -207,8 +225,9 @@ function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeC
         context = { ...base, ...(await p) };
       }
     }
-    const result = evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs));
-    return result.decision === 'implicit-deny' ? withAclGrants(result, { ...check, createsObject: CREATES_OBJECT.has(route.operation) }, principal, config) : result;
+    const result = evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs, route.operation));
+    // Cross-account: an ACL grant stands in for the bucket policy only, never for the caller's identity policy.
+    return result.decision === 'implicit-deny' && result.missing !== 'identity' ? withAclGrants(result, { ...check, createsObject: CREATES_OBJECT.has(route.operation) }, principal, config) : result;
   };
 }
 
@@ -218,7 +237,9 @@ const ACL_GRANT: EvaluateResult = { decision: 'allow' };
 async function withAclGrants(result: EvaluateResult, check: PermissionCheck & AclCheck, principal: Principal, config: AuthorizeConfig): Promise<EvaluateResult> {
   const cache = config.aclGrants?.cacheOf(principal.upstream);
   if (cache === undefined || check.bucket === undefined) return result;
-  return (await aclAllows(check, principal, cache, config.bucketConfigs?.get(check.bucket))) ? ACL_GRANT : result;
+  // Grants to an account stand in for the owner's bucket policy: for another account's caller only.
+  const accountId = result.missing === 'resource' ? canonicalIdOf(accountOf(principal.identity)) : undefined;
+  return (await aclAllows(check, principal, cache, config.bucketConfigs?.get(check.bucket), accountId)) ? ACL_GRANT : result;
 }
 
 function checksOf(parsed: ParsedRequest, keys: readonly BodyKey[] | undefined): PermissionCheck[] {

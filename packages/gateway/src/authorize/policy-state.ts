@@ -1,3 +1,4 @@
+import { hasAccounts } from '../accounts/account.js';
 import { PolicyValidationError } from '../policy/errors.js';
 import { parsePolicy } from '../policy/parse.js';
 import type { Policy } from '../policy/types.js';
@@ -24,6 +25,8 @@ export interface PolicyState {
   readonly bucketPolicies: ReadonlyMap<string, Policy>;
   /** The anonymous allow-list shorthand as policies for unsigned requests. */
   readonly anonymousPolicies: PolicySet;
+  /** Some identity names an account other than the default one: cross-account rules apply. */
+  readonly accounts: boolean;
   /** The raw inputs, kept so a partial update can rebuild the rest. */
   readonly raw: { readonly identities: readonly Identity[]; readonly bucketPolicies: Readonly<Record<string, unknown>>; readonly anonymousAllow: readonly AllowRule[] | undefined };
 }
@@ -140,6 +143,7 @@ export function compilePolicyState(
     identityPolicies: idPolicies,
     bucketPolicies: buckets,
     anonymousPolicies: anonymous,
+    accounts: hasAccounts(identities),
     raw: { identities, bucketPolicies, anonymousAllow },
   };
 }

@@ -1,5 +1,5 @@
 import { documentName, type ConfigStore, type DocumentKind } from './config-store.js';
-import { EMPTY_CONFIG, storedCors, storedPolicy, storedPublicAccessBlock, type BucketConfig } from './documents.js';
+import { EMPTY_CONFIG, storedCors, storedOwner, storedPolicy, storedPublicAccessBlock, type BucketConfig } from './documents.js';
 
 /** Options of {@link BucketConfigCache}. */
 export interface BucketConfigCacheOptions {
@@ -25,7 +25,7 @@ interface Entry {
   generation: number;
 }
 
-const KINDS: readonly DocumentKind[] = ['policy', 'cors', 'publicAccessBlock'];
+const KINDS: readonly DocumentKind[] = ['policy', 'cors', 'publicAccessBlock', 'owner'];
 
 /**
  * One upstream's bucket configuration as the gateway enforces it: read from its
@@ -131,9 +131,10 @@ export class BucketConfigCache {
         etags[kind] = r.etag;
         if (kind === 'policy') next.policy = storedPolicy(r.body, bucket);
         else if (kind === 'cors') next.cors = storedCors(r.body);
+        else if (kind === 'owner') next.owner = storedOwner(r.body);
         else next.publicAccessBlock = storedPublicAccessBlock(r.body);
       });
-      e.config = next.policy === undefined && next.cors === undefined && next.publicAccessBlock === undefined ? EMPTY_CONFIG : next;
+      e.config = next.policy === undefined && next.cors === undefined && next.publicAccessBlock === undefined && next.owner === undefined ? EMPTY_CONFIG : next;
       e.etags = etags;
       e.loadedAt = started;
       this.#remember(bucket, e);

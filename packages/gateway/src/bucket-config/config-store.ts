@@ -30,6 +30,8 @@ export const DOCUMENTS = {
   policy: 'policy.json',
   cors: 'cors.json',
   publicAccessBlock: 'public-access-block.json',
+  /** The owning account (`{"account":"<name>"}`), written at CreateBucket; absent: the default account. */
+  owner: 'owner.json',
 } as const;
 
 export type DocumentKind = keyof typeof DOCUMENTS;

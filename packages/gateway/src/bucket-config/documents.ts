@@ -27,6 +27,8 @@ export interface BucketConfig {
   readonly policy?: ApiPolicy | undefined;
   readonly cors?: readonly CorsRule[] | undefined;
   readonly publicAccessBlock?: PublicAccessBlock | undefined;
+  /** The owning account's name, recorded at CreateBucket; absent: the default account. */
+  readonly owner?: string | undefined;
 }
 
 export const EMPTY_CONFIG: BucketConfig = Object.freeze({});
@@ -161,6 +163,16 @@ export function storedPublicAccessBlock(bytes: Uint8Array): PublicAccessBlock | 
   try {
     const v = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
     return { BlockPublicAcls: v['BlockPublicAcls'] === true, IgnorePublicAcls: v['IgnorePublicAcls'] === true, BlockPublicPolicy: v['BlockPublicPolicy'] === true, RestrictPublicBuckets: v['RestrictPublicBuckets'] === true };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stored ownership record (`{"account":"<name>"}`); `undefined` when unreadable. */
+export function storedOwner(bytes: Uint8Array): string | undefined {
+  try {
+    const v = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
+    return typeof v['account'] === 'string' ? v['account'] : undefined;
   } catch {
     return undefined;
   }

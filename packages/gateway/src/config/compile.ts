@@ -1,6 +1,8 @@
 import { SigV4Verifier } from '@s3kit/sigv4';
 import { compilePolicyState } from '../authorize/policy-state.js';
 import type { CorsRule, Identity } from '../pipeline/types.js';
+import { DEFAULT_ACCOUNT, accountOf, checkAccountName } from '../accounts/account.js';
+import { capabilitiesOf } from '../upstreams/upstream.js';
 import { validateCors } from '../routes/cors.js';
 import type { ConfigSnapshot, FixedSettings } from './snapshot.js';
 
@@ -19,9 +21,14 @@ export interface ReloadableSettings {
  * @throws TypeError (or a policy validation error) naming the bad entry.
  */
 export function compileConfig(fixed: FixedSettings, settings: ReloadableSettings): ConfigSnapshot {
-  for (const id of settings.identities) {
+  for (const [i, id] of settings.identities.entries()) {
+    checkAccountName(id.account, `identities[${i}]`);
     const up = id.upstream ?? 'default';
     if (fixed.upstreams[up] === undefined) throw new TypeError(`identities: ${id.accessKeyId} names upstream "${up}", which is not configured`);
+    // Ownership records live in the upstream's configStore: without one every bucket would stay the default account's.
+    if (accountOf(id) !== DEFAULT_ACCOUNT && capabilitiesOf(fixed.upstreams[up]).configStore === undefined) {
+      throw new TypeError(`identities[${i}].account: upstream "${up}" keeps no bucket configuration (configStore), where bucket ownership is recorded`);
+    }
   }
   const policies = compilePolicyState(settings.identities, settings.bucketPolicies, fixed.anonymous.allow);
   validateCors(settings.cors);

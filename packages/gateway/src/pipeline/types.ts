@@ -91,6 +91,13 @@ export interface Identity {
   /** Upstream name (a key of `upstreams`). **Default:** `'default'`. */
   readonly upstream?: string | undefined;
   /**
+   * The account the identity belongs to (1 to 64 letters, digits, `.`, `_`, `-`): buckets it
+   * creates are its account's, and another account's buckets are open to it only where their
+   * bucket policy or ACL allows too (see the README's "Accounts"). **Default:** the default
+   * account, shared by every identity without one.
+   */
+  readonly account?: string | undefined;
+  /**
    * Shorthand allow-list (buckets × read/write), translated into an equivalent identity policy
    * (see the README's "Policies" section). Identities with neither `allow` nor `policies` may
    * only list their buckets (ListBuckets).

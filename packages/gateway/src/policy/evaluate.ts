@@ -54,33 +54,45 @@ export function contextLookup(request: PolicyRequest, now: Date = new Date()): C
   return (key) => (map ??= build()).get(normalizeContextKey(key));
 }
 
-const USER_ARN = /^arn:aws:iam::[^:]*:user\/(?:.*\/)?([^/]+)$/;
-const ROOT_ARN = /^arn:aws:iam::[^:]*:root$/;
+const USER_ARN = /^arn:aws:iam::([^:]*):user\/(?:.*\/)?([^/]+)$/;
+const ROOT_ARN = /^arn:aws:iam::([^:]*):root$/;
+const CANONICAL_ID = /^[0-9a-f]{64}$/;
 
 /** True when a `Principal` entry names the whole (single) account: `arn:aws:iam::<acct>:root` or a bare 12-digit id. */
 export function isAccountPrincipal(entry: string): boolean {
-  return ROOT_ARN.test(entry) || /^\d{12}$/.test(entry);
+  return ROOT_ARN.test(entry) || /^\d{12}$/.test(entry) || CANONICAL_ID.test(entry);
+}
+
+/** Does an account entry (root ARN, bare 12-digit id, canonical id) name the principal's account? */
+function namesAccountOf(entry: string, principal: PolicyPrincipal): boolean {
+  if (CANONICAL_ID.test(entry)) return principal.canonicalId !== undefined && entry === principal.canonicalId;
+  if (principal.account === undefined) return true; // the default account: any account entry, as before accounts
+  return (ROOT_ARN.exec(entry)?.[1] ?? entry) === principal.account;
 }
 
 /**
  * How a gateway identity matches a `Principal`/`NotPrincipal` entry: `"*"` matches everyone, including
  * anonymous requests. Otherwise (authenticated only) an entry matches when it equals the access key id,
- * or when it is `arn:aws:iam::<any account>:user/<path/>username` with the principal's username.
+ * or when it is `arn:aws:iam::<account>:user/<path/>username` with the principal's username (and,
+ * for an identity of a named account, that account; any account for the default one).
  *
- * An entry naming the whole (single) account (`arn:aws:iam::<account>:root` or a bare 12-digit
- * account id) follows AWS: in an `Allow` it only delegates to the account, whose identity policies
- * must then grant the request, so it matches nobody by itself (`effect: 'Allow'`, the default); in a
- * `Deny` (and in `NotPrincipal`) it covers every authenticated identity of the account, i.e. every
- * gateway identity (`effect: 'Deny'`).
+ * An entry naming a whole account (`arn:aws:iam::<account>:root`, a bare 12-digit account id, or
+ * an account's canonical id from a `CanonicalUser` principal) follows AWS: in an `Allow` it only
+ * delegates to the account, whose identity policies must then grant the request, so it matches
+ * nobody of the bucket owner's own account (`effect: 'Allow'`, the default), and matches an
+ * identity of that account when the request is cross-account (`crossAccount`: the identity
+ * policy is required too); in a `Deny` (and in `NotPrincipal`) it covers every authenticated
+ * identity of the account (`effect: 'Deny'`; for the default account any account entry).
  */
-export function principalMatches(spec: PrincipalSpec, principal: PolicyPrincipal, effect: 'Allow' | 'Deny' = 'Allow'): boolean {
+export function principalMatches(spec: PrincipalSpec, principal: PolicyPrincipal, effect: 'Allow' | 'Deny' = 'Allow', crossAccount = false): boolean {
   if (spec === '*') return true;
   if (principal.anonymous) return false;
   return spec.some((entry) => {
     if (principal.accessKeyId !== undefined && entry === principal.accessKeyId) return true;
     const user = USER_ARN.exec(entry);
-    if (user) return principal.username !== undefined && user[1] === principal.username;
-    return effect === 'Deny' && isAccountPrincipal(entry);
+    if (user) return principal.username !== undefined && user[2] === principal.username && (principal.account === undefined || user[1] === principal.account);
+    if (!isAccountPrincipal(entry)) return false;
+    return (effect === 'Deny' || crossAccount) && namesAccountOf(entry, principal);
   });
 }
 
@@ -92,10 +104,10 @@ function resourceMatches(patterns: readonly string[], resource: string, lookup: 
   return patterns.some((p) => p === '*' || wildcardMatch(p, resource, lookup, { variables: vars }));
 }
 
-function statementOutcome(policy: Policy, st: Statement, request: PolicyRequest, lookup: ContextLookup): StatementOutcome {
+function statementOutcome(policy: Policy, st: Statement, request: PolicyRequest, lookup: ContextLookup, crossAccount: boolean): StatementOutcome {
   const vars = policy.version === '2012-10-17';
   if (policy.kind === 'bucket') {
-    if (st.principal !== undefined && !principalMatches(st.principal, request.principal, st.effect)) return { kind: 'principal' };
+    if (st.principal !== undefined && !principalMatches(st.principal, request.principal, st.effect, crossAccount)) return { kind: 'principal' };
     // NotPrincipal is Deny-only: an account entry in it exempts every identity of the account.
     if (st.notPrincipal !== undefined && principalMatches(st.notPrincipal, request.principal, 'Deny')) return { kind: 'principal' };
   }
@@ -131,7 +143,7 @@ function traceAll(input: EvaluateInput): StatementTrace[] {
   const out: StatementTrace[] = [];
   const visit = (policy: Policy, kind: 'identity' | 'bucket', policyIndex: number): void => {
     policy.statements.forEach((st, index) => {
-      const o = statementOutcome(policy, st, input.request, lookup);
+      const o = statementOutcome(policy, st, input.request, lookup, input.crossAccount === true);
       const base = { policy: kind, policyIndex, index, sid: st.sid, effect: st.effect, outcome: o.kind };
       out.push(o.kind === 'condition' ? { ...base, condition: `${o.clause.operator} ${o.clause.key}` } : base);
     });
@@ -149,23 +161,32 @@ function ref(t: StatementTrace): StatementRef {
   return { policy: t.policy, policyIndex: t.policyIndex, index: t.index, sid: t.sid };
 }
 
-function decide(trace: readonly StatementTrace[]): EvaluateResult {
+function decide(trace: readonly StatementTrace[], crossAccount: boolean): EvaluateResult {
   const deny = trace.find((t) => t.outcome === 'applies' && t.effect === 'Deny');
   if (deny) return { decision: 'deny', statement: ref(deny) };
-  const allow = trace.find((t) => t.outcome === 'applies' && t.effect === 'Allow');
+  const allows = trace.filter((t) => t.outcome === 'applies' && t.effect === 'Allow');
+  if (crossAccount) {
+    // Another account's bucket: the caller's identity policy AND the owner's bucket policy must allow.
+    const identity = allows.find((t) => t.policy === 'identity');
+    if (identity === undefined) return { decision: 'implicit-deny', missing: 'identity' };
+    const bucket = allows.find((t) => t.policy === 'bucket');
+    return bucket === undefined ? { decision: 'implicit-deny', missing: 'resource' } : { decision: 'allow', statement: ref(bucket) };
+  }
+  const allow = allows[0];
   if (allow) return { decision: 'allow', statement: ref(allow) };
   return { decision: 'implicit-deny' };
 }
 
 /**
  * Decides a request as AWS does: an explicit Deny in any identity policy or the bucket policy wins;
- * otherwise an Allow from an identity policy OR the bucket policy allows; otherwise implicit deny
+ * otherwise an Allow from an identity policy OR the bucket policy allows (`crossAccount`: an
+ * identity policy AND the bucket policy); otherwise implicit deny
  * (answer `AccessDenied`, 403). Identity policies are those of the authenticated access key and are
  * ignored for anonymous requests. The deciding statement is the first applicable one (identity policies
  * in order, then the bucket policy).
  */
 export function evaluate(input: EvaluateInput): EvaluateResult {
-  return decide(traceAll(input));
+  return decide(traceAll(input), input.crossAccount === true);
 }
 
 function describe(t: StatementRef): string {
@@ -176,7 +197,7 @@ function describe(t: StatementRef): string {
 /** `evaluate` plus a human-readable reason and the per-statement trace. */
 export function explain(input: EvaluateInput): ExplainResult {
   const trace = traceAll(input);
-  const result = decide(trace);
+  const result = decide(trace, input.crossAccount === true);
   const { action, resource } = input.request;
   let reason: string;
   if (result.decision === 'deny' && result.statement) {

@@ -33,20 +33,29 @@ function parsePrincipal(v: unknown, where: string, problems: string[]): Principa
     return undefined;
   }
   const keys = Object.keys(v);
-  const other = keys.filter((k) => k !== 'AWS');
+  const other = keys.filter((k) => k !== 'AWS' && k !== 'CanonicalUser');
   if (other.length > 0) {
-    problems.push(`${where}: unsupported principal type ${other.map((k) => `"${k}"`).join(', ')} (only "AWS")`);
+    problems.push(`${where}: unsupported principal type ${other.map((k) => `"${k}"`).join(', ')} (only "AWS" and "CanonicalUser")`);
     return undefined;
   }
-  if (!('AWS' in v)) {
+  if (!('AWS' in v) && !('CanonicalUser' in v)) {
     problems.push(`${where}: missing "AWS"`);
     return undefined;
   }
-  const list = stringList(v['AWS'], `${where}.AWS`, problems);
+  const list = 'AWS' in v ? stringList(v['AWS'], `${where}.AWS`, problems)?.slice() : [];
   if (!list) return undefined;
   if (list.includes('*')) return '*';
   for (const p of list) {
     if (p.includes('*') || p.includes('?')) problems.push(`${where}.AWS: wildcards are not allowed in "${p}" (use "*" alone)`);
+  }
+  if ('CanonicalUser' in v) {
+    // An account's canonical id (64 hex), kept as an entry of its own (see principalMatches).
+    const ids = stringList(v['CanonicalUser'], `${where}.CanonicalUser`, problems);
+    if (!ids) return undefined;
+    for (const id of ids) {
+      if (!/^[0-9a-f]{64}$/i.test(id)) problems.push(`${where}.CanonicalUser: "${id}" is not a canonical user id (64 hex digits)`);
+      else list.push(id.toLowerCase());
+    }
   }
   return list;
 }

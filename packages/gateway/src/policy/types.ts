@@ -45,6 +45,13 @@ export interface Policy {
 export interface PolicyPrincipal {
   readonly accessKeyId?: string | undefined;
   readonly username?: string | undefined;
+  /**
+   * The principal's account name; absent: the default account (then an account named in an ARN
+   * is not checked, as before accounts existed).
+   */
+  readonly account?: string | undefined;
+  /** The canonical id of `account` (64 hex), matched by `CanonicalUser` principals. */
+  readonly canonicalId?: string | undefined;
   readonly anonymous: boolean;
 }
 
@@ -72,6 +79,14 @@ export interface EvaluateInput {
    */
   readonly anonymousPolicies?: readonly Policy[] | undefined;
   readonly request: PolicyRequest;
+  /**
+   * The request comes from another account than the bucket owner's (AWS cross-account access):
+   * it is allowed only when an identity policy AND a bucket policy allow it (an explicit Deny
+   * still wins), and a bucket policy's account principal (`arn:aws:iam::<account>:root`, the
+   * account's canonical id) matches the caller's account. **Default:** `false` (same account:
+   * an identity policy OR a bucket policy allows).
+   */
+  readonly crossAccount?: boolean | undefined;
   /** Clock for the `aws:CurrentTime` / `aws:EpochTime` defaults. **Default:** `new Date()`. */
   readonly now?: Date | undefined;
 }
@@ -89,6 +104,11 @@ export type Decision = 'allow' | 'deny' | 'implicit-deny';
 
 export interface EvaluateResult {
   readonly decision: Decision;
+  /**
+   * A cross-account implicit deny: which side did not allow. `'resource'` (the identity policy
+   * allows, the bucket policy does not) may still be allowed by the owner's ACL grants.
+   */
+  readonly missing?: 'identity' | 'resource' | undefined;
   /** The deciding statement (absent for implicit deny). */
   readonly statement?: StatementRef;
 }

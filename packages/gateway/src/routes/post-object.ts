@@ -8,6 +8,7 @@ import { forgetChangedAcl } from '../acl-grants/cache.js';
 import { anonymousPrincipal, principalOf } from '../authorize/principal.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { watchFailure } from '../pipeline/body-watch.js';
+import { ownerAccountOf, upstreamOwner } from '../accounts/ownership.js';
 import { forward } from '../pipeline/forward.js';
 import { toUpstreamRequest } from '../pipeline/resign.js';
 import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from '../pipeline/types.js';
@@ -242,7 +243,11 @@ async function store(
       upBody = spooled.body();
     }
     const auth = { principal, payloadMode: 'unsigned' as const, body: upBody, bytesIn, verifying: true };
-    upRes = await forward(upstream, toUpstreamRequest(put, auth, signal));
+    // The store shows (and writes into the object's ACL) the bucket's owning account, loaded at authorization.
+    const bucket = put.route.bucket;
+    const owner = bucket === undefined ? undefined : upstreamOwner(ownerAccountOf(config.apiConfig.peek(principal.upstream, bucket).get(bucket)));
+    const request = toUpstreamRequest(put, auth, signal);
+    upRes = await forward(upstream, owner === undefined ? request : { ...request, owner });
   } catch (err) {
     const fileError = watched.failure();
     if (fileError !== undefined && isS3Error(fileError)) throw fileError;

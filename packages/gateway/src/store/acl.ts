@@ -103,6 +103,9 @@ function invalidArgument(message: string, name: string, value: string, resource:
   return new S3Error('InvalidArgument', { resource, message, details: { ArgumentName: name, ArgumentValue: value } });
 }
 
+/** The canonical id of a gateway account (see the gateway's accounts): 64 lowercase hex digits. */
+const ACCOUNT_ID = /^[0-9a-f]{64}$/;
+
 /** Checks a grantee id, group URI or e-mail address against what the store knows. */
 function resolveGrantee(kind: 'id' | 'uri' | 'emailAddress', value: string, owner: AclOwner, resource: string): Grantee {
   if (kind === 'emailAddress') {
@@ -113,7 +116,8 @@ function resolveGrantee(kind: 'id' | 'uri' | 'emailAddress', value: string, owne
     if (!KNOWN_GROUPS.has(value)) throw invalidArgument('Invalid group uri', 'uri', value, resource);
     return { type: 'Group', uri: value };
   }
-  if (value !== owner.id) throw invalidArgument('Invalid id', 'CanonicalUser/ID', value, resource);
+  // The owner, or another gateway account's canonical id (64 hex: the store cannot list the accounts).
+  if (value !== owner.id && !ACCOUNT_ID.test(value)) throw invalidArgument('Invalid id', 'CanonicalUser/ID', value, resource);
   return { type: 'CanonicalUser', id: value };
 }
 

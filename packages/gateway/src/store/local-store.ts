@@ -217,7 +217,8 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     void startSweep();
     sweeper.start();
     await core.ready();
-    return h(ctx, req);
+    // The gateway names the owning account (accounts other than the default one): listings and ACLs show it.
+    return h(req.owner === undefined ? ctx : { ...ctx, owner: req.owner }, req);
   }
 }
 

@@ -31,6 +31,13 @@ export interface UpstreamRequest {
   readonly body?: UpstreamBody | undefined;
   /** Aborts the request: an upload in progress is discarded. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The account shown as `Owner` (canonical id and display name) in the answer: the bucket
+   * owner's for bucket and object requests, the caller's for ListBuckets. Set by the gateway for
+   * accounts other than the default one; the embedded store shows it (and keeps it in ACLs it
+   * writes), remote S3 upstreams ignore it. Absent: the store's own owner.
+   */
+  readonly owner?: { readonly id: string; readonly displayName: string } | undefined;
 }
 
 /**
