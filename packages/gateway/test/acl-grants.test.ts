@@ -17,13 +17,14 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { rgwOrSkip, type RgwHandle } from '@s3kit/test-utils';
+import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Upstream, type Identity, type S3Upstream } from '../src/index.js';
+import type { Identity } from '../src/index.js';
+import { configUpstreamKinds } from './support/config-targets.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { formData, postForm, upstreamBytes } from './support/post-forms.js';
 import { sdkError } from './support/sdk-errors.js';
-import { localTarget, type Target } from './support/targets.js';
+import type { Target } from './support/targets.js';
 
 const { rgw, reason } = await rgwOrSkip();
 
@@ -32,29 +33,7 @@ const OTHER: Identity = { name: 'other', accessKeyId: 'AKIAGATEWAYOTHER0001', se
 /** Short, so that a change made on the upstream directly is seen within the test. */
 const STALENESS_MS = 400;
 
-/** Ceph RGW with a system bucket for the gateway's public access blocks and policies. */
-function rgwConfigTarget(h: RgwHandle): Target {
-  const up: S3Upstream = createS3Upstream({
-    endpoint: h.endpoint,
-    region: h.region,
-    credentials: { accessKeyId: h.accessKeyId, secretAccessKey: h.secretAccessKey },
-    profile: { checksumHeaders: false },
-    configStore: { bucket: `s3kit-sys-${Date.now().toString(36)}`, prefix: 'acl-grants/' },
-  });
-  return {
-    upstream: up,
-    stored: () => Promise.resolve(undefined),
-    async createBucket(bucket) {
-      await up.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
-    },
-    close: () => up.close(),
-  };
-}
-
-const KINDS: [string, boolean, () => Promise<Target> | Target][] = [
-  ['the embedded local store', false, localTarget],
-  [`Ceph RGW ${reason}`, rgw === undefined, () => rgwConfigTarget(rgw!)],
-];
+const KINDS = configUpstreamKinds(rgw, reason, 'acl-grants');
 
 let serial = 0;
 const bucketName = (what: string): string => `aclg-${what}-${Date.now().toString(36)}-${serial++}`;
@@ -210,13 +189,13 @@ for (const [name, noUpstream, make] of KINDS) {
       expect((await anonGet(`${Bucket}/k`))[0]).toBe(403);
     });
 
-    it(onRgw ? 'BucketOwnerEnforced: RGW 16.2 refuses PutBucketOwnershipControls (InvalidArgument), so its grants stay in force' : 'BucketOwnerEnforced: ACLs disabled, public grants ignored at once; back to ObjectWriter, they count again', async () => {
+    it(onRgw ? 'BucketOwnerEnforced: RGW 16.2 has no ownership controls (its profile lists them unsupported: NotImplemented), so its grants stay in force' : 'BucketOwnerEnforced: ACLs disabled, public grants ignored at once; back to ObjectWriter, they count again', async () => {
       const Bucket = await aclBucket('enforced');
       await sdk.send(new PutObjectCommand({ Bucket, Key: 'pub.txt', Body: 'p', ACL: 'public-read' }));
       expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(200);
       const enforce = (ObjectOwnership: 'BucketOwnerEnforced' | 'ObjectWriter'): Promise<unknown> => sdk.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership }] } }));
       if (onRgw) {
-        expect(await sdkError(enforce('BucketOwnerEnforced'))).toEqual({ code: 'InvalidArgument', status: 400 });
+        expect(await sdkError(enforce('BucketOwnerEnforced'))).toEqual({ code: 'NotImplemented', status: 501 });
         expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(200);
         return;
       }

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isCi, rgwOrSkip, type RgwHandle } from '@s3kit/test-utils';
+import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Upstream, type S3Upstream } from '../src/index.js';
+import { configUpstreamKinds } from './support/config-targets.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
-import { localTarget, type Target } from './support/targets.js';
+import type { Target } from './support/targets.js';
 
 // The MinIO clients' bucket policy methods through the gateway, which answers them itself and
 // keeps the policy in the upstream (the embedded store's data directory, a system bucket on RGW).
@@ -26,28 +26,7 @@ const run = promisify(execFile);
 const { rgw, reason } = await rgwOrSkip();
 const V = '2012-10-17';
 
-function rgwConfigTarget(h: RgwHandle): Target {
-  const up: S3Upstream = createS3Upstream({
-    endpoint: h.endpoint,
-    region: h.region,
-    credentials: { accessKeyId: h.accessKeyId, secretAccessKey: h.secretAccessKey },
-    profile: { checksumHeaders: false },
-    configStore: { bucket: `s3kit-sys-${Date.now().toString(36)}`, prefix: 'clients/' },
-  });
-  return {
-    upstream: up,
-    stored: () => Promise.resolve(undefined),
-    async createBucket(bucket) {
-      await up.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
-    },
-    close: () => up.close(),
-  };
-}
-
-const KINDS: [string, boolean, () => Promise<Target> | Target][] = [
-  ['the embedded local store', false, localTarget],
-  [`Ceph RGW ${reason}`, rgw === undefined, () => rgwConfigTarget(rgw!)],
-];
+const KINDS = configUpstreamKinds(rgw, reason, 'clients');
 
 const MINIO_PY_SCRIPT = `
 import json, sys
