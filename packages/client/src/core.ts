@@ -1,0 +1,282 @@
+import { isS3Error, s3Error, type S3Error } from '@s3kit/errors';
+import {
+  createTransport,
+  type PayloadSigning,
+  type RequestBody,
+  type ResponseBody,
+  type Transport,
+  type TransportOptions,
+  type TransportResponse,
+} from '@s3kit/http-transport';
+import { SigV4Signer, type Credentials } from '@s3kit/sigv4';
+import { parseXml, validBucketName, type ShapeName, type Shape } from '@s3kit/xml-shapes';
+import { staticCredentials, type CredentialsProvider } from './credentials.js';
+import { buildQuery, parseEndpoint, targetFor, type Endpoint } from './endpoint.js';
+import { MAX_PART_SIZE, MiB, MIN_PART_SIZE } from './parts.js';
+
+// Internal: the request core every method module (`buckets.ts`, `objects.ts`, ...) builds on.
+// Not exported from the package index; `S3Client` holds one and delegates to the modules.
+
+/** When to send a body checksum (`Content-MD5`). */
+export type ChecksumMode = 'none' | 'when_required' | 'always';
+
+export interface S3ClientOptions {
+  /** `https://host[:port][/prefix]`, `http://…`, or `host[:port]` (scheme from `secure`). */
+  endpoint: string | URL;
+  accessKey?: string;
+  secretKey?: string;
+  sessionToken?: string;
+  /** A provider (see `chainCredentials`, `envCredentials`, …) or fixed credentials; wins over accessKey/secretKey. */
+  credentials?: CredentialsProvider | Credentials;
+  /** Scheme for an endpoint without one. **Default:** `true` (https). */
+  secure?: boolean;
+  /** Fixed region for every bucket (no discovery). **Default:** discovered per bucket with GetBucketLocation. */
+  region?: string;
+  /** **Default:** `false` for AWS hosts (virtual-hosted), `true` for IPs, localhost and other hosts. */
+  pathStyle?: boolean;
+  /** Options for the `@s3kit/http-transport` transports the client creates (one per region; pass `dispatcher` to share a pool). */
+  transport?: Omit<TransportOptions, 'sign'>;
+  /**
+   * `'when_required'` sends `Content-MD5` only where S3 requires it (DeleteObjects, ...);
+   * `'always'` also on PutObject/UploadPart buffers; `'none'` never. Never sends the 2025 SDK
+   * `x-amz-checksum-*`/trailer defaults that older servers reject. **Default:** `'when_required'`.
+   */
+  checksum?: ChecksumMode;
+  /**
+   * How bodies are covered by the signature: `'auto'` (hash buffers, `UNSIGNED-PAYLOAD` for streams
+   * and files), `'unsigned'` (for TLS), `'hashed'`, `'streaming'` (signed `aws-chunked`).
+   * **Default:** `'unsigned'` for https endpoints, `'auto'` for http.
+   */
+  payloadSigning?: PayloadSigning;
+  /** Minimum multipart part size; also the single-PUT threshold. **Default:** 8 MiB. */
+  partSize?: number;
+  /** Parts uploaded at the same time. **Default:** 4. */
+  concurrency?: number;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+const REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'Redirect', 'TemporaryRedirect']);
+
+/** The region S3 says a bucket lives in, from an error (301/400/307 bodies or `x-amz-bucket-region`). */
+function regionHint(err: S3Error): string | undefined {
+  const r = err.details['Region'] ?? err.headers['x-amz-bucket-region'];
+  if (r && (REGION_CODES.has(err.code) || err.status === 301 || err.status === 400)) return r;
+  return undefined;
+}
+
+function replayable(body: RequestBody | null | undefined): boolean {
+  return body == null || typeof body === 'string' || body instanceof Uint8Array || typeof body === 'function' || (typeof body === 'object' && 'path' in body && typeof (body as { path: unknown }).path === 'string');
+}
+
+function locationToRegion(v: string | undefined): string {
+  if (!v) return 'us-east-1';
+  if (v === 'EU') return 'eu-west-1';
+  return v;
+}
+
+/** Throws `InvalidBucketName` (an `S3Error`) unless `bucket` is a valid bucket name. */
+export function checkBucket(bucket: string): void {
+  if (typeof bucket !== 'string' || !validBucketName(bucket, true)) throw s3Error('InvalidBucketName', `Invalid bucket name: ${String(bucket)}`, { resource: `/${String(bucket)}` });
+}
+
+/** Throws `InvalidArgument`/`KeyTooLongError` unless `key` is a non-empty string of at most 1024 bytes. */
+export function checkKey(key: string): void {
+  if (typeof key !== 'string' || key === '') throw s3Error('InvalidArgument', 'Object key must be a non-empty string');
+  if (Buffer.byteLength(key) > 1024) throw s3Error('KeyTooLongError', 'Object key is longer than 1024 bytes');
+}
+
+/** One S3 request, before addressing and signing. */
+export interface Call {
+  /** HTTP method (`GET`, `PUT`, ...). */
+  method: string;
+  /** Omitted for service-level calls (ListBuckets). */
+  bucket?: string;
+  key?: string;
+  /** Sub-resources and parameters; `undefined` values are left out, `''` gives a bare name (`?tagging`). */
+  query?: Record<string, string | number | undefined>;
+  /** Lower-case request headers. */
+  headers?: Record<string, string>;
+  body?: RequestBody | null;
+  /** Length of a stream body (`'unknown'`: aws-chunked/chunked). */
+  contentLength?: number | 'unknown';
+  signal?: AbortSignal | undefined;
+  /** Sign for this region (skips discovery). */
+  region?: string;
+  /** An XML control body (DeleteObjects, CompleteMultipartUpload, ...): always hashed, never aws-chunked. */
+  control?: boolean;
+}
+
+/**
+ * The request core: addressing (path/virtual-host style), per-region transports and signers,
+ * bucket-region discovery and following, and the three ways to send a `Call`:
+ *
+ * - `send(call)`: the raw response (status, headers, body stream), for callers that read the body themselves;
+ * - `xml(shape, call)`: the body parsed as a `@s3kit/xml-shapes` shape (a 200 with `<Error>` throws);
+ * - `empty(call)`: drains the body and resolves to the response headers.
+ *
+ * Every method rejects with `S3Error` (non-2xx answers) or a `TransportError`.
+ */
+export class RequestCore {
+  readonly endpoint: Endpoint;
+  /** The fixed region (option or endpoint host), or `undefined` when discovered per bucket. */
+  readonly region: string | undefined;
+  readonly checksum: ChecksumMode;
+  readonly payload: PayloadSigning;
+  /** Default multipart part size. */
+  readonly partSize: number;
+  /** Default parts/copies in flight. */
+  readonly concurrency: number;
+  /** Bucket → region (or the discovery in flight). */
+  readonly regions = new Map<string, string | Promise<string>>();
+  readonly #provider: CredentialsProvider | undefined;
+  readonly #transportOptions: Omit<TransportOptions, 'sign'>;
+  readonly #transports = new Map<string, Transport>();
+  #signers = new WeakMap<Credentials, Map<string, SigV4Signer>>();
+
+  constructor(options: S3ClientOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('S3Client: options are required');
+    this.endpoint = parseEndpoint(options.endpoint, options.secure, options.pathStyle);
+    const c = options.credentials;
+    if (c && typeof (c as CredentialsProvider).getCredentials === 'function') this.#provider = c as CredentialsProvider;
+    else if (c) this.#provider = staticCredentials(c as Credentials);
+    else if (options.accessKey || options.secretKey) {
+      this.#provider = staticCredentials({
+        accessKeyId: options.accessKey ?? '',
+        secretAccessKey: options.secretKey ?? '',
+        ...(options.sessionToken ? { sessionToken: options.sessionToken } : {}),
+      });
+    }
+    this.region = options.region ?? this.endpoint.hostRegion;
+    this.#transportOptions = options.transport ?? {};
+    this.checksum = options.checksum ?? 'when_required';
+    if (!['none', 'when_required', 'always'].includes(this.checksum)) throw new TypeError(`S3Client: checksum must be none, when_required or always`);
+    // As minio-js: over TLS the payload is not hashed (TLS protects it; saves a SHA-256 pass on both
+    // ends); over plain http buffers are hashed into the signature.
+    this.payload = options.payloadSigning ?? (this.endpoint.protocol === 'https:' ? 'unsigned' : 'auto');
+    this.partSize = options.partSize ?? 8 * MiB;
+    if (!Number.isSafeInteger(this.partSize) || this.partSize < MIN_PART_SIZE || this.partSize > MAX_PART_SIZE) {
+      throw new TypeError('S3Client: partSize must be an integer from 5 MiB to 5 GiB');
+    }
+    this.concurrency = options.concurrency ?? 4;
+    if (!Number.isSafeInteger(this.concurrency) || this.concurrency < 1) throw new TypeError('S3Client: concurrency must be a positive integer');
+  }
+
+  /** Closes the connection pools (waits for requests in flight). */
+  async close(): Promise<void> {
+    const all = [...this.#transports.values()];
+    this.#transports.clear();
+    await Promise.all(all.map((t) => t.close()));
+  }
+
+  /** One transport (connection pool + signing) per region. */
+  #transportFor(region: string): Transport {
+    let t = this.#transports.get(region);
+    if (!t) {
+      const provider = this.#provider;
+      t = createTransport({
+        ...this.#transportOptions,
+        ...(provider ? { sign: { credentials: () => provider.getCredentials(), region, payload: this.payload } } : {}),
+      });
+      this.#transports.set(region, t);
+    }
+    return t;
+  }
+
+  /** The region requests for `bucket` are signed for: the client's, else discovered once and cached. */
+  async bucketRegion(bucket: string, options: RequestOptions = {}): Promise<string> {
+    if (this.region) return this.region;
+    const cached = this.regions.get(bucket);
+    if (cached !== undefined) return cached;
+    const pending = (async () => {
+      try {
+        const res = await this.send({ method: 'GET', bucket, query: { location: '' }, region: 'us-east-1', signal: options.signal }, false);
+        const text = await res.body.text();
+        const region = locationToRegion(parseXml('LocationConstraint', text));
+        this.regions.set(bucket, region);
+        return region;
+      } catch (err) {
+        if (isS3Error(err)) {
+          const hint = regionHint(err);
+          if (hint) {
+            this.regions.set(bucket, hint);
+            return hint;
+          }
+          // No permission for GetBucketLocation, or a server without it: sign for us-east-1.
+          if (err.code === 'AccessDenied' || err.code === 'NotImplemented' || err.status === 405) {
+            this.regions.set(bucket, 'us-east-1');
+            return 'us-east-1';
+          }
+        }
+        this.regions.delete(bucket);
+        throw err;
+      }
+    })();
+    this.regions.set(bucket, pending);
+    return pending;
+  }
+
+  /**
+   * Sends `call` to the bucket's region (discovered unless the call or the client fixes it) and
+   * resolves to the raw response; a non-2xx answer rejects with `S3Error`. When S3 names another
+   * region for the bucket, it is remembered and the call followed once (if its body can be replayed;
+   * `followRegion = false` turns that off). The caller must consume or dump `res.body`.
+   */
+  async send(call: Call, followRegion = true): Promise<TransportResponse<ResponseBody>> {
+    const region = call.region ?? (call.bucket !== undefined ? await this.bucketRegion(call.bucket, { signal: call.signal as AbortSignal }) : (this.region ?? 'us-east-1'));
+    const attempt = (r: string) => {
+      const { origin, path } = targetFor(this.endpoint, r, call.bucket, call.key, buildQuery(call.query));
+      return this.#transportFor(r).request({
+        method: call.method,
+        origin,
+        path,
+        ...(call.headers ? { headers: call.headers } : {}),
+        ...(call.body != null ? { body: call.body } : {}),
+        ...(call.contentLength !== undefined ? { contentLength: call.contentLength } : {}),
+        ...(call.signal ? { signal: call.signal } : {}),
+        // RGW answers aws-chunked XML control bodies with 501 NotImplemented; AWS does not need it either.
+        ...(call.control ? { signing: { payload: 'hashed' as const } } : {}),
+      });
+    };
+    try {
+      return await attempt(region);
+    } catch (err) {
+      if (!followRegion || !isS3Error(err) || call.bucket === undefined || this.region !== undefined) throw err;
+      const hint = regionHint(err);
+      if (!hint || hint === region || !replayable(call.body)) throw err;
+      // S3 named the bucket's region: remember it and follow once.
+      this.regions.set(call.bucket, hint);
+      return attempt(hint);
+    }
+  }
+
+  /** Sends `call` and parses the body as the `@s3kit/xml-shapes` shape `shape` (a 200 with `<Error>` rejects with `S3Error`). */
+  async xml<N extends ShapeName>(shape: N, call: Call): Promise<Shape<N>> {
+    const res = await this.send(call);
+    return parseXml(shape, await res.body.bytes());
+  }
+
+  /** Sends `call`, drains the body and resolves to the response headers (lower-case names). */
+  async empty(call: Call): Promise<Record<string, string>> {
+    const res = await this.send(call);
+    await res.body.dump();
+    return res.headers;
+  }
+
+  /** The current credentials (for presigning); rejects without a provider. */
+  async credentials(): Promise<Credentials> {
+    if (!this.#provider) throw new TypeError('S3Client: credentials are required to presign');
+    return this.#provider.getCredentials();
+  }
+
+  /** A SigV4 signer for these credentials and region (cached per credentials object). */
+  signer(creds: Credentials, region: string): SigV4Signer {
+    let byRegion = this.#signers.get(creds);
+    if (!byRegion) this.#signers.set(creds, (byRegion = new Map()));
+    let s = byRegion.get(region);
+    if (!s) byRegion.set(region, (s = new SigV4Signer({ credentials: creds, region })));
+    return s;
+  }
+}
