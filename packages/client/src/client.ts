@@ -5,6 +5,8 @@ import type { Endpoint } from './endpoint.js';
 import type { ObjectStat, ObjectWriteOptions } from './headers.js';
 import type { PutData } from './parts.js';
 import * as bucketOps from './buckets.js';
+import * as bucketConfigOps from './bucket-config.js';
+import type { LifecycleConfig, LifecycleConfigInput, NotificationConfig, NotificationConfigInput, ObjectLockConfig, ReplicationConfig, ReplicationConfigInput, SSEConfig, Tags, VersioningConfig } from './bucket-config.js';
 import * as listingOps from './listing.js';
 import * as objectOps from './objects.js';
 import * as presignOps from './presign.js';
@@ -28,6 +30,21 @@ import type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions,
 
 export type { ChecksumMode, RequestOptions, S3ClientOptions } from './core.js';
 export type { BucketItem, MakeBucketOptions } from './buckets.js';
+export type {
+  LifecycleConfig,
+  LifecycleConfigInput,
+  LifecycleRule,
+  NotificationConfig,
+  NotificationConfigInput,
+  ObjectLockConfig,
+  ReplicationConfig,
+  ReplicationConfigInput,
+  ReplicationRule,
+  SSEConfig,
+  SSERule,
+  Tags,
+  VersioningConfig,
+} from './bucket-config.js';
 export type { IncompleteUpload, ListObjectsOptions, ListUploadsOptions, ListVersionsOptions, ObjectItem, PrefixItem } from './listing.js';
 export type {
   ComposeObjectOptions,
@@ -91,6 +108,123 @@ export class S3Client {
   /** DeleteBucket (must be empty). */
   removeBucket(bucket: string, options: RequestOptions = {}): Promise<void> {
     return bucketOps.removeBucket(this.#core, bucket, options);
+  }
+
+  // ---------------------------------------------------------------- bucket configuration
+
+  /** GetBucketVersioning (`status: 'Off'` when never enabled). */
+  getBucketVersioning(bucket: string, options: RequestOptions = {}): Promise<VersioningConfig> {
+    return bucketConfigOps.getBucketVersioning(this.#core, bucket, options);
+  }
+
+  /** PutBucketVersioning. */
+  setBucketVersioning(bucket: string, config: VersioningConfig, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.setBucketVersioning(this.#core, bucket, config, options);
+  }
+
+  /** GetBucketReplication (`ReplicationConfigurationNotFoundError` when none). */
+  getBucketReplication(bucket: string, options: RequestOptions = {}): Promise<ReplicationConfig> {
+    return bucketConfigOps.getBucketReplication(this.#core, bucket, options);
+  }
+
+  /** PutBucketReplication. */
+  setBucketReplication(bucket: string, config: ReplicationConfigInput, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.setBucketReplication(this.#core, bucket, config, options);
+  }
+
+  /** DeleteBucketReplication. */
+  deleteBucketReplication(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.deleteBucketReplication(this.#core, bucket, options);
+  }
+
+  /** GetBucketLifecycleConfiguration (`NoSuchLifecycleConfiguration` when none). */
+  getBucketLifecycle(bucket: string, options: RequestOptions = {}): Promise<LifecycleConfig> {
+    return bucketConfigOps.getBucketLifecycle(this.#core, bucket, options);
+  }
+
+  /** PutBucketLifecycleConfiguration. */
+  setBucketLifecycle(bucket: string, config: LifecycleConfigInput, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.setBucketLifecycle(this.#core, bucket, config, options);
+  }
+
+  /** DeleteBucketLifecycle. */
+  deleteBucketLifecycle(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.deleteBucketLifecycle(this.#core, bucket, options);
+  }
+
+  /** GetBucketTagging (`NoSuchTagSet` when none). */
+  getBucketTags(bucket: string, options: RequestOptions = {}): Promise<Tags> {
+    return bucketConfigOps.getBucketTags(this.#core, bucket, options);
+  }
+
+  /** PutBucketTagging. */
+  setBucketTags(bucket: string, tags: Tags | Map<string, string>, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.setBucketTags(this.#core, bucket, tags, options);
+  }
+
+  /** DeleteBucketTagging. */
+  deleteBucketTags(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.deleteBucketTags(this.#core, bucket, options);
+  }
+
+  /** GetBucketPolicy: the JSON text (`NoSuchBucketPolicy` when none). */
+  getBucketPolicy(bucket: string, options: RequestOptions = {}): Promise<string> {
+    return bucketConfigOps.getBucketPolicy(this.#core, bucket, options);
+  }
+
+  /** PutBucketPolicy. */
+  setBucketPolicy(bucket: string, policy: string | object, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.setBucketPolicy(this.#core, bucket, policy, options);
+  }
+
+  /** DeleteBucketPolicy. */
+  deleteBucketPolicy(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.deleteBucketPolicy(this.#core, bucket, options);
+  }
+
+  /** GetBucketNotificationConfiguration. */
+  getBucketNotification(bucket: string, options: RequestOptions = {}): Promise<NotificationConfig> {
+    return bucketConfigOps.getBucketNotification(this.#core, bucket, options);
+  }
+
+  /** PutBucketNotificationConfiguration. */
+  setBucketNotification(bucket: string, config: NotificationConfigInput, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.setBucketNotification(this.#core, bucket, config, options);
+  }
+
+  /** Removes every notification configuration (an empty PutBucketNotificationConfiguration). */
+  deleteBucketNotification(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.deleteBucketNotification(this.#core, bucket, options);
+  }
+
+  /** GetBucketEncryption (`ServerSideEncryptionConfigurationNotFoundError` when none). */
+  getBucketEncryption(bucket: string, options: RequestOptions = {}): Promise<SSEConfig> {
+    return bucketConfigOps.getBucketEncryption(this.#core, bucket, options);
+  }
+
+  /** PutBucketEncryption. */
+  setBucketEncryption(bucket: string, config: SSEConfig, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.setBucketEncryption(this.#core, bucket, config, options);
+  }
+
+  /** DeleteBucketEncryption. */
+  deleteBucketEncryption(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.deleteBucketEncryption(this.#core, bucket, options);
+  }
+
+  /** GetObjectLockConfiguration (`ObjectLockConfigurationNotFoundError` when none). */
+  getObjectLockConfig(bucket: string, options: RequestOptions = {}): Promise<ObjectLockConfig> {
+    return bucketConfigOps.getObjectLockConfig(this.#core, bucket, options);
+  }
+
+  /** PutObjectLockConfiguration (default retention). */
+  setObjectLockConfig(bucket: string, config: Omit<ObjectLockConfig, 'enabled'>, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.setObjectLockConfig(this.#core, bucket, config, options);
+  }
+
+  /** Removes the default retention (object lock stays enabled). */
+  deleteObjectLockConfig(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return bucketConfigOps.deleteObjectLockConfig(this.#core, bucket, options);
   }
 
   // ---------------------------------------------------------------- listing
