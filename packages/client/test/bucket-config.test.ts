@@ -189,11 +189,15 @@ describe.each(KINDS)('bucket configuration: %s', (_name, skip, isRgw, make) => {
     const b = await fresh('enc');
     if (isRgw) {
       // RGW 16.2 has no bucket encryption: GET ?encryption is a listing (the client refuses the
-      // <ListBucketResult> as MalformedXML), PUT ?encryption is CreateBucket, and DELETE
-      // ?encryption would delete the (empty) bucket, so it is not sent here.
+      // <ListBucketResult> as MalformedXML), PUT ?encryption is CreateBucket (refusing the body as InvalidArgument), and DELETE
+      // ?encryption is DeleteBucket.
       expect(await code(s3.getBucketEncryption(b))).toBe('MalformedXML 400');
       expect(await code(s3.setBucketEncryption(b, { rules: [{ sseAlgorithm: 'AES256' }] }))).toBe('InvalidArgument 400');
       expect(await code(s3.getBucketEncryption(b))).toBe('MalformedXML 400');
+      // ... and DELETE ?encryption is DeleteBucket: an empty bucket is gone.
+      const gone = await fresh('encgone');
+      await s3.deleteBucketEncryption(gone);
+      expect(await s3.bucketExists(gone)).toBe(false);
       return;
     }
     // AWS (since 2023) reports SSE-S3 on every bucket without a configuration of its own.
@@ -269,6 +273,10 @@ describe.each(KINDS)('bucket configuration: %s', (_name, skip, isRgw, make) => {
       ...(isRgw ? [] : [code(s3.getBucketEncryption(nope))]),
     ]);
     expect(new Set(got)).toEqual(new Set(['NoSuchBucket 404']));
+    // An aborted signal rejects without an answer.
+    const ac = new AbortController();
+    ac.abort();
+    await expect(s3.getBucketVersioning(nope, { signal: ac.signal })).rejects.toMatchObject({ name: expect.stringMatching(/Abort/) });
     // Refused before sending (the client's own InvalidBucketName).
     expect(await code(s3.getBucketTags('ab'))).toBe('InvalidBucketName 400');
     expect(await code(s3.deleteBucketPolicy('a/b'))).toBe('InvalidBucketName 400');
