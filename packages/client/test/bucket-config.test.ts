@@ -298,6 +298,38 @@ c.put_bucket_tagging(Bucket=bucket, Tagging={'TagSet': [{'Key': 'from', 'Value':
 print(json.dumps({'tags': tags, 'rules': [[r['ID'], r['Status'], r['Filter'], r['Expiration']] for r in rules]}))
 `;
 
+const MINIO_PY = fileURLToPath(new URL('../../../tooling/clients/minio-py', import.meta.url));
+const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: `${MINIO_PY}:${join(MINIO_PY, 'compat')}` };
+const minioPyOk = existsSync(PY) && spawnSync(PY, ['-c', 'import minio'], { stdio: 'ignore', env: PY_ENV }).status === 0;
+const MINIO_PY_SET = `
+import sys
+from minio import Minio
+from minio.commonconfig import ENABLED, Filter, Tags
+from minio.lifecycleconfig import Expiration, LifecycleConfig, Rule
+endpoint, ak, sk, bucket = sys.argv[1:5]
+c = Minio(endpoint, access_key=ak, secret_key=sk, secure=False, region='us-east-1')
+tags = Tags.new_bucket_tags()
+tags['Owner'] = 'minio-py'
+c.set_bucket_tags(bucket, tags)
+c.set_bucket_lifecycle(bucket, LifecycleConfig([Rule(ENABLED, rule_filter=Filter(prefix='py/'), rule_id='py', expiration=Expiration(days=3))]))
+`;
+
+describe.skipIf(!minioPyOk && !isCi())('cross-client: @s3kit/client reads back what minio-py set (gateway on the embedded store)', () => {
+  let up: Upstream;
+  beforeAll(async () => {
+    up = await gatewayOnStore();
+  });
+  afterAll(() => up?.close());
+
+  it('bucket tags and lifecycle set by minio-py', async () => {
+    const b = bucketName('xpy');
+    await up.s3.makeBucket(b);
+    await promisify(execFile)(PY, ['-c', MINIO_PY_SET, new URL(up.endpoint).host, ADMIN.accessKeyId, ADMIN.secretAccessKey, b], { env: PY_ENV });
+    expect(await up.s3.getBucketTags(b)).toEqual({ Owner: 'minio-py' });
+    expect((await up.s3.getBucketLifecycle(b)).Rule).toMatchObject([{ ID: 'py', Status: 'Enabled', Filter: { Prefix: 'py/' }, Expiration: { Days: 3 } }]);
+  });
+});
+
 describe.skipIf(!boto3Ok && !isCi())('cross-client: boto3 reads back what @s3kit/client set (gateway on the embedded store)', () => {
   let up: Upstream;
   beforeAll(async () => {
