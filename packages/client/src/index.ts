@@ -29,6 +29,14 @@ export {
   type UploadPartOptions,
   type UploadPartCopyOptions,
   type PresignOptions,
+  type GetObjectAttributesOptions,
+  type ObjectAttributeName,
+  type ObjectAttributePart,
+  type ObjectAttributes,
+  type ObjectChecksums,
+  type ObjectVersionOptions,
+  type RestoreRequest,
+  type SetObjectRetentionOptions,
 } from './client.js';
 export {
   staticCredentials,
