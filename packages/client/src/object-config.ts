@@ -72,6 +72,14 @@ export interface RestoreRequest {
   description?: string;
 }
 
+/**
+ * "This version has no legal hold/retention": S3's `NoSuchObjectLockConfiguration`; Ceph RGW 16.2
+ * answers `ObjectLockConfigurationNotFoundError` (404) on an object-lock bucket instead.
+ */
+function noLockSetting(err: unknown): boolean {
+  return isS3Error(err) && (err.code === 'NoSuchObjectLockConfiguration' || (err.code === 'ObjectLockConfigurationNotFoundError' && err.status === 404));
+}
+
 const ALL_ATTRIBUTES: ObjectAttributeName[] = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'];
 
 function checkObject(bucket: string, key: string): void {
@@ -130,14 +138,14 @@ export function disableObjectLegalHold(core: RequestCore, bucket: string, key: s
   return putLegalHold(core, bucket, key, false, options);
 }
 
-/** GetObjectLegalHold: `true` when `ON`; `false` when `OFF` or never set (`NoSuchObjectLockConfiguration`, as minio-py). */
+/** GetObjectLegalHold: `true` when `ON`; `false` when `OFF` or never set (`NoSuchObjectLockConfiguration`, as minio-py; RGW's `ObjectLockConfigurationNotFoundError`). */
 export async function isObjectLegalHoldEnabled(core: RequestCore, bucket: string, key: string, options: ObjectVersionOptions = {}): Promise<boolean> {
   checkObject(bucket, key);
   try {
     const r = await core.xml('LegalHold', { method: 'GET', bucket, key, query: { 'legal-hold': '', versionId: options.versionId }, signal: options.signal });
     return r.Status === 'ON';
   } catch (err) {
-    if (isS3Error(err) && err.code === 'NoSuchObjectLockConfiguration') return false;
+    if (noLockSetting(err)) return false;
     throw err;
   }
 }
@@ -150,7 +158,7 @@ export async function getObjectRetention(core: RequestCore, bucket: string, key:
     if (!r.Mode || !r.RetainUntilDate) return undefined;
     return { mode: r.Mode as Retention['mode'], retainUntilDate: r.RetainUntilDate };
   } catch (err) {
-    if (isS3Error(err) && err.code === 'NoSuchObjectLockConfiguration') return undefined;
+    if (noLockSetting(err)) return undefined;
     throw err;
   }
 }
