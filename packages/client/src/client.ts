@@ -24,6 +24,7 @@ import type {
   RemoveObjectsError,
   StatObjectOptions,
 } from './objects.js';
+import type { DeletedObject, DeleteObjectEntry, DeleteObjectsOptions, DeleteObjectsResult } from './objects.js';
 import type { GetObjectAttributesOptions, ObjectAttributes, ObjectVersionOptions, RestoreRequest, SetObjectRetentionOptions } from './object-config.js';
 import type { Retention } from './headers.js';
 import type { PresignOptions } from './presign.js';
@@ -45,6 +46,7 @@ export type {
   RemoveObjectsError,
   StatObjectOptions,
 } from './objects.js';
+export type { DeletedObject, DeleteObjectEntry, DeleteObjectsOptions, DeleteObjectsResult } from './objects.js';
 export type {
   GetObjectAttributesOptions,
   ObjectAttributeName,
@@ -241,10 +243,15 @@ export class S3Client {
    */
   removeObjects(
     bucket: string,
-    objects: Iterable<string | { key: string; versionId?: string }> | AsyncIterable<string | { key: string; versionId?: string }>,
+    objects: Iterable<string | DeleteObjectEntry> | AsyncIterable<string | DeleteObjectEntry>,
     options: RemoveObjectOptions = {},
   ): AsyncGenerator<RemoveObjectsError> {
     return objectOps.removeObjects(this.#core, bucket, objects, options);
+  }
+
+  /** DeleteObjects, one request of up to 1000 keys: versions, per-key `etag` conditions, `quiet`; what was and was not deleted. */
+  deleteObjects(bucket: string, objects: Array<string | DeleteObjectEntry>, options: DeleteObjectsOptions = {}): Promise<DeleteObjectsResult> {
+    return objectOps.deleteObjects(this.#core, bucket, objects, options);
   }
 
   // ---------------------------------------------------------------- upload (putObject, fPutObject, multipart low level)

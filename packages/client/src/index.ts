@@ -37,6 +37,10 @@ export {
   type ObjectVersionOptions,
   type RestoreRequest,
   type SetObjectRetentionOptions,
+  type DeletedObject,
+  type DeleteObjectEntry,
+  type DeleteObjectsOptions,
+  type DeleteObjectsResult,
 } from './client.js';
 export {
   staticCredentials,

@@ -198,6 +198,36 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     expect(await code(s3.getObjectAttributes(plain, 'missing'))).toEqual(['NoSuchKey', 404]);
   });
 
+  it('deleteObjects: versions, quiet, per-key ETag condition, retained version needs the bypass', async () => {
+    const a1 = await s3.putObject(locked, 'del/a', 'one');
+    const a2 = await s3.putObject(locked, 'del/a', 'two');
+    const b = await s3.putObject(locked, 'del/b', 'bee');
+    const r = await s3.deleteObjects(locked, [{ key: 'del/a', versionId: a1.versionId! }, 'del/c']);
+    expect(r.errors).toEqual([]);
+    expect(r.deleted.find((d) => d.key === 'del/a')).toMatchObject({ versionId: a1.versionId, deleteMarker: false });
+    // Without a version id on a versioned bucket: a delete marker.
+    expect(r.deleted.find((d) => d.key === 'del/c')).toMatchObject({ deleteMarker: true, deleteMarkerVersionId: expect.any(String) });
+    // Quiet: nothing reported for the deleted keys.
+    expect(await s3.deleteObjects(locked, [{ key: 'del/a', versionId: a2.versionId! }], { quiet: true })).toEqual({ deleted: [], errors: [] });
+    // Per-key ETag: S3 (and the store) refuse a mismatch with PreconditionFailed; RGW 16.2 ignores <ETag> and deletes.
+    const cond = await s3.deleteObjects(locked, [{ key: 'del/b', versionId: b.versionId!, etag: '0123456789abcdef0123456789abcdef' }]);
+    if (up.rgw) expect(cond.deleted.map((d) => d.versionId)).toEqual([b.versionId]);
+    else {
+      expect(cond.errors).toEqual([expect.objectContaining({ key: 'del/b', code: 'PreconditionFailed' })]);
+      const ok = await s3.deleteObjects(locked, [{ key: 'del/b', versionId: b.versionId!, etag: b.etag }]);
+      expect(ok.deleted.map((d) => d.versionId)).toEqual([b.versionId]);
+    }
+    // A GOVERNANCE-retained version: AccessDenied per key without the bypass, deleted with it.
+    const until = new Date(Date.now() + 3600_000);
+    const kept = await s3.putObject(locked, 'del/kept', 'k');
+    await s3.setObjectRetention(locked, 'del/kept', { mode: 'GOVERNANCE', retainUntilDate: until }, { versionId: kept.versionId! });
+    const denied = await s3.deleteObjects(locked, [{ key: 'del/kept', versionId: kept.versionId! }]);
+    expect(denied.errors).toEqual([expect.objectContaining({ key: 'del/kept', code: 'AccessDenied' })]);
+    const bypass = await s3.deleteObjects(locked, [{ key: 'del/kept', versionId: kept.versionId! }], { governanceBypass: true });
+    expect(bypass).toMatchObject({ errors: [], deleted: [{ key: 'del/kept', versionId: kept.versionId }] });
+    await expect(s3.deleteObjects(locked, [])).rejects.toMatchObject({ code: 'MalformedXML' });
+  });
+
   it('restoreObject on a STANDARD object: InvalidObjectState (403)', async () => {
     await s3.putObject(plain, 'restore.txt', 'x');
     const r = await code(s3.restoreObject(plain, 'restore.txt', { days: 1, tier: 'Standard' }));
