@@ -4,6 +4,8 @@
 import { unquote } from './headers.js';
 import { checkBucket, checkKey, type RequestCore, type RequestOptions } from './core.js';
 import type { PartInfo } from './upload.js';
+import { listedUserMeta } from './user-metadata.js';
+import { parseXml } from '@s3kit/xml-shapes';
 
 export interface ListObjectsOptions extends RequestOptions {
   prefix?: string;
@@ -16,7 +18,7 @@ export interface ListObjectsOptions extends RequestOptions {
   useV1?: boolean;
   /** Lists versions and delete markers (ListObjectVersions). */
   includeVersion?: boolean;
-  /** Asks a MinIO server for user metadata (`metadata=true`); other servers ignore it. */
+  /** Asks a MinIO server for user metadata and tags (`metadata=true`, read into `metadata`/`tags`); other servers ignore it. */
   includeUserMeta?: boolean;
   /** Keys per page. **Default:** 1000. */
   pageSize?: number;
@@ -31,6 +33,10 @@ export interface ObjectItem {
   versionId?: string | undefined;
   isLatest?: boolean | undefined;
   isDeleteMarker?: boolean;
+  /** MinIO's `<UserMetadata>` (with `includeUserMeta`). */
+  metadata?: Record<string, string>;
+  /** MinIO's `<UserTags>` (with `includeUserMeta`). */
+  tags?: Record<string, string>;
 }
 
 export interface PrefixItem {
@@ -88,11 +94,24 @@ export async function* listObjects(core: RequestCore, bucket: string, options: L
           prefix: options.prefix ?? '',
           'start-after': token ? undefined : options.startAfter,
         };
-    // TODO(xml-shapes): ListBucketResult has no <UserMetadata> (MinIO's extension), so it is requested but not parsed.
-    if (options.includeUserMeta) query['metadata'] = 'true';
-    const page = await core.xml('ListBucketResult', { method: 'GET', bucket, query, signal: options.signal });
-    for (const o of page.Contents) {
-      yield { key: o.Key, size: o.Size ?? 0, etag: unquote(o.ETag), lastModified: o.LastModified, storageClass: o.StorageClass };
+    // MinIO's <UserMetadata>/<UserTags> have no fixed shape: read beside the parsed page (user-metadata.ts).
+    let extras: ReturnType<typeof listedUserMeta> | undefined;
+    let page;
+    if (options.includeUserMeta) {
+      query['metadata'] = 'true';
+      const res = await core.send({ method: 'GET', bucket, query, signal: options.signal });
+      const bytes = await res.body.bytes();
+      page = parseXml('ListBucketResult', bytes);
+      extras = listedUserMeta(new TextDecoder().decode(bytes), 'Contents');
+    } else page = await core.xml('ListBucketResult', { method: 'GET', bucket, query, signal: options.signal });
+    for (const [i, o] of page.Contents.entries()) {
+      const item: ObjectItem = { key: o.Key, size: o.Size ?? 0, etag: unquote(o.ETag), lastModified: o.LastModified, storageClass: o.StorageClass };
+      const x = extras?.[i];
+      if (x) {
+        item.metadata = x.metadata;
+        if (x.tags) item.tags = x.tags;
+      }
+      yield item;
     }
     for (const p of page.CommonPrefixes) if (p.Prefix !== undefined) yield { prefix: p.Prefix };
     if (!page.IsTruncated) return;

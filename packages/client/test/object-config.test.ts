@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
-import { S3Client } from '../src/index.js';
+import { S3Client, type ObjectItem } from '../src/index.js';
 import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
 
 // Object configuration (tags, legal hold, retention, attributes, restore) against Ceph RGW directly
@@ -228,10 +228,56 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     await expect(s3.deleteObjects(locked, [])).rejects.toMatchObject({ code: 'MalformedXML' });
   });
 
+  it('listObjects({ includeVersion }) lists versions and delete markers newest first', async () => {
+    const v1 = await s3.putObject(locked, 'lv/k', 'one');
+    const v2 = await s3.putObject(locked, 'lv/k', 'two');
+    await s3.removeObject(locked, 'lv/k');
+    const items: ObjectItem[] = [];
+    for await (const o of s3.listObjects(locked, { prefix: 'lv/', recursive: true, includeVersion: true, pageSize: 1 })) if ('key' in o) items.push(o);
+    expect(items.map((i) => [i.isDeleteMarker ?? false, i.isLatest])).toEqual([[true, true], [false, false], [false, false]]);
+    expect(items.slice(1).map((i) => i.versionId)).toEqual([v2.versionId, v1.versionId]);
+    // includeUserMeta is MinIO's: both upstreams ignore metadata=true (no metadata on the items).
+    for await (const o of s3.listObjects(locked, { prefix: 'tags.txt', recursive: true, includeUserMeta: true })) expect('key' in o && o.metadata).toEqual({});
+  });
+
   it('restoreObject on a STANDARD object: InvalidObjectState (403)', async () => {
     await s3.putObject(plain, 'restore.txt', 'x');
     const r = await code(s3.restoreObject(plain, 'restore.txt', { days: 1, tier: 'Standard' }));
     // RGW 16.2 has no RestoreObject (501 NotImplemented).
     expect(r).toEqual(up.rgw ? ['NotImplemented', 501] : ['InvalidObjectState', 403]);
+  });
+});
+
+describe("listObjects({ includeUserMeta }) reads MinIO's <UserMetadata> and <UserTags>", () => {
+  // A canned MinIO answer (the shape MinIO writes with metadata=true), served locally.
+  const body = `<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix></Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated><EncodingType>url</EncodingType>
+<Contents><Key>a.txt</Key><LastModified>2026-12-06T20:00:00.000Z</LastModified><ETag>&#34;0cc175b9c0f1b6a831c399e269772661&#34;</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass><UserMetadata><X-Amz-Meta-Owner>J &amp; K</X-Amz-Meta-Owner><content-type>text/plain</content-type><X-Amz-Meta-Empty/></UserMetadata><UserTags>team=a%20b&amp;k=v</UserTags></Contents>
+<Contents><Key>b.txt</Key><LastModified>2026-12-06T20:00:00.000Z</LastModified><ETag>&#34;92eb5ffee6ae2fec3ad71c777531578f&#34;</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass></Contents>
+</ListBucketResult>`;
+  let server: Server;
+  let s3: S3Client;
+  let query = '';
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    server = createServer((req, res) => {
+      query = req.url ?? '';
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    s3 = new S3Client({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessKey: 'k', secretKey: 's', region: 'us-east-1' });
+  });
+  afterAll(async () => {
+    await s3.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('metadata and tags land on the items; keys without them get {}', async () => {
+    const items: ObjectItem[] = [];
+    for await (const o of s3.listObjects('minio-bucket', { recursive: true, includeUserMeta: true })) if ('key' in o) items.push(o);
+    expect(query).toContain('metadata=true');
+    expect(items[0]).toMatchObject({ key: 'a.txt', etag: '0cc175b9c0f1b6a831c399e269772661', metadata: { 'X-Amz-Meta-Owner': 'J & K', 'content-type': 'text/plain', 'X-Amz-Meta-Empty': '' }, tags: { team: 'a b', k: 'v' } });
+    expect(items[1]).toMatchObject({ key: 'b.txt', metadata: {} });
+    expect(items[1]!.tags).toBeUndefined();
   });
 });
