@@ -159,7 +159,7 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     await s3.setObjectRetention(locked, 'ret.txt', { mode: 'GOVERNANCE', retainUntilDate: until }, { versionId: v });
     const got = await s3.getObjectRetention(locked, 'ret.txt', { versionId: v });
     expect(got?.mode).toBe('GOVERNANCE');
-    // RGW 16.2 writes RetainUntilDate with nanoseconds (…:00.000000000Z); both parse to the same instant.
+    // Whole seconds set are read back as the same instant on both (RGW 16.2 writes its own date format).
     expect(got?.retainUntilDate.getTime()).toBe(until.getTime());
     const later = new Date(until.getTime() + 3600_000);
     await s3.setObjectRetention(locked, 'ret.txt', { mode: 'GOVERNANCE', retainUntilDate: later }, { versionId: v });
@@ -196,6 +196,14 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     expect(only.size).toBe(11);
     expect(only.etag).toBeUndefined();
     expect(await code(s3.getObjectAttributes(plain, 'missing'))).toEqual(['NoSuchKey', 404]);
+    // A multipart object uploaded without checksums (the client sends none): S3 answers only PartsCount
+    // (the per-part list is for uploads with additional checksums), whatever maxParts says.
+    const big = new Uint8Array(5 * 1024 * 1024 + 1);
+    await s3.putObject(plain, 'attrs-mp', big, { partSize: 5 * 1024 * 1024 });
+    const mp = await s3.getObjectAttributes(plain, 'attrs-mp', { attributes: ['ObjectParts', 'ObjectSize', 'ETag'], maxParts: 1 });
+    expect(mp.size).toBe(big.byteLength);
+    expect(mp.etag).toMatch(/-2$/);
+    expect(mp.parts).toMatchObject({ partsCount: 2, isTruncated: false, parts: [] });
   });
 
   it('deleteObjects: versions, quiet, per-key ETag condition, retained version needs the bypass', async () => {
@@ -248,7 +256,7 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
   });
 });
 
-describe("listObjects({ includeUserMeta }) reads MinIO's <UserMetadata> and <UserTags>", () => {
+describe("canned answers: MinIO's <UserMetadata>/<UserTags> in listings, S3's GetObjectAttributes parts page", () => {
   // A canned MinIO answer (the shape MinIO writes with metadata=true), served locally.
   const body = `<?xml version="1.0" encoding="UTF-8"?>
 <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix></Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated><EncodingType>url</EncodingType>
@@ -258,11 +266,18 @@ describe("listObjects({ includeUserMeta }) reads MinIO's <UserMetadata> and <Use
   let server: Server;
   let s3: S3Client;
   let query = '';
+  let headers: Record<string, string | string[] | undefined> = {};
+  // An S3 GetObjectAttributes answer for a multipart upload with CRC32 checksums (API reference shape).
+  const attributes = `<?xml version="1.0" encoding="UTF-8"?>
+<GetObjectAttributesResponse xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><ETag>abc-3</ETag><Checksum><ChecksumCRC32>AAAAAA==-3</ChecksumCRC32><ChecksumType>COMPOSITE</ChecksumType></Checksum><ObjectParts><PartNumberMarker>1</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker><MaxParts>1</MaxParts><IsTruncated>true</IsTruncated><PartsCount>3</PartsCount><Part><PartNumber>2</PartNumber><Size>5242880</Size><ChecksumCRC32>BBBBBB==</ChecksumCRC32></Part></ObjectParts><StorageClass>STANDARD</StorageClass><ObjectSize>10485761</ObjectSize></GetObjectAttributesResponse>`;
   beforeAll(async () => {
     const { createServer } = await import('node:http');
     server = createServer((req, res) => {
       query = req.url ?? '';
-      res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
+      if (query.includes('attributes')) {
+        headers = req.headers;
+        res.writeHead(200, { 'content-type': 'application/xml', 'x-amz-version-id': 'v1', 'last-modified': 'Sun, 06 Dec 2026 20:00:00 GMT' }).end(attributes);
+      } else res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     s3 = new S3Client({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessKey: 'k', secretKey: 's', region: 'us-east-1' });
@@ -279,5 +294,22 @@ describe("listObjects({ includeUserMeta }) reads MinIO's <UserMetadata> and <Use
     expect(items[0]).toMatchObject({ key: 'a.txt', etag: '0cc175b9c0f1b6a831c399e269772661', metadata: { 'X-Amz-Meta-Owner': 'J & K', 'content-type': 'text/plain', 'X-Amz-Meta-Empty': '' }, tags: { team: 'a b', k: 'v' } });
     expect(items[1]).toMatchObject({ key: 'b.txt', metadata: {} });
     expect(items[1]!.tags).toBeUndefined();
+  });
+
+  it('getObjectAttributes: typed checksums and a page of parts; the paging headers are sent', async () => {
+    const a = await s3.getObjectAttributes('minio-bucket', 'k', { maxParts: 1, partNumberMarker: 1, versionId: 'v1' });
+    expect(headers['x-amz-object-attributes']).toBe('ETag,Checksum,ObjectParts,StorageClass,ObjectSize');
+    expect([headers['x-amz-max-parts'], headers['x-amz-part-number-marker']]).toEqual(['1', '1']);
+    expect(query).toContain('versionId=v1');
+    expect(a).toEqual({
+      etag: 'abc-3',
+      checksum: { crc32: 'AAAAAA==-3', type: 'COMPOSITE' },
+      parts: { partsCount: 3, partNumberMarker: 1, nextPartNumberMarker: 2, maxParts: 1, isTruncated: true, parts: [{ partNumber: 2, size: 5242880, crc32: 'BBBBBB==' }] },
+      storageClass: 'STANDARD',
+      size: 10485761,
+      versionId: 'v1',
+      lastModified: new Date('2026-12-06T20:00:00Z'),
+      deleteMarker: false,
+    });
   });
 });
