@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,11 @@ interface Upstream {
   name: string;
   rgw: boolean;
   s3: S3Client;
+  /** For other clients (boto3). */
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  region: string;
   close(): Promise<void>;
 }
 
@@ -37,6 +44,10 @@ async function embeddedGateway(): Promise<Upstream> {
     name: 'the gateway on the embedded store',
     rgw: false,
     s3,
+    endpoint: `http://127.0.0.1:${port}`,
+    accessKey: ADMIN.accessKeyId,
+    secretKey: ADMIN.secretAccessKey,
+    region: 'us-east-1',
     async close() {
       await s3.close();
       server.closeAllConnections();
@@ -48,7 +59,7 @@ async function embeddedGateway(): Promise<Upstream> {
 
 async function direct(): Promise<Upstream> {
   const s3 = client();
-  return { name: 'Ceph RGW', rgw: true, s3, close: () => s3.close() };
+  return { name: 'Ceph RGW', rgw: true, s3, endpoint: rgw!.endpoint, accessKey: rgw!.accessKeyId, secretKey: rgw!.secretAccessKey, region: rgw!.region, close: () => s3.close() };
 }
 
 async function code(p: Promise<unknown>): Promise<[string, number] | 'resolved'> {
@@ -246,6 +257,32 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     expect(items.slice(1).map((i) => i.versionId)).toEqual([v2.versionId, v1.versionId]);
     // includeUserMeta is MinIO's: both upstreams ignore metadata=true (no metadata on the items).
     for await (const o of s3.listObjects(locked, { prefix: 'tags.txt', recursive: true, includeUserMeta: true })) expect('key' in o && o.metadata).toEqual({});
+  });
+
+  it('cross-client: boto3 reads back the tags, legal hold and retention @s3kit/client set, and the other way round', async () => {
+    const v = (await s3.putObject(locked, 'xc.txt', 'x')).versionId!;
+    const until = new Date(Date.now() + 7200_000);
+    until.setUTCMilliseconds(0);
+    await s3.setObjectTags(locked, 'xc.txt', { team: 'a b', k: 'v' }, { versionId: v });
+    await s3.enableObjectLegalHold(locked, 'xc.txt', { versionId: v });
+    await s3.setObjectRetention(locked, 'xc.txt', { mode: 'GOVERNANCE', retainUntilDate: until }, { versionId: v });
+    const script = `
+import json, sys, boto3
+from botocore.config import Config
+ep, ak, sk, region, b, k, v = sys.argv[1:8]
+s3 = boto3.client("s3", endpoint_url=ep, aws_access_key_id=ak, aws_secret_access_key=sk, region_name=region,
+                  config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+tags = s3.get_object_tagging(Bucket=b, Key=k, VersionId=v)["TagSet"]
+hold = s3.get_object_legal_hold(Bucket=b, Key=k, VersionId=v)["LegalHold"]["Status"]
+ret = s3.get_object_retention(Bucket=b, Key=k, VersionId=v)["Retention"]
+s3.put_object_tagging(Bucket=b, Key=k, VersionId=v, Tagging={"TagSet": [{"Key": "from", "Value": "boto3"}]})
+s3.put_object_legal_hold(Bucket=b, Key=k, VersionId=v, LegalHold={"Status": "OFF"})
+print(json.dumps({"tags": {t["Key"]: t["Value"] for t in tags}, "hold": hold, "mode": ret["Mode"], "until": ret["RetainUntilDate"].timestamp()}))
+`;
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', ['-c', script, up.endpoint, up.accessKey, up.secretKey, up.region, locked, 'xc.txt', v]);
+    expect(JSON.parse(stdout)).toEqual({ tags: { team: 'a b', k: 'v' }, hold: 'ON', mode: 'GOVERNANCE', until: until.getTime() / 1000 });
+    expect(await s3.getObjectTags(locked, 'xc.txt', { versionId: v })).toEqual({ from: 'boto3' });
+    expect(await s3.isObjectLegalHoldEnabled(locked, 'xc.txt', { versionId: v })).toBe(false);
   });
 
   it('restoreObject on a STANDARD object: InvalidObjectState (403)', async () => {
