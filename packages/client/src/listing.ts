@@ -50,6 +50,8 @@ export interface ListVersionsOptions extends RequestOptions {
   keyMarker?: string;
   versionIdMarker?: string;
   pageSize?: number;
+  /** As `ListObjectsOptions.includeUserMeta` (MinIO). */
+  includeUserMeta?: boolean;
 }
 
 export interface IncompleteUpload {
@@ -74,7 +76,7 @@ export interface ListUploadsOptions extends RequestOptions {
 export async function* listObjects(core: RequestCore, bucket: string, options: ListObjectsOptions = {}): AsyncGenerator<ObjectItem | PrefixItem> {
   checkBucket(bucket);
   if (options.includeVersion) {
-    const { startAfter, useV1, includeUserMeta, includeVersion, ...rest } = options;
+    const { startAfter, useV1, includeVersion, ...rest } = options;
     yield* listObjectVersions(core, bucket, { ...rest, ...(startAfter ? { keyMarker: startAfter } : {}) });
     return;
   }
@@ -133,7 +135,7 @@ export async function* listObjectVersions(core: RequestCore, bucket: string, opt
   let keyMarker = options.keyMarker;
   let versionIdMarker = options.versionIdMarker;
   for (;;) {
-    const page = await core.xml('ListVersionsResult', {
+    const call = {
       method: 'GET',
       bucket,
       query: {
@@ -141,16 +143,30 @@ export async function* listObjectVersions(core: RequestCore, bucket: string, opt
         'encoding-type': 'url',
         'key-marker': keyMarker,
         'max-keys': options.pageSize ?? 1000,
+        ...(options.includeUserMeta ? { metadata: 'true' } : {}),
         prefix: options.prefix ?? '',
         'version-id-marker': keyMarker ? versionIdMarker : undefined,
         versions: '',
       },
       signal: options.signal,
-    });
+    };
+    let extras: ReturnType<typeof listedUserMeta> | undefined;
+    let page;
+    if (options.includeUserMeta) {
+      const bytes = await (await core.send(call)).body.bytes();
+      page = parseXml('ListVersionsResult', bytes);
+      extras = listedUserMeta(new TextDecoder().decode(bytes), 'Version');
+    } else page = await core.xml('ListVersionsResult', call);
     const items: Array<ObjectItem & { order: number }> = [];
     let order = 0;
-    for (const v of page.Version) {
-      items.push({ key: v.Key, size: v.Size ?? 0, etag: unquote(v.ETag), lastModified: v.LastModified, storageClass: v.StorageClass, versionId: v.VersionId, isLatest: v.IsLatest, order: order++ });
+    for (const [i, v] of page.Version.entries()) {
+      const item: ObjectItem & { order: number } = { key: v.Key, size: v.Size ?? 0, etag: unquote(v.ETag), lastModified: v.LastModified, storageClass: v.StorageClass, versionId: v.VersionId, isLatest: v.IsLatest, order: order++ };
+      const x = extras?.[i];
+      if (x) {
+        item.metadata = x.metadata;
+        if (x.tags) item.tags = x.tags;
+      }
+      items.push(item);
     }
     for (const d of page.DeleteMarker) {
       items.push({ key: d.Key, size: 0, etag: '', lastModified: d.LastModified, storageClass: undefined, versionId: d.VersionId, isLatest: d.IsLatest, isDeleteMarker: true, order: order++ });

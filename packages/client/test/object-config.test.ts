@@ -300,6 +300,11 @@ describe("canned answers: MinIO's <UserMetadata>/<UserTags> in listings, S3's Ge
 <Contents><Key>a.txt</Key><LastModified>2026-12-06T20:00:00.000Z</LastModified><ETag>&#34;0cc175b9c0f1b6a831c399e269772661&#34;</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass><UserMetadata><X-Amz-Meta-Owner>J &amp; K</X-Amz-Meta-Owner><content-type>text/plain</content-type><X-Amz-Meta-Empty/></UserMetadata><UserTags>team=a%20b&amp;k=v</UserTags></Contents>
 <Contents><Key>b.txt</Key><LastModified>2026-12-06T20:00:00.000Z</LastModified><ETag>&#34;92eb5ffee6ae2fec3ad71c777531578f&#34;</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass></Contents>
 </ListBucketResult>`;
+  const versions = `<?xml version="1.0" encoding="UTF-8"?>
+<ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix></Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>
+<Version><Key>a.txt</Key><VersionId>v2</VersionId><IsLatest>true</IsLatest><LastModified>2026-12-06T20:00:02.000Z</LastModified><ETag>"e2"</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass><UserMetadata><X-Amz-Meta-N>2</X-Amz-Meta-N></UserMetadata></Version>
+<Version><Key>a.txt</Key><VersionId>v1</VersionId><IsLatest>false</IsLatest><LastModified>2026-12-06T20:00:01.000Z</LastModified><ETag>"e1"</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass><UserMetadata><X-Amz-Meta-N>1</X-Amz-Meta-N></UserMetadata><UserTags>t=1</UserTags></Version>
+</ListVersionsResult>`;
   let server: Server;
   let s3: S3Client;
   let query = '';
@@ -314,7 +319,7 @@ describe("canned answers: MinIO's <UserMetadata>/<UserTags> in listings, S3's Ge
       if (query.includes('attributes')) {
         headers = req.headers;
         res.writeHead(200, { 'content-type': 'application/xml', 'x-amz-version-id': 'v1', 'last-modified': 'Sun, 06 Dec 2026 20:00:00 GMT' }).end(attributes);
-      } else res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
+      } else res.writeHead(200, { 'content-type': 'application/xml' }).end(query.includes('versions') ? versions : body);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     s3 = new S3Client({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, accessKey: 'k', secretKey: 's', region: 'us-east-1' });
@@ -331,6 +336,16 @@ describe("canned answers: MinIO's <UserMetadata>/<UserTags> in listings, S3's Ge
     expect(items[0]).toMatchObject({ key: 'a.txt', etag: '0cc175b9c0f1b6a831c399e269772661', metadata: { 'X-Amz-Meta-Owner': 'J & K', 'content-type': 'text/plain', 'X-Amz-Meta-Empty': '' }, tags: { team: 'a b', k: 'v' } });
     expect(items[1]).toMatchObject({ key: 'b.txt', metadata: {} });
     expect(items[1]!.tags).toBeUndefined();
+  });
+
+  it('includeUserMeta with includeVersion: each version gets its own metadata and tags', async () => {
+    const items: ObjectItem[] = [];
+    for await (const o of s3.listObjects('minio-bucket', { recursive: true, includeVersion: true, includeUserMeta: true })) if ('key' in o) items.push(o);
+    expect(query).toContain('metadata=true');
+    expect(items.map((i) => [i.versionId, i.metadata, i.tags])).toEqual([
+      ['v2', { 'X-Amz-Meta-N': '2' }, undefined],
+      ['v1', { 'X-Amz-Meta-N': '1' }, { t: '1' }],
+    ]);
   });
 
   it('getObjectAttributes: typed checksums and a page of parts; the paging headers are sent', async () => {
