@@ -9,6 +9,7 @@ import * as bucketConfigOps from './bucket-config.js';
 import type { LifecycleConfig, LifecycleConfigInput, NotificationConfig, NotificationConfigInput, ObjectLockConfig, ReplicationConfig, ReplicationConfigInput, SSEConfig, Tags, VersioningConfig } from './bucket-config.js';
 import * as listingOps from './listing.js';
 import * as objectOps from './objects.js';
+import * as objectConfigOps from './object-config.js';
 import * as presignOps from './presign.js';
 import * as uploadOps from './upload.js';
 import type { BucketItem, MakeBucketOptions } from './buckets.js';
@@ -25,6 +26,9 @@ import type {
   RemoveObjectsError,
   StatObjectOptions,
 } from './objects.js';
+import type { DeletedObject, DeleteObjectEntry, DeleteObjectsOptions, DeleteObjectsResult } from './objects.js';
+import type { GetObjectAttributesOptions, ObjectAttributes, ObjectVersionOptions, RestoreRequest, SetObjectRetentionOptions } from './object-config.js';
+import type { Retention } from './headers.js';
 import type { PresignOptions } from './presign.js';
 import type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions, UploadPartOptions } from './upload.js';
 
@@ -59,6 +63,17 @@ export type {
   RemoveObjectsError,
   StatObjectOptions,
 } from './objects.js';
+export type { DeletedObject, DeleteObjectEntry, DeleteObjectsOptions, DeleteObjectsResult } from './objects.js';
+export type {
+  GetObjectAttributesOptions,
+  ObjectAttributeName,
+  ObjectAttributePart,
+  ObjectAttributes,
+  ObjectChecksums,
+  ObjectVersionOptions,
+  RestoreRequest,
+  SetObjectRetentionOptions,
+} from './object-config.js';
 export type { PresignOptions } from './presign.js';
 export type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions, UploadPartOptions, UploadProgress } from './upload.js';
 
@@ -277,6 +292,49 @@ export class S3Client {
     return objectOps.fGetObject(this.#core, bucket, key, filePath, options);
   }
 
+  // ---------------------------------------------------------------- object configuration (object-config.ts)
+
+  /** GetObjectTagging: the object's tags (`{}` when none). */
+  getObjectTags(bucket: string, key: string, options: ObjectVersionOptions = {}): Promise<Record<string, string>> {
+    return objectConfigOps.getObjectTags(this.#core, bucket, key, options);
+  }
+  /** PutObjectTagging: replaces the object's tags. */
+  setObjectTags(bucket: string, key: string, tags: Record<string, string>, options: ObjectVersionOptions = {}): Promise<void> {
+    return objectConfigOps.setObjectTags(this.#core, bucket, key, tags, options);
+  }
+  /** DeleteObjectTagging. */
+  deleteObjectTags(bucket: string, key: string, options: ObjectVersionOptions = {}): Promise<void> {
+    return objectConfigOps.deleteObjectTags(this.#core, bucket, key, options);
+  }
+  /** PutObjectLegalHold `ON`. */
+  enableObjectLegalHold(bucket: string, key: string, options: ObjectVersionOptions = {}): Promise<void> {
+    return objectConfigOps.enableObjectLegalHold(this.#core, bucket, key, options);
+  }
+  /** PutObjectLegalHold `OFF`. */
+  disableObjectLegalHold(bucket: string, key: string, options: ObjectVersionOptions = {}): Promise<void> {
+    return objectConfigOps.disableObjectLegalHold(this.#core, bucket, key, options);
+  }
+  /** GetObjectLegalHold: `true` when `ON` (`false` when OFF or never set). */
+  isObjectLegalHoldEnabled(bucket: string, key: string, options: ObjectVersionOptions = {}): Promise<boolean> {
+    return objectConfigOps.isObjectLegalHoldEnabled(this.#core, bucket, key, options);
+  }
+  /** GetObjectRetention (`undefined` when the version has none). */
+  getObjectRetention(bucket: string, key: string, options: ObjectVersionOptions = {}): Promise<Retention | undefined> {
+    return objectConfigOps.getObjectRetention(this.#core, bucket, key, options);
+  }
+  /** PutObjectRetention (`governanceBypass` to shorten a GOVERNANCE retention). */
+  setObjectRetention(bucket: string, key: string, retention: Retention, options: SetObjectRetentionOptions = {}): Promise<void> {
+    return objectConfigOps.setObjectRetention(this.#core, bucket, key, retention, options);
+  }
+  /** GetObjectAttributes: ETag, checksum, parts, storage class, size. */
+  getObjectAttributes(bucket: string, key: string, options: GetObjectAttributesOptions = {}): Promise<ObjectAttributes> {
+    return objectConfigOps.getObjectAttributes(this.#core, bucket, key, options);
+  }
+  /** RestoreObject (archived objects). */
+  restoreObject(bucket: string, key: string, request: RestoreRequest = {}, options: ObjectVersionOptions = {}): Promise<void> {
+    return objectConfigOps.restoreObject(this.#core, bucket, key, request, options);
+  }
+
   // ---------------------------------------------------------------- upload (putObject, fPutObject, multipart low level)
 
   /**
@@ -319,10 +377,15 @@ export class S3Client {
    */
   removeObjects(
     bucket: string,
-    objects: Iterable<string | { key: string; versionId?: string }> | AsyncIterable<string | { key: string; versionId?: string }>,
+    objects: Iterable<string | DeleteObjectEntry> | AsyncIterable<string | DeleteObjectEntry>,
     options: RemoveObjectOptions = {},
   ): AsyncGenerator<RemoveObjectsError> {
     return objectOps.removeObjects(this.#core, bucket, objects, options);
+  }
+
+  /** DeleteObjects, one request of up to 1000 keys: versions, per-key `etag` conditions, `quiet`; what was and was not deleted. */
+  deleteObjects(bucket: string, objects: Array<string | DeleteObjectEntry>, options: DeleteObjectsOptions = {}): Promise<DeleteObjectsResult> {
+    return objectOps.deleteObjects(this.#core, bucket, objects, options);
   }
 
   // ---------------------------------------------------------------- upload (putObject, fPutObject, multipart low level)

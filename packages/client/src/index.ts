@@ -42,6 +42,18 @@ export {
   type UploadPartOptions,
   type UploadPartCopyOptions,
   type PresignOptions,
+  type GetObjectAttributesOptions,
+  type ObjectAttributeName,
+  type ObjectAttributePart,
+  type ObjectAttributes,
+  type ObjectChecksums,
+  type ObjectVersionOptions,
+  type RestoreRequest,
+  type SetObjectRetentionOptions,
+  type DeletedObject,
+  type DeleteObjectEntry,
+  type DeleteObjectsOptions,
+  type DeleteObjectsResult,
 } from './client.js';
 export {
   staticCredentials,

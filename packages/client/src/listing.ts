@@ -4,6 +4,8 @@
 import { unquote } from './headers.js';
 import { checkBucket, checkKey, type RequestCore, type RequestOptions } from './core.js';
 import type { PartInfo } from './upload.js';
+import { listedUserMeta } from './user-metadata.js';
+import { parseXml } from '@s3kit/xml-shapes';
 
 export interface ListObjectsOptions extends RequestOptions {
   prefix?: string;
@@ -16,7 +18,7 @@ export interface ListObjectsOptions extends RequestOptions {
   useV1?: boolean;
   /** Lists versions and delete markers (ListObjectVersions). */
   includeVersion?: boolean;
-  /** Asks a MinIO server for user metadata (`metadata=true`); other servers ignore it. */
+  /** Asks a MinIO server for user metadata and tags (`metadata=true`, read into `metadata`/`tags`); other servers ignore it. */
   includeUserMeta?: boolean;
   /** Keys per page. **Default:** 1000. */
   pageSize?: number;
@@ -31,6 +33,10 @@ export interface ObjectItem {
   versionId?: string | undefined;
   isLatest?: boolean | undefined;
   isDeleteMarker?: boolean;
+  /** MinIO's `<UserMetadata>` (with `includeUserMeta`). */
+  metadata?: Record<string, string>;
+  /** MinIO's `<UserTags>` (with `includeUserMeta`). */
+  tags?: Record<string, string>;
 }
 
 export interface PrefixItem {
@@ -44,6 +50,8 @@ export interface ListVersionsOptions extends RequestOptions {
   keyMarker?: string;
   versionIdMarker?: string;
   pageSize?: number;
+  /** As `ListObjectsOptions.includeUserMeta` (MinIO). */
+  includeUserMeta?: boolean;
 }
 
 export interface IncompleteUpload {
@@ -68,7 +76,7 @@ export interface ListUploadsOptions extends RequestOptions {
 export async function* listObjects(core: RequestCore, bucket: string, options: ListObjectsOptions = {}): AsyncGenerator<ObjectItem | PrefixItem> {
   checkBucket(bucket);
   if (options.includeVersion) {
-    const { startAfter, useV1, includeUserMeta, includeVersion, ...rest } = options;
+    const { startAfter, useV1, includeVersion, ...rest } = options;
     yield* listObjectVersions(core, bucket, { ...rest, ...(startAfter ? { keyMarker: startAfter } : {}) });
     return;
   }
@@ -88,11 +96,24 @@ export async function* listObjects(core: RequestCore, bucket: string, options: L
           prefix: options.prefix ?? '',
           'start-after': token ? undefined : options.startAfter,
         };
-    // TODO(xml-shapes): ListBucketResult has no <UserMetadata> (MinIO's extension), so it is requested but not parsed.
-    if (options.includeUserMeta) query['metadata'] = 'true';
-    const page = await core.xml('ListBucketResult', { method: 'GET', bucket, query, signal: options.signal });
-    for (const o of page.Contents) {
-      yield { key: o.Key, size: o.Size ?? 0, etag: unquote(o.ETag), lastModified: o.LastModified, storageClass: o.StorageClass };
+    // MinIO's <UserMetadata>/<UserTags> have no fixed shape: read beside the parsed page (user-metadata.ts).
+    let extras: ReturnType<typeof listedUserMeta> | undefined;
+    let page;
+    if (options.includeUserMeta) {
+      query['metadata'] = 'true';
+      const res = await core.send({ method: 'GET', bucket, query, signal: options.signal });
+      const bytes = await res.body.bytes();
+      page = parseXml('ListBucketResult', bytes);
+      extras = listedUserMeta(new TextDecoder().decode(bytes), 'Contents');
+    } else page = await core.xml('ListBucketResult', { method: 'GET', bucket, query, signal: options.signal });
+    for (const [i, o] of page.Contents.entries()) {
+      const item: ObjectItem = { key: o.Key, size: o.Size ?? 0, etag: unquote(o.ETag), lastModified: o.LastModified, storageClass: o.StorageClass };
+      const x = extras?.[i];
+      if (x) {
+        item.metadata = x.metadata;
+        if (x.tags) item.tags = x.tags;
+      }
+      yield item;
     }
     for (const p of page.CommonPrefixes) if (p.Prefix !== undefined) yield { prefix: p.Prefix };
     if (!page.IsTruncated) return;
@@ -114,7 +135,7 @@ export async function* listObjectVersions(core: RequestCore, bucket: string, opt
   let keyMarker = options.keyMarker;
   let versionIdMarker = options.versionIdMarker;
   for (;;) {
-    const page = await core.xml('ListVersionsResult', {
+    const call = {
       method: 'GET',
       bucket,
       query: {
@@ -122,16 +143,30 @@ export async function* listObjectVersions(core: RequestCore, bucket: string, opt
         'encoding-type': 'url',
         'key-marker': keyMarker,
         'max-keys': options.pageSize ?? 1000,
+        ...(options.includeUserMeta ? { metadata: 'true' } : {}),
         prefix: options.prefix ?? '',
         'version-id-marker': keyMarker ? versionIdMarker : undefined,
         versions: '',
       },
       signal: options.signal,
-    });
+    };
+    let extras: ReturnType<typeof listedUserMeta> | undefined;
+    let page;
+    if (options.includeUserMeta) {
+      const bytes = await (await core.send(call)).body.bytes();
+      page = parseXml('ListVersionsResult', bytes);
+      extras = listedUserMeta(new TextDecoder().decode(bytes), 'Version');
+    } else page = await core.xml('ListVersionsResult', call);
     const items: Array<ObjectItem & { order: number }> = [];
     let order = 0;
-    for (const v of page.Version) {
-      items.push({ key: v.Key, size: v.Size ?? 0, etag: unquote(v.ETag), lastModified: v.LastModified, storageClass: v.StorageClass, versionId: v.VersionId, isLatest: v.IsLatest, order: order++ });
+    for (const [i, v] of page.Version.entries()) {
+      const item: ObjectItem & { order: number } = { key: v.Key, size: v.Size ?? 0, etag: unquote(v.ETag), lastModified: v.LastModified, storageClass: v.StorageClass, versionId: v.VersionId, isLatest: v.IsLatest, order: order++ };
+      const x = extras?.[i];
+      if (x) {
+        item.metadata = x.metadata;
+        if (x.tags) item.tags = x.tags;
+      }
+      items.push(item);
     }
     for (const d of page.DeleteMarker) {
       items.push({ key: d.Key, size: 0, etag: '', lastModified: d.LastModified, storageClass: undefined, versionId: d.VersionId, isLatest: d.IsLatest, isDeleteMarker: true, order: order++ });

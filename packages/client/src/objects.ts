@@ -248,25 +248,68 @@ export async function removeObject(core: RequestCore, bucket: string, key: strin
 export async function* removeObjects(
   core: RequestCore,
   bucket: string,
-  objects: Iterable<string | { key: string; versionId?: string }> | AsyncIterable<string | { key: string; versionId?: string }>,
+  objects: Iterable<string | DeleteObjectEntry> | AsyncIterable<string | DeleteObjectEntry>,
   options: RemoveObjectOptions = {},
 ): AsyncGenerator<RemoveObjectsError> {
   checkBucket(bucket);
-  let batch: Array<{ Key: string; VersionId?: string }> = [];
+  let batch: Array<string | DeleteObjectEntry> = [];
   async function* flush(): AsyncGenerator<RemoveObjectsError> {
-    const body = buildXml('Delete', { Object: batch, Quiet: true });
+    const r = await deleteObjects(core, bucket, batch, { ...options, quiet: true });
     batch = [];
-    const headers: Record<string, string> = { 'content-type': 'application/xml' };
-    if (core.checksum !== 'none') headers['content-md5'] = md5Base64(body);
-    if (options.governanceBypass) headers['x-amz-bypass-governance-retention'] = 'true';
-    const r = await core.xml('DeleteResult', { method: 'POST', bucket, query: { delete: '' }, headers, body, signal: options.signal, control: true });
-    for (const e of r.Error) yield { key: e.Key ?? '', versionId: e.VersionId, code: e.Code ?? '', message: e.Message ?? '' };
+    yield* r.errors;
   }
-  for await (const o of objects as AsyncIterable<string | { key: string; versionId?: string }>) {
-    const item = typeof o === 'string' ? { Key: o } : o.versionId ? { Key: o.key, VersionId: o.versionId } : { Key: o.key };
-    checkKey(item.Key);
-    batch.push(item);
+  for await (const o of objects as AsyncIterable<string | DeleteObjectEntry>) {
+    checkKey(typeof o === 'string' ? o : o.key);
+    batch.push(o);
     if (batch.length === 1000) yield* flush();
   }
   if (batch.length > 0) yield* flush();
+}
+
+// ---------------------------------------------------------------- DeleteObjects, one request (issue 15: object configuration part)
+
+/** One key of a DeleteObjects request. */
+export interface DeleteObjectEntry {
+  key: string;
+  versionId?: string;
+  /** Deletes only if the object's ETag matches (S3's per-key `<ETag>`, a conditional delete); else `PreconditionFailed`. */
+  etag?: string;
+}
+
+export interface DeleteObjectsOptions extends RemoveObjectOptions {
+  /** Quiet mode: S3 reports only the keys it could not delete. **Default:** `false`. */
+  quiet?: boolean;
+}
+
+export interface DeletedObject {
+  key: string;
+  versionId: string | undefined;
+  deleteMarker: boolean;
+  deleteMarkerVersionId: string | undefined;
+}
+
+/** DeleteObjects' answer: what was deleted (none in quiet mode) and what was not. */
+export interface DeleteObjectsResult {
+  deleted: DeletedObject[];
+  errors: RemoveObjectsError[];
+}
+
+/** DeleteObjects: one request of at most 1000 keys (with versions, per-key ETag conditions, `Quiet`). */
+export async function deleteObjects(core: RequestCore, bucket: string, objects: Array<string | DeleteObjectEntry>, options: DeleteObjectsOptions = {}): Promise<DeleteObjectsResult> {
+  checkBucket(bucket);
+  if (!Array.isArray(objects) || objects.length === 0 || objects.length > 1000) throw s3Error('MalformedXML', 'deleteObjects: 1 to 1000 keys per request');
+  const items = objects.map((o) => {
+    const e = typeof o === 'string' ? { key: o } : o;
+    checkKey(e.key);
+    return { Key: e.key, ...(e.versionId ? { VersionId: e.versionId } : {}), ...(e.etag ? { ETag: e.etag.startsWith('"') ? e.etag : `"${e.etag}"` } : {}) };
+  });
+  const body = buildXml('Delete', { Object: items, Quiet: options.quiet === true });
+  const headers: Record<string, string> = { 'content-type': 'application/xml' };
+  if (core.checksum !== 'none') headers['content-md5'] = md5Base64(body);
+  if (options.governanceBypass) headers['x-amz-bypass-governance-retention'] = 'true';
+  const r = await core.xml('DeleteResult', { method: 'POST', bucket, query: { delete: '' }, headers, body, signal: options.signal, control: true });
+  return {
+    deleted: r.Deleted.map((d) => ({ key: d.Key ?? '', versionId: d.VersionId, deleteMarker: d.DeleteMarker ?? false, deleteMarkerVersionId: d.DeleteMarkerVersionId })),
+    errors: r.Error.map((e) => ({ key: e.Key ?? '', versionId: e.VersionId, code: e.Code ?? '', message: e.Message ?? '' })),
+  };
 }
