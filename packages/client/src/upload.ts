@@ -2,12 +2,13 @@
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
 
 import { setMaxListeners } from 'node:events';
-import { stat as fsStat } from 'node:fs/promises';
+import { readFile, stat as fsStat } from 'node:fs/promises';
 import { addAbortSignal, Readable } from 'node:stream';
 import { isS3Error, s3Error } from '@s3kit/errors';
 import { isRetryable, isTransportError, TransportAbortedError, type RequestBody } from '@s3kit/http-transport';
 import { buildXml, parseXml } from '@s3kit/xml-shapes';
 import { checkBucket, checkKey, type RequestCore, type RequestOptions } from './core.js';
+import { checksumAlgorithm, withChecksum, type ChecksumAlgorithm, type ChecksumLocation } from './checksum.js';
 import { md5Base64, sseHeaders, unquote, writeHeaders, type ObjectWriteOptions, type ServerSideEncryption } from './headers.js';
 import { conditionHeaders, copySourceHeader, statObject, type CopyConditions, type CopySource } from './objects.js';
 import { boundedAll, chunks, MAX_OBJECT_SIZE, MAX_PARTS, partSizeFor, PartPool, unknownLengthPartSize, type PutData } from './parts.js';
@@ -28,11 +29,54 @@ export interface PutObjectOptions extends ObjectWriteOptions, RequestOptions {
   /** **Default:** the client's `concurrency`. */
   concurrency?: number;
   onProgress?: (p: UploadProgress) => void;
+  /** `If-None-Match: *`: write only if no object has the key (else `PreconditionFailed`, 412). */
+  ifNoneMatch?: '*';
+  /** `If-Match: <etag>`: overwrite only the object with this ETag (else `PreconditionFailed`; a missing key `NoSuchKey`). */
+  ifMatch?: string;
+  /**
+   * Send an `x-amz-checksum-*` of the data with this algorithm (`CRC32`, `CRC32C`, `CRC64NVME`,
+   * `SHA1`, `SHA256`, any case); S3 verifies and stores it. Single-request uploads only: a
+   * multipart upload (data larger than one part) rejects with `TypeError`.
+   */
+  checksumAlgorithm?: ChecksumAlgorithm | Uppercase<ChecksumAlgorithm>;
+  /** `'header'` (default) or `'trailer'` (unsigned aws-chunked body with the checksum in the trailer). */
+  checksumLocation?: ChecksumLocation;
 }
 
 export interface UploadedObject {
   etag: string;
   versionId: string | undefined;
+  /** The checksum sent with `checksumAlgorithm` (base64), as S3 echoed it when it did. */
+  checksum?: string;
+}
+
+/** `If-None-Match` / `If-Match` of a conditional write. */
+function conditionalWriteHeaders(options: PutObjectOptions, out: Record<string, string>): void {
+  if (options.ifNoneMatch !== undefined) {
+    if (options.ifNoneMatch !== '*') throw new TypeError("putObject: ifNoneMatch must be '*'");
+    out['if-none-match'] = '*';
+  }
+  if (options.ifMatch !== undefined) out['if-match'] = options.ifMatch.startsWith('"') ? options.ifMatch : `"${options.ifMatch}"`;
+}
+
+/** One PutObject of a buffer (with the chosen checksum, header or trailer). */
+async function putOnce(core: RequestCore, bucket: string, key: string, body: Uint8Array, headers: Record<string, string>, options: PutObjectOptions): Promise<UploadedObject> {
+  let payloadHash: string | undefined;
+  let checksum: string | undefined;
+  let alg: ChecksumAlgorithm | undefined;
+  if (options.checksumAlgorithm !== undefined) {
+    alg = checksumAlgorithm(options.checksumAlgorithm);
+    const c = withChecksum(body, alg, options.checksumLocation ?? 'header', headers['content-encoding']);
+    Object.assign(headers, c.headers);
+    body = c.body;
+    payloadHash = c.payloadHash;
+    checksum = c.checksum;
+  } else if (core.checksum === 'always') headers['content-md5'] = md5Base64(body);
+  const h = await core.empty({ method: 'PUT', bucket, key, headers, body, signal: options.signal, ...(payloadHash ? { payloadHash } : {}) });
+  const out: UploadedObject = { etag: unquote(h['etag']), versionId: h['x-amz-version-id'] };
+  const echoed = alg ? (h[`x-amz-checksum-${alg}`] ?? checksum) : undefined;
+  if (echoed !== undefined) out.checksum = echoed;
+  return out;
 }
 
 export interface PartInfo {
@@ -84,6 +128,7 @@ async function put(core: RequestCore, bucket: string, key: string, data: PutData
   const sizeOf = known === undefined ? (n: number) => unknownLengthPartSize(n, base) : () => partSize;
   const headers = writeHeaders(options);
   headers['content-type'] ??= 'application/octet-stream';
+  conditionalWriteHeaders(options, headers);
   const concurrency = options.concurrency ?? core.concurrency;
   // Strings and buffers are sliced, not copied: only streams need part buffers.
   const pool = typeof data === 'string' || data instanceof Uint8Array ? undefined : new PartPool(concurrency + 1);
@@ -94,10 +139,9 @@ async function put(core: RequestCore, bucket: string, key: string, data: PutData
   if (second.done) {
     // One part: a single PutObject with a buffer (replayable, retried by the transport).
     if (known !== undefined && firstPart.length !== known) throw new RangeError(`putObject: expected ${known} bytes, the stream gave ${firstPart.length}`);
-    if (core.checksum === 'always') headers['content-md5'] = md5Base64(firstPart);
-    const h = await core.empty({ method: 'PUT', bucket, key, headers, body: firstPart, signal: options.signal });
+    const r = await putOnce(core, bucket, key, firstPart, headers, options);
     options.onProgress?.({ loaded: firstPart.length, total: known ?? firstPart.length });
-    return { etag: unquote(h['etag']), versionId: h['x-amz-version-id'] };
+    return r;
   }
   async function* all(): AsyncGenerator<Buffer> {
     yield firstPart;
@@ -119,7 +163,14 @@ export async function fPutObject(core: RequestCore, bucket: string, key: string,
   if (size > MAX_OBJECT_SIZE) throw s3Error('EntityTooLarge', `File size ${size} exceeds the 5 TiB maximum`);
   const headers = writeHeaders(options);
   headers['content-type'] ??= 'application/octet-stream';
+  conditionalWriteHeaders(options, headers);
   const partSize = partSizeFor(size, options.partSize ?? core.partSize);
+  if (size <= partSize && options.checksumAlgorithm !== undefined) {
+    // The checksum needs the bytes: one part is small enough to read whole.
+    const r = await putOnce(core, bucket, key, await readFile(filePath), headers, options);
+    options.onProgress?.({ loaded: size, total: size });
+    return r;
+  }
   if (size <= partSize) {
     const h = await core.empty({ method: 'PUT', bucket, key, headers, body: { path: filePath }, signal: options.signal });
     options.onProgress?.({ loaded: size, total: size });
@@ -142,6 +193,13 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
   body: (p: T) => RequestBody,
   pool?: PartPool,
 ): Promise<UploadedObject> {
+  if (options.checksumAlgorithm !== undefined) throw new TypeError('putObject: checksumAlgorithm is supported for single-request uploads (data up to one part)');
+  // Conditions apply to CompleteMultipartUpload (S3 refuses them on CreateMultipartUpload).
+  const { ['if-none-match']: ifNoneMatch, ['if-match']: ifMatch, ...createHeaders } = headers;
+  const completeHeaders: Record<string, string> = {};
+  if (ifNoneMatch) completeHeaders['if-none-match'] = ifNoneMatch;
+  if (ifMatch) completeHeaders['if-match'] = ifMatch;
+  headers = createHeaders;
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every part in flight listens on it (transport and undici): not a leak.
@@ -168,7 +226,7 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
       return part;
     });
     if (total !== undefined && loaded !== total) throw new RangeError(`putObject: expected ${total} bytes, the stream gave ${loaded}`);
-    return await completeMultipartUpload(core, bucket, key, uploadId, done, options.signal ? { signal: options.signal } : {});
+    return await completeMultipartUpload(core, bucket, key, uploadId, done, { headers: completeHeaders, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (err) {
     controller.abort(err);
     // Abort even when the caller's signal fired: no orphaned upload is left behind.
@@ -241,11 +299,18 @@ export async function uploadPartCopy(core: RequestCore, bucket: string, key: str
   return { partNumber, etag: unquote(r.ETag), lastModified: r.LastModified };
 }
 
-/** CompleteMultipartUpload (parts sorted by number). */
-export async function completeMultipartUpload(core: RequestCore, bucket: string, key: string, uploadId: string, parts: PartInfo[], options: RequestOptions = {}): Promise<UploadedObject> {
+/** CompleteMultipartUpload (parts sorted by number); `headers` may carry `if-none-match: *` / `if-match`. */
+export async function completeMultipartUpload(
+  core: RequestCore,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  parts: PartInfo[],
+  options: RequestOptions & { headers?: Record<string, string> } = {},
+): Promise<UploadedObject> {
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   const body = buildXml('CompleteMultipartUpload', { Part: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) });
-  const res = await core.send({ method: 'POST', bucket, key, query: { uploadId }, headers: { 'content-type': 'application/xml' }, body, signal: options.signal, control: true });
+  const res = await core.send({ method: 'POST', bucket, key, query: { uploadId }, headers: { ...options.headers, 'content-type': 'application/xml' }, body, signal: options.signal, control: true });
   const r = parseXml('CompleteMultipartUploadResult', await res.body.bytes()); // 200 with <Error> throws
   let etag = unquote(r.ETag);
   const versionId = res.headers['x-amz-version-id'];
