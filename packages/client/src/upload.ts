@@ -31,7 +31,7 @@ export interface PutObjectOptions extends ObjectWriteOptions, RequestOptions {
   onProgress?: (p: UploadProgress) => void;
   /** `If-None-Match: *`: write only if no object has the key (else `PreconditionFailed`, 412). */
   ifNoneMatch?: '*';
-  /** `If-Match: <etag>`: overwrite only the object with this ETag (else `PreconditionFailed`; a missing key `NoSuchKey`). */
+  /** `If-Match: <etag>` (sent as given; the bare ETag works everywhere): overwrite only the object with this ETag (else `PreconditionFailed`; a missing key `NoSuchKey`). */
   ifMatch?: string;
   /**
    * Send an `x-amz-checksum-*` of the data with this algorithm (`CRC32`, `CRC32C`, `CRC64NVME`,
@@ -56,7 +56,8 @@ function conditionalWriteHeaders(options: PutObjectOptions, out: Record<string, 
     if (options.ifNoneMatch !== '*') throw new TypeError("putObject: ifNoneMatch must be '*'");
     out['if-none-match'] = '*';
   }
-  if (options.ifMatch !== undefined) out['if-match'] = options.ifMatch.startsWith('"') ? options.ifMatch : `"${options.ifMatch}"`;
+  // As given: Ceph RGW 16.2 matches only the bare ETag on PutObject (a quoted one never matches); S3 takes both.
+  if (options.ifMatch !== undefined) out['if-match'] = options.ifMatch;
 }
 
 /** One PutObject of a buffer (with the chosen checksum, header or trailer). */
