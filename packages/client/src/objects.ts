@@ -25,7 +25,10 @@ export interface ReadObjectOptions extends RequestOptions {
   ifNoneMatch?: string;
   ifModifiedSince?: Date;
   ifUnmodifiedSince?: Date;
-  /** `x-amz-checksum-mode: ENABLED`: the stored checksums come back in `stat.checksums`. **Default:** `true`. */
+  /**
+   * `x-amz-checksum-mode: ENABLED`: the stored checksums come back in `stat.checksums` (on AWS an
+   * SSE-KMS object then needs `kms:Decrypt`, even for HEAD). **Default:** `true` for statObject, `false` for getObject.
+   */
   checksumMode?: boolean;
   /** `response-content-type`, `response-content-disposition`, ... (names with or without `response-`). */
   responseHeaders?: Record<string, string>;
@@ -122,13 +125,13 @@ export function conditionHeaders(c: CopyConditions | undefined, out: Record<stri
 }
 
 /** The headers and query of a HeadObject/GetObject for `options`. */
-function readCall(options: ReadObjectOptions): { headers: Record<string, string>; query: Record<string, string | undefined> } {
+function readCall(options: ReadObjectOptions, checksumMode: boolean): { headers: Record<string, string>; query: Record<string, string | undefined> } {
   const headers: Record<string, string> = {};
   if (options.ifMatch) headers['if-match'] = options.ifMatch;
   if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
   if (options.ifModifiedSince) headers['if-modified-since'] = options.ifModifiedSince.toUTCString();
   if (options.ifUnmodifiedSince) headers['if-unmodified-since'] = options.ifUnmodifiedSince.toUTCString();
-  if (options.checksumMode !== false) headers['x-amz-checksum-mode'] = 'ENABLED';
+  if (options.checksumMode ?? checksumMode) headers['x-amz-checksum-mode'] = 'ENABLED';
   sseHeaders(options.sse, headers);
   if (options.headers) for (const [k, v] of Object.entries(options.headers)) headers[k.toLowerCase()] = v;
   const query: Record<string, string | undefined> = { ...options.query };
@@ -148,7 +151,7 @@ function notModified(status: number, headers: Record<string, string>, bucket: st
 export async function statObject(core: RequestCore, bucket: string, key: string, options: StatObjectOptions = {}): Promise<ObjectStat> {
   checkBucket(bucket);
   checkKey(key);
-  const { headers, query } = readCall(options);
+  const { headers, query } = readCall(options, true);
   const res = await core.send({ method: 'HEAD', bucket, key, query, headers, signal: options.signal });
   await res.body.dump();
   notModified(res.statusCode, res.headers, bucket, key);
@@ -159,7 +162,7 @@ export async function statObject(core: RequestCore, bucket: string, key: string,
 export async function getObject(core: RequestCore, bucket: string, key: string, options: GetObjectOptions = {}): Promise<ObjectStream> {
   checkBucket(bucket);
   checkKey(key);
-  const { headers, query } = readCall(options);
+  const { headers, query } = readCall(options, false);
   const { offset, length } = options;
   if (offset !== undefined || length !== undefined) {
     const start = offset ?? 0;

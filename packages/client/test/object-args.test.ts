@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutBucketVersioningCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
 import { createChecksum } from '@s3kit/sigv4';
@@ -230,10 +230,22 @@ for (const [name, isRgw, skip, make] of KINDS) {
           expect(st.size).toBe(data.length);
           // Ceph RGW 16.2 keeps no checksums (it verifies none either); the store keeps them.
           expect(st.checksums).toEqual(isRgw ? {} : { [alg]: b64(alg, data) });
-          expect(Buffer.from(await (await s3.getObject(bucket, key)).bytes()).equals(data)).toBe(true);
+          const got = await s3.getObject(bucket, key, { checksumMode: true });
+          expect(Buffer.from(await got.bytes()).equals(data)).toBe(true);
+          expect(got.stat.checksums).toEqual(st.checksums);
+          expect((await s3.statObject(bucket, key, { checksumMode: false })).checksums).toEqual({});
         }
       });
     }
+
+    it('cross-client: the AWS SDK reads back the checksum @s3kit/client sent, and the other way round', async () => {
+      const data = randomBytes(4096);
+      await s3.putObject(bucket, 'x-ours', data, { checksumAlgorithm: 'crc32c' });
+      const head = await up.aws.send(new HeadObjectCommand({ Bucket: bucket, Key: 'x-ours', ChecksumMode: 'ENABLED' }));
+      expect(head.ChecksumCRC32C).toBe(isRgw ? undefined : b64('crc32c', data));
+      await up.aws.send(new PutObjectCommand({ Bucket: bucket, Key: 'x-sdk', Body: data, ChecksumAlgorithm: 'SHA256' }));
+      expect((await s3.statObject(bucket, 'x-sdk')).checksums.sha256).toBe(isRgw ? undefined : b64('sha256', data));
+    });
 
     it('a wrong checksum is refused (store: BadDigest); fPutObject sends one too', async () => {
       const data = Buffer.from('checksummed');
