@@ -2,7 +2,7 @@
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
 
 import { setMaxListeners } from 'node:events';
-import { readFile, stat as fsStat } from 'node:fs/promises';
+import { open, readFile, stat as fsStat } from 'node:fs/promises';
 import { addAbortSignal, Readable } from 'node:stream';
 import { isS3Error, s3Error } from '@s3kit/errors';
 import { isRetryable, isTransportError, TransportAbortedError, type RequestBody } from '@s3kit/http-transport';
@@ -35,11 +35,12 @@ export interface PutObjectOptions extends ObjectWriteOptions, RequestOptions {
   ifMatch?: string;
   /**
    * Send an `x-amz-checksum-*` of the data with this algorithm (`CRC32`, `CRC32C`, `CRC64NVME`,
-   * `SHA1`, `SHA256`, any case); S3 verifies and stores it. Single-request uploads only: a
-   * multipart upload (data larger than one part) rejects with `TypeError`.
+   * `SHA1`, `SHA256`, any case); S3 verifies and stores it. A multipart upload is created with
+   * `x-amz-checksum-algorithm` (S3's default type: COMPOSITE, FULL_OBJECT for CRC64NVME) and sends
+   * each part's checksum as a header (file parts are then read into memory to checksum them).
    */
   checksumAlgorithm?: ChecksumAlgorithm | Uppercase<ChecksumAlgorithm>;
-  /** `'header'` (default) or `'trailer'` (unsigned aws-chunked body with the checksum in the trailer). */
+  /** `'header'` (default) or `'trailer'` (unsigned aws-chunked body with the checksum in the trailer; single-request uploads). */
   checksumLocation?: ChecksumLocation;
 }
 
@@ -85,12 +86,17 @@ export interface PartInfo {
   etag: string;
   size?: number | undefined;
   lastModified?: Date | undefined;
+  /** The part's checksum (base64) when uploaded with `checksumAlgorithm`; sent again in CompleteMultipartUpload. */
+  checksum?: string | undefined;
+  checksumAlgorithm?: ChecksumAlgorithm | undefined;
 }
 
 export interface UploadPartOptions extends RequestOptions {
   /** Length of a stream body. */
   size?: number;
   sse?: Extract<ServerSideEncryption, { type: 'SSE-C' }>;
+  /** Send the part's `x-amz-checksum-*` (buffer and string bodies only); the upload must have been created with the same algorithm. */
+  checksumAlgorithm?: ChecksumAlgorithm | Uppercase<ChecksumAlgorithm>;
 }
 
 export interface UploadPartCopyOptions extends RequestOptions {
@@ -194,7 +200,8 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
   body: (p: T) => RequestBody,
   pool?: PartPool,
 ): Promise<UploadedObject> {
-  if (options.checksumAlgorithm !== undefined) throw new TypeError('putObject: checksumAlgorithm is supported for single-request uploads (data up to one part)');
+  const alg = options.checksumAlgorithm !== undefined ? checksumAlgorithm(options.checksumAlgorithm) : undefined;
+  if (alg) headers = { ...headers, 'x-amz-checksum-algorithm': alg.toUpperCase() };
   // Conditions apply to CompleteMultipartUpload (S3 refuses them on CreateMultipartUpload).
   const { ['if-none-match']: ifNoneMatch, ['if-match']: ifMatch, ...createHeaders } = headers;
   const completeHeaders: Record<string, string> = {};
@@ -216,7 +223,9 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
       const length = Buffer.isBuffer(p) ? p.length : p.length;
       let part: PartInfo;
       try {
-        part = await uploadPartWithRetry(core, bucket, key, uploadId, partNumber, body(p), length, signal, sse);
+        // A checksum needs the bytes: a file range is read into memory first.
+        const b = alg && !Buffer.isBuffer(p) ? await readRange(p as { path: string; offset: number; length: number }) : body(p);
+        part = await uploadPartWithRetry(core, bucket, key, uploadId, partNumber, b, length, signal, sse, alg);
       } finally {
         // The request has settled (undici no longer reads the buffer): reuse it for a later part.
         if (pool && Buffer.isBuffer(p)) pool.give(p);
@@ -247,12 +256,13 @@ async function uploadPartWithRetry(
   size: number,
   signal: AbortSignal,
   sse: Extract<ServerSideEncryption, { type: 'SSE-C' }> | undefined,
+  alg: ChecksumAlgorithm | undefined,
 ): Promise<PartInfo> {
   // The transport already retries each request (buffers and file ranges are replayable);
   // one more round here covers failures after the transport gave up (e.g. a reset mid-upload).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await uploadPart(core, bucket, key, uploadId, partNumber, body, { size, signal, ...(sse ? { sse } : {}) });
+      return await uploadPart(core, bucket, key, uploadId, partNumber, body, { size, signal, ...(sse ? { sse } : {}), ...(alg ? { checksumAlgorithm: alg } : {}) });
     } catch (err) {
       if (attempt >= 2 || signal.aborted || !isRetryable(err)) throw err;
     }
@@ -275,7 +285,14 @@ export async function createMultipartUpload(core: RequestCore, bucket: string, k
 export async function uploadPart(core: RequestCore, bucket: string, key: string, uploadId: string, partNumber: number, body: RequestBody, options: UploadPartOptions = {}): Promise<PartInfo> {
   if (!Number.isSafeInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) throw s3Error('InvalidArgument', `Part number must be an integer between 1 and ${MAX_PARTS}`);
   const headers: Record<string, string> = {};
-  if (core.checksum === 'always' && (typeof body === 'string' || body instanceof Uint8Array)) headers['content-md5'] = md5Base64(body);
+  const buffered = typeof body === 'string' || body instanceof Uint8Array;
+  let checksum: string | undefined;
+  const alg = options.checksumAlgorithm !== undefined ? checksumAlgorithm(options.checksumAlgorithm) : undefined;
+  if (alg) {
+    if (!buffered) throw new TypeError('uploadPart: checksumAlgorithm needs a string or buffer body');
+    checksum = withChecksum(typeof body === 'string' ? Buffer.from(body) : body, alg, 'header').checksum;
+    headers[`x-amz-checksum-${alg}`] = checksum;
+  } else if (core.checksum === 'always' && buffered) headers['content-md5'] = md5Base64(body);
   sseHeaders(options.sse, headers);
   const h = await core.empty({
     method: 'PUT',
@@ -287,7 +304,7 @@ export async function uploadPart(core: RequestCore, bucket: string, key: string,
     ...(options.size !== undefined && !(typeof body === 'string' || body instanceof Uint8Array) ? { contentLength: options.size } : {}),
     signal: options.signal,
   });
-  return { partNumber, etag: unquote(h['etag']) };
+  return alg ? { partNumber, etag: unquote(h['etag']), checksum, checksumAlgorithm: alg } : { partNumber, etag: unquote(h['etag']) };
 }
 
 /** UploadPartCopy (optionally a byte range of the source). */
@@ -310,16 +327,35 @@ export async function completeMultipartUpload(
   options: RequestOptions & { headers?: Record<string, string> } = {},
 ): Promise<UploadedObject> {
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
-  const body = buildXml('CompleteMultipartUpload', { Part: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) });
+  const body = buildXml('CompleteMultipartUpload', {
+    Part: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"`, ...(p.checksum && p.checksumAlgorithm ? { [XML_CHECKSUM[p.checksumAlgorithm]]: p.checksum } : {}) })),
+  });
   const res = await core.send({ method: 'POST', bucket, key, query: { uploadId }, headers: { ...options.headers, 'content-type': 'application/xml' }, body, signal: options.signal, control: true });
   const r = parseXml('CompleteMultipartUploadResult', await res.body.bytes()); // 200 with <Error> throws
   let etag = unquote(r.ETag);
   const versionId = res.headers['x-amz-version-id'];
+  const alg = sorted[0]?.checksumAlgorithm;
+  const checksum = alg ? r[XML_CHECKSUM[alg]] : undefined;
   if (!etag) {
     // Ceph RGW Pacific answers <ETag></ETag>; the object's HEAD has the real one.
     etag = (await statObject(core, bucket, key, { ...(versionId ? { versionId } : {}), ...(options.signal ? { signal: options.signal } : {}) })).etag;
   }
-  return { etag, versionId };
+  return checksum ? { etag, versionId, checksum } : { etag, versionId };
+}
+
+const XML_CHECKSUM = { crc32: 'ChecksumCRC32', crc32c: 'ChecksumCRC32C', crc64nvme: 'ChecksumCRC64NVME', sha1: 'ChecksumSHA1', sha256: 'ChecksumSHA256' } as const;
+
+/** Reads one file range (a multipart part that must be checksummed). */
+async function readRange(r: { path: string; offset: number; length: number }): Promise<Buffer> {
+  const fh = await open(r.path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(r.length);
+    const { bytesRead } = await fh.read(buf, 0, r.length, r.offset);
+    if (bytesRead !== r.length) throw new RangeError(`fPutObject: ${r.path} changed while uploading`);
+    return buf;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** AbortMultipartUpload. */
