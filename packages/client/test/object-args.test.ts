@@ -11,8 +11,7 @@ import { HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Clie
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
 import { createChecksum } from '@s3kit/sigv4';
-// The gateway depends on this package (its tests drive it), so it is imported from its build, not as a dependency (a cycle for turbo).
-import { createGateway, createGatewayServer, createLocalStore } from '../../gateway/dist/index.js';
+import type { Server } from 'node:http';
 import { S3Client, type ChecksumAlgorithm } from '../src/index.js';
 import { bucketName, cleanBucket, reason, rgw } from './helpers.js';
 
@@ -24,8 +23,18 @@ interface Upstream {
   close(): Promise<void>;
 }
 
+// The gateway depends on this package (its tests drive it), so it is not a dependency here (a
+// cycle for turbo) but loaded from its sources at run time; typed by the little used of it.
+interface GatewayModule {
+  createLocalStore(o: { dir: string; fsync: boolean }): unknown;
+  createGateway(o: { identities: (typeof ADMIN)[]; upstreams: { default: unknown } }): unknown;
+  createGatewayServer(g: unknown): Server;
+}
+const GATEWAY_SOURCE = new URL('../../gateway/src/index.ts', import.meta.url).href;
+
 /** The gateway over a fresh embedded store, on 127.0.0.1. */
 async function gatewayOnStore(): Promise<Upstream> {
+  const { createGateway, createGatewayServer, createLocalStore } = (await import(/* @vite-ignore */ GATEWAY_SOURCE)) as GatewayModule;
   const dir = await mkdtemp(join(tmpdir(), 's3kit-client-args-store-'));
   const store = createLocalStore({ dir, fsync: false });
   const server = createGatewayServer(createGateway({ identities: [ADMIN], upstreams: { default: store } }));
