@@ -405,8 +405,8 @@ export class S3Client {
     return uploadOps.uploadPartCopy(this.#core, bucket, key, uploadId, partNumber, source, options);
   }
 
-  /** CompleteMultipartUpload (parts sorted by number). */
-  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: PartInfo[], options: RequestOptions = {}): Promise<UploadedObject> {
+  /** CompleteMultipartUpload (parts sorted by number); `headers` may carry `if-none-match: *` / `if-match`. */
+  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: PartInfo[], options: RequestOptions & { headers?: Record<string, string> } = {}): Promise<UploadedObject> {
     return uploadOps.completeMultipartUpload(this.#core, bucket, key, uploadId, parts, options);
   }
 

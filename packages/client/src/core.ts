@@ -107,6 +107,8 @@ export interface Call {
   region?: string;
   /** An XML control body (DeleteObjects, CompleteMultipartUpload, ...): always hashed, never aws-chunked. */
   control?: boolean;
+  /** A precomputed `x-amz-content-sha256` (e.g. `STREAMING-UNSIGNED-PAYLOAD-TRAILER` for a body framed by the caller). */
+  payloadHash?: string;
 }
 
 /**
@@ -237,7 +239,7 @@ export class RequestCore {
         ...(call.contentLength !== undefined ? { contentLength: call.contentLength } : {}),
         ...(call.signal ? { signal: call.signal } : {}),
         // RGW answers aws-chunked XML control bodies with 501 NotImplemented; AWS does not need it either.
-        ...(call.control ? { signing: { payload: 'hashed' as const } } : {}),
+        ...(call.control ? { signing: { payload: 'hashed' as const } } : call.payloadHash ? { signing: { payloadHash: call.payloadHash } } : {}),
       });
     };
     try {

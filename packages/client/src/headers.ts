@@ -97,6 +97,10 @@ export interface ObjectStat {
   versionId: string | undefined;
   /** User metadata: `x-amz-meta-*` headers, names without the prefix. */
   metadata: Record<string, string>;
+  /** Stored checksums (`x-amz-checksum-*`, base64) by algorithm; empty when the server keeps none. */
+  checksums: Partial<Record<'crc32' | 'crc32c' | 'crc64nvme' | 'sha1' | 'sha256', string>>;
+  /** `x-amz-checksum-type` (`FULL_OBJECT` or `COMPOSITE`), when the server says. */
+  checksumType: string | undefined;
   /** Every response header (lower-case names). */
   headers: Record<string, string>;
 }
@@ -108,7 +112,11 @@ export function unquote(etag: string | undefined): string {
 
 export function statFromHeaders(h: Record<string, string>, sizeFromRange = false): ObjectStat {
   const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (k.startsWith('x-amz-meta-')) metadata[k.slice(11)] = v;
+  const checksums: ObjectStat['checksums'] = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (k.startsWith('x-amz-meta-')) metadata[k.slice(11)] = v;
+    else if (k.startsWith('x-amz-checksum-') && k !== 'x-amz-checksum-type') checksums[k.slice(15) as keyof ObjectStat['checksums']] = v;
+  }
   let size = Number(h['content-length'] ?? 0);
   if (sizeFromRange && h['content-range']) {
     const total = /\/(\d+)$/.exec(h['content-range']);
@@ -122,6 +130,8 @@ export function statFromHeaders(h: Record<string, string>, sizeFromRange = false
     contentType: h['content-type'],
     versionId: h['x-amz-version-id'],
     metadata,
+    checksums,
+    checksumType: h['x-amz-checksum-type'],
     headers: h,
   };
 }

@@ -72,3 +72,6 @@ export {
 export { type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption, type Retention } from './headers.js';
 export { type PutData } from './parts.js';
 export { PostPolicy } from '@s3kit/post-policy';
+// issue 15, argument parity (objects/upload options)
+export type { ReadObjectOptions } from './objects.js';
+export type { ChecksumAlgorithm, ChecksumLocation } from './checksum.js';

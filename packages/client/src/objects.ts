@@ -14,29 +14,41 @@ import { md5Base64, sseHeaders, statFromHeaders, unquote, writeHeaders, type Obj
 import { boundedAll, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from './parts.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, uploadPartCopy, type UploadedObject } from './upload.js';
 
-export interface GetObjectOptions extends RequestOptions {
-  offset?: number;
-  length?: number;
+/** Options HeadObject and GetObject share: which version, SSE-C key, conditions, extra headers/query. */
+export interface ReadObjectOptions extends RequestOptions {
   versionId?: string;
   /** SSE-C key the object was written with. */
   sse?: Extract<ServerSideEncryption, { type: 'SSE-C' }>;
+  /** `If-Match`: fails with `PreconditionFailed` (412) unless the ETag matches. */
   ifMatch?: string;
+  /** `If-None-Match`: answers `NotModified` (304) when the ETag matches. */
   ifNoneMatch?: string;
   ifModifiedSince?: Date;
   ifUnmodifiedSince?: Date;
+  /**
+   * `x-amz-checksum-mode: ENABLED`: the stored checksums come back in `stat.checksums` (on AWS an
+   * SSE-KMS object then needs `kms:Decrypt`, even for HEAD). **Default:** `true` for statObject, `false` for getObject.
+   */
+  checksumMode?: boolean;
   /** `response-content-type`, `response-content-disposition`, ... (names with or without `response-`). */
   responseHeaders?: Record<string, string>;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Extra query parameters. */
+  query?: Record<string, string>;
+}
+
+export interface GetObjectOptions extends ReadObjectOptions {
+  /** First byte (`Range: bytes=offset-`). */
+  offset?: number;
+  /** Bytes from `offset` (`Range: bytes=offset-(offset+length-1)`). */
+  length?: number;
 }
 
 /** The object's bytes as a Node `Readable` (with `.stream()`, `.text()`, ...) plus what the response said. */
 export type ObjectStream = ResponseBody & { readonly stat: ObjectStat };
 
-export interface StatObjectOptions extends RequestOptions {
-  versionId?: string;
-  sse?: Extract<ServerSideEncryption, { type: 'SSE-C' }>;
-}
+export type StatObjectOptions = ReadObjectOptions;
 
 export interface CopyConditions {
   matchETag?: string;
@@ -112,40 +124,55 @@ export function conditionHeaders(c: CopyConditions | undefined, out: Record<stri
   if (c.unmodifiedSince) set('if-unmodified-since', c.unmodifiedSince.toUTCString());
 }
 
-/** HeadObject. */
+/** The headers and query of a HeadObject/GetObject for `options`. */
+function readCall(options: ReadObjectOptions, checksumMode: boolean): { headers: Record<string, string>; query: Record<string, string | undefined> } {
+  const headers: Record<string, string> = {};
+  if (options.ifMatch) headers['if-match'] = options.ifMatch;
+  if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
+  if (options.ifModifiedSince) headers['if-modified-since'] = options.ifModifiedSince.toUTCString();
+  if (options.ifUnmodifiedSince) headers['if-unmodified-since'] = options.ifUnmodifiedSince.toUTCString();
+  if (options.checksumMode ?? checksumMode) headers['x-amz-checksum-mode'] = 'ENABLED';
+  sseHeaders(options.sse, headers);
+  if (options.headers) for (const [k, v] of Object.entries(options.headers)) headers[k.toLowerCase()] = v;
+  const query: Record<string, string | undefined> = { ...options.query };
+  if (options.responseHeaders) {
+    for (const [k, v] of Object.entries(options.responseHeaders)) query[k.startsWith('response-') ? k : `response-${k}`] = v;
+  }
+  query['versionId'] = options.versionId;
+  return { headers, query };
+}
+
+/** A 304 (If-None-Match / If-Modified-Since held) rejects with `NotModified`, as the AWS SDKs do: there is no object to return. */
+function notModified(status: number, headers: Record<string, string>, bucket: string, key: string): void {
+  if (status === 304) throw s3Error('NotModified', 'Not Modified', { resource: `/${bucket}/${key}`, headers });
+}
+
+/** HeadObject: size, ETag, metadata, version id and stored checksums (`checksumMode`). */
 export async function statObject(core: RequestCore, bucket: string, key: string, options: StatObjectOptions = {}): Promise<ObjectStat> {
   checkBucket(bucket);
   checkKey(key);
-  const headers: Record<string, string> = {};
-  sseHeaders(options.sse, headers);
-  const h = await core.empty({ method: 'HEAD', bucket, key, query: { versionId: options.versionId }, headers, signal: options.signal });
-  return statFromHeaders(h);
+  const { headers, query } = readCall(options, true);
+  const res = await core.send({ method: 'HEAD', bucket, key, query, headers, signal: options.signal });
+  await res.body.dump();
+  notModified(res.statusCode, res.headers, bucket, key);
+  return statFromHeaders(res.headers);
 }
 
 /** GetObject: a stream of the object (or the range `offset`..`offset+length-1`) with its metadata. */
 export async function getObject(core: RequestCore, bucket: string, key: string, options: GetObjectOptions = {}): Promise<ObjectStream> {
   checkBucket(bucket);
   checkKey(key);
-  const headers: Record<string, string> = {};
+  const { headers, query } = readCall(options, false);
   const { offset, length } = options;
   if (offset !== undefined || length !== undefined) {
     const start = offset ?? 0;
     if (!Number.isSafeInteger(start) || start < 0) throw new TypeError('getObject: offset must be a non-negative integer');
     if (length !== undefined && (!Number.isSafeInteger(length) || length < 1)) throw new TypeError('getObject: length must be a positive integer');
-    headers['range'] = `bytes=${start}-${length !== undefined ? start + length - 1 : ''}`;
+    headers['range'] ??= `bytes=${start}-${length !== undefined ? start + length - 1 : ''}`;
   }
-  if (options.ifMatch) headers['if-match'] = options.ifMatch;
-  if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
-  if (options.ifModifiedSince) headers['if-modified-since'] = options.ifModifiedSince.toUTCString();
-  if (options.ifUnmodifiedSince) headers['if-unmodified-since'] = options.ifUnmodifiedSince.toUTCString();
-  sseHeaders(options.sse, headers);
-  if (options.headers) for (const [k, v] of Object.entries(options.headers)) headers[k.toLowerCase()] = v;
-  const query: Record<string, string | undefined> = {};
-  if (options.responseHeaders) {
-    for (const [k, v] of Object.entries(options.responseHeaders)) query[k.startsWith('response-') ? k : `response-${k}`] = v;
-  }
-  query['versionId'] = options.versionId;
   const res = await core.send({ method: 'GET', bucket, key, query, headers, signal: options.signal });
+  if (res.statusCode === 304) await res.body.dump();
+  notModified(res.statusCode, res.headers, bucket, key);
   const stat = statFromHeaders(res.headers, res.statusCode === 206);
   return Object.assign(res.body, { stat }) as ObjectStream;
 }

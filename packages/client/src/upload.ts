@@ -2,12 +2,13 @@
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
 
 import { setMaxListeners } from 'node:events';
-import { stat as fsStat } from 'node:fs/promises';
+import { open, readFile, stat as fsStat } from 'node:fs/promises';
 import { addAbortSignal, Readable } from 'node:stream';
 import { isS3Error, s3Error } from '@s3kit/errors';
 import { isRetryable, isTransportError, TransportAbortedError, type RequestBody } from '@s3kit/http-transport';
 import { buildXml, parseXml } from '@s3kit/xml-shapes';
 import { checkBucket, checkKey, type RequestCore, type RequestOptions } from './core.js';
+import { checksumAlgorithm, withChecksum, type ChecksumAlgorithm, type ChecksumLocation } from './checksum.js';
 import { md5Base64, sseHeaders, unquote, writeHeaders, type ObjectWriteOptions, type ServerSideEncryption } from './headers.js';
 import { conditionHeaders, copySourceHeader, statObject, type CopyConditions, type CopySource } from './objects.js';
 import { boundedAll, chunks, MAX_OBJECT_SIZE, MAX_PARTS, partSizeFor, PartPool, unknownLengthPartSize, type PutData } from './parts.js';
@@ -28,11 +29,56 @@ export interface PutObjectOptions extends ObjectWriteOptions, RequestOptions {
   /** **Default:** the client's `concurrency`. */
   concurrency?: number;
   onProgress?: (p: UploadProgress) => void;
+  /** `If-None-Match: *`: write only if no object has the key (else `PreconditionFailed`, 412). */
+  ifNoneMatch?: '*';
+  /** `If-Match: <etag>` (sent as given; the bare ETag works everywhere): overwrite only the object with this ETag (else `PreconditionFailed`; a missing key `NoSuchKey`). */
+  ifMatch?: string;
+  /**
+   * Send an `x-amz-checksum-*` of the data with this algorithm (`CRC32`, `CRC32C`, `CRC64NVME`,
+   * `SHA1`, `SHA256`, any case); S3 verifies and stores it. A multipart upload is created with
+   * `x-amz-checksum-algorithm` (S3's default type: COMPOSITE, FULL_OBJECT for CRC64NVME) and sends
+   * each part's checksum as a header (file parts are then read into memory to checksum them).
+   */
+  checksumAlgorithm?: ChecksumAlgorithm | Uppercase<ChecksumAlgorithm>;
+  /** `'header'` (default) or `'trailer'` (unsigned aws-chunked body with the checksum in the trailer; single-request uploads). */
+  checksumLocation?: ChecksumLocation;
 }
 
 export interface UploadedObject {
   etag: string;
   versionId: string | undefined;
+  /** The checksum sent with `checksumAlgorithm` (base64), as S3 echoed it when it did. */
+  checksum?: string;
+}
+
+/** `If-None-Match` / `If-Match` of a conditional write. */
+function conditionalWriteHeaders(options: PutObjectOptions, out: Record<string, string>): void {
+  if (options.ifNoneMatch !== undefined) {
+    if (options.ifNoneMatch !== '*') throw new TypeError("putObject: ifNoneMatch must be '*'");
+    out['if-none-match'] = '*';
+  }
+  // As given: Ceph RGW 16.2 matches only the bare ETag on PutObject (a quoted one never matches); S3 takes both.
+  if (options.ifMatch !== undefined) out['if-match'] = options.ifMatch;
+}
+
+/** One PutObject of a buffer (with the chosen checksum, header or trailer). */
+async function putOnce(core: RequestCore, bucket: string, key: string, body: Uint8Array, headers: Record<string, string>, options: PutObjectOptions): Promise<UploadedObject> {
+  let payloadHash: string | undefined;
+  let checksum: string | undefined;
+  let alg: ChecksumAlgorithm | undefined;
+  if (options.checksumAlgorithm !== undefined) {
+    alg = checksumAlgorithm(options.checksumAlgorithm);
+    const c = withChecksum(body, alg, options.checksumLocation ?? 'header', headers['content-encoding']);
+    Object.assign(headers, c.headers);
+    body = c.body;
+    payloadHash = c.payloadHash;
+    checksum = c.checksum;
+  } else if (core.checksum === 'always') headers['content-md5'] = md5Base64(body);
+  const h = await core.empty({ method: 'PUT', bucket, key, headers, body, signal: options.signal, ...(payloadHash ? { payloadHash } : {}) });
+  const out: UploadedObject = { etag: unquote(h['etag']), versionId: h['x-amz-version-id'] };
+  const echoed = alg ? (h[`x-amz-checksum-${alg}`] ?? checksum) : undefined;
+  if (echoed !== undefined) out.checksum = echoed;
+  return out;
 }
 
 export interface PartInfo {
@@ -40,12 +86,17 @@ export interface PartInfo {
   etag: string;
   size?: number | undefined;
   lastModified?: Date | undefined;
+  /** The part's checksum (base64) when uploaded with `checksumAlgorithm`; sent again in CompleteMultipartUpload. */
+  checksum?: string | undefined;
+  checksumAlgorithm?: ChecksumAlgorithm | undefined;
 }
 
 export interface UploadPartOptions extends RequestOptions {
   /** Length of a stream body. */
   size?: number;
   sse?: Extract<ServerSideEncryption, { type: 'SSE-C' }>;
+  /** Send the part's `x-amz-checksum-*` (buffer and string bodies only); the upload must have been created with the same algorithm. */
+  checksumAlgorithm?: ChecksumAlgorithm | Uppercase<ChecksumAlgorithm>;
 }
 
 export interface UploadPartCopyOptions extends RequestOptions {
@@ -84,6 +135,7 @@ async function put(core: RequestCore, bucket: string, key: string, data: PutData
   const sizeOf = known === undefined ? (n: number) => unknownLengthPartSize(n, base) : () => partSize;
   const headers = writeHeaders(options);
   headers['content-type'] ??= 'application/octet-stream';
+  conditionalWriteHeaders(options, headers);
   const concurrency = options.concurrency ?? core.concurrency;
   // Strings and buffers are sliced, not copied: only streams need part buffers.
   const pool = typeof data === 'string' || data instanceof Uint8Array ? undefined : new PartPool(concurrency + 1);
@@ -94,10 +146,9 @@ async function put(core: RequestCore, bucket: string, key: string, data: PutData
   if (second.done) {
     // One part: a single PutObject with a buffer (replayable, retried by the transport).
     if (known !== undefined && firstPart.length !== known) throw new RangeError(`putObject: expected ${known} bytes, the stream gave ${firstPart.length}`);
-    if (core.checksum === 'always') headers['content-md5'] = md5Base64(firstPart);
-    const h = await core.empty({ method: 'PUT', bucket, key, headers, body: firstPart, signal: options.signal });
+    const r = await putOnce(core, bucket, key, firstPart, headers, options);
     options.onProgress?.({ loaded: firstPart.length, total: known ?? firstPart.length });
-    return { etag: unquote(h['etag']), versionId: h['x-amz-version-id'] };
+    return r;
   }
   async function* all(): AsyncGenerator<Buffer> {
     yield firstPart;
@@ -119,7 +170,14 @@ export async function fPutObject(core: RequestCore, bucket: string, key: string,
   if (size > MAX_OBJECT_SIZE) throw s3Error('EntityTooLarge', `File size ${size} exceeds the 5 TiB maximum`);
   const headers = writeHeaders(options);
   headers['content-type'] ??= 'application/octet-stream';
+  conditionalWriteHeaders(options, headers);
   const partSize = partSizeFor(size, options.partSize ?? core.partSize);
+  if (size <= partSize && options.checksumAlgorithm !== undefined) {
+    // The checksum needs the bytes: one part is small enough to read whole.
+    const r = await putOnce(core, bucket, key, await readFile(filePath), headers, options);
+    options.onProgress?.({ loaded: size, total: size });
+    return r;
+  }
   if (size <= partSize) {
     const h = await core.empty({ method: 'PUT', bucket, key, headers, body: { path: filePath }, signal: options.signal });
     options.onProgress?.({ loaded: size, total: size });
@@ -142,6 +200,14 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
   body: (p: T) => RequestBody,
   pool?: PartPool,
 ): Promise<UploadedObject> {
+  const alg = options.checksumAlgorithm !== undefined ? checksumAlgorithm(options.checksumAlgorithm) : undefined;
+  if (alg) headers = { ...headers, 'x-amz-checksum-algorithm': alg.toUpperCase() };
+  // Conditions apply to CompleteMultipartUpload (S3 refuses them on CreateMultipartUpload).
+  const { ['if-none-match']: ifNoneMatch, ['if-match']: ifMatch, ...createHeaders } = headers;
+  const completeHeaders: Record<string, string> = {};
+  if (ifNoneMatch) completeHeaders['if-none-match'] = ifNoneMatch;
+  if (ifMatch) completeHeaders['if-match'] = ifMatch;
+  headers = createHeaders;
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every part in flight listens on it (transport and undici): not a leak.
@@ -157,7 +223,9 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
       const length = Buffer.isBuffer(p) ? p.length : p.length;
       let part: PartInfo;
       try {
-        part = await uploadPartWithRetry(core, bucket, key, uploadId, partNumber, body(p), length, signal, sse);
+        // A checksum needs the bytes: a file range is read into memory first.
+        const b = alg && !Buffer.isBuffer(p) ? await readRange(p as { path: string; offset: number; length: number }) : body(p);
+        part = await uploadPartWithRetry(core, bucket, key, uploadId, partNumber, b, length, signal, sse, alg);
       } finally {
         // The request has settled (undici no longer reads the buffer): reuse it for a later part.
         if (pool && Buffer.isBuffer(p)) pool.give(p);
@@ -168,7 +236,7 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
       return part;
     });
     if (total !== undefined && loaded !== total) throw new RangeError(`putObject: expected ${total} bytes, the stream gave ${loaded}`);
-    return await completeMultipartUpload(core, bucket, key, uploadId, done, options.signal ? { signal: options.signal } : {});
+    return await completeMultipartUpload(core, bucket, key, uploadId, done, { headers: completeHeaders, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (err) {
     controller.abort(err);
     // Abort even when the caller's signal fired: no orphaned upload is left behind.
@@ -188,12 +256,13 @@ async function uploadPartWithRetry(
   size: number,
   signal: AbortSignal,
   sse: Extract<ServerSideEncryption, { type: 'SSE-C' }> | undefined,
+  alg: ChecksumAlgorithm | undefined,
 ): Promise<PartInfo> {
   // The transport already retries each request (buffers and file ranges are replayable);
   // one more round here covers failures after the transport gave up (e.g. a reset mid-upload).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await uploadPart(core, bucket, key, uploadId, partNumber, body, { size, signal, ...(sse ? { sse } : {}) });
+      return await uploadPart(core, bucket, key, uploadId, partNumber, body, { size, signal, ...(sse ? { sse } : {}), ...(alg ? { checksumAlgorithm: alg } : {}) });
     } catch (err) {
       if (attempt >= 2 || signal.aborted || !isRetryable(err)) throw err;
     }
@@ -216,7 +285,14 @@ export async function createMultipartUpload(core: RequestCore, bucket: string, k
 export async function uploadPart(core: RequestCore, bucket: string, key: string, uploadId: string, partNumber: number, body: RequestBody, options: UploadPartOptions = {}): Promise<PartInfo> {
   if (!Number.isSafeInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) throw s3Error('InvalidArgument', `Part number must be an integer between 1 and ${MAX_PARTS}`);
   const headers: Record<string, string> = {};
-  if (core.checksum === 'always' && (typeof body === 'string' || body instanceof Uint8Array)) headers['content-md5'] = md5Base64(body);
+  const buffered = typeof body === 'string' || body instanceof Uint8Array;
+  let checksum: string | undefined;
+  const alg = options.checksumAlgorithm !== undefined ? checksumAlgorithm(options.checksumAlgorithm) : undefined;
+  if (alg) {
+    if (!buffered) throw new TypeError('uploadPart: checksumAlgorithm needs a string or buffer body');
+    checksum = withChecksum(typeof body === 'string' ? Buffer.from(body) : body, alg, 'header').checksum;
+    headers[`x-amz-checksum-${alg}`] = checksum;
+  } else if (core.checksum === 'always' && buffered) headers['content-md5'] = md5Base64(body);
   sseHeaders(options.sse, headers);
   const h = await core.empty({
     method: 'PUT',
@@ -228,7 +304,7 @@ export async function uploadPart(core: RequestCore, bucket: string, key: string,
     ...(options.size !== undefined && !(typeof body === 'string' || body instanceof Uint8Array) ? { contentLength: options.size } : {}),
     signal: options.signal,
   });
-  return { partNumber, etag: unquote(h['etag']) };
+  return alg ? { partNumber, etag: unquote(h['etag']), checksum, checksumAlgorithm: alg } : { partNumber, etag: unquote(h['etag']) };
 }
 
 /** UploadPartCopy (optionally a byte range of the source). */
@@ -241,19 +317,45 @@ export async function uploadPartCopy(core: RequestCore, bucket: string, key: str
   return { partNumber, etag: unquote(r.ETag), lastModified: r.LastModified };
 }
 
-/** CompleteMultipartUpload (parts sorted by number). */
-export async function completeMultipartUpload(core: RequestCore, bucket: string, key: string, uploadId: string, parts: PartInfo[], options: RequestOptions = {}): Promise<UploadedObject> {
+/** CompleteMultipartUpload (parts sorted by number); `headers` may carry `if-none-match: *` / `if-match`. */
+export async function completeMultipartUpload(
+  core: RequestCore,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  parts: PartInfo[],
+  options: RequestOptions & { headers?: Record<string, string> } = {},
+): Promise<UploadedObject> {
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
-  const body = buildXml('CompleteMultipartUpload', { Part: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) });
-  const res = await core.send({ method: 'POST', bucket, key, query: { uploadId }, headers: { 'content-type': 'application/xml' }, body, signal: options.signal, control: true });
+  const body = buildXml('CompleteMultipartUpload', {
+    Part: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"`, ...(p.checksum && p.checksumAlgorithm ? { [XML_CHECKSUM[p.checksumAlgorithm]]: p.checksum } : {}) })),
+  });
+  const res = await core.send({ method: 'POST', bucket, key, query: { uploadId }, headers: { ...options.headers, 'content-type': 'application/xml' }, body, signal: options.signal, control: true });
   const r = parseXml('CompleteMultipartUploadResult', await res.body.bytes()); // 200 with <Error> throws
   let etag = unquote(r.ETag);
   const versionId = res.headers['x-amz-version-id'];
+  const alg = sorted[0]?.checksumAlgorithm;
+  const checksum = alg ? r[XML_CHECKSUM[alg]] : undefined;
   if (!etag) {
     // Ceph RGW Pacific answers <ETag></ETag>; the object's HEAD has the real one.
     etag = (await statObject(core, bucket, key, { ...(versionId ? { versionId } : {}), ...(options.signal ? { signal: options.signal } : {}) })).etag;
   }
-  return { etag, versionId };
+  return checksum ? { etag, versionId, checksum } : { etag, versionId };
+}
+
+const XML_CHECKSUM = { crc32: 'ChecksumCRC32', crc32c: 'ChecksumCRC32C', crc64nvme: 'ChecksumCRC64NVME', sha1: 'ChecksumSHA1', sha256: 'ChecksumSHA256' } as const;
+
+/** Reads one file range (a multipart part that must be checksummed). */
+async function readRange(r: { path: string; offset: number; length: number }): Promise<Buffer> {
+  const fh = await open(r.path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(r.length);
+    const { bytesRead } = await fh.read(buf, 0, r.length, r.offset);
+    if (bytesRead !== r.length) throw new RangeError(`fPutObject: ${r.path} changed while uploading`);
+    return buf;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** AbortMultipartUpload. */
