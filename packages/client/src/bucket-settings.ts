@@ -2,7 +2,7 @@
 // acceleration, ownership controls, public access block and policy status.
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
 
-import { buildXml, type ShapeName, type ShapeInput } from '@s3kit/xml-shapes';
+import { buildXml, parseXml, type ShapeName, type ShapeInput } from '@s3kit/xml-shapes';
 import { checkBucket, type RequestCore, type RequestOptions } from './core.js';
 import { md5Base64 } from './headers.js';
 import type { Grant } from './acl.js';
@@ -247,7 +247,11 @@ export function deleteBucketOwnershipControls(core: RequestCore, bucket: string,
 
 /** GetPublicAccessBlock; rejects with `NoSuchPublicAccessBlockConfiguration` when none is set. */
 export async function getPublicAccessBlock(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<Required<PublicAccessBlockConfig>> {
-  const r = await getConfig(core, bucket, 'publicAccessBlock', 'PublicAccessBlockConfiguration', options);
+  checkBucket(bucket);
+  const res = await core.send({ method: 'GET', bucket, query: { publicAccessBlock: '' }, signal: options.signal });
+  // Ceph RGW (16.2) names the root <BlockPublicAccessBlockConfiguration>: read it as S3's.
+  const text = (await res.body.text()).replace(/<(\/?)BlockPublicAccessBlockConfiguration\b/g, '<$1PublicAccessBlockConfiguration');
+  const r = parseXml('PublicAccessBlockConfiguration', text);
   return {
     blockPublicAcls: r.BlockPublicAcls ?? false,
     ignorePublicAcls: r.IgnorePublicAcls ?? false,
