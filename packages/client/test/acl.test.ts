@@ -3,10 +3,11 @@
 // upstream kinds: through the s3kit gateway on the embedded store, and Ceph RGW 16.2 directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessControlPolicy, S3Client } from '../src/index.js';
+import { boto3Runner, hasBoto3 } from './boto3.js';
 import { startLocalGateway, type LocalGateway } from './gateway-local.js';
 import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
 
-type Kind = [name: string, skip: boolean, open: () => Promise<{ s3: S3Client; close: () => Promise<void> }>];
+type Kind = [name: string, skip: boolean, open: () => Promise<{ s3: S3Client; boto3: (code: string) => Promise<unknown>; close: () => Promise<void> }>];
 
 const KINDS: Kind[] = [
   [
@@ -15,10 +16,10 @@ const KINDS: Kind[] = [
     async () => {
       const g: LocalGateway = await startLocalGateway();
       const s3 = g.client();
-      return { s3, close: async () => (await s3.close(), await g.close()) };
+      return { s3, boto3: boto3Runner(g.endpoint, g.accessKeyId, g.secretAccessKey), close: async () => (await s3.close(), await g.close()) };
     },
   ],
-  [`Ceph RGW directly ${reason}`, rgw === undefined, async () => ({ s3: client(), close: async () => undefined })],
+  [`Ceph RGW directly ${reason}`, rgw === undefined, async () => ({ s3: client(), boto3: boto3Runner(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, rgw!.region), close: async () => undefined })],
 ];
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
@@ -33,10 +34,11 @@ for (const [name, skip, open] of KINDS) {
   describe.skipIf(skip)(`ACLs, upstream: ${name}`, () => {
     let s3: S3Client;
     let close: () => Promise<void>;
+    let boto3: (code: string) => Promise<unknown>;
     let owner: string;
     const bucket = bucketName('acl');
     beforeAll(async () => {
-      ({ s3, close } = await open());
+      ({ s3, close, boto3 } = await open());
       // ACLs need ObjectWriter ownership on the store (a new bucket enforces the owner, as on AWS).
       await s3.makeBucket(bucket, onRgw ? {} : { objectOwnership: 'ObjectWriter' });
     });
@@ -109,6 +111,17 @@ for (const [name, skip, open] of KINDS) {
         await cleanBucket(s3, a);
         await cleanBucket(s3, b);
       }
+    });
+
+    it.skipIf(!hasBoto3)('cross-client: boto3 reads the grants @s3kit/client sets, and the other way round', async () => {
+      const b = JSON.stringify(bucket);
+      await s3.setBucketAcl(bucket, { grants: { fullControl: [{ type: 'CanonicalUser', id: owner }], write: [{ type: 'Group', uri: ALL_USERS }] } });
+      const read = (await boto3(`print(json.dumps(sorted(g['Grantee'].get('URI', g['Grantee'].get('ID', '')) + ':' + g['Permission'] for g in s3.get_bucket_acl(Bucket=${b})['Grants'])))`)) as string[];
+      expect(read).toEqual([`${ALL_USERS}:WRITE`, `${owner}:FULL_CONTROL`].sort());
+      await s3.putObject(bucket, 'x', 'x');
+      await boto3(`s3.put_object_acl(Bucket=${b}, Key='x', ACL='authenticated-read'); print('null')`);
+      expect(grants(await s3.getObjectAcl(bucket, 'x'))).toEqual([`CanonicalUser:${owner}:FULL_CONTROL`, `Group:${AUTH_USERS}:READ`]);
+      await s3.setBucketAcl(bucket, 'private');
     });
 
     it('errors: missing bucket and key, bad ACL', async () => {

@@ -6,6 +6,7 @@
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '../src/index.js';
+import { boto3Runner, hasBoto3 } from './boto3.js';
 import { startLocalGateway, type LocalGateway } from './gateway-local.js';
 import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
 
@@ -13,6 +14,8 @@ interface Opened {
   s3: S3Client;
   /** An AWS SDK v3 client of the same endpoint and identity (cross-client, and what the client lacks: bucket policies). */
   aws: () => AwsS3Client;
+  /** Runs a boto3 snippet (`s3` is a boto3 client of the same endpoint and identity) and returns what it prints, as JSON. */
+  boto3: (code: string) => Promise<unknown>;
   close: () => Promise<void>;
 }
 type Kind = [name: string, skip: boolean, open: () => Promise<Opened>];
@@ -27,12 +30,17 @@ const KINDS: Kind[] = [
     async () => {
       const g: LocalGateway = await startLocalGateway();
       const s3 = g.client();
-      return { s3, aws: () => awsClient(g.endpoint, g.accessKeyId, g.secretAccessKey), close: async () => (await s3.close(), await g.close()) };
+      return {
+        s3,
+        aws: () => awsClient(g.endpoint, g.accessKeyId, g.secretAccessKey),
+        boto3: boto3Runner(g.endpoint, g.accessKeyId, g.secretAccessKey),
+        close: async () => (await s3.close(), await g.close()) };
     },
   ],
   [`Ceph RGW directly ${reason}`, rgw === undefined, async () => ({
       s3: client(),
       aws: () => awsClient(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, rgw!.region),
+      boto3: boto3Runner(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, rgw!.region),
       close: async () => undefined,
     }),
   ],
@@ -46,11 +54,12 @@ for (const [name, skip, open] of KINDS) {
     let s3: S3Client;
     let close: () => Promise<void>;
     let awsFor: (s3: S3Client) => AwsS3Client;
+    let boto3: Opened['boto3'];
     const bucket = bucketName('settings');
     const logs = bucketName('logs');
     beforeAll(async () => {
       let aws: () => AwsS3Client;
-      ({ s3, close, aws } = await open());
+      ({ s3, close, aws, boto3 } = await open());
       awsFor = () => aws();
       await s3.makeBucket(bucket);
       await s3.makeBucket(logs);
@@ -203,6 +212,28 @@ for (const [name, skip, open] of KINDS) {
       } finally {
         aws.destroy();
       }
+    });
+
+    it.skipIf(!hasBoto3)('cross-client: boto3 reads what @s3kit/client sets, and the other way round', async () => {
+      const b = JSON.stringify(bucket);
+      await s3.setBucketCors(bucket, [{ id: 'x', allowedMethods: ['GET'], allowedOrigins: ['https://c.example'], maxAgeSeconds: 60 }]);
+      expect(await boto3(`print(json.dumps(s3.get_bucket_cors(Bucket=${b})['CORSRules']))`)).toEqual([{ ID: 'x', AllowedMethods: ['GET'], AllowedOrigins: ['https://c.example'], MaxAgeSeconds: 60 }]);
+      await s3.setBucketRequestPayment(bucket, 'Requester');
+      expect(await boto3(`print(json.dumps(s3.get_bucket_request_payment(Bucket=${b})['Payer']))`)).toBe('Requester');
+      await boto3(`s3.put_bucket_request_payment(Bucket=${b}, RequestPaymentConfiguration={'Payer': 'BucketOwner'}); print('null')`);
+      expect(await s3.getBucketRequestPayment(bucket)).toBe('BucketOwner');
+      await boto3(`s3.put_bucket_cors(Bucket=${b}, CORSConfiguration={'CORSRules': [{'AllowedMethods': ['PUT'], 'AllowedOrigins': ['*'], 'ExposeHeaders': ['ETag']}]}); print('null')`);
+      expect(await s3.getBucketCors(bucket)).toEqual([{ allowedMethods: ['PUT'], allowedOrigins: ['*'], exposeHeaders: ['ETag'] }]);
+      await s3.deleteBucketCors(bucket);
+      await s3.setPublicAccessBlock(bucket, { ignorePublicAcls: true });
+      // (botocore ignores the root name, so it reads RGW 16.2's <BlockPublicAccessBlockConfiguration> too.)
+      expect(await boto3(`print(json.dumps(s3.get_public_access_block(Bucket=${b})['PublicAccessBlockConfiguration']))`)).toEqual({
+        BlockPublicAcls: false,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: false,
+        RestrictPublicBuckets: false,
+      });
+      await s3.deletePublicAccessBlock(bucket);
     });
 
     it('a missing bucket answers NoSuchBucket', async () => {
