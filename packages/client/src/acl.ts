@@ -99,10 +99,22 @@ function toGrantee(g: NonNullable<NonNullable<PolicyShape['AccessControlList']>[
   return { type: 'CanonicalUser', id: g.ID ?? '', ...(g.DisplayName ? { displayName: g.DisplayName } : {}) };
 }
 
+type GrantShape = NonNullable<PolicyShape['AccessControlList']>[number];
+
+/** A parsed `<Grant>` as a `Grant` (also for logging's TargetGrants). */
+export function grantFromShape(g: GrantShape): Grant {
+  return { grantee: toGrantee(g.Grantee ?? {}), permission: (g.Permission ?? '') as Permission };
+}
+
+/** A `Grant` as the `<Grant>` input of `buildXml`. */
+export function grantToShape(g: Grant): { Grantee: Record<string, string>; Permission: string } {
+  return { Grantee: granteeShape(g.grantee), Permission: g.permission };
+}
+
 function fromShape(r: PolicyShape): AccessControlPolicy {
   return {
     owner: { id: r.Owner?.ID ?? '', ...(r.Owner?.DisplayName ? { displayName: r.Owner.DisplayName } : {}) },
-    grants: (r.AccessControlList ?? []).map((g) => ({ grantee: toGrantee(g.Grantee ?? {}), permission: (g.Permission ?? '') as Permission })),
+    grants: (r.AccessControlList ?? []).map(grantFromShape),
   };
 }
 
@@ -127,7 +139,7 @@ async function putAcl(core: RequestCore, call: Call, acl: AclInput): Promise<voi
   else if (isPolicy(acl)) {
     body = buildXml('AccessControlPolicy', {
       Owner: { ID: acl.owner.id, ...(acl.owner.displayName ? { DisplayName: acl.owner.displayName } : {}) },
-      AccessControlList: acl.grants.map((g) => ({ Grantee: granteeShape(g.grantee), Permission: g.permission })),
+      AccessControlList: acl.grants.map(grantToShape),
     } as never);
     headers['content-type'] = 'application/xml';
     if (core.checksum !== 'none') headers['content-md5'] = md5Base64(body);

@@ -5,7 +5,7 @@
 import { buildXml, parseXml, type ShapeName, type ShapeInput } from '@s3kit/xml-shapes';
 import { checkBucket, type RequestCore, type RequestOptions } from './core.js';
 import { md5Base64 } from './headers.js';
-import type { Grant } from './acl.js';
+import { grantFromShape, grantToShape, type Grant } from './acl.js';
 
 /** One CORS rule. */
 export interface CorsRule {
@@ -190,13 +190,21 @@ export async function getBucketLogging(core: RequestCore, bucket: string, option
   const r = await getConfig(core, bucket, 'logging', 'BucketLoggingStatus', options);
   const l = r.LoggingEnabled;
   if (!l) return undefined;
-  return { targetBucket: l.TargetBucket ?? '', targetPrefix: l.TargetPrefix ?? '' };
+  return { targetBucket: l.TargetBucket ?? '', targetPrefix: l.TargetPrefix ?? '', ...(l.TargetGrants?.length ? { targetGrants: l.TargetGrants.map(grantFromShape) } : {}) };
 }
 
 /** PutBucketLogging: turns logging on to `config`, or off with `undefined`. */
 export function setBucketLogging(core: RequestCore, bucket: string, config: LoggingConfig | undefined, options: RequestOptions = {}): Promise<void> {
-  const value = config ? { LoggingEnabled: { TargetBucket: config.targetBucket, TargetPrefix: config.targetPrefix } } : {};
-  return putConfig(core, bucket, 'logging', 'BucketLoggingStatus', value, options);
+  const value = config
+    ? {
+        LoggingEnabled: {
+          TargetBucket: config.targetBucket,
+          TargetPrefix: config.targetPrefix,
+          ...(config.targetGrants?.length ? { TargetGrants: config.targetGrants.map(grantToShape) } : {}),
+        },
+      }
+    : {};
+  return putConfig(core, bucket, 'logging', 'BucketLoggingStatus', value as ShapeInput<'BucketLoggingStatus'>, options);
 }
 
 // ---------------------------------------------------------------- request payment

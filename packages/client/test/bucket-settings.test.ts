@@ -118,8 +118,13 @@ for (const [name, skip, open] of KINDS) {
       expect(await s3.getBucketLogging(bucket)).toBeUndefined();
       await s3.setBucketLogging(bucket, { targetBucket: logs, targetPrefix: 'a/' });
       expect(await s3.getBucketLogging(bucket)).toEqual({ targetBucket: logs, targetPrefix: 'a/' });
-      await s3.setBucketLogging(bucket, { targetBucket: logs, targetPrefix: 'b/' });
-      expect(await s3.getBucketLogging(bucket)).toEqual({ targetBucket: logs, targetPrefix: 'b/' });
+      const withGrants = {
+        targetBucket: logs,
+        targetPrefix: 'b/',
+        targetGrants: [{ grantee: { type: 'Group' as const, uri: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' }, permission: 'READ' as const }],
+      };
+      await s3.setBucketLogging(bucket, withGrants);
+      expect(await s3.getBucketLogging(bucket)).toEqual(withGrants);
       await s3.setBucketLogging(bucket, undefined);
       expect(await s3.getBucketLogging(bucket)).toBeUndefined();
     });
