@@ -61,11 +61,6 @@ export interface ObjectAclOptions extends RequestOptions {
   versionId?: string;
 }
 
-/** The well-known group URIs. */
-export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
-export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
-export const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
-
 const GRANT_HEADERS: [keyof AclGrants, string][] = [
   ['read', 'x-amz-grant-read'],
   ['write', 'x-amz-grant-write'],
@@ -125,7 +120,7 @@ function granteeShape(g: Grantee): Record<string, string> {
 }
 
 function isPolicy(acl: AclInput): acl is AccessControlPolicy {
-  return typeof acl === 'object' && 'owner' in acl && Array.isArray((acl as AccessControlPolicy).grants);
+  return typeof acl === 'object' && acl !== null && 'owner' in acl && Array.isArray((acl as AccessControlPolicy).grants);
 }
 
 async function getAcl(core: RequestCore, call: Call): Promise<AccessControlPolicy> {
@@ -140,7 +135,7 @@ async function putAcl(core: RequestCore, call: Call, acl: AclInput): Promise<voi
     body = buildXml('AccessControlPolicy', {
       Owner: { ID: acl.owner.id, ...(acl.owner.displayName ? { DisplayName: acl.owner.displayName } : {}) },
       AccessControlList: acl.grants.map(grantToShape),
-    } as never);
+    } as never); // grantees are plain records here; buildXml checks every field at run time
     headers['content-type'] = 'application/xml';
     if (core.checksum !== 'none') headers['content-md5'] = md5Base64(body);
   } else if (typeof acl === 'object' && acl !== null && typeof acl.grants === 'object') aclHeaders(undefined, acl.grants, headers);
@@ -149,26 +144,26 @@ async function putAcl(core: RequestCore, call: Call, acl: AclInput): Promise<voi
 }
 
 /** GetBucketAcl. */
-export function getBucketAcl(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<AccessControlPolicy> {
+export async function getBucketAcl(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<AccessControlPolicy> {
   checkBucket(bucket);
   return getAcl(core, { method: 'GET', bucket, query: { acl: '' }, signal: options.signal });
 }
 
 /** PutBucketAcl: a canned ACL, header grants, or a full `AccessControlPolicy` (which replaces every grant). */
-export function setBucketAcl(core: RequestCore, bucket: string, acl: AclInput, options: RequestOptions = {}): Promise<void> {
+export async function setBucketAcl(core: RequestCore, bucket: string, acl: AclInput, options: RequestOptions = {}): Promise<void> {
   checkBucket(bucket);
   return putAcl(core, { method: 'PUT', bucket, query: { acl: '' }, signal: options.signal }, acl);
 }
 
 /** GetObjectAcl (of `versionId` when given). */
-export function getObjectAcl(core: RequestCore, bucket: string, key: string, options: ObjectAclOptions = {}): Promise<AccessControlPolicy> {
+export async function getObjectAcl(core: RequestCore, bucket: string, key: string, options: ObjectAclOptions = {}): Promise<AccessControlPolicy> {
   checkBucket(bucket);
   checkKey(key);
   return getAcl(core, { method: 'GET', bucket, key, query: { acl: '', versionId: options.versionId }, signal: options.signal });
 }
 
 /** PutObjectAcl (of `versionId` when given). */
-export function setObjectAcl(core: RequestCore, bucket: string, key: string, acl: AclInput, options: ObjectAclOptions = {}): Promise<void> {
+export async function setObjectAcl(core: RequestCore, bucket: string, key: string, acl: AclInput, options: ObjectAclOptions = {}): Promise<void> {
   checkBucket(bucket);
   checkKey(key);
   return putAcl(core, { method: 'PUT', bucket, key, query: { acl: '', versionId: options.versionId }, signal: options.signal }, acl);

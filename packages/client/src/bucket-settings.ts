@@ -105,7 +105,7 @@ export async function getBucketCors(core: RequestCore, bucket: string, options: 
 }
 
 /** PutBucketCors (replaces every rule). */
-export function setBucketCors(core: RequestCore, bucket: string, rules: CorsRule[], options: RequestOptions = {}): Promise<void> {
+export async function setBucketCors(core: RequestCore, bucket: string, rules: CorsRule[], options: RequestOptions = {}): Promise<void> {
   const value = {
     CORSRule: rules.map((r) => ({
       ...opt('ID', r.id),
@@ -120,7 +120,7 @@ export function setBucketCors(core: RequestCore, bucket: string, rules: CorsRule
 }
 
 /** DeleteBucketCors. */
-export function deleteBucketCors(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<void> {
+export async function deleteBucketCors(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<void> {
   return deleteConfig(core, bucket, 'cors', options);
 }
 
@@ -155,7 +155,7 @@ export async function getBucketWebsite(core: RequestCore, bucket: string, option
 }
 
 /** PutBucketWebsite. */
-export function setBucketWebsite(core: RequestCore, bucket: string, config: WebsiteConfig, options: RequestOptions = {}): Promise<void> {
+export async function setBucketWebsite(core: RequestCore, bucket: string, config: WebsiteConfig, options: RequestOptions = {}): Promise<void> {
   const value = {
     ...(config.redirectAllRequestsTo ? { RedirectAllRequestsTo: { HostName: config.redirectAllRequestsTo.hostName, ...opt('Protocol', config.redirectAllRequestsTo.protocol) } } : {}),
     ...(config.indexDocument !== undefined ? { IndexDocument: { Suffix: config.indexDocument } } : {}),
@@ -179,7 +179,7 @@ export function setBucketWebsite(core: RequestCore, bucket: string, config: Webs
 }
 
 /** DeleteBucketWebsite. */
-export function deleteBucketWebsite(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<void> {
+export async function deleteBucketWebsite(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<void> {
   return deleteConfig(core, bucket, 'website', options);
 }
 
@@ -194,7 +194,7 @@ export async function getBucketLogging(core: RequestCore, bucket: string, option
 }
 
 /** PutBucketLogging: turns logging on to `config`, or off with `undefined`. */
-export function setBucketLogging(core: RequestCore, bucket: string, config: LoggingConfig | undefined, options: RequestOptions = {}): Promise<void> {
+export async function setBucketLogging(core: RequestCore, bucket: string, config: LoggingConfig | undefined, options: RequestOptions = {}): Promise<void> {
   const value = config
     ? {
         LoggingEnabled: {
@@ -216,7 +216,7 @@ export async function getBucketRequestPayment(core: RequestCore, bucket: string,
 }
 
 /** PutBucketRequestPayment. */
-export function setBucketRequestPayment(core: RequestCore, bucket: string, payer: RequestPayer, options: RequestOptions = {}): Promise<void> {
+export async function setBucketRequestPayment(core: RequestCore, bucket: string, payer: RequestPayer, options: RequestOptions = {}): Promise<void> {
   return putConfig(core, bucket, 'requestPayment', 'RequestPaymentConfiguration', { Payer: payer }, options);
 }
 
@@ -229,7 +229,7 @@ export async function getBucketAccelerate(core: RequestCore, bucket: string, opt
 }
 
 /** PutBucketAccelerateConfiguration. */
-export function setBucketAccelerate(core: RequestCore, bucket: string, status: AccelerateStatus, options: RequestOptions = {}): Promise<void> {
+export async function setBucketAccelerate(core: RequestCore, bucket: string, status: AccelerateStatus, options: RequestOptions = {}): Promise<void> {
   return putConfig(core, bucket, 'accelerate', 'AccelerateConfiguration', { Status: status }, options);
 }
 
@@ -242,12 +242,12 @@ export async function getBucketOwnershipControls(core: RequestCore, bucket: stri
 }
 
 /** PutBucketOwnershipControls. */
-export function setBucketOwnershipControls(core: RequestCore, bucket: string, ownership: ObjectOwnership, options: RequestOptions = {}): Promise<void> {
+export async function setBucketOwnershipControls(core: RequestCore, bucket: string, ownership: ObjectOwnership, options: RequestOptions = {}): Promise<void> {
   return putConfig(core, bucket, 'ownershipControls', 'OwnershipControls', { Rule: [{ ObjectOwnership: ownership }] }, options);
 }
 
 /** DeleteBucketOwnershipControls. */
-export function deleteBucketOwnershipControls(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<void> {
+export async function deleteBucketOwnershipControls(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<void> {
   return deleteConfig(core, bucket, 'ownershipControls', options);
 }
 
@@ -269,7 +269,7 @@ export async function getPublicAccessBlock(core: RequestCore, bucket: string, op
 }
 
 /** PutPublicAccessBlock (switches left out are `false`). */
-export function setPublicAccessBlock(core: RequestCore, bucket: string, config: PublicAccessBlockConfig, options: RequestOptions = {}): Promise<void> {
+export async function setPublicAccessBlock(core: RequestCore, bucket: string, config: PublicAccessBlockConfig, options: RequestOptions = {}): Promise<void> {
   const value = {
     BlockPublicAcls: config.blockPublicAcls ?? false,
     IgnorePublicAcls: config.ignorePublicAcls ?? false,
@@ -280,7 +280,7 @@ export function setPublicAccessBlock(core: RequestCore, bucket: string, config: 
 }
 
 /** DeletePublicAccessBlock. */
-export function deletePublicAccessBlock(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<void> {
+export async function deletePublicAccessBlock(core: RequestCore, bucket: string, options: RequestOptions = {}): Promise<void> {
   return deleteConfig(core, bucket, 'publicAccessBlock', options);
 }
 

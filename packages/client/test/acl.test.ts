@@ -74,7 +74,7 @@ for (const [name, skip, open] of KINDS) {
       expect(grants(await s3.getBucketAcl(bucket))).toEqual([`CanonicalUser:${owner}:FULL_CONTROL`]);
     });
 
-    it('object ACL: canned, policy, per version', async () => {
+    it('object ACL: private by default, canned, full policy (no versionId on an unversioned bucket)', async () => {
       const v1 = await s3.putObject(bucket, 'k', 'one');
       expect(grants(await s3.getObjectAcl(bucket, 'k'))).toEqual([`CanonicalUser:${owner}:FULL_CONTROL`]);
       await s3.setObjectAcl(bucket, 'k', 'public-read');
@@ -144,6 +144,9 @@ for (const [name, skip, open] of KINDS) {
     it('errors: missing bucket and key, bad ACL', async () => {
       expect(await code(s3.getBucketAcl('s3kit-client-no-such-bucket-zz'))).toBe('NoSuchBucket');
       expect(await code(s3.getObjectAcl(bucket, 'no-such-key'))).toBe('NoSuchKey');
+      // Checked by the client before any request (rejections, never synchronous throws).
+      expect(await code(s3.getBucketAcl('x'))).toBe('InvalidBucketName');
+      await expect(s3.setBucketAcl(bucket, null as never)).rejects.toThrow(TypeError);
       expect(await code(s3.setBucketAcl(bucket, 'no-such-acl' as 'private'))).toMatch(/InvalidArgument|InvalidRequest/);
     });
   });
