@@ -141,6 +141,19 @@ for (const [name, skip, open] of KINDS) {
       expect(grants(await s3.getBucketAcl(bucket))).toEqual([`CanonicalUser:${owner}:FULL_CONTROL`]);
     });
 
+    it('a bucket with BucketOwnerEnforced (the default) refuses ACLs but private', async () => {
+      const b = bucketName('acle');
+      try {
+        await s3.makeBucket(b);
+        // AWS since 2023 (and the store): AccessControlListNotSupported; RGW 16.2 has no ownership controls.
+        expect(await code(s3.setBucketAcl(b, 'public-read'))).toBe(onRgw ? 'resolved' : 'AccessControlListNotSupported');
+        await s3.setBucketAcl(b, 'private');
+        expect(grants(await s3.getBucketAcl(b))).toEqual([`CanonicalUser:${owner}:FULL_CONTROL`]);
+      } finally {
+        await cleanBucket(s3, b);
+      }
+    });
+
     it('errors: missing bucket and key, bad ACL', async () => {
       expect(await code(s3.getBucketAcl('s3kit-client-no-such-bucket-zz'))).toBe('NoSuchBucket');
       expect(await code(s3.getObjectAcl(bucket, 'no-such-key'))).toBe('NoSuchKey');
