@@ -3,12 +3,21 @@
 
 import { isS3Error } from '@s3kit/errors';
 import { buildXml } from '@s3kit/xml-shapes';
+import { aclHeaders, type AclGrants, type CannedAcl } from './acl.js';
+import type { ObjectOwnership } from './bucket-settings.js';
 import { checkBucket, type RequestCore, type RequestOptions } from './core.js';
 
 export interface MakeBucketOptions extends RequestOptions {
   /** Location constraint. **Default:** the client's region; none for us-east-1. */
   region?: string;
+  /** Creates the bucket with Object Lock enabled (`x-amz-bucket-object-lock-enabled`; also turns versioning on). */
   objectLocking?: boolean;
+  /** A canned ACL for the new bucket (`x-amz-acl`). */
+  acl?: CannedAcl;
+  /** Grants for the new bucket (`x-amz-grant-*`). */
+  grants?: AclGrants;
+  /** The bucket's object ownership (`x-amz-object-ownership`). */
+  objectOwnership?: ObjectOwnership;
 }
 
 export interface BucketItem {
@@ -27,6 +36,8 @@ export async function makeBucket(core: RequestCore, bucket: string, options: Mak
   const region = options.region ?? core.region ?? 'us-east-1';
   const headers: Record<string, string> = {};
   if (options.objectLocking) headers['x-amz-bucket-object-lock-enabled'] = 'true';
+  aclHeaders(options.acl, options.grants, headers);
+  if (options.objectOwnership) headers['x-amz-object-ownership'] = options.objectOwnership;
   let body: string | undefined;
   if (region !== 'us-east-1') {
     body = buildXml('CreateBucketConfiguration', { LocationConstraint: region });

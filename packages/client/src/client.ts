@@ -7,6 +7,11 @@ import type { PutData } from './parts.js';
 import * as bucketOps from './buckets.js';
 import * as bucketConfigOps from './bucket-config.js';
 import type { LifecycleConfig, LifecycleConfigInput, NotificationConfig, NotificationConfigInput, ObjectLockConfig, ReplicationConfig, ReplicationConfigInput, SSEConfig, Tags, VersioningConfig } from './bucket-config.js';
+// ACLs and bucket settings (issue 15)
+import * as aclOps from './acl.js';
+import * as settingsOps from './bucket-settings.js';
+import type { AccessControlPolicy, AclInput, ObjectAclOptions } from './acl.js';
+import type { AccelerateStatus, CorsRule, LoggingConfig, ObjectOwnership, PublicAccessBlockConfig, RequestPayer, WebsiteConfig } from './bucket-settings.js';
 import * as listingOps from './listing.js';
 import * as objectOps from './objects.js';
 import * as objectConfigOps from './object-config.js';
@@ -49,6 +54,19 @@ export type {
   Tags,
   VersioningConfig,
 } from './bucket-config.js';
+// ACLs and bucket settings (issue 15)
+export type { AccessControlPolicy, AclGrants, AclInput, CannedAcl, Grant, Grantee, ObjectAclOptions, Owner, Permission } from './acl.js';
+export type {
+  AccelerateStatus,
+  CorsRule,
+  LoggingConfig,
+  ObjectOwnership,
+  PublicAccessBlockConfig,
+  RequestPayer,
+  RoutingRule,
+  WebsiteConfig,
+  WebsiteRedirect,
+} from './bucket-settings.js';
 export type { IncompleteUpload, ListObjectsOptions, ListUploadsOptions, ListVersionsOptions, ObjectItem, PrefixItem } from './listing.js';
 export type {
   ComposeObjectOptions,
@@ -240,6 +258,123 @@ export class S3Client {
   /** Removes the default retention (object lock stays enabled). */
   deleteObjectLockConfig(bucket: string, options: RequestOptions = {}): Promise<void> {
     return bucketConfigOps.deleteObjectLockConfig(this.#core, bucket, options);
+  }
+
+  // ---------------------------------------------------------------- ACLs and bucket settings (acl.ts, bucket-settings.ts)
+
+  /** GetBucketAcl. */
+  getBucketAcl(bucket: string, options: RequestOptions = {}): Promise<AccessControlPolicy> {
+    return aclOps.getBucketAcl(this.#core, bucket, options);
+  }
+
+  /** PutBucketAcl: a canned ACL, `{ grants }` (x-amz-grant-* headers) or a full `AccessControlPolicy`. */
+  setBucketAcl(bucket: string, acl: AclInput, options: RequestOptions = {}): Promise<void> {
+    return aclOps.setBucketAcl(this.#core, bucket, acl, options);
+  }
+
+  /** GetObjectAcl (of `versionId` when given). */
+  getObjectAcl(bucket: string, key: string, options: ObjectAclOptions = {}): Promise<AccessControlPolicy> {
+    return aclOps.getObjectAcl(this.#core, bucket, key, options);
+  }
+
+  /** PutObjectAcl (of `versionId` when given): a canned ACL, `{ grants }` or a full `AccessControlPolicy`. */
+  setObjectAcl(bucket: string, key: string, acl: AclInput, options: ObjectAclOptions = {}): Promise<void> {
+    return aclOps.setObjectAcl(this.#core, bucket, key, acl, options);
+  }
+
+  /** GetBucketCors; rejects with `NoSuchCORSConfiguration` when none is set. */
+  getBucketCors(bucket: string, options: RequestOptions = {}): Promise<CorsRule[]> {
+    return settingsOps.getBucketCors(this.#core, bucket, options);
+  }
+
+  /** PutBucketCors (replaces every rule). */
+  setBucketCors(bucket: string, rules: CorsRule[], options: RequestOptions = {}): Promise<void> {
+    return settingsOps.setBucketCors(this.#core, bucket, rules, options);
+  }
+
+  /** DeleteBucketCors. */
+  deleteBucketCors(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.deleteBucketCors(this.#core, bucket, options);
+  }
+
+  /** GetBucketWebsite; rejects with `NoSuchWebsiteConfiguration` when none is set. */
+  getBucketWebsite(bucket: string, options: RequestOptions = {}): Promise<WebsiteConfig> {
+    return settingsOps.getBucketWebsite(this.#core, bucket, options);
+  }
+
+  /** PutBucketWebsite. */
+  setBucketWebsite(bucket: string, config: WebsiteConfig, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.setBucketWebsite(this.#core, bucket, config, options);
+  }
+
+  /** DeleteBucketWebsite. */
+  deleteBucketWebsite(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.deleteBucketWebsite(this.#core, bucket, options);
+  }
+
+  /** GetBucketLogging: the target, or `undefined` when logging is off. */
+  getBucketLogging(bucket: string, options: RequestOptions = {}): Promise<LoggingConfig | undefined> {
+    return settingsOps.getBucketLogging(this.#core, bucket, options);
+  }
+
+  /** PutBucketLogging: on to `config`, or off with `undefined`. */
+  setBucketLogging(bucket: string, config: LoggingConfig | undefined, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.setBucketLogging(this.#core, bucket, config, options);
+  }
+
+  /** GetBucketRequestPayment. */
+  getBucketRequestPayment(bucket: string, options: RequestOptions = {}): Promise<RequestPayer> {
+    return settingsOps.getBucketRequestPayment(this.#core, bucket, options);
+  }
+
+  /** PutBucketRequestPayment. */
+  setBucketRequestPayment(bucket: string, payer: RequestPayer, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.setBucketRequestPayment(this.#core, bucket, payer, options);
+  }
+
+  /** GetBucketAccelerateConfiguration: the status, or `undefined` when never set. */
+  getBucketAccelerate(bucket: string, options: RequestOptions = {}): Promise<AccelerateStatus | undefined> {
+    return settingsOps.getBucketAccelerate(this.#core, bucket, options);
+  }
+
+  /** PutBucketAccelerateConfiguration. */
+  setBucketAccelerate(bucket: string, status: AccelerateStatus, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.setBucketAccelerate(this.#core, bucket, status, options);
+  }
+
+  /** GetBucketOwnershipControls; rejects with `OwnershipControlsNotFoundError` when none is set. */
+  getBucketOwnershipControls(bucket: string, options: RequestOptions = {}): Promise<ObjectOwnership> {
+    return settingsOps.getBucketOwnershipControls(this.#core, bucket, options);
+  }
+
+  /** PutBucketOwnershipControls. */
+  setBucketOwnershipControls(bucket: string, ownership: ObjectOwnership, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.setBucketOwnershipControls(this.#core, bucket, ownership, options);
+  }
+
+  /** DeleteBucketOwnershipControls. */
+  deleteBucketOwnershipControls(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.deleteBucketOwnershipControls(this.#core, bucket, options);
+  }
+
+  /** GetPublicAccessBlock; rejects with `NoSuchPublicAccessBlockConfiguration` when none is set. */
+  getPublicAccessBlock(bucket: string, options: RequestOptions = {}): Promise<Required<PublicAccessBlockConfig>> {
+    return settingsOps.getPublicAccessBlock(this.#core, bucket, options);
+  }
+
+  /** PutPublicAccessBlock (switches left out are `false`). */
+  setPublicAccessBlock(bucket: string, config: PublicAccessBlockConfig, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.setPublicAccessBlock(this.#core, bucket, config, options);
+  }
+
+  /** DeletePublicAccessBlock. */
+  deletePublicAccessBlock(bucket: string, options: RequestOptions = {}): Promise<void> {
+    return settingsOps.deletePublicAccessBlock(this.#core, bucket, options);
+  }
+
+  /** GetBucketPolicyStatus; rejects with `NoSuchBucketPolicy` without a policy. */
+  getBucketPolicyStatus(bucket: string, options: RequestOptions = {}): Promise<{ isPublic: boolean }> {
+    return settingsOps.getBucketPolicyStatus(this.#core, bucket, options);
   }
 
   // ---------------------------------------------------------------- listing

@@ -1,0 +1,45 @@
+// A real node:http s3kit gateway over the embedded local store, for client tests that need the
+// store's operations. The gateway is loaded from the workspace source at run time (a devDependency
+// on @s3kit/gateway would be a cycle: the gateway's tests depend on this client).
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '../src/index.js';
+
+const GATEWAY_SRC = '../../gateway/src/index.ts';
+const ADMIN = { name: 'admin', accessKeyId: 'AKIAGATEWAYADMIN0001', secretAccessKey: 'admin-secret-key-for-tests-only-000000000', allow: [{ bucket: '*', access: 'readwrite' }] };
+
+export interface LocalGateway {
+  endpoint: string;
+  /** The admin identity's keys. */
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** A client of the gateway as its admin identity. */
+  client(): S3Client;
+  close(): Promise<void>;
+}
+
+/** Starts a gateway (admin identity) over a fresh embedded store in a temporary directory. */
+export async function startLocalGateway(): Promise<LocalGateway> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const gw: any = await import(/* @vite-ignore */ new URL(GATEWAY_SRC, import.meta.url).href);
+  const dir = await mkdtemp(join(tmpdir(), 's3kit-client-gw-'));
+  const store = gw.createLocalStore({ dir, fsync: false });
+  const gateway = gw.createGateway({ identities: [ADMIN], upstreams: { default: store } });
+  const server = gw.createGatewayServer(gateway);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    accessKeyId: ADMIN.accessKeyId,
+    secretAccessKey: ADMIN.secretAccessKey,
+    client: () => new S3Client({ endpoint, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1' }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close?.();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
