@@ -3,60 +3,35 @@
 // asserted and said. Plus a cross-client check: boto3 reads back what @s3kit/client set.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { isS3Error } from '@s3kit/errors';
 import { isCi } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3Client } from '../src/index.js';
+import type { S3Client } from '../src/index.js';
+import { startLocalGateway } from './gateway-local.js';
 import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
-
-// The gateway is not a dependency of the client (it depends on the client for its own tests, and
-// a cycle would break turbo's build graph): its source is imported by path, typed here.
-interface GatewayModule {
-  createLocalStore(o: { dir: string; fsync?: boolean }): { close(): Promise<void> };
-  createGateway(o: unknown): unknown;
-  createGatewayServer(g: unknown, o?: unknown): Server;
-}
-const GATEWAY_SRC = fileURLToPath(new URL('../../gateway/src/index.ts', import.meta.url));
-const ADMIN = { name: 'admin', accessKeyId: 'AKIABUCKETCONFIG0001', secretAccessKey: 'bucket-config-secret-key-for-tests-only-0', allow: [{ bucket: '*', access: 'readwrite' }] };
 
 interface Upstream {
   s3: S3Client;
   endpoint: string;
+  /** Its identity's keys (for minio-py and boto3). */
+  accessKeyId: string;
+  secretAccessKey: string;
   close(): Promise<void>;
 }
 
 /** A gateway over a fresh embedded store on 127.0.0.1 and a client for it. */
 async function gatewayOnStore(): Promise<Upstream> {
-  const gw = (await import(/* @vite-ignore */ GATEWAY_SRC)) as GatewayModule;
-  const dir = await mkdtemp(join(tmpdir(), 's3kit-client-bcfg-'));
-  const store = gw.createLocalStore({ dir, fsync: false });
-  const server = gw.createGatewayServer(gw.createGateway({ identities: [ADMIN], upstreams: { default: store } }));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const s3 = new S3Client({ endpoint, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1' });
-  return {
-    s3,
-    endpoint,
-    async close() {
-      await s3.close();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const g = await startLocalGateway();
+  const s3 = g.client();
+  return { s3, endpoint: g.endpoint, accessKeyId: g.accessKeyId, secretAccessKey: g.secretAccessKey, close: async () => (await s3.close(), await g.close()) };
 }
 
 function onRgw(): Upstream {
   const s3 = client();
-  return { s3, endpoint: rgw!.endpoint, close: () => s3.close() };
+  return { s3, endpoint: rgw!.endpoint, accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey, close: () => s3.close() };
 }
 
 /** The S3 error code (and status) a promise rejects with. */
@@ -324,7 +299,7 @@ describe.skipIf(!minioPyOk && !isCi())('cross-client: @s3kit/client reads back w
   it('bucket tags and lifecycle set by minio-py', async () => {
     const b = bucketName('xpy');
     await up.s3.makeBucket(b);
-    await promisify(execFile)(PY, ['-c', MINIO_PY_SET, new URL(up.endpoint).host, ADMIN.accessKeyId, ADMIN.secretAccessKey, b], { env: PY_ENV });
+    await promisify(execFile)(PY, ['-c', MINIO_PY_SET, new URL(up.endpoint).host, up.accessKeyId, up.secretAccessKey, b], { env: PY_ENV });
     expect(await up.s3.getBucketTags(b)).toEqual({ Owner: 'minio-py' });
     expect((await up.s3.getBucketLifecycle(b)).Rule).toMatchObject([{ ID: 'py', Status: 'Enabled', Filter: { Prefix: 'py/' }, Expiration: { Days: 3 } }]);
   });
@@ -342,7 +317,7 @@ describe.skipIf(!boto3Ok && !isCi())('cross-client: boto3 reads back what @s3kit
     await up.s3.makeBucket(b);
     await up.s3.setBucketTags(b, { Project: 'One', Team: 'a b' });
     await up.s3.setBucketLifecycle(b, { Rule: [{ ID: 'logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 7 } }] });
-    const { stdout } = await promisify(execFile)(PY, ['-c', BOTO3_READ, up.endpoint, ADMIN.accessKeyId, ADMIN.secretAccessKey, b], { env: { PATH: '/usr/bin:/bin' } });
+    const { stdout } = await promisify(execFile)(PY, ['-c', BOTO3_READ, up.endpoint, up.accessKeyId, up.secretAccessKey, b], { env: { PATH: '/usr/bin:/bin' } });
     expect(JSON.parse(stdout)).toEqual({ tags: { Project: 'One', Team: 'a b' }, rules: [['logs', 'Enabled', { Prefix: 'logs/' }, { Days: 7 }]] });
     expect(await up.s3.getBucketTags(b)).toEqual({ from: 'boto3' });
   });

@@ -1,6 +1,7 @@
 // A real node:http s3kit gateway over the embedded local store, for client tests that need the
 // store's operations. The gateway is loaded from the workspace source at run time (a devDependency
-// on @s3kit/gateway would be a cycle: the gateway's tests depend on this client).
+// on @s3kit/gateway would be a cycle: the gateway's tests depend on this client). Every client test
+// that needs the local gateway starts it here, with startLocalGateway().
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';

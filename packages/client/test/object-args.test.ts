@@ -4,18 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import { watch, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
 import { createChecksum } from '@s3kit/sigv4';
-import type { Server } from 'node:http';
 import { S3Client, type ChecksumAlgorithm } from '../src/index.js';
+import { startLocalGateway } from './gateway-local.js';
 import { bucketName, cleanBucket, reason, rgw } from './helpers.js';
-
-const ADMIN = { name: 'admin', accessKeyId: 'AKIACLIENTARGS000001', secretAccessKey: 'client-args-secret-key-for-tests-only-000', allow: [{ bucket: '*', access: 'readwrite' as const }] };
 
 interface Upstream {
   s3: S3Client;
@@ -23,34 +20,14 @@ interface Upstream {
   close(): Promise<void>;
 }
 
-// The gateway depends on this package (its tests drive it), so it is not a dependency here (a
-// cycle for turbo) but loaded from its sources at run time; typed by the little used of it.
-interface GatewayModule {
-  createLocalStore(o: { dir: string; fsync: boolean }): unknown;
-  createGateway(o: { identities: (typeof ADMIN)[]; upstreams: { default: unknown } }): unknown;
-  createGatewayServer(g: unknown): Server;
-}
-const GATEWAY_SOURCE = new URL('../../gateway/src/index.ts', import.meta.url).href;
-
 /** The gateway over a fresh embedded store, on 127.0.0.1. */
 async function gatewayOnStore(): Promise<Upstream> {
-  const { createGateway, createGatewayServer, createLocalStore } = (await import(/* @vite-ignore */ GATEWAY_SOURCE)) as GatewayModule;
-  const dir = await mkdtemp(join(tmpdir(), 's3kit-client-args-store-'));
-  const store = createLocalStore({ dir, fsync: false });
-  const server = createGatewayServer(createGateway({ identities: [ADMIN], upstreams: { default: store } }));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const creds = { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey };
+  const g = await startLocalGateway();
+  const creds = { accessKeyId: g.accessKeyId, secretAccessKey: g.secretAccessKey };
   return {
-    s3: new S3Client({ endpoint, credentials: creds, region: 'us-east-1' }),
-    aws: new AwsS3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: creds }),
-    async close() {
-      await new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      });
-      await rm(dir, { recursive: true, force: true });
-    },
+    s3: new S3Client({ endpoint: g.endpoint, credentials: creds, region: 'us-east-1' }),
+    aws: new AwsS3Client({ endpoint: g.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: creds }),
+    close: () => g.close(),
   };
 }
 

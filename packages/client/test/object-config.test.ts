@@ -1,20 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
 import { S3Client, type ObjectItem } from '../src/index.js';
+import { startLocalGateway } from './gateway-local.js';
 import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
 
 // Object configuration (tags, legal hold, retention, attributes, restore) against Ceph RGW directly
-// and through the gateway on its embedded store. The gateway is a devDependency of nothing here
-// (it depends on @s3kit/client: a cycle), so its source is loaded by path, untyped.
-
-const ADMIN = { name: 'admin', accessKeyId: 'AKIAOCFGADMIN0000001', secretAccessKey: 'ocfg-admin-secret-for-tests-only-0000000', allow: [{ bucket: '*', access: 'readwrite' }] };
+// and through the gateway on its embedded store (test/gateway-local.ts).
 
 interface Upstream {
   name: string;
@@ -29,31 +24,17 @@ interface Upstream {
 }
 
 async function embeddedGateway(): Promise<Upstream> {
-  const gw = (await import(new URL('../../gateway/src/index.ts', import.meta.url).href)) as {
-    createLocalStore(o: { dir: string; fsync: boolean }): unknown;
-    createGateway(o: unknown): unknown;
-    createGatewayServer(g: unknown, o: unknown): Server;
-  };
-  const dir = await mkdtemp(join(tmpdir(), 's3kit-ocfg-'));
-  const store = gw.createLocalStore({ dir, fsync: false });
-  const server = gw.createGatewayServer(gw.createGateway({ identities: [ADMIN], upstreams: { default: store } }), {});
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const s3 = new S3Client({ endpoint: `http://127.0.0.1:${port}`, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1' });
+  const g = await startLocalGateway();
+  const s3 = g.client();
   return {
     name: 'the gateway on the embedded store',
     rgw: false,
     s3,
-    endpoint: `http://127.0.0.1:${port}`,
-    accessKey: ADMIN.accessKeyId,
-    secretKey: ADMIN.secretAccessKey,
+    endpoint: g.endpoint,
+    accessKey: g.accessKeyId,
+    secretKey: g.secretAccessKey,
     region: 'us-east-1',
-    async close() {
-      await s3.close();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await rm(dir, { recursive: true, force: true });
-    },
+    close: async () => (await s3.close(), await g.close()),
   };
 }
 
