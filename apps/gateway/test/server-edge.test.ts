@@ -80,7 +80,7 @@ describe('the program with maxConcurrentRequests 10', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'edge', Key: 'after', Body: 'still serving' }));
     expect(await (await s3.send(new GetObjectCommand({ Bucket: 'edge', Key: 'after' }))).Body!.transformToString()).toBe('still serving');
     s3.destroy();
-    await expect.poll(() => lines.filter((l) => l['msg'] === 'request' && String(l['key']).startsWith('ghost-')).length, { timeout: 3000 }).toBe(30);
+    await expect.poll(() => lines.filter((l) => l['msg'] === 'request' && String(l['key']).startsWith('ghost-')).length, { timeout: 10_000 }).toBe(30);
     const ghosts = lines.filter((l) => l['msg'] === 'request' && String(l['key']).startsWith('ghost-'));
     expect(ghosts.filter((l) => l['status'] === 400).length).toBeGreaterThanOrEqual(5);
     for (const l of ghosts) expect([400, 503]).toContain(l['status']);
