@@ -61,8 +61,9 @@ describe('concurrency slots (maxConcurrentRequests 10) through the real Node ser
     expect(await sendSigned('GET', 'after')).toBe(200);
     // Every refused request is in the access log, with the status it was answered.
     // A refused request's entry is written when its socket is done, which on a loaded machine can
-    // come after the PUT and GET above: wait for the ghosts themselves.
-    const ghostEntries = () => g.log.slice(before).filter((e) => e.key?.startsWith('ghost-') === true);
+    // come after the PUT and GET above: wait for the ghosts themselves. One refused for want of a
+    // slot (SlowDown) was never routed, so its entry has no bucket or key.
+    const ghostEntries = () => g.log.slice(before).filter((e) => e.key?.startsWith('ghost-') === true || (e.key === undefined && e.errorCode === 'SlowDown'));
     await expect.poll(() => ghostEntries().length, { timeout: 10_000 }).toBe(30);
     const ghosts = ghostEntries();
     for (const e of ghosts) expect([400, 503]).toContain(e.status);
@@ -82,5 +83,30 @@ describe('concurrency slots (maxConcurrentRequests 10) through the real Node ser
     await g.loggedFor('cut');
     // bytesIn is what arrived, not the declared Content-Length.
     expect(g.log.find((e) => e.key === 'cut')).toMatchObject({ bytesIn: 100 });
+  });
+
+  it('a request refused for want of a slot whose body Node then cannot parse keeps its SlowDown answer and its log entry', async () => {
+    // Hold every slot with PUTs whose bodies never finish.
+    const holders = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const s = signer.sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/hold-${i}`, headers: { 'content-length': '1000' }, payloadHash: 'UNSIGNED-PAYLOAD' });
+        const c = await openRaw(g.port);
+        c.write(requestHead('PUT', `/${Bucket}/hold-${i}`, s.headers as Record<string, string>) + 'x');
+        return c;
+      }),
+    );
+    await expect.poll(() => g.server.listener.active, { timeout: 3000 }).toBe(10);
+    const c = await openRaw(g.port);
+    c.write(brokenBody(99, true));
+    const text = await c.waitFor(hasFinalResponse, 5000);
+    await new Promise((r) => setTimeout(r, 200));
+    const answer = parseResponses(text).at(-1);
+    c.close();
+    expect([answer?.status, errorCode(answer!.body)]).toEqual([503, 'SlowDown']);
+    // Logged (never routed: no bucket or key), and answered once: no second answer over the SlowDown.
+    await expect.poll(() => g.log.filter((e) => e.status === 503 && e.errorCode === 'SlowDown' && e.method === 'PUT' && e.key === undefined).length, { timeout: 5000 }).toBe(1);
+    expect(parseResponses(text).length).toBe(1);
+    for (const h of holders) h.close();
+    await expect.poll(() => g.server.listener.active, { timeout: 3000 }).toBe(0);
   });
 });

@@ -76,6 +76,8 @@ interface Exchange {
   readonly ac: AbortController;
   /** Set when the exchange must be answered with this error, whatever the gateway returns. */
   override: S3Error | undefined;
+  /** Refused before the gateway saw it (no slot, malformed): its error answer is already on its way. */
+  readonly refused?: true;
 }
 
 const noop = (): void => {};
@@ -109,6 +111,13 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     const refused = malformedRequest(req, maxHeaderSize);
     const slot = refused === undefined ? slots.acquire(isUnsigned(req)) : undefined;
     if (slot === undefined) {
+      // Known to clientError, so a body Node then fails to parse cannot answer over this one.
+      const refusedExchange: Exchange = { req, res, ac: new AbortController(), body: undefined, override: undefined, refused: true };
+      const refusedSocket = req.socket;
+      inFlight.set(refusedSocket, refusedExchange);
+      res.once('close', () => {
+        if (inFlight.get(refusedSocket) === refusedExchange) inFlight.delete(refusedSocket);
+      });
       const hangUp = watchHangUp(res, req.socket);
       void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resource), { method, startedAt, body: undefined, continued: !expectsContinue, options, remoteAddress: client.remoteAddress, hangUp }).finally(() => hangUp.dispose());
       return;
@@ -179,7 +188,10 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
       const e = clientErrorOf(err);
       const exchange = inFlight.get(socket);
       if (err.code === 'ECONNRESET') socket.destroy();
-      else if (err.code === 'HPE_INVALID_EOF_STATE' && exchange !== undefined && !exchange.req.complete) {
+      else if (exchange?.refused === true) {
+        // Its SlowDown (or malformed-request) answer is being sent and logged: let it finish, then close.
+        setTimeout(() => socket.destroy(), BROKEN_ANSWER_MS).unref();
+      } else if (err.code === 'HPE_INVALID_EOF_STATE' && exchange !== undefined && !exchange.req.complete) {
         // The client ended the connection in the middle of its body: it hung up, nothing to parse.
         exchange.ac.abort(wentAway());
         socket.destroy();
