@@ -2,12 +2,11 @@ import { S3Error } from '@s3kit/errors';
 import type { Shape } from '@s3kit/xml-shapes';
 import { requireBucketName, type StoreContext } from './context.js';
 import { parseNotification } from './notification-config.js';
-import { requireConfigDigest } from './object-lock-config.js';
+import { readConfigBody } from './object-lock-config.js';
 import { checkReplicationTargets, parseReplication } from './replication-config.js';
 import type { BucketState } from './store-core.js';
 import { sortTags, validateTagEntries, type TagSet } from './tagging.js';
 import { parseWebsite } from './website-config.js';
-import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
@@ -63,16 +62,6 @@ async function writeConfig<K extends keyof BucketConfig>(
   });
 }
 
-/**
- * The body of a configuration PUT, after the bucket check and (where S3's model requires one)
- * the digest check, in S3's order.
- */
-async function readPutBody(ctx: StoreContext, req: UpstreamRequest, bucket: string, digest: boolean): Promise<Buffer> {
-  await ctx.core.requireBucket(bucket);
-  if (digest) requireConfigDigest(req.headers, bucket);
-  return readSmallBody(req.body, MAX_CONFIG_BYTES, req.headers, req.signal);
-}
-
 const xml = (body: string): UpstreamResponse => ({ status: 200, headers: { ...XML_HEADERS }, body });
 
 // ---- tagging ----
@@ -95,7 +84,7 @@ export function validateBucketTags(tags: TagSet): TagSet {
 /** PutBucketTagging: replaces the tag set (an empty set removes it). @throws S3Error NoSuchBucket, InvalidRequest (no digest), MalformedXML, InvalidTag, BadRequest */
 export const putBucketTagging: Handler = async (ctx, req) => {
   const bucket = requireBucketName(req);
-  const raw = await readPutBody(ctx, req, bucket, true);
+  const raw = await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES);
   const tags = validateBucketTags(parseRequestXml('Tagging', raw, MAX_CONFIG_BYTES).TagSet.map((t) => [t.Key, t.Value] as const));
   await writeConfig(ctx, bucket, 'tags', tags.length === 0 ? undefined : tags);
   return { status: 204, headers: {} };
@@ -123,7 +112,7 @@ async function deleteField(ctx: StoreContext, req: UpstreamRequest, field: keyof
 /** PutBucketWebsite: stored and returned; the store serves no website. @throws S3Error NoSuchBucket, InvalidRequest, InvalidArgument, MalformedXML */
 export const putBucketWebsite: Handler = async (ctx, req) => {
   const bucket = requireBucketName(req);
-  const website = parseWebsite(await readPutBody(ctx, req, bucket, true), MAX_CONFIG_BYTES, bucket);
+  const website = parseWebsite(await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES), MAX_CONFIG_BYTES, bucket);
   await writeConfig(ctx, bucket, 'website', website);
   return { status: 200, headers: {} };
 };
@@ -149,7 +138,7 @@ export const deleteBucketWebsite: Handler = async (ctx, req) => deleteField(ctx,
  */
 export const putBucketLogging: Handler = async (ctx, req) => {
   const bucket = requireBucketName(req);
-  const doc = parseRequestXml('BucketLoggingStatus', await readPutBody(ctx, req, bucket, true), MAX_CONFIG_BYTES);
+  const doc = parseRequestXml('BucketLoggingStatus', await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES), MAX_CONFIG_BYTES);
   const on = doc.LoggingEnabled;
   if (on !== undefined) {
     if (on.TargetBucket === undefined || on.TargetBucket === '' || on.TargetPrefix === undefined) throw new S3Error('MalformedXML', { resource: bucket });
@@ -184,7 +173,7 @@ export const getBucketLogging: Handler = async (ctx, req) => {
  */
 export const putBucketNotification: Handler = async (ctx, req) => {
   const bucket = requireBucketName(req);
-  const notification = parseNotification(await readPutBody(ctx, req, bucket, false), MAX_CONFIG_BYTES, bucket);
+  const notification = parseNotification(await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES, false), MAX_CONFIG_BYTES, bucket);
   await writeConfig(ctx, bucket, 'notification', notification);
   return { status: 200, headers: {} };
 };
@@ -205,7 +194,7 @@ export const getBucketNotification: Handler = async (ctx, req) => {
  */
 export const putBucketReplication: Handler = async (ctx, req) => {
   const bucket = requireBucketName(req);
-  const replication = parseReplication(await readPutBody(ctx, req, bucket, true), MAX_CONFIG_BYTES, bucket);
+  const replication = parseReplication(await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES), MAX_CONFIG_BYTES, bucket);
   const versioned = (state: BucketState): void => {
     if (state.versioning !== 'Enabled') {
       throw new S3Error('InvalidRequest', { resource: bucket, message: "Versioning must be 'Enabled' on the bucket to apply a replication configuration" });
@@ -239,7 +228,7 @@ export function replicationBlocksSuspend(state: BucketState, bucket: string): S3
 /** PutBucketRequestPayment: Payer is BucketOwner or Requester. @throws S3Error NoSuchBucket, InvalidRequest (no digest), MalformedXML */
 export const putBucketRequestPayment: Handler = async (ctx, req) => {
   const bucket = requireBucketName(req);
-  const { Payer } = parseRequestXml('RequestPaymentConfiguration', await readPutBody(ctx, req, bucket, true), MAX_CONFIG_BYTES);
+  const { Payer } = parseRequestXml('RequestPaymentConfiguration', await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES), MAX_CONFIG_BYTES);
   if (Payer !== 'BucketOwner' && Payer !== 'Requester') throw new S3Error('MalformedXML', { resource: bucket });
   await writeConfig(ctx, bucket, 'requestPayer', Payer === 'Requester' ? Payer : undefined);
   return { status: 200, headers: {} };
@@ -261,7 +250,7 @@ export const getBucketRequestPayment: Handler = async (ctx, req) => {
  */
 export const putBucketAccelerate: Handler = async (ctx, req) => {
   const bucket = requireBucketName(req);
-  const { Status } = parseRequestXml('AccelerateConfiguration', await readPutBody(ctx, req, bucket, false), MAX_CONFIG_BYTES);
+  const { Status } = parseRequestXml('AccelerateConfiguration', await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES, false), MAX_CONFIG_BYTES);
   if (Status !== 'Enabled' && Status !== 'Suspended') throw new S3Error('MalformedXML', { resource: bucket });
   if (bucket.includes('.')) {
     throw new S3Error('InvalidRequest', { resource: bucket, message: 'S3 Transfer Acceleration is not supported for buckets with periods (.) in their names' });

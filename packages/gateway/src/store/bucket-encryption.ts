@@ -1,9 +1,8 @@
 import { S3Error } from '@s3kit/errors';
 import { requireBucketName, type StoreContext } from './context.js';
-import { requireConfigDigest } from './object-lock-config.js';
+import { readConfigBody } from './object-lock-config.js';
 import { checkSseHeader } from './sse.js';
 import type { BucketEncryption } from './store-core.js';
-import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
@@ -46,10 +45,7 @@ export function parseEncryptionConfiguration(raw: Uint8Array, resource: string):
  */
 export async function putBucketEncryption(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
-  await ctx.core.requireBucket(bucket);
-  requireConfigDigest(req.headers, bucket);
-  const raw = await readSmallBody(req.body, MAX_ENCRYPTION_XML_BYTES, req.headers, req.signal);
-  const encryption = parseEncryptionConfiguration(raw, bucket);
+  const encryption = parseEncryptionConfiguration(await readConfigBody(ctx, req, bucket, MAX_ENCRYPTION_XML_BYTES), bucket);
   await ctx.core.updateBucketState(bucket, (old) => ({ ...old, encryption }));
   return { status: 200, headers: {} };
 }

@@ -54,6 +54,17 @@ export function requireConfigDigest(headers: Headers, resource: string): void {
   }
 }
 
+/**
+ * The body of a bucket configuration Put, checked in S3's order: the bucket exists, then (where
+ * S3's model requires one) a digest is sent, then the body is read, at most `maxBytes`.
+ * @throws S3Error NoSuchBucket, InvalidRequest (no digest), MaxMessageLengthExceeded, IncompleteBody
+ */
+export async function readConfigBody(ctx: StoreContext, req: UpstreamRequest, bucket: string, maxBytes: number, digest = true): Promise<Buffer> {
+  await ctx.core.requireBucket(bucket);
+  if (digest) requireConfigDigest(req.headers, bucket);
+  return readSmallBody(req.body, maxBytes, req.headers, req.signal);
+}
+
 /** When a version written now under the default retention `rule` is retained until. */
 export function defaultUntil(rule: DefaultRetention, now: number): number {
   return now + (rule.days ?? (rule.years ?? 0) * YEAR_DAYS) * DAY_MS;
@@ -93,10 +104,7 @@ export function parseLockConfiguration(raw: Uint8Array, resource: string): Defau
  */
 export async function putObjectLockConfiguration(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
-  await ctx.core.requireBucket(bucket);
-  requireConfigDigest(req.headers, bucket);
-  const raw = await readSmallBody(req.body, MAX_LOCK_XML_BYTES, req.headers, req.signal);
-  const rule = parseLockConfiguration(raw, bucket);
+  const rule = parseLockConfiguration(await readConfigBody(ctx, req, bucket, MAX_LOCK_XML_BYTES), bucket);
   await ctx.core.updateBucketState(bucket, (old) => {
     if (old.objectLock === undefined && old.versioning !== 'Enabled') {
       throw new S3Error('InvalidBucketState', { resource: bucket, message: "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration" });
