@@ -10,7 +10,7 @@ import {
 } from '@s3kit/http-transport';
 import { SigV4Signer, type Credentials } from '@s3kit/sigv4';
 import { parseXml, validBucketName, type ShapeName, type Shape } from '@s3kit/xml-shapes';
-import { staticCredentials, type CredentialsProvider } from './credentials.js';
+import { staticCredentials, type CredentialsProvider } from './credentials/index.js';
 import { buildQuery, parseEndpoint, targetFor, type Endpoint } from './endpoint.js';
 import { MAX_PART_SIZE, MiB, MIN_PART_SIZE } from './parts.js';
 

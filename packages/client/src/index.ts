@@ -77,17 +77,17 @@ export {
 export {
   staticCredentials,
   envCredentials,
-  sharedFileCredentials,
   refreshingCredentials,
   chainCredentials,
-  defaultCredentials,
   CredentialsProviderError,
   type Credentials,
+  type Environment,
   type ExpiringCredentials,
   type CredentialsProvider,
-  type SharedFileOptions,
   type RefreshingOptions,
-} from './credentials.js';
+} from './credentials/index.js';
+// Node-only credential providers (move to the Node entry with the runtime split).
+export { sharedFileCredentials, defaultCredentials, type SharedFileOptions } from './credentials/node.js';
 export { type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption, type Retention } from './headers.js';
 export { type PutData } from './parts.js';
 export { PostPolicy } from '@s3kit/post-policy';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chainCredentials, CredentialsProviderError, envCredentials, refreshingCredentials, sharedFileCredentials, staticCredentials } from './credentials.js';
+import { chainCredentials, CredentialsProviderError, envCredentials, refreshingCredentials, staticCredentials } from './index.js';
+import { sharedFileCredentials } from './node.js';
 
 describe('credentials providers', () => {
   it('staticCredentials returns the given keys and refuses missing ones', () => {

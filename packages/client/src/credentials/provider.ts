@@ -1,8 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Credentials } from '@s3kit/sigv4';
-import { parseIni } from './ini.js';
 
 export type { Credentials } from '@s3kit/sigv4';
 
@@ -29,79 +25,6 @@ export function staticCredentials(credentials: Credentials): CredentialsProvider
   if (!credentials?.accessKeyId || !credentials.secretAccessKey) throw new TypeError('staticCredentials: accessKeyId and secretAccessKey are required');
   const frozen = Object.freeze({ ...credentials });
   return { getCredentials: () => frozen };
-}
-
-/**
- * `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` (also MinIO's `MINIO_ACCESS_KEY` /
- * `MINIO_SECRET_KEY`), read on every call so a changed environment is seen.
- */
-export function envCredentials(env: NodeJS.ProcessEnv = process.env): CredentialsProvider {
-  return {
-    getCredentials() {
-      const accessKeyId = env['AWS_ACCESS_KEY_ID'] || env['AWS_ACCESS_KEY'] || env['MINIO_ACCESS_KEY'];
-      const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'] || env['AWS_SECRET_KEY'] || env['MINIO_SECRET_KEY'];
-      if (!accessKeyId || !secretAccessKey) throw new CredentialsProviderError('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set');
-      const sessionToken = env['AWS_SESSION_TOKEN'];
-      return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
-    },
-  };
-}
-
-export interface SharedFileOptions {
-  /** Profile name. **Default:** `$AWS_PROFILE`, else `'default'`. */
-  profile?: string;
-  /** **Default:** `$AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`. */
-  credentialsFile?: string;
-  /** **Default:** `$AWS_CONFIG_FILE`, else `~/.aws/config` (sections `[profile name]`, `[default]`). */
-  configFile?: string;
-  env?: NodeJS.ProcessEnv;
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/**
- * The shared AWS files: `aws_access_key_id`, `aws_secret_access_key`, `aws_session_token` of a
- * profile in the credentials file, else in the config file. Read once, on first use.
- */
-export function sharedFileCredentials(options: SharedFileOptions = {}): CredentialsProvider {
-  const env = options.env ?? process.env;
-  const profile = options.profile ?? env['AWS_PROFILE'] ?? 'default';
-  const credentialsFile = options.credentialsFile ?? env['AWS_SHARED_CREDENTIALS_FILE'] ?? join(homedir(), '.aws', 'credentials');
-  const configFile = options.configFile ?? env['AWS_CONFIG_FILE'] ?? join(homedir(), '.aws', 'config');
-  let loaded: Promise<Credentials> | undefined;
-  async function load(): Promise<Credentials> {
-    const sections: Array<Record<string, string> | undefined> = [];
-    const creds = await readOptional(credentialsFile);
-    if (creds !== undefined) sections.push(parseIni(creds)[profile]);
-    const config = await readOptional(configFile);
-    if (config !== undefined) {
-      const parsed = parseIni(config);
-      sections.push(parsed[profile === 'default' ? 'default' : `profile ${profile}`] ?? parsed[profile]);
-    }
-    for (const s of sections) {
-      const accessKeyId = s?.['aws_access_key_id'];
-      const secretAccessKey = s?.['aws_secret_access_key'];
-      if (accessKeyId && secretAccessKey) {
-        const sessionToken = s['aws_session_token'];
-        return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
-      }
-    }
-    throw new CredentialsProviderError(`no credentials for profile "${profile}" in ${credentialsFile} or ${configFile}`);
-  }
-  return {
-    getCredentials() {
-      loaded ??= load();
-      loaded.catch(() => (loaded = undefined));
-      return loaded;
-    },
-  };
 }
 
 export interface RefreshingOptions {
@@ -170,9 +93,4 @@ export function chainCredentials(...providers: CredentialsProvider[]): Credentia
       throw new CredentialsProviderError(`no credentials: ${reasons.join('; ')}`);
     },
   };
-}
-
-/** `envCredentials()` then `sharedFileCredentials()`. */
-export function defaultCredentials(): CredentialsProvider {
-  return chainCredentials(envCredentials(), sharedFileCredentials());
 }
