@@ -73,6 +73,14 @@ export {
   type RoutingRule,
   type WebsiteConfig,
   type WebsiteRedirect,
+  // Upload tickets (issue 15)
+  type CreateUploadTicketOptions,
+  type FormFileData,
+  type TicketUpload,
+  type UploadTicket,
+  type UploadTicketScope,
+  type UploadWithTicketOptions,
+  type UploadWithTicketProgress,
 } from './client.js';
 export {
   staticCredentials,
