@@ -1,3 +1,5 @@
+import { toAsyncIterable, type ByteSource } from '@s3kit/sigv4';
+
 // A multipart/form-data body built by hand (RFC 7578), streamed: runtime-neutral (Web APIs only).
 // Internal module: upload-ticket.ts posts forms with it. Not FormData: a FormData body is buffered
 // or streamed by the runtime without progress, a length known in advance, or stream sources.
@@ -41,21 +43,7 @@ async function* bytesOf(data: FormFileData): AsyncGenerator<Uint8Array> {
     return;
   }
   const stream = typeof Blob !== 'undefined' && data instanceof Blob ? data.stream() : data;
-  if (typeof (stream as ReadableStream<Uint8Array>).getReader === 'function') {
-    // A reader loop, not `for await`: not every runtime makes ReadableStream async-iterable.
-    const reader = (stream as ReadableStream<Uint8Array>).getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      await reader.cancel().catch(() => {});
-      reader.releaseLock();
-    }
-  }
-  for await (const c of stream as AsyncIterable<Uint8Array | string>) yield typeof c === 'string' ? encoder.encode(c) : c;
+  for await (const c of toAsyncIterable(stream as ByteSource)) yield typeof c === 'string' ? encoder.encode(c) : c;
 }
 
 /** The size of `data` when it is known without reading it. */
