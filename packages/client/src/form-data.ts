@@ -36,8 +36,7 @@ function boundary(): string {
   return `----s3kit${hex}`;
 }
 
-async function* bytesOf(data: FormFileData): AsyncGenerator<Uint8Array> {
-  if (typeof data === 'string') data = encoder.encode(data);
+async function* bytesOf(data: Exclude<FormFileData, string>): AsyncGenerator<Uint8Array> {
   if (data instanceof Uint8Array) {
     for (let i = 0; i < data.length; i += CHUNK) yield data.subarray(i, Math.min(i + CHUNK, data.length));
     return;
@@ -47,8 +46,7 @@ async function* bytesOf(data: FormFileData): AsyncGenerator<Uint8Array> {
 }
 
 /** The size of `data` when it is known without reading it. */
-function knownSize(data: FormFileData): number | undefined {
-  if (typeof data === 'string') return encoder.encode(data).length;
+function knownSize(data: Exclude<FormFileData, string>): number | undefined {
   if (data instanceof Uint8Array) return data.length;
   if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
   return undefined;
@@ -66,8 +64,11 @@ export function formBody(fields: Readonly<Record<string, string>>, file: { data:
   head += `--${b}\r\nContent-Disposition: form-data; name="file"; filename=${quoted(file.fileName)}\r\nContent-Type: ${file.contentType.replace(/[\r\n]/g, '')}\r\n\r\n`;
   const headBytes = encoder.encode(head);
   const tailBytes = encoder.encode(`\r\n--${b}--\r\n`);
-  const fileSize = knownSize(file.data) ?? file.size;
-  const replayable = knownSize(file.data) !== undefined;
+  // Text is encoded once, here: its length is then known and it replays as bytes.
+  const data = typeof file.data === 'string' ? encoder.encode(file.data) : file.data;
+  const known = knownSize(data);
+  const fileSize = known ?? file.size;
+  const replayable = known !== undefined;
   let opened = false;
   return {
     contentType: `multipart/form-data; boundary=${b}`,
@@ -79,7 +80,7 @@ export function formBody(fields: Readonly<Record<string, string>>, file: { data:
       opened = true;
       yield headBytes;
       let loaded = 0;
-      for await (const chunk of bytesOf(file.data)) {
+      for await (const chunk of bytesOf(data)) {
         loaded += chunk.length;
         if (fileSize !== undefined && loaded > fileSize) throw new TypeError(`uploadWithTicket: the data is longer than size (${fileSize} bytes)`);
         yield chunk;

@@ -110,12 +110,15 @@ for (const [name, start, enabled] of kinds) {
       }
     });
 
-    it('refuses other bytes than the ticket\'s SHA-256 with BadDigest (400), nothing stored', async () => {
+    it('refuses other bytes than the ticket\'s SHA-256 with BadDigest (400), and a forged checksum field with AccessDenied (403), nothing stored', async () => {
       const file = randomBytes(4096);
       const t = await ticketFor(file);
       const other = Buffer.from(file);
       other[7] = other[7]! ^ 1;
       expect(await code(s3.uploadWithTicket(t, other))).toBe('BadDigest 400');
+      // The checksum field changed to the other bytes' breaks the signed policy.
+      const forged = { ...t, presignedUrlFields: { ...t.presignedUrlFields, 'x-amz-checksum-sha256': sha256(other) } };
+      expect(await code(s3.uploadWithTicket(forged, other))).toBe('AccessDenied 403');
       expect(await missing(t.key)).toBe(true);
     });
 
