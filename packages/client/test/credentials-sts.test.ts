@@ -181,7 +181,7 @@ f = lambda c: {'accessKeyId': c['AccessKeyId'], 'secretAccessKey': c['SecretAcce
 print(json.dumps({'ar': f(a), 'wi': f(w)}))`;
     const boto = (await python(code)) as Record<'ar' | 'wi', Record<string, string>>;
     for (const k of ['ar', 'wi'] as const) {
-      expect({ ...boto[k], expiration: new Date(boto[k].expiration!) }).toEqual(ours[k]);
+      expect({ ...boto[k], expiration: new Date(boto[k]['expiration']!) }).toEqual(ours[k]);
     }
   });
 });
