@@ -214,3 +214,6 @@ export async function python(code: string, env: Record<string, string> = {}): Pr
 
 /** Python printing a botocore credentials object as JSON {accessKeyId, secretAccessKey, sessionToken}. */
 export const PY_PRINT_CREDS = 'import json\ndef out(c):\n    f = c.get_frozen_credentials()\n    print(json.dumps({"accessKeyId": f.access_key, "secretAccessKey": f.secret_key, "sessionToken": f.token}))\n';
+
+/** What a provider returns for issued credentials. */
+export const asProvided = (c: Issued) => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration });

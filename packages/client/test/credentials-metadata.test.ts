@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainCredentials, containerCredentials, CredentialsProviderError, instanceMetadataCredentials, staticCredentials, type FetchLike } from '../src/index.js';
 import { hasBoto3 } from './boto3.js';
-import { issued, PY_PRINT_CREDS, python, startFakeContainer, startFakeImds, type FakeContainer, type FakeImds } from './credentials-fakes.js';
+import { asProvided, issued, PY_PRINT_CREDS, python, startFakeContainer, startFakeImds, type FakeContainer, type FakeImds } from './credentials-fakes.js';
 
 let ecs: FakeContainer;
 let imds: FakeImds;
@@ -26,7 +26,7 @@ describe('containerCredentials', () => {
     ecs.issue = () => want;
     ecs.authorization = undefined;
     const p = containerCredentials({ env: { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/abc' }, fetch: redirectTo('http://169.254.170.2', ecs.url) });
-    expect(await p.getCredentials()).toEqual({ ...plain(want), expiration: want.expiration });
+    expect(await p.getCredentials()).toEqual(asProvided(want));
     expect(ecs.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v2/credentials/abc' });
   });
 
@@ -95,7 +95,7 @@ describe('instanceMetadataCredentials (IMDSv2)', () => {
     imds.issue = () => want;
     imds.requests.length = 0;
     const p = instanceMetadataCredentials({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url } });
-    expect(await p.getCredentials()).toEqual({ ...plain(want), expiration: want.expiration });
+    expect(await p.getCredentials()).toEqual(asProvided(want));
     expect(imds.requests.map((r) => [r.method, r.path])).toEqual([
       ['PUT', '/latest/api/token'],
       ['GET', '/latest/meta-data/iam/security-credentials/'],

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assumeRoleCredentials, chainCredentials, CredentialsProviderError, StsError, webIdentityCredentials } from '../src/index.js';
 import { hasBoto3 } from './boto3.js';
-import { issued, python, startFakeSts, type FakeSts } from './credentials-fakes.js';
+import { asProvided, issued, python, startFakeSts, type FakeSts } from './credentials-fakes.js';
 
 let sts: FakeSts;
 beforeAll(async () => {
@@ -21,7 +21,7 @@ describe('webIdentityCredentials (STS AssumeRoleWithWebIdentity)', () => {
     sts.issue = () => want;
     sts.calls.length = 0;
     const p = webIdentityCredentials({ endpoint: sts.url, roleArn: ROLE, token: sts.webIdentityToken, roleSessionName: 'app1', durationSeconds: 900, policy: '{"Version":"2012-10-17"}', policyArns: ['arn:aws:iam::aws:policy/ReadOnly'] });
-    expect(await p.getCredentials()).toEqual({ accessKeyId: want.accessKeyId, secretAccessKey: want.secretAccessKey, sessionToken: want.sessionToken, expiration: want.expiration });
+    expect(await p.getCredentials()).toEqual(asProvided(want));
     expect(sts.calls).toEqual([
       {
         Action: 'AssumeRoleWithWebIdentity',
@@ -106,7 +106,7 @@ describe('assumeRoleCredentials (STS AssumeRole, SigV4 service sts)', () => {
       tokenCode: async () => '123456',
       sourceIdentity: 'alice',
     });
-    expect(await p.getCredentials()).toEqual({ accessKeyId: want.accessKeyId, secretAccessKey: want.secretAccessKey, sessionToken: want.sessionToken, expiration: want.expiration });
+    expect(await p.getCredentials()).toEqual(asProvided(want));
     expect(sts.calls).toEqual([
       {
         Action: 'AssumeRole',
