@@ -84,6 +84,11 @@ describe('webIdentityCredentials (STS AssumeRoleWithWebIdentity)', () => {
     }
   });
 
+  it('an STS that does not answer is a real error naming the endpoint', async () => {
+    const p = webIdentityCredentials({ endpoint: 'http://127.0.0.1:9', roleArn: ROLE, token: 'x' });
+    await expect(p.getCredentials()).rejects.toThrow(/^POST http:\/\/127\.0\.0\.1:9\/ failed: /);
+  });
+
   it('refuses a missing token up front', () => {
     expect(() => webIdentityCredentials({ endpoint: sts.url, roleArn: ROLE, token: '' })).toThrow(TypeError);
   });

@@ -1,4 +1,4 @@
-import { CredentialsProviderError, type ExpiringCredentials } from './provider.js';
+import type { ExpiringCredentials } from './provider.js';
 
 // Runtime-neutral HTTP for the credential endpoints (STS, container, instance metadata): global
 // `fetch`, a timeout per attempt and the caller's signal.
@@ -22,14 +22,22 @@ export interface TextResponse {
   text: string;
 }
 
-/** One request with a timeout, the body read as text. Network errors and timeouts are thrown as they come. */
+/**
+ * One request with a timeout, the body read as text. Timeouts (`TimeoutError`) and aborts are thrown
+ * as they come; other network errors as an Error naming the URL (its `cause` the original).
+ */
 export async function fetchText(url: string, init: RequestInit, options: HttpOptions & { timeoutMs: number }): Promise<TextResponse> {
   const doFetch = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
   if (typeof doFetch !== 'function') throw new TypeError('credentials: no global fetch; pass the fetch option');
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const res = await doFetch(url, { ...init, signal, redirect: 'manual' });
-  return { status: res.status, text: await res.text() };
+  try {
+    const res = await doFetch(url, { ...init, signal, redirect: 'manual' });
+    return { status: res.status, text: await res.text() };
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw new Error(`${init.method ?? 'GET'} ${url} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  }
 }
 
 /** Whether an error is the caller's abort (never retried, never turned into "not applicable"). */
@@ -87,9 +95,4 @@ export type TokenSource = string | ((signal?: AbortSignal) => string | Promise<s
 /** The token's current value. */
 export async function readToken(source: TokenSource, signal?: AbortSignal): Promise<string> {
   return typeof source === 'function' ? source(signal) : source;
-}
-
-/** `CredentialsProviderError` when a required setting is missing (the chain moves on). */
-export function notApplicable(message: string): never {
-  throw new CredentialsProviderError(message);
 }
