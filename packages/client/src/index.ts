@@ -93,9 +93,33 @@ export {
   type ExpiringCredentials,
   type CredentialsProvider,
   type RefreshingOptions,
+  webIdentityCredentials,
+  assumeRoleCredentials,
+  containerCredentials,
+  instanceMetadataCredentials,
+  StsError,
+  type FetchLike,
+  type HttpOptions,
+  type TokenSource,
+  type StsOptions,
+  type WebIdentityOptions,
+  type AssumeRoleOptions,
+  type ContainerOptions,
+  type InstanceMetadataOptions,
 } from './credentials/index.js';
 // Node-only credential providers (move to the Node entry with the runtime split).
-export { sharedFileCredentials, defaultCredentials, type SharedFileOptions } from './credentials/node.js';
+export {
+  sharedFileCredentials,
+  defaultCredentials,
+  type SharedFileOptions,
+  processCredentials,
+  minioConfigCredentials,
+  webIdentityTokenFileCredentials,
+  type DefaultCredentialsOptions,
+  type ProcessOptions,
+  type MinioConfigOptions,
+  type WebIdentityTokenFileOptions,
+} from './credentials/node.js';
 export { type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption, type Retention } from './headers.js';
 export { type PutData } from './parts.js';
 export { PostPolicy } from '@s3kit/post-policy';
