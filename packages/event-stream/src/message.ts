@@ -25,7 +25,7 @@ export const MAX_HEADERS_BYTES = 128 * 1024;
 const utf8 = new TextEncoder();
 
 /** Encodes one message: prelude, headers in insertion order, body, CRCs. */
-export function encodeMessage({ headers, body }: MessageInput): Uint8Array {
+export function encodeMessage({ headers, body }: MessageInput): Uint8Array<ArrayBuffer> {
   const payload = typeof body === 'string' ? utf8.encode(body) : (body ?? new Uint8Array(0));
   const { list, size: headersLength } = prepareHeaders(headers);
   if (headersLength > MAX_HEADERS_BYTES) throw new RangeError(`headers of ${headersLength} bytes exceed ${MAX_HEADERS_BYTES}`);

@@ -81,7 +81,7 @@ export async function* s3SelectEvents(source: ByteSource, options?: DecodeStream
 
 const EVENT = { type: 'string', value: 'event' } as const;
 
-function event(eventType: string, contentType: string | undefined, body?: Uint8Array | string): Uint8Array {
+function event(eventType: string, contentType: string | undefined, body?: Uint8Array | string): Uint8Array<ArrayBuffer> {
   return encodeMessage({
     headers: contentType === undefined ? { ':event-type': eventType, ':message-type': EVENT } : { ':event-type': eventType, ':content-type': contentType, ':message-type': EVENT },
     ...(body === undefined ? {} : { body }),
@@ -92,31 +92,31 @@ const details = ({ bytesScanned, bytesProcessed, bytesReturned }: SelectStats): 
   `<Details><BytesScanned>${bytesScanned}</BytesScanned><BytesProcessed>${bytesProcessed}</BytesProcessed><BytesReturned>${bytesReturned}</BytesReturned></Details>`;
 
 /** A `Records` event carrying `payload` (keep payloads well under 16 MiB; S3 sends up to about 64 KiB each). */
-export function recordsEvent(payload: Uint8Array | string): Uint8Array {
+export function recordsEvent(payload: Uint8Array | string): Uint8Array<ArrayBuffer> {
   return event('Records', 'application/octet-stream', payload);
 }
 
 /** The `Stats` event (sent once, after the last `Records`). */
-export function statsEvent(stats: SelectStats): Uint8Array {
+export function statsEvent(stats: SelectStats): Uint8Array<ArrayBuffer> {
   return event('Stats', 'text/xml', `<?xml version="1.0" encoding="UTF-8"?><Stats xmlns="">${details(stats)}</Stats>`);
 }
 
 /** A `Progress` event (only when the request enabled `RequestProgress`). */
-export function progressEvent(stats: SelectStats): Uint8Array {
+export function progressEvent(stats: SelectStats): Uint8Array<ArrayBuffer> {
   return event('Progress', 'text/xml', `<?xml version="1.0" encoding="UTF-8"?><Progress xmlns="">${details(stats)}</Progress>`);
 }
 
 /** A `Cont` keep-alive event. */
-export function contEvent(): Uint8Array {
+export function contEvent(): Uint8Array<ArrayBuffer> {
   return event('Cont', undefined);
 }
 
 /** The `End` event: the last message of a successful response. */
-export function endEvent(): Uint8Array {
+export function endEvent(): Uint8Array<ArrayBuffer> {
   return event('End', undefined);
 }
 
 /** An error message ending the response, e.g. `errorEvent('InvalidColumnIndex', '...')`. */
-export function errorEvent(code: string, message: string): Uint8Array {
+export function errorEvent(code: string, message: string): Uint8Array<ArrayBuffer> {
   return encodeMessage({ headers: { ':error-code': code, ':error-message': message, ':message-type': 'error' } });
 }
