@@ -14,6 +14,7 @@ import os from 'node:os';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { getChunkedStream, MessageDecoderStream } from '@smithy/core/event-streams';
 import { createChecksum } from '@s3kit/sigv4';
+import { concat } from '../test/helpers.js';
 import { decodeStream, endEvent, recordsEvent, s3SelectEvents, statsEvent } from '../dist/index.js';
 
 const TIME_MS = Number(process.env['BENCH_TIME_MS'] ?? 300);
@@ -43,15 +44,6 @@ for (let o = 0; o < response.length; ) {
 }
 const MB = response.length / 1e6;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 async function* source(): AsyncGenerator<Uint8Array> {
   for (const c of chunks) yield c;
 }

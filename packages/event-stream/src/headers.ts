@@ -75,6 +75,13 @@ export function decodeHeaders(b: Uint8Array, view: DataView, start: number, end:
   const need = (n: number, what: string): void => {
     if (p + n > end) throw bad(`header ${what} runs past the headers section`);
   };
+  /** Claims the next `n` bytes of a value; returns their offset. */
+  const take = (n: number): number => {
+    need(n, 'value');
+    const at = p;
+    p += n;
+    return at;
+  };
   while (p < end) {
     const nameLen = b[p++]!;
     if (nameLen === 0) throw bad('empty header name');
@@ -89,44 +96,29 @@ export function decodeHeaders(b: Uint8Array, view: DataView, start: number, end:
         value = { type: 'boolean', value: type === 0 };
         break;
       case 2:
-        need(1, 'value');
-        value = { type: 'byte', value: view.getInt8(p) };
-        p += 1;
+        value = { type: 'byte', value: view.getInt8(take(1)) };
         break;
       case 3:
-        need(2, 'value');
-        value = { type: 'short', value: view.getInt16(p) };
-        p += 2;
+        value = { type: 'short', value: view.getInt16(take(2)) };
         break;
       case 4:
-        need(4, 'value');
-        value = { type: 'integer', value: view.getInt32(p) };
-        p += 4;
+        value = { type: 'integer', value: view.getInt32(take(4)) };
         break;
       case 5:
-        need(8, 'value');
-        value = { type: 'long', value: view.getBigInt64(p) };
-        p += 8;
+        value = { type: 'long', value: view.getBigInt64(take(8)) };
         break;
       case 6:
       case 7: {
-        need(2, 'length');
-        const len = view.getUint16(p);
-        p += 2;
-        need(len, 'value');
-        value = type === 6 ? { type: 'binary', value: b.slice(p, p + len) } : { type: 'string', value: readText(b, p, p + len) };
-        p += len;
+        const len = view.getUint16(take(2));
+        const at = take(len);
+        value = type === 6 ? { type: 'binary', value: b.slice(at, at + len) } : { type: 'string', value: readText(b, at, at + len) };
         break;
       }
       case 8:
-        need(8, 'value');
-        value = { type: 'timestamp', value: new Date(Number(view.getBigInt64(p))) };
-        p += 8;
+        value = { type: 'timestamp', value: new Date(Number(view.getBigInt64(take(8)))) };
         break;
       case 9:
-        need(16, 'value');
-        value = { type: 'uuid', value: uuidString(b, p) };
-        p += 16;
+        value = { type: 'uuid', value: uuidString(b, take(16)) };
         break;
       default:
         throw bad(`unknown header value type ${type} for ${JSON.stringify(name)}`);
@@ -221,49 +213,39 @@ export function prepareHeaders(headers: Record<string, HeaderInput> | undefined)
 /** Writes prepared headers at `out[at..]`; returns the offset after them. */
 export function writeHeaders(list: readonly PreparedHeader[], out: Uint8Array, view: DataView, at: number): number {
   let p = at;
-  for (const { name, value, bytes } of list) {
-    out[p++] = name.length;
-    out.set(name, p);
-    p += name.length;
-    if (value.type === 'boolean') {
-      out[p++] = value.value ? 0 : 1;
-      continue;
-    }
-    out[p++] = TYPE_BYTE[value.type];
+  for (const { name, value, bytes, size } of list) {
+    out[p] = name.length;
+    out.set(name, p + 1);
+    const v = p + 1 + name.length + 1; // the value, after the type byte
+    out[v - 1] = value.type === 'boolean' ? (value.value ? 0 : 1) : TYPE_BYTE[value.type];
     switch (value.type) {
       case 'byte':
-        view.setInt8(p, value.value);
-        p += 1;
+        view.setInt8(v, value.value);
         break;
       case 'short':
-        view.setInt16(p, value.value);
-        p += 2;
+        view.setInt16(v, value.value);
         break;
       case 'integer':
-        view.setInt32(p, value.value);
-        p += 4;
+        view.setInt32(v, value.value);
         break;
       case 'long':
-        view.setBigInt64(p, value.value);
-        p += 8;
+        view.setBigInt64(v, value.value);
         break;
       case 'timestamp':
-        view.setBigInt64(p, BigInt(value.value.getTime()));
-        p += 8;
+        view.setBigInt64(v, BigInt(value.value.getTime()));
         break;
       case 'uuid': {
         const hex = value.value.replace(/-/g, '');
-        for (let i = 0; i < 16; i++) out[p + i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-        p += 16;
+        for (let i = 0; i < 16; i++) out[v + i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
         break;
       }
       case 'binary':
       case 'string':
-        view.setUint16(p, bytes!.length);
-        out.set(bytes!, p + 2);
-        p += 2 + bytes!.length;
+        view.setUint16(v, bytes!.length);
+        out.set(bytes!, v + 2);
         break;
     }
+    p += size;
   }
   return p;
 }

@@ -115,10 +115,13 @@ function fromSmithy(m: SmithyMessage): Message {
   return { headers, body: m.body };
 }
 
+// smithy keeps headers in a plain object, where a `__proto__` header is lost: left out here.
+const smithyMessage = message.filter((m) => !Object.hasOwn(m.headers, '__proto__'));
+
 describe('differential: @smithy/eventstream-codec', () => {
   it('encodes the same bytes', () => {
     fc.assert(
-      fc.property(message, (m) => {
+      fc.property(smithyMessage, (m) => {
         expect(encodeMessage(m)).toEqual(smithy.encode(toSmithy(m)));
       }),
       { numRuns: 300 },
@@ -127,7 +130,7 @@ describe('differential: @smithy/eventstream-codec', () => {
 
   it('each decodes what the other encodes, streamed with random chunking', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 12 }), async (ms, cuts) => {
+      fc.asyncProperty(fc.array(smithyMessage, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 12 }), async (ms, cuts) => {
         const theirs = concat(ms.map((m) => smithy.encode(toSmithy(m))));
         const chunks = chunkAt(theirs, cuts.map((c) => c % (theirs.length + 1)));
         expect((await collect(decodeStream(asyncChunks(chunks)))).map(plain)).toEqual(ms.map(plain));
