@@ -88,8 +88,9 @@ function event(eventType: string, contentType: string | undefined, body?: Uint8A
   });
 }
 
-const details = ({ bytesScanned, bytesProcessed, bytesReturned }: SelectStats): string =>
-  `<Details><BytesScanned>${bytesScanned}</BytesScanned><BytesProcessed>${bytesProcessed}</BytesProcessed><BytesReturned>${bytesReturned}</BytesReturned></Details>`;
+/** `<Stats>` or `<Progress>` with the three counts as children, as S3 (and MinIO, RGW) send them. */
+const statsXml = (root: 'Stats' | 'Progress', { bytesScanned, bytesProcessed, bytesReturned }: SelectStats): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><${root}><BytesScanned>${bytesScanned}</BytesScanned><BytesProcessed>${bytesProcessed}</BytesProcessed><BytesReturned>${bytesReturned}</BytesReturned></${root}>`;
 
 /** A `Records` event carrying `payload` (keep payloads well under 16 MiB; S3 sends up to about 64 KiB each). */
 export function recordsEvent(payload: Uint8Array | string): Uint8Array<ArrayBuffer> {
@@ -98,12 +99,12 @@ export function recordsEvent(payload: Uint8Array | string): Uint8Array<ArrayBuff
 
 /** The `Stats` event (sent once, after the last `Records`). */
 export function statsEvent(stats: SelectStats): Uint8Array<ArrayBuffer> {
-  return event('Stats', 'text/xml', `<?xml version="1.0" encoding="UTF-8"?><Stats xmlns="">${details(stats)}</Stats>`);
+  return event('Stats', 'text/xml', statsXml('Stats', stats));
 }
 
 /** A `Progress` event (only when the request enabled `RequestProgress`). */
 export function progressEvent(stats: SelectStats): Uint8Array<ArrayBuffer> {
-  return event('Progress', 'text/xml', `<?xml version="1.0" encoding="UTF-8"?><Progress xmlns="">${details(stats)}</Progress>`);
+  return event('Progress', 'text/xml', statsXml('Progress', stats));
 }
 
 /** A `Cont` keep-alive event. */

@@ -45,7 +45,7 @@ describe('S3 Select events: server encoders → s3SelectEvents', () => {
     const s = decodeMessage(statsEvent(stats));
     expect(s.headers[':content-type']).toEqual({ type: 'string', value: 'text/xml' });
     expect(text(s.body)).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?><Stats xmlns=""><Details><BytesScanned>100</BytesScanned><BytesProcessed>90</BytesProcessed><BytesReturned>12</BytesReturned></Details></Stats>',
+      '<?xml version="1.0" encoding="UTF-8"?><Stats><BytesScanned>100</BytesScanned><BytesProcessed>90</BytesProcessed><BytesReturned>12</BytesReturned></Stats>',
     );
     expect(Object.keys(decodeMessage(endEvent()).headers)).toEqual([':event-type', ':message-type']);
     expect(decodeMessage(endEvent()).body.length).toBe(0);
