@@ -11,10 +11,11 @@ export interface DecodeStreamOptions {
 
 /** Chunks of a source; a ReadableStream is read with a reader and cancelled if iteration stops early. */
 async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
-  if (Symbol.asyncIterator in source) {
+  if (typeof (source as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function') {
     yield* source as AsyncIterable<Uint8Array>;
     return;
   }
+  // Runtimes whose ReadableStream is not async iterable (Safari): read it with a reader.
   const reader = (source as ReadableStream<Uint8Array>).getReader();
   let done = false;
   try {

@@ -132,6 +132,33 @@ describe('impossible lengths and limits', () => {
 });
 
 describe('decodeStream sources', () => {
+  it('a ReadableStream without Symbol.asyncIterator (Safari) is read with a reader, and cancelled on an early stop or an error', async () => {
+    const noIterator = (rs: ReadableStream<Uint8Array>) => Object.defineProperty(rs, Symbol.asyncIterator, { value: undefined });
+    const msgs = [encodeMessage({ body: 'a' }), encodeMessage({ body: 'b' })];
+    expect((await collect(decodeStream(noIterator(readableOf(msgs))))).length).toBe(2);
+    let cancelled = 0;
+    const endless = () =>
+      noIterator(
+        new ReadableStream<Uint8Array>({
+          pull: (c) => c.enqueue(encodeMessage({ body: 'x' })),
+          cancel: () => void cancelled++,
+        }),
+      );
+    for await (const m of decodeStream(endless())) {
+      void m;
+      break;
+    }
+    expect(cancelled).toBe(1);
+    const bad = noIterator(
+      new ReadableStream<Uint8Array>({
+        start: (c) => c.enqueue(new Uint8Array(16)),
+        cancel: () => void cancelled++,
+      }),
+    );
+    await expect(collect(decodeStream(bad))).rejects.toMatchObject({ code: 'PreludeChecksumMismatch' });
+    expect(cancelled).toBe(2);
+  });
+
   it('a ReadableStream is cancelled when the consumer stops early', async () => {
     let cancelled = false;
     const msgs = [encodeMessage({ body: 'a' }), encodeMessage({ body: 'b' })];
