@@ -29,10 +29,10 @@ const str = (h: Headers, name: string): string | undefined => {
   return v?.type === 'string' ? v.value : undefined;
 };
 
+/** A count element's value; S3 documents each as optional, so an absent one reads as 0. */
 function tag(xml: string, name: string): number {
   const m = new RegExp(`<${name}>\\s*(\\d+)\\s*</${name}>`).exec(xml);
-  if (!m) throw new EventStreamError('InvalidHeader', `S3 Select stats without <${name}>`);
-  return Number(m[1]);
+  return m ? Number(m[1]) : 0;
 }
 
 const textDecoder = new TextDecoder();

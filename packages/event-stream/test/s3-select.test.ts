@@ -8,6 +8,7 @@ import {
   contEvent,
   decodeMessage,
   decodeStream,
+  encodeMessage,
   endEvent,
   errorEvent,
   progressEvent,
@@ -75,6 +76,14 @@ describe('S3 Select events: server encoders → s3SelectEvents', () => {
     expect(isS3Error(err)).toBe(true);
     expect(err).toMatchObject({ code: 'CSVParsingError', message: 'bad row', status: 400 });
     expect(seen.map((e) => e.type)).toEqual(['Records']);
+  });
+
+  it('counts missing from a Stats payload read as 0 (S3 documents them as optional)', async () => {
+    const stats = encodeMessage({ headers: { ':event-type': 'Stats', ':message-type': 'event' }, body: '<Stats><BytesScanned>5</BytesScanned></Stats>' });
+    expect(await collect(s3SelectEvents(asyncChunks([stats, endEvent()])))).toEqual([
+      { type: 'Stats', details: { bytesScanned: 5, bytesProcessed: 0, bytesReturned: 0 } },
+      { type: 'End' },
+    ]);
   });
 
   it('a response that ends before End is Truncated; nothing after End is read', async () => {
