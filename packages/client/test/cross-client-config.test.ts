@@ -11,8 +11,8 @@ import { isS3Error } from '@s3kit/errors';
 import { isCi } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessControlPolicy, CorsRule, LifecycleConfig, LifecycleConfigInput, NotificationConfig, NotificationConfigInput, ReplicationConfig, S3Client } from '../src/index.js';
-import { startLocalGateway } from './gateway-local.js';
-import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
+import { bucketName, cleanBucket, reason, rgw } from './helpers.js';
+import { gatewayOnStore, onRgw, type Upstream } from './upstreams.js';
 
 const PY = '/usr/bin/python3';
 const MINIO_PY = fileURLToPath(new URL('../../../tooling/clients/minio-py', import.meta.url));
@@ -31,14 +31,6 @@ interface PyCall {
   bucket: string;
   key?: string;
   value?: unknown;
-}
-
-interface Upstream {
-  s3: S3Client;
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  close(): Promise<void>;
 }
 
 async function attempt(p: Promise<unknown>): Promise<Outcome> {
@@ -235,14 +227,7 @@ describe.each(KINDS)(`cross-client configuration (@s3kit/client, minio-py, boto3
   const buckets: string[] = [];
   beforeAll(async () => {
     if (skip) return;
-    if (isRgw) {
-      const s3 = client();
-      up = { s3, endpoint: rgw!.endpoint, accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey, close: () => s3.close() };
-    } else {
-      const g = await startLocalGateway();
-      const s3 = g.client();
-      up = { s3, endpoint: g.endpoint, accessKeyId: g.accessKeyId, secretAccessKey: g.secretAccessKey, close: async () => (await s3.close(), await g.close()) };
-    }
+    up = isRgw ? onRgw() : await gatewayOnStore();
   });
   afterAll(async () => {
     if (skip) return;
