@@ -88,6 +88,8 @@ function eventStream(ctx: StoreContext, filter: EventFilter, keepAliveMs: number
       callback(err);
     },
   });
+  // Its consumer (the gateway's pipeline, an iterator) sees a failure; with none attached yet, it must not crash the process.
+  out.on('error', () => {});
   const onAbort = (): void => void out.destroy();
   if (signal?.aborted === true) {
     out.destroy();

@@ -544,6 +544,8 @@ export class StoreCore implements SweepTarget {
   }
 }
 
+// Sequencers are taken when the change is published (durable), so their order is the records' order.
+
 /** The event of a committed object version. */
 function createdEvent(bucket: string, key: string, v: ObjectVersion, versioned: boolean, change: Change): StoreEvent {
   const via = change.via === undefined || change.via === 'Lifecycle' ? 'Put' : change.via;
@@ -552,7 +554,7 @@ function createdEvent(bucket: string, key: string, v: ObjectVersion, versioned: 
     bucket,
     key,
     time: v.lastModified,
-    sequencer: sequencerOf(v.seq),
+    sequencer: sequencerOf(nextSeq()),
     ...(versioned ? { versionId: v.id } : {}),
     object: { size: v.size, etag: v.etag, contentType: v.contentType, userMetadata: v.userMeta },
     source: change.source,
