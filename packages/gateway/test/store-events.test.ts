@@ -226,7 +226,7 @@ describe('listener lifetime', () => {
   it('a destroyed stream (client gone) or an aborted signal removes its listener at once', async () => {
     const res = await t.call('ListenBucketNotification', { query: { events: 's3:ObjectCreated:*' } });
     expect(t.store.listeners).toBe(1);
-    (res.body as { destroy(): void }).destroy();
+    (res.body as unknown as { destroy(): void }).destroy();
     expect(t.store.listeners).toBe(0);
     const ac = new AbortController();
     const l = await listen({}, 'bkt', ac.signal);
