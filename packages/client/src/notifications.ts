@@ -73,7 +73,8 @@ export interface NotificationRecord {
 export async function* listenBucketNotification(core: RequestCore, bucket: string, options: ListenBucketNotificationOptions = {}): AsyncGenerator<NotificationRecord, void, undefined> {
   checkBucket(bucket);
   const { signal, reconnect = false, maxLineLength = MAX_LINE } = options;
-  const query = { events: options.events ?? DEFAULT_EVENTS, prefix: options.prefix ?? '', suffix: options.suffix ?? '' };
+  // Empty filters are left out, as minio-js does.
+  const query = { events: options.events ?? DEFAULT_EVENTS, prefix: options.prefix || undefined, suffix: options.suffix || undefined };
   const aborted = (): boolean => signal?.aborted === true;
   for (;;) {
     if (aborted()) return;
