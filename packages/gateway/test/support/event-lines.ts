@@ -1,20 +1,7 @@
-/** An S3 event record as the listen stream sends it (the fields tests look at). */
-export interface EventRecord {
-  eventName: string;
-  eventSource: string;
-  eventVersion: string;
-  awsRegion: string;
-  eventTime: string;
-  userIdentity: { principalId: string };
-  requestParameters: Record<string, string>;
-  responseElements: Record<string, string>;
-  s3: {
-    configurationId: string;
-    bucket: { name: string; arn: string; ownerIdentity: { principalId: string } };
-    object: { key: string; size?: number; eTag?: string; contentType?: string; userMetadata?: Record<string, string>; versionId?: string; sequencer: string };
-  };
-  source: { host: string; port: string; userAgent: string };
-}
+import type { S3EventRecord } from '../../src/store/event-records.js';
+
+/** An S3 event record as the listen stream sends it. */
+export type EventRecord = S3EventRecord;
 
 /** Reads a listen stream (one JSON document per line, blank keep-alive lines) record by record. */
 export class EventLines {
