@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mapBuckets } from '../src/index.js';
 import { makeStore, type TestStore } from './helpers.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 
@@ -59,3 +60,14 @@ it('a client that stops reading: disconnected after the socket buffers and maxQu
   expect(closed).toBe(true);
   expect(text.endsWith('0\r\n\r\n')).toBe(false);
 }, 120_000);
+
+it('through mapBuckets: NotImplemented for a mapped bucket and for ListenNotification (records are not rewritten); an unmapped bucket listens', async () => {
+  const mapped = mapBuckets(t.store, [{ bucket: 'alias', upstreamBucket: 'bkt' }]);
+  const listen = (bucket: string | undefined) =>
+    mapped.handle({ method: 'GET', operation: bucket === undefined ? 'ListenNotification' : 'ListenBucketNotification', bucket, query: { events: 's3:ObjectCreated:*' }, headers: {} });
+  for (const b of ['alias', undefined]) await expect(listen(b)).rejects.toMatchObject({ code: 'NotImplemented', status: 501 });
+  const res = await listen('bkt');
+  expect(res.status).toBe(200);
+  (res.body as unknown as { destroy(): void }).destroy();
+  expect(t.store.listeners).toBe(0);
+});
