@@ -269,3 +269,12 @@ describe('listener lifetime', () => {
     expect([ended, bus.listeners]).toEqual([true, 0]);
   });
 });
+
+describe('a failing listener', () => {
+  it('is dropped without failing the write that published', async () => {
+    const bus = new EventBus();
+    const sub = bus.subscribe({ prefix: '', suffix: '', names: ['s3:ObjectCreated:*'] }, { onReady: () => { throw new Error('boom'); }, onOverflow: () => {}, onEnd: () => {} });
+    expect(() => bus.publish({ name: 's3:ObjectCreated:Put', bucket: 'b', key: 'k', time: 0, sequencer: '0' })).not.toThrow();
+    expect([bus.listeners, sub.queued]).toEqual([0, 0]);
+  });
+});

@@ -120,7 +120,14 @@ export class EventBus {
     if (this.#subs.size === 0) return;
     for (const sub of this.#subs) {
       if (!matches(sub.filter, event)) continue;
-      const queued = sub.offer(event);
+      let queued: number | undefined;
+      try {
+        queued = sub.offer(event);
+      } catch {
+        // A listener whose stream throws is dropped: the change is committed whatever it does.
+        sub.close();
+        continue;
+      }
       if (queued === undefined) continue;
       try {
         this.#onOverflow({ bucket: sub.filter.bucket, queued });

@@ -115,6 +115,11 @@ function eventStream(ctx: StoreContext, filter: EventFilter, keepAliveMs: number
   return out;
 }
 
+/** Each event's line, made once however many listeners take it. */
+const lines = new WeakMap<StoreEvent, string>();
+
 function line(e: StoreEvent, region: string): string {
-  return `${JSON.stringify({ Records: [toRecord(e, region)] })}\n`;
+  let l = lines.get(e);
+  if (l === undefined) lines.set(e, (l = `${JSON.stringify({ Records: [toRecord(e, region)] })}\n`));
+  return l;
 }
