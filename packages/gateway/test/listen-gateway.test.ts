@@ -1,8 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { S3Client } from '@s3kit/client';
 import { mapBuckets } from '../src/index.js';
-import { makeStore, type TestStore } from './helpers.js';
+import { makeStore, md5b64, type TestStore } from './helpers.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 
 // A listener whose client stops reading, over HTTP: once the socket buffers are full its queue
@@ -12,8 +13,9 @@ import { ADMIN, startGateway, type RunningGateway } from './support/gateway-serv
 let t: TestStore;
 let g: RunningGateway;
 const overflows: { bucket: string | undefined; queued: number }[] = [];
+let now = Date.now();
 beforeAll(async () => {
-  t = await makeStore({ events: { maxQueued: 32, onOverflow: (i) => overflows.push(i) } });
+  t = await makeStore({ events: { maxQueued: 32, onOverflow: (i) => overflows.push(i) }, lifecycle: { now: () => now, intervalMs: 0 } });
   await t.call('CreateBucket');
   g = await startGateway(t.store);
 });
@@ -70,4 +72,27 @@ it('through mapBuckets: NotImplemented for a mapped bucket and for ListenNotific
   expect(res.status).toBe(200);
   (res.body as unknown as { destroy(): void }).destroy();
   expect(t.store.listeners).toBe(0);
+});
+
+it('over HTTP: DeleteObjects (one record per key) and lifecycle expirations reach a listener in order', async () => {
+  const client = new S3Client({ endpoint: g.endpoint, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1' });
+  try {
+    const ac = new AbortController();
+    const it = client.listenBucketNotification('bkt', { prefix: 'lc/', events: ['s3:ObjectRemoved:*', 's3:LifecycleExpiration:*'], signal: ac.signal });
+    const first = it.next(); // connects
+    for (let i = 0; i < 200 && t.store.listeners === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (const k of ['lc/a', 'lc/b', 'lc/old']) await client.putObject('bkt', k, 'x');
+    for await (const e of client.removeObjects('bkt', ['lc/a', 'lc/b'])) throw new Error(`not deleted: ${JSON.stringify(e)}`);
+    const lc = '<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>lc/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>';
+    await t.call('PutBucketLifecycleConfiguration', { method: 'PUT', query: { lifecycle: '' }, data: lc, headers: { 'content-md5': md5b64(lc) } });
+    now += 3 * 86_400_000;
+    await t.store.runLifecycle();
+    const got = [(await first).value!, (await it.next()).value!, (await it.next()).value!];
+    expect(got.map((r) => `${r.eventName} ${r.s3.object.key}`)).toEqual(['s3:ObjectRemoved:Delete lc/a', 's3:ObjectRemoved:Delete lc/b', 's3:LifecycleExpiration:Delete lc/old']);
+    expect(got[2]!.userIdentity.principalId).toBe(''); // the sweeper, not a requester
+    ac.abort();
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  } finally {
+    await client.close();
+  }
 });
