@@ -136,6 +136,7 @@ for (const [name, noUpstream, make] of kinds) {
       // The client leaves: the listener goes, and the access log shows a complete 200.
       ac.abort();
       await until(() => listeners() === before, 'the listener to go');
+      await until(() => g.server.listener.active === 0, 'its concurrency slot to be released');
       await until(() => g.log.some((e) => e.operation === 'ListenBucketNotification'), 'the access log entry');
       const entry = g.log.find((e) => e.operation === 'ListenBucketNotification')!;
       expect([entry.status, entry.complete, entry.errorCode, entry.identity, entry.bytesOut > 0]).toEqual([200, true, undefined, 'admin', true]);
