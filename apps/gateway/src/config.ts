@@ -36,8 +36,11 @@ export interface S3UpstreamConfig {
   addressing: 'path' | 'virtual';
   credentials: { accessKeyId: string; secretAccessKey: string };
   buckets: Record<string, string>;
-  /** What the upstream accepts; `unsupported`: catalogue operations answered NotImplemented without forwarding. */
-  profile: { checksumHeaders: boolean; signPayloadHash: boolean; trailers: boolean; unsupported: string[] };
+  /**
+   * What the upstream accepts; `unsupported`: catalogue operations answered NotImplemented without
+   * forwarding; `minioExtensions`: MinIO's own operations (ListenBucketNotification) are forwarded.
+   */
+  profile: { checksumHeaders: boolean; signPayloadHash: boolean; trailers: boolean; unsupported: string[]; minioExtensions: boolean };
   bucketMappings: BucketMappingConfig[];
   /** System bucket (and key prefix) for bucket policies, CORS and public access blocks set through the S3 API. */
   configStore: { bucket: string; prefix: string } | undefined;
@@ -326,7 +329,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
       const endpoint = u.str('endpoint');
       if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) u.fail('endpoint', `must be http(s)://host[:port] (got ${JSON.stringify(endpoint)})`);
       const c = u.obj_('credentials', ['accessKeyId', 'secretAccessKey'], true)!;
-      const p = u.obj_('profile', ['checksumHeaders', 'signPayloadHash', 'trailers', 'unsupported']);
+      const p = u.obj_('profile', ['checksumHeaders', 'signPayloadHash', 'trailers', 'unsupported', 'minioExtensions']);
       const buckets: Record<string, string> = {};
       for (const [k, b] of Object.entries(u.record('buckets'))) {
         if (typeof b !== 'string') return u.fail(`buckets.${k}`, 'must be a bucket name');
@@ -344,6 +347,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
           signPayloadHash: p?.bool('signPayloadHash', true) ?? true,
           trailers: p?.bool('trailers', false) ?? false,
           unsupported: p === undefined ? [] : unsupportedOperations(p),
+          minioExtensions: p?.bool('minioExtensions', false) ?? false,
         },
         bucketMappings: bucketMappings(u),
         configStore: configStoreOf(u),

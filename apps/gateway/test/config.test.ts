@@ -68,7 +68,8 @@ describe('validateConfig', () => {
     const s3 = { type: 's3', endpoint: 'http://127.0.0.1:7480', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
     const c = validateConfig({ ...minimal, upstreams: { default: { ...s3, profile: { checksumHeaders: false, unsupported: ['DeleteBucketEncryption', 'GetBucketOwnershipControls'] } } } }, 'x.yaml');
     expect(c.upstreams['default']).toMatchObject({ profile: { checksumHeaders: false, signPayloadHash: true, trailers: false, unsupported: ['DeleteBucketEncryption', 'GetBucketOwnershipControls'] } });
-    expect(validateConfig({ ...minimal, upstreams: { default: s3 } }, 'x.yaml').upstreams['default']).toMatchObject({ profile: { unsupported: [] } });
+    expect(validateConfig({ ...minimal, upstreams: { default: s3 } }, 'x.yaml').upstreams['default']).toMatchObject({ profile: { unsupported: [], minioExtensions: false } });
+    expect(validateConfig({ ...minimal, upstreams: { default: { ...s3, profile: { minioExtensions: true } } } }, 'x.yaml').upstreams['default']).toMatchObject({ profile: { minioExtensions: true } });
     expect(() => validateConfig({ ...minimal, upstreams: { default: { ...s3, profile: { unsupported: ['DeleteBucketEncryption', 'DeleteBucketAccelerate'] } } } }, 'x.yaml')).toThrow(
       'x.yaml: upstreams.default.profile.unsupported[1]: must be an S3 operation name such as DeleteBucketEncryption (got "DeleteBucketAccelerate")',
     );

@@ -12,6 +12,9 @@ import * as aclOps from './acl.js';
 import * as settingsOps from './bucket-settings.js';
 import type { AccessControlPolicy, AclInput, ObjectAclOptions } from './acl.js';
 import type { AccelerateStatus, CorsRule, LoggingConfig, ObjectOwnership, PublicAccessBlockConfig, RequestPayer, WebsiteConfig } from './bucket-settings.js';
+// issue 16, notifications
+import * as notificationOps from './notifications.js';
+import type { ListenBucketNotificationOptions, NotificationRecord } from './notifications.js';
 import * as listingOps from './listing.js';
 import * as objectOps from './objects.js';
 import * as objectConfigOps from './object-config.js';
@@ -239,6 +242,12 @@ export class S3Client {
   /** Removes every notification configuration (an empty PutBucketNotificationConfiguration). */
   deleteBucketNotification(bucket: string, options: RequestOptions = {}): Promise<void> {
     return bucketConfigOps.deleteBucketNotification(this.#core, bucket, options);
+  }
+
+  // issue 16, notifications
+  /** MinIO's ListenBucketNotification: the bucket's event records as they happen (see notifications.ts). */
+  listenBucketNotification(bucket: string, options: ListenBucketNotificationOptions = {}): AsyncGenerator<NotificationRecord, void, undefined> {
+    return notificationOps.listenBucketNotification(this.#core, bucket, options);
   }
 
   /** GetBucketEncryption (`ServerSideEncryptionConfigurationNotFoundError` when none). */

@@ -104,8 +104,8 @@ export interface Call {
   /** Omitted for service-level calls (ListBuckets). */
   bucket?: string;
   key?: string;
-  /** Sub-resources and parameters; `undefined` values are left out, `''` gives a bare name (`?tagging`). */
-  query?: Record<string, string | number | undefined>;
+  /** Sub-resources and parameters; `undefined` values are left out, `''` gives a bare name (`?tagging`), a list repeats the name. */
+  query?: Record<string, string | number | readonly string[] | undefined>;
   /** Lower-case request headers. */
   headers?: Record<string, string>;
   body?: RequestBody | null;

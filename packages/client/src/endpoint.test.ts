@@ -28,5 +28,6 @@ describe('endpoint parsing and addressing', () => {
   it('buildQuery encodes names and values as SigV4 does and writes bare sub-resources', () => {
     expect(buildQuery({ uploads: '', prefix: 'a b+c', 'max-keys': 5, skip: undefined })).toBe('?uploads&prefix=a%20b%2Bc&max-keys=5');
     expect(buildQuery({})).toBe('');
+    expect(buildQuery({ events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'], prefix: undefined })).toBe('?events=s3%3AObjectCreated%3A%2A&events=s3%3AObjectRemoved%3A%2A');
   });
 });

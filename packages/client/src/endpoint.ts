@@ -69,14 +69,17 @@ export function encodeKey(key: string): string {
   return uriEncode(key, true);
 }
 
-/** Builds a query string from pairs (values may be empty: `?uploads`); names and values SigV4-encoded. */
-export function buildQuery(query: Record<string, string | number | undefined> | undefined): string {
+/**
+ * Builds a query string from pairs (values may be empty: `?uploads`; a list repeats the name, as
+ * MinIO's `events=`); names and values SigV4-encoded.
+ */
+export function buildQuery(query: Record<string, string | number | readonly string[] | undefined> | undefined): string {
   if (!query) return '';
   let out = '';
   for (const name of Object.keys(query)) {
     const v = query[name];
     if (v === undefined) continue;
-    out += `${out ? '&' : '?'}${uriEncode(name)}${v === '' ? '' : `=${uriEncode(String(v))}`}`;
+    for (const one of typeof v === 'object' ? v : [v]) out += `${out ? '&' : '?'}${uriEncode(name)}${one === '' ? '' : `=${uriEncode(String(one))}`}`;
   }
   return out;
 }

@@ -133,3 +133,5 @@ export { PostPolicy } from '@s3kit/post-policy';
 // issue 15, argument parity (objects/upload options)
 export type { ReadObjectOptions } from './objects.js';
 export type { ChecksumAlgorithm, ChecksumLocation } from './checksum.js';
+// issue 16, notifications
+export type { ListenBucketNotificationOptions, NotificationRecord } from './notifications.js';

@@ -23,6 +23,7 @@ import { DEFAULT_ACCOUNT, accountOf } from './accounts/account.js';
 import { checkCreateBucket, ownBuckets, ownerAccountOf, recordOwner, upstreamOwner } from './accounts/ownership.js';
 import { CONTROL_PREFIX, control } from './routes/control.js';
 import { corsHeaders, preflight } from './routes/cors.js';
+import { LISTEN_OPERATIONS, listenRequest, requesterOf } from './routes/listen.js';
 import { postObject } from './routes/post-object.js';
 import { asAsyncIterable, capabilitiesOf, type Upstream, type UpstreamResponse } from './upstreams/upstream.js';
 
@@ -153,7 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const redirect = await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed);
       if (redirect !== undefined) return redirect;
       if (authorized.denied !== undefined) info.deniedKeys = authorized.denied.errors.length;
-      const answer = await answerOf(parsed, auth, authorized, upstream, loaded, snapshot, req.signal).catch(upstreamFailed);
+      const answer = await answerOf(parsed, auth, authorized, upstream, loaded, snapshot, req.signal, info).catch(upstreamFailed);
       return withCors(respond(parsed.method, answer, info), parsed, snapshot, loaded);
     } catch (err) {
       return failed(err, req, parsed, snapshot, info, loaded);
@@ -161,7 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   /** The answer: served by the gateway (bucket configuration), or the upstream's. */
-  async function answerOf(parsed: ParsedRequest, auth: WatchedAuthenticated, authorized: Authorized, upstream: Upstream, loaded: LoadedBucketConfigs, snapshot: ConfigSnapshot, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
+  async function answerOf(parsed: ParsedRequest, auth: WatchedAuthenticated, authorized: Authorized, upstream: Upstream, loaded: LoadedBucketConfigs, snapshot: ConfigSnapshot, signal: AbortSignal | undefined, info: RequestInfo): Promise<UpstreamResponse> {
     const { operation, bucket } = parsed.route;
     if (bucket !== undefined && GATEWAY_BUCKET_OPERATIONS.has(operation) && authorized.forward) {
       return serveBucketConfig(
@@ -177,7 +178,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (accounts && operation === 'CreateBucket' && bucket !== undefined) await checkCreateBucket(upstream, bucket, account, loaded.get(bucket));
     // The store shows the owning account: the bucket's (the creator's at CreateBucket), the caller's for ListBuckets.
     const owner = bucket === undefined || operation === 'CreateBucket' ? upstreamOwner(account) : upstreamOwner(ownerAccountOf(loaded.get(bucket)));
-    const request = toUpstreamRequest(parsed, auth, signal);
+    const plain = { ...toUpstreamRequest(parsed, auth, signal), requester: requesterOf(auth.principal, parsed, info) };
+    const request = LISTEN_OPERATIONS.has(operation) ? listenRequest(parsed, plain, accounts) : plain;
     const res = await forward(upstream, withAuthorizedBody(owner === undefined ? request : { ...request, owner }, authorized))
       .finally(() => forgetChangedAcl(snapshot.aclGrants.cacheOf(auth.principal.upstream), operation, bucket, parsed.route.key, parsed.route.params['versionId']))
       .then((r) => withDenied(r, authorized));
@@ -240,6 +242,7 @@ function sideRoute(req: GatewayRequest): SideRoute | undefined {
 
 function routed(parsed: ParsedRequest, info: RequestInfo): ParsedRequest {
   info.operation = parsed.route.operation;
+  if (LISTEN_OPERATIONS.has(parsed.route.operation)) info.openEnded = true;
   info.bucket = parsed.route.bucket;
   info.key = parsed.route.key;
   return parsed;

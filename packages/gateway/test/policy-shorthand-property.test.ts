@@ -9,7 +9,8 @@ import type { ParsedRequest, Principal } from '../src/pipeline/types.js';
 // The `allow` shorthand is translated into an identity policy; this checks that the translation
 // decides every catalogue operation exactly as the old allow-list did (GET/HEAD read, other
 // methods write, copies also read the source bucket, ListBuckets for every identity), except the
-// one documented difference: SelectObjectContent (a POST) needs s3:GetObject, i.e. read.
+// documented differences: SelectObjectContent (a POST) needs s3:GetObject, i.e. read; and
+// ListenNotification (MinIO's events of every bucket) needs s3:ListenNotification on "*", which no shorthand grants.
 
 const BUCKETS = ['alpha', 'beta', 'gamma'];
 
@@ -23,7 +24,7 @@ function oldDecision(rules: readonly AllowRule[], op: OperationSpec, bucket: str
 }
 
 // Routed operations the gateway authorizes (CORS preflight and POST forms have their own paths).
-const OPS = OPERATION_LIST.filter((op) => op.routedAs === undefined && op.name !== 'OptionsObject' && op.name !== 'PostObject' && op.name !== 'SelectObjectContent');
+const OPS = OPERATION_LIST.filter((op) => op.routedAs === undefined && op.name !== 'OptionsObject' && op.name !== 'PostObject' && op.name !== 'SelectObjectContent' && op.name !== 'ListenNotification');
 
 function parsedFor(op: OperationSpec, bucket: string | undefined, source: string | undefined): ParsedRequest {
   const headers: Record<string, string> = { host: 'localhost' };
@@ -74,5 +75,17 @@ describe('the allow shorthand as a policy', () => {
     };
     expect(await run([{ bucket: 'alpha', access: 'read' }])).toBe(true);
     expect(await run([{ bucket: 'alpha', access: 'write' }])).toBe(false);
+  });
+
+  it('ListenNotification (every bucket) is never granted by the shorthand, even readwrite on "*": the documented difference', async () => {
+    const op = OPERATION_LIST.find((o) => o.name === 'ListenNotification')!;
+    const rules: AllowRule[] = [{ bucket: '*', access: 'readwrite' }];
+    const state = compilePolicyState([{ accessKeyId: 'AK', secretAccessKey: 's', allow: rules }], {}, undefined);
+    const principal: Principal = { name: 'k', accessKeyId: 'AK', authKind: 'header-v4', allow: rules, upstream: 'default' };
+    const err = await authorize(parsedFor(op, undefined, undefined), principal, { policies: state, clock: Date.now, upstreams: {} }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as { code?: string } | undefined)?.code).toBe('AccessDenied');
   });
 });

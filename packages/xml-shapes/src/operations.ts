@@ -115,6 +115,10 @@ interface Row {
 const ROWS = {
   // ---- service ----
   ListBuckets: { method: 'GET', scope: 'service', actions: [svc('s3:ListAllMyBuckets')], response: 'ListAllMyBucketsResult' },
+  // MinIO extension: GET /?events=… streams the JSON event records of every bucket.
+  ListenNotification: {
+    method: 'GET', scope: 'service', query: ['events'], origin: 'minio', streamsResponse: true, actions: [svc('s3:ListenNotification')],
+  },
 
   // ---- bucket ----
   CreateBucket: {

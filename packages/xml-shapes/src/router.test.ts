@@ -18,6 +18,7 @@ interface Req {
 /** One realistic request per routed operation (as the AWS SDK / MinIO client sends it). */
 const TABLE: Record<OperationName, Req> = {
   ListBuckets: { method: 'GET', path: '/' },
+  ListenNotification: { method: 'GET', path: '/', query: 'events=s3%3AObjectCreated%3A%2A&events=s3%3AObjectRemoved%3A%2A' },
   CreateBucket: { method: 'PUT', path: '/photos' },
   DeleteBucket: { method: 'DELETE', path: '/photos' },
   HeadBucket: { method: 'HEAD', path: '/photos' },
@@ -125,7 +126,7 @@ describe('catalogue', () => {
       'ListObjectsV2', 'GetObjectTagging', 'PutObjectTagging', 'DeleteObjectTagging', 'GetBucketEncryption', 'PutBucketEncryption',
       'DeleteBucketEncryption', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'GetObjectRetention', 'PutObjectRetention',
       'GetObjectLegalHold', 'PutObjectLegalHold', 'SelectObjectContent', 'PutBucketLifecycleConfiguration',
-      'PutBucketNotificationConfiguration', 'ListenBucketNotification',
+      'PutBucketNotificationConfiguration', 'ListenBucketNotification', 'ListenNotification',
     ] as const) {
       expect(OPERATIONS[name].origin).not.toBe('s3-2015');
     }

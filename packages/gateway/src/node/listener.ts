@@ -240,7 +240,9 @@ async function answer(
     req.resume();
   }
   const { info } = out;
-  if (sent.clientGone && info.errorCode === undefined) {
+  // An open-ended answer (ListenBucketNotification) ends when the client leaves: that is its end, not a failure.
+  const ended = sent.clientGone && info.openEnded === true && info.errorCode === undefined;
+  if (sent.clientGone && !ended && info.errorCode === undefined) {
     // Gone in the middle of the answer (a download cut short): a disconnect, whatever was sent.
     info.clientGone = true;
     info.errorCode = 'ClientDisconnected';
@@ -260,7 +262,7 @@ async function answer(
     bytesIn: ctx.body?.bytes ?? 0,
     bytesOut: sent.bytesOut,
     durationMs: performance.now() - ctx.startedAt,
-    complete: sent.complete,
+    complete: sent.complete || ended,
     remoteAddress: ctx.remoteAddress,
   });
 }

@@ -218,6 +218,8 @@ export interface RequestInfo {
   clientGone?: boolean | undefined;
   /** DeleteObjects keys the policies denied (reported as AccessDenied in the DeleteResult). */
   deniedKeys?: number | undefined;
+  /** The answer streams until the client leaves (ListenBucketNotification): a hang-up ends it normally. */
+  openEnded?: boolean | undefined;
   bytesIn: () => number;
 }
 

@@ -11,6 +11,7 @@ import { watchFailure } from '../pipeline/body-watch.js';
 import { ownerAccountOf, upstreamOwner } from '../accounts/ownership.js';
 import { forward } from '../pipeline/forward.js';
 import { toUpstreamRequest } from '../pipeline/resign.js';
+import { requesterOf } from './listen.js';
 import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from '../pipeline/types.js';
 import { capabilitiesOf, type UpstreamBody, type UpstreamResponse } from '../upstreams/upstream.js';
 import { corsHeaders } from './cors.js';
@@ -246,7 +247,7 @@ async function store(
     // The store shows (and writes into the object's ACL) the bucket's owning account, loaded at authorization.
     const bucket = put.route.bucket;
     const owner = bucket === undefined ? undefined : upstreamOwner(ownerAccountOf(config.apiConfig.peek(principal.upstream, bucket).get(bucket)));
-    const request = toUpstreamRequest(put, auth, signal);
+    const request = { ...toUpstreamRequest(put, auth, signal), requester: { ...requesterOf(principal, parsed, info), via: 'Post' as const } };
     upRes = await forward(upstream, owner === undefined ? request : { ...request, owner });
   } catch (err) {
     const fileError = watched.failure();

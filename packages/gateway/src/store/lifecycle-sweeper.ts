@@ -57,6 +57,9 @@ const CONCURRENCY = 8;
 /** Pause between passes of a sweep that stopped at its bound. */
 const CONTINUE_MS = 1_000;
 
+/** Sweeper deletes are lifecycle expirations (`s3:LifecycleExpiration:*` events). */
+const LIFECYCLE = { via: 'Lifecycle' } as const;
+
 /** Where the next pass resumes. */
 interface Position {
   readonly bucket: string;
@@ -271,6 +274,7 @@ export class LifecycleSweeper {
             if (current?.seq !== planned.seq) throw new Skip(false);
             if (locked(victim)) throw new Skip(true);
           },
+          change: LIFECYCLE,
         });
         c.expired++;
       } else {
@@ -282,6 +286,7 @@ export class LifecycleSweeper {
             if (a.noncurrent === (current?.seq === planned.seq)) throw new Skip(false);
             if (locked(victim)) throw new Skip(true);
           },
+          change: LIFECYCLE,
         });
         c.removed++;
       }

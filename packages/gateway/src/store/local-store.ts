@@ -9,6 +9,8 @@ import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
 import * as lifecycle from './lifecycle-config.js';
 import { LifecycleSweeper, type LifecycleOptions, type LifecycleSummary } from './lifecycle-sweeper.js';
+import type { EventBusOptions } from './events.js';
+import { listenNotification } from './listen.js';
 import { listObjects } from './listing.js';
 import { listObjectVersions } from './list-versions.js';
 import * as multipart from './multipart.js';
@@ -41,6 +43,8 @@ export interface LocalStoreOptions {
   readonly onSweep?: (summary: SweepSummary) => void;
   /** The lifecycle sweeper that applies buckets' lifecycle rules (clock, interval, work per pass). */
   readonly lifecycle?: LifecycleOptions;
+  /** ListenBucketNotification listeners: queue bound, keep-alive period, overflow warning (see events.ts). */
+  readonly events?: EventBusOptions;
 }
 
 /** The embedded local store: an {@link Upstream} over the local filesystem. */
@@ -65,6 +69,8 @@ export interface LocalStore extends Upstream {
    * Without a close (a crash), the next start rebuilds the index from the metadata files.
    */
   close(): Promise<void>;
+  /** ListenBucketNotification listeners connected now. */
+  readonly listeners: number;
   /**
    * Applies the buckets' lifecycle rules now: runs bounded passes until every bucket was gone
    * through once (the background sweeper does the same every `lifecycle.intervalMs`).
@@ -140,6 +146,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   PutBucketEncryption: encryption.putBucketEncryption,
   GetBucketEncryption: encryption.getBucketEncryption,
   DeleteBucketEncryption: encryption.deleteBucketEncryption,
+  ListenBucketNotification: listenNotification,
+  ListenNotification: listenNotification,
 };
 
 /**
@@ -152,9 +160,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
  * await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: 'photos', query: {}, headers: {} });
  */
 export function createLocalStore(options: LocalStoreOptions): LocalStore {
-  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep, lifecycle: lifecycleOptions } = options ?? {};
+  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep, lifecycle: lifecycleOptions, events } = options ?? {};
   if (typeof dir !== 'string' || dir === '') throw new TypeError('createLocalStore: options.dir must be a non-empty path');
-  const core = new StoreCore({ dir, fsync });
+  const core = new StoreCore({ dir, fsync, events });
   const storeKey = new StoreKey({ dir, tmpDir: core.tmpDir, fsync });
   const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' }, storeKey };
   const sweeper = new LifecycleSweeper(ctx, lifecycleOptions);
@@ -181,12 +189,17 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     get swept() {
       return startSweep();
     },
+    get listeners() {
+      return core.events.listeners;
+    },
     close(): Promise<void> {
       closing ??= (async () => {
         stopSweep.abort();
         await sweeper.close();
         if (swept !== undefined) await swept;
         while (inflight.size > 0) await Promise.allSettled([...inflight]);
+        // Listeners' streams end after the last committed change's event.
+        core.events.close();
         await core.writeSnapshots();
       })();
       return closing;

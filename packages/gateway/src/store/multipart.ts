@@ -20,6 +20,7 @@ import { completedUpload, expectedObjectChecksum, listedChecksumProblem, missing
 import { hasLockHeaders, lockFromHeaders, requireLockDigest, withDefaultRetention, type LockFields } from './object-lock.js';
 import { openCopySource, versionHeader } from './objects.js';
 import { isNotFound, readJson } from './files.js';
+import { changeSourceOf } from './events.js';
 import type { MetaFields, ObjectMeta, StoredChecksum } from './versions.js';
 import { completeHeaders, COPY_SOURCE_CUSTOMER, partKey, plainBytes, readKey, seedOf, segmentPlaintext, segmentsEncryptor, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
 import type { SseSeed } from './sse-cipher.js';
@@ -381,7 +382,7 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
         ...completedSse(upload.state, parts, resource),
         ...(checksum === undefined ? {} : { checksum, partChecksums: partChecksums! }),
       };
-    });
+    }, { via: 'CompleteMultipartUpload', source: changeSourceOf(req) });
     await removeUpload(ctx, upload.dir);
     const result = completeResult(bucket, key, meta);
     return { ...result, headers: { ...result.headers, ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };

@@ -23,6 +23,7 @@ import {
 import { expirationHeader } from './lifecycle-rules.js';
 import { checkDeletable, lockHeaders, lockOnWrite, requireLockDigest, writeIsLocked } from './object-lock.js';
 import { asksEncryption, COPY_SOURCE_CUSTOMER, CUSTOMER, plainBytes, plainStream, readKey, rejectSseOnRead, seedOf, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
+import { changeSourceOf } from './events.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
@@ -63,7 +64,7 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   const meta = await ctx.core.commit(bucket, key, temp, (current) => {
     checkWriteConditionsAtCommit(req.headers, current, resource);
     return { ...fields, size: temp.size, etag: etagOf(temp, seg), lastModified: Date.now(), tags, ...lock, ...acl, ...withChecksum(temp), sse: { ...seed, ivs: [seg.iv] } };
-  });
+  }, { via: req.requester?.via ?? 'Put', source: changeSourceOf(req) });
   return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum), ...writeHeaders(enc), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
 }
 
@@ -282,7 +283,7 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
       ...withChecksum(temp),
       sse: { ...seed, ivs: [seg.iv] },
     };
-  });
+  }, { via: 'Copy', source: changeSourceOf(req) });
   const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag), ...checksumXml(meta.checksum, true) });
   const sourceVersion = s.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': s.id } : {};
   return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion, ...writeHeaders(enc), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) }, body };
@@ -318,6 +319,7 @@ export async function deleteObject(ctx: StoreContext, req: UpstreamRequest): Pro
       checkDeleteConditions(req.headers, current, resource);
       checkDeletable(victim, req.headers, resource);
     },
+    change: { source: changeSourceOf(req) },
   });
   const headers: Record<string, string> = {};
   if (out.versionId !== undefined) headers['x-amz-version-id'] = out.versionId;
@@ -347,6 +349,7 @@ export async function deleteObjects(ctx: StoreContext, req: UpstreamRequest): Pr
   if (doc.Object.length === 0 || doc.Object.length > MAX_DELETE_KEYS) {
     throw new S3Error('MalformedXML', { message: `A Delete request names 1 to ${MAX_DELETE_KEYS} objects.` });
   }
+  const source = changeSourceOf(req);
   const deleted: { Key: string; VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string }[] = [];
   const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
   for (const { Key, VersionId, ETag } of doc.Object) {
@@ -360,6 +363,7 @@ export async function deleteObjects(ctx: StoreContext, req: UpstreamRequest): Pr
           checkDeleteConditions(ETag === undefined ? {} : { 'if-match': ETag }, current, `/${bucket}/${Key}`);
           checkDeletable(victim, req.headers, `/${bucket}/${Key}`);
         },
+        change: { source },
       });
       const marker = out.deleteMarker && out.versionId !== undefined ? { DeleteMarker: true, DeleteMarkerVersionId: out.versionId } : {};
       if (!quiet) deleted.push({ Key, ...v, ...marker });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import type { AclGrant } from './acl.js';
 import type { ObjectOwnership } from './ownership.js';
+import { EventBus, sequencerOf, type ChangeSource, type CreatedVia, type EventBusOptions, type StoreEvent } from './events.js';
 import { fsyncDir, isNotFound, readJson, readdirOrEmpty } from './files.js';
 import { KeyIndex, indexVersion, type IndexVersion } from './key-index.js';
 import type { StoredLifecycle } from './lifecycle-config.js';
@@ -71,6 +72,14 @@ export interface StoreCoreOptions {
   readonly dir: string;
   /** fsync data, metadata and directories on commit. */
   readonly fsync: boolean;
+  /** The event bus's options (ListenBucketNotification listeners). */
+  readonly events?: EventBusOptions | undefined;
+}
+
+/** How a change came about, for its event: what created the version, or a lifecycle expiration; and who asked. */
+export interface Change {
+  readonly via?: CreatedVia | 'Lifecycle' | undefined;
+  readonly source?: ChangeSource | undefined;
 }
 
 const INDEX_SCAN_CONCURRENCY = 64;
@@ -99,6 +108,8 @@ export class StoreCore implements SweepTarget {
   readonly tmpDir: string;
   readonly bucketsDir: string;
   readonly locks = new KeyedLock();
+  /** Every committed object change, published after it is durable, in commit order (events.ts). */
+  readonly events: EventBus;
   readonly #fsync: boolean;
   readonly #indexes = new Map<string, Promise<KeyIndex>>();
   readonly #buckets = new Map<string, Promise<BucketState | undefined>>();
@@ -113,6 +124,7 @@ export class StoreCore implements SweepTarget {
     this.tmpDir = join(opts.dir, 'tmp');
     this.bucketsDir = join(opts.dir, 'buckets');
     this.#fsync = opts.fsync;
+    this.events = new EventBus(opts.events);
   }
 
   /**
@@ -259,6 +271,7 @@ export class StoreCore implements SweepTarget {
    * current object version and the key's record, so a writer can check preconditions under
    * the lock. In a bucket with versioning enabled the version gets a new id; otherwise it is
    * the null version and replaces the old null version. On failure the temp file is removed.
+   * Once durable, an `s3:ObjectCreated:<change.via>` event is published (default `Put`).
    * @throws S3Error NoSuchBucket when the bucket vanished; whatever `fields` throws.
    */
   async commit(
@@ -266,6 +279,7 @@ export class StoreCore implements SweepTarget {
     key: string,
     temp: TempFile,
     fields: (current: ObjectMeta | undefined, record: KeyRecord | undefined) => MetaFields,
+    change: Change = {},
   ): Promise<ObjectMeta> {
     const loc = this.objectLocation(bucket, key);
     try {
@@ -291,6 +305,7 @@ export class StoreCore implements SweepTarget {
         } finally {
           this.#placing.delete(join(loc.dir, version.data));
         }
+        this.events.publish(createdEvent(bucket, key, version, state.versioning !== undefined, change));
         await this.#unlinkData(loc.dir, replaced);
         return { ...version, key };
       });
@@ -343,12 +358,13 @@ export class StoreCore implements SweepTarget {
    * for good (a missing one is no error). Without one: an unversioned bucket removes the
    * object; versioning enabled adds a delete marker; suspended replaces the null version with
    * a null delete marker. `check` sees the version about to be removed (and the current
-   * version) under the key's lock and may throw (object lock, If-Match).
+   * version) under the key's lock and may throw (object lock, If-Match). Once durable, an
+   * `s3:ObjectRemoved:*` event is published (`s3:LifecycleExpiration:*` with `change.via: 'Lifecycle'`).
    */
   async deleteObject(
     bucket: string,
     key: string,
-    opts: { readonly versionId?: string | undefined; readonly check?: (victim: Version | undefined, current: Version | undefined) => void } = {},
+    opts: { readonly versionId?: string | undefined; readonly check?: (victim: Version | undefined, current: Version | undefined) => void; readonly change?: Change | undefined } = {},
   ): Promise<DeleteOutcome> {
     const loc = this.objectLocation(bucket, key);
     return this.locks.run(`o\0${bucket}\0${key}`, async () => {
@@ -381,6 +397,8 @@ export class StoreCore implements SweepTarget {
       }
       await this.#invalidateSnapshot(bucket);
       await this.#writeRecord(bucket, key, loc.meta, versions);
+      const marked = opts.versionId === undefined && outcome.deleteMarker;
+      this.events.publish(removedEvent(bucket, key, state.versioning !== undefined ? outcome.versionId : undefined, marked, opts.change ?? {}));
       await this.#unlinkData(loc.dir, removed);
       return outcome;
     });
@@ -524,6 +542,37 @@ export class StoreCore implements SweepTarget {
     });
     return KeyIndex.fromEntries(out);
   }
+}
+
+// Sequencers are taken when the change is published (durable), so their order is the records' order.
+
+/** The event of a committed object version. */
+function createdEvent(bucket: string, key: string, v: ObjectVersion, versioned: boolean, change: Change): StoreEvent {
+  const via = change.via === undefined || change.via === 'Lifecycle' ? 'Put' : change.via;
+  return {
+    name: `s3:ObjectCreated:${via}`,
+    bucket,
+    key,
+    time: v.lastModified,
+    sequencer: sequencerOf(nextSeq()),
+    ...(versioned ? { versionId: v.id } : {}),
+    object: { size: v.size, etag: v.etag, contentType: v.contentType, userMetadata: v.userMeta },
+    source: change.source,
+  };
+}
+
+/** The event of a committed delete: a version removed, or a delete marker created. */
+function removedEvent(bucket: string, key: string, versionId: string | undefined, marker: boolean, change: Change): StoreEvent {
+  const family = change.via === 'Lifecycle' ? 's3:LifecycleExpiration' : 's3:ObjectRemoved';
+  return {
+    name: `${family}:${marker ? 'DeleteMarkerCreated' : 'Delete'}`,
+    bucket,
+    key,
+    time: Date.now(),
+    sequencer: sequencerOf(nextSeq()),
+    ...(versionId === undefined ? {} : { versionId }),
+    source: change.source,
+  };
 }
 
 /** Runs `fn` over `items` with at most INDEX_SCAN_CONCURRENCY at a time. */

@@ -90,7 +90,8 @@ async function readAll(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Arr
  * On a prefixed mapping, bucket-level operations other than reads, listings and DeleteObjects
  * (CreateBucket, DeleteBucket, bucket configuration) answer NotImplemented (501), and keys with
  * `.` or `..` path segments answer InvalidArgument (400), so no path normalization anywhere
- * can lead outside the prefix.
+ * can lead outside the prefix. MinIO's event listeners (ListenBucketNotification on a mapped
+ * bucket, ListenNotification) answer NotImplemented: their records are not rewritten.
  * @throws TypeError for a duplicate client bucket or a prefix starting with `/`.
  */
 export function mapBuckets(upstream: Upstream, mappings: readonly BucketMapping[]): Upstream {
@@ -111,6 +112,10 @@ export function mapBuckets(upstream: Upstream, mappings: readonly BucketMapping[
     },
     async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       const m = req.bucket === undefined ? undefined : byBucket.get(req.bucket);
+      // Event records name the upstream bucket and keys, and ListenNotification every upstream bucket: not rewritten.
+      if ((m !== undefined && req.operation === 'ListenBucketNotification') || req.operation === 'ListenNotification') {
+        throw s3Error('NotImplemented', `${req.operation} is not available through bucket mappings.`, { resource: `/${req.bucket ?? ''}` });
+      }
       const out = await mapRequest(req, m, byBucket);
       let res: UpstreamResponse;
       try {

@@ -29,6 +29,12 @@ export interface UpstreamProfile {
    * **Default:** `[]`. Ceph RGW 16.2: {@link RGW_16_UNSUPPORTED}.
    */
   readonly unsupported?: readonly string[] | undefined;
+  /**
+   * The upstream is MinIO and speaks MinIO's own operations (catalogue `origin: 'minio'`:
+   * ListenBucketNotification, ListenNotification), which are forwarded. **Default:** `false`:
+   * they answer `NotImplemented` (501); AWS S3 and Ceph RGW would take them for ListObjects.
+   */
+  readonly minioExtensions?: boolean | undefined;
 }
 
 /**
@@ -90,7 +96,7 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     signPayloadHash: options.profile?.signPayloadHash ?? true,
     trailers: options.profile?.trailers ?? false,
   } as const;
-  const unsupported = unsupportedSet(options.profile?.unsupported);
+  const unsupported = unsupportedSet(options.profile?.unsupported, options.profile?.minioExtensions === true);
   const signer = new SigV4Signer({ credentials: { ...options.credentials }, region: options.region });
   const presign = (req: UpstreamRequest, expiresIn: number): string => {
     const t = resign({ ...req, body: undefined }, target);
@@ -124,19 +130,22 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
 }
 
 /**
- * The profile's unsupported operations, checked against the catalogue.
+ * The profile's unsupported operations, checked against the catalogue, and MinIO's own ones
+ * unless the upstream is MinIO.
  * @throws TypeError naming an entry that is not a catalogue operation.
  */
-function unsupportedSet(names: readonly string[] | undefined): ReadonlySet<string> {
+function unsupportedSet(names: readonly string[] | undefined, minio: boolean): ReadonlySet<string> {
   for (const name of names ?? []) {
     if (!Object.hasOwn(OPERATIONS, name)) throw new TypeError(`profile.unsupported: "${name}" is not an S3 operation name of the @s3kit/xml-shapes catalogue`);
   }
-  return new Set(names);
+  const minioOnly = minio ? [] : Object.values(OPERATIONS).filter((op) => op.origin === 'minio').map((op) => op.name);
+  return new Set([...(names ?? []), ...minioOnly]);
 }
 
 /** NotImplemented (501) for an operation the upstream's profile lists as unsupported. */
 function notImplemented(req: UpstreamRequest): Error {
-  return s3Error('NotImplemented', `${req.operation} is not implemented by this gateway's upstream S3 (its profile lists it as unsupported), so the gateway does not forward it.`, {
+  const why = OPERATIONS[req.operation as OperationName]?.origin === 'minio' ? "a MinIO extension: set the profile's minioExtensions for a MinIO upstream" : 'its profile lists it as unsupported';
+  return s3Error('NotImplemented', `${req.operation} is not implemented by this gateway's upstream S3 (${why}), so the gateway does not forward it.`, {
     ...(req.bucket === undefined ? {} : { resource: `/${req.bucket}${req.key === undefined ? '' : `/${req.key}`}` }),
   });
 }

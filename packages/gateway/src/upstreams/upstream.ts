@@ -38,6 +38,12 @@ export interface UpstreamRequest {
    * writes), remote S3 upstreams ignore it. Absent: the store's own owner.
    */
   readonly owner?: { readonly id: string; readonly displayName: string } | undefined;
+  /**
+   * Who sent the request (the identity's access key id, the client's address, the gateway's
+   * request id), for the event records of the embedded store; remote S3 upstreams ignore it.
+   * `via: 'Post'` marks the PutObject of a browser POST form (`s3:ObjectCreated:Post`).
+   */
+  readonly requester?: { readonly principalId?: string | undefined; readonly sourceIp?: string | undefined; readonly requestId?: string | undefined; readonly via?: 'Post' | undefined } | undefined;
 }
 
 /**
