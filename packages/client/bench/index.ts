@@ -1,13 +1,16 @@
 /**
  * `pnpm --filter @s3kit/client build && pnpm --filter @s3kit/client bench`
  * 1. client CPU per small GetObject vs @aws-sdk/client-s3 and minio-js (local server);
- * 2. 512 MiB multipart upload to Ceph RGW vs @aws-sdk/lib-storage (skipped without Ceph).
+ * 2. 512 MiB multipart upload to Ceph RGW vs @aws-sdk/lib-storage (skipped without Ceph);
+ * 3. (first, it is quick) browser bundle size of a put/get/list app vs the AWS SDK and minio-js.
  * The 2 GiB memory proof is `pnpm --filter @s3kit/client bench:memory`.
  */
 import { startRgw } from '@s3kit/test-utils';
+import { bundleSizeBench } from './bundle-size.js';
 import { getCpuBench } from './get-cpu.js';
 import { multipartBench } from './multipart.js';
 
+await bundleSizeBench();
 await getCpuBench();
 // RGW frees deleted multipart data only in its deferred GC: 3 contenders x 3 rounds x 512 MiB
 // would fill the default 4 GiB memstore, and a full memstore stalls requests instead of failing.

@@ -20,10 +20,10 @@ export interface BrowserBundle {
 /**
  * Bundles `app` for browsers: `source`, an ES module importing packages by name (resolved from
  * this package; what it exports is kept), or `entry`, a file (kept whole) of this package. `workspaceSources` resolves `@s3kit/*` to their TypeScript sources (the
- * `@s3kit/source` condition) so no build is needed. Rejects with esbuild's errors when it
+ * `@s3kit/source` condition) so no build is needed; `external` leaves modules out. Rejects with esbuild's errors when it
  * cannot bundle (a `node:` import, a Node built-in).
  */
-export async function bundleForBrowser(app: { source: string } | { entry: string }, options: { minify?: boolean; workspaceSources?: boolean } = {}): Promise<BrowserBundle> {
+export async function bundleForBrowser(app: { source: string } | { entry: string }, options: { minify?: boolean; workspaceSources?: boolean; external?: string[] } = {}): Promise<BrowserBundle> {
   const out = await build({
     ...('source' in app ? { stdin: { contents: app.source, resolveDir: PACKAGE_DIR, sourcefile: 'app.ts', loader: 'ts' as const } } : { entryPoints: [join(PACKAGE_DIR, app.entry)] }),
     absWorkingDir: PACKAGE_DIR,
@@ -36,6 +36,7 @@ export async function bundleForBrowser(app: { source: string } | { entry: string
     metafile: true,
     logLevel: 'silent',
     conditions: options.workspaceSources ? ['@s3kit/source'] : [],
+    external: options.external ?? [],
     // Bundlers replace this; some SDKs branch on it.
     define: { 'process.env.NODE_ENV': '"production"' },
   });
