@@ -1,7 +1,7 @@
 // Cutting upload data into parts, and running parts in parallel. Runtime-neutral: plain
 // `Uint8Array` parts, Web streams and Blobs read with Web APIs, Node streams as async iterables.
 
-import { utf8 } from '@s3kit/sigv4';
+import { toAsyncIterable, utf8, type ByteSource } from '@s3kit/sigv4';
 
 export const MiB = 1024 * 1024;
 export const MIN_PART_SIZE = 5 * MiB;
@@ -34,29 +34,8 @@ export function unknownLengthPartSize(n: number, base: number): number {
   return Math.min(MAX_PART_SIZE, base * 2 ** Math.floor((n - 1) / 1000));
 }
 
-/** A Web stream read through its reader (async iteration of streams is not in every browser). */
-async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Early exit (a failed part): stop the source.
-    await reader.cancel().catch(() => undefined);
-  }
-}
-
 function isBlob(data: unknown): data is Blob {
   return typeof Blob !== 'undefined' && data instanceof Blob;
-}
-
-function pieces(data: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>): AsyncIterable<Uint8Array | string> {
-  // A Node Readable has no getReader; a Web stream may lack [Symbol.asyncIterator] (Safari).
-  if (typeof (data as ReadableStream).getReader === 'function') return readStream(data as ReadableStream<Uint8Array>);
-  return data as AsyncIterable<Uint8Array | string>;
 }
 
 /**
@@ -116,23 +95,32 @@ export async function* chunks(data: PutData, sizeOf: (n: number) => number, pool
   let part: Uint8Array | undefined;
   let filled = 0;
   let emitted = false;
-  for await (const piece of pieces(data)) {
-    let chunk = typeof piece === 'string' ? utf8(piece) : piece;
-    while (chunk.length > 0) {
-      part ??= pool ? pool.take(sizeOf(n)) : new Uint8Array(sizeOf(n));
-      const take = Math.min(part.length - filled, chunk.length);
-      part.set(take === chunk.length ? chunk : chunk.subarray(0, take), filled);
-      filled += take;
-      chunk = chunk.subarray(take);
-      if (filled === part.length) {
-        const full = part;
-        part = undefined;
-        filled = 0;
-        n++;
-        emitted = true;
-        yield full;
+  let read = false;
+  try {
+    // A Web stream is read through its reader (async iteration of streams is not in every browser).
+    for await (const piece of toAsyncIterable(data as ByteSource) as AsyncIterable<Uint8Array | string>) {
+      let chunk = typeof piece === 'string' ? utf8(piece) : piece;
+      while (chunk.length > 0) {
+        part ??= pool ? pool.take(sizeOf(n)) : new Uint8Array(sizeOf(n));
+        const take = Math.min(part.length - filled, chunk.length);
+        part.set(take === chunk.length ? chunk : chunk.subarray(0, take), filled);
+        filled += take;
+        chunk = chunk.subarray(take);
+        if (filled === part.length) {
+          const full = part;
+          part = undefined;
+          filled = 0;
+          n++;
+          emitted = true;
+          yield full;
+        }
       }
     }
+    read = true;
+  } finally {
+    // The upload stopped early (a failed part, an abort): stop a Web stream source too (a Node
+    // stream is destroyed by for-await itself).
+    if (!read && typeof (data as ReadableStream).cancel === 'function') await (data as ReadableStream).cancel().catch(() => undefined);
   }
   if (filled > 0 || !emitted) yield part ? part.subarray(0, filled) : new Uint8Array(0);
 }

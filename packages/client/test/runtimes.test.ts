@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { browserTestsRun, launchChromium, type BrowserContext } from '@s3kit/test-utils/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchTransport, S3Client as NeutralS3Client } from '../src/index.js';
@@ -62,6 +64,29 @@ describe('the neutral entry bundles for browsers', () => {
     expect(b.inputs).toContain('src/index.ts');
     expect(b.inputs).not.toContain('src/node.ts');
     expect(b.bytes).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['a browser bundler', ['browser'], 'src/index.ts'],
+    ['Cloudflare Workers (wrangler)', ['workerd', 'worker', 'browser'], 'src/index.ts'],
+    ['Deno', ['deno', 'node'], 'src/index.ts'],
+    ['Bun', ['bun', 'node'], 'src/index.ts'],
+    ['Node', ['node'], 'src/node.ts'],
+  ])('%s (conditions %j) resolves @s3kit/client to %s', async (_, conditions, entry) => {
+    const out = await build({
+      stdin: { contents: "export * from '@s3kit/client';", resolveDir: fileURLToPath(new URL('..', import.meta.url)) },
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      conditions: [...conditions, '@s3kit/source'],
+      external: ['node:*', 'undici'],
+      logLevel: 'silent',
+    });
+    // The Node entry re-exports the neutral one.
+    const entries = Object.keys(out.metafile.inputs).filter((i) => i === 'src/index.ts' || i === 'src/node.ts');
+    expect(entries.sort()).toEqual(entry === 'src/node.ts' ? ['src/index.ts', 'src/node.ts'] : ['src/index.ts']);
   });
 
   it('the Node entry does not bundle for browsers (the check has teeth): undici needs node: modules', async () => {

@@ -8,24 +8,8 @@ import { isRetryable, retryDelay, retryPolicy, type RetryOptions } from './retry
 import { s3ErrorFromResponse } from './s3-error-response.js';
 import type { ResponseBodyMixin, TransportResponse } from './types.js';
 
-export type { ResponseBodyMixin, TransportResponse, PayloadSigning } from './types.js';
+export * from './neutral.js';
 export type { RetryOptions } from './retry-policy.js';
-export { isRetryable } from './retry-policy.js';
-export { s3ErrorFromResponse } from './s3-error-response.js';
-export {
-  TransportError,
-  TransportTimeoutError,
-  TransportAbortedError,
-  TransportConnectError,
-  TransportSocketError,
-  TransportBodyMismatchError,
-  TransportNotReplayableError,
-  TransportProxyError,
-  TransportRequestError,
-  isTransportError,
-  type TransportErrorCode,
-  type TimeoutPhase,
-} from './errors.js';
 
 /** A body `fetch` can send. Streams need `duplex: 'half'` support (Chromium, Node, Workers). */
 export type FetchBodySource = string | Uint8Array | ReadableStream<Uint8Array> | Blob;

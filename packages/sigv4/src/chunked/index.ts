@@ -55,4 +55,4 @@ export {
   type ChunkSigningSeed,
 } from './signatures.js';
 export { hashStream, createSha256Verifier, createPayloadVerifier, type Sha256VerifierOptions, type PayloadVerifierSeed } from './payload-hash.js';
-export type { ByteSource } from './source.js';
+export { toAsyncIterable, type ByteSource } from './source.js';
