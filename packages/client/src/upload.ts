@@ -157,12 +157,17 @@ async function put(core: RequestCore, bucket: string, key: string, data: PutData
     return r;
   }
   async function* all(): AsyncGenerator<Uint8Array> {
-    yield firstPart;
-    yield second.value as Uint8Array;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      yield n.value;
+    try {
+      yield firstPart;
+      yield second.value as Uint8Array;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    } finally {
+      // Stopped early (a failed part, an abort): close chunks() too, which stops the source.
+      await it.return(undefined);
     }
   }
   return multipart(core, bucket, key, headers, options, known, all(), (part) => ({ length: part.length, body: part }), pool);

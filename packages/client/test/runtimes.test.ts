@@ -22,6 +22,7 @@ import { pattern, scenario, type ScenarioReport } from './runtimes/scenario.js';
 // (through the gateway on the embedded store, CORS set with PutBucketCors).
 
 const MiB = 1024 * 1024;
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const md5 = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex');
 
 /** S3's multipart ETag: MD5 of the parts' MD5s, `-<parts>`. */
@@ -74,7 +75,8 @@ describe('the neutral entry bundles for browsers', () => {
     ['Node', ['node'], 'src/node.ts'],
   ])('%s (conditions %j) resolves @s3kit/client to %s', async (_, conditions, entry) => {
     const out = await build({
-      stdin: { contents: "export * from '@s3kit/client';", resolveDir: fileURLToPath(new URL('..', import.meta.url)) },
+      stdin: { contents: "export * from '@s3kit/client';", resolveDir: PACKAGE_DIR },
+      absWorkingDir: PACKAGE_DIR,
       bundle: true,
       write: false,
       metafile: true,
@@ -114,6 +116,25 @@ describe('Node over the fetch transport: the gateway on the embedded store', () 
   it('the neutral S3Client (fetch by default) runs the scenario', async () => {
     const s3 = new NeutralS3Client(options());
     expect(await scenario(s3, bucket, 'node-neutral')).toEqual(expected('node-neutral'));
+    await s3.close();
+  });
+
+  it('an aborted putObject from an endless Web stream rejects with TransportAbortedError, cancels the stream and leaves no upload', async () => {
+    const s3 = new NeutralS3Client(options());
+    let cancelled: unknown;
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (c) => c.enqueue(new Uint8Array(256 * 1024)),
+      cancel: (reason) => {
+        cancelled = reason ?? 'cancelled';
+      },
+    });
+    const ac = new AbortController();
+    const put = s3.putObject(bucket, 'aborted.bin', endless, { partSize: 5 * MiB, signal: ac.signal, onProgress: () => ac.abort(new Error('enough')) });
+    await expect(put).rejects.toMatchObject({ code: 'S3KIT_TRANSPORT_ABORTED' });
+    expect(cancelled).toBeDefined();
+    const uploads: string[] = [];
+    for await (const u of s3.listIncompleteUploads(bucket)) uploads.push(u.key);
+    expect(uploads).toEqual([]);
     await s3.close();
   });
 
