@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const rootDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const PACKAGES = ['errors', 'sigv4', 'xml-shapes', 'http-transport', 'post-policy', 'client', 'gateway'] as const;
+const PACKAGES = ['errors', 'sigv4', 'xml-shapes', 'http-transport', 'post-policy', 'client', 'gateway', 'event-stream'] as const;
 const TIMEOUT = 300_000;
 
 interface Manifest {
@@ -164,11 +164,13 @@ describe('every published package packs, installs and works for a consumer', () 
         "import { SigV4Signer, type SignedRequest } from '@s3kit/sigv4';",
         "import { route, parseXml } from '@s3kit/xml-shapes';",
         "import { OPERATIONS } from '@s3kit/xml-shapes/operations';",
+        "import { decodeMessage, recordsEvent, type Message } from '@s3kit/event-stream';",
         "const code: S3ErrorCode = 'AccessDenied';",
         "const s: SignedRequest = new SigV4Signer({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, region: 'r' }).sign({ method: 'GET', url: 'https://h/k' });",
         "const t: Transport = createTransport();",
         "const g: Gateway = createGateway({ identities: [], upstreams: {} });",
-        "export const all = [new S3Error(code), s, t, g, S3Client, parsePolicy, createFetchTransport, createPresignedPost, verifyPost, route, parseXml, OPERATIONS.GetObject.method];",
+        "const m: Message = decodeMessage(recordsEvent('x'));",
+        "export const all = [new S3Error(code), s, t, g, S3Client, parsePolicy, createFetchTransport, createPresignedPost, verifyPost, route, parseXml, OPERATIONS.GetObject.method, m];",
         '// @ts-expect-error: the exports map must type the API, so a wrong argument is an error',
         "new SigV4Signer({ region: 'r' });",
       ].join('\n'),

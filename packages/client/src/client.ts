@@ -37,6 +37,10 @@ import type { GetObjectAttributesOptions, ObjectAttributes, ObjectVersionOptions
 import type { Retention } from './headers.js';
 import type { PresignOptions } from './presign.js';
 import type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions, UploadPartOptions } from './upload.js';
+// Upload tickets (issue 15)
+import * as ticketOps from './upload-ticket.js';
+import type { CreateUploadTicketOptions, TicketUpload, UploadTicket, UploadWithTicketOptions } from './upload-ticket.js';
+import type { FormFileData } from './form-data.js';
 
 export type { ChecksumMode, RequestOptions, S3ClientOptions } from './core.js';
 export type { BucketItem, MakeBucketOptions } from './buckets.js';
@@ -95,6 +99,9 @@ export type {
 } from './object-config.js';
 export type { PresignOptions } from './presign.js';
 export type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions, UploadPartOptions, UploadProgress } from './upload.js';
+// Upload tickets (issue 15)
+export type { CreateUploadTicketOptions, TicketUpload, UploadTicket, UploadTicketScope, UploadWithTicketOptions, UploadWithTicketProgress } from './upload-ticket.js';
+export type { FormFileData } from './form-data.js';
 
 /**
  * A thin S3 client with the MinIO-client API. Works against AWS S3 and S3-compatible servers.
@@ -573,5 +580,17 @@ export class S3Client<Body extends ResponseBodyMixin = ResponseBodyMixin> {
   /** Signs a `PostPolicy` (`@s3kit/post-policy`) for a browser form upload: `{ postURL, formData }`. */
   presignedPostPolicy(policy: PostPolicy, options: RequestOptions = {}): Promise<PresignedPostPolicy> {
     return presignOps.presignedPostPolicy(this.#core, policy, options);
+  }
+
+  // ---------------------------------------------------------------- upload tickets (upload-ticket.ts; an s3kit gateway's route)
+
+  /** An s3kit gateway's upload ticket (`POST /_s3kit/upload-tickets`): a presigned form bound to one file; `scope: 'SESSION'` + `sessionId` for a session's file. */
+  createUploadTicket(options: CreateUploadTicketOptions): Promise<UploadTicket> {
+    return ticketOps.createUploadTicket(this.#core, options);
+  }
+
+  /** Posts `data` to a ticket's form, streamed, with progress; the stored key, ETag and version id. */
+  uploadWithTicket(ticket: Pick<UploadTicket, 'presignedUrl' | 'presignedUrlFields'>, data: FormFileData, options: UploadWithTicketOptions = {}): Promise<TicketUpload> {
+    return ticketOps.uploadWithTicket(this.#core, ticket, data, options);
   }
 }

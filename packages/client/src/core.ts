@@ -114,6 +114,31 @@ export interface Call {
   payloadHash?: string;
 }
 
+/** A signed request to a path of the endpoint outside S3's bucket/key space (a gateway's own route). */
+export interface PathCall {
+  method: string;
+  /** Percent-encoded path and query after the endpoint's base path, starting with `/` (e.g. `/_s3kit/upload-tickets`). */
+  path: string;
+  /** Lower-case request headers. */
+  headers?: Record<string, string>;
+  /** A small body, hashed into the signature. */
+  body?: string | Uint8Array;
+  /** Region to sign for. */
+  region: string;
+  signal?: AbortSignal | undefined;
+}
+
+/** An unsigned request to an absolute URL (a POST form action, a presigned URL). */
+export interface UrlCall {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: ClientBody | null;
+  /** Length of a stream body (`'unknown'`: chunked). */
+  contentLength?: number | 'unknown';
+  signal?: AbortSignal | undefined;
+}
+
 /**
  * The request core: addressing (path/virtual-host style), per-region transports and signers,
  * bucket-region discovery and following, and the three ways to send a `Call`:
@@ -269,6 +294,33 @@ export class RequestCore {
     const res = await this.send(call);
     await res.body.dump();
     return res.headers;
+  }
+
+  /** Sends a signed request (payload hashed) to `call.path` under the endpoint's base path; non-2xx rejects with `S3Error`. */
+  sendPath(call: PathCall): Promise<TransportResponse<ResponseBodyMixin>> {
+    const { origin } = targetFor(this.endpoint, call.region, undefined, undefined, '');
+    return this.#transportFor(call.region).request({
+      method: call.method,
+      origin,
+      path: this.endpoint.basePath + call.path,
+      ...(call.headers ? { headers: call.headers } : {}),
+      ...(call.body !== undefined ? { body: call.body } : {}),
+      ...(call.signal ? { signal: call.signal } : {}),
+      signing: { payload: 'hashed' },
+    });
+  }
+
+  /** Sends an unsigned request to an absolute URL on the client's connection pool; non-2xx rejects with `S3Error`. */
+  sendUrl(call: UrlCall): Promise<TransportResponse<ResponseBodyMixin>> {
+    return this.#transportFor(this.region ?? 'us-east-1').request({
+      method: call.method,
+      url: call.url,
+      ...(call.headers ? { headers: call.headers } : {}),
+      ...(call.body != null ? { body: call.body } : {}),
+      ...(call.contentLength !== undefined ? { contentLength: call.contentLength } : {}),
+      ...(call.signal ? { signal: call.signal } : {}),
+      signing: false,
+    });
   }
 
   /** The current credentials (for presigning); rejects without a provider. */

@@ -76,6 +76,14 @@ export {
   type RoutingRule,
   type WebsiteConfig,
   type WebsiteRedirect,
+  // Upload tickets (issue 15)
+  type CreateUploadTicketOptions,
+  type FormFileData,
+  type TicketUpload,
+  type UploadTicket,
+  type UploadTicketScope,
+  type UploadWithTicketOptions,
+  type UploadWithTicketProgress,
 } from './client.js';
 export {
   staticCredentials,
@@ -88,6 +96,19 @@ export {
   type ExpiringCredentials,
   type CredentialsProvider,
   type RefreshingOptions,
+  webIdentityCredentials,
+  assumeRoleCredentials,
+  containerCredentials,
+  instanceMetadataCredentials,
+  StsError,
+  type FetchLike,
+  type HttpOptions,
+  type TokenSource,
+  type StsOptions,
+  type WebIdentityOptions,
+  type AssumeRoleOptions,
+  type ContainerOptions,
+  type InstanceMetadataOptions,
 } from './credentials/index.js';
 // Transports (runtime split): the fetch transport is this entry's default; undici is the Node entry's (node.ts).
 export { fetchTransport, type FetchOptions, type TransportFactory, type TransportSetup, type ClientTransport, type ClientRequest, type ClientBody, type FileRange } from './transport.js';

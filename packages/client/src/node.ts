@@ -10,4 +10,15 @@ export { undiciTransport, type UndiciOptions } from './node/transport.js';
 /** GetObject's answer; with the default (undici) transport, the body is a Node `Readable`. */
 export type ObjectStream<Body extends ResponseBodyMixin = ResponseBody> = NeutralObjectStream<Body>;
 // Node-only credential providers (files, processes).
-export { sharedFileCredentials, defaultCredentials, type SharedFileOptions } from './credentials/node.js';
+export {
+  sharedFileCredentials,
+  defaultCredentials,
+  type SharedFileOptions,
+  processCredentials,
+  minioConfigCredentials,
+  webIdentityTokenFileCredentials,
+  type DefaultCredentialsOptions,
+  type ProcessOptions,
+  type MinioConfigOptions,
+  type WebIdentityTokenFileOptions,
+} from './credentials/node.js';

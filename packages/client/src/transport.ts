@@ -2,7 +2,7 @@
 // neutral entry defaults to `@s3kit/http-transport/fetch`; the Node entry (`node.ts`) to undici.
 // Runtime-neutral module: no `node:` imports.
 
-import { createFetchTransport, type FetchResponseBody, type FetchTransportOptions, type PayloadSigning, type ResponseBodyMixin, type TransportResponse } from '@s3kit/http-transport/fetch';
+import { createFetchTransport, type FetchBodySource, type FetchResponseBody, type FetchTransportOptions, type FetchTransportRequest, type PayloadSigning, type ResponseBodyMixin, type TransportResponse } from '@s3kit/http-transport/fetch';
 import type { Credentials } from '@s3kit/sigv4';
 
 /** A file or a byte range of it (`@s3kit/http-transport`'s `FileBody`): Node transport only. */
@@ -22,15 +22,17 @@ export type ClientBody = string | Uint8Array | Blob | ReadableStream<Uint8Array>
 /** One request as the core hands it to a transport (the fields both `@s3kit/http-transport` transports take). */
 export interface ClientRequest {
   method: string;
-  origin: string;
-  path: string;
+  /** `origin` + `path`, or an absolute `url` (a presigned URL, a form action). */
+  origin?: string;
+  path?: string;
+  url?: string;
   headers?: Record<string, string>;
   body?: ClientBody;
   /** Length of a stream body (the fetch transport lets the runtime frame it). */
   contentLength?: number | 'unknown';
   signal?: AbortSignal;
-  /** `payload: 'hashed'` for XML control bodies; `payloadHash` for a body the caller framed. */
-  signing?: { payload: 'hashed' } | { payloadHash: string };
+  /** `payload: 'hashed'` for XML control bodies; `payloadHash` for a body the caller framed; `false`: unsigned. */
+  signing?: { payload: 'hashed' } | { payloadHash: string } | false;
 }
 
 /** What the core needs of a transport: `createTransport()` (undici) and `createFetchTransport()` both fit. */
@@ -64,8 +66,32 @@ export function fetchTransport(options: FetchOptions = {}): TransportFactory<Fet
     const s = setup.sign;
     if (s && s.payload === 'streaming') throw new TypeError("S3Client: payloadSigning 'streaming' needs the Node transport (undiciTransport)");
     const t = createFetchTransport({ ...options, ...(s ? { sign: { credentials: s.credentials, region: s.region, payload: s.payload === 'unsigned' ? 'unsigned' : 'auto' } } : {}) });
-    return t as unknown as ClientTransport<FetchResponseBody>;
+    return {
+      // fetch takes bytes, strings, Blobs and Web streams: an async iterable (a form body, a Node stream) goes as a Web stream.
+      request: (req) => t.request({ ...req, body: typeof req.body === 'function' ? () => fetchBody((req.body as () => unknown)()) : fetchBody(req.body) } as FetchTransportRequest),
+      close: () => t.close(),
+    };
   };
+}
+
+/** A body fetch can send: async iterables become a Web `ReadableStream` (pulled as fetch reads it). */
+function fetchBody(body: unknown): FetchBodySource | undefined {
+  if (body == null || typeof body === 'string' || body instanceof Uint8Array || body instanceof ReadableStream || (typeof Blob !== 'undefined' && body instanceof Blob)) return body ?? undefined;
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const it = (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+    const encoder = new TextEncoder();
+    return new ReadableStream<Uint8Array>({
+      async pull(c) {
+        const r = await it.next();
+        if (r.done) c.close();
+        else c.enqueue(typeof r.value === 'string' ? encoder.encode(r.value) : r.value);
+      },
+      async cancel(reason) {
+        await it.return?.(reason);
+      },
+    });
+  }
+  throw new TypeError('fetch transport: the body must be a string, Uint8Array, Blob, ReadableStream or async iterable (file bodies need the Node transport)');
 }
 
 /** A `transport` option: a factory, or options for the entry's default transport. */

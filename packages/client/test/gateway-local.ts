@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RgwHandle } from '@s3kit/test-utils';
 import { S3Client } from '../src/node.js';
 
 const GATEWAY_SRC = '../../gateway/src/index.ts';
@@ -21,12 +22,24 @@ export interface LocalGateway {
   close(): Promise<void>;
 }
 
-/** Starts a gateway (admin identity) over a fresh embedded store in a temporary directory. */
-export async function startLocalGateway(): Promise<LocalGateway> {
+/**
+ * Starts a gateway (admin identity) over a fresh embedded store in a temporary directory, or, with
+ * `rgw`, in front of that Ceph RGW (for the gateway's own features whose data lands upstream).
+ */
+export async function startLocalGateway(options: { rgw?: RgwHandle } = {}): Promise<LocalGateway> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const gw: any = await import(/* @vite-ignore */ new URL(GATEWAY_SRC, import.meta.url).href);
   const dir = await mkdtemp(join(tmpdir(), 's3kit-client-gw-'));
-  const store = gw.createLocalStore({ dir, fsync: false });
+  const { rgw } = options;
+  const store =
+    rgw === undefined
+      ? gw.createLocalStore({ dir, fsync: false })
+      : gw.createS3Upstream({
+          endpoint: rgw.endpoint,
+          region: rgw.region,
+          credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+          profile: { checksumHeaders: false, unsupported: gw.RGW_16_UNSUPPORTED },
+        });
   const gateway = gw.createGateway({ identities: [ADMIN], upstreams: { default: store } });
   const server = gw.createGatewayServer(gateway);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isS3Error } from '@s3kit/errors';
 import { describe, expect, it } from 'vitest';
-import { parseUploadTicketInput, ticketKey } from '../src/routes/upload-ticket-input.js';
+import { parseUploadTicketInput, sessionPrefix, ticketKey } from '../src/routes/upload-ticket-input.js';
 
 // Properties of the upload ticket body parser over random input (the HTTP behaviour is in
 // upload-ticket.test.ts).
@@ -81,5 +81,34 @@ describe('parseUploadTicketInput', () => {
         expect(codeOf(() => parse({ maxBytes, expiresIn }))).toBe(okMax && okExp ? 'ok' : 'InvalidArgument');
       }),
     );
+  });
+
+  it('keeps every accepted SESSION ticket inside <keyPrefix>sessions/<sessionId>/, with no path trick a normalizing or decoding reader could follow out', () => {
+    const sid = '4f0e5b87-9d38-41cd-9eb4-ebce2f2917cc';
+    const piece = fc.constantFrom('a', 'b', '.', '..', '/', '%2f', '%2F', '%2e', '%5c', '\\', 'sessions', sid, '5a1f6c98-0e49-42de-8fc5-fcdf3a3028dd', '\u0000');
+    const path = fc.array(piece, { maxLength: 8 }).map((p) => p.join(''));
+    let accepted = 0;
+    const unsafe = (k: string): boolean => k.split('/').some((seg) => seg === '' || seg === '.' || seg === '..') || /\\|%2f|%2e|%5c|[\x00-\x1f]/i.test(k);
+    fc.assert(
+      fc.property(path, fc.boolean(), fc.boolean(), (text, asKey, underPrefix) => {
+        const over = asKey ? { key: `${underPrefix ? `sessions/${sid}/` : ''}${text}`, keyPrefix: undefined } : { keyPrefix: text };
+        const body = { ...base, ...over, scope: 'SESSION', sessionId: sid };
+        let input;
+        try {
+          input = parseUploadTicketInput(JSON.stringify(body));
+        } catch (err) {
+          if (isS3Error(err)) return;
+          throw err;
+        }
+        accepted++;
+        const key = ticketKey(input, FILE_ID);
+        const prefix = sessionPrefix(input)!;
+        expect(prefix).toBe(`${asKey ? '' : text}sessions/${sid}/`);
+        expect(key.startsWith(prefix), key).toBe(true);
+        expect(unsafe(key), key).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(100);
   });
 });

@@ -65,11 +65,11 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       return JSON.parse(text) as Ticket;
     }
 
-    async function post(t: Ticket, file: Uint8Array, fieldChanges: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+    async function post(t: Ticket, file: Uint8Array, fieldChanges: Record<string, string> = {}, opts: { fileName?: string; url?: string } = {}): Promise<{ status: number; text: string }> {
       const form = new FormData();
       for (const [k, v] of Object.entries({ ...t.presignedUrlFields, ...fieldChanges })) form.append(k, v);
-      form.append('file', new File([file], 'data.bin', { type: 'application/octet-stream' }));
-      const res = await fetch(t.presignedUrl, { method: 'POST', body: form });
+      form.append('file', new File([file], opts.fileName ?? 'data.bin', { type: 'application/octet-stream' }));
+      const res = await fetch(opts.url ?? t.presignedUrl, { method: 'POST', body: form });
       return { status: res.status, text: await res.text() };
     }
 
@@ -120,6 +120,44 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(['AccessDenied', 'SignatureDoesNotMatch']).toContain(code(r));
       expect(await stored(`inbox/${t.fileId}/data.bin`)).toBe(404);
       if (otherKey !== undefined) expect(await stored(otherKey)).toBe(404);
+    });
+
+    describe('a SESSION ticket', () => {
+      const sid = '4f0e5b87-9d38-41cd-9eb4-ebce2f2917cc';
+      const other = '5a1f6c98-0e49-42de-8fc5-fcdf3a3028dd';
+      const session = { keyPrefix: 'apps/', scope: 'SESSION', sessionId: sid };
+
+      it('stores the file under <keyPrefix>sessions/<sessionId>/<fileId>/<fileName>', async () => {
+        const file = randomBytes(8192);
+        const t = await issue(file, session);
+        const r = await post(t, file);
+        expect(r.status, r.text).toBe(201);
+        const key = `apps/sessions/${sid}/${t.fileId}/data.bin`;
+        expect(r.text).toContain(`<Key>${key}</Key>`);
+        expect((await target.stored(bucket, key))?.equals(file)).toBe(true);
+      });
+
+      const policyWith = (t: Ticket, conditions: unknown[]): string => {
+        const p = JSON.parse(Buffer.from(t.presignedUrlFields['policy']!, 'base64').toString()) as { expiration: string; conditions: unknown[] };
+        return Buffer.from(JSON.stringify({ expiration: p.expiration, conditions })).toString('base64');
+      };
+      const escapes: [string, (t: Ticket) => Record<string, string>, ((t: Ticket) => string) | undefined, { fileName?: string; url?: (t: Ticket) => string }][] = [
+        ['a key climbing out with ../', (t) => ({ key: `apps/sessions/${sid}/../${other}/${t.fileId}/data.bin` }), (t) => `apps/sessions/${other}/${t.fileId}/data.bin`, {}],
+        ['a key with encoded slashes', (t) => ({ key: `apps/sessions/${sid}%2F..%2F${other}/${t.fileId}/data.bin` }), undefined, {}],
+        ['the same file in a different session', (t) => ({ key: `apps/sessions/${other}/${t.fileId}/data.bin` }), (t) => `apps/sessions/${other}/${t.fileId}/data.bin`, {}],
+        ['a ${filename} key with a file named ../../x', () => ({ key: `apps/sessions/${sid}/\${filename}` }), () => 'apps/x', { fileName: '../../x' }],
+        ['a policy widened to starts-with the sessions prefix', (t) => ({ key: `apps/sessions/${other}/x`, policy: policyWith(t, [{ bucket }, ['starts-with', '$key', 'apps/sessions/'], ['content-length-range', 0, 1024 ** 2], ['starts-with', '$Content-Type', ''], ['starts-with', '$x-amz-checksum-sha256', ''], { 'x-amz-checksum-algorithm': 'SHA256' }, { success_action_status: '201' }, { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, ['starts-with', '$x-amz-credential', ''], ['starts-with', '$x-amz-date', '']]) }), () => `apps/sessions/${other}/x`, {}],
+        ['the form posted to another bucket', () => ({}), undefined, { url: (t) => t.presignedUrl.replace(bucket, `${bucket}-other`) }],
+      ];
+      it.each(escapes)('refuses %s with 403, nothing stored in or out of the session', async (_name, change, outside, opts) => {
+        const file = randomBytes(1024);
+        const t = await issue(file, session);
+        const r = await post(t, file, change(t), { ...(opts.fileName ? { fileName: opts.fileName } : {}), ...(opts.url ? { url: opts.url(t) } : {}) });
+        expect(r.status, r.text).toBe(403);
+        expect(['AccessDenied', 'SignatureDoesNotMatch']).toContain(code(r));
+        expect(await stored(`apps/sessions/${sid}/${t.fileId}/data.bin`)).toBe(404);
+        if (outside !== undefined) expect(await stored(outside(t))).toBe(404);
+      });
     });
 
     it('refuses the form after its expiration with AccessDenied (403), nothing stored', async () => {

@@ -26,6 +26,24 @@ const PUTTER: Identity = {
   secretAccessKey: 'putter-secret-key-for-tests-only-00000000',
   policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::uploads/*' }] }],
 };
+// May ticket only session-scoped files (by resource and by the s3kit:TicketScope condition), and never for one denied session.
+const SESSIONS: Identity = {
+  name: 'sessions',
+  accessKeyId: 'AKIAGATEWAYSESSION01',
+  secretAccessKey: 'sessions-secret-key-for-tests-only-000000',
+  policies: [
+    {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 's3kit:CreateUploadTicket', Resource: 'arn:aws:s3:::uploads/*', Condition: { StringEquals: { 's3kit:TicketScope': 'SESSION' } } },
+        { Effect: 'Deny', Action: 's3kit:CreateUploadTicket', Resource: 'arn:aws:s3:::uploads/*', Condition: { StringEquals: { 's3kit:SessionId': '00000000-0000-4000-8000-000000000bad' } } },
+        { Effect: 'Deny', Action: 's3kit:CreateUploadTicket', NotResource: 'arn:aws:s3:::uploads/sessions/*' },
+      ],
+    },
+  ],
+};
+const SID = '4f0e5b87-9d38-41cd-9eb4-ebce2f2917cc';
+const OTHER_SID = '5a1f6c98-0e49-42de-8fc5-fcdf3a3028dd';
 const FILE = new TextEncoder().encode('hello, upload ticket\n');
 const SHA_B64 = createHash('sha256').update(FILE).digest('base64');
 const SHA_HEX = createHash('sha256').update(FILE).digest('hex');
@@ -38,7 +56,7 @@ let now = Date.UTC(2026, 10, 23, 12, 0, 0);
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 's3kit-tickets-'));
   store = createLocalStore({ dir, fsync: false });
-  gw = await startGateway(store, { identities: [ADMIN, READER, OTHER, ALICE, PUTTER], clock: () => now, baseDomains: ['gw.test'] });
+  gw = await startGateway(store, { identities: [ADMIN, READER, OTHER, ALICE, PUTTER, SESSIONS], clock: () => now, baseDomains: ['gw.test'] });
 });
 afterAll(async () => {
   await gw.close();
@@ -329,6 +347,29 @@ describe('POST /_s3kit/upload-tickets', () => {
       ['expiresIn 0', { ...base, expiresIn: 0 }, 'InvalidArgument', 'expiresIn'],
       ['expiresIn over 604800', { ...base, expiresIn: 604_801 }, 'InvalidArgument', 'expiresIn'],
       ['a fractional expiresIn', { ...base, expiresIn: 1.5 }, 'InvalidArgument', 'expiresIn'],
+      ['an unknown scope', { ...base, scope: 'USER' }, 'InvalidArgument', 'scope'],
+      ['a lower-case scope', { ...base, scope: 'session', sessionId: SID }, 'InvalidArgument', 'scope'],
+      ['a scope that is no string', { ...base, scope: 1 }, 'InvalidArgument', 'scope'],
+      ['scope SESSION without sessionId', { ...noKey, keyPrefix: '', scope: 'SESSION' }, 'InvalidArgument', 'sessionId'],
+      ['a sessionId without scope', { ...noKey, keyPrefix: '', sessionId: SID }, 'InvalidArgument', 'sessionId'],
+      ['a sessionId with scope APPLICATION', { ...noKey, keyPrefix: '', scope: 'APPLICATION', sessionId: SID }, 'InvalidArgument', 'sessionId'],
+      ['a sessionId that is a path', { ...noKey, keyPrefix: '', scope: 'SESSION', sessionId: `${SID}/../${OTHER_SID}` }, 'InvalidArgument', 'sessionId'],
+      ['a sessionId with an encoded slash', { ...noKey, keyPrefix: '', scope: 'SESSION', sessionId: `${SID.slice(0, 30)}%2F${SID.slice(33)}` }, 'InvalidArgument', 'sessionId'],
+      ['a sessionId that is no v4/v5 UUID', { ...noKey, keyPrefix: '', scope: 'SESSION', sessionId: 'c232ab00-9414-11ec-b3c8-9e6bdeced846' }, 'InvalidArgument', 'sessionId'],
+      ['a session key outside any session', { ...base, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key in another session', { ...base, key: `sessions/${OTHER_SID}/x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key that is the prefix itself', { ...base, key: `sessions/${SID}/`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key without the prefix\'s slash', { ...base, key: `sessions/${SID}x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key climbing out with ../', { ...base, key: `sessions/${SID}/../${OTHER_SID}/x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key with a ./ segment', { ...base, key: `sessions/${SID}/./x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key with an empty segment', { ...base, key: `sessions/${SID}//x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key with encoded dots', { ...base, key: `sessions/${SID}/%2e%2e/x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key with an encoded slash', { ...base, key: `sessions/${SID}/..%2F..%2Fx.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key with a backslash', { ...base, key: `sessions/${SID}/..\\x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session key with a control character', { ...base, key: `sessions/${SID}/a\u0000b`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ['a session keyPrefix without a final slash', { ...noKey, keyPrefix: 'apps', scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'keyPrefix'],
+      ['a session keyPrefix with ../', { ...noKey, keyPrefix: `sessions/${OTHER_SID}/../`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'keyPrefix'],
+      ['a session keyPrefix of "/"', { ...noKey, keyPrefix: '/', scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'keyPrefix'],
     ];
     const cases = rows.map(([name, body, code, argument]) => ({ name, body, code, argument }));
     it.each(cases)('refuses $name with $code (400)', async ({ body, code, argument }) => {
@@ -340,6 +381,53 @@ describe('POST /_s3kit/upload-tickets', () => {
     it('accepts the limits themselves (maxBytes 5 GiB, expiresIn 604800, a 1024-byte key, media type parameters)', async () => {
       const a = await ticket({ ...base, maxBytes: 5 * 1024 ** 3, expiresIn: 604_800, key: 'é'.repeat(512), contentType: 'text/plain; charset="utf-8"' });
       expect(a.status, a.text).toBe(200);
+    });
+  });
+
+  describe('scope and sessionId (Q Apps CreatePresignedUrl)', () => {
+    const { key: _k, ...noKey } = base;
+    const keyOf = (a: Answer): string => (a.json['presignedUrlFields'] as Record<string, string>)['key']!;
+
+    it('places a SESSION ticket under <keyPrefix>sessions/<sessionId>/<fileId>/<fileName>, the policy binding that exact key', async () => {
+      for (const keyPrefix of ['', 'apps/app-1/']) {
+        const a = await ticket({ ...noKey, keyPrefix, scope: 'SESSION', sessionId: SID });
+        expect(a.status, a.text).toBe(200);
+        expect(keyOf(a)).toBe(`${keyPrefix}sessions/${SID}/${a.json['fileId'] as string}/hello.txt`);
+        expect(policyOf(a.json['presignedUrlFields'] as Record<string, string>).conditions).toContainEqual({ key: keyOf(a) });
+      }
+    });
+
+    it('lower-cases the sessionId in the key (one session, one prefix)', async () => {
+      const a = await ticket({ ...noKey, keyPrefix: '', scope: 'SESSION', sessionId: SID.toUpperCase() });
+      expect(a.status, a.text).toBe(200);
+      expect(keyOf(a)).toBe(`sessions/${SID}/${a.json['fileId'] as string}/hello.txt`);
+    });
+
+    it('accepts an exact key under the session prefix', async () => {
+      const a = await ticket({ ...base, key: `sessions/${SID}/notes/hello.txt`, scope: 'SESSION', sessionId: SID });
+      expect(a.status, a.text).toBe(200);
+      expect(keyOf(a)).toBe(`sessions/${SID}/notes/hello.txt`);
+    });
+
+    it('keeps the APPLICATION scope (explicit or default) as before: keyPrefix + fileId + "/" + fileName, no session segment', async () => {
+      const a = await ticket({ ...noKey, keyPrefix: 'apps/', scope: 'APPLICATION' });
+      expect(a.status, a.text).toBe(200);
+      expect(keyOf(a)).toBe(`apps/${a.json['fileId'] as string}/hello.txt`);
+    });
+
+    it('authorizes s3kit:CreateUploadTicket on the key inside the session prefix, with s3kit:TicketScope and s3kit:SessionId in the context', async () => {
+      const id = { identity: SESSIONS };
+      const ok = await ticket({ ...noKey, keyPrefix: '', scope: 'SESSION', sessionId: SID }, id);
+      expect(ok.status, ok.text).toBe(200);
+      // The application scope: no TicketScope SESSION (and outside sessions/).
+      const app = await ticket({ ...noKey, keyPrefix: '', scope: 'APPLICATION' }, id);
+      expect([app.status, xmlCode(app)]).toEqual([403, 'AccessDenied']);
+      // A session below another prefix: the Deny on NotResource uploads/sessions/*.
+      const nested = await ticket({ ...noKey, keyPrefix: 'apps/', scope: 'SESSION', sessionId: SID }, id);
+      expect([nested.status, xmlCode(nested)]).toEqual([403, 'AccessDenied']);
+      // A session denied by its id.
+      const bad = await ticket({ ...noKey, keyPrefix: '', scope: 'SESSION', sessionId: '00000000-0000-4000-8000-000000000BAD' }, id);
+      expect([bad.status, xmlCode(bad)]).toEqual([403, 'AccessDenied']);
     });
   });
 

@@ -9,6 +9,7 @@ export type { XmlLimits } from './xml-guard.js';
 export {
   SHAPES,
   S3_XMLNS,
+  STS_XMLNS,
   type ShapeName,
   type ShapeSpec,
   type Shape,
@@ -47,5 +48,8 @@ export {
   type RestoreRequest,
   type PostResponse,
   type GetObjectAttributesResponse,
+  type AssumeRoleResponse,
+  type AssumeRoleWithWebIdentityResponse,
+  type ErrorResponse,
 } from './shapes.js';
 export type { Infer, InferInput, NodeSpec, StructSpec, ListSpec, LeafSpec, FieldsSpec, LeafType } from './schema.js';

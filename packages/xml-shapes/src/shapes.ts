@@ -337,6 +337,33 @@ const GetObjectAttributesResponse = struct({
 
 const PostResponse = struct({ Location: str(), Bucket: str(), Key: str(), ETag: str() });
 
+// STS (2011-06-15) query API responses that @s3kit/client's credential providers read:
+// AssumeRole, AssumeRoleWithWebIdentity (AWS STS and MinIO's STS) and STS's ErrorResponse.
+/** The STS XML namespace. */
+export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const stsCredentials = struct({ AccessKeyId: req(str()), SecretAccessKey: req(str()), SessionToken: str(), Expiration: date() });
+const assumedRoleUser = struct({ AssumedRoleId: str(), Arn: str() });
+const responseMetadata = struct({ RequestId: str() });
+const AssumeRoleResponse = struct({
+  AssumeRoleResult: req(struct({ Credentials: req(stsCredentials), AssumedRoleUser: assumedRoleUser, PackedPolicySize: int(), SourceIdentity: str() })),
+  ResponseMetadata: responseMetadata,
+});
+const AssumeRoleWithWebIdentityResponse = struct({
+  AssumeRoleWithWebIdentityResult: req(
+    struct({
+      SubjectFromWebIdentityToken: str(),
+      Audience: str(),
+      Credentials: req(stsCredentials),
+      SourceIdentity: str(),
+      AssumedRoleUser: assumedRoleUser,
+      PackedPolicySize: int(),
+      Provider: str(),
+    }),
+  ),
+  ResponseMetadata: responseMetadata,
+});
+const ErrorResponse = struct({ Error: req(struct({ Type: str(), Code: req(str()), Message: str() })), RequestId: str() });
+
 const ErrorShape = struct({ Code: req(str()), Message: str(), Resource: str(), RequestId: str(), HostId: str() });
 
 const LocationConstraint: LeafSpec<'string'> = { t: 'string' };
@@ -345,8 +372,11 @@ const LocationConstraint: LeafSpec<'string'> = { t: 'string' };
 export interface ShapeSpec {
   /** The schema of the root element. */
   readonly node: StructSpec | LeafSpec;
-  /** Emit `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"` on the root (S3 does for all but Error and PostResponse). */
-  readonly xmlns: boolean;
+  /**
+   * Emit `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"` on the root (S3 does for all but Error
+   * and PostResponse), or this namespace (STS responses).
+   */
+  readonly xmlns: boolean | string;
   /**
    * The default parser: `fast`, the tuned scanner, for every shape (see README "Parsers"):
    * fast-xml-parser 5.12 silently drops `&#1;`-style references that S3 writes for control
@@ -356,7 +386,7 @@ export interface ShapeSpec {
   readonly parser: 'fast' | 'fxp';
 }
 
-const fast = <N extends StructSpec | LeafSpec>(node: N, xmlns = true) => ({ node, xmlns, parser: 'fast' }) as const;
+const fast = <N extends StructSpec | LeafSpec>(node: N, xmlns: boolean | string = true) => ({ node, xmlns, parser: 'fast' }) as const;
 
 /** Every S3 XML root element, keyed by element name. */
 export const SHAPES = {
@@ -397,6 +427,9 @@ export const SHAPES = {
   GetObjectAttributesResponse: fast(GetObjectAttributesResponse),
   PostResponse: fast(PostResponse, false),
   Error: fast(ErrorShape, false),
+  AssumeRoleResponse: fast(AssumeRoleResponse, STS_XMLNS),
+  AssumeRoleWithWebIdentityResponse: fast(AssumeRoleWithWebIdentityResponse, STS_XMLNS),
+  ErrorResponse: fast(ErrorResponse, STS_XMLNS),
 } as const satisfies Record<string, ShapeSpec>;
 
 /** The name of an S3 XML root element. */
@@ -443,3 +476,6 @@ export type SelectObjectContentRequest = Shape<'SelectObjectContentRequest'>;
 export type RestoreRequest = Shape<'RestoreRequest'>;
 export type GetObjectAttributesResponse = Shape<'GetObjectAttributesResponse'>;
 export type PostResponse = Shape<'PostResponse'>;
+export type AssumeRoleResponse = Shape<'AssumeRoleResponse'>;
+export type AssumeRoleWithWebIdentityResponse = Shape<'AssumeRoleWithWebIdentityResponse'>;
+export type ErrorResponse = Shape<'ErrorResponse'>;

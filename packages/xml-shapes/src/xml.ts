@@ -69,7 +69,7 @@ export function parseXml<N extends ShapeName>(shape: N, body: string | Uint8Arra
  */
 export function buildXml<N extends ShapeName>(shape: N, value: ShapeInput<N>, options: BuildXmlOptions = {}): string {
   const spec: ShapeSpec = SHAPES[shape];
-  const ns = spec.xmlns ? ` xmlns="${S3_XMLNS}"` : '';
+  const ns = spec.xmlns === false ? '' : ` xmlns="${spec.xmlns === true ? S3_XMLNS : spec.xmlns}"`;
   const head = options.declaration === false ? '' : DECLARATION;
   if (spec.node.t !== 'struct') {
     if (typeof value !== 'string') throw new TypeError(`${shape} must be a string`);

@@ -170,6 +170,15 @@ const EXPECT: Record<string, (v: never) => void> = {
     expect([v.ETag, v.Checksum?.ChecksumType, v.ObjectParts?.PartsCount, v.ObjectParts?.IsTruncated, v.ObjectSize]).toEqual(['8b8f7d2ee4a9d4e0c2ff1bfd8f4a9c3e-2', 'COMPOSITE', 2, true, 5242884]);
     expect(v.ObjectParts?.Part).toEqual([{ PartNumber: 1, Size: 5242880, ChecksumSHA256: 'o1zE6Wz9kI1L0b3E2XlN3bBz7y7kM4cQpQ9u0d3RZrE=' }]);
   },
+  // STS (2011-06-15), read by @s3kit/client's credential providers.
+  'AssumeRoleResponse.xml': (v: Shape<'AssumeRoleResponse'>) => {
+    const r = v.AssumeRoleResult;
+    expect([r.Credentials.AccessKeyId, r.Credentials.Expiration, r.PackedPolicySize, r.AssumedRoleUser?.AssumedRoleId]).toEqual(['ASIAIOSFODNN7EXAMPLE', new Date('2019-11-09T13:34:41.000Z'), 6, 'ARO123EXAMPLE123:TestAR']);
+  },
+  'AssumeRoleWithWebIdentityResponse.xml': (v: Shape<'AssumeRoleWithWebIdentityResponse'>) => {
+    const r = v.AssumeRoleWithWebIdentityResult;
+    expect([r.Credentials.SessionToken, r.Credentials.Expiration, r.Provider, v.ResponseMetadata?.RequestId]).toEqual(['AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE', new Date('2014-10-24T23:00:23.000Z'), 'www.amazon.com', 'ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE']);
+  },
 };
 
 describe('AWS documentation examples', () => {
@@ -190,6 +199,14 @@ describe('AWS documentation examples', () => {
       expect(parseXml(shape, read(file), { parser: 'fxp' })).toEqual(v);
     });
   }
+
+  it('parses STS ErrorResponse.sts.xml (code, type, message) and round-trips it with the STS namespace', () => {
+    const v = parseXml('ErrorResponse', read('ErrorResponse.sts.xml'));
+    expect([v.Error.Type, v.Error.Code, v.RequestId]).toEqual(['Sender', 'InvalidIdentityToken', 'c6104cbe-af31-11e0-8154-cbc7ccf896c7']);
+    const xml = buildXml('ErrorResponse', v);
+    expect(xml).toContain('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">');
+    expect(parseXml('ErrorResponse', xml)).toEqual(v);
+  });
 
   it('parses Error.xml into S3Error and renders it back', () => {
     const e = parseErrorXml(read('Error.xml'));

@@ -19,9 +19,16 @@ export const UPLOAD_TICKET_LIMITS = Object.freeze({
   maxContentTypeLength: 256,
 });
 
+/** Q Apps' `DocumentScope`: a file of the application, or of one session of it. */
+export type UploadTicketScope = 'APPLICATION' | 'SESSION';
+
 /** A validated `POST /_s3kit/upload-tickets` body. */
 export interface UploadTicketInput {
   readonly bucket: string;
+  /** `APPLICATION` (the default) or `SESSION`. */
+  readonly scope: UploadTicketScope;
+  /** The session's id, lower-cased; set exactly when `scope` is `SESSION`. */
+  readonly sessionId: string | undefined;
   /** Exactly one of `key` and `keyPrefix`. */
   readonly key: string | undefined;
   readonly keyPrefix: string | undefined;
@@ -34,7 +41,14 @@ export interface UploadTicketInput {
   readonly expiresIn: number;
 }
 
-const FIELDS = ['bucket', 'key', 'keyPrefix', 'fileName', 'contentType', 'fileContentsSha256', 'maxBytes', 'expiresIn'];
+const FIELDS = ['bucket', 'key', 'keyPrefix', 'fileName', 'contentType', 'fileContentsSha256', 'maxBytes', 'expiresIn', 'scope', 'sessionId'];
+const SCOPES: readonly string[] = ['APPLICATION', 'SESSION'];
+// Q Apps' session id pattern (a v4/v5 UUID), any case.
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+// What a session-scoped key may not hold, so no reader that normalizes paths or decodes percent
+// escapes sees it outside its session: `.`/`..`/empty segments, `\`, controls, an escaped `/`, `\` or `.`.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|\\|[\x00-\x1f\x7f]|%(?:2f|5c|2e)/i;
 
 // RFC 9110 token / media-type with parameters (quoted values allowed), no CR/LF or controls.
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
@@ -66,12 +80,21 @@ function checkKeyText(name: string, v: string): void {
 }
 
 /**
- * The final object key of a ticket: `key`, or `keyPrefix + fileId + '/' + fileName`.
+ * The key prefix every file of a session-scoped ticket lies under: `<keyPrefix>sessions/<sessionId>/`
+ * (`keyPrefix` empty when the ticket names an exact `key`); `undefined` for the application scope.
+ */
+export function sessionPrefix(input: Pick<UploadTicketInput, 'scope' | 'sessionId' | 'keyPrefix'>): string | undefined {
+  return input.scope === 'SESSION' ? `${input.keyPrefix ?? ''}sessions/${input.sessionId ?? ''}/` : undefined;
+}
+
+/**
+ * The final object key of a ticket: `key`, or `keyPrefix + fileId + '/' + fileName` — with the
+ * session scope, `keyPrefix + 'sessions/' + sessionId + '/' + fileId + '/' + fileName`.
  * @throws S3Error KeyTooLongError (400) when the composed key passes 1024 UTF-8 bytes.
  */
 export function ticketKey(input: UploadTicketInput, fileId: string): string {
   if (input.key !== undefined) return input.key;
-  const key = `${input.keyPrefix ?? ''}${fileId}/${input.fileName ?? ''}`;
+  const key = `${sessionPrefix(input) ?? input.keyPrefix ?? ''}${fileId}/${input.fileName ?? ''}`;
   if (utf8Length(key) > UPLOAD_TICKET_LIMITS.maxKeyBytes) {
     throw s3Error('KeyTooLongError', `keyPrefix + fileId + "/" + fileName is longer than ${UPLOAD_TICKET_LIMITS.maxKeyBytes} bytes.`, { details: { ArgumentName: 'keyPrefix' } });
   }
@@ -148,5 +171,38 @@ export function parseUploadTicketInput(text: string): UploadTicketInput {
 
   const maxBytes = int('maxBytes', 1, UPLOAD_TICKET_LIMITS.maxObjectBytes);
   const expiresIn = int('expiresIn', 1, UPLOAD_TICKET_LIMITS.maxExpiresIn, UPLOAD_TICKET_LIMITS.defaultExpiresIn);
-  return { bucket, key, keyPrefix, fileName, contentType, fileContentsSha256, maxBytes, expiresIn };
+  const { scope, sessionId } = parseScope(str('scope', false), str('sessionId', false));
+  if (scope === 'SESSION') checkSessionKey(key, keyPrefix, sessionId!);
+  return { bucket, scope, sessionId, key, keyPrefix, fileName, contentType, fileContentsSha256, maxBytes, expiresIn };
+}
+
+/** `scope` (default `APPLICATION`) and `sessionId` (required with `SESSION`, refused otherwise; lower-cased). */
+function parseScope(scope: string | undefined, sessionId: string | undefined): { scope: UploadTicketScope; sessionId: string | undefined } {
+  if (scope !== undefined && !SCOPES.includes(scope)) throw invalid('scope', scope, 'scope must be APPLICATION or SESSION.');
+  if ((scope ?? 'APPLICATION') === 'APPLICATION') {
+    if (sessionId !== undefined) throw invalid('sessionId', sessionId, 'sessionId is only allowed with scope SESSION.');
+    return { scope: 'APPLICATION', sessionId: undefined };
+  }
+  if (sessionId === undefined) throw invalid('sessionId', '', 'sessionId is required with scope SESSION.');
+  if (!SESSION_ID.test(sessionId)) throw invalid('sessionId', sessionId, 'sessionId must be a session UUID (8-4-4-4-12 hex digits, version 4 or 5).');
+  return { scope: 'SESSION', sessionId: sessionId.toLowerCase() };
+}
+
+/**
+ * A session-scoped ticket stays inside its session's prefix: `keyPrefix` is empty or ends with
+ * `/`, an exact `key` starts with `sessions/<sessionId>/` (and names a file below it), and neither
+ * holds a path trick ({@link UNSAFE_PATH}).
+ * @throws S3Error InvalidArgument naming `key` or `keyPrefix`.
+ */
+function checkSessionKey(key: string | undefined, keyPrefix: string | undefined, sessionId: string): void {
+  if (keyPrefix !== undefined) {
+    if (keyPrefix !== '' && !keyPrefix.endsWith('/')) throw invalid('keyPrefix', keyPrefix, 'With scope SESSION, keyPrefix must be empty or end with "/".');
+    if (keyPrefix !== '' && UNSAFE_PATH.test(keyPrefix.slice(0, -1))) throw invalid('keyPrefix', keyPrefix, 'With scope SESSION, keyPrefix must not hold ".", ".." or empty segments, "\\", control characters or an escaped "/", "\\" or ".".');
+    return;
+  }
+  const prefix = sessionPrefix({ scope: 'SESSION', sessionId, keyPrefix: undefined })!;
+  if (key === undefined || !key.startsWith(prefix) || key.length === prefix.length) {
+    throw invalid('key', key ?? '', `With scope SESSION, key must lie under the session's prefix ${prefix}.`);
+  }
+  if (UNSAFE_PATH.test(key)) throw invalid('key', key, 'With scope SESSION, key must not hold ".", ".." or empty segments, "\\", control characters or an escaped "/", "\\" or ".".');
 }

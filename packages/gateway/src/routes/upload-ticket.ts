@@ -88,6 +88,9 @@ function bucketUrl(host: string, secure: boolean, bucket: string, baseDomains: r
  * verified) for a presigned POST bound to one file: exact key, bucket, `content-length-range`
  * [0, maxBytes], exact Content-Type, `x-amz-checksum-sha256`. The form is signed with the caller's
  * own gateway credentials, so the upload comes back through this gateway and is verified here.
+ * Q Apps' `scope: "SESSION"` with a `sessionId` puts the key under `<keyPrefix>sessions/<sessionId>/`
+ * (an exact `key` must lie there); authorization sees the final key and `s3kit:TicketScope` /
+ * `s3kit:SessionId`.
  * @throws S3Error MethodNotAllowed, AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch (and
  *   the other SigV4 errors), XAmzContentSHA256Mismatch, MaxMessageLengthExceeded, InvalidRequest,
  *   InvalidArgument, InvalidBucketName, KeyTooLongError.
@@ -114,6 +117,8 @@ export async function createUploadTicket(req: GatewayRequest, config: ConfigSnap
     'aws:SourceIp': req.remoteAddress,
     's3:authType': verified.authType === 'header' ? 'REST-HEADER' : 'REST-QUERY-STRING',
     's3:signatureversion': 'AWS4-HMAC-SHA256',
+    's3kit:TicketScope': input.scope,
+    ...(input.sessionId === undefined ? {} : { 's3kit:SessionId': input.sessionId }),
   }, { ...config, bucketConfigs });
 
   const host = req.host ?? map['host'];
