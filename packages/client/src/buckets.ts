@@ -32,7 +32,7 @@ export function getBucketRegion(core: RequestCore, bucket: string, options: Requ
 
 /** CreateBucket. */
 export async function makeBucket(core: RequestCore, bucket: string, options: MakeBucketOptions = {}): Promise<void> {
-  checkBucket(bucket);
+  checkBucket(bucket, true); // new buckets: today's rules only (as minio-py's make_bucket)
   const region = options.region ?? core.region ?? 'us-east-1';
   const headers: Record<string, string> = {};
   if (options.objectLocking) headers['x-amz-bucket-object-lock-enabled'] = 'true';

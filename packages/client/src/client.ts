@@ -39,6 +39,9 @@ import type { PresignOptions } from './presign.js';
 import type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions, UploadPartOptions } from './upload.js';
 // Upload tickets (issue 15)
 import * as ticketOps from './upload-ticket.js';
+// S3 Select (issue 16)
+import * as selectOps from './select.js';
+import type { SelectOptions, SelectRequest, SelectResults } from './select.js';
 import type { CreateUploadTicketOptions, TicketUpload, UploadTicket, UploadWithTicketOptions } from './upload-ticket.js';
 import type { FormFileData } from './form-data.js';
 
@@ -100,6 +103,7 @@ export type {
 export type { PresignOptions } from './presign.js';
 export type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions, UploadPartOptions, UploadProgress } from './upload.js';
 // Upload tickets (issue 15)
+export type { SelectInputSerialization, SelectOptions, SelectOutputSerialization, SelectRequest, SelectResults, SelectStats } from './select.js';
 export type { CreateUploadTicketOptions, TicketUpload, UploadTicket, UploadTicketScope, UploadWithTicketOptions, UploadWithTicketProgress } from './upload-ticket.js';
 export type { FormFileData } from './form-data.js';
 
@@ -592,5 +596,12 @@ export class S3Client<Body extends ResponseBodyMixin = ResponseBodyMixin> {
   /** Posts `data` to a ticket's form, streamed, with progress; the stored key, ETag and version id. */
   uploadWithTicket(ticket: Pick<UploadTicket, 'presignedUrl' | 'presignedUrlFields'>, data: FormFileData, options: UploadWithTicketOptions = {}): Promise<TicketUpload> {
     return ticketOps.uploadWithTicket(this.#core, ticket, data, options);
+  }
+
+  // ---------------------------------------------------------------- S3 Select (select.ts)
+
+  /** SelectObjectContent: the records `request.expression` selects, streamed as output-format bytes, with `stats` and `progress`. */
+  selectObjectContent(bucket: string, key: string, request: SelectRequest, options: SelectOptions = {}): Promise<SelectResults> {
+    return selectOps.selectObjectContent(this.#core, bucket, key, request, options);
   }
 }

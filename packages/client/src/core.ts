@@ -79,9 +79,18 @@ function locationToRegion(v: string | undefined): string {
   return v;
 }
 
-/** Throws `InvalidBucketName` (an `S3Error`) unless `bucket` is a valid bucket name. */
-export function checkBucket(bucket: string): void {
-  if (typeof bucket !== 'string' || !validBucketName(bucket, true)) throw s3Error('InvalidBucketName', `Invalid bucket name: ${String(bucket)}`, { resource: `/${String(bucket)}` });
+/** Legacy us-east-1 names (S3 and RGW may still hold them): `A-Z`, `_`, up to 255 characters, letter or digit at both ends. */
+const LEGACY_BUCKET = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
+
+/**
+ * Throws `InvalidBucketName` (an `S3Error`) unless `bucket` can name a bucket. As minio-py's
+ * `check_bucket_name`: by default (`strict = false`) legacy names pass too (they are sent
+ * path-style), with no `..`, `.-`, `-.` and no IPv4 form; `strict` (new buckets) asks for
+ * today's DNS-compatible rules.
+ */
+export function checkBucket(bucket: string, strict = false): void {
+  const ok = typeof bucket === 'string' && (strict ? validBucketName(bucket, false) : LEGACY_BUCKET.test(bucket) && validBucketName(bucket, true));
+  if (!ok) throw s3Error('InvalidBucketName', `Invalid bucket name: ${String(bucket)}`, { resource: `/${String(bucket)}` });
 }
 
 /** Throws `InvalidArgument`/`KeyTooLongError` unless `key` is a non-empty string of at most 1024 bytes. */

@@ -114,6 +114,8 @@ export interface ObjectStat {
 
 export function unquote(etag: string | undefined): string {
   if (!etag) return '';
+  // Fast path (listings call this per entry): a plain quoted ETag.
+  if (etag.length >= 2 && etag.charCodeAt(0) === 34 && etag.charCodeAt(etag.length - 1) === 34 && etag.indexOf('"', 1) === etag.length - 1 && etag.indexOf('&') === -1) return etag.slice(1, -1);
   return etag.replace(/^(W\/)?"/, '').replace(/"$/, '').replace(/^&quot;|&quot;$/g, '');
 }
 

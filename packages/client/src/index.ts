@@ -84,6 +84,13 @@ export {
   type UploadTicketScope,
   type UploadWithTicketOptions,
   type UploadWithTicketProgress,
+  // S3 Select (issue 16)
+  type SelectInputSerialization,
+  type SelectOptions,
+  type SelectOutputSerialization,
+  type SelectRequest,
+  type SelectResults,
+  type SelectStats,
 } from './client.js';
 export {
   staticCredentials,

@@ -157,23 +157,25 @@ export async function* listObjectVersions(core: RequestCore, bucket: string, opt
       page = parseXml('ListVersionsResult', bytes);
       extras = listedUserMeta(new TextDecoder().decode(bytes), 'Version');
     } else page = await core.xml('ListVersionsResult', call);
-    const items: Array<ObjectItem & { order: number }> = [];
-    let order = 0;
+    const items: ObjectItem[] = new Array(page.Version.length);
     for (const [i, v] of page.Version.entries()) {
-      const item: ObjectItem & { order: number } = { key: v.Key, size: v.Size ?? 0, etag: unquote(v.ETag), lastModified: v.LastModified, storageClass: v.StorageClass, versionId: v.VersionId, isLatest: v.IsLatest, order: order++ };
+      const item: ObjectItem = { key: v.Key, size: v.Size ?? 0, etag: unquote(v.ETag), lastModified: v.LastModified, storageClass: v.StorageClass, versionId: v.VersionId, isLatest: v.IsLatest };
       const x = extras?.[i];
       if (x) {
         item.metadata = x.metadata;
         if (x.tags) item.tags = x.tags;
       }
-      items.push(item);
+      items[i] = item;
     }
-    for (const d of page.DeleteMarker) {
-      items.push({ key: d.Key, size: 0, etag: '', lastModified: d.LastModified, storageClass: undefined, versionId: d.VersionId, isLatest: d.IsLatest, isDeleteMarker: true, order: order++ });
+    if (page.DeleteMarker.length > 0) {
+      for (const d of page.DeleteMarker) {
+        items.push({ key: d.Key, size: 0, etag: '', lastModified: d.LastModified, storageClass: undefined, versionId: d.VersionId, isLatest: d.IsLatest, isDeleteMarker: true });
+      }
+      // S3 interleaves versions and delete markers by key, newest first; the XML groups them by kind.
+      // (Array.prototype.sort is stable: equal keys and times keep versions before markers, in page order.)
+      items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0)));
     }
-    // S3 interleaves versions and delete markers by key, newest first; the XML groups them by kind.
-    items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0) || a.order - b.order));
-    for (const { order: _o, ...item } of items) yield item;
+    yield* items;
     for (const p of page.CommonPrefixes) if (p.Prefix !== undefined) yield { prefix: p.Prefix };
     if (!page.IsTruncated || !page.NextKeyMarker) return;
     keyMarker = page.NextKeyMarker;

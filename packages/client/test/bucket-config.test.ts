@@ -10,29 +10,8 @@ import { isS3Error } from '@s3kit/errors';
 import { isCi } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '../src/index.js';
-import { startLocalGateway } from './gateway-local.js';
-import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
-
-interface Upstream {
-  s3: S3Client;
-  endpoint: string;
-  /** Its identity's keys (for minio-py and boto3). */
-  accessKeyId: string;
-  secretAccessKey: string;
-  close(): Promise<void>;
-}
-
-/** A gateway over a fresh embedded store on 127.0.0.1 and a client for it. */
-async function gatewayOnStore(): Promise<Upstream> {
-  const g = await startLocalGateway();
-  const s3 = g.client();
-  return { s3, endpoint: g.endpoint, accessKeyId: g.accessKeyId, secretAccessKey: g.secretAccessKey, close: async () => (await s3.close(), await g.close()) };
-}
-
-function onRgw(): Upstream {
-  const s3 = client();
-  return { s3, endpoint: rgw!.endpoint, accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey, close: () => s3.close() };
-}
+import { gatewayOnStore, onRgw, type Upstream } from './upstreams.js';
+import { bucketName, cleanBucket, reason, rgw } from './helpers.js';
 
 /** The S3 error code (and status) a promise rejects with. */
 async function code(p: Promise<unknown>): Promise<string> {

@@ -140,6 +140,12 @@ function readLeaf(spec: LeafSpec, text: string, ctx: ReadCtx, path: string): unk
       throw malformed(`<${path}> must be true or false`);
     }
     case 'date': {
+      // Fast path for S3's own form (2026-12-06T14:00:00.000Z): Date.parse reads it as UTC.
+      const n = text.length;
+      if (n >= 20 && text.charCodeAt(n - 1) === 90 /* Z */ && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && text.charCodeAt(10) === 84 /* T */) {
+        const fast = Date.parse(text);
+        if (!Number.isNaN(fast)) return new Date(fast);
+      }
       // S3 times are UTC; some documents (the CopyObject example) omit the zone, which
       // Date.parse would read as local time.
       const zoned = /(?:Z|[+-][0-9]{2}:?[0-9]{2})$/i.test(text) || !text.includes('T') ? text : text + 'Z';

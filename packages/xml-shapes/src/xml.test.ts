@@ -78,6 +78,14 @@ describe('parseXml: safety', () => {
       expect(s3err(() => parseXml('Tagging', '<!doctype x><Tagging/>', { parser })).code).toBe('MalformedXML');
     });
 
+    it(`elements named __proto__ or constructor pollute no prototype (${parser})`, () => {
+      const x = '<Tagging><__proto__><polluted>1</polluted></__proto__><constructor/><TagSet><Tag><Key>__proto__</Key><Value>v</Value></Tag></TagSet></Tagging>';
+      // fast-xml-parser refuses the element name outright; the tuned scanner keeps it as data.
+      if (parser === 'fxp') expect(s3err(() => parseXml('Tagging', x, { parser })).code).toBe('MalformedXML');
+      else expect(parseXml('Tagging', x, { parser }).TagSet).toEqual([{ Key: '__proto__', Value: 'v' }]);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    });
+
     it(`rejects nesting deeper than maxDepth with MalformedXML (${parser})`, () => {
       const deep = '<Tagging>' + '<a>'.repeat(100) + '</a>'.repeat(100) + '</Tagging>';
       expect(s3err(() => parseXml('Tagging', deep, { parser })).code).toBe('MalformedXML');

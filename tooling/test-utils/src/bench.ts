@@ -58,16 +58,17 @@ export async function startChildServer(bytes: number): Promise<{ origin: string;
 /**
  * Client CPU (user + system, µs) per call of each contender: after `warmup` calls each,
  * `rounds` round-robin rounds of `total / rounds` sequential calls per contender, interleaved so
- * JIT warm-up and machine noise do not favour whoever runs last.
+ * JIT warm-up and machine noise do not favour whoever runs last. `cpu` is the mean over all calls,
+ * `median` the median of the rounds' per-call means (robust to one noisy round).
  */
 export async function cpuMicrosPerCall(
   contenders: ReadonlyArray<readonly [name: string, call: () => Promise<unknown>]>,
   { total, warmup, rounds = 6 }: { total: number; warmup: number; rounds?: number },
-): Promise<{ cpu: Map<string, number>; calls: number }> {
-  const cpu = new Map<string, number>();
+): Promise<{ cpu: Map<string, number>; median: Map<string, number>; calls: number }> {
+  const samples = new Map<string, number[]>();
   for (const [name, fn] of contenders) {
     for (let i = 0; i < warmup; i++) await fn();
-    cpu.set(name, 0);
+    samples.set(name, []);
   }
   const perRound = Math.ceil(total / rounds);
   for (let round = 0; round < rounds; round++) {
@@ -75,9 +76,16 @@ export async function cpuMicrosPerCall(
       const start = process.cpuUsage();
       for (let i = 0; i < perRound; i++) await fn();
       const used = process.cpuUsage(start);
-      cpu.set(name, (cpu.get(name) ?? 0) + used.user + used.system);
+      samples.get(name)!.push((used.user + used.system) / perRound);
     }
   }
-  for (const [name, sum] of cpu) cpu.set(name, sum / (perRound * rounds));
-  return { cpu, calls: perRound * rounds };
+  const cpu = new Map<string, number>();
+  const median = new Map<string, number>();
+  for (const [name, xs] of samples) {
+    cpu.set(name, xs.reduce((a, b) => a + b, 0) / xs.length);
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    median.set(name, sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2);
+  }
+  return { cpu, median, calls: perRound * rounds };
 }
