@@ -46,6 +46,11 @@ export function withChecksum(data: Uint8Array, algorithm: ChecksumAlgorithm, loc
   const emit = (b: Uint8Array) => out.push(b.slice());
   enc.write(data, emit);
   enc.end(emit);
-  const body = Buffer.concat(out);
+  const body = new Uint8Array(out.reduce((n, b) => n + b.byteLength, 0));
+  let at = 0;
+  for (const b of out) {
+    body.set(b, at);
+    at += b.byteLength;
+  }
   return { headers, body, payloadHash: streamingPayloadHash(mode), checksum: createChecksum(algorithm).update(data).digestBase64() };
 }

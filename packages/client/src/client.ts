@@ -1,6 +1,7 @@
 import type { PostPolicy, PresignedPostPolicy } from '@s3kit/post-policy';
-import type { RequestBody } from '@s3kit/http-transport';
+import type { ResponseBodyMixin } from '@s3kit/http-transport/fetch';
 import { RequestCore, type RequestOptions, type S3ClientOptions } from './core.js';
+import { fetchTransport, type ClientBody, type TransportFactory } from './transport.js';
 import type { Endpoint } from './endpoint.js';
 import type { ObjectStat, ObjectWriteOptions } from './headers.js';
 import type { PutData } from './parts.js';
@@ -115,14 +116,29 @@ export type { FormFileData } from './form-data.js';
  *
  * The face only: the requests live in one module per concern (`buckets.ts`, `listing.ts`,
  * `objects.ts`, `upload.ts`, `presign.ts`) over the request core (`core.ts`).
+ *
+ * Runtime-neutral: this class runs on the fetch transport in browsers, Workers, Deno, Bun and
+ * Node. The Node entry (`@s3kit/client` under the `node` condition, or `@s3kit/client/node`)
+ * exports a subclass of the same name (node/client.ts) that defaults to undici and adds
+ * `fPutObject`/`fGetObject`. `Body` is the transport's response body type (`getObject`).
  */
-export class S3Client {
+export class S3Client<Body extends ResponseBodyMixin = ResponseBodyMixin> {
   readonly endpoint: Endpoint;
   readonly #core: RequestCore;
 
-  constructor(options: S3ClientOptions) {
-    this.#core = new RequestCore(options);
+  constructor(options: S3ClientOptions<Body>) {
+    this.#core = new RequestCore(options, (new.target as typeof S3Client).defaultTransport);
     this.endpoint = this.#core.endpoint;
+  }
+
+  /** The transport for a `transport` options object (or none): fetch here; the Node entry's subclass answers undici. */
+  protected static defaultTransport(options: object): TransportFactory {
+    return fetchTransport(options);
+  }
+
+  /** The request core, for subclasses' methods (the Node entry's file methods). */
+  protected get core(): RequestCore {
+    return this.#core;
   }
 
   /** Closes the connection pools (waits for requests in flight). */
@@ -435,16 +451,8 @@ export class S3Client {
   }
 
   /** GetObject: a stream of the object (or the range `offset`..`offset+length-1`) with its metadata. */
-  getObject(bucket: string, key: string, options: GetObjectOptions = {}): Promise<ObjectStream> {
-    return objectOps.getObject(this.#core, bucket, key, options);
-  }
-
-  /**
-   * Downloads to `filePath` through a temporary file in the same directory, renamed on success:
-   * an interrupted download never leaves a partial file at `filePath`.
-   */
-  fGetObject(bucket: string, key: string, filePath: string, options: GetObjectOptions = {}): Promise<ObjectStat> {
-    return objectOps.fGetObject(this.#core, bucket, key, filePath, options);
+  getObject(bucket: string, key: string, options: GetObjectOptions = {}): Promise<ObjectStream<Body>> {
+    return objectOps.getObject(this.#core, bucket, key, options) as Promise<ObjectStream<Body>>;
   }
 
   // ---------------------------------------------------------------- object configuration (object-config.ts)
@@ -490,7 +498,7 @@ export class S3Client {
     return objectConfigOps.restoreObject(this.#core, bucket, key, request, options);
   }
 
-  // ---------------------------------------------------------------- upload (putObject, fPutObject, multipart low level)
+  // ---------------------------------------------------------------- upload (putObject, multipart low level; fPutObject: node/client.ts)
 
   /**
    * PutObject, or a multipart upload when the data is larger than one part: parts are uploaded
@@ -499,11 +507,6 @@ export class S3Client {
    */
   putObject(bucket: string, key: string, data: PutData, options: PutObjectOptions = {}): Promise<UploadedObject> {
     return uploadOps.putObject(this.#core, bucket, key, data, options);
-  }
-
-  /** putObject from a file; parts are read from the file by range (no buffering), so retries re-read them. */
-  fPutObject(bucket: string, key: string, filePath: string, options: Omit<PutObjectOptions, 'size'> = {}): Promise<UploadedObject> {
-    return uploadOps.fPutObject(this.#core, bucket, key, filePath, options);
   }
 
   // ---------------------------------------------------------------- objects
@@ -543,7 +546,7 @@ export class S3Client {
     return objectOps.deleteObjects(this.#core, bucket, objects, options);
   }
 
-  // ---------------------------------------------------------------- upload (putObject, fPutObject, multipart low level)
+  // ---------------------------------------------------------------- upload (putObject, multipart low level; fPutObject: node/client.ts)
 
   /** CreateMultipartUpload; resolves to the upload id. */
   createMultipartUpload(bucket: string, key: string, options: ObjectWriteOptions & RequestOptions = {}): Promise<string> {
@@ -551,7 +554,7 @@ export class S3Client {
   }
 
   /** UploadPart. A stream body needs `size`. */
-  uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: RequestBody, options: UploadPartOptions = {}): Promise<PartInfo> {
+  uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: ClientBody, options: UploadPartOptions = {}): Promise<PartInfo> {
     return uploadOps.uploadPart(this.#core, bucket, key, uploadId, partNumber, body, options);
   }
 

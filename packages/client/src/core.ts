@@ -1,26 +1,20 @@
 import { isS3Error, s3Error, type S3Error } from '@s3kit/errors';
-import {
-  createTransport,
-  type PayloadSigning,
-  type RequestBody,
-  type ResponseBody,
-  type Transport,
-  type TransportOptions,
-  type TransportResponse,
-} from '@s3kit/http-transport';
-import { SigV4Signer, type Credentials } from '@s3kit/sigv4';
+import type { FetchTransportOptions, PayloadSigning, ResponseBodyMixin, TransportResponse } from '@s3kit/http-transport/fetch';
+import { SigV4Signer, utf8, type Credentials } from '@s3kit/sigv4';
 import { parseXml, validBucketName, type ShapeName, type Shape } from '@s3kit/xml-shapes';
 import { staticCredentials, type CredentialsProvider } from './credentials/index.js';
 import { buildQuery, parseEndpoint, targetFor, type Endpoint } from './endpoint.js';
 import { MAX_PART_SIZE, MiB, MIN_PART_SIZE } from './parts.js';
+import { fetchTransport, transportFactory, type ClientBody, type ClientTransport, type TransportFactory } from './transport.js';
 
 // Internal: the request core every method module (`buckets.ts`, `objects.ts`, ...) builds on.
 // Not exported from the package index; `S3Client` holds one and delegates to the modules.
+// Runtime-neutral: the network is a transport factory (fetch by default; undici from the Node entry).
 
 /** When to send a body checksum (`Content-MD5`). */
 export type ChecksumMode = 'none' | 'when_required' | 'always';
 
-export interface S3ClientOptions {
+export interface S3ClientOptions<Body extends ResponseBodyMixin = ResponseBodyMixin> {
   /** `https://host[:port][/prefix]`, `http://…`, or `host[:port]` (scheme from `secure`). */
   endpoint: string | URL;
   accessKey?: string;
@@ -34,8 +28,13 @@ export interface S3ClientOptions {
   region?: string;
   /** **Default:** `false` for AWS hosts (virtual-hosted), `true` for IPs, localhost and other hosts. */
   pathStyle?: boolean;
-  /** Options for the `@s3kit/http-transport` transports the client creates (one per region; pass `dispatcher` to share a pool). */
-  transport?: Omit<TransportOptions, 'sign'>;
+  /**
+   * How requests reach the network: a {@link TransportFactory} (`fetchTransport()`, `undiciTransport()`
+   * from the Node entry, or your own), or options for the entry's default transport: the fetch
+   * transport's (`fetch`, `retry`) here, undici's (timeouts, `retry`, `tls`, `proxy`, `dispatcher`) from
+   * the Node entry. One transport per region.
+   */
+  transport?: TransportFactory<Body> | Omit<FetchTransportOptions, 'sign'>;
   /**
    * `'when_required'` sends `Content-MD5` only where S3 requires it (DeleteObjects, ...);
    * `'always'` also on PutObject/UploadPart buffers; `'none'` never. Never sends the 2025 SDK
@@ -54,6 +53,9 @@ export interface S3ClientOptions {
   concurrency?: number;
 }
 
+/** The core's options: the client's, with `transport` options of any entry's default transport. */
+export type CoreOptions = Omit<S3ClientOptions, 'transport'> & { transport?: TransportFactory<ResponseBodyMixin> | object };
+
 export interface RequestOptions {
   signal?: AbortSignal;
 }
@@ -67,7 +69,7 @@ function regionHint(err: S3Error): string | undefined {
   return undefined;
 }
 
-function replayable(body: RequestBody | null | undefined): boolean {
+function replayable(body: ClientBody | null | undefined): boolean {
   return body == null || typeof body === 'string' || body instanceof Uint8Array || typeof body === 'function' || (typeof body === 'object' && 'path' in body && typeof (body as { path: unknown }).path === 'string');
 }
 
@@ -94,7 +96,8 @@ export function checkBucket(bucket: string, strict = false): void {
 /** Throws `InvalidArgument`/`KeyTooLongError` unless `key` is a non-empty string of at most 1024 bytes. */
 export function checkKey(key: string): void {
   if (typeof key !== 'string' || key === '') throw s3Error('InvalidArgument', 'Object key must be a non-empty string');
-  if (Buffer.byteLength(key) > 1024) throw s3Error('KeyTooLongError', 'Object key is longer than 1024 bytes');
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only long keys are encoded to measure them.
+  if (key.length > 341 && utf8(key).byteLength > 1024) throw s3Error('KeyTooLongError', 'Object key is longer than 1024 bytes');
 }
 
 /** One S3 request, before addressing and signing. */
@@ -108,7 +111,7 @@ export interface Call {
   query?: Record<string, string | number | readonly string[] | undefined>;
   /** Lower-case request headers. */
   headers?: Record<string, string>;
-  body?: RequestBody | null;
+  body?: ClientBody | null;
   /** Length of a stream body (`'unknown'`: aws-chunked/chunked). */
   contentLength?: number | 'unknown';
   signal?: AbortSignal | undefined;
@@ -139,7 +142,7 @@ export interface UrlCall {
   method: string;
   url: string;
   headers?: Record<string, string>;
-  body?: RequestBody | null;
+  body?: ClientBody | null;
   /** Length of a stream body (`'unknown'`: chunked). */
   contentLength?: number | 'unknown';
   signal?: AbortSignal | undefined;
@@ -168,11 +171,15 @@ export class RequestCore {
   /** Bucket → region (or the discovery in flight). */
   readonly regions = new Map<string, string | Promise<string>>();
   readonly #provider: CredentialsProvider | undefined;
-  readonly #transportOptions: Omit<TransportOptions, 'sign'>;
-  readonly #transports = new Map<string, Transport>();
+  readonly #factory: TransportFactory;
+  readonly #transports = new Map<string, ClientTransport>();
   #signers = new WeakMap<Credentials, Map<string, SigV4Signer>>();
 
-  constructor(options: S3ClientOptions) {
+  /**
+   * @param options the client's options; `transport` may be options of another entry's default transport
+   * @param defaultTransport makes the entry's default transport from the `transport` options object
+   */
+  constructor(options: CoreOptions, defaultTransport: (options: object) => TransportFactory = fetchTransport) {
     if (typeof options !== 'object' || options === null) throw new TypeError('S3Client: options are required');
     this.endpoint = parseEndpoint(options.endpoint, options.secure, options.pathStyle);
     const c = options.credentials;
@@ -186,7 +193,7 @@ export class RequestCore {
       });
     }
     this.region = options.region ?? this.endpoint.hostRegion;
-    this.#transportOptions = options.transport ?? {};
+    this.#factory = transportFactory(options.transport, defaultTransport);
     this.checksum = options.checksum ?? 'when_required';
     if (!['none', 'when_required', 'always'].includes(this.checksum)) throw new TypeError(`S3Client: checksum must be none, when_required or always`);
     // As minio-js: over TLS the payload is not hashed (TLS protects it; saves a SHA-256 pass on both
@@ -208,14 +215,11 @@ export class RequestCore {
   }
 
   /** One transport (connection pool + signing) per region. */
-  #transportFor(region: string): Transport {
+  #transportFor(region: string): ClientTransport {
     let t = this.#transports.get(region);
     if (!t) {
       const provider = this.#provider;
-      t = createTransport({
-        ...this.#transportOptions,
-        ...(provider ? { sign: { credentials: () => provider.getCredentials(), region, payload: this.payload } } : {}),
-      });
+      t = this.#factory(provider ? { sign: { credentials: () => provider.getCredentials(), region, payload: this.payload } } : {});
       this.#transports.set(region, t);
     }
     return t;
@@ -260,7 +264,7 @@ export class RequestCore {
    * region for the bucket, it is remembered and the call followed once (if its body can be replayed;
    * `followRegion = false` turns that off). The caller must consume or dump `res.body`.
    */
-  async send(call: Call, followRegion = true): Promise<TransportResponse<ResponseBody>> {
+  async send(call: Call, followRegion = true): Promise<TransportResponse<ResponseBodyMixin>> {
     const region = call.region ?? (call.bucket !== undefined ? await this.bucketRegion(call.bucket, { signal: call.signal as AbortSignal }) : (this.region ?? 'us-east-1'));
     const attempt = (r: string) => {
       const { origin, path } = targetFor(this.endpoint, r, call.bucket, call.key, buildQuery(call.query));
@@ -302,7 +306,7 @@ export class RequestCore {
   }
 
   /** Sends a signed request (payload hashed) to `call.path` under the endpoint's base path; non-2xx rejects with `S3Error`. */
-  sendPath(call: PathCall): Promise<TransportResponse<ResponseBody>> {
+  sendPath(call: PathCall): Promise<TransportResponse<ResponseBodyMixin>> {
     const { origin } = targetFor(this.endpoint, call.region, undefined, undefined, '');
     return this.#transportFor(call.region).request({
       method: call.method,
@@ -316,7 +320,7 @@ export class RequestCore {
   }
 
   /** Sends an unsigned request to an absolute URL on the client's connection pool; non-2xx rejects with `S3Error`. */
-  sendUrl(call: UrlCall): Promise<TransportResponse<ResponseBody>> {
+  sendUrl(call: UrlCall): Promise<TransportResponse<ResponseBodyMixin>> {
     return this.#transportFor(this.region ?? 'us-east-1').request({
       method: call.method,
       url: call.url,

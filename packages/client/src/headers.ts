@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { md5 } from '@noble/hashes/legacy.js';
+import { toBase64, utf8 } from '@s3kit/sigv4';
+import { nodeBuiltin } from './runtime.js';
 
 /** Server-side encryption: SSE-S3, SSE-KMS, or SSE-C (customer key, 32 bytes). */
 export type ServerSideEncryption =
@@ -32,8 +34,13 @@ export interface ObjectWriteOptions {
   headers?: Record<string, string>;
 }
 
+/** `node:crypto` when the runtime has it (native MD5 of whole parts), found without an import. */
+const nodeCrypto = nodeBuiltin<{ createHash(alg: 'md5'): { update(d: string | Uint8Array): { digest(enc: 'base64'): string } } }>('node:crypto');
+
+/** Base64 MD5 (`Content-MD5`, SSE-C key digests): native on Node, Bun and Deno, `@noble/hashes` elsewhere. */
 export function md5Base64(data: string | Uint8Array): string {
-  return createHash('md5').update(data).digest('base64');
+  if (nodeCrypto) return nodeCrypto.createHash('md5').update(data).digest('base64');
+  return toBase64(md5(typeof data === 'string' ? utf8(data) : data));
 }
 
 /** `x-amz-server-side-encryption*` headers; `copySource` gives the SSE-C headers for the copy source. */
@@ -43,7 +50,7 @@ export function sseHeaders(sse: ServerSideEncryption | undefined, out: Record<st
     if (!(sse.key instanceof Uint8Array) || sse.key.byteLength !== 32) throw new TypeError('SSE-C key must be 32 bytes');
     const p = copySource ? 'x-amz-copy-source-server-side-encryption-customer-' : 'x-amz-server-side-encryption-customer-';
     out[`${p}algorithm`] = 'AES256';
-    out[`${p}key`] = Buffer.from(sse.key).toString('base64');
+    out[`${p}key`] = toBase64(sse.key);
     out[`${p}key-md5`] = md5Base64(sse.key);
     return;
   }
@@ -52,7 +59,7 @@ export function sseHeaders(sse: ServerSideEncryption | undefined, out: Record<st
   else {
     out['x-amz-server-side-encryption'] = 'aws:kms';
     if (sse.keyId) out['x-amz-server-side-encryption-aws-kms-key-id'] = sse.keyId;
-    if (sse.context) out['x-amz-server-side-encryption-context'] = Buffer.from(JSON.stringify(sse.context)).toString('base64');
+    if (sse.context) out['x-amz-server-side-encryption-context'] = toBase64(utf8(JSON.stringify(sse.context)));
   }
 }
 

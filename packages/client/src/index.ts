@@ -1,3 +1,6 @@
+// The runtime-neutral entry (browsers, Workers, Deno, Bun; the `default` export condition): no
+// `node:` imports, the fetch transport by default. Node gets node.ts (the `node` condition), which
+// re-exports all of this with the Node S3Client and the Node-only credential providers.
 export {
   S3Client,
   type S3ClientOptions,
@@ -114,19 +117,8 @@ export {
   type ContainerOptions,
   type InstanceMetadataOptions,
 } from './credentials/index.js';
-// Node-only credential providers (move to the Node entry with the runtime split).
-export {
-  sharedFileCredentials,
-  defaultCredentials,
-  type SharedFileOptions,
-  processCredentials,
-  minioConfigCredentials,
-  webIdentityTokenFileCredentials,
-  type DefaultCredentialsOptions,
-  type ProcessOptions,
-  type MinioConfigOptions,
-  type WebIdentityTokenFileOptions,
-} from './credentials/node.js';
+// Transports (runtime split): the fetch transport is this entry's default; undici is the Node entry's (node.ts).
+export { fetchTransport, type FetchOptions, type TransportFactory, type TransportSetup, type ClientTransport, type ClientRequest, type ClientBody, type FileRange } from './transport.js';
 export { type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption, type Retention } from './headers.js';
 export { type PutData } from './parts.js';
 export { PostPolicy } from '@s3kit/post-policy';

@@ -1,13 +1,9 @@
 // Object reads, copies and deletes (HeadObject, GetObject, CopyObject, compose, DeleteObject(s)) over the request core.
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
+// Runtime-neutral (fGetObject, to a file, is in node/files.ts).
 
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { s3Error } from '@s3kit/errors';
-import type { ResponseBody } from '@s3kit/http-transport';
+import type { ResponseBodyMixin } from '@s3kit/http-transport/fetch';
 import { buildXml, parseXml } from '@s3kit/xml-shapes';
 import { checkBucket, checkKey, type RequestCore, type RequestOptions } from './core.js';
 import { md5Base64, sseHeaders, statFromHeaders, unquote, writeHeaders, type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption } from './headers.js';
@@ -45,8 +41,12 @@ export interface GetObjectOptions extends ReadObjectOptions {
   length?: number;
 }
 
-/** The object's bytes as a Node `Readable` (with `.stream()`, `.text()`, ...) plus what the response said. */
-export type ObjectStream = ResponseBody & { readonly stat: ObjectStat };
+/**
+ * The object's bytes (`.stream()` a Web `ReadableStream`, `.bytes()`, `.text()`, `.json()`, `.dump()`)
+ * plus what the response said. `Body` is the transport's body: on the Node entry's default (undici)
+ * transport it is also a Node `Readable`.
+ */
+export type ObjectStream<Body extends ResponseBodyMixin = ResponseBodyMixin> = Body & { readonly stat: ObjectStat };
 
 export type StatObjectOptions = ReadObjectOptions;
 
@@ -175,24 +175,6 @@ export async function getObject(core: RequestCore, bucket: string, key: string, 
   notModified(res.statusCode, res.headers, bucket, key);
   const stat = statFromHeaders(res.headers, res.statusCode === 206);
   return Object.assign(res.body, { stat }) as ObjectStream;
-}
-
-/**
- * Downloads to `filePath` through a temporary file in the same directory, renamed on success:
- * an interrupted download never leaves a partial file at `filePath`.
- */
-export async function fGetObject(core: RequestCore, bucket: string, key: string, filePath: string, options: GetObjectOptions = {}): Promise<ObjectStat> {
-  const obj = await getObject(core, bucket, key, options);
-  const tmp = join(dirname(filePath), `.${basename(filePath)}.${randomBytes(6).toString('hex')}.part`);
-  try {
-    await pipeline(obj, createWriteStream(tmp, { flags: 'wx' }), options.signal ? { signal: options.signal } : {});
-    await rename(tmp, filePath);
-  } catch (err) {
-    obj.destroy();
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  return obj.stat;
 }
 
 /** CopyObject (server-side, up to 5 GiB; use composeObject for larger). */

@@ -78,6 +78,6 @@ describe('PartPool', () => {
     expect(pool.take(16)).not.toBe(a);
     // chunks() with a pool fills parts from it.
     const parts = await collect(chunks(Readable.from([Buffer.from('abcdefgh')]), () => 4, pool));
-    expect(parts.map(String)).toEqual(['abcd', 'efgh']);
+    expect(parts.map((p) => Buffer.from(p).toString())).toEqual(['abcd', 'efgh']);
   });
 });

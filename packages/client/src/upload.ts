@@ -1,17 +1,18 @@
-// Uploads: putObject/fPutObject (single PUT or parallel multipart) and the low-level multipart calls, over the request core.
+// Uploads: putObject (single PUT or parallel multipart) and the low-level multipart calls, over the request core.
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
+// Runtime-neutral (fPutObject, over file ranges, is in node/files.ts).
 
-import { setMaxListeners } from 'node:events';
-import { open, readFile, stat as fsStat } from 'node:fs/promises';
-import { addAbortSignal, Readable } from 'node:stream';
 import { isS3Error, s3Error } from '@s3kit/errors';
-import { isRetryable, isTransportError, TransportAbortedError, type RequestBody } from '@s3kit/http-transport';
+import { isRetryable, isTransportError, TransportAbortedError } from '@s3kit/http-transport/fetch';
+import { utf8 } from '@s3kit/sigv4';
 import { buildXml, parseXml } from '@s3kit/xml-shapes';
 import { checkBucket, checkKey, type RequestCore, type RequestOptions } from './core.js';
 import { checksumAlgorithm, withChecksum, type ChecksumAlgorithm, type ChecksumLocation } from './checksum.js';
 import { md5Base64, sseHeaders, unquote, writeHeaders, type ObjectWriteOptions, type ServerSideEncryption } from './headers.js';
 import { conditionHeaders, copySourceHeader, statObject, type CopyConditions, type CopySource } from './objects.js';
-import { boundedAll, chunks, MAX_OBJECT_SIZE, MAX_PARTS, partSizeFor, PartPool, unknownLengthPartSize, type PutData } from './parts.js';
+import { boundedAll, chunks, knownSize, MAX_OBJECT_SIZE, MAX_PARTS, partSizeFor, PartPool, unknownLengthPartSize, type PutData } from './parts.js';
+import { unlimitedListeners } from './runtime.js';
+import type { ClientBody } from './transport.js';
 
 export interface UploadProgress {
   /** Bytes acknowledged by the server so far. */
@@ -52,7 +53,7 @@ export interface UploadedObject {
 }
 
 /** `If-None-Match` / `If-Match` of a conditional write. */
-function conditionalWriteHeaders(options: PutObjectOptions, out: Record<string, string>): void {
+export function conditionalWriteHeaders(options: PutObjectOptions, out: Record<string, string>): void {
   if (options.ifNoneMatch !== undefined) {
     if (options.ifNoneMatch !== '*') throw new TypeError("putObject: ifNoneMatch must be '*'");
     out['if-none-match'] = '*';
@@ -62,7 +63,7 @@ function conditionalWriteHeaders(options: PutObjectOptions, out: Record<string, 
 }
 
 /** One PutObject of a buffer (with the chosen checksum, header or trailer). */
-async function putOnce(core: RequestCore, bucket: string, key: string, body: Uint8Array, headers: Record<string, string>, options: PutObjectOptions): Promise<UploadedObject> {
+export async function putOnce(core: RequestCore, bucket: string, key: string, body: Uint8Array, headers: Record<string, string>, options: PutObjectOptions): Promise<UploadedObject> {
   let payloadHash: string | undefined;
   let checksum: string | undefined;
   let alg: ChecksumAlgorithm | undefined;
@@ -116,18 +117,23 @@ export async function putObject(core: RequestCore, bucket: string, key: string, 
   checkKey(key);
   if (data == null) throw new TypeError('putObject: data is required');
   const { signal } = options;
-  // A stalled source must not outlive an abort: the signal destroys a Node stream being read.
-  if (signal && data instanceof Readable) addAbortSignal(signal, data);
+  // A stalled source must not outlive an abort: the signal destroys a Node stream being read
+  // (a Web stream is cancelled by chunks() when the upload stops pulling).
+  const stream = data as { destroy?: (err: unknown) => void };
+  const destroy = signal && typeof stream.destroy === 'function' ? () => stream.destroy!(signal.reason) : undefined;
+  if (destroy) signal!.addEventListener('abort', destroy, { once: true });
   try {
-    return await put(core, bucket, key, data, options);
+    return await put(core, bucket, key, typeof data === 'string' ? utf8(data) : data, options);
   } catch (err) {
     if (signal?.aborted && !isTransportError(err) && !isS3Error(err)) throw new TransportAbortedError('putObject aborted', { cause: signal.reason });
     throw err;
+  } finally {
+    if (destroy) signal!.removeEventListener('abort', destroy);
   }
 }
 
 async function put(core: RequestCore, bucket: string, key: string, data: PutData, options: PutObjectOptions): Promise<UploadedObject> {
-  const known = typeof data === 'string' ? Buffer.byteLength(data) : data instanceof Uint8Array ? data.byteLength : options.size;
+  const known = knownSize(data) ?? options.size;
   if (known !== undefined && (!Number.isSafeInteger(known) || known < 0)) throw new TypeError('putObject: size must be a non-negative integer');
   if (known !== undefined && known > MAX_OBJECT_SIZE) throw s3Error('EntityTooLarge', `Object size ${known} exceeds the 5 TiB maximum`);
   const base = options.partSize ?? core.partSize;
@@ -137,11 +143,11 @@ async function put(core: RequestCore, bucket: string, key: string, data: PutData
   headers['content-type'] ??= 'application/octet-stream';
   conditionalWriteHeaders(options, headers);
   const concurrency = options.concurrency ?? core.concurrency;
-  // Strings and buffers are sliced, not copied: only streams need part buffers.
-  const pool = typeof data === 'string' || data instanceof Uint8Array ? undefined : new PartPool(concurrency + 1);
+  // Strings and buffers are sliced, not copied; Blob parts are read fresh: only streams need part buffers.
+  const pool = typeof data === 'string' || data instanceof Uint8Array || knownSize(data) !== undefined ? undefined : new PartPool(concurrency + 1);
   const it = chunks(data, sizeOf, pool)[Symbol.asyncIterator]();
   const first = await it.next();
-  const firstPart = first.done ? Buffer.alloc(0) : first.value;
+  const firstPart = first.done ? new Uint8Array(0) : first.value;
   const second = first.done ? first : await it.next();
   if (second.done) {
     // One part: a single PutObject with a buffer (replayable, retried by the transport).
@@ -150,46 +156,36 @@ async function put(core: RequestCore, bucket: string, key: string, data: PutData
     options.onProgress?.({ loaded: firstPart.length, total: known ?? firstPart.length });
     return r;
   }
-  async function* all(): AsyncGenerator<Buffer> {
-    yield firstPart;
-    yield second.value as Buffer;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      yield n.value;
+  async function* all(): AsyncGenerator<Uint8Array> {
+    try {
+      yield firstPart;
+      yield second.value as Uint8Array;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    } finally {
+      // Stopped early (a failed part, an abort): close chunks() too, which stops the source.
+      await it.return(undefined);
     }
   }
-  return multipart(core, bucket, key, headers, options, known, all(), (part) => part, pool);
+  return multipart(core, bucket, key, headers, options, known, all(), (part) => ({ length: part.length, body: part }), pool);
 }
 
-/** putObject from a file; parts are read from the file by range (no buffering), so retries re-read them. */
-export async function fPutObject(core: RequestCore, bucket: string, key: string, filePath: string, options: Omit<PutObjectOptions, 'size'> = {}): Promise<UploadedObject> {
-  checkBucket(bucket);
-  checkKey(key);
-  const { size } = await fsStat(filePath);
-  if (size > MAX_OBJECT_SIZE) throw s3Error('EntityTooLarge', `File size ${size} exceeds the 5 TiB maximum`);
-  const headers = writeHeaders(options);
-  headers['content-type'] ??= 'application/octet-stream';
-  conditionalWriteHeaders(options, headers);
-  const partSize = partSizeFor(size, options.partSize ?? core.partSize);
-  if (size <= partSize && options.checksumAlgorithm !== undefined) {
-    // The checksum needs the bytes: one part is small enough to read whole.
-    const r = await putOnce(core, bucket, key, await readFile(filePath), headers, options);
-    options.onProgress?.({ loaded: size, total: size });
-    return r;
-  }
-  if (size <= partSize) {
-    const h = await core.empty({ method: 'PUT', bucket, key, headers, body: { path: filePath }, signal: options.signal });
-    options.onProgress?.({ loaded: size, total: size });
-    return { etag: unquote(h['etag']), versionId: h['x-amz-version-id'] };
-  }
-  function* ranges(): Generator<{ path: string; offset: number; length: number }> {
-    for (let off = 0; off < size; off += partSize) yield { path: filePath, offset: off, length: Math.min(partSize, size - off) };
-  }
-  return multipart(core, bucket, key, headers, options, size, ranges(), (r) => r);
+/** One part of a multipart upload: its length and body, and how to read its bytes for a checksum when the body is not bytes. */
+export interface PartSource {
+  length: number;
+  body: ClientBody;
+  bytes?: () => Promise<Uint8Array>;
 }
 
-async function multipart<T extends Buffer | { path: string; offset: number; length: number }>(
+/**
+ * The parallel multipart upload behind putObject (and the Node entry's fPutObject): creates the
+ * upload, sends `parts` `concurrency` at a time, completes it, and aborts it on any failure.
+ * Pooled part buffers go back to `pool` once their request settled.
+ */
+export async function multipart<T>(
   core: RequestCore,
   bucket: string,
   key: string,
@@ -197,7 +193,7 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
   options: PutObjectOptions,
   total: number | undefined,
   parts: AsyncIterable<T> | Iterable<T>,
-  body: (p: T) => RequestBody,
+  source: (p: T) => PartSource,
   pool?: PartPool,
 ): Promise<UploadedObject> {
   const alg = options.checksumAlgorithm !== undefined ? checksumAlgorithm(options.checksumAlgorithm) : undefined;
@@ -211,7 +207,7 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every part in flight listens on it (transport and undici): not a leak.
-  setMaxListeners(0, signal);
+  unlimitedListeners(signal);
   const uploadId = await createMultipartUpload(core, bucket, key, { headers, ...(options.signal ? { signal: options.signal } : {}) });
   const sse = options.sse?.type === 'SSE-C' ? options.sse : undefined;
   let loaded = 0;
@@ -220,15 +216,15 @@ async function multipart<T extends Buffer | { path: string; offset: number; leng
     const done = await boundedAll(parts, options.concurrency ?? core.concurrency, async (p, index) => {
       const partNumber = index + 1;
       if (partNumber > MAX_PARTS) throw s3Error('EntityTooLarge', `Upload needs more than ${MAX_PARTS} parts`);
-      const length = Buffer.isBuffer(p) ? p.length : p.length;
+      const { length, body, bytes } = source(p);
       let part: PartInfo;
       try {
         // A checksum needs the bytes: a file range is read into memory first.
-        const b = alg && !Buffer.isBuffer(p) ? await readRange(p as { path: string; offset: number; length: number }) : body(p);
+        const b = alg && !(body instanceof Uint8Array) && bytes ? await bytes() : body;
         part = await uploadPartWithRetry(core, bucket, key, uploadId, partNumber, b, length, signal, sse, alg);
       } finally {
-        // The request has settled (undici no longer reads the buffer): reuse it for a later part.
-        if (pool && Buffer.isBuffer(p)) pool.give(p);
+        // The request has settled (the transport no longer reads the buffer): reuse it for a later part.
+        if (pool && p instanceof Uint8Array) pool.give(p);
       }
       loaded += length;
       count++;
@@ -252,7 +248,7 @@ async function uploadPartWithRetry(
   key: string,
   uploadId: string,
   partNumber: number,
-  body: RequestBody,
+  body: ClientBody,
   size: number,
   signal: AbortSignal,
   sse: Extract<ServerSideEncryption, { type: 'SSE-C' }> | undefined,
@@ -282,7 +278,7 @@ export async function createMultipartUpload(core: RequestCore, bucket: string, k
 }
 
 /** UploadPart. A stream body needs `size`. */
-export async function uploadPart(core: RequestCore, bucket: string, key: string, uploadId: string, partNumber: number, body: RequestBody, options: UploadPartOptions = {}): Promise<PartInfo> {
+export async function uploadPart(core: RequestCore, bucket: string, key: string, uploadId: string, partNumber: number, body: ClientBody, options: UploadPartOptions = {}): Promise<PartInfo> {
   if (!Number.isSafeInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) throw s3Error('InvalidArgument', `Part number must be an integer between 1 and ${MAX_PARTS}`);
   const headers: Record<string, string> = {};
   const buffered = typeof body === 'string' || body instanceof Uint8Array;
@@ -290,7 +286,7 @@ export async function uploadPart(core: RequestCore, bucket: string, key: string,
   const alg = options.checksumAlgorithm !== undefined ? checksumAlgorithm(options.checksumAlgorithm) : undefined;
   if (alg) {
     if (!buffered) throw new TypeError('uploadPart: checksumAlgorithm needs a string or buffer body');
-    checksum = withChecksum(typeof body === 'string' ? Buffer.from(body) : body, alg, 'header').checksum;
+    checksum = withChecksum(typeof body === 'string' ? utf8(body) : body, alg, 'header').checksum;
     headers[`x-amz-checksum-${alg}`] = checksum;
   } else if (core.checksum === 'always' && buffered) headers['content-md5'] = md5Base64(body);
   sseHeaders(options.sse, headers);
@@ -344,19 +340,6 @@ export async function completeMultipartUpload(
 }
 
 const XML_CHECKSUM = { crc32: 'ChecksumCRC32', crc32c: 'ChecksumCRC32C', crc64nvme: 'ChecksumCRC64NVME', sha1: 'ChecksumSHA1', sha256: 'ChecksumSHA256' } as const;
-
-/** Reads one file range (a multipart part that must be checksummed). */
-async function readRange(r: { path: string; offset: number; length: number }): Promise<Buffer> {
-  const fh = await open(r.path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(r.length);
-    const { bytesRead } = await fh.read(buf, 0, r.length, r.offset);
-    if (bytesRead !== r.length) throw new RangeError(`fPutObject: ${r.path} changed while uploading`);
-    return buf;
-  } finally {
-    await fh.close();
-  }
-}
 
 /** AbortMultipartUpload. */
 export async function abortMultipartUpload(core: RequestCore, bucket: string, key: string, uploadId: string, options: RequestOptions = {}): Promise<void> {

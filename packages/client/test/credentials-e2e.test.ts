@@ -17,7 +17,7 @@ import {
   sharedFileCredentials,
   webIdentityCredentials,
   type CredentialsProvider,
-} from '../src/index.js';
+} from '../src/node.js';
 import { startFakeContainer, startFakeImds, startFakeSts, type FakeContainer, type FakeImds, type FakeSts, type Issued } from './credentials-fakes.js';
 import { startLocalGateway, type LocalGateway } from './gateway-local.js';
 

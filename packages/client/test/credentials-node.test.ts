@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CredentialsProviderError, defaultCredentials, minioConfigCredentials, processCredentials, sharedFileCredentials } from '../src/index.js';
+import { CredentialsProviderError, defaultCredentials, minioConfigCredentials, processCredentials, sharedFileCredentials } from '../src/node.js';
 import { hasBoto3 } from './boto3.js';
 import { issued, PY_PRINT_CREDS, python, startFakeContainer, startFakeImds, startFakeSts, type FakeContainer, type FakeImds, type FakeSts } from './credentials-fakes.js';
 

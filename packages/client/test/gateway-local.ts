@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RgwHandle } from '@s3kit/test-utils';
-import { S3Client } from '../src/index.js';
+import { S3Client } from '../src/node.js';
 
 const GATEWAY_SRC = '../../gateway/src/index.ts';
 const ADMIN = { name: 'admin', accessKeyId: 'AKIAGATEWAYADMIN0001', secretAccessKey: 'admin-secret-key-for-tests-only-000000000', allow: [{ bucket: '*', access: 'readwrite' }] };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rgwOrSkip, type RgwHandle } from '@s3kit/test-utils';
-import { S3Client, type S3ClientOptions } from '../src/index.js';
+import type { S3Client as AnyS3Client } from '../src/index.js';
+import { S3Client, type S3ClientOptions } from '../src/node.js';
 
 export const { rgw, reason } = await rgwOrSkip();
 
@@ -21,7 +22,7 @@ export function bucketName(tag: string): string {
 }
 
 /** Deletes every object, version and upload, then the bucket. */
-export async function cleanBucket(s3: S3Client, bucket: string): Promise<void> {
+export async function cleanBucket(s3: AnyS3Client, bucket: string): Promise<void> {
   try {
     for await (const u of s3.listIncompleteUploads(bucket)) await s3.abortMultipartUpload(bucket, u.key, u.uploadId).catch(() => undefined);
     const all: Array<{ key: string; versionId?: string }> = [];

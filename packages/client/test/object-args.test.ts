@@ -10,7 +10,7 @@ import { HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Clie
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
 import { createChecksum } from '@s3kit/sigv4';
-import { S3Client, type ChecksumAlgorithm } from '../src/index.js';
+import { S3Client, type ChecksumAlgorithm } from '../src/node.js';
 import { startLocalGateway } from './gateway-local.js';
 import { bucketName, cleanBucket, reason, rgw } from './helpers.js';
 

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
-import { S3Client, type ObjectItem } from '../src/index.js';
+import { S3Client, type ObjectItem } from '../src/node.js';
 import { startLocalGateway } from './gateway-local.js';
 import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
-import { S3Client } from '../src/index.js';
+import { S3Client } from '../src/node.js';
 
 const MiB = 1024 * 1024;
 

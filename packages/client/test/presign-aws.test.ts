@@ -1,6 +1,6 @@
 import { SigV4Verifier } from '@s3kit/sigv4';
 import { describe, expect, it } from 'vitest';
-import { S3Client } from '../src/index.js';
+import { S3Client } from '../src/node.js';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 

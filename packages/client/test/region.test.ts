@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
-import { S3Client } from '../src/index.js';
+import { S3Client } from '../src/node.js';
 
 /** A loopback S3 stand-in: each bucket lives in a region and answers like AWS when signed for another. */
 const homes: Record<string, { region: string; location: string; hint: 'redirect' | 'malformed' | 'header-only' }> = {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
 import type { CreateUploadTicketOptions, S3Client, UploadTicket, UploadWithTicketProgress } from '../src/index.js';
-import { S3Client as Client } from '../src/index.js';
+import { S3Client as Client } from '../src/node.js';
 import { startLocalGateway, type LocalGateway } from './gateway-local.js';
 import { bucketName, cleanBucket, reason, rgw } from './helpers.js';
 

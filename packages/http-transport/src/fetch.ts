@@ -8,7 +8,7 @@ import { isRetryable, retryDelay, retryPolicy, type RetryOptions } from './retry
 import { s3ErrorFromResponse } from './s3-error-response.js';
 import type { ResponseBodyMixin, TransportResponse } from './types.js';
 
-export type { ResponseBodyMixin, TransportResponse } from './types.js';
+export * from './neutral.js';
 export type { RetryOptions } from './retry-policy.js';
 
 /** A body `fetch` can send. Streams need `duplex: 'half'` support (Chromium, Node, Workers). */
@@ -43,8 +43,11 @@ export interface FetchTransportRequest {
   headers?: Record<string, string | number | undefined>;
   body?: FetchBodySource | FetchBodyFactory | null;
   signal?: AbortSignal;
-  /** Per-request signing: `false` sends unsigned; `payloadHash` overrides the hash. */
-  signing?: false | { payloadHash?: string };
+  /**
+   * Per-request signing: `false` sends unsigned; `payloadHash` overrides the hash; `payload: 'hashed'`
+   * hashes a string or byte-array body even when the transport signs `'unsigned'` (XML control bodies).
+   */
+  signing?: false | { payloadHash?: string; payload?: 'hashed' };
 }
 
 export interface FetchTransport {
@@ -200,7 +203,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Fetch
     if (signOpts !== undefined && req.signing !== false) {
       const s = await signerFor(signOpts);
       const explicit = req.signing?.payloadHash;
-      const hashable = signOpts.payload !== 'unsigned' && (typeof body === 'string' || body instanceof Uint8Array);
+      const hashable = (signOpts.payload !== 'unsigned' || req.signing?.payload === 'hashed') && (typeof body === 'string' || body instanceof Uint8Array);
       const signed =
         explicit !== undefined
           ? s.sign({ method: req.method, url, headers, payloadHash: explicit })

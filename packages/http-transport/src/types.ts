@@ -23,3 +23,14 @@ export interface TransportResponse<Body extends ResponseBodyMixin = ResponseBody
   /** Streams; HEAD, 204 and 304 responses have an empty body. */
   body: Body;
 }
+
+/**
+ * How the body is covered by the signature:
+ * - `'auto'`: buffers are hashed, an empty body uses the empty hash, streams go `UNSIGNED-PAYLOAD`;
+ * - `'unsigned'`: `UNSIGNED-PAYLOAD` (rely on TLS and checksums);
+ * - `'hashed'`: SHA-256 of the body; a file or body factory is read once to hash it, a one-shot stream is refused;
+ * - `'streaming'`: signed `aws-chunked` (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`), needs a known length.
+ *
+ * The fetch transport has `'auto'` and `'unsigned'` (and `'hashed'` per request for buffers).
+ */
+export type PayloadSigning = 'auto' | 'unsigned' | 'hashed' | 'streaming';

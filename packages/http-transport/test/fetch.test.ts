@@ -47,6 +47,17 @@ describe('createFetchTransport (global fetch against local servers)', () => {
     expectValidSignature(server.origin, r);
   });
 
+  it("signing 'unsigned' sends UNSIGNED-PAYLOAD, except a request asking signing: { payload: 'hashed' } (XML control bodies)", async () => {
+    server = await startServer((_req, res) => res.end());
+    const t = createFetchTransport({ sign: { credentials: creds, region, payload: 'unsigned' } });
+    await (await t.request({ method: 'PUT', url: `${server.origin}/b/k`, body: 'payload' })).body.dump();
+    await (await t.request({ method: 'POST', url: `${server.origin}/b?delete`, body: 'payload', signing: { payload: 'hashed' } })).body.dump();
+    const [plain, hashed] = server.requests;
+    expect(plain!.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    expect(hashed!.headers['x-amz-content-sha256']).toBe('239f59ed55e737c77147cf55ad0c1b030b6d7ee748a7426952f9b852d5a935e5');
+    expectValidSignature(server.origin, hashed!);
+  });
+
   it('turns an <Error> body into S3Error and a bodyless HEAD 404 into NotFound', async () => {
     server = await startServer((req, res) => {
       res.writeHead(404, { 'x-amz-request-id': 'HDR' });
@@ -139,6 +150,6 @@ describe('createFetchTransport (global fetch against local servers)', () => {
       for (const m of text.matchAll(/from '\.\/([\w-]+)\.js'/g)) visit(`${m[1]}.ts`);
     };
     visit('fetch.ts');
-    expect([...seen].sort()).toEqual(['errors.ts', 'fetch.ts', 'retry-policy.ts', 's3-error-response.ts', 'types.ts']);
+    expect([...seen].sort()).toEqual(['errors.ts', 'fetch.ts', 'neutral.ts', 'retry-policy.ts', 's3-error-response.ts', 'types.ts']);
   });
 });

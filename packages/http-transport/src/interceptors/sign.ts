@@ -8,14 +8,9 @@ import { TransportRequestError } from '../errors.js';
 
 export type { Credentials } from '@s3kit/sigv4';
 
-/**
- * How the body is covered by the signature:
- * - `'auto'`: buffers are hashed, an empty body uses the empty hash, streams go `UNSIGNED-PAYLOAD`;
- * - `'unsigned'`: `UNSIGNED-PAYLOAD` (rely on TLS and checksums);
- * - `'hashed'`: SHA-256 of the body; a file or body factory is read once to hash it, a one-shot stream is refused;
- * - `'streaming'`: signed `aws-chunked` (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`), needs a known length.
- */
-export type PayloadSigning = 'auto' | 'unsigned' | 'hashed' | 'streaming';
+import type { PayloadSigning } from '../types.js';
+
+export type { PayloadSigning } from '../types.js';
 
 export type CredentialsProvider = () => Credentials | Promise<Credentials>;
 
