@@ -8,12 +8,10 @@ import type { PutData } from './parts.js';
 import * as bucketOps from './buckets.js';
 import * as bucketConfigOps from './bucket-config.js';
 import type { LifecycleConfig, LifecycleConfigInput, NotificationConfig, NotificationConfigInput, ObjectLockConfig, ReplicationConfig, ReplicationConfigInput, SSEConfig, Tags, VersioningConfig } from './bucket-config.js';
-// ACLs and bucket settings (issue 15)
 import * as aclOps from './acl.js';
 import * as settingsOps from './bucket-settings.js';
 import type { AccessControlPolicy, AclInput, ObjectAclOptions } from './acl.js';
 import type { AccelerateStatus, CorsRule, LoggingConfig, ObjectOwnership, PublicAccessBlockConfig, RequestPayer, WebsiteConfig } from './bucket-settings.js';
-// issue 16, notifications
 import * as notificationOps from './notifications.js';
 import type { ListenBucketNotificationOptions, NotificationRecord } from './notifications.js';
 import * as listingOps from './listing.js';
@@ -40,11 +38,9 @@ import type { GetObjectAttributesOptions, ObjectAttributes, ObjectVersionOptions
 import type { Retention } from './headers.js';
 import type { PresignOptions } from './presign.js';
 import type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions, UploadPartOptions } from './upload.js';
-// Upload tickets (issue 15)
-import * as ticketOps from './upload-ticket.js';
-// S3 Select (issue 16)
 import * as selectOps from './select.js';
 import type { SelectOptions, SelectRequest, SelectResults } from './select.js';
+import * as ticketOps from './upload-ticket.js';
 import type { CreateUploadTicketOptions, TicketUpload, UploadTicket, UploadWithTicketOptions } from './upload-ticket.js';
 import type { FormFileData } from './form-data.js';
 
@@ -65,7 +61,6 @@ export type {
   Tags,
   VersioningConfig,
 } from './bucket-config.js';
-// ACLs and bucket settings (issue 15)
 export type { AccessControlPolicy, AclGrants, AclInput, CannedAcl, Grant, Grantee, ObjectAclOptions, Owner, Permission } from './acl.js';
 export type {
   AccelerateStatus,
@@ -105,7 +100,6 @@ export type {
 } from './object-config.js';
 export type { PresignOptions } from './presign.js';
 export type { PartInfo, PutObjectOptions, UploadedObject, UploadPartCopyOptions, UploadPartOptions, UploadProgress } from './upload.js';
-// Upload tickets (issue 15)
 export type { SelectInputSerialization, SelectOptions, SelectOutputSerialization, SelectRequest, SelectResults, SelectStats } from './select.js';
 export type { CreateUploadTicketOptions, TicketUpload, UploadTicket, UploadTicketScope, UploadWithTicketOptions, UploadWithTicketProgress } from './upload-ticket.js';
 export type { FormFileData } from './form-data.js';
@@ -260,8 +254,7 @@ export class S3Client<Body extends ResponseBodyMixin = ResponseBodyMixin> {
     return bucketConfigOps.deleteBucketNotification(this.#core, bucket, options);
   }
 
-  // issue 16, notifications
-  /** MinIO's ListenBucketNotification: the bucket's event records as they happen (see notifications.ts). */
+    /** MinIO's ListenBucketNotification: the bucket's event records as they happen (see notifications.ts). */
   listenBucketNotification(bucket: string, options: ListenBucketNotificationOptions = {}): AsyncGenerator<NotificationRecord, void, undefined> {
     return notificationOps.listenBucketNotification(this.#core, bucket, options);
   }

@@ -57,7 +57,6 @@ export {
   type DeleteObjectEntry,
   type DeleteObjectsOptions,
   type DeleteObjectsResult,
-  // ACLs and bucket settings (issue 15)
   type AccessControlPolicy,
   type AclGrants,
   type AclInput,
@@ -76,7 +75,6 @@ export {
   type RoutingRule,
   type WebsiteConfig,
   type WebsiteRedirect,
-  // Upload tickets (issue 15)
   type CreateUploadTicketOptions,
   type FormFileData,
   type TicketUpload,
@@ -84,7 +82,6 @@ export {
   type UploadTicketScope,
   type UploadWithTicketOptions,
   type UploadWithTicketProgress,
-  // S3 Select (issue 16)
   type SelectInputSerialization,
   type SelectOptions,
   type SelectOutputSerialization,
@@ -122,8 +119,6 @@ export { fetchTransport, type FetchOptions, type TransportFactory, type Transpor
 export { type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption, type Retention } from './headers.js';
 export { type PutData } from './parts.js';
 export { PostPolicy } from '@s3kit/post-policy';
-// issue 15, argument parity (objects/upload options)
 export type { ReadObjectOptions } from './objects.js';
 export type { ChecksumAlgorithm, ChecksumLocation } from './checksum.js';
-// issue 16, notifications
 export type { ListenBucketNotificationOptions, NotificationRecord } from './notifications.js';
