@@ -1,0 +1,147 @@
+/**
+ * The embedded store's S3 Select engine: SelectObjectContent's SQL over CSV and JSON objects
+ * (plain, gzip or bzip2), streamed record by record so memory stays flat on any object size.
+ */
+import { Aggregates } from './aggregates.js';
+import type { Query } from './ast.js';
+import { csvRecords } from './csv-input.js';
+import { decompress } from './decompress.js';
+import { SelectError } from './errors.js';
+import { evaluate, truth, type Scope } from './evaluate.js';
+import { jsonDocument, jsonLines } from './json-input.js';
+import { RecordWriter, type OutputRecord } from './output.js';
+import { parseQuery } from './parser.js';
+import type { SelectRequest } from './request.js';
+import { Header, fromRecords, type Row } from './row.js';
+import { utf8Text } from './text.js';
+
+export { SelectError } from './errors.js';
+export { selectRequest, type SelectRequest } from './request.js';
+export { parseQuery } from './parser.js';
+
+/** The byte counts S3 reports in Stats and Progress events. */
+export interface SelectStats {
+  /** Object bytes read (compressed, as stored). */
+  readonly bytesScanned: number;
+  /** Bytes processed after decompression. */
+  readonly bytesProcessed: number;
+  /** Record bytes sent. */
+  readonly bytesReturned: number;
+}
+
+/** What the engine produces: record payloads, progress, keep-alives, stats, end. */
+export type SelectEvent =
+  | { readonly type: 'Records'; readonly payload: Uint8Array }
+  | ({ readonly type: 'Stats' } & SelectStats)
+  | ({ readonly type: 'Progress' } & SelectStats)
+  | { readonly type: 'Cont' }
+  | { readonly type: 'End' };
+
+/** Options of {@link select}. */
+export interface SelectOptions {
+  /** The clock (UTCNOW). **Default:** `Date.now`. */
+  readonly now?: () => number;
+  /** Bytes scanned between Progress events when the request asks for them. **Default:** 1 MiB. */
+  readonly progressEvery?: number;
+  /** Milliseconds without an event after which a Cont (keep-alive) is sent. **Default:** 1000. */
+  readonly keepAliveMs?: number;
+}
+
+/**
+ * Runs a SelectObjectContent request over an object's bytes: records batched into `Records`
+ * payloads, `Progress` when asked, `Cont` keep-alives on long scans without results, then
+ * `Stats` and `End`. Stops reading `source` at LIMIT, on an error, or when `signal` aborts.
+ *
+ * @throws SelectError with S3's code: the SQL's parse errors at the first step, evaluation and
+ *   input errors (CastFailed, CSVParsingError, InvalidTextEncoding, …) when met
+ * @example
+ * for await (const ev of select(selectRequest(parsedXml), fileBytes, signal)) if (ev.type === 'Records') send(ev.payload);
+ */
+export async function* select(request: SelectRequest, source: AsyncIterable<Uint8Array>, signal?: AbortSignal, options: SelectOptions = {}): AsyncGenerator<SelectEvent> {
+  const query = parseQuery(request.expression);
+  const { now = Date.now, progressEvery = 1024 * 1024, keepAliveMs = 1000 } = options;
+  const stats = { bytesScanned: 0, bytesProcessed: 0, bytesReturned: 0 };
+  const scanned = count(source, (n) => (stats.bytesScanned += n), signal);
+  const processed = count(decompress(scanned, request.compression), (n) => (stats.bytesProcessed += n));
+  const writer = new RecordWriter(request.output);
+  const aggregates = query.aggregates > 0 ? new Aggregates(query.projections as Exclude<Query['projections'], '*'>, query.aggregates) : undefined;
+  let nextProgress = progressEvery;
+  let lastEvent = performance.now();
+  let emitted = 0;
+  const records = (payload: Uint8Array): SelectEvent => {
+    stats.bytesReturned += payload.length;
+    lastEvent = performance.now();
+    return { type: 'Records', payload };
+  };
+  const limit = query.limit ?? Infinity;
+  if (limit > 0) {
+    for await (const row of rows(request, query, processed)) {
+      const scope: Scope = { row, alias: query.alias, now };
+      if (query.where === undefined || truth(evaluate(query.where, scope))) {
+        if (aggregates !== undefined) aggregates.add(scope);
+        else {
+          const payload = writer.write(project(query, scope));
+          if (payload !== undefined) yield records(payload);
+          if (++emitted >= limit) break;
+        }
+      }
+      if (request.progress && stats.bytesScanned >= nextProgress) {
+        nextProgress = stats.bytesScanned + progressEvery;
+        lastEvent = performance.now();
+        yield { type: 'Progress', ...stats };
+      } else if (performance.now() - lastEvent > keepAliveMs) {
+        lastEvent = performance.now();
+        yield { type: 'Cont' };
+      }
+    }
+  }
+  if (aggregates !== undefined) {
+    const scope: Scope = { row: { kind: 'json', value: {} }, alias: query.alias, now, aggregates: aggregates.results() };
+    writer.write(project(query, scope));
+  }
+  const last = writer.flush();
+  if (last !== undefined) yield records(last);
+  if (request.progress) yield { type: 'Progress', ...stats };
+  yield { type: 'Stats', ...stats };
+  yield { type: 'End' };
+}
+
+/** The input's records as rows: CSV records (after the header line, if any) or JSON values. */
+async function* rows(request: SelectRequest, query: Query, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Row> {
+  const text = utf8Text(bytes);
+  const input = request.input;
+  if (input.format === 'CSV') {
+    let header: Header | undefined;
+    let first = input.fileHeaderInfo !== 'NONE';
+    for await (const fields of csvRecords(text, input)) {
+      if (first) {
+        first = false;
+        if (input.fileHeaderInfo === 'USE') header = new Header(fields);
+        continue;
+      }
+      yield { kind: 'csv', fields, header };
+    }
+    return;
+  }
+  const values = input.type === 'LINES' ? jsonLines(text) : jsonDocument(text);
+  for await (const value of values) for (const record of fromRecords(value, query.from)) yield { kind: 'json', value: record };
+}
+
+function project(query: Query, scope: Scope): OutputRecord {
+  const row = scope.row;
+  if (query.projections === '*') {
+    if (row.kind === 'csv') return { kind: 'fields', fields: row.fields, names: row.header?.names ?? row.fields.map((_, i) => `_${i + 1}`) };
+    return { kind: 'json', value: row.value };
+  }
+  return { kind: 'values', names: query.projections.map((p) => p.name), values: query.projections.map((p) => evaluate(p.expr, scope)) };
+}
+
+/** Counts the bytes going through; stops (throws) once `signal` aborts. */
+async function* count(source: AsyncIterable<Uint8Array>, add: (n: number) => void, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    if (signal?.aborted) throw new SelectError('RequestTimeout', 'The request was aborted.');
+    add(chunk.length);
+    yield chunk;
+  }
+}
+

@@ -1,0 +1,107 @@
+import type { PathStep } from './ast.js';
+import { SelectError } from './errors.js';
+import { MISSING, type Value } from './values.js';
+
+/** The column names of a CSV object read with FileHeaderInfo USE. */
+export class Header {
+  private readonly lower = new Map<string, number>();
+  private readonly exact = new Map<string, number>();
+
+  constructor(readonly names: readonly string[]) {
+    names.forEach((n, i) => {
+      if (!this.exact.has(n)) this.exact.set(n, i);
+      const l = n.toLowerCase();
+      if (!this.lower.has(l)) this.lower.set(l, i);
+    });
+  }
+
+  /** The index of a column: exact for a quoted name, case-insensitive otherwise. */
+  indexOf(name: string, quoted: boolean): number | undefined {
+    return quoted ? this.exact.get(name) : this.exact.get(name) ?? this.lower.get(name.toLowerCase());
+  }
+}
+
+/** One input record: a CSV record's fields (with the header, if any) or a JSON value. */
+export type Row = { readonly kind: 'csv'; readonly fields: readonly string[]; readonly header: Header | undefined } | { readonly kind: 'json'; readonly value: unknown };
+
+const POSITION = /^_(\d+)$/;
+
+/**
+ * The value a path names in `row`: `_N` (1-based) or a header name for CSV, keys and indexes
+ * for JSON. An absent column or key is MISSING.
+ * @throws SelectError InvalidColumnIndex for `_0`, MissingHeaders for a name without a header
+ */
+export function resolvePath(row: Row, alias: string | undefined, steps: readonly PathStep[]): Value {
+  let i = 0;
+  const first = steps[0];
+  if (first?.kind === 'name' && !first.quoted && alias !== undefined && first.name.toLowerCase() === alias) i = 1;
+  if (row.kind === 'csv') {
+    if (i === steps.length) return csvObject(row);
+    const step = steps[i]!;
+    if (step.kind !== 'name') return MISSING;
+    const value = csvField(row, step.name, step.quoted);
+    return i + 1 === steps.length ? value : MISSING;
+  }
+  let v: unknown = row.value;
+  for (; i < steps.length; i++) v = jsonStep(v, steps[i]!);
+  return fromJson(v);
+}
+
+function csvField(row: Extract<Row, { kind: 'csv' }>, name: string, quoted: boolean): Value {
+  const m = POSITION.exec(name);
+  if (m !== null && (row.header?.indexOf(name, quoted) === undefined)) {
+    const n = Number(m[1]);
+    if (n < 1) throw new SelectError('InvalidColumnIndex', `The column index at line 1, column ${name} is invalid. Please check the service documentation and try again.`);
+    return row.fields[n - 1] ?? MISSING;
+  }
+  if (row.header === undefined) throw new SelectError('MissingHeaders', 'Some headers in the query are missing from the file. Please check the file and try again.');
+  const idx = row.header.indexOf(name, quoted);
+  if (idx === undefined) throw new SelectError('MissingHeaders', 'Some headers in the query are missing from the file. Please check the file and try again.');
+  return row.fields[idx] ?? MISSING;
+}
+
+/** A CSV record as an object: header names, or `_1`, `_2`, … */
+export function csvObject(row: Extract<Row, { kind: 'csv' }>): Record<string, string> {
+  const o: Record<string, string> = {};
+  row.fields.forEach((f, j) => {
+    o[row.header?.names[j] ?? `_${j + 1}`] = f;
+  });
+  return o;
+}
+
+function jsonStep(v: unknown, step: PathStep): unknown {
+  if (v === MISSING || v === null || typeof v !== 'object') return MISSING;
+  if (step.kind === 'index') return Array.isArray(v) ? (v[step.index] ?? MISSING) : MISSING;
+  if (step.kind === 'wildcard') return MISSING;
+  if (Array.isArray(v)) return MISSING;
+  const o = v as Record<string, unknown>;
+  if (Object.hasOwn(o, step.name)) return o[step.name];
+  if (step.quoted) return MISSING;
+  const lower = step.name.toLowerCase();
+  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return o[k];
+  return MISSING;
+}
+
+/** A parsed JSON value as an engine value: whole numbers become ints. */
+export function fromJson(v: unknown): Value {
+  if (v === undefined) return MISSING;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  return v as Value;
+}
+
+/** The records a FROM path (`S3Object[*].a[*]`) names in one top-level JSON value. */
+export function* fromRecords(value: unknown, steps: readonly PathStep[], at = 0): Generator<unknown> {
+  if (at === steps.length) {
+    yield value;
+    return;
+  }
+  const step = steps[at]!;
+  if (step.kind === 'wildcard') {
+    // `S3Object[*]` at the top names each top-level value itself (S3's usual FROM clause).
+    if (at === 0) yield* fromRecords(value, steps, at + 1);
+    else if (Array.isArray(value)) for (const x of value) yield* fromRecords(x, steps, at + 1);
+    return;
+  }
+  const v = jsonStep(value, step);
+  if (v !== MISSING) yield* fromRecords(v, steps, at + 1);
+}

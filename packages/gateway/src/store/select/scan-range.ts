@@ -1,0 +1,40 @@
+/**
+ * S3's ScanRange on a byte stream that starts at object offset `base`: only the records whose
+ * first byte lies in [start, end] pass. The partial record before `start` is dropped and the
+ * last record that starts by `end` is read to its delimiter, past `end`. Records are split on
+ * `delimiter` alone (CSV without quoted record delimiters, JSON LINES).
+ */
+export async function* scanRange(source: AsyncIterable<Uint8Array>, base: number, start: number, end: number, delimiter: Uint8Array): AsyncGenerator<Uint8Array> {
+  let offset = base;
+  let passing = start === 0;
+  let matched = 0;
+  // The object offset just past the last complete delimiter: where the next record starts.
+  let recordStart = passing ? 0 : -1;
+  for await (const chunk of source) {
+    let from = passing ? 0 : chunk.length;
+    for (let i = 0; i < chunk.length; i++) {
+      const pos = offset + i;
+      if (passing && pos > end && recordStart === pos) {
+        // The record starting here begins after the range: the one before it was the last.
+        if (i > from) yield chunk.subarray(from, i);
+        return;
+      }
+      if (!passing && pos < start - 1) continue;
+      const b = chunk[i];
+      matched = b === delimiter[matched] ? matched + 1 : b === delimiter[0] ? 1 : 0;
+      if (matched < delimiter.length) continue;
+      matched = 0;
+      recordStart = pos + 1;
+      if (!passing) {
+        if (pos + 1 > end) return;
+        passing = true;
+        from = i + 1;
+      } else if (pos >= end) {
+        yield chunk.subarray(from, i + 1);
+        return;
+      }
+    }
+    if (passing && from < chunk.length) yield chunk.subarray(from);
+    offset += chunk.length;
+  }
+}
