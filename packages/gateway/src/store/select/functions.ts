@@ -165,7 +165,7 @@ export function datePart(name: 'date_add' | 'date_diff' | 'extract', part: DateP
     if (part === 'year' || part === 'month') {
       const d = new Date(t.ms + t.offset * 60_000);
       d.setUTCMonth(d.getUTCMonth() + (part === 'year' ? 12 * n : n));
-      return { ...t, ms: d.getTime() - t.offset * 60_000 };
+      return { ...t, ms: d.getTime() - t.offset * 60_000, precision: t.precision === 'year' && part === 'month' ? 'month' : t.precision };
     }
     // A finer unit than the timestamp's own precision raises its precision.
     const precision = t.precision === 'year' || t.precision === 'month' || t.precision === 'day' ? (part === 'day' ? 'day' : part === 'second' ? 'second' : 'minute') : t.precision === 'minute' && part === 'second' ? 'second' : t.precision;

@@ -92,7 +92,7 @@ export function offsetText(offset: number): string {
   return `${offset < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }
 
-const TS = /^(\d{4})(?:T|-(\d{2})(?:T|-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2}))?)?)$/;
+const TS = /^(\d{4})(?:T|-(\d{2})(?:T|-(\d{2})(?:T(?:(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2}))?)?)?)$/;
 
 /** Parses S3's timestamp text (W3C date-time); undefined when it is not one. */
 export function parseTimestamp(s: string): Timestamp | undefined {
