@@ -87,11 +87,13 @@ describe('S3 Select evaluation (the SQL reference examples)', () => {
     expect(value('s.a.z', row)).toBe(MISSING);
   });
 
-  it('computes arithmetic with integer division, comparisons of CSV text with numbers, logic with NULL', () => {
+  it('computes arithmetic with integer division, CSV text compared as text until CAST, logic with NULL', () => {
     expect(value('7 / 2')).toBe(3n);
     expect(value('7.0 / 2')).toBe(3.5);
     expect(value('-(2 + 3) * 4 % 7')).toBe(-6n);
-    expect(value("'10' > 9")).toBe(true);
+    expect(value("'10' > 9")).toBe(null);
+    expect(value("CAST('10' AS INT) > 9")).toBe(true);
+    expect(value("'10' + 1")).toBe(11n);
     expect(value("'abc' < 'abd'")).toBe(true);
     expect(value('NULL = 1')).toBe(null);
     expect(value('NULL AND FALSE')).toBe(false);

@@ -59,7 +59,8 @@ describe('SelectObjectContent on CSV', () => {
     ["SELECT UPPER(s.city) AS c FROM S3Object s WHERE s.name LIKE 'B%'", '"NEW YORK, NY"\n'],
     ['SELECT COUNT(*), SUM(CAST(age AS INT)), MIN(CAST(age AS INT)), MAX(CAST(age AS INT)), AVG(CAST(age AS INT)) FROM S3Object', '3,96,25,41,32\n'],
     ["SELECT name FROM S3Object WHERE city IN ('Paris', 'Berlin') AND NOT age = '41'", 'Alice\n'],
-    ['SELECT COUNT(*) FROM S3Object WHERE age BETWEEN 25 AND 30', '2\n'],
+    ['SELECT COUNT(*) FROM S3Object WHERE CAST(age AS INT) BETWEEN 25 AND 30', '2\n'],
+    ['SELECT COUNT(*) FROM S3Object WHERE age > 26', '0\n'],
   ])('%s', async (expression, records) => {
     expect((await selectOn('people.csv', { expression })).records).toBe(records);
   });

@@ -15,7 +15,8 @@ export interface Scope {
 
 /**
  * Evaluates an expression with S3 Select's semantics: three-valued logic (NULL and MISSING
- * make comparisons unknown), CSV text read as a number where a number is compared or computed.
+ * make comparisons unknown), CSV text compared as text (CAST it to compare numbers), read as a
+ * number by arithmetic and SUM/AVG.
  * @throws SelectError for invalid arguments and failed casts
  */
 export function evaluate(e: Expr, s: Scope): Value {
@@ -171,18 +172,16 @@ function arithmetic(op: string, av: Value, bv: Value): Value {
 }
 
 /**
- * Orders two values: numbers by value (text read as a number when compared with one),
- * strings by code point, booleans, timestamps by instant. Undefined when either is NULL or
+ * Orders two values: numbers by value, strings by code point, booleans, timestamps by
+ * instant (a string compared with a timestamp is read as one). Undefined when either is NULL or
  * MISSING or they cannot be compared (the comparison is unknown).
  */
 export function compare(a: Value, b: Value): number | undefined {
   if (isAbsent(a) || isAbsent(b)) return undefined;
-  if (isNumber(a) || isNumber(b)) {
-    const x = isNumber(a) ? a : typeof a === 'string' ? parseNumber(a) : undefined;
-    const y = isNumber(b) ? b : typeof b === 'string' ? parseNumber(b) : undefined;
-    if (x === undefined || y === undefined) return undefined;
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
+  // CSV text is a string until CAST (S3: "all input data is treated as a string"): a string
+  // compared with a number is unknown, so the record does not pass.
+  if (isNumber(a) && isNumber(b)) return a < b ? -1 : a > b ? 1 : 0;
+  if (isNumber(a) || isNumber(b)) return undefined;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
   if (isTimestamp(a) || isTimestamp(b)) {
