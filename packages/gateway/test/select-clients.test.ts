@@ -53,7 +53,7 @@ async function close(side: Side | undefined): Promise<void> {
 
 interface Answer {
   records: string;
-  stats?: { BytesScanned?: number; BytesProcessed?: number; BytesReturned?: number } | undefined;
+  stats?: { BytesScanned?: number | undefined; BytesProcessed?: number | undefined; BytesReturned?: number | undefined } | undefined;
   end: boolean;
 }
 

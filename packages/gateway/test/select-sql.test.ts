@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { tokenize } from '../src/store/select/lexer.js';
 import { parseQuery } from '../src/store/select/parser.js';
 import { evaluate } from '../src/store/select/evaluate.js';
-import { Header, type Row } from '../src/store/select/row.js';
+import { CsvRow, Header, type Row } from '../src/store/select/row.js';
 import { MISSING, parseTimestamp, timestampText } from '../src/store/select/values.js';
 
-const csvRow = (fields: string[], header?: string[]): Row => ({ kind: 'csv', fields, header: header === undefined ? undefined : new Header(header) });
+const csvRow = (fields: string[], header?: string[]): Row => new CsvRow(fields.join(','), header === undefined ? undefined : new Header(header), (l) => l.split(','), ',', '"');
 /** Evaluates the WHERE-free expression `expr` as the single projection of a query. */
 function value(expr: string, row: Row = { kind: 'json', value: {} }): unknown {
   const q = parseQuery(`SELECT ${expr} FROM S3Object s`);

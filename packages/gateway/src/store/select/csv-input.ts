@@ -4,9 +4,10 @@ import type { CsvInput } from './request.js';
 const tooLong = (): SelectError => new SelectError('OverMaxRecordSize', 'The length of a record in the input or result is greater than maxCharsPerRecord of 1 MB.');
 
 /**
- * The records of CSV text, as field arrays. Records end at the record delimiter (inside quotes
- * too unless AllowQuotedRecordDelimiter); empty records and comment rows are skipped; quoted
- * fields lose their quotes and escapes. Only one record is held at a time.
+ * The records of CSV text, as raw record strings batched per input chunk (so the caller's loop
+ * stays synchronous within a chunk). Records end at the record delimiter (inside quotes too
+ * unless AllowQuotedRecordDelimiter); empty records and comment rows are skipped. Only the
+ * unfinished record is carried from one chunk to the next.
  * @throws SelectError OverMaxRecordSize (400) for a record over 1 MB
  */
 export async function* csvRecords(text: AsyncIterable<string>, opts: CsvInput): AsyncGenerator<string[]> {
@@ -14,18 +15,20 @@ export async function* csvRecords(text: AsyncIterable<string>, opts: CsvInput): 
   let buf = '';
   for await (const chunk of text) {
     buf = buf === '' ? chunk : buf + chunk;
+    const batch: string[] = [];
     let pos = 0;
     for (;;) {
       const end = split(buf, pos);
       if (end === undefined) break;
       const line = buf.slice(pos, end);
       pos = end + opts.recordDelimiter.length;
-      if (keep(line, opts)) yield fields(line, opts);
+      if (keep(line, opts)) batch.push(line);
     }
     buf = pos === 0 ? buf : buf.slice(pos);
     if (buf.length > MAX_RECORD_BYTES) throw tooLong();
+    if (batch.length > 0) yield batch;
   }
-  if (keep(buf, opts)) yield fields(buf, opts);
+  if (keep(buf, opts)) yield [buf];
 }
 
 function keep(line: string, opts: CsvInput): boolean {

@@ -11,15 +11,17 @@ const invalid = (fn: string, why: string): SelectError => new SelectError('Evalu
  */
 export function cast(v: Value, type: CastType): Value {
   if (isAbsent(v)) return v;
-  const failed = (): SelectError => new SelectError('CastFailed', `Attempt to convert from one data type to another using CAST failed in the SQL expression: ${textOf(v)} AS ${type.toUpperCase()}.`);
   switch (type) {
     case 'int': {
       if (typeof v === 'bigint') return v;
-      if (typeof v === 'number') return Number.isFinite(v) ? BigInt(Math.trunc(v)) : failure(failed);
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) throw castFailed(v, type);
+        return BigInt(Math.trunc(v));
+      }
       if (typeof v === 'boolean') return v ? 1n : 0n;
-      if (typeof v !== 'string') throw failed();
+      if (typeof v !== 'string') throw castFailed(v, type);
       const n = parseNumber(v);
-      if (n === undefined) throw failed();
+      if (n === undefined) throw castFailed(v, type);
       return typeof n === 'bigint' ? n : BigInt(Math.trunc(n));
     }
     case 'float':
@@ -27,9 +29,9 @@ export function cast(v: Value, type: CastType): Value {
       if (typeof v === 'number') return v;
       if (typeof v === 'bigint') return Number(v);
       if (typeof v === 'boolean') return v ? 1 : 0;
-      if (typeof v !== 'string') throw failed();
+      if (typeof v !== 'string') throw castFailed(v, type);
       const n = parseNumber(v);
-      if (n === undefined) throw failed();
+      if (n === undefined) throw castFailed(v, type);
       return Number(n);
     }
     case 'string':
@@ -38,22 +40,24 @@ export function cast(v: Value, type: CastType): Value {
       if (typeof v === 'boolean') return v;
       if (typeof v === 'bigint') return v !== 0n;
       if (typeof v === 'number') return v !== 0;
-      if (typeof v !== 'string') throw failed();
+      if (typeof v !== 'string') throw castFailed(v, type);
       const t = v.trim().toLowerCase();
       if (t === 'true') return true;
       if (t === 'false') return false;
-      throw failed();
+      throw castFailed(v, type);
     }
     case 'timestamp': {
       if (isTimestamp(v)) return v;
-      if (typeof v !== 'string') throw failed();
-      return parseTimestamp(v) ?? failure(failed);
+      if (typeof v !== 'string') throw castFailed(v, type);
+      const t = parseTimestamp(v);
+      if (t === undefined) throw castFailed(v, type);
+      return t;
     }
   }
 }
 
-function failure(make: () => SelectError): never {
-  throw make();
+function castFailed(v: Value, type: CastType): SelectError {
+  return new SelectError('CastFailed', `Attempt to convert from one data type to another using CAST failed in the SQL expression: ${textOf(v)} AS ${type.toUpperCase()}.`);
 }
 
 const codePoints = (s: string): string[] => Array.from(s);

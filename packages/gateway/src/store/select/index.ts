@@ -4,7 +4,7 @@
  */
 import { Aggregates } from './aggregates.js';
 import type { Query } from './ast.js';
-import { csvRecords } from './csv-input.js';
+import { csvRecords, fields } from './csv-input.js';
 import { decompress } from './decompress.js';
 import { SelectError } from './errors.js';
 import { evaluate, truth, type Scope } from './evaluate.js';
@@ -12,7 +12,7 @@ import { jsonDocument, jsonLines } from './json-input.js';
 import { RecordWriter, type OutputRecord } from './output.js';
 import { parseQuery } from './parser.js';
 import type { SelectRequest } from './request.js';
-import { Header, fromRecords, type Row } from './row.js';
+import { CsvRow, Header, fromRecords, type Row } from './row.js';
 import { utf8Text } from './text.js';
 
 export { SelectError } from './errors.js';
@@ -74,15 +74,17 @@ export async function* select(request: SelectRequest, source: AsyncIterable<Uint
     return { type: 'Records', payload };
   };
   const limit = query.limit ?? Infinity;
+  const csvFieldDelimiter = request.input.format === 'CSV' ? request.input.fieldDelimiter : ',';
   if (limit > 0) {
-    for await (const row of rows(request, query, processed)) {
-      const scope: Scope = { row, alias: query.alias, now };
-      if (query.where === undefined || truth(evaluate(query.where, scope))) {
+    scan: for await (const batch of rows(request, query, processed)) {
+      for (const row of batch) {
+        const scope: Scope = { row, alias: query.alias, now };
+        if (query.where !== undefined && !truth(evaluate(query.where, scope))) continue;
         if (aggregates !== undefined) aggregates.add(scope);
         else {
-          const payload = writer.write(project(query, scope));
+          const payload = query.projections === '*' && row.kind === 'csv' ? writer.writeCsvLine(row, csvFieldDelimiter) : writer.write(project(query, scope));
           if (payload !== undefined) yield records(payload);
-          if (++emitted >= limit) break;
+          if (++emitted >= limit) break scan;
         }
       }
       if (request.progress && stats.bytesScanned >= nextProgress) {
@@ -106,25 +108,32 @@ export async function* select(request: SelectRequest, source: AsyncIterable<Uint
   yield { type: 'End' };
 }
 
-/** The input's records as rows: CSV records (after the header line, if any) or JSON values. */
-async function* rows(request: SelectRequest, query: Query, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Row> {
+/** The input's records as batches of rows: CSV records (after the header line, if any) or JSON values. */
+async function* rows(request: SelectRequest, query: Query, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Row[]> {
   const text = utf8Text(bytes);
   const input = request.input;
   if (input.format === 'CSV') {
+    const splitter = (line: string): string[] => fields(line, input);
     let header: Header | undefined;
     let first = input.fileHeaderInfo !== 'NONE';
-    for await (const fields of csvRecords(text, input)) {
+    for await (const lines of csvRecords(text, input)) {
+      let from = 0;
       if (first) {
         first = false;
-        if (input.fileHeaderInfo === 'USE') header = new Header(fields);
-        continue;
+        from = 1;
+        if (input.fileHeaderInfo === 'USE') header = new Header(splitter(lines[0]!));
       }
-      yield { kind: 'csv', fields, header };
+      const batch: Row[] = [];
+      for (let i = from; i < lines.length; i++) batch.push(new CsvRow(lines[i]!, header, splitter, input.fieldDelimiter, input.quoteCharacter));
+      yield batch;
     }
     return;
   }
-  const values = input.type === 'LINES' ? jsonLines(text) : jsonDocument(text);
-  for await (const value of values) for (const record of fromRecords(value, query.from)) yield { kind: 'json', value: record };
+  for await (const values of input.type === 'LINES' ? jsonLines(text) : jsonDocument(text)) {
+    const batch: Row[] = [];
+    for (const value of values) for (const record of fromRecords(value, query.from)) batch.push({ kind: 'json', value: record });
+    yield batch;
+  }
 }
 
 function project(query: Query, scope: Scope): OutputRecord {

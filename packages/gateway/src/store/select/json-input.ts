@@ -12,31 +12,33 @@ function parse(text: string): unknown {
 }
 
 /**
- * The values of JSON LINES text: one per line, blank lines skipped.
+ * The values of JSON LINES text: one per line, blank lines skipped, batched per input chunk.
  * @throws SelectError JSONParsingError, OverMaxRecordSize (400)
  */
-export async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<unknown> {
+export async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<unknown[]> {
   let buf = '';
   for await (const chunk of text) {
     buf = buf === '' ? chunk : buf + chunk;
+    const batch: unknown[] = [];
     let pos = 0;
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n', pos)) {
       const line = buf.slice(pos, nl);
       pos = nl + 1;
-      if (line.trim() !== '') yield parse(line);
+      if (line.trim() !== '') batch.push(parse(line));
     }
     buf = buf.slice(pos);
     if (buf.length > MAX_RECORD_BYTES) throw tooLong();
+    if (batch.length > 0) yield batch;
   }
-  if (buf.trim() !== '') yield parse(buf);
+  if (buf.trim() !== '') yield [parse(buf)];
 }
 
 /**
  * The top-level values of a JSON DOCUMENT: one value, or several one after another (as S3
- * takes them), each parsed once it is complete, so only one is held at a time.
+ * takes them), each parsed once it is complete, batched per input chunk.
  * @throws SelectError JSONParsingError, OverMaxRecordSize (400)
  */
-export async function* jsonDocument(text: AsyncIterable<string>): AsyncGenerator<unknown> {
+export async function* jsonDocument(text: AsyncIterable<string>): AsyncGenerator<unknown[]> {
   let buf = '';
   let depth = 0;
   let inString = false;
@@ -44,6 +46,7 @@ export async function* jsonDocument(text: AsyncIterable<string>): AsyncGenerator
   let start = -1;
   let scalar = false;
   for await (const chunk of text) {
+    const batch: unknown[] = [];
     const base = buf.length;
     buf += chunk;
     for (let i = base; i < buf.length; i++) {
@@ -54,7 +57,7 @@ export async function* jsonDocument(text: AsyncIterable<string>): AsyncGenerator
         else if (c === '"') {
           inString = false;
           if (depth === 0 && scalar) {
-            yield parse(buf.slice(start, i + 1));
+            batch.push(parse(buf.slice(start, i + 1)));
             start = -1;
             scalar = false;
           }
@@ -62,7 +65,7 @@ export async function* jsonDocument(text: AsyncIterable<string>): AsyncGenerator
         continue;
       }
       if (scalar && depth === 0 && /[\s{["]/.test(c)) {
-        yield parse(buf.slice(start, i));
+        batch.push(parse(buf.slice(start, i)));
         start = -1;
         scalar = false;
       }
@@ -78,7 +81,7 @@ export async function* jsonDocument(text: AsyncIterable<string>): AsyncGenerator
       } else if (c === '}' || c === ']') {
         if (depth === 0) throw parsingError();
         if (--depth === 0) {
-          yield parse(buf.slice(start, i + 1));
+          batch.push(parse(buf.slice(start, i + 1)));
           start = -1;
         }
       } else if (start < 0 && !/\s/.test(c)) {
@@ -93,7 +96,8 @@ export async function* jsonDocument(text: AsyncIterable<string>): AsyncGenerator
       start = 0;
     }
     if (buf.length > MAX_RECORD_BYTES) throw tooLong();
+    if (batch.length > 0) yield batch;
   }
   if (inString || depth > 0) throw parsingError();
-  if (start >= 0 && scalar) yield parse(buf.slice(start));
+  if (start >= 0 && scalar) yield [parse(buf.slice(start))];
 }

@@ -1,5 +1,6 @@
 import { MAX_RECORD_BYTES, SelectError } from './errors.js';
 import type { CsvOutput, JsonOutput } from './request.js';
+import type { CsvRow } from './row.js';
 import { MISSING, jsonText, textOf, type Value } from './values.js';
 
 /** The largest Records payload the store sends (S3 sends records in messages of bounded size). */
@@ -29,6 +30,20 @@ export class RecordWriter {
     this.parts.push(text);
     this.size += text.length;
     return this.size >= MAX_PAYLOAD_BYTES / 2 ? this.flush() : undefined;
+  }
+
+  /**
+   * Adds a CSV record for `SELECT *`: its text as it came when CSV output would write it the
+   * same (same field delimiter, nothing to quote), else its fields.
+   */
+  writeCsvLine(row: CsvRow, inputFieldDelimiter: string): Uint8Array | undefined {
+    const f = this.format;
+    if (f.format === 'CSV' && f.quoteFields === 'ASNEEDED' && f.fieldDelimiter === inputFieldDelimiter && !this.needsQuotes!.test(row.line.replaceAll(inputFieldDelimiter, ''))) {
+      this.parts.push(row.line + f.recordDelimiter);
+      this.size += row.line.length + f.recordDelimiter.length;
+      return this.size >= MAX_PAYLOAD_BYTES / 2 ? this.flush() : undefined;
+    }
+    return this.write({ kind: 'fields', fields: row.fields, names: row.header?.names ?? row.fields.map((_, i) => `_${i + 1}`) });
   }
 
   /** The records written since the last payload, if any. */

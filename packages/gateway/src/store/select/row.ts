@@ -21,8 +21,51 @@ export class Header {
   }
 }
 
-/** One input record: a CSV record's fields (with the header, if any) or a JSON value. */
-export type Row = { readonly kind: 'csv'; readonly fields: readonly string[]; readonly header: Header | undefined } | { readonly kind: 'json'; readonly value: unknown };
+/** A CSV record: its text, split into fields only when a query reads them. */
+export class CsvRow {
+  readonly kind = 'csv';
+  private split: string[] | undefined;
+
+  constructor(
+    /** The record's text (without its delimiter). */
+    readonly line: string,
+    readonly header: Header | undefined,
+    private readonly splitter: (line: string) => string[],
+    readonly delimiter: string,
+    readonly quote: string,
+  ) {}
+
+  get fields(): readonly string[] {
+    return (this.split ??= this.splitter(this.line));
+  }
+
+  /** Field `i` (0-based), found without splitting the record when it has no quotes. */
+  field(i: number, delimiter: string, quote: string): string | undefined {
+    if (this.split !== undefined || this.line.includes(quote)) return this.fields[i];
+    let start = 0;
+    for (let k = 0; k < i; k++) {
+      const d = this.line.indexOf(delimiter, start);
+      if (d < 0) return undefined;
+      start = d + delimiter.length;
+    }
+    const end = this.line.indexOf(delimiter, start);
+    return this.line.slice(start, end < 0 ? undefined : end);
+  }
+}
+
+/** One input record: a CSV record (with the header, if any) or a JSON value. */
+export type Row = CsvRow | { readonly kind: 'json'; readonly value: unknown };
+
+/** How a path reads a CSV record, worked out once per path (and header). */
+interface CsvPath {
+  readonly header: Header | undefined;
+  /** The 0-based column, or -1 when the path names no column (more steps than one). */
+  readonly index: number;
+  /** The path is the record itself (`s`). */
+  readonly whole: boolean;
+}
+
+const csvPaths = new WeakMap<readonly PathStep[], CsvPath>();
 
 const POSITION = /^_(\d+)$/;
 
@@ -36,32 +79,36 @@ export function resolvePath(row: Row, alias: string | undefined, steps: readonly
   const first = steps[0];
   if (first?.kind === 'name' && !first.quoted && alias !== undefined && first.name.toLowerCase() === alias) i = 1;
   if (row.kind === 'csv') {
-    if (i === steps.length) return csvObject(row);
-    const step = steps[i]!;
-    if (step.kind !== 'name') return MISSING;
-    const value = csvField(row, step.name, step.quoted);
-    return i + 1 === steps.length ? value : MISSING;
+    let p = csvPaths.get(steps);
+    if (p === undefined || p.header !== row.header) {
+      const step = steps[i];
+      p = { header: row.header, whole: i === steps.length, index: step?.kind === 'name' ? csvColumn(row.header, step.name, step.quoted) : -1 };
+      if (i + 1 < steps.length) p = { ...p, index: -1 };
+      csvPaths.set(steps, p);
+    }
+    if (p.whole) return csvObject(row);
+    return p.index < 0 ? MISSING : (row.field(p.index, row.delimiter, row.quote) ?? MISSING);
   }
   let v: unknown = row.value;
   for (; i < steps.length; i++) v = jsonStep(v, steps[i]!);
   return fromJson(v);
 }
 
-function csvField(row: Extract<Row, { kind: 'csv' }>, name: string, quoted: boolean): Value {
+/** The 0-based column a name reads: `_N`, or a header name. */
+function csvColumn(header: Header | undefined, name: string, quoted: boolean): number {
   const m = POSITION.exec(name);
-  if (m !== null && (row.header?.indexOf(name, quoted) === undefined)) {
+  if (m !== null && header?.indexOf(name, quoted) === undefined) {
     const n = Number(m[1]);
     if (n < 1) throw new SelectError('InvalidColumnIndex', `The column index at line 1, column ${name} is invalid. Please check the service documentation and try again.`);
-    return row.fields[n - 1] ?? MISSING;
+    return n - 1;
   }
-  if (row.header === undefined) throw new SelectError('MissingHeaders', 'Some headers in the query are missing from the file. Please check the file and try again.');
-  const idx = row.header.indexOf(name, quoted);
+  const idx = header?.indexOf(name, quoted);
   if (idx === undefined) throw new SelectError('MissingHeaders', 'Some headers in the query are missing from the file. Please check the file and try again.');
-  return row.fields[idx] ?? MISSING;
+  return idx;
 }
 
 /** A CSV record as an object: header names, or `_1`, `_2`, … */
-export function csvObject(row: Extract<Row, { kind: 'csv' }>): Record<string, string> {
+export function csvObject(row: CsvRow): Record<string, string> {
   const o: Record<string, string> = {};
   row.fields.forEach((f, j) => {
     o[row.header?.names[j] ?? `_${j + 1}`] = f;
