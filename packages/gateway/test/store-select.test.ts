@@ -102,6 +102,12 @@ describe('SelectObjectContent on CSV', () => {
     expect(await selectFails('people.csv', { expression: 'SELECT * FROM S3Object', ...parts })).toEqual([code, 400]);
   });
 
+  it('answers CSVParsingError for a quoted field left open at the end of its record', async () => {
+    await t.call('PutObject', { key: 'open.csv', data: 'a,"b\nc",d\n' });
+    expect(await selectFails('open.csv', { expression: 'SELECT s._2 FROM S3Object s', input: '<CSV/>' })).toEqual(['CSVParsingError', 400]);
+    expect((await selectOn('open.csv', { expression: 'SELECT s._2 FROM S3Object s', input: '<CSV><AllowQuotedRecordDelimiter>TRUE</AllowQuotedRecordDelimiter></CSV>' })).records).toBe('"b\nc"\n');
+  });
+
   it('answers a missing key NoSuchKey (404) and a bad XML document MalformedXML', async () => {
     expect(await selectFails('nope.csv', { expression: 'SELECT * FROM S3Object' })).toEqual(['NoSuchKey', 404]);
     const err = await t.fail('SelectObjectContent', { method: 'POST', key: 'people.csv', query: { select: '', 'select-type': '2' }, data: '<nope/>' });

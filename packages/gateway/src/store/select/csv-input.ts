@@ -58,7 +58,10 @@ function recordSplitter(opts: CsvInput): (buf: string, pos: number) => number | 
   };
 }
 
-/** The fields of one record: split on the field delimiter outside quotes, quotes removed. */
+/**
+ * The fields of one record: split on the field delimiter outside quotes, quotes removed.
+ * @throws SelectError CSVParsingError (400) for a quoted field not closed by the record's end
+ */
 export function fields(line: string, opts: CsvInput): string[] {
   const fd = opts.fieldDelimiter;
   const q = opts.quoteCharacter;
@@ -99,6 +102,7 @@ export function fields(line: string, opts: CsvInput): string[] {
     atStart = false;
     i++;
   }
+  if (quoted) throw new SelectError('CSVParsingError', 'Encountered an error parsing the CSV file: a quoted field is not closed before the end of its record. Check the file and try again.');
   out.push(field);
   return out;
 }
