@@ -183,3 +183,16 @@ describe('S3 Select evaluation (the SQL reference examples)', () => {
     expect(parseTimestamp('2007-02-23T12:14Z')?.precision).toBe('minute');
   });
 });
+
+describe('select() events', () => {
+  it('sends Cont keep-alives while a scan finds nothing, then Stats and End', async () => {
+    const { select, selectRequest } = await import('../src/store/select/index.js');
+    const req = selectRequest({ Expression: "SELECT * FROM S3Object s WHERE s._1 = 'none'", ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } });
+    async function* source(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 3; i++) yield Buffer.from(`a${i}\nb${i}\n`);
+    }
+    const types: string[] = [];
+    for await (const ev of select(req, source(), undefined, { keepAliveMs: -1 })) types.push(ev.type);
+    expect(types).toEqual(['Cont', 'Cont', 'Cont', 'Stats', 'End']);
+  });
+});
