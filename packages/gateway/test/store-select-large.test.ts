@@ -44,7 +44,7 @@ describe('SelectObjectContent on a 200 MB object', () => {
     } finally {
       clearInterval(timer);
     }
-    const a = selectAnswer(decodeMessages(Buffer.concat(frames)));
+    const a = selectAnswer(await decodeMessages(Buffer.concat(frames)));
     const sevens = Math.floor((rows - 7 - 1) / 100) + 1;
     const small = 10 - 1; // ids 0..9 except 7
     expect(a.records).toBe(`${sevens + small},${7 * sevens + (45 - 7)}\n`);
@@ -58,7 +58,7 @@ describe('SelectObjectContent on a 200 MB object', () => {
 
   it('stops reading at LIMIT', async () => {
     const res = await t.call('SelectObjectContent', request('SELECT s._3 FROM S3Object s LIMIT 3'));
-    const a = selectAnswer(decodeMessages(Buffer.concat(await collect(res.body as AsyncIterable<Uint8Array>))));
+    const a = selectAnswer(await decodeMessages(Buffer.concat(await collect(res.body as AsyncIterable<Uint8Array>))));
     expect(a.records).toBe('name-0\nname-1\nname-2\n');
     expect(a.stats['BytesScanned']).toBeLessThan(4 * MiB);
   });
@@ -73,7 +73,7 @@ describe('SelectObjectContent on a 200 MB object', () => {
       bytes += chunk.length;
       if (bytes > MiB) ac.abort();
     }
-    const a = selectAnswer(decodeMessages(Buffer.concat(frames)));
+    const a = selectAnswer(await decodeMessages(Buffer.concat(frames)));
     expect(a.error?.code).toBe('RequestTimeout');
     expect(a.records.length).toBeLessThan(8 * MiB);
   });

@@ -31,7 +31,7 @@ function requestXml(x: SelectXml): string {
 
 async function selectOn(key: string, x: SelectXml, headers: Record<string, string> = {}): Promise<ReturnType<typeof selectAnswer> & { status: number; contentType: string | undefined }> {
   const res = await t.call('SelectObjectContent', { method: 'POST', key, query: { select: '', 'select-type': '2' }, headers, data: requestXml(x) });
-  return { status: res.status, contentType: res.headers['content-type'], ...selectAnswer(decodeMessages(await bodyBytes(res))) };
+  return { status: res.status, contentType: res.headers['content-type'], ...selectAnswer(await decodeMessages(await bodyBytes(res))) };
 }
 
 async function selectFails(key: string, x: SelectXml, headers: Record<string, string> = {}): Promise<[string, number]> {
