@@ -135,6 +135,17 @@ describe('SelectObjectContent on CSV', () => {
     expect(await scan(`<Start>${data.length + 5}</Start>`)).toBe('');
   });
 
+  it('applies a ScanRange to JSON LINES and to CSV with a two-byte record delimiter', async () => {
+    await t.call('PutObject', { key: 'r.json', data: '{"n":1}\n{"n":22}\n{"n":333}\n' });
+    const json = await selectOn('r.json', { expression: 'SELECT s.n FROM S3Object s', input: '<JSON><Type>LINES</Type></JSON>', output: '<JSON/>', extra: '<ScanRange><Start>1</Start><End>8</End></ScanRange>' });
+    expect(json.records).toBe('{"n":22}\n');
+    await t.call('PutObject', { key: 'crlf.csv', data: 'a,1\r\nbb,2\r\nccc,3\r\n' });
+    const input = '<CSV><RecordDelimiter>\r\n</RecordDelimiter></CSV>';
+    expect((await selectOn('crlf.csv', { expression: 'SELECT s._1 FROM S3Object s', input, extra: '<ScanRange><Start>5</Start><End>5</End></ScanRange>' })).records).toBe('bb\n');
+    expect((await selectOn('crlf.csv', { expression: 'SELECT s._1 FROM S3Object s', input, extra: '<ScanRange><Start>4</Start><End>5</End></ScanRange>' })).records).toBe('bb\n');
+    expect((await selectOn('crlf.csv', { expression: 'SELECT s._1 FROM S3Object s', input, extra: '<ScanRange><Start>6</Start></ScanRange>' })).records).toBe('ccc\n');
+  });
+
   it('sends Progress events when asked', async () => {
     const r = await selectOn('people.csv', { expression: 'SELECT COUNT(*) FROM S3Object', extra: '<RequestProgress><Enabled>true</Enabled></RequestProgress>' });
     expect(r.events).toEqual(['Records', 'Progress', 'Stats', 'End']);

@@ -31,7 +31,7 @@ export async function selectObjectContent(ctx: StoreContext, req: UpstreamReques
     const sseKey = await readKey(ctx, meta, req.headers, CUSTOMER, resource);
     const range = byteRange(request, meta.size);
     const bytes = meta.size === 0 || range === undefined ? plainBytes(fh, meta, sseKey) : plainBytes(fh, meta, sseKey, { start: range.base, end: meta.size - 1 });
-    events = select(request, range === undefined ? bytes : rangeOf(bytes, range, request), req.signal)[Symbol.asyncIterator]();
+    events = select(request, range === undefined ? bytes : scanRange(bytes, range.base, range.start, range.end, range.delimiter), req.signal)[Symbol.asyncIterator]();
     // The first event decides between an XML error and a 200 answer.
     const first = await events.next();
     return { status: 200, headers: { 'content-type': EVENT_STREAM_TYPE, ...sseKey?.headers }, body: frames(first, events, () => fh.close()) };
@@ -62,19 +62,23 @@ interface ScanBytes {
   readonly base: number;
   readonly start: number;
   readonly end: number;
+  readonly delimiter: Uint8Array;
 }
 
-/** The object bytes a ScanRange needs: from the byte before Start (to find where a record starts). */
+/**
+ * The object bytes a ScanRange needs: from the record delimiter before Start (to see whether a
+ * record starts at Start).
+ */
 function byteRange(request: SelectRequest, size: number): ScanBytes | undefined {
   const r = request.scanRange;
   if (r === undefined) return undefined;
   // Only End: the last End bytes. Only Start: to the end of the object.
   const start = r.start ?? Math.max(0, size - (r.end ?? 0));
   const end = r.start === undefined ? size - 1 : Math.min(r.end ?? size - 1, size - 1);
-  return { base: Math.min(Math.max(0, start - 1), Math.max(0, size - 1)), start, end };
+  const delimiter = recordDelimiter(request);
+  return { base: Math.min(Math.max(0, start - delimiter.length), Math.max(0, size - 1)), start, end, delimiter };
 }
 
-function rangeOf(bytes: AsyncIterable<Uint8Array>, r: ScanBytes, request: SelectRequest): AsyncIterable<Uint8Array> {
-  const delimiter = new TextEncoder().encode(request.input.format === 'CSV' ? request.input.recordDelimiter : '\n');
-  return scanRange(bytes, r.base, r.start, r.end, delimiter);
+function recordDelimiter(request: SelectRequest): Uint8Array {
+  return new TextEncoder().encode(request.input.format === 'CSV' ? request.input.recordDelimiter : '\n');
 }

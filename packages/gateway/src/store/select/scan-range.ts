@@ -1,5 +1,6 @@
 /**
- * S3's ScanRange on a byte stream that starts at object offset `base`: only the records whose
+ * S3's ScanRange on a byte stream that starts at object offset `base` (at most
+ * `start - delimiter.length`): only the records whose
  * first byte lies in [start, end] pass. The partial record before `start` is dropped and the
  * last record that starts by `end` is read to its delimiter, past `end`. Records are split on
  * `delimiter` alone (CSV without quoted record delimiters, JSON LINES).
@@ -19,7 +20,8 @@ export async function* scanRange(source: AsyncIterable<Uint8Array>, base: number
         if (i > from) yield chunk.subarray(from, i);
         return;
       }
-      if (!passing && pos < start - 1) continue;
+      // A record starts at `start` when a delimiter ends just before it.
+      if (!passing && pos < start - delimiter.length) continue;
       const b = chunk[i];
       matched = b === delimiter[matched] ? matched + 1 : b === delimiter[0] ? 1 : 0;
       if (matched < delimiter.length) continue;

@@ -35,11 +35,22 @@ export function isNumber(v: Value): v is number | bigint {
 const INT = /^\s*[+-]?\d+\s*$/;
 const FLOAT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
-/** A string read as a number (S3's implicit conversion of CSV text), or undefined. */
+/** A string read as a number (CAST of CSV text, arithmetic), or undefined. */
 export function parseNumber(s: string): number | bigint | undefined {
+  if (isShortDigits(s)) return BigInt(+s);
   if (INT.test(s)) return BigInt(s.trim());
   if (FLOAT.test(s)) return Number(s);
   return undefined;
+}
+
+/** Up to 15 ASCII digits: exact as a double, the common CSV integer. */
+function isShortDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** The text of a value in CSV output and string casts. */
