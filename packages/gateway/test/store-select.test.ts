@@ -135,6 +135,12 @@ describe('SelectObjectContent on CSV', () => {
     expect(await scan(`<Start>${data.length + 5}</Start>`)).toBe('');
   });
 
+  it("reads the CSV header from the object's first line when the ScanRange starts later", async () => {
+    await t.call('PutObject', { key: 'h.csv', data: 'name,n\nx,1\ny,2\nz,3\n' });
+    const r = await selectOn('h.csv', { expression: 'SELECT s.name FROM S3Object s', extra: '<ScanRange><Start>11</Start></ScanRange>' });
+    expect(r.records).toBe('y\nz\n');
+  });
+
   it('applies a ScanRange to JSON LINES and to CSV with a two-byte record delimiter', async () => {
     await t.call('PutObject', { key: 'r.json', data: '{"n":1}\n{"n":22}\n{"n":333}\n' });
     const json = await selectOn('r.json', { expression: 'SELECT s.n FROM S3Object s', input: '<JSON><Type>LINES</Type></JSON>', output: '<JSON/>', extra: '<ScanRange><Start>1</Start><End>8</End></ScanRange>' });

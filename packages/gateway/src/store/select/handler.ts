@@ -7,7 +7,8 @@ import { readSmallBody } from '../write-temp.js';
 import { parseRequestXml } from '../xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../../upstreams/upstream.js';
 import { EVENT_STREAM_TYPE, errorEvent, eventFrame } from './frames.js';
-import { scanRange } from './scan-range.js';
+import { MAX_RECORD_BYTES } from './errors.js';
+import { firstRecord, prepend, scanRange } from './scan-range.js';
 import { select, selectRequest, type SelectEvent, type SelectRequest } from './index.js';
 
 /** The largest SelectObjectContent request document (the SQL alone may be 256 KB). */
@@ -30,8 +31,17 @@ export async function selectObjectContent(ctx: StoreContext, req: UpstreamReques
   try {
     const sseKey = await readKey(ctx, meta, req.headers, CUSTOMER, resource);
     const range = byteRange(request, meta.size);
-    const bytes = meta.size === 0 || range === undefined ? plainBytes(fh, meta, sseKey) : plainBytes(fh, meta, sseKey, { start: range.base, end: meta.size - 1 });
-    events = select(request, range === undefined ? bytes : scanRange(bytes, range.base, range.start, range.end, range.delimiter), req.signal)[Symbol.asyncIterator]();
+    let source: AsyncIterable<Uint8Array>;
+    if (range === undefined || meta.size === 0) source = plainBytes(fh, meta, sseKey);
+    else {
+      source = scanRange(plainBytes(fh, meta, sseKey, { start: range.base, end: meta.size - 1 }), range.base, range.start, range.end, range.delimiter);
+      // A CSV header is the object's first line, wherever the range starts.
+      if (range.start > 0 && request.input.format === 'CSV' && request.input.fileHeaderInfo !== 'NONE') {
+        const header = await firstRecord((start, end) => plainBytes(fh, meta, sseKey, { start, end }), meta.size, range.delimiter, MAX_RECORD_BYTES);
+        source = prepend(header, source);
+      }
+    }
+    events = select(request, source, req.signal)[Symbol.asyncIterator]();
     // The first event decides between an XML error and a 200 answer.
     const first = await events.next();
     return { status: 200, headers: { 'content-type': EVENT_STREAM_TYPE, ...sseKey?.headers }, body: frames(first, events, () => fh.close()) };

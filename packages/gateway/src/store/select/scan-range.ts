@@ -40,3 +40,26 @@ export async function* scanRange(source: AsyncIterable<Uint8Array>, base: number
     offset += chunk.length;
   }
 }
+
+/**
+ * The object's first record with its delimiter (at most `max` bytes): the CSV header line a
+ * ScanRange that starts later still needs. `read(start, end)` gives the bytes of an inclusive
+ * range; it is read in 64 KiB windows, each to its end (the file stays open for the scan).
+ */
+export async function firstRecord(read: (start: number, end: number) => AsyncIterable<Uint8Array>, size: number, delimiter: Uint8Array, max: number): Promise<Uint8Array> {
+  let head = Buffer.alloc(0);
+  for (let start = 0; start < Math.min(size, max); start += 64 * 1024) {
+    const parts: Uint8Array[] = [head];
+    for await (const chunk of read(start, Math.min(start + 64 * 1024, size) - 1)) parts.push(chunk);
+    head = Buffer.concat(parts);
+    const at = head.indexOf(delimiter);
+    if (at >= 0) return head.subarray(0, at + delimiter.length);
+  }
+  return head;
+}
+
+/** `head`, then `rest`. */
+export async function* prepend(head: Uint8Array, rest: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (head.length > 0) yield head;
+  yield* rest;
+}
