@@ -196,3 +196,32 @@ describe('select() events', () => {
     expect(types).toEqual(['Cont', 'Cont', 'Cont', 'Stats', 'End']);
   });
 });
+
+describe('S3 Select never fails with anything but a 400 SelectError', () => {
+  const WORDS = ['SELECT', 'FROM', 'S3Object', 's', 'WHERE', 'LIMIT', '*', ',', '(', ')', '.', '[', ']', '_1', '_2', 'name', '"Na me"', "'x'", "'2010T'", '1', '2.5', '-', '+', '/', '%', '=', '<>', '<', '>=', '||',
+    'AND', 'OR', 'NOT', 'LIKE', 'ESCAPE', 'BETWEEN', 'IN', 'IS', 'NULL', 'MISSING', 'TRUE', 'CAST', 'AS', 'INT', 'FLOAT', 'TIMESTAMP', 'STRING', 'BOOL',
+    'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'UPPER', 'SUBSTRING', 'TRIM', 'LEADING', 'FOR', 'EXTRACT', 'YEAR', 'DATE_ADD', 'DATE_DIFF', 'day', 'TO_STRING', 'TO_TIMESTAMP', 'UTCNOW', 'COALESCE', 'NULLIF', 'CHAR_LENGTH'];
+
+  it('on random token sequences, parsed and evaluated against CSV and JSON rows', async () => {
+    const fc = await import('fast-check');
+    const rows: Row[] = [csvRow(['a', '7', ''], ['name', 'n', 'e']), csvRow(['1']), { kind: 'json', value: { name: 'x', n: 3, a: [1, { b: null }] } }];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...WORDS), { maxLength: 24 }), fc.boolean(), (words, prefix) => {
+        const half = Math.ceil(words.length / 2);
+        const sql = prefix ? `SELECT ${words.slice(0, half).join(' ')} FROM S3Object s WHERE ${words.slice(half).join(' ')}` : words.join(' ');
+        try {
+          const q = parseQuery(sql);
+          for (const row of rows) {
+            const scope = { row, alias: q.alias, now: () => 0 };
+            if (q.where !== undefined) evaluate(q.where, scope);
+            if (q.projections !== '*') for (const p of q.projections) evaluate(p.expr, scope);
+          }
+        } catch (e) {
+          const err = e as { name?: string; status?: number; code?: string };
+          if (err.name !== 'S3Error' || err.status !== 400) throw e;
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
