@@ -17,6 +17,7 @@ import {
   type SelectObjectContentCommandInput,
 } from '@aws-sdk/client-s3';
 import { rgwOrSkip } from '@s3kit/test-utils';
+import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, READER, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { localTarget, rgwTarget, type Target } from './support/targets.js';
@@ -119,6 +120,19 @@ describe('S3 Select with AWS SDK v3 through the gateway to the embedded local st
   it('answers bad SQL with the documented code and 400 before the stream', async () => {
     expect(await failure(side, { Expression: 'SELECT * FROM S3Object WHERE' })).toMatchObject({ name: 'ParseExpectedExpression', status: 400 });
     expect(await failure(side, { Expression: 'SELECT s._0 FROM S3Object s' })).toMatchObject({ name: 'InvalidColumnIndex', status: 400 });
+  });
+
+  it('minio-js 8.0.7 selectObjectContent reads the records and Stats', async () => {
+    const mc = new Minio.Client({ endPoint: '127.0.0.1', port: side.g.port, useSSL: false, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1', pathStyle: true });
+    const r = await mc.selectObjectContent(side.bucket, 'p.csv', {
+      expression: "SELECT s._1 FROM S3Object s WHERE s._3 LIKE '%o%'",
+      expressionType: 'SQL',
+      inputSerialization: { CSV: { FileHeaderInfo: 'NONE', RecordDelimiter: '\n', FieldDelimiter: ',' }, CompressionType: 'NONE' },
+      outputSerialization: { CSV: { RecordDelimiter: '\n', FieldDelimiter: ',' } },
+      requestProgress: { Enabled: true },
+    });
+    expect(String(r?.getRecords())).toBe('Bob\nDan\n');
+    expect(r?.getStats()).toContain(`<BytesScanned>${CSV.length}</BytesScanned>`);
   });
 
   it('is authorized as s3:GetObject: a read-only identity may select', async () => {
