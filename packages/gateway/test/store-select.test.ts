@@ -70,6 +70,11 @@ describe('SelectObjectContent on CSV', () => {
     expect((await selectOn('people.csv', { expression: 'SELECT * FROM S3Object LIMIT 2', output: '<CSV><QuoteFields>ALWAYS</QuoteFields><FieldDelimiter>|</FieldDelimiter><RecordDelimiter>\r\n</RecordDelimiter></CSV>' })).records).toBe('"Alice"|"30"|"Paris"\r\n"Bob"|"25"|"New York, NY"\r\n');
   });
 
+  it("SELECT * rewrites a record quoted with another QuoteCharacter than the output's", async () => {
+    await t.call('PutObject', { key: 'sq.csv', data: "'a,b',c\nd,e\n" });
+    expect((await selectOn('sq.csv', { expression: 'SELECT * FROM S3Object', input: "<CSV><QuoteCharacter>'</QuoteCharacter></CSV>" })).records).toBe('"a,b",c\nd,e\n');
+  });
+
   it('reads FileHeaderInfo NONE/IGNORE, other delimiters, quote escapes, comments and quoted record delimiters', async () => {
     await t.call('PutObject', { key: 'odd.csv', data: 'h1;h2\n"a\\"b";c\n%skip\n"multi\nline";d\n' });
     const input = (allow: boolean): string => `<CSV><FileHeaderInfo>IGNORE</FileHeaderInfo><FieldDelimiter>;</FieldDelimiter><QuoteEscapeCharacter>\\</QuoteEscapeCharacter><Comments>%</Comments><AllowQuotedRecordDelimiter>${allow}</AllowQuotedRecordDelimiter></CSV>`;

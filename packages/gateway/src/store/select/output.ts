@@ -15,11 +15,14 @@ export class RecordWriter {
   private size = 0;
   private readonly encoder = new TextEncoder();
   private readonly needsQuotes: RegExp | undefined;
+  /** What makes a whole CSV record need rewriting: a quote or record delimiter (field delimiters are kept). */
+  private readonly needsRewrite: RegExp | undefined;
 
   constructor(private readonly format: CsvOutput | JsonOutput) {
     if (format.format === 'CSV') {
-      const chars = new Set([format.fieldDelimiter, format.quoteCharacter, format.quoteEscapeCharacter, '\n', '\r', ...format.recordDelimiter]);
-      this.needsQuotes = new RegExp(`[${[...chars].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`);
+      const chars = [format.quoteCharacter, format.quoteEscapeCharacter, '\n', '\r', ...format.recordDelimiter];
+      this.needsRewrite = charClass(chars.filter((c) => c !== format.fieldDelimiter));
+      this.needsQuotes = charClass([format.fieldDelimiter, ...chars]);
     }
   }
 
@@ -38,7 +41,7 @@ export class RecordWriter {
    */
   writeCsvLine(row: CsvRow, inputFieldDelimiter: string): Uint8Array | undefined {
     const f = this.format;
-    if (f.format === 'CSV' && f.quoteFields === 'ASNEEDED' && f.fieldDelimiter === inputFieldDelimiter && !this.needsQuotes!.test(row.line.replaceAll(inputFieldDelimiter, ''))) {
+    if (f.format === 'CSV' && f.quoteFields === 'ASNEEDED' && f.fieldDelimiter === inputFieldDelimiter && !this.needsRewrite!.test(row.line) && !row.line.includes(row.quote)) {
       this.parts.push(row.line + f.recordDelimiter);
       this.size += row.line.length + f.recordDelimiter.length;
       return this.size >= MAX_PAYLOAD_BYTES / 2 ? this.flush() : undefined;
@@ -78,6 +81,11 @@ export class RecordWriter {
     });
     return `{${parts.join(',')}}${f.recordDelimiter}`;
   }
+}
+
+/** A regular expression matching any of `chars`. */
+function charClass(chars: readonly string[]): RegExp {
+  return new RegExp(`[${[...new Set(chars)].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`);
 }
 
 function csvCells(v: unknown): string[] {
