@@ -5,7 +5,7 @@ import { evaluate } from '../src/store/select/evaluate.js';
 import { CsvRow, Header, type Row } from '../src/store/select/row.js';
 import { MISSING, parseTimestamp, timestampText } from '../src/store/select/values.js';
 
-const csvRow = (fields: string[], header?: string[]): Row => new CsvRow(fields.join(','), header === undefined ? undefined : new Header(header), (l) => l.split(','), ',', '"');
+const csvRow = (fields: string[], header?: string[]): Row => new CsvRow(header === undefined ? undefined : new Header(header), (l) => l.split(','), ',', '"').reset(fields.join(','));
 /** Evaluates the WHERE-free expression `expr` as the single projection of a query. */
 function value(expr: string, row: Row = { kind: 'json', value: {} }): unknown {
   const q = parseQuery(`SELECT ${expr} FROM S3Object s`);

@@ -76,9 +76,12 @@ export async function* select(request: SelectRequest, source: AsyncIterable<Uint
   const limit = query.limit ?? Infinity;
   const csvFieldDelimiter = request.input.format === 'CSV' ? request.input.fieldDelimiter : ',';
   if (limit > 0) {
+    // One scope for every record: nothing evaluated keeps it.
+    const scope: { row: Row; alias: string | undefined; now: () => number } = { row: { kind: 'json', value: null }, alias: query.alias, now };
     scan: for await (const batch of rows(request, query, processed)) {
-      for (const row of batch) {
-        const scope: Scope = { row, alias: query.alias, now };
+      for (let i = 0; i < batch.count; i++) {
+        const row = batch.at(i);
+        scope.row = row;
         if (query.where !== undefined && !truth(evaluate(query.where, scope))) continue;
         if (aggregates !== undefined) aggregates.add(scope);
         else {
@@ -108,31 +111,35 @@ export async function* select(request: SelectRequest, source: AsyncIterable<Uint
   yield { type: 'End' };
 }
 
-/** The input's records as batches of rows: CSV records (after the header line, if any) or JSON values. */
-async function* rows(request: SelectRequest, query: Query, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Row[]> {
+/** A batch of input records, read one at a time: `at(i)` may hand out the same object again. */
+interface Batch {
+  readonly count: number;
+  at(i: number): Row;
+}
+
+/** The input's records in batches: CSV records (after the header line, if any) or JSON values. */
+async function* rows(request: SelectRequest, query: Query, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Batch> {
   const text = utf8Text(bytes);
   const input = request.input;
   if (input.format === 'CSV') {
     const splitter = (line: string): string[] => fields(line, input);
-    let header: Header | undefined;
-    let first = input.fileHeaderInfo !== 'NONE';
+    let row: CsvRow | undefined;
     for await (const lines of csvRecords(text, input)) {
       let from = 0;
-      if (first) {
-        first = false;
-        from = 1;
-        if (input.fileHeaderInfo === 'USE') header = new Header(splitter(lines[0]!));
+      if (row === undefined) {
+        const header = input.fileHeaderInfo === 'NONE' ? undefined : splitter(lines[0]!);
+        if (header !== undefined) from = 1;
+        row = new CsvRow(input.fileHeaderInfo === 'USE' ? new Header(header!) : undefined, splitter, input.fieldDelimiter, input.quoteCharacter);
       }
-      const batch: Row[] = [];
-      for (let i = from; i < lines.length; i++) batch.push(new CsvRow(lines[i]!, header, splitter, input.fieldDelimiter, input.quoteCharacter));
-      yield batch;
+      const shared = row;
+      yield { count: lines.length - from, at: (i) => shared.reset(lines[from + i]!) };
     }
     return;
   }
   for await (const values of input.type === 'LINES' ? jsonLines(text) : jsonDocument(text)) {
     const batch: Row[] = [];
     for (const value of values) for (const record of fromRecords(value, query.from)) batch.push({ kind: 'json', value: record });
-    yield batch;
+    yield { count: batch.length, at: (i) => batch[i]! };
   }
 }
 

@@ -41,7 +41,7 @@ export class RecordWriter {
    */
   writeCsvLine(row: CsvRow, inputFieldDelimiter: string): Uint8Array | undefined {
     const f = this.format;
-    if (f.format === 'CSV' && f.quoteFields === 'ASNEEDED' && f.fieldDelimiter === inputFieldDelimiter && !this.needsRewrite!.test(row.line) && !row.line.includes(row.quote)) {
+    if (f.format === 'CSV' && f.quoteFields === 'ASNEEDED' && f.fieldDelimiter === inputFieldDelimiter && !this.needsRewrite!.test(row.line) && !row.quoted) {
       this.parts.push(row.line + f.recordDelimiter);
       this.size += row.line.length + f.recordDelimiter.length;
       return this.size >= MAX_PAYLOAD_BYTES / 2 ? this.flush() : undefined;

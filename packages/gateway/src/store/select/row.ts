@@ -21,35 +21,54 @@ export class Header {
   }
 }
 
-/** A CSV record: its text, split into fields only when a query reads them. */
+/**
+ * A CSV record: its text, split into fields only when a query reads them. One object serves
+ * every record of a scan in turn ({@link CsvRow.reset}), so a scan allocates no row per record.
+ */
 export class CsvRow {
   readonly kind = 'csv';
+  private text = '';
   private split: string[] | undefined;
 
   constructor(
-    /** The record's text (without its delimiter). */
-    readonly line: string,
     readonly header: Header | undefined,
     private readonly splitter: (line: string) => string[],
-    readonly delimiter: string,
-    readonly quote: string,
+    private readonly delimiter: string,
+    private readonly quote: string,
   ) {}
 
+  /** This row, now holding `line` (a record's text without its delimiter). */
+  reset(line: string): this {
+    this.text = line;
+    this.split = undefined;
+    return this;
+  }
+
+  /** The record's text (without its delimiter). */
+  get line(): string {
+    return this.text;
+  }
+
+  /** Whether the record has a quote character (then it must be parsed, not passed through). */
+  get quoted(): boolean {
+    return this.text.includes(this.quote);
+  }
+
   get fields(): readonly string[] {
-    return (this.split ??= this.splitter(this.line));
+    return (this.split ??= this.splitter(this.text));
   }
 
   /** Field `i` (0-based), found without splitting the record when it has no quotes. */
-  field(i: number, delimiter: string, quote: string): string | undefined {
-    if (this.split !== undefined || this.line.includes(quote)) return this.fields[i];
+  field(i: number): string | undefined {
+    if (this.split !== undefined || this.quoted) return this.fields[i];
     let start = 0;
     for (let k = 0; k < i; k++) {
-      const d = this.line.indexOf(delimiter, start);
+      const d = this.text.indexOf(this.delimiter, start);
       if (d < 0) return undefined;
-      start = d + delimiter.length;
+      start = d + this.delimiter.length;
     }
-    const end = this.line.indexOf(delimiter, start);
-    return this.line.slice(start, end < 0 ? undefined : end);
+    const end = this.text.indexOf(this.delimiter, start);
+    return this.text.slice(start, end < 0 ? undefined : end);
   }
 }
 
@@ -87,7 +106,7 @@ export function resolvePath(row: Row, alias: string | undefined, steps: readonly
       csvPaths.set(steps, p);
     }
     if (p.whole) return csvObject(row);
-    return p.index < 0 ? MISSING : (row.field(p.index, row.delimiter, row.quote) ?? MISSING);
+    return p.index < 0 ? MISSING : (row.field(p.index) ?? MISSING);
   }
   let v: unknown = row.value;
   for (; i < steps.length; i++) v = jsonStep(v, steps[i]!);
