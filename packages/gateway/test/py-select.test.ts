@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrapRgw } from './support/event-stream.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
 
@@ -33,13 +34,6 @@ interface Answer {
 }
 type Out = { filter: Answer; aggregate: Answer; json?: Answer; bad?: [string, number]; error?: { step: string; code: string } };
 
-const unwrapRgw = (text: string): string =>
-  text
-    .replace(/<\/?Payload>|<\/?Records>/g, '')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => `${l.replace(/,$/, '')}\n`)
-    .join('');
 
 for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   const onRgw = name.startsWith('Ceph RGW');

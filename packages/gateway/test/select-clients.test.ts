@@ -19,6 +19,7 @@ import {
 import { rgwOrSkip } from '@s3kit/test-utils';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrapRgw } from './support/event-stream.js';
 import { ADMIN, READER, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { localTarget, rgwTarget, type Target } from './support/targets.js';
 
@@ -90,15 +91,6 @@ async function failure(side: Side, q: Query): Promise<{ name: string; status: nu
   throw new Error('the Select succeeded');
 }
 
-/** RGW 16.2's records without its `<Payload><Records><Payload>` wrapping and per-record commas. */
-function unwrapRgw(text: string): string {
-  return text
-    .replace(/<\/?Payload>|<\/?Records>/g, '')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => `${l.replace(/,$/, '')}\n`)
-    .join('');
-}
 
 describe('S3 Select with AWS SDK v3 through the gateway to the embedded local store', () => {
   let side: Side;

@@ -36,3 +36,16 @@ export function selectAnswer(messages: readonly Message[]): { records: string; e
   }
   return error === undefined ? { records, events, stats } : { records, events, stats, error };
 }
+
+/**
+ * Ceph RGW 16.2's Select records as AWS writes them: RGW wraps them in
+ * `<Payload><Records><Payload>` text and puts a comma after each record.
+ */
+export function unwrapRgw(text: string): string {
+  return text
+    .replace(/<\/?Payload>|<\/?Records>/g, '')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => `${l.replace(/,$/, '')}\n`)
+    .join('');
+}
