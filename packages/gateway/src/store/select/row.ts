@@ -1,6 +1,6 @@
 import type { PathStep } from './ast.js';
 import { SelectError } from './errors.js';
-import { MISSING, type Value } from './values.js';
+import { MISSING, bigint, type Value } from './values.js';
 
 /** The column names of a CSV object read with FileHeaderInfo USE. */
 export class Header {
@@ -151,7 +151,7 @@ function jsonStep(v: unknown, step: PathStep): unknown {
 /** A parsed JSON value as an engine value: whole numbers become ints. */
 export function fromJson(v: unknown): Value {
   if (v === undefined) return MISSING;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return bigint(v);
   return v as Value;
 }
 

@@ -37,10 +37,17 @@ const FLOAT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /** A string read as a number (CAST of CSV text, arithmetic), or undefined. */
 export function parseNumber(s: string): number | bigint | undefined {
-  if (isShortDigits(s)) return BigInt(+s);
+  if (isShortDigits(s)) return bigint(+s);
   if (INT.test(s)) return BigInt(s.trim());
   if (FLOAT.test(s)) return Number(s);
   return undefined;
+}
+
+const SMALL = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+
+/** `n` (a safe integer) as a bigint; small ones shared, so scans of small numbers allocate none. */
+export function bigint(n: number): bigint {
+  return n >= 0 && n < SMALL.length ? SMALL[n]! : BigInt(n);
 }
 
 /** Up to 15 ASCII digits: exact as a double, the common CSV integer. */
