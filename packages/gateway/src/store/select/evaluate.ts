@@ -201,7 +201,7 @@ export function compare(a: Value, b: Value): number | undefined {
 const likeCache = new Map<string, RegExp>();
 
 /** A LIKE pattern as a regular expression: `%` any run, `_` one character, `escape` quotes the next. */
-export function likeRegex(pattern: string, escape: string | undefined): RegExp {
+function likeRegex(pattern: string, escape: string | undefined): RegExp {
   const key = `${escape ?? ''}\u0000${pattern}`;
   let re = likeCache.get(key);
   if (re !== undefined) return re;

@@ -193,7 +193,7 @@ export function datePart(name: 'date_add' | 'date_diff' | 'extract', part: DateP
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** TO_STRING(timestamp, pattern) with S3's pattern letters (y M d a h H m s S X x n, 'literal'). */
-export function formatTimestamp(t: Timestamp, pattern: string): string {
+function formatTimestamp(t: Timestamp, pattern: string): string {
   const d = new Date(t.ms + t.offset * 60_000);
   let out = '';
   let i = 0;

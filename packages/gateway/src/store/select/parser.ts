@@ -13,7 +13,7 @@ const CAST_TYPES: Readonly<Record<string, CastType>> = {
 const DATE_PARTS = new Set<DatePart>(['year', 'month', 'day', 'hour', 'minute', 'second', 'timezone_hour', 'timezone_minute']);
 const AGGREGATES = new Set<AggregateName>(['count', 'sum', 'avg', 'min', 'max']);
 /** Scalar functions (besides CAST, TRIM, SUBSTRING, EXTRACT, DATE_ADD, DATE_DIFF) and their arity. */
-export const FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = {
+const FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = {
   char_length: [1, 1], character_length: [1, 1], lower: [1, 1], upper: [1, 1],
   coalesce: [1, 64], nullif: [2, 2], to_string: [2, 2], to_timestamp: [1, 1], utcnow: [0, 0], substring: [2, 3],
 };

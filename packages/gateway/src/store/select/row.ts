@@ -127,7 +127,7 @@ function csvColumn(header: Header | undefined, name: string, quoted: boolean): n
 }
 
 /** A CSV record as an object: header names, or `_1`, `_2`, … */
-export function csvObject(row: CsvRow): Record<string, string> {
+function csvObject(row: CsvRow): Record<string, string> {
   const o: Record<string, string> = {};
   row.fields.forEach((f, j) => {
     o[row.header?.names[j] ?? `_${j + 1}`] = f;
@@ -149,7 +149,7 @@ function jsonStep(v: unknown, step: PathStep): unknown {
 }
 
 /** A parsed JSON value as an engine value: whole numbers become ints. */
-export function fromJson(v: unknown): Value {
+function fromJson(v: unknown): Value {
   if (v === undefined) return MISSING;
   if (typeof v === 'number' && Number.isSafeInteger(v)) return bigint(v);
   return v as Value;

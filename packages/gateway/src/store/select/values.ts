@@ -65,14 +65,9 @@ export function textOf(v: Value): string {
   if (v === null || v === MISSING) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'number') return numberText(v);
+  if (typeof v === 'number') return String(v);
   if (isTimestamp(v)) return timestampText(v);
   return jsonText(v);
-}
-
-/** A float as S3 writes it. */
-export function numberText(n: number): string {
-  return String(n);
 }
 
 /** The JSON text of a value (bigints exact, timestamps as their text). */
