@@ -114,6 +114,19 @@ describe('S3 Select with AWS SDK v3 through the gateway to the embedded local st
     expect(await failure(side, { Expression: 'SELECT s._0 FROM S3Object s' })).toMatchObject({ name: 'InvalidColumnIndex', status: 400 });
   });
 
+  it('an error after records were sent reaches the SDK as an error event (CastFailed)', async () => {
+    const rows = Array.from({ length: 30000 }, (_, i) => `${i},${i < 29999 ? i : 'oops'}`).join('\n');
+    await side.sdk.send(new PutObjectCommand({ Bucket: side.bucket, Key: 'late.csv', Body: rows }));
+    let records = 0;
+    const res = await side.sdk.send(new SelectObjectContentCommand({ Bucket: side.bucket, Key: 'late.csv', Expression: 'SELECT CAST(s._2 AS INT) FROM S3Object s', ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));
+    await expect(
+      (async () => {
+        for await (const ev of res.Payload!) if (ev.Records) records++;
+      })(),
+    ).rejects.toMatchObject({ name: 'CastFailed' });
+    expect(records).toBeGreaterThan(0);
+  });
+
   it('minio-js 8.0.7 selectObjectContent reads the records and Stats', async () => {
     const mc = new Minio.Client({ endPoint: '127.0.0.1', port: side.g.port, useSSL: false, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1', pathStyle: true });
     const r = await mc.selectObjectContent(side.bucket, 'p.csv', {
