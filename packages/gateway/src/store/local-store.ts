@@ -20,6 +20,7 @@ import * as ownership from './ownership.js';
 import * as encryption from './bucket-encryption.js';
 import { StoreKey } from './sse-key.js';
 import { StoreCore } from './store-core.js';
+import { selectObjectContent } from './select/handler.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
@@ -124,6 +125,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   GetObjectAttributes: getObjectAttributes,
   RestoreObject: restoreObject,
   GetObjectTorrent: getObjectTorrent,
+  SelectObjectContent: selectObjectContent,
   GetObjectTagging: tagging.getObjectTagging,
   PutObjectTagging: tagging.putObjectTagging,
   DeleteObjectTagging: tagging.deleteObjectTagging,
