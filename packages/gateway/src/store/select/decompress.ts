@@ -1,3 +1,4 @@
+/// <reference path="./unbzip2-stream.d.ts" />
 import { Readable, pipeline, type Duplex } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import unbzip2 from 'unbzip2-stream';
