@@ -15,7 +15,7 @@ import { AwsV4Signer } from 'aws4fetch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
-import { bundleWeight, floorSigner, kb } from '@s3kit/test-utils';
+import { bundleWeight, floorSigner, kb, medianRounds } from '@s3kit/test-utils';
 import * as sigv4 from '../dist/index.js';
 import { extraSections } from './sections.js';
 
@@ -171,14 +171,6 @@ export interface Row {
   target?: { ratio: number; of: string } | undefined;
 }
 
-function roundOps(bench: Bench, name: string): number {
-  const task = bench.getTask(name);
-  const r = task?.result as { period?: number; error?: unknown; state?: string } | undefined;
-  if (!r || r.period === undefined) throw new Error(`bench task ${name} did not complete: ${String(r?.error ?? r?.state)}`);
-  return 1000 / r.period;
-}
-
-
 /** The same app code (one signer, one sign, one presign) bundled with ours and with smithy. */
 const WEIGHT_OPTIONS = `{ credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, region: 'us-east-1', service: 's3' }`;
 async function weights(): Promise<Array<{ name: string; value: number; anchor: string; anchorValue: number }>> {
@@ -219,22 +211,12 @@ async function main(): Promise<void> {
   // Two groups, each in its own rounds: the per-request tasks (rotated every round so no task
   // always runs first, right after the previous round's garbage) and the 8 MiB stream tasks.
   const groups = [tasks.concat(extra.tasks.filter(([n]) => n.startsWith('verify'))), extra.tasks.filter(([n]) => !n.startsWith('verify'))];
-  const samples = new Map<string, number[]>([...groups[0]!, ...groups[1]!].map(([n]) => [n, []]));
-  for (const group of groups) {
-    for (let round = 0; round < ROUNDS; round++) {
-      const bench = new Bench({ time: TIME_MS, iterations: 5, warmupTime: round === 0 ? 200 : 20, warmupIterations: 2 });
-      const shift = round % group.length;
-      for (const [name, fn] of [...group.slice(shift), ...group.slice(0, shift)]) bench.add(name, fn);
-      await bench.run();
-      for (const [name] of group) samples.get(name)!.push(roundOps(bench, name));
-    }
-  }
+  const medians = new Map<string, number>();
+  for (const group of groups) for (const [n, ops] of await medianRounds(Bench, group, { rounds: ROUNDS, timeMs: TIME_MS })) medians.set(n, ops);
   const opsPerSec = (name: string): number => {
-    const xs = samples.get(name);
-    if (xs === undefined) throw new Error(`no bench task ${name}`);
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    const ops = medians.get(name);
+    if (ops === undefined) throw new Error(`no bench task ${name}`);
+    return ops;
   };
 
   const v = opsPerSec;

@@ -81,3 +81,42 @@ export async function cpuMicrosPerCall(
   for (const [name, sum] of cpu) cpu.set(name, sum / (perRound * rounds));
   return { cpu, calls: perRound * rounds };
 }
+
+/** The slice of tinybench's `Bench` that {@link medianRounds} drives (pass the class). */
+interface BenchLike {
+  add(name: string, fn: () => unknown): unknown;
+  run(): Promise<unknown>;
+  getTask(name: string): { result?: unknown } | undefined;
+}
+type BenchClass = new (o: { time: number; iterations: number; warmupTime: number; warmupIterations: number }) => BenchLike;
+
+/**
+ * Ops/s per task, the median of `rounds` tinybench rounds of `timeMs` each. Every round runs
+ * all tasks, rotated so no task always runs first (right after the previous one's garbage):
+ * on a shared machine, load then hits every task alike and the median drops the outliers.
+ */
+export async function medianRounds(
+  Bench: BenchClass,
+  tasks: ReadonlyArray<readonly [name: string, fn: () => unknown]>,
+  { rounds, timeMs }: { rounds: number; timeMs: number },
+): Promise<Map<string, number>> {
+  const samples = new Map<string, number[]>(tasks.map(([n]) => [n, []]));
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time: timeMs, iterations: 5, warmupTime: round === 0 ? 200 : 20, warmupIterations: 2 });
+    const shift = round % tasks.length;
+    for (const [name, fn] of [...tasks.slice(shift), ...tasks.slice(0, shift)]) bench.add(name, fn);
+    await bench.run();
+    for (const [name] of tasks) {
+      const r = bench.getTask(name)?.result as { period?: number; error?: unknown; state?: string } | undefined;
+      if (!r || r.period === undefined) throw new Error(`bench task ${name} did not complete: ${String(r?.error ?? r?.state)}`);
+      samples.get(name)!.push(1000 / r.period);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [name, xs] of samples) {
+    xs.sort((a, b) => a - b);
+    const mid = xs.length >> 1;
+    out.set(name, xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2);
+  }
+  return out;
+}
