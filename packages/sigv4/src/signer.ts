@@ -1,4 +1,4 @@
-import { s3Error } from '@s3kit/errors';
+import { AuthorizationQueryParametersError, s3ErrorOf } from '@s3kit/errors';
 import { canonicalQuery, canonicalRequest, canonicalUri, joinEncodedQuery, parseQuery, type QueryParam } from './canonical.js';
 import { uriEncode, uriEncodeBytes } from './encoding.js';
 import {
@@ -8,7 +8,7 @@ import {
   UNSIGNABLE_HEADERS,
   UNSIGNED_PAYLOAD,
 } from './constants.js';
-import { defaultCrypto, sha256Hex, type CryptoProvider } from './crypto.js';
+import { defaultSha256Crypto, sha256Hex, type Sha256Provider } from './crypto.js';
 import { byteStringHeaders, byteStringToBytes, isAscii, signableData, type HeaderEncoding } from './header-encoding.js';
 import { toHeaderMap, type HeaderInput, type HeaderMap } from './headers.js';
 import { SigningKeyCache, type SigningKey } from './signing-key.js';
@@ -29,7 +29,7 @@ export interface SignerOptions {
   /** Current time in ms since the epoch. Default `Date.now`. */
   clock?: Clock;
   /** Hash primitives. Default: node:crypto when available, else @noble/hashes. */
-  crypto?: CryptoProvider;
+  crypto?: Sha256Provider;
   /** Derived signing keys kept per signer. Default 16. */
   keyCacheSize?: number;
   /**
@@ -123,7 +123,7 @@ export class SigV4Signer {
   readonly service: string;
   readonly #credentials: Credentials;
   readonly #clock: Clock;
-  readonly #crypto: CryptoProvider;
+  readonly #crypto: Sha256Provider;
   readonly #keys: SigningKeyCache;
   readonly #normalize: boolean;
   readonly #sha256Header: boolean;
@@ -141,7 +141,7 @@ export class SigV4Signer {
     this.region = options.region;
     this.service = options.service ?? 's3';
     this.#clock = options.clock ?? Date.now;
-    this.#crypto = options.crypto ?? defaultCrypto();
+    this.#crypto = options.crypto ?? defaultSha256Crypto();
     this.#keys = new SigningKeyCache(this.#crypto, options.keyCacheSize ?? 16);
     this.#normalize = options.normalizePath ?? false;
     this.#sha256Header = options.contentSha256Header ?? this.service === 's3';
@@ -249,8 +249,8 @@ export class SigV4Signer {
   presign(input: PresignInput): SignedRequest {
     const expiresIn = input.expiresIn ?? 3600;
     if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES) {
-      throw s3Error(
-        'AuthorizationQueryParametersError',
+      throw s3ErrorOf(
+        AuthorizationQueryParametersError,
         `X-Amz-Expires must be an integer from 1 to ${MAX_PRESIGN_EXPIRES} seconds (7 days); got ${String(expiresIn)}`,
       );
     }

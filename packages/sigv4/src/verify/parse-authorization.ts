@@ -1,4 +1,4 @@
-import { s3Error } from '@s3kit/errors';
+import { InvalidArgument, InvalidRequest, s3ErrorOf } from '@s3kit/errors';
 import { ALGORITHM } from '../constants.js';
 import { credentialMalformed, malformed, messages, type AuthSource } from './errors.js';
 
@@ -42,8 +42,8 @@ export function parseAuthorization(value: string): ParsedAuthorization {
   while (sp < v.length && !isSpace(v.charCodeAt(sp))) sp++;
   const scheme = v.slice(0, sp);
   if (scheme !== ALGORITHM) {
-    if (scheme === 'AWS') throw s3Error('InvalidRequest', messages.useV4);
-    throw s3Error('InvalidArgument', messages.unsupportedType, {
+    if (scheme === 'AWS') throw s3ErrorOf(InvalidRequest, messages.useV4);
+    throw s3ErrorOf(InvalidArgument, messages.unsupportedType, {
       // Only the scheme: the rest of a foreign Authorization value may be a bearer secret.
       details: { ArgumentName: 'Authorization', ArgumentValue: scheme },
     });
