@@ -1,5 +1,5 @@
 import { AuthorizationQueryParametersError, s3ErrorOf } from '@s3kit/errors';
-import { canonicalQuery, canonicalRequest, canonicalUri, joinEncodedQuery, parseQuery, type QueryParam } from './canonical.js';
+import { canonicalRequest, canonicalUri, encodedQueryPairs, joinEncodedQuery } from './canonical.js';
 import { uriEncode, uriEncodeBytes } from './encoding.js';
 import {
   ALGORITHM,
@@ -106,7 +106,8 @@ interface Prepared {
   protocol: string;
   host: string;
   path: string;
-  query: QueryParam[];
+  /** The URL's query as canonically encoded pairs, unsorted. */
+  query: Array<[string, string]>;
   headers: HeaderMap;
   amzDate: string;
   date: string;
@@ -182,7 +183,7 @@ export class SigV4Signer {
       protocol: url.protocol,
       host,
       path: url.path,
-      query: parseQuery(url.query),
+      query: encodedQueryPairs(url.query),
       headers,
       amzDate,
       date,
@@ -221,7 +222,7 @@ export class SigV4Signer {
     if (this.#sha256Header) p.headers.set('x-amz-content-sha256', payloadHash);
     if (token !== undefined && signToken) p.headers.set('x-amz-security-token', token);
     const names = signedHeaderNames(p.headers, input.signedHeaders, input.unsignedHeaders);
-    const query = canonicalQuery(p.query);
+    const query = joinEncodedQuery(p.query);
     const signedHeaders = names.join(';');
     const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, signedHeaders, payloadHash);
     const authorization = `${ALGORITHM} Credential=${this.#credentials.accessKeyId}/${p.scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
@@ -257,14 +258,21 @@ export class SigV4Signer {
     const p = this.#prepare(input);
     const payloadHash =
       input.payloadHash ?? (input.body === undefined && this.service === 's3' ? UNSIGNED_PAYLOAD : this.#payloadHash(input));
-    const keep = new Set(Array.from(input.keepHeaders ?? [], (n) => n.toLowerCase()));
-    const hoisted: QueryParam[] = [];
-    for (const [name, value] of p.headers) {
-      if (name.startsWith('x-amz-') && !keep.has(name) && name !== 'x-amz-content-sha256') {
-        hoisted.push([name, value]);
+    // Encoded pairs: the caller's query and hoisted headers, then the auth parameters (whose
+    // names and most values need no encoding).
+    const encoded = p.query;
+    const keep = input.keepHeaders === undefined ? undefined : new Set(Array.from(input.keepHeaders, (n) => n.toLowerCase()));
+    const bytes = this.#headerEncoding === 'latin1';
+    if (p.headers.size > 1) {
+      const hoisted: string[] = [];
+      for (const [name, value] of p.headers) {
+        if (name.startsWith('x-amz-') && !keep?.has(name) && name !== 'x-amz-content-sha256') {
+          hoisted.push(name);
+          encoded.push([uriEncode(name), bytes && !isAscii(value) ? uriEncodeBytes(byteStringToBytes(value)) : uriEncode(value)]);
+        }
       }
+      for (const name of hoisted) p.headers.delete(name);
     }
-    for (const [name] of hoisted) p.headers.delete(name);
     const names = signedHeaderNames(p.headers, input.signedHeaders, input.unsignedHeaders);
     const signedHeaders = names.join(';');
     const token = this.#credentials.sessionToken;
@@ -274,12 +282,6 @@ export class SigV4Signer {
       credential = { scope: p.scope, value: uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`) };
       this.#encodedCredential = credential;
     }
-    // Encoded pairs: the caller's query and hoisted headers, then the auth parameters (whose
-    // names and most values need no encoding).
-    const encoded: Array<[string, string]> = [];
-    for (const [k, v] of p.query) encoded.push([uriEncode(k), uriEncode(v)]);
-    const bytes = this.#headerEncoding === 'latin1';
-    for (const [k, v] of hoisted) encoded.push([uriEncode(k), bytes && !isAscii(v) ? uriEncodeBytes(byteStringToBytes(v)) : uriEncode(v)]);
     encoded.push(
       ['X-Amz-Algorithm', ALGORITHM],
       ['X-Amz-Credential', credential.value],
