@@ -102,6 +102,8 @@ export function parseCredential(source: AuthSource, value: string): ParsedCreden
 /** A parsed SignedHeaders list: `names` as sent (the client signed them so), `lower` for lookups. */
 export interface SignedHeaderList {
   readonly names: readonly string[];
+  /** The value as received: `names.join(';')`, the canonical request's signed-headers line. */
+  readonly value: string;
   readonly lower: readonly string[];
   readonly lowerSet: ReadonlySet<string>;
 }
@@ -122,5 +124,5 @@ export function parseSignedHeaders(source: AuthSource, value: string): SignedHea
     else lower?.push(n);
   }
   const low = lower === undefined ? names : lower;
-  return { names: Object.freeze(names), lower: Object.freeze(low), lowerSet: new Set(low) };
+  return { names: Object.freeze(names), value, lower: Object.freeze(low), lowerSet: new Set(low) };
 }

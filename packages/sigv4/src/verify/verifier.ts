@@ -530,11 +530,11 @@ export class SigV4Verifier {
     }
 
     const uri = canonicalUri(url.path, this.#normalize);
-    let creq = canonicalRequest(request.method, uri, s.query, headers, s.signed.names, s.payloadHash);
+    let creq = canonicalRequest(request.method, uri, s.query, headers, s.signed.names, s.payloadHash, s.signed.value);
     let creqData: string | Uint8Array = creq;
     // Byte-string headers only matter when the canonical request is not ASCII (the rare case).
     if (this.#headerEncoding === 'latin1' && !isAscii(creq)) {
-      creq = canonicalRequest(request.method, uri, s.query, byteStringHeaders(headers, s.signed.names), s.signed.names, s.payloadHash);
+      creq = canonicalRequest(request.method, uri, s.query, byteStringHeaders(headers, s.signed.names), s.signed.names, s.payloadHash, s.signed.value);
       creqData = signableData(creq, 'latin1');
     }
     const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
