@@ -1,4 +1,3 @@
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex, utf8 } from './encoding.js';
@@ -67,9 +66,34 @@ function nobleIncremental(h: NobleHash): IncrementalHash {
   return inc;
 }
 
+/** A noble hash function with a 64-byte block (SHA-256, SHA-1). */
+interface NobleBlockHash {
+  (data: Uint8Array): Uint8Array;
+  create(): NobleHash;
+}
+
+/**
+ * HMAC (RFC 2104) over a 64-byte-block noble hash: a few lines in place of noble's generic
+ * `hmac` module, which a bundle would otherwise carry in full.
+ */
+function nobleHmac(hash: NobleBlockHash, key: Uint8Array, data: Uint8Array): Uint8Array {
+  const block = new Uint8Array(64);
+  block.set(key.length > 64 ? hash(key) : key);
+  for (let i = 0; i < 64; i++) block[i]! ^= 0x36;
+  const inner = hash.create();
+  inner.update(block);
+  inner.update(data);
+  const innerDigest = inner.digest();
+  for (let i = 0; i < 64; i++) block[i]! ^= 0x36 ^ 0x5c;
+  const outer = hash.create();
+  outer.update(block);
+  outer.update(innerDigest);
+  return outer.digest();
+}
+
 const nobleSha256Of = (d: Data): Uint8Array => sha256(bytes(d));
 const nobleCreateSha256 = (): IncrementalHash => nobleIncremental(sha256.create());
-const nobleHmacSha256 = (k: Data, d: Data): Uint8Array => hmac(sha256, bytes(k), bytes(d));
+const nobleHmacSha256 = (k: Data, d: Data): Uint8Array => nobleHmac(sha256, bytes(k), bytes(d));
 
 /**
  * `@noble/hashes` SHA-256 alone: the fallback of {@link defaultSha256Crypto}, so a bundle that
@@ -86,7 +110,7 @@ export const nobleCrypto: CryptoProvider = {
   hmacSha256: nobleHmacSha256,
   sha1: (d) => sha1(bytes(d)),
   createSha1: () => nobleIncremental(sha1.create()),
-  hmacSha1: (k, d) => hmac(sha1, bytes(k), bytes(d)),
+  hmacSha1: (k, d) => nobleHmac(sha1, bytes(k), bytes(d)),
 };
 
 /** A node:crypto Hash/Hmac after `update`: digest to bytes, or to hex in native code. */
