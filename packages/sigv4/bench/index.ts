@@ -9,13 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { Bench } from 'tinybench';
 import aws4 from 'aws4';
 import { AwsV4Signer } from 'aws4fetch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
-import { bundleWeight, floorSigner, kb, medianRounds } from '@s3kit/test-utils';
+import { bundleWeight, cpuMedianRounds, floorSigner, kb } from '@s3kit/test-utils';
 import * as sigv4 from '../dist/index.js';
 import { extraSections } from './sections.js';
 
@@ -23,9 +22,10 @@ const { SigV4Signer, nobleCrypto } = sigv4;
 
 const TIME_MS = Number(process.env['BENCH_TIME_MS'] ?? 100);
 /**
- * The machine is shared (2 cores, other jobs): every task runs in ROUNDS rounds of TIME_MS
- * each, interleaved and rotated so no task always runs first; the table shows each task's
- * median round and ratios of medians.
+ * The machine is shared (2 cores, other jobs): every task runs in ROUNDS rounds of about
+ * TIME_MS of CPU each, interleaved and rotated so no task always runs first, timed in this
+ * process's CPU time (outside load does not count); the table shows each task's median round
+ * (ops per CPU-second) and ratios of medians.
  */
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 20);
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   // always runs first, right after the previous round's garbage) and the 8 MiB stream tasks.
   const groups = [tasks.concat(extra.tasks.filter(([n]) => n.startsWith('verify'))), extra.tasks.filter(([n]) => !n.startsWith('verify'))];
   const medians = new Map<string, number>();
-  for (const group of groups) for (const [n, ops] of await medianRounds(Bench, group, { rounds: ROUNDS, timeMs: TIME_MS })) medians.set(n, ops);
+  for (const group of groups) for (const [n, ops] of await cpuMedianRounds(group, { rounds: ROUNDS, timeMs: TIME_MS })) medians.set(n, ops);
   const opsPerSec = (name: string): number => {
     const ops = medians.get(name);
     if (ops === undefined) throw new Error(`no bench task ${name}`);
@@ -262,10 +262,10 @@ async function main(): Promise<void> {
   const md = lines.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
   md.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`@s3kit/sigv4 bench: Node ${process.version}, ${os.cpus().length} x ${cpu}, ${os.platform()}/${os.arch()}, tinybench 6, median of ${ROUNDS} rotated rounds x ${TIME_MS} ms per task, load average ${os.loadavg().map((l) => l.toFixed(1)).join('/')}`);
+  console.log(`@s3kit/sigv4 bench: Node ${process.version}, ${os.cpus().length} x ${cpu}, ${os.platform()}/${os.arch()}, ops per CPU-second, median of ${ROUNDS} rotated rounds x ~${TIME_MS} ms CPU per task, load average ${os.loadavg().map((l) => l.toFixed(1)).join('/')}`);
   console.log('anchor crypto: @smithy/signature-v4 with @smithy/hash-node (node:crypto), as the AWS SDK v3 on Node; aws4 uses node:crypto; aws4fetch uses WebCrypto (async)');
   console.log(md.join('\n'));
-  console.log(`ops/s and MB/s: median of ${ROUNDS} interleaved rounds per task; ratios are ratios of those medians. Weights: KB = 1000 bytes`);
+  console.log(`ops/s and MB/s per CPU-second: median of ${ROUNDS} interleaved rounds per task; ratios are ratios of those medians. Weights: KB = 1000 bytes`);
 }
 
 await main();

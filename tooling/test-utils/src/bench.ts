@@ -82,41 +82,50 @@ export async function cpuMicrosPerCall(
   return { cpu, calls: perRound * rounds };
 }
 
-/** The slice of tinybench's `Bench` that {@link medianRounds} drives (pass the class). */
-interface BenchLike {
-  add(name: string, fn: () => unknown): unknown;
-  run(): Promise<unknown>;
-  getTask(name: string): { result?: unknown } | undefined;
+/** CPU time (user + system) in µs since `start`. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return u.user + u.system;
 }
-type BenchClass = new (o: { time: number; iterations: number; warmupTime: number; warmupIterations: number }) => BenchLike;
 
 /**
- * Ops/s per task, the median of `rounds` tinybench rounds of `timeMs` each. Every round runs
- * all tasks, rotated so no task always runs first (right after the previous one's garbage):
- * on a shared machine, load then hits every task alike and the median drops the outliers.
+ * Ops per CPU-second per task, the median of `rounds` interleaved rounds. Each round runs every
+ * task (rotated, so none always runs first) for a batch sized to about `timeMs` of CPU. CPU time
+ * (`process.cpuUsage`, this process only), not wall time: on a shared, loaded machine another
+ * process's work then does not count against whichever task it interrupted. Async tasks are
+ * awaited one call at a time.
  */
-export async function medianRounds(
-  Bench: BenchClass,
+export async function cpuMedianRounds(
   tasks: ReadonlyArray<readonly [name: string, fn: () => unknown]>,
   { rounds, timeMs }: { rounds: number; timeMs: number },
 ): Promise<Map<string, number>> {
-  const samples = new Map<string, number[]>(tasks.map(([n]) => [n, []]));
+  const runs: Array<{ name: string; batch: (n: number) => Promise<number>; size: number; samples: number[] }> = [];
+  for (const [name, fn] of tasks) {
+    const first = fn();
+    const isAsync = first instanceof Promise;
+    if (isAsync) await first;
+    const batch = async (n: number): Promise<number> => {
+      const start = process.cpuUsage();
+      if (isAsync) for (let i = 0; i < n; i++) await fn();
+      else for (let i = 0; i < n; i++) fn();
+      return cpuSince(start);
+    };
+    runs.push({ name, batch, size: 1, samples: [] });
+  }
+  // Warm up and size each batch: double it until one takes a fifth of timeMs.
+  for (const r of runs) {
+    while ((await r.batch(r.size)) < (timeMs * 1000) / 5) r.size *= 2;
+    r.size = Math.max(1, Math.round(r.size * 5));
+  }
   for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time: timeMs, iterations: 5, warmupTime: round === 0 ? 200 : 20, warmupIterations: 2 });
-    const shift = round % tasks.length;
-    for (const [name, fn] of [...tasks.slice(shift), ...tasks.slice(0, shift)]) bench.add(name, fn);
-    await bench.run();
-    for (const [name] of tasks) {
-      const r = bench.getTask(name)?.result as { period?: number; error?: unknown; state?: string } | undefined;
-      if (!r || r.period === undefined) throw new Error(`bench task ${name} did not complete: ${String(r?.error ?? r?.state)}`);
-      samples.get(name)!.push(1000 / r.period);
-    }
+    const shift = round % runs.length;
+    for (const r of [...runs.slice(shift), ...runs.slice(0, shift)]) r.samples.push((r.size / (await r.batch(r.size))) * 1e6);
   }
   const out = new Map<string, number>();
-  for (const [name, xs] of samples) {
-    xs.sort((a, b) => a - b);
+  for (const r of runs) {
+    const xs = r.samples.sort((a, b) => a - b);
     const mid = xs.length >> 1;
-    out.set(name, xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2);
+    out.set(r.name, xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2);
   }
   return out;
 }
