@@ -129,8 +129,8 @@ export class SigV4Signer {
   readonly #normalize: boolean;
   readonly #sha256Header: boolean;
   readonly #headerEncoding: HeaderEncoding;
-  /** URI-encoded `X-Amz-Credential` value of the last scope presigned (encoded once per scope). */
-  #encodedCredential: { scope: string; value: string } | undefined;
+  /** The last presign's auth parameters, encoded and joined in canonical order, and their inputs. */
+  #authBlock: { scope: string; amzDate: string; expires: number; signedHeaders: string; token: string | undefined; text: string } | undefined;
 
   constructor(options: SignerOptions) {
     const { credentials } = options;
@@ -212,6 +212,48 @@ export class SigV4Signer {
     return { canonicalRequest: creq, stringToSign: sts, signature: p.signingKey.sign(sts) };
   }
 
+  /**
+   * The canonical query of a presigned URL: the caller's pairs (`encoded`, already encoded)
+   * and the `X-Amz-*` auth parameters, sorted. The auth parameters are one block, joined once
+   * per scope, time and lifetime; the caller's pairs usually all sort before it (capitals) or
+   * after it (`response-*`, `x-amz-meta-*`), so only they are sorted. A caller pair among the
+   * auth names takes the general sort.
+   */
+  #presignQuery(encoded: Array<[string, string]>, p: Prepared, expires: number, signedHeaders: string, token: string | undefined): string {
+    let block = this.#authBlock;
+    if (
+      block === undefined ||
+      block.amzDate !== p.amzDate ||
+      block.scope !== p.scope ||
+      block.expires !== expires ||
+      block.signedHeaders !== signedHeaders ||
+      block.token !== token
+    ) {
+      const credential = uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`);
+      const tokenPart = token === undefined ? '' : `&X-Amz-Security-Token=${uriEncode(token)}`;
+      const text = `X-Amz-Algorithm=${ALGORITHM}&X-Amz-Credential=${credential}&X-Amz-Date=${p.amzDate}&X-Amz-Expires=${expires}${tokenPart}&X-Amz-SignedHeaders=${uriEncode(signedHeaders)}`;
+      block = { scope: p.scope, amzDate: p.amzDate, expires, signedHeaders, token, text };
+      this.#authBlock = block;
+    }
+    if (encoded.length === 0) return block.text;
+    const before: Array<[string, string]> = [];
+    const after: Array<[string, string]> = [];
+    for (const pair of encoded) {
+      if (pair[0] < 'X-Amz-Algorithm') before.push(pair);
+      else if (pair[0] > 'X-Amz-SignedHeaders') after.push(pair);
+      else {
+        // Among the auth names: sort everything together.
+        for (const part of block.text.split('&')) {
+          const eq = part.indexOf('=');
+          encoded.push([part.slice(0, eq), part.slice(eq + 1)]);
+        }
+        return joinEncodedQuery(encoded);
+      }
+    }
+    const head = before.length === 0 ? '' : `${joinEncodedQuery(before)}&`;
+    return after.length === 0 ? head + block.text : `${head}${block.text}&${joinEncodedQuery(after)}`;
+  }
+
   /** Signs with an `Authorization` header. Synchronous. */
   sign(input: SignInput): SignedRequest {
     const p = this.#prepare(input);
@@ -277,20 +319,7 @@ export class SigV4Signer {
     const signedHeaders = names.join(';');
     const token = this.#credentials.sessionToken;
     const signToken = input.signSessionToken ?? true;
-    let credential = this.#encodedCredential;
-    if (credential === undefined || credential.scope !== p.scope) {
-      credential = { scope: p.scope, value: uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`) };
-      this.#encodedCredential = credential;
-    }
-    encoded.push(
-      ['X-Amz-Algorithm', ALGORITHM],
-      ['X-Amz-Credential', credential.value],
-      ['X-Amz-Date', p.amzDate],
-      ['X-Amz-Expires', String(expiresIn)],
-      ['X-Amz-SignedHeaders', uriEncode(signedHeaders)],
-    );
-    if (token !== undefined && signToken) encoded.push(['X-Amz-Security-Token', uriEncode(token)]);
-    const query = joinEncodedQuery(encoded);
+    const query = this.#presignQuery(encoded, p, expiresIn, signedHeaders, token !== undefined && signToken ? token : undefined);
     const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, signedHeaders, payloadHash);
     let finalQuery = `${query}&X-Amz-Signature=${signature}`;
     if (token !== undefined && !signToken) finalQuery += `&X-Amz-Security-Token=${encodeURIComponent(token)}`;
