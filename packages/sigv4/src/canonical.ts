@@ -119,7 +119,11 @@ function comparePairs(a: readonly [string, string], b: readonly [string, string]
 /** Canonical headers block (each `name:value\n`) for the given sorted names. */
 export function canonicalHeaders(headers: HeaderMap, sortedNames: readonly string[]): string {
   let out = '';
-  for (const name of sortedNames) out += `${name}:${canonicalHeaderValue(headers.get(name) ?? '')}\n`;
+  for (let i = 0; i < sortedNames.length; i++) {
+    const name = sortedNames[i]!;
+    const value = headers.get(name);
+    out += name + ':' + (value === undefined ? '' : canonicalHeaderValue(value)) + '\n';
+  }
   return out;
 }
 

@@ -16,6 +16,8 @@ export interface ParsedCredential {
   region: string;
   service: string;
   terminal: string;
+  /** `date/region/service/aws4_request`: the credential scope a valid credential signs with. */
+  scope: string;
 }
 
 function isSpace(c: number): boolean {
@@ -96,7 +98,7 @@ export function parseCredential(source: AuthSource, value: string): ParsedCreden
     );
   }
   if (region === '') throw credentialMalformed(source, messages.credential);
-  return { accessKeyId, date, region, service, terminal };
+  return { accessKeyId, date, region, service, terminal, scope: `${date}/${region}/${service}/aws4_request` };
 }
 
 /** A parsed SignedHeaders list: `names` as sent (the client signed them so), `lower` for lookups. */

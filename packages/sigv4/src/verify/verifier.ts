@@ -537,7 +537,8 @@ export class SigV4Verifier {
       creq = canonicalRequest(request.method, uri, s.query, byteStringHeaders(headers, s.signed.names), s.signed.names, s.payloadHash, s.signed.value);
       creqData = signableData(creq, 'latin1');
     }
-    const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
+    // The terminal was checked to be aws4_request: the parsed credential's scope is the one signed.
+    const scope = cred.scope;
     const sts = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(this.#crypto, creqData)}`;
     const signingKey = this.#keys.get(cred.accessKeyId, creds.secretAccessKey, cred.date, cred.region, cred.service);
     const expected = signingKey.sign(sts);
