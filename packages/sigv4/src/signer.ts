@@ -130,7 +130,9 @@ export class SigV4Signer {
   readonly #sha256Header: boolean;
   readonly #headerEncoding: HeaderEncoding;
   /** The last presign's auth parameters, encoded and joined in canonical order, and their inputs. */
-  #authBlock: { scope: string; amzDate: string; expires: number; signedHeaders: string; token: string | undefined; text: string } | undefined;
+  #authBlock:
+    | { scope: string; amzDate: string; expires: number; signedHeaders: string; token: string | undefined; pairs: ReadonlyArray<[string, string]>; text: string }
+    | undefined;
 
   constructor(options: SignerOptions) {
     const { credentials } = options;
@@ -229,10 +231,15 @@ export class SigV4Signer {
       block.signedHeaders !== signedHeaders ||
       block.token !== token
     ) {
-      const credential = uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`);
-      const tokenPart = token === undefined ? '' : `&X-Amz-Security-Token=${uriEncode(token)}`;
-      const text = `X-Amz-Algorithm=${ALGORITHM}&X-Amz-Credential=${credential}&X-Amz-Date=${p.amzDate}&X-Amz-Expires=${expires}${tokenPart}&X-Amz-SignedHeaders=${uriEncode(signedHeaders)}`;
-      block = { scope: p.scope, amzDate: p.amzDate, expires, signedHeaders, token, text };
+      const pairs: Array<[string, string]> = [
+        ['X-Amz-Algorithm', ALGORITHM],
+        ['X-Amz-Credential', uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`)],
+        ['X-Amz-Date', p.amzDate],
+        ['X-Amz-Expires', String(expires)],
+        ['X-Amz-SignedHeaders', uriEncode(signedHeaders)],
+      ];
+      if (token !== undefined) pairs.push(['X-Amz-Security-Token', uriEncode(token)]);
+      block = { scope: p.scope, amzDate: p.amzDate, expires, signedHeaders, token, pairs, text: joinEncodedQuery(pairs) };
       this.#authBlock = block;
     }
     if (encoded.length === 0) return block.text;
@@ -241,14 +248,8 @@ export class SigV4Signer {
     for (const pair of encoded) {
       if (pair[0] < 'X-Amz-Algorithm') before.push(pair);
       else if (pair[0] > 'X-Amz-SignedHeaders') after.push(pair);
-      else {
-        // Among the auth names: sort everything together.
-        for (const part of block.text.split('&')) {
-          const eq = part.indexOf('=');
-          encoded.push([part.slice(0, eq), part.slice(eq + 1)]);
-        }
-        return joinEncodedQuery(encoded);
-      }
+      // Among the auth names: sort everything together.
+      else return joinEncodedQuery(encoded.concat(block.pairs));
     }
     const head = before.length === 0 ? '' : `${joinEncodedQuery(before)}&`;
     return after.length === 0 ? head + block.text : `${head}${block.text}&${joinEncodedQuery(after)}`;

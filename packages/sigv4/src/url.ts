@@ -19,13 +19,10 @@ export function splitUrl(url: string | URL): UrlParts {
   }
   let protocol: string;
   let i: number;
-  // The usual lowercase schemes without a slice or a case scan.
+  // The usual scheme without a slice or a case scan.
   if (url.startsWith('https://')) {
     protocol = 'https:';
     i = 8;
-  } else if (url.startsWith('http://')) {
-    protocol = 'http:';
-    i = 7;
   } else {
     const schemeEnd = url.indexOf('://');
     // A request target ("/path?query") without scheme and host.
