@@ -14,7 +14,7 @@ import { AwsV4Signer } from 'aws4fetch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
-import { bundleWeight, cpuMedianRounds, floorSigner, kb } from '@s3kit/test-utils';
+import { bundleWeight, cpuMedianRounds, floorSigner } from '@s3kit/test-utils';
 import * as sigv4 from '../dist/index.js';
 import { extraSections } from './sections.js';
 
@@ -256,7 +256,8 @@ async function main(): Promise<void> {
   for (const note of extra.notes) lines.push([note, '', '', '', '']);
   for (const w of await weights()) {
     const ratio = w.value / w.anchorValue;
-    lines.push([w.name, kb(w.value) + ' gz', `${(Math.ceil(ratio * 100) / 100).toFixed(2)}x ${w.anchor} (${kb(w.anchorValue)})`, '<= 1x', ratio <= 1 ? 'pass' : 'FAIL']);
+    const kb2 = (n: number) => `${(n / 1000).toFixed(2)} KB`;
+    lines.push([w.name, `${kb2(w.value)} gz`, `${(Math.ceil(ratio * 1000) / 1000).toFixed(3)}x ${w.anchor} (${kb2(w.anchorValue)})`, '<= 1x', ratio <= 1 ? 'pass' : 'FAIL']);
   }
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   const md = lines.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
