@@ -5,40 +5,33 @@
  *
  * Source: Amazon S3 API Reference, "Error responses" (list of error codes).
  */
-export interface S3ErrorSpec {
-  readonly status: number;
-  readonly message: string;
-}
+import * as AUTH_ERRORS from './auth-errors.js';
+import type { S3ErrorSpec } from './s3-error-base.js';
+
+export type { S3ErrorSpec };
 
 export const S3_ERRORS = {
+  // Raised by request authentication (SigV4/SigV2, aws-chunked, POST forms): kept in their own
+  // module, one export each, so a signer's bundle carries only the codes it raises.
+  ...AUTH_ERRORS,
   AccessControlListNotSupported: { status: 400, message: 'The bucket does not allow ACLs.' },
-  AccessDenied: { status: 403, message: 'Access Denied' },
   AccessForbidden: { status: 403, message: "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec." },
   AccessPointAlreadyOwnedByYou: { status: 409, message: 'An access point with an identical name already exists in your account.' },
   AccountProblem: { status: 403, message: 'There is a problem with your AWS account that prevents the operation from completing successfully.' },
   AllAccessDisabled: { status: 403, message: 'All access to this Amazon S3 resource has been disabled.' },
   AmbiguousGrantByEmailAddress: { status: 400, message: 'The email address you provided is associated with more than one account.' },
-  AuthorizationHeaderMalformed: { status: 400, message: 'The authorization header you provided is invalid.' },
-  AuthorizationQueryParametersError: { status: 400, message: 'The authorization query parameters you provided are invalid.' },
   BadRequest: { status: 400, message: 'Bad Request' },
-  BadDigest: { status: 400, message: 'The Content-MD5 or checksum value that you specified did not match what the server received.' },
   BucketAlreadyExists: { status: 409, message: 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Select a different name and try again.' },
   BucketAlreadyOwnedByYou: { status: 409, message: 'The bucket that you tried to create already exists, and you own it.' },
   BucketNotEmpty: { status: 409, message: 'The bucket that you tried to delete is not empty.' },
   ConditionalRequestConflict: { status: 409, message: 'A conflicting conditional operation is currently in progress against this resource. Try again.' },
   CredentialsNotSupported: { status: 400, message: 'This request does not support credentials.' },
   CrossLocationLoggingProhibited: { status: 403, message: 'Cross-Region logging is not allowed.' },
-  EntityTooLarge: { status: 400, message: 'Your proposed upload exceeds the maximum allowed object size.' },
-  EntityTooSmall: { status: 400, message: 'Your proposed upload is smaller than the minimum allowed object size.' },
   ExpiredToken: { status: 400, message: 'The provided token has expired.' },
   IllegalLocationConstraintException: { status: 400, message: 'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.' },
   IllegalVersioningConfigurationException: { status: 400, message: 'The versioning configuration specified in the request is invalid.' },
-  IncompleteBody: { status: 400, message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.' },
-  IncorrectNumberOfFilesInPostRequest: { status: 400, message: 'POST requires exactly one file upload per request.' },
   InlineDataTooLarge: { status: 400, message: 'The inline data exceeds the maximum allowed size.' },
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
-  InvalidAccessKeyId: { status: 403, message: 'The AWS access key ID that you provided does not exist in our records.' },
-  InvalidArgument: { status: 400, message: 'Invalid Argument' },
   InvalidBucketAclWithObjectOwnership: { status: 400, message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting" },
   InvalidBucketName: { status: 400, message: 'The specified bucket is not valid.' },
   InvalidBucketState: { status: 409, message: 'The request is not valid for the current state of the bucket.' },
@@ -50,29 +43,23 @@ export const S3_ERRORS = {
   InvalidPartNumber: { status: 416, message: 'The requested partnumber is not satisfiable' },
   InvalidPartOrder: { status: 400, message: 'The list of parts was not in ascending order. The parts list must be specified in order by part number.' },
   InvalidPayer: { status: 403, message: 'All access to this object has been disabled.' },
-  InvalidPolicyDocument: { status: 400, message: 'The content of the form does not meet the conditions specified in the policy document.' },
   InvalidRange: { status: 416, message: 'The requested range cannot be satisfied.' },
-  InvalidRequest: { status: 400, message: 'Invalid Request' },
   InvalidRetentionPeriod: { status: 400, message: 'Default retention period must be a positive integer value.' },
   InvalidSecurity: { status: 403, message: 'The provided security credentials are not valid.' },
   InvalidStorageClass: { status: 400, message: 'The storage class that you specified is not valid.' },
   InvalidTag: { status: 400, message: 'The tag provided was not a valid tag.' },
   InvalidTargetBucketForLogging: { status: 400, message: 'The target bucket for logging either does not exist, is not owned by you, or does not have the appropriate grants for the log-delivery group.' },
-  InvalidToken: { status: 400, message: 'The provided token is malformed or otherwise not valid.' },
   InvalidURI: { status: 400, message: 'The specified URI couldn\'t be parsed.' },
   KeyTooLongError: { status: 400, message: 'Your key is too long.' },
   MalformedACLError: { status: 400, message: 'The ACL that you provided was not well formed or did not validate against our published schema.' },
-  MalformedPOSTRequest: { status: 400, message: 'The body of your POST request is not well-formed multipart/form-data.' },
   MalformedPolicy: { status: 400, message: 'Policy has invalid resource.' },
   MalformedXML: { status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema.' },
   MaxMessageLengthExceeded: { status: 400, message: 'Your request was too big.' },
-  MaxPostPreDataLengthExceededError: { status: 400, message: 'Your POST request fields preceding the upload file were too large.' },
   MetadataTooLarge: { status: 400, message: 'Your metadata headers exceed the maximum allowed metadata size.' },
   MethodNotAllowed: { status: 405, message: 'The specified method is not allowed against this resource.' },
   MissingContentLength: { status: 411, message: 'You must provide the Content-Length HTTP header.' },
   MissingRequestBodyError: { status: 400, message: 'Request Body is empty.' },
   MissingSecurityElement: { status: 400, message: 'The SOAP 1.1 request is missing a security element.' },
-  MissingSecurityHeader: { status: 400, message: 'Your request is missing a required header.' },
   NoLoggingStatusForKey: { status: 400, message: 'There is no such thing as a logging status subresource for a key.' },
   NoSuchBucket: { status: 404, message: 'The specified bucket does not exist.' },
   NoSuchBucketPolicy: { status: 404, message: 'The specified bucket does not have a bucket policy.' },
@@ -96,25 +83,18 @@ export const S3_ERRORS = {
   Redirect: { status: 307, message: 'Temporary redirect.' },
   ReplicationConfigurationNotFoundError: { status: 404, message: 'The replication configuration was not found.' },
   RequestHeaderSectionTooLarge: { status: 400, message: 'Your request header section exceeds the maximum allowed size.' },
-  RequestIsNotMultiPartContent: { status: 400, message: 'Bucket POST must be of the enclosure-type multipart/form-data.' },
   RequestTimeout: { status: 400, message: 'Your socket connection to the server was not read from or written to within the timeout period.' },
-  RequestTimeTooSkewed: { status: 403, message: 'The difference between the request time and the server\'s time is too large.' },
   RequestTorrentOfBucketError: { status: 400, message: 'Requesting the torrent file of a bucket is not permitted.' },
   RestoreAlreadyInProgress: { status: 409, message: 'Object restore is already in progress.' },
   ServerSideEncryptionConfigurationNotFoundError: { status: 404, message: 'The server-side encryption configuration was not found.' },
   ServiceUnavailable: { status: 503, message: 'Service is unable to handle request.' },
-  SignatureDoesNotMatch: { status: 403, message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' },
   SlowDown: { status: 503, message: 'Please reduce your request rate.' },
   TemporaryRedirect: { status: 307, message: 'You are being redirected to the bucket while DNS updates.' },
   TokenRefreshRequired: { status: 400, message: 'The provided token must be refreshed.' },
   TooManyBuckets: { status: 400, message: 'You have attempted to create more buckets than allowed.' },
   UnexpectedContent: { status: 400, message: 'This request does not support content.' },
   UnresolvableGrantByEmailAddress: { status: 400, message: 'The email address you provided does not match any account on record.' },
-  UserKeyMustBeSpecified: { status: 400, message: 'The bucket POST request must contain the specified field name.' },
-  XAmzContentSHA256Mismatch: { status: 400, message: 'The provided \'x-amz-content-sha256\' header does not match what was computed.' },
-  InvalidChunkSizeError: { status: 403, message: 'Only the last chunk is allowed to have a size less than 8192 bytes' },
   InvalidContentEncoding: { status: 400, message: 'Unsupported Content-Encoding.' },
-  MalformedTrailerError: { status: 400, message: 'The request contained trailing data that was not well-formed or did not conform to our published schema.' },
 } as const satisfies Record<string, S3ErrorSpec>;
 
 /** Every S3 wire error code s3kit knows. */

@@ -72,6 +72,10 @@ export function printCondition(c: unknown): string {
   return JSON.stringify(c) ?? String(c);
 }
 
+function isSize(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
 /** content-length-range bounds: non-negative integers (JSON numbers, or digit strings as some SDKs send). */
 function toSize(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : undefined;
@@ -89,12 +93,14 @@ export function conditionIdentity(c: NormalizedCondition): string {
  * count as the same). Throws a TypeError for a condition S3 could not interpret.
  */
 export function dedupeConditions(conditions: readonly PolicyCondition[]): PolicyCondition[] {
-  const seen = new Set<string>();
+  // A policy has a handful of conditions: a linear scan of the ids seen beats hashing each
+  // new id string into a Set.
+  const seen: string[] = [];
   const out: PolicyCondition[] = [];
   for (const c of conditions) {
     const id = fastIdentity(c);
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (seen.includes(id)) continue;
+    seen.push(id);
     out.push(c);
   }
   return out;
@@ -111,6 +117,14 @@ function fastIdentity(c: PolicyCondition): string {
       if (id === undefined) break;
     }
     if (id !== undefined) return id;
+  } else if (Array.isArray(c) && c.length === 3) {
+    // The array forms as boto3 and the SDKs write them (lowercase operator, `$field`, string
+    // value, integer bounds): the identity parseCondition would give, without parsing.
+    const [op, a, b] = c as readonly unknown[];
+    if ((op === 'starts-with' || op === 'eq') && typeof a === 'string' && a.charCodeAt(0) === 36 && typeof b === 'string') {
+      return `${op}\n${a.slice(1).toLowerCase()}\n${b}`;
+    }
+    if (op === 'content-length-range' && isSize(a) && isSize(b)) return `clr\n${a}\n${b}`;
   }
   const n = parseCondition(c);
   if (typeof n === 'string') throw new TypeError(`Invalid POST policy condition: ${n}`);

@@ -78,8 +78,10 @@ export function createPresignedPost(input: CreatePresignedPostInput): PresignedP
   const expiresIn = input.expiresIn ?? 3600;
   if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new RangeError('expiresIn must be a positive number of seconds');
 
-  const fields = new Map<string, string>(Object.entries(input.fields ?? {}));
-  const conditions: PolicyCondition[] = [...(input.conditions ?? [])];
+  const fields = new Map<string, string>();
+  const given = input.fields;
+  if (given !== undefined) for (const k in given) if (Object.prototype.hasOwnProperty.call(given, k)) fields.set(k, given[k]!);
+  const conditions: PolicyCondition[] = input.conditions === undefined ? [] : input.conditions.slice();
   if (input.checksumSha256 !== undefined) {
     fields.set('x-amz-checksum-algorithm', 'SHA256');
     fields.set('x-amz-checksum-sha256', input.checksumSha256);
@@ -93,7 +95,9 @@ export function createPresignedPost(input: CreatePresignedPostInput): PresignedP
   const expiration = toPolicyExpiration(nowMs + expiresIn * 1000);
   // pythonJson output is ASCII, so the native btoa encodes its UTF-8 bytes directly.
   signInto(fields, conditions, expiration, nowMs, input, (p) => btoa(pythonJson(p)));
-  return { url: postUrl(bucket, input), fields: Object.fromEntries(fields), expiration };
+  const out: Record<string, string> = {};
+  for (const [k, v] of fields) out[k] = v;
+  return { url: postUrl(bucket, input), fields: out, expiration };
 }
 
 /**
@@ -110,7 +114,7 @@ export function signInto(
 ): void {
   const crypto = opts.crypto ?? defaultCrypto();
   const { accessKeyId, secretAccessKey, sessionToken } = opts.credentials;
-  const conditions = [...conditionsIn];
+  const conditions = conditionsIn.slice();
   const token = sessionToken === undefined || sessionToken === '' ? undefined : sessionToken;
   if (opts.signatureVersion === 'v2') {
     fields.set('AWSAccessKeyId', accessKeyId);

@@ -1,4 +1,4 @@
-import { s3Error, type S3Error } from '@s3kit/errors';
+import { IncorrectNumberOfFilesInPostRequest, MalformedPOSTRequest, MaxPostPreDataLengthExceededError, RequestIsNotMultiPartContent, s3ErrorOf, type S3Error } from '@s3kit/errors';
 import { decodeField, make as makeParser, type MultipartError, type PartInfo, type Parser } from 'multipasta';
 
 /** Limits applied to the form before the file part (and to the parts S3 ignores after it). */
@@ -38,11 +38,11 @@ export interface FilePartInfo {
 }
 
 function preData(message: string): S3Error {
-  return s3Error('MaxPostPreDataLengthExceededError', `Your POST request fields preceding the upload file were too large. ${message}`);
+  return s3ErrorOf(MaxPostPreDataLengthExceededError, `Your POST request fields preceding the upload file were too large. ${message}`);
 }
 
 function malformed(detail?: string): S3Error {
-  return s3Error('MalformedPOSTRequest', detail === undefined ? undefined : `The body of your POST request is not well-formed multipart/form-data. ${detail}`);
+  return s3ErrorOf(MalformedPOSTRequest, detail === undefined ? undefined : `The body of your POST request is not well-formed multipart/form-data. ${detail}`);
 }
 
 function mapError(e: MultipartError, maxFieldSize: number): S3Error {
@@ -58,7 +58,7 @@ function mapError(e: MultipartError, maxFieldSize: number): S3Error {
     case 'EndNotReached':
       return malformed('The body ended before the closing boundary.');
     case 'InvalidBoundary':
-      return s3Error('RequestIsNotMultiPartContent');
+      return s3ErrorOf(RequestIsNotMultiPartContent);
   }
 }
 
@@ -133,7 +133,7 @@ export class MultipartForm {
 
   #onFile(info: PartInfo): (chunk: Uint8Array | null) => void {
     if (this.file !== undefined) {
-      this.#fail(s3Error('IncorrectNumberOfFilesInPostRequest'));
+      this.#fail(s3ErrorOf(IncorrectNumberOfFilesInPostRequest));
       return () => {};
     }
     if ((this.#headerSize += headerBytes(info)) > this.#limits.maxHeaderSize) {
@@ -152,7 +152,7 @@ export class MultipartForm {
     while (this.file === undefined && this.#error === undefined && !this.#bodyDone) await this.#readOnce();
     if (this.#error !== undefined) throw this.#error;
     if (this.file === undefined) {
-      throw this.#parserDone ? s3Error('IncorrectNumberOfFilesInPostRequest') : malformed('The body ended before the closing boundary.');
+      throw this.#parserDone ? s3ErrorOf(IncorrectNumberOfFilesInPostRequest) : malformed('The body ended before the closing boundary.');
     }
   }
 

@@ -1,4 +1,4 @@
-import { s3Error } from '@s3kit/errors';
+import { InvalidPolicyDocument, s3ErrorOf } from '@s3kit/errors';
 import { fromBase64 } from '@s3kit/sigv4';
 import { parseCondition, type NormalizedCondition } from './conditions.js';
 
@@ -13,7 +13,7 @@ const fatal = new TextDecoder('utf-8', { fatal: true });
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
 
 function invalid(message: string) {
-  return s3Error('InvalidPolicyDocument', `Invalid Policy: ${message}`);
+  return s3ErrorOf(InvalidPolicyDocument, `Invalid Policy: ${message}`);
 }
 
 /** base64 → JSON → `{ expiration, conditions }`; anything else is InvalidPolicyDocument (400). */
@@ -39,7 +39,7 @@ export function decodePolicy(base64: string): PolicyDocument {
   const normalized: NormalizedCondition[] = [];
   for (const c of conditions) {
     const n = parseCondition(c);
-    if (typeof n === 'string') throw s3Error('InvalidPolicyDocument', n);
+    if (typeof n === 'string') throw s3ErrorOf(InvalidPolicyDocument, n);
     normalized.push(n);
   }
   return { expiration, expiresAt, conditions: normalized };

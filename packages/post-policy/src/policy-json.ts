@@ -30,17 +30,12 @@ export function pythonJson(value: unknown): string {
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
 function asciiString(s: string): string {
-  // Fast path: printable ASCII without quote or backslash needs no escaping.
-  let plain = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) return `"${s}"`;
+  // Fast path: printable ASCII without quote or backslash needs no escaping (one native scan).
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   const json = JSON.stringify(s);
   if (!NON_ASCII.test(json)) return json;
   let out = '';
@@ -56,7 +51,16 @@ export function base64Utf8(s: string, fallback: (s: string) => string): string {
   return NON_ASCII.test(s) ? fallback(s) : btoa(s);
 }
 
+// One-entry cache: policies built within the same second format their expiration once.
+let lastSecond = NaN;
+let lastExpiration = '';
+
 /** `2013-05-24T01:00:00Z`: boto3's policy expiration format (no milliseconds). */
 export function toPolicyExpiration(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastExpiration = `${new Date(ms).toISOString().slice(0, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastExpiration;
 }

@@ -1,4 +1,4 @@
-import { s3Error, type S3Error } from '@s3kit/errors';
+import { AccessDenied, BadDigest, EntityTooLarge, EntityTooSmall, InvalidAccessKeyId, InvalidArgument, InvalidRequest, InvalidToken, MalformedPOSTRequest, RequestIsNotMultiPartContent, SignatureDoesNotMatch, UserKeyMustBeSpecified, s3ErrorOf, type S3Error } from '@s3kit/errors';
 import {
   CHECKSUM_ALGORITHMS,
   SigningKeyCache,
@@ -102,13 +102,13 @@ function header(h: PostRequest['headers'], name: string): string | undefined {
 }
 
 function mustContain(field: string): S3Error {
-  return s3Error('InvalidArgument', `Bucket POST must contain a field named '${field}'.  If it is specified, please check the order of the fields.`, {
+  return s3ErrorOf(InvalidArgument, `Bucket POST must contain a field named '${field}'.  If it is specified, please check the order of the fields.`, {
     details: { ArgumentName: field },
   });
 }
 
 function policyFailed(message: string): S3Error {
-  return s3Error('AccessDenied', `Invalid according to Policy: ${message}`);
+  return s3ErrorOf(AccessDenied, `Invalid according to Policy: ${message}`);
 }
 
 /**
@@ -119,8 +119,8 @@ function policyFailed(message: string): S3Error {
  */
 export async function verifyPost(request: PostRequest, options: VerifyPostOptions): Promise<VerifiedPost> {
   const contentType = header(request.headers, 'content-type') ?? '';
-  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw s3Error('RequestIsNotMultiPartContent');
-  if (request.body === null) throw s3Error('MalformedPOSTRequest');
+  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw s3ErrorOf(RequestIsNotMultiPartContent);
+  if (request.body === null) throw s3ErrorOf(MalformedPOSTRequest);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const form = new MultipartForm(request.body, contentType, limits);
   try {
@@ -141,7 +141,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
   for (const { name, value } of form.fields) {
     const lower = name.toLowerCase();
     if (lower === 'file') continue;
-    if (raw.has(lower)) throw s3Error('InvalidArgument', `POST form field '${name}' appears more than once.`, { details: { ArgumentName: name } });
+    if (raw.has(lower)) throw s3ErrorOf(InvalidArgument, `POST form field '${name}' appears more than once.`, { details: { ArgumentName: name } });
     raw.set(lower, value);
   }
   const fields = new Map<string, string>();
@@ -151,7 +151,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
 
   const key = fields.get('key');
   if (key === undefined) throw mustContain('key');
-  if (key === '') throw s3Error('UserKeyMustBeSpecified', 'User key must have a length greater than zero.');
+  if (key === '') throw s3ErrorOf(UserKeyMustBeSpecified, 'User key must have a length greater than zero.');
 
   let min = 0;
   let max = options.maxObjectSize ?? FIVE_GIB;
@@ -160,7 +160,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
   if (policyB64 === undefined) {
     if (raw.has('x-amz-signature') || raw.has('signature') || raw.has('awsaccesskeyid') || raw.has('x-amz-credential')) throw mustContain('policy');
     // Anonymous: no policy, so no conditions; whoever stores it authorizes the key.
-    if (options.allowAnonymous !== true) throw s3Error('AccessDenied', 'Anonymous POST uploads are not accepted.');
+    if (options.allowAnonymous !== true) throw s3ErrorOf(AccessDenied, 'Anonymous POST uploads are not accepted.');
   } else {
     const policy = decodePolicy(policyB64);
     const now = (options.now ?? Date.now)();
@@ -216,15 +216,15 @@ async function verifySignature(
   if (v4sig !== undefined) {
     const algorithm = raw.get('x-amz-algorithm');
     if (algorithm === undefined) throw mustContain('x-amz-algorithm');
-    if (algorithm !== V4_ALGORITHM) throw s3Error('InvalidArgument', `Invalid algorithm: '${algorithm}'. Only ${V4_ALGORITHM} is supported.`, { details: { ArgumentName: 'x-amz-algorithm' } });
+    if (algorithm !== V4_ALGORITHM) throw s3ErrorOf(InvalidArgument, `Invalid algorithm: '${algorithm}'. Only ${V4_ALGORITHM} is supported.`, { details: { ArgumentName: 'x-amz-algorithm' } });
     const credential = raw.get('x-amz-credential');
     if (credential === undefined) throw mustContain('x-amz-credential');
     const scope: V4Scope | undefined = parseCredential(credential);
-    if (scope === undefined) throw s3Error('InvalidArgument', `Invalid credential: '${credential}'.`, { details: { ArgumentName: 'x-amz-credential' } });
+    if (scope === undefined) throw s3ErrorOf(InvalidArgument, `Invalid credential: '${credential}'.`, { details: { ArgumentName: 'x-amz-credential' } });
     const secret = await lookup(options, scope.accessKeyId, raw);
     const keys = options.signingKeyCache ?? defaultSigningKeyCache(crypto);
     const expected = signPolicyV4(keys, secret.secretAccessKey, scope, policyB64);
-    if (!timingSafeEqual(expected, v4sig.toLowerCase())) throw s3Error('SignatureDoesNotMatch');
+    if (!timingSafeEqual(expected, v4sig.toLowerCase())) throw s3ErrorOf(SignatureDoesNotMatch);
     return {
       accessKeyId: scope.accessKeyId,
       signatureVersion: 'v4',
@@ -242,17 +242,17 @@ async function verifySignature(
   if (v2sig === undefined) throw mustContain('Signature');
   const secret = await lookup(options, accessKeyId, raw);
   const expected = signPolicyV2(crypto, secret.secretAccessKey, policyB64);
-  if (!timingSafeEqual(expected, v2sig)) throw s3Error('SignatureDoesNotMatch');
+  if (!timingSafeEqual(expected, v2sig)) throw s3ErrorOf(SignatureDoesNotMatch);
   return { accessKeyId, signatureVersion: 'v2', ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}) };
 }
 
 async function lookup(options: VerifyPostOptions, accessKeyId: string, raw: ReadonlyMap<string, string>) {
   const secret = await options.getCredentials(accessKeyId);
-  if (secret === undefined) throw s3Error('InvalidAccessKeyId');
+  if (secret === undefined) throw s3ErrorOf(InvalidAccessKeyId);
   const sent = raw.get('x-amz-security-token');
   const expected = secret.sessionToken || undefined;
   if (expected !== undefined || sent !== undefined) {
-    if (expected === undefined || sent === undefined || !timingSafeEqual(expected, sent)) throw s3Error('InvalidToken');
+    if (expected === undefined || sent === undefined || !timingSafeEqual(expected, sent)) throw s3ErrorOf(InvalidToken);
   }
   return secret;
 }
@@ -272,19 +272,19 @@ function checksumOf(fields: ReadonlyMap<string, string>, crypto: CryptoProvider)
   const named = fields.get('x-amz-checksum-algorithm')?.toLowerCase();
   const present = CHECKSUM_ALGORITHMS.filter((a) => fields.has(checksumHeaderName(a)));
   if (named !== undefined && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(named)) {
-    throw s3Error('InvalidRequest', `Checksum algorithm ${named.toUpperCase()} is not supported.`);
+    throw s3ErrorOf(InvalidRequest, `Checksum algorithm ${named.toUpperCase()} is not supported.`);
   }
-  if (present.length > 1) throw s3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  if (present.length > 1) throw s3ErrorOf(InvalidRequest, 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
   const algorithm: ChecksumAlgorithm | undefined = present[0];
   if (named !== undefined && algorithm !== named) {
-    throw s3Error('InvalidRequest', `x-amz-checksum-algorithm ${named.toUpperCase()} needs an x-amz-checksum-${named} field.`);
+    throw s3ErrorOf(InvalidRequest, `x-amz-checksum-algorithm ${named.toUpperCase()} needs an x-amz-checksum-${named} field.`);
   }
   if (algorithm === undefined) return undefined;
   const name = checksumHeaderName(algorithm);
   const expected = fields.get(name)!;
   const state = createChecksum(algorithm, crypto);
   if (fromBase64(expected)?.length !== createChecksum(algorithm, crypto).digest().length) {
-    throw s3Error('InvalidRequest', `Value for ${name} header is invalid.`);
+    throw s3ErrorOf(InvalidRequest, `Value for ${name} header is invalid.`);
   }
   return { name, expected, state };
 }
@@ -298,11 +298,11 @@ function fileStream(form: MultipartForm, min: number, max: number, checksum: Che
           const chunks = await form.nextFileChunks();
           if (chunks === null) {
             if (size < min) {
-              throw s3Error('EntityTooSmall', undefined, { details: { ProposedSize: String(size), MinSizeAllowed: String(min) } });
+              throw s3ErrorOf(EntityTooSmall, undefined, { details: { ProposedSize: String(size), MinSizeAllowed: String(min) } });
             }
             if (checksum !== undefined) {
               const actual = checksum.state.digestBase64();
-              if (actual !== checksum.expected) throw s3Error('BadDigest', `The ${checksum.name} you specified did not match the calculated checksum.`);
+              if (actual !== checksum.expected) throw s3ErrorOf(BadDigest, `The ${checksum.name} you specified did not match the calculated checksum.`);
             }
             await form.finish();
             controller.close();
@@ -311,7 +311,7 @@ function fileStream(form: MultipartForm, min: number, max: number, checksum: Che
           for (const chunk of chunks) {
             size += chunk.length;
             if (size > max) {
-              throw s3Error('EntityTooLarge', undefined, { details: { ProposedSize: String(size), MaxSizeAllowed: String(max) } });
+              throw s3ErrorOf(EntityTooLarge, undefined, { details: { ProposedSize: String(size), MaxSizeAllowed: String(max) } });
             }
             checksum?.state.update(chunk);
             controller.enqueue(chunk);

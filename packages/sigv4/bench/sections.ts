@@ -3,6 +3,7 @@
  * exports its API; otherwise it adds a TODO note to the table instead of a number.
  */
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import type { Row } from './index.js';
 
 type Mod = Record<string, unknown>;
@@ -60,7 +61,7 @@ export async function extraSections(mod: Mod, ctx: Ctx): Promise<Sections> {
         value: ops('verify: ours (header, SigV4Verifier)'),
         unit: 'ops/s',
         anchor: 'sign: ours (node:crypto)',
-        target: { ratio: 0.8, of: 'sign: ours (node:crypto)' },
+        target: { ratio: 0.9, of: 'sign: ours (node:crypto)' },
       },
     ]);
   } else {
@@ -80,8 +81,26 @@ export async function extraSections(mod: Mod, ctx: Ctx): Promise<Sections> {
       return h.digest();
     },
   ]);
+  // The bound for a CRC32 trailer: the two native passes every byte needs, with no framing and
+  // no chunk signatures; a decoder cannot beat it.
+  const BOUND = 'bound: SHA-256 + CRC32 passes alone (node:crypto + zlib.crc32)';
+  tasks.push([
+    BOUND,
+    () => {
+      const h = createHash('sha256');
+      let crc = 0;
+      for (const p of pieces) {
+        h.update(p);
+        crc = crc32(p, crc);
+      }
+      return [h.digest(), crc];
+    },
+  ]);
   const mbps = (ops: (name: string) => number, name: string) => (ops(name) * BODY) / MB;
-  rowMakers.push((ops) => [{ name: 'raw SHA-256 (node:crypto)', value: mbps(ops, 'raw SHA-256 (node:crypto)'), unit: 'MB/s' }]);
+  rowMakers.push((ops) => [
+    { name: 'raw SHA-256 (node:crypto)', value: mbps(ops, 'raw SHA-256 (node:crypto)'), unit: 'MB/s' },
+    { name: BOUND, value: mbps(ops, BOUND), unit: 'MB/s', anchor: 'raw SHA-256 (node:crypto)' },
+  ]);
 
   type Enc = new (seed: unknown, o: unknown) => { write(p: Uint8Array, emit: (b: Uint8Array) => void): void; end(emit: (b: Uint8Array) => void): void };
   const ChunkedEncoder = mod['ChunkedEncoder'] as Enc | undefined;
@@ -159,7 +178,7 @@ export async function extraSections(mod: Mod, ctx: Ctx): Promise<Sections> {
             value: mbps(ops, name),
             unit: 'MB/s',
             anchor: 'raw SHA-256 (node:crypto)',
-            target: { ratio: 0.7, of: 'raw SHA-256 (node:crypto)' },
+            target: { ratio: name === 'chunked verify: ours (streaming-trailer)' ? 0.72 : 0.7, of: 'raw SHA-256 (node:crypto)' },
           },
         ]);
       }

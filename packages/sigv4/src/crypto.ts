@@ -1,4 +1,3 @@
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex, utf8 } from './encoding.js';
@@ -18,14 +17,21 @@ export interface IncrementalHash {
  * `process.getBuiltinModule`, so this module imports nothing from Node) and `@noble/hashes`
  * everywhere else. Pass your own to a signer or verifier to override.
  */
-export interface CryptoProvider {
+export interface CryptoProvider extends Sha256Provider {
+  sha1(data: Data): Uint8Array;
+  createSha1(): IncrementalHash;
+  hmacSha1(key: Data, data: Data): Uint8Array;
+}
+
+/**
+ * The SHA-256 half of a {@link CryptoProvider}: all SigV4 signing and verification needs.
+ * Every `CryptoProvider` is one.
+ */
+export interface Sha256Provider {
   readonly name: string;
   sha256(data: Data): Uint8Array;
   createSha256(): IncrementalHash;
   hmacSha256(key: Data, data: Data): Uint8Array;
-  sha1(data: Data): Uint8Array;
-  createSha1(): IncrementalHash;
-  hmacSha1(key: Data, data: Data): Uint8Array;
   /** Optional fast path: lowercase hex SHA-256 (native providers hex-encode in C++). */
   sha256Hex?(data: Data): string;
   /** Optional fast path: lowercase hex HMAC-SHA256. */
@@ -33,12 +39,12 @@ export interface CryptoProvider {
 }
 
 /** Hex SHA-256 through the provider's fast path when it has one. */
-export function sha256Hex(crypto: CryptoProvider, data: Data): string {
+export function sha256Hex(crypto: Sha256Provider, data: Data): string {
   return crypto.sha256Hex ? crypto.sha256Hex(data) : toHex(crypto.sha256(data));
 }
 
 /** Hex HMAC-SHA256 through the provider's fast path when it has one. */
-export function hmacSha256Hex(crypto: CryptoProvider, key: Data, data: Data): string {
+export function hmacSha256Hex(crypto: Sha256Provider, key: Data, data: Data): string {
   return crypto.hmacSha256Hex ? crypto.hmacSha256Hex(key, data) : toHex(crypto.hmacSha256(key, data));
 }
 
@@ -60,15 +66,51 @@ function nobleIncremental(h: NobleHash): IncrementalHash {
   return inc;
 }
 
+/** A noble hash function with a 64-byte block (SHA-256, SHA-1). */
+interface NobleBlockHash {
+  (data: Uint8Array): Uint8Array;
+  create(): NobleHash;
+}
+
+/**
+ * HMAC (RFC 2104) over a 64-byte-block noble hash: a few lines in place of noble's generic
+ * `hmac` module, which a bundle would otherwise carry in full.
+ */
+function nobleHmac(hash: NobleBlockHash, key: Uint8Array, data: Uint8Array): Uint8Array {
+  const block = new Uint8Array(64);
+  block.set(key.length > 64 ? hash(key) : key);
+  for (let i = 0; i < 64; i++) block[i]! ^= 0x36;
+  const inner = hash.create();
+  inner.update(block);
+  inner.update(data);
+  const innerDigest = inner.digest();
+  for (let i = 0; i < 64; i++) block[i]! ^= 0x36 ^ 0x5c;
+  const outer = hash.create();
+  outer.update(block);
+  outer.update(innerDigest);
+  return outer.digest();
+}
+
+const nobleSha256Of = (d: Data): Uint8Array => sha256(bytes(d));
+const nobleCreateSha256 = (): IncrementalHash => nobleIncremental(sha256.create());
+const nobleHmacSha256 = (k: Data, d: Data): Uint8Array => nobleHmac(sha256, bytes(k), bytes(d));
+
+/**
+ * `@noble/hashes` SHA-256 alone: the fallback of {@link defaultSha256Crypto}, so a bundle that
+ * only signs SigV4 leaves SHA-1 out (both providers are plain literals of shared functions,
+ * which bundlers drop when unused).
+ */
+const nobleSha256: Sha256Provider = { name: 'noble', sha256: nobleSha256Of, createSha256: nobleCreateSha256, hmacSha256: nobleHmacSha256 };
+
 /** Portable provider: `@noble/hashes`, pure JS, runs everywhere. */
 export const nobleCrypto: CryptoProvider = {
   name: 'noble',
-  sha256: (d) => sha256(bytes(d)),
-  createSha256: () => nobleIncremental(sha256.create()),
-  hmacSha256: (k, d) => hmac(sha256, bytes(k), bytes(d)),
+  sha256: nobleSha256Of,
+  createSha256: nobleCreateSha256,
+  hmacSha256: nobleHmacSha256,
   sha1: (d) => sha1(bytes(d)),
   createSha1: () => nobleIncremental(sha1.create()),
-  hmacSha1: (k, d) => hmac(sha1, bytes(k), bytes(d)),
+  hmacSha1: (k, d) => nobleHmac(sha1, bytes(k), bytes(d)),
 };
 
 /** A node:crypto Hash/Hmac after `update`: digest to bytes, or to hex in native code. */
@@ -119,11 +161,11 @@ export function nativeCrypto(mod: NodeCryptoLike): CryptoProvider {
   };
 }
 
-let detected: CryptoProvider | undefined;
+/** The runtime's node:crypto provider (found without an import), or null. Computed once. */
+let native: CryptoProvider | null | undefined;
 
-/** node:crypto where the runtime offers it without an import, else noble. Computed once. */
-export function defaultCrypto(): CryptoProvider {
-  if (detected) return detected;
+function nativeDefault(): CryptoProvider | null {
+  if (native !== undefined) return native;
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   let mod: NodeCryptoLike | undefined;
   try {
@@ -131,6 +173,19 @@ export function defaultCrypto(): CryptoProvider {
   } catch {
     mod = undefined;
   }
-  detected = mod && typeof mod.createHmac === 'function' ? nativeCrypto(mod) : nobleCrypto;
-  return detected;
+  native = mod && typeof mod.createHmac === 'function' ? nativeCrypto(mod) : null;
+  return native;
+}
+
+/** node:crypto where the runtime offers it without an import, else noble. Computed once. */
+export function defaultCrypto(): CryptoProvider {
+  return nativeDefault() ?? nobleCrypto;
+}
+
+/**
+ * {@link defaultCrypto} for SHA-256 users (SigV4 signing and verification): the same provider
+ * where node:crypto exists, else noble's SHA-256 without SHA-1, which then stays out of bundles.
+ */
+export function defaultSha256Crypto(): Sha256Provider {
+  return nativeDefault() ?? nobleSha256;
 }

@@ -37,16 +37,13 @@ export function toHeaderMap(input: HeaderInput | undefined): HeaderMap {
   return map;
 }
 
+/** A tab, CR or LF anywhere, or two spaces in a row: the value needs trimming and folding. */
+const NOT_CANONICAL = /[\t\n\r]| {2}/;
+
 /** SigV4 canonical header value: trimmed, inner whitespace runs (incl. folded lines) → one space. */
 export function canonicalHeaderValue(value: string): string {
-  // Fast path for the common value with no runs of whitespace or line folding.
-  let clean = true;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 9 || c === 10 || c === 13 || (c === 32 && (i === 0 || i === value.length - 1 || value.charCodeAt(i + 1) === 32))) {
-      clean = false;
-      break;
-    }
-  }
-  return clean ? value : value.trim().replace(/\s+/g, ' ');
+  // Fast path for the common value with no runs of whitespace or line folding (one native scan).
+  const last = value.length - 1;
+  if (last < 0 || (value.charCodeAt(0) !== 32 && value.charCodeAt(last) !== 32 && !NOT_CANONICAL.test(value))) return value;
+  return value.trim().replace(/\s+/g, ' ');
 }

@@ -9,7 +9,7 @@ export {
 } from './signer.js';
 export { SigningKey, SigningKeyCache, deriveSigningKey } from './signing-key.js';
 export { canonicalUri, canonicalQuery, parseQuery, canonicalRequest, canonicalHeaders, type QueryParam } from './canonical.js';
-export { defaultCrypto, nobleCrypto, nativeCrypto, type CryptoProvider, type IncrementalHash, type Data } from './crypto.js';
+export { defaultCrypto, defaultSha256Crypto, nobleCrypto, nativeCrypto, type CryptoProvider, type Sha256Provider, type IncrementalHash, type Data } from './crypto.js';
 export { toHex, toBase64, fromBase64, uriEncode, uriDecode, timingSafeEqual, utf8 } from './encoding.js';
 export { toHeaderMap, canonicalHeaderValue, type HeaderInput, type HeaderMap } from './headers.js';
 export type { HeaderEncoding } from './header-encoding.js';

@@ -1,5 +1,5 @@
-import { s3Error } from '@s3kit/errors';
-import { canonicalQuery, canonicalRequest, canonicalUri, joinEncodedQuery, parseQuery, type QueryParam } from './canonical.js';
+import { AuthorizationQueryParametersError, s3ErrorOf } from '@s3kit/errors';
+import { canonicalRequest, canonicalUri, encodedQueryPairs, joinEncodedQuery } from './canonical.js';
 import { uriEncode, uriEncodeBytes } from './encoding.js';
 import {
   ALGORITHM,
@@ -8,7 +8,7 @@ import {
   UNSIGNABLE_HEADERS,
   UNSIGNED_PAYLOAD,
 } from './constants.js';
-import { defaultCrypto, sha256Hex, type CryptoProvider } from './crypto.js';
+import { defaultSha256Crypto, sha256Hex, type Sha256Provider } from './crypto.js';
 import { byteStringHeaders, byteStringToBytes, isAscii, signableData, type HeaderEncoding } from './header-encoding.js';
 import { toHeaderMap, type HeaderInput, type HeaderMap } from './headers.js';
 import { SigningKeyCache, type SigningKey } from './signing-key.js';
@@ -29,7 +29,7 @@ export interface SignerOptions {
   /** Current time in ms since the epoch. Default `Date.now`. */
   clock?: Clock;
   /** Hash primitives. Default: node:crypto when available, else @noble/hashes. */
-  crypto?: CryptoProvider;
+  crypto?: Sha256Provider;
   /** Derived signing keys kept per signer. Default 16. */
   keyCacheSize?: number;
   /**
@@ -106,7 +106,8 @@ interface Prepared {
   protocol: string;
   host: string;
   path: string;
-  query: QueryParam[];
+  /** The URL's query as canonically encoded pairs, unsorted. */
+  query: Array<[string, string]>;
   headers: HeaderMap;
   amzDate: string;
   date: string;
@@ -123,13 +124,15 @@ export class SigV4Signer {
   readonly service: string;
   readonly #credentials: Credentials;
   readonly #clock: Clock;
-  readonly #crypto: CryptoProvider;
+  readonly #crypto: Sha256Provider;
   readonly #keys: SigningKeyCache;
   readonly #normalize: boolean;
   readonly #sha256Header: boolean;
   readonly #headerEncoding: HeaderEncoding;
-  /** URI-encoded `X-Amz-Credential` value of the last scope presigned (encoded once per scope). */
-  #encodedCredential: { scope: string; value: string } | undefined;
+  /** The last presign's auth parameters, encoded and joined in canonical order, and their inputs. */
+  #authBlock:
+    | { scope: string; amzDate: string; expires: number; signedHeaders: string; token: string | undefined; pairs: ReadonlyArray<[string, string]>; text: string }
+    | undefined;
 
   constructor(options: SignerOptions) {
     const { credentials } = options;
@@ -141,7 +144,7 @@ export class SigV4Signer {
     this.region = options.region;
     this.service = options.service ?? 's3';
     this.#clock = options.clock ?? Date.now;
-    this.#crypto = options.crypto ?? defaultCrypto();
+    this.#crypto = options.crypto ?? defaultSha256Crypto();
     this.#keys = new SigningKeyCache(this.#crypto, options.keyCacheSize ?? 16);
     this.#normalize = options.normalizePath ?? false;
     this.#sha256Header = options.contentSha256Header ?? this.service === 's3';
@@ -182,7 +185,7 @@ export class SigV4Signer {
       protocol: url.protocol,
       host,
       path: url.path,
-      query: parseQuery(url.query),
+      query: encodedQueryPairs(url.query),
       headers,
       amzDate,
       date,
@@ -211,6 +214,47 @@ export class SigV4Signer {
     return { canonicalRequest: creq, stringToSign: sts, signature: p.signingKey.sign(sts) };
   }
 
+  /**
+   * The canonical query of a presigned URL: the caller's pairs (`encoded`, already encoded)
+   * and the `X-Amz-*` auth parameters, sorted. The auth parameters are one block, joined once
+   * per scope, time and lifetime; the caller's pairs usually all sort before it (capitals) or
+   * after it (`response-*`, `x-amz-meta-*`), so only they are sorted. A caller pair among the
+   * auth names takes the general sort.
+   */
+  #presignQuery(encoded: Array<[string, string]>, p: Prepared, expires: number, signedHeaders: string, token: string | undefined): string {
+    let block = this.#authBlock;
+    if (
+      block === undefined ||
+      block.amzDate !== p.amzDate ||
+      block.scope !== p.scope ||
+      block.expires !== expires ||
+      block.signedHeaders !== signedHeaders ||
+      block.token !== token
+    ) {
+      const pairs: Array<[string, string]> = [
+        ['X-Amz-Algorithm', ALGORITHM],
+        ['X-Amz-Credential', uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`)],
+        ['X-Amz-Date', p.amzDate],
+        ['X-Amz-Expires', String(expires)],
+        ['X-Amz-SignedHeaders', uriEncode(signedHeaders)],
+      ];
+      if (token !== undefined) pairs.push(['X-Amz-Security-Token', uriEncode(token)]);
+      block = { scope: p.scope, amzDate: p.amzDate, expires, signedHeaders, token, pairs, text: joinEncodedQuery(pairs) };
+      this.#authBlock = block;
+    }
+    if (encoded.length === 0) return block.text;
+    const before: Array<[string, string]> = [];
+    const after: Array<[string, string]> = [];
+    for (const pair of encoded) {
+      if (pair[0] < 'X-Amz-Algorithm') before.push(pair);
+      else if (pair[0] > 'X-Amz-SignedHeaders') after.push(pair);
+      // Among the auth names: sort everything together.
+      else return joinEncodedQuery(encoded.concat(block.pairs));
+    }
+    const head = before.length === 0 ? '' : `${joinEncodedQuery(before)}&`;
+    return after.length === 0 ? head + block.text : `${head}${block.text}&${joinEncodedQuery(after)}`;
+  }
+
   /** Signs with an `Authorization` header. Synchronous. */
   sign(input: SignInput): SignedRequest {
     const p = this.#prepare(input);
@@ -221,7 +265,7 @@ export class SigV4Signer {
     if (this.#sha256Header) p.headers.set('x-amz-content-sha256', payloadHash);
     if (token !== undefined && signToken) p.headers.set('x-amz-security-token', token);
     const names = signedHeaderNames(p.headers, input.signedHeaders, input.unsignedHeaders);
-    const query = canonicalQuery(p.query);
+    const query = joinEncodedQuery(p.query);
     const signedHeaders = names.join(';');
     const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, signedHeaders, payloadHash);
     const authorization = `${ALGORITHM} Credential=${this.#credentials.accessKeyId}/${p.scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
@@ -249,46 +293,34 @@ export class SigV4Signer {
   presign(input: PresignInput): SignedRequest {
     const expiresIn = input.expiresIn ?? 3600;
     if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES) {
-      throw s3Error(
-        'AuthorizationQueryParametersError',
+      throw s3ErrorOf(
+        AuthorizationQueryParametersError,
         `X-Amz-Expires must be an integer from 1 to ${MAX_PRESIGN_EXPIRES} seconds (7 days); got ${String(expiresIn)}`,
       );
     }
     const p = this.#prepare(input);
     const payloadHash =
       input.payloadHash ?? (input.body === undefined && this.service === 's3' ? UNSIGNED_PAYLOAD : this.#payloadHash(input));
-    const keep = new Set(Array.from(input.keepHeaders ?? [], (n) => n.toLowerCase()));
-    const hoisted: QueryParam[] = [];
-    for (const [name, value] of p.headers) {
-      if (name.startsWith('x-amz-') && !keep.has(name) && name !== 'x-amz-content-sha256') {
-        hoisted.push([name, value]);
+    // Encoded pairs: the caller's query and hoisted headers, then the auth parameters (whose
+    // names and most values need no encoding).
+    const encoded = p.query;
+    const keep = input.keepHeaders === undefined ? undefined : new Set(Array.from(input.keepHeaders, (n) => n.toLowerCase()));
+    const bytes = this.#headerEncoding === 'latin1';
+    if (p.headers.size > 1) {
+      const hoisted: string[] = [];
+      for (const [name, value] of p.headers) {
+        if (name.startsWith('x-amz-') && !keep?.has(name) && name !== 'x-amz-content-sha256') {
+          hoisted.push(name);
+          encoded.push([uriEncode(name), bytes && !isAscii(value) ? uriEncodeBytes(byteStringToBytes(value)) : uriEncode(value)]);
+        }
       }
+      for (const name of hoisted) p.headers.delete(name);
     }
-    for (const [name] of hoisted) p.headers.delete(name);
     const names = signedHeaderNames(p.headers, input.signedHeaders, input.unsignedHeaders);
     const signedHeaders = names.join(';');
     const token = this.#credentials.sessionToken;
     const signToken = input.signSessionToken ?? true;
-    let credential = this.#encodedCredential;
-    if (credential === undefined || credential.scope !== p.scope) {
-      credential = { scope: p.scope, value: uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`) };
-      this.#encodedCredential = credential;
-    }
-    // Encoded pairs: the caller's query and hoisted headers, then the auth parameters (whose
-    // names and most values need no encoding).
-    const encoded: Array<[string, string]> = [];
-    for (const [k, v] of p.query) encoded.push([uriEncode(k), uriEncode(v)]);
-    const bytes = this.#headerEncoding === 'latin1';
-    for (const [k, v] of hoisted) encoded.push([uriEncode(k), bytes && !isAscii(v) ? uriEncodeBytes(byteStringToBytes(v)) : uriEncode(v)]);
-    encoded.push(
-      ['X-Amz-Algorithm', ALGORITHM],
-      ['X-Amz-Credential', credential.value],
-      ['X-Amz-Date', p.amzDate],
-      ['X-Amz-Expires', String(expiresIn)],
-      ['X-Amz-SignedHeaders', uriEncode(signedHeaders)],
-    );
-    if (token !== undefined && signToken) encoded.push(['X-Amz-Security-Token', uriEncode(token)]);
-    const query = joinEncodedQuery(encoded);
+    const query = this.#presignQuery(encoded, p, expiresIn, signedHeaders, token !== undefined && signToken ? token : undefined);
     const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, signedHeaders, payloadHash);
     let finalQuery = `${query}&X-Amz-Signature=${signature}`;
     if (token !== undefined && !signToken) finalQuery += `&X-Amz-Security-Token=${encodeURIComponent(token)}`;

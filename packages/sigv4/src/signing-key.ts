@@ -1,4 +1,4 @@
-import { hmacSha256Hex, type CryptoProvider } from './crypto.js';
+import { hmacSha256Hex, type Sha256Provider } from './crypto.js';
 
 /**
  * A derived SigV4 signing key (kSigning) for one scope. Opaque: the bytes are not
@@ -7,9 +7,9 @@ import { hmacSha256Hex, type CryptoProvider } from './crypto.js';
 export class SigningKey {
   readonly scope: string;
   readonly #key: Uint8Array;
-  readonly #crypto: CryptoProvider;
+  readonly #crypto: Sha256Provider;
 
-  constructor(key: Uint8Array, scope: string, crypto: CryptoProvider) {
+  constructor(key: Uint8Array, scope: string, crypto: Sha256Provider) {
     this.scope = scope;
     this.#key = key;
     this.#crypto = crypto;
@@ -32,7 +32,7 @@ export class SigningKey {
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
 export function deriveSigningKey(
-  crypto: CryptoProvider,
+  crypto: Sha256Provider,
   secretAccessKey: string,
   date: string,
   region: string,
@@ -57,11 +57,11 @@ interface CacheEntry {
 export class SigningKeyCache {
   readonly #max: number;
   readonly #map = new Map<string, CacheEntry>();
-  readonly #crypto: CryptoProvider;
+  readonly #crypto: Sha256Provider;
   // The last key handed out: a signer usually signs many requests with one scope in a row.
   #last: { accessKeyId: string; secret: string; date: string; region: string; service: string; key: SigningKey } | undefined;
 
-  constructor(crypto: CryptoProvider, max = 32) {
+  constructor(crypto: Sha256Provider, max = 32) {
     this.#crypto = crypto;
     this.#max = Math.max(0, max);
   }

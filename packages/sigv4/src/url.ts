@@ -17,24 +17,32 @@ export function splitUrl(url: string | URL): UrlParts {
   if (typeof url !== 'string') {
     return { protocol: url.protocol, host: url.host, path: url.pathname || '/', query: url.search.slice(1) };
   }
-  const schemeEnd = url.indexOf('://');
-  if (schemeEnd === -1) {
+  let protocol: string;
+  let i: number;
+  // The usual scheme without a slice or a case scan.
+  if (url.startsWith('https://')) {
+    protocol = 'https:';
+    i = 8;
+  } else {
+    const schemeEnd = url.indexOf('://');
     // A request target ("/path?query") without scheme and host.
-    return splitTarget('', '', url);
+    if (schemeEnd === -1) return splitTarget('', '', url);
+    protocol = url.slice(0, schemeEnd + 1);
+    if (hasUpper(protocol)) protocol = protocol.toLowerCase();
+    i = schemeEnd + 3;
   }
-  let protocol = url.slice(0, schemeEnd + 1);
-  if (hasUpper(protocol)) protocol = protocol.toLowerCase();
-  const i = schemeEnd + 3;
+  // One pass over the authority: its end, the last `@` (userinfo) and whether it has capitals.
   let hostEnd = i;
-  while (hostEnd < url.length) {
+  let hostStart = i;
+  let upper = false;
+  for (; hostEnd < url.length; hostEnd++) {
     const c = url.charCodeAt(hostEnd);
     if (c === 47 || c === 63 || c === 35) break; // / ? #
-    hostEnd++;
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c === 64) hostStart = hostEnd + 1; // @
   }
-  let host = url.slice(i, hostEnd);
-  const at = host.lastIndexOf('@');
-  if (at !== -1) host = host.slice(at + 1);
-  if (hasUpper(host)) host = host.toLowerCase();
+  let host = url.slice(hostStart, hostEnd);
+  if (upper) host = host.toLowerCase();
   if ((protocol === 'http:' && host.endsWith(':80')) || (protocol === 'https:' && host.endsWith(':443'))) {
     host = host.slice(0, host.lastIndexOf(':'));
   }

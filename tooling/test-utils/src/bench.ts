@@ -89,3 +89,51 @@ export async function cpuMicrosPerCall(
   }
   return { cpu, median, calls: perRound * rounds };
 }
+
+/** CPU time (user + system) in µs since `start`. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return u.user + u.system;
+}
+
+/**
+ * Ops per CPU-second per task, the median of `rounds` interleaved rounds. Each round runs every
+ * task (rotated, so none always runs first) for a batch sized to about `timeMs` of CPU. CPU time
+ * (`process.cpuUsage`, this process only), not wall time: on a shared, loaded machine another
+ * process's work then does not count against whichever task it interrupted. Async tasks are
+ * awaited one call at a time.
+ */
+export async function cpuMedianRounds(
+  tasks: ReadonlyArray<readonly [name: string, fn: () => unknown]>,
+  { rounds, timeMs }: { rounds: number; timeMs: number },
+): Promise<Map<string, number>> {
+  const runs: Array<{ name: string; batch: (n: number) => Promise<number>; size: number; samples: number[] }> = [];
+  for (const [name, fn] of tasks) {
+    const first = fn();
+    const isAsync = first instanceof Promise;
+    if (isAsync) await first;
+    const batch = async (n: number): Promise<number> => {
+      const start = process.cpuUsage();
+      if (isAsync) for (let i = 0; i < n; i++) await fn();
+      else for (let i = 0; i < n; i++) fn();
+      return cpuSince(start);
+    };
+    runs.push({ name, batch, size: 1, samples: [] });
+  }
+  // Warm up and size each batch: double it until one takes a fifth of timeMs.
+  for (const r of runs) {
+    while ((await r.batch(r.size)) < (timeMs * 1000) / 5) r.size *= 2;
+    r.size = Math.max(1, Math.round(r.size * 5));
+  }
+  for (let round = 0; round < rounds; round++) {
+    const shift = round % runs.length;
+    for (const r of [...runs.slice(shift), ...runs.slice(0, shift)]) r.samples.push((r.size / (await r.batch(r.size))) * 1e6);
+  }
+  const out = new Map<string, number>();
+  for (const r of runs) {
+    const xs = r.samples.sort((a, b) => a - b);
+    const mid = xs.length >> 1;
+    out.set(r.name, xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2);
+  }
+  return out;
+}

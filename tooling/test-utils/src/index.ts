@@ -5,3 +5,5 @@ export * from './rgw.js';
 export * from './xml-shapes.js';
 export * from './http-transport.js';
 export * from './bench.js';
+export * from './bundle-weight.js';
+export * from './sigv4-floor.js';

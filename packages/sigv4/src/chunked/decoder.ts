@@ -1,4 +1,4 @@
-import { s3Error, type S3Error } from '@s3kit/errors';
+import { BadDigest, EntityTooLarge, IncompleteBody, InvalidArgument, InvalidChunkSizeError, InvalidRequest, MalformedTrailerError, SignatureDoesNotMatch, s3ErrorOf, type S3Error } from '@s3kit/errors';
 import { EMPTY_SHA256 } from '../constants.js';
 import { defaultCrypto, type CryptoProvider } from '../crypto.js';
 import { fromBase64, timingSafeEqual, toHex } from '../encoding.js';
@@ -91,12 +91,12 @@ const UNSIGNED_HEADER = /^([0-9A-Fa-f]+)$/;
 
 /** S3's answer to a malformed or truncated aws-chunked body; the precise reason is the `cause`. */
 function incomplete(reason: string): S3Error {
-  return s3Error('IncompleteBody', 'The request body terminated unexpectedly', { cause: new Error(reason) });
+  return s3ErrorOf(IncompleteBody, 'The request body terminated unexpectedly', { cause: new Error(reason) });
 }
 
 /** The decoded length is not `x-amz-decoded-content-length` (S3's default IncompleteBody text). */
 function lengthMismatch(reason: string): S3Error {
-  return s3Error('IncompleteBody', undefined, { cause: new Error(reason) });
+  return s3ErrorOf(IncompleteBody, undefined, { cause: new Error(reason) });
 }
 
 function latin1(b: Uint8Array): string {
@@ -165,7 +165,7 @@ export class ChunkedDecoder {
     if (d !== undefined) {
       const n = typeof d === 'string' ? (/^\d{1,16}$/.test(d.trim()) ? Number(d.trim()) : NaN) : d;
       if (!Number.isSafeInteger(n) || n < 0) {
-        throw s3Error('InvalidArgument', `x-amz-decoded-content-length is not a valid length: ${String(d)}`);
+        throw s3ErrorOf(InvalidArgument, `x-amz-decoded-content-length is not a valid length: ${String(d)}`);
       }
       this.#declared = n;
     }
@@ -177,10 +177,10 @@ export class ChunkedDecoder {
     this.#onTrailers = options.onTrailers;
     this.#expected = this.mode === 'streaming' ? [] : trailerNames(options.trailer);
     for (const name of this.#expected) {
-      if (name === 'x-amz-trailer-signature') throw s3Error('InvalidRequest', 'x-amz-trailer must not list x-amz-trailer-signature');
+      if (name === 'x-amz-trailer-signature') throw s3ErrorOf(InvalidRequest, 'x-amz-trailer must not list x-amz-trailer-signature');
       if (name.startsWith('x-amz-checksum-')) {
         const alg: ChecksumAlgorithm | undefined = checksumAlgorithmOf(name);
-        if (alg === undefined) throw s3Error('InvalidRequest', 'The value specified in the x-amz-trailer header is not supported');
+        if (alg === undefined) throw s3ErrorOf(InvalidRequest, 'The value specified in the x-amz-trailer header is not supported');
         this.#checksums.set(name, createChecksum(alg, this.#crypto));
       }
     }
@@ -268,12 +268,12 @@ export class ChunkedDecoder {
     const len = end - off;
     if (this.#lineLen + len > this.#maxLine) {
       throw this.#state === S_TRAILER
-        ? s3Error('MalformedTrailerError', `trailer line longer than ${this.#maxLine} bytes`)
+        ? s3ErrorOf(MalformedTrailerError, `trailer line longer than ${this.#maxLine} bytes`)
         : incomplete(`chunk header line longer than ${this.#maxLine} bytes`);
     }
     if (this.#state === S_TRAILER) {
       this.#trailerBytes += len + (lf === -1 ? 0 : 1);
-      if (this.#trailerBytes > this.#maxTrailer) throw s3Error('MalformedTrailerError', `trailers larger than ${this.#maxTrailer} bytes`);
+      if (this.#trailerBytes > this.#maxTrailer) throw s3ErrorOf(MalformedTrailerError, `trailers larger than ${this.#maxTrailer} bytes`);
     }
     if (lf === -1) {
       this.#line.set(piece.subarray(off), this.#lineLen);
@@ -290,7 +290,7 @@ export class ChunkedDecoder {
     }
     if (bytes.length === 0 || bytes[bytes.length - 1] !== 13) {
       throw this.#state === S_TRAILER
-        ? s3Error('MalformedTrailerError', 'trailer line does not end with CRLF')
+        ? s3ErrorOf(MalformedTrailerError, 'trailer line does not end with CRLF')
         : incomplete('chunk header line does not end with CRLF');
     }
     return { text: latin1(bytes.subarray(0, bytes.length - 1)), next: lf + 1 };
@@ -318,13 +318,13 @@ export class ChunkedDecoder {
     const hex = m[1]!.replace(/^0+(?=.)/, '');
     const size = hex.length > 12 ? Infinity : parseInt(hex, 16);
     if (size > this.#maxChunk) {
-      throw s3Error('EntityTooLarge', `chunk of ${hex.length > 12 ? `0x${hex}` : size} bytes exceeds the ${this.#maxChunk}-byte limit`);
+      throw s3ErrorOf(EntityTooLarge, `chunk of ${hex.length > 12 ? `0x${hex}` : size} bytes exceeds the ${this.#maxChunk}-byte limit`);
     }
     this.#chunkNo++;
     if (size !== 0 && this.#lastSize >= 0 && this.#lastSize < this.#minChunk) {
       // S3 answers with <Chunk> (the chunk being read, 1-based) and <BadChunkSize> (the
       // short one before it): "hello" in 3-byte chunks gives Chunk 2, BadChunkSize 3.
-      throw s3Error('InvalidChunkSizeError', undefined, { details: { Chunk: String(this.#chunkNo), BadChunkSize: String(this.#lastSize) } });
+      throw s3ErrorOf(InvalidChunkSizeError, undefined, { details: { Chunk: String(this.#chunkNo), BadChunkSize: String(this.#lastSize) } });
     }
     if (this.#declared !== undefined && this.#total + size > this.#declared) {
       throw lengthMismatch(`chunk sizes exceed x-amz-decoded-content-length ${this.#declared}`);
@@ -350,7 +350,7 @@ export class ChunkedDecoder {
     const sts = chunkStringToSign(s.amzDate, s.scope, this.#prev, dataHashHex);
     const expected = s.signingKey.sign(sts);
     if (!timingSafeEqual(expected, this.#chunkSig)) {
-      throw s3Error('SignatureDoesNotMatch', undefined, { details: this.#sigDetails(sts, this.#chunkSig) });
+      throw s3ErrorOf(SignatureDoesNotMatch, undefined, { details: this.#sigDetails(sts, this.#chunkSig) });
     }
     this.#prev = expected;
   }
@@ -394,18 +394,18 @@ export class ChunkedDecoder {
       return;
     }
     const colon = text.indexOf(':');
-    if (colon <= 0) throw s3Error('MalformedTrailerError', 'trailer line is not name:value');
+    if (colon <= 0) throw s3ErrorOf(MalformedTrailerError, 'trailer line is not name:value');
     const name = trimOws(text.slice(0, colon)).toLowerCase();
     const value = trimOws(text.slice(colon + 1));
-    if (this.#trailerSig !== undefined) throw s3Error('MalformedTrailerError', 'data after x-amz-trailer-signature');
+    if (this.#trailerSig !== undefined) throw s3ErrorOf(MalformedTrailerError, 'data after x-amz-trailer-signature');
     if (name === 'x-amz-trailer-signature') {
-      if (!this.#signed) throw s3Error('MalformedTrailerError', 'x-amz-trailer-signature in an unsigned-trailer upload');
+      if (!this.#signed) throw s3ErrorOf(MalformedTrailerError, 'x-amz-trailer-signature in an unsigned-trailer upload');
       this.#trailerSig = value;
       return;
     }
-    if (this.#trailers.some(([n]) => n === name)) throw s3Error('MalformedTrailerError', `duplicate trailer ${name}`);
+    if (this.#trailers.some(([n]) => n === name)) throw s3ErrorOf(MalformedTrailerError, `duplicate trailer ${name}`);
     if (!this.#expected.includes(name)) {
-      throw s3Error('MalformedTrailerError', `trailer ${name} was not declared in x-amz-trailer`);
+      throw s3ErrorOf(MalformedTrailerError, `trailer ${name} was not declared in x-amz-trailer`);
     }
     this.#trailers.push([name, value]);
   }
@@ -418,13 +418,13 @@ export class ChunkedDecoder {
       const sts = trailerStringToSign(this.#crypto, s.amzDate, s.scope, this.#prev, this.#trailers);
       const expected = s.signingKey.sign(sts);
       if (!timingSafeEqual(expected, provided)) {
-        throw s3Error('SignatureDoesNotMatch', undefined, { details: this.#sigDetails(sts, provided) });
+        throw s3ErrorOf(SignatureDoesNotMatch, undefined, { details: this.#sigDetails(sts, provided) });
       }
       this.#prev = expected;
     }
     for (const name of this.#expected) {
       if (!this.#trailers.some(([n]) => n === name)) {
-        throw s3Error('MalformedTrailerError', `trailer ${name} declared in x-amz-trailer was not sent`);
+        throw s3ErrorOf(MalformedTrailerError, `trailer ${name} declared in x-amz-trailer was not sent`);
       }
     }
     for (const [name, value] of this.#trailers) {
@@ -433,10 +433,10 @@ export class ChunkedDecoder {
       const computed = cs.digestBase64();
       const raw = fromBase64(value);
       if (raw === undefined || value.length !== checksumBase64Length(cs.algorithm) || raw.length !== checksumDigestLength(cs.algorithm)) {
-        throw s3Error('InvalidRequest', `Value for ${name} trailing header is invalid.`);
+        throw s3ErrorOf(InvalidRequest, `Value for ${name} trailing header is invalid.`);
       }
       if (computed !== value) {
-        throw s3Error('BadDigest', `The ${name} you specified did not match the calculated checksum.`);
+        throw s3ErrorOf(BadDigest, `The ${name} you specified did not match the calculated checksum.`);
       }
     }
     this.#state = S_END;

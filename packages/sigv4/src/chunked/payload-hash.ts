@@ -1,4 +1,4 @@
-import { s3Error } from '@s3kit/errors';
+import { InvalidArgument, XAmzContentSHA256Mismatch, s3ErrorOf } from '@s3kit/errors';
 import { defaultCrypto, type CryptoProvider } from '../crypto.js';
 import { timingSafeEqual, toHex } from '../encoding.js';
 import { payloadModeOf, type PayloadMode } from '../payload.js';
@@ -40,7 +40,7 @@ export function createSha256Verifier(expectedHex: string, options: Sha256Verifie
       const actual = toHex(h.digest());
       if (!timingSafeEqual(actual, expected)) {
         held = undefined;
-        throw s3Error('XAmzContentSHA256Mismatch', undefined, {
+        throw s3ErrorOf(XAmzContentSHA256Mismatch, undefined, {
           details: { ClientComputedContentSHA256: expectedHex, S3ComputedContentSHA256: actual },
         });
       }
@@ -75,6 +75,6 @@ export function createPayloadVerifier(
     case 'streaming-unsigned-trailer':
       return createChunkedDecoder(verified, options);
     default:
-      throw s3Error('InvalidArgument', `x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-… or a SHA-256 hex digest`);
+      throw s3ErrorOf(InvalidArgument, `x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-… or a SHA-256 hex digest`);
   }
 }

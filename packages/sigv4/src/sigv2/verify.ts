@@ -1,4 +1,4 @@
-import { s3Error } from '@s3kit/errors';
+import { AccessDenied, InvalidAccessKeyId, InvalidArgument, InvalidToken, RequestTimeTooSkewed, SignatureDoesNotMatch, s3ErrorOf } from '@s3kit/errors';
 import { DEFAULT_MAX_SKEW_MS } from '../constants.js';
 import { defaultCrypto, type CryptoProvider } from '../crypto.js';
 import { timingSafeEqual, toBase64, toHex, uriDecode, utf8 } from '../encoding.js';
@@ -108,19 +108,19 @@ function asByteStrings(headers: V2HeaderValues): void {
 
 function parseHeaderAuth(value: string): { accessKeyId: string; signature: string } {
   if (!value.startsWith('AWS ')) {
-    throw s3Error('InvalidArgument', 'Unsupported Authorization Type', {
+    throw s3ErrorOf(InvalidArgument, 'Unsupported Authorization Type', {
       details: { ArgumentName: 'Authorization', ArgumentValue: value },
     });
   }
   const rest = value.slice(4);
   if (rest.includes(' ')) {
-    throw s3Error('InvalidArgument', "Authorization header is invalid -- one and only one ' ' (space) required", {
+    throw s3ErrorOf(InvalidArgument, "Authorization header is invalid -- one and only one ' ' (space) required", {
       details: { ArgumentName: 'Authorization', ArgumentValue: value },
     });
   }
   const colon = rest.lastIndexOf(':');
   if (colon <= 0 || colon === rest.length - 1) {
-    throw s3Error('InvalidArgument', 'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature', {
+    throw s3ErrorOf(InvalidArgument, 'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature', {
       details: { ArgumentName: 'Authorization', ArgumentValue: value },
     });
   }
@@ -135,7 +135,7 @@ function parseHttpDate(text: string): number {
 async function lookup(getCredentials: V2CredentialsLookup, accessKeyId: string): Promise<Credentials> {
   const creds = await getCredentials(accessKeyId);
   if (creds === undefined || creds === null || typeof creds.secretAccessKey !== 'string') {
-    throw s3Error('InvalidAccessKeyId', undefined, { details: { AWSAccessKeyId: accessKeyId } });
+    throw s3ErrorOf(InvalidAccessKeyId, undefined, { details: { AWSAccessKeyId: accessKeyId } });
   }
   return creds;
 }
@@ -144,7 +144,7 @@ function checkToken(creds: Credentials, headers: V2HeaderValues, query: QueryAut
   if (creds.sessionToken === undefined) return undefined;
   const sent = headers.get('x-amz-security-token')?.[0] ?? query.amz.find(([n]) => n === 'x-amz-security-token')?.[1];
   if (sent === undefined || !timingSafeEqual(sent.trim(), creds.sessionToken)) {
-    throw s3Error('InvalidToken');
+    throw s3ErrorOf(InvalidToken);
   }
   return creds.sessionToken;
 }
@@ -195,12 +195,12 @@ export async function verifyV2(request: V2Request, options: VerifyV2Options): Pr
     // S3 answers a Date before the epoch as it answers no valid Date (ceph/s3-tests
     // test_object_create_bad_date_before_epoch_aws2), not as clock skew.
     if (!Number.isFinite(t) || t < 0) {
-      throw s3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
+      throw s3ErrorOf(AccessDenied, 'AWS authentication requires a valid Date or x-amz-date header');
     }
     const now = clock();
     const maxSkew = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
     if (Math.abs(now - t) > maxSkew) {
-      throw s3Error('RequestTimeTooSkewed', undefined, {
+      throw s3ErrorOf(RequestTimeTooSkewed, undefined, {
         details: {
           RequestTime: dateText!,
           ServerTime: new Date(now).toISOString(),
@@ -214,24 +214,24 @@ export async function verifyV2(request: V2Request, options: VerifyV2Options): Pr
   } else if (query.accessKeyId !== undefined || query.signature !== undefined || query.expires !== undefined) {
     authType = 'presigned';
     if (!query.accessKeyId || !query.signature || query.expires === undefined) {
-      throw s3Error('AccessDenied', 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters');
+      throw s3ErrorOf(AccessDenied, 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters');
     }
     accessKeyId = query.accessKeyId;
     provided = query.signature;
     if (!/^\d{1,15}$/.test(query.expires)) {
-      throw s3Error('AccessDenied', `Invalid date (should be seconds since epoch): ${query.expires}`);
+      throw s3ErrorOf(AccessDenied, `Invalid date (should be seconds since epoch): ${query.expires}`);
     }
     creds = await lookup(options.getCredentials, accessKeyId);
     expiresAt = Number(query.expires) * 1000;
     const now = clock();
     if (now > expiresAt) {
-      throw s3Error('AccessDenied', 'Request has expired', {
+      throw s3ErrorOf(AccessDenied, 'Request has expired', {
         details: { Expires: new Date(expiresAt).toISOString(), ServerTime: new Date(now).toISOString() },
       });
     }
     candidates = [{ ...base, expires: query.expires, amzQuery: query.amz }];
   } else {
-    throw s3Error('AccessDenied', 'Request carries no Signature Version 2 authentication');
+    throw s3ErrorOf(AccessDenied, 'Request carries no Signature Version 2 authentication');
   }
 
   const sessionToken = checkToken(creds, headers, query);
@@ -245,7 +245,7 @@ export async function verifyV2(request: V2Request, options: VerifyV2Options): Pr
   }
   if (matched === undefined) {
     const data = signableData(first!, encoding);
-    throw s3Error('SignatureDoesNotMatch', undefined, {
+    throw s3ErrorOf(SignatureDoesNotMatch, undefined, {
       details: {
         AWSAccessKeyId: accessKeyId,
         StringToSign: typeof data === 'string' ? data : lenientUtf8.decode(data),

@@ -1,4 +1,4 @@
-import { s3Error, type S3Error } from '@s3kit/errors';
+import { AccessDenied, AuthorizationHeaderMalformed, AuthorizationQueryParametersError, SignatureDoesNotMatch, s3ErrorOf, type S3Error } from '@s3kit/errors';
 import { MAX_PRESIGN_EXPIRES } from '../constants.js';
 import { toHex, utf8 } from '../encoding.js';
 
@@ -16,15 +16,15 @@ const QUERY_CREDENTIAL = 'Error parsing the X-Amz-Credential parameter; ';
 /** AuthorizationHeaderMalformed (header) or AuthorizationQueryParametersError (query). */
 export function malformed(source: AuthSource, detail: string, details?: Record<string, string>): S3Error {
   return source === 'header'
-    ? s3Error('AuthorizationHeaderMalformed', HEADER_MALFORMED + detail, details ? { details } : {})
-    : s3Error('AuthorizationQueryParametersError', detail, details ? { details } : {});
+    ? s3ErrorOf(AuthorizationHeaderMalformed, HEADER_MALFORMED + detail, details ? { details } : {})
+    : s3ErrorOf(AuthorizationQueryParametersError, detail, details ? { details } : {});
 }
 
 /** A problem inside the Credential value (header) or the X-Amz-Credential parameter (query). */
 export function credentialMalformed(source: AuthSource, detail: string, details?: Record<string, string>): S3Error {
   return source === 'header'
-    ? s3Error('AuthorizationHeaderMalformed', HEADER_MALFORMED + detail, details ? { details } : {})
-    : s3Error('AuthorizationQueryParametersError', QUERY_CREDENTIAL + detail, details ? { details } : {});
+    ? s3ErrorOf(AuthorizationHeaderMalformed, HEADER_MALFORMED + detail, details ? { details } : {})
+    : s3ErrorOf(AuthorizationQueryParametersError, QUERY_CREDENTIAL + detail, details ? { details } : {});
 }
 
 export const messages = {
@@ -61,7 +61,7 @@ export function regionWrong(source: AuthSource, got: string, expected: string | 
 }
 
 export function unsignedHeaders(names: readonly string[]): S3Error {
-  return s3Error('AccessDenied', messages.unsigned, { details: { HeadersNotSigned: names.join(', ') } });
+  return s3ErrorOf(AccessDenied, messages.unsigned, { details: { HeadersNotSigned: names.join(', ') } });
 }
 
 /** `41 57 53 34 …`: the byte dump S3 puts next to StringToSign and CanonicalRequest (strings as UTF-8). */
@@ -84,7 +84,7 @@ export function signatureMismatch(
   stringToSign: string,
   signatureProvided: string,
 ): S3Error {
-  return s3Error('SignatureDoesNotMatch', undefined, {
+  return s3ErrorOf(SignatureDoesNotMatch, undefined, {
     details: {
       AWSAccessKeyId: accessKeyId,
       StringToSign: stringToSign,

@@ -1,4 +1,4 @@
-import { s3Error } from '@s3kit/errors';
+import { InvalidArgument, InvalidRequest, s3ErrorOf } from '@s3kit/errors';
 import { ALGORITHM } from '../constants.js';
 import { credentialMalformed, malformed, messages, type AuthSource } from './errors.js';
 
@@ -16,6 +16,8 @@ export interface ParsedCredential {
   region: string;
   service: string;
   terminal: string;
+  /** `date/region/service/aws4_request`: the credential scope a valid credential signs with. */
+  scope: string;
 }
 
 function isSpace(c: number): boolean {
@@ -42,8 +44,8 @@ export function parseAuthorization(value: string): ParsedAuthorization {
   while (sp < v.length && !isSpace(v.charCodeAt(sp))) sp++;
   const scheme = v.slice(0, sp);
   if (scheme !== ALGORITHM) {
-    if (scheme === 'AWS') throw s3Error('InvalidRequest', messages.useV4);
-    throw s3Error('InvalidArgument', messages.unsupportedType, {
+    if (scheme === 'AWS') throw s3ErrorOf(InvalidRequest, messages.useV4);
+    throw s3ErrorOf(InvalidArgument, messages.unsupportedType, {
       // Only the scheme: the rest of a foreign Authorization value may be a bearer secret.
       details: { ArgumentName: 'Authorization', ArgumentValue: scheme },
     });
@@ -96,12 +98,14 @@ export function parseCredential(source: AuthSource, value: string): ParsedCreden
     );
   }
   if (region === '') throw credentialMalformed(source, messages.credential);
-  return { accessKeyId, date, region, service, terminal };
+  return { accessKeyId, date, region, service, terminal, scope: `${date}/${region}/${service}/aws4_request` };
 }
 
 /** A parsed SignedHeaders list: `names` as sent (the client signed them so), `lower` for lookups. */
 export interface SignedHeaderList {
   readonly names: readonly string[];
+  /** The value as received: `names.join(';')`, the canonical request's signed-headers line. */
+  readonly value: string;
   readonly lower: readonly string[];
   readonly lowerSet: ReadonlySet<string>;
 }
@@ -122,5 +126,5 @@ export function parseSignedHeaders(source: AuthSource, value: string): SignedHea
     else lower?.push(n);
   }
   const low = lower === undefined ? names : lower;
-  return { names: Object.freeze(names), lower: Object.freeze(low), lowerSet: new Set(low) };
+  return { names: Object.freeze(names), value, lower: Object.freeze(low), lowerSet: new Set(low) };
 }

@@ -1,7 +1,7 @@
-import { s3Error } from '@s3kit/errors';
+import { AccessDenied, InvalidAccessKeyId, InvalidArgument, InvalidRequest, InvalidToken, MissingSecurityHeader, RequestTimeTooSkewed, XAmzContentSHA256Mismatch, s3ErrorOf } from '@s3kit/errors';
 import { canonicalRequest, canonicalUri } from '../canonical.js';
 import { ALGORITHM, DEFAULT_MAX_SKEW_MS, EMPTY_SHA256, MAX_PRESIGN_EXPIRES, UNSIGNED_PAYLOAD } from '../constants.js';
-import { defaultCrypto, sha256Hex, type CryptoProvider } from '../crypto.js';
+import { defaultSha256Crypto, sha256Hex, type Sha256Provider } from '../crypto.js';
 import { timingSafeEqual, toHex } from '../encoding.js';
 import { byteStringHeaders, isAscii, signableData, type HeaderEncoding } from '../header-encoding.js';
 import { toHeaderMap, type HeaderMap } from '../headers.js';
@@ -62,7 +62,7 @@ export interface VerifierOptions {
   /** Allowed clock skew for header auth, and how far in the future a presigned URL may start. Default 15 min. */
   maxSkewMs?: number | undefined;
   /** Hash primitives. Default: node:crypto when available, else @noble/hashes. */
-  crypto?: CryptoProvider | undefined;
+  crypto?: Sha256Provider | undefined;
   /** Derived signing keys kept per verifier (keyed by access key id and scope). Default 64. */
   keyCacheSize?: number | undefined;
   /** Generic-service path rules (remove dot segments, collapse `//`). Default `false` (S3). */
@@ -153,7 +153,7 @@ export class SigV4Verifier {
   readonly #region: RegionMatcher;
   readonly #clock: Clock;
   readonly #maxSkew: number;
-  readonly #crypto: CryptoProvider;
+  readonly #crypto: Sha256Provider;
   readonly #keys: SigningKeyCache;
   readonly #normalize: boolean;
   readonly #s3Rules: boolean;
@@ -178,7 +178,7 @@ export class SigV4Verifier {
     this.service = options.service ?? 's3';
     this.#clock = options.clock ?? Date.now;
     this.#maxSkew = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
-    this.#crypto = options.crypto ?? defaultCrypto();
+    this.#crypto = options.crypto ?? defaultSha256Crypto();
     this.#keys = new SigningKeyCache(this.#crypto, options.keyCacheSize ?? 64);
     this.#normalize = options.normalizePath ?? false;
     this.#s3Rules = options.s3Rules ?? this.service === 's3';
@@ -269,7 +269,7 @@ export class SigV4Verifier {
   #payload(hash: string): PayloadMode {
     const mode = isHex64(hash) ? 'sha256' : payloadModeOf(hash);
     if (mode === undefined) {
-      throw s3Error('InvalidArgument', messages.badSha256, {
+      throw s3ErrorOf(InvalidArgument, messages.badSha256, {
         details: { ArgumentName: 'x-amz-content-sha256', ArgumentValue: hash },
       });
     }
@@ -298,7 +298,7 @@ export class SigV4Verifier {
       if (requestMs !== undefined && Number.isNaN(requestMs)) requestMs = undefined;
       amzDate = requestMs === undefined ? '' : toAmzDate(requestMs);
     }
-    if (requestMs === undefined) throw s3Error('AccessDenied', messages.noDate);
+    if (requestMs === undefined) throw s3ErrorOf(AccessDenied, messages.noDate);
     if (amzDate.slice(0, 8) !== cred.date) {
       throw malformed(
         'header',
@@ -310,14 +310,14 @@ export class SigV4Verifier {
     // Servers drop the optional whitespace around header values (RFC 9110 OWS); so do we.
     let payloadHash = headers.get('x-amz-content-sha256')?.trim();
     if (payloadHash === undefined) {
-      if (this.#s3Rules) throw s3Error('InvalidRequest', messages.missingSha256);
+      if (this.#s3Rules) throw s3ErrorOf(InvalidRequest, messages.missingSha256);
       payloadHash = this.#bodyHash(request.body);
     }
     const payloadMode = this.#payload(payloadHash);
 
     const now = this.#clock();
     if (Math.abs(now - requestMs) > this.#maxSkew) {
-      throw s3Error('RequestTimeTooSkewed', messages.skewed, {
+      throw s3ErrorOf(RequestTimeTooSkewed, messages.skewed, {
         details: {
           RequestTime: xAmzDate ?? headers.get('date') ?? amzDate,
           ServerTime: isoSeconds(now),
@@ -413,9 +413,9 @@ export class SigV4Verifier {
 
     const now = this.#clock();
     const expiresAt = requestMs + expiresSec * 1000;
-    if (requestMs - now > this.#maxSkew) throw s3Error('AccessDenied', messages.notYetValid);
+    if (requestMs - now > this.#maxSkew) throw s3ErrorOf(AccessDenied, messages.notYetValid);
     if (now > expiresAt) {
-      throw s3Error('AccessDenied', messages.expired, {
+      throw s3ErrorOf(AccessDenied, messages.expired, {
         details: {
           'X-Amz-Expires': String(expiresSec),
           Expires: isoSeconds(expiresAt),
@@ -462,7 +462,7 @@ export class SigV4Verifier {
         done = true;
         const actual = toHex(hash.digest());
         if (!timingSafeEqual(actual, verified.payloadHash)) {
-          throw s3Error('XAmzContentSHA256Mismatch', undefined, {
+          throw s3ErrorOf(XAmzContentSHA256Mismatch, undefined, {
             details: { ClientComputedContentSHA256: verified.payloadHash, S3ComputedContentSHA256: actual },
           });
         }
@@ -499,19 +499,19 @@ export class SigV4Verifier {
         break;
       case 'header-v2':
       case 'presigned-v2':
-        throw s3Error('InvalidRequest', messages.useV4);
+        throw s3ErrorOf(InvalidRequest, messages.useV4);
       case 'post':
-        throw s3Error('InvalidRequest', 'POST form uploads authenticate with a signed policy in the form, not with SigV4 request signing.');
+        throw s3ErrorOf(InvalidRequest, 'POST form uploads authenticate with a signed policy in the form, not with SigV4 request signing.');
       case 'anonymous':
-        throw s3Error('AccessDenied', 'Access Denied');
+        throw s3ErrorOf(AccessDenied, 'Access Denied');
       case 'unsupported': {
         const auth = headers.get('authorization');
         if (auth === undefined || families !== 0) {
-          throw s3Error('InvalidArgument', messages.oneMechanism, { details: { ArgumentName: 'Authorization' } });
+          throw s3ErrorOf(InvalidArgument, messages.oneMechanism, { details: { ArgumentName: 'Authorization' } });
         }
         // A foreign scheme: parseAuthorization throws the S3 answer for it.
         parseAuthorization(auth);
-        throw s3Error('InvalidArgument', messages.unsupportedType, { details: { ArgumentName: 'Authorization' } });
+        throw s3ErrorOf(InvalidArgument, messages.unsupportedType, { details: { ArgumentName: 'Authorization' } });
       }
     }
 
@@ -520,24 +520,25 @@ export class SigV4Verifier {
     const found = this.#lookup(cred.accessKeyId);
     const creds = isPromiseLike(found) ? await found : found;
     if (creds === undefined || creds === null) {
-      throw s3Error('InvalidAccessKeyId', undefined, { details: { AWSAccessKeyId: cred.accessKeyId } });
+      throw s3ErrorOf(InvalidAccessKeyId, undefined, { details: { AWSAccessKeyId: cred.accessKeyId } });
     }
     if (creds.sessionToken !== undefined) {
-      if (s.sessionToken === undefined) throw s3Error('MissingSecurityHeader', messages.missingToken, { details: { MissingHeaderName: 'x-amz-security-token' } });
-      if (!timingSafeEqual(s.sessionToken, creds.sessionToken)) throw s3Error('InvalidToken', messages.invalidToken);
+      if (s.sessionToken === undefined) throw s3ErrorOf(MissingSecurityHeader, messages.missingToken, { details: { MissingHeaderName: 'x-amz-security-token' } });
+      if (!timingSafeEqual(s.sessionToken, creds.sessionToken)) throw s3ErrorOf(InvalidToken, messages.invalidToken);
     } else if (s.sessionToken !== undefined) {
-      throw s3Error('InvalidToken', messages.invalidToken);
+      throw s3ErrorOf(InvalidToken, messages.invalidToken);
     }
 
     const uri = canonicalUri(url.path, this.#normalize);
-    let creq = canonicalRequest(request.method, uri, s.query, headers, s.signed.names, s.payloadHash);
+    let creq = canonicalRequest(request.method, uri, s.query, headers, s.signed.names, s.payloadHash, s.signed.value);
     let creqData: string | Uint8Array = creq;
     // Byte-string headers only matter when the canonical request is not ASCII (the rare case).
     if (this.#headerEncoding === 'latin1' && !isAscii(creq)) {
-      creq = canonicalRequest(request.method, uri, s.query, byteStringHeaders(headers, s.signed.names), s.signed.names, s.payloadHash);
+      creq = canonicalRequest(request.method, uri, s.query, byteStringHeaders(headers, s.signed.names), s.signed.names, s.payloadHash, s.signed.value);
       creqData = signableData(creq, 'latin1');
     }
-    const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
+    // The terminal was checked to be aws4_request: the parsed credential's scope is the one signed.
+    const scope = cred.scope;
     const sts = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(this.#crypto, creqData)}`;
     const signingKey = this.#keys.get(cred.accessKeyId, creds.secretAccessKey, cred.date, cred.region, cred.service);
     const expected = signingKey.sign(sts);
