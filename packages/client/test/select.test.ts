@@ -116,7 +116,7 @@ describe('selectObjectContent through the gateway on the embedded store', () => 
       (async () => {
         for await (const _ of aborted) ac.abort();
       })(),
-    ).rejects.toMatchObject({ name: 'AbortError' });
+    ).rejects.toMatchObject({ name: 'TransportAbortedError' });
     // The gateway still answers after the cancelled streams.
     expect(await text(await s3.selectObjectContent(bucket, 'people.csv', csvQuery('SELECT COUNT(*) FROM S3Object')))).toBe('4\n');
   });
