@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import {
   CreateBucketCommand,
   PutObjectCommand,
+  HeadBucketCommand,
   S3Client,
   SelectObjectContentCommand,
   type SelectObjectContentCommandInput,
@@ -194,10 +195,11 @@ describe.skipIf(rgw === undefined)(`S3 Select differential: the embedded store a
     expect((await run(ceph, { Expression: 'select _0 from stdin;' })).records).toContain('column not exist');
   });
 
-  it('gzip input: the store decompresses it, RGW 16.2 drops the connection (the gateway answers 503)', async () => {
+  // Not sent to RGW: radosgw 16.2 exits on a GZIP Select request (the gateway then answers 503 and
+  // every later request to that RGW is refused), which would take down the shared test RGW.
+  it('gzip input: the store decompresses it', async () => {
     const q = { Key: 'p.csv.gz', Expression: 'SELECT COUNT(*) FROM S3Object', InputSerialization: { CSV: { FileHeaderInfo: 'NONE' }, CompressionType: 'GZIP' } } as const;
     expect((await run(store, q)).records).toBe('4\n');
-    expect(await failure(ceph, { ...q, Expression: 'select count(*) from stdin;' })).toMatchObject({ name: 'ServiceUnavailable', status: 503 });
   });
 
   it('comment rows: the store skips rows starting with # (AWS default Comments), RGW 16.2 keeps them', async () => {
@@ -205,5 +207,8 @@ describe.skipIf(rgw === undefined)(`S3 Select differential: the embedded store a
     await ceph.sdk.send(new PutObjectCommand({ Bucket: ceph.bucket, Key: 'c.csv', Body: 'a,1\n#x,2\nb,3\n' }));
     expect((await run(store, { Key: 'c.csv', Expression: 'SELECT s._1 FROM S3Object s' })).records).toBe('a\nb\n');
     expect(unwrapRgw((await run(ceph, { Key: 'c.csv', Expression: 'select _1 from stdin;' })).records)).toBe('a\n#x\nb\n');
+  });
+  it('RGW is still serving after these Select requests (the test RGW is shared by every suite)', async () => {
+    await ceph.sdk.send(new HeadBucketCommand({ Bucket: ceph.bucket }));
   });
 });
