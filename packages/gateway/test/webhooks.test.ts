@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client as AwsS3 } from '@aws-sdk/client-s3';
 import { S3Client } from '@s3kit/client';
 import { isS3Error } from '@s3kit/errors';
+import * as Minio from 'minio';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookTarget } from '../src/index.js';
 import { makeStore, type TestStore } from './helpers.js';
@@ -31,6 +32,10 @@ async function setup(target: Partial<WebhookTarget> = {}, dir?: string): Promise
   open.push(r, { close: () => s.cleanup() });
   await s.call('CreateBucket', { bucket: 'bkt' });
   return { s, r };
+}
+/** Waits until `store`'s targets have nothing queued (a delivery is acknowledged just after the receiver answered). */
+async function drained(store: TestStore['store']): Promise<void> {
+  for (let i = 0; i < 500 && store.webhookStats().some((t) => t.queued > 0); i++) await new Promise((w) => setTimeout(w, 10));
 }
 const put = (s: TestStore, key: string, data = 'x') => s.call('PutObject', { bucket: 'bkt', key, data });
 const configure = (s: TestStore, body: string) => s.call('PutBucketNotificationConfiguration', { bucket: 'bkt', data: body });
@@ -71,6 +76,7 @@ describe('webhook targets (embedded store)', () => {
     r.answer = () => (n++ === 0 ? 500 : n === 2 ? 'hang' : 200);
     await put(s, 'k0');
     await r.waitFor(1);
+    await drained(s.store);
     expect(r.attempts).toBe(3);
     expect(s.store.webhookStats().find((t) => t.arn === ARN)).toMatchObject({ delivered: 1, failed: 2, retried: 2, queued: 0 });
 
@@ -88,6 +94,7 @@ describe('webhook targets (embedded store)', () => {
       expect(sizes).toHaveLength(5);
       expect([...sizes].sort()).toEqual(sizes);
     }
+    await drained(s.store);
     expect(s.store.webhookStats().find((t) => t.arn === ARN)!.queued).toBe(0);
   });
 
@@ -100,6 +107,27 @@ describe('webhook targets (embedded store)', () => {
     r.answer = () => 200;
     await r.waitFor(3);
     expect(deliveredKeys(r).map((d) => d.key).sort()).toEqual(['k0', 'k1', 'k2']);
+  });
+
+  it('compacts delivered entries: the queue file shrinks, and a restart redelivers nothing', async () => {
+    const { s, r } = await setup();
+    await configure(s, xml(ARN));
+    for (let i = 0; i < 1100; i++) await put(s, `k${i % 50}`);
+    await r.waitFor(1100);
+    await put(s, 'last'); // a batch after the deliveries: compaction runs after it
+    await r.waitFor(1101);
+    await s.store.close();
+    // Without compaction the queue would hold all 1101 entries (about 1 MB); it holds those after the last compaction.
+    const { stat } = await import('node:fs/promises');
+    const notify = join(s.dir, 'notify');
+    const sizes = await Promise.all((await readdir(notify)).map(async (d) => (await stat(join(notify, d, 'queue.log'))).size));
+    expect(Math.max(...sizes)).toBeLessThan(200_000);
+    const r2 = await startReceiver();
+    const { createLocalStore } = await import('../src/index.js');
+    const again = createLocalStore({ dir: s.dir, fsync: false, notifications: { targets: [{ arn: ARN, endpoint: r2.url }] } });
+    open.push(r2, again);
+    await new Promise((w) => setTimeout(w, 300));
+    expect(r2.delivered).toEqual([]);
   });
 
   it('after a restart, delivers what was queued; a torn last line is dropped, not the queue', async () => {
@@ -117,6 +145,7 @@ describe('webhook targets (embedded store)', () => {
     const store = createLocalStore({ dir: first.s.dir, fsync: false, notifications: { targets: [{ arn: ARN, endpoint: r.url }], onWarning: () => {} } });
     open.push(r, store);
     await r.waitFor(3);
+    await drained(store);
     expect(deliveredKeys(r).map((d) => d.key).sort()).toEqual(['k0', 'k1', 'k2']);
     const stats = store.webhookStats()[0]!;
     expect([stats.queued, stats.delivered]).toEqual([0, 3]);
@@ -143,5 +172,27 @@ describe('webhooks through the gateway with real clients (embedded store)', () =
       ['s3:ObjectRemoved:Delete', 'red+flower.jpg', 'sdk'],
     ]);
     aws.destroy();
+  });
+
+  it("minio-js setBucketNotification names MinIO's webhook ARN; its putObject/removeObject reach the receiver", async () => {
+    const r = await startReceiver();
+    const s = await makeStore({ notifications: { targets: [{ arn: MINIO_ARN, endpoint: r.url }] } });
+    const g = await startGateway(s.store);
+    open.push(r, { close: () => s.cleanup() }, g);
+    const mc = new Minio.Client({ endPoint: '127.0.0.1', port: g.port, useSSL: false, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1' });
+    await mc.makeBucket('minio-hooked');
+    const config = new Minio.NotificationConfig();
+    const queue = new Minio.QueueConfig(Minio.buildARN('minio', 'sqs', '', 'primary', 'webhook'));
+    queue.addEvent(Minio.ObjectCreatedAll);
+    queue.addEvent(Minio.ObjectRemovedAll);
+    queue.addFilterPrefix('photos/');
+    config.add(queue);
+    await mc.setBucketNotification('minio-hooked', config);
+    await mc.putObject('minio-hooked', 'photos/a.jpg', Buffer.from('abc'));
+    await mc.putObject('minio-hooked', 'docs/b.txt', Buffer.from('abc'));
+    await mc.removeObject('minio-hooked', 'photos/a.jpg');
+    await r.waitFor(2);
+    await new Promise((w) => setTimeout(w, 100));
+    expect(deliveredKeys(r).map((d) => [d.key, d.name])).toEqual([['photos/a.jpg', 's3:ObjectCreated:Put'], ['photos/a.jpg', 's3:ObjectRemoved:Delete']]);
   });
 });

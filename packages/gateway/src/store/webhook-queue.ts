@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir, isNotFound } from './files.js';
 
@@ -45,6 +45,8 @@ export class DurableQueue {
   #acked = 0;
   #batch: { lines: string[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[] } = { lines: [], waiters: [] };
   #flushing: Promise<void> | undefined;
+  /** Ids acknowledged while a compaction runs: written again to the emptied acknowledgements. */
+  #ackedDuringCompaction: number[] | undefined;
 
   constructor(dir: string, fsync: boolean) {
     this.#dir = dir;
@@ -109,6 +111,7 @@ export class DurableQueue {
   async ack(id: number): Promise<void> {
     if (!this.#live.delete(id)) return;
     this.#acked++;
+    this.#ackedDuringCompaction?.push(id);
     // A failed (or, during compaction, closed) acknowledgement file only means a redelivery.
     await this.#acks?.appendFile(`${id}\n`).catch(() => {});
   }
@@ -143,8 +146,17 @@ export class DurableQueue {
 
   /** Rewrites the queue with the entries not delivered (crash-safe), then empties the acknowledgements. */
   async #compact(): Promise<void> {
+    try {
+      await this.#rewrite();
+    } finally {
+      this.#ackedDuringCompaction = undefined;
+    }
+  }
+
+  async #rewrite(): Promise<void> {
     const logPath = join(this.#dir, 'queue.log');
     const tmp = join(this.#dir, 'queue.log.tmp');
+    this.#ackedDuringCompaction = [];
     const text = [...this.#live.values()].map((e) => `${JSON.stringify(e)}\n`).join('');
     const fh = await open(tmp, 'w');
     try {
@@ -158,14 +170,13 @@ export class DurableQueue {
     if (this.#fsync) await fsyncDir(this.#dir);
     this.#log = await open(logPath, 'a+');
     await this.#acks?.close();
-    await writeFile(join(this.#dir, 'acked.log'), '');
-    this.#acks = await open(join(this.#dir, 'acked.log'), 'a');
-    this.#acked = 0;
-  }
-
-  /** Delivered entries not compacted away yet (for tests and stats). */
-  get acknowledged(): number {
-    return this.#acked;
+    const acks = await open(join(this.#dir, 'acked.log'), 'w');
+    // No await from here to the assignment: every acknowledgement is in `late` or in the new file.
+    const late = this.#ackedDuringCompaction ?? [];
+    this.#ackedDuringCompaction = undefined;
+    this.#acks = acks;
+    this.#acked = late.length;
+    await acks.appendFile(late.map((id) => `${id}\n`).join(''));
   }
 }
 

@@ -217,6 +217,7 @@ class TargetDelivery {
         if (this.#stop.signal.aborted) return;
         if (attempt > 0) this.#retried++;
         if (await this.#post(e.body)) break;
+        if (this.#stop.signal.aborted) return; // closing: it stays queued
         this.#failed++;
         await sleep(backoff(this.#t.retry, attempt), this.#stop.signal);
       }
