@@ -3,18 +3,20 @@ import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client as AwsS3 } from '@aws-sdk/client-s3';
 import { S3Client } from '@s3kit/client';
 import { isS3Error } from '@s3kit/errors';
+import { rgwOrSkip } from '@s3kit/test-utils';
 import * as Minio from 'minio';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookTarget } from '../src/index.js';
 import { makeStore, type TestStore } from './helpers.js';
 import { ADMIN, startGateway } from './support/gateway-server.js';
+import { rgwTarget } from './support/targets.js';
 import { deliveredKeys, startReceiver, type Receiver } from './support/webhook-receiver.js';
 
 // Webhook delivery of the embedded store: bucket notification configurations naming a target
 // the store was given (by ARN) get S3 event records POSTed, at least once, in order per key,
 // retried with backoff, from a durable queue. Webhooks are an embedded-store feature: on Ceph
 // RGW the gateway forwards notification configurations upstream, where only RGW's own SNS
-// topics are destinations (so no case runs there).
+// topics are destinations (the last case: the configuration is forwarded and RGW refuses it).
 
 const ARN = 'arn:aws:sqs:us-east-1:000000000000:my-hook';
 const MINIO_ARN = 'arn:minio:sqs::primary:webhook';
@@ -194,5 +196,20 @@ describe('webhooks through the gateway with real clients (embedded store)', () =
     await r.waitFor(2);
     await new Promise((w) => setTimeout(w, 100));
     expect(deliveredKeys(r).map((d) => [d.key, d.name])).toEqual([['photos/a.jpg', 's3:ObjectCreated:Put'], ['photos/a.jpg', 's3:ObjectRemoved:Delete']]);
+  });
+});
+
+const { rgw, reason } = await rgwOrSkip();
+describe.skipIf(rgw === undefined)(`webhooks through the gateway to Ceph RGW 16.2${rgw === undefined ? ` (${reason})` : ''}`, () => {
+  it('forwards the notification configuration: RGW takes only its own SNS topics, so a webhook queue ARN is MalformedXML', async () => {
+    const t = rgwTarget(rgw!);
+    const g = await startGateway(t.upstream);
+    open.push(t, g);
+    const client = new S3Client({ endpoint: g.endpoint, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1' });
+    const bucket = `hook-rgw-${Date.now()}`;
+    await client.makeBucket(bucket);
+    const e = await client.setBucketNotification(bucket, { QueueConfiguration: [{ Queue: ARN, Event: ['s3:ObjectCreated:*'] }] }).catch((err: unknown) => err);
+    expect(isS3Error(e) && [e.code, e.status]).toEqual(['MalformedXML', 400]);
+    await client.removeBucket(bucket);
   });
 });
