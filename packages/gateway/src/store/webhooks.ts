@@ -101,12 +101,11 @@ export class Webhooks {
     if (notification === undefined || this.#targets.size === 0) return;
     const waits: Promise<void>[] = [];
     for (const [arn, c] of destinations(notification)) {
-      const target = this.#targets.get(arn);
+      const target = arn === undefined ? undefined : this.#targets.get(arn);
       if (target === undefined || !c.Event.some((n) => nameMatches(n, event.name)) || !filterMatches(c.Filter, event.key)) continue;
       const record = toRecord(event, this.#region, c.Id ?? '');
       const body = JSON.stringify({ EventName: event.name, Key: `${event.bucket}/${event.key}`, Records: [record] });
-      if (this.#opened === undefined) void this.start();
-      await this.#opened;
+      await this.start();
       const durable = target.enqueue(`${event.bucket}\0${event.key}`, body);
       if (durable !== undefined) waits.push(durable);
     }
@@ -125,13 +124,20 @@ export class Webhooks {
   }
 }
 
+/** One configuration as delivery sees it. */
+interface Destination {
+  readonly Id?: string | undefined;
+  readonly Event: readonly string[];
+  readonly Filter?: Filter;
+}
+
 /** The destination ARN and configuration of every Queue, Topic and CloudFunction configuration. */
-function destinations(n: Notification): [string, { Id?: string | undefined; Event: readonly string[]; Filter?: Filter }][] {
+function destinations(n: Notification): [arn: string | undefined, config: Destination][] {
   return [
-    ...n.QueueConfiguration.map((c) => [c.Queue, c] as const),
-    ...n.TopicConfiguration.map((c) => [c.Topic, c] as const),
-    ...n.CloudFunctionConfiguration.map((c) => [c.CloudFunction, c] as const),
-  ].filter((d): d is [string, (typeof d)[1]] => d[0] !== undefined) as never;
+    ...n.QueueConfiguration.map((c): [string | undefined, Destination] => [c.Queue, c]),
+    ...n.TopicConfiguration.map((c): [string | undefined, Destination] => [c.Topic, c]),
+    ...n.CloudFunctionConfiguration.map((c): [string | undefined, Destination] => [c.CloudFunction, c]),
+  ];
 }
 
 function filterMatches(filter: Filter, key: string): boolean {
