@@ -46,6 +46,17 @@ export interface S3UpstreamConfig {
   configStore: { bucket: string; prefix: string } | undefined;
 }
 export type UpstreamConfig = LocalUpstreamConfig | S3UpstreamConfig;
+/** A webhook target of the embedded store's bucket notifications (see `notifications`). */
+export interface WebhookTargetConfig {
+  arn: string;
+  endpoint: string;
+  authToken?: string;
+  headers?: Record<string, string>;
+  maxQueued: number;
+  concurrency: number;
+  timeoutMs: number;
+  retry: { baseMs: number; maxMs: number };
+}
 /** PEM files of the S3 listener's certificate, its private key and an optional CA chain (absolute paths). */
 export interface TlsConfig { cert: string; key: string; ca?: string }
 
@@ -87,6 +98,8 @@ export interface GatewayConfig {
   /** Bucket policies, CORS and public access blocks through the S3 API: writes on/off, staleness bound across gateways. */
   bucketConfig: { writes: boolean; maxStalenessMs: number };
   upstreams: Record<string, UpstreamConfig>;
+  /** Webhook targets by ARN, given to every local upstream (each queues in its own `dir`). */
+  notifications: { targets: WebhookTargetConfig[] };
   /** Where the config came from (file path, or `defaults`). */
   source: string;
   /** True when the identities are the generated development keys. */
@@ -189,7 +202,7 @@ class Reader {
   }
 }
 
-const TOP = ['listen', 'tls', 'trustProxy', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets', 'bucketConfig'];
+const TOP = ['listen', 'tls', 'trustProxy', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets', 'bucketConfig', 'notifications'];
 
 /**
  * A policy document (an object, or JSON text) validated with the gateway's parser; every problem
@@ -298,6 +311,41 @@ function bucketMappings(r: Reader): BucketMappingConfig[] {
   });
 }
 
+const ARN = /^arn:(aws(-cn|-us-gov)?:(sqs|sns|lambda):[a-z0-9-]+:\d{12}|minio:sqs::[^:\s]+):\S+$/;
+
+/** `notifications.targets`: webhook targets of the embedded store, by unique ARN. */
+function webhookTargets(r: Reader): WebhookTargetConfig[] {
+  const n = r.obj_('notifications', ['targets']);
+  if (n === undefined) return [];
+  const seen = new Set<string>();
+  return n.list('targets').map((v, i) => {
+    const t = n.item('targets', i, v, ['arn', 'endpoint', 'authToken', 'headers', 'maxQueued', 'concurrency', 'timeoutMs', 'retry']);
+    const arn = t.str('arn');
+    if (!ARN.test(arn)) t.fail('arn', `must be an SQS, SNS or Lambda ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) or MinIO's arn:minio:sqs::ID:webhook (got ${JSON.stringify(arn)})`);
+    if (seen.has(arn)) t.fail('arn', `${arn} is given twice`);
+    seen.add(arn);
+    const endpoint = t.str('endpoint');
+    if (!/^https?:\/\/[^/]+/.test(endpoint)) t.fail('endpoint', `must be an http(s) URL (got ${JSON.stringify(endpoint)})`);
+    const headers: Record<string, string> = {};
+    for (const [k, h] of Object.entries(t.record('headers'))) {
+      if (typeof h !== 'string') return t.fail(`headers.${k}`, 'must be a string');
+      headers[k] = h;
+    }
+    const retry = t.obj_('retry', ['baseMs', 'maxMs']);
+    const authToken = t.optStr('authToken');
+    return {
+      arn,
+      endpoint,
+      ...(authToken === undefined ? {} : { authToken }),
+      ...(Object.keys(headers).length === 0 ? {} : { headers }),
+      maxQueued: t.int('maxQueued', 100_000, 1),
+      concurrency: t.int('concurrency', 8, 1, 1024),
+      timeoutMs: t.int('timeoutMs', 10_000, 1),
+      retry: { baseMs: retry?.int('baseMs', 500, 1) ?? 500, maxMs: retry?.int('maxMs', 60_000, 1) ?? 60_000 },
+    };
+  });
+}
+
 /**
  * Validates a parsed config document (from JSON or YAML).
  * @throws ConfigError naming the file and the field, e.g. `gw.yaml: identities[0].allow[1].access: must be one of …`.
@@ -355,6 +403,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     } else r.fail(`upstreams.${name}.type`, `must be local or s3 (got ${JSON.stringify(type)})`);
   }
   const identities = parseIdentities(r, upstreams);
+  const notifications = { targets: webhookTargets(r) };
   const { bucketPolicies, cors } = bucketsConfig(r);
   const bc = r.obj_('bucketConfig', ['writes', 'maxStalenessMs']);
   const bucketConfig = { writes: bc?.bool('writes', true) ?? true, maxStalenessMs: bc?.int('maxStalenessMs', 5000, 0) ?? 5000 };
@@ -394,6 +443,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     cors,
     bucketConfig,
     upstreams,
+    notifications,
     source: src,
     devKeys: false,
     uploadPage,

@@ -1,4 +1,4 @@
-import type { AccessLogEntry } from '@s3kit/gateway';
+import type { AccessLogEntry, WebhookStats } from '@s3kit/gateway';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The gateway's Prometheus metrics (one registry per server, never the global one). */
@@ -7,8 +7,14 @@ export interface GatewayMetrics {
   record(entry: AccessLogEntry): void;
 }
 
-/** The metrics; `inFlight` reads the requests in flight (holding a concurrency slot) when scraped. */
-export function createMetrics(inFlight: () => number): GatewayMetrics {
+/** One webhook target's stats in one local upstream. */
+export type UpstreamWebhookStats = WebhookStats & { readonly upstream: string };
+
+/**
+ * The metrics; `inFlight` reads the requests in flight (holding a concurrency slot) and
+ * `webhooks` the local stores' webhook backlogs and counters, when scraped.
+ */
+export function createMetrics(inFlight: () => number, webhooks: () => UpstreamWebhookStats[] = () => []): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 's3kit_gateway_' });
   const requests = new Counter({ name: 's3kit_gateway_requests_total', help: 'Requests by S3 operation and HTTP status.', labelNames: ['operation', 'status'], registers: [registry] });
@@ -31,6 +37,7 @@ export function createMetrics(inFlight: () => number): GatewayMetrics {
       this.set(inFlight());
     },
   });
+  webhookMetrics(registry, webhooks);
   return {
     registry,
     record(e) {
@@ -43,4 +50,38 @@ export function createMetrics(inFlight: () => number): GatewayMetrics {
       if (e.upstreamError !== undefined) upstreamErrors.inc({ code: e.upstreamError });
     },
   };
+}
+
+const WEBHOOK_SERIES = [
+  ['queued', 'gauge', 's3kit_gateway_webhook_queued', 'Webhook deliveries queued and not delivered, by upstream and target ARN.'],
+  ['oldestAgeMs', 'gauge', 's3kit_gateway_webhook_oldest_age_seconds', 'Age of the oldest queued webhook delivery.'],
+  ['delivered', 'counter', 's3kit_gateway_webhook_delivered_total', 'Webhook deliveries accepted (2xx) by the target.'],
+  ['failed', 'counter', 's3kit_gateway_webhook_failed_total', 'Webhook POSTs that failed (transport error, timeout, non-2xx); each is retried.'],
+  ['retried', 'counter', 's3kit_gateway_webhook_retried_total', 'Webhook POSTs that were retries.'],
+  ['dropped', 'counter', 's3kit_gateway_webhook_dropped_total', 'Webhook deliveries not queued because the queue was full.'],
+] as const;
+
+/** Webhook series read from the stores when scraped (counters are the stores' own, set as they are). */
+function webhookMetrics(registry: Registry, webhooks: () => UpstreamWebhookStats[]): void {
+  for (const [field, kind, name, help] of WEBHOOK_SERIES) {
+    const scale = field === 'oldestAgeMs' ? 1 / 1000 : 1;
+    const labelNames = ['upstream', 'target'] as const;
+    if (kind === 'gauge') {
+      new Gauge({
+        name, help, labelNames, registers: [registry],
+        collect() {
+          this.reset();
+          for (const t of webhooks()) this.set({ upstream: t.upstream, target: t.arn }, t[field] * scale);
+        },
+      });
+    } else {
+      new Counter({
+        name, help, labelNames, registers: [registry],
+        collect() {
+          this.reset();
+          for (const t of webhooks()) this.inc({ upstream: t.upstream, target: t.arn }, t[field]);
+        },
+      });
+    }
+  }
 }

@@ -54,12 +54,16 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
   let tls = config.tls === undefined ? undefined : readTls(config.tls);
   const upstreams: Record<string, Upstream> = {};
   const closers: (() => Promise<void>)[] = [];
+  const stores: [string, LocalStore][] = [];
   for (const [name, u] of Object.entries(config.upstreams)) {
     if (u.type === 'local') {
       const store: LocalStore = createLocalStore({
         dir: u.dir,
         region: config.region,
         fsync: u.fsync,
+        ...(config.notifications.targets.length === 0
+          ? {}
+          : { notifications: { targets: config.notifications.targets, onWarning: (m: string) => log.warn({ upstream: name }, m) } }),
         // What a crash left in the store, removed at start (the temp area first, then unreferenced data in the background).
         onSweep: (s) =>
           log[s.error === undefined ? 'info' : 'warn'](
@@ -68,6 +72,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
           ),
       });
       upstreams[name] = u.bucketMappings.length === 0 ? store : mapBuckets(store, u.bucketMappings);
+      stores.push([name, store]);
       closers.push(() => store.close());
     } else {
       const s3: S3Upstream = createS3Upstream({ endpoint: u.endpoint, region: u.region, credentials: u.credentials, addressing: u.addressing, buckets: u.buckets, profile: u.profile, configStore: u.configStore });
@@ -89,7 +94,7 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
   });
   // requests_in_flight is the requests holding a slot, read when scraped.
   let inFlight = (): number => 0;
-  const metrics = createMetrics(() => inFlight());
+  const metrics = createMetrics(() => inFlight(), () => stores.flatMap(([upstream, s]) => s.webhookStats().map((t) => ({ upstream, ...t }))));
   // The program's own pages and helper routes (e.g. the upload page), before the S3 listener.
   // The identities in force (replaced by reload), read by the routes at request time.
   let identities = config.identities;

@@ -12,6 +12,7 @@ export { createLocalStore, type LocalStore, type LocalStoreOptions } from './sto
 export type { SweepSummary } from './store/sweep.js';
 export type { LifecycleOptions, LifecycleSummary } from './store/lifecycle-sweeper.js';
 export type { EventBusOptions, StoreEventName } from './store/events.js';
+export type { NotificationOptions, WebhookStats, WebhookTarget } from './store/webhooks.js';
 export type { S3EventRecord } from './store/event-records.js';
 export { NO_CAPABILITIES, type Upstream, type UpstreamBody, type UpstreamCapabilities, type UpstreamRequest, type UpstreamResponse, type UpstreamResponseBody } from './upstreams/upstream.js';
 export { mapBuckets, type BucketMapping } from './upstreams/bucket-mapping.js';

@@ -173,7 +173,7 @@ export const getBucketLogging: Handler = async (ctx, req) => {
  */
 export const putBucketNotification: Handler = async (ctx, req) => {
   const bucket = requireBucketName(req);
-  const notification = parseNotification(await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES, false), MAX_CONFIG_BYTES, bucket);
+  const notification = parseNotification(await readConfigBody(ctx, req, bucket, MAX_CONFIG_BYTES, false), MAX_CONFIG_BYTES, bucket, ctx.webhooks?.arns);
   await writeConfig(ctx, bucket, 'notification', notification);
   return { status: 200, headers: {} };
 };

@@ -2,6 +2,7 @@ import { S3Error } from '@s3kit/errors';
 import { validBucketName } from '@s3kit/xml-shapes/operations';
 import { isWellFormed, utf8Length } from './key-order.js';
 import type { StoreKey } from './sse-key.js';
+import type { Webhooks } from './webhooks.js';
 import type { StoreCore } from './store-core.js';
 import type { UpstreamRequest } from '../upstreams/upstream.js';
 
@@ -18,6 +19,8 @@ export interface StoreContext {
   readonly owner: { readonly id: string; readonly displayName: string };
   /** The SSE-S3 store key (see sse-key.ts). */
   readonly storeKey: StoreKey;
+  /** Webhook targets (`LocalStoreOptions.notifications`); undefined: none configured. */
+  readonly webhooks?: Webhooks | undefined;
 }
 
 export const MAX_KEY_BYTES = 1024;

@@ -9,7 +9,8 @@ import * as buckets from './buckets.js';
 import type { StoreContext } from './context.js';
 import * as lifecycle from './lifecycle-config.js';
 import { LifecycleSweeper, type LifecycleOptions, type LifecycleSummary } from './lifecycle-sweeper.js';
-import type { EventBusOptions } from './events.js';
+import type { EventBusOptions, StoreEvent } from './events.js';
+import { Webhooks, type NotificationOptions, type WebhookStats } from './webhooks.js';
 import { listenNotification } from './listen.js';
 import { listObjects } from './listing.js';
 import { listObjectVersions } from './list-versions.js';
@@ -19,7 +20,7 @@ import * as objects from './objects.js';
 import * as ownership from './ownership.js';
 import * as encryption from './bucket-encryption.js';
 import { StoreKey } from './sse-key.js';
-import { StoreCore } from './store-core.js';
+import { StoreCore, type BucketState } from './store-core.js';
 import { selectObjectContent } from './select/handler.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
@@ -46,6 +47,12 @@ export interface LocalStoreOptions {
   readonly lifecycle?: LifecycleOptions;
   /** ListenBucketNotification listeners: queue bound, keep-alive period, overflow warning (see events.ts). */
   readonly events?: EventBusOptions;
+  /**
+   * Webhook targets by ARN: bucket notification configurations naming one get S3 event records
+   * POSTed to it, at least once, in order per key, from a durable queue in `<dir>/notify/`
+   * (see webhooks.ts). Given, a configuration may name only these ARNs.
+   */
+  readonly notifications?: NotificationOptions;
 }
 
 /** The embedded local store: an {@link Upstream} over the local filesystem. */
@@ -72,6 +79,8 @@ export interface LocalStore extends Upstream {
   close(): Promise<void>;
   /** ListenBucketNotification listeners connected now. */
   readonly listeners: number;
+  /** Each webhook target's backlog and counters (empty without `notifications`). */
+  webhookStats(): WebhookStats[];
   /**
    * Applies the buckets' lifecycle rules now: runs bounded passes until every bucket was gone
    * through once (the background sweeper does the same every `lifecycle.intervalMs`).
@@ -162,11 +171,15 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
  * await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: 'photos', query: {}, headers: {} });
  */
 export function createLocalStore(options: LocalStoreOptions): LocalStore {
-  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep, lifecycle: lifecycleOptions, events } = options ?? {};
+  const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep, lifecycle: lifecycleOptions, events, notifications } = options ?? {};
   if (typeof dir !== 'string' || dir === '') throw new TypeError('createLocalStore: options.dir must be a non-empty path');
-  const core = new StoreCore({ dir, fsync, events });
+  const webhooks = notifications === undefined ? undefined : new Webhooks(dir, region, fsync, notifications);
+  const notify = webhooks === undefined ? undefined : (event: StoreEvent, state: BucketState) => webhooks.enqueue(event, state.config?.notification);
+  const core = new StoreCore({ dir, fsync, events, notify });
   const storeKey = new StoreKey({ dir, tmpDir: core.tmpDir, fsync });
-  const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' }, storeKey };
+  const ctx: StoreContext = { core, region, minPartSize, maxObjectSize, owner: { id: 's3kit-local', displayName: 's3kit' }, storeKey, webhooks };
+  // What a previous process left queued is delivered from the start, before any request.
+  if (webhooks !== undefined) void webhooks.start().catch((e: unknown) => process.emitWarning(`Webhook queues failed to open: ${String(e)}`, { code: 'S3KIT_WEBHOOK' }));
   const sweeper = new LifecycleSweeper(ctx, lifecycleOptions);
   const inflight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
@@ -194,6 +207,7 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     get listeners() {
       return core.events.listeners;
     },
+    webhookStats: () => webhooks?.stats() ?? [],
     close(): Promise<void> {
       closing ??= (async () => {
         stopSweep.abort();
@@ -202,6 +216,7 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
         while (inflight.size > 0) await Promise.allSettled([...inflight]);
         // Listeners' streams end after the last committed change's event.
         core.events.close();
+        await webhooks?.close();
         await core.writeSnapshots();
       })();
       return closing;

@@ -39,16 +39,26 @@ interface Target {
 const invalidArgument = (resource: string, message: string, name: string, value: string): S3Error =>
   new S3Error('InvalidArgument', { resource, message, details: { ArgumentName: name, ArgumentValue: value } });
 
+/** S3's answer to a destination it cannot reach or publish to. */
+const unvalidated = (resource: string, arn: string): S3Error =>
+  new S3Error('InvalidArgument', {
+    resource,
+    message: 'Unable to validate the following destination configurations',
+    details: { ArgumentName1: arn, ArgumentValue1: 'The destination does not exist or S3 is not permitted to publish to it' },
+  });
+
 /**
  * Reads a `NotificationConfiguration` (current or 2006 form) and validates it as S3 does: each
  * configuration has a destination ARN of its kind (SQS queue, SNS topic, Lambda function) and
  * supported event types, at most one prefix and one suffix filter rule, a unique Id (S3 makes
  * one up when missing), and no two configurations share an event type on overlapping filters.
- * S3 also sends a test message to each destination; the store has none to reach, so a
- * well-formed ARN is accepted as is. Returns undefined for an empty configuration.
+ * S3 also checks each destination; with `destinations` (the store's webhook targets) a
+ * destination must be one of them (MinIO's `arn:minio:sqs::ID:webhook` form included), as S3
+ * refuses one it cannot validate; without, a well-formed ARN is accepted as is. Returns
+ * undefined for an empty configuration.
  * @throws S3Error MalformedXML, InvalidArgument (400)
  */
-export function parseNotification(raw: Uint8Array, maxBytes: number, resource: string): Notification | undefined {
+export function parseNotification(raw: Uint8Array, maxBytes: number, resource: string, destinations?: ReadonlySet<string>): Notification | undefined {
   const doc = parseRequestXml('NotificationConfiguration', raw, maxBytes);
   const ids = new Set<string>();
   const targets: Target[] = [];
@@ -58,7 +68,10 @@ export function parseNotification(raw: Uint8Array, maxBytes: number, resource: s
     out[element] = list.map((c) => {
       const arn = c[arnField] as string | undefined;
       if (arn === undefined || c.Event.length === 0) throw new S3Error('MalformedXML', { resource });
-      if (!pattern.test(arn)) throw invalidArgument(resource, 'The ARN is not well formed', arnField, arn);
+      if (destinations?.has(arn) !== true) {
+        if (!pattern.test(arn)) throw invalidArgument(resource, 'The ARN is not well formed', arnField, arn);
+        if (destinations !== undefined) throw unvalidated(resource, arn);
+      }
       for (const e of c.Event) if (!EVENTS.has(e)) throw invalidArgument(resource, 'The event is not supported for notifications', 'Event', e);
       const id = c.Id ?? Buffer.from(randomUUID()).toString('base64');
       if (ids.has(id)) throw invalidArgument(resource, 'Configuration Id must be unique', 'Id', id);

@@ -74,6 +74,11 @@ export interface StoreCoreOptions {
   readonly fsync: boolean;
   /** The event bus's options (ListenBucketNotification listeners). */
   readonly events?: EventBusOptions | undefined;
+  /**
+   * Called with each committed change's event and its bucket's state, under the key's lock;
+   * the commit returns (the client is answered) only once it resolves (durable webhook queues).
+   */
+  readonly notify?: ((event: StoreEvent, state: BucketState) => Promise<void>) | undefined;
 }
 
 /** How a change came about, for its event: what created the version, or a lifecycle expiration; and who asked. */
@@ -111,6 +116,7 @@ export class StoreCore implements SweepTarget {
   /** Every committed object change, published after it is durable, in commit order (events.ts). */
   readonly events: EventBus;
   readonly #fsync: boolean;
+  readonly #notify: StoreCoreOptions['notify'];
   readonly #indexes = new Map<string, Promise<KeyIndex>>();
   readonly #buckets = new Map<string, Promise<BucketState | undefined>>();
   /** Buckets whose index snapshot is known to be gone (deleted before this process's first change). */
@@ -125,6 +131,7 @@ export class StoreCore implements SweepTarget {
     this.bucketsDir = join(opts.dir, 'buckets');
     this.#fsync = opts.fsync;
     this.events = new EventBus(opts.events);
+    this.#notify = opts.notify;
   }
 
   /**
@@ -305,7 +312,7 @@ export class StoreCore implements SweepTarget {
         } finally {
           this.#placing.delete(join(loc.dir, version.data));
         }
-        this.events.publish(createdEvent(bucket, key, version, state.versioning !== undefined, change));
+        await this.#publish(createdEvent(bucket, key, version, state.versioning !== undefined, change), state);
         await this.#unlinkData(loc.dir, replaced);
         return { ...version, key };
       });
@@ -398,7 +405,7 @@ export class StoreCore implements SweepTarget {
       await this.#invalidateSnapshot(bucket);
       await this.#writeRecord(bucket, key, loc.meta, versions);
       const marked = opts.versionId === undefined && outcome.deleteMarker;
-      this.events.publish(removedEvent(bucket, key, state.versioning !== undefined ? outcome.versionId : undefined, marked, opts.change ?? {}));
+      await this.#publish(removedEvent(bucket, key, state.versioning !== undefined ? outcome.versionId : undefined, marked, opts.change ?? {}), state);
       await this.#unlinkData(loc.dir, removed);
       return outcome;
     });
@@ -409,6 +416,12 @@ export class StoreCore implements SweepTarget {
     let existed = false;
     await this.deleteObject(bucket, key, { check: (v) => void (existed = v !== undefined) });
     return existed;
+  }
+
+  /** Publishes a durable change to listeners, then hands it to `notify` and waits for it. */
+  async #publish(event: StoreEvent, state: BucketState): Promise<void> {
+    this.events.publish(event);
+    if (this.#notify !== undefined) await this.#notify(event, state);
   }
 
   /** Writes (or, with no versions left, removes) the key's metadata file: the commit point. */

@@ -5,6 +5,8 @@
 // S3KIT_LIFECYCLE={"offsetMs":N,"intervalMs":N,"maxActionsPerPass":N}: the lifecycle sweeper's clock runs
 // offsetMs ahead of the real one, with these pass settings (store-crash-lifecycle.test.ts).
 //
+// S3KIT_WEBHOOKS=[{"arn":…,"endpoint":…,…}]: the store's webhook targets (webhooks-crash.test.ts).
+//
 // S3KIT_CRASH_IN_COMMIT=objects|uploads: the process SIGKILLs itself right after a commit
 // renamed a data file into that area and before it wrote the metadata naming it: the one
 // moment a crash leaves an unreferenced data file next to the committed ones.
@@ -38,6 +40,7 @@ const store = createLocalStore({
   dir: process.argv[2]!,
   minPartSize: 1024,
   lifecycle: { now: () => Date.now() + (lc.offsetMs ?? 0), intervalMs: lc.intervalMs ?? 3_600_000, maxActionsPerPass: lc.maxActionsPerPass ?? 1000 },
+  ...(process.env['S3KIT_WEBHOOKS'] === undefined ? {} : { notifications: { targets: JSON.parse(process.env['S3KIT_WEBHOOKS']) as never } }),
   onSweep: (s) => console.log(JSON.stringify({ sweep: { ...s, error: s.error === undefined ? undefined : String(s.error) } })),
 });
 const gw = await startGateway(store);
