@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isS3Error } from '@s3kit/errors';
 import { rgwOrSkip, type RgwHandle } from '@s3kit/test-utils';
 import type { S3Client as AnyS3Client } from '../src/index.js';
 import { S3Client, type S3ClientOptions } from '../src/node.js';
@@ -33,5 +34,16 @@ export async function cleanBucket(s3: AnyS3Client, bucket: string): Promise<void
     await s3.removeBucket(bucket);
   } catch {
     // best effort
+  }
+}
+
+/** `[code, status]` of the `S3Error` `p` rejects with, or `'resolved'`; other errors rethrow. */
+export async function s3Code(p: Promise<unknown>): Promise<[string, number] | 'resolved'> {
+  try {
+    await p;
+    return 'resolved';
+  } catch (err) {
+    if (!isS3Error(err)) throw err;
+    return [err.code, err.status];
   }
 }

@@ -3,10 +3,9 @@ import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isS3Error } from '@s3kit/errors';
 import { S3Client, type ObjectItem } from '../src/node.js';
 import { startLocalGateway } from './gateway-local.js';
-import { bucketName, cleanBucket, client, reason, rgw } from './helpers.js';
+import { bucketName, cleanBucket, client, reason, rgw, s3Code } from './helpers.js';
 
 // Object configuration (tags, legal hold, retention, attributes, restore) against Ceph RGW directly
 // and through the gateway on its embedded store (test/gateway-local.ts).
@@ -43,15 +42,6 @@ async function direct(): Promise<Upstream> {
   return { name: 'Ceph RGW', rgw: true, s3, endpoint: rgw!.endpoint, accessKey: rgw!.accessKeyId, secretKey: rgw!.secretAccessKey, region: rgw!.region, close: () => s3.close() };
 }
 
-async function code(p: Promise<unknown>): Promise<[string, number] | 'resolved'> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    if (!isS3Error(err)) throw err;
-    return [err.code, err.status];
-  }
-}
 
 const kinds: Array<[string, () => Promise<Upstream>, boolean]> = [
   ['the gateway on the embedded store', embeddedGateway, true],
@@ -109,16 +99,16 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
   });
 
   it('object tags: NoSuchKey, NoSuchVersion, InvalidTag', async () => {
-    expect(await code(s3.getObjectTags(plain, 'missing'))).toEqual(['NoSuchKey', 404]);
-    expect(await code(s3.setObjectTags(plain, 'missing', { a: '1' }))).toEqual(['NoSuchKey', 404]);
+    expect(await s3Code(s3.getObjectTags(plain, 'missing'))).toEqual(['NoSuchKey', 404]);
+    expect(await s3Code(s3.setObjectTags(plain, 'missing', { a: '1' }))).toEqual(['NoSuchKey', 404]);
     await s3.putObject(locked, 'tv.txt', 'x');
     // A well-formed version id of another key: NoSuchVersion (S3); a malformed one: InvalidArgument (S3).
     const other = (await s3.putObject(locked, 'tv-other.txt', 'y')).versionId!;
-    const missing = await code(s3.getObjectTags(locked, 'tv.txt', { versionId: other }));
-    const malformed = await code(s3.getObjectTags(locked, 'tv.txt', { versionId: 'not-a-version' }));
+    const missing = await s3Code(s3.getObjectTags(locked, 'tv.txt', { versionId: other }));
+    const malformed = await s3Code(s3.getObjectTags(locked, 'tv.txt', { versionId: 'not-a-version' }));
     expect([missing, malformed]).toEqual(up.rgw ? [['NoSuchKey', 404], ['NoSuchKey', 404]] : [['NoSuchVersion', 404], ['InvalidArgument', 400]]);
     const tooMany = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v']));
-    const r = await code(s3.setObjectTags(plain, 'missing', tooMany));
+    const r = await s3Code(s3.setObjectTags(plain, 'missing', tooMany));
     expect(r === 'resolved' ? r : r[1]).toBe(up.rgw ? 404 : 400);
   });
 
@@ -130,7 +120,7 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     expect(await s3.isObjectLegalHoldEnabled(locked, 'hold.txt', { versionId: v1 })).toBe(true);
     expect(await s3.isObjectLegalHoldEnabled(locked, 'hold.txt', { versionId: v2 })).toBe(false);
     // A held version cannot be deleted, bypass or not.
-    expect(await code(s3.removeObject(locked, 'hold.txt', { versionId: v1, governanceBypass: true }))).toEqual(['AccessDenied', 403]);
+    expect(await s3Code(s3.removeObject(locked, 'hold.txt', { versionId: v1, governanceBypass: true }))).toEqual(['AccessDenied', 403]);
     await s3.disableObjectLegalHold(locked, 'hold.txt', { versionId: v1 });
     expect(await s3.isObjectLegalHoldEnabled(locked, 'hold.txt', { versionId: v1 })).toBe(false);
     await s3.removeObject(locked, 'hold.txt', { versionId: v1 });
@@ -138,9 +128,9 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
 
   it('legal hold on a bucket without object lock: InvalidRequest (400); missing key: NoSuchKey', async () => {
     await s3.putObject(plain, 'p.txt', 'x');
-    expect(await code(s3.enableObjectLegalHold(plain, 'p.txt'))).toEqual(['InvalidRequest', 400]);
-    expect(await code(s3.isObjectLegalHoldEnabled(plain, 'p.txt'))).toEqual(['InvalidRequest', 400]);
-    expect(await code(s3.enableObjectLegalHold(locked, 'missing'))).toEqual(['NoSuchKey', 404]);
+    expect(await s3Code(s3.enableObjectLegalHold(plain, 'p.txt'))).toEqual(['InvalidRequest', 400]);
+    expect(await s3Code(s3.isObjectLegalHoldEnabled(plain, 'p.txt'))).toEqual(['InvalidRequest', 400]);
+    expect(await s3Code(s3.enableObjectLegalHold(locked, 'missing'))).toEqual(['NoSuchKey', 404]);
   });
 
   it('retention: set GOVERNANCE, read back, extend, shorten only with bypass; delete needs bypass', async () => {
@@ -156,21 +146,21 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     const later = new Date(until.getTime() + 3600_000);
     await s3.setObjectRetention(locked, 'ret.txt', { mode: 'GOVERNANCE', retainUntilDate: later }, { versionId: v });
     expect((await s3.getObjectRetention(locked, 'ret.txt'))?.retainUntilDate.getTime()).toBe(later.getTime());
-    expect(await code(s3.setObjectRetention(locked, 'ret.txt', { mode: 'GOVERNANCE', retainUntilDate: until }, { versionId: v }))).toEqual(['AccessDenied', 403]);
+    expect(await s3Code(s3.setObjectRetention(locked, 'ret.txt', { mode: 'GOVERNANCE', retainUntilDate: until }, { versionId: v }))).toEqual(['AccessDenied', 403]);
     await s3.setObjectRetention(locked, 'ret.txt', { mode: 'GOVERNANCE', retainUntilDate: until }, { versionId: v, governanceBypass: true });
     expect((await s3.getObjectRetention(locked, 'ret.txt', { versionId: v }))?.retainUntilDate.getTime()).toBe(until.getTime());
-    expect(await code(s3.removeObject(locked, 'ret.txt', { versionId: v }))).toEqual(['AccessDenied', 403]);
+    expect(await s3Code(s3.removeObject(locked, 'ret.txt', { versionId: v }))).toEqual(['AccessDenied', 403]);
     await s3.removeObject(locked, 'ret.txt', { versionId: v, governanceBypass: true });
   });
 
   it('retention errors: bucket without object lock InvalidRequest; NoSuchKey; past date InvalidArgument/InvalidRequest', async () => {
     await s3.putObject(plain, 'r.txt', 'x');
     const until = new Date(Date.now() + 3600_000);
-    expect(await code(s3.setObjectRetention(plain, 'r.txt', { mode: 'GOVERNANCE', retainUntilDate: until }))).toEqual(['InvalidRequest', 400]);
-    expect(await code(s3.getObjectRetention(plain, 'r.txt'))).toEqual(['InvalidRequest', 400]);
-    expect(await code(s3.setObjectRetention(locked, 'missing', { mode: 'GOVERNANCE', retainUntilDate: until }))).toEqual(['NoSuchKey', 404]);
+    expect(await s3Code(s3.setObjectRetention(plain, 'r.txt', { mode: 'GOVERNANCE', retainUntilDate: until }))).toEqual(['InvalidRequest', 400]);
+    expect(await s3Code(s3.getObjectRetention(plain, 'r.txt'))).toEqual(['InvalidRequest', 400]);
+    expect(await s3Code(s3.setObjectRetention(locked, 'missing', { mode: 'GOVERNANCE', retainUntilDate: until }))).toEqual(['NoSuchKey', 404]);
     await s3.putObject(locked, 'past.txt', 'x');
-    const past = await code(s3.setObjectRetention(locked, 'past.txt', { mode: 'GOVERNANCE', retainUntilDate: new Date(Date.now() - 3600_000) }));
+    const past = await s3Code(s3.setObjectRetention(locked, 'past.txt', { mode: 'GOVERNANCE', retainUntilDate: new Date(Date.now() - 3600_000) }));
     expect(past === 'resolved' ? past : past[1]).toBe(400);
     await expect(s3.setObjectRetention(locked, 'past.txt', { mode: 'BAD' as 'GOVERNANCE', retainUntilDate: until })).rejects.toThrow(TypeError);
   });
@@ -179,7 +169,7 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     const put = await s3.putObject(plain, 'attrs.txt', 'hello world');
     if (up.rgw) {
       // RGW 16.2 has no GetObjectAttributes: `?attributes` is a GetObject, whose body the client rejects as MalformedXML.
-      expect(await code(s3.getObjectAttributes(plain, 'attrs.txt'))).toEqual(['MalformedXML', 400]);
+      expect(await s3Code(s3.getObjectAttributes(plain, 'attrs.txt'))).toEqual(['MalformedXML', 400]);
       return;
     }
     const a = await s3.getObjectAttributes(plain, 'attrs.txt');
@@ -187,7 +177,7 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     const only = await s3.getObjectAttributes(plain, 'attrs.txt', { attributes: ['ObjectSize'] });
     expect(only.size).toBe(11);
     expect(only.etag).toBeUndefined();
-    expect(await code(s3.getObjectAttributes(plain, 'missing'))).toEqual(['NoSuchKey', 404]);
+    expect(await s3Code(s3.getObjectAttributes(plain, 'missing'))).toEqual(['NoSuchKey', 404]);
     // A multipart object uploaded without checksums (the client sends none): S3 answers only PartsCount
     // (the per-part list is for uploads with additional checksums), whatever maxParts says.
     const big = new Uint8Array(5 * 1024 * 1024 + 1);
@@ -268,7 +258,7 @@ print(json.dumps({"tags": {t["Key"]: t["Value"] for t in tags}, "hold": hold, "m
 
   it('restoreObject on a STANDARD object: InvalidObjectState (403)', async () => {
     await s3.putObject(plain, 'restore.txt', 'x');
-    const r = await code(s3.restoreObject(plain, 'restore.txt', { days: 1, tier: 'Standard' }));
+    const r = await s3Code(s3.restoreObject(plain, 'restore.txt', { days: 1, tier: 'Standard' }));
     // RGW 16.2 has no RestoreObject (501 NotImplemented).
     expect(r).toEqual(up.rgw ? ['NotImplemented', 501] : ['InvalidObjectState', 403]);
   });
