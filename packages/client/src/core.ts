@@ -265,7 +265,9 @@ export class RequestCore {
    * `followRegion = false` turns that off). The caller must consume or dump `res.body`.
    */
   async send(call: Call, followRegion = true): Promise<TransportResponse<ResponseBodyMixin>> {
-    const region = call.region ?? (call.bucket !== undefined ? await this.bucketRegion(call.bucket, { signal: call.signal as AbortSignal }) : (this.region ?? 'us-east-1'));
+    // A fixed or already discovered region is used without an await (no promise hop per call).
+    const known = call.region ?? this.region ?? (call.bucket === undefined ? 'us-east-1' : this.regions.get(call.bucket));
+    const region = typeof known === 'string' ? known : await this.bucketRegion(call.bucket as string, { signal: call.signal as AbortSignal });
     const attempt = (r: string) => {
       const { origin, path } = targetFor(this.endpoint, r, call.bucket, call.key, buildQuery(call.query));
       return this.#transportFor(r).request({

@@ -175,7 +175,8 @@ export async function* listObjectVersions(core: RequestCore, bucket: string, opt
       // (Array.prototype.sort is stable: equal keys and times keep versions before markers, in page order.)
       items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0)));
     }
-    yield* items;
+    // A loop, not `yield* items`: delegating to a sync iterable costs an extra await per item.
+    for (const item of items) yield item;
     for (const p of page.CommonPrefixes) if (p.Prefix !== undefined) yield { prefix: p.Prefix };
     if (!page.IsTruncated || !page.NextKeyMarker) return;
     keyMarker = page.NextKeyMarker;

@@ -66,6 +66,11 @@ export function scanXml(xml: string, maxDepth: number): XmlDocument {
   const len = xml.length;
   const stack: Frame[] = [];
   let root: XmlDocument | undefined;
+  // Tag names, predicted: S3 lists repeat one element structure, so the start tag after a given
+  // start tag is usually the same as last time. A hit reuses that name string instead of slicing
+  // a fresh one, and a reused (internalized) name makes the element's keyed property store cheap.
+  const after = new Map<string, string>();
+  let prev = '';
   let i = 0;
   while (i < len) {
     const lt = xml.indexOf('<', i);
@@ -115,9 +120,15 @@ export function scanXml(xml: string, maxDepth: number): XmlDocument {
     } else {
       // Start tag.
       let j = lt + 1;
-      while (j < len && isNameChar(xml.charCodeAt(j))) j++;
-      if (j === lt + 1) throw malformed('a tag without a name');
-      const name = xml.slice(lt + 1, j);
+      let name = after.get(prev);
+      if (name !== undefined && xml.startsWith(name, j) && !isNameChar(xml.charCodeAt(j + name.length))) j += name.length;
+      else {
+        while (j < len && isNameChar(xml.charCodeAt(j))) j++;
+        if (j === lt + 1) throw malformed('a tag without a name');
+        name = xml.slice(lt + 1, j);
+        after.set(prev, name);
+      }
+      prev = name;
       if (stack.length === 0 && root !== undefined) throw malformed('more than one root element');
       if (stack.length >= maxDepth) throw malformed(`elements nested deeper than ${maxDepth}`);
       const frame: Frame = { name, obj: undefined, text: '' };

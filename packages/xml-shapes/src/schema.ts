@@ -121,7 +121,8 @@ function leafText(v: XmlValue | XmlValue[], path: string): string {
 function readLeaf(spec: LeafSpec, text: string, ctx: ReadCtx, path: string): unknown {
   switch (spec.t) {
     case 'string':
-      if (spec.url === true && ctx.url) {
+      // Most keys need no decoding: no '%' and no '+' leaves the text as it is.
+      if (spec.url === true && ctx.url && (text.indexOf('%') !== -1 || text.indexOf('+') !== -1)) {
         try {
           return decodeURIComponent(text.indexOf('+') === -1 ? text : text.replace(/\+/g, ' '));
         } catch (e) {

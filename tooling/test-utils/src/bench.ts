@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
  * Starts a node:http server in a child process for client-side benches (http-transport, client),
@@ -57,8 +59,9 @@ export async function startChildServer(bytes: number): Promise<{ origin: string;
 
 /**
  * Client CPU (user + system, µs) per call of each contender: after `warmup` calls each,
- * `rounds` round-robin rounds of `total / rounds` sequential calls per contender, interleaved so
- * JIT warm-up and machine noise do not favour whoever runs last. `cpu` is the mean over all calls,
+ * `rounds` round-robin rounds of `total / rounds` sequential calls per contender, interleaved (and
+ * rotated) so JIT warm-up and machine noise do not favour whoever runs last; each batch starts
+ * after a full GC, so garbage one contender left behind is not collected on another's time. `cpu` is the mean over all calls,
  * `median` the median of the rounds' per-call means (robust to one noisy round).
  */
 export async function cpuMicrosPerCall(
@@ -71,8 +74,13 @@ export async function cpuMicrosPerCall(
     samples.set(name, []);
   }
   const perRound = Math.ceil(total / rounds);
+  const collect = fullGc();
   for (let round = 0; round < rounds; round++) {
-    for (const [name, fn] of contenders) {
+    // Rotated, so that no contender always runs right after the same other one.
+    for (let c = 0; c < contenders.length; c++) {
+      const [name, fn] = contenders[(c + round) % contenders.length]!;
+      // Each batch starts from a collected heap: no contender pays for another's garbage.
+      collect();
       const start = process.cpuUsage();
       for (let i = 0; i < perRound; i++) await fn();
       const used = process.cpuUsage(start);
@@ -88,6 +96,13 @@ export async function cpuMicrosPerCall(
     median.set(name, sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2);
   }
   return { cpu, median, calls: perRound * rounds };
+}
+
+/** A full, synchronous garbage collection (V8's `gc()`, exposed on first use). */
+function fullGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  return () => gc();
 }
 
 /** CPU time (user + system) in µs since `start`. */

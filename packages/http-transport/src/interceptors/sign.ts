@@ -68,6 +68,15 @@ function headerObject(headers: Dispatcher.DispatchOptions['headers']): Record<st
   return out;
 }
 
+function isPromiseLike<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
+}
+
+/** A signing failure as the request's error: `TypeError`s (bad input) as they are, others wrapped. */
+function signingError(err: unknown): Error {
+  return err instanceof TypeError ? err : new TransportRequestError(`signing failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+
 async function hashStream(stream: Readable): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of stream) hash.update(chunk as Buffer);
@@ -148,8 +157,20 @@ export function sign(options: SignOptions): Dispatcher.DispatchInterceptor {
     const factory = typeof opts.body === 'function' ? opts.body : opts.bodyFactory;
     const needsHash = mode === 'hashed' && payloadHash === undefined && factory !== undefined;
     if (!provider && !needsHash) return dispatch(signNow(signer as SigV4Signer, opts, mode, payloadHash), handler);
+    // A provider that answers synchronously (fixed or cached credentials) signs in this tick:
+    // no promise hops before the request is written.
+    let now: Credentials | Promise<Credentials> | undefined;
+    if (provider && !needsHash) {
+      try {
+        now = provider();
+      } catch (err) {
+        handler.onResponseError?.(settledController, signingError(err));
+        return true;
+      }
+      if (!isPromiseLike(now)) return dispatch(signNow(signerFor(now), opts, mode, payloadHash), handler);
+    }
     (async () => {
-      const creds = provider ? await provider() : (credentials as Credentials);
+      const creds = now !== undefined ? await now : provider ? await provider() : (credentials as Credentials);
       if (needsHash && factory) {
         let pending = factoryHashes.get(factory);
         if (pending === undefined) {
@@ -168,10 +189,7 @@ export function sign(options: SignOptions): Dispatcher.DispatchInterceptor {
           handler.onResponseError?.(settledController, err instanceof Error ? err : new TransportRequestError(String(err)));
         }
       },
-      (err: unknown) => {
-        const error = err instanceof TypeError ? err : new TransportRequestError(`signing failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-        handler.onResponseError?.(settledController, error);
-      },
+      (err: unknown) => handler.onResponseError?.(settledController, signingError(err)),
     );
     return true;
   };
