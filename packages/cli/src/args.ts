@@ -12,9 +12,12 @@ export const COMMON = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
+/** What {@link parse} returns: parseArgs' typed `values` and the `positionals`. */
+export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON & O; allowPositionals: true; strict: true }>>;
+
 /** Parses `argv` for a command; `positionals` must number between `min` and `max`. */
-export function parse<const O extends Options>(command: string, argv: string[], options: O, min: number, max = Infinity) {
-  let parsed;
+export function parse<const O extends Options>(command: string, argv: string[], options: O, min: number, max = Infinity): Parsed<O> {
+  let parsed: Parsed<O>;
   try {
     parsed = parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
   } catch (err) {

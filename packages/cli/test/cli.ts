@@ -46,7 +46,7 @@ export interface RunResult {
 
 /** A private home: `HOME` and `S3KIT_CONFIG_DIR` in a temporary directory, and nothing of the real environment's AWS/mc settings. */
 export class Home {
-  readonly env: Record<string, string>;
+  readonly env: { PATH: string; HOME: string; S3KIT_CONFIG_DIR: string };
   private constructor(readonly dir: string) {
     this.env = { PATH: process.env['PATH'] ?? '', HOME: join(dir, 'home'), S3KIT_CONFIG_DIR: join(dir, 'config') };
   }
