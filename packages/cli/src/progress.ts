@@ -106,7 +106,7 @@ export class Progress {
     const now = this.#clock();
     if (!force && now - this.#lastDraw < this.#interval) return;
     this.#lastDraw = now;
-    const width = Math.max(40, this.#out.columns ?? 80);
+    const width = this.#out.columns || 80;
     const rate = this.#loaded / Math.max(this.elapsed, 0.001);
     const lines = [...this.#active.values()].slice(0, 8).map((f) => bar(f.name, f.loaded, f.size, width, ''));
     const eta = rate > 0 ? humanDuration((this.#total - this.#loaded) / rate) : '--:--';
@@ -122,8 +122,10 @@ export class Progress {
 export function bar(name: string, loaded: number, total: number, width: number, tail: string): string {
   const pct = total > 0 ? Math.min(1, loaded / total) : 1;
   const right = ` ${String(Math.floor(pct * 100)).padStart(3)}% ${humanSize(loaded)}/${humanSize(total)}${tail}`;
-  const cells = Math.max(10, Math.min(30, width - right.length - 22));
-  const filled = Math.round(pct * cells);
   const label = name.length > 20 ? `…${name.slice(-19)}` : name.padEnd(20);
-  return `${label} [${'#'.repeat(filled)}${' '.repeat(cells - filled)}]${right}`.slice(0, width - 1);
+  // The numbers win over the bar on a narrow terminal.
+  const cells = Math.min(30, width - 1 - label.length - right.length - 3);
+  const filled = Math.round(pct * cells);
+  const drawn = cells >= 5 ? ` [${'#'.repeat(filled)}${' '.repeat(cells - filled)}]` : '';
+  return `${label}${drawn}${right}`.slice(0, width - 1);
 }

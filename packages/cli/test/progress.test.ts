@@ -1,5 +1,11 @@
 // The progress bar: drawn and redrawn in place on a TTY (throttled), silent otherwise.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { bucketName, cleanBucket, gatewayServer, Home, MAIN } from './cli.js';
 import { humanDuration, humanSize, parseSize } from '../src/format.js';
 import { bar, Progress } from '../src/progress.js';
 
@@ -52,5 +58,34 @@ describe('progress', () => {
     expect(parseSize('64m')).toBe(64 * 1024 * 1024);
     expect(() => parseSize('five')).toThrow(RangeError);
     expect(humanDuration(3700)).toBe('1:01:40');
+  });
+});
+
+describe('progress bar in a terminal', () => {
+  it('moves on a pseudo-terminal (script(1)) and ends with the summary line', async () => {
+    const server = await gatewayServer();
+    const home = await Home.create();
+    const bucket = bucketName('tty');
+    try {
+      await server.s3.makeBucket(bucket);
+      const file = join(home.dir, 'f.bin');
+      await writeFile(file, randomBytes(48 * 1024 * 1024));
+      await home.run(['alias', 'set', 't', server.endpoint, server.accessKey, server.secretKey]);
+      const log = join(home.dir, 'typescript');
+      const command = `stty cols 100; '${process.execPath}' '${MAIN}' cp --part-size 5MiB --concurrency 1 '${file}' t/${bucket}/f.bin`;
+      await promisify(execFile)('script', ['-qec', command, log], { env: home.env });
+      const screen = (await readFile(log, 'utf8')).replace(/\r/g, '');
+      const totals = [...screen.matchAll(/^Total +\[[# ]{30}\] +(\d+)% [^\n]* MiB\/s ETA \d+:\d\d$/gm)].map((m) => Number(m[1]));
+      expect(totals.length).toBeGreaterThan(2);
+      expect(new Set(totals).size).toBeGreaterThan(2); // it moved
+      expect(totals[totals.length - 1]).toBe(100);
+      expect(screen).toContain('\x1b[2A\x1b[J'); // redrawn in place
+      expect(screen).toMatch(new RegExp(`f\\.bin -> t/${bucket}/f\\.bin \\(48 MiB\\)\n`));
+      expect(screen).toMatch(/\x1b\[J1 file\(s\), 48 MiB in [\d.]+ s \([\d.]+ [KM]iB\/s\)$/m);
+    } finally {
+      await cleanBucket(server.s3, bucket);
+      await server.close();
+      await home.close();
+    }
   });
 });
