@@ -9,6 +9,8 @@ import * as cat from './commands/cat.js';
 import * as cp from './commands/cp.js';
 import * as ls from './commands/ls.js';
 import * as mb from './commands/mb.js';
+import * as mirror from './commands/mirror.js';
+import * as presign from './commands/presign.js';
 import * as rb from './commands/rb.js';
 import * as rm from './commands/rm.js';
 import * as stat from './commands/stat.js';
@@ -18,10 +20,10 @@ interface Command {
   run(ctx: Context, argv: string[]): Promise<void>;
 }
 
-const COMMANDS: Record<string, Command> = { alias, ls, mb, rb, cp, cat, stat, rm };
+const COMMANDS: Record<string, Command> = { alias, ls, mb, rb, cp, mirror, sync: mirror, cat, stat, rm, presign };
 
 function help(): string {
-  return `usage: s3kit <command> [options]\n\n${Object.values(COMMANDS)
+  return `usage: s3kit <command> [options]\n\n${[...new Set(Object.values(COMMANDS))]
     .map((c) => c.usage)
     .join('\n')}\n\nPaths are ALIAS/bucket/key; aliases come from s3kit alias, mc's config.json and AWS profiles.\n`;
 }

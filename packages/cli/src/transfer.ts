@@ -2,7 +2,7 @@
 // temporary file renamed on success) and copy (server-side within one alias, streamed across two).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, rename, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -96,13 +96,15 @@ function counter(progress: (loaded: number) => void): Transform {
   });
 }
 
-/** GetObject into `.<name>.<random>.part` beside `file`, renamed on success, removed on failure. */
+/** GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success, removed on failure. */
 async function download(s3: S3Client, from: ObjectRef, file: string, signal: AbortSignal, progress: (loaded: number) => void) {
   await mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
   try {
     const obj = await s3.getObject(from.bucket, from.key, { signal });
     await pipeline(obj, counter(progress), createWriteStream(tmp), { signal });
+    // The object's date becomes the file's (as `aws s3 cp`): `mirror` then sees it unchanged.
+    if (obj.stat.lastModified) await utimes(tmp, obj.stat.lastModified, obj.stat.lastModified);
     await rename(tmp, file);
     return obj.stat;
   } catch (err) {

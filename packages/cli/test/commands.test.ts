@@ -2,7 +2,7 @@
 // (checksums compared), S3 → S3 copy, a multipart upload, versions, rm -r, rb --force, error lines,
 // and Ctrl-C during a large upload leaving no multipart upload behind.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketName, cleanBucket, gatewayServer, Home, reason, rgw, rgwServer, treeHashes, type Server } from './cli.js';
@@ -105,6 +105,42 @@ function suite(kind: string, start: () => Promise<Server>): void {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(2);
     expect((await run('ls', '-r', `t/${bucket}/copy/`)).stdout).toBe('');
+  });
+
+  it('mirror uploads what changed, a second run nothing; --dry-run and --delete; mirror down likewise', async () => {
+    const src = join(home.dir, 'tree');
+    const lines = (r: { stdout: string }) => r.stdout.split('\n').filter(Boolean);
+    const first = await run('mirror', src, `t/${bucket}/m`);
+    expect(first.code, first.stderr).toBe(0);
+    expect(lines(first)).toHaveLength(30);
+    const again = await run('mirror', '--json', src, `t/${bucket}/m/`);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe('');
+    await writeFile(join(src, 'a.txt'), 'changed');
+    await rm(join(src, 'b.json'));
+    const dry = await run('sync', '--delete', '--dry-run', src, `t/${bucket}/m`);
+    expect(lines(dry)).toEqual([`would copy ${join(src, 'a.txt')} -> t/${bucket}/m/a.txt`, `would remove t/${bucket}/m/b.json`]);
+    const wet = await run('sync', '--delete', '--json', src, `t/${bucket}/m`);
+    expect(wet.code, wet.stderr).toBe(0);
+    expect(lines(wet).map((l) => JSON.parse(l).status)).toEqual(['success', 'removed']);
+    expect((await home.spawn(['cat', `t/${bucket}/m/a.txt`]).result).stdout).toBe('changed');
+    const down = join(home.dir, 'mirror-down');
+    expect(lines(await run('mirror', `t/${bucket}/m`, down))).toHaveLength(29);
+    expect(await treeHashes(down)).toEqual(await treeHashes(src));
+    expect((await run('mirror', `t/${bucket}/m`, down)).stdout).toBe('');
+  });
+
+  it('presign gives GET and PUT URLs that work without credentials', async () => {
+    const put = await run('presign', '--put', '--expire', '10m', `t/${bucket}/presigned.txt`);
+    expect(put.code, put.stderr).toBe(0);
+    expect(put.stdout).toMatch(/X-Amz-Expires=600/);
+    expect((await fetch(put.stdout.trim(), { method: 'PUT', body: 'via presign' })).status).toBe(200);
+    const get = JSON.parse((await run('presign', '--json', `t/${bucket}/presigned.txt`)).stdout);
+    expect(get).toMatchObject({ method: 'GET', expires: 604800 });
+    expect(await (await fetch(get.url)).text()).toBe('via presign');
+    const bad = await run('presign', '--expire', '8d', `t/${bucket}/presigned.txt`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('s3kit: UsageError: presign: --expire must be 1s to 7d, got 8d\n');
   });
 
   it('ls --versions and rm --versions in a versioned bucket; rb --force empties it', async () => {

@@ -1,14 +1,14 @@
 // `s3kit cp SOURCE... TARGET`: local ↔ S3 and S3 → S3 (server-side), files or trees (-r), with a
 // progress bar on a TTY and one line (or JSON object) per file otherwise.
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { intOption, pairsOption, parse, sizeOption } from '../args.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
-import { humanSize } from '../format.js';
-import { Progress } from '../progress.js';
+import { runTransfers } from '../pool.js';
 import { parseTarget, type RemotePath, type Target } from '../target.js';
-import { refText, runTransfer, type ObjectRef, type Transfer, type TransferOptions } from '../transfer.js';
+import type { Transfer, TransferOptions } from '../transfer.js';
+import { dirKey, isDirectory, ref, walk } from '../tree.js';
 
 export const usage = `s3kit cp [-r] [--part-size 64MiB] [--concurrency N] [--parallel N] [--content-type T]
           [--attr 'k=v;k2=v2'] [--tags 'k=v&k2=v2'] [--json] [-q] SOURCE... TARGET`;
@@ -49,35 +49,7 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
   const transfers: Transfer[] = [];
   for (const src of sources) transfers.push(...(await plan(ctx, src, dest, recursive, intoDir)));
 
-  const progress = new Progress(values.json || values.quiet ? { write: () => true } : ctx.stderr);
-  progress.plan(transfers.length, transfers.reduce((n, t) => n + t.size, 0));
-  // The first failure stops the others (their multipart uploads are aborted), then is reported.
-  const stop = new AbortController();
-  const run = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
-  let next = 0;
-  let failure: { err: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < transfers.length && !run.signal.aborted) {
-      const t = transfers[next++]!;
-      const from = t.kind === 'upload' ? t.from : refText(t.from);
-      const to = t.kind === 'download' ? t.to : refText(t.to);
-      const bar = progress.start(t.kind === 'upload' ? basename(t.from) : t.from.key, t.size);
-      let r;
-      try {
-        r = await runTransfer(run, t, options, (loaded) => bar.update(loaded));
-      } catch (err) {
-        failure ??= { err };
-        stop.abort();
-        return;
-      }
-      bar.done();
-      if (values.json) ctx.stdout.write(`${JSON.stringify({ status: 'success', source: from, target: to, size: t.size, etag: r.etag, versionId: r.versionId })}\n`);
-      else if (!values.quiet) progress.log(ctx.stdout, `${from} -> ${to} (${humanSize(t.size)})`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, transfers.length) }, worker));
-  progress.finish();
-  if (failure) throw failure.err;
+  await runTransfers(ctx, transfers, options, { parallel, json: values.json ?? false, quiet: values.quiet ?? false });
 }
 
 /** The transfers of one source toward `dest`. */
@@ -119,32 +91,4 @@ async function plan(ctx: Context, src: Target, dest: Target, recursive: boolean,
   if (dest.bucket === '') throw new CliError('UsageError', `cp: ${dest.text}: a bucket is needed (ALIAS/bucket)`, EXIT_USAGE);
   const destIsDir = recursive || intoDir || dest.key === '' || dest.key.endsWith('/');
   return objects.map((o) => ({ kind: 'copy', from: ref(src, o.key), to: ref(dest, destIsDir ? dirKey(dest.key) + o.rel : dest.key), size: o.size }));
-}
-
-function ref(remote: RemotePath, key: string): ObjectRef {
-  return { remote, bucket: remote.bucket, key };
-}
-
-/** `''` stays; anything else ends with `/`. */
-function dirKey(key: string): string {
-  return key === '' || key.endsWith('/') ? key : `${key}/`;
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Regular files under `dir`, depth first, in name order. */
-async function* walk(dir: string): AsyncGenerator<{ path: string; size: number }> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const e of entries) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(path);
-    else if (e.isFile()) yield { path, size: (await stat(path)).size };
-  }
 }
