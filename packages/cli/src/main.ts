@@ -7,6 +7,7 @@ import { CliError, EXIT_INTERRUPTED, EXIT_USAGE, errorLine, exitCodeOf } from '.
 import * as alias from './commands/alias.js';
 import * as cat from './commands/cat.js';
 import * as cp from './commands/cp.js';
+import * as du from './commands/du.js';
 import * as ls from './commands/ls.js';
 import * as mb from './commands/mb.js';
 import * as mirror from './commands/mirror.js';
@@ -20,7 +21,7 @@ interface Command {
   run(ctx: Context, argv: string[]): Promise<void>;
 }
 
-const COMMANDS: Record<string, Command> = { alias, ls, mb, rb, cp, mirror, sync: mirror, cat, stat, rm, presign };
+const COMMANDS: Record<string, Command> = { alias, ls, mb, rb, cp, mirror, sync: mirror, cat, stat, rm, presign, du };
 
 function help(): string {
   return `usage: s3kit <command> [options]\n\n${[...new Set(Object.values(COMMANDS))]

@@ -1,5 +1,6 @@
 // Runs planned transfers a few at a time, with the progress bar and one output line per file.
 import { basename } from 'node:path';
+import { intOption, sizeOption } from './args.js';
 import type { Context } from './context.js';
 import { humanSize } from './format.js';
 import { Progress } from './progress.js';
@@ -13,6 +14,33 @@ export interface PoolOptions {
   json: boolean;
   /** Nothing on stdout, no bar. */
   quiet: boolean;
+}
+
+/** The options of every command that transfers (`cp`, `mirror`), for `parse`. */
+export const TRANSFER_OPTIONS = {
+  'part-size': { type: 'string' },
+  concurrency: { type: 'string' },
+  parallel: { type: 'string' },
+} as const;
+
+interface TransferValues {
+  'part-size'?: string | undefined;
+  concurrency?: string | undefined;
+  parallel?: string | undefined;
+  json?: boolean | undefined;
+  quiet?: boolean | undefined;
+}
+
+/** `--part-size` and `--concurrency` as {@link TransferOptions}. */
+export function transferOptions(values: TransferValues): TransferOptions {
+  const partSize = sizeOption('part-size', values['part-size']);
+  const concurrency = intOption('concurrency', values.concurrency);
+  return { ...(partSize === undefined ? {} : { partSize }), ...(concurrency === undefined ? {} : { concurrency }) };
+}
+
+/** `--parallel` (default 4), `--json`, `-q` as {@link PoolOptions}. */
+export function poolOptions(values: TransferValues): PoolOptions {
+  return { parallel: intOption('parallel', values.parallel) ?? 4, json: values.json ?? false, quiet: values.quiet ?? false };
 }
 
 /**

@@ -54,6 +54,8 @@ function suite(kind: string, start: () => Promise<Server>): void {
     const ls = await run('ls', '-r', '--json', `t/${bucket}/tree/`);
     const listed = ls.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string; size: number });
     expect(listed.map((o) => o.key).sort()).toEqual(Object.keys(await treeHashes(src)).map((k) => `tree/${k}`).sort());
+    const total = listed.reduce((n, o) => n + o.size, 0);
+    expect(JSON.parse((await run('du', '--json', `t/${bucket}/tree/`)).stdout)).toEqual({ prefix: `t/${bucket}/tree/`, objects: 30, size: total });
     const top = await run('ls', `t/${bucket}/tree/`);
     expect(top.stdout).toMatch(/PRE {2}tree\/deep\/\n/);
     expect(top.stdout).toMatch(/ tree\/with space\.txt\n/);

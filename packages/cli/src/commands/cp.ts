@@ -2,12 +2,12 @@
 // progress bar on a TTY and one line (or JSON object) per file otherwise.
 import { stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { intOption, pairsOption, parse, sizeOption } from '../args.js';
+import { pairsOption, parse } from '../args.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
-import { runTransfers } from '../pool.js';
+import { poolOptions, runTransfers, TRANSFER_OPTIONS, transferOptions } from '../pool.js';
 import { parseTarget, type RemotePath, type Target } from '../target.js';
-import type { Transfer, TransferOptions } from '../transfer.js';
+import type { Transfer } from '../transfer.js';
 import { dirKey, isDirectory, ref, walk } from '../tree.js';
 
 export const usage = `s3kit cp [-r] [--part-size 64MiB] [--concurrency N] [--parallel N] [--content-type T]
@@ -19,27 +19,20 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
     'cp',
     argv,
     {
+      ...TRANSFER_OPTIONS,
       recursive: { type: 'boolean', short: 'r' },
-      'part-size': { type: 'string' },
-      concurrency: { type: 'string' },
-      parallel: { type: 'string' },
       'content-type': { type: 'string' },
       attr: { type: 'string' },
       tags: { type: 'string' },
     },
     2,
   );
-  const options: TransferOptions = {};
-  const partSize = sizeOption('part-size', values['part-size']);
-  if (partSize !== undefined) options.partSize = partSize;
-  const concurrency = intOption('concurrency', values.concurrency);
-  if (concurrency !== undefined) options.concurrency = concurrency;
+  const options = transferOptions(values);
   const metadata = pairsOption('attr', values.attr, ';');
   if (metadata) options.metadata = metadata;
   const tags = pairsOption('tags', values.tags, '&');
   if (tags) options.tags = tags;
   if (values['content-type'] !== undefined) options.contentType = values['content-type'];
-  const parallel = intOption('parallel', values.parallel) ?? 4;
 
   const args = positionals;
   const dest = await parseTarget(args[args.length - 1]!, ctx.env);
@@ -49,7 +42,7 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
   const transfers: Transfer[] = [];
   for (const src of sources) transfers.push(...(await plan(ctx, src, dest, recursive, intoDir)));
 
-  await runTransfers(ctx, transfers, options, { parallel, json: values.json ?? false, quiet: values.quiet ?? false });
+  await runTransfers(ctx, transfers, options, poolOptions(values));
 }
 
 /** The transfers of one source toward `dest`. */

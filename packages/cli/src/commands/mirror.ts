@@ -3,12 +3,12 @@
 // what the source does not have.
 import { unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { intOption, parse, sizeOption } from '../args.js';
+import { parse } from '../args.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
-import { runTransfers } from '../pool.js';
+import { poolOptions, runTransfers, TRANSFER_OPTIONS, transferOptions } from '../pool.js';
 import { parseTarget, type RemotePath, type Target } from '../target.js';
-import type { Transfer, TransferOptions } from '../transfer.js';
+import type { Transfer } from '../transfer.js';
 import { dirKey, ref, walk } from '../tree.js';
 
 export const usage = 's3kit mirror|sync [--delete] [--dry-run] [--part-size S] [--concurrency N] [--parallel N] [--json] [-q] SOURCE TARGET';
@@ -24,7 +24,7 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
   const { positionals, values } = parse(
     'mirror',
     argv,
-    { delete: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'part-size': { type: 'string' }, concurrency: { type: 'string' }, parallel: { type: 'string' } },
+    { ...TRANSFER_OPTIONS, delete: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     2,
     2,
   );
@@ -49,12 +49,7 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
     for (const rel of removals) out({ status: 'dry-run', action: 'remove', target: place(dst, rel) }, `would remove ${place(dst, rel)}`);
     return;
   }
-  const options: TransferOptions = {};
-  const partSize = sizeOption('part-size', values['part-size']);
-  if (partSize !== undefined) options.partSize = partSize;
-  const concurrency = intOption('concurrency', values.concurrency);
-  if (concurrency !== undefined) options.concurrency = concurrency;
-  await runTransfers(ctx, changed.map(([rel, e]) => transfer(src, dst, rel, e.size)), options, { parallel: intOption('parallel', values.parallel) ?? 4, json: values.json ?? false, quiet: values.quiet ?? false });
+  await runTransfers(ctx, changed.map(([rel, e]) => transfer(src, dst, rel, e.size)), transferOptions(values), poolOptions(values));
   await remove(ctx, dst, removals, (rel) => out({ status: 'removed', target: place(dst, rel) }, `Removed ${place(dst, rel)}`));
 }
 
