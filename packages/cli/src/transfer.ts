@@ -1,0 +1,114 @@
+// The transfers `cp` plans and runs: upload (file → object), download (object → file, through a
+// temporary file renamed on success) and copy (server-side within one alias, streamed across two).
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, unlink, utimes } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ObjectWriteOptions, S3Client } from '@s3kit/client/node';
+import type { Context } from './context.js';
+import { contentTypeFor } from './mime.js';
+import type { RemotePath } from './target.js';
+
+/** An object on an alias. */
+export interface ObjectRef {
+  remote: RemotePath;
+  bucket: string;
+  key: string;
+}
+
+/** One file or object to move. */
+export type Transfer =
+  | { kind: 'upload'; from: string; to: ObjectRef; size: number }
+  | { kind: 'download'; from: ObjectRef; to: string; size: number }
+  | { kind: 'copy'; from: ObjectRef; to: ObjectRef; size: number };
+
+/** Options of every transfer of one `cp`. */
+export interface TransferOptions {
+  partSize?: number;
+  concurrency?: number;
+  metadata?: Record<string, string>;
+  tags?: Record<string, string>;
+  contentType?: string;
+}
+
+/** What a finished transfer reports. */
+export interface TransferResult {
+  etag?: string | undefined;
+  versionId?: string | undefined;
+}
+
+/** `alias/bucket/key` of an object. */
+export function refText(ref: ObjectRef): string {
+  return `${ref.remote.alias.name}/${ref.bucket}/${ref.key}`;
+}
+
+/** Runs one transfer, reporting bytes through `progress(loaded)`. */
+export async function runTransfer(ctx: Context, t: Transfer, options: TransferOptions, progress: (loaded: number) => void): Promise<TransferResult> {
+  const signal = ctx.signal;
+  if (t.kind === 'upload') {
+    const s3 = ctx.client(t.to.remote.alias);
+    return s3.fPutObject(t.to.bucket, t.to.key, t.from, { ...writeOptions(options, t.from), signal, onProgress: (p) => progress(p.loaded) });
+  }
+  if (t.kind === 'download') {
+    const s3 = ctx.client(t.from.remote.alias);
+    const stat = await download(s3, t.from, t.to, signal, progress);
+    return { etag: stat.etag, versionId: stat.versionId };
+  }
+  const src = ctx.client(t.from.remote.alias);
+  const dst = ctx.client(t.to.remote.alias);
+  if (t.from.remote.alias.name === t.to.remote.alias.name) {
+    // Server-side: CopyObject up to 5 GiB, UploadPartCopy parts above.
+    const source = { bucket: t.from.bucket, key: t.from.key };
+    const write = { ...writeOptions(options, undefined), signal };
+    const r = t.size <= 5 * 1024 ** 3 ? await dst.copyObject(t.to.bucket, t.to.key, source, write) : await dst.composeObject(t.to.bucket, t.to.key, [source], write);
+    progress(t.size);
+    return r;
+  }
+  // Two aliases (two servers): stream through this machine.
+  const obj = await src.getObject(t.from.bucket, t.from.key, { signal });
+  const counted = obj.pipe(counter(progress));
+  const contentType = options.contentType ?? obj.stat.contentType;
+  return dst.putObject(t.to.bucket, t.to.key, counted, { ...writeOptions(options, undefined), size: t.size, signal, ...(contentType === undefined ? {} : { contentType }) });
+}
+
+function writeOptions(options: TransferOptions, file: string | undefined): ObjectWriteOptions & { partSize?: number; concurrency?: number } {
+  const contentType = options.contentType ?? (file === undefined ? undefined : contentTypeFor(file));
+  return {
+    ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+    ...(options.tags === undefined ? {} : { tags: options.tags }),
+    ...(contentType === undefined ? {} : { contentType }),
+  };
+}
+
+/** A pass-through that reports the running byte count. */
+function counter(progress: (loaded: number) => void): Transform {
+  let loaded = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      loaded += chunk.length;
+      progress(loaded);
+      cb(null, chunk);
+    },
+  });
+}
+
+/** GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success, removed on failure. */
+async function download(s3: S3Client, from: ObjectRef, file: string, signal: AbortSignal, progress: (loaded: number) => void) {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
+  try {
+    const obj = await s3.getObject(from.bucket, from.key, { signal });
+    await pipeline(obj, counter(progress), createWriteStream(tmp), { signal });
+    // The object's date becomes the file's (as `aws s3 cp`): `mirror` then sees it unchanged.
+    if (obj.stat.lastModified) await utimes(tmp, obj.stat.lastModified, obj.stat.lastModified);
+    await rename(tmp, file);
+    return obj.stat;
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
