@@ -16,6 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTransport, type Transport } from '@s3kit/http-transport';
+import { GATEWAY_PROCESS_ENV } from '../dist/index.js';
 
 const MiB = 1024 * 1024;
 const BIG = Number(process.env['BENCH_BIG_GIB'] ?? 5) * 1024 * MiB;
@@ -209,7 +210,12 @@ const sink = await start('./proxy-sink.mjs');
 const hopFlags = (process.env['BENCH_HOP_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
 const hopEnvPairs = (process.env['BENCH_HOP_ENV'] ?? '').split(' ').filter((f) => f.includes('='));
 const hopEnv = { ...process.env, ...Object.fromEntries(hopEnvPairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
-const gw = await start('./proxy-gateway.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], hopEnv);
+// The gateway hop runs with the process settings the s3kit-gateway program applies to itself
+// (GATEWAY_PROCESS_ENV: malloc thresholds), unless BENCH_GW_SETTINGS=0; variables set in
+// BENCH_HOP_ENV win. The pass-through keeps the process defaults.
+const gwSettings = process.env['BENCH_GW_SETTINGS'] === '0' ? {} : GATEWAY_PROCESS_ENV;
+const gwEnv = { ...gwSettings, ...hopEnv };
+const gw = await start('./proxy-gateway.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], gwEnv);
 const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/ptprof'] : [])], hopEnv);
 const directOrigin = `http://127.0.0.1:${sink.port}`;
 const ptOrigin = `http://127.0.0.1:${pt.port}`;
@@ -272,7 +278,7 @@ pt.child.disconnect();
 // (V8 returns it lazily) does not count as streaming memory.
 gw.child.disconnect();
 if (parts.includes('big')) {
-const gw2 = await start('./proxy-gateway.mjs', [String(sink.port)], hopFlags, hopEnv);
+const gw2 = await start('./proxy-gateway.mjs', [String(sink.port)], hopFlags, gwEnv);
 const gw2Origin = `http://127.0.0.1:${gw2.port}`;
 await new Promise((r) => setTimeout(r, 300));
 let peak = rssMB(gw2.child.pid!);
@@ -293,7 +299,7 @@ sink.child.disconnect();
 const head = ['case', 'direct', 'pass-through', 'gateway', 'gateway/direct', 'gateway/pass-through', 'target'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}${hopEnvPairs.length > 0 ? `; hop env ${hopEnvPairs.join(' ')}` : ''}`);
+console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}${hopEnvPairs.length > 0 ? `; hop env ${hopEnvPairs.join(' ')}` : ''}; gateway process settings: ${Object.entries(gwSettings).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));
