@@ -9,7 +9,8 @@
 // process.cpuUsage: robust against the machine's other load) and the hop's GC counts
 // (bench/gc-counter.mjs); the gateway's peak RSS while a 5 GiB object streams through it each
 // way (BENCH_BIG_GIB to change). BENCH_HOP_FLAGS / BENCH_HOP_ENV pass Node flags / environment
-// variables to both hops.
+// variables to both hops. BENCH_PROXY_PARTS picks parts (small,large,big); BENCH_GW_SETTINGS=0 runs
+// the gateway hop without GATEWAY_PROCESS_ENV; BENCH_GW_SCRIPT swaps its script (e.g. another build).
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -215,7 +216,8 @@ const hopEnv = { ...process.env, ...Object.fromEntries(hopEnvPairs.map((kv) => [
 // BENCH_HOP_ENV win. The pass-through keeps the process defaults.
 const gwSettings = process.env['BENCH_GW_SETTINGS'] === '0' ? {} : GATEWAY_PROCESS_ENV;
 const gwEnv = { ...gwSettings, ...hopEnv };
-const gw = await start('./proxy-gateway.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], gwEnv);
+const gwScript = process.env['BENCH_GW_SCRIPT'] ?? './proxy-gateway.mjs';
+const gw = await start(gwScript, [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], gwEnv);
 const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/ptprof'] : [])], hopEnv);
 const directOrigin = `http://127.0.0.1:${sink.port}`;
 const ptOrigin = `http://127.0.0.1:${pt.port}`;
@@ -239,15 +241,15 @@ const targets: Target[] = [
   { t: viaGw, origin: gwOrigin, hop: gw.child },
 ];
 if (parts.includes('small')) {
-const SMALL_ROUNDS = Number(process.env['BENCH_SMALL_ROUNDS'] ?? 7);
-const [sd, sp, sg] = await small(targets, SMALL_ROUNDS);
-rows.push(['GET 1 KiB, 16 in flight', `${sd!.rps.toFixed(0)} req/s`, `${sp!.rps.toFixed(0)} req/s`, `${sg!.rps.toFixed(0)} req/s`, x(sg!.rps, sd!.rps), x(sg!.rps, sp!.rps), `${pass(sg!.rps / sp!.rps >= 0.9)} (>= 0.9x pass-through)`]);
-const us = (r: SmallResult): string => `${r.cpuUs.toFixed(0)} µs`;
-rows.push(['  hop CPU per 1 KiB GET (sink / proxy / gateway)', us(sd!), us(sp!), us(sg!), '', x(sg!.cpuUs, sp!.cpuUs), `${pass(sg!.cpuUs / sp!.cpuUs <= 1.1)} (<= 1.1x pass-through)`]);
-const latDirect = await p50(direct, directOrigin, 2000);
-const latPt = await p50(direct, ptOrigin, 2000);
-const latGw = await p50(viaGw, gwOrigin, 2000);
-rows.push(['GET 1 KiB p50 latency, 1 in flight', `${latDirect.toFixed(3)} ms`, `${latPt.toFixed(3)} ms`, `${latGw.toFixed(3)} ms`, plus(latGw - latDirect), plus(latGw - latPt), `${pass(latGw - latDirect <= 1)} (<= +1 ms)`]);
+  const SMALL_ROUNDS = Number(process.env['BENCH_SMALL_ROUNDS'] ?? 7);
+  const [sd, sp, sg] = await small(targets, SMALL_ROUNDS);
+  rows.push(['GET 1 KiB, 16 in flight', `${sd!.rps.toFixed(0)} req/s`, `${sp!.rps.toFixed(0)} req/s`, `${sg!.rps.toFixed(0)} req/s`, x(sg!.rps, sd!.rps), x(sg!.rps, sp!.rps), `${pass(sg!.rps / sp!.rps >= 0.9)} (>= 0.9x pass-through)`]);
+  const us = (r: SmallResult): string => `${r.cpuUs.toFixed(0)} µs`;
+  rows.push(['  hop CPU per 1 KiB GET (sink / proxy / gateway)', us(sd!), us(sp!), us(sg!), '', x(sg!.cpuUs, sp!.cpuUs), `${pass(sg!.cpuUs / sp!.cpuUs <= 1.1)} (<= 1.1x pass-through)`]);
+  const latDirect = await p50(direct, directOrigin, 2000);
+  const latPt = await p50(direct, ptOrigin, 2000);
+  const latGw = await p50(viaGw, gwOrigin, 2000);
+  rows.push(['GET 1 KiB p50 latency, 1 in flight', `${latDirect.toFixed(3)} ms`, `${latPt.toFixed(3)} ms`, `${latGw.toFixed(3)} ms`, plus(latGw - latDirect), plus(latGw - latPt), `${pass(latGw - latDirect <= 1)} (<= +1 ms)`]);
 }
 
 const SIZE = 256 * MiB;
@@ -278,18 +280,18 @@ pt.child.disconnect();
 // (V8 returns it lazily) does not count as streaming memory.
 gw.child.disconnect();
 if (parts.includes('big')) {
-const gw2 = await start('./proxy-gateway.mjs', [String(sink.port)], hopFlags, gwEnv);
-const gw2Origin = `http://127.0.0.1:${gw2.port}`;
-await new Promise((r) => setTimeout(r, 300));
-let peak = rssMB(gw2.child.pid!);
-const idle = peak;
-const poll = setInterval(() => (peak = Math.max(peak, rssMB(gw2.child.pid!))), 50);
-const bigPut = await mbps(() => put(viaGw, gw2Origin, '/bench/put-big', BIG), BIG, 1);
-const bigGet = await mbps(() => get(viaGw, gw2Origin, `/bench/size-${BIG}`), BIG, 1);
-clearInterval(poll);
-rows.push([`${BIG / 1024 / MiB} GiB PUT + GET through the gateway (fresh process, no warm-up)`, '', '', `${bigPut.toFixed(0)} / ${bigGet.toFixed(0)} MB/s`, '', '', '']);
-rows.push(['gateway RSS while streaming it (fresh process: idle → peak)', '', '', `${idle.toFixed(0)} → ${peak.toFixed(0)} MB`, '', '', `${pass(peak < 150)} (< 150 MB)`]);
-gw2.child.disconnect();
+  const gw2 = await start(gwScript, [String(sink.port)], hopFlags, gwEnv);
+  const gw2Origin = `http://127.0.0.1:${gw2.port}`;
+  await new Promise((r) => setTimeout(r, 300));
+  let peak = rssMB(gw2.child.pid!);
+  const idle = peak;
+  const poll = setInterval(() => (peak = Math.max(peak, rssMB(gw2.child.pid!))), 50);
+  const bigPut = await mbps(() => put(viaGw, gw2Origin, '/bench/put-big', BIG), BIG, 1);
+  const bigGet = await mbps(() => get(viaGw, gw2Origin, `/bench/size-${BIG}`), BIG, 1);
+  clearInterval(poll);
+  rows.push([`${BIG / 1024 / MiB} GiB PUT + GET through the gateway (fresh process, no warm-up)`, '', '', `${bigPut.toFixed(0)} / ${bigGet.toFixed(0)} MB/s`, '', '', '']);
+  rows.push(['gateway RSS while streaming it (fresh process: idle → peak)', '', '', `${idle.toFixed(0)} → ${peak.toFixed(0)} MB`, '', '', `${pass(peak < 150)} (< 150 MB)`]);
+  gw2.child.disconnect();
 }
 
 await direct.close();
