@@ -1,18 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GATEWAY_PROCESS_ENV, processSettingsMissing } from '@s3kit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProgram, type Program } from './support/program.js';
 
 // The program applies the process settings it needs (glibc malloc thresholds) by running itself
 // again once with them: the serving process has them, the launcher relays signals and exits as it
 // does, and the serving process never outlives the launcher.
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const nodeArgs = ['--conditions=@s3kit/source', '--import', 'tsx', main];
-const cwd = fileURLToPath(new URL('..', import.meta.url));
 const glibcLinux = Object.keys(processSettingsMissing({})).length > 0;
 
 let dir: string;
@@ -24,20 +20,10 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function run(env: NodeJS.ProcessEnv): { child: ChildProcess; endpoint: Promise<string> } {
+function run(env: NodeJS.ProcessEnv): Program {
+  // This process's environment without the settings (unless the case sets them).
   const clean = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([k, v]) => v !== undefined && !(k in GATEWAY_PROCESS_ENV && !(k in env))));
-  const child = spawn(process.execPath, [...nodeArgs, '--config', cfg], { cwd, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const endpoint = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, endpoint };
+  return startProgram(['--config', cfg], clean);
 }
 
 /** The pids of a process's children (Linux). */
