@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, applyOverrides, devConfig, loadConfigFile, type GatewayConfig } from './config.js';
 import { explainGateway, formatExplanation, parseContext } from './explain.js';
+import { relaunchWithProcessSettings } from './launcher.js';
 import { startServer } from './server.js';
 
 const HELP = `s3kit-gateway: an S3 gateway (verify, re-sign, stream) with an embedded local store.
@@ -31,6 +32,10 @@ and the per-statement trace; exit status 0 allow, 1 deny, 2 bad config or argume
 
 Admin port: /metrics /healthz /readyz, and GET /explain?identity=&action=|operation=&bucket=&key=&context=k=v
 (JSON, the same answer).
+
+Process settings: the gateway runs itself again once with the glibc malloc settings it needs
+(MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_, MALLOC_ARENA_MAX; ones already set are kept);
+S3KIT_GATEWAY_PROCESS_SETTINGS=off runs it as started.
 
 Signals: SIGTERM/SIGINT drain in-flight requests and exit; SIGHUP reloads identities, bucket
 policies and CORS rules from --config, and the TLS certificate files (open connections keep
@@ -88,6 +93,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // Serving: with the process settings the gateway needs (this process may only relay to the one that has them).
+  if (relaunchWithProcessSettings()) return;
   const dataDir = values['data-dir'] ?? env['S3KIT_GATEWAY_DATA_DIR'] ?? '.data';
   const overrides = {
     host: values.host ?? env['S3KIT_GATEWAY_HOST'],

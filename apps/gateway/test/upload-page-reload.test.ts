@@ -1,18 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProgram, type Program } from './support/program.js';
 
 // The program as a process: the upload page's ticket route signs with the page identity's keys as
 // they are now, so a SIGHUP that rotates them takes effect for the page at once.
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const nodeArgs = ['--conditions=@s3kit/source', '--import', 'tsx', main];
-const cwd = fileURLToPath(new URL('..', import.meta.url));
 const OLD = { accessKeyId: 'AKIAPAGERELOADOLD001', secretAccessKey: 'page-reload-old-secret-for-tests-only-000' };
 const NEW = { accessKeyId: 'AKIAPAGERELOADNEW001', secretAccessKey: 'page-reload-new-secret-for-tests-only-000' };
 const FILE = Buffer.from('rotated keys, same page\n');
@@ -33,19 +29,8 @@ function config(keys: typeof OLD): string {
   });
 }
 
-function start(cfg: string): { child: ChildProcess; out: () => string; endpoint: Promise<string> } {
-  const child = spawn(process.execPath, [...nodeArgs, '--config', cfg], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const endpoint = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, out: () => out, endpoint };
+function start(cfg: string): Program {
+  return startProgram(['--config', cfg]);
 }
 
 interface Ticket {

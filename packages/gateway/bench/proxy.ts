@@ -9,13 +9,15 @@
 // process.cpuUsage: robust against the machine's other load) and the hop's GC counts
 // (bench/gc-counter.mjs); the gateway's peak RSS while a 5 GiB object streams through it each
 // way (BENCH_BIG_GIB to change). BENCH_HOP_FLAGS / BENCH_HOP_ENV pass Node flags / environment
-// variables to both hops.
+// variables to both hops. BENCH_PROXY_PARTS picks parts (small,large,big); BENCH_GW_SETTINGS=0 runs
+// the gateway hop without GATEWAY_PROCESS_ENV; BENCH_GW_SCRIPT swaps its script (e.g. another build).
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTransport, type Transport } from '@s3kit/http-transport';
+import { GATEWAY_PROCESS_ENV } from '../dist/index.js';
 
 const MiB = 1024 * 1024;
 const BIG = Number(process.env['BENCH_BIG_GIB'] ?? 5) * 1024 * MiB;
@@ -79,9 +81,11 @@ async function put(t: Transport, origin: string, path: string, size: number): Pr
   await res.body.dump();
 }
 
-async function smallGets(t: Transport, origin: string, ms: number, inFlight: number): Promise<number> {
+/** GETs of 1 KiB for `ms`, `inFlight` at a time: how many, and per second of the time taken. */
+async function smallGets(t: Transport, origin: string, ms: number, inFlight: number): Promise<{ n: number; rps: number }> {
   let n = 0;
-  const end = performance.now() + ms;
+  const t0 = performance.now();
+  const end = t0 + ms;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (performance.now() < end) {
@@ -90,7 +94,7 @@ async function smallGets(t: Transport, origin: string, ms: number, inFlight: num
       }
     }),
   );
-  return (n * 1000) / ms;
+  return { n, rps: (n * 1000) / (performance.now() - t0) };
 }
 
 async function p50(t: Transport, origin: string, count: number): Promise<number> {
@@ -174,14 +178,47 @@ async function large(targets: readonly Target[], sinkPid: number, fn: (t: Target
   return samples.map((x) => ({ ...(Object.fromEntries(keys.map((k) => [k, median(x[k])])) as Record<(typeof keys)[number], number>), best: Math.max(...x.mbps) }));
 }
 
+interface SmallResult {
+  /** Median 1 KiB GETs per second (16 in flight). */
+  readonly rps: number;
+  /** Median CPU microseconds (user + system) of the hop per request. */
+  readonly cpuUs: number;
+}
+
+/**
+ * 1 KiB GETs, 16 in flight, `BENCH_SMALL_MS` (default 2000) per target and round, rounds
+ * interleaved; medians of req/s and of the hop's CPU per request (from /proc: the hop's own
+ * cost, whatever else the machine runs).
+ */
+async function small(targets: readonly Target[], rounds: number): Promise<SmallResult[]> {
+  const ms = Number(process.env['BENCH_SMALL_MS'] ?? 2000);
+  const samples = targets.map(() => ({ rps: [] as number[], cpuUs: [] as number[] }));
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, t] of targets.entries()) {
+      const c0 = cpuOf(t.hop.pid!);
+      const { n, rps } = await smallGets(t.t, t.origin, ms, 16);
+      const c1 = cpuOf(t.hop.pid!);
+      samples[i]!.rps.push(rps);
+      samples[i]!.cpuUs.push(((c1.user + c1.sys - c0.user - c0.sys) * 1e6) / n);
+    }
+  }
+  return samples.map((x) => ({ rps: median(x.rps), cpuUs: median(x.cpuUs) }));
+}
+
 const sink = await start('./proxy-sink.mjs');
 // BENCH_HOP_FLAGS: Node/V8 flags for both hops (gateway and pass-through), e.g. '--no-incremental-marking';
 // BENCH_HOP_ENV: NAME=value pairs (space-separated) for both hops' environment, e.g. 'MALLOC_TRIM_THRESHOLD_=67108864'.
 const hopFlags = (process.env['BENCH_HOP_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
 const hopEnvPairs = (process.env['BENCH_HOP_ENV'] ?? '').split(' ').filter((f) => f.includes('='));
 const hopEnv = { ...process.env, ...Object.fromEntries(hopEnvPairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
-const gw = await start('./proxy-gateway.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], hopEnv);
-const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], hopFlags, hopEnv);
+// The gateway hop runs with the process settings the s3kit-gateway program applies to itself
+// (GATEWAY_PROCESS_ENV: malloc thresholds), unless BENCH_GW_SETTINGS=0; variables set in
+// BENCH_HOP_ENV win. The pass-through keeps the process defaults.
+const gwSettings = process.env['BENCH_GW_SETTINGS'] === '0' ? {} : GATEWAY_PROCESS_ENV;
+const gwEnv = { ...gwSettings, ...hopEnv };
+const gwScript = process.env['BENCH_GW_SCRIPT'] ?? './proxy-gateway.mjs';
+const gw = await start(gwScript, [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], gwEnv);
+const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/ptprof'] : [])], hopEnv);
 const directOrigin = `http://127.0.0.1:${sink.port}`;
 const ptOrigin = `http://127.0.0.1:${pt.port}`;
 const gwOrigin = `http://127.0.0.1:${gw.port}`;
@@ -197,26 +234,30 @@ await smallGets(direct, directOrigin, 500, 8);
 await smallGets(direct, ptOrigin, 500, 8);
 await smallGets(viaGw, gwOrigin, 500, 8);
 
-const rpsDirect = await smallGets(direct, directOrigin, 3000, 16);
-const rpsPt = await smallGets(direct, ptOrigin, 3000, 16);
-const rpsGw = await smallGets(viaGw, gwOrigin, 3000, 16);
-rows.push(['GET 1 KiB, 16 in flight', `${rpsDirect.toFixed(0)} req/s`, `${rpsPt.toFixed(0)} req/s`, `${rpsGw.toFixed(0)} req/s`, x(rpsGw, rpsDirect), x(rpsGw, rpsPt), '']);
-const latDirect = await p50(direct, directOrigin, 2000);
-const latPt = await p50(direct, ptOrigin, 2000);
-const latGw = await p50(viaGw, gwOrigin, 2000);
-rows.push(['GET 1 KiB p50 latency, 1 in flight', `${latDirect.toFixed(3)} ms`, `${latPt.toFixed(3)} ms`, `${latGw.toFixed(3)} ms`, plus(latGw - latDirect), plus(latGw - latPt), `${pass(latGw - latDirect <= 1)} (<= +1 ms)`]);
-
-const SIZE = 256 * MiB;
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
+const parts = (process.env['BENCH_PROXY_PARTS'] ?? 'small,large,big').split(',');
 const targets: Target[] = [
   { t: direct, origin: directOrigin, hop: sink.child },
   { t: direct, origin: ptOrigin, hop: pt.child },
   { t: viaGw, origin: gwOrigin, hop: gw.child },
 ];
-for (const [name, fn] of [
+if (parts.includes('small')) {
+  const SMALL_ROUNDS = Number(process.env['BENCH_SMALL_ROUNDS'] ?? 7);
+  const [sd, sp, sg] = await small(targets, SMALL_ROUNDS);
+  rows.push(['GET 1 KiB, 16 in flight', `${sd!.rps.toFixed(0)} req/s`, `${sp!.rps.toFixed(0)} req/s`, `${sg!.rps.toFixed(0)} req/s`, x(sg!.rps, sd!.rps), x(sg!.rps, sp!.rps), `${pass(sg!.rps / sp!.rps >= 0.9)} (>= 0.9x pass-through)`]);
+  const us = (r: SmallResult): string => `${r.cpuUs.toFixed(0)} µs`;
+  rows.push(['  hop CPU per 1 KiB GET (sink / proxy / gateway)', us(sd!), us(sp!), us(sg!), '', x(sg!.cpuUs, sp!.cpuUs), `${pass(sg!.cpuUs / sp!.cpuUs <= 1.1)} (<= 1.1x pass-through)`]);
+  const latDirect = await p50(direct, directOrigin, 2000);
+  const latPt = await p50(direct, ptOrigin, 2000);
+  const latGw = await p50(viaGw, gwOrigin, 2000);
+  rows.push(['GET 1 KiB p50 latency, 1 in flight', `${latDirect.toFixed(3)} ms`, `${latPt.toFixed(3)} ms`, `${latGw.toFixed(3)} ms`, plus(latGw - latDirect), plus(latGw - latPt), `${pass(latGw - latDirect <= 1)} (<= +1 ms)`]);
+}
+
+const SIZE = 256 * MiB;
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
+for (const [name, fn] of (parts.includes('large') ? [
   ['PUT 256 MiB (UNSIGNED-PAYLOAD)', (t: Target) => put(t.t, t.origin, '/bench/put-256', SIZE)],
   ['GET 256 MiB', (t: Target) => get(t.t, t.origin, `/bench/size-${SIZE}`)],
-] as const) {
+] as const : [])) {
   const [d, p, g] = await large(targets, sink.child.pid!, fn, SIZE, ROUNDS);
   const mb = (r: LargeResult): string => `${r.mbps.toFixed(0)} MB/s (best ${r.best.toFixed(0)})`;
   rows.push([`${name}, median`, mb(d!), `${mb(p!)}, ${x(p!.mbps, d!.mbps)} direct`, mb(g!), x(g!.mbps, d!.mbps), x(g!.mbps, p!.mbps), `${pass(g!.mbps / d!.mbps >= 0.85)} (>= 0.85x direct)`]);
@@ -238,27 +279,29 @@ pt.child.disconnect();
 // A fresh gateway process for the memory measurement, so the heap the small-request phases grew
 // (V8 returns it lazily) does not count as streaming memory.
 gw.child.disconnect();
-const gw2 = await start('./proxy-gateway.mjs', [String(sink.port)], hopFlags, hopEnv);
-const gw2Origin = `http://127.0.0.1:${gw2.port}`;
-await new Promise((r) => setTimeout(r, 300));
-let peak = rssMB(gw2.child.pid!);
-const idle = peak;
-const poll = setInterval(() => (peak = Math.max(peak, rssMB(gw2.child.pid!))), 50);
-const bigPut = await mbps(() => put(viaGw, gw2Origin, '/bench/put-big', BIG), BIG, 1);
-const bigGet = await mbps(() => get(viaGw, gw2Origin, `/bench/size-${BIG}`), BIG, 1);
-clearInterval(poll);
-rows.push([`${BIG / 1024 / MiB} GiB PUT + GET through the gateway (fresh process, no warm-up)`, '', '', `${bigPut.toFixed(0)} / ${bigGet.toFixed(0)} MB/s`, '', '', '']);
-rows.push(['gateway RSS while streaming it (fresh process: idle → peak)', '', '', `${idle.toFixed(0)} → ${peak.toFixed(0)} MB`, '', '', `${pass(peak < 150)} (< 150 MB)`]);
+if (parts.includes('big')) {
+  const gw2 = await start(gwScript, [String(sink.port)], hopFlags, gwEnv);
+  const gw2Origin = `http://127.0.0.1:${gw2.port}`;
+  await new Promise((r) => setTimeout(r, 300));
+  let peak = rssMB(gw2.child.pid!);
+  const idle = peak;
+  const poll = setInterval(() => (peak = Math.max(peak, rssMB(gw2.child.pid!))), 50);
+  const bigPut = await mbps(() => put(viaGw, gw2Origin, '/bench/put-big', BIG), BIG, 1);
+  const bigGet = await mbps(() => get(viaGw, gw2Origin, `/bench/size-${BIG}`), BIG, 1);
+  clearInterval(poll);
+  rows.push([`${BIG / 1024 / MiB} GiB PUT + GET through the gateway (fresh process, no warm-up)`, '', '', `${bigPut.toFixed(0)} / ${bigGet.toFixed(0)} MB/s`, '', '', '']);
+  rows.push(['gateway RSS while streaming it (fresh process: idle → peak)', '', '', `${idle.toFixed(0)} → ${peak.toFixed(0)} MB`, '', '', `${pass(peak < 150)} (< 150 MB)`]);
+  gw2.child.disconnect();
+}
 
 await direct.close();
 await viaGw.close();
-gw2.child.disconnect();
 sink.child.disconnect();
 
 const head = ['case', 'direct', 'pass-through', 'gateway', 'gateway/direct', 'gateway/pass-through', 'target'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}${hopEnvPairs.length > 0 ? `; hop env ${hopEnvPairs.join(' ')}` : ''}`);
+console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}${hopEnvPairs.length > 0 ? `; hop env ${hopEnvPairs.join(' ')}` : ''}; gateway process settings: ${Object.entries(gwSettings).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));

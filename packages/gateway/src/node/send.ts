@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type { GatewayResponse } from '../pipeline/types.js';
 import type { HangUp } from './hang-up.js';
 
@@ -38,8 +38,7 @@ export async function sendResponse(res: ServerResponse, out: GatewayResponse, me
       bytesOut = method === 'HEAD' ? 0 : n;
     } else {
       const source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
-      source.on('data', (c: Uint8Array) => (bytesOut += c.length));
-      await Promise.race([pipeline(source, res), hangUp.promise]);
+      await Promise.race([pipeBody(source, res, (n) => (bytesOut += n)), hangUp.promise]);
       if (!res.writableFinished) {
         source.destroy();
         return gone();
@@ -52,4 +51,53 @@ export async function sendResponse(res: ServerResponse, out: GatewayResponse, me
     res.destroy();
     return { bytesOut, complete: false, clientGone };
   }
+}
+
+const prematureClose = (): Error => Object.assign(new Error('The response body closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+
+/**
+ * Streams `source` into `res` with backpressure: a bare pipe, without the AbortController (and
+ * the `AbortError` it builds when done) that `stream.pipeline()` creates per call. Resolves once
+ * `res` finished or closed (the caller tells which by `res.writableFinished`, and destroys the
+ * source when it closed early); rejects when `source` fails or closes before its end (the caller
+ * then destroys `res`, so the client sees a reset, never a truncated success).
+ */
+function pipeBody(source: Readable, res: ServerResponse, onBytes: (n: number) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      // The 'error' listener stays: a late error of the source must not become an uncaught one.
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('close', onSourceClose);
+      res.off('drain', onDrain);
+      res.off('finish', onDone);
+      res.off('close', onDone);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const onData = (c: Uint8Array): void => {
+      onBytes(c.length);
+      if (!res.write(c)) source.pause();
+    };
+    const onDrain = (): void => void source.resume();
+    const onEnd = (): void => void res.end();
+    const onSourceClose = (): void => {
+      if (!source.readableEnded) settle(source.errored ?? prematureClose());
+    };
+    const onDone = (): void => settle();
+    source.on('error', settle);
+    if (source.destroyed && !source.readableEnded) return settle(source.errored ?? prematureClose());
+    source.on('close', onSourceClose);
+    res.on('drain', onDrain);
+    res.on('finish', onDone);
+    res.on('close', onDone);
+    if (source.readableEnded) res.end();
+    else {
+      source.on('end', onEnd);
+      source.on('data', onData);
+    }
+  });
 }

@@ -1,5 +1,5 @@
 import { s3Error } from '@s3kit/errors';
-import { classifyAuth, verifyV2, type SigV4Verifier, type VerifiedRequest } from '@s3kit/sigv4';
+import { EMPTY_SHA256, classifyAuth, verifyV2, type SigV4Verifier, type VerifiedRequest } from '@s3kit/sigv4';
 import { anonymousPrincipal, principalOf } from '../authorize/principal.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { chunkedDecoded, counted, holdBackLast, lengthCheckedHeld, sha256Checked } from './body.js';
@@ -35,7 +35,8 @@ function checkNoBody(parsed: ParsedRequest, verifier: SigV4Verifier, verified: V
     case 'unsigned':
       break;
     case 'sha256':
-      verifier.checkPayload(verified, new Uint8Array());
+      // The empty body's own hash needs no hashing to match it.
+      if (verified.payloadHash !== EMPTY_SHA256) verifier.checkPayload(verified, new Uint8Array());
       break;
     default:
       if (parsed.headers['content-length'] === undefined) throw s3Error('MissingContentLength');

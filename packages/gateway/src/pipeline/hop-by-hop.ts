@@ -11,10 +11,11 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'upgrade',
 ]);
 
-/** Copies `headers` without hop-by-hop ones (and those named in `Connection`). */
-export function withoutHopByHop(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const named = new Set((headers['connection'] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
+/** Copies `headers` without hop-by-hop ones (and those named in `Connection`), nor the (lowercase) names in `drop`. */
+export function withoutHopByHop(headers: Readonly<Record<string, string>>, drop?: ReadonlySet<string>): Record<string, string> {
+  const connection = headers['connection'];
+  const named = connection === undefined ? undefined : new Set(connection.split(',').map((s) => s.trim().toLowerCase()));
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (!HOP_BY_HOP.has(k) && !named.has(k)) out[k] = v;
+  for (const k in headers) if (!HOP_BY_HOP.has(k) && named?.has(k) !== true && drop?.has(k) !== true) out[k] = headers[k]!;
   return out;
 }

@@ -20,7 +20,7 @@ const AUTH_QUERY = new Set([
 ]);
 
 /** Client authentication and framing headers: never forwarded as they are. */
-const AUTH_HEADERS = ['authorization', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token', 'x-amz-decoded-content-length', 'x-amz-trailer', 'host', 'expect', 'date'];
+const AUTH_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token', 'x-amz-decoded-content-length', 'x-amz-trailer', 'host', 'expect', 'date']);
 
 /**
  * Carries the client's trailer checksum algorithm to a remote upstream that takes trailers
@@ -37,10 +37,9 @@ export const TRAILER_HINT = 'x-s3kit-trailer';
  * upstream can be asked to check it again.
  */
 export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, signal: AbortSignal | undefined): UpstreamRequest {
-  const headers = withoutHopByHop(parsed.headers);
+  const headers = withoutHopByHop(parsed.headers, AUTH_HEADERS);
   const decoded = parsed.headers['x-amz-decoded-content-length'];
   const chunked = auth.payloadMode === 'streaming' || auth.payloadMode === 'streaming-trailer' || auth.payloadMode === 'streaming-unsigned-trailer';
-  for (const h of AUTH_HEADERS) delete headers[h];
   if (chunked) {
     const rest = (headers['content-encoding'] ?? '')
       .split(',')
@@ -117,21 +116,23 @@ function originAndPath(req: UpstreamRequest, target: S3Target): { origin: string
  * streams), and the decoded length.
  */
 export function resign(req: UpstreamRequest, target: S3Target): TransportRequest {
-  const headers: Record<string, string> = { ...(req.headers as Record<string, string>) };
+  // One pass (no `delete`, which would turn the object into a slow dictionary): what is
+  // re-derived for the upstream is taken out, the rest copied.
+  const from = req.headers as Readonly<Record<string, string>>;
+  const headers: Record<string, string> = {};
+  for (const name in from) {
+    if (name === 'x-amz-content-sha256' || name === 'content-length' || name === TRAILER_HINT) continue;
+    if (!target.checksumHeaders && (name.startsWith('x-amz-checksum-') || name === 'x-amz-sdk-checksum-algorithm')) continue;
+    headers[name] = from[name]!;
+  }
+  const sha = from['x-amz-content-sha256'];
+  const length = from['content-length'];
+  const trailer = from[TRAILER_HINT];
   const copySource = headers['x-amz-copy-source'];
   if (copySource !== undefined) {
     const m = /^\/?([^/]+)\/(.*)$/.exec(copySource);
     if (m !== null && target.buckets[m[1]!] !== undefined) headers['x-amz-copy-source'] = `/${target.buckets[m[1]!]}/${m[2]}`;
   }
-  if (!target.checksumHeaders) {
-    for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-') || name === 'x-amz-sdk-checksum-algorithm') delete headers[name];
-  }
-  const sha = headers['x-amz-content-sha256'];
-  delete headers['x-amz-content-sha256'];
-  const length = headers['content-length'];
-  delete headers['content-length'];
-  const trailer = headers[TRAILER_HINT];
-  delete headers[TRAILER_HINT];
   const algorithm = trailer === undefined ? undefined : checksumAlgorithmOf(trailer);
   if (target.trailers && algorithm !== undefined && req.body !== undefined && length !== undefined) {
     // Re-framed by the gateway: the checksum in the new trailer is computed over the verified

@@ -186,7 +186,39 @@ function decide(trace: readonly StatementTrace[], crossAccount: boolean): Evalua
  * in order, then the bucket policy).
  */
 export function evaluate(input: EvaluateInput): EvaluateResult {
-  return decide(traceAll(input), input.crossAccount === true);
+  // decide(traceAll(input)) without building the trace (this runs for every request): the first
+  // applicable Deny decides at once; else the first applicable Allow of each kind.
+  const { request } = input;
+  const crossAccount = input.crossAccount === true;
+  const lookup = contextLookup(request, input.now);
+  let allow: StatementRef | undefined;
+  let identityAllow: StatementRef | undefined;
+  let bucketAllow: StatementRef | undefined;
+  const scan = (policies: readonly Policy[], kind: 'identity' | 'bucket'): StatementRef | undefined => {
+    for (let policyIndex = 0; policyIndex < policies.length; policyIndex++) {
+      const policy = policies[policyIndex]!;
+      for (let index = 0; index < policy.statements.length; index++) {
+        const st = policy.statements[index]!;
+        if (statementOutcome(policy, st, request, lookup, crossAccount).kind !== 'applies') continue;
+        const found: StatementRef = { policy: kind, policyIndex, index, sid: st.sid };
+        if (st.effect === 'Deny') return found;
+        allow ??= found;
+        if (kind === 'identity') identityAllow ??= found;
+        else bucketAllow ??= found;
+      }
+    }
+    return undefined;
+  };
+  const deny =
+    scan((request.principal.anonymous ? input.anonymousPolicies : input.identityPolicies) ?? [], 'identity') ??
+    scan(input.bucketPolicies ?? (input.bucketPolicy ? [input.bucketPolicy] : []), 'bucket');
+  if (deny !== undefined) return { decision: 'deny', statement: deny };
+  if (crossAccount) {
+    // Another account's bucket: the caller's identity policy AND the owner's bucket policy must allow.
+    if (identityAllow === undefined) return { decision: 'implicit-deny', missing: 'identity' };
+    return bucketAllow === undefined ? { decision: 'implicit-deny', missing: 'resource' } : { decision: 'allow', statement: bucketAllow };
+  }
+  return allow === undefined ? { decision: 'implicit-deny' } : { decision: 'allow', statement: allow };
 }
 
 function describe(t: StatementRef): string {
