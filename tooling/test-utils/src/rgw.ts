@@ -205,6 +205,26 @@ export async function startRgw(options: StartRgwOptions = {}): Promise<RgwHandle
 }
 
 /**
+ * A Ceph RGW of this file's own, even when the run shares one (`S3KIT_RGW_ENDPOINT`): for tests
+ * that leave radosgw in a state other suites must not see. After any S3 Select request, radosgw
+ * 16.2 refuses every browser POST form (400 "Malformed JSON", or it closes the connection), so
+ * Select tests use this. Small memstore; stop it in `afterAll`. Skips or, under CI, throws as
+ * `rgwOrSkip()` does.
+ */
+export async function privateRgwOrSkip(options: StartRgwOptions = {}): Promise<RgwAvailability> {
+  const { S3KIT_RGW_ENDPOINT: _shared, ...env } = process.env;
+  const why = rgwUnavailableReason(env);
+  if (why === undefined) {
+    const rgw = await spawnRgw({ ...options, env: { S3KIT_RGW_MEMSTORE_BYTES: String(512 * 1024 * 1024), ...options.env } });
+    return { rgw, reason: '' };
+  }
+  if (isCi() && process.env['S3KIT_RGW'] !== '0') throw new Error(`CI is set but no Ceph RGW is available: ${why}`);
+  const reason = `(skipped: ${why})`;
+  process.stderr.write(`[s3kit] ${reason}\n`);
+  return { rgw: undefined, reason };
+}
+
+/**
  * `startRgw()` plus the reason to show when skipping. Use with top-level await:
  *
  * ```ts
