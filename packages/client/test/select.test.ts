@@ -16,7 +16,7 @@ const JSONL = '{"name":"Alice","age":30}\n{"name":"Bob","age":25}\n{"name":"Caro
 const dec = new TextDecoder();
 // A private RGW: after any Select, radosgw 16.2 refuses POST forms (see privateRgwOrSkip).
 const { rgw, reason } = await privateRgwOrSkip();
-afterAll(() => rgw?.stop());
+afterAll(() => rgw?.stop(), 120_000); // a memstore OSD writes its objects out on a clean stop
 
 async function text(r: SelectResults): Promise<string> {
   let out = '';

@@ -101,7 +101,7 @@ describe('S3 Select events: server encoders → s3SelectEvents', () => {
 
 // A private RGW: after any Select, radosgw 16.2 refuses POST forms (see privateRgwOrSkip).
 const { rgw, reason } = await privateRgwOrSkip();
-afterAll(() => rgw?.stop());
+afterAll(() => rgw?.stop(), 120_000); // a memstore OSD writes its objects out on a clean stop
 
 describe.skipIf(!rgw)(`S3 Select against Ceph RGW ${reason}`, () => {
   const signer = rgw && new SigV4Signer({ credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey }, region: rgw.region });

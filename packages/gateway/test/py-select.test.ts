@@ -26,7 +26,7 @@ const skip = missing.length > 0 && !isCi(); // in CI they must be there: the tes
 const why = missing.length > 0 ? `(skipped: ${missing.join(', ')} not installed; run tooling/scripts/py-clients.sh install)` : '';
 // A private RGW: after any Select, radosgw 16.2 refuses POST forms (see privateRgwOrSkip).
 const { rgw, reason } = await privateRgwOrSkip();
-afterAll(() => rgw?.stop());
+afterAll(() => rgw?.stop(), 120_000); // a memstore OSD writes its objects out on a clean stop
 const run = promisify(execFile);
 
 interface Answer {

@@ -26,7 +26,7 @@ import { localTarget, rgwTarget, type Target } from './support/targets.js';
 
 // A private RGW: after any Select, radosgw 16.2 refuses POST forms (see privateRgwOrSkip).
 const { rgw, reason } = await privateRgwOrSkip();
-afterAll(() => rgw?.stop());
+afterAll(() => rgw?.stop(), 120_000); // a memstore OSD writes its objects out on a clean stop
 
 const CSV = 'Alice,30,Paris\nBob,25,New York\nCarol,41,Berlin\nDan,19,Oslo\n';
 const LINES = '{"name":"Alice","age":30}\n{"name":"Bob","age":25}\n{"name":"Carol","age":41}\n';

@@ -12,7 +12,7 @@ import { createTransport, type Transport } from '../src/index.js';
 // A real S3 server: Ceph RGW on 127.0.0.1 (the run's, or a fresh one; skipped when Ceph is
 // not installed, failing under CI).
 const { rgw, reason } = await rgwOrSkip();
-afterAll(() => rgw?.stop());
+afterAll(() => rgw?.stop(), 120_000); // a memstore OSD writes its objects out on a clean stop
 
 const md5 = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex');
 

@@ -208,7 +208,7 @@ export async function startRgw(options: StartRgwOptions = {}): Promise<RgwHandle
  * A Ceph RGW of this file's own, even when the run shares one (`S3KIT_RGW_ENDPOINT`): for tests
  * that leave radosgw in a state other suites must not see. After any S3 Select request, radosgw
  * 16.2 refuses every browser POST form (400 "Malformed JSON", or it closes the connection), so
- * Select tests use this. Small memstore; stop it in `afterAll`. Skips or, under CI, throws as
+ * Select tests use this. Small memstore; stop it in `afterAll` with a long timeout (a clean stop writes the memstore out). Skips or, under CI, throws as
  * `rgwOrSkip()` does.
  */
 export async function privateRgwOrSkip(options: StartRgwOptions = {}): Promise<RgwAvailability> {
