@@ -2,8 +2,7 @@
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
 
 import { buildXml, type Shape } from '@s3kit/xml-shapes';
-import { checkBucket, checkKey, type Call, type RequestCore, type RequestOptions } from './core.js';
-import { md5Base64 } from './headers.js';
+import { checkBucket, checkKey, xmlBody, type Call, type RequestCore, type RequestOptions } from './core.js';
 
 /** S3's canned ACLs (`x-amz-acl`). */
 export type CannedAcl =
@@ -136,8 +135,7 @@ async function putAcl(core: RequestCore, call: Call, acl: AclInput): Promise<voi
       Owner: { ID: acl.owner.id, ...(acl.owner.displayName ? { DisplayName: acl.owner.displayName } : {}) },
       AccessControlList: acl.grants.map(grantToShape),
     } as never); // grantees are plain records here; buildXml checks every field at run time
-    headers['content-type'] = 'application/xml';
-    if (core.checksum !== 'none') headers['content-md5'] = md5Base64(body);
+    Object.assign(headers, xmlBody(core, body).headers);
   } else if (typeof acl === 'object' && acl !== null && typeof acl.grants === 'object') aclHeaders(undefined, acl.grants, headers);
   else throw new TypeError('acl must be a canned ACL, { grants } or an AccessControlPolicy');
   await core.empty({ ...call, headers, body, ...(body !== null ? { control: true } : {}) });

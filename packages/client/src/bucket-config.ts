@@ -3,7 +3,7 @@
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
 
 import { buildXml, type ShapeInput, type ShapeName } from '@s3kit/xml-shapes';
-import { checkBucket, type RequestCore, type RequestOptions } from './core.js';
+import { checkBucket, xmlBody, type RequestCore, type RequestOptions } from './core.js';
 import {
   lockFromXml,
   lockToXml,
@@ -19,7 +19,6 @@ import {
   type Tags,
   type VersioningConfig,
 } from './config-types.js';
-import { md5Base64 } from './headers.js';
 
 export type {
   LifecycleConfig,
@@ -50,9 +49,7 @@ async function getConfig<N extends ShapeName>(core: RequestCore, shape: N, bucke
 /** PUT `?sub` with an XML body (Content-MD5 as S3 requires for configuration writes). */
 async function putXml(core: RequestCore, bucket: string, sub: string, body: string, options: RequestOptions, contentType = 'application/xml'): Promise<void> {
   checkBucket(bucket);
-  const headers: Record<string, string> = { 'content-type': contentType };
-  if (core.checksum !== 'none') headers['content-md5'] = md5Base64(body);
-  await core.empty({ method: 'PUT', bucket, query: { [sub]: '' }, headers, body, signal: options.signal, control: true });
+  await core.empty({ method: 'PUT', bucket, query: { [sub]: '' }, ...xmlBody(core, body, { 'content-type': contentType }), signal: options.signal });
 }
 
 /** DELETE `?sub` on the bucket. */

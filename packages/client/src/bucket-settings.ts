@@ -3,8 +3,7 @@
 // Internal module: S3Client (client.ts) delegates here; option types live beside their functions.
 
 import { buildXml, parseXml, type ShapeName, type ShapeInput } from '@s3kit/xml-shapes';
-import { checkBucket, type RequestCore, type RequestOptions } from './core.js';
-import { md5Base64 } from './headers.js';
+import { checkBucket, xmlBody, type RequestCore, type RequestOptions } from './core.js';
 import { grantFromShape, grantToShape, type Grant } from './acl.js';
 
 /** One CORS rule. */
@@ -69,10 +68,7 @@ export interface PublicAccessBlockConfig {
 /** PUTs a configuration body with `Content-MD5` (S3 requires it on most of these). */
 async function putConfig<N extends ShapeName>(core: RequestCore, bucket: string, sub: string, shape: N, value: ShapeInput<N>, options: RequestOptions): Promise<void> {
   checkBucket(bucket);
-  const body = buildXml(shape, value);
-  const headers: Record<string, string> = { 'content-type': 'application/xml' };
-  if (core.checksum !== 'none') headers['content-md5'] = md5Base64(body);
-  await core.empty({ method: 'PUT', bucket, query: { [sub]: '' }, headers, body, signal: options.signal, control: true });
+  await core.empty({ method: 'PUT', bucket, query: { [sub]: '' }, ...xmlBody(core, buildXml(shape, value)), signal: options.signal });
 }
 
 async function deleteConfig(core: RequestCore, bucket: string, sub: string, options: RequestOptions): Promise<void> {

@@ -4,6 +4,7 @@ import { SigV4Signer, utf8, type Credentials } from '@s3kit/sigv4';
 import { parseXml, validBucketName, type ShapeName, type Shape } from '@s3kit/xml-shapes';
 import { staticCredentials, type CredentialsProvider } from './credentials/index.js';
 import { buildQuery, parseEndpoint, targetFor, type Endpoint } from './endpoint.js';
+import { md5Base64 } from './headers.js';
 import { MAX_PART_SIZE, MiB, MIN_PART_SIZE } from './parts.js';
 import { fetchTransport, transportFactory, type ClientBody, type ClientTransport, type TransportFactory } from './transport.js';
 
@@ -98,6 +99,17 @@ export function checkKey(key: string): void {
   if (typeof key !== 'string' || key === '') throw s3Error('InvalidArgument', 'Object key must be a non-empty string');
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only long keys are encoded to measure them.
   if (key.length > 341 && utf8(key).byteLength > 1024) throw s3Error('KeyTooLongError', 'Object key is longer than 1024 bytes');
+}
+
+/**
+ * The body, headers and `control` flag of a Call sending an XML (or JSON policy) document:
+ * `content-type` (overridable through `headers`) and `Content-MD5` as S3 requires on
+ * configuration writes and DeleteObjects, unless checksums are off.
+ */
+export function xmlBody(core: RequestCore, body: string, headers: Record<string, string> = {}): Pick<Call, 'body' | 'headers' | 'control'> {
+  const h: Record<string, string> = { 'content-type': 'application/xml', ...headers };
+  if (core.checksum !== 'none') h['content-md5'] = md5Base64(body);
+  return { body, headers: h, control: true };
 }
 
 /** One S3 request, before addressing and signing. */

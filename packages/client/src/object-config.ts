@@ -3,8 +3,8 @@
 
 import { isS3Error } from '@s3kit/errors';
 import { buildXml, parseXml } from '@s3kit/xml-shapes';
-import { checkBucket, checkKey, type Call, type RequestCore, type RequestOptions } from './core.js';
-import { md5Base64, unquote, type Retention } from './headers.js';
+import { checkBucket, checkKey, xmlBody, type RequestCore, type RequestOptions } from './core.js';
+import { unquote, type Retention } from './headers.js';
 
 /** Options of the per-version object configuration calls. */
 export interface ObjectVersionOptions extends RequestOptions {
@@ -85,13 +85,6 @@ const ALL_ATTRIBUTES: ObjectAttributeName[] = ['ETag', 'Checksum', 'ObjectParts'
 function checkObject(bucket: string, key: string): void {
   checkBucket(bucket);
   checkKey(key);
-}
-
-/** A PUT/POST of an XML configuration body (Content-MD5 as S3 requires, unless checksums are off). */
-function xmlBody(core: RequestCore, body: string, headers: Record<string, string> = {}): Pick<Call, 'body' | 'headers' | 'control'> {
-  const h: Record<string, string> = { 'content-type': 'application/xml', ...headers };
-  if (core.checksum !== 'none') h['content-md5'] = md5Base64(body);
-  return { body, headers: h, control: true };
 }
 
 function tagsOf(tags: Record<string, string>): Array<{ Key: string; Value: string }> {

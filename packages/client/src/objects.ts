@@ -5,8 +5,8 @@
 import { s3Error } from '@s3kit/errors';
 import type { ResponseBodyMixin } from '@s3kit/http-transport/fetch';
 import { buildXml, parseXml } from '@s3kit/xml-shapes';
-import { checkBucket, checkKey, type RequestCore, type RequestOptions } from './core.js';
-import { md5Base64, sseHeaders, statFromHeaders, unquote, writeHeaders, type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption } from './headers.js';
+import { checkBucket, checkKey, xmlBody, type RequestCore, type RequestOptions } from './core.js';
+import { sseHeaders, statFromHeaders, unquote, writeHeaders, type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption } from './headers.js';
 import { boundedAll, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from './parts.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, uploadPartCopy, type UploadedObject } from './upload.js';
 
@@ -313,10 +313,8 @@ export async function deleteObjects(core: RequestCore, bucket: string, objects: 
     return { Key: e.key, ...(e.versionId ? { VersionId: e.versionId } : {}), ...(e.etag ? { ETag: e.etag.startsWith('"') ? e.etag : `"${e.etag}"` } : {}) };
   });
   const body = buildXml('Delete', { Object: items, Quiet: options.quiet === true });
-  const headers: Record<string, string> = { 'content-type': 'application/xml' };
-  if (core.checksum !== 'none') headers['content-md5'] = md5Base64(body);
-  if (options.governanceBypass) headers['x-amz-bypass-governance-retention'] = 'true';
-  const r = await core.xml('DeleteResult', { method: 'POST', bucket, query: { delete: '' }, headers, body, signal: options.signal, control: true });
+  const bypass = options.governanceBypass ? { 'x-amz-bypass-governance-retention': 'true' } : {};
+  const r = await core.xml('DeleteResult', { method: 'POST', bucket, query: { delete: '' }, ...xmlBody(core, body, bypass), signal: options.signal });
   return {
     deleted: r.Deleted.map((d) => ({ key: d.Key ?? '', versionId: d.VersionId, deleteMarker: d.DeleteMarker ?? false, deleteMarkerVersionId: d.DeleteMarkerVersionId })),
     errors: r.Error.map((e) => ({ key: e.Key ?? '', versionId: e.VersionId, code: e.Code ?? '', message: e.Message ?? '' })),
