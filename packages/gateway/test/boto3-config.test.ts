@@ -2,26 +2,20 @@
 // through the gateway on both upstream kinds: the embedded store and Ceph RGW, same assertions;
 // where RGW 16.2 lacks a feature, its answer is asserted and said. The driver
 // (support/boto3_config.py) records every call's pick or S3 error code; the assertions are here.
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isCi, rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configUpstreamKinds } from './support/config-targets.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import type { Target } from './support/targets.js';
+import { AWS, PY, PY_ENV, pythonClients } from './support/python-clients.js';
 
-const PY = '/usr/bin/python3';
-const AWS = '/usr/bin/aws';
-const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' };
-const hasBoto3 = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore', env: PY_ENV }).status === 0;
-const missing = [hasBoto3 ? '' : 'python3-boto3', existsSync(AWS) ? '' : 'awscli'].filter((m) => m !== '');
-const skip = missing.length > 0 && !isCi(); // in CI they must be there: the tests then fail instead
-const why = missing.length > 0 ? `(skipped: ${missing.join(', ')} not installed; run tooling/scripts/py-clients.sh install)` : '';
+const { skip, why } = pythonClients('boto3', 'awscli');
 const { rgw, reason } = await rgwOrSkip();
 const run = promisify(execFile);
 const DRIVER = fileURLToPath(new URL('./support/boto3_config.py', import.meta.url));

@@ -2,26 +2,20 @@
 // `s3api` configuration commands through the gateway on both upstream kinds: the embedded store
 // and Ceph RGW. The minio-py driver (support/minio_config.py) records every call's result or S3
 // error code; the assertions are here, RGW's differences from AWS stated per case.
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isCi, rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
+import { AWS, MINIO_PY_ENV as PY_ENV, PY, pythonClients } from './support/python-clients.js';
 
 // minio-py is vendored in tooling/clients/minio-py; its dependencies are Debian's (tooling/scripts/py-clients.sh).
-const PY = '/usr/bin/python3';
-const AWS = '/usr/bin/aws';
-const MINIO_PY = fileURLToPath(new URL('../../../tooling/clients/minio-py', import.meta.url));
-const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: `${MINIO_PY}:${join(MINIO_PY, 'compat')}` };
-const missing = [existsSync(AWS) ? '' : 'awscli', existsSync(PY) && spawnSync(PY, ['-c', 'import minio'], { stdio: 'ignore', env: PY_ENV }).status === 0 ? '' : "minio-py's dependencies"].filter((m) => m !== '');
-const skip = missing.length > 0 && !isCi(); // in CI they must be there: the tests then fail instead
-const why = missing.length > 0 ? `(skipped: ${missing.join(', ')} not installed; run tooling/scripts/py-clients.sh install)` : '';
+const { skip, why } = pythonClients('awscli', 'minio-py');
 const { rgw, reason } = await rgwOrSkip();
 
 const run = promisify(execFile);

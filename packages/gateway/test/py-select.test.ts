@@ -3,27 +3,20 @@
 // (`FROM stdin`, int(), records wrapped in `<Payload><Records><Payload>` text with a comma after
 // each record, see select-clients.test.ts): it runs the same queries in that dialect and, after
 // undoing the wrapping, must give the same records (RGW sends no End event).
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isCi, privateRgwOrSkip } from '@s3kit/test-utils';
+import { privateRgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrapRgw } from './support/event-stream.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
+import { MINIO_PY_ENV as PY_ENV, PY, pythonClients } from './support/python-clients.js';
 
-const PY = '/usr/bin/python3';
-// minio-py is vendored in tooling/clients/minio-py (its dependencies are Debian's).
-const MINIO_PY = fileURLToPath(new URL('../../../tooling/clients/minio-py', import.meta.url));
-const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: `${MINIO_PY}:${join(MINIO_PY, 'compat')}` };
-const imports = (mod: string): boolean => existsSync(PY) && spawnSync(PY, ['-c', `import ${mod}`], { stdio: 'ignore', env: PY_ENV }).status === 0;
-const missing = [imports('boto3') ? '' : 'python3-boto3', imports('minio') ? '' : "minio-py's dependencies"].filter((s) => s !== '');
-const skip = missing.length > 0 && !isCi(); // in CI they must be there: the tests then fail instead
-const why = missing.length > 0 ? `(skipped: ${missing.join(', ')} not installed; run tooling/scripts/py-clients.sh install)` : '';
+const { skip, why } = pythonClients('boto3', 'minio-py');
 // A private RGW: after any Select, radosgw 16.2 refuses POST forms (see privateRgwOrSkip).
 const { rgw, reason } = await privateRgwOrSkip();
 afterAll(() => rgw?.stop(), 120_000); // a memstore OSD writes its objects out on a clean stop

@@ -3,24 +3,20 @@
 // behaviour); where RGW differs from AWS, the case says so. The driver (support/boto3_sse.py) runs
 // one scenario and prints what it read back; the assertions are here. minio-py sends SSE-C keys only
 // over TLS: its SseCustomerKey round trip is in minio-py-config.test.ts (a gateway served with `tls`).
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isCi, rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
+import { PY, PY_ENV, pythonClients } from './support/python-clients.js';
 
-const PY = '/usr/bin/python3';
-const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' };
-const hasBoto3 = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore', env: PY_ENV }).status === 0;
-const skip = !hasBoto3 && !isCi(); // in CI it must be there: the tests then fail instead
-const why = hasBoto3 ? '' : '(skipped: python3-boto3 not installed; run tooling/scripts/py-clients.sh install)';
+const { skip, why } = pythonClients('boto3');
 const { rgw, reason } = await rgwOrSkip();
 
 const run = promisify(execFile);

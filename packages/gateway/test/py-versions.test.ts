@@ -5,7 +5,6 @@
 // run one scenario each and print what they read back; the assertions are here.
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,17 +15,11 @@ import { isCi, rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
+import { AWS, MINIO_PY_ENV as PY_ENV, PY, pythonClients } from './support/python-clients.js';
 
 // Debian's packages, installed by tooling/scripts/py-clients.sh (run by `pnpm test`); minio-py is
 // vendored in tooling/clients/minio-py (PyPI is unreachable), its dependencies are Debian's.
-const AWS = '/usr/bin/aws';
-const PY = '/usr/bin/python3';
-const MINIO_PY = fileURLToPath(new URL('../../../tooling/clients/minio-py', import.meta.url));
-const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: `${MINIO_PY}:${join(MINIO_PY, 'compat')}` };
-const imports = (mod: string): boolean => existsSync(PY) && spawnSync(PY, ['-c', `import ${mod}`], { stdio: 'ignore', env: PY_ENV }).status === 0;
-const missing = [existsSync(AWS) ? '' : 'awscli', imports('boto3') ? '' : 'python3-boto3', imports('minio') ? '' : "minio-py's dependencies"].filter((s) => s !== '');
-const skip = missing.length > 0 && !isCi(); // in CI they must be there: the tests then fail instead
-const why = missing.length > 0 ? `(skipped: ${missing.join(', ')} not installed; run tooling/scripts/py-clients.sh install)` : '';
+const { missing, skip, why } = pythonClients('awscli', 'boto3', 'minio-py');
 const { rgw, reason } = await rgwOrSkip();
 
 // The gateway runs in this process: the clients must run asynchronously (spawnSync would block it).
