@@ -4,8 +4,8 @@
  * `changeset version` runs and `pnpm pack` packs — the real working tree is never touched.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const rootDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -50,10 +50,20 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
   });
 }
 
-/** Runs the repository's pinned pnpm (`packageManager` in the root package.json) through npx. */
+let pnpmEntry = '';
+
+/**
+ * Runs the repository's pinned pnpm (`packageManager` in the root package.json): found once through
+ * npx, then run directly with Node (npx costs seconds per call). Its directory goes first on the
+ * PATH, so tools it starts (turbo) find the same pnpm.
+ */
 export function pnpm(args: string[], cwd: string): string {
-  const pinned = (JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
-  return run('npx', ['-y', pinned, ...args], cwd);
+  if (!pnpmEntry) {
+    const pinned = (JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
+    pnpmEntry = realpathSync(run('npx', ['-y', pinned, 'exec', 'sh', '-c', 'command -v pnpm'], rootDir).trim());
+  }
+  const binDir = join(dirname(pnpmEntry), '../../.bin');
+  return run(process.execPath, [pnpmEntry, ...args], cwd, { PATH: `${binDir}${delimiter}${process.env['PATH'] ?? ''}` });
 }
 
 /** Runs the workspace's changesets CLI. */
