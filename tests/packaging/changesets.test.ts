@@ -12,13 +12,15 @@ import { changeset, copyWorkspace, readChangesets, readManifest, rootDir, worksp
 
 const BUMPS = new Set(['major', 'minor', 'patch']);
 
-/** What is wrong with the changesets under `root`: one line per problem, empty when none. */
+/**
+ * What is wrong with the changesets under `root`: one line per problem, empty when none. An empty
+ * changeset (`changeset add --empty`, no package) is fine: it releases nothing.
+ */
 function changesetProblems(root: string): string[] {
   const packages = new Map(workspacePackages(root).map((p) => [p.manifest.name, p.manifest]));
   const problems: string[] = [];
   for (const c of readChangesets(root)) {
-    if (c.releases.length === 0) problems.push(`${c.id}: names no package`);
-    if (c.summary === '') problems.push(`${c.id}: no summary`);
+    if (c.summary === '' && c.releases.length > 0) problems.push(`${c.id}: no summary`);
     for (const { name, type } of c.releases) {
       const m = packages.get(name);
       if (!m) problems.push(`${c.id}: ${name} is not a workspace package`);
@@ -79,6 +81,7 @@ describe('changesets', () => {
     const publicName = before.find((p) => p.manifest.private !== true)!.manifest.name;
     writeFileSync(join(bad, '.changeset/zz-mixed.md'), `---\n"${publicName}": patch\n"${privateName}": patch\n---\n\nMixed.\n`);
     writeFileSync(join(bad, '.changeset/zz-unknown.md'), `---\n"@s3kit/no-such-package": minor\n---\n\nUnknown.\n`);
+    writeFileSync(join(bad, '.changeset/zz-empty.md'), '---\n---\n');
     expect(changesetProblems(bad)).toEqual([
       `zz-mixed: ${privateName} is private (never released: the entry would be dropped)`,
       'zz-unknown: @s3kit/no-such-package is not a workspace package',
