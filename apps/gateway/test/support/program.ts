@@ -18,12 +18,14 @@ export function startProgram(args: readonly string[], env: NodeJS.ProcessEnv = p
   const child = spawn(process.execPath, [...programArgs, ...args], { cwd: programCwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const endpoint = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       out += c.toString();
       const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
       if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    };
+    child.stdout!.on('data', onData);
+    // The banner (endpoints) is on stderr.
+    child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   return { child, out: () => out, endpoint };
