@@ -67,33 +67,41 @@ export function liveConfig(running: GatewayConfig, next: GatewayConfig): LiveCon
  */
 export function reloadOnSignal(running: RunningServer, load: (() => GatewayConfig) | undefined, log: Logger): void {
   let next: GatewayConfig | undefined;
-  try {
-    if (load === undefined) log.warn('SIGHUP: no config file to reload (development mode)');
-    else next = load();
-  } catch (err) {
-    log.error({ err: err instanceof Error ? err.message : String(err) }, 'reload failed; keeping the current configuration');
-  }
-  if (next === undefined) {
-    if (running.tls === undefined) return;
+  let outcome: ReloadOutcome | undefined;
+  if (load === undefined) log.warn('SIGHUP: no config file to reload (development mode)');
+  else {
     try {
-      log.info({ tls: running.reloadTls() }, 'reloaded TLS certificate');
+      next = load();
+      outcome = running.reload(next);
     } catch (err) {
-      log.error({ err: err instanceof Error ? err.message : String(err) }, 'TLS reload failed; keeping the current certificate');
+      log.error({ err: messageOf(err) }, 'reload failed; keeping the current configuration');
     }
-    return;
   }
-  let outcome: ReloadOutcome;
-  try {
-    outcome = running.reload(next);
-  } catch (err) {
-    log.error({ err: err instanceof Error ? err.message : String(err) }, 'reload failed; keeping the current configuration');
-    return;
+  if (next !== undefined && outcome !== undefined) {
+    // The summary shows at the more verbose of the two levels, then the new level holds.
+    if (log.levels.values[next.log.level]! < log.levelVal) log.level = next.log.level;
+    log.info(
+      { identities: next.identities.length, bucketPolicies: Object.keys(next.bucketPolicies).length, cors: Object.keys(next.cors).length, upstreams: Object.keys(next.upstreams), logLevel: next.log.level },
+      'reloaded identities, policies, cors, upstreams, limits and log level',
+    );
   }
-  log.info(
-    { identities: next.identities.length, bucketPolicies: Object.keys(next.bucketPolicies).length, cors: Object.keys(next.cors).length, upstreams: Object.keys(next.upstreams), logLevel: next.log.level },
-    'reloaded identities, policies, cors, upstreams, limits and log level',
-  );
-  if (outcome.tlsError !== undefined) log.error({ err: outcome.tlsError }, 'TLS reload failed; keeping the current certificate');
-  else if (outcome.tls !== undefined) log.info({ tls: outcome.tls }, 'reloaded TLS certificate');
+  // The certificate files are re-read even when the config is not (a renewal needs no config change).
+  let tlsError = outcome?.tlsError;
+  let tls = outcome?.tls;
+  if (outcome === undefined && running.tls !== undefined) {
+    try {
+      tls = running.reloadTls();
+    } catch (err) {
+      tlsError = messageOf(err);
+    }
+  }
+  if (tlsError !== undefined) log.error({ err: tlsError }, 'TLS reload failed; keeping the current certificate');
+  else if (tls !== undefined) log.info({ tls }, 'reloaded TLS certificate');
+  if (next === undefined || outcome === undefined) return;
+  log.level = next.log.level;
   if (outcome.needRestart.length > 0) log.warn({ fields: outcome.needRestart }, `SIGHUP: changed fields need a restart and keep their running values: ${outcome.needRestart.join(', ')}`);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

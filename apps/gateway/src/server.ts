@@ -22,7 +22,7 @@ export interface RunningServer {
   readonly metrics: GatewayMetrics;
   /**
    * Applies a reloaded config (SIGHUP) without touching connections: what can change live (see
-   * `liveConfig`) takes effect for new requests, requests in flight finish on the config they
+   * `liveConfig`; the log level is the caller's) takes effect for new requests, requests in flight finish on the config they
    * started with, and the TLS files are re-read. All or nothing for the config; a certificate that
    * fails is reported in `tlsError` and the current one stays.
    * @throws on a config the gateway refuses (nothing changes then).
@@ -147,7 +147,6 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
       // Node's own timeouts of the listener (connections check them as they go).
       s3Server.requestTimeout = next.limits.requestTimeoutMs;
       s3Server.headersTimeout = next.limits.requestTimeoutMs > 0 ? Math.min(next.limits.headersTimeoutMs, next.limits.requestTimeoutMs) : next.limits.headersTimeoutMs;
-      log.level = next.log.level;
       if (next.tls === undefined) return { needRestart, tls: undefined, tlsError: undefined };
       try {
         return { needRestart, tls: reloadTls(next.tls), tlsError: undefined };
