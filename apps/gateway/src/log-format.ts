@@ -5,7 +5,7 @@ const LEVELS: Record<number, [name: string, colour: number]> = { 10: ['TRACE', 9
 /** Fields every line has, left out of the pretty line (or shown in its own place). */
 const SHOWN = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg']);
 /** Fields of a request line shown in its own place. */
-const REQUEST_SHOWN = new Set(['method', 'status', 'operation', 'bucket', 'key', 'durationMs', 'requestId', 'errorCode']);
+const REQUEST_SHOWN = new Set(['method', 'status', 'operation', 'bucket', 'key', 'durationMs', 'errorCode']);
 
 function paint(on: boolean, colour: number, s: string): string {
   return on ? `\x1b[${colour}m${s}\x1b[0m` : s;
