@@ -42,10 +42,10 @@ function suite(kind: string, start: () => Promise<Server>): void {
     expect(denied.stderr).toMatch(oneLine('AccessDenied'));
     const clear = await s.run('retention', 'clear', '--version-id', v, `t/${lb}/r.txt`);
     expect(clear.code).toBe(1);
-    expect(clear.stderr).toMatch(oneLine('AccessDenied'));
+    // RGW 16.2 cannot remove a retention: it answers an empty <Retention/> with MalformedXML.
+    expect(clear.stderr).toMatch(oneLine(kind === 'rgw' ? 'MalformedXML' : 'AccessDenied'));
     const bypass = await s.run('retention', 'clear', '--bypass-governance', '--version-id', v, `t/${lb}/r.txt`);
     if (kind === 'rgw') {
-      // RGW 16.2 cannot remove a retention: it answers an empty <Retention/> with MalformedXML.
       expect(bypass.code).toBe(1);
       expect(bypass.stderr).toMatch(oneLine('MalformedXML'));
       expect((await s.run('rm', '--version-id', v, '--bypass-governance', `t/${lb}/r.txt`)).code).toBe(0);
