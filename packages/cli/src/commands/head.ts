@@ -1,6 +1,8 @@
 // `s3kit head [-n LINES | -c BYTES] ALIAS/bucket/key`: the first lines (or bytes) of an object,
 // read with ranged GETs: a window that doubles until enough lines are seen, never the whole object
 // unless it has fewer lines.
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { isS3Error } from '@s3kit/errors';
 import { intOption, parse, sizeOption } from '../args.js';
 import type { Context } from '../context.js';
@@ -20,26 +22,27 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
   const t = await remoteTarget(positionals[0]!, ctx.env, 'key');
   const s3 = ctx.client(t.alias);
   const versionId = values['version-id'];
-  /** Bytes `offset`..`offset+length-1` (fewer at the end; none past it). */
-  const read = async (offset: number, length: number): Promise<Uint8Array> => {
+  /** Bytes `offset`..`offset+length-1` (fewer at the end, none past it), as a stream. */
+  const range = async (offset: number, length: number): Promise<Readable | undefined> => {
     try {
-      const obj = await s3.getObject(t.bucket, t.key, { offset, length, signal: ctx.signal, ...(versionId === undefined ? {} : { versionId }) });
-      return await obj.bytes();
+      return await s3.getObject(t.bucket, t.key, { offset, length, signal: ctx.signal, ...(versionId === undefined ? {} : { versionId }) });
     } catch (err) {
       // A range starting at the end (an empty object, or a size that is a multiple of the window).
-      if (isS3Error(err) && err.code === 'InvalidRange') return new Uint8Array(0);
+      if (isS3Error(err) && err.code === 'InvalidRange') return undefined;
       throw err;
     }
   };
   const bytes = sizeOption('bytes', values.bytes);
   if (bytes !== undefined) {
-    if (bytes > 0) ctx.stdout.write(await read(0, bytes));
+    const body = bytes > 0 ? await range(0, bytes) : undefined;
+    if (body) await pipeline(body, ctx.stdout, { end: false });
     return;
   }
   let left = intOption('lines', values.lines) ?? 10;
   let offset = 0;
   for (let window = FIRST_WINDOW; ; window = Math.min(window * 2, MAX_WINDOW)) {
-    const chunk = await read(offset, window);
+    const body = await range(offset, window);
+    const chunk = body ? Buffer.concat(await body.toArray()) : Buffer.alloc(0);
     let end = 0;
     while (left > 0 && end < chunk.length) {
       const nl = chunk.indexOf(0x0a, end);
