@@ -2,6 +2,7 @@
 // streamed, one-line errors; against the gateway on the embedded store and a private Ceph RGW
 // (after any Select request radosgw 16.2 refuses POST forms, so never the run's shared one; and it
 // is never sent a GZIP Select, which crashes radosgw 16.2).
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Client } from '@s3kit/client/node';
@@ -25,6 +26,9 @@ describe('s3kit select through the gateway on the embedded store', () => {
     await s3.putObject(bucket, 'people.csv', CSV);
     await s3.putObject(bucket, 'people.json', JSONL);
     await s3.putObject(bucket, 'people.csv.gz', gzipSync(CSV));
+    // Debian's Python (the project's test setup installs it) compresses bzip2.
+    await s3.putObject(bucket, 'people.csv.bz2', execFileSync('/usr/bin/python3', ['-c', 'import bz2,sys; sys.stdout.buffer.write(bz2.compress(sys.stdin.buffer.read()))'], { input: CSV }));
+    await s3.putObject(bucket, 'people.data', gzipSync(CSV));
     await s3.putObject(bucket, 'big.csv', Array.from({ length: 200_000 }, (_, i) => `${i},row-${i}\n`).join(''));
   });
 
@@ -37,11 +41,13 @@ describe('s3kit select through the gateway on the embedded store', () => {
     expect((await sel('--csv-header', 'none', '-e', 'SELECT s._1 FROM S3Object s LIMIT 2', `t/${bucket}/people.csv`)).stdout).toBe('name\nAlice\n');
   });
 
-  it('JSON Lines in (from the name), gzip in (from the name), aggregates', async () => {
+  it('JSON Lines in (from the name), gzip and bzip2 in (from the name or --compression), aggregates', async () => {
     const q = 'SELECT s.name FROM S3Object[*] s WHERE s.age > 26';
     expect((await sel('--query', q, `t/${bucket}/people.json`)).stdout).toBe('{"name":"Alice"}\n{"name":"Carol"}\n');
     expect((await sel('--output', 'csv', '--query', q, `t/${bucket}/people.json`)).stdout).toBe('Alice\nCarol\n');
     expect((await sel('--query', 'SELECT COUNT(*), SUM(CAST(s.age AS INT)) FROM S3Object s', `t/${bucket}/people.csv.gz`)).stdout).toBe('4,115\n');
+    expect((await sel('--query', 'SELECT s.name FROM S3Object s LIMIT 1', `t/${bucket}/people.csv.bz2`)).stdout).toBe('Alice\n');
+    expect((await sel('--compression', 'gzip', '--query', 'SELECT COUNT(*) FROM S3Object', `t/${bucket}/people.data`)).stdout).toBe('4\n');
   });
 
   it('streams a large result in order', async () => {
