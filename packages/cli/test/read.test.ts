@@ -2,7 +2,8 @@
 // presign --post (a form a plain fetch uploads with), through the binary against both upstream kinds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketName, gatewayServer, reason, rgw, rgwServer, type Server } from './cli.js';
-import { countingProxy, lines, session, type CountingProxy } from './session.js';
+import { recordingProxy, type RecordingProxy } from './recording-proxy.js';
+import { lines, session } from './session.js';
 
 /** 100,000 numbered lines, 11 bytes each (1.1 MB). */
 const LINES = Array.from({ length: 100_000 }, (_, i) => `line-${String(i).padStart(5, '0')}\n`).join('');
@@ -10,13 +11,13 @@ const LINES = Array.from({ length: 100_000 }, (_, i) => `line-${String(i).padSta
 function suite(kind: string, start: () => Promise<Server>): void {
   const bucket = bucketName(`rd-${kind}`);
   const s = session(start, [bucket]);
-  let proxy: CountingProxy;
+  let proxy: RecordingProxy;
   beforeAll(async () => {
     await s.server.s3.makeBucket(bucket);
     await s.server.s3.putObject(bucket, 'lines.txt', LINES);
     await s.server.s3.putObject(bucket, 'empty.txt', '');
     await s.server.s3.putObject(bucket, 'short.txt', 'one\ntwo');
-    proxy = await countingProxy(s.server.endpoint);
+    proxy = await recordingProxy(s.server.endpoint);
     const r = await s.run('alias', 'set', 'p', proxy.url, s.server.accessKey, s.server.secretKey, '--region', 'us-east-1');
     expect(r.code, r.stderr).toBe(0);
   });

@@ -1,7 +1,5 @@
 // One describe block's CLI session: a server, a private home with the alias `t` on it, and the
 // buckets to remove afterwards (every version, legal holds off, governance bypassed).
-import { createServer, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { S3Client } from '@s3kit/client/node';
 import { Home, type RunResult, type Server } from './cli.js';
@@ -49,37 +47,4 @@ export async function removeBucket(s3: S3Client, bucket: string): Promise<void> 
   } catch {
     // best effort
   }
-}
-
-/** A pass-through HTTP proxy (Host kept, so signatures hold) that counts what the server sent back. */
-export interface CountingProxy {
-  url: string;
-  /** Response body bytes relayed so far. */
-  bytes: number;
-  /** The `Range` header of each request (`''` when none). */
-  ranges: string[];
-  close(): Promise<void>;
-}
-
-/** A {@link CountingProxy} in front of `target` (`http://host:port`). */
-export async function countingProxy(target: string): Promise<CountingProxy> {
-  const to = new URL(target);
-  const proxy: CountingProxy = { url: '', bytes: 0, ranges: [], close: async () => {} };
-  const server = createServer((req, res) => {
-    proxy.ranges.push(req.headers.range ?? '');
-    const up = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer: IncomingMessage) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.on('data', (d: Buffer) => (proxy.bytes += d.length));
-      answer.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
-  return proxy;
 }
