@@ -11,35 +11,15 @@
 // way (BENCH_BIG_GIB to change). BENCH_HOP_FLAGS / BENCH_HOP_ENV pass Node flags / environment
 // variables to both hops. BENCH_PROXY_PARTS picks parts (small,large,big); BENCH_GW_SETTINGS=0 runs
 // the gateway hop without GATEWAY_PROCESS_ENV; BENCH_GW_SCRIPT swaps its script (e.g. another build).
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { createTransport, type Transport } from '@s3kit/http-transport';
 import { GATEWAY_PROCESS_ENV } from '../dist/index.js';
+import { cpuOf, rssMB, start } from './processes.js';
 
 const MiB = 1024 * 1024;
 const BIG = Number(process.env['BENCH_BIG_GIB'] ?? 5) * 1024 * MiB;
-
-function start(file: string, args: string[] = [], execArgv: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
-    child.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
-  });
-}
-
-function rssMB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** User and system CPU seconds of a process so far (all its threads: GC helpers included). */
-function cpuOf(pid: number): { user: number; sys: number } {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 };
-}
 
 /** The bench client's own CPU seconds (this process). */
 function selfCpu(): { user: number; sys: number } {
