@@ -50,7 +50,7 @@ bench
   .add('fast-xml-parser 5.12 with S3 options (untyped)', () => {
     fxp.parse(body);
   })
-  .add('@s3kit/xml-shapes parseXml (fast-xml-parser path, typed)', () => {
+  .add('@s3kit/xml-shapes parseXml (`fxpParser`, typed)', () => {
     parseXml('ListBucketResult', bytes, { parser: fxpParser });
   })
   .add('@s3kit/xml-shapes parseXml (default tuned path, typed, from bytes)', () => {
