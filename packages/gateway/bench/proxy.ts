@@ -8,38 +8,20 @@
 // BENCH_ROUNDS interleaved rounds, default 7) with CPU s/GiB of every process (from /proc and
 // process.cpuUsage: robust against the machine's other load) and the hop's GC counts
 // (bench/gc-counter.mjs); the gateway's peak RSS while a 5 GiB object streams through it each
-// way (BENCH_BIG_GIB to change). BENCH_HOP_FLAGS / BENCH_HOP_ENV pass Node flags / environment
+// way (BENCH_BIG_GIB to change), and nginx 1.22 (bench/nginx.ts, installed through apt.sh) as the
+// native reference hop in the 256 MiB rounds (BENCH_NGINX=0 leaves it out). BENCH_HOP_FLAGS / BENCH_HOP_ENV pass Node flags / environment
 // variables to both hops. BENCH_PROXY_PARTS picks parts (small,large,big); BENCH_GW_SETTINGS=0 runs
 // the gateway hop without GATEWAY_PROCESS_ENV; BENCH_GW_SCRIPT swaps its script (e.g. another build).
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { createTransport, type Transport } from '@s3kit/http-transport';
 import { GATEWAY_PROCESS_ENV } from '../dist/index.js';
+import { startNginx } from './nginx.js';
+import { cpuOf, rssMB, start } from './processes.js';
 
 const MiB = 1024 * 1024;
 const BIG = Number(process.env['BENCH_BIG_GIB'] ?? 5) * 1024 * MiB;
-
-function start(file: string, args: string[] = [], execArgv: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
-    child.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
-  });
-}
-
-function rssMB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** User and system CPU seconds of a process so far (all its threads: GC helpers included). */
-function cpuOf(pid: number): { user: number; sys: number } {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 };
-}
 
 /** The bench client's own CPU seconds (this process). */
 function selfCpu(): { user: number; sys: number } {
@@ -49,6 +31,7 @@ function selfCpu(): { user: number; sys: number } {
 
 /** Major (Mark-Compact) and minor (Scavenge) GCs of a child so far (bench/gc-counter.mjs). */
 function gcOf(child: ChildProcess): Promise<{ major: number; minor: number }> {
+  if (child.send === undefined) return Promise.resolve({ major: 0, minor: 0 }); // nginx: no V8
   return new Promise((resolve) => {
     const on = (m: unknown): void => {
       const gc = (m as { gc?: { major: number; minor: number } }).gc;
@@ -254,14 +237,20 @@ if (parts.includes('small')) {
 
 const SIZE = 256 * MiB;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
+// nginx, the native reference, joins the per-GiB rounds (BENCH_NGINX=0 leaves it out).
+const nginx = parts.includes('large') && process.env['BENCH_NGINX'] !== '0' ? await startNginx(sink.port) : { reason: 'not asked for' };
+const largeTargets = 'port' in nginx ? [...targets, { t: direct, origin: `http://127.0.0.1:${nginx.port}`, hop: nginx.child }] : targets;
 for (const [name, fn] of (parts.includes('large') ? [
   ['PUT 256 MiB (UNSIGNED-PAYLOAD)', (t: Target) => put(t.t, t.origin, '/bench/put-256', SIZE)],
   ['GET 256 MiB', (t: Target) => get(t.t, t.origin, `/bench/size-${SIZE}`)],
 ] as const : [])) {
-  const [d, p, g] = await large(targets, sink.child.pid!, fn, SIZE, ROUNDS);
+  const [d, p, g, n] = await large(largeTargets, sink.child.pid!, fn, SIZE, ROUNDS);
   const mb = (r: LargeResult): string => `${r.mbps.toFixed(0)} MB/s (best ${r.best.toFixed(0)})`;
   rows.push([`${name}, median`, mb(d!), `${mb(p!)}, ${x(p!.mbps, d!.mbps)} direct`, mb(g!), x(g!.mbps, d!.mbps), x(g!.mbps, p!.mbps), `${pass(g!.mbps / d!.mbps >= 0.85)} (>= 0.85x direct)`]);
-  rows.push(['  CPU s/GiB of the hop (sink / proxy / gateway)', d!.hop.toFixed(2), p!.hop.toFixed(2), g!.hop.toFixed(2), '', x(g!.hop, p!.hop), '']);
+  rows.push(['  CPU s/GiB of the hop (sink / proxy / gateway)', d!.hop.toFixed(2), p!.hop.toFixed(2), g!.hop.toFixed(2), '', x(g!.hop, p!.hop), `${pass(g!.hop / p!.hop <= 1)} (<= 1.0x pass-through)`]);
+  if (n !== undefined) {
+    rows.push(['  nginx 1.22 hop (buffering off, 64 KiB buffers): MB/s, CPU s/GiB', '', `${n.mbps.toFixed(0)} MB/s, ${n.hop.toFixed(2)} s/GiB`, g!.hop.toFixed(2), '', `${x(g!.hop, n.hop)} nginx`, `${pass(g!.hop / n.hop <= 2)} (<= 2x nginx)`]);
+  }
   // The transfers are CPU-bound on the machine as a whole, so MB/s ratios follow the inverse
   // ratio of all processes' CPU per GiB. Direct runs client + sink; a proxied transfer adds
   // the hop, whose kernel (system) time for moving every byte in and out of one more process
@@ -275,6 +264,8 @@ for (const [name, fn] of (parts.includes('large') ? [
   rows.push(['  GCs in the hop per 256 MiB (Mark-Compact / Scavenge)', `${d!.major} / ${d!.minor}`, `${p!.major} / ${p!.minor}`, `${g!.major} / ${g!.minor}`, '', '', '']);
 }
 pt.child.disconnect();
+if ('stop' in nginx) nginx.stop();
+else if (parts.includes('large')) rows.push([`nginx reference left out: ${nginx.reason}`, '', '', '', '', '', '']);
 
 // A fresh gateway process for the memory measurement, so the heap the small-request phases grew
 // (V8 returns it lazily) does not count as streaming memory.

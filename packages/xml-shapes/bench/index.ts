@@ -6,6 +6,8 @@ import { Bench } from 'tinybench';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { XMLParser } from 'fast-xml-parser';
 import { createRouter, parseXml } from '../dist/index.js';
+import { fxpParser } from '../dist/fxp.js';
+import { bundleWeight, kb } from '@s3kit/test-utils';
 import { cannedListObjectsV2 } from './canned.js';
 
 const body = cannedListObjectsV2(1000);
@@ -48,8 +50,8 @@ bench
   .add('fast-xml-parser 5.12 with S3 options (untyped)', () => {
     fxp.parse(body);
   })
-  .add('@s3kit/xml-shapes parseXml (fast-xml-parser path, typed)', () => {
-    parseXml('ListBucketResult', bytes, { parser: 'fxp' });
+  .add('@s3kit/xml-shapes parseXml (`fxpParser`, typed)', () => {
+    parseXml('ListBucketResult', bytes, { parser: fxpParser });
   })
   .add('@s3kit/xml-shapes parseXml (default tuned path, typed, from bytes)', () => {
     parseXml('ListBucketResult', bytes);
@@ -87,3 +89,27 @@ for (const t of bench.tasks) {
 }
 const r = hz(routeBench, routeBench.tasks[0]!.name);
 console.log(`\n| router | routes/s |\n|---|---:|\n| ${routeBench.tasks[0]!.name} | ${(r / 1e6).toFixed(2)} M |`);
+
+// Browser weight: each bundle next to its anchor (the same calls with what they no longer pull in).
+const here = new URL('.', import.meta.url).pathname;
+const weights: Array<[name: string, source: string, anchor: string, anchorSource: string]> = [
+  [
+    'parseXml + buildXml',
+    `import { parseXml, buildXml } from '../dist/index.js'; export { parseXml, buildXml };`,
+    'the same + fxpParser (fast-xml-parser, opt-in entry)',
+    `import { parseXml, buildXml } from '../dist/index.js'; import { fxpParser } from '../dist/fxp.js'; export { parseXml, buildXml, fxpParser };`,
+  ],
+  [
+    'validBucketName',
+    `import { validBucketName } from '../dist/entry-operations.js'; export { validBucketName };`,
+    'route (router + operation table)',
+    `import { route } from '../dist/entry-operations.js'; export { route };`,
+  ],
+];
+console.log('\n## Browser weight (esbuild, minified + gzip level 9, KB = 1000 bytes)\n');
+console.log('| bundle | minified | gzip | anchor | anchor minified | anchor gzip | ratio (gzip) |');
+console.log('|---|---:|---:|---|---:|---:|---:|');
+for (const [name, source, anchor, anchorSource] of weights) {
+  const [w, a] = [await bundleWeight(source, here), await bundleWeight(anchorSource, here)];
+  console.log(`| ${name} | ${kb(w.minified)} | ${kb(w.gzip)} | ${anchor} | ${kb(a.minified)} | ${kb(a.gzip)} | ${(w.gzip / a.gzip).toFixed(2)}x |`);
+}

@@ -16,12 +16,12 @@ export {
 export {
   createRouter,
   route,
-  validBucketName,
   type HeadersInput,
   type QueryInput,
   type RouteResult,
   type Router,
   type RouterOptions,
 } from './router.js';
+export { validBucketName } from './bucket-name.js';
 export { parseCopySource, type CopySource } from './copy-source.js';
 export { S3Error, S3_ERRORS, type S3ErrorCode } from '@s3kit/errors';

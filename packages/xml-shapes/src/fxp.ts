@@ -1,5 +1,8 @@
+// `@s3kit/xml-shapes/fxp`: fast-xml-parser as an opt-in parser for parseXml (the default
+// scanner never imports it, so bundles without this entry carry no fast-xml-parser).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { XmlDocument, XmlObject, XmlValue } from './fast-scan.js';
+import type { XmlTextParser } from './xml.js';
 import { rejectDoctype } from './xml-guard.js';
 import { malformed } from './xml-text.js';
 
@@ -35,12 +38,12 @@ function parserFor(maxDepth: number): XMLParser {
 }
 
 /**
- * Parses with fast-xml-parser after rejecting DTDs and validating well-formedness (the parser
- * alone accepts unclosed tags).
+ * fast-xml-parser 5.12 as a parser for `parseXml(shape, body, { parser: fxpParser })`: DTDs are
+ * rejected and well-formedness validated first (the parser alone accepts unclosed tags).
  *
  * @throws S3Error MalformedXML
  */
-export function parseWithFxp(xml: string, maxDepth: number): XmlDocument {
+export const fxpParser: XmlTextParser = (xml: string, maxDepth: number): XmlDocument => {
   rejectDoctype(xml);
   rejectUnknownEntities(xml);
   const valid = XMLValidator.validate(xml);
@@ -57,7 +60,7 @@ export function parseWithFxp(xml: string, maxDepth: number): XmlDocument {
   const value = obj[name];
   if (Array.isArray(value)) throw malformed('more than one root element');
   return { name, value: value as XmlValue | XmlObject };
-}
+};
 
 /** fast-xml-parser leaves undefined entities (`&nbsp;`) as literal text; XML makes them an error. */
 function rejectUnknownEntities(xml: string): void {

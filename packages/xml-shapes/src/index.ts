@@ -3,7 +3,8 @@
 export * from './entry-operations.js';
 
 // Typed XML bodies.
-export { parseXml, buildXml, type ParseXmlOptions, type BuildXmlOptions } from './xml.js';
+export { parseXml, buildXml, type ParseXmlOptions, type BuildXmlOptions, type XmlTextParser } from './xml.js';
+export type { XmlDocument, XmlObject, XmlValue } from './fast-scan.js';
 export { parseErrorXml, buildErrorXml, type ParseErrorOptions, type BuildErrorOptions, type ErrorHeaders } from './error-xml.js';
 export type { XmlLimits } from './xml-guard.js';
 export {

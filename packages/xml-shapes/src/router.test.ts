@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isS3Error, type S3Error } from '@s3kit/errors';
 import { OPERATIONS, OPERATION_LIST, UNMODELLED_SUBRESOURCES, requiredActions, type OperationName } from './operations.js';
-import { createRouter, route, validBucketName } from './router.js';
+import { createRouter, route } from './router.js';
+import { validBucketName } from './bucket-name.js';
 import { parseCopySource } from './copy-source.js';
 
 const router = createRouter({ baseDomains: ['s3.example.com', 'localhost'] });

@@ -377,16 +377,9 @@ export interface ShapeSpec {
    * and PostResponse), or this namespace (STS responses).
    */
   readonly xmlns: boolean | string;
-  /**
-   * The default parser: `fast`, the tuned scanner, for every shape (see README "Parsers"):
-   * fast-xml-parser 5.12 silently drops `&#1;`-style references that S3 writes for control
-   * characters in keys, and is 3–5x slower on listings. `parseXml(…, { parser: 'fxp' })` still
-   * selects it.
-   */
-  readonly parser: 'fast' | 'fxp';
 }
 
-const fast = <N extends StructSpec | LeafSpec>(node: N, xmlns: boolean | string = true) => ({ node, xmlns, parser: 'fast' }) as const;
+const fast = <N extends StructSpec | LeafSpec>(node: N, xmlns: boolean | string = true) => ({ node, xmlns }) as const;
 
 /** Every S3 XML root element, keyed by element name. */
 export const SHAPES = {

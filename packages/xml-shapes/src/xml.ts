@@ -1,5 +1,4 @@
 import { scanXml, type XmlDocument } from './fast-scan.js';
-import { parseWithFxp } from './fxp.js';
 import { readRoot, writeStruct } from './schema.js';
 import { S3_XMLNS, SHAPES, type Shape, type ShapeInput, type ShapeName, type ShapeSpec } from './shapes.js';
 import { bodyText, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlLimits } from './xml-guard.js';
@@ -9,11 +8,19 @@ import { escapeText, malformed } from './xml-text.js';
 /** Options for {@link parseXml}. */
 export interface ParseXmlOptions extends XmlLimits {
   /**
-   * Which parser reads the text. `auto` uses the tuned scanner for list responses and
-   * fast-xml-parser for everything else. **Default:** `'auto'`.
+   * Which parser reads the text: the tuned scanner (`'auto'` and `'fast'`), or a parser passed
+   * in, such as `fxpParser` from `@s3kit/xml-shapes/fxp` (fast-xml-parser, which only that entry
+   * brings into a bundle). **Default:** `'auto'`.
    */
-  readonly parser?: 'auto' | 'fast' | 'fxp';
+  readonly parser?: 'auto' | 'fast' | XmlTextParser;
 }
+
+/**
+ * Reads XML text into its root element, in fast-xml-parser's object form ({@link XmlDocument}),
+ * nesting no deeper than `maxDepth`.
+ * @throws S3Error MalformedXML
+ */
+export type XmlTextParser = (xml: string, maxDepth: number) => XmlDocument;
 
 /** Options for {@link buildXml}. */
 export interface BuildXmlOptions {
@@ -31,10 +38,8 @@ export interface BuildXmlOptions {
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** Parses text into the root element, with the limits applied and DTDs rejected. */
-export function parseDocument(body: string | Uint8Array, parser: 'fast' | 'fxp', options: XmlLimits = {}): XmlDocument {
-  const xml = bodyText(body, options.maxBytes ?? DEFAULT_MAX_BYTES);
-  const depth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  return parser === 'fast' ? scanXml(xml, depth) : parseWithFxp(xml, depth);
+export function parseDocument(body: string | Uint8Array, parser: XmlTextParser, options: XmlLimits = {}): XmlDocument {
+  return parser(bodyText(body, options.maxBytes ?? DEFAULT_MAX_BYTES), options.maxDepth ?? DEFAULT_MAX_DEPTH);
 }
 
 /**
@@ -50,8 +55,7 @@ export function parseDocument(body: string | Uint8Array, parser: 'fast' | 'fxp',
  */
 export function parseXml<N extends ShapeName>(shape: N, body: string | Uint8Array, options: ParseXmlOptions = {}): Shape<N> {
   const spec: ShapeSpec = SHAPES[shape];
-  const which = options.parser === undefined || options.parser === 'auto' ? spec.parser : options.parser;
-  const doc = parseDocument(body, which, options);
+  const doc = parseDocument(body, typeof options.parser === 'function' ? options.parser : scanXml, options);
   if (doc.name !== shape) {
     if (doc.name === 'Error') throw errorFromDocument(doc);
     throw malformed(`expected <${shape}>, found <${doc.name}>`);

@@ -24,7 +24,12 @@ describe('entry points', () => {
     expect([...seen].filter((f) => /xml|fxp|scan|shapes|schema/.test(f))).toEqual([]);
   });
 
-  it('package.json exports both entry points with source, types and default conditions', async () => {
+  it('@s3kit/xml-shapes reaches fast-xml-parser only through the opt-in @s3kit/xml-shapes/fxp', () => {
+    expect([...closure('index.ts').packages].sort()).toEqual(['@s3kit/errors']);
+    expect(closure('fxp.ts').packages.has('fast-xml-parser')).toBe(true);
+  });
+
+  it('package.json exports the entry points with source, types and default conditions', async () => {
     const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
       exports: Record<string, Record<string, string>>;
     };
@@ -33,6 +38,7 @@ describe('entry points', () => {
       types: './dist/entry-operations.d.ts',
       default: './dist/entry-operations.js',
     });
+    expect(pkg.exports['./fxp']).toEqual({ '@s3kit/source': './src/fxp.ts', types: './dist/fxp.d.ts', default: './dist/fxp.js' });
     const ops = await import('@s3kit/xml-shapes/operations');
     expect(typeof ops.createRouter).toBe('function');
     expect('parseXml' in ops).toBe(false);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
 import { parseXml } from '../src/index.js';
+import { fxpParser } from '../src/fxp.js';
 
 // Inputs built to make a parser backtrack, recurse or expand. Each must end quickly, in a value
 // or an S3Error (MalformedXML / MaxMessageLengthExceeded): never a crash, a hang, or a RangeError.
@@ -23,13 +24,13 @@ const CASES: Record<string, string> = {
 };
 
 describe('pathological inputs', () => {
-  for (const parser of ['fast', 'fxp'] as const) {
+  for (const [parser, use] of [['fast', 'fast'], ['fxp', fxpParser]] as const) {
     for (const [name, input] of Object.entries(CASES)) {
       it(`${name} ends (no hang: under 10 s on a loaded 2-core machine) with a value or an S3Error (${parser})`, () => {
         const shape = input.includes('ListBucketResult') ? 'ListBucketResult' : 'Tagging';
         const t0 = performance.now();
         try {
-          parseXml(shape, input, { parser });
+          parseXml(shape, input, { parser: use });
         } catch (e) {
           expect(isS3Error(e), String(e)).toBe(true);
         }
