@@ -250,7 +250,7 @@ describe('upstream reset mid-download', () => {
   let upstream: S3Upstream;
   beforeAll(async () => {
     // An "S3" that promises 100 000 bytes, sends 30 000 and resets the connection.
-    fake = createServer((req, res) => {
+    fake = createServer((_req, res) => {
       res.writeHead(200, { 'content-length': '100000', 'content-type': 'application/octet-stream', etag: '"x"' });
       res.write(Buffer.alloc(30_000, 7), () => setTimeout(() => res.socket?.destroy(), 20));
     });

@@ -3,7 +3,7 @@
 // Ceph RGW, held to the same assertions (AWS S3's documented behaviour); where RGW differs from
 // AWS, the case says so. The Python drivers (support/boto3_versions.py, support/minio_client.py)
 // run one scenario each and print what they read back; the assertions are here.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

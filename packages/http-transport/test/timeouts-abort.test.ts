@@ -6,7 +6,7 @@ import {
   createTransport,
   TransportAbortedError,
   TransportConnectError,
-  TransportError,
+  type TransportError,
   TransportTimeoutError,
   type Transport,
 } from '../src/index.js';

@@ -16,7 +16,7 @@ export function pythonJson(value: unknown): string {
     let out = '{';
     let first = true;
     for (const k in value as Record<string, unknown>) {
-      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      if (!Object.hasOwn(value, k)) continue;
       const v = (value as Record<string, unknown>)[k];
       if (v === undefined) continue;
       out += `${first ? '' : ', '}${asciiString(k)}: ${pythonJson(v)}`;

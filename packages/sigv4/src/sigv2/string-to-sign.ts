@@ -65,7 +65,7 @@ export function collectV2Headers(input: HeaderInput | undefined): V2HeaderValues
   };
   if (input === undefined) return map;
   if (typeof (input as { forEach?: unknown }).forEach === 'function' && !Array.isArray(input) && !(input instanceof Map)) {
-    (input as { forEach(cb: (value: string, name: string) => void): void }).forEach((v, k) => add(k, v));
+    (input as { forEach(cb: (value: string, name: string) => void): void }).forEach((v, k) => void add(k, v));
     return map;
   }
   if (typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {

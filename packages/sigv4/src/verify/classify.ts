@@ -85,7 +85,7 @@ export function classifyParts(method: string, headers: HeaderMap, families: numb
   if (v2Query) return 'presigned-v2';
   if (method.toUpperCase() === 'POST') {
     const type = headers.get('content-type');
-    if (type !== undefined && type.trimStart().toLowerCase().startsWith('multipart/form-data')) return 'post';
+    if (type?.trimStart().toLowerCase().startsWith('multipart/form-data')) return 'post';
   }
   return 'anonymous';
 }
