@@ -1,5 +1,5 @@
 import { s3Error, type S3Error } from '@s3kit/errors';
-import { validBucketName } from '@s3kit/xml-shapes/operations';
+import { utf8Length, validBucketName } from '@s3kit/xml-shapes/operations';
 
 /** Bounds of an upload ticket request. */
 export const UPLOAD_TICKET_LIMITS = Object.freeze({
@@ -58,8 +58,6 @@ const HEX_32 = /^[0-9a-fA-F]{64}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 
 function invalid(name: string, value: unknown, message: string): S3Error {
   const shown = typeof value === 'string' ? value.slice(0, 200) : JSON.stringify(value) ?? String(value);
