@@ -312,7 +312,7 @@ function bucketMappings(r: Reader): BucketMappingConfig[] {
     seen.add(bucket);
     const upstreamBucket = m.optStr('upstreamBucket');
     const prefix = m.optStr('prefix');
-    if (prefix !== undefined && prefix.startsWith('/')) m.fail('prefix', 'must not start with "/"');
+    if (prefix?.startsWith('/')) m.fail('prefix', 'must not start with "/"');
     return { bucket, ...(upstreamBucket === undefined ? {} : { upstreamBucket }), ...(prefix === undefined ? {} : { prefix }) };
   });
 }

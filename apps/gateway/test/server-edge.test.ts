@@ -76,7 +76,7 @@ describe('the program with maxConcurrentRequests 10', () => {
         ),
       ),
     );
-    for (const a of answers) expect(a).toMatch(/^HTTP\/1\.1 (400 Bad Request[^]*<Code>InvalidRequest<\/Code>|503 Service Unavailable[^]*<Code>SlowDown<\/Code>)/);
+    for (const a of answers) expect(a).toMatch(/^HTTP\/1\.1 (400 Bad Request[\s\S]*<Code>InvalidRequest<\/Code>|503 Service Unavailable[\s\S]*<Code>SlowDown<\/Code>)/);
     await s3.send(new PutObjectCommand({ Bucket: 'edge', Key: 'after', Body: 'still serving' }));
     expect(await (await s3.send(new GetObjectCommand({ Bucket: 'edge', Key: 'after' }))).Body!.transformToString()).toBe('still serving');
     s3.destroy();

@@ -33,7 +33,7 @@ import type {
   RemoveObjectsError,
   StatObjectOptions,
 } from './objects.js';
-import type { DeletedObject, DeleteObjectEntry, DeleteObjectsOptions, DeleteObjectsResult } from './objects.js';
+import type { DeleteObjectEntry, DeleteObjectsOptions, DeleteObjectsResult } from './objects.js';
 import type { GetObjectAttributesOptions, ObjectAttributes, ObjectVersionOptions, RestoreRequest, SetObjectRetentionOptions } from './object-config.js';
 import type { Retention } from './headers.js';
 import type { PresignOptions } from './presign.js';

@@ -116,8 +116,8 @@ export {
 } from './credentials/index.js';
 // Transports (runtime split): the fetch transport is this entry's default; undici is the Node entry's (node.ts).
 export { fetchTransport, type FetchOptions, type TransportFactory, type TransportSetup, type ClientTransport, type ClientRequest, type ClientBody, type FileRange } from './transport.js';
-export { type ObjectStat, type ObjectWriteOptions, type ServerSideEncryption, type Retention } from './headers.js';
-export { type PutData } from './parts.js';
+export type { ObjectStat, ObjectWriteOptions, ServerSideEncryption, Retention } from './headers.js';
+export type { PutData } from './parts.js';
 export { PostPolicy } from '@s3kit/post-policy';
 export type { ReadObjectOptions } from './objects.js';
 export type { ChecksumAlgorithm, ChecksumLocation } from './checksum.js';

@@ -36,7 +36,7 @@ describe('part sizing and chunking', () => {
         const input = Buffer.concat(pieces);
         const parts = await collect(chunks(Readable.from(pieces.map((p) => Buffer.from(p))), () => size));
         expect(Buffer.concat(parts).equals(input)).toBe(true);
-        parts.slice(0, -1).forEach((p) => expect(p.length).toBe(size));
+        for (const p of parts.slice(0, -1)) expect(p.length).toBe(size);
         const fromBuffer = await collect(chunks(input, () => size));
         expect(fromBuffer.map((p) => p.length)).toEqual(parts.map((p) => p.length));
       }),

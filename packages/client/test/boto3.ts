@@ -1,12 +1,10 @@
 // boto3 (Debian's /usr/bin/python3) as a second client in cross-client tests.
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { PY, PY_ENV, pythonClients } from '@s3kit/test-utils';
 
-const PY = '/usr/bin/python3';
-const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' };
 /** Debian's python3-boto3 is installed (tooling/scripts/py-clients.sh). */
-export const hasBoto3 = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore', env: PY_ENV }).status === 0;
+export const hasBoto3 = pythonClients('boto3').missing.length === 0;
 const run = promisify(execFile);
 /** A runner of boto3 snippets: `s3` is a boto3 client of the endpoint; the snippet prints JSON, returned parsed. */
 export const boto3Runner = (endpoint: string, accessKeyId: string, secretAccessKey: string, region = 'us-east-1') => async (code: string) => {

@@ -1,13 +1,10 @@
 // Bucket configuration methods (bucket-config.ts) on both upstream kinds: through the gateway on the
 // embedded local store, and against Ceph RGW directly. Where RGW 16.2 lacks a feature its answer is
 // asserted and said. Plus a cross-client check: boto3 reads back what @s3kit/client set.
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { isS3Error } from '@s3kit/errors';
-import { isCi } from '@s3kit/test-utils';
+import { MINIO_PY_ENV, PY, pythonClients } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '../src/index.js';
 import { gatewayOnStore, onRgw, type Upstream } from './upstreams.js';
@@ -239,8 +236,6 @@ describe.each(KINDS)('bucket configuration: %s', (_name, skip, isRgw, make) => {
 
 // ------------------------------------------------------------------ cross-client
 
-const PY = '/usr/bin/python3';
-const boto3Ok = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0;
 const BOTO3_READ = `
 import json, sys, boto3
 from botocore.config import Config
@@ -252,9 +247,6 @@ c.put_bucket_tagging(Bucket=bucket, Tagging={'TagSet': [{'Key': 'from', 'Value':
 print(json.dumps({'tags': tags, 'rules': [[r['ID'], r['Status'], r['Filter'], r['Expiration']] for r in rules]}))
 `;
 
-const MINIO_PY = fileURLToPath(new URL('../../../tooling/clients/minio-py', import.meta.url));
-const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: `${MINIO_PY}:${join(MINIO_PY, 'compat')}` };
-const minioPyOk = existsSync(PY) && spawnSync(PY, ['-c', 'import minio'], { stdio: 'ignore', env: PY_ENV }).status === 0;
 const MINIO_PY_SET = `
 import sys
 from minio import Minio
@@ -268,7 +260,7 @@ c.set_bucket_tags(bucket, tags)
 c.set_bucket_lifecycle(bucket, LifecycleConfig([Rule(ENABLED, rule_filter=Filter(prefix='py/'), rule_id='py', expiration=Expiration(days=3))]))
 `;
 
-describe.skipIf(!minioPyOk && !isCi())('cross-client: @s3kit/client reads back what minio-py set (gateway on the embedded store)', () => {
+describe.skipIf(pythonClients('minio-py').skip)('cross-client: @s3kit/client reads back what minio-py set (gateway on the embedded store)', () => {
   let up: Upstream;
   beforeAll(async () => {
     up = await gatewayOnStore();
@@ -278,13 +270,13 @@ describe.skipIf(!minioPyOk && !isCi())('cross-client: @s3kit/client reads back w
   it('bucket tags and lifecycle set by minio-py', async () => {
     const b = bucketName('xpy');
     await up.s3.makeBucket(b);
-    await promisify(execFile)(PY, ['-c', MINIO_PY_SET, new URL(up.endpoint).host, up.accessKeyId, up.secretAccessKey, b], { env: PY_ENV });
+    await promisify(execFile)(PY, ['-c', MINIO_PY_SET, new URL(up.endpoint).host, up.accessKeyId, up.secretAccessKey, b], { env: MINIO_PY_ENV });
     expect(await up.s3.getBucketTags(b)).toEqual({ Owner: 'minio-py' });
     expect((await up.s3.getBucketLifecycle(b)).Rule).toMatchObject([{ ID: 'py', Status: 'Enabled', Filter: { Prefix: 'py/' }, Expiration: { Days: 3 } }]);
   });
 });
 
-describe.skipIf(!boto3Ok && !isCi())('cross-client: boto3 reads back what @s3kit/client set (gateway on the embedded store)', () => {
+describe.skipIf(pythonClients('boto3').skip)('cross-client: boto3 reads back what @s3kit/client set (gateway on the embedded store)', () => {
   let up: Upstream;
   beforeAll(async () => {
     up = await gatewayOnStore();

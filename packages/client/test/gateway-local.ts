@@ -27,7 +27,7 @@ export interface LocalGateway {
  * `rgw`, in front of that Ceph RGW (for the gateway's own features whose data lands upstream).
  */
 export async function startLocalGateway(options: { rgw?: RgwHandle } = {}): Promise<LocalGateway> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: loaded from source at run time, untyped (see above)
   const gw: any = await import(/* @vite-ignore */ new URL(GATEWAY_SRC, import.meta.url).href);
   const dir = await mkdtemp(join(tmpdir(), 's3kit-client-gw-'));
   const { rgw } = options;

@@ -18,7 +18,7 @@ const line = (...keys: string[]): string => `${JSON.stringify({ Records: keys.ma
 type Script = { pieces: string[]; end: boolean } | { status: number; body: string };
 let scripts: Script[] = [];
 let connections: string[] = [];
-let open: ServerResponse[] = [];
+const open: ServerResponse[] = [];
 let server: Server;
 let client: S3Client;
 

@@ -102,5 +102,5 @@ export type S3ErrorCode = keyof typeof S3_ERRORS;
 
 /** True when `code` is one of the codes in {@link S3_ERRORS}. */
 export function isS3ErrorCode(code: string): code is S3ErrorCode {
-  return Object.prototype.hasOwnProperty.call(S3_ERRORS, code);
+  return Object.hasOwn(S3_ERRORS, code);
 }

@@ -75,6 +75,7 @@ describe('typed headers', () => {
   it('__proto__ is an ordinary header name', () => {
     const d = decodeMessage(encodeMessage({ headers: JSON.parse('{"__proto__":"x"}') as Record<string, string> }));
     expect(Object.keys(d.headers)).toEqual(['__proto__']);
+    // biome-ignore lint/suspicious/noProto: the point of the test
     expect(d.headers['__proto__']).toEqual({ type: 'string', value: 'x' });
   });
 

@@ -55,7 +55,7 @@ async function child(variant, upstreamPort) {
         { origin, path: req.url, method: req.method, headers: upHeaders(req), body: req.method === 'PUT' ? req : null },
         {
           onRequestStart: (c) => (ctl = c),
-          onResponseStart: (c, status, h) => res.writeHead(status, Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'connection' && k !== 'keep-alive'))),
+          onResponseStart: (_c, status, h) => res.writeHead(status, Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'connection' && k !== 'keep-alive'))),
           onResponseData: (c, chunk) => void (res.write(chunk) || c.pause()),
           onResponseEnd: () => res.end(),
           onResponseError: () => res.destroy(),
@@ -137,7 +137,7 @@ async function main() {
   console.log('| variant | PUT MB/s | PUT hop CPU s/GiB (system) | PUT page faults/GiB | PUT GCs (MC / scavenge) | GET MB/s | GET hop CPU s/GiB (system) | GET page faults/GiB | GET GCs (MC / scavenge) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   const out = new Map(hops.map((h) => [h.n, []]));
-  for (const [op, fn] of Object.entries(ops)) {
+  for (const fn of Object.values(ops)) {
     const s = new Map(hops.map((h) => [h.n, { mbps: [], cpu: [], sys: [], faults: [], major: [], minor: [] }]));
     for (let r = 0; r <= rounds; r++) {
       for (const h of hops) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { S3Error, isS3Error, s3Error } from '@s3kit/errors';
+import { type S3Error, isS3Error, s3Error } from '@s3kit/errors';
 import { DEFAULT_MAX_SKEW_MS, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { explainQuery, type ExplainQuery, type Explanation } from './authorize/explain.js';

@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip, AWS, PY, PY_ENV, pythonClients } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configUpstreamKinds } from './support/config-targets.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import type { Target } from './support/targets.js';
-import { AWS, PY, PY_ENV, pythonClients } from './support/python-clients.js';
 
 const { skip, why } = pythonClients('boto3', 'awscli');
 const { rgw, reason } = await rgwOrSkip();

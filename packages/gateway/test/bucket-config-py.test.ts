@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip, AWS, MINIO_PY_ENV as PY_ENV, PY, pythonClients } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
-import { AWS, MINIO_PY_ENV as PY_ENV, PY, pythonClients } from './support/python-clients.js';
 
 // minio-py is vendored in tooling/clients/minio-py; its dependencies are Debian's (tooling/scripts/py-clients.sh).
 const { skip, why } = pythonClients('awscli', 'minio-py');

@@ -2,8 +2,7 @@
 // Ownership, on both upstream kinds: the embedded store and Ceph RGW, held to AWS S3's documented
 // behaviour; where RGW 16.2 differs (it has no Object Ownership), the case says what it does.
 // How the gateway evaluates the grants (anonymous and authenticated access) is in acl-grants.test.ts.
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,7 @@ import {
   type Grant,
 } from '@aws-sdk/client-s3';
 import { SigV4Signer } from '@s3kit/sigv4';
-import { isCi, rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip, PY, PY_ENV, S3CMD, pythonClients } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
@@ -34,14 +33,7 @@ const { rgw, reason } = await rgwOrSkip();
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 
-// Debian's packages, installed by tooling/scripts/py-clients.sh (run by `pnpm test`).
-const PY = '/usr/bin/python3';
-const S3CMD = '/usr/bin/s3cmd';
-const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' };
-const hasBoto3 = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore', env: PY_ENV }).status === 0;
-const missing = [hasBoto3 ? '' : 'python3-boto3', existsSync(S3CMD) ? '' : 's3cmd'].filter((s) => s !== '');
-const skipPy = missing.length > 0 && !isCi(); // in CI they must be there: the tests then fail instead
-const whyPy = missing.length > 0 ? `(skipped: ${missing.join(', ')} not installed; run tooling/scripts/py-clients.sh install)` : '';
+const { skip: skipPy, why: whyPy } = pythonClients('boto3', 's3cmd');
 const run = promisify(execFile);
 
 let serial = 0;

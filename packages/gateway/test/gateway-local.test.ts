@@ -3,7 +3,6 @@ import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -16,26 +15,18 @@ import {
 import {
   SigV2Signer,
   SigV4Signer,
-  chunkedHeaders,
-  encodeChunked,
-  streamingPayloadHash,
   type ChunkedMode,
 } from '@s3kit/sigv4';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeStore, type TestStore } from './helpers.js';
-import { ADMIN, READER, rawRequest, startGateway, type RunningGateway } from './support/gateway-server.js';
+import { makeStore, pattern, type TestStore } from './helpers.js';
+import { ADMIN, READER, chunkedPut as putChunked, rawRequest, startGateway, type RunningGateway } from './support/gateway-server.js';
 
 const MiB = 1024 * 1024;
 const Bucket = 'gw-local';
 let t: TestStore;
 let g: RunningGateway;
 
-function pattern(size: number, seed: number): Buffer {
-  const b = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
 const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
@@ -165,16 +156,8 @@ describe('raw signed requests: payload modes and nothing partial', () => {
     expect(await stored('hash-bad')).toBeUndefined();
   });
 
-  async function chunkedPut(key: string, data: Buffer, mode: ChunkedMode, tamper?: (framed: Buffer) => void): Promise<{ status: number; body: string }> {
-    const opts = { mode, chunkSize: 8192, checksumAlgorithm: 'crc32c' as const };
-    const headers = chunkedHeaders(data.length, opts);
-    const s = signer().sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/${key}`, headers, payloadHash: streamingPayloadHash(mode) });
-    const parts: Buffer[] = [];
-    for await (const c of encodeChunked([data], mode === 'streaming-unsigned-trailer' ? undefined : s, opts)) parts.push(Buffer.from(c));
-    const framed = Buffer.concat(parts);
-    tamper?.(framed);
-    return rawRequest(g.port, { method: 'PUT', path: `/${Bucket}/${key}`, headers: s.headers, body: framed });
-  }
+  const chunkedPut = (key: string, data: Buffer, mode: ChunkedMode, tamper?: (framed: Buffer) => void) =>
+    putChunked(g, signer(), `/${Bucket}/${key}`, data, mode, { checksumAlgorithm: 'crc32c', ...(tamper ? { tamper } : {}) });
 
   it.each<ChunkedMode>(['streaming', 'streaming-trailer', 'streaming-unsigned-trailer'])('decodes and verifies %s uploads', async (mode) => {
     const data = pattern(50_000, 6);

@@ -14,21 +14,17 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { SigV4Signer, chunkedHeaders, encodeChunked, streamingPayloadHash, type ChunkedMode } from '@s3kit/sigv4';
+import { SigV4Signer, type ChunkedMode } from '@s3kit/sigv4';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Upstream, type S3Upstream } from '../src/index.js';
-import { ADMIN, rawRequest, startGateway, type RunningGateway } from './support/gateway-server.js';
+import { pattern } from './helpers.js';
+import { ADMIN, chunkedPut as putChunked, rawRequest, startGateway, type RunningGateway } from './support/gateway-server.js';
 
 const { rgw, reason } = await rgwOrSkip();
 const MiB = 1024 * 1024;
 
-function pattern(size: number, seed: number): Buffer {
-  const b = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
 const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
@@ -112,15 +108,8 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
     await expect(viaGw.send(new GetObjectCommand({ Bucket, Key: 'missing' }))).rejects.toMatchObject({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
   });
 
-  async function chunkedPut(key: string, data: Buffer, mode: ChunkedMode, tamper?: (framed: Buffer) => void): Promise<{ status: number; body: string }> {
-    const opts = { mode, chunkSize: 8192, checksumAlgorithm: 'crc32' as const };
-    const s = signer.sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/${key}`, headers: chunkedHeaders(data.length, opts), payloadHash: streamingPayloadHash(mode) });
-    const parts: Buffer[] = [];
-    for await (const c of encodeChunked([data], mode === 'streaming-unsigned-trailer' ? undefined : s, opts)) parts.push(Buffer.from(c));
-    const framed = Buffer.concat(parts);
-    tamper?.(framed);
-    return rawRequest(g.port, { method: 'PUT', path: `/${Bucket}/${key}`, headers: s.headers, body: framed });
-  }
+  const chunkedPut = (key: string, data: Buffer, mode: ChunkedMode, tamper?: (framed: Buffer) => void) =>
+    putChunked(g, signer, `/${Bucket}/${key}`, data, mode, { checksumAlgorithm: 'crc32', ...(tamper ? { tamper } : {}) });
 
   it.each<ChunkedMode>(['streaming', 'streaming-trailer', 'streaming-unsigned-trailer'])('forwards a verified %s upload to RGW as UNSIGNED-PAYLOAD with the decoded length', async (mode) => {
     const data = pattern(60_000, 6);
@@ -250,7 +239,7 @@ describe('upstream reset mid-download', () => {
   let upstream: S3Upstream;
   beforeAll(async () => {
     // An "S3" that promises 100 000 bytes, sends 30 000 and resets the connection.
-    fake = createServer((req, res) => {
+    fake = createServer((_req, res) => {
       res.writeHead(200, { 'content-length': '100000', 'content-type': 'application/octet-stream', etag: '"x"' });
       res.write(Buffer.alloc(30_000, 7), () => setTimeout(() => res.socket?.destroy(), 20));
     });

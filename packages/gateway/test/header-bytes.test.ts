@@ -1,10 +1,9 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { createPresignedPost } from '@s3kit/post-policy';
 import { SigV4Signer } from '@s3kit/sigv4';
-import { isCi, rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip, PY, pythonClients } from '@s3kit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { ADMIN } from './support/gateway-server.js';
 import { formData, postForm } from './support/post-forms.js';
@@ -16,9 +15,8 @@ import { gatewayOver, upstreamKinds } from './support/targets.js';
 // them back unchanged on GET/HEAD, as S3 and RGW do.
 
 const { rgw, reason } = await rgwOrSkip();
-const PY = '/usr/bin/python3';
 // Under CI boto3 is required (tooling/scripts/py-clients.sh installs it): the tests then run and fail without it.
-const boto3Ok = isCi() || (existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0);
+const boto3Ok = !pythonClients('boto3').skip;
 const run = promisify(execFile);
 const TEXT = 'café ☕';
 const BYTES = Buffer.from(TEXT, 'utf8');

@@ -36,6 +36,13 @@ export async function bodyText(res: UpstreamResponse): Promise<string> {
   return (await bodyBytes(res)).toString('utf8');
 }
 
+/** `size` bytes of a repeating pattern (`seed` shifts it): test bodies that are not all one byte. */
+export function pattern(size: number, seed: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 31 + seed) & 0xff;
+  return b;
+}
+
 export function md5hex(data: string | Uint8Array): string {
   return createHash('md5').update(data).digest('hex');
 }

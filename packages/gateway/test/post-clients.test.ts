@@ -1,8 +1,7 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { isCi, rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip, PY, pythonClients } from '@s3kit/test-utils';
 import * as Minio from 'minio';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, READER, type RunningGateway } from './support/gateway-server.js';
@@ -11,9 +10,7 @@ import { gatewayOver, upstreamKinds } from './support/targets.js';
 
 // Presigned POST forms built by real clients (boto3 generate_presigned_post, minio-js
 // presignedPostPolicy) for a gateway identity, uploaded through the gateway as a browser does.
-const PY = '/usr/bin/python3';
-const boto3Ok = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0;
-const skipBoto3 = !boto3Ok && !isCi();
+const { skip: skipBoto3, why: whyBoto3 } = pythonClients('boto3');
 const { rgw, reason } = await rgwOrSkip();
 const run = promisify(execFile);
 const md5 = (b: string | Uint8Array): string => createHash('md5').update(b).digest('hex');
@@ -47,7 +44,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     const { bucket } = s;
     beforeEach(async () => emptyBucket(s.target.upstream, bucket));
 
-    describe.skipIf(skipBoto3)(`boto3 generate_presigned_post ${boto3Ok ? '' : '(skipped: python3-boto3 not installed)'}`, () => {
+    describe.skipIf(skipBoto3)(`boto3 generate_presigned_post ${whyBoto3}`, () => {
       it('SigV4 form with Fields and Conditions (${filename} key, Content-Type, metadata, 201): stored with its bytes, Content-Type and metadata', async () => {
         const post = await boto3Post(s.g, bucket, 's3v4', {
           key: 'boto3/${filename}',

@@ -1,24 +1,16 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isCi, rgwOrSkip } from '@s3kit/test-utils';
+import { isCi, rgwOrSkip, AWS, PY, pythonClients } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamKinds, type Target } from './support/targets.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 
-// Debian's packages, installed by tooling/scripts/py-clients.sh (run by `pnpm test`).
-const AWS = '/usr/bin/aws';
-const PY = '/usr/bin/python3';
-const boto3Ok = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0;
-const awsOk = existsSync(AWS);
-const missing = [awsOk ? '' : 'awscli', boto3Ok ? '' : 'python3-boto3'].filter((s) => s !== '');
-const skip = missing.length > 0 && !isCi(); // in CI they must be there: the tests then fail instead
-const why = missing.length > 0 ? `(skipped: ${missing.join(', ')} not installed; run tooling/scripts/py-clients.sh install)` : '';
+const { missing, skip, why } = pythonClients('awscli', 'boto3');
 const { rgw, reason } = await rgwOrSkip();
 
 // The gateway runs in this process: the clients must run asynchronously (spawnSync would block it).

@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { privateRgwOrSkip } from '@s3kit/test-utils';
+import { privateRgwOrSkip, MINIO_PY_ENV as PY_ENV, PY, pythonClients } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrapRgw } from './support/event-stream.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
-import { MINIO_PY_ENV as PY_ENV, PY, pythonClients } from './support/python-clients.js';
 
 const { skip, why } = pythonClients('boto3', 'minio-py');
 // A private RGW: after any Select, radosgw 16.2 refuses POST forms (see privateRgwOrSkip).

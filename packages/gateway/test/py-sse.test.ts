@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip, PY, PY_ENV, pythonClients } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
-import { PY, PY_ENV, pythonClients } from './support/python-clients.js';
 
 const { skip, why } = pythonClients('boto3');
 const { rgw, reason } = await rgwOrSkip();

@@ -3,7 +3,7 @@
 // Ceph RGW, held to the same assertions (AWS S3's documented behaviour); where RGW differs from
 // AWS, the case says so. The Python drivers (support/boto3_versions.py, support/minio_client.py)
 // run one scenario each and print what they read back; the assertions are here.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, PutObjectCommand, PutObjectLegalHoldCommand, S3Client } from '@aws-sdk/client-s3';
-import { isCi, rgwOrSkip } from '@s3kit/test-utils';
+import { isCi, rgwOrSkip, AWS, MINIO_PY_ENV as PY_ENV, PY, pythonClients } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { upstreamKinds, type Target } from './support/targets.js';
-import { AWS, MINIO_PY_ENV as PY_ENV, PY, pythonClients } from './support/python-clients.js';
 
 // Debian's packages, installed by tooling/scripts/py-clients.sh (run by `pnpm test`); minio-py is
 // vendored in tooling/clients/minio-py (PyPI is unreachable), its dependencies are Debian's.

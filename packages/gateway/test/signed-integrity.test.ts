@@ -1,12 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { EMPTY_SHA256, SigV2Signer, SigV4Signer, checksumBase64, type ChecksumAlgorithm } from '@s3kit/sigv4';
-import { rgwOrSkip } from '@s3kit/test-utils';
+import { rgwOrSkip, PY, pythonClients } from '@s3kit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, rawRequest } from './support/gateway-server.js';
 import { gatewayOver, upstreamKinds } from './support/targets.js';
@@ -16,8 +15,7 @@ import { gatewayOver, upstreamKinds } from './support/targets.js';
 // Content-MD5 signed into a presigned URL's query, X-Amz-Expires and a SigV2 Date.
 
 const { rgw, reason } = await rgwOrSkip();
-const PY = '/usr/bin/python3';
-const boto3Ok = existsSync(PY) && spawnSync(PY, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0;
+const boto3Ok = !pythonClients('boto3').skip;
 const run = promisify(execFile);
 
 const creds = { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey };

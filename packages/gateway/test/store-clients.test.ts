@@ -28,7 +28,7 @@ import {
 } from '@aws-sdk/client-s3';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyText, listFiles, makeStore, type TestStore } from './helpers.js';
+import { bodyText, listFiles, makeStore, pattern, type TestStore } from './helpers.js';
 import { toNodeListener } from './support/node-adapter.js';
 
 
@@ -54,11 +54,6 @@ function md5(b: Uint8Array): string {
   return createHash('md5').update(b).digest('hex');
 }
 
-function pattern(size: number, seed: number): Buffer {
-  const b = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
 
 describe('@aws-sdk/client-s3 against the local store', () => {
   let s3: S3Client;

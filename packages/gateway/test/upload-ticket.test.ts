@@ -51,7 +51,7 @@ const SHA_HEX = createHash('sha256').update(FILE).digest('hex');
 let dir: string;
 let store: LocalStore;
 let gw: RunningGateway;
-let now = Date.UTC(2026, 10, 23, 12, 0, 0);
+const now = Date.UTC(2026, 10, 23, 12, 0, 0);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 's3kit-tickets-'));

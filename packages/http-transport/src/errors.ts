@@ -42,6 +42,7 @@ export class TransportError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) return false;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asked about (a subclass matches by code).
     return this === TransportError || (value as TransportError).code === this.code;
   }
 }

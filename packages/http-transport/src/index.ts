@@ -2,7 +2,7 @@
 export * from './neutral.js';
 export { createTransport, type Transport, type TransportOptions, type TransportRequest, type TlsOptions, type ProxyOption } from './transport.js';
 export { ResponseBody } from './response-body.js';
-export { type RequestBody, type BodySource, type BodyFactory, type FileBody } from './body.js';
+export type { RequestBody, BodySource, BodyFactory, FileBody } from './body.js';
 export { observe } from './interceptors/observe.js';
 export { s3Errors, type S3ErrorsOptions } from './interceptors/s3-errors.js';
 export { retry, type RetryOptions } from './interceptors/retry.js';

@@ -30,7 +30,7 @@ function record(): { events: Array<[string, unknown]>; stop(): void } {
     diagnosticsChannel.subscribe(name, fn);
     return [name, fn] as const;
   });
-  return { events, stop: () => listeners.forEach(([n, fn]) => diagnosticsChannel.unsubscribe(n, fn)) };
+  return { events, stop: () => listeners.forEach(([n, fn]) => void diagnosticsChannel.unsubscribe(n, fn)) };
 }
 
 describe('diagnostics_channel events', () => {

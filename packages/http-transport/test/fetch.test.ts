@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isS3Error, type S3Error } from '@s3kit/errors';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFetchTransport } from '../src/fetch.js';
 import {
   TransportAbortedError,
@@ -11,13 +11,10 @@ import {
   TransportNotReplayableError,
   TransportTimeoutError,
 } from '../src/index.js';
-import { creds, expectValidSignature, region, s3ErrorXml, sleep, startRawServer, startServer, type TestServer } from './helpers.js';
+import { closeAfterEach, creds, expectValidSignature, region, s3ErrorXml, sleep, startRawServer, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+closeAfterEach(() => ({ server }));
 
 describe('createFetchTransport (global fetch against local servers)', () => {
   it('GETs a body as text and as a Web stream, with lowercase headers', async () => {

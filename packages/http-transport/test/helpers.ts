@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { SigV4Signer, parseAmzDate, type Credentials } from '@s3kit/sigv4';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import type { Transport } from '../src/index.js';
+import type { LoopbackServer } from '@s3kit/test-utils';
 
 // The loopback fixtures live in @s3kit/test-utils (shared with the client and gateway tests).
 export {
@@ -10,6 +12,25 @@ export {
   s3ErrorXml,
   type LoopbackServer as TestServer,
 } from '@s3kit/test-utils';
+
+/**
+ * After each test, destroys the transport and closes the server that `current()` returns (the
+ * test file's `transport` / `server` variables), each once: one still left from an earlier test is skipped.
+ */
+export function closeAfterEach(current: () => { transport?: Transport | undefined; server?: Pick<LoopbackServer, 'close'> | undefined }): void {
+  const done = new WeakSet<object>();
+  afterEach(async () => {
+    const { transport, server } = current();
+    if (transport !== undefined && !done.has(transport)) {
+      done.add(transport);
+      await transport.destroy();
+    }
+    if (server !== undefined && !done.has(server)) {
+      done.add(server);
+      await server.close();
+    }
+  });
+}
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

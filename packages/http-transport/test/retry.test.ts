@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isS3Error, type S3Error } from '@s3kit/errors';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   channels,
   createTransport,
@@ -15,16 +15,11 @@ import {
   type RetryMessage,
   type Transport,
 } from '../src/index.js';
-import { s3ErrorXml, startRawServer, startServer, type TestServer } from './helpers.js';
+import { closeAfterEach, s3ErrorXml, startRawServer, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
 let transport: Transport | undefined;
-afterEach(async () => {
-  await transport?.destroy();
-  await server?.close();
-  server = undefined;
-  transport = undefined;
-});
+closeAfterEach(() => ({ transport, server }));
 
 const fast = { baseDelayMs: 5, maxDelayMs: 50 };
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');

@@ -4,20 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { EMPTY_SHA256, SigV4Verifier, type Credentials } from '@s3kit/sigv4';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTransport, sign, TransportRequestError, type Transport } from '../src/index.js';
-import { creds, expectValidSignature, region, s3ErrorXml, startServer, type TestServer } from './helpers.js';
+import { closeAfterEach, creds, expectValidSignature, region, s3ErrorXml, startServer, type TestServer } from './helpers.js';
 
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 let server: TestServer | undefined;
 let transport: Transport | undefined;
-afterEach(async () => {
-  await transport?.destroy();
-  await server?.close();
-  server = undefined;
-  transport = undefined;
-});
+closeAfterEach(() => ({ transport, server }));
 
 describe('sign()', () => {
   it('signs a GET with the empty-payload hash and a valid Authorization', async () => {

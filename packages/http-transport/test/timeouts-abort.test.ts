@@ -1,25 +1,20 @@
 import { once } from 'node:events';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createTransport,
   TransportAbortedError,
   TransportConnectError,
-  TransportError,
+  type TransportError,
   TransportTimeoutError,
   type Transport,
 } from '../src/index.js';
-import { s3ErrorXml, sleep, startServer, type TestServer } from './helpers.js';
+import { closeAfterEach, s3ErrorXml, sleep, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
 let transport: Transport | undefined;
-afterEach(async () => {
-  await transport?.destroy();
-  await server?.close();
-  server = undefined;
-  transport = undefined;
-});
+closeAfterEach(() => ({ transport, server }));
 
 const settle = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
 

@@ -10,7 +10,6 @@ describe('pythonJson', () => {
     fc.assert(
       fc.property(jsonValue, (v) => {
         const s = pythonJson(v);
-        // eslint-disable-next-line no-control-regex
         expect(/^[\x00-\x7f]*$/.test(s)).toBe(true);
         expect(JSON.parse(s)).toEqual(JSON.parse(JSON.stringify(v)));
       }),

@@ -80,7 +80,7 @@ export function createPresignedPost(input: CreatePresignedPostInput): PresignedP
 
   const fields = new Map<string, string>();
   const given = input.fields;
-  if (given !== undefined) for (const k in given) if (Object.prototype.hasOwnProperty.call(given, k)) fields.set(k, given[k]!);
+  if (given !== undefined) for (const k in given) if (Object.hasOwn(given, k)) fields.set(k, given[k]!);
   const conditions: PolicyCondition[] = input.conditions === undefined ? [] : input.conditions.slice();
   if (input.checksumSha256 !== undefined) {
     fields.set('x-amz-checksum-algorithm', 'SHA256');

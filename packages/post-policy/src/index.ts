@@ -1,8 +1,8 @@
 export { createPresignedPost, type CreatePresignedPostInput, type PresignedPost, type PolicySigningOptions } from './create-presigned-post.js';
 export { PostPolicy, presignedPostPolicy, type PresignedPostPolicy } from './post-policy.js';
-export { type PolicyCondition } from './conditions.js';
+export type { PolicyCondition } from './conditions.js';
 export { postUrl, type EndpointOptions } from './endpoint.js';
-export { type PostCredentials } from './sign-policy.js';
+export type { PostCredentials } from './sign-policy.js';
 export {
   verifyPost,
   type VerifyPostOptions,
@@ -12,4 +12,4 @@ export {
   type PostCredentialsLookup,
 } from './verify-post.js';
 export { DEFAULT_LIMITS, type FormLimits } from './multipart-form.js';
-export { type SuccessInput } from './success-response.js';
+export type { SuccessInput } from './success-response.js';

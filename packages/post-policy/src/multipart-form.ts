@@ -115,18 +115,24 @@ export class MultipartForm {
 
   #onField(info: PartInfo, value: Uint8Array): void {
     if (this.file !== undefined) return; // S3 ignores fields after the file.
-    if (this.fields.length >= this.#limits.maxFields) return this.#fail(preData(`More than ${this.#limits.maxFields} fields.`));
+    if (this.fields.length >= this.#limits.maxFields) {
+      this.#fail(preData(`More than ${this.#limits.maxFields} fields.`));
+      return;
+    }
     if ((this.#preData += value.length) > this.#limits.maxPreDataLength) {
-      return this.#fail(preData(`Field values exceed ${this.#limits.maxPreDataLength} bytes.`));
+      this.#fail(preData(`Field values exceed ${this.#limits.maxPreDataLength} bytes.`));
+      return;
     }
     if ((this.#headerSize += headerBytes(info)) > this.#limits.maxHeaderSize) {
-      return this.#fail(preData(`Part headers exceed ${this.#limits.maxHeaderSize} bytes.`));
+      this.#fail(preData(`Part headers exceed ${this.#limits.maxHeaderSize} bytes.`));
+      return;
     }
     let text: string;
     try {
       text = decodeField(info, value);
     } catch {
-      return this.#fail(malformed('A field is not valid text.'));
+      this.#fail(malformed('A field is not valid text.'));
+      return;
     }
     this.fields.push({ name: info.name, value: text });
   }

@@ -16,7 +16,7 @@ export function pythonJson(value: unknown): string {
     let out = '{';
     let first = true;
     for (const k in value as Record<string, unknown>) {
-      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      if (!Object.hasOwn(value, k)) continue;
       const v = (value as Record<string, unknown>)[k];
       if (v === undefined) continue;
       out += `${first ? '' : ', '}${asciiString(k)}: ${pythonJson(v)}`;
@@ -27,10 +27,8 @@ export function pythonJson(value: unknown): string {
   throw new TypeError(`Cannot serialize ${typeof value} into a POST policy`);
 }
 
-// eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
-// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 
 function asciiString(s: string): string {

@@ -1,4 +1,4 @@
-import { SigningKeyCache, signPolicyV2 as sigv4SignPolicyV2, toAmzDate, type CryptoProvider } from '@s3kit/sigv4';
+import { type SigningKeyCache, signPolicyV2 as sigv4SignPolicyV2, toAmzDate, type CryptoProvider } from '@s3kit/sigv4';
 
 /** Access key pair used to sign a policy. */
 export interface PostCredentials {

@@ -1,7 +1,7 @@
 import { AccessDenied, BadDigest, EntityTooLarge, EntityTooSmall, InvalidAccessKeyId, InvalidArgument, InvalidRequest, InvalidToken, MalformedPOSTRequest, RequestIsNotMultiPartContent, SignatureDoesNotMatch, UserKeyMustBeSpecified, s3ErrorOf, type S3Error } from '@s3kit/errors';
 import {
   CHECKSUM_ALGORITHMS,
-  SigningKeyCache,
+  type SigningKeyCache,
   checksumHeaderName,
   createChecksum,
   defaultCrypto,

@@ -116,7 +116,7 @@ describe('verifyPost negative cases (code and status)', () => {
   for (const c of cases) {
     it(`${c.name} → ${c.code}${c.code === 'OK' ? '' : ` (${c.status})`}`, async () => {
       let parts = c.parts();
-      let o = c.options ?? {};
+      const o = c.options ?? {};
       if (c.name === 'body cut before the closing boundary') {
         const { body, contentType } = encodeMultipart(parts);
         const r = await outcomeRaw(body.slice(0, body.length - 20), contentType);

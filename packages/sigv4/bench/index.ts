@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     ['presign: aws4', aws4Presign],
     ['presign: aws4fetch', aws4fetchPresign],
   ];
-  const extra = await extraSections(sigv4, { credentials, region, date: DATE, putHeaders, host, path, payloadHash: PAYLOAD_HASH });
+  const extra = await extraSections({ credentials, region, date: DATE, putHeaders, host, path, payloadHash: PAYLOAD_HASH });
   // Two groups, each in its own rounds: the per-request tasks (rotated every round so no task
   // always runs first, right after the previous round's garbage) and the 8 MiB stream tasks.
   const groups = [tasks.concat(extra.tasks.filter(([n]) => n.startsWith('verify'))), extra.tasks.filter(([n]) => !n.startsWith('verify'))];

@@ -1,12 +1,9 @@
-/**
- * Verify and aws-chunked sections of the bench. Each section runs only when the built package
- * exports its API; otherwise it adds a TODO note to the table instead of a number.
- */
+/** Verify and aws-chunked sections of the bench, on the built package. */
 import { createHash, createHmac } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { ChunkedDecoder, ChunkedEncoder, chunkedHeaders, SigV4Signer, SigV4Verifier, streamingPayloadHash } from '../dist/index.js';
 import type { Row } from './index.js';
 
-type Mod = Record<string, unknown>;
 type Fn = () => unknown;
 
 interface Ctx {
@@ -30,43 +27,33 @@ interface Sections {
   notes: string[];
 }
 
-export async function extraSections(mod: Mod, ctx: Ctx): Promise<Sections> {
+export async function extraSections(ctx: Ctx): Promise<Sections> {
   const tasks: Array<[string, Fn]> = [];
   const rowMakers: Array<(ops: (name: string) => number) => Row[]> = [];
   const notes: string[] = [];
-  const SigV4Signer = mod['SigV4Signer'] as new (o: unknown) => {
-    sign(i: unknown): { headers: Record<string, string>; signature: string; signingKey: unknown; amzDate: string; credentialScope: string; payloadHash: string };
-  };
   const signer = new SigV4Signer({ credentials: ctx.credentials, region: ctx.region, clock: () => ctx.date.getTime() });
   const url = `https://${ctx.host}${ctx.path}`;
 
   // --- verify (ours) vs our sign --------------------------------------------------------------
-  const SigV4Verifier = mod['SigV4Verifier'] as
-    | (new (o: unknown) => { verify(r: unknown): Promise<{ signature: string }> })
-    | undefined;
-  if (typeof SigV4Verifier === 'function') {
-    const signed = signer.sign({ method: 'PUT', url, headers: ctx.putHeaders, payloadHash: ctx.payloadHash });
-    const verifier = new SigV4Verifier({
-      getCredentials: () => ({ secretAccessKey: ctx.credentials.secretAccessKey }),
-      region: ctx.region,
-      clock: () => ctx.date.getTime(),
-    });
-    const request = { method: 'PUT', url: ctx.path, headers: signed.headers };
-    const check = await verifier.verify(request);
-    if (check.signature !== signed.signature) throw new Error('verify bench: verifier returned another signature');
-    tasks.push(['verify: ours (header, SigV4Verifier)', () => verifier.verify(request)]);
-    rowMakers.push((ops) => [
-      {
-        name: 'verify: ours (header, SigV4Verifier)',
-        value: ops('verify: ours (header, SigV4Verifier)'),
-        unit: 'ops/s',
-        anchor: 'sign: ours (node:crypto)',
-        target: { ratio: 0.9, of: 'sign: ours (node:crypto)' },
-      },
-    ]);
-  } else {
-    notes.push('TODO verify: SigV4Verifier not in this build');
-  }
+  const signed = signer.sign({ method: 'PUT', url, headers: ctx.putHeaders, payloadHash: ctx.payloadHash });
+  const verifier = new SigV4Verifier({
+    getCredentials: () => ({ secretAccessKey: ctx.credentials.secretAccessKey }),
+    region: ctx.region,
+    clock: () => ctx.date.getTime(),
+  });
+  const request = { method: 'PUT', url: ctx.path, headers: signed.headers };
+  const check = await verifier.verify(request);
+  if (check.signature !== signed.signature) throw new Error('verify bench: verifier returned another signature');
+  tasks.push(['verify: ours (header, SigV4Verifier)', () => verifier.verify(request)]);
+  rowMakers.push((ops) => [
+    {
+      name: 'verify: ours (header, SigV4Verifier)',
+      value: ops('verify: ours (header, SigV4Verifier)'),
+      unit: 'ops/s',
+      anchor: 'sign: ours (node:crypto)',
+      target: { ratio: 0.9, of: 'sign: ours (node:crypto)' },
+    },
+  ]);
 
   // --- chunked encode / decode+verify vs raw SHA-256 ---------------------------------------
   const body = new Uint8Array(BODY);
@@ -107,94 +94,80 @@ export async function extraSections(mod: Mod, ctx: Ctx): Promise<Sections> {
     { name: BOUND, value: mbps(ops, BOUND), unit: 'MB/s', anchor: 'raw SHA-256 (node:crypto)' },
   ]);
 
-  type Enc = new (seed: unknown, o: unknown) => { write(p: Uint8Array, emit: (b: Uint8Array) => void): void; end(emit: (b: Uint8Array) => void): void };
-  const ChunkedEncoder = mod['ChunkedEncoder'] as Enc | undefined;
-  const ChunkedDecoder = mod['ChunkedDecoder'] as Enc | undefined;
-  const streamingPayloadHash = mod['streamingPayloadHash'] as ((m: string) => string) | undefined;
-  const chunkedHeaders = mod['chunkedHeaders'] as ((n: number, o: unknown) => Record<string, string>) | undefined;
-  if (
-    typeof ChunkedEncoder === 'function' &&
-    typeof ChunkedDecoder === 'function' &&
-    typeof streamingPayloadHash === 'function' &&
-    typeof chunkedHeaders === 'function'
-  ) {
-    for (const mode of ['streaming', 'streaming-trailer'] as const) {
-      const framing = { mode, chunkSize: PIECE, checksumAlgorithm: 'crc32' as const };
-      const seed = signer.sign({
-        method: 'PUT',
-        url,
-        headers: { host: ctx.host, 'content-type': 'application/octet-stream', ...chunkedHeaders(BODY, framing) },
-        payloadHash: streamingPayloadHash(mode),
-      });
-      const opts = { ...framing, decodedContentLength: BODY };
-      const encoded: Uint8Array[] = [];
-      const enc0 = new ChunkedEncoder(seed, opts);
-      for (const p of pieces) enc0.write(p, (b) => encoded.push(b.slice()));
-      enc0.end((b) => encoded.push(b.slice()));
-      // Re-slice the encoded body into PIECE-sized network reads. Each read is its own buffer,
-      // as a socket delivers them: views into one big buffer would make the decoder copy every
-      // held tail (it compacts views that pin a much larger buffer), which a real stream never
-      // triggers.
-      const total = encoded.reduce((n, b) => n + b.length, 0);
-      const wire = new Uint8Array(total);
-      let off = 0;
-      for (const b of encoded) {
-        wire.set(b, off);
-        off += b.length;
-      }
-      const reads: Uint8Array[] = [];
-      for (let o = 0; o < wire.length; o += PIECE) reads.push(wire.slice(o, o + PIECE));
-      const decOpts = {
-        decodedContentLength: BODY,
-        ...(mode === 'streaming-trailer' ? { trailer: 'x-amz-checksum-crc32' } : {}),
-      };
-      let decoded = 0;
-      const dec0 = new ChunkedDecoder(seed, decOpts);
-      for (const r of reads) dec0.write(r, (b) => (decoded += b.length));
-      dec0.end((b) => (decoded += b.length));
-      if (decoded !== BODY) throw new Error(`chunked bench: decoded ${decoded} of ${BODY} bytes`);
-
-      const encName = `chunked encode: ours (${mode})`;
-      const decName = `chunked verify: ours (${mode})`;
-      tasks.push([
-        encName,
-        () => {
-          const enc = new ChunkedEncoder(seed, opts);
-          let n = 0;
-          for (const p of pieces) enc.write(p, (b) => (n += b.length));
-          enc.end((b) => (n += b.length));
-          return n;
-        },
-      ]);
-      tasks.push([
-        decName,
-        () => {
-          const dec = new ChunkedDecoder(seed, decOpts);
-          let n = 0;
-          for (const r of reads) dec.write(r, (b) => (n += b.length));
-          dec.end((b) => (n += b.length));
-          return n;
-        },
-      ]);
-      for (const name of [encName, decName]) {
-        rowMakers.push((ops) => [
-          {
-            name,
-            value: mbps(ops, name),
-            unit: 'MB/s',
-            anchor: 'raw SHA-256 (node:crypto)',
-            target: { ratio: name === 'chunked verify: ours (streaming-trailer)' ? 0.72 : 0.7, of: 'raw SHA-256 (node:crypto)' },
-          },
-        ]);
-      }
-      if (mode === 'streaming-trailer') {
-        rowMakers.push((ops) => [{ name: `${decName} vs bound`, task: decName, value: mbps(ops, decName), unit: 'MB/s', anchor: BOUND }]);
-      }
+  for (const mode of ['streaming', 'streaming-trailer'] as const) {
+    const framing = { mode, chunkSize: PIECE, checksumAlgorithm: 'crc32' as const };
+    const seed = signer.sign({
+      method: 'PUT',
+      url,
+      headers: { host: ctx.host, 'content-type': 'application/octet-stream', ...chunkedHeaders(BODY, framing) },
+      payloadHash: streamingPayloadHash(mode),
+    });
+    const opts = { ...framing, decodedContentLength: BODY };
+    const encoded: Uint8Array[] = [];
+    const enc0 = new ChunkedEncoder(seed, opts);
+    for (const p of pieces) enc0.write(p, (b) => encoded.push(b.slice()));
+    enc0.end((b) => encoded.push(b.slice()));
+    // Re-slice the encoded body into PIECE-sized network reads. Each read is its own buffer,
+    // as a socket delivers them: views into one big buffer would make the decoder copy every
+    // held tail (it compacts views that pin a much larger buffer), which a real stream never
+    // triggers.
+    const total = encoded.reduce((n, b) => n + b.length, 0);
+    const wire = new Uint8Array(total);
+    let off = 0;
+    for (const b of encoded) {
+      wire.set(b, off);
+      off += b.length;
     }
-    notes.push(`chunked: ${BODY / 1024 / 1024} MiB body, ${PIECE / 1024} KiB chunks and reads, crc32 trailer; MB = 10^6 bytes`);
-  } else {
-    notes.push('TODO chunked: ChunkedEncoder/ChunkedDecoder not in this build');
+    const reads: Uint8Array[] = [];
+    for (let o = 0; o < wire.length; o += PIECE) reads.push(wire.slice(o, o + PIECE));
+    const decOpts = {
+      decodedContentLength: BODY,
+      ...(mode === 'streaming-trailer' ? { trailer: 'x-amz-checksum-crc32' } : {}),
+    };
+    let decoded = 0;
+    const dec0 = new ChunkedDecoder(seed, decOpts);
+    for (const r of reads) dec0.write(r, (b) => (decoded += b.length));
+    dec0.end((b) => (decoded += b.length));
+    if (decoded !== BODY) throw new Error(`chunked bench: decoded ${decoded} of ${BODY} bytes`);
+
+    const encName = `chunked encode: ours (${mode})`;
+    const decName = `chunked verify: ours (${mode})`;
+    tasks.push([
+      encName,
+      () => {
+        const enc = new ChunkedEncoder(seed, opts);
+        let n = 0;
+        for (const p of pieces) enc.write(p, (b) => (n += b.length));
+        enc.end((b) => (n += b.length));
+        return n;
+      },
+    ]);
+    tasks.push([
+      decName,
+      () => {
+        const dec = new ChunkedDecoder(seed, decOpts);
+        let n = 0;
+        for (const r of reads) dec.write(r, (b) => (n += b.length));
+        dec.end((b) => (n += b.length));
+        return n;
+      },
+    ]);
+    for (const name of [encName, decName]) {
+      rowMakers.push((ops) => [
+        {
+          name,
+          value: mbps(ops, name),
+          unit: 'MB/s',
+          anchor: 'raw SHA-256 (node:crypto)',
+          target: { ratio: name === 'chunked verify: ours (streaming-trailer)' ? 0.72 : 0.7, of: 'raw SHA-256 (node:crypto)' },
+        },
+      ]);
+    }
+    if (mode === 'streaming-trailer') {
+      rowMakers.push((ops) => [{ name: `${decName} vs bound`, task: decName, value: mbps(ops, decName), unit: 'MB/s', anchor: BOUND }]);
+    }
   }
+  notes.push(`chunked: ${BODY / 1024 / 1024} MiB body, ${PIECE / 1024} KiB chunks and reads, crc32 trailer; MB = 10^6 bytes`);
 
   return { tasks, rows: (ops) => rowMakers.flatMap((m) => m(ops)), notes };
 }

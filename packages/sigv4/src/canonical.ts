@@ -1,5 +1,6 @@
 import { isUriEncoded, uriDecode, uriEncode } from './encoding.js';
 import { canonicalHeaderValue, type HeaderMap } from './headers.js';
+import { eachQueryPiece } from './query-pieces.js';
 
 /**
  * Canonical URI. S3 rules (default): each path segment is decoded once and encoded once, no
@@ -36,20 +37,7 @@ export type QueryParam = readonly [name: string, value: string];
 /** Parses a raw query string into decoded pairs (`+` is a space; `a` alone is `a=`). */
 export function parseQuery(raw: string): QueryParam[] {
   const out: QueryParam[] = [];
-  if (raw === '') return out;
-  let start = 0;
-  while (start <= raw.length) {
-    let end = raw.indexOf('&', start);
-    if (end === -1) end = raw.length;
-    if (end > start) {
-      const piece = raw.slice(start, end);
-      const eq = piece.indexOf('=');
-      out.push(
-        eq === -1 ? [uriDecode(piece, true), ''] : [uriDecode(piece.slice(0, eq), true), uriDecode(piece.slice(eq + 1), true)],
-      );
-    }
-    start = end + 1;
-  }
+  eachQueryPiece(raw, (name, value) => void out.push([uriDecode(name, true), value === undefined ? '' : uriDecode(value, true)]));
   return out;
 }
 
@@ -65,16 +53,7 @@ function canonicalPiece(raw: string): string {
  */
 export function encodedQueryPairs(raw: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  let start = 0;
-  while (start < raw.length) {
-    let end = raw.indexOf('&', start);
-    if (end === -1) end = raw.length;
-    if (end > start) {
-      const eq = raw.indexOf('=', start);
-      out.push(eq === -1 || eq > end ? [canonicalPiece(raw.slice(start, end)), ''] : [canonicalPiece(raw.slice(start, eq)), canonicalPiece(raw.slice(eq + 1, end))]);
-    }
-    start = end + 1;
-  }
+  eachQueryPiece(raw, (name, value) => void out.push([canonicalPiece(name), value === undefined ? '' : canonicalPiece(value)]));
   return out;
 }
 

@@ -17,7 +17,7 @@ export function toHeaderMap(input: HeaderInput | undefined): HeaderMap {
   const map: HeaderMap = new Map();
   if (input === undefined) return map;
   if (typeof (input as { forEach?: unknown }).forEach === 'function' && !Array.isArray(input) && !(input instanceof Map)) {
-    (input as { forEach(cb: (value: string, name: string) => void): void }).forEach((v, k) => add(map, k, v));
+    (input as { forEach(cb: (value: string, name: string) => void): void }).forEach((v, k) => void add(map, k, v));
     return map;
   }
   if (typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
@@ -27,7 +27,7 @@ export function toHeaderMap(input: HeaderInput | undefined): HeaderMap {
   // for-in over own keys: no entries array per call (this runs once per signed request).
   const record = input as Record<string, string | number | readonly string[] | undefined>;
   for (const k in record) {
-    if (!Object.prototype.hasOwnProperty.call(record, k)) continue;
+    if (!Object.hasOwn(record, k)) continue;
     const v = record[k];
     if (v === undefined) continue;
     if (typeof v === 'string') add(map, k, v);

@@ -202,7 +202,6 @@ export class SigV4Signer {
 
   #finish(
     p: Prepared,
-    input: SignInput,
     query: string,
     signedNames: string[],
     signedHeaders: string,
@@ -267,7 +266,7 @@ export class SigV4Signer {
     const names = signedHeaderNames(p.headers, input.signedHeaders, input.unsignedHeaders);
     const query = joinEncodedQuery(p.query);
     const signedHeaders = names.join(';');
-    const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, signedHeaders, payloadHash);
+    const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, query, names, signedHeaders, payloadHash);
     const authorization = `${ALGORITHM} Credential=${this.#credentials.accessKeyId}/${p.scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     if (token !== undefined && !signToken) p.headers.set('x-amz-security-token', token);
     p.headers.set('authorization', authorization);
@@ -321,7 +320,7 @@ export class SigV4Signer {
     const token = this.#credentials.sessionToken;
     const signToken = input.signSessionToken ?? true;
     const query = this.#presignQuery(encoded, p, expiresIn, signedHeaders, token !== undefined && signToken ? token : undefined);
-    const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, input, query, names, signedHeaders, payloadHash);
+    const { canonicalRequest: creq, stringToSign, signature } = this.#finish(p, query, names, signedHeaders, payloadHash);
     let finalQuery = `${query}&X-Amz-Signature=${signature}`;
     if (token !== undefined && !signToken) finalQuery += `&X-Amz-Security-Token=${encodeURIComponent(token)}`;
     const origin = p.protocol === '' ? '' : `${p.protocol}//${p.host}`;

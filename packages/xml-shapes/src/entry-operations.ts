@@ -24,4 +24,5 @@ export {
 } from './router.js';
 export { validBucketName } from './bucket-name.js';
 export { parseCopySource, type CopySource } from './copy-source.js';
+export { utf8Length } from './utf8-length.js';
 export { S3Error, S3_ERRORS, type S3ErrorCode } from '@s3kit/errors';

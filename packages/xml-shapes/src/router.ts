@@ -8,6 +8,7 @@ import {
   type OperationScope,
   type OperationSpec,
 } from './operations.js';
+import { utf8Length } from './utf8-length.js';
 
 /** Options for {@link createRouter} and {@link route}. */
 export interface RouterOptions {
@@ -350,18 +351,6 @@ function bucketFromHost(host: string | undefined, bases: readonly string[]): str
   return undefined;
 }
 
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 const routers = new WeakMap<RouterOptions, Router>();

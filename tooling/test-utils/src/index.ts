@@ -2,6 +2,7 @@ export * from './vectors.js';
 export * from './sigv4.js';
 export * from './post-policy.js';
 export * from './rgw.js';
+export * from './python-clients.js';
 export * from './xml-shapes.js';
 export * from './http-transport.js';
 export * from './bench.js';

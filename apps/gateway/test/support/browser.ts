@@ -1,8 +1,8 @@
 import { SigV4Signer } from '@s3kit/sigv4';
 import { expect } from 'vitest';
 
-// Chromium itself (CHROMIUM, browserTestsRun, launchChromium) is shared: @s3kit/test-utils/browser.
-export { CHROMIUM, browserTestsRun, launchChromium } from '@s3kit/test-utils/browser';
+// Chromium itself (browserTestsRun, launchChromium) is shared: @s3kit/test-utils/browser.
+export { browserTestsRun, launchChromium } from '@s3kit/test-utils/browser';
 
 /** Signed S3 requests to the program from Node, to read back what the browser stored. */
 export function s3From(endpoint: () => string, credentials: { accessKeyId: string; secretAccessKey: string }, region = 'us-east-1') {

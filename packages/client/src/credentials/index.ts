@@ -10,7 +10,7 @@ export {
   type RefreshingOptions,
 } from './provider.js';
 export { envCredentials, type Environment } from './env.js';
-export { type FetchLike, type HttpOptions, type TokenSource } from './http.js';
+export type { FetchLike, HttpOptions, TokenSource } from './http.js';
 export { StsError, type StsOptions } from './sts.js';
 export { webIdentityCredentials, type WebIdentityOptions } from './web-identity.js';
 export { assumeRoleCredentials, type AssumeRoleOptions } from './assume-role.js';

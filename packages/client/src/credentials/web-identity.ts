@@ -28,7 +28,9 @@ export function sessionParams(o: { roleArn?: string | undefined; roleSessionName
     DurationSeconds: o.durationSeconds,
     Policy: o.policy,
   };
-  o.policyArns?.forEach((arn, i) => (params[`PolicyArns.member.${i + 1}.arn`] = arn));
+  o.policyArns?.forEach((arn, i) => {
+    params[`PolicyArns.member.${i + 1}.arn`] = arn;
+  });
   return params;
 }
 

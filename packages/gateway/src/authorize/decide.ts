@@ -1,5 +1,4 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
-import type { Clock } from '@s3kit/sigv4';
 import { parseXml } from '@s3kit/xml-shapes';
 import { OPERATIONS, parseCopySource, requiredActions, type ActionResource, type OperationName } from '@s3kit/xml-shapes/operations';
 import { evaluate } from '../policy/evaluate.js';

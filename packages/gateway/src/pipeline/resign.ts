@@ -50,7 +50,7 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
     if (decoded !== undefined) headers['content-length'] = decoded;
     else delete headers['content-length'];
     const trailer = parsed.headers['x-amz-trailer'];
-    if (trailer !== undefined && trailer.startsWith('x-amz-checksum-')) headers[TRAILER_HINT] = trailer.trim().toLowerCase();
+    if (trailer?.startsWith('x-amz-checksum-')) headers[TRAILER_HINT] = trailer.trim().toLowerCase();
   }
   if (auth.payloadMode === 'sha256' && auth.body !== undefined) headers['x-amz-content-sha256'] = parsed.headers['x-amz-content-sha256']!.toLowerCase();
   // Digests of a signed query (verified by authenticate) go on as headers, which is where every

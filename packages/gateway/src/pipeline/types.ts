@@ -1,7 +1,7 @@
 import type { AuthKind, PayloadMode } from '@s3kit/sigv4';
 import type { RouteResult } from '@s3kit/xml-shapes/operations';
 import type { DeleteResult } from '@s3kit/xml-shapes';
-import type { UpstreamBody, UpstreamRequest } from '../upstreams/upstream.js';
+import type { UpstreamBody } from '../upstreams/upstream.js';
 
 /** A request as the gateway receives it, independent of the server that received it. */
 export interface GatewayRequest {
@@ -222,5 +222,3 @@ export interface RequestInfo {
   openEnded?: boolean | undefined;
   bytesIn: () => number;
 }
-
-export type { UpstreamRequest };

@@ -150,10 +150,10 @@ function traceAll(input: EvaluateInput): StatementTrace[] {
   };
   // Anonymous requests have no identity, so identity policies never apply to them; a gateway's
   // policies for unsigned requests (its anonymous allow-list) come as `anonymousPolicies`.
-  if (!input.request.principal.anonymous) (input.identityPolicies ?? []).forEach((p, i) => visit(p, 'identity', i));
-  else (input.anonymousPolicies ?? []).forEach((p, i) => visit(p, 'identity', i));
+  if (!input.request.principal.anonymous) (input.identityPolicies ?? []).forEach((p, i) => void visit(p, 'identity', i));
+  else (input.anonymousPolicies ?? []).forEach((p, i) => void visit(p, 'identity', i));
   const bucketPolicies = input.bucketPolicies ?? (input.bucketPolicy ? [input.bucketPolicy] : []);
-  bucketPolicies.forEach((p, i) => visit(p, 'bucket', i));
+  bucketPolicies.forEach((p, i) => void visit(p, 'bucket', i));
   return out;
 }
 

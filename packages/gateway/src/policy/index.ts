@@ -1,10 +1,9 @@
 export { MAX_POLICY_BYTES, parsePolicy, type ParsePolicyOptions } from './parse.js';
-export { evaluate, explain, normalizeContextKey, principalMatches, type ExplainResult, type StatementTrace } from './evaluate.js';
+export { evaluate, explain, principalMatches, type ExplainResult, type StatementTrace } from './evaluate.js';
 export { PolicyValidationError } from './errors.js';
 export type {
   ConditionClause,
   Decision,
-  Effect,
   EvaluateInput,
   EvaluateResult,
   Policy,
@@ -12,7 +11,6 @@ export type {
   PolicyPrincipal,
   PolicyRequest,
   PrincipalSpec,
-  SetQualifier,
   Statement,
   StatementRef,
 } from './types.js';

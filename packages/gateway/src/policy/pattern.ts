@@ -109,5 +109,5 @@ export function wildcardMatch(
   opts: { variables: boolean; ignoreCase?: boolean },
 ): boolean {
   const re = compileWildcard(pattern, lookup, opts);
-  return re !== undefined && re.test(value);
+  return re?.test(value) === true;
 }

@@ -1,5 +1,5 @@
 import { s3Error, type S3Error } from '@s3kit/errors';
-import { validBucketName } from '@s3kit/xml-shapes/operations';
+import { utf8Length, validBucketName } from '@s3kit/xml-shapes/operations';
 
 /** Bounds of an upload ticket request. */
 export const UPLOAD_TICKET_LIMITS = Object.freeze({
@@ -47,7 +47,6 @@ const SCOPES: readonly string[] = ['APPLICATION', 'SESSION'];
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 // What a session-scoped key may not hold, so no reader that normalizes paths or decodes percent
 // escapes sees it outside its session: `.`/`..`/empty segments, `\`, controls, an escaped `/`, `\` or `.`.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|\\|[\x00-\x1f\x7f]|%(?:2f|5c|2e)/i;
 
 // RFC 9110 token / media-type with parameters (quoted values allowed), no CR/LF or controls.
@@ -55,11 +54,8 @@ const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\\\x00-\\x1f\\x7f]|\\\\[^\\x00-\\x1f\\x7f])*"))*$`);
 const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
 const HEX_32 = /^[0-9a-fA-F]{64}$/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 
 function invalid(name: string, value: unknown, message: string): S3Error {
   const shown = typeof value === 'string' ? value.slice(0, 200) : JSON.stringify(value) ?? String(value);

@@ -67,7 +67,7 @@ export function requestChecksum(headers: Headers): ChecksumRequest | undefined {
     return { algorithm: alg, expected: checkValue(alg, headers[checksumHeaderName(alg)]!) };
   }
   const hint = headers[TRAILER_HINT];
-  if (hint !== undefined && hint.startsWith('x-amz-checksum-')) return { algorithm: parseAlgorithm(hint.slice('x-amz-checksum-'.length), 'x-amz-trailer') };
+  if (hint?.startsWith('x-amz-checksum-')) return { algorithm: parseAlgorithm(hint.slice('x-amz-checksum-'.length), 'x-amz-trailer') };
   return sdk === undefined ? undefined : { algorithm: sdk };
 }
 

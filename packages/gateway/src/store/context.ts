@@ -1,6 +1,6 @@
 import { S3Error } from '@s3kit/errors';
-import { validBucketName } from '@s3kit/xml-shapes/operations';
-import { isWellFormed, utf8Length } from './key-order.js';
+import { utf8Length, validBucketName } from '@s3kit/xml-shapes/operations';
+import { isWellFormed } from './key-order.js';
 import type { StoreKey } from './sse-key.js';
 import type { Webhooks } from './webhooks.js';
 import type { StoreCore } from './store-core.js';

@@ -6,11 +6,6 @@ export function httpDate(ms: number): string {
   return new Date(ms).toUTCString();
 }
 
-/** XML timestamps: ISO 8601 with milliseconds, as S3 writes them. */
-export function isoDate(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
 export function quoteEtag(etag: string): string {
   return `"${etag}"`;
 }

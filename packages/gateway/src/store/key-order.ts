@@ -35,21 +35,6 @@ export function lowerBound(keys: readonly string[], key: string, after = false):
   return lo;
 }
 
-/** The UTF-8 length of `s` without encoding it. */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
 /** True when `s` has no lone surrogates (so it has a UTF-8 form). */
 export function isWellFormed(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

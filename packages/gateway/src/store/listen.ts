@@ -3,7 +3,7 @@ import { S3Error } from '@s3kit/errors';
 import { MAX_KEY_BYTES, requireBucketName, type StoreContext } from './context.js';
 import { toRecord } from './event-records.js';
 import type { EventFilter, StoreEvent, Subscription } from './events.js';
-import { utf8Length } from './key-order.js';
+import { utf8Length } from '@s3kit/xml-shapes/operations';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
 
 /** Event families S3 and MinIO define; a listener may name any of their events or `<family>:*`. */

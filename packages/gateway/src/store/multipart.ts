@@ -518,7 +518,7 @@ export async function listMultipartUploads(ctx: StoreContext, req: UpstreamReque
   for (const id of await readdir(dir).catch(() => [] as string[])) {
     if (!UPLOAD_ID.test(id)) continue;
     const s = await readJson<UploadState>(join(dir, id, 'upload.json'));
-    if (s !== undefined && s.key.startsWith(prefix)) uploads.push({ key: s.key, id, initiated: s.initiated, checksum: s.checksum });
+    if (s?.key.startsWith(prefix)) uploads.push({ key: s.key, id, initiated: s.initiated, checksum: s.checksum });
   }
   uploads.sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let start = 0;

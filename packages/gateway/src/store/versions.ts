@@ -94,9 +94,6 @@ export function toKeyRecord(raw: KeyRecord | KeyRecordV1 | undefined): KeyRecord
   return { v: 2, key, versions: [{ ...rest, id: 'null', seq: raw.lastModified * SEQ_PER_MS }] };
 }
 
-/** Bucket versioning state: absent until first enabled (S3 never goes back to unversioned). */
-export type VersioningState = 'Enabled' | 'Suspended' | undefined;
-
 const SEQ_PER_MS = 4096;
 let lastSeq = 0;
 

@@ -270,7 +270,7 @@ async function mapResponse(operation: string, res: UpstreamResponse, m: Mapping)
   /** Markers the gateway set to the prefix itself read back as absent. */
   const marker = (v: string | undefined): string | undefined => (strip(v) === '' ? undefined : strip(v));
   /** A key the client may see: under the prefix and not the prefix itself (an empty key). */
-  const inside = (v: string | undefined): boolean => v !== undefined && v.startsWith(P) && v.length > P.length;
+  const inside = (v: string | undefined): boolean => v?.startsWith(P) === true && v.length > P.length;
   const prefixes = (list: readonly { Prefix?: string | undefined }[] | undefined) =>
     list?.filter((c) => inside(c.Prefix)).map((c) => ({ ...c, Prefix: strip(c.Prefix)! }));
   const text = await readAll(res.body);

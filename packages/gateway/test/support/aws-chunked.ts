@@ -1,7 +1,7 @@
-// TODO(gateway): the gateway will decode aws-chunked bodies with @s3kit/sigv4's verifying
-// decoder (chunk signatures and trailer checksums). This tiny decoder only strips the
-// framing (and checks an x-amz-checksum-crc32 trailer), so real clients can be pointed at
-// the store in tests. Like the real decoder, it THROWS instead of ending when the body is
+// For the test-only listener (node-adapter.ts) that puts real clients straight in front of the
+// store, unauthenticated: the gateway itself verifies aws-chunked bodies (chunk signatures and
+// trailer checksums) with @s3kit/sigv4's decodeChunked. This tiny decoder only strips the
+// framing (and checks an x-amz-checksum-crc32 trailer). Like the real decoder, it THROWS instead of ending when the body is
 // truncated or fails verification: the store commits only a body that ended normally.
 import { crc32 } from 'node:zlib';
 import { S3Error } from '@s3kit/errors';
@@ -61,7 +61,7 @@ export async function* decodeAwsChunked(src: AsyncIterable<Uint8Array>, trailers
 }
 
 /** Throws BadDigest when the decoded payload does not match its x-amz-checksum-crc32 trailer. */
-export function checkCrc32Trailer(trailers: Record<string, string>, crc: number): void {
+function checkCrc32Trailer(trailers: Record<string, string>, crc: number): void {
   const want = trailers['x-amz-checksum-crc32'];
   if (want === undefined) return;
   const b = Buffer.alloc(4);

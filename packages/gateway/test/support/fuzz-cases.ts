@@ -507,7 +507,7 @@ function xmlBody(root: 'Delete' | 'Tagging' | 'CompleteMultipartUpload', shape: 
 }
 
 function formBody(boundary: string, fields: [string, string][], file: Buffer, post: readonly Post[]): Buffer {
-  let list = [...fields];
+  const list = [...fields];
   const kinds = new Set(post.map((p) => p.kind));
   const sel = post.find((p) => p.kind.startsWith('form-'))?.pick ?? 0;
   if (kinds.has('form-drop-field')) list.splice(sel % list.length, 1);

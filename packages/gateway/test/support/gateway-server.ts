@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { chunkedHeaders, encodeChunked, streamingPayloadHash, type ChunkedMode, type SigV4Signer } from '@s3kit/sigv4';
 import { createGateway, createGatewayServer, type AccessLogEntry, type Gateway, type GatewayOptions, type GatewayServer, type GatewayServerOptions, type Identity, type Upstream } from '../../src/index.js';
 
 export const ADMIN: Identity = { name: 'admin', accessKeyId: 'AKIAGATEWAYADMIN0001', secretAccessKey: 'admin-secret-key-for-tests-only-000000000', allow: [{ bucket: '*', access: 'readwrite' }] };
@@ -79,4 +80,26 @@ export function rawRequest(
         req.end();
       })().catch((e: unknown) => req.destroy(e as Error));
   });
+}
+
+/**
+ * A raw aws-chunked PUT of `data` to `/<bucket>/<key>` through the gateway: 8 KiB chunks and a
+ * `checksumAlgorithm` trailer, signed by `signer` (chunk signatures too, unless the mode is
+ * unsigned); `tamper` may change the framed body before it is sent.
+ */
+export async function chunkedPut(
+  g: Pick<RunningGateway, 'endpoint' | 'port'>,
+  signer: SigV4Signer,
+  path: `/${string}/${string}`,
+  data: Uint8Array,
+  mode: ChunkedMode,
+  opts: { checksumAlgorithm: 'crc32' | 'crc32c'; tamper?: (framed: Buffer) => void },
+): Promise<RawResponse> {
+  const framing = { mode, chunkSize: 8192, checksumAlgorithm: opts.checksumAlgorithm };
+  const s = signer.sign({ method: 'PUT', url: `${g.endpoint}${path}`, headers: chunkedHeaders(data.length, framing), payloadHash: streamingPayloadHash(mode) });
+  const parts: Buffer[] = [];
+  for await (const c of encodeChunked([data], mode === 'streaming-unsigned-trailer' ? undefined : s, framing)) parts.push(Buffer.from(c));
+  const framed = Buffer.concat(parts);
+  opts.tamper?.(framed);
+  return rawRequest(g.port, { method: 'PUT', path, headers: s.headers, body: framed });
 }

@@ -28,7 +28,9 @@ export function formData(fields: Iterable<readonly [string, string]> | Readonly<
 export async function postForm(url: string, form: FormData, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(url, { method: 'POST', body: form, redirect: 'manual', headers });
   const h: Record<string, string> = {};
-  res.headers.forEach((v, k) => (h[k] = v));
+  res.headers.forEach((v, k) => {
+    h[k] = v;
+  });
   return answer(res.status, h, await res.text());
 }
 

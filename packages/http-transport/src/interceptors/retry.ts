@@ -189,7 +189,7 @@ class RetryHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, statusMessage?: string): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, statusMessage?: string): void {
     if (this.#done) return;
     // Without s3Errors() below, a 5xx arrives as a response: hold it back only when another
     // attempt will follow; otherwise hand it over unchanged.
@@ -203,7 +203,7 @@ class RetryHandler implements Dispatcher.DispatchHandler {
     this.#handler.onResponseStart?.(this.#proxy, statusCode, headers, statusMessage);
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.#done) return;
     if (this.#status !== 0) {
       if (this.#chunks.length < 16) this.#chunks.push(chunk);
@@ -212,7 +212,7 @@ class RetryHandler implements Dispatcher.DispatchHandler {
     this.#handler.onResponseData?.(this.#proxy, chunk);
   }
 
-  onResponseEnd(controller: Dispatcher.DispatchController, trailers: Headers): void {
+  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: Headers): void {
     if (this.#done) return;
     if (this.#status !== 0) {
       this.#fail(s3ErrorFromResponse(this.#status, this.#headers, Buffer.concat(this.#chunks).toString('utf8')));
@@ -223,7 +223,7 @@ class RetryHandler implements Dispatcher.DispatchHandler {
     this.#handler.onResponseEnd?.(this.#proxy, trailers);
   }
 
-  onResponseError(controller: Dispatcher.DispatchController, err: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.#fail(toTransportError(err));
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { chunkedHeaders, EMPTY_SHA256, SigV4Signer, STREAMING_PAYLOAD, UNSIGNED_PAYLOAD, type Credentials } from '@s3kit/sigv4';
 import type { Dispatcher } from 'undici';
 import { awsChunked } from '../aws-chunked.js';

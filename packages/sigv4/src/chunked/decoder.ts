@@ -297,7 +297,10 @@ export class ChunkedDecoder {
   }
 
   #onLine(text: string): void {
-    if (this.#state === S_HEADER) return this.#onHeader(text);
+    if (this.#state === S_HEADER) {
+      this.#onHeader(text);
+      return;
+    }
     if (this.#state === S_FINAL) {
       if (text !== '') throw incomplete('unexpected data after the final chunk');
       this.#state = S_END;

@@ -1,5 +1,6 @@
 import { uriDecode } from '../encoding.js';
 import type { HeaderInput } from '../headers.js';
+import { eachQueryPiece } from '../query-pieces.js';
 import { splitUrl } from '../url.js';
 import { SIGV2_SUBRESOURCES } from './subresources.js';
 
@@ -65,7 +66,7 @@ export function collectV2Headers(input: HeaderInput | undefined): V2HeaderValues
   };
   if (input === undefined) return map;
   if (typeof (input as { forEach?: unknown }).forEach === 'function' && !Array.isArray(input) && !(input instanceof Map)) {
-    (input as { forEach(cb: (value: string, name: string) => void): void }).forEach((v, k) => add(k, v));
+    (input as { forEach(cb: (value: string, name: string) => void): void }).forEach((v, k) => void add(k, v));
     return map;
   }
   if (typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
@@ -124,13 +125,10 @@ export function canonicalResourceV2(path: string, rawQuery: string, bucket: stri
   let out = bucket === undefined || bucket === '' ? path : `/${bucket}${path}`;
   if (rawQuery === '') return out;
   const kept: Array<[string, string]> = [];
-  for (const piece of rawQuery.split('&')) {
-    if (piece === '') continue;
-    const eq = piece.indexOf('=');
-    const name = uriDecode(eq === -1 ? piece : piece.slice(0, eq));
-    if (!subresources.has(name)) continue;
-    kept.push([name, eq === -1 ? name : `${name}=${uriDecode(piece.slice(eq + 1))}`]);
-  }
+  eachQueryPiece(rawQuery, (rawName, rawValue) => {
+    const name = uriDecode(rawName);
+    if (subresources.has(name)) kept.push([name, rawValue === undefined ? name : `${name}=${uriDecode(rawValue)}`]);
+  });
   if (kept.length === 0) return out;
   // Stable sort by name (byte order: names are ASCII).
   kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -6,6 +6,7 @@ import { bytesToByteString, signableData, type HeaderEncoding } from '../header-
 import type { Credentials } from '../signer.js';
 import { parseAmzDate, type Clock } from '../time.js';
 import { splitUrl } from '../url.js';
+import { eachQueryPiece } from '../query-pieces.js';
 import {
   buildStringToSign,
   collectV2Headers,
@@ -67,17 +68,15 @@ interface QueryAuth {
 function parseQueryAuth(raw: string): QueryAuth {
   const out: QueryAuth = { accessKeyId: undefined, signature: undefined, expires: undefined, amz: [] };
   if (raw === '') return out;
-  for (const piece of raw.split('&')) {
-    if (piece === '') continue;
-    const eq = piece.indexOf('=');
-    const name = uriDecode(eq === -1 ? piece : piece.slice(0, eq));
+  eachQueryPiece(raw, (rawName, rawValue) => {
+    const name = uriDecode(rawName);
     // `+` stays `+`: a base64 signature may carry it unescaped.
-    const value = eq === -1 ? '' : uriDecode(piece.slice(eq + 1));
+    const value = rawValue === undefined ? '' : uriDecode(rawValue);
     if (name === 'AWSAccessKeyId') out.accessKeyId = value;
     else if (name === 'Signature') out.signature = value;
     else if (name === 'Expires') out.expires = value;
     else if (name.toLowerCase().startsWith('x-amz-')) out.amz.push([name.toLowerCase(), value]);
-  }
+  });
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { ALGORITHM } from '../constants.js';
 import { uriDecode } from '../encoding.js';
 import { toHeaderMap, type HeaderInput, type HeaderMap } from '../headers.js';
+import { eachQueryPiece } from '../query-pieces.js';
 import { splitUrl } from '../url.js';
 
 /** How a request authenticates, in the gateway's fixed order. */
@@ -37,19 +38,7 @@ export interface VerifyRequestInput {
 /** Query parameter names (decoded) of a raw query string; values are not decoded. */
 export function queryNames(rawQuery: string): Set<string> {
   const names = new Set<string>();
-  if (rawQuery === '') return names;
-  let start = 0;
-  while (start <= rawQuery.length) {
-    let end = rawQuery.indexOf('&', start);
-    if (end === -1) end = rawQuery.length;
-    if (end > start) {
-      let eq = rawQuery.indexOf('=', start);
-      if (eq === -1 || eq > end) eq = end;
-      const name = rawQuery.slice(start, eq);
-      names.add(name.includes('%') || name.includes('+') ? uriDecode(name, true) : name);
-    }
-    start = end + 1;
-  }
+  eachQueryPiece(rawQuery, (name) => void names.add(name.includes('%') || name.includes('+') ? uriDecode(name, true) : name));
   return names;
 }
 
@@ -85,7 +74,7 @@ export function classifyParts(method: string, headers: HeaderMap, families: numb
   if (v2Query) return 'presigned-v2';
   if (method.toUpperCase() === 'POST') {
     const type = headers.get('content-type');
-    if (type !== undefined && type.trimStart().toLowerCase().startsWith('multipart/form-data')) return 'post';
+    if (type?.trimStart().toLowerCase().startsWith('multipart/form-data')) return 'post';
   }
   return 'anonymous';
 }

@@ -1,4 +1,5 @@
 import { isUriEncoded, uriDecode, uriEncode } from '../encoding.js';
+import { eachQueryPiece } from '../query-pieces.js';
 
 /** One query parameter as received: decoded, and in SigV4 canonical encoding. */
 export interface ReceivedParam {
@@ -26,24 +27,14 @@ function token(t: string): [decoded: string, encoded: string] {
 /** Splits a raw query string into parameters (`a` alone is `a=`; empty pieces are skipped). */
 export function parseReceivedQuery(raw: string): ReceivedParam[] {
   const out: ReceivedParam[] = [];
-  if (raw === '') return out;
-  let start = 0;
-  while (start <= raw.length) {
-    let end = raw.indexOf('&', start);
-    if (end === -1) end = raw.length;
-    if (end > start) {
-      const eq = raw.indexOf('=', start);
-      if (eq === -1 || eq >= end) {
-        const [name, encName] = token(raw.slice(start, end));
-        out.push({ name, value: '', encName, encValue: '' });
-      } else {
-        const [name, encName] = token(raw.slice(start, eq));
-        const [value, encValue] = token(raw.slice(eq + 1, end));
-        out.push({ name, value, encName, encValue });
-      }
+  eachQueryPiece(raw, (rawName, rawValue) => {
+    const [name, encName] = token(rawName);
+    if (rawValue === undefined) out.push({ name, value: '', encName, encValue: '' });
+    else {
+      const [value, encValue] = token(rawValue);
+      out.push({ name, value, encName, encValue });
     }
-    start = end + 1;
-  }
+  });
   return out;
 }
 

@@ -7,8 +7,7 @@ import { byteStringHeaders, isAscii, signableData, type HeaderEncoding } from '.
 import { toHeaderMap, type HeaderMap } from '../headers.js';
 import { payloadModeOf, type PayloadMode } from '../payload.js';
 import { SigningKeyCache } from '../signing-key.js';
-import { toAmzDate, type Clock } from '../time.js';
-import { parseAmzDateStrict } from './amz-date.js';
+import { parseAmzDate, toAmzDate, type Clock } from '../time.js';
 import { canonicalReceivedQuery, parseReceivedQuery, type ReceivedParam } from './query.js';
 import { splitUrl } from '../url.js';
 import { classifyParts, queryAuthFamily, type VerifyRequestInput } from './classify.js';
@@ -218,7 +217,7 @@ export class SigV4Verifier {
   #date(value: string): number | undefined {
     const last = this.#lastDate;
     if (last !== undefined && last[0] === value) return last[1];
-    const ms = parseAmzDateStrict(value);
+    const ms = parseAmzDate(value);
     if (ms !== undefined) this.#lastDate = [value, ms];
     return ms;
   }

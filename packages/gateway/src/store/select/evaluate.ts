@@ -200,16 +200,16 @@ export function compare(a: Value, b: Value): number | undefined {
 
 const likeCache = new Map<string, RegExp>();
 
-/** A LIKE pattern as a regular expression: `%` any run, `_` one character, `escape` quotes the next. */
-function likeRegex(pattern: string, escape: string | undefined): RegExp {
-  const key = `${escape ?? ''}\u0000${pattern}`;
+/** A LIKE pattern as a regular expression: `%` any run, `_` one character, `esc` quotes the next. */
+function likeRegex(pattern: string, esc: string | undefined): RegExp {
+  const key = `${esc ?? ''}\u0000${pattern}`;
   let re = likeCache.get(key);
   if (re !== undefined) return re;
   let src = '';
   const cs = [...pattern];
   for (let i = 0; i < cs.length; i++) {
     const c = cs[i]!;
-    if (escape !== undefined && c === escape) {
+    if (esc !== undefined && c === esc) {
       const n = cs[++i];
       if (n === undefined) throw new SelectError('LikeInvalidInputs', 'Invalid argument given to the LIKE clause in the SQL expression: the pattern ends with the escape character.');
       src += n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

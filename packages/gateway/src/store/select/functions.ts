@@ -139,6 +139,7 @@ export function trim(where: 'leading' | 'trailing' | 'both', chars: Value | unde
 /** Equality without type errors (NULLIF, IN): numbers by value, other values by type and value. */
 export function looseEquals(a: Value, b: Value): boolean {
   if (isAbsent(a) || isAbsent(b)) return false;
+  // biome-ignore lint/suspicious/noDoubleEquals: compares a number with a bigint by value (1 == 1n)
   if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a == b;
   if (isTimestamp(a) && isTimestamp(b)) return a.ms === b.ms;
   return a === b;

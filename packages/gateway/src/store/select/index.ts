@@ -15,9 +15,7 @@ import type { SelectRequest } from './request.js';
 import { CsvRow, Header, fromRecords, type Row } from './row.js';
 import { utf8Text } from './text.js';
 
-export { SelectError } from './errors.js';
 export { selectRequest, type SelectRequest } from './request.js';
-export { parseQuery } from './parser.js';
 
 /** The byte counts S3 reports in Stats and Progress events. */
 export interface SelectStats {

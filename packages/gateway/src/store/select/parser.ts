@@ -189,12 +189,12 @@ class Parser {
     if (this.isKeyword('like')) {
       this.i++;
       const pattern = this.concat();
-      let escape: Expr | undefined;
+      let esc: Expr | undefined;
       if (this.isKeyword('escape')) {
         this.i++;
-        escape = this.concat();
+        esc = this.concat();
       }
-      return { kind: 'like', arg: left, pattern, escape, negated };
+      return { kind: 'like', arg: left, pattern, escape: esc, negated };
     }
     if (this.isKeyword('between')) {
       this.i++;
