@@ -7,6 +7,7 @@ import { queryFromSearch } from './explain.js';
 import { appRoutes } from './app-routes.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { readTls, replaceCertificate, tlsOptions, type TlsSummary } from './tls.js';
+import { upstreamCredentials } from './upstream-credentials.js';
 
 /** A running gateway program: the S3 listener, the admin listener, and their lifecycle. */
 export interface RunningServer {
@@ -75,7 +76,16 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
       stores.push([name, store]);
       closers.push(() => store.close());
     } else {
-      const s3: S3Upstream = createS3Upstream({ endpoint: u.endpoint, region: u.region, credentials: u.credentials, addressing: u.addressing, buckets: u.buckets, profile: u.profile, configStore: u.configStore });
+      const s3: S3Upstream = createS3Upstream({
+        endpoint: u.endpoint,
+        region: u.region,
+        credentials: await upstreamCredentials(name, u.credentials),
+        addressing: u.addressing,
+        buckets: u.buckets,
+        profile: u.profile,
+        configStore: u.configStore,
+        ...(u.ca === undefined ? {} : { transport: { tls: { ca: u.ca } } }),
+      });
       upstreams[name] = u.bucketMappings.length === 0 ? s3 : mapBuckets(s3, u.bucketMappings);
       closers.push(() => s3.close());
     }

@@ -1,0 +1,81 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The built program, as `npx s3kit-gateway` runs it (`bin` → `dist/main.js`). */
+export const builtMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const root = fileURLToPath(new URL('../../../..', import.meta.url));
+
+/** The repository's pnpm (`packageManager`), through npx: no global pnpm is assumed. */
+export function pnpmCommand(): string[] {
+  const { packageManager } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { packageManager: string };
+  return ['npx', '-y', packageManager];
+}
+
+/** Builds the program and the packages it imports (turbo: cached when nothing changed). */
+export function buildProgram(): void {
+  const [cmd, ...args] = pnpmCommand();
+  execFileSync(cmd!, [...args, 'exec', 'turbo', 'run', 'build', '--filter=s3kit-gateway...', '--output-logs=errors-only'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+}
+
+/** What a program that ran to its end printed, and how it exited. */
+export interface Exited {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built program to its exit (killed after 30 s: a start that should fail must not serve). */
+export function runBuilt(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Exited> {
+  const child = spawn(process.execPath, [builtMain, ...args], { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+/** A started program: its process, all it printed (both streams), its S3 endpoint once it listens. */
+export interface BuiltProgram {
+  readonly child: ChildProcess;
+  out(): string;
+  readonly endpoint: Promise<string>;
+  /** SIGTERM, and its exit status. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the built program; the endpoint is read from its banner (stdout or stderr). */
+export function startBuilt(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): BuiltProgram {
+  const child = spawn(process.execPath, [builtMain, ...args], { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  const endpoint = new Promise<string>((resolve, reject) => {
+    const onData = (c: Buffer): void => {
+      out += c.toString();
+      const m = /listening on (https?:\/\/[0-9.:]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  endpoint.catch(() => {});
+  return {
+    child,
+    out: () => out,
+    endpoint,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** A stack trace line (`    at fn (file:1:2)`), which no failure may print. */
+export const STACK_LINE = /^\s+at .+/m;
