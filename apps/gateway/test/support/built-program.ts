@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The built program, as `npx s3kit-gateway` runs it (`bin` → `dist/main.js`). */
@@ -79,3 +79,19 @@ export function startBuilt(args: readonly string[], options: { env?: NodeJS.Proc
 
 /** A stack trace line (`    at fn (file:1:2)`), which no failure may print. */
 export const STACK_LINE = /^\s+at .+/m;
+
+/**
+ * Writes `lines` to the config file `file`, starts the program with it and returns the problems it
+ * printed (each line without `s3kit-gateway: invalid configuration: <file>: `), sorted.
+ * @throws when it does not exit 2 with exactly such lines on stderr (no stack, nothing on stdout).
+ */
+export async function configProblems(file: string, lines: readonly string[], env?: NodeJS.ProcessEnv): Promise<string[]> {
+  writeFileSync(file, lines.join('\n'));
+  const r = await runBuilt(['--config', file], env === undefined ? {} : { env });
+  const prefix = `s3kit-gateway: invalid configuration: ${file}: `;
+  const printed = r.stderr.trimEnd().split('\n');
+  if (r.code !== 2 || r.stdout !== '' || STACK_LINE.test(r.stderr) || printed.some((l) => !l.startsWith(prefix))) {
+    throw new Error(`expected exit 2 with configuration problems only, got ${r.code}:\n${r.stderr}${r.stdout}`);
+  }
+  return printed.map((l) => l.slice(prefix.length)).sort();
+}
