@@ -199,7 +199,7 @@ function allowList(r: Reader, field: string): AllowRuleConfig[] {
   return r.each(field, (v, i) => {
     const a = r.item(field, i, v, ['bucket', 'access']);
     return { bucket: a.str('bucket'), access: a.oneOf('access', ['read', 'write', 'readwrite'] as const) };
-  });
+  }, true);
 }
 
 function tlsConfig(r: Reader, baseDir: string): TlsConfig | undefined {
