@@ -47,10 +47,10 @@ export function secretOf(r: Reader, field: string, baseDir: string, required: bo
   const fileField = `${field}File`;
   if (r.has(field) && r.has(fileField)) r.report(fileField, `give ${field} or ${fileField}, not both`);
   if (!r.has(fileField)) return required || r.has(field) ? r.str(field) : undefined;
-  const file = resolve(baseDir, r.str(fileField));
+  const file = r.str(fileField);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    text = readFileSync(resolve(baseDir, file), 'utf8').replace(/\r?\n$/, '');
   } catch (err) {
     r.report(fileField, `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     return '';

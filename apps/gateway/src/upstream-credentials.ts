@@ -13,6 +13,7 @@ import {
 import type { UpstreamCredentials } from '@s3kit/gateway';
 import { ConfigError } from './config-errors.js';
 import type { Reader } from './config-reader.js';
+import type { UpstreamConfig } from './config.js';
 import { secretOf } from './secrets.js';
 
 /**
@@ -81,20 +82,37 @@ function providerOf(c: Extract<UpstreamCredentialsConfig, { provider: string }>)
   }
 }
 
+/** One provider per credentials config (a start-up check and the upstream client share it). */
+const providers = new WeakMap<object, () => Promise<UpstreamCredentials>>();
+
 /**
- * The credentials of upstream `name` for `createS3Upstream`: the fixed keys, or its provider
- * (refreshing temporary credentials before they expire), asked once now so that a provider
- * without credentials stops the start.
- * @throws ConfigError `upstreams.<name>.credentials: provider … gave no credentials: …`.
+ * The credentials of an s3 upstream for `createS3Upstream`: the fixed keys, or its provider
+ * (temporary credentials refreshed before they expire), one per config object.
  */
-export async function upstreamCredentials(name: string, c: UpstreamCredentialsConfig): Promise<UpstreamCredentials | (() => Promise<UpstreamCredentials>)> {
+export function upstreamCredentials(c: UpstreamCredentialsConfig): UpstreamCredentials | (() => Promise<UpstreamCredentials>) {
   if (!('provider' in c)) return c;
-  const provider = providerOf(c);
-  const get = async (): Promise<UpstreamCredentials> => provider.getCredentials();
-  try {
-    await get();
-  } catch (err) {
-    throw new ConfigError(`upstreams.${name}.credentials: provider ${c.provider} gave no credentials: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+  let get = providers.get(c);
+  if (get === undefined) {
+    const provider = providerOf(c);
+    get = async () => provider.getCredentials();
+    providers.set(c, get);
   }
   return get;
+}
+
+/**
+ * Asks every s3 upstream's provider once, so that one without credentials stops the start.
+ * @throws ConfigError `upstreams.<name>.credentials: provider … gave no credentials: …` for each.
+ */
+export async function checkUpstreamCredentials(upstreams: Record<string, UpstreamConfig>): Promise<void> {
+  const problems: string[] = [];
+  for (const [name, u] of Object.entries(upstreams)) {
+    if (u.type !== 's3' || !('provider' in u.credentials)) continue;
+    try {
+      await (upstreamCredentials(u.credentials) as () => Promise<UpstreamCredentials>)();
+    } catch (err) {
+      problems.push(`upstreams.${name}.credentials: provider ${u.credentials.provider} gave no credentials: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
 }
