@@ -4,18 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram, builtMain, startBuilt } from './support/built-program.js';
+import { buildProgram, builtMain, pnpmCommand, startBuilt } from './support/built-program.js';
 
 // The deployment files next to the program: the systemd unit passes `systemd-analyze verify`
 // (with ExecStart pointing at the built program) and its hardening scores as systemd rates it;
-// the Containerfile is multi-stage, runs as a non-root user with /data as a volume, and its
-// HEALTHCHECK command reports a running gateway healthy. The image itself is not built here: this
+// the Containerfile is multi-stage, runs as a non-root user with /data as a volume, the copy its
+// build stage deploys serves, and its HEALTHCHECK command reports a running gateway healthy. The
+// image itself is not built here: this
 // machine reaches no container registry for the node base image and crun cannot set rlimits in
 // its sandbox (see docs/gateway/deployment.md).
 const deploy = fileURLToPath(new URL('../deploy/', import.meta.url));
 const containerfile = readFileSync(fileURLToPath(new URL('../Containerfile', import.meta.url)), 'utf8');
 const aptScript = fileURLToPath(new URL('../../../tooling/scripts/apt.sh', import.meta.url));
 const ANALYZE = '/usr/bin/systemd-analyze';
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 let dir: string;
 
 beforeAll(() => {
@@ -63,6 +65,21 @@ describe('apps/gateway/Containerfile', () => {
     expect(containerfile).toMatch(/S3KIT_GATEWAY_DATA_DIR=\/data/);
     expect(containerfile).toMatch(/^ENTRYPOINT \["node", "\/app\/dist\/main\.js"\]$/m);
   });
+
+  it("its build stage's pnpm deploy makes a self-contained copy that serves", async () => {
+    const deployCmd = /pnpm (--filter s3kit-gateway deploy .*) \/out$/m.exec(containerfile)?.[1];
+    expect(deployCmd).toBeDefined();
+    const out = join(dir, 'out');
+    const [cmd, ...args] = pnpmCommand();
+    execFileSync(cmd!, [...args, ...deployCmd!.split(' '), out], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+    expect(readFileSync(join(out, 'package.json'), 'utf8')).toContain('"name": "s3kit-gateway"');
+    const p = startBuilt(['--data-dir', join(dir, 'deployed-data'), '--port', '0', '--admin-port', '-1'], { cwd: out, entry: join(out, 'dist/main.js') });
+    try {
+      expect((await fetch(`${await p.endpoint}/some-bucket/key`)).status).toBe(403);
+    } finally {
+      expect(await p.stop()).toBe(0);
+    }
+  }, 360_000);
 
   it('its HEALTHCHECK command reports a running gateway healthy through /healthz, and a stopped one unhealthy', async () => {
     const cmd = /^\s*CMD \["node", "-e", "(.+)"\]$/m.exec(containerfile)?.[1];

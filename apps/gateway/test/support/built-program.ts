@@ -50,9 +50,9 @@ export interface BuiltProgram {
   stop(): Promise<number | null>;
 }
 
-/** Starts the built program; the endpoint is read from its banner (stdout or stderr). */
-export function startBuilt(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): BuiltProgram {
-  const child = spawn(process.execPath, [builtMain, ...args], { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the built program (or `entry`, another copy of it); the endpoint is read from its banner (stdout or stderr). */
+export function startBuilt(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; entry?: string } = {}): BuiltProgram {
+  const child = spawn(process.execPath, [options.entry ?? builtMain, ...args], { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((r) => child.once('exit', r));
   const endpoint = new Promise<string>((resolve, reject) => {
