@@ -12,7 +12,7 @@ import { buildProgram, runBuilt, startBuilt, STACK_LINE } from './support/built-
 
 // Upstream credentials and trust through the built program, in front of Ceph RGW: keys from
 // ${ENV} and secret files, @s3kit/client's providers (env, a shared profile whose
-// credential_process gives expiring keys, instance metadata), and a CA bundle for an https
+// credential_process gives expiring keys, web identity through a local STS, instance metadata), and a CA bundle for an https
 // upstream (RGW behind a TLS terminator with a test CA).
 const { rgw, reason } = await rgwOrSkip();
 const GW = { accessKeyId: 'GWCLIENT', secretAccessKey: 'gw-client-secret' };
@@ -99,6 +99,34 @@ describe.skipIf(!rgw)(`s3kit-gateway upstream credentials in front of Ceph RGW $
     expect(await serveThrough(file, bucket, env)).toBe(`hello ${bucket}`);
     // The start-up check, then one per upstream request (CreateBucket, PutObject, GetObject).
     expect((await readFile(counter, 'utf8')).length).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+
+  it('provider web-identity: the token file is exchanged at STS (AssumeRoleWithWebIdentity) for the keys', async () => {
+    await writeFile(join(dir, 'web-identity.jwt'), 'header.payload.signature');
+    const forms: URLSearchParams[] = [];
+    const sts = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        forms.push(new URLSearchParams(body));
+        const c = `<AccessKeyId>${rgw!.accessKeyId}</AccessKeyId><SecretAccessKey>${rgw!.secretAccessKey}</SecretAccessKey><Expiration>${new Date(Date.now() + 3_600_000).toISOString()}</Expiration>`;
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(
+          `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials>${c}</Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/gw/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`,
+        );
+      });
+    });
+    const port = await listen(sts);
+    try {
+      const file = await config('web-identity', { endpoint: rgw!.endpoint, credentials: { provider: 'web-identity' } });
+      const bucket = `h18-webid-${run}`;
+      const env = { ...process.env, AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'web-identity.jwt'), AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/gw', AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` };
+      expect(await serveThrough(file, bucket, env)).toBe(`hello ${bucket}`);
+      expect(forms[0]?.get('Action')).toBe('AssumeRoleWithWebIdentity');
+      expect(forms[0]?.get('WebIdentityToken')).toBe('header.payload.signature');
+      expect(forms[0]?.get('RoleArn')).toBe('arn:aws:iam::123456789012:role/gw');
+    } finally {
+      sts.close();
+    }
   }, 60_000);
 
   it('provider instance-metadata: IMDSv2 keys with their session token are signed into every upstream request', async () => {
