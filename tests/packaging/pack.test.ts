@@ -8,6 +8,7 @@
  * over 127.0.0.1), every subpath of every `exports` map, and a strict typecheck under NodeNext,
  * Bundler and node10 resolution.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -265,4 +266,41 @@ describe('every public package packs after a version dry run, installs and works
     }
     expect(output).toBe('');
   });
+});
+
+describe('npx s3kit-gateway from the tarball', () => {
+  it('--version prints the released version, --help the usage', () => {
+    expect(run('npx', ['--no-install', 's3kit-gateway', '--version'], project)).toBe(`s3kit-gateway ${released.get('s3kit-gateway')!.manifest.version}\n`);
+    expect(run('npx', ['--no-install', 's3kit-gateway', '--help'], project)).toContain('Usage: s3kit-gateway');
+  });
+
+  it('starts on the embedded store on a free port and refuses an unsigned GET with 403', async () => {
+    const child = spawn('npx', ['--no-install', 's3kit-gateway', '--port', '0', '--admin-port', '0', '--data-dir', join(project, 'data')], {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let out = '';
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    try {
+      const endpoint = await new Promise<string>((ok, fail) => {
+        const onData = (c: Buffer): void => {
+          out += c.toString();
+          const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
+          if (m) ok(m[1]!);
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        void exited.then((code) => fail(new Error(`exited ${code}: ${out}`)));
+      });
+      const res = await fetch(`${endpoint}/some-bucket/some-key`);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain('<Code>AccessDenied</Code>');
+    } finally {
+      // npx, the program and the process it relaunches itself as: the whole process group.
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+  }, 60_000);
 });

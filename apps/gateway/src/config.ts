@@ -4,11 +4,12 @@ import { join, resolve } from 'node:path';
 import { PolicyValidationError, parsePolicy, trustProxy } from '@s3kit/gateway';
 import { OPERATIONS } from '@s3kit/xml-shapes/operations';
 import { parse as parseYaml } from 'yaml';
+import { ConfigError, Problems } from './config-errors.js';
+import { isObj, Reader } from './config-reader.js';
+import { expandEnv, secretOf } from './secrets.js';
+import { readCaFile, readUpstreamCredentials, type UpstreamCredentialsConfig } from './upstream-credentials.js';
 
-/** A configuration error that names the bad field. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './config-errors.js';
 
 export type Access = 'read' | 'write' | 'readwrite';
 export interface AllowRuleConfig { bucket: string; access: Access }
@@ -34,7 +35,10 @@ export interface S3UpstreamConfig {
   endpoint: string;
   region: string;
   addressing: 'path' | 'virtual';
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Fixed keys (inline, from files or `${ENV}`) or one of `@s3kit/client`'s providers. */
+  credentials: UpstreamCredentialsConfig;
+  /** Extra trusted CA certificates (PEM text of `caFile`) for an `https` endpoint. */
+  ca: string | undefined;
   buckets: Record<string, string>;
   /**
    * What the upstream accepts; `unsupported`: catalogue operations answered NotImplemented without
@@ -118,94 +122,12 @@ export interface GatewayConfig {
   uploadPage: { enabled: boolean; identity: string | undefined; bucket: string | undefined };
 }
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** `profile.unsupported`: a list of S3 operation names of the @s3kit/xml-shapes catalogue. */
 function unsupportedOperations(p: Reader): string[] {
-  return p.list('unsupported').map((v, i) => {
+  return p.each('unsupported', (v, i) => {
     if (typeof v !== 'string' || !Object.hasOwn(OPERATIONS, v)) p.fail(`unsupported[${i}]`, `must be an S3 operation name such as DeleteBucketEncryption (got ${JSON.stringify(v)})`);
     return v;
   });
-}
-
-/** Reads fields of one object and reports the exact path of a bad one. */
-class Reader {
-  constructor(
-    readonly src: string,
-    private readonly path: string,
-    private readonly obj: Obj,
-    allowed: readonly string[],
-  ) {
-    for (const k of Object.keys(obj)) if (!allowed.includes(k)) this.fail(k, `unknown field (expected one of: ${allowed.join(', ')})`);
-  }
-  fail(field: string, msg: string): never {
-    throw new ConfigError(`${this.src}: ${this.path === '' ? field : `${this.path}.${field}`}: ${msg}`);
-  }
-  where(field: string): string {
-    return this.path === '' ? field : `${this.path}.${field}`;
-  }
-  str(field: string, def?: string): string {
-    const v = this.obj[field];
-    if (v === undefined && def !== undefined) return def;
-    if (typeof v !== 'string' || v === '') this.fail(field, `must be a non-empty string${v === undefined ? ' (missing)' : ` (got ${JSON.stringify(v)})`}`);
-    return v;
-  }
-  optStr(field: string): string | undefined {
-    return this.obj[field] === undefined ? undefined : this.str(field);
-  }
-  int(field: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    const v = this.obj[field];
-    if (v === undefined) return def;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(field, `must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
-    return v;
-  }
-  num(field: string, def: number, min: number, max: number): number {
-    const v = this.obj[field];
-    if (v === undefined) return def;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) this.fail(field, `must be a number from ${min} to ${max} (got ${JSON.stringify(v)})`);
-    return v;
-  }
-  bool(field: string, def: boolean): boolean {
-    const v = this.obj[field];
-    if (v === undefined) return def;
-    if (typeof v !== 'boolean') this.fail(field, `must be true or false (got ${JSON.stringify(v)})`);
-    return v;
-  }
-  oneOf<T extends string>(field: string, values: readonly T[], def?: T): T {
-    const v = this.obj[field];
-    if (v === undefined && def !== undefined) return def;
-    if (typeof v !== 'string' || !values.includes(v as T)) this.fail(field, `must be one of ${values.join(', ')} (got ${JSON.stringify(v)})`);
-    return v as T;
-  }
-  obj_(field: string, allowed: readonly string[], required = false): Reader | undefined {
-    const v = this.obj[field];
-    if (v === undefined && !required) return undefined;
-    if (!isObj(v)) this.fail(field, `must be an object${v === undefined ? ' (missing)' : ''}`);
-    return new Reader(this.src, this.where(field), v, allowed);
-  }
-  list(field: string, required = false): unknown[] {
-    const v = this.obj[field];
-    if (v === undefined && !required) return [];
-    if (!Array.isArray(v)) this.fail(field, `must be a list${v === undefined ? ' (missing)' : ''}`);
-    return v;
-  }
-  item(field: string, i: number, v: unknown, allowed: readonly string[]): Reader {
-    if (!isObj(v)) this.fail(`${field}[${i}]`, 'must be an object');
-    return new Reader(this.src, `${this.where(field)}[${i}]`, v, allowed);
-  }
-  record(field: string): Record<string, unknown> {
-    const v = this.obj[field];
-    if (v === undefined) return {};
-    if (!isObj(v)) this.fail(field, 'must be an object');
-    return v;
-  }
-  raw(): Obj {
-    return this.obj;
-  }
 }
 
 const TOP = ['listen', 'tls', 'trustProxy', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets', 'bucketConfig', 'notifications'];
@@ -234,20 +156,20 @@ function policyDoc(r: Reader, field: string, v: unknown, kind: 'identity' | 'buc
 
 function corsRules(r: Reader, field: string): CorsRuleConfig[] {
   const methods = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'] as const;
-  return r.list(field).map((v, i) => {
+  return r.each(field, (v, i) => {
     const c = r.item(field, i, v, ['id', 'allowedOrigins', 'allowedMethods', 'allowedHeaders', 'exposeHeaders', 'maxAgeSeconds']);
     const strings = (name: string, required: boolean): string[] | undefined => {
       const list = c.list(name, required);
       if (required && list.length === 0) c.fail(name, 'needs at least one entry');
       list.forEach((s, j) => {
-        if (typeof s !== 'string' || s === '') c.fail(`${name}[${j}]`, `must be a non-empty string (got ${JSON.stringify(s)})`);
+        if (typeof s !== 'string' || s === '') c.report(`${name}[${j}]`, `must be a non-empty string (got ${JSON.stringify(s)})`);
       });
       return c.raw()[name] === undefined ? undefined : (list as string[]);
     };
     const allowedOrigins = strings('allowedOrigins', true)!;
     const allowedMethods = strings('allowedMethods', true)!;
     allowedMethods.forEach((m, j) => {
-      if (!(methods as readonly string[]).includes(m)) c.fail(`allowedMethods[${j}]`, `must be one of ${methods.join(', ')} (got ${JSON.stringify(m)})`);
+      if (!(methods as readonly string[]).includes(m)) c.report(`allowedMethods[${j}]`, `must be one of ${methods.join(', ')} (got ${JSON.stringify(m)})`);
     });
     const allowedHeaders = strings('allowedHeaders', false);
     const exposeHeaders = strings('exposeHeaders', false);
@@ -268,19 +190,22 @@ function bucketsConfig(r: Reader): { bucketPolicies: Record<string, unknown>; co
   const bucketPolicies: Record<string, unknown> = {};
   const cors: Record<string, CorsRuleConfig[]> = {};
   for (const [name, v] of Object.entries(r.record('buckets'))) {
-    if (!isObj(v)) return r.fail(`buckets.${name}`, 'must be an object with policy and/or cors');
-    const b = new Reader(r.src, `buckets.${name}`, v, ['policy', 'cors']);
-    if (v['policy'] !== undefined) bucketPolicies[name] = policyDoc(b, 'policy', v['policy'], 'bucket', name);
+    if (!isObj(v)) {
+      r.report(`buckets.${name}`, 'must be an object with policy and/or cors');
+      continue;
+    }
+    const b = r.child(`buckets.${name}`, v, ['policy', 'cors']);
+    if (v['policy'] !== undefined) r.guard(() => (bucketPolicies[name] = policyDoc(b, 'policy', v['policy'], 'bucket', name)), undefined);
     if (v['cors'] !== undefined) cors[name] = corsRules(b, 'cors');
   }
   return { bucketPolicies, cors };
 }
 
 function allowList(r: Reader, field: string): AllowRuleConfig[] {
-  return r.list(field, true).map((v, i) => {
+  return r.each(field, (v, i) => {
     const a = r.item(field, i, v, ['bucket', 'access']);
     return { bucket: a.str('bucket'), access: a.oneOf('access', ['read', 'write', 'readwrite'] as const) };
-  });
+  }, true);
 }
 
 function tlsConfig(r: Reader, baseDir: string): TlsConfig | undefined {
@@ -291,21 +216,22 @@ function tlsConfig(r: Reader, baseDir: string): TlsConfig | undefined {
 }
 
 /** Checks trusted proxy entries with the gateway's own parser (the one the listener uses). */
-function proxyList(entries: readonly unknown[], fail: (field: string, msg: string) => never, field: string): string[] {
-  return entries.map((v, i) => {
-    if (typeof v !== 'string' || v.trim() === '') return fail(`${field}[${i}]`, `must be an address, a CIDR or loopback (got ${JSON.stringify(v)})`);
+function proxyList(entries: readonly unknown[], report: (field: string, msg: string) => void, field: string): string[] {
+  return entries.flatMap((v, i) => {
+    let valid = typeof v === 'string' && v.trim() !== '';
     try {
-      trustProxy([v]);
+      if (valid) trustProxy([v as string]);
     } catch {
-      return fail(`${field}[${i}]`, `must be an address, a CIDR or loopback (got ${JSON.stringify(v)})`);
+      valid = false;
     }
-    return v.trim();
+    if (!valid) report(`${field}[${i}]`, `must be an address, a CIDR or loopback (got ${JSON.stringify(v)})`);
+    return valid ? [(v as string).trim()] : [];
   });
 }
 
 function bucketMappings(r: Reader): BucketMappingConfig[] {
   const seen = new Set<string>();
-  return r.list('bucketMappings').map((v, i) => {
+  return r.each('bucketMappings', (v, i) => {
     const m = r.item('bucketMappings', i, v, ['bucket', 'upstreamBucket', 'prefix']);
     const bucket = m.str('bucket');
     if (seen.has(bucket)) m.fail('bucket', `${bucket} is mapped twice`);
@@ -324,7 +250,7 @@ function webhookTargets(r: Reader): WebhookTargetConfig[] {
   const n = r.obj_('notifications', ['targets']);
   if (n === undefined) return [];
   const seen = new Set<string>();
-  return n.list('targets').map((v, i) => {
+  return n.each('targets', (v, i) => {
     const t = n.item('targets', i, v, ['arn', 'endpoint', 'authToken', 'headers', 'maxQueued', 'concurrency', 'timeoutMs', 'retry']);
     const arn = t.str('arn');
     if (!ARN.test(arn)) t.fail('arn', `must be an SQS, SNS or Lambda ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) or MinIO's arn:minio:sqs::ID:webhook (got ${JSON.stringify(arn)})`);
@@ -334,8 +260,8 @@ function webhookTargets(r: Reader): WebhookTargetConfig[] {
     if (!/^https?:\/\/[^/]+/.test(endpoint)) t.fail('endpoint', `must be an http(s) URL (got ${JSON.stringify(endpoint)})`);
     const headers: Record<string, string> = {};
     for (const [k, h] of Object.entries(t.record('headers'))) {
-      if (typeof h !== 'string') return t.fail(`headers.${k}`, 'must be a string');
-      headers[k] = h;
+      if (typeof h !== 'string') t.report(`headers.${k}`, 'must be a string');
+      else headers[k] = h;
     }
     const retry = t.obj_('retry', ['baseMs', 'maxMs']);
     const authToken = t.optStr('authToken');
@@ -353,12 +279,22 @@ function webhookTargets(r: Reader): WebhookTargetConfig[] {
 }
 
 /**
- * Validates a parsed config document (from JSON or YAML).
- * @throws ConfigError naming the file and the field, e.g. `gw.yaml: identities[0].allow[1].access: must be one of …`.
+ * Validates a parsed config document (from JSON or YAML), with `${NAME}` references to `env`
+ * expanded and secret files (`secretAccessKeyFile`…) read relative to `baseDir`.
+ * @throws ConfigError naming the file and the field of every problem, e.g. `gw.yaml: identities[0].allow[1].access: must be one of …`.
  */
-export function validateConfig(doc: unknown, src: string, baseDir = process.cwd()): GatewayConfig {
+export function validateConfig(parsed: unknown, src: string, baseDir = process.cwd(), env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const problems = new Problems(src);
+  const doc = expandEnv(parsed, env, problems);
   if (!isObj(doc)) throw new ConfigError(`${src}: the document must be an object`);
-  const r = new Reader(src, '', doc, TOP);
+  const r = new Reader(problems, '', doc, TOP);
+  // A problem no item caught stops the reading; it is reported with the others.
+  const config = problems.guard(() => readConfig(r, doc, src, baseDir), undefined);
+  problems.throwIfAny();
+  return config!;
+}
+
+function readConfig(r: Reader, doc: Record<string, unknown>, src: string, baseDir: string): GatewayConfig {
   const listen = r.obj_('listen', ['host', 'port']);
   const adminRaw = doc['admin'];
   let admin: GatewayConfig['admin'];
@@ -372,30 +308,38 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
   const limits = r.obj_('limits', ['maxHeaderSize', 'requestTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'minBodyBytesPerSecond', 'maxConcurrentRequests', 'maxUnauthenticatedShare', 'shutdownTimeoutMs']);
   const upstreams: Record<string, UpstreamConfig> = {};
   const upRaw = r.record('upstreams');
-  if (Object.keys(upRaw).length === 0) r.fail('upstreams', 'at least one upstream is needed (e.g. default: { type: local, dir: ./.data })');
+  if (Object.keys(upRaw).length === 0) r.report('upstreams', 'at least one upstream is needed (e.g. default: { type: local, dir: ./.data })');
+  // Upstreams that fail still count as named (identities naming them get no second complaint).
+  const named = new Set(Object.keys(upRaw));
   for (const [name, v] of Object.entries(upRaw)) {
-    if (!isObj(v)) return r.fail(`upstreams.${name}`, 'must be an object');
+    if (!isObj(v)) {
+      r.report(`upstreams.${name}`, 'must be an object');
+      continue;
+    }
     const type = v['type'];
     if (type === 'local') {
-      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'dir', 'fsync', 'bucketMappings']);
+      const u = r.child(`upstreams.${name}`, v, ['type', 'dir', 'fsync', 'bucketMappings']);
       upstreams[name] = { type: 'local', dir: resolve(baseDir, u.str('dir')), fsync: u.bool('fsync', true), bucketMappings: bucketMappings(u) };
     } else if (type === 's3') {
-      const u = new Reader(src, `upstreams.${name}`, v, ['type', 'endpoint', 'region', 'addressing', 'credentials', 'buckets', 'profile', 'bucketMappings', 'configStore']);
+      const u = r.child(`upstreams.${name}`, v, ['type', 'endpoint', 'region', 'addressing', 'credentials', 'caFile', 'buckets', 'profile', 'bucketMappings', 'configStore']);
       const endpoint = u.str('endpoint');
-      if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) u.fail('endpoint', `must be http(s)://host[:port] (got ${JSON.stringify(endpoint)})`);
-      const c = u.obj_('credentials', ['accessKeyId', 'secretAccessKey'], true)!;
+      if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) u.report('endpoint', `must be http(s)://host[:port] (got ${JSON.stringify(endpoint)})`);
+      const credentials = u.guard(() => readUpstreamCredentials(u, baseDir), { accessKeyId: '', secretAccessKey: '' });
+      const ca = readCaFile(u, baseDir);
+      if (ca !== undefined && !endpoint.startsWith('https:')) u.report('caFile', 'only for an https endpoint');
       const p = u.obj_('profile', ['checksumHeaders', 'signPayloadHash', 'trailers', 'unsupported', 'minioExtensions']);
       const buckets: Record<string, string> = {};
       for (const [k, b] of Object.entries(u.record('buckets'))) {
-        if (typeof b !== 'string') return u.fail(`buckets.${k}`, 'must be a bucket name');
-        buckets[k] = b;
+        if (typeof b !== 'string') u.report(`buckets.${k}`, 'must be a bucket name');
+        else buckets[k] = b;
       }
       upstreams[name] = {
         type: 's3',
         endpoint,
         region: u.str('region', 'us-east-1'),
         addressing: u.oneOf('addressing', ['path', 'virtual'] as const, 'path'),
-        credentials: { accessKeyId: c.str('accessKeyId'), secretAccessKey: c.str('secretAccessKey') },
+        credentials,
+        ca,
         buckets,
         profile: {
           checksumHeaders: p?.bool('checksumHeaders', true) ?? true,
@@ -405,30 +349,30 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
           minioExtensions: p?.bool('minioExtensions', false) ?? false,
         },
         bucketMappings: bucketMappings(u),
-        configStore: configStoreOf(u),
+        configStore: u.guard(() => configStoreOf(u), undefined),
       };
-    } else r.fail(`upstreams.${name}.type`, `must be local or s3 (got ${JSON.stringify(type)})`);
+    } else r.report(`upstreams.${name}.type`, `must be local or s3 (got ${JSON.stringify(type)})`);
   }
-  const identities = parseIdentities(r, upstreams);
+  const identities = parseIdentities(r, named, baseDir);
   const notifications = { targets: webhookTargets(r) };
   const { bucketPolicies, cors } = bucketsConfig(r);
   const bc = r.obj_('bucketConfig', ['writes', 'maxStalenessMs']);
   const bucketConfig = { writes: bc?.bool('writes', true) ?? true, maxStalenessMs: bc?.int('maxStalenessMs', 5000, 0) ?? 5000 };
   const anon = r.obj_('anonymous', ['allow', 'upstream']);
   const anonymous = anon === undefined ? undefined : { allow: allowList(anon, 'allow'), ...(anon.optStr('upstream') ? { upstream: anon.optStr('upstream')! } : {}) };
-  const baseDomains = r.list('baseDomains').map((d, i) => {
+  const baseDomains = r.each('baseDomains', (d, i) => {
     if (typeof d !== 'string' || d === '') return r.fail(`baseDomains[${i}]`, 'must be a host name');
     return d.toLowerCase();
   });
   const page = r.obj_('uploadPage', ['enabled', 'identity', 'bucket']);
   const uploadPage = { enabled: page?.bool('enabled', true) ?? false, identity: page?.optStr('identity'), bucket: page?.optStr('bucket') };
   if (uploadPage.enabled && uploadPage.identity !== undefined && !identities.some((i) => i.name === uploadPage.identity || i.accessKeyId === uploadPage.identity)) {
-    page!.fail('identity', `no identity named ${JSON.stringify(uploadPage.identity)}`);
+    page!.report('identity', `no identity named ${JSON.stringify(uploadPage.identity)}`);
   }
   return {
     listen: { host: listen?.str('host', '127.0.0.1') ?? '127.0.0.1', port: listen?.int('port', 9000, 0, 65535) ?? 9000 },
     tls: tlsConfig(r, baseDir),
-    trustProxy: proxyList(r.list('trustProxy'), (f, m) => r.fail(f, m), 'trustProxy'),
+    trustProxy: proxyList(r.list('trustProxy'), (f, m) => r.report(f, m), 'trustProxy'),
     admin,
     region: r.str('region', 'us-east-1'),
     baseDomains,
@@ -461,18 +405,8 @@ const LOG_FORMATS = ['json', 'pretty'] as const;
 
 /** `admin.token` or `admin.tokenFile` (its content without the trailing newline); at least 16 characters. */
 function adminToken(a: Reader, baseDir: string): string | undefined {
-  const inline = a.optStr('token');
-  const file = a.optStr('tokenFile');
-  if (inline !== undefined && file !== undefined) a.fail('tokenFile', 'give token or tokenFile, not both');
-  let token = inline;
-  if (file !== undefined) {
-    try {
-      token = readFileSync(resolve(baseDir, file), 'utf8').replace(/\r?\n$/, '');
-    } catch (err) {
-      a.fail('tokenFile', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
-  }
-  if (token !== undefined && (token.length < 16 || /\s/.test(token))) a.fail(file === undefined ? 'token' : 'tokenFile', 'must be at least 16 characters without spaces');
+  const token = secretOf(a, 'token', baseDir, false);
+  if (token !== undefined && token !== '' && (token.length < 16 || /\s/.test(token))) a.report(a.has('tokenFile') ? 'tokenFile' : 'token', 'must be at least 16 characters without spaces');
   return token;
 }
 
@@ -485,34 +419,34 @@ function configStoreOf(u: Reader): { bucket: string; prefix: string } | undefine
   return { bucket, prefix: c.optStr('prefix') ?? '' };
 }
 
-function parseIdentities(r: Reader, upstreams: Record<string, UpstreamConfig>): IdentityConfig[] {
+function parseIdentities(r: Reader, upstreams: ReadonlySet<string>, baseDir: string): IdentityConfig[] {
   const seen = new Set<string>();
-  return r.list('identities', true).map((v, i) => {
-    const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'upstream', 'account', 'allow', 'policies']);
+  return r.each('identities', (v, i) => {
+    const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'secretAccessKeyFile', 'upstream', 'account', 'allow', 'policies']);
     const accessKeyId = id.str('accessKeyId');
-    if (seen.has(accessKeyId)) id.fail('accessKeyId', `duplicate access key ${accessKeyId}`);
+    if (seen.has(accessKeyId)) id.report('accessKeyId', `duplicate access key ${accessKeyId}`);
     seen.add(accessKeyId);
     const upstream = id.optStr('upstream');
-    if (upstream === undefined && upstreams['default'] === undefined) id.fail('upstream', 'missing, and there is no upstream named "default"');
-    if (upstream !== undefined && upstreams[upstream] === undefined) id.fail('upstream', `no upstream named ${JSON.stringify(upstream)}`);
+    if (upstream === undefined && !upstreams.has('default')) id.report('upstream', 'missing, and there is no upstream named "default"');
+    if (upstream !== undefined && !upstreams.has(upstream)) id.report('upstream', `no upstream named ${JSON.stringify(upstream)}`);
     const name = id.optStr('name');
     // Identities without an account share the default one (see the gateway README's "Accounts").
     const account = id.optStr('account');
-    if (account !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(account)) id.fail('account', "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    if (account !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(account)) id.report('account', "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     const raw = id.raw();
-    const policies = raw['policies'] === undefined ? undefined : id.list('policies').map((doc, j) => policyDoc(id, `policies[${j}]`, doc, 'identity'));
+    const policies = raw['policies'] === undefined ? undefined : id.each('policies', (doc, j) => policyDoc(id, `policies[${j}]`, doc, 'identity'));
     // The allow shorthand is required unless the identity has policies.
     const allow = raw['allow'] !== undefined || policies === undefined ? allowList(id, 'allow') : undefined;
     return {
       ...(name ? { name } : {}),
       accessKeyId,
-      secretAccessKey: id.str('secretAccessKey'),
+      secretAccessKey: secretOf(id, 'secretAccessKey', baseDir, true),
       ...(upstream ? { upstream } : {}),
       ...(account === undefined ? {} : { account }),
       ...(allow === undefined ? {} : { allow }),
       ...(policies === undefined ? {} : { policies }),
     };
-  });
+  }, true);
 }
 
 /** Reads and validates a JSON or YAML file (by extension; YAML otherwise, which also reads JSON). */
@@ -528,7 +462,8 @@ export function loadConfigFile(file: string): GatewayConfig {
   try {
     doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (err) {
-    throw new ConfigError(`${file}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    // The parser's first line names the place (`… at line 2, column 6:`); a code excerpt follows.
+    throw new ConfigError(`${file}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
   }
   return validateConfig(doc, file, resolve(path, '..'));
 }

@@ -4,6 +4,7 @@ import { createGateway, createLocalStore, createS3Upstream, mapBuckets, toNodeLi
 import type { Logger } from 'pino';
 import { appRoutes } from './app-routes.js';
 import type { GatewayConfig, UpstreamConfig } from './config.js';
+import { upstreamCredentials } from './upstream-credentials.js';
 
 /** A request handler of the program's own routes: true when it answered. */
 export type Routes = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -51,7 +52,16 @@ export class UpstreamPool {
   #open(name: string, u: UpstreamConfig, config: GatewayConfig): Omit<Pooled, 'key' | 'users'> {
     const log = this.log;
     if (u.type === 's3') {
-      const upstream = createS3Upstream({ endpoint: u.endpoint, region: u.region, credentials: u.credentials, addressing: u.addressing, buckets: u.buckets, profile: u.profile, configStore: u.configStore });
+      const upstream = createS3Upstream({
+        endpoint: u.endpoint,
+        region: u.region,
+        credentials: upstreamCredentials(u.credentials),
+        addressing: u.addressing,
+        buckets: u.buckets,
+        profile: u.profile,
+        configStore: u.configStore,
+        ...(u.ca === undefined ? {} : { transport: { tls: { ca: u.ca } } }),
+      });
       return { upstream, store: undefined, close: () => upstream.close() };
     }
     const store = createLocalStore({

@@ -1,21 +1,26 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, applyOverrides, devConfig, loadConfigFile, type GatewayConfig } from './config.js';
+import { parseCommandLine, portValue, programVersion } from './args.js';
+import { applyOverrides, devConfig, loadConfigFile, type GatewayConfig } from './config.js';
+import { describeFailure } from './failures.js';
 import { explainGateway, formatExplanation, parseContext } from './explain.js';
 import { relaunchWithProcessSettings } from './launcher.js';
 import { programLogger } from './log-format.js';
 import { reloadOnSignal } from './reload.js';
 import { startServer } from './server.js';
+import { checkUpstreamCredentials } from './upstream-credentials.js';
 
 const HELP = `s3kit-gateway: an S3 gateway (verify, re-sign, stream) with an embedded local store.
 
 Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--data-dir DIR] [--log-level L] [--log-format F]
                      [--tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--trust-proxy LIST]
        s3kit-gateway explain --config FILE [--identity X] (--action A | --operation O) [--bucket B] [--key K] [--context k=v ...]
+       s3kit-gateway --version | --help
 
   -c, --config FILE   JSON or YAML config (env S3KIT_GATEWAY_CONFIG). Without one: development
                       mode, the embedded store in --data-dir and generated keys (printed).
+                      String values may use \${ENV_VAR}; secrets may come from files
+                      (secretAccessKeyFile) and upstream keys from providers (see docs/gateway).
   --host H            listen address (env S3KIT_GATEWAY_HOST; default 127.0.0.1)
   --port N            S3 port (env S3KIT_GATEWAY_PORT; default 9000; 0 = any free port)
   --admin-port N      /metrics, /healthz, /readyz port (env S3KIT_GATEWAY_ADMIN_PORT; default 9001; -1 = off)
@@ -47,10 +52,6 @@ requests use it, requests and connections open keep theirs; changed fields that 
 (listen and admin addresses, region, log format, an open store's dir) are named in a warning; an
 invalid file is logged and changes nothing. The startup banner goes to stderr.`;
 
-function num(v: string | undefined): number | undefined {
-  return v === undefined || v === '' ? undefined : Number(v);
-}
-
 function load(configFile: string | undefined, dataDir: string, o: Parameters<typeof applyOverrides>[1]): GatewayConfig {
   const base = configFile === undefined ? devConfig(dataDir) : loadConfigFile(configFile);
   return applyOverrides(base, o);
@@ -58,7 +59,7 @@ function load(configFile: string | undefined, dataDir: string, o: Parameters<typ
 
 async function main(): Promise<void> {
   const env = process.env;
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     allowPositionals: true,
     options: {
       identity: { type: 'string' },
@@ -79,10 +80,15 @@ async function main(): Promise<void> {
       'tls-ca': { type: 'string' },
       'trust-proxy': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(`${programVersion()}\n`);
     return;
   }
   const configFile = values.config ?? env['S3KIT_GATEWAY_CONFIG'];
@@ -105,36 +111,19 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'] ?? env['S3KIT_GATEWAY_DATA_DIR'] ?? '.data';
   const overrides = {
     host: values.host ?? env['S3KIT_GATEWAY_HOST'],
-    port: num(values.port ?? env['S3KIT_GATEWAY_PORT']),
-    adminPort: num(values['admin-port'] ?? env['S3KIT_GATEWAY_ADMIN_PORT']),
+    port: portValue(values.port === undefined ? 'S3KIT_GATEWAY_PORT' : '--port', values.port ?? env['S3KIT_GATEWAY_PORT']),
+    adminPort: portValue(values['admin-port'] === undefined ? 'S3KIT_GATEWAY_ADMIN_PORT' : '--admin-port', values['admin-port'] ?? env['S3KIT_GATEWAY_ADMIN_PORT'], -1),
     logLevel: values['log-level'] ?? env['S3KIT_GATEWAY_LOG_LEVEL'],
     logFormat: values['log-format'] ?? env['S3KIT_GATEWAY_LOG_FORMAT'],
     ...tlsOverrides,
     trustProxy: values['trust-proxy'] ?? env['S3KIT_GATEWAY_TRUST_PROXY'],
   };
-  let config: GatewayConfig;
-  try {
-    config = load(configFile, dataDir, overrides);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`s3kit-gateway: invalid configuration: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
-  }
+  const config = load(configFile, dataDir, overrides);
   // Secrets never reach the log: identities are not logged, and the redaction covers mistakes.
   const log = programLogger({ level: config.log.level, base: { service: 's3kit-gateway' }, redact: ['*.secretAccessKey', '*.authorization', 'secretAccessKey', '*.token'] }, config.log.format);
-  let running: Awaited<ReturnType<typeof startServer>>;
-  try {
-    running = await startServer(config, log);
-  } catch (err) {
-    // An unreadable or invalid certificate is a configuration error like the file's.
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`s3kit-gateway: invalid configuration: ${err.message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  // An unreadable certificate or an upstream provider without credentials fails as the file's errors do.
+  await checkUpstreamCredentials(config.upstreams);
+  const running = await startServer(config, log);
   const lines = [
     `s3kit gateway listening on ${running.endpoint}`,
     `  region:     ${config.region}`,
@@ -199,13 +188,14 @@ function explainCommand(
     process.stdout.write(`${formatExplanation(result)}\n`);
     return result.decision === 'allow' ? 0 : 1;
   } catch (err) {
-    const prefix = err instanceof ConfigError ? 'invalid configuration: ' : '';
-    process.stderr.write(`s3kit-gateway explain: ${prefix}${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${describeFailure(err, 's3kit-gateway explain').lines.join('\n')}\n`);
     return 2;
   }
 }
 
+// Every failure to start is one line per problem and a non-zero exit, never a stack.
 main().catch((err: unknown) => {
-  process.stderr.write(`s3kit-gateway: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+  const { lines, exitCode } = describeFailure(err);
+  process.stderr.write(`${lines.join('\n')}\n`);
+  process.exit(exitCode);
 });

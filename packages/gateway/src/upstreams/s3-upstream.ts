@@ -48,12 +48,19 @@ export const RGW_16_UNSUPPORTED: readonly OperationName[] = Object.freeze([
   'GetBucketAccelerateConfiguration', 'PutBucketAccelerateConfiguration',
 ] as const);
 
+/** Credentials of a remote S3 (`sessionToken` for temporary ones). */
+export interface UpstreamCredentials { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string | undefined }
+
 /** Options of {@link createS3Upstream}. */
 export interface S3UpstreamOptions {
   /** `http(s)://host[:port]`. */
   readonly endpoint: string;
   readonly region: string;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string | undefined };
+  /**
+   * Fixed credentials, or a provider called before each request attempt (it should cache and
+   * refresh before expiry, as `@s3kit/client`'s providers do); session tokens are sent.
+   */
+  readonly credentials: UpstreamCredentials | (() => UpstreamCredentials | Promise<UpstreamCredentials>);
   /** **Default:** `'path'`. */
   readonly addressing?: 'path' | 'virtual' | undefined;
   /** Client bucket → upstream bucket. **Default:** `{}` (same names). */
@@ -73,7 +80,10 @@ export interface S3UpstreamOptions {
 /** A remote S3 endpoint as an {@link Upstream}: re-signs each request with its credentials. */
 export interface S3Upstream extends Upstream {
   readonly endpoint: string;
-  /** A presigned URL on the upstream for the same request (for the gateway's redirect offload). */
+  /**
+   * A presigned URL on the upstream for the same request (for the gateway's redirect offload).
+   * @throws Error while a credentials provider has not given credentials yet (before the first request).
+   */
   presign(req: UpstreamRequest, expiresIn: number): string;
   close(): Promise<void>;
 }
@@ -83,10 +93,20 @@ export interface S3Upstream extends Upstream {
  * credentials and region) and forwards them through @s3kit/http-transport.
  */
 export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
+  const given = options.credentials;
+  // The latest credentials, for presigned URLs (synchronous): a provider's are those of the last request.
+  let latest: UpstreamCredentials | undefined = typeof given === 'function' ? undefined : { ...given };
+  const credentials =
+    typeof given === 'function'
+      ? async () => {
+          latest = await given();
+          return latest;
+        }
+      : latest!;
   const transport: Transport = createTransport({
     retry: { maxAttempts: 2 },
     ...options.transport,
-    sign: { credentials: { ...options.credentials }, region: options.region },
+    sign: { credentials, region: options.region },
   });
   const target = {
     endpoint: options.endpoint.replace(/\/+$/, ''),
@@ -97,10 +117,12 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     trailers: options.profile?.trailers ?? false,
   } as const;
   const unsupported = unsupportedSet(options.profile?.unsupported, options.profile?.minioExtensions === true);
-  const signer = new SigV4Signer({ credentials: { ...options.credentials }, region: options.region });
+  let signer: { for: UpstreamCredentials; signer: SigV4Signer } | undefined;
   const presign = (req: UpstreamRequest, expiresIn: number): string => {
+    if (latest === undefined) throw new Error('createS3Upstream: no credentials from the provider yet');
+    if (signer?.for !== latest) signer = { for: latest, signer: new SigV4Signer({ credentials: latest, region: options.region }) };
     const t = resign({ ...req, body: undefined }, target);
-    return signer.presign({ method: req.method, url: `${t.origin}${t.path}`, expiresIn }).url;
+    return signer.signer.presign({ method: req.method, url: `${t.origin}${t.path}`, expiresIn }).url;
   };
   const send = (req: UpstreamRequest): Promise<UpstreamResponse> => forwardHttp(transport, resign(req, target)).catch(upstreamAnswer);
   const system = options.configStore;
@@ -112,7 +134,7 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
       // The redirect offload never hands out a URL into the system bucket: such a request goes through handle (AccessDenied).
       // Neither hands out a URL for an operation the upstream does not know: it goes through handle (NotImplemented).
       presign: (req, expiresIn) =>
-        unsupported.has(req.operation) || (system !== undefined && req.bucket !== undefined && upstreamBucket(req.bucket) === system.bucket)
+        latest === undefined || unsupported.has(req.operation) || (system !== undefined && req.bucket !== undefined && upstreamBucket(req.bucket) === system.bucket)
           ? undefined
           : presign(req, expiresIn),
       acceptsUnknownLength: false,
