@@ -351,8 +351,6 @@ function bucketFromHost(host: string | undefined, bases: readonly string[]): str
   return undefined;
 }
 
-}
-
 const routers = new WeakMap<RouterOptions, Router>();
 let defaultRouter: Router | undefined;
 
