@@ -60,6 +60,8 @@ export interface WebhookTargetConfig {
 /** PEM files of the S3 listener's certificate, its private key and an optional CA chain (absolute paths). */
 export interface TlsConfig { cert: string; key: string; ca?: string }
 
+export type LogFormat = 'json' | 'pretty';
+
 /** The validated program configuration. */
 export interface GatewayConfig {
   listen: { host: string; port: number };
@@ -70,13 +72,17 @@ export interface GatewayConfig {
    * count (client address, scheme, host). Empty: the headers are ignored.
    */
   trustProxy: string[];
-  /** Metrics, /healthz and /readyz; port 0 picks a free one, `null` disables. */
-  admin: { host: string; port: number } | null;
+  /**
+   * Metrics, /healthz, /readyz and /explain; port 0 picks a free one, `null` disables. With a
+   * `token` (inline or `tokenFile`), every endpoint but /healthz needs `Authorization: Bearer <token>`.
+   */
+  admin: { host: string; port: number; token?: string | undefined } | null;
   region: string;
   baseDomains: string[];
   /** Answer presigned GET/HEAD with a 307 to an upstream presigned URL (remote S3 upstreams). */
   presignedRedirect: boolean;
-  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
+  /** `format`: JSON lines (default) or `pretty` (one human line per request; colours on a TTY). */
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; format: LogFormat };
   limits: {
     maxHeaderSize: number;
     requestTimeoutMs: number;
@@ -358,10 +364,11 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
   let admin: GatewayConfig['admin'];
   if (adminRaw === null || adminRaw === false) admin = null;
   else {
-    const a = r.obj_('admin', ['host', 'port']);
-    admin = { host: a?.str('host', '127.0.0.1') ?? '127.0.0.1', port: a?.int('port', 9001, 0, 65535) ?? 9001 };
+    const a = r.obj_('admin', ['host', 'port', 'token', 'tokenFile']);
+    const token = a === undefined ? undefined : adminToken(a, baseDir);
+    admin = { host: a?.str('host', '127.0.0.1') ?? '127.0.0.1', port: a?.int('port', 9001, 0, 65535) ?? 9001, ...(token === undefined ? {} : { token }) };
   }
-  const log = r.obj_('log', ['level']);
+  const log = r.obj_('log', ['level', 'format']);
   const limits = r.obj_('limits', ['maxHeaderSize', 'requestTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'minBodyBytesPerSecond', 'maxConcurrentRequests', 'maxUnauthenticatedShare', 'shutdownTimeoutMs']);
   const upstreams: Record<string, UpstreamConfig> = {};
   const upRaw = r.record('upstreams');
@@ -426,7 +433,7 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     region: r.str('region', 'us-east-1'),
     baseDomains,
     presignedRedirect: r.bool('presignedRedirect', false),
-    log: { level: log?.oneOf('level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info') ?? 'info' },
+    log: { level: log?.oneOf('level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info') ?? 'info', format: log?.oneOf('format', LOG_FORMATS, 'json') ?? 'json' },
     limits: {
       maxHeaderSize: limits?.int('maxHeaderSize', 16 * 1024, 1024, 1024 * 1024) ?? 16 * 1024,
       requestTimeoutMs: limits?.int('requestTimeoutMs', 15 * 60_000, 0) ?? 15 * 60_000,
@@ -448,6 +455,25 @@ export function validateConfig(doc: unknown, src: string, baseDir = process.cwd(
     devKeys: false,
     uploadPage,
   };
+}
+
+const LOG_FORMATS = ['json', 'pretty'] as const;
+
+/** `admin.token` or `admin.tokenFile` (its content without the trailing newline); at least 16 characters. */
+function adminToken(a: Reader, baseDir: string): string | undefined {
+  const inline = a.optStr('token');
+  const file = a.optStr('tokenFile');
+  if (inline !== undefined && file !== undefined) a.fail('tokenFile', 'give token or tokenFile, not both');
+  let token = inline;
+  if (file !== undefined) {
+    try {
+      token = readFileSync(resolve(baseDir, file), 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      a.fail('tokenFile', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  if (token !== undefined && (token.length < 16 || /\s/.test(token))) a.fail(file === undefined ? 'token' : 'tokenFile', 'must be at least 16 characters without spaces');
+  return token;
 }
 
 /** `upstreams.<name>.configStore: { bucket, prefix }` of an S3 upstream. */
@@ -537,6 +563,7 @@ export interface Overrides {
   port?: number | undefined;
   adminPort?: number | undefined;
   logLevel?: string | undefined;
+  logFormat?: string | undefined;
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
   tlsCa?: string | undefined;
@@ -554,12 +581,16 @@ export function applyOverrides(cfg: GatewayConfig, o: Overrides): GatewayConfig 
   }
   if (o.adminPort !== undefined) {
     if (!Number.isInteger(o.adminPort) || o.adminPort < -1 || o.adminPort > 65535) throw new ConfigError(`--admin-port: must be an integer from 0 to 65535, or -1 to disable`);
-    out.admin = o.adminPort === -1 ? null : { host: cfg.admin?.host ?? out.listen.host, port: o.adminPort };
+    out.admin = o.adminPort === -1 ? null : { ...cfg.admin, host: cfg.admin?.host ?? out.listen.host, port: o.adminPort };
   }
   if (o.logLevel !== undefined) {
     const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
     if (!levels.includes(o.logLevel)) throw new ConfigError(`--log-level: must be one of ${levels.join(', ')}`);
     out.log.level = o.logLevel as GatewayConfig['log']['level'];
+  }
+  if (o.logFormat !== undefined) {
+    if (!(LOG_FORMATS as readonly string[]).includes(o.logFormat)) throw new ConfigError(`--log-format: must be one of ${LOG_FORMATS.join(', ')}`);
+    out.log.format = o.logFormat as LogFormat;
   }
   if (o.tlsCert !== undefined || o.tlsKey !== undefined || o.tlsCa !== undefined) {
     const cert = o.tlsCert ?? cfg.tls?.cert;

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { ConfigError, applyOverrides, devConfig, loadConfigFile, type GatewayConfig } from './config.js';
 import { explainGateway, formatExplanation, parseContext } from './explain.js';
 import { relaunchWithProcessSettings } from './launcher.js';
+import { programLogger } from './log-format.js';
+import { reloadOnSignal } from './reload.js';
 import { startServer } from './server.js';
 
 const HELP = `s3kit-gateway: an S3 gateway (verify, re-sign, stream) with an embedded local store.
 
-Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--data-dir DIR] [--log-level L]
+Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--data-dir DIR] [--log-level L] [--log-format F]
                      [--tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--trust-proxy LIST]
        s3kit-gateway explain --config FILE [--identity X] (--action A | --operation O) [--bucket B] [--key K] [--context k=v ...]
 
@@ -20,6 +21,8 @@ Usage: s3kit-gateway [--config FILE] [--host H] [--port N] [--admin-port N] [--d
   --admin-port N      /metrics, /healthz, /readyz port (env S3KIT_GATEWAY_ADMIN_PORT; default 9001; -1 = off)
   --data-dir DIR      development mode data directory (env S3KIT_GATEWAY_DATA_DIR; default ./.data)
   --log-level L       trace|debug|info|warn|error|fatal|silent (env S3KIT_GATEWAY_LOG_LEVEL; default info)
+  --log-format F      json (one JSON object a line on stdout) or pretty (one human line a request, colours
+                      on a terminal) (env S3KIT_GATEWAY_LOG_FORMAT; config log.format; default json)
   --tls-cert FILE     serve HTTPS with this PEM certificate (env S3KIT_GATEWAY_TLS_CERT; config tls.cert)
   --tls-key FILE      its PEM private key (env S3KIT_GATEWAY_TLS_KEY; config tls.key)
   --tls-ca FILE       a PEM CA chain sent with it (env S3KIT_GATEWAY_TLS_CA; config tls.ca)
@@ -31,15 +34,18 @@ operation on bucket/key, and which statement decided? Prints the decision, the d
 and the per-statement trace; exit status 0 allow, 1 deny, 2 bad config or arguments.
 
 Admin port: /metrics /healthz /readyz, and GET /explain?identity=&action=|operation=&bucket=&key=&context=k=v
-(JSON, the same answer).
+(JSON, the same answer). With admin.token (or admin.tokenFile) in the config, all but /healthz need
+Authorization: Bearer <token>.
 
 Process settings: the gateway runs itself again once with the glibc malloc settings it needs
 (MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_, MALLOC_ARENA_MAX; ones already set are kept);
 S3KIT_GATEWAY_PROCESS_SETTINGS=off runs it as started.
 
-Signals: SIGTERM/SIGINT drain in-flight requests and exit; SIGHUP reloads identities, bucket
-policies and CORS rules from --config, and the TLS certificate files (open connections keep
-theirs); an invalid file is logged and changes nothing.`;
+Signals: SIGTERM/SIGINT drain in-flight requests and exit; SIGHUP reloads --config (identities,
+policies, CORS, upstreams, limits, log level, admin token) and the TLS certificate files: new
+requests use it, requests and connections open keep theirs; changed fields that need a restart
+(listen and admin addresses, region, log format, an open store's dir) are named in a warning; an
+invalid file is logged and changes nothing. The startup banner goes to stderr.`;
 
 function num(v: string | undefined): number | undefined {
   return v === undefined || v === '' ? undefined : Number(v);
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
       'admin-port': { type: 'string' },
       'data-dir': { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-ca': { type: 'string' },
@@ -101,6 +108,7 @@ async function main(): Promise<void> {
     port: num(values.port ?? env['S3KIT_GATEWAY_PORT']),
     adminPort: num(values['admin-port'] ?? env['S3KIT_GATEWAY_ADMIN_PORT']),
     logLevel: values['log-level'] ?? env['S3KIT_GATEWAY_LOG_LEVEL'],
+    logFormat: values['log-format'] ?? env['S3KIT_GATEWAY_LOG_FORMAT'],
     ...tlsOverrides,
     trustProxy: values['trust-proxy'] ?? env['S3KIT_GATEWAY_TRUST_PROXY'],
   };
@@ -116,7 +124,7 @@ async function main(): Promise<void> {
     throw err;
   }
   // Secrets never reach the log: identities are not logged, and the redaction covers mistakes.
-  const log = pino({ level: config.log.level, base: { service: 's3kit-gateway' }, redact: ['*.secretAccessKey', '*.authorization', 'secretAccessKey'] });
+  const log = programLogger({ level: config.log.level, base: { service: 's3kit-gateway' }, redact: ['*.secretAccessKey', '*.authorization', 'secretAccessKey', '*.token'] }, config.log.format);
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
     running = await startServer(config, log);
@@ -140,13 +148,14 @@ async function main(): Promise<void> {
           `  keys kept:  ${resolve(dataDir, 'dev-keys.json')}`,
         ]
       : [`  config:     ${config.source} (${config.identities.length} identities)`]),
-    `  admin:      ${running.adminEndpoint === undefined ? 'off' : `${running.adminEndpoint}/metrics /healthz /readyz`}`,
+    `  admin:      ${running.adminEndpoint === undefined ? 'off' : `${running.adminEndpoint}/metrics /healthz /readyz /explain${config.admin?.token === undefined ? '' : ' (bearer token)'}`}`,
     ...(config.uploadPage.enabled ? [`  upload:     ${running.endpoint}/_s3kit/upload (browser upload page)`] : []),
     ...(config.devKeys
       ? [`  try:        AWS_ACCESS_KEY_ID=${config.identities[0]!.accessKeyId} AWS_SECRET_ACCESS_KEY=${config.identities[0]!.secretAccessKey} aws --endpoint-url ${running.endpoint} s3 mb s3://my-bucket`]
       : []),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // The banner is for people: stdout stays pure log lines (JSON by default).
+  process.stderr.write(`${lines.join('\n')}\n`);
   log.info({ endpoint: running.endpoint, admin: running.adminEndpoint, region: config.region, identities: config.identities.length, ...(running.tls === undefined ? {} : { tls: running.tls }), ...(config.trustProxy.length === 0 ? {} : { trustProxy: config.trustProxy }) }, 'started');
 
   const stop = (signal: string): void => {
@@ -158,26 +167,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => {
-    if (config.tls !== undefined) {
-      try {
-        log.info({ tls: running.reloadTls() }, 'reloaded TLS certificate');
-      } catch (err) {
-        log.error({ err: err instanceof Error ? err.message : String(err) }, 'TLS reload failed; keeping the current certificate');
-      }
-    }
-    if (configFile === undefined) {
-      log.warn('SIGHUP: no config file to reload (development mode)');
-      return;
-    }
-    try {
-      const next = load(configFile, dataDir, overrides);
-      running.reload(next);
-      log.info({ identities: next.identities.length, bucketPolicies: Object.keys(next.bucketPolicies).length, cors: Object.keys(next.cors).length }, 'reloaded identities, policies and cors');
-    } catch (err) {
-      log.error({ err: err instanceof Error ? err.message : String(err) }, 'reload failed; keeping the current identities, policies and cors');
-    }
-  });
+  process.on('SIGHUP', () => reloadOnSignal(running, configFile === undefined ? undefined : () => load(configFile, dataDir, overrides), log));
 }
 
 /** `s3kit-gateway explain …`: prints the decision and the deciding statement; exit 0 allow, 1 deny, 2 error. */

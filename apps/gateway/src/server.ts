@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
-import { createGateway, createGatewayServer, createLocalStore, createS3Upstream, mapBuckets, type Gateway, type LocalStore, type S3Upstream, type Upstream } from '@s3kit/gateway';
+import { createGatewayServer, type Gateway } from '@s3kit/gateway';
 import type { Logger } from 'pino';
-import { ConfigError, type GatewayConfig } from './config.js';
-import { queryFromSearch } from './explain.js';
-import { appRoutes } from './app-routes.js';
+import { adminHandler, type AdminState } from './admin.js';
+import { ConfigError, type GatewayConfig, type TlsConfig } from './config.js';
+import { createGeneration, generations, UpstreamPool, type OnResponse } from './generation.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { liveConfig } from './reload.js';
 import { readTls, replaceCertificate, tlsOptions, type TlsSummary } from './tls.js';
 
 /** A running gateway program: the S3 listener, the admin listener, and their lifecycle. */
@@ -14,24 +15,37 @@ export interface RunningServer {
   readonly endpoint: string;
   /** The certificate served now (subject, serial, fingerprint, expiry), or undefined without TLS. */
   readonly tls: TlsSummary | undefined;
-  /** `http://host:port` of /metrics, /healthz, /readyz, or undefined when disabled. */
+  /** `http://host:port` of /metrics, /healthz, /readyz, /explain, or undefined when disabled. */
   readonly adminEndpoint: string | undefined;
+  /** The gateway in force (a reload replaces it). */
   readonly gateway: Gateway;
   readonly metrics: GatewayMetrics;
   /**
-   * Replaces identities, bucket policies and CORS rules (SIGHUP) at once, without touching
-   * connections; requests in flight keep what they started with.
-   * @throws on an invalid configuration (nothing changes then).
+   * Applies a reloaded config (SIGHUP) without touching connections: what can change live (see
+   * `liveConfig`; the log level is the caller's) takes effect for new requests, requests in flight finish on the config they
+   * started with, and the TLS files are re-read. All or nothing for the config; a certificate that
+   * fails is reported in `tlsError` and the current one stays.
+   * @throws on a config the gateway refuses (nothing changes then).
    */
-  reload(next: Pick<GatewayConfig, 'identities' | 'bucketPolicies' | 'cors'>): void;
+  reload(next: GatewayConfig): ReloadOutcome;
   /**
-   * Re-reads the `tls` files (SIGHUP, after a renewal): new connections get the new certificate,
-   * open ones keep theirs. Returns the new certificate's summary.
+   * Re-reads the `tls` files in force (SIGHUP, after a renewal): new connections get the new
+   * certificate, open ones keep theirs. Returns the new certificate's summary.
    * @throws ConfigError when the files cannot be read or do not form a valid pair (the current one stays).
    */
   reloadTls(): TlsSummary;
   /** Stops accepting, drains in-flight requests (up to `limits.shutdownTimeoutMs`), closes upstreams. */
   shutdown(): Promise<void>;
+}
+
+/** What a reload changed, and what it could not. */
+export interface ReloadOutcome {
+  /** Changed fields that need a restart (kept as they run). */
+  readonly needRestart: readonly string[];
+  /** The certificate served from now on, when TLS is served and its files were read. */
+  readonly tls: TlsSummary | undefined;
+  /** Why the certificate files were not taken (the current certificate stays). */
+  readonly tlsError: string | undefined;
 }
 
 function listen(server: NetServer, host: string, port: number): Promise<AddressInfo> {
@@ -52,98 +66,70 @@ function urlOf(a: AddressInfo, scheme: 'http' | 'https' = 'http'): string {
 export async function startServer(config: GatewayConfig, log: Logger): Promise<RunningServer> {
   // Before anything is opened: a bad certificate is a configuration error.
   let tls = config.tls === undefined ? undefined : readTls(config.tls);
-  const upstreams: Record<string, Upstream> = {};
-  const closers: (() => Promise<void>)[] = [];
-  const stores: [string, LocalStore][] = [];
-  for (const [name, u] of Object.entries(config.upstreams)) {
-    if (u.type === 'local') {
-      const store: LocalStore = createLocalStore({
-        dir: u.dir,
-        region: config.region,
-        fsync: u.fsync,
-        ...(config.notifications.targets.length === 0
-          ? {}
-          : { notifications: { targets: config.notifications.targets, onWarning: (m: string) => log.warn({ upstream: name }, m) } }),
-        // What a crash left in the store, removed at start (the temp area first, then unreferenced data in the background).
-        onSweep: (s) =>
-          log[s.error === undefined ? 'info' : 'warn'](
-            { upstream: name, files: s.files, bytes: s.bytes, tempFiles: s.tempFiles, durationMs: Math.round(s.durationMs), complete: s.complete, ...(s.error === undefined ? {} : { err: s.error }) },
-            'store sweep',
-          ),
-      });
-      upstreams[name] = u.bucketMappings.length === 0 ? store : mapBuckets(store, u.bucketMappings);
-      stores.push([name, store]);
-      closers.push(() => store.close());
-    } else {
-      const s3: S3Upstream = createS3Upstream({ endpoint: u.endpoint, region: u.region, credentials: u.credentials, addressing: u.addressing, buckets: u.buckets, profile: u.profile, configStore: u.configStore });
-      upstreams[name] = u.bucketMappings.length === 0 ? s3 : mapBuckets(s3, u.bucketMappings);
-      closers.push(() => s3.close());
-    }
-  }
-  const gateway = createGateway({
-    region: config.region,
-    baseDomains: config.baseDomains,
-    identities: config.identities,
-    anonymous: config.anonymous,
-    bucketPolicies: config.bucketPolicies,
-    cors: config.cors,
-    bucketConfig: config.bucketConfig,
-    upstreams,
-    presignedRedirect: config.presignedRedirect,
-    onUnexpected: (err, info) => log.error({ requestId: info.requestId, operation: info.operation, err }, 'unexpected failure'),
-  });
-  // requests_in_flight is the requests holding a slot, read when scraped.
-  let inFlight = (): number => 0;
-  const metrics = createMetrics(() => inFlight(), () => stores.flatMap(([upstream, s]) => s.webhookStats().map((t) => ({ upstream, ...t }))));
-  // The program's own pages and helper routes (e.g. the upload page), before the S3 listener.
-  // The identities in force (replaced by reload), read by the routes at request time.
-  let identities = config.identities;
-  const routes = appRoutes(config, gateway, log, () => identities);
+  const pool = new UpstreamPool(log);
+  const onResponse: OnResponse = (e, upstream) => {
+    metrics.record(e, upstream);
+    // The access log: never secrets, signatures or query strings (presigned URLs carry signatures).
+    log.info(
+      {
+        requestId: e.requestId,
+        method: e.method,
+        identity: e.identity,
+        upstream,
+        operation: e.operation,
+        bucket: e.bucket,
+        key: e.key,
+        status: e.status,
+        errorCode: e.errorCode,
+        ...(e.deniedKeys === undefined ? {} : { deniedKeys: e.deniedKeys }),
+        bytesIn: e.bytesIn,
+        bytesOut: e.bytesOut,
+        durationMs: Math.round(e.durationMs * 1000) / 1000,
+        complete: e.complete,
+        remote: e.remoteAddress,
+      },
+      'request',
+    );
+  };
+  const gens = generations(createGeneration(config, pool, log, onResponse));
+  // requests_in_flight is the requests holding a slot (in every generation), read when scraped.
+  const metrics = createMetrics(
+    () => gens.listener.active,
+    () => gens.current.stores.flatMap(([upstream, s]) => s.webhookStats().map((t) => ({ upstream, ...t }))),
+    config.limits.requestTimeoutMs,
+  );
   const { limits } = config;
-  const s3Server = createGatewayServer(gateway, {
+  const s3Server = createGatewayServer(gens.current.gateway, {
     tls: tls === undefined ? undefined : tlsOptions(tls),
-    maxConcurrentRequests: limits.maxConcurrentRequests,
-    maxUnauthenticatedShare: limits.maxUnauthenticatedShare,
     maxHeaderSize: limits.maxHeaderSize,
     requestTimeoutMs: limits.requestTimeoutMs,
     headersTimeoutMs: limits.headersTimeoutMs,
-    bodyTimeoutMs: limits.bodyTimeoutMs,
-    minBodyBytesPerSecond: limits.minBodyBytesPerSecond,
-    trustProxy: config.trustProxy,
-    routes,
-    onResponse: (e) => {
-      metrics.record(e);
-      // The access log: never secrets, signatures or query strings (presigned URLs carry signatures).
-      log.info(
-        {
-          requestId: e.requestId,
-          method: e.method,
-          identity: e.identity,
-          operation: e.operation,
-          bucket: e.bucket,
-          key: e.key,
-          status: e.status,
-          errorCode: e.errorCode,
-          ...(e.deniedKeys === undefined ? {} : { deniedKeys: e.deniedKeys }),
-          bytesIn: e.bytesIn,
-          bytesOut: e.bytesOut,
-          durationMs: Math.round(e.durationMs * 1000) / 1000,
-          complete: e.complete,
-          remote: e.remoteAddress,
-        },
-        'request',
-      );
-    },
+    // The program's own pages and helper routes (e.g. the upload page), before the S3 listener.
+    routes: gens.routes,
+    listener: gens.listener,
   });
-  inFlight = () => s3Server.listener.active;
   // Malformed requests and Node's timeouts are answered with S3 XML by the server; logged here.
   s3Server.on('clientError', (err: NodeJS.ErrnoException) => log.warn({ code: err.code }, 'client error'));
   // Failed TLS handshakes (scanners, clients that distrust the certificate) never become requests.
   s3Server.on('tlsClientError', (err: NodeJS.ErrnoException) => log.debug({ code: err.code, err: err.message }, 'tls handshake failed'));
   let draining = false;
-  const admin = config.admin === null ? undefined : createServer((req, res) => void adminHandler(req, res, metrics, () => draining, gateway, tls !== undefined));
+  const adminState: AdminState = {
+    metrics,
+    gateway: () => gens.current.gateway,
+    token: () => gens.current.config.admin?.token,
+    draining: () => draining,
+    serveTls: tls !== undefined,
+  };
+  const admin = config.admin === null ? undefined : createServer((req, res) => void adminHandler(req, res, adminState));
   const s3Addr = await listen(s3Server, config.listen.host, config.listen.port);
   const adminAddr = admin === undefined ? undefined : await listen(admin, config.admin!.host, config.admin!.port);
+  const reloadTls = (files: TlsConfig | undefined): TlsSummary => {
+    if (files === undefined) throw new ConfigError('tls: not configured (the listener serves plain HTTP)');
+    const next = readTls(files);
+    replaceCertificate(s3Server, next);
+    tls = next;
+    return next.summary;
+  };
   let shutdownP: Promise<void> | undefined;
   return {
     endpoint: urlOf(s3Addr, tls === undefined ? 'http' : 'https'),
@@ -151,32 +137,37 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
       return tls?.summary;
     },
     adminEndpoint: adminAddr === undefined ? undefined : urlOf(adminAddr),
-    gateway,
+    get gateway() {
+      return gens.current.gateway;
+    },
     metrics,
-    reload(next) {
-      gateway.update({ identities: next.identities, bucketPolicies: next.bucketPolicies, cors: next.cors });
-      identities = next.identities;
+    reload(wanted) {
+      const { config: next, needRestart } = liveConfig(gens.current.config, wanted);
+      gens.swap(createGeneration(next, pool, log, onResponse));
+      // Node's own timeouts of the listener (connections check them as they go).
+      s3Server.requestTimeout = next.limits.requestTimeoutMs;
+      s3Server.headersTimeout = next.limits.requestTimeoutMs > 0 ? Math.min(next.limits.headersTimeoutMs, next.limits.requestTimeoutMs) : next.limits.headersTimeoutMs;
+      if (next.tls === undefined) return { needRestart, tls: undefined, tlsError: undefined };
+      try {
+        return { needRestart, tls: reloadTls(next.tls), tlsError: undefined };
+      } catch (err) {
+        return { needRestart, tls: tls?.summary, tlsError: err instanceof Error ? err.message : String(err) };
+      }
     },
-    reloadTls() {
-      if (config.tls === undefined) throw new ConfigError('tls: not configured (the listener serves plain HTTP)');
-      const next = readTls(config.tls);
-      replaceCertificate(s3Server, next);
-      tls = next;
-      return next.summary;
-    },
+    reloadTls: () => reloadTls(gens.current.config.tls),
     shutdown() {
       shutdownP ??= (async () => {
         draining = true;
         const closed = new Promise<void>((r) => s3Server.close(() => r()));
         s3Server.closeIdleConnections();
-        const deadline = Date.now() + config.limits.shutdownTimeoutMs;
-        while (s3Server.listener.active > 0 && Date.now() < deadline) {
+        const deadline = Date.now() + gens.current.config.limits.shutdownTimeoutMs;
+        while (gens.listener.active > 0 && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 20));
           s3Server.closeIdleConnections();
         }
         s3Server.closeAllConnections();
         await closed;
-        for (const c of closers) await c();
+        await gens.close();
         if (admin !== undefined) {
           admin.closeAllConnections();
           await new Promise<void>((r) => admin.close(() => r()));
@@ -185,36 +176,4 @@ export async function startServer(config: GatewayConfig, log: Logger): Promise<R
       return shutdownP;
     },
   };
-}
-
-async function adminHandler(req: IncomingMessage, res: ServerResponse, metrics: GatewayMetrics, draining: () => boolean, gateway: Gateway, serveTls: boolean): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  if (path === '/explain') {
-    // "Would identity X be allowed Y on Z, and which statement decided?" from the current policies,
-    // for a request like the listener's (aws:SecureTransport true when it serves TLS).
-    let status = 200;
-    let body: unknown;
-    try {
-      body = gateway.explain(queryFromSearch(new URL(req.url ?? '/', 'http://admin').searchParams, { secure: serveTls }));
-    } catch (err) {
-      status = 400;
-      body = { error: err instanceof Error ? err.message : String(err) };
-    }
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(`${JSON.stringify(body, null, 2)}\n`);
-  } else if (path === '/metrics') {
-    const body = await metrics.registry.metrics();
-    res.writeHead(200, { 'content-type': metrics.registry.contentType });
-    res.end(body);
-  } else if (path === '/healthz') {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('ok\n');
-  } else if (path === '/readyz') {
-    const ready = !draining();
-    res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' });
-    res.end(ready ? 'ready\n' : 'draining\n');
-  } else {
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found\n');
-  }
 }

@@ -34,7 +34,8 @@ function start(configFile: string): Promise<Running> {
       if (m) resolve({ child, endpoint: m[1]! });
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    // The banner (endpoints) is on stderr.
+    child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
 }

@@ -42,7 +42,8 @@ function run(args: string[]): { child: ChildProcess; out: () => string; ready: P
       if (m && a) resolve({ endpoint: m[1]!, admin: a[1]! });
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    // The banner (endpoints) is on stderr.
+    child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   return { child, out: () => out, ready };

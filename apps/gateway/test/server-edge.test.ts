@@ -86,7 +86,7 @@ describe('the program with maxConcurrentRequests 10', () => {
     for (const l of ghosts) expect([400, 503]).toContain(l['status']);
     const m = await (await fetch(`${running.adminEndpoint}/metrics`)).text();
     expect(m).toMatch(/s3kit_gateway_requests_in_flight 0\b/);
-    const counted = [...m.matchAll(/s3kit_gateway_requests_total\{operation="PutObject",status="(400|503)"\} (\d+)/g)].reduce((n, x) => n + Number(x[2]), 0);
+    const counted = [...m.matchAll(/s3kit_gateway_requests_total\{operation="PutObject",status="(400|503)",upstream="[^"]+"\} (\d+)/g)].reduce((n, x) => n + Number(x[2]), 0);
     expect(counted).toBe(30);
   });
 
@@ -108,7 +108,7 @@ describe('the program with maxConcurrentRequests 10', () => {
     expect(lines.filter((l) => l['msg'] === 'unexpected failure')).toEqual([]);
     const m = await (await fetch(`${running.adminEndpoint}/metrics`)).text();
     expect(m).toMatch(/s3kit_gateway_requests_in_flight 0\b/);
-    expect(m).toMatch(/s3kit_gateway_requests_total\{operation="PutObject",status="0"\} 2\b/);
+    expect(m).toMatch(/s3kit_gateway_requests_total\{operation="PutObject",status="0",upstream="default"\} 2\b/);
     const failures = (text: string): string => [...text.matchAll(/^s3kit_gateway_(auth_failures|upstream_errors)_total\{.*$/gm)].map((x) => x[0]).join('\n');
     expect(failures(m)).toBe(failures(before));
   });

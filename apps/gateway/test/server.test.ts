@@ -78,8 +78,8 @@ describe('the gateway program', () => {
     await expect(bad.send(new GetObjectCommand({ Bucket: 'app', Key: 'k' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
     bad.destroy();
     const m = await (await fetch(`${running.adminEndpoint}/metrics`)).text();
-    expect(m).toMatch(/s3kit_gateway_requests_total\{operation="GetObject",status="200"\} 1/);
-    expect(m).toMatch(/s3kit_gateway_request_duration_seconds_bucket\{le="[0-9.]+",operation="PutObject"\}/);
+    expect(m).toMatch(/s3kit_gateway_requests_total\{operation="GetObject",status="200",upstream="default"\} 1/);
+    expect(m).toMatch(/s3kit_gateway_request_duration_seconds_bucket\{le="[0-9.]+",operation="PutObject",upstream="default"\}/);
     expect(m).toMatch(/s3kit_gateway_bytes_in_total\{operation="PutObject"\} 5/);
     // 5 bytes of object plus the SignatureDoesNotMatch XML above.
     expect(Number(/s3kit_gateway_bytes_out_total\{operation="GetObject"\} (\d+)/.exec(m)?.[1])).toBeGreaterThan(5);
@@ -122,7 +122,7 @@ describe('the gateway program', () => {
   it('reloads identities (SIGHUP path) without dropping connections', async () => {
     const bob = client(BOB);
     await expect(bob.send(new GetObjectCommand({ Bucket: 'app', Key: 'k' }))).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
-    running.reload({ identities: [ALICE, BOB], bucketPolicies: {}, cors: {} });
+    running.reload({ ...config, identities: [ALICE, BOB] });
     expect(await (await bob.send(new GetObjectCommand({ Bucket: 'app', Key: 'k' }))).Body!.transformToString()).toBe('hello');
     await expect(bob.send(new PutObjectCommand({ Bucket: 'app', Key: 'k', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     bob.destroy();

@@ -35,3 +35,11 @@ export function humanDuration(seconds: number): string {
 export function humanDate(d: Date | undefined): string {
   return d ? d.toISOString().slice(0, 19).replace('T', ' ') : '                   ';
 }
+
+const SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 7 * 86400 };
+
+/** Parses `600`, `30m`, `12h`, `7d`, `2w` into seconds; `undefined` when it is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+)([smhdw]?)$/.exec(text.trim());
+  return m ? Number(m[1]) * SECONDS[m[2] || 's']! : undefined;
+}

@@ -15,13 +15,23 @@ import * as presign from './commands/presign.js';
 import * as rb from './commands/rb.js';
 import * as rm from './commands/rm.js';
 import * as stat from './commands/stat.js';
+import * as find from './commands/find.js';
+import * as head from './commands/head.js';
+import * as legalhold from './commands/legalhold.js';
+import * as policy from './commands/policy.js';
+import * as retention from './commands/retention.js';
+import * as select from './commands/select.js';
+import * as tag from './commands/tag.js';
+import * as version from './commands/version.js';
+import * as watch from './commands/watch.js';
 
 interface Command {
   usage: string;
   run(ctx: Context, argv: string[]): Promise<void>;
 }
 
-const COMMANDS: Record<string, Command> = { alias, ls, mb, rb, cp, mirror, sync: mirror, cat, stat, rm, presign, du };
+const COMMANDS: Record<string, Command> = { alias, ls, mb, rb, cp, mirror, sync: mirror, cat, stat, rm, presign, du,
+  head, find, tag, policy, version, retention, legalhold, select, watch };
 
 function help(): string {
   return `usage: s3kit <command> [options]\n\n${[...new Set(Object.values(COMMANDS))]

@@ -482,6 +482,10 @@ export class S3Client<Body extends ResponseBodyMixin = ResponseBodyMixin> {
   setObjectRetention(bucket: string, key: string, retention: Retention, options: SetObjectRetentionOptions = {}): Promise<void> {
     return objectConfigOps.setObjectRetention(this.#core, bucket, key, retention, options);
   }
+  /** PutObjectRetention with an empty `<Retention/>`: removes a GOVERNANCE retention (with `governanceBypass`). */
+  clearObjectRetention(bucket: string, key: string, options: SetObjectRetentionOptions = {}): Promise<void> {
+    return objectConfigOps.clearObjectRetention(this.#core, bucket, key, options);
+  }
   /** GetObjectAttributes: ETag, checksum, parts, storage class, size. */
   getObjectAttributes(bucket: string, key: string, options: GetObjectAttributesOptions = {}): Promise<ObjectAttributes> {
     return objectConfigOps.getObjectAttributes(this.#core, bucket, key, options);

@@ -161,7 +161,16 @@ export async function setObjectRetention(core: RequestCore, bucket: string, key:
   checkObject(bucket, key);
   if (retention.mode !== 'GOVERNANCE' && retention.mode !== 'COMPLIANCE') throw new TypeError('setObjectRetention: mode must be GOVERNANCE or COMPLIANCE');
   if (!(retention.retainUntilDate instanceof Date) || Number.isNaN(retention.retainUntilDate.getTime())) throw new TypeError('setObjectRetention: retainUntilDate must be a valid Date');
-  const body = buildXml('Retention', { Mode: retention.mode, RetainUntilDate: retention.retainUntilDate });
+  await putRetention(core, bucket, key, buildXml('Retention', { Mode: retention.mode, RetainUntilDate: retention.retainUntilDate }), options);
+}
+
+/** PutObjectRetention with an empty `<Retention/>`: removes the version's retention (a GOVERNANCE one needs `governanceBypass`; a COMPLIANCE one cannot be removed). */
+export async function clearObjectRetention(core: RequestCore, bucket: string, key: string, options: SetObjectRetentionOptions = {}): Promise<void> {
+  checkObject(bucket, key);
+  await putRetention(core, bucket, key, buildXml('Retention', {}), options);
+}
+
+async function putRetention(core: RequestCore, bucket: string, key: string, body: string, options: SetObjectRetentionOptions): Promise<void> {
   const extra: Record<string, string> = options.governanceBypass ? { 'x-amz-bypass-governance-retention': 'true' } : {};
   await core.empty({ method: 'PUT', bucket, key, query: { retention: '', versionId: options.versionId }, ...xmlBody(core, body, extra), signal: options.signal });
 }

@@ -23,6 +23,11 @@ export interface GatewayServerOptions extends NodeListenerOptions {
    * true when `res` was taken. They hold no concurrency slot.
    */
   readonly routes?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  /**
+   * Serve with this listener instead of `toNodeListener(gateway, options)` (e.g. one that switches
+   * to a new gateway and limits on reload while requests in flight finish on theirs).
+   */
+  readonly listener?: NodeListener | undefined;
 }
 
 /** How long a refused CONNECT's connection may stay open after its answer (ms). */
@@ -54,7 +59,7 @@ export function createGatewayServer(gateway: Gateway, options: GatewayServerOpti
   const maxHeaderSize = options.maxHeaderSize ?? 16 * 1024;
   const requestTimeout = options.requestTimeoutMs ?? 15 * 60_000;
   const headersTimeout = options.headersTimeoutMs ?? 60_000;
-  const listener = toNodeListener(gateway, { ...options, maxHeaderSize });
+  const listener = options.listener ?? toNodeListener(gateway, { ...options, maxHeaderSize });
   const serverOptions = {
     maxHeaderSize,
     requestTimeout,
