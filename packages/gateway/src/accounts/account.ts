@@ -37,8 +37,19 @@ export function checkAccountName(account: unknown, where: string): void {
  * gateways and restarts, as S3's canonical user ids are).
  */
 export function canonicalIdOf(account: string): string {
-  return createHash('sha256').update(`s3kit-account:${account}`).digest('hex');
+  let id = canonicalIds.get(account);
+  if (id === undefined) {
+    // Accounts are configured names, so the memo stays small; it is bounded all the same.
+    if (canonicalIds.size >= MAX_MEMO) canonicalIds.clear();
+    id = createHash('sha256').update(`s3kit-account:${account}`).digest('hex');
+    canonicalIds.set(account, id);
+  }
+  return id;
 }
+
+/** Canonical ids already computed (every authorized request needs its caller's). */
+const canonicalIds = new Map<string, string>();
+const MAX_MEMO = 1024;
 
 /** The `Owner` of an account's buckets and objects: its canonical id and its name. */
 export function ownerOf(account: string): AccountOwner {

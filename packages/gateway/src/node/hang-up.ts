@@ -34,31 +34,37 @@ function onConnectionClose(connection: Duplex, fn: () => void): () => void {
  * Watches `res` and its `connection` (the request's socket) for a hang-up: the response closing
  * before it finished, or the connection closing. A response pipelined behind another one has no
  * socket yet and never emits 'close' when the connection goes, so the connection is watched too.
+ * `onHangUp` is called once when it happens (in a microtask); `promise` is only made when asked for.
  */
-export function watchHangUp(res: ServerResponse, connection: Duplex): HangUp {
+export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: () => void): HangUp {
   let happened = false;
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
+  let promise: Promise<void> | undefined;
+  let resolve: (() => void) | undefined;
   const hangUp = (): void => {
     if (happened) return;
     happened = true;
-    resolve();
+    resolve?.();
+    // As a reaction to the promise would: after the code that is running now.
+    if (onHangUp !== undefined) queueMicrotask(onHangUp);
   };
   const onResClose = (): void => {
     if (!res.writableFinished) hangUp();
   };
   res.once('close', onResClose);
-  let stopConnection = (): void => {};
+  let stopConnection: (() => void) | undefined;
   if (connection.destroyed) hangUp();
   else stopConnection = onConnectionClose(connection, hangUp);
   return {
     get happened() {
       return happened;
     },
-    promise,
+    get promise() {
+      promise ??= happened ? Promise.resolve() : new Promise<void>((r) => (resolve = r));
+      return promise;
+    },
     dispose() {
       res.off('close', onResClose);
-      stopConnection();
+      stopConnection?.();
     },
   };
 }

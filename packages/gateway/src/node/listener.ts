@@ -104,7 +104,6 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
   const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
     const startedAt = performance.now();
     const method = req.method ?? 'GET';
-    const resource = (req.url ?? '/').split('?')[0]!;
     const client = forwardedClient({ remoteAddress: req.socket?.remoteAddress, secure: (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true }, req.headers, trusted);
     // Errors of the request stream reach us through close/complete; never as an uncaught event.
     req.on('error', noop);
@@ -119,7 +118,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
         if (inFlight.get(refusedSocket) === refusedExchange) inFlight.delete(refusedSocket);
       });
       const hangUp = watchHangUp(res, req.socket);
-      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resource), { method, startedAt, body: undefined, continued: !expectsContinue, options, remoteAddress: client.remoteAddress, hangUp }).finally(() => hangUp.dispose());
+      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resourceOf(req)), { method, startedAt, body: undefined, continued: !expectsContinue, options, remoteAddress: client.remoteAddress, hangUp }).finally(() => hangUp.dispose());
       return;
     }
     const ac = new AbortController();
@@ -152,8 +151,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     };
     res.once('close', done);
     // Also when the response never gets the socket (pipelined behind one the client left): no 'close' comes for it.
-    const hangUp = watchHangUp(res, socket);
-    void hangUp.promise.then(() => {
+    const hangUp = watchHangUp(res, socket, () => {
       ac.abort(wentAway());
       done();
     });
@@ -169,11 +167,11 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
         signal: ac.signal,
         remoteAddress: client.remoteAddress,
         secure: client.secure,
-        ...(client.host === undefined ? {} : { host: client.host }),
-        onAuthenticated: () => slot.promote(),
+        host: client.host,
+        onAuthenticated: slot.promote,
       })
-      .catch((err: unknown) => gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resource))
-      .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resource), { method, startedAt, body: exchange.body, continued, options, remoteAddress: client.remoteAddress, hangUp }))
+      .catch((err: unknown) => gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resourceOf(req)))
+      .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resourceOf(req)), { method, startedAt, body: exchange.body, continued, options, remoteAddress: client.remoteAddress, hangUp }))
       .finally(() => {
         done();
         hangUp.dispose();
@@ -206,6 +204,13 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
       else socket.destroy();
     },
   }) as unknown as NodeListener;
+}
+
+/** The request's path, for error answers (the gateway's own are built from what it parsed). */
+function resourceOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }
 
 function headerPairs(raw: readonly string[]): [string, string][] {

@@ -94,11 +94,25 @@ function encodeQuery(query: Readonly<Record<string, string>>): string {
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
 }
 
+/** Endpoints parsed once (they come from the configuration: few). */
+const endpoints = new Map<string, { readonly origin: string; readonly protocol: string; readonly host: string }>();
+
+function endpointOf(endpoint: string): { readonly origin: string; readonly protocol: string; readonly host: string } {
+  let e = endpoints.get(endpoint);
+  if (e === undefined) {
+    const url = new URL(endpoint);
+    e = { origin: url.origin, protocol: url.protocol, host: url.host };
+    if (endpoints.size >= 256) endpoints.clear();
+    endpoints.set(endpoint, e);
+  }
+  return e;
+}
+
 /** The upstream URL (origin and encoded path + query) by addressing style and bucket mapping. */
 function originAndPath(req: UpstreamRequest, target: S3Target): { origin: string; path: string } {
   const bucket = req.bucket === undefined ? undefined : (target.buckets[req.bucket] ?? req.bucket);
   const keyPath = req.key === undefined ? '' : `/${uriEncode(req.key, true)}`;
-  const url = new URL(target.endpoint);
+  const url = endpointOf(target.endpoint);
   let origin = url.origin;
   let path: string;
   if (bucket === undefined) path = '/';
@@ -140,10 +154,11 @@ export function resign(req: UpstreamRequest, target: S3Target): TransportRequest
     const opts = { mode: 'streaming-unsigned-trailer' as const, checksumAlgorithm: algorithm };
     const framing = chunkedHeaders(Number(length), opts);
     for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
+    const { origin, path } = originAndPath(req, target);
     return {
       method: req.method,
-      origin: originAndPath(req, target).origin,
-      path: originAndPath(req, target).path,
+      origin,
+      path,
       headers: { ...headers, ...framing, 'content-encoding': headers['content-encoding'] ? `aws-chunked,${headers['content-encoding']}` : 'aws-chunked' },
       ...(req.signal === undefined ? {} : { signal: req.signal }),
       body: encodeChunked(asAsyncIterable(req.body), undefined, { ...opts, decodedContentLength: Number(length) }),

@@ -22,14 +22,14 @@ import {
 } from './http-headers.js';
 import { expirationHeader } from './lifecycle-rules.js';
 import { checkDeletable, lockHeaders, lockOnWrite, requireLockDigest, writeIsLocked } from './object-lock.js';
-import { asksEncryption, COPY_SOURCE_CUSTOMER, CUSTOMER, plainBytes, plainStream, readKey, rejectSseOnRead, seedOf, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
+import { asksEncryption, COPY_SOURCE_CUSTOMER, CUSTOMER, plainBuffer, plainBytes, plainStream, readKey, rejectSseOnRead, seedOf, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
 import { changeSourceOf } from './events.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
 import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
 import { readSmallBody, writeTemp, type TempFile } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
-import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { asAsyncIterable, type UpstreamRequest, type UpstreamResponse } from '../upstreams/upstream.js';
 
 /**
  * PutObject: body to a temp file (MD5, Content-MD5, checksums, length checked), fsync,
@@ -68,6 +68,9 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
   return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum), ...writeHeaders(enc), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
 }
 
+/** Bodies up to this size are read into memory and sent in one piece. */
+const SMALL_BODY = 64 * 1024;
+
 /** GetObject and HeadObject: conditionals, Range or partNumber, response-* overrides, streamed body. */
 export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: boolean): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
@@ -102,6 +105,8 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
     }
     headers['content-length'] = String(length);
     if (head || length === 0) return head ? { status, headers } : { status, headers, body: new Uint8Array(0) };
+    // A small body is read whole (fh closes below): no read stream to set up and tear down.
+    if (length <= SMALL_BODY) return { status, headers, body: asAsyncIterable(await plainBuffer(fh, meta, sseKey, range)) };
     const stream =
       sseKey !== undefined
         ? plainStream(fh, meta, sseKey, range)

@@ -155,6 +155,24 @@ export function plainBytes(fh: FileHandle, meta: ObjectMeta, key: ReadKey | unde
   return decryptRange(fh, key.sse, key.root, meta.parts ?? [meta.size], range);
 }
 
+/**
+ * The plaintext of `range` (all when omitted) of version `meta` opened as `fh` (which stays
+ * open), in memory: for small bodies, read in one go and sent without a stream.
+ */
+export async function plainBuffer(fh: FileHandle, meta: ObjectMeta, key: ReadKey | undefined, range?: ByteRange): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  if (key === undefined) {
+    const start = range?.start ?? 0;
+    const length = (range?.end ?? meta.size - 1) - start + 1;
+    const buf = Buffer.allocUnsafe(length);
+    let off = 0;
+    for (let n = -1; off < length && n !== 0; off += n) n = (await fh.read(buf, off, length - off, start + off)).bytesRead;
+    return off === length ? buf : buf.subarray(0, off);
+  }
+  for await (const c of decryptRange(fh, key.sse, key.root, meta.parts ?? [meta.size], range)) chunks.push(c);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
 /** A GET body: the plaintext as a byte stream that closes `fh` when it ends or is destroyed. */
 export function plainStream(fh: FileHandle, meta: ObjectMeta, key: ReadKey, range: ByteRange | undefined): Readable {
   const stream = Readable.from(decryptRange(fh, key.sse, key.root, meta.parts ?? [meta.size], range), { objectMode: false });
