@@ -1,14 +1,18 @@
-// The transfers `cp` plans and runs: upload (file → object), download (object → file, through a
-// temporary file renamed on success) and copy (server-side within one alias, streamed across two).
+// The transfers `cp` plans and runs: upload (file → object; large files in resumable parts),
+// download (object → file, through a temporary file renamed on success), copy (server-side within
+// one alias, streamed across two) and standard input/output (`-`).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ObjectWriteOptions, S3Client } from '@s3kit/client/node';
+import type { ChecksumAlgorithm, ObjectWriteOptions, S3Client } from '@s3kit/client/node';
 import type { Context } from './context.js';
+import { partSizeFor } from './etag.js';
 import { contentTypeFor } from './mime.js';
+import { uploadFileInParts } from './resumable.js';
+import { downloadStdout, uploadStdin } from './stdio.js';
 import type { RemotePath } from './target.js';
 
 /** An object on an alias. */
@@ -22,7 +26,13 @@ export interface ObjectRef {
 export type Transfer =
   | { kind: 'upload'; from: string; to: ObjectRef; size: number }
   | { kind: 'download'; from: ObjectRef; to: string; size: number }
-  | { kind: 'copy'; from: ObjectRef; to: ObjectRef; size: number };
+  | { kind: 'copy'; from: ObjectRef; to: ObjectRef; size: number }
+  | { kind: 'stdin'; from: '-'; to: ObjectRef; size: number }
+  | { kind: 'stdout'; from: ObjectRef; to: '-'; size: number };
+
+/** The part size and parts in flight of uploads when not given (`--part-size`, `--concurrency`). */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_CONCURRENCY = 4;
 
 /** Options of every transfer of one `cp`. */
 export interface TransferOptions {
@@ -31,12 +41,18 @@ export interface TransferOptions {
   metadata?: Record<string, string>;
   tags?: Record<string, string>;
   contentType?: string;
+  /** `x-amz-checksum-*` of uploads (`--checksum`). */
+  checksum?: ChecksumAlgorithm;
+  /** Leave an interrupted multipart upload open for the next run (`--keep-partial`). */
+  keepPartial?: boolean;
 }
 
 /** What a finished transfer reports. */
 export interface TransferResult {
   etag?: string | undefined;
   versionId?: string | undefined;
+  /** Bytes of parts an earlier, interrupted run had stored (resumed uploads). */
+  reusedBytes?: number;
 }
 
 /** `alias/bucket/key` of an object. */
@@ -49,8 +65,22 @@ export async function runTransfer(ctx: Context, t: Transfer, options: TransferOp
   const signal = ctx.signal;
   if (t.kind === 'upload') {
     const s3 = ctx.client(t.to.remote.alias);
-    return s3.fPutObject(t.to.bucket, t.to.key, t.from, { ...writeOptions(options, t.from), signal, onProgress: (p) => progress(p.loaded) });
+    const partSize = partSizeFor(t.size, options.partSize ?? DEFAULT_PART_SIZE);
+    const write = writeOptions(options, t.from);
+    if (t.size <= partSize) return s3.fPutObject(t.to.bucket, t.to.key, t.from, { ...write, signal, onProgress: (p) => progress(p.loaded) });
+    const r = await uploadFileInParts(s3, t.to.bucket, t.to.key, t.from, t.size, {
+      partSize,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      write,
+      checksum: options.checksum,
+      keepPartial: options.keepPartial ?? false,
+      signal,
+      onProgress: progress,
+    });
+    return { etag: r.etag, versionId: r.versionId, reusedBytes: r.reusedBytes };
   }
+  if (t.kind === 'stdin') return uploadStdin(ctx.client(t.to.remote.alias), t.to.bucket, t.to.key, writeOptions(options, undefined), signal, progress);
+  if (t.kind === 'stdout') return downloadStdout(ctx, ctx.client(t.from.remote.alias), t.from.bucket, t.from.key, signal, progress);
   if (t.kind === 'download') {
     const s3 = ctx.client(t.from.remote.alias);
     const stat = await download(s3, t.from, t.to, signal, progress);
@@ -73,9 +103,10 @@ export async function runTransfer(ctx: Context, t: Transfer, options: TransferOp
   return dst.putObject(t.to.bucket, t.to.key, counted, { ...writeOptions(options, undefined), size: t.size, signal, ...(contentType === undefined ? {} : { contentType }) });
 }
 
-function writeOptions(options: TransferOptions, file: string | undefined): ObjectWriteOptions & { partSize?: number; concurrency?: number } {
+function writeOptions(options: TransferOptions, file: string | undefined): ObjectWriteOptions & { partSize?: number; concurrency?: number; checksumAlgorithm?: ChecksumAlgorithm } {
   const contentType = options.contentType ?? (file === undefined ? undefined : contentTypeFor(file));
   return {
+    ...(options.checksum === undefined ? {} : { checksumAlgorithm: options.checksum }),
     ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
@@ -85,7 +116,7 @@ function writeOptions(options: TransferOptions, file: string | undefined): Objec
 }
 
 /** A pass-through that reports the running byte count. */
-function counter(progress: (loaded: number) => void): Transform {
+export function counter(progress: (loaded: number) => void): Transform {
   let loaded = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
