@@ -46,18 +46,21 @@ export async function fileEtag(file: string, size: number, parts: number, partSi
   return `${all.digest('hex')}-${Math.ceil(size / partSize)}`;
 }
 
+/** Part sizes tools commonly use (MiB): tried for a multipart ETag after the given ones. */
+const COMMON_PART_MIB = [5, 8, 10, 15, 16, 32, 50, 64, 100, 128, 256, 512];
+
 /**
  * Whether `file` has the object's `etag`: an MD5 ETag is compared with the file's MD5; a
  * multipart one (`<md5>-N`) with the file's computed in parts of each candidate part size that
- * gives N parts (`partSizes` first, then N's smallest whole-MiB size). Other ETags (SSE-KMS,
- * SSE-C, composed) never match.
+ * gives N parts (`partSizes` first, then common sizes, then N's smallest whole-MiB size). Other
+ * ETags (SSE-KMS, SSE-C, composed) never match.
  */
 export async function etagMatches(file: string, size: number, etag: string, partSizes: number[], signal?: AbortSignal): Promise<boolean> {
   const m = /^([0-9a-f]{32})(?:-(\d+))?$/i.exec(etag);
   if (!m) return false;
   const parts = m[2] === undefined ? 1 : Number(m[2]);
   if (parts === 1 && m[2] === undefined) return (await fileEtag(file, size, 1, size, signal)) === etag.toLowerCase();
-  const candidates = new Set([...partSizes.map((p) => partSizeFor(size, p)), Math.ceil(size / parts / MiB) * MiB]);
+  const candidates = new Set([...partSizes, ...COMMON_PART_MIB.map((m) => m * MiB), Math.ceil(size / parts / MiB) * MiB].map((p) => partSizeFor(size, p)));
   for (const p of candidates) {
     if (Math.ceil(size / p) !== parts) continue;
     if ((await fileEtag(file, size, parts, p, signal)) === etag.toLowerCase()) return true;
