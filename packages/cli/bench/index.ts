@@ -54,7 +54,7 @@ async function startGateway(dir: string): Promise<{ endpoint: string; stop(): vo
   const config = join(dir, 'gateway.json');
   writeFileSync(config, JSON.stringify({ identities: [{ name: 'bench', ...KEYS, allow: [{ bucket: '*', access: 'readwrite' }] }], upstreams: { default: { type: 'local', dir: join(dir, 'store') } } }));
   const port = await freePort();
-  const child = spawn(process.execPath, [GATEWAY, '--config', config, '--port', String(port), '--admin-port', '-1', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [GATEWAY, '--config', config, '--port', String(port), '--admin-port=-1', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const endpoint = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (await fetch(endpoint).then(() => true, () => false)) return { endpoint, stop: () => child.kill() };

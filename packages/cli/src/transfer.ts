@@ -11,6 +11,7 @@ import type { ChecksumAlgorithm, ObjectWriteOptions, S3Client } from '@s3kit/cli
 import type { Context } from './context.js';
 import { partSizeFor } from './etag.js';
 import { contentTypeFor } from './mime.js';
+import { downloadRanges } from './ranged.js';
 import { uploadFileInParts } from './resumable.js';
 import { downloadStdout, uploadStdin } from './stdio.js';
 import type { RemotePath } from './target.js';
@@ -83,7 +84,7 @@ export async function runTransfer(ctx: Context, t: Transfer, options: TransferOp
   if (t.kind === 'stdout') return downloadStdout(ctx, ctx.client(t.from.remote.alias), t.from.bucket, t.from.key, signal, progress);
   if (t.kind === 'download') {
     const s3 = ctx.client(t.from.remote.alias);
-    const stat = await download(s3, t.from, t.to, signal, progress);
+    const stat = await download(s3, t.from, t.to, t.size, options, signal, progress);
     return { etag: stat.etag, versionId: stat.versionId };
   }
   const src = ctx.client(t.from.remote.alias);
@@ -127,17 +128,28 @@ export function counter(progress: (loaded: number) => void): Transform {
   });
 }
 
-/** GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success, removed on failure. */
-async function download(s3: S3Client, from: ObjectRef, file: string, signal: AbortSignal, progress: (loaded: number) => void) {
+/**
+ * GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success,
+ * removed on failure; objects over two part sizes in parallel ranges.
+ */
+async function download(s3: S3Client, from: ObjectRef, file: string, size: number, options: TransferOptions, signal: AbortSignal, progress: (loaded: number) => void) {
   await mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
+  const rangeSize = options.partSize ?? DEFAULT_PART_SIZE;
   try {
-    const obj = await s3.getObject(from.bucket, from.key, { signal });
-    await pipeline(obj, counter(progress), createWriteStream(tmp), { signal });
+    let stat;
+    if (size > 2 * rangeSize) {
+      stat = await s3.statObject(from.bucket, from.key, { signal });
+      await downloadRanges(s3, from.bucket, from.key, stat, tmp, { rangeSize, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal, progress });
+    } else {
+      const obj = await s3.getObject(from.bucket, from.key, { signal });
+      await pipeline(obj, counter(progress), createWriteStream(tmp), { signal });
+      stat = obj.stat;
+    }
     // The object's date becomes the file's (as `aws s3 cp`): `mirror` then sees it unchanged.
-    if (obj.stat.lastModified) await utimes(tmp, obj.stat.lastModified, obj.stat.lastModified);
+    if (stat.lastModified) await utimes(tmp, stat.lastModified, stat.lastModified);
     await rename(tmp, file);
-    return obj.stat;
+    return stat;
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw err;
