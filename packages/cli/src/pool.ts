@@ -54,9 +54,9 @@ export function transferOptions(values: TransferValues): TransferOptions {
   return out;
 }
 
-/** `--parallel` (default 4), `--json`, `-q` as {@link PoolOptions}. */
+/** `--parallel` (default 8), `--json`, `-q` as {@link PoolOptions}. */
 export function poolOptions(values: TransferValues): PoolOptions {
-  return { parallel: intOption('parallel', values.parallel) ?? 4, json: values.json ?? false, quiet: values.quiet ?? false };
+  return { parallel: intOption('parallel', values.parallel) ?? 8, json: values.json ?? false, quiet: values.quiet ?? false };
 }
 
 /**
