@@ -32,7 +32,7 @@ it('implements only operations of the @s3kit/xml-shapes catalogue, and answers t
   }
 });
 
-it('runs examples/policy.ts: the TLS-only Deny overrides the public-read Allow', async () => {
+it('runs examples/policy.ts: the TLS-only Deny overrides the public-read Allow, as docs/gateway/policies.md shows', async () => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import('../examples/policy.js');
@@ -43,7 +43,7 @@ it('runs examples/policy.ts: the TLS-only Deny overrides the public-read Allow',
   } finally {
     log.mockRestore();
   }
-  const readme = await readFile(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const readme = await readFile(join(import.meta.dirname, '..', '..', '..', 'docs', 'gateway', 'policies.md'), 'utf8');
   const example = await readFile(join(import.meta.dirname, '..', 'examples', 'policy.ts'), 'utf8');
   expect(readme).toContain(example.trim());
 });

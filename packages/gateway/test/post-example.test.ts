@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
 
-it('runs examples/post-upload.ts (preflight 200, form stored 201 with the CORS header and the resolved key) and the README shows it', async () => {
+it('runs examples/post-upload.ts (preflight 200, form stored 201 with the CORS header and the resolved key) and docs/gateway/browser-uploads.md shows it', async () => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import('../examples/post-upload.js');
@@ -10,7 +10,7 @@ it('runs examples/post-upload.ts (preflight 200, form stored 201 with the CORS h
   } finally {
     log.mockRestore();
   }
-  const readme = await readFile(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const readme = await readFile(join(import.meta.dirname, '..', '..', '..', 'docs', 'gateway', 'browser-uploads.md'), 'utf8');
   const example = await readFile(join(import.meta.dirname, '..', 'examples', 'post-upload.ts'), 'utf8');
   expect(readme).toContain(example.trim());
 });
