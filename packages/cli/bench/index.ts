@@ -145,7 +145,10 @@ try {
   const cs = contenders(gw.endpoint, work);
   const rows = [`${BIG_MIB >= 1024 ? `${BIG_MIB / 1024} GiB` : `${BIG_MIB} MiB`} file up`, 'file down', `${FILES.toLocaleString('en')} files up`, 'files down'] as const;
   const times = new Map<string, number[]>();
-  const add = (row: string, c: string, s: number) => times.set(`${row}|${c}`, [...(times.get(`${row}|${c}`) ?? []), s]);
+  const add = (row: string, c: string, s: number): void => {
+    times.set(`${row}|${c}`, [...(times.get(`${row}|${c}`) ?? []), s]);
+    process.stderr.write(`  ${row}: ${c} ${s.toFixed(2)} s\n`);
+  };
   for (let round = 0; round < ROUNDS; round++) {
     const order = [...cs.slice(round % cs.length), ...cs.slice(0, round % cs.length)];
     for (const c of order) {
