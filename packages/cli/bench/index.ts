@@ -50,7 +50,7 @@ async function freePort(): Promise<number> {
 
 /** The gateway program over a fresh embedded store, in its own process. */
 async function startGateway(dir: string): Promise<{ endpoint: string; stop(): void }> {
-  execFileSync(process.execPath, [join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--filter=@s3kit/gateway-app...', '--filter=s3kit...', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--filter=s3kit-gateway...', '--filter=s3kit...', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
   const config = join(dir, 'gateway.json');
   writeFileSync(config, JSON.stringify({ identities: [{ name: 'bench', ...KEYS, allow: [{ bucket: '*', access: 'readwrite' }] }], upstreams: { default: { type: 'local', dir: join(dir, 'store') } } }));
   const port = await freePort();

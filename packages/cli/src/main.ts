@@ -2,6 +2,7 @@
 // The s3kit command line: `s3kit <command> [options] [arguments]`. Errors are one line on stderr
 // (`s3kit: <Code>: <message>`) with a non-zero exit; Ctrl-C aborts in-flight requests (and the
 // multipart uploads they started, unless --keep-partial) and exits 130; SIGTERM does the same and exits 143.
+import { setMaxListeners } from 'node:events';
 import { createContext, type Context } from './context.js';
 import { CliError, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, errorLine, exitCodeOf } from './errors.js';
 import * as alias from './commands/alias.js';
@@ -32,6 +33,7 @@ function help(): string {
 /** Runs one command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every request of a transfer listens on it
   let interrupts = 0;
   let exitCode = EXIT_INTERRUPTED;
   const onSignal = (signal: NodeJS.Signals): void => {

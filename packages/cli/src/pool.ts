@@ -1,4 +1,5 @@
 // Runs planned transfers a few at a time, with the progress bar and one output line per file.
+import { setMaxListeners } from 'node:events';
 import { basename } from 'node:path';
 import { intOption, sizeOption } from './args.js';
 import type { Context } from './context.js';
@@ -70,6 +71,8 @@ export async function runTransfers(ctx: Context, transfers: Transfer[], options:
   progress.plan(transfers.length, transfers.reduce((n, t) => n + t.size, 0));
   const stop = new AbortController();
   const run = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
+  // Every request and stream of every transfer in flight listens on it: not a leak.
+  setMaxListeners(0, run.signal);
   let next = 0;
   let failure: { err: unknown } | undefined;
   const worker = async (): Promise<void> => {

@@ -2,6 +2,7 @@
 // same part size is found again (ListMultipartUploads, ListParts), its parts are checked against
 // the file's ranges (ETag = MD5 of the range) and only the others are sent. On failure or Ctrl-C
 // the upload is aborted, unless `keepPartial` leaves it for the next run.
+import { setMaxListeners } from 'node:events';
 import { open } from 'node:fs/promises';
 import type { ChecksumAlgorithm, ObjectWriteOptions, PartInfo, S3Client, UploadedObject } from '@s3kit/client/node';
 import { digestRange } from './etag.js';
@@ -50,6 +51,7 @@ export async function uploadFileInParts(s3: S3Client, bucket: string, key: strin
   // The first failed part stops the others.
   const stop = new AbortController();
   const signal = AbortSignal.any([o.signal, stop.signal]);
+  setMaxListeners(0, signal); // each part in flight listens on it
   try {
     const todo = ranges.filter((r) => !done.has(r.partNumber));
     let next = 0;

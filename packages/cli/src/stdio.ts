@@ -3,7 +3,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { PutObjectOptions, S3Client, UploadedObject } from '@s3kit/client/node';
 import type { Context } from './context.js';
-import { counter } from './transfer.js';
+import { counter } from './count.js';
 
 /** True for the argument `-` (standard input or output). */
 export function isStdio(arg: string): boolean {

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ChecksumAlgorithm, ObjectWriteOptions, S3Client } from '@s3kit/client/node';
 import type { Context } from './context.js';
+import { counter } from './count.js';
 import { partSizeFor } from './etag.js';
 import { contentTypeFor } from './mime.js';
 import { downloadRanges } from './ranged.js';
@@ -116,17 +116,6 @@ function writeOptions(options: TransferOptions, file: string | undefined): Objec
   };
 }
 
-/** A pass-through that reports the running byte count. */
-export function counter(progress: (loaded: number) => void): Transform {
-  let loaded = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      loaded += chunk.length;
-      progress(loaded);
-      cb(null, chunk);
-    },
-  });
-}
 
 /**
  * GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success,
