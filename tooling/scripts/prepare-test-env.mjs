@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs what the test suite needs beyond npm packages, from Debian's apt: Ceph RGW (a real S3
 // server, tooling/ceph-rgw/rgw.sh), awscli + s3cmd + python3-boto3 + minio-py's dependencies (py-clients.sh) and Chromium
-// (chromium.sh), all through tooling/scripts/apt.sh. Runs before `pnpm test`.
+// (chromium.sh), tmux + rclone for the command line's terminal test and benchmarks (cli-tools.sh), all through tooling/scripts/apt.sh. Runs before `pnpm test`.
 //
 // - CI (or S3KIT_RGW=1): install, and fail loudly if it cannot.
 // - Elsewhere: install when we can (root with apt-get); otherwise say that the RGW tests will
@@ -54,5 +54,12 @@ if (py.status !== 0) {
 const chromium = spawnSync('bash', [fileURLToPath(new URL('./chromium.sh', import.meta.url)), 'install'], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (chromium.status !== 0) {
   log(`chromium install failed (exit ${chromium.status}); the upload page's browser tests will skip.`);
+  process.exit(required ? 1 : 0);
+}
+
+// The command line's terminal test drives tmux; its benchmarks rclone and awscli; same rules.
+const cliTools = spawnSync('bash', [fileURLToPath(new URL('./cli-tools.sh', import.meta.url)), 'install'], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (cliTools.status !== 0) {
+  log(`tmux/rclone install failed (exit ${cliTools.status}); the command line's terminal test will skip.`);
   process.exit(required ? 1 : 0);
 }

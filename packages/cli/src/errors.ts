@@ -20,6 +20,8 @@ export class CliError extends Error {
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
+/** Exit code after SIGTERM (128 + 15). */
+export const EXIT_TERMINATED = 143;
 /** Exit code for bad usage (unknown command or option, missing argument). */
 export const EXIT_USAGE = 2;
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The s3kit command line: `s3kit <command> [options] [arguments]`. Errors are one line on stderr
 // (`s3kit: <Code>: <message>`) with a non-zero exit; Ctrl-C aborts in-flight requests (and the
-// multipart uploads they started) and exits 130.
+// multipart uploads they started, unless --keep-partial) and exits 130; SIGTERM does the same and exits 143.
+import { setMaxListeners } from 'node:events';
 import { createContext, type Context } from './context.js';
-import { CliError, EXIT_INTERRUPTED, EXIT_USAGE, errorLine, exitCodeOf } from './errors.js';
+import { CliError, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, errorLine, exitCodeOf } from './errors.js';
 import * as alias from './commands/alias.js';
 import * as cat from './commands/cat.js';
 import * as cp from './commands/cp.js';
@@ -42,13 +43,17 @@ function help(): string {
 /** Runs one command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every request of a transfer listens on it
   let interrupts = 0;
-  const onSigint = (): void => {
-    // First Ctrl-C: abort cleanly (multipart uploads are aborted); a second one: leave now.
-    if (++interrupts > 1) process.exit(EXIT_INTERRUPTED);
+  let exitCode = EXIT_INTERRUPTED;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // First Ctrl-C (or SIGTERM): abort cleanly (multipart uploads are aborted); a second one: leave now.
+    exitCode = signal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
+    if (++interrupts > 1) process.exit(exitCode);
     controller.abort(new Error('interrupted'));
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });
@@ -70,12 +75,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (controller.signal.aborted) {
       process.stderr.write('s3kit: Interrupted\n');
-      return EXIT_INTERRUPTED;
+      return exitCode;
     }
     process.stderr.write(`s3kit: ${errorLine(err)}\n`);
     return exitCodeOf(err);
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await ctx.close();
   }
 }

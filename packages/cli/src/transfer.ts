@@ -1,14 +1,19 @@
-// The transfers `cp` plans and runs: upload (file → object), download (object → file, through a
-// temporary file renamed on success) and copy (server-side within one alias, streamed across two).
+// The transfers `cp` plans and runs: upload (file → object; large files in resumable parts),
+// download (object → file, through a temporary file renamed on success), copy (server-side within
+// one alias, streamed across two) and standard input/output (`-`).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ObjectWriteOptions, S3Client } from '@s3kit/client/node';
+import type { ChecksumAlgorithm, ObjectWriteOptions, S3Client } from '@s3kit/client/node';
 import type { Context } from './context.js';
+import { counter } from './count.js';
+import { partSizeFor } from './etag.js';
 import { contentTypeFor } from './mime.js';
+import { downloadRanges } from './ranged.js';
+import { uploadFileInParts } from './resumable.js';
+import { downloadStdout, uploadStdin } from './stdio.js';
 import type { RemotePath } from './target.js';
 
 /** An object on an alias. */
@@ -22,7 +27,13 @@ export interface ObjectRef {
 export type Transfer =
   | { kind: 'upload'; from: string; to: ObjectRef; size: number }
   | { kind: 'download'; from: ObjectRef; to: string; size: number }
-  | { kind: 'copy'; from: ObjectRef; to: ObjectRef; size: number };
+  | { kind: 'copy'; from: ObjectRef; to: ObjectRef; size: number }
+  | { kind: 'stdin'; from: '-'; to: ObjectRef; size: number }
+  | { kind: 'stdout'; from: ObjectRef; to: '-'; size: number };
+
+/** The part size and parts in flight of uploads when not given (`--part-size`, `--concurrency`). */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_CONCURRENCY = 4;
 
 /** Options of every transfer of one `cp`. */
 export interface TransferOptions {
@@ -31,12 +42,18 @@ export interface TransferOptions {
   metadata?: Record<string, string>;
   tags?: Record<string, string>;
   contentType?: string;
+  /** `x-amz-checksum-*` of uploads (`--checksum`). */
+  checksum?: ChecksumAlgorithm;
+  /** Leave an interrupted multipart upload open for the next run (`--keep-partial`). */
+  keepPartial?: boolean;
 }
 
 /** What a finished transfer reports. */
 export interface TransferResult {
   etag?: string | undefined;
   versionId?: string | undefined;
+  /** Bytes of parts an earlier, interrupted run had stored (resumed uploads). */
+  reusedBytes?: number;
 }
 
 /** `alias/bucket/key` of an object. */
@@ -49,11 +66,25 @@ export async function runTransfer(ctx: Context, t: Transfer, options: TransferOp
   const signal = ctx.signal;
   if (t.kind === 'upload') {
     const s3 = ctx.client(t.to.remote.alias);
-    return s3.fPutObject(t.to.bucket, t.to.key, t.from, { ...writeOptions(options, t.from), signal, onProgress: (p) => progress(p.loaded) });
+    const partSize = partSizeFor(t.size, options.partSize ?? DEFAULT_PART_SIZE);
+    const write = writeOptions(options, t.from);
+    if (t.size <= partSize) return s3.fPutObject(t.to.bucket, t.to.key, t.from, { ...write, signal, onProgress: (p) => progress(p.loaded) });
+    const r = await uploadFileInParts(s3, t.to.bucket, t.to.key, t.from, t.size, {
+      partSize,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      write,
+      checksum: options.checksum,
+      keepPartial: options.keepPartial ?? false,
+      signal,
+      onProgress: progress,
+    });
+    return { etag: r.etag, versionId: r.versionId, reusedBytes: r.reusedBytes };
   }
+  if (t.kind === 'stdin') return uploadStdin(ctx.client(t.to.remote.alias), t.to.bucket, t.to.key, writeOptions(options, undefined), signal, progress);
+  if (t.kind === 'stdout') return downloadStdout(ctx, ctx.client(t.from.remote.alias), t.from.bucket, t.from.key, signal, progress);
   if (t.kind === 'download') {
     const s3 = ctx.client(t.from.remote.alias);
-    const stat = await download(s3, t.from, t.to, signal, progress);
+    const stat = await download(s3, t.from, t.to, t.size, options, signal, progress);
     return { etag: stat.etag, versionId: stat.versionId };
   }
   const src = ctx.client(t.from.remote.alias);
@@ -73,9 +104,10 @@ export async function runTransfer(ctx: Context, t: Transfer, options: TransferOp
   return dst.putObject(t.to.bucket, t.to.key, counted, { ...writeOptions(options, undefined), size: t.size, signal, ...(contentType === undefined ? {} : { contentType }) });
 }
 
-function writeOptions(options: TransferOptions, file: string | undefined): ObjectWriteOptions & { partSize?: number; concurrency?: number } {
+function writeOptions(options: TransferOptions, file: string | undefined): ObjectWriteOptions & { partSize?: number; concurrency?: number; checksumAlgorithm?: ChecksumAlgorithm } {
   const contentType = options.contentType ?? (file === undefined ? undefined : contentTypeFor(file));
   return {
+    ...(options.checksum === undefined ? {} : { checksumAlgorithm: options.checksum }),
     ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
@@ -84,29 +116,29 @@ function writeOptions(options: TransferOptions, file: string | undefined): Objec
   };
 }
 
-/** A pass-through that reports the running byte count. */
-function counter(progress: (loaded: number) => void): Transform {
-  let loaded = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      loaded += chunk.length;
-      progress(loaded);
-      cb(null, chunk);
-    },
-  });
-}
 
-/** GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success, removed on failure. */
-async function download(s3: S3Client, from: ObjectRef, file: string, signal: AbortSignal, progress: (loaded: number) => void) {
+/**
+ * GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success,
+ * removed on failure; objects over two part sizes in parallel ranges.
+ */
+async function download(s3: S3Client, from: ObjectRef, file: string, size: number, options: TransferOptions, signal: AbortSignal, progress: (loaded: number) => void) {
   await mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
+  const rangeSize = options.partSize ?? DEFAULT_PART_SIZE;
   try {
-    const obj = await s3.getObject(from.bucket, from.key, { signal });
-    await pipeline(obj, counter(progress), createWriteStream(tmp), { signal });
+    let stat;
+    if (size > 2 * rangeSize) {
+      stat = await s3.statObject(from.bucket, from.key, { signal });
+      await downloadRanges(s3, from.bucket, from.key, stat, tmp, { rangeSize, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal, progress });
+    } else {
+      const obj = await s3.getObject(from.bucket, from.key, { signal });
+      await pipeline(obj, counter(progress), createWriteStream(tmp), { signal });
+      stat = obj.stat;
+    }
     // The object's date becomes the file's (as `aws s3 cp`): `mirror` then sees it unchanged.
-    if (obj.stat.lastModified) await utimes(tmp, obj.stat.lastModified, obj.stat.lastModified);
+    if (stat.lastModified) await utimes(tmp, stat.lastModified, stat.lastModified);
     await rename(tmp, file);
-    return obj.stat;
+    return stat;
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw err;

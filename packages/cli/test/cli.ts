@@ -1,18 +1,19 @@
-// Drives the built binary (`node dist/main.js`) with a private HOME and config directory, against
-// a gateway on the embedded store or the run's Ceph RGW.
+// Drives the binary installed from the packed tarballs (global-setup.ts) with a private HOME and
+// config directory, against a gateway on the embedded store or the run's Ceph RGW.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { S3Client } from '@s3kit/client/node';
 import { startLocalGateway } from '../../client/test/gateway-local.js';
 import { rgw } from '../../client/test/helpers.js';
 
 export { cleanBucket, reason, rgw } from '../../client/test/helpers.js';
 
-export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** `node_modules/.bin/s3kit` of a scratch project that installed the packed tarballs. */
+export const BIN = inject('s3kitBin');
 
 /** A server the CLI talks to, and a client for checking what it did. */
 export interface Server {
@@ -55,13 +56,13 @@ export class Home {
     return new Home(await mkdtemp(join(tmpdir(), 's3kit-cli-')));
   }
 
-  /** Starts `s3kit ...args`. */
-  spawn(args: string[], env: Record<string, string> = {}): ChildProcess & { result: Promise<RunResult> } {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Starts `s3kit ...args`; `stdin: 'pipe'` leaves its standard input open for the caller. */
+  spawn(args: string[], env: Record<string, string> = {}, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess & { result: Promise<RunResult> } {
+    const child = spawn(BIN, args, { env: { ...this.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const result = new Promise<RunResult>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));

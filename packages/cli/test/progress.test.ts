@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bucketName, cleanBucket, gatewayServer, Home, MAIN } from './cli.js';
+import { BIN, bucketName, cleanBucket, gatewayServer, Home } from './cli.js';
 import { humanDuration, humanSize, parseSize } from '../src/format.js';
 import { bar, Progress } from '../src/progress.js';
 
@@ -72,7 +72,7 @@ describe('progress bar in a terminal', () => {
       await writeFile(file, randomBytes(48 * 1024 * 1024));
       await home.run(['alias', 'set', 't', server.endpoint, server.accessKey, server.secretKey]);
       const log = join(home.dir, 'typescript');
-      const command = `stty cols 100; '${process.execPath}' '${MAIN}' cp --part-size 5MiB --concurrency 1 '${file}' t/${bucket}/f.bin`;
+      const command = `stty cols 100; '${BIN}' cp --part-size 5MiB --concurrency 1 '${file}' t/${bucket}/f.bin`;
       await promisify(execFile)('script', ['-qec', command, log], { env: home.env });
       const screen = (await readFile(log, 'utf8')).replace(/\r/g, '');
       const totals = [...screen.matchAll(/^Total +\[[# ]{30}\] +(\d+)% [^\n]* MiB\/s ETA \d+:\d\d$/gm)].map((m) => Number(m[1]));
