@@ -55,7 +55,12 @@ describe('changesets', () => {
     changeset(['status', '--output', 'plan.json'], copy);
     const plan = JSON.parse(readFileSync(join(copy, 'plan.json'), 'utf8')) as { releases: { name: string; type: string }[] };
     const named = new Set(readChangesets().flatMap((c) => c.releases.map((r) => r.name)));
-    expect(plan.releases.filter((r) => r.type !== 'none').map((r) => r.name).sort()).toEqual(expect.arrayContaining([...named].sort()));
+    expect(
+      plan.releases
+        .filter((r) => r.type !== 'none')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(expect.arrayContaining([...named].sort()));
   });
 
   it('make `changeset version` bump and write a CHANGELOG.md for every package they name', () => {
@@ -82,10 +87,7 @@ describe('changesets', () => {
     writeFileSync(join(bad, '.changeset/zz-mixed.md'), `---\n"${publicName}": patch\n"${privateName}": patch\n---\n\nMixed.\n`);
     writeFileSync(join(bad, '.changeset/zz-unknown.md'), `---\n"@s3kit/no-such-package": minor\n---\n\nUnknown.\n`);
     writeFileSync(join(bad, '.changeset/zz-empty.md'), '---\n---\n');
-    expect(changesetProblems(bad)).toEqual([
-      `zz-mixed: ${privateName} is private (never released: the entry would be dropped)`,
-      'zz-unknown: @s3kit/no-such-package is not a workspace package',
-    ]);
+    expect(changesetProblems(bad)).toEqual([`zz-mixed: ${privateName} is private (never released: the entry would be dropped)`, 'zz-unknown: @s3kit/no-such-package is not a workspace package']);
     rmSync(join(bad, '.changeset/zz-unknown.md'));
     let failure = '';
     try {

@@ -34,7 +34,10 @@ function tarEntries(tarball: string): Map<string, string> {
 /** Every file an exports map points at, through nested conditions. */
 function exportTargets(target: unknown): string[] {
   if (typeof target === 'string') return [target];
-  if (target && typeof target === 'object') return Object.entries(target).filter(([k]) => k !== '@s3kit/source').flatMap(([, v]) => exportTargets(v));
+  if (target && typeof target === 'object')
+    return Object.entries(target)
+      .filter(([k]) => k !== '@s3kit/source')
+      .flatMap(([, v]) => exportTargets(v));
   return [];
 }
 
@@ -96,12 +99,14 @@ describe('every public package packs after a version dry run, installs and works
     for (const f of ['package.json', 'README.md', 'LICENSE']) expect(entries.has(f), `${name} ${f}`).toBe(true);
     const changelog = NAMED.has(name) || existsSync(join(rootDir, dir, 'CHANGELOG.md'));
     expect(entries.has('CHANGELOG.md'), `${name} CHANGELOG.md`).toBe(changelog);
-    const leaks = [...entries.keys()].filter(
-      (f) => /(^|\/)(test|tests|bench|__tests__|node_modules)\//.test(f) || /\.test\.|\.tsbuildinfo$|(^|\/)tsconfig[^/]*\.json$|(^|\/)vitest\.config/.test(f),
-    );
+    const leaks = [...entries.keys()].filter((f) => /(^|\/)(test|tests|bench|__tests__|node_modules)\//.test(f) || /\.test\.|\.tsbuildinfo$|(^|\/)tsconfig[^/]*\.json$|(^|\/)vitest\.config/.test(f));
     expect(leaks, name).toEqual([]);
     // src/ ships only where `files` lists it (the declaration maps of the libraries point at it).
-    if (!m.files?.includes('src')) expect([...entries.keys()].filter((f) => f.startsWith('src/')), name).toEqual([]);
+    if (!m.files?.includes('src'))
+      expect(
+        [...entries.keys()].filter((f) => f.startsWith('src/')),
+        name,
+      ).toEqual([]);
     expect(readFileSync(join(project, 'node_modules', name, 'LICENSE'), 'utf8')).toBe(readFileSync(join(rootDir, 'LICENSE'), 'utf8'));
     for (const [bin, target] of Object.entries(binsOf(m))) {
       const path = target.replace(/^\.\//, '');
@@ -133,14 +138,20 @@ describe('every public package packs after a version dry run, installs and works
       const files = exportTargets(target);
       expect(files.length, `${name} ${sub}`).toBeGreaterThan(0);
       for (const f of files) expect(existsSync(join(installed, f)), `${name} ${sub} → ${f}`).toBe(true);
-      if (typeof target !== 'string') expect(files.some((f) => f.endsWith('.d.ts')), `${name} ${sub} types`).toBe(true);
+      if (typeof target !== 'string')
+        expect(
+          files.some((f) => f.endsWith('.d.ts')),
+          `${name} ${sub} types`,
+        ).toBe(true);
     }
     // node10 resolution (no exports): main and types, and typesVersions for every other subpath.
     expect(m.main).toMatch(/\.js$/);
     expect(m.types).toMatch(/\.d\.ts$/);
     for (const f of [m.main!, m.types!]) expect(existsSync(join(installed, f)), `${name} ${f}`).toBe(true);
     const mapped = m.typesVersions?.['*'] ?? {};
-    const subs = Object.keys(m.exports!).filter((s) => s !== '.' && s !== './package.json').map((s) => s.slice(2));
+    const subs = Object.keys(m.exports!)
+      .filter((s) => s !== '.' && s !== './package.json')
+      .map((s) => s.slice(2));
     expect(Object.keys(mapped).sort(), name).toEqual(subs.sort());
     for (const targets of Object.values(mapped)) for (const f of targets) expect(existsSync(join(installed, f)), `${name} ${f}`).toBe(true);
   });
@@ -241,10 +252,10 @@ describe('every public package packs after a version dry run, installs and works
         ...specifiers.map((spec, i) => `import * as m${i} from '${spec}';`),
         "const code: S3ErrorCode = 'AccessDenied';",
         "const s: SignedRequest = new SigV4Signer({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, region: 'r' }).sign({ method: 'GET', url: 'https://h/k' });",
-        "const t: Transport = createTransport();",
-        "const g: Gateway = createGateway({ identities: [], upstreams: {} });",
+        'const t: Transport = createTransport();',
+        'const g: Gateway = createGateway({ identities: [], upstreams: {} });',
         "const m: Message = decodeMessage(recordsEvent('x'));",
-        "export const all = [new S3Error(code), s, t, g, S3Client, NodeS3Client, sharedFileCredentials, parsePolicy, createFetchTransport, createPresignedPost, verifyPost, route, parseXml, OPERATIONS.GetObject.method, m];",
+        'export const all = [new S3Error(code), s, t, g, S3Client, NodeS3Client, sharedFileCredentials, parsePolicy, createFetchTransport, createPresignedPost, verifyPost, route, parseXml, OPERATIONS.GetObject.method, m];',
         `export const modules = [${specifiers.map((_, i) => `m${i}`).join(', ')}];`,
         '// @ts-expect-error: the types must be the API, so a wrong argument is an error',
         "new SigV4Signer({ region: 'r' });",
@@ -254,7 +265,16 @@ describe('every public package packs after a version dry run, installs and works
     writeFileSync(
       join(project, config),
       JSON.stringify({
-        compilerOptions: { ...resolution, target: 'es2022', strict: true, noEmit: true, types: ['node'], lib: ['es2022', 'dom'], skipLibCheck: true, typeRoots: [join(rootDir, 'node_modules/@types')] },
+        compilerOptions: {
+          ...resolution,
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          types: ['node'],
+          lib: ['es2022', 'dom'],
+          skipLibCheck: true,
+          typeRoots: [join(rootDir, 'node_modules/@types')],
+        },
         files: ['check.ts'],
       }),
     );

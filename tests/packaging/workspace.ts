@@ -129,7 +129,11 @@ export function readChangesets(root = rootDir): Changeset[] {
 /** Depends-on edges that use the workspace: protocol, in every dependency field. */
 function workspaceDeps(m: Manifest): string[] {
   const fields = [m.dependencies, m.devDependencies, m.peerDependencies, m.optionalDependencies];
-  return fields.flatMap((f) => Object.entries(f ?? {}).filter(([, v]) => v.startsWith('workspace:')).map(([k]) => k));
+  return fields.flatMap((f) =>
+    Object.entries(f ?? {})
+      .filter(([, v]) => v.startsWith('workspace:'))
+      .map(([k]) => k),
+  );
 }
 
 /**
@@ -163,8 +167,7 @@ export function copyWorkspace(into: string, options: { contents: boolean; git: b
     }
   }
   if (options.git) {
-    const git = (...args: string[]) =>
-      run('git', ['-c', 'user.name=release-dry-run', '-c', 'user.email=release-dry-run@localhost', '-c', 'commit.gpgsign=false', ...args], into);
+    const git = (...args: string[]) => run('git', ['-c', 'user.name=release-dry-run', '-c', 'user.email=release-dry-run@localhost', '-c', 'commit.gpgsign=false', ...args], into);
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-q', '-m', 'release dry run');

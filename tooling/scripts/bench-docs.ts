@@ -83,7 +83,9 @@ function render(log: string, loadAtStart: number[] | undefined): string {
   const loadNote =
     printed.length > 0
       ? `1-minute load average printed by the benches ${Math.min(...printed).toFixed(1)}–${Math.max(...printed).toFixed(1)}`
-      : `load average ${loadavg().map((l) => l.toFixed(1)).join('/')} when written`;
+      : `load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join('/')} when written`;
   const out = [
     '# Benchmarks',
     '',

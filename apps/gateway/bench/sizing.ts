@@ -37,13 +37,26 @@ async function phase(name: string, count: number, bytes: number, op: (i: number)
   const cpu0 = pid === undefined ? 0 : cpuSeconds(pid);
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < count) await op(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await op(next++);
+    }),
+  );
   const wall = (performance.now() - t0) / 1000;
   const cpu = pid === undefined ? Number.NaN : cpuSeconds(pid) - cpu0;
   const mb = (count * bytes) / 1e6;
-  console.log(JSON.stringify({ phase: name, requests: count, wallS: +wall.toFixed(2), gatewayCpuS: +cpu.toFixed(2), reqPerS: Math.round(count / wall), mbPerS: +(mb / wall).toFixed(1), reqPerCpuS: Math.round(count / cpu), mbPerCpuS: +(mb / cpu).toFixed(1) }));
+  console.log(
+    JSON.stringify({
+      phase: name,
+      requests: count,
+      wallS: +wall.toFixed(2),
+      gatewayCpuS: +cpu.toFixed(2),
+      reqPerS: Math.round(count / wall),
+      mbPerS: +(mb / wall).toFixed(1),
+      reqPerCpuS: Math.round(count / cpu),
+      mbPerCpuS: +(mb / cpu).toFixed(1),
+    }),
+  );
 }
 
 async function suite(label: string, s3: S3Client, bucket: string, pid?: number): Promise<void> {
@@ -61,19 +74,30 @@ const rgw = await spawnRgw();
 const dir = mkdtempSync(join(tmpdir(), 's3kit-sizing-'));
 const port = await freePort();
 const config = join(dir, 'gateway.json');
-writeFileSync(config, JSON.stringify({
-  listen: { port },
-  admin: null,
-  identities: [{ ...KEY, allow: [{ bucket: '*', access: 'readwrite' }] }],
-  upstreams: { default: { type: 's3', endpoint: rgw.endpoint, region: rgw.region, credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey }, profile: { checksumHeaders: false } } },
-}));
+writeFileSync(
+  config,
+  JSON.stringify({
+    listen: { port },
+    admin: null,
+    identities: [{ ...KEY, allow: [{ bucket: '*', access: 'readwrite' }] }],
+    upstreams: {
+      default: { type: 's3', endpoint: rgw.endpoint, region: rgw.region, credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey }, profile: { checksumHeaders: false } },
+    },
+  }),
+);
 // The access log is on (info, to a discarded stdout) as in production.
 const gw = spawn(process.execPath, [MAIN, '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
 try {
   console.log(`# ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; client, gateway and RGW on this machine`);
   const endpoint = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    if (await fetch(endpoint).then(() => true, () => false)) break;
+    if (
+      await fetch(endpoint).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const run = Date.now().toString(36);

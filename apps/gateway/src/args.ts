@@ -13,7 +13,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * negative number is a value (`--admin-port -1`, which `parseArgs` calls ambiguous), and every
  * mistake is a {@link UsageError} with one short line (`unknown option --bogus (see --help)`).
  */
-export function parseCommandLine<O extends Options>(config: { allowPositionals: true; options: O }, args: readonly string[] = process.argv.slice(2)): ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>> {
+export function parseCommandLine<O extends Options>(
+  config: { allowPositionals: true; options: O },
+  args: readonly string[] = process.argv.slice(2),
+): ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>> {
   const { options } = config;
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {

@@ -12,12 +12,23 @@ import { readCaFile, readUpstreamCredentials, type UpstreamCredentialsConfig } f
 export { ConfigError } from './config-errors.js';
 
 export type Access = 'read' | 'write' | 'readwrite';
-export interface AllowRuleConfig { bucket: string; access: Access }
+export interface AllowRuleConfig {
+  bucket: string;
+  access: Access;
+}
 /**
  * A gateway identity. `allow` is the shorthand allow-list (translated into an identity policy by
  * the gateway), `policies` are AWS JSON identity policies; at least one of them is given.
  */
-export interface IdentityConfig { name?: string; accessKeyId: string; secretAccessKey: string; upstream?: string; account?: string; allow?: AllowRuleConfig[]; policies?: unknown[] }
+export interface IdentityConfig {
+  name?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  upstream?: string;
+  account?: string;
+  allow?: AllowRuleConfig[];
+  policies?: unknown[];
+}
 /** One CORS rule of a bucket (S3's CORSRule), passed to the gateway's `cors` option. */
 export interface CorsRuleConfig {
   id?: string;
@@ -28,8 +39,17 @@ export interface CorsRuleConfig {
   maxAgeSeconds?: number;
 }
 /** A client bucket served by an upstream bucket, optionally inside a key prefix of it. */
-export interface BucketMappingConfig { bucket: string; upstreamBucket?: string; prefix?: string }
-export interface LocalUpstreamConfig { type: 'local'; dir: string; fsync: boolean; bucketMappings: BucketMappingConfig[] }
+export interface BucketMappingConfig {
+  bucket: string;
+  upstreamBucket?: string;
+  prefix?: string;
+}
+export interface LocalUpstreamConfig {
+  type: 'local';
+  dir: string;
+  fsync: boolean;
+  bucketMappings: BucketMappingConfig[];
+}
 export interface S3UpstreamConfig {
   type: 's3';
   endpoint: string;
@@ -62,7 +82,11 @@ export interface WebhookTargetConfig {
   retry: { baseMs: number; maxMs: number };
 }
 /** PEM files of the S3 listener's certificate, its private key and an optional CA chain (absolute paths). */
-export interface TlsConfig { cert: string; key: string; ca?: string }
+export interface TlsConfig {
+  cert: string;
+  key: string;
+  ca?: string;
+}
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -130,7 +154,24 @@ function unsupportedOperations(p: Reader): string[] {
   });
 }
 
-const TOP = ['listen', 'tls', 'trustProxy', 'admin', 'region', 'baseDomains', 'log', 'limits', 'identities', 'anonymous', 'upstreams', 'presignedRedirect', 'uploadPage', 'buckets', 'bucketConfig', 'notifications'];
+const TOP = [
+  'listen',
+  'tls',
+  'trustProxy',
+  'admin',
+  'region',
+  'baseDomains',
+  'log',
+  'limits',
+  'identities',
+  'anonymous',
+  'upstreams',
+  'presignedRedirect',
+  'uploadPage',
+  'buckets',
+  'bucketConfig',
+  'notifications',
+];
 
 /**
  * A policy document (an object, or JSON text) validated with the gateway's parser; every problem
@@ -202,10 +243,14 @@ function bucketsConfig(r: Reader): { bucketPolicies: Record<string, unknown>; co
 }
 
 function allowList(r: Reader, field: string): AllowRuleConfig[] {
-  return r.each(field, (v, i) => {
-    const a = r.item(field, i, v, ['bucket', 'access']);
-    return { bucket: a.str('bucket'), access: a.oneOf('access', ['read', 'write', 'readwrite'] as const) };
-  }, true);
+  return r.each(
+    field,
+    (v, i) => {
+      const a = r.item(field, i, v, ['bucket', 'access']);
+      return { bucket: a.str('bucket'), access: a.oneOf('access', ['read', 'write', 'readwrite'] as const) };
+    },
+    true,
+  );
 }
 
 function tlsConfig(r: Reader, baseDir: string): TlsConfig | undefined {
@@ -305,7 +350,16 @@ function readConfig(r: Reader, doc: Record<string, unknown>, src: string, baseDi
     admin = { host: a?.str('host', '127.0.0.1') ?? '127.0.0.1', port: a?.int('port', 9001, 0, 65535) ?? 9001, ...(token === undefined ? {} : { token }) };
   }
   const log = r.obj_('log', ['level', 'format']);
-  const limits = r.obj_('limits', ['maxHeaderSize', 'requestTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'minBodyBytesPerSecond', 'maxConcurrentRequests', 'maxUnauthenticatedShare', 'shutdownTimeoutMs']);
+  const limits = r.obj_('limits', [
+    'maxHeaderSize',
+    'requestTimeoutMs',
+    'headersTimeoutMs',
+    'bodyTimeoutMs',
+    'minBodyBytesPerSecond',
+    'maxConcurrentRequests',
+    'maxUnauthenticatedShare',
+    'shutdownTimeoutMs',
+  ]);
   const upstreams: Record<string, UpstreamConfig> = {};
   const upRaw = r.record('upstreams');
   if (Object.keys(upRaw).length === 0) r.report('upstreams', 'at least one upstream is needed (e.g. default: { type: local, dir: ./.data })');
@@ -421,32 +475,36 @@ function configStoreOf(u: Reader): { bucket: string; prefix: string } | undefine
 
 function parseIdentities(r: Reader, upstreams: ReadonlySet<string>, baseDir: string): IdentityConfig[] {
   const seen = new Set<string>();
-  return r.each('identities', (v, i) => {
-    const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'secretAccessKeyFile', 'upstream', 'account', 'allow', 'policies']);
-    const accessKeyId = id.str('accessKeyId');
-    if (seen.has(accessKeyId)) id.report('accessKeyId', `duplicate access key ${accessKeyId}`);
-    seen.add(accessKeyId);
-    const upstream = id.optStr('upstream');
-    if (upstream === undefined && !upstreams.has('default')) id.report('upstream', 'missing, and there is no upstream named "default"');
-    if (upstream !== undefined && !upstreams.has(upstream)) id.report('upstream', `no upstream named ${JSON.stringify(upstream)}`);
-    const name = id.optStr('name');
-    // Identities without an account share the default one (see the gateway README's "Accounts").
-    const account = id.optStr('account');
-    if (account !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(account)) id.report('account', "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    const raw = id.raw();
-    const policies = raw['policies'] === undefined ? undefined : id.each('policies', (doc, j) => policyDoc(id, `policies[${j}]`, doc, 'identity'));
-    // The allow shorthand is required unless the identity has policies.
-    const allow = raw['allow'] !== undefined || policies === undefined ? allowList(id, 'allow') : undefined;
-    return {
-      ...(name ? { name } : {}),
-      accessKeyId,
-      secretAccessKey: secretOf(id, 'secretAccessKey', baseDir, true),
-      ...(upstream ? { upstream } : {}),
-      ...(account === undefined ? {} : { account }),
-      ...(allow === undefined ? {} : { allow }),
-      ...(policies === undefined ? {} : { policies }),
-    };
-  }, true);
+  return r.each(
+    'identities',
+    (v, i) => {
+      const id = r.item('identities', i, v, ['name', 'accessKeyId', 'secretAccessKey', 'secretAccessKeyFile', 'upstream', 'account', 'allow', 'policies']);
+      const accessKeyId = id.str('accessKeyId');
+      if (seen.has(accessKeyId)) id.report('accessKeyId', `duplicate access key ${accessKeyId}`);
+      seen.add(accessKeyId);
+      const upstream = id.optStr('upstream');
+      if (upstream === undefined && !upstreams.has('default')) id.report('upstream', 'missing, and there is no upstream named "default"');
+      if (upstream !== undefined && !upstreams.has(upstream)) id.report('upstream', `no upstream named ${JSON.stringify(upstream)}`);
+      const name = id.optStr('name');
+      // Identities without an account share the default one (see the gateway README's "Accounts").
+      const account = id.optStr('account');
+      if (account !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(account)) id.report('account', "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      const raw = id.raw();
+      const policies = raw['policies'] === undefined ? undefined : id.each('policies', (doc, j) => policyDoc(id, `policies[${j}]`, doc, 'identity'));
+      // The allow shorthand is required unless the identity has policies.
+      const allow = raw['allow'] !== undefined || policies === undefined ? allowList(id, 'allow') : undefined;
+      return {
+        ...(name ? { name } : {}),
+        accessKeyId,
+        secretAccessKey: secretOf(id, 'secretAccessKey', baseDir, true),
+        ...(upstream ? { upstream } : {}),
+        ...(account === undefined ? {} : { account }),
+        ...(allow === undefined ? {} : { allow }),
+        ...(policies === undefined ? {} : { policies }),
+      };
+    },
+    true,
+  );
 }
 
 /** Reads and validates a JSON or YAML file (by extension; YAML otherwise, which also reads JSON). */
@@ -535,10 +593,17 @@ export function applyOverrides(cfg: GatewayConfig, o: Overrides): GatewayConfig 
     out.tls = { cert: resolve(cert), key: resolve(key), ...(ca === undefined ? {} : { ca: resolve(ca) }) };
   }
   if (o.trustProxy !== undefined) {
-    const entries = o.trustProxy.split(',').map((e) => e.trim()).filter((e) => e !== '');
-    out.trustProxy = proxyList(entries, (_f, m) => {
-      throw new ConfigError(`--trust-proxy: ${m}`);
-    }, 'trustProxy');
+    const entries = o.trustProxy
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
+    out.trustProxy = proxyList(
+      entries,
+      (_f, m) => {
+        throw new ConfigError(`--trust-proxy: ${m}`);
+      },
+      'trustProxy',
+    );
   }
   return out;
 }

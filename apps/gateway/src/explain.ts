@@ -65,7 +65,9 @@ export function formatExplanation(e: Explanation): string {
   for (const c of e.checks) {
     lines.push(`check ${c.action} on ${c.resource}: ${c.decision}${c.statement === undefined ? '' : ` by ${c.statement.description}`}`);
     for (const t of c.trace) {
-      lines.push(`  ${t.source} statement ${t.index}${t.sid ? ` (Sid "${t.sid}")` : ''} ${t.effect}: ${t.outcome === 'applies' ? 'applies' : `no match (${t.outcome}${t.condition ? `: ${t.condition}` : ''})`}`);
+      lines.push(
+        `  ${t.source} statement ${t.index}${t.sid ? ` (Sid "${t.sid}")` : ''} ${t.effect}: ${t.outcome === 'applies' ? 'applies' : `no match (${t.outcome}${t.condition ? `: ${t.condition}` : ''})`}`,
+      );
     }
   }
   return lines.join('\n');

@@ -68,9 +68,7 @@ export class UpstreamPool {
       dir: u.dir,
       region: config.region,
       fsync: u.fsync,
-      ...(config.notifications.targets.length === 0
-        ? {}
-        : { notifications: { targets: config.notifications.targets, onWarning: (m: string) => log.warn({ upstream: name }, m) } }),
+      ...(config.notifications.targets.length === 0 ? {} : { notifications: { targets: config.notifications.targets, onWarning: (m: string) => log.warn({ upstream: name }, m) } }),
       // What a crash left in the store, removed at start (the temp area first, then unreferenced data in the background).
       onSweep: (s) =>
         log[s.error === undefined ? 'info' : 'warn'](

@@ -39,4 +39,3 @@ export function relaunchWithProcessSettings(): boolean {
   child.once('exit', (code, signal) => process.exit(code ?? 128 + (signal === null ? 0 : constants.signals[signal])));
   return true;
 }
-

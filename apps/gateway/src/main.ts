@@ -140,12 +140,24 @@ async function main(): Promise<void> {
     `  admin:      ${running.adminEndpoint === undefined ? 'off' : `${running.adminEndpoint}/metrics /healthz /readyz /explain${config.admin?.token === undefined ? '' : ' (bearer token)'}`}`,
     ...(config.uploadPage.enabled ? [`  upload:     ${running.endpoint}/_s3kit/upload (browser upload page)`] : []),
     ...(config.devKeys
-      ? [`  try:        AWS_ACCESS_KEY_ID=${config.identities[0]!.accessKeyId} AWS_SECRET_ACCESS_KEY=${config.identities[0]!.secretAccessKey} aws --endpoint-url ${running.endpoint} s3 mb s3://my-bucket`]
+      ? [
+          `  try:        AWS_ACCESS_KEY_ID=${config.identities[0]!.accessKeyId} AWS_SECRET_ACCESS_KEY=${config.identities[0]!.secretAccessKey} aws --endpoint-url ${running.endpoint} s3 mb s3://my-bucket`,
+        ]
       : []),
   ];
   // The banner is for people: stdout stays pure log lines (JSON by default).
   process.stderr.write(`${lines.join('\n')}\n`);
-  log.info({ endpoint: running.endpoint, admin: running.adminEndpoint, region: config.region, identities: config.identities.length, ...(running.tls === undefined ? {} : { tls: running.tls }), ...(config.trustProxy.length === 0 ? {} : { trustProxy: config.trustProxy }) }, 'started');
+  log.info(
+    {
+      endpoint: running.endpoint,
+      admin: running.adminEndpoint,
+      region: config.region,
+      identities: config.identities.length,
+      ...(running.tls === undefined ? {} : { tls: running.tls }),
+      ...(config.trustProxy.length === 0 ? {} : { trustProxy: config.trustProxy }),
+    },
+    'started',
+  );
 
   const stop = (signal: string): void => {
     log.info({ signal }, 'draining');

@@ -31,7 +31,12 @@ export type UpstreamWebhookStats = WebhookStats & { readonly upstream: string };
 export function createMetrics(inFlight: () => number, webhooks: () => UpstreamWebhookStats[] = () => [], requestTimeoutMs = 0): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 's3kit_gateway_' });
-  const requests = new Counter({ name: 's3kit_gateway_requests_total', help: 'Requests by S3 operation, HTTP status and upstream.', labelNames: ['operation', 'status', 'upstream'], registers: [registry] });
+  const requests = new Counter({
+    name: 's3kit_gateway_requests_total',
+    help: 'Requests by S3 operation, HTTP status and upstream.',
+    labelNames: ['operation', 'status', 'upstream'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 's3kit_gateway_request_duration_seconds',
     help: 'Time from request to the end of the response, by operation and upstream.',
@@ -42,7 +47,12 @@ export function createMetrics(inFlight: () => number, webhooks: () => UpstreamWe
   const bytesIn = new Counter({ name: 's3kit_gateway_bytes_in_total', help: 'Request body bytes received from clients.', labelNames: ['operation'], registers: [registry] });
   const bytesOut = new Counter({ name: 's3kit_gateway_bytes_out_total', help: 'Response body bytes sent to clients.', labelNames: ['operation'], registers: [registry] });
   const authFailures = new Counter({ name: 's3kit_gateway_auth_failures_total', help: 'Authentication failures by S3 error code.', labelNames: ['code'], registers: [registry] });
-  const upstreamErrors = new Counter({ name: 's3kit_gateway_upstream_errors_total', help: 'Upstream failures (5xx answers and transport errors) by code and upstream.', labelNames: ['code', 'upstream'], registers: [registry] });
+  const upstreamErrors = new Counter({
+    name: 's3kit_gateway_upstream_errors_total',
+    help: 'Upstream failures (5xx answers and transport errors) by code and upstream.',
+    labelNames: ['code', 'upstream'],
+    registers: [registry],
+  });
   new Gauge({
     name: 's3kit_gateway_requests_in_flight',
     help: 'Requests being handled (holding a concurrency slot).',
@@ -82,7 +92,10 @@ function webhookMetrics(registry: Registry, webhooks: () => UpstreamWebhookStats
     const labelNames = ['upstream', 'target'] as const;
     if (kind === 'gauge') {
       new Gauge({
-        name, help, labelNames, registers: [registry],
+        name,
+        help,
+        labelNames,
+        registers: [registry],
         collect() {
           this.reset();
           for (const t of webhooks()) this.set({ upstream: t.upstream, target: t.arn }, t[field] * scale);
@@ -90,7 +103,10 @@ function webhookMetrics(registry: Registry, webhooks: () => UpstreamWebhookStats
       });
     } else {
       new Counter({
-        name, help, labelNames, registers: [registry],
+        name,
+        help,
+        labelNames,
+        registers: [registry],
         collect() {
           this.reset();
           for (const t of webhooks()) this.inc({ upstream: t.upstream, target: t.arn }, t[field]);

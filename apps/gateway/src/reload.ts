@@ -81,7 +81,13 @@ export function reloadOnSignal(running: RunningServer, load: (() => GatewayConfi
     // The summary shows at the more verbose of the two levels, then the new level holds.
     if (log.levels.values[next.log.level]! < log.levelVal) log.level = next.log.level;
     log.info(
-      { identities: next.identities.length, bucketPolicies: Object.keys(next.bucketPolicies).length, cors: Object.keys(next.cors).length, upstreams: Object.keys(next.upstreams), logLevel: next.log.level },
+      {
+        identities: next.identities.length,
+        bucketPolicies: Object.keys(next.bucketPolicies).length,
+        cors: Object.keys(next.cors).length,
+        upstreams: Object.keys(next.upstreams),
+        logLevel: next.log.level,
+      },
       'reloaded identities, policies, cors, upstreams, limits and log level',
     );
   }

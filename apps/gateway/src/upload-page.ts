@@ -166,9 +166,12 @@ export function uploadPageRoutes(
       method,
       target: path,
       headers: Object.entries(s.headers),
-      body: bytes === undefined ? undefined : (async function* () {
-        yield bytes;
-      })(),
+      body:
+        bytes === undefined
+          ? undefined
+          : (async function* () {
+              yield bytes;
+            })(),
       // The browser's address, scheme and public host, as the S3 listener would see them.
       ...forwardedFields(clientOf(from)),
     };

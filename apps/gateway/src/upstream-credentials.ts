@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import {
-  containerCredentials,
-  defaultCredentials,
-  envCredentials,
-  instanceMetadataCredentials,
-  sharedFileCredentials,
-  webIdentityTokenFileCredentials,
-  type CredentialsProvider,
-} from '@s3kit/client';
+import { containerCredentials, defaultCredentials, envCredentials, instanceMetadataCredentials, sharedFileCredentials, webIdentityTokenFileCredentials, type CredentialsProvider } from '@s3kit/client';
 import type { UpstreamCredentials } from '@s3kit/gateway';
 import { ConfigError } from './config-errors.js';
 import type { Reader } from './config-reader.js';

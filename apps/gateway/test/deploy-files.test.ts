@@ -42,7 +42,9 @@ describe('apps/gateway/deploy/s3kit-gateway.service', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     // The check is live: a misspelt option and a bad value are reported.
-    const bad = spawnSync(ANALYZE, ['verify', unitFile((t) => t.replace('NoNewPrivileges=yes', 'NoNewPrivilegs=yes').replace('ProtectSystem=strict', 'ProtectSystem=sometimes'))], { encoding: 'utf8' });
+    const bad = spawnSync(ANALYZE, ['verify', unitFile((t) => t.replace('NoNewPrivileges=yes', 'NoNewPrivilegs=yes').replace('ProtectSystem=strict', 'ProtectSystem=sometimes'))], {
+      encoding: 'utf8',
+    });
     expect(bad.stderr).toContain("Unknown key 'NoNewPrivilegs'");
     expect(bad.stderr).toContain('Failed to parse protect system value');
   });

@@ -70,7 +70,9 @@ describe('log output (program)', () => {
     expect((await fetch(post.url, { method: 'POST', body: form })).status).toBe(403);
     await stop(p);
 
-    const lines = stdout().split('\n').filter((l) => l !== '');
+    const lines = stdout()
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines.length).toBeGreaterThan(4);
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(parsed.filter((l) => l['msg'] === 'request').map((l) => l['operation'])).toEqual(['CreateBucket', 'PostObject', 'GetObject', 'PostObject']);
@@ -86,8 +88,12 @@ describe('log output (program)', () => {
     expect((await fetch(get.url, { headers: get.headers })).status).toBe(200);
     expect((await fetch(`${endpoint}/nobucket/k`)).status).toBe(403);
     await stop(p);
-    const lines = stdout().split('\n').filter((l) => l !== '');
-    expect(lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} INFO {2}GET 200 ListBuckets - [\d.]+ms requestId=\S+ identity=logs upstream=default bytesIn=0 bytesOut=\d+ complete=true remote=127\.0\.0\.1$/.test(l))).toBe(true);
+    const lines = stdout()
+      .split('\n')
+      .filter((l) => l !== '');
+    expect(
+      lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} INFO {2}GET 200 ListBuckets - [\d.]+ms requestId=\S+ identity=logs upstream=default bytesIn=0 bytesOut=\d+ complete=true remote=127\.0\.0\.1$/.test(l)),
+    ).toBe(true);
     expect(lines.some((l) => /^\S+ INFO {2}GET 403 GetObject nobucket\/k [\d.]+ms AccessDenied /.test(l))).toBe(true);
     expect(lines.some((l) => /^\S+ INFO {2}started endpoint=http/.test(l))).toBe(true);
     for (const l of lines) expect(() => JSON.parse(l)).toThrow();
@@ -113,6 +119,8 @@ describe('prettyLine', () => {
   });
 
   it('writes other lines as message and fields, quoting values with spaces', () => {
-    expect(prettyLine('{"level":40,"time":0,"pid":1,"hostname":"h","service":"s","msg":"SIGHUP: x","fields":["listen.port"],"note":"a b"}', false)).toBe('00:00:00.000 WARN  SIGHUP: x fields=["listen.port"] note="a b"');
+    expect(prettyLine('{"level":40,"time":0,"pid":1,"hostname":"h","service":"s","msg":"SIGHUP: x","fields":["listen.port"],"note":"a b"}', false)).toBe(
+      '00:00:00.000 WARN  SIGHUP: x fields=["listen.port"] note="a b"',
+    );
   });
 });

@@ -41,18 +41,56 @@ describe('policies and buckets in the config', () => {
   });
 
   it.each([
-    [withPolicies([{ Version: V, Statement: [allowAll] }, { Version: V, Statement: [{ Effect: 'Allow', Action: 's3:List*', Resource: '*' }, { Effect: 'Allow', Action: 's3:Get*', Resource: '*' }, { Effect: 'Permit', Action: 's3:*', Resource: '*' }] }]), 'gw.yaml: identities[0].policies[1].Statement[2].Effect: must be "Allow" or "Deny"'],
-    [withPolicies([{ Version: V, Statement: [{ Sid: 'P', Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }] }]), 'gw.yaml: identities[0].policies[0].Statement[0].Principal: not allowed in an identity policy'],
-    [withPolicies([{ Version: V, Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { StringLikeish: { 's3:prefix': 'a' } } }] }]), 'gw.yaml: identities[0].policies[0].Statement[0].Condition.StringLikeish: unknown condition operator'],
+    [
+      withPolicies([
+        { Version: V, Statement: [allowAll] },
+        {
+          Version: V,
+          Statement: [
+            { Effect: 'Allow', Action: 's3:List*', Resource: '*' },
+            { Effect: 'Allow', Action: 's3:Get*', Resource: '*' },
+            { Effect: 'Permit', Action: 's3:*', Resource: '*' },
+          ],
+        },
+      ]),
+      'gw.yaml: identities[0].policies[1].Statement[2].Effect: must be "Allow" or "Deny"',
+    ],
+    [
+      withPolicies([{ Version: V, Statement: [{ Sid: 'P', Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }] }]),
+      'gw.yaml: identities[0].policies[0].Statement[0].Principal: not allowed in an identity policy',
+    ],
+    [
+      withPolicies([{ Version: V, Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { StringLikeish: { 's3:prefix': 'a' } } }] }]),
+      'gw.yaml: identities[0].policies[0].Statement[0].Condition.StringLikeish: unknown condition operator',
+    ],
     [withPolicies(['{not json']), 'gw.yaml: identities[0].policies[0]: not valid JSON'],
     [{ identities: [{ accessKeyId: 'A', secretAccessKey: 's' }], upstreams }, 'gw.yaml: identities[0].allow: must be a list (missing)'],
-    [{ ...withPolicies([]), buckets: { photos: { policy: { Version: V, Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::photos/*' }] } } } }, 'gw.yaml: buckets.photos.policy.Statement[0]: a bucket policy statement needs exactly one of Principal or NotPrincipal'],
-    [{ ...withPolicies([]), buckets: { photos: { policy: { Version: V, Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other/*' }] } } } }, 'gw.yaml: buckets.photos.policy.Statement[0].Resource: "arn:aws:s3:::other/*" is not in bucket "photos"'],
     [
-      { ...withPolicies([]), buckets: { big: { policy: { Version: V, Statement: Array.from({ length: 200 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::big/some-longer-prefix-${i}/*` })) } } } },
+      { ...withPolicies([]), buckets: { photos: { policy: { Version: V, Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::photos/*' }] } } } },
+      'gw.yaml: buckets.photos.policy.Statement[0]: a bucket policy statement needs exactly one of Principal or NotPrincipal',
+    ],
+    [
+      { ...withPolicies([]), buckets: { photos: { policy: { Version: V, Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other/*' }] } } } },
+      'gw.yaml: buckets.photos.policy.Statement[0].Resource: "arn:aws:s3:::other/*" is not in bucket "photos"',
+    ],
+    [
+      {
+        ...withPolicies([]),
+        buckets: {
+          big: {
+            policy: {
+              Version: V,
+              Statement: Array.from({ length: 200 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::big/some-longer-prefix-${i}/*` })),
+            },
+          },
+        },
+      },
       'gw.yaml: buckets.big.policy: ',
     ],
-    [{ ...withPolicies([]), buckets: { photos: { cors: [{ allowedOrigins: ['*'], allowedMethods: ['PATCH'] }] } } }, 'gw.yaml: buckets.photos.cors[0].allowedMethods[0]: must be one of GET, PUT, POST, DELETE, HEAD (got "PATCH")'],
+    [
+      { ...withPolicies([]), buckets: { photos: { cors: [{ allowedOrigins: ['*'], allowedMethods: ['PATCH'] }] } } },
+      'gw.yaml: buckets.photos.cors[0].allowedMethods[0]: must be one of GET, PUT, POST, DELETE, HEAD (got "PATCH")',
+    ],
     [{ ...withPolicies([]), buckets: { photos: { cors: [{ allowedMethods: ['GET'] }] } } }, 'gw.yaml: buckets.photos.cors[0].allowedOrigins: must be a list (missing)'],
     [{ ...withPolicies([]), buckets: { photos: { acl: 'private' } } }, 'gw.yaml: buckets.photos.acl: unknown field'],
   ])('names the file, the field and the statement index (%#)', (doc, message) => {

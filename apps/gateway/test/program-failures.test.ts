@@ -46,7 +46,8 @@ describe('s3kit-gateway: --version, --help', () => {
   it('--help documents every flag, --admin-port -1 and --version', async () => {
     const r = await runBuilt(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--config', '--host', '--port', '--admin-port', '--data-dir', '--log-level', '--tls-cert', '--tls-key', '--trust-proxy', '--version', '-1 = off']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--config', '--host', '--port', '--admin-port', '--data-dir', '--log-level', '--tls-cert', '--tls-key', '--trust-proxy', '--version', '-1 = off'])
+      expect(r.stdout).toContain(flag);
   });
 });
 
@@ -113,7 +114,11 @@ describe('s3kit-gateway: one line and a non-zero exit for every failure', () => 
   });
 
   it('bad TLS files: missing, not PEM, a certificate without its key', async () => {
-    expectOneLine(await runBuilt([...dev(), '--tls-cert', join(dir, 'no.pem'), '--tls-key', join(dir, 'no.key')]), 2, `s3kit-gateway: invalid configuration: tls.cert: cannot read ${join(dir, 'no.pem')} (ENOENT)`);
+    expectOneLine(
+      await runBuilt([...dev(), '--tls-cert', join(dir, 'no.pem'), '--tls-key', join(dir, 'no.key')]),
+      2,
+      `s3kit-gateway: invalid configuration: tls.cert: cannot read ${join(dir, 'no.pem')} (ENOENT)`,
+    );
     const junk = join(dir, 'junk.pem');
     await writeFile(junk, 'not a certificate\n');
     expectOneLine(await runBuilt([...dev(), '--tls-cert', junk, '--tls-key', junk]), 2, /^s3kit-gateway: invalid configuration: tls\.cert: .*junk\.pem is not a PEM certificate/);

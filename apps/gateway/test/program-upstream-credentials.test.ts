@@ -110,9 +110,11 @@ describe.skipIf(!rgw)(`s3kit-gateway upstream credentials in front of Ceph RGW $
       req.on('end', () => {
         forms.push(new URLSearchParams(body));
         const c = `<AccessKeyId>${rgw!.accessKeyId}</AccessKeyId><SecretAccessKey>${rgw!.secretAccessKey}</SecretAccessKey><Expiration>${new Date(Date.now() + 3_600_000).toISOString()}</Expiration>`;
-        res.writeHead(200, { 'content-type': 'text/xml' }).end(
-          `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials>${c}</Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/gw/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`,
-        );
+        res
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(
+            `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials>${c}</Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/gw/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`,
+          );
       });
     });
     const port = await listen(sts);
@@ -176,36 +178,40 @@ describe.skipIf(!rgw)(`s3kit-gateway upstream credentials in front of Ceph RGW $
     expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^s3kit-gateway: invalid configuration: upstreams\.default\.credentials: provider env gave no credentials: /)]);
   }, 30_000);
 
-  it.skipIf(opensslMissing)('caFile: an https upstream (RGW behind TLS) signed by a private CA', async () => {
-    const ca = createCa(dir, 'upstream-ca');
-    const cert = issueServerCert(ca, dir, 'rgw-tls', '0a01');
-    const rgwUrl = new URL(rgw!.endpoint);
-    // TLS in front of RGW: bytes relayed as they are (the gateway signs for the Host it sends).
-    const terminator = createTlsServer({ cert: await readFile(cert.cert), key: await readFile(cert.key) }, (socket) => {
-      const upstream = connect(Number(rgwUrl.port), rgwUrl.hostname);
-      socket.pipe(upstream).pipe(socket);
-      socket.on('error', () => upstream.destroy());
-      upstream.on('error', () => socket.destroy());
-    });
-    const port = await listen(terminator);
-    try {
-      const upstream = { endpoint: `https://127.0.0.1:${port}`, credentials: { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey } };
-      const bucket = `h18-tls-${run}`;
-      expect(await serveThrough(await config('tls', { ...upstream, caFile: ca.cert }), bucket)).toBe(`hello ${bucket}`);
-      // Without the bundle the upstream's certificate is not trusted: the request fails, nothing is written.
-      const p = startBuilt(['--config', await config('tls-untrusted', upstream)]);
+  it.skipIf(opensslMissing)(
+    'caFile: an https upstream (RGW behind TLS) signed by a private CA',
+    async () => {
+      const ca = createCa(dir, 'upstream-ca');
+      const cert = issueServerCert(ca, dir, 'rgw-tls', '0a01');
+      const rgwUrl = new URL(rgw!.endpoint);
+      // TLS in front of RGW: bytes relayed as they are (the gateway signs for the Host it sends).
+      const terminator = createTlsServer({ cert: await readFile(cert.cert), key: await readFile(cert.key) }, (socket) => {
+        const upstream = connect(Number(rgwUrl.port), rgwUrl.hostname);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      });
+      const port = await listen(terminator);
       try {
-        const s3 = new S3Client({ endpoint: await p.endpoint, accessKey: GW.accessKeyId, secretKey: GW.secretAccessKey, region: 'us-east-1' });
-        await expect(s3.makeBucket(`h18-untrusted-${run}`)).rejects.toThrow();
-        await s3.close();
+        const upstream = { endpoint: `https://127.0.0.1:${port}`, credentials: { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey } };
+        const bucket = `h18-tls-${run}`;
+        expect(await serveThrough(await config('tls', { ...upstream, caFile: ca.cert }), bucket)).toBe(`hello ${bucket}`);
+        // Without the bundle the upstream's certificate is not trusted: the request fails, nothing is written.
+        const p = startBuilt(['--config', await config('tls-untrusted', upstream)]);
+        try {
+          const s3 = new S3Client({ endpoint: await p.endpoint, accessKey: GW.accessKeyId, secretKey: GW.secretAccessKey, region: 'us-east-1' });
+          await expect(s3.makeBucket(`h18-untrusted-${run}`)).rejects.toThrow();
+          await s3.close();
+        } finally {
+          await p.stop();
+        }
+        const bad = await runBuilt(['--config', await config('tls-bad-ca', { ...upstream, caFile: cert.key })]);
+        expect(bad.code).toBe(2);
+        expect(bad.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/upstreams\.default\.caFile: .*rgw-tls.* holds no PEM certificate$/)]);
       } finally {
-        await p.stop();
+        terminator.close();
       }
-      const bad = await runBuilt(['--config', await config('tls-bad-ca', { ...upstream, caFile: cert.key })]);
-      expect(bad.code).toBe(2);
-      expect(bad.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/upstreams\.default\.caFile: .*rgw-tls.* holds no PEM certificate$/)]);
-    } finally {
-      terminator.close();
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });

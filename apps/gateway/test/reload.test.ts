@@ -51,7 +51,19 @@ describe('liveConfig', () => {
       upstreams: { default: { type: 'local', dir: join(dir, 'elsewhere'), fsync: true }, other: { type: 'local', dir: join(dir, 'store'), fsync: true } },
     });
     const live = liveConfig(running, next);
-    expect(live.needRestart).toEqual(['listen.host', 'listen.port', 'admin.port', 'tls', 'upstreams.default.dir', 'upstreams.default.fsync', 'upstreams.other.fsync', 'region', 'log.format', 'limits.maxHeaderSize', 'notifications']);
+    expect(live.needRestart).toEqual([
+      'listen.host',
+      'listen.port',
+      'admin.port',
+      'tls',
+      'upstreams.default.dir',
+      'upstreams.default.fsync',
+      'upstreams.other.fsync',
+      'region',
+      'log.format',
+      'limits.maxHeaderSize',
+      'notifications',
+    ]);
     expect(live.config.listen).toEqual(running.listen);
     expect(live.config.admin).toEqual(running.admin);
     expect(live.config.tls).toBeUndefined();

@@ -38,7 +38,13 @@ function raw(data: string): Promise<string> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 's3kit-gwedge-'));
   const config = validateConfig(
-    { listen: { port: 0 }, admin: { port: 0 }, limits: { maxConcurrentRequests: 10, shutdownTimeoutMs: 5000 }, identities: [ALICE], upstreams: { default: { type: 'local', dir: join(dir, 'store'), fsync: false } } },
+    {
+      listen: { port: 0 },
+      admin: { port: 0 },
+      limits: { maxConcurrentRequests: 10, shutdownTimeoutMs: 5000 },
+      identities: [ALICE],
+      upstreams: { default: { type: 'local', dir: join(dir, 'store'), fsync: false } },
+    },
     'test',
   );
   const sink = new PassThrough();
@@ -98,12 +104,16 @@ describe('the program with maxConcurrentRequests 10', () => {
       ['cut-reset', (s: ReturnType<typeof connect>) => s.resetAndDestroy()],
     ] as const) {
       const signed = signer.sign({ method: 'PUT', url: `http://127.0.0.1:${port}/edge/${key}`, headers: { 'content-length': '100000' }, payloadHash: 'UNSIGNED-PAYLOAD' });
-      const head = `PUT /edge/${key} HTTP/1.1\r\n${Object.entries(signed.headers).map(([n, v]) => `${n}: ${String(v)}\r\n`).join('')}\r\n`;
+      const head = `PUT /edge/${key} HTTP/1.1\r\n${Object.entries(signed.headers)
+        .map(([n, v]) => `${n}: ${String(v)}\r\n`)
+        .join('')}\r\n`;
       const s = connect(port, '127.0.0.1', () => s.write(head + 'x'.repeat(1000)));
       s.on('error', () => {});
       await new Promise((r) => setTimeout(r, 300));
       hangUp(s);
-      await expect.poll(() => lines.find((l) => l['msg'] === 'request' && l['key'] === key), { timeout: 3000 }).toMatchObject({ status: 0, errorCode: 'ClientDisconnected', complete: false, bytesIn: 1000 });
+      await expect
+        .poll(() => lines.find((l) => l['msg'] === 'request' && l['key'] === key), { timeout: 3000 })
+        .toMatchObject({ status: 0, errorCode: 'ClientDisconnected', complete: false, bytesIn: 1000 });
     }
     expect(lines.filter((l) => l['msg'] === 'unexpected failure')).toEqual([]);
     const m = await (await fetch(`${running.adminEndpoint}/metrics`)).text();

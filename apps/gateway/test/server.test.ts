@@ -42,7 +42,13 @@ function client(id: { accessKeyId: string; secretAccessKey: string }): S3Client 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 's3kit-gwapp-'));
   config = validateConfig(
-    { listen: { port: 0 }, admin: { port: 0 }, limits: { maxConcurrentRequests: 2, shutdownTimeoutMs: 5000 }, identities: [ALICE], upstreams: { default: { type: 'local', dir: join(dir, 'store'), fsync: false } } },
+    {
+      listen: { port: 0 },
+      admin: { port: 0 },
+      limits: { maxConcurrentRequests: 2, shutdownTimeoutMs: 5000 },
+      identities: [ALICE],
+      upstreams: { default: { type: 'local', dir: join(dir, 'store'), fsync: false } },
+    },
     'test',
   );
   const sink = new PassThrough();
@@ -133,7 +139,11 @@ describe('the gateway program', () => {
     await new Promise((r) => setTimeout(r, 100));
     const stopping = running.shutdown();
     await new Promise((r) => setTimeout(r, 100));
-    expect((await fetch(`${running.adminEndpoint}/readyz`).then((r) => r.status).catch(() => 0))).toBe(503);
+    expect(
+      await fetch(`${running.adminEndpoint}/readyz`)
+        .then((r) => r.status)
+        .catch(() => 0),
+    ).toBe(503);
     up.req.end('fghij');
     expect(await up.status).toBe(200);
     await stopping;
@@ -154,7 +164,13 @@ describe('bucketMappings in the config', () => {
       'test',
     );
     const srv = await startServer(cfg, pino({ level: 'silent' }));
-    const s3 = new S3Client({ endpoint: srv.endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: ALICE.accessKeyId, secretAccessKey: ALICE.secretAccessKey } });
+    const s3 = new S3Client({
+      endpoint: srv.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: ALICE.accessKeyId, secretAccessKey: ALICE.secretAccessKey },
+    });
     try {
       await s3.send(new CreateBucketCommand({ Bucket: 'real' }));
       await s3.send(new PutObjectCommand({ Bucket: 'real', Key: 'outside.txt', Body: 'no' }));

@@ -25,7 +25,17 @@ describe('s3kit-gateway: store sweep at start', () => {
     await writeFile(join(store, 'buckets', 'bkt', 'bucket.json'), JSON.stringify({ created: Date.now() }));
     await writeFile(join(objects, `${'ab'.padEnd(64, '0')}.0123456789abcdef.data`), 'data no metadata names');
     const cfg = join(dir, 'gw.yaml');
-    await writeFile(cfg, ['listen: { port: 0 }', 'admin: null', 'identities:', '  - { accessKeyId: AKSWEEP, secretAccessKey: secret, allow: [{ bucket: "*", access: readwrite }] }', 'upstreams:', `  default: { type: local, dir: ${store}, fsync: false }`].join('\n'));
+    await writeFile(
+      cfg,
+      [
+        'listen: { port: 0 }',
+        'admin: null',
+        'identities:',
+        '  - { accessKeyId: AKSWEEP, secretAccessKey: secret, allow: [{ bucket: "*", access: readwrite }] }',
+        'upstreams:',
+        `  default: { type: local, dir: ${store}, fsync: false }`,
+      ].join('\n'),
+    );
     const child = spawn(process.execPath, ['--conditions=@s3kit/source', '--import', 'tsx', main, '--config', cfg], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

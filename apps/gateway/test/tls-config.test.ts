@@ -34,7 +34,7 @@ function config(extra: Record<string, unknown>) {
 }
 
 describe('tls and trustProxy settings', () => {
-  it('reads tls paths relative to the config file and checks trustProxy entries with the listener\'s parser', () => {
+  it("reads tls paths relative to the config file and checks trustProxy entries with the listener's parser", () => {
     const c = config({ tls: { cert: 'tls/cert.pem', key: '/abs/key.pem', ca: 'chain.pem' }, trustProxy: ['10.0.0.0/8', 'loopback', '::1'] });
     expect(c.tls).toEqual({ cert: '/etc/s3kit/tls/cert.pem', key: '/abs/key.pem', ca: '/etc/s3kit/chain.pem' });
     expect(c.trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
@@ -67,15 +67,22 @@ describe('tls and trustProxy settings', () => {
     await expect(startServer(config({ tls: { cert: a.cert, key: b.key } }), pino({ level: 'silent' }))).rejects.toThrow(ConfigError);
   });
 
-  it.skipIf(opensslMissing && !isCi())('the program exits 2 naming the field for a key that is not the certificate\'s', async () => {
-    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-    const cwd = fileURLToPath(new URL('..', import.meta.url));
-    const cfg = join(dir, 'bad-tls.json');
-    await writeFile(cfg, JSON.stringify({ listen: { port: 0 }, admin: null, tls: { cert: a.cert, key: b.key }, identities: IDS, upstreams: { default: { type: 'local', dir: join(dir, 'store2') } } }));
-    const child = spawn(process.execPath, ['--conditions=@s3kit/source', '--import', 'tsx', main, '--config', cfg], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    expect(await new Promise<number | null>((r) => child.once('exit', r))).toBe(2);
-    expect(err).toMatch(/invalid configuration: tls\.key: .*does not match the certificate/);
-  }, 30_000);
+  it.skipIf(opensslMissing && !isCi())(
+    "the program exits 2 naming the field for a key that is not the certificate's",
+    async () => {
+      const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+      const cwd = fileURLToPath(new URL('..', import.meta.url));
+      const cfg = join(dir, 'bad-tls.json');
+      await writeFile(
+        cfg,
+        JSON.stringify({ listen: { port: 0 }, admin: null, tls: { cert: a.cert, key: b.key }, identities: IDS, upstreams: { default: { type: 'local', dir: join(dir, 'store2') } } }),
+      );
+      const child = spawn(process.execPath, ['--conditions=@s3kit/source', '--import', 'tsx', main, '--config', cfg], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      expect(await new Promise<number | null>((r) => child.once('exit', r))).toBe(2);
+      expect(err).toMatch(/invalid configuration: tls\.key: .*does not match the certificate/);
+    },
+    30_000,
+  );
 });

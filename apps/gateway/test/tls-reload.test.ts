@@ -78,15 +78,18 @@ describe.skipIf(opensslMissing && !isCi())('TLS certificate reload (program, SIG
     await copyFile(first.cert, cert);
     await copyFile(first.key, key);
     const cfg = join(dir, 'gw.yaml');
-    await writeFile(cfg, [
-      'listen: { port: 0 }',
-      'admin: { port: 0 }',
-      `tls: { cert: ${cert}, key: ${key} }`,
-      'identities:',
-      `  - { accessKeyId: ${KEY.accessKeyId}, secretAccessKey: ${KEY.secretAccessKey}, allow: [{ bucket: "*", access: readwrite }] }`,
-      'upstreams:',
-      `  default: { type: local, dir: ${join(dir, 'store')}, fsync: false }`,
-    ].join('\n'));
+    await writeFile(
+      cfg,
+      [
+        'listen: { port: 0 }',
+        'admin: { port: 0 }',
+        `tls: { cert: ${cert}, key: ${key} }`,
+        'identities:',
+        `  - { accessKeyId: ${KEY.accessKeyId}, secretAccessKey: ${KEY.secretAccessKey}, allow: [{ bucket: "*", access: readwrite }] }`,
+        'upstreams:',
+        `  default: { type: local, dir: ${join(dir, 'store')}, fsync: false }`,
+      ].join('\n'),
+    );
     const proc = spawn(process.execPath, ['--conditions=@s3kit/source', '--import', 'tsx', main, '--config', cfg], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let out = '';
@@ -136,10 +139,7 @@ describe.skipIf(opensslMissing && !isCi())('TLS certificate reload (program, SIG
       serials.kept.add(a.serial);
       keptSockets.add(a.socket);
     };
-    const workers = [
-      ...Array.from({ length: 4 }, () => worker(keptAlive, keptOnAnswer)),
-      worker(fresh, (a) => serials.fresh.push(a.serial)),
-    ];
+    const workers = [...Array.from({ length: 4 }, () => worker(keptAlive, keptOnAnswer)), worker(fresh, (a) => serials.fresh.push(a.serial))];
     try {
       await new Promise((r) => setTimeout(r, 500));
       const socketsBefore = new Set(keptSockets);

@@ -27,7 +27,10 @@ const run = promisify(execFile);
 const V = '2012-10-17';
 const ALICE = { name: 'alice', accessKeyId: 'AKIATLSALICE00000001', secretAccessKey: 'alice-tls-secret-never-logged' };
 // The README's sample: deny anything not over TLS.
-const TLS_ONLY = { Version: V, Statement: [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::secure', 'arn:aws:s3:::secure/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] };
+const TLS_ONLY = {
+  Version: V,
+  Statement: [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::secure', 'arn:aws:s3:::secure/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+};
 
 let dir: string;
 let ca: TestCa;
@@ -134,18 +137,22 @@ describe.skipIf(opensslMissing && !isCi())('the program over HTTPS', () => {
     }
   });
 
-  it.skipIf(awsMissing)('awscli with --ca-bundle: s3api put-object, s3 cp, s3 ls', async () => {
-    const work = await mkdtemp(join(dir, 'aws-'));
-    await writeFile(join(work, 'in.txt'), 'over tls from awscli');
-    const env = { PATH: '/usr/bin:/bin', HOME: work, AWS_ACCESS_KEY_ID: ALICE.accessKeyId, AWS_SECRET_ACCESS_KEY: ALICE.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1' };
-    const aws = (...args: string[]) => run(AWS, ['--endpoint-url', https.endpoint, '--ca-bundle', ca.cert, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-    await aws('s3api', 'put-object', '--bucket', 'secure', '--key', 'cli.txt', '--body', join(work, 'in.txt'));
-    await aws('s3', 'cp', 's3://secure/cli.txt', join(work, 'out.txt'));
-    expect(await readFile(join(work, 'out.txt'), 'utf8')).toBe('over tls from awscli');
-    expect((await aws('s3', 'ls', 's3://secure/')).stdout).toContain('cli.txt');
-    // Without the CA, awscli refuses the certificate.
-    await expect(run(AWS, ['--endpoint-url', https.endpoint, 's3', 'ls', 's3://secure/'], { env, encoding: 'utf8', timeout: 60_000 })).rejects.toThrow(/SSL|certificate/i);
-  }, 120_000);
+  it.skipIf(awsMissing)(
+    'awscli with --ca-bundle: s3api put-object, s3 cp, s3 ls',
+    async () => {
+      const work = await mkdtemp(join(dir, 'aws-'));
+      await writeFile(join(work, 'in.txt'), 'over tls from awscli');
+      const env = { PATH: '/usr/bin:/bin', HOME: work, AWS_ACCESS_KEY_ID: ALICE.accessKeyId, AWS_SECRET_ACCESS_KEY: ALICE.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1' };
+      const aws = (...args: string[]) => run(AWS, ['--endpoint-url', https.endpoint, '--ca-bundle', ca.cert, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+      await aws('s3api', 'put-object', '--bucket', 'secure', '--key', 'cli.txt', '--body', join(work, 'in.txt'));
+      await aws('s3', 'cp', 's3://secure/cli.txt', join(work, 'out.txt'));
+      expect(await readFile(join(work, 'out.txt'), 'utf8')).toBe('over tls from awscli');
+      expect((await aws('s3', 'ls', 's3://secure/')).stdout).toContain('cli.txt');
+      // Without the CA, awscli refuses the certificate.
+      await expect(run(AWS, ['--endpoint-url', https.endpoint, 's3', 'ls', 's3://secure/'], { env, encoding: 'utf8', timeout: 60_000 })).rejects.toThrow(/SSL|certificate/i);
+    },
+    120_000,
+  );
 
   it('aws:SecureTransport decides: the TlsOnly policy allows over https and denies the same request over http', async () => {
     expect((await signed(http.endpoint, 'PUT', '/secure')).status).toBe(403);
@@ -170,7 +177,7 @@ describe.skipIf(opensslMissing && !isCi())('the program over HTTPS', () => {
     expect(forced.decision).toBe('deny');
   });
 
-  it('the explain subcommand uses the config\'s tls to default aws:SecureTransport (exit 1 deny without, 0 allow with)', async () => {
+  it("the explain subcommand uses the config's tls to default aws:SecureTransport (exit 1 deny without, 0 allow with)", async () => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
     const cwd = fileURLToPath(new URL('..', import.meta.url));
     const explain = async (tls: boolean): Promise<{ code: number | null; out: string }> => {
@@ -182,7 +189,11 @@ describe.skipIf(opensslMissing && !isCi())('the program over HTTPS', () => {
         upstreams: { default: { type: 'local', dir: join(dir, 'explain') } },
       };
       await writeFile(file, JSON.stringify(doc));
-      const child = spawn(process.execPath, ['--conditions=@s3kit/source', '--import', 'tsx', main, 'explain', '--config', file, '--identity', 'alice', '--action', 's3:GetObject', '--bucket', 'secure', '--key', 'k'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['--conditions=@s3kit/source', '--import', 'tsx', main, 'explain', '--config', file, '--identity', 'alice', '--action', 's3:GetObject', '--bucket', 'secure', '--key', 'k'],
+        { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr.on('data', (c: Buffer) => (out += c.toString()));

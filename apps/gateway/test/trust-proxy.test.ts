@@ -18,9 +18,30 @@ const ALICE = { name: 'alice', accessKeyId: 'AKIAPROXYALICE000001', secretAccess
 const CLIENT = '203.0.113.7';
 const POLICIES = {
   // Only clients of 203.0.113.0/24.
-  office: { policy: { Version: V, Statement: [{ Sid: 'OfficeOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::office', 'arn:aws:s3:::office/*'], Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }] } },
+  office: {
+    policy: {
+      Version: V,
+      Statement: [
+        {
+          Sid: 'OfficeOnly',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::office', 'arn:aws:s3:::office/*'],
+          Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+        },
+      ],
+    },
+  },
   // Only over TLS (the README's sample).
-  secure: { policy: { Version: V, Statement: [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::secure', 'arn:aws:s3:::secure/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] } },
+  secure: {
+    policy: {
+      Version: V,
+      Statement: [
+        { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::secure', 'arn:aws:s3:::secure/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ],
+    },
+  },
 };
 
 let dir: string;
@@ -107,7 +128,14 @@ describe('trustProxy (program)', () => {
   it('X-Forwarded-Host/Proto name the upload ticket and POST Location URLs; the signed Host still verifies', async () => {
     const file = new TextEncoder().encode('uploaded through the proxy');
     const forwarded = { 'x-forwarded-for': CLIENT, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'files.example.com' };
-    const ticketRequest = JSON.stringify({ bucket: 'uploads', keyPrefix: 'in/', fileName: 'f.txt', contentType: 'text/plain', fileContentsSha256: createHash('sha256').update(file).digest('base64'), maxBytes: file.length });
+    const ticketRequest = JSON.stringify({
+      bucket: 'uploads',
+      keyPrefix: 'in/',
+      fileName: 'f.txt',
+      contentType: 'text/plain',
+      fileContentsSha256: createHash('sha256').update(file).digest('base64'),
+      maxBytes: file.length,
+    });
     const answers = await Promise.all([trusting, other].map((gw) => viaProxy(gw, 'POST', '/_s3kit/upload-tickets', forwarded, ticketRequest)));
     const [t, o] = answers.map((a) => {
       expect(a.status, a.text).toBe(200);
@@ -128,7 +156,14 @@ describe('trustProxy (program)', () => {
   it('the upload page behind the proxy: its ticket route accepts the public https origin and hands out public URLs', async () => {
     const file = new TextEncoder().encode('from the page');
     const body = JSON.stringify({ fileName: 'p.txt', contentType: 'text/plain', size: file.length, sha256: createHash('sha256').update(file).digest('base64') });
-    const headers = { origin: 'https://files.example.com', 'sec-fetch-site': 'same-origin', 'content-type': 'application/json', 'x-forwarded-for': CLIENT, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'files.example.com' };
+    const headers = {
+      origin: 'https://files.example.com',
+      'sec-fetch-site': 'same-origin',
+      'content-type': 'application/json',
+      'x-forwarded-for': CLIENT,
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'files.example.com',
+    };
     const viaTrusted = await fetch(`${trusting.endpoint}/_s3kit/upload/ticket`, { method: 'POST', headers, body });
     const text = await viaTrusted.text();
     expect(viaTrusted.status, text).toBe(200);

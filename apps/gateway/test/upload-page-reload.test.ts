@@ -63,7 +63,7 @@ async function signedGet(endpoint: string, keys: typeof OLD, path: string): Prom
 }
 
 describe('upload page after a reload (program)', () => {
-  it('SIGHUP rotating the page identity\'s keys: the next ticket is signed with the new key and its form uploads (the old key is refused by then)', async () => {
+  it("SIGHUP rotating the page identity's keys: the next ticket is signed with the new key and its form uploads (the old key is refused by then)", async () => {
     const cfg = join(dir, 'gw.json');
     await writeFile(cfg, config(OLD));
     const p = start(cfg);

@@ -112,7 +112,13 @@ describe('upload page routes', () => {
   ])('refuses a ticket request with %s with AccessDenied (403)', async (_name, headers) => {
     const h: Record<string, string> = { ...headers };
     if (h['origin'] === '') delete h['origin'];
-    const r = await raw(s.endpoint, 'POST', '/_s3kit/upload/ticket', { 'content-type': 'application/json', ...(h['origin'] === undefined && !('origin' in headers) ? { origin: s.endpoint } : {}), ...h }, JSON.stringify(file));
+    const r = await raw(
+      s.endpoint,
+      'POST',
+      '/_s3kit/upload/ticket',
+      { 'content-type': 'application/json', ...(h['origin'] === undefined && !('origin' in headers) ? { origin: s.endpoint } : {}), ...h },
+      JSON.stringify(file),
+    );
     expect([r.status, code(r)]).toEqual([403, 'AccessDenied']);
   });
 
@@ -121,14 +127,16 @@ describe('upload page routes', () => {
     expect([r.status, code(r)]).toEqual([400, 'InvalidRequest']);
   });
 
-  it.each([
-    ['a size over 5 GiB', { ...file, size: 5 * 1024 ** 3 + 1 }, 400, 'EntityTooLarge'],
-    ['a negative size', { ...file, size: -1 }, 400, 'InvalidArgument'],
-    ['no sha256', { ...file, sha256: undefined }, 400, 'InvalidArgument'],
-    ['a sha256 that is not one', { ...file, sha256: 'abc' }, 400, 'InvalidArgument'],
-    ['a path as the file name', { ...file, fileName: '../../etc/passwd' }, 400, 'InvalidArgument'],
-    ['expiresIn over 900', { ...file, expiresIn: 901 }, 400, 'InvalidArgument'],
-  ].map(([name, body, status, c]) => ({ name, body, status, c })))('refuses $name ($status $c)', async ({ body, status, c }) => {
+  it.each(
+    [
+      ['a size over 5 GiB', { ...file, size: 5 * 1024 ** 3 + 1 }, 400, 'EntityTooLarge'],
+      ['a negative size', { ...file, size: -1 }, 400, 'InvalidArgument'],
+      ['no sha256', { ...file, sha256: undefined }, 400, 'InvalidArgument'],
+      ['a sha256 that is not one', { ...file, sha256: 'abc' }, 400, 'InvalidArgument'],
+      ['a path as the file name', { ...file, fileName: '../../etc/passwd' }, 400, 'InvalidArgument'],
+      ['expiresIn over 900', { ...file, expiresIn: 901 }, 400, 'InvalidArgument'],
+    ].map(([name, body, status, c]) => ({ name, body, status, c })),
+  )('refuses $name ($status $c)', async ({ body, status, c }) => {
     const r = await ticketRequest(s, body);
     expect([r.status, code(r)], r.body).toEqual([status, c]);
   });
@@ -138,7 +146,7 @@ describe('upload page routes', () => {
     expect([r.status, code(r), r.headers['allow']]).toEqual([405, 'MethodNotAllowed', 'POST']);
   });
 
-  it('passes the gateway\'s refusal through when the identity may not write (AccessDenied, 403)', async () => {
+  it("passes the gateway's refusal through when the identity may not write (AccessDenied, 403)", async () => {
     const ro = await start({ enabled: true, identity: 'reader', bucket: 'inbox' });
     // The bucket does not exist and the reader cannot create it.
     const r = await ticketRequest(ro, file);

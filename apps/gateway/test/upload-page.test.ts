@@ -129,7 +129,7 @@ describe.skipIf(!run)('upload page in headless Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('shows the ticket route\'s refusal of a file over 5 GiB (EntityTooLarge) without uploading', async () => {
+  it("shows the ticket route's refusal of a file over 5 GiB (EntityTooLarge) without uploading", async () => {
     const page = await openPage();
     await page.route('**/_s3kit/upload/ticket', async (route) => {
       const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;

@@ -19,9 +19,15 @@ afterAll(async () => {
 });
 /** A webhook receiver answering `answer()`; counts accepted POSTs. */
 async function startReceiver() {
-  const r = { url: '', accepted: 0, answer: (): number => 200, close: () => new Promise<void>((d) => server.close(() => d())), waitFor: async (n: number) => {
-    while (r.accepted < n) await new Promise((w) => setTimeout(w, 10));
-  } };
+  const r = {
+    url: '',
+    accepted: 0,
+    answer: (): number => 200,
+    close: () => new Promise<void>((d) => server.close(() => d())),
+    waitFor: async (n: number) => {
+      while (r.accepted < n) await new Promise((w) => setTimeout(w, 10));
+    },
+  };
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -40,11 +46,24 @@ describe('program notifications.targets', () => {
   it('refuses a bad ARN, a duplicate ARN, a non-URL endpoint and unknown fields, naming the field', () => {
     const bad = (targets: unknown[]) => () => validateConfig(base('/tmp/x', { targets }), 'gw.yaml');
     expect(bad([{ arn: 'nope', endpoint: 'http://h/' }])).toThrow(/notifications\.targets\[0\]\.arn: must be an SQS/);
-    expect(bad([{ arn: ARN, endpoint: 'http://h/' }, { arn: ARN, endpoint: 'http://h/' }])).toThrow(/targets\[1\]\.arn: .* given twice/);
+    expect(
+      bad([
+        { arn: ARN, endpoint: 'http://h/' },
+        { arn: ARN, endpoint: 'http://h/' },
+      ]),
+    ).toThrow(/targets\[1\]\.arn: .* given twice/);
     expect(bad([{ arn: ARN, endpoint: 'ftp://h/' }])).toThrow(ConfigError);
     expect(bad([{ arn: ARN, endpoint: 'http://h/', queue: 1 }])).toThrow(/unknown field/);
     const ok = validateConfig(base('/tmp/x', { targets: [{ arn: 'arn:minio:sqs::primary:webhook', endpoint: 'http://h/', authToken: 't', retry: { baseMs: 10 } }] }), 'gw.yaml');
-    expect(ok.notifications.targets[0]).toEqual({ arn: 'arn:minio:sqs::primary:webhook', endpoint: 'http://h/', authToken: 't', maxQueued: 100_000, concurrency: 8, timeoutMs: 10_000, retry: { baseMs: 10, maxMs: 60_000 } });
+    expect(ok.notifications.targets[0]).toEqual({
+      arn: 'arn:minio:sqs::primary:webhook',
+      endpoint: 'http://h/',
+      authToken: 't',
+      maxQueued: 100_000,
+      concurrency: 8,
+      timeoutMs: 10_000,
+      retry: { baseMs: 10, maxMs: 60_000 },
+    });
   });
 
   it('delivers through the program and shows the backlog in /metrics', async () => {

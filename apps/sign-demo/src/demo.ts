@@ -62,8 +62,7 @@ export async function runDemo(cfg: DemoConfig, now: number = Date.now()): Promis
   const verifier = new SigV4Verifier({
     region: cfg.region,
     clock: () => now,
-    getCredentials: (id) =>
-      id === cfg.accessKeyId ? { secretAccessKey: cfg.secretAccessKey, sessionToken: cfg.sessionToken } : undefined,
+    getCredentials: (id) => (id === cfg.accessKeyId ? { secretAccessKey: cfg.secretAccessKey, sessionToken: cfg.sessionToken } : undefined),
   });
   const target = (u: string) => u.slice(cfg.endpoint.length);
   const verified = {

@@ -50,14 +50,26 @@ async function freePort(): Promise<number> {
 
 /** The gateway program over a fresh embedded store, in its own process. */
 async function startGateway(dir: string): Promise<{ endpoint: string; stop(): void }> {
-  execFileSync(process.execPath, [join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--filter=s3kit-gateway...', '--filter=s3kit...', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--filter=s3kit-gateway...', '--filter=s3kit...', '--output-logs=errors-only'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   const config = join(dir, 'gateway.json');
-  writeFileSync(config, JSON.stringify({ identities: [{ name: 'bench', ...KEYS, allow: [{ bucket: '*', access: 'readwrite' }] }], upstreams: { default: { type: 'local', dir: join(dir, 'store') } } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ identities: [{ name: 'bench', ...KEYS, allow: [{ bucket: '*', access: 'readwrite' }] }], upstreams: { default: { type: 'local', dir: join(dir, 'store') } } }),
+  );
   const port = await freePort();
   const child = spawn(process.execPath, [GATEWAY, '--config', config, '--port', String(port), '--admin-port=-1', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const endpoint = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
-    if (await fetch(endpoint).then(() => true, () => false)) return { endpoint, stop: () => child.kill() };
+    if (
+      await fetch(endpoint).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { endpoint, stop: () => child.kill() };
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill();
@@ -87,7 +99,14 @@ function contenders(endpoint: string, home: string): Contender[] {
     },
     {
       name: 'aws s3',
-      env: { ...base, AWS_ACCESS_KEY_ID: KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') },
+      env: {
+        ...base,
+        AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: join(home, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+      },
       upFile: (f, k) => [...aws, 'cp', '--only-show-errors', f, `s3://${BUCKET}/${k}`],
       downFile: (k, f) => [...aws, 'cp', '--only-show-errors', `s3://${BUCKET}/${k}`, f],
       upTree: (d, p) => [...aws, 'sync', '--only-show-errors', d, `s3://${BUCKET}/${p}`],

@@ -42,12 +42,7 @@ function anonymous(p: unknown): boolean {
 /** A statement this module writes (anonymous Allow of the canned actions on the bucket): replaced on every change. */
 function canned(s: Statement, bucket: string): boolean {
   const arn = `arn:aws:s3:::${bucket}`;
-  return (
-    s.Effect === 'Allow' &&
-    anonymous(s.Principal) &&
-    list(s.Action).every((a) => KNOWN.has(a)) &&
-    list(s.Resource).every((r) => r === arn || (r.startsWith(`${arn}/`) && r.endsWith('*')))
-  );
+  return s.Effect === 'Allow' && anonymous(s.Principal) && list(s.Action).every((a) => KNOWN.has(a)) && list(s.Resource).every((r) => r === arn || (r.startsWith(`${arn}/`) && r.endsWith('*')));
 }
 
 /** The canned access of each prefix the policy grants anonymous object access to (`''` is the whole bucket). */
@@ -89,7 +84,13 @@ export function withAccess(doc: PolicyDocument | undefined, bucket: string, pref
 function statementsFor(bucket: string, prefix: string, access: Granted): Statement[] {
   const read = access !== 'upload';
   const write = access !== 'download';
-  const allow = (Action: string[], Resource: string, Condition?: Statement['Condition']): Statement => ({ Effect: 'Allow', Principal: { AWS: ['*'] }, Action, Resource: [Resource], ...(Condition ? { Condition } : {}) });
+  const allow = (Action: string[], Resource: string, Condition?: Statement['Condition']): Statement => ({
+    Effect: 'Allow',
+    Principal: { AWS: ['*'] },
+    Action,
+    Resource: [Resource],
+    ...(Condition ? { Condition } : {}),
+  });
   const arn = `arn:aws:s3:::${bucket}`;
   const out = [allow(['s3:GetBucketLocation', ...(write ? ['s3:ListBucketMultipartUploads'] : [])], arn)];
   if (read) out.push(allow(['s3:ListBucket'], arn, prefix === '' ? undefined : { StringEquals: { 's3:prefix': [prefix] } }));

@@ -31,8 +31,7 @@ interface Command {
   run(ctx: Context, argv: string[]): Promise<void>;
 }
 
-const COMMANDS: Record<string, Command> = { alias, ls, mb, rb, cp, mirror, sync: mirror, cat, stat, rm, presign, du,
-  head, find, tag, policy, version, retention, legalhold, select, watch };
+const COMMANDS: Record<string, Command> = { alias, ls, mb, rb, cp, mirror, sync: mirror, cat, stat, rm, presign, du, head, find, tag, policy, version, retention, legalhold, select, watch };
 
 function help(): string {
   return `usage: s3kit <command> [options]\n\n${[...new Set(Object.values(COMMANDS))]

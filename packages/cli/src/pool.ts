@@ -68,7 +68,10 @@ export async function runTransfers(ctx: Context, transfers: Transfer[], options:
   const progress = new Progress(pool.json || pool.quiet ? { write: () => true } : ctx.stderr);
   // Object bytes on stdout (`cp ... -`): the per-file lines go to stderr.
   const lines = transfers.some((t) => t.kind === 'stdout') ? ctx.stderr : ctx.stdout;
-  progress.plan(transfers.length, transfers.reduce((n, t) => n + t.size, 0));
+  progress.plan(
+    transfers.length,
+    transfers.reduce((n, t) => n + t.size, 0),
+  );
   const stop = new AbortController();
   const run = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
   // Every request and stream of every transfer in flight listens on it: not a leak.

@@ -11,19 +11,19 @@ export function isStdio(arg: string): boolean {
 }
 
 /** Uploads standard input to `bucket/key`; its multipart upload is aborted on failure or Ctrl-C. */
-export function uploadStdin(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  write: PutObjectOptions,
-  signal: AbortSignal,
-  progress: (loaded: number) => void,
-): Promise<UploadedObject> {
+export function uploadStdin(s3: S3Client, bucket: string, key: string, write: PutObjectOptions, signal: AbortSignal, progress: (loaded: number) => void): Promise<UploadedObject> {
   return s3.putObject(bucket, key, process.stdin, { ...write, signal, onProgress: (p) => progress(p.loaded) });
 }
 
 /** Streams `bucket/key` to standard output (left open for what follows). */
-export async function downloadStdout(ctx: Context, s3: S3Client, bucket: string, key: string, signal: AbortSignal, progress: (loaded: number) => void): Promise<{ etag: string | undefined; versionId: string | undefined }> {
+export async function downloadStdout(
+  ctx: Context,
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal: AbortSignal,
+  progress: (loaded: number) => void,
+): Promise<{ etag: string | undefined; versionId: string | undefined }> {
   const obj = await s3.getObject(bucket, key, { signal });
   await pipeline(obj, counter(progress), ctx.stdout, { end: false, signal });
   return { etag: obj.stat.etag, versionId: obj.stat.versionId };

@@ -116,7 +116,6 @@ function writeOptions(options: TransferOptions, file: string | undefined): Objec
   };
 }
 
-
 /**
  * GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success,
  * removed on failure; objects over two part sizes in parallel ranges.

@@ -33,7 +33,12 @@ describe('aliases', () => {
     expect((await home.run(['alias', 'set', 'gw2', server.endpoint, server.accessKey, server.secretKey])).code).toBe(0);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const ls = await home.run(['alias', 'ls', '--json']);
-    expect(ls.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual([
+    expect(
+      ls.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { name: 'gw', source: 's3kit', url: server.endpoint, accessKey: server.accessKey },
       { name: 'gw2', source: 's3kit', url: server.endpoint, accessKey: server.accessKey },
     ]);
@@ -46,7 +51,12 @@ describe('aliases', () => {
   });
 
   it('alias set refuses bad names and URLs (exit 2)', async () => {
-    for (const args of [['bad/name', server.endpoint, 'a', 'b'], ['ok', 'ftp://x', 'a', 'b'], ['ok', 'not a url', 'a', 'b'], ['ok', server.endpoint]]) {
+    for (const args of [
+      ['bad/name', server.endpoint, 'a', 'b'],
+      ['ok', 'ftp://x', 'a', 'b'],
+      ['ok', 'not a url', 'a', 'b'],
+      ['ok', server.endpoint],
+    ]) {
       const r = await home.run(['alias', 'set', ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^s3kit: UsageError: alias set: [^\n]+\n$/);

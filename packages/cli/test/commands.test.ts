@@ -41,7 +41,12 @@ function suite(kind: string, start: () => Promise<Server>): void {
     expect((await run('mb', `t/${bucket}`)).stdout).toBe(`Bucket created: t/${bucket}\n`);
     const ls = await run('ls', '--json', 't');
     expect(ls.code).toBe(0);
-    expect(ls.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l).name)).toContain(bucket);
+    expect(
+      ls.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).name),
+    ).toContain(bucket);
     expect((await run('mb', '-p', `t/${bucket}`)).code).toBe(0);
   });
 
@@ -52,8 +57,15 @@ function suite(kind: string, start: () => Promise<Server>): void {
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout.split('\n').filter(Boolean)).toHaveLength(30);
     const ls = await run('ls', '-r', '--json', `t/${bucket}/tree/`);
-    const listed = ls.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string; size: number });
-    expect(listed.map((o) => o.key).sort()).toEqual(Object.keys(await treeHashes(src)).map((k) => `tree/${k}`).sort());
+    const listed = ls.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { key: string; size: number });
+    expect(listed.map((o) => o.key).sort()).toEqual(
+      Object.keys(await treeHashes(src))
+        .map((k) => `tree/${k}`)
+        .sort(),
+    );
     const total = listed.reduce((n, o) => n + o.size, 0);
     expect(JSON.parse((await run('du', '--json', `t/${bucket}/tree/`)).stdout)).toEqual({ prefix: `t/${bucket}/tree/`, objects: 30, size: total });
     const top = await run('ls', `t/${bucket}/tree/`);
@@ -152,7 +164,10 @@ function suite(kind: string, start: () => Promise<Server>): void {
     const f = join(home.dir, 'tree', 'a.txt');
     for (let i = 0; i < 2; i++) expect((await run('cp', f, `t/${vb}/k.txt`)).code).toBe(0);
     expect((await run('rm', `t/${vb}/k.txt`)).code).toBe(0); // a delete marker
-    const versions = (await run('ls', '--versions', '--json', `t/${vb}`)).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const versions = (await run('ls', '--versions', '--json', `t/${vb}`)).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(versions.map((v) => v.type)).toEqual(['deleteMarker', 'object', 'object']);
     expect(versions[0]).toMatchObject({ key: 'k.txt', isLatest: true });
     expect((await run('ls', '--versions', `t/${vb}`)).stdout).toMatch(/ DEL {2}k\.txt {2}\S+ \(latest\)/);

@@ -33,7 +33,7 @@ describe('s3kit select through the gateway on the embedded store', () => {
   });
 
   it('CSV in, CSV or JSON out', async () => {
-    const q = "SELECT s.name, s.city FROM S3Object s WHERE CAST(s.age AS INT) > 26";
+    const q = 'SELECT s.name, s.city FROM S3Object s WHERE CAST(s.age AS INT) > 26';
     const csv = await sel('--query', q, `t/${bucket}/people.csv`);
     expect([csv.code, csv.stdout, csv.stderr]).toEqual([0, 'Alice,Paris\nCarol,Berlin\n', '']);
     expect((await sel('--json', '--query', q, `t/${bucket}/people.csv`)).stdout).toBe('{"name":"Alice","city":"Paris"}\n{"name":"Carol","city":"Berlin"}\n');
@@ -84,7 +84,13 @@ describe.skipIf(!own)(`s3kit select against a private Ceph RGW 16.2 ${reason}`, 
 
   it('prints the records in RGW dialect, then fails: RGW 16.2 ends the stream without an End event', async () => {
     const r = await s.run('select', '--csv-header', 'ignore', '--query', 'select _1 from stdin where int(_2) > 26;', `t/${bucket}/people.csv`);
-    expect(r.stdout.replace(/<\/?Payload>|<\/?Records>/g, '').split('\n').map((l) => l.replace(/,$/, '')).filter((l) => l !== '')).toEqual(['Alice', 'Carol']);
+    expect(
+      r.stdout
+        .replace(/<\/?Payload>|<\/?Records>/g, '')
+        .split('\n')
+        .map((l) => l.replace(/,$/, ''))
+        .filter((l) => l !== ''),
+    ).toEqual(['Alice', 'Carol']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^s3kit: Truncated: [^\n]*\n$/);
   });

@@ -24,12 +24,24 @@ describe('s3kit watch through the gateway on the embedded store', () => {
     child.stdout!.on('data', (d: string) => (out += d));
     let n = 0;
     // Writes until the listener (connecting meanwhile) reports one.
-    await until(() => out, (o) => o.includes('s3:ObjectCreated:Put'), () => s.server.s3.putObject(bucket, `w-${n++}.txt`, 'hello'));
-    await until(() => out, (o) => o.includes('s3:ObjectRemoved:Delete'), () => s.server.s3.removeObject(bucket, 'w-0.txt'), 50);
+    await until(
+      () => out,
+      (o) => o.includes('s3:ObjectCreated:Put'),
+      () => s.server.s3.putObject(bucket, `w-${n++}.txt`, 'hello'),
+    );
+    await until(
+      () => out,
+      (o) => o.includes('s3:ObjectRemoved:Delete'),
+      () => s.server.s3.removeObject(bucket, 'w-0.txt'),
+      50,
+    );
     child.kill('SIGINT');
     const r = await child.result;
     expect([r.code, r.stderr]).toEqual([0, '']);
-    const records = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const records = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const created = records.find((e) => e.eventName === 's3:ObjectCreated:Put');
     expect(created).toMatchObject({ s3: { bucket: { name: bucket }, object: { size: 5 } } });
     expect(records.find((e) => e.eventName === 's3:ObjectRemoved:Delete')).toMatchObject({ s3: { object: { key: 'w-0.txt' } } });

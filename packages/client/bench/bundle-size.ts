@@ -12,7 +12,13 @@ async function measure(source: string): Promise<{ bundle?: BrowserBundle; missin
   try {
     return { bundle: await bundleForBrowser({ source }), missing: [] };
   } catch (err) {
-    const missing = [...new Set(bundleErrors(err).map((m) => /Could not resolve "([^"]+)"/.exec(m)?.[1]).filter((m): m is string => m !== undefined))].sort();
+    const missing = [
+      ...new Set(
+        bundleErrors(err)
+          .map((m) => /Could not resolve "([^"]+)"/.exec(m)?.[1])
+          .filter((m): m is string => m !== undefined),
+      ),
+    ].sort();
     return { missing };
   }
 }

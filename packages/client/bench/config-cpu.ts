@@ -7,13 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import {
-  GetBucketLifecycleConfigurationCommand,
-  GetBucketTaggingCommand,
-  ListObjectVersionsCommand,
-  PutBucketTaggingCommand,
-  S3Client as AwsS3Client,
-} from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, GetBucketTaggingCommand, ListObjectVersionsCommand, PutBucketTaggingCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import { Client as MinioClient } from 'minio';
 import { S3Client } from '@s3kit/client'; // dist at run time (no @s3kit/source condition)
 import { cpuMicrosPerCall } from '@s3kit/test-utils';
@@ -45,7 +39,9 @@ const lifecycleXml = (() => {
 
 /** One page (not truncated) of 1,000 versions: 500 keys with 2 versions each, newest first. */
 const versionsXml = (() => {
-  const parts = [`<?xml version="1.0" encoding="UTF-8"?>\n<ListVersionsResult ${NS}><Name>bucket</Name><Prefix></Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>`];
+  const parts = [
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ListVersionsResult ${NS}><Name>bucket</Name><Prefix></Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>`,
+  ];
   for (let k = 0; k < 500; k++) {
     const key = `logs/2026/12/06/events-${String(k).padStart(6, '0')}.json`;
     for (let v = 0; v < 2; v++) {
@@ -151,40 +147,65 @@ export async function configCpuBench(n = Number(process.env['BENCH_N'] ?? 3000))
     if (n !== 1000) throw new Error(`listed ${n} versions, expected 1000`);
   };
   const ops: Array<[title: string, contenders: Contenders, total: number, rounds: number]> = [
-    ['getBucketTags', [
-      ['s3kit', () => ours.getBucketTags(b)],
-      ['minio-js', () => minio.getBucketTagging(b)],
-      ['aws-sdk v3', () => sdk.send(new GetBucketTaggingCommand({ Bucket: b }))],
-      [FLOOR, () => bare('GET', `/${b}?tagging`)],
-    ], n, ROUNDS],
-    ['setBucketTags', [
-      ['s3kit', () => ours.setBucketTags(b, TAGS)],
-      ['minio-js', () => minio.setBucketTagging(b, TAGS)],
-      ['aws-sdk v3', () => sdk.send(new PutBucketTaggingCommand({ Bucket: b, Tagging: { TagSet: tagSet } }))],
-      [FLOOR, () => bare('PUT', `/${b}?tagging`, tagsBody)],
-    ], n, ROUNDS],
-    ['getBucketLifecycle (10 rules)', [
-      ['s3kit', () => ours.getBucketLifecycle(b)],
-      ['minio-js', () => minio.getBucketLifecycle(b)],
-      ['aws-sdk v3', () => sdk.send(new GetBucketLifecycleConfigurationCommand({ Bucket: b }))],
-      [FLOOR, () => bare('GET', `/${b}?lifecycle`)],
-    ], n, ROUNDS],
-    ['listObjectVersions (1,000, one page)', [
-      ['s3kit', () => drain(ours.listObjectVersions(b, { recursive: true }))],
-      ['minio-js', () => drain(minio.listObjects(b, '', true, { IncludeVersion: true }))],
-      ['aws-sdk v3', async () => {
-        const r = await sdk.send(new ListObjectVersionsCommand({ Bucket: b }));
-        if (r.Versions?.length !== 1000) throw new Error('expected 1000 versions');
-      }],
-      [FLOOR, () => bare('GET', `/${b}?versions`)],
-    ], Math.max(90, Math.round(n / 10)), 9],
+    [
+      'getBucketTags',
+      [
+        ['s3kit', () => ours.getBucketTags(b)],
+        ['minio-js', () => minio.getBucketTagging(b)],
+        ['aws-sdk v3', () => sdk.send(new GetBucketTaggingCommand({ Bucket: b }))],
+        [FLOOR, () => bare('GET', `/${b}?tagging`)],
+      ],
+      n,
+      ROUNDS,
+    ],
+    [
+      'setBucketTags',
+      [
+        ['s3kit', () => ours.setBucketTags(b, TAGS)],
+        ['minio-js', () => minio.setBucketTagging(b, TAGS)],
+        ['aws-sdk v3', () => sdk.send(new PutBucketTaggingCommand({ Bucket: b, Tagging: { TagSet: tagSet } }))],
+        [FLOOR, () => bare('PUT', `/${b}?tagging`, tagsBody)],
+      ],
+      n,
+      ROUNDS,
+    ],
+    [
+      'getBucketLifecycle (10 rules)',
+      [
+        ['s3kit', () => ours.getBucketLifecycle(b)],
+        ['minio-js', () => minio.getBucketLifecycle(b)],
+        ['aws-sdk v3', () => sdk.send(new GetBucketLifecycleConfigurationCommand({ Bucket: b }))],
+        [FLOOR, () => bare('GET', `/${b}?lifecycle`)],
+      ],
+      n,
+      ROUNDS,
+    ],
+    [
+      'listObjectVersions (1,000, one page)',
+      [
+        ['s3kit', () => drain(ours.listObjectVersions(b, { recursive: true }))],
+        ['minio-js', () => drain(minio.listObjects(b, '', true, { IncludeVersion: true }))],
+        [
+          'aws-sdk v3',
+          async () => {
+            const r = await sdk.send(new ListObjectVersionsCommand({ Bucket: b }));
+            if (r.Versions?.length !== 1000) throw new Error('expected 1000 versions');
+          },
+        ],
+        [FLOOR, () => bare('GET', `/${b}?versions`)],
+      ],
+      Math.max(90, Math.round(n / 10)),
+      9,
+    ],
   ];
   // Warm every code path of every contender first: the first operation measured must not pay for
   // the JIT and the heap growth the later ones find done.
   for (const [, contenders, total] of ops) for (const [, fn] of contenders) for (let i = 0; i < Math.min(300, total / 3); i++) await fn();
   const rows: Row[] = [];
   for (const op of ops) rows.push(...(await compare(...op)));
-  console.log(`\nConfiguration round trips and 1,000-version listing: client CPU per call, canned S3 XML from a local child-process server, medians of ${ROUNDS} interleaved rounds (9 for the listing); node ${process.version}, ${process.arch}`);
+  console.log(
+    `\nConfiguration round trips and 1,000-version listing: client CPU per call, canned S3 XML from a local child-process server, medians of ${ROUNDS} interleaved rounds (9 for the listing); node ${process.version}, ${process.arch}`,
+  );
   console.table(rows);
   for (const op of new Set(rows.map((r) => r.op))) {
     const of = (client: string) => rows.find((r) => r.op === op && r.client === client)!;

@@ -42,7 +42,15 @@ try {
     }
     clearInterval(timer);
     const s = (performance.now() - t0) / 1000;
-    rows.push({ direction, size: `${total / MiB} MiB`, 'time s': s.toFixed(1), 'MiB/s': (total / MiB / s).toFixed(0), 'RSS before MiB': (before / MiB).toFixed(0), 'peak RSS growth MiB': ((peak - before) / MiB).toFixed(1), 'RSS at 25/50/75/100 % MiB': marks.map((m) => (m / MiB).toFixed(0)).join(' / ') });
+    rows.push({
+      direction,
+      size: `${total / MiB} MiB`,
+      'time s': s.toFixed(1),
+      'MiB/s': (total / MiB / s).toFixed(0),
+      'RSS before MiB': (before / MiB).toFixed(0),
+      'peak RSS growth MiB': ((peak - before) / MiB).toFixed(1),
+      'RSS at 25/50/75/100 % MiB': marks.map((m) => (m / MiB).toFixed(0)).join(' / '),
+    });
   }
   console.log(`\nstreamed ${total / MiB} MiB through s3kit to Ceph RGW (8 MiB parts, 4 in flight), node ${process.version}`);
   console.table(rows);

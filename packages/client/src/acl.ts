@@ -5,24 +5,13 @@ import { buildXml, type Shape } from '@s3kit/xml-shapes';
 import { checkBucket, checkKey, xmlBody, type Call, type RequestCore, type RequestOptions } from './core.js';
 
 /** S3's canned ACLs (`x-amz-acl`). */
-export type CannedAcl =
-  | 'private'
-  | 'public-read'
-  | 'public-read-write'
-  | 'authenticated-read'
-  | 'aws-exec-read'
-  | 'bucket-owner-read'
-  | 'bucket-owner-full-control'
-  | 'log-delivery-write';
+export type CannedAcl = 'private' | 'public-read' | 'public-read-write' | 'authenticated-read' | 'aws-exec-read' | 'bucket-owner-read' | 'bucket-owner-full-control' | 'log-delivery-write';
 
 /** An ACL permission. */
 export type Permission = 'FULL_CONTROL' | 'WRITE' | 'WRITE_ACP' | 'READ' | 'READ_ACP';
 
 /** Who a grant is for: a canonical user id, a predefined group URI, or an e-mail address. */
-export type Grantee =
-  | { type: 'CanonicalUser'; id: string; displayName?: string }
-  | { type: 'Group'; uri: string }
-  | { type: 'AmazonCustomerByEmail'; emailAddress: string };
+export type Grantee = { type: 'CanonicalUser'; id: string; displayName?: string } | { type: 'Group'; uri: string } | { type: 'AmazonCustomerByEmail'; emailAddress: string };
 
 /** One ACL grant. */
 export interface Grant {

@@ -122,7 +122,13 @@ export async function deleteBucketCors(core: RequestCore, bucket: string, option
 
 // ---------------------------------------------------------------- website
 
-function redirectFrom(r: { Protocol?: string | undefined; HostName?: string | undefined; ReplaceKeyPrefixWith?: string | undefined; ReplaceKeyWith?: string | undefined; HttpRedirectCode?: string | undefined }): WebsiteRedirect {
+function redirectFrom(r: {
+  Protocol?: string | undefined;
+  HostName?: string | undefined;
+  ReplaceKeyPrefixWith?: string | undefined;
+  ReplaceKeyWith?: string | undefined;
+  HttpRedirectCode?: string | undefined;
+}): WebsiteRedirect {
   return {
     ...opt('protocol', r.Protocol as WebsiteRedirect['protocol']),
     ...opt('hostName', r.HostName),
@@ -138,7 +144,9 @@ export async function getBucketWebsite(core: RequestCore, bucket: string, option
   return {
     ...opt('indexDocument', r.IndexDocument?.Suffix),
     ...opt('errorDocument', r.ErrorDocument?.Key),
-    ...(r.RedirectAllRequestsTo ? { redirectAllRequestsTo: { hostName: r.RedirectAllRequestsTo.HostName ?? '', ...opt('protocol', r.RedirectAllRequestsTo.Protocol as 'http' | 'https' | undefined) } } : {}),
+    ...(r.RedirectAllRequestsTo
+      ? { redirectAllRequestsTo: { hostName: r.RedirectAllRequestsTo.HostName ?? '', ...opt('protocol', r.RedirectAllRequestsTo.Protocol as 'http' | 'https' | undefined) } }
+      : {}),
     ...(r.RoutingRules?.length
       ? {
           routingRules: r.RoutingRules.map((rr) => ({

@@ -7,7 +7,18 @@ import type { ObjectStat, ObjectWriteOptions } from './headers.js';
 import type { PutData } from './parts.js';
 import * as bucketOps from './buckets.js';
 import * as bucketConfigOps from './bucket-config.js';
-import type { LifecycleConfig, LifecycleConfigInput, NotificationConfig, NotificationConfigInput, ObjectLockConfig, ReplicationConfig, ReplicationConfigInput, SSEConfig, Tags, VersioningConfig } from './bucket-config.js';
+import type {
+  LifecycleConfig,
+  LifecycleConfigInput,
+  NotificationConfig,
+  NotificationConfigInput,
+  ObjectLockConfig,
+  ReplicationConfig,
+  ReplicationConfigInput,
+  SSEConfig,
+  Tags,
+  VersioningConfig,
+} from './bucket-config.js';
 import * as aclOps from './acl.js';
 import * as settingsOps from './bucket-settings.js';
 import type { AccessControlPolicy, AclInput, ObjectAclOptions } from './acl.js';
@@ -254,7 +265,7 @@ export class S3Client<Body extends ResponseBodyMixin = ResponseBodyMixin> {
     return bucketConfigOps.deleteBucketNotification(this.#core, bucket, options);
   }
 
-    /** MinIO's ListenBucketNotification: the bucket's event records as they happen (see notifications.ts). */
+  /** MinIO's ListenBucketNotification: the bucket's event records as they happen (see notifications.ts). */
   listenBucketNotification(bucket: string, options: ListenBucketNotificationOptions = {}): AsyncGenerator<NotificationRecord, void, undefined> {
     return notificationOps.listenBucketNotification(this.#core, bucket, options);
   }
@@ -530,11 +541,7 @@ export class S3Client<Body extends ResponseBodyMixin = ResponseBodyMixin> {
    * DeleteObjects in batches of 1000 (quiet mode, `Content-MD5` as S3 requires); yields one
    * entry per key S3 could not delete. Request failures reject the iteration.
    */
-  removeObjects(
-    bucket: string,
-    objects: Iterable<string | DeleteObjectEntry> | AsyncIterable<string | DeleteObjectEntry>,
-    options: RemoveObjectOptions = {},
-  ): AsyncGenerator<RemoveObjectsError> {
+  removeObjects(bucket: string, objects: Iterable<string | DeleteObjectEntry> | AsyncIterable<string | DeleteObjectEntry>, options: RemoveObjectOptions = {}): AsyncGenerator<RemoveObjectsError> {
     return objectOps.removeObjects(this.#core, bucket, objects, options);
   }
 

@@ -71,7 +71,13 @@ function regionHint(err: S3Error): string | undefined {
 }
 
 function replayable(body: ClientBody | null | undefined): boolean {
-  return body == null || typeof body === 'string' || body instanceof Uint8Array || typeof body === 'function' || (typeof body === 'object' && 'path' in body && typeof (body as { path: unknown }).path === 'string');
+  return (
+    body == null ||
+    typeof body === 'string' ||
+    body instanceof Uint8Array ||
+    typeof body === 'function' ||
+    (typeof body === 'object' && 'path' in body && typeof (body as { path: unknown }).path === 'string')
+  );
 }
 
 function locationToRegion(v: string | undefined): string {

@@ -3,10 +3,7 @@ import { toBase64, utf8 } from '@s3kit/sigv4';
 import { nodeBuiltin } from './runtime.js';
 
 /** Server-side encryption: SSE-S3, SSE-KMS, or SSE-C (customer key, 32 bytes). */
-export type ServerSideEncryption =
-  | { type: 'SSE-S3' }
-  | { type: 'SSE-KMS'; keyId?: string; context?: Record<string, string> }
-  | { type: 'SSE-C'; key: Uint8Array };
+export type ServerSideEncryption = { type: 'SSE-S3' } | { type: 'SSE-KMS'; keyId?: string; context?: Record<string, string> } | { type: 'SSE-C'; key: Uint8Array };
 
 export interface Retention {
   mode: 'GOVERNANCE' | 'COMPLIANCE';
@@ -116,7 +113,10 @@ export function unquote(etag: string | undefined): string {
   if (!etag) return '';
   // Fast path (listings call this per entry): a plain quoted ETag.
   if (etag.length >= 2 && etag.charCodeAt(0) === 34 && etag.charCodeAt(etag.length - 1) === 34 && etag.indexOf('"', 1) === etag.length - 1 && etag.indexOf('&') === -1) return etag.slice(1, -1);
-  return etag.replace(/^(W\/)?"/, '').replace(/"$/, '').replace(/^&quot;|&quot;$/g, '');
+  return etag
+    .replace(/^(W\/)?"/, '')
+    .replace(/"$/, '')
+    .replace(/^&quot;|&quot;$/g, '');
 }
 
 export function statFromHeaders(h: Record<string, string>, sizeFromRange = false): ObjectStat {

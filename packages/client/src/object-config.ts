@@ -185,7 +185,13 @@ export async function getObjectAttributes(core: RequestCore, bucket: string, key
   if (options.partNumberMarker !== undefined) headers['x-amz-part-number-marker'] = String(options.partNumberMarker);
   const res = await core.send({ method: 'GET', bucket, key, query: { attributes: '', versionId: options.versionId }, headers, signal: options.signal });
   const r = parseXml('GetObjectAttributesResponse', await res.body.bytes());
-  const sums = (c: { ChecksumCRC32?: string | undefined; ChecksumCRC32C?: string | undefined; ChecksumCRC64NVME?: string | undefined; ChecksumSHA1?: string | undefined; ChecksumSHA256?: string | undefined }): ObjectChecksums => ({
+  const sums = (c: {
+    ChecksumCRC32?: string | undefined;
+    ChecksumCRC32C?: string | undefined;
+    ChecksumCRC64NVME?: string | undefined;
+    ChecksumSHA1?: string | undefined;
+    ChecksumSHA256?: string | undefined;
+  }): ObjectChecksums => ({
     ...(c.ChecksumCRC32 ? { crc32: c.ChecksumCRC32 } : {}),
     ...(c.ChecksumCRC32C ? { crc32c: c.ChecksumCRC32C } : {}),
     ...(c.ChecksumCRC64NVME ? { crc64nvme: c.ChecksumCRC64NVME } : {}),

@@ -2,7 +2,16 @@
 // neutral entry defaults to `@s3kit/http-transport/fetch`; the Node entry (`node.ts`) to undici.
 // Runtime-neutral module: no `node:` imports.
 
-import { createFetchTransport, type FetchBodySource, type FetchResponseBody, type FetchTransportOptions, type FetchTransportRequest, type PayloadSigning, type ResponseBodyMixin, type TransportResponse } from '@s3kit/http-transport/fetch';
+import {
+  createFetchTransport,
+  type FetchBodySource,
+  type FetchResponseBody,
+  type FetchTransportOptions,
+  type FetchTransportRequest,
+  type PayloadSigning,
+  type ResponseBodyMixin,
+  type TransportResponse,
+} from '@s3kit/http-transport/fetch';
 import type { Credentials } from '@s3kit/sigv4';
 
 /** A file or a byte range of it (`@s3kit/http-transport`'s `FileBody`): Node transport only. */

@@ -95,7 +95,14 @@ export async function createUploadTicket(core: RequestCore, options: CreateUploa
     answer = {};
   }
   const fields = answer.presignedUrlFields;
-  if (typeof answer.fileId !== 'string' || typeof answer.presignedUrl !== 'string' || typeof fields !== 'object' || fields === null || typeof fields['key'] !== 'string' || typeof answer.presignedUrlExpiration !== 'string') {
+  if (
+    typeof answer.fileId !== 'string' ||
+    typeof answer.presignedUrl !== 'string' ||
+    typeof fields !== 'object' ||
+    fields === null ||
+    typeof fields['key'] !== 'string' ||
+    typeof answer.presignedUrlExpiration !== 'string'
+  ) {
     throw s3Error('InternalError', `The gateway's upload ticket answer is not a ticket: ${text.slice(0, 200)}`);
   }
   return { fileId: answer.fileId, presignedUrl: answer.presignedUrl, presignedUrlFields: fields, presignedUrlExpiration: answer.presignedUrlExpiration, key: fields['key'] };

@@ -19,12 +19,20 @@ const KINDS: Kind[] = [
       return { s3, boto3: boto3Runner(g.endpoint, g.accessKeyId, g.secretAccessKey), close: async () => (await s3.close(), await g.close()) };
     },
   ],
-  [`Ceph RGW directly ${reason}`, rgw === undefined, async () => ({ s3: client(), boto3: boto3Runner(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, rgw!.region), close: async () => undefined })],
+  [
+    `Ceph RGW directly ${reason}`,
+    rgw === undefined,
+    async () => ({ s3: client(), boto3: boto3Runner(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, rgw!.region), close: async () => undefined }),
+  ],
 ];
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
-const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code,
+  );
 /** Grants as comparable strings, ignoring order. */
 const grants = (p: AccessControlPolicy): string[] =>
   p.grants.map((g) => `${g.grantee.type}:${g.grantee.type === 'Group' ? g.grantee.uri : g.grantee.type === 'CanonicalUser' ? g.grantee.id : g.grantee.emailAddress}:${g.permission}`).sort();
@@ -107,7 +115,10 @@ for (const [name, skip, open] of KINDS) {
       try {
         await s3.makeBucket(a, { acl: 'public-read', ...(onRgw ? {} : { objectOwnership: 'ObjectWriter' as const }) });
         expect(grants(await s3.getBucketAcl(a))).toEqual([`CanonicalUser:${owner}:FULL_CONTROL`, `Group:${ALL_USERS}:READ`]);
-        await s3.makeBucket(b, { grants: { fullControl: [{ type: 'CanonicalUser', id: owner }], readAcp: [{ type: 'Group', uri: AUTH_USERS }] }, ...(onRgw ? {} : { objectOwnership: 'ObjectWriter' as const }) });
+        await s3.makeBucket(b, {
+          grants: { fullControl: [{ type: 'CanonicalUser', id: owner }], readAcp: [{ type: 'Group', uri: AUTH_USERS }] },
+          ...(onRgw ? {} : { objectOwnership: 'ObjectWriter' as const }),
+        });
         expect(grants(await s3.getBucketAcl(b))).toEqual([`CanonicalUser:${owner}:FULL_CONTROL`, `Group:${AUTH_USERS}:READ_ACP`]);
       } finally {
         await cleanBucket(s3, a);
@@ -118,7 +129,9 @@ for (const [name, skip, open] of KINDS) {
     it.skipIf(!hasBoto3)('cross-client: boto3 reads the grants @s3kit/client sets, and the other way round', async () => {
       const b = JSON.stringify(bucket);
       await s3.setBucketAcl(bucket, { grants: { fullControl: [{ type: 'CanonicalUser', id: owner }], write: [{ type: 'Group', uri: ALL_USERS }] } });
-      const read = (await boto3(`print(json.dumps(sorted(g['Grantee'].get('URI', g['Grantee'].get('ID', '')) + ':' + g['Permission'] for g in s3.get_bucket_acl(Bucket=${b})['Grants'])))`)) as string[];
+      const read = (await boto3(
+        `print(json.dumps(sorted(g['Grantee'].get('URI', g['Grantee'].get('ID', '')) + ':' + g['Permission'] for g in s3.get_bucket_acl(Bucket=${b})['Grants'])))`,
+      )) as string[];
       expect(read).toEqual([`${ALL_USERS}:WRITE`, `${owner}:FULL_CONTROL`].sort());
       await s3.putObject(bucket, 'x', 'x');
       await boto3(`s3.put_object_acl(Bucket=${b}, Key='x', ACL='authenticated-read'); print('null')`);

@@ -25,7 +25,7 @@ async function outcome(p: Promise<unknown>): Promise<string> {
 const LEGACY = ['Legacy_Bucket', 'UPPER.case-Name', 'under_score_1', `L${'a'.repeat(253)}Z`];
 
 describe('checkBucket (minio-py check_bucket_name)', () => {
-  it('accepts today\'s names and legacy names (A-Z, _, up to 255 characters); strict accepts only today\'s', () => {
+  it("accepts today's names and legacy names (A-Z, _, up to 255 characters); strict accepts only today's", () => {
     for (const b of ['abc', 'my-bucket.logs', '1-2-3', ...LEGACY]) expect(() => checkBucket(b), b).not.toThrow();
     for (const b of ['abc', 'my-bucket.logs']) expect(() => checkBucket(b, true), b).not.toThrow();
     for (const b of LEGACY) expect(() => checkBucket(b, true), b).toThrow(expect.objectContaining({ code: 'InvalidBucketName' }));

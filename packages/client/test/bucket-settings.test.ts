@@ -34,10 +34,14 @@ const KINDS: Kind[] = [
         s3,
         aws: () => awsClient(g.endpoint, g.accessKeyId, g.secretAccessKey),
         boto3: boto3Runner(g.endpoint, g.accessKeyId, g.secretAccessKey),
-        close: async () => (await s3.close(), await g.close()) };
+        close: async () => (await s3.close(), await g.close()),
+      };
     },
   ],
-  [`Ceph RGW directly ${reason}`, rgw === undefined, async () => ({
+  [
+    `Ceph RGW directly ${reason}`,
+    rgw === undefined,
+    async () => ({
       s3: client(),
       aws: () => awsClient(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, rgw!.region),
       boto3: boto3Runner(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, rgw!.region),
@@ -46,7 +50,11 @@ const KINDS: Kind[] = [
   ],
 ];
 
-const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code,
+  );
 
 for (const [name, skip, open] of KINDS) {
   const onRgw = name.startsWith('Ceph');
@@ -75,7 +83,10 @@ for (const [name, skip, open] of KINDS) {
       const rule = { id: 'r1', allowedMethods: ['GET', 'PUT'], allowedOrigins: ['https://a.example'], allowedHeaders: ['*'], exposeHeaders: ['ETag'], maxAgeSeconds: 600 };
       await s3.setBucketCors(bucket, [rule]);
       expect(await s3.getBucketCors(bucket)).toEqual([rule]);
-      await s3.setBucketCors(bucket, [{ allowedMethods: ['GET'], allowedOrigins: ['*'] }, { allowedMethods: ['HEAD'], allowedOrigins: ['https://b.example'] }]);
+      await s3.setBucketCors(bucket, [
+        { allowedMethods: ['GET'], allowedOrigins: ['*'] },
+        { allowedMethods: ['HEAD'], allowedOrigins: ['https://b.example'] },
+      ]);
       expect(await s3.getBucketCors(bucket)).toEqual([
         { allowedMethods: ['GET'], allowedOrigins: ['*'] },
         { allowedMethods: ['HEAD'], allowedOrigins: ['https://b.example'] },

@@ -58,14 +58,23 @@ describe('a client on each provider signs requests the gateway accepts', () => {
   };
 
   it('webIdentityCredentials', () => roundTrip('web-identity', webIdentityCredentials({ endpoint: sts.url, roleArn: 'arn:aws:iam::1:role/r', token: sts.webIdentityToken })));
-  it('assumeRoleCredentials', () => roundTrip('assume-role', assumeRoleCredentials({ endpoint: sts.url, sourceCredentials: { accessKeyId: 'AKIASOURCE', secretAccessKey: 'source-secret' }, roleArn: 'arn:aws:iam::1:role/r' })));
+  it('assumeRoleCredentials', () =>
+    roundTrip('assume-role', assumeRoleCredentials({ endpoint: sts.url, sourceCredentials: { accessKeyId: 'AKIASOURCE', secretAccessKey: 'source-secret' }, roleArn: 'arn:aws:iam::1:role/r' })));
   it('containerCredentials', () => roundTrip('container', containerCredentials({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${ecs.url}/creds` } })));
   it('instanceMetadataCredentials', () => roundTrip('imds', instanceMetadataCredentials({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url } })));
   it('processCredentials', () =>
-    roundTrip('process', processCredentials({ command: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(`process.stdout.write(JSON.stringify({Version:1,AccessKeyId:${JSON.stringify(gw.accessKeyId)},SecretAccessKey:${JSON.stringify(gw.secretAccessKey)}}))`)}` })));
+    roundTrip(
+      'process',
+      processCredentials({
+        command: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(`process.stdout.write(JSON.stringify({Version:1,AccessKeyId:${JSON.stringify(gw.accessKeyId)},SecretAccessKey:${JSON.stringify(gw.secretAccessKey)}}))`)}`,
+      }),
+    ));
   it('minioConfigCredentials', () => {
     mkdirSync(join(dir, 'mc'), { recursive: true });
-    writeFileSync(join(dir, 'mc', 'config.json'), JSON.stringify({ version: '10', aliases: { s3: { url: gw.endpoint, accessKey: gw.accessKeyId, secretKey: gw.secretAccessKey, api: 'S3v4', path: 'auto' } } }));
+    writeFileSync(
+      join(dir, 'mc', 'config.json'),
+      JSON.stringify({ version: '10', aliases: { s3: { url: gw.endpoint, accessKey: gw.accessKeyId, secretKey: gw.secretAccessKey, api: 'S3v4', path: 'auto' } } }),
+    );
     return roundTrip('mc-config', minioConfigCredentials({ env: { MC_CONFIG_DIR: join(dir, 'mc') } }));
   });
   it('sharedFileCredentials with role_arn + source_profile', () =>
@@ -78,7 +87,8 @@ describe('a client on each provider signs requests the gateway accepts', () => {
         env: { AWS_ENDPOINT_URL_STS: sts.url },
       }),
     ));
-  it('defaultCredentials (reaching the instance metadata link)', () => roundTrip('default', defaultCredentials({ credentialsFile: join(dir, 'none'), configFile: join(dir, 'none'), env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url } })));
+  it('defaultCredentials (reaching the instance metadata link)', () =>
+    roundTrip('default', defaultCredentials({ credentialsFile: join(dir, 'none'), configFile: join(dir, 'none'), env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url } })));
 
   it('an issued session token is sent (x-amz-security-token) and checked: the gateway refuses one it did not issue (InvalidToken)', async () => {
     const withToken = webIdentityCredentials({ endpoint: sts.url, roleArn: 'arn:aws:iam::1:role/r', token: sts.webIdentityToken });

@@ -70,9 +70,11 @@ function stsCredentialsXml(c: Issued): string {
 }
 
 function stsError(res: ServerResponse, status: number, type: 'Sender' | 'Receiver', code: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'text/xml' }).end(
-    `<ErrorResponse xmlns="${STS_NS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${code}</Code>\n    <Message>${esc(message)}</Message>\n  </Error>\n  <RequestId>4fd0a1b2-0000-4000-8000-000000000001</RequestId>\n</ErrorResponse>\n`,
-  );
+  res
+    .writeHead(status, { 'content-type': 'text/xml' })
+    .end(
+      `<ErrorResponse xmlns="${STS_NS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${code}</Code>\n    <Message>${esc(message)}</Message>\n  </Error>\n  <RequestId>4fd0a1b2-0000-4000-8000-000000000001</RequestId>\n</ErrorResponse>\n`,
+    );
 }
 
 export interface FakeSts extends Fake {
@@ -120,9 +122,11 @@ export async function startFakeSts(region = 'us-east-1'): Promise<FakeSts> {
     } else return stsError(res, 400, 'Sender', 'InvalidAction', `Could not find operation ${action}`);
     n++;
     const c = sts.issue();
-    res.writeHead(200, { 'content-type': 'text/xml' }).end(
-      `<${action}Response xmlns="${STS_NS}">\n  <${action}Result>\n      ${stsCredentialsXml(c)}\n    <AssumedRoleUser>\n      <Arn>arn:aws:sts::123456789012:assumed-role/demo/s${n}</Arn>\n      <AssumedRoleId>AROA123EXAMPLE123:s${n}</AssumedRoleId>\n    </AssumedRoleUser>\n  </${action}Result>\n  <ResponseMetadata>\n    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c${n % 10}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`,
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/xml' })
+      .end(
+        `<${action}Response xmlns="${STS_NS}">\n  <${action}Result>\n      ${stsCredentialsXml(c)}\n    <AssumedRoleUser>\n      <Arn>arn:aws:sts::123456789012:assumed-role/demo/s${n}</Arn>\n      <AssumedRoleId>AROA123EXAMPLE123:s${n}</AssumedRoleId>\n    </AssumedRoleUser>\n  </${action}Result>\n  <ResponseMetadata>\n    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c${n % 10}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`,
+      );
   });
   return Object.assign(sts, { calls: [], signers: new Map(), webIdentityToken: 'eyJhbGciOiJSUzI1NiJ9.web-identity.token', issue: () => issued('STS') });
 }
@@ -205,15 +209,19 @@ export async function startFakeImds(): Promise<FakeImds> {
 export async function python(code: string, env: Record<string, string> = {}): Promise<unknown> {
   const { execFile } = await import('node:child_process');
   const stdout = await new Promise<string>((resolve, reject) =>
-    execFile('/usr/bin/python3', ['-c', code], { env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', HOME: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', ...env } }, (err, out, errOut) =>
-      err ? reject(new Error(`python failed: ${errOut}`)) : resolve(out),
+    execFile(
+      '/usr/bin/python3',
+      ['-c', code],
+      { env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', HOME: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', ...env } },
+      (err, out, errOut) => (err ? reject(new Error(`python failed: ${errOut}`)) : resolve(out)),
     ),
   );
   return JSON.parse(stdout);
 }
 
 /** Python printing a botocore credentials object as JSON {accessKeyId, secretAccessKey, sessionToken}. */
-export const PY_PRINT_CREDS = 'import json\ndef out(c):\n    f = c.get_frozen_credentials()\n    print(json.dumps({"accessKeyId": f.access_key, "secretAccessKey": f.secret_key, "sessionToken": f.token}))\n';
+export const PY_PRINT_CREDS =
+  'import json\ndef out(c):\n    f = c.get_frozen_credentials()\n    print(json.dumps({"accessKeyId": f.access_key, "secretAccessKey": f.secret_key, "sessionToken": f.token}))\n';
 
 /** What a provider returns for issued credentials. */
 export const asProvided = (c: Issued) => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration });

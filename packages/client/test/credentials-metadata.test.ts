@@ -16,9 +16,16 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([ecs.close(), imds.close()]));
 
-const plain = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }) => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
+const plain = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }) => ({
+  accessKeyId: c.accessKeyId,
+  secretAccessKey: c.secretAccessKey,
+  sessionToken: c.sessionToken,
+});
 /** A fetch that sends requests for `from` (the real agent's address) to the fake. */
-const redirectTo = (from: string, to: string): FetchLike => (url, init) => fetch(url.replace(from, to), init);
+const redirectTo =
+  (from: string, to: string): FetchLike =>
+  (url, init) =>
+    fetch(url.replace(from, to), init);
 
 describe('containerCredentials', () => {
   it('RELATIVE_URI: GET http://169.254.170.2{uri} (with AWS_CONTAINER_AUTHORIZATION_TOKEN when set)', async () => {
@@ -53,7 +60,9 @@ describe('containerCredentials', () => {
 
   it('a refused token is a real error (HTTP 401), with no token in the message', async () => {
     ecs.authorization = 'right';
-    const err = await Promise.resolve(containerCredentials({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${ecs.url}/c`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong-SECRET' } }).getCredentials()).catch((e: Error) => e);
+    const err = await Promise.resolve(containerCredentials({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${ecs.url}/c`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong-SECRET' } }).getCredentials()).catch(
+      (e: Error) => e,
+    );
     expect(err).not.toBeInstanceOf(CredentialsProviderError);
     expect(String(err)).toMatch(/HTTP 401/);
     expect(String(err)).not.toContain('SECRET');
@@ -61,15 +70,30 @@ describe('containerCredentials', () => {
   });
 
   it('FULL_URI over http only to loopback, the ECS or the EKS agent (IP literals), as the AWS SDKs enforce', async () => {
-    const ok = ['http://127.0.0.1:9/x', 'http://127.1.2.3/x', 'http://localhost/x', 'http://[::1]/x', 'http://169.254.170.2/x', 'http://169.254.170.23/v1/credentials', 'http://[fd00:ec2::23]/v1/credentials', 'https://creds.example.com/x'];
+    const ok = [
+      'http://127.0.0.1:9/x',
+      'http://127.1.2.3/x',
+      'http://localhost/x',
+      'http://[::1]/x',
+      'http://169.254.170.2/x',
+      'http://169.254.170.23/v1/credentials',
+      'http://[fd00:ec2::23]/v1/credentials',
+      'https://creds.example.com/x',
+    ];
     for (const u of ok) {
       const seen: string[] = [];
-      const p = containerCredentials({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: u }, fetch: async (url) => (seen.push(url), new Response(JSON.stringify({ AccessKeyId: 'A', SecretAccessKey: 'S' }))) });
+      const p = containerCredentials({
+        env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: u },
+        fetch: async (url) => (seen.push(url), new Response(JSON.stringify({ AccessKeyId: 'A', SecretAccessKey: 'S' }))),
+      });
       expect((await p.getCredentials()).accessKeyId, u).toBe('A');
     }
     for (const u of ['http://169.254.169.254/x', 'http://10.0.0.1/x', 'http://creds.example.com/x', 'ftp://127.0.0.1/x']) {
       const p = containerCredentials({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: u }, fetch: () => Promise.reject(new Error('must not fetch')) });
-      await expect(Promise.resolve().then(() => p.getCredentials()), u).rejects.toThrow(/is not loopback|not a URL/);
+      await expect(
+        Promise.resolve().then(() => p.getCredentials()),
+        u,
+      ).rejects.toThrow(/is not loopback|not a URL/);
     }
   });
 

@@ -76,7 +76,13 @@ describe('processCredentials (credential_process)', () => {
 
 describe('minioConfigCredentials (mc config.json)', () => {
   const mcDir = join(dir, 'mc');
-  const config = { version: '10', aliases: { s3: { url: 'https://s3.amazonaws.com', accessKey: 'MCS3', secretKey: 'mc-s3-secret', api: 's3v4', path: 'dns' }, local: { url: 'http://localhost:9000', accessKey: 'MCLOCAL', secretKey: 'mc-local-secret', sessionToken: 'mc-tok', api: 'S3v4', path: 'auto' } } };
+  const config = {
+    version: '10',
+    aliases: {
+      s3: { url: 'https://s3.amazonaws.com', accessKey: 'MCS3', secretKey: 'mc-s3-secret', api: 's3v4', path: 'dns' },
+      local: { url: 'http://localhost:9000', accessKey: 'MCLOCAL', secretKey: 'mc-local-secret', sessionToken: 'mc-tok', api: 'S3v4', path: 'auto' },
+    },
+  };
   beforeAll(() => {
     mkdirSync(mcDir, { recursive: true });
     writeFileSync(join(mcDir, 'config.json'), JSON.stringify(config));
@@ -84,7 +90,11 @@ describe('minioConfigCredentials (mc config.json)', () => {
 
   it('reads alias s3 by default ($MC_CONFIG_DIR), $MINIO_ALIAS or the alias option; old files keep "hosts"', async () => {
     expect(await minioConfigCredentials({ env: { MC_CONFIG_DIR: mcDir } }).getCredentials()).toEqual({ accessKeyId: 'MCS3', secretAccessKey: 'mc-s3-secret' });
-    expect(await minioConfigCredentials({ env: { MC_CONFIG_DIR: mcDir, MINIO_ALIAS: 'local' } }).getCredentials()).toEqual({ accessKeyId: 'MCLOCAL', secretAccessKey: 'mc-local-secret', sessionToken: 'mc-tok' });
+    expect(await minioConfigCredentials({ env: { MC_CONFIG_DIR: mcDir, MINIO_ALIAS: 'local' } }).getCredentials()).toEqual({
+      accessKeyId: 'MCLOCAL',
+      secretAccessKey: 'mc-local-secret',
+      sessionToken: 'mc-tok',
+    });
     expect((await minioConfigCredentials({ env: { HOME: dir }, file: join(mcDir, 'config.json'), alias: 'local' }).getCredentials()).accessKeyId).toBe('MCLOCAL');
     const old = file('mc-old.json', JSON.stringify({ version: '9', hosts: { s3: { accessKey: 'OLD', secretKey: 'old-secret' } } }));
     expect((await minioConfigCredentials({ file: old }).getCredentials()).accessKeyId).toBe('OLD');
@@ -128,7 +138,10 @@ describe('sharedFileCredentials: role profiles; defaultCredentials: the AWS SDK 
 
   it('role_arn + source_profile assumes the role signed with the source keys (region from the profile); external_id, role_session_name, duration_seconds', async () => {
     const credentialsFile = file('creds-roles', '[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n');
-    const configFile = file('config-roles', '[profile admin]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\nexternal_id = ext-9\nrole_session_name = me\nduration_seconds = 1200\n');
+    const configFile = file(
+      'config-roles',
+      '[profile admin]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\nexternal_id = ext-9\nrole_session_name = me\nduration_seconds = 1200\n',
+    );
     const want = issued('ROLE');
     sts.issue = () => want;
     sts.calls.length = 0;
@@ -148,7 +161,9 @@ describe('sharedFileCredentials: role profiles; defaultCredentials: the AWS SDK 
     const state = procState({});
     const configFile = file('config-wi', `[profile wi]\nrole_arn = arn:aws:iam::123456789012:role/wi\nweb_identity_token_file = ${token}\n\n[profile proc]\ncredential_process = ${procLine(state)}\n`);
     sts.calls.length = 0;
-    expect((await sharedFileCredentials({ profile: 'wi', configFile, credentialsFile: noFiles.credentialsFile, env: { AWS_ENDPOINT_URL_STS: sts.url } }).getCredentials()).accessKeyId).toMatch(/^ASIA/);
+    expect((await sharedFileCredentials({ profile: 'wi', configFile, credentialsFile: noFiles.credentialsFile, env: { AWS_ENDPOINT_URL_STS: sts.url } }).getCredentials()).accessKeyId).toMatch(
+      /^ASIA/,
+    );
     expect(sts.calls[0]).toMatchObject({ Action: 'AssumeRoleWithWebIdentity', RoleArn: 'arn:aws:iam::123456789012:role/wi', WebIdentityToken: sts.webIdentityToken });
     expect((await sharedFileCredentials({ profile: 'proc', configFile, credentialsFile: noFiles.credentialsFile, env: {} }).getCredentials()).accessKeyId).toBe('PROC1');
   });
@@ -172,7 +187,10 @@ describe('sharedFileCredentials: role profiles; defaultCredentials: the AWS SDK 
     expect((await defaultCredentials(imdsOnly).getCredentials()).accessKeyId).toMatch(/^ASIAIMDS/);
     const containerToo = { ...imdsOnly, env: { ...imdsOnly.env, AWS_CONTAINER_CREDENTIALS_FULL_URI: `${ecs.url}/c` } };
     expect((await defaultCredentials(containerToo).getCredentials()).accessKeyId).toMatch(/^ASIAECS/);
-    const wiToo = { ...containerToo, env: { ...containerToo.env, AWS_WEB_IDENTITY_TOKEN_FILE: file('wi-token-2', sts.webIdentityToken), AWS_ROLE_ARN: 'arn:aws:iam::1:role/x', AWS_ENDPOINT_URL_STS: sts.url } };
+    const wiToo = {
+      ...containerToo,
+      env: { ...containerToo.env, AWS_WEB_IDENTITY_TOKEN_FILE: file('wi-token-2', sts.webIdentityToken), AWS_ROLE_ARN: 'arn:aws:iam::1:role/x', AWS_ENDPOINT_URL_STS: sts.url },
+    };
     sts.issue = () => issued('WIENV');
     expect((await defaultCredentials(wiToo).getCredentials()).accessKeyId).toMatch(/^ASIAWIENV/);
     const fileToo = { ...wiToo, credentialsFile: file('creds-default', '[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = file-secret\n') };
@@ -188,7 +206,9 @@ describe('sharedFileCredentials: role profiles; defaultCredentials: the AWS SDK 
     // A real error in a link (a container endpoint refusing its token) stops the chain.
     ecs.authorization = 'needed';
     try {
-      await expect(defaultCredentials({ ...noFiles, env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${ecs.url}/c`, AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url } }).getCredentials()).rejects.toThrow(/HTTP 401/);
+      await expect(defaultCredentials({ ...noFiles, env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${ecs.url}/c`, AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url } }).getCredentials()).rejects.toThrow(
+        /HTTP 401/,
+      );
     } finally {
       ecs.authorization = undefined;
     }

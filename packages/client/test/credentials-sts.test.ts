@@ -20,7 +20,15 @@ describe('webIdentityCredentials (STS AssumeRoleWithWebIdentity)', () => {
     const want = issued('WI');
     sts.issue = () => want;
     sts.calls.length = 0;
-    const p = webIdentityCredentials({ endpoint: sts.url, roleArn: ROLE, token: sts.webIdentityToken, roleSessionName: 'app1', durationSeconds: 900, policy: '{"Version":"2012-10-17"}', policyArns: ['arn:aws:iam::aws:policy/ReadOnly'] });
+    const p = webIdentityCredentials({
+      endpoint: sts.url,
+      roleArn: ROLE,
+      token: sts.webIdentityToken,
+      roleSessionName: 'app1',
+      durationSeconds: 900,
+      policy: '{"Version":"2012-10-17"}',
+      policyArns: ['arn:aws:iam::aws:policy/ReadOnly'],
+    });
     expect(await p.getCredentials()).toEqual(asProvided(want));
     expect(sts.calls).toEqual([
       {
@@ -158,7 +166,15 @@ describe('assumeRoleCredentials (STS AssumeRole, SigV4 service sts)', () => {
   });
 
   it('a failing source provider fails the call (its error, as is); MFA without a code is refused up front', async () => {
-    const p = assumeRoleCredentials({ endpoint: sts.url, sourceCredentials: { getCredentials: () => { throw new CredentialsProviderError('no source'); } }, roleArn: ROLE });
+    const p = assumeRoleCredentials({
+      endpoint: sts.url,
+      sourceCredentials: {
+        getCredentials: () => {
+          throw new CredentialsProviderError('no source');
+        },
+      },
+      roleArn: ROLE,
+    });
     await expect(p.getCredentials()).rejects.toBeInstanceOf(CredentialsProviderError);
     expect(() => assumeRoleCredentials({ sourceCredentials: { accessKeyId: 'a', secretAccessKey: 'b' }, serialNumber: 'arn:mfa' })).toThrow(/tokenCode/);
   });
@@ -175,7 +191,12 @@ describe('interop: boto3 against the same fake STS', () => {
     const want = issued('BOTO');
     sts.issue = () => want;
     const ours = {
-      ar: await assumeRoleCredentials({ endpoint: sts.url, sourceCredentials: { accessKeyId: 'AKIASOURCE', secretAccessKey: 'source-secret' }, roleArn: ROLE, roleSessionName: 'app-session' }).getCredentials(),
+      ar: await assumeRoleCredentials({
+        endpoint: sts.url,
+        sourceCredentials: { accessKeyId: 'AKIASOURCE', secretAccessKey: 'source-secret' },
+        roleArn: ROLE,
+        roleSessionName: 'app-session',
+      }).getCredentials(),
       wi: await webIdentityCredentials({ endpoint: sts.url, roleArn: ROLE, token: sts.webIdentityToken, roleSessionName: 'app-session' }).getCredentials(),
     };
     const code = `import boto3, json

@@ -71,7 +71,16 @@ interface LcRule {
   noncurrentDays: number | null;
   abortDays: number | null;
 }
-const lcRule = (r: Partial<LcRule> & { id: string | null; status: string }): LcRule => ({ prefix: null, tags: {}, expirationDays: null, transitionDays: null, transitionClass: null, noncurrentDays: null, abortDays: null, ...r });
+const lcRule = (r: Partial<LcRule> & { id: string | null; status: string }): LcRule => ({
+  prefix: null,
+  tags: {},
+  expirationDays: null,
+  transitionDays: null,
+  transitionClass: null,
+  noncurrentDays: null,
+  abortDays: null,
+  ...r,
+});
 
 function lifecycleView(c: LifecycleConfig): LcRule[] {
   return c.Rule.map((r) => {
@@ -164,7 +173,14 @@ const corsView = (rules: CorsRule[]) =>
   rules.map((r) => ({ id: r.id ?? null, methods: r.allowedMethods, origins: r.allowedOrigins, headers: r.allowedHeaders ?? [], expose: r.exposeHeaders ?? [], maxAge: r.maxAgeSeconds ?? null }));
 type CorsView = ReturnType<typeof corsView>;
 const corsInput = (v: CorsView): CorsRule[] =>
-  v.map((r) => ({ ...(r.id ? { id: r.id } : {}), allowedMethods: r.methods, allowedOrigins: r.origins, allowedHeaders: r.headers, exposeHeaders: r.expose, ...(r.maxAge ? { maxAgeSeconds: r.maxAge } : {}) }));
+  v.map((r) => ({
+    ...(r.id ? { id: r.id } : {}),
+    allowedMethods: r.methods,
+    allowedOrigins: r.origins,
+    allowedHeaders: r.headers,
+    exposeHeaders: r.expose,
+    ...(r.maxAge ? { maxAgeSeconds: r.maxAge } : {}),
+  }));
 
 // ------------------------------------------------------------------ the round trip
 
@@ -259,7 +275,13 @@ describe.each(KINDS)(`cross-client configuration (@s3kit/client, minio-py, boto3
     const res = await py(up, calls);
     const weRead = await Promise.all(theirs.map((b) => attempt(f.get(s3, b!, key))));
     const by = (xs: Outcome[]) => Object.fromEntries(clients.map((c, i) => [c, xs[i]!]));
-    return { buckets: { ours: ours!, theirs: by(theirs as unknown as Outcome[]) as Partial<Record<PyClient, string>> }, ours: { set, get }, theyRead: by(res.slice(0, clients.length)), theySet: by(res.slice(clients.length)), weRead: by(weRead) };
+    return {
+      buckets: { ours: ours!, theirs: by(theirs as unknown as Outcome[]) as Partial<Record<PyClient, string>> },
+      ours: { set, get },
+      theyRead: by(res.slice(0, clients.length)),
+      theySet: by(res.slice(clients.length)),
+      weRead: by(weRead),
+    };
   }
 
   it.skipIf(skip)('versioning', async () => {
@@ -351,14 +373,24 @@ describe.each(KINDS)(`cross-client configuration (@s3kit/client, minio-py, boto3
   it.skipIf(skip)('policy', async () => {
     const f: Family<object> = { op: 'policy', set: (s3, b, _k, v) => s3.setBucketPolicy(b, v), get: async (s3, b) => JSON.parse(await s3.getBucketPolicy(b)) as unknown };
     // S3 takes only resources of the bucket itself: one policy per bucket.
-    const policy = (sid: string, action: string) => (b: string) => ({ Version: '2012-10-17', Statement: [{ Sid: sid, Effect: 'Allow', Principal: { AWS: ['*'] }, Action: [action], Resource: [`arn:aws:s3:::${b}/*`] }] });
+    const policy = (sid: string, action: string) => (b: string) => ({
+      Version: '2012-10-17',
+      Statement: [{ Sid: sid, Effect: 'Allow', Principal: { AWS: ['*'] }, Action: [action], Resource: [`arn:aws:s3:::${b}/*`] }],
+    });
     const out = await roundTrip(f, policy('Ours', 's3:GetObject'), policy('Theirs', 's3:PutObject'));
     expect(out).toEqual(agreed(out, policy('Ours', 's3:GetObject'), policy('Theirs', 's3:PutObject')));
   });
 
   it.skipIf(skip)('notification', async () => {
-    const f: Family<NotifView> = { op: 'notification', set: (s3, b, _k, v) => s3.setBucketNotification(b, notificationInput(v)), get: async (s3, b) => notificationView(await s3.getBucketNotification(b)) };
-    const v: NotifView = { queues: [{ id: 'q1', arn: 'arn:aws:sqs:us-east-1:123456789012:events', events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:Delete'], prefix: 'in/', suffix: '.jpg' }], topics: [] };
+    const f: Family<NotifView> = {
+      op: 'notification',
+      set: (s3, b, _k, v) => s3.setBucketNotification(b, notificationInput(v)),
+      get: async (s3, b) => notificationView(await s3.getBucketNotification(b)),
+    };
+    const v: NotifView = {
+      queues: [{ id: 'q1', arn: 'arn:aws:sqs:us-east-1:123456789012:events', events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:Delete'], prefix: 'in/', suffix: '.jpg' }],
+      topics: [],
+    };
     const v2: NotifView = { queues: [], topics: [{ id: 't1', arn: 'arn:aws:sns:us-east-1:123456789012:t', events: ['s3:ObjectRemoved:*'], prefix: null, suffix: '.log' }] };
     const out = await roundTrip(f, v, v2);
     if (!isRgw) {
@@ -474,7 +506,10 @@ describe.each(KINDS)(`cross-client configuration (@s3kit/client, minio-py, boto3
     const allUsers = 'http://acs.amazonaws.com/groups/global/AllUsers';
     const v = { owner, grants: [`CanonicalUser:${owner}:FULL_CONTROL`, `Group:${allUsers}:READ`].sort() };
     const v2 = { owner, grants: [`CanonicalUser:${owner}:FULL_CONTROL`, `Group:${allUsers}:READ_ACP`].sort() };
-    for (const [op, object] of [['bucket_acl', false], ['object_acl', true]] as const) {
+    for (const [op, object] of [
+      ['bucket_acl', false],
+      ['object_acl', true],
+    ] as const) {
       const f: Family<typeof v> = {
         op,
         object,

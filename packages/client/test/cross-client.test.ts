@@ -43,7 +43,10 @@ describe.skipIf(!rgw)(`cross-client interop (@aws-sdk/client-s3, minio) against 
   it('objects written by s3kit (single PUT and multipart, metadata) read back identically by the AWS SDK and minio', async () => {
     await s3.putObject(bucket, 'by-s3kit/small', small, { metadata: { origin: 's3kit' }, contentType: 'application/x-s3kit' });
     await s3.putObject(bucket, 'by-s3kit/large', Readable.from([large]));
-    for (const [key, data] of [['by-s3kit/small', small], ['by-s3kit/large', large]] as const) {
+    for (const [key, data] of [
+      ['by-s3kit/small', small],
+      ['by-s3kit/large', large],
+    ] as const) {
       const a = await aws.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       expect((await streamToBuffer(a.Body as AsyncIterable<Uint8Array>)).equals(data)).toBe(true);
       const m = await minio.getObject(bucket, key);

@@ -11,10 +11,6 @@ describe.skipIf(!rgw)(`README example against Ceph RGW ${reason}`, () => {
   });
 
   it('examples/quickstart.ts creates the bucket, uploads, lists, reads back and fetches a presigned URL', async () => {
-    expect(await quickstart(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, bucket)).toEqual([
-      'notes/hello.txt (10 bytes)',
-      'Hello, S3! by me',
-      'Hello, S3!',
-    ]);
+    expect(await quickstart(rgw!.endpoint, rgw!.accessKeyId, rgw!.secretAccessKey, bucket)).toEqual(['notes/hello.txt (10 bytes)', 'Hello, S3! by me', 'Hello, S3!']);
   });
 });

@@ -157,7 +157,12 @@ describe.skipIf(!rgw)(`multipart against Ceph RGW ${reason}`, () => {
     const back = Buffer.from(await (await s3.getObject(bucket, 'composed')).bytes());
     expect(back.equals(Buffer.concat([data.subarray(0, 5 * MiB), data.subarray(5 * MiB + 10, 5 * MiB + 1010)]))).toBe(true);
     expect(r.etag).toMatch(/-2$/);
-    const err = await s3.composeObject(bucket, 'bad', [{ bucket, key: 'c2' }, { bucket, key: 'c1' }]).catch((e: unknown) => e);
+    const err = await s3
+      .composeObject(bucket, 'bad', [
+        { bucket, key: 'c2' },
+        { bucket, key: 'c1' },
+      ])
+      .catch((e: unknown) => e);
     expect(isS3Error(err) && err.code).toBe('EntityTooSmall');
     const missing = await s3.composeObject(bucket, 'bad', [{ bucket, key: 'nope' }]).catch((e: unknown) => e);
     expect(isS3Error(missing) && missing.status).toBe(404);

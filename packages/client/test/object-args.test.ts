@@ -264,7 +264,8 @@ for (const [name, isRgw, skip, make] of KINDS) {
     it('a wrong checksum is refused (store: BadDigest); fPutObject sends one too', async () => {
       const data = Buffer.from('checksummed');
       const bad = s3.putObject(bucket, 'sum-bad', data, { headers: { 'x-amz-checksum-crc32': b64('crc32', Buffer.from('other')) } });
-      if (isRgw) await bad; // RGW 16.2 ignores x-amz-checksum-* headers
+      if (isRgw)
+        await bad; // RGW 16.2 ignores x-amz-checksum-* headers
       else expect(await rejection(bad)).toEqual({ code: 'BadDigest', status: 400 });
       const file = join(dir, 'up.bin');
       writeFileSync(file, data);

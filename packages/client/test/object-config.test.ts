@@ -42,7 +42,6 @@ async function direct(): Promise<Upstream> {
   return { name: 'Ceph RGW', rgw: true, s3, endpoint: rgw!.endpoint, accessKey: rgw!.accessKeyId, secretKey: rgw!.secretAccessKey, region: rgw!.region, close: () => s3.close() };
 }
 
-
 const kinds: Array<[string, () => Promise<Upstream>, boolean]> = [
   ['the gateway on the embedded store', embeddedGateway, true],
   [`Ceph RGW ${reason}`, direct, !!rgw],
@@ -106,7 +105,17 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     const other = (await s3.putObject(locked, 'tv-other.txt', 'y')).versionId!;
     const missing = await s3Code(s3.getObjectTags(locked, 'tv.txt', { versionId: other }));
     const malformed = await s3Code(s3.getObjectTags(locked, 'tv.txt', { versionId: 'not-a-version' }));
-    expect([missing, malformed]).toEqual(up.rgw ? [['NoSuchKey', 404], ['NoSuchKey', 404]] : [['NoSuchVersion', 404], ['InvalidArgument', 400]]);
+    expect([missing, malformed]).toEqual(
+      up.rgw
+        ? [
+            ['NoSuchKey', 404],
+            ['NoSuchKey', 404],
+          ]
+        : [
+            ['NoSuchVersion', 404],
+            ['InvalidArgument', 400],
+          ],
+    );
     const tooMany = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v']));
     const r = await s3Code(s3.setObjectTags(plain, 'missing', tooMany));
     expect(r === 'resolved' ? r : r[1]).toBe(up.rgw ? 404 : 400);
@@ -158,7 +167,14 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     await s3.setObjectRetention(locked, 'clear.txt', { mode: 'GOVERNANCE', retainUntilDate: new Date(Date.now() + 3600_000) }, { versionId: v });
     const plainClear = await s3Code(s3.clearObjectRetention(locked, 'clear.txt', { versionId: v }));
     const bypassClear = await s3Code(s3.clearObjectRetention(locked, 'clear.txt', { versionId: v, governanceBypass: true }));
-    expect([plainClear, bypassClear]).toEqual(up.rgw ? [['MalformedXML', 400], ['MalformedXML', 400]] : [['AccessDenied', 403], 'resolved']);
+    expect([plainClear, bypassClear]).toEqual(
+      up.rgw
+        ? [
+            ['MalformedXML', 400],
+            ['MalformedXML', 400],
+          ]
+        : [['AccessDenied', 403], 'resolved'],
+    );
     if (!up.rgw) {
       expect(await s3.getObjectRetention(locked, 'clear.txt', { versionId: v })).toBeUndefined();
       await s3.removeObject(locked, 'clear.txt', { versionId: v });
@@ -236,7 +252,11 @@ describe.each(kinds)('object configuration on %s', (_name, start, enabled) => {
     await s3.removeObject(locked, 'lv/k');
     const items: ObjectItem[] = [];
     for await (const o of s3.listObjects(locked, { prefix: 'lv/', recursive: true, includeVersion: true, pageSize: 1 })) if ('key' in o) items.push(o);
-    expect(items.map((i) => [i.isDeleteMarker ?? false, i.isLatest])).toEqual([[true, true], [false, false], [false, false]]);
+    expect(items.map((i) => [i.isDeleteMarker ?? false, i.isLatest])).toEqual([
+      [true, true],
+      [false, false],
+      [false, false],
+    ]);
     expect(items.slice(1).map((i) => i.versionId)).toEqual([v2.versionId, v1.versionId]);
     // includeUserMeta is MinIO's: both upstreams ignore metadata=true (no metadata on the items).
     for await (const o of s3.listObjects(locked, { prefix: 'tags.txt', recursive: true, includeUserMeta: true })) expect('key' in o && o.metadata).toEqual({});
@@ -316,7 +336,12 @@ describe("canned answers: MinIO's <UserMetadata>/<UserTags> in listings, S3's Ge
     const items: ObjectItem[] = [];
     for await (const o of s3.listObjects('minio-bucket', { recursive: true, includeUserMeta: true })) if ('key' in o) items.push(o);
     expect(query).toContain('metadata=true');
-    expect(items[0]).toMatchObject({ key: 'a.txt', etag: '0cc175b9c0f1b6a831c399e269772661', metadata: { 'X-Amz-Meta-Owner': 'J & K', 'content-type': 'text/plain', 'X-Amz-Meta-Empty': '' }, tags: { team: 'a b', k: 'v' } });
+    expect(items[0]).toMatchObject({
+      key: 'a.txt',
+      etag: '0cc175b9c0f1b6a831c399e269772661',
+      metadata: { 'X-Amz-Meta-Owner': 'J & K', 'content-type': 'text/plain', 'X-Amz-Meta-Empty': '' },
+      tags: { team: 'a b', k: 'v' },
+    });
     expect(items[1]).toMatchObject({ key: 'b.txt', metadata: {} });
     expect(items[1]!.tags).toBeUndefined();
   });

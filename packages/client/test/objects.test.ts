@@ -134,10 +134,14 @@ describe.skipIf(!rgw)(`buckets and objects against Ceph RGW ${reason}`, () => {
     const data = randomBytes(300_000);
     await s3.putObject(bucket, 'node-stream', Readable.from([data.subarray(0, 1000), data.subarray(1000)]));
     await s3.putObject(bucket, 'web-stream', new Blob([data]).stream());
-    await s3.putObject(bucket, 'iterable', (async function* () {
-      yield data.subarray(0, 7);
-      yield data.subarray(7);
-    })());
+    await s3.putObject(
+      bucket,
+      'iterable',
+      (async function* () {
+        yield data.subarray(0, 7);
+        yield data.subarray(7);
+      })(),
+    );
     for (const k of ['node-stream', 'web-stream', 'iterable']) {
       const st = await s3.statObject(bucket, k);
       expect([k, st.size, st.etag]).toEqual([k, data.length, md5(data)]);

@@ -38,7 +38,15 @@ describe('multipart part retry and abort on a scripted loopback server', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
   const make = () =>
-    new S3Client({ endpoint, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', region: 'us-east-1', partSize: 5 * MiB, concurrency: 2, transport: { retry: { maxAttempts: 2, baseDelayMs: 1 } } });
+    new S3Client({
+      endpoint,
+      accessKey: 'AKIDEXAMPLE',
+      secretKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      region: 'us-east-1',
+      partSize: 5 * MiB,
+      concurrency: 2,
+      transport: { retry: { maxAttempts: 2, baseDelayMs: 1 } },
+    });
 
   it('a part answered 503 SlowDown is sent again (same bytes) and the upload completes', async () => {
     log.length = 0;

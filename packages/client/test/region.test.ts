@@ -47,15 +47,15 @@ beforeAll(async () => {
     }
     if (region !== home.region) {
       if (home.hint === 'malformed') {
-        res.writeHead(400, { 'content-type': 'application/xml' }).end(
-          `<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region '${region}' is wrong; expecting '${home.region}'</Message><Region>${home.region}</Region></Error>`,
-        );
+        res
+          .writeHead(400, { 'content-type': 'application/xml' })
+          .end(`<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region '${region}' is wrong; expecting '${home.region}'</Message><Region>${home.region}</Region></Error>`);
       } else if (home.hint === 'header-only') {
         res.writeHead(301, { 'x-amz-bucket-region': home.region }).end();
       } else {
-        res.writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': home.region }).end(
-          `<Error><Code>PermanentRedirect</Code><Message>use the right endpoint</Message><Endpoint>s3.${home.region}.amazonaws.com</Endpoint><Bucket>${bucket}</Bucket></Error>`,
-        );
+        res
+          .writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': home.region })
+          .end(`<Error><Code>PermanentRedirect</Code><Message>use the right endpoint</Message><Endpoint>s3.${home.region}.amazonaws.com</Endpoint><Bucket>${bucket}</Bucket></Error>`);
       }
       return;
     }
@@ -66,8 +66,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const make = (region?: string) =>
-  new S3Client({ endpoint, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', ...(region ? { region } : {}) });
+const make = (region?: string) => new S3Client({ endpoint, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', ...(region ? { region } : {}) });
 
 describe('region discovery and S3 region hints (loopback server)', () => {
   it('discovers a bucket region with GetBucketLocation once, caches it and signs with it', async () => {

@@ -28,7 +28,12 @@ const md5 = (b: Uint8Array | string): string => createHash('md5').update(b).dige
 /** S3's multipart ETag: MD5 of the parts' MD5s, `-<parts>`. */
 function multipartEtag(data: Uint8Array, partSize: number): string {
   const digests: Buffer[] = [];
-  for (let off = 0; off < data.byteLength; off += partSize) digests.push(createHash('md5').update(data.subarray(off, off + partSize)).digest());
+  for (let off = 0; off < data.byteLength; off += partSize)
+    digests.push(
+      createHash('md5')
+        .update(data.subarray(off, off + partSize))
+        .digest(),
+    );
   return `${md5(Buffer.concat(digests))}-${digests.length}`;
 }
 

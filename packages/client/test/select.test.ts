@@ -28,7 +28,6 @@ function csvQuery(expression: string, extra: Partial<SelectRequest> = {}): Selec
   return { expression, inputSerialization: { CSV: { FileHeaderInfo: 'USE' } }, outputSerialization: { CSV: {} }, ...extra };
 }
 
-
 describe('selectObjectContent through the gateway on the embedded store', () => {
   let gw: LocalGateway;
   let s3: S3Client;
@@ -68,14 +67,22 @@ describe('selectObjectContent through the gateway on the embedded store', () => 
   });
 
   it('gzip input, aggregates and progress events', async () => {
-    const r = await s3.selectObjectContent(bucket, 'people.csv.gz', csvQuery('SELECT COUNT(*), SUM(CAST(s.age AS INT)) FROM S3Object s', { inputSerialization: { CSV: { FileHeaderInfo: 'USE' }, CompressionType: 'GZIP' }, requestProgress: true }));
+    const r = await s3.selectObjectContent(
+      bucket,
+      'people.csv.gz',
+      csvQuery('SELECT COUNT(*), SUM(CAST(s.age AS INT)) FROM S3Object s', { inputSerialization: { CSV: { FileHeaderInfo: 'USE' }, CompressionType: 'GZIP' }, requestProgress: true }),
+    );
     expect(await text(r)).toBe('4,115\n');
     expect(r.stats?.bytesProcessed).toBe(CSV.length);
   });
 
   it('scan range selects the records that start in it', async () => {
     const start = CSV.indexOf('Bob');
-    const r = await s3.selectObjectContent(bucket, 'people.csv', csvQuery('SELECT s._1 FROM S3Object s', { inputSerialization: { CSV: { FileHeaderInfo: 'NONE' } }, scanRange: { start, end: start + 5 } }));
+    const r = await s3.selectObjectContent(
+      bucket,
+      'people.csv',
+      csvQuery('SELECT s._1 FROM S3Object s', { inputSerialization: { CSV: { FileHeaderInfo: 'NONE' } }, scanRange: { start, end: start + 5 } }),
+    );
     expect(await text(r)).toBe('Bob\n');
   });
 
@@ -142,7 +149,13 @@ describe.skipIf(!rgw)(`selectObjectContent against Ceph RGW 16.2 ${reason}`, () 
     })();
     expect(err).toBeInstanceOf(EventStreamError);
     expect((err as EventStreamError).code).toBe('Truncated');
-    expect(out.replace(/<\/?Payload>|<\/?Records>/g, '').split('\n').map((l) => l.replace(/,$/, '')).filter((l) => l !== '')).toEqual(['Alice', 'Carol']);
+    expect(
+      out
+        .replace(/<\/?Payload>|<\/?Records>/g, '')
+        .split('\n')
+        .map((l) => l.replace(/,$/, ''))
+        .filter((l) => l !== ''),
+    ).toEqual(['Alice', 'Carol']);
     expect(r.stats).toBeUndefined();
   });
 });

@@ -54,7 +54,15 @@ for (const [name, start, enabled] of kinds) {
     });
 
     const ticketFor = (file: Uint8Array | string, over: Over = {}): Promise<UploadTicket> =>
-      s3.createUploadTicket({ bucket, keyPrefix: 'in/', fileName: 'data.bin', fileContentsSha256: sha256(file), maxBytes: Buffer.byteLength(file), contentType: 'application/x-test', ...over } as CreateUploadTicketOptions);
+      s3.createUploadTicket({
+        bucket,
+        keyPrefix: 'in/',
+        fileName: 'data.bin',
+        fileContentsSha256: sha256(file),
+        maxBytes: Buffer.byteLength(file),
+        contentType: 'application/x-test',
+        ...over,
+      } as CreateUploadTicketOptions);
 
     async function readBack(key: string): Promise<{ bytes: Buffer; type: string | undefined }> {
       const o = await s3.getObject(bucket, key);
@@ -110,7 +118,7 @@ for (const [name, start, enabled] of kinds) {
       }
     });
 
-    it('refuses other bytes than the ticket\'s SHA-256 with BadDigest (400), and a forged checksum field with AccessDenied (403), nothing stored', async () => {
+    it("refuses other bytes than the ticket's SHA-256 with BadDigest (400), and a forged checksum field with AccessDenied (403), nothing stored", async () => {
       const file = randomBytes(4096);
       const t = await ticketFor(file);
       const other = Buffer.from(file);
@@ -129,7 +137,7 @@ for (const [name, start, enabled] of kinds) {
       expect(await missing(t.key)).toBe(true);
     });
 
-    it('places a SESSION ticket\'s file under <keyPrefix>sessions/<sessionId>/<fileId>/<fileName>, listed under the session prefix', async () => {
+    it("places a SESSION ticket's file under <keyPrefix>sessions/<sessionId>/<fileId>/<fileName>, listed under the session prefix", async () => {
       const file = 'session file\n';
       const t = await ticketFor(file, { keyPrefix: 'apps/', fileName: 'notes.txt', scope: 'SESSION', sessionId: SID });
       expect(t.key).toBe(`apps/sessions/${SID}/${t.fileId}/notes.txt`);

@@ -20,11 +20,19 @@ export const InvalidPolicyDocument = { code: 'InvalidPolicyDocument', status: 40
 export const InvalidRequest = { code: 'InvalidRequest', status: 400, message: 'Invalid Request' } as const;
 export const InvalidToken = { code: 'InvalidToken', status: 400, message: 'The provided token is malformed or otherwise not valid.' } as const;
 export const MalformedPOSTRequest = { code: 'MalformedPOSTRequest', status: 400, message: 'The body of your POST request is not well-formed multipart/form-data.' } as const;
-export const MalformedTrailerError = { code: 'MalformedTrailerError', status: 400, message: 'The request contained trailing data that was not well-formed or did not conform to our published schema.' } as const;
+export const MalformedTrailerError = {
+  code: 'MalformedTrailerError',
+  status: 400,
+  message: 'The request contained trailing data that was not well-formed or did not conform to our published schema.',
+} as const;
 export const MaxPostPreDataLengthExceededError = { code: 'MaxPostPreDataLengthExceededError', status: 400, message: 'Your POST request fields preceding the upload file were too large.' } as const;
 export const MissingSecurityHeader = { code: 'MissingSecurityHeader', status: 400, message: 'Your request is missing a required header.' } as const;
 export const RequestIsNotMultiPartContent = { code: 'RequestIsNotMultiPartContent', status: 400, message: 'Bucket POST must be of the enclosure-type multipart/form-data.' } as const;
-export const RequestTimeTooSkewed = { code: 'RequestTimeTooSkewed', status: 403, message: 'The difference between the request time and the server\'s time is too large.' } as const;
-export const SignatureDoesNotMatch = { code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' } as const;
+export const RequestTimeTooSkewed = { code: 'RequestTimeTooSkewed', status: 403, message: "The difference between the request time and the server's time is too large." } as const;
+export const SignatureDoesNotMatch = {
+  code: 'SignatureDoesNotMatch',
+  status: 403,
+  message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+} as const;
 export const UserKeyMustBeSpecified = { code: 'UserKeyMustBeSpecified', status: 400, message: 'The bucket POST request must contain the specified field name.' } as const;
-export const XAmzContentSHA256Mismatch = { code: 'XAmzContentSHA256Mismatch', status: 400, message: 'The provided \'x-amz-content-sha256\' header does not match what was computed.' } as const;
+export const XAmzContentSHA256Mismatch = { code: 'XAmzContentSHA256Mismatch', status: 400, message: "The provided 'x-amz-content-sha256' header does not match what was computed." } as const;

@@ -15,7 +15,11 @@ export const S3_ERRORS = {
   // module, one export each, so a signer's bundle carries only the codes it raises.
   ...AUTH_ERRORS,
   AccessControlListNotSupported: { status: 400, message: 'The bucket does not allow ACLs.' },
-  AccessForbidden: { status: 403, message: "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec." },
+  AccessForbidden: {
+    status: 403,
+    message:
+      "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+  },
   AccessPointAlreadyOwnedByYou: { status: 409, message: 'An access point with an identical name already exists in your account.' },
   AccountProblem: { status: 403, message: 'There is a problem with your AWS account that prevents the operation from completing successfully.' },
   AllAccessDisabled: { status: 403, message: 'All access to this Amazon S3 resource has been disabled.' },
@@ -39,7 +43,7 @@ export const S3_ERRORS = {
   InvalidEncryptionAlgorithmError: { status: 400, message: 'The encryption request that you specified is not valid. The valid value is AES256.' },
   InvalidLocationConstraint: { status: 400, message: 'The specified location constraint is not valid.' },
   InvalidObjectState: { status: 403, message: 'The operation is not valid for the current state of the object.' },
-  InvalidPart: { status: 400, message: 'One or more of the specified parts could not be found. The part might not have been uploaded, or the specified ETag might not have matched the part\'s ETag.' },
+  InvalidPart: { status: 400, message: "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified ETag might not have matched the part's ETag." },
   InvalidPartNumber: { status: 416, message: 'The requested partnumber is not satisfiable' },
   InvalidPartOrder: { status: 400, message: 'The list of parts was not in ascending order. The parts list must be specified in order by part number.' },
   InvalidPayer: { status: 403, message: 'All access to this object has been disabled.' },
@@ -48,8 +52,11 @@ export const S3_ERRORS = {
   InvalidSecurity: { status: 403, message: 'The provided security credentials are not valid.' },
   InvalidStorageClass: { status: 400, message: 'The storage class that you specified is not valid.' },
   InvalidTag: { status: 400, message: 'The tag provided was not a valid tag.' },
-  InvalidTargetBucketForLogging: { status: 400, message: 'The target bucket for logging either does not exist, is not owned by you, or does not have the appropriate grants for the log-delivery group.' },
-  InvalidURI: { status: 400, message: 'The specified URI couldn\'t be parsed.' },
+  InvalidTargetBucketForLogging: {
+    status: 400,
+    message: 'The target bucket for logging either does not exist, is not owned by you, or does not have the appropriate grants for the log-delivery group.',
+  },
+  InvalidURI: { status: 400, message: "The specified URI couldn't be parsed." },
   KeyTooLongError: { status: 400, message: 'Your key is too long.' },
   MalformedACLError: { status: 400, message: 'The ACL that you provided was not well formed or did not validate against our published schema.' },
   MalformedPolicy: { status: 400, message: 'Policy has invalid resource.' },

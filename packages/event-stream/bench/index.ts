@@ -135,12 +135,7 @@ const print = (title: string, rates: Map<string, number>, anchor: string, target
   }
 };
 console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${ROUNDS} rounds x ${TIME_MS} ms, medians`);
-print(
-  `Decode: S3 Select response, ${MESSAGES} x 64 KiB Records + Stats + End (${(response.length / 1048576).toFixed(2)} MiB) in ${chunks.length} random chunks`,
-  decodeRates,
-  decoders[0]![0],
-  3,
-);
+print(`Decode: S3 Select response, ${MESSAGES} x 64 KiB Records + Stats + End (${(response.length / 1048576).toFixed(2)} MiB) in ${chunks.length} random chunks`, decodeRates, decoders[0]![0], 3);
 const smithyRate = decodeRates.get(decoders[0]![0])!;
 console.log(`\nCRC32 alone over the same bytes: ${crcRate.toFixed(0)} MB/s, ${(crcRate / smithyRate).toFixed(2)}x smithy: the ceiling for a verifying decoder here.`);
 print('Encode: one 64 KiB Records message', encodeRates, encoders[0]![0], 1);

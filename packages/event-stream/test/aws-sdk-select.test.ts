@@ -44,7 +44,7 @@ describe('AWS SDK v3 SelectObjectContentCommand reads the server encoders', () =
     expect(seen).toEqual([{ Records: 'a,1\n' }, 'Cont', { Progress: details }, { Records: 'b,2\n' }, { Stats: details }, 'End']);
   });
 
-  it('an error message fails the iteration with S3\'s code and message', async () => {
+  it("an error message fails the iteration with S3's code and message", async () => {
     const out = await clientAnswering([recordsEvent('a\n'), errorEvent('InvalidColumnIndex', 'The column index at line 1, column 8 is invalid.')]).send(command());
     const run = async () => {
       for await (const e of out.Payload!) void e;

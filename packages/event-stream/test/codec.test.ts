@@ -38,7 +38,7 @@ describe('typed headers', () => {
           i: { type: 'integer', value: -7 },
           by: { type: 'byte', value: -1 },
           sh: { type: 'short', value: 300 },
-          u: { type: 'uuid', value: '0102030405060708090A0B0C0D0E0F10' .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-') },
+          u: { type: 'uuid', value: '0102030405060708090A0B0C0D0E0F10'.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-') },
         },
         body: 'hi',
       }),

@@ -54,7 +54,10 @@ describe('round trips', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(message, { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 30 }), fc.boolean(), async (ms, cuts, web) => {
         const bytes = concat(ms.map(encodeMessage));
-        const chunks = chunkAt(bytes, cuts.map((c) => c % (bytes.length + 1)));
+        const chunks = chunkAt(
+          bytes,
+          cuts.map((c) => c % (bytes.length + 1)),
+        );
         const source = web ? readableOf(chunks) : asyncChunks(chunks);
         expect((await collect(decodeStream(source))).map(plain)).toEqual(ms.map(plain));
       }),
@@ -132,10 +135,25 @@ describe('differential: @smithy/eventstream-codec', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(smithyMessage, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 12 }), async (ms, cuts) => {
         const theirs = concat(ms.map((m) => smithy.encode(toSmithy(m))));
-        const chunks = chunkAt(theirs, cuts.map((c) => c % (theirs.length + 1)));
+        const chunks = chunkAt(
+          theirs,
+          cuts.map((c) => c % (theirs.length + 1)),
+        );
         expect((await collect(decodeStream(asyncChunks(chunks)))).map(plain)).toEqual(ms.map(plain));
         const ours = concat(ms.map(encodeMessage));
-        const decoded = await collect(new MessageDecoderStream({ inputStream: getChunkedStream(asyncChunks(chunkAt(ours, cuts.map((c) => c % (ours.length + 1))))), decoder: smithy }));
+        const decoded = await collect(
+          new MessageDecoderStream({
+            inputStream: getChunkedStream(
+              asyncChunks(
+                chunkAt(
+                  ours,
+                  cuts.map((c) => c % (ours.length + 1)),
+                ),
+              ),
+            ),
+            decoder: smithy,
+          }),
+        );
         expect(decoded.map((d) => plain(fromSmithy(d)))).toEqual(ms.map(plain));
       }),
       { numRuns: 150 },

@@ -4,19 +4,7 @@ import { isS3Error } from '@s3kit/errors';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { privateRgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  contEvent,
-  decodeMessage,
-  decodeStream,
-  encodeMessage,
-  endEvent,
-  errorEvent,
-  progressEvent,
-  recordsEvent,
-  s3SelectEvents,
-  statsEvent,
-  type SelectEvent,
-} from '../src/index.js';
+import { contEvent, decodeMessage, decodeStream, encodeMessage, endEvent, errorEvent, progressEvent, recordsEvent, s3SelectEvents, statsEvent, type SelectEvent } from '../src/index.js';
 import { asyncChunks, chunkAt, collect, concat } from './helpers.js';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -25,7 +13,16 @@ const stats = { bytesScanned: 100, bytesProcessed: 90, bytesReturned: 12 };
 describe('S3 Select events: server encoders → s3SelectEvents', () => {
   it('a whole response, cut into 3-byte chunks', async () => {
     const body = concat([recordsEvent('a,1\n'), contEvent(), progressEvent(stats), recordsEvent(new TextEncoder().encode('b,2\n')), statsEvent(stats), endEvent()]);
-    const events = await collect(s3SelectEvents(asyncChunks(chunkAt(body, Array.from({ length: body.length / 3 }, (_, i) => i * 3)))));
+    const events = await collect(
+      s3SelectEvents(
+        asyncChunks(
+          chunkAt(
+            body,
+            Array.from({ length: body.length / 3 }, (_, i) => i * 3),
+          ),
+        ),
+      ),
+    );
     expect(events.map((e) => (e.type === 'Records' ? { type: e.type, payload: text(e.payload) } : e))).toEqual([
       { type: 'Records', payload: 'a,1\n' },
       { type: 'Cont' },
@@ -45,9 +42,7 @@ describe('S3 Select events: server encoders → s3SelectEvents', () => {
     });
     const s = decodeMessage(statsEvent(stats));
     expect(s.headers[':content-type']).toEqual({ type: 'string', value: 'text/xml' });
-    expect(text(s.body)).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?><Stats><BytesScanned>100</BytesScanned><BytesProcessed>90</BytesProcessed><BytesReturned>12</BytesReturned></Stats>',
-    );
+    expect(text(s.body)).toBe('<?xml version="1.0" encoding="UTF-8"?><Stats><BytesScanned>100</BytesScanned><BytesProcessed>90</BytesProcessed><BytesReturned>12</BytesReturned></Stats>');
     expect(Object.keys(decodeMessage(endEvent()).headers)).toEqual([':event-type', ':message-type']);
     expect(decodeMessage(endEvent()).body.length).toBe(0);
     expect({ ...decodeMessage(errorEvent('InvalidColumnIndex', 'bad column')).headers }).toEqual({
@@ -57,14 +52,14 @@ describe('S3 Select events: server encoders → s3SelectEvents', () => {
     });
   });
 
-  it('the AWS SDK codec (@smithy/eventstream-codec) reads the encoders\' messages', () => {
+  it("the AWS SDK codec (@smithy/eventstream-codec) reads the encoders' messages", () => {
     const smithy = new EventStreamCodec(text, (s) => new TextEncoder().encode(s));
     const m = smithy.decode(statsEvent(stats));
     expect(m.headers[':event-type']).toEqual({ type: 'string', value: 'Stats' });
     expect(text(m.body)).toContain('<BytesReturned>12</BytesReturned>');
   });
 
-  it('an error message throws an S3Error with S3\'s code and message, after the events before it', async () => {
+  it("an error message throws an S3Error with S3's code and message, after the events before it", async () => {
     const seen: SelectEvent[] = [];
     const run = async () => {
       for await (const e of s3SelectEvents(asyncChunks([recordsEvent('a\n'), errorEvent('CSVParsingError', 'bad row')]))) seen.push(e);
@@ -80,10 +75,7 @@ describe('S3 Select events: server encoders → s3SelectEvents', () => {
 
   it('counts missing from a Stats payload read as 0 (S3 documents them as optional)', async () => {
     const stats = encodeMessage({ headers: { ':event-type': 'Stats', ':message-type': 'event' }, body: '<Stats><BytesScanned>5</BytesScanned></Stats>' });
-    expect(await collect(s3SelectEvents(asyncChunks([stats, endEvent()])))).toEqual([
-      { type: 'Stats', details: { bytesScanned: 5, bytesProcessed: 0, bytesReturned: 0 } },
-      { type: 'End' },
-    ]);
+    expect(await collect(s3SelectEvents(asyncChunks([stats, endEvent()])))).toEqual([{ type: 'Stats', details: { bytesScanned: 5, bytesProcessed: 0, bytesReturned: 0 } }, { type: 'End' }]);
   });
 
   it('a response that ends before End is Truncated; nothing after End is read', async () => {

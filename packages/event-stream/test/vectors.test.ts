@@ -58,12 +58,7 @@ describe('AWS event-stream corpus (aws-eventstream-java layout, via smithy-types
       const bytes = readVectorBytes(AWS, 'encoded/positive', name);
       const d = JSON.parse(readVectorFile(AWS, 'decoded/positive', name)) as AwsDecoded;
       const view = new DataView(bytes.buffer, bytes.byteOffset);
-      expect([view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(bytes.length - 4)]).toEqual([
-        d.total_length,
-        d.headers_length,
-        d.prelude_crc,
-        d.message_crc,
-      ]);
+      expect([view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(bytes.length - 4)]).toEqual([d.total_length, d.headers_length, d.prelude_crc, d.message_crc]);
       const headers = Object.fromEntries(d.headers.map((h) => [h.name, typed(TYPE_NAMES[h.type]!, h.value, true)]));
       const expected = { headers, body: fromB64(d.payload) };
       expect(plain(decodeMessage(bytes))).toEqual(expected);

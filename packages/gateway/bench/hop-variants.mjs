@@ -115,7 +115,15 @@ async function main() {
   for (const n of names) {
     // `variant@NAME=value+NAME=value`: that variant with extra environment variables.
     const [variant, extra = ''] = n.split('@');
-    const own = { ...env, ...Object.fromEntries(extra.split('+').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+    const own = {
+      ...env,
+      ...Object.fromEntries(
+        extra
+          .split('+')
+          .filter((kv) => kv.includes('='))
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      ),
+    };
     const p = await start(fileURLToPath(import.meta.url), ['--child', variant, String(sink.port)], flags, own);
     hops.push({ n, child: p.child, origin: `http://127.0.0.1:${p.port}`, t: variant === 'gateway' ? signed : plain });
   }
@@ -133,8 +141,12 @@ async function main() {
     },
   };
   const rounds = Number(process.env.ROUNDS ?? 5);
-  console.log(`hop variants: Node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join('/')}, medians of ${rounds} interleaved 256 MiB rounds${flags.length ? `, hop flags ${flags.join(' ')}` : ''}${envPairs.length ? `, hop env ${envPairs.join(' ')}` : ''}`);
-  console.log('| variant | PUT MB/s | PUT hop CPU s/GiB (system) | PUT page faults/GiB | PUT GCs (MC / scavenge) | GET MB/s | GET hop CPU s/GiB (system) | GET page faults/GiB | GET GCs (MC / scavenge) |');
+  console.log(
+    `hop variants: Node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join('/')}, medians of ${rounds} interleaved 256 MiB rounds${flags.length ? `, hop flags ${flags.join(' ')}` : ''}${envPairs.length ? `, hop env ${envPairs.join(' ')}` : ''}`,
+  );
+  console.log(
+    '| variant | PUT MB/s | PUT hop CPU s/GiB (system) | PUT page faults/GiB | PUT GCs (MC / scavenge) | GET MB/s | GET hop CPU s/GiB (system) | GET page faults/GiB | GET GCs (MC / scavenge) |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   const out = new Map(hops.map((h) => [h.n, []]));
   for (const fn of Object.values(ops)) {

@@ -12,9 +12,12 @@ const DAY = 86_400_000;
 
 function call(store: LocalStore, operation: string, key?: string, data?: string): Promise<unknown> {
   const headers: Record<string, string> = data === undefined ? {} : { 'content-length': String(data.length), 'content-md5': createHash('md5').update(data).digest('base64') };
-  const body = data === undefined ? undefined : (async function* () {
-    yield Buffer.from(data);
-  })();
+  const body =
+    data === undefined
+      ? undefined
+      : (async function* () {
+          yield Buffer.from(data);
+        })();
   return store.handle({ method: 'PUT', operation, bucket: 'bench', ...(key === undefined ? {} : { key }), query: {}, headers, body });
 }
 

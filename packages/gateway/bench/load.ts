@@ -129,7 +129,9 @@ const head = ['case', 'pass-through + bare store (anchor)', 'gateway (embedded s
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(
-  `gateway load bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; ` +
+  `gateway load bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join('/')}; ` +
     `${CONNECTIONS} connections, ${SECONDS} s per target in ${ROUNDS} interleaved rounds; GET 1 KiB 50 %, PUT 1 KiB 20 %, HEAD 20 %, ListObjectsV2 (100 keys) 10 % over ${KEYS} keys; store fsync off`,
 );
 console.log(line(head));

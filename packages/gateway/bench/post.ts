@@ -106,8 +106,9 @@ const stats = times.map((t) => {
 });
 const base = stats[0]!;
 console.log(
-  `gateway POST bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; ` +
-    `MB = 10^6 bytes; ${SIZE / MiB} MiB upload, one process (client, gateway, store), best and median of ${ROUNDS} interleaved rounds after a warm-up`,
+  `gateway POST bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join('/')}; ` + `MB = 10^6 bytes; ${SIZE / MiB} MiB upload, one process (client, gateway, store), best and median of ${ROUNDS} interleaved rounds after a warm-up`,
 );
 console.log('');
 console.log('| upload | best MB/s | median MB/s | median / direct PUT |');

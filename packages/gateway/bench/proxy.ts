@@ -226,13 +226,29 @@ const targets: Target[] = [
 if (parts.includes('small')) {
   const SMALL_ROUNDS = Number(process.env['BENCH_SMALL_ROUNDS'] ?? 7);
   const [sd, sp, sg] = await small(targets, SMALL_ROUNDS);
-  rows.push(['GET 1 KiB, 16 in flight', `${sd!.rps.toFixed(0)} req/s`, `${sp!.rps.toFixed(0)} req/s`, `${sg!.rps.toFixed(0)} req/s`, x(sg!.rps, sd!.rps), x(sg!.rps, sp!.rps), `${pass(sg!.rps / sp!.rps >= 0.9)} (>= 0.9x pass-through)`]);
+  rows.push([
+    'GET 1 KiB, 16 in flight',
+    `${sd!.rps.toFixed(0)} req/s`,
+    `${sp!.rps.toFixed(0)} req/s`,
+    `${sg!.rps.toFixed(0)} req/s`,
+    x(sg!.rps, sd!.rps),
+    x(sg!.rps, sp!.rps),
+    `${pass(sg!.rps / sp!.rps >= 0.9)} (>= 0.9x pass-through)`,
+  ]);
   const us = (r: SmallResult): string => `${r.cpuUs.toFixed(0)} µs`;
   rows.push(['  hop CPU per 1 KiB GET (sink / proxy / gateway)', us(sd!), us(sp!), us(sg!), '', x(sg!.cpuUs, sp!.cpuUs), `${pass(sg!.cpuUs / sp!.cpuUs <= 1.1)} (<= 1.1x pass-through)`]);
   const latDirect = await p50(direct, directOrigin, 2000);
   const latPt = await p50(direct, ptOrigin, 2000);
   const latGw = await p50(viaGw, gwOrigin, 2000);
-  rows.push(['GET 1 KiB p50 latency, 1 in flight', `${latDirect.toFixed(3)} ms`, `${latPt.toFixed(3)} ms`, `${latGw.toFixed(3)} ms`, plus(latGw - latDirect), plus(latGw - latPt), `${pass(latGw - latDirect <= 1)} (<= +1 ms)`]);
+  rows.push([
+    'GET 1 KiB p50 latency, 1 in flight',
+    `${latDirect.toFixed(3)} ms`,
+    `${latPt.toFixed(3)} ms`,
+    `${latGw.toFixed(3)} ms`,
+    plus(latGw - latDirect),
+    plus(latGw - latPt),
+    `${pass(latGw - latDirect <= 1)} (<= +1 ms)`,
+  ]);
 }
 
 const SIZE = 256 * MiB;
@@ -240,16 +256,34 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 // nginx, the native reference, joins the per-GiB rounds (BENCH_NGINX=0 leaves it out).
 const nginx = parts.includes('large') && process.env['BENCH_NGINX'] !== '0' ? await startNginx(sink.port) : { reason: 'not asked for' };
 const largeTargets = 'port' in nginx ? [...targets, { t: direct, origin: `http://127.0.0.1:${nginx.port}`, hop: nginx.child }] : targets;
-for (const [name, fn] of (parts.includes('large') ? [
-  ['PUT 256 MiB (UNSIGNED-PAYLOAD)', (t: Target) => put(t.t, t.origin, '/bench/put-256', SIZE)],
-  ['GET 256 MiB', (t: Target) => get(t.t, t.origin, `/bench/size-${SIZE}`)],
-] as const : [])) {
+for (const [name, fn] of parts.includes('large')
+  ? ([
+      ['PUT 256 MiB (UNSIGNED-PAYLOAD)', (t: Target) => put(t.t, t.origin, '/bench/put-256', SIZE)],
+      ['GET 256 MiB', (t: Target) => get(t.t, t.origin, `/bench/size-${SIZE}`)],
+    ] as const)
+  : []) {
   const [d, p, g, n] = await large(largeTargets, sink.child.pid!, fn, SIZE, ROUNDS);
   const mb = (r: LargeResult): string => `${r.mbps.toFixed(0)} MB/s (best ${r.best.toFixed(0)})`;
   rows.push([`${name}, median`, mb(d!), `${mb(p!)}, ${x(p!.mbps, d!.mbps)} direct`, mb(g!), x(g!.mbps, d!.mbps), x(g!.mbps, p!.mbps), `${pass(g!.mbps / d!.mbps >= 0.85)} (>= 0.85x direct)`]);
-  rows.push(['  CPU s/GiB of the hop (sink / proxy / gateway)', d!.hop.toFixed(2), p!.hop.toFixed(2), g!.hop.toFixed(2), '', x(g!.hop, p!.hop), `${pass(g!.hop / p!.hop <= 1)} (<= 1.0x pass-through)`]);
+  rows.push([
+    '  CPU s/GiB of the hop (sink / proxy / gateway)',
+    d!.hop.toFixed(2),
+    p!.hop.toFixed(2),
+    g!.hop.toFixed(2),
+    '',
+    x(g!.hop, p!.hop),
+    `${pass(g!.hop / p!.hop <= 1)} (<= 1.0x pass-through)`,
+  ]);
   if (n !== undefined) {
-    rows.push(['  nginx 1.22 hop (buffering off, 64 KiB buffers): MB/s, CPU s/GiB', '', `${n.mbps.toFixed(0)} MB/s, ${n.hop.toFixed(2)} s/GiB`, g!.hop.toFixed(2), '', `${x(g!.hop, n.hop)} nginx`, `${pass(g!.hop / n.hop <= 2)} (<= 2x nginx)`]);
+    rows.push([
+      '  nginx 1.22 hop (buffering off, 64 KiB buffers): MB/s, CPU s/GiB',
+      '',
+      `${n.mbps.toFixed(0)} MB/s, ${n.hop.toFixed(2)} s/GiB`,
+      g!.hop.toFixed(2),
+      '',
+      `${x(g!.hop, n.hop)} nginx`,
+      `${pass(g!.hop / n.hop <= 2)} (<= 2x nginx)`,
+    ]);
   }
   // The transfers are CPU-bound on the machine as a whole, so MB/s ratios follow the inverse
   // ratio of all processes' CPU per GiB. Direct runs client + sink; a proxied transfer adds
@@ -258,9 +292,25 @@ for (const [name, fn] of (parts.includes('large') ? [
   const all = (r: LargeResult, hop: boolean): number => r.client + r.sink + (hop ? r.hop : 0);
   const dAll = all(d!, false);
   const cell = (r: LargeResult, hop: boolean): string => `${all(r, hop).toFixed(2)} = ${r.client.toFixed(2)} + ${hop ? r.hop.toFixed(2) : '-'} + ${r.sink.toFixed(2)}`;
-  rows.push(['  CPU s/GiB of all processes (client + hop + sink)', cell(d!, false), `${cell(p!, true)}: ${x(dAll, all(p!, true))} direct`, cell(g!, true), `${x(dAll, all(g!, true))} (by CPU)`, `${x(all(p!, true), all(g!, true))} (by CPU)`, '']);
+  rows.push([
+    '  CPU s/GiB of all processes (client + hop + sink)',
+    cell(d!, false),
+    `${cell(p!, true)}: ${x(dAll, all(p!, true))} direct`,
+    cell(g!, true),
+    `${x(dAll, all(g!, true))} (by CPU)`,
+    `${x(all(p!, true), all(g!, true))} (by CPU)`,
+    '',
+  ]);
   const budget = dAll / 0.85 - g!.client - g!.sink;
-  rows.push(['  hop CPU s/GiB allowed for 0.85x direct / kernel part of any hop', '', `${p!.hopSys.toFixed(2)} (system)`, `${budget.toFixed(2)} allowed`, '', '', budget < p!.hopSys ? 'out of reach on this machine' : '']);
+  rows.push([
+    '  hop CPU s/GiB allowed for 0.85x direct / kernel part of any hop',
+    '',
+    `${p!.hopSys.toFixed(2)} (system)`,
+    `${budget.toFixed(2)} allowed`,
+    '',
+    '',
+    budget < p!.hopSys ? 'out of reach on this machine' : '',
+  ]);
   rows.push(['  GCs in the hop per 256 MiB (Mark-Compact / Scavenge)', `${d!.major} / ${d!.minor}`, `${p!.major} / ${p!.minor}`, `${g!.major} / ${g!.minor}`, '', '', '']);
 }
 pt.child.disconnect();
@@ -292,7 +342,17 @@ sink.child.disconnect();
 const head = ['case', 'direct', 'pass-through', 'gateway', 'gateway/direct', 'gateway/pass-through', 'target'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: readonly string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join('/')}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}${hopEnvPairs.length > 0 ? `; hop env ${hopEnvPairs.join(' ')}` : ''}; gateway process settings: ${Object.entries(gwSettings).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
+console.log(
+  `gateway proxy bench: Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      '/',
+    )}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}${hopEnvPairs.length > 0 ? `; hop env ${hopEnvPairs.join(' ')}` : ''}; gateway process settings: ${
+    Object.entries(gwSettings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || 'none'
+  }`,
+);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));

@@ -39,7 +39,9 @@ function csv(): Buffer {
 
 async function scan(sdk: S3Client, sql: string): Promise<{ ms: number; records: string }> {
   const start = performance.now();
-  const res = await sdk.send(new SelectObjectContentCommand({ Bucket: BUCKET, Key: 'data.csv', Expression: sql, ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));
+  const res = await sdk.send(
+    new SelectObjectContentCommand({ Bucket: BUCKET, Key: 'data.csv', Expression: sql, ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }),
+  );
   const parts: Buffer[] = [];
   for await (const ev of res.Payload!) if (ev.Records?.Payload !== undefined) parts.push(Buffer.from(ev.Records.Payload));
   return { ms: performance.now() - start, records: Buffer.concat(parts).toString('utf8') };
@@ -47,7 +49,12 @@ async function scan(sdk: S3Client, sql: string): Promise<{ ms: number; records: 
 
 /** RGW 16.2's records without its `<Payload><Records><Payload>` wrapping and per-record commas. */
 const unwrapRgw = (text: string): string =>
-  text.replace(/<\/?Payload>|<\/?Records>/g, '').split('\n').filter((l) => l !== '').map((l) => `${l.replace(/,$/, '')}\n`).join('');
+  text
+    .replace(/<\/?Payload>|<\/?Records>/g, '')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => `${l.replace(/,$/, '')}\n`)
+    .join('');
 
 /** The answer's records (checked equal across contenders), then the median rate of ROUNDS scans. */
 async function medianMBps(sdk: S3Client, sql: string, expected?: string): Promise<{ rate: number; records: string }> {

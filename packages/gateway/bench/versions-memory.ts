@@ -30,7 +30,18 @@ const t = 1_765_000_000_000;
 function record(i: number): string {
   const versions = Array.from({ length: perKey }, (_, v) => {
     const seq = (t + i * 10 + v) * 4096;
-    return { id: seq.toString(16).padStart(16, '0') + hex(8), seq, size: 16, etag: hex(16), lastModified: t + i * 10 + v, contentType: 'application/octet-stream', headers: {}, userMeta: {}, tags: [], data: `${hex(32)}.${hex(8)}.data` };
+    return {
+      id: seq.toString(16).padStart(16, '0') + hex(8),
+      seq,
+      size: 16,
+      etag: hex(16),
+      lastModified: t + i * 10 + v,
+      contentType: 'application/octet-stream',
+      headers: {},
+      userMeta: {},
+      tags: [],
+      data: `${hex(32)}.${hex(8)}.data`,
+    };
   });
   return JSON.stringify({ v: 2, key: keyOf(i), versions: versions.reverse() });
 }
@@ -66,7 +77,10 @@ if (mode === 'scan') {
   const t0 = performance.now();
   const snap = JSON.parse(text) as { keys: [string, IndexVersion[]][] };
   text = undefined;
-  index = new KeyIndex(new Map(snap.keys), snap.keys.map(([k]) => k));
+  index = new KeyIndex(
+    new Map(snap.keys),
+    snap.keys.map(([k]) => k),
+  );
   buildMs = performance.now() - t0;
 }
 const after = settle();

@@ -94,7 +94,9 @@ function pageQuery(marker: string): Record<string, string> {
 }
 
 function pathOf(query: Record<string, string>): string {
-  return `/${BUCKET}?versions&${Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+  return `/${BUCKET}?versions&${Object.entries(query)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&')}`;
 }
 
 /**

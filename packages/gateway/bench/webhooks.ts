@@ -41,7 +41,16 @@ async function gateway(hooked: boolean): Promise<{ endpoint: string; store: Loca
   await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: 'bench', query: {}, headers: {} });
   if (hooked) {
     const body = `<NotificationConfiguration><QueueConfiguration><Queue>${ARN}</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>`;
-    await store.handle({ method: 'PUT', operation: 'PutBucketNotificationConfiguration', bucket: 'bench', query: { notification: '' }, headers: { "content-length": String(body.length) }, body: (async function* () { yield Buffer.from(body); })() });
+    await store.handle({
+      method: 'PUT',
+      operation: 'PutBucketNotificationConfiguration',
+      bucket: 'bench',
+      query: { notification: '' },
+      headers: { 'content-length': String(body.length) },
+      body: (async function* () {
+        yield Buffer.from(body);
+      })(),
+    });
   }
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -149,7 +149,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       const upstreamFailed = upstreamFailure(info, auth);
       // The S3 API's policies and CORS of the buckets named, at most maxStalenessMs old.
       loaded = await snapshot.apiConfig.load(auth.principal.upstream, bucketsOf(parsed)).catch(upstreamFailed);
-      const authorized = await authorizeRequest(parsed, auth, { policies: snapshot.policies, clock: snapshot.clock, upstreams: snapshot.upstreams, bucketConfigs: loaded, aclGrants: snapshot.aclGrants }).catch(bodyFailureFirst(auth));
+      const authorized = await authorizeRequest(parsed, auth, {
+        policies: snapshot.policies,
+        clock: snapshot.clock,
+        upstreams: snapshot.upstreams,
+        bucketConfigs: loaded,
+        aclGrants: snapshot.aclGrants,
+      }).catch(bodyFailureFirst(auth));
       const upstream = upstreamOf(snapshot, auth);
       const redirect = await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed);
       if (redirect !== undefined) return redirect;
@@ -162,7 +168,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   /** The answer: served by the gateway (bucket configuration), or the upstream's. */
-  async function answerOf(parsed: ParsedRequest, auth: WatchedAuthenticated, authorized: Authorized, upstream: Upstream, loaded: LoadedBucketConfigs, snapshot: ConfigSnapshot, signal: AbortSignal | undefined, info: RequestInfo): Promise<UpstreamResponse> {
+  async function answerOf(
+    parsed: ParsedRequest,
+    auth: WatchedAuthenticated,
+    authorized: Authorized,
+    upstream: Upstream,
+    loaded: LoadedBucketConfigs,
+    snapshot: ConfigSnapshot,
+    signal: AbortSignal | undefined,
+    info: RequestInfo,
+  ): Promise<UpstreamResponse> {
     const { operation, bucket } = parsed.route;
     if (bucket !== undefined && GATEWAY_BUCKET_OPERATIONS.has(operation) && authorized.forward) {
       return serveBucketConfig(

@@ -35,7 +35,13 @@ const { rgw, reason } = await rgwOrSkip();
 const V = '2012-10-17';
 const ALL = [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }];
 
-const ALICE: Identity = { name: 'alice', account: 'acct-a', accessKeyId: 'AKIAACCOUNTAALICE001', secretAccessKey: 'alice-secret-key-for-tests-only-00000000', policies: [{ Version: V, Statement: ALL }] };
+const ALICE: Identity = {
+  name: 'alice',
+  account: 'acct-a',
+  accessKeyId: 'AKIAACCOUNTAALICE001',
+  secretAccessKey: 'alice-secret-key-for-tests-only-00000000',
+  policies: [{ Version: V, Statement: ALL }],
+};
 const BOB: Identity = { name: 'bob', account: 'acct-b', accessKeyId: 'AKIAACCOUNTBBOB00001', secretAccessKey: 'bob-secret-key-for-tests-only-0000000000', policies: [{ Version: V, Statement: ALL }] };
 /** Account A, but no identity policy at all: a bucket policy of B alone must not open B's bucket to it. */
 const CAROL: Identity = { name: 'carol', account: 'acct-a', accessKeyId: 'AKIAACCOUNTACAROL001', secretAccessKey: 'carol-secret-key-for-tests-only-00000000', allow: [] };
@@ -58,7 +64,14 @@ function rgwKind(h: RgwHandle): Kind {
   const systemBucket = `s3kit-sys-acct-${Date.now().toString(36)}`;
   return {
     store: false,
-    make: () => createS3Upstream({ endpoint: h.endpoint, region: h.region, credentials: { accessKeyId: h.accessKeyId, secretAccessKey: h.secretAccessKey }, profile: { checksumHeaders: false }, configStore: { bucket: systemBucket, prefix: 'gateway/' } }),
+    make: () =>
+      createS3Upstream({
+        endpoint: h.endpoint,
+        region: h.region,
+        credentials: { accessKeyId: h.accessKeyId, secretAccessKey: h.secretAccessKey },
+        profile: { checksumHeaders: false },
+        configStore: { bucket: systemBucket, prefix: 'gateway/' },
+      }),
     close: (u) => (u as S3Upstream).close(),
     cleanup: async () => {},
   };
@@ -124,7 +137,10 @@ describe.each(KINDS)('accounts, upstream: %s', (_name, skip, makeKind) => {
   });
 
   it.skipIf(skip)("B's bucket policy naming account A (root ARN or canonical id) opens it to A's identities whose identity policy allows too; an explicit Deny wins", async () => {
-    const byRoot = { Version: V, Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::acct-a:root' }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${bBucket}`, `arn:aws:s3:::${bBucket}/*`] }] };
+    const byRoot = {
+      Version: V,
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::acct-a:root' }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${bBucket}`, `arn:aws:s3:::${bBucket}/*`] }],
+    };
     await bob.send(new PutBucketPolicyCommand({ Bucket: bBucket, Policy: JSON.stringify(byRoot) }));
     expect(await text(alice, bBucket, 'b.txt')).toBe('from b');
     expect((await alice.send(new ListObjectsV2Command({ Bucket: bBucket }))).Contents?.map((o) => o.Key)).toEqual(['b.txt']);
@@ -135,10 +151,13 @@ describe.each(KINDS)('accounts, upstream: %s', (_name, skip, makeKind) => {
     // Other accounts stay out.
     expect(await failure(text(dave, bBucket, 'b.txt'))).toMatchObject({ code: 'AccessDenied' });
 
-    const byCanonical = { Version: V, Statement: [
-      { Effect: 'Allow', Principal: { CanonicalUser: canonicalIdOf('acct-a') }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bBucket}/*` },
-      { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::acct-a:user/alice' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bBucket}/secret*` },
-    ] };
+    const byCanonical = {
+      Version: V,
+      Statement: [
+        { Effect: 'Allow', Principal: { CanonicalUser: canonicalIdOf('acct-a') }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bBucket}/*` },
+        { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::acct-a:user/alice' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bBucket}/secret*` },
+      ],
+    };
     await bob.send(new PutObjectCommand({ Bucket: bBucket, Key: 'secret.txt', Body: 's' }));
     await bob.send(new PutBucketPolicyCommand({ Bucket: bBucket, Policy: JSON.stringify(byCanonical) }));
     expect(await text(alice, bBucket, 'b.txt')).toBe('from b');
@@ -254,7 +273,8 @@ describe('accounts: configuration', () => {
 
 describe('accounts: policy evaluation (evaluate with crossAccount)', () => {
   const identity = parsePolicy({ Version: V, Statement: ALL }, { kind: 'identity' });
-  const bucketPolicy = (principal: unknown, effect = 'Allow') => parsePolicy({ Version: V, Statement: [{ Effect: effect, Principal: principal, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }, { kind: 'bucket', bucket: 'b' });
+  const bucketPolicy = (principal: unknown, effect = 'Allow') =>
+    parsePolicy({ Version: V, Statement: [{ Effect: effect, Principal: principal, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }, { kind: 'bucket', bucket: 'b' });
   const alice = { anonymous: false, accessKeyId: ALICE.accessKeyId, username: 'alice', account: 'acct-a', canonicalId: canonicalIdOf('acct-a') };
   const request = (principal: typeof alice | Omit<typeof alice, 'account'>) => ({ principal, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' });
 

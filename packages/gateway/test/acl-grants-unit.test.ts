@@ -54,7 +54,7 @@ describe('public grants of an AccessControlPolicy', () => {
     ['s3:GetObjectTorrent', 'object', 'READ'],
     ['s3:GetObjectAcl', 'object', 'READ_ACP'],
     ['s3:PutObjectVersionAcl', 'object', 'WRITE_ACP'],
-  ])('%s is granted by the %s ACL\'s %s', (action, on, permission) => {
+  ])("%s is granted by the %s ACL's %s", (action, on, permission) => {
     expect(aclPermissionFor(action)).toEqual({ on, permission });
   });
 

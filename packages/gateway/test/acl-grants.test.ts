@@ -189,20 +189,26 @@ for (const [name, noUpstream, make] of KINDS) {
       expect((await anonGet(`${Bucket}/k`))[0]).toBe(403);
     });
 
-    it(onRgw ? 'BucketOwnerEnforced: RGW 16.2 has no ownership controls (its profile lists them unsupported: NotImplemented), so its grants stay in force' : 'BucketOwnerEnforced: ACLs disabled, public grants ignored at once; back to ObjectWriter, they count again', async () => {
-      const Bucket = await aclBucket('enforced');
-      await sdk.send(new PutObjectCommand({ Bucket, Key: 'pub.txt', Body: 'p', ACL: 'public-read' }));
-      expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(200);
-      const enforce = (ObjectOwnership: 'BucketOwnerEnforced' | 'ObjectWriter'): Promise<unknown> => sdk.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership }] } }));
-      if (onRgw) {
-        expect(await sdkError(enforce('BucketOwnerEnforced'))).toEqual({ code: 'NotImplemented', status: 501 });
+    it(
+      onRgw
+        ? 'BucketOwnerEnforced: RGW 16.2 has no ownership controls (its profile lists them unsupported: NotImplemented), so its grants stay in force'
+        : 'BucketOwnerEnforced: ACLs disabled, public grants ignored at once; back to ObjectWriter, they count again',
+      async () => {
+        const Bucket = await aclBucket('enforced');
+        await sdk.send(new PutObjectCommand({ Bucket, Key: 'pub.txt', Body: 'p', ACL: 'public-read' }));
         expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(200);
-        return;
-      }
-      await enforce('BucketOwnerEnforced');
-      expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(403);
-      await enforce('ObjectWriter');
-      expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(200);
-    });
+        const enforce = (ObjectOwnership: 'BucketOwnerEnforced' | 'ObjectWriter'): Promise<unknown> =>
+          sdk.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership }] } }));
+        if (onRgw) {
+          expect(await sdkError(enforce('BucketOwnerEnforced'))).toEqual({ code: 'NotImplemented', status: 501 });
+          expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(200);
+          return;
+        }
+        await enforce('BucketOwnerEnforced');
+        expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(403);
+        await enforce('ObjectWriter');
+        expect((await anonGet(`${Bucket}/pub.txt`))[0]).toBe(200);
+      },
+    );
   });
 }

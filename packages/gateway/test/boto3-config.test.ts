@@ -129,7 +129,16 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'boto3')
     async function s3api(...args: string[]): Promise<Record<string, unknown> | string> {
       const cfg = join(work, 'aws-config');
       await writeFile(cfg, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
-      const env = { PATH: '/usr/bin:/bin', HOME: work, AWS_CONFIG_FILE: cfg, AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'), AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1' };
+      const env = {
+        PATH: '/usr/bin:/bin',
+        HOME: work,
+        AWS_CONFIG_FILE: cfg,
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+        AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+        AWS_PAGER: '',
+        AWS_MAX_ATTEMPTS: '1',
+      };
       try {
         const { stdout } = await run(AWS, ['--endpoint-url', g.endpoint, '--output', 'json', 's3api', ...args], { encoding: 'utf8', timeout: 60_000, env });
         return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
@@ -151,10 +160,20 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'boto3')
       r['putEncryption'] = await s3api('put-bucket-encryption', ...b, '--server-side-encryption-configuration', '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}');
       r['getEncryption'] = await s3api('get-bucket-encryption', ...b);
       r['deleteEncryption'] = await s3api('delete-bucket-encryption', ...b);
-      r['putLifecycle'] = await s3api('put-bucket-lifecycle-configuration', ...b, '--lifecycle-configuration', '{"Rules":[{"ID":"logs","Status":"Enabled","Filter":{"Prefix":"logs/"},"Expiration":{"Days":30}}]}');
+      r['putLifecycle'] = await s3api(
+        'put-bucket-lifecycle-configuration',
+        ...b,
+        '--lifecycle-configuration',
+        '{"Rules":[{"ID":"logs","Status":"Enabled","Filter":{"Prefix":"logs/"},"Expiration":{"Days":30}}]}',
+      );
       r['getLifecycle'] = await s3api('get-bucket-lifecycle-configuration', ...b);
       r['deleteLifecycle'] = await s3api('delete-bucket-lifecycle', ...b);
-      r['putNotification'] = await s3api('put-bucket-notification-configuration', ...b, '--notification-configuration', '{"QueueConfigurations":[{"Id":"q1","QueueArn":"arn:aws:sqs:us-east-1:123456789012:events","Events":["s3:ObjectCreated:*"]}]}');
+      r['putNotification'] = await s3api(
+        'put-bucket-notification-configuration',
+        ...b,
+        '--notification-configuration',
+        '{"QueueConfigurations":[{"Id":"q1","QueueArn":"arn:aws:sqs:us-east-1:123456789012:events","Events":["s3:ObjectCreated:*"]}]}',
+      );
       r['getNotification'] = await s3api('get-bucket-notification-configuration', ...b);
       r['putObjectTagging'] = await s3api('put-object-tagging', ...b, '--key', 'k', '--version-id', v1, '--tagging', 'TagSet=[{Key=state,Value=old}]');
       r['getObjectTagging'] = await s3api('get-object-tagging', ...b, '--key', 'k', '--version-id', v1);

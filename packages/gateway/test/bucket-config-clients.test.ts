@@ -81,44 +81,60 @@ describe.each(KINDS)('MinIO clients: set/get/delete bucket policy through the ga
     await expect(mc.getBucketPolicy(bucket)).rejects.toMatchObject({ code: 'NoSuchBucketPolicy' });
   });
 
-  it.skipIf(skip || awsSkip)(`awscli s3api: put-public-access-block, put-bucket-policy refused then accepted, get-bucket-policy-status, put/get-bucket-cors ${awsSkip ? '(skipped: awscli missing)' : ''}`, async () => {
-    const work = await mkdtemp(join(tmpdir(), 's3kit-bcfg-aws-'));
-    try {
-      const cfg = join(work, 'config');
-      await writeFile(cfg, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
-      const env = { PATH: '/usr/bin:/bin', HOME: work, AWS_CONFIG_FILE: cfg, AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'), AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_PAGER: '' };
-      const aws = async (...args: string[]): Promise<{ out: string; err: string; ok: boolean }> => {
-        try {
-          const r = await run(AWS, ['--endpoint-url', g.endpoint, '--output', 'json', 's3api', ...args], { encoding: 'utf8', timeout: 60_000, env });
-          return { out: r.stdout, err: r.stderr, ok: true };
-        } catch (e) {
-          return { out: '', err: String((e as { stderr?: string }).stderr), ok: false };
-        }
-      };
-      const pab = 'BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=true,RestrictPublicBuckets=false';
-      expect((await aws('put-public-access-block', '--bucket', bucket, '--public-access-block-configuration', pab)).ok).toBe(true);
-      expect(JSON.parse((await aws('get-public-access-block', '--bucket', bucket)).out)).toEqual({
-        PublicAccessBlockConfiguration: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: true, RestrictPublicBuckets: false },
-      });
-      const refused = await aws('put-bucket-policy', '--bucket', bucket, '--policy', JSON.stringify(policyFor('Cli')));
-      expect([refused.ok, refused.err]).toEqual([false, expect.stringContaining('(AccessDenied)')]);
-      expect((await aws('delete-public-access-block', '--bucket', bucket)).ok).toBe(true);
-      expect((await aws('put-bucket-policy', '--bucket', bucket, '--policy', JSON.stringify(policyFor('Cli')))).ok).toBe(true);
-      expect(JSON.parse((await aws('get-bucket-policy-status', '--bucket', bucket)).out)).toEqual({ PolicyStatus: { IsPublic: true } });
-      const rules = { CORSRules: [{ AllowedOrigins: ['https://cli.example'], AllowedMethods: ['GET'], MaxAgeSeconds: 60 }] };
-      expect((await aws('put-bucket-cors', '--bucket', bucket, '--cors-configuration', JSON.stringify(rules))).ok).toBe(true);
-      expect(JSON.parse((await aws('get-bucket-cors', '--bucket', bucket)).out)).toEqual(rules);
-      expect((await aws('delete-bucket-cors', '--bucket', bucket)).ok).toBe(true);
-      expect((await aws('delete-bucket-policy', '--bucket', bucket)).ok).toBe(true);
-      const gone = await aws('get-bucket-policy', '--bucket', bucket);
-      expect(gone.err).toContain('(NoSuchBucketPolicy)');
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-  }, 180_000); // awscli starts a Python interpreter per call (about 2 s each here)
+  it.skipIf(skip || awsSkip)(
+    `awscli s3api: put-public-access-block, put-bucket-policy refused then accepted, get-bucket-policy-status, put/get-bucket-cors ${awsSkip ? '(skipped: awscli missing)' : ''}`,
+    async () => {
+      const work = await mkdtemp(join(tmpdir(), 's3kit-bcfg-aws-'));
+      try {
+        const cfg = join(work, 'config');
+        await writeFile(cfg, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
+        const env = {
+          PATH: '/usr/bin:/bin',
+          HOME: work,
+          AWS_CONFIG_FILE: cfg,
+          AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+          AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+          AWS_PAGER: '',
+        };
+        const aws = async (...args: string[]): Promise<{ out: string; err: string; ok: boolean }> => {
+          try {
+            const r = await run(AWS, ['--endpoint-url', g.endpoint, '--output', 'json', 's3api', ...args], { encoding: 'utf8', timeout: 60_000, env });
+            return { out: r.stdout, err: r.stderr, ok: true };
+          } catch (e) {
+            return { out: '', err: String((e as { stderr?: string }).stderr), ok: false };
+          }
+        };
+        const pab = 'BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=true,RestrictPublicBuckets=false';
+        expect((await aws('put-public-access-block', '--bucket', bucket, '--public-access-block-configuration', pab)).ok).toBe(true);
+        expect(JSON.parse((await aws('get-public-access-block', '--bucket', bucket)).out)).toEqual({
+          PublicAccessBlockConfiguration: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: true, RestrictPublicBuckets: false },
+        });
+        const refused = await aws('put-bucket-policy', '--bucket', bucket, '--policy', JSON.stringify(policyFor('Cli')));
+        expect([refused.ok, refused.err]).toEqual([false, expect.stringContaining('(AccessDenied)')]);
+        expect((await aws('delete-public-access-block', '--bucket', bucket)).ok).toBe(true);
+        expect((await aws('put-bucket-policy', '--bucket', bucket, '--policy', JSON.stringify(policyFor('Cli')))).ok).toBe(true);
+        expect(JSON.parse((await aws('get-bucket-policy-status', '--bucket', bucket)).out)).toEqual({ PolicyStatus: { IsPublic: true } });
+        const rules = { CORSRules: [{ AllowedOrigins: ['https://cli.example'], AllowedMethods: ['GET'], MaxAgeSeconds: 60 }] };
+        expect((await aws('put-bucket-cors', '--bucket', bucket, '--cors-configuration', JSON.stringify(rules))).ok).toBe(true);
+        expect(JSON.parse((await aws('get-bucket-cors', '--bucket', bucket)).out)).toEqual(rules);
+        expect((await aws('delete-bucket-cors', '--bucket', bucket)).ok).toBe(true);
+        expect((await aws('delete-bucket-policy', '--bucket', bucket)).ok).toBe(true);
+        const gone = await aws('get-bucket-policy', '--bucket', bucket);
+        expect(gone.err).toContain('(NoSuchBucketPolicy)');
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    },
+    180_000,
+  ); // awscli starts a Python interpreter per call (about 2 s each here)
 
   it.skipIf(skip || pySkip)(`minio-py set_bucket_policy / get_bucket_policy / delete_bucket_policy round trip ${pySkip ? "(skipped: minio-py's dependencies missing)" : ''}`, async () => {
-    const r = await run(PY, ['-c', MINIO_PY_SCRIPT, g.endpoint.replace('http://', ''), ADMIN.accessKeyId, ADMIN.secretAccessKey, bucket, JSON.stringify(policyFor('MinioPy'))], { encoding: 'utf8', timeout: 60_000, env: PY_ENV });
+    const r = await run(PY, ['-c', MINIO_PY_SCRIPT, g.endpoint.replace('http://', ''), ADMIN.accessKeyId, ADMIN.secretAccessKey, bucket, JSON.stringify(policyFor('MinioPy'))], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: PY_ENV,
+    });
     expect(JSON.parse(r.stdout)).toEqual({ get: policyFor('MinioPy'), after_delete: 'NoSuchBucketPolicy', malformed: 'MalformedPolicy' });
   });
 });

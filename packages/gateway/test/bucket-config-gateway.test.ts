@@ -94,17 +94,35 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     it('AWS SDK v3: Put/Get/DeleteBucketTagging, NoSuchTagSet, and the tag limits', async () => {
       const Bucket = await bucket('tags');
       expect(await outcome(sdk.send(new GetBucketTaggingCommand({ Bucket })))).toBe('NoSuchTagSet 404');
-      const TagSet: Tag[] = [{ Key: 'team', Value: 'storage' }, { Key: 'cost-center', Value: '42' }];
+      const TagSet: Tag[] = [
+        { Key: 'team', Value: 'storage' },
+        { Key: 'cost-center', Value: '42' },
+      ];
       await sdk.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet } }));
       const got = await sdk.send(new GetBucketTaggingCommand({ Bucket }));
-      expect(got.TagSet).toEqual([{ Key: 'cost-center', Value: '42' }, { Key: 'team', Value: 'storage' }]);
+      expect(got.TagSet).toEqual([
+        { Key: 'cost-center', Value: '42' },
+        { Key: 'team', Value: 'storage' },
+      ]);
       const many = (n: number): Tag[] => Array.from({ length: n }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
       const limits = {
         fifty: await outcome(sdk.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: many(50) } }))),
         fiftyOne: await outcome(sdk.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: many(51) } }))),
         longKey: await outcome(sdk.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: 'k'.repeat(129), Value: 'v' }] } }))),
         longValue: await outcome(sdk.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: 'k', Value: 'v'.repeat(257) }] } }))),
-        duplicate: await outcome(sdk.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: 'k', Value: '1' }, { Key: 'k', Value: '2' }] } }))),
+        duplicate: await outcome(
+          sdk.send(
+            new PutBucketTaggingCommand({
+              Bucket,
+              Tagging: {
+                TagSet: [
+                  { Key: 'k', Value: '1' },
+                  { Key: 'k', Value: '2' },
+                ],
+              },
+            }),
+          ),
+        ),
         awsPrefix: await outcome(sdk.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: 'aws:x', Value: '1' }] } }))),
       };
       // AWS: 51 tags is BadRequest, a duplicate key or an aws: prefix InvalidTag. RGW 16.2 differs:
@@ -130,7 +148,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       if (onRgw) await set;
       else await expect(set).rejects.toMatchObject({ code: '' });
       const tags = await minio.getBucketTagging(Bucket);
-      expect(tags.map((t) => [t.Key, t.Value])).toEqual([['env', 'test'], ['owner', 'me']]);
+      expect(tags.map((t) => [t.Key, t.Value])).toEqual([
+        ['env', 'test'],
+        ['owner', 'me'],
+      ]);
       await minio.removeBucketTagging(Bucket);
       await expect(minio.getBucketTagging(Bucket)).rejects.toMatchObject({ code: 'NoSuchTagSet' });
     });
@@ -145,7 +166,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       config.add(queue);
       const r: Record<string, unknown> = {};
       r['setNotify'] = await minioOutcome(minio.setBucketNotification(Bucket, config));
-      r['getNotify'] = await minio.getBucketNotification(Bucket).then((n) => n.QueueConfiguration, (e: { code: string }) => e.code);
+      r['getNotify'] = await minio.getBucketNotification(Bucket).then(
+        (n) => n.QueueConfiguration,
+        (e: { code: string }) => e.code,
+      );
       r['removeNotify'] = await minioOutcome(minio.removeAllBucketNotification(Bucket));
       for (const b of [Bucket, dst]) await minio.setBucketVersioning(b, { Status: 'Enabled' });
       const rule = { ID: 'r1', Status: 'Enabled', Priority: 1, DeleteMarkerReplication: { Status: 'Disabled' }, Destination: { Bucket: `arn:aws:s3:::${dst}` }, Filter: { Prefix: 'logs/' } };
@@ -153,7 +177,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const setRepl = minio.setBucketReplication.bind(minio) as unknown as (b: string, c: object) => Promise<void>;
       const getRepl = minio.getBucketReplication.bind(minio) as unknown as (b: string) => Promise<{ ReplicationConfiguration: unknown }>;
       r['setRepl'] = await minioOutcome(setRepl(Bucket, { role: 'arn:aws:iam::123456789012:role/replication', rules: [rule] }));
-      r['getRepl'] = await getRepl(Bucket).then((c) => c.ReplicationConfiguration, (e: { code: string }) => e.code);
+      r['getRepl'] = await getRepl(Bucket).then(
+        (c) => c.ReplicationConfiguration,
+        (e: { code: string }) => e.code,
+      );
       r['removeRepl'] = await minioOutcome(minio.removeBucketReplication(Bucket));
       // RGW 16.2: a queue and the empty configuration are MalformedXML, replication without
       // multisite MethodNotAllowed (and read back as an empty configuration).
@@ -175,21 +202,42 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const r: Record<string, unknown> = {};
       r['getWebsite0'] = await outcome(sdk.send(new GetBucketWebsiteCommand({ Bucket })));
       r['putWebsite'] = await outcome(sdk.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: '404.html' } } })));
-      r['getWebsite'] = await sdk.send(new GetBucketWebsiteCommand({ Bucket })).then((o) => [o.IndexDocument, o.ErrorDocument], (e) => String(e.name));
+      r['getWebsite'] = await sdk.send(new GetBucketWebsiteCommand({ Bucket })).then(
+        (o) => [o.IndexDocument, o.ErrorDocument],
+        (e) => String(e.name),
+      );
       r['badWebsite'] = await outcome(sdk.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'a/b' } } })));
       r['deleteWebsite'] = await outcome(sdk.send(new DeleteBucketWebsiteCommand({ Bucket })));
-      r['getLogging0'] = await sdk.send(new GetBucketLoggingCommand({ Bucket })).then((o) => o.LoggingEnabled ?? null, (e) => String(e.name));
+      r['getLogging0'] = await sdk.send(new GetBucketLoggingCommand({ Bucket })).then(
+        (o) => o.LoggingEnabled ?? null,
+        (e) => String(e.name),
+      );
       r['putLogging'] = await outcome(sdk.send(new PutBucketLoggingCommand({ Bucket, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: logs, TargetPrefix: 'p/' } } })));
-      r['getLogging'] = await sdk.send(new GetBucketLoggingCommand({ Bucket })).then((o) => o.LoggingEnabled ?? null, (e) => String(e.name));
+      r['getLogging'] = await sdk.send(new GetBucketLoggingCommand({ Bucket })).then(
+        (o) => o.LoggingEnabled ?? null,
+        (e) => String(e.name),
+      );
       r['badLogging'] = await outcome(sdk.send(new PutBucketLoggingCommand({ Bucket, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: 'bc-no-such-bucket-x', TargetPrefix: 'p/' } } })));
       r['offLogging'] = await outcome(sdk.send(new PutBucketLoggingCommand({ Bucket, BucketLoggingStatus: {} })));
-      r['getPayment0'] = await sdk.send(new GetBucketRequestPaymentCommand({ Bucket })).then((o) => o.Payer, (e) => String(e.name));
+      r['getPayment0'] = await sdk.send(new GetBucketRequestPaymentCommand({ Bucket })).then(
+        (o) => o.Payer,
+        (e) => String(e.name),
+      );
       r['putPayment'] = await outcome(sdk.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: 'Requester' } })));
-      r['getPayment'] = await sdk.send(new GetBucketRequestPaymentCommand({ Bucket })).then((o) => o.Payer, (e) => String(e.name));
+      r['getPayment'] = await sdk.send(new GetBucketRequestPaymentCommand({ Bucket })).then(
+        (o) => o.Payer,
+        (e) => String(e.name),
+      );
       await sdk.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: 'BucketOwner' } })).catch(() => {});
-      r['getAccel0'] = await sdk.send(new GetBucketAccelerateConfigurationCommand({ Bucket })).then((o) => o.Status ?? null, (e) => `${e.name} ${e.$metadata?.httpStatusCode}`);
+      r['getAccel0'] = await sdk.send(new GetBucketAccelerateConfigurationCommand({ Bucket })).then(
+        (o) => o.Status ?? null,
+        (e) => `${e.name} ${e.$metadata?.httpStatusCode}`,
+      );
       r['putAccel'] = await outcome(sdk.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: 'Enabled' } })));
-      r['getAccel'] = await sdk.send(new GetBucketAccelerateConfigurationCommand({ Bucket })).then((o) => o.Status ?? null, (e) => `${e.name} ${e.$metadata?.httpStatusCode}`);
+      r['getAccel'] = await sdk.send(new GetBucketAccelerateConfigurationCommand({ Bucket })).then(
+        (o) => o.Status ?? null,
+        (e) => `${e.name} ${e.$metadata?.httpStatusCode}`,
+      );
       // RGW 16.2 (S3 API without the website frontend, no bucket logging, no acceleration) differs
       // from AWS: website and PutBucketLogging are MethodNotAllowed (405); it takes ?accelerate for
       // a listing or CreateBucket, so the RGW profile lists it as unsupported (NotImplemented, 501).
@@ -217,7 +265,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const Bucket = await bucket('nr');
       const dst = await bucket('dst');
       const r: Record<string, unknown> = {};
-      r['getNotify0'] = await sdk.send(new GetBucketNotificationConfigurationCommand({ Bucket })).then((o) => [o.QueueConfigurations ?? [], o.TopicConfigurations ?? []], (e) => String(e.name));
+      r['getNotify0'] = await sdk.send(new GetBucketNotificationConfigurationCommand({ Bucket })).then(
+        (o) => [o.QueueConfigurations ?? [], o.TopicConfigurations ?? []],
+        (e) => String(e.name),
+      );
       r['putNotify'] = await outcome(
         sdk.send(
           new PutBucketNotificationConfigurationCommand({
@@ -235,18 +286,26 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
           }),
         ),
       );
-      r['getNotify'] = await sdk.send(new GetBucketNotificationConfigurationCommand({ Bucket })).then((o) => o.QueueConfigurations ?? [], (e) => String(e.name));
+      r['getNotify'] = await sdk.send(new GetBucketNotificationConfigurationCommand({ Bucket })).then(
+        (o) => o.QueueConfigurations ?? [],
+        (e) => String(e.name),
+      );
       r['emptyNotify'] = await outcome(sdk.send(new PutBucketNotificationConfigurationCommand({ Bucket, NotificationConfiguration: {} })));
       const ReplicationConfiguration = {
         Role: 'arn:aws:iam::123456789012:role/replication',
-        Rules: [{ ID: 'r1', Priority: 1, Filter: { Prefix: 'logs/' }, Status: 'Enabled' as const, DeleteMarkerReplication: { Status: 'Disabled' as const }, Destination: { Bucket: `arn:aws:s3:::${dst}` } }],
+        Rules: [
+          { ID: 'r1', Priority: 1, Filter: { Prefix: 'logs/' }, Status: 'Enabled' as const, DeleteMarkerReplication: { Status: 'Disabled' as const }, Destination: { Bucket: `arn:aws:s3:::${dst}` } },
+        ],
       };
       r['getRepl0'] = await outcome(sdk.send(new GetBucketReplicationCommand({ Bucket })));
       r['putReplUnversioned'] = await outcome(sdk.send(new PutBucketReplicationCommand({ Bucket, ReplicationConfiguration })));
       await sdk.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
       await sdk.send(new PutBucketVersioningCommand({ Bucket: dst, VersioningConfiguration: { Status: 'Enabled' } }));
       r['putRepl'] = await outcome(sdk.send(new PutBucketReplicationCommand({ Bucket, ReplicationConfiguration })));
-      r['getRepl'] = await sdk.send(new GetBucketReplicationCommand({ Bucket })).then((o) => o.ReplicationConfiguration?.Rules?.map((x) => [x.ID, x.Status, x.Destination?.Bucket]), (e) => String(e.name));
+      r['getRepl'] = await sdk.send(new GetBucketReplicationCommand({ Bucket })).then(
+        (o) => o.ReplicationConfiguration?.Rules?.map((x) => [x.ID, x.Status, x.Destination?.Bucket]),
+        (e) => String(e.name),
+      );
       r['suspend'] = await outcome(sdk.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Suspended' } })));
       r['deleteRepl'] = await outcome(sdk.send(new DeleteBucketReplicationCommand({ Bucket })));
       r['getRepl2'] = await outcome(sdk.send(new GetBucketReplicationCommand({ Bucket })));
@@ -276,7 +335,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const r: Record<string, unknown> = {};
       r['restore'] = await outcome(sdk.send(new RestoreObjectCommand({ Bucket, Key: 'k', RestoreRequest: { Days: 1 } })));
       r['restoreMissing'] = await outcome(sdk.send(new RestoreObjectCommand({ Bucket, Key: 'missing', RestoreRequest: { Days: 1 } })));
-      r['torrent'] = await sdk.send(new GetObjectTorrentCommand({ Bucket, Key: 'k' })).then(async (o) => (await o.Body!.transformToString()).slice(0, 40), (e) => `${e.name} ${e.$metadata?.httpStatusCode}`);
+      r['torrent'] = await sdk.send(new GetObjectTorrentCommand({ Bucket, Key: 'k' })).then(
+        async (o) => (await o.Body!.transformToString()).slice(0, 40),
+        (e) => `${e.name} ${e.$metadata?.httpStatusCode}`,
+      );
       r['torrentMissing'] = await outcome(sdk.send(new GetObjectTorrentCommand({ Bucket, Key: 'missing' })));
       await sdk.send(new DeleteObjectCommand({ Bucket, Key: 'k' }));
       // The store has no archive tier: a restore is InvalidObjectState (403), as AWS answers for a

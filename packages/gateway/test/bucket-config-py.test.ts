@@ -43,7 +43,16 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     async function s3api(...args: string[]): Promise<Record<string, unknown> | string> {
       const cfg = join(work, 'aws-config');
       await writeFile(cfg, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
-      const env = { PATH: '/usr/bin:/bin', HOME: work, AWS_CONFIG_FILE: cfg, AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'), AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1' };
+      const env = {
+        PATH: '/usr/bin:/bin',
+        HOME: work,
+        AWS_CONFIG_FILE: cfg,
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+        AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+        AWS_PAGER: '',
+        AWS_MAX_ATTEMPTS: '1',
+      };
       try {
         const { stdout } = await run(AWS, ['--endpoint-url', g.endpoint, '--output', 'json', 's3api', ...args], { encoding: 'utf8', timeout: 60_000, env });
         return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
@@ -86,7 +95,12 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       // NotImplemented (see bucket-config-gateway.test.ts).
       expect(r).toEqual({
         putTags: {},
-        getTags: { TagSet: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] },
+        getTags: {
+          TagSet: [
+            { Key: 'a', Value: '1' },
+            { Key: 'b', Value: '2' },
+          ],
+        },
         deleteTags: {},
         getTags2: 'NoSuchTagSet',
         putWebsite: onRgw ? 'MethodNotAllowed' : {},

@@ -41,7 +41,10 @@ describe('IsPublic (AWS: a policy is public unless every Allow to everyone is li
 
   it('RestrictPublicBuckets drops public statements for anonymous requests only, from both bucket policies', () => {
     const file = policy({ Principal: '*' });
-    const api = { policy: { text: '', policy: policy({ Principal: { AWS: ['AKIAX'] } }), isPublic: false }, publicAccessBlock: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: true } };
+    const api = {
+      policy: { text: '', policy: policy({ Principal: { AWS: ['AKIAX'] } }), isPublic: false },
+      publicAccessBlock: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: true },
+    };
     expect(bucketPoliciesFor(file, api, false)).toHaveLength(2);
     expect(bucketPoliciesFor(file, api, true)).toEqual([api.policy.policy]);
   });
@@ -58,10 +61,24 @@ describe('S3 error answers of the documents', () => {
   };
   it('MalformedPolicy with S3 messages', () => {
     expect(code(() => decodePolicy(enc(''), B))).toEqual(['MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'"]);
-    expect(code(() => decodePolicy(enc('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Bogus":"x"},"Action":"s3:GetObject","Resource":"*"}]}'), B))).toEqual(['MalformedPolicy', 'Invalid principal in policy']);
-    expect(code(() => decodePolicy(enc('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"GetObject","Resource":"*"}]}'), B))).toEqual(['MalformedPolicy', 'Policy has invalid action']);
-    expect(code(() => decodePolicy(enc('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringLikey":{"s3:prefix":"a"}}}]}'), B))).toEqual(['MalformedPolicy', 'Invalid Condition type : StringLikey']);
-    expect(code(() => decodePolicy(enc(JSON.stringify({ Version: V, Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/${'k'.repeat(21 * 1024)}` }] })), B))?.[1]).toBe('Policy exceeds the maximum allowed document size.');
+    expect(code(() => decodePolicy(enc('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Bogus":"x"},"Action":"s3:GetObject","Resource":"*"}]}'), B))).toEqual([
+      'MalformedPolicy',
+      'Invalid principal in policy',
+    ]);
+    expect(code(() => decodePolicy(enc('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"GetObject","Resource":"*"}]}'), B))).toEqual([
+      'MalformedPolicy',
+      'Policy has invalid action',
+    ]);
+    expect(
+      code(() =>
+        decodePolicy(enc('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringLikey":{"s3:prefix":"a"}}}]}'), B),
+      ),
+    ).toEqual(['MalformedPolicy', 'Invalid Condition type : StringLikey']);
+    expect(
+      code(() =>
+        decodePolicy(enc(JSON.stringify({ Version: V, Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/${'k'.repeat(21 * 1024)}` }] })), B),
+      )?.[1],
+    ).toBe('Policy exceeds the maximum allowed document size.');
     expect(decodePolicy(enc(JSON.stringify({ Version: V, Statement: { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/*` } })), B).isPublic).toBe(true);
   });
   it('CORS: MalformedXML without rules or origins, InvalidRequest for methods and wildcards', () => {
@@ -159,7 +176,7 @@ describe('BucketConfigCache: bounded staleness, conditional re-reads, read-your-
   });
 });
 
-describe('the embedded store\'s config directory (createFileConfigStore)', () => {
+describe("the embedded store's config directory (createFileConfigStore)", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 's3kit-config-store-'));
@@ -188,7 +205,7 @@ describe('the embedded store\'s config directory (createFileConfigStore)', () =>
 });
 
 describe('a remote S3 config store (createS3ConfigStore)', () => {
-  it('reads 404 as no document, creates the system bucket on the first write, and turns other upstream errors into the gateway\'s own failure', async () => {
+  it("reads 404 as no document, creates the system bucket on the first write, and turns other upstream errors into the gateway's own failure", async () => {
     const objects = new Map<string, Uint8Array>();
     let bucketExists = false;
     let denied = false;

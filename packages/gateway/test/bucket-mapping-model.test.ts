@@ -80,7 +80,17 @@ describe('mapBuckets listing model (fast-check, embedded store)', () => {
           const bucket = `model-${n++}`;
           await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket, query: {}, headers: {} });
           for (const key of upstreamKeys) {
-            await store.handle({ method: 'PUT', operation: 'PutObject', bucket, key, query: {}, headers: { 'content-length': '1' }, body: (async function* () { yield new Uint8Array([1]); })() });
+            await store.handle({
+              method: 'PUT',
+              operation: 'PutObject',
+              bucket,
+              key,
+              query: {},
+              headers: { 'content-length': '1' },
+              body: (async function* () {
+                yield new Uint8Array([1]);
+              })(),
+            });
           }
           const up = mapBuckets(store, [{ bucket: 'client', upstreamBucket: bucket, prefix: P }]);
           const got = await listAll(up, 'client', v2, prefix, delimiter, maxKeys);

@@ -51,7 +51,17 @@ async function localBackend(): Promise<Backend> {
     bucket,
     async put(key, body) {
       const data = Buffer.from(body);
-      await store.handle({ method: 'PUT', operation: 'PutObject', bucket, key, query: {}, headers: { 'content-length': String(data.length) }, body: (async function* () { yield data; })() });
+      await store.handle({
+        method: 'PUT',
+        operation: 'PutObject',
+        bucket,
+        key,
+        query: {},
+        headers: { 'content-length': String(data.length) },
+        body: (async function* () {
+          yield data;
+        })(),
+      });
     },
     async get(key) {
       try {

@@ -82,7 +82,8 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; status: num
 
 const anonymousGet = async (g: RunningGateway, path: string): Promise<number> => (await fetch(`${g.endpoint}${path}`)).status;
 
-const publicRead = (bucket: string) => JSON.stringify({ Version: V, Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] });
+const publicRead = (bucket: string) =>
+  JSON.stringify({ Version: V, Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] });
 
 const preflight = (g: RunningGateway, bucket: string) =>
   rawRequest(g.port, { method: 'OPTIONS', path: `/${bucket}/a.txt`, headers: { origin: 'https://app.example', 'access-control-request-method': 'PUT' } });
@@ -154,10 +155,17 @@ describe.each(KINDS)('bucket configuration through the S3 API, upstream: %s', (_
 
   it.skipIf(skip)('PutBucketCors turns a refused preflight into an allowed one; GetBucketCors returns the rules; DeleteBucketCors refuses again', async () => {
     expect((await preflight(g, bucket)).status).toBe(403);
-    const CORSConfiguration = { CORSRules: [{ ID: 'app', AllowedOrigins: ['https://app.example'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 300 }] };
+    const CORSConfiguration = {
+      CORSRules: [{ ID: 'app', AllowedOrigins: ['https://app.example'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 300 }],
+    };
     expect((await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration }))).$metadata.httpStatusCode).toBe(200);
     const ok = await preflight(g, bucket);
-    expect([ok.status, ok.headers['access-control-allow-origin'], ok.headers['access-control-allow-methods'], ok.headers['access-control-max-age']]).toEqual([200, 'https://app.example', 'GET, PUT', '300']);
+    expect([ok.status, ok.headers['access-control-allow-origin'], ok.headers['access-control-allow-methods'], ok.headers['access-control-max-age']]).toEqual([
+      200,
+      'https://app.example',
+      'GET, PUT',
+      '300',
+    ]);
     // An actual request's answer carries the headers too.
     const get = await rawRequest(g.port, { method: 'GET', path: `/${bucket}/a.txt`, headers: { origin: 'https://app.example' } });
     expect([get.status, get.headers['access-control-allow-origin'], get.headers['access-control-expose-headers']]).toEqual([403, 'https://app.example', 'ETag']);
@@ -175,16 +183,28 @@ describe.each(KINDS)('bucket configuration through the S3 API, upstream: %s', (_
       status: 400,
       message: 'Policy has invalid resource',
     });
-    expect(await put(JSON.stringify({ Version: V, Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] }))).toMatchObject({ code: 'MalformedPolicy', message: 'Missing required field Principal' });
-    expect(await put(JSON.stringify({ Version: V, Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Bogus: 1 }] }))).toMatchObject({ code: 'MalformedPolicy', message: 'Unknown field Bogus' });
+    expect(await put(JSON.stringify({ Version: V, Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] }))).toMatchObject({
+      code: 'MalformedPolicy',
+      message: 'Missing required field Principal',
+    });
+    expect(await put(JSON.stringify({ Version: V, Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Bogus: 1 }] }))).toMatchObject({
+      code: 'MalformedPolicy',
+      message: 'Unknown field Bogus',
+    });
     expect(await put(publicRead('bcfg-missing-bucket'), 'bcfg-missing-bucket')).toMatchObject({ code: 'NoSuchBucket', status: 404 });
     expect(await failure(s3.send(new GetBucketPolicyCommand({ Bucket: 'bcfg-missing-bucket' })))).toMatchObject({ code: 'NoSuchBucket', status: 404 });
     const cors = (xml: string) => rawSigned(g, 'PUT', `/${bucket}?cors`, xml);
     expect(await cors('<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>')).toEqual([400, 'MalformedXML']);
     expect(await cors('<CORSConfiguration>')).toEqual([400, 'MalformedXML']);
     expect(await cors('<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PATCH</AllowedMethod></CORSRule></CORSConfiguration>')).toEqual([400, 'InvalidRequest']);
-    expect(await cors('<CORSConfiguration><CORSRule><AllowedOrigin>https://*.*.example</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>')).toEqual([400, 'InvalidRequest']);
-    expect(await rawSigned(g, 'PUT', `/${bucket}?publicAccessBlock`, '<PublicAccessBlockConfiguration><BlockPublicAcls>maybe</BlockPublicAcls></PublicAccessBlockConfiguration>')).toEqual([400, 'MalformedXML']);
+    expect(await cors('<CORSConfiguration><CORSRule><AllowedOrigin>https://*.*.example</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>')).toEqual([
+      400,
+      'InvalidRequest',
+    ]);
+    expect(await rawSigned(g, 'PUT', `/${bucket}?publicAccessBlock`, '<PublicAccessBlockConfiguration><BlockPublicAcls>maybe</BlockPublicAcls></PublicAccessBlockConfiguration>')).toEqual([
+      400,
+      'MalformedXML',
+    ]);
     expect(await rawSigned(g, 'PUT', `/${bucket}?policy`, '{}', { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' })).toEqual([400, 'BadDigest']);
   });
 
@@ -198,7 +218,10 @@ describe.each(KINDS)('bucket configuration through the S3 API, upstream: %s', (_
     expect(await anonymousGet(g, `/${bucket}/a.txt`)).toBe(403);
     expect(await failure(s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: publicRead(bucket) })))).toMatchObject({ code: 'AccessDenied', status: 403 });
     // A policy limited to a fixed source range is not public: accepted.
-    const ranged = JSON.stringify({ Version: V, Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } }] });
+    const ranged = JSON.stringify({
+      Version: V,
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } }],
+    });
     await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: ranged }));
     expect((await s3.send(new GetBucketPolicyStatusCommand({ Bucket: bucket }))).PolicyStatus?.IsPublic).toBe(false);
     expect(await anonymousGet(g, `/${bucket}/a.txt`)).toBe(200);

@@ -34,7 +34,6 @@ const { rgw, reason } = await rgwOrSkip();
 let serial = 0;
 const bucketName = (what: string): string => `ck-${what}-${Date.now().toString(36)}-${serial++}`;
 
-
 const md5 = (b: string | Buffer): string => createHash('md5').update(b).digest('hex');
 const SDK_ALGS: [ChecksumAlgorithm, Alg][] = [
   ['CRC32', 'crc32'],
@@ -132,7 +131,9 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
 
       // A repeated Complete (SDKs retry it) answers the same result.
       const again = await sdk.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: done } }));
-      const mpEtag = `${createHash('md5').update(Buffer.concat(parts.map((p) => createHash('md5').update(p).digest()))).digest('hex')}-2`;
+      const mpEtag = `${createHash('md5')
+        .update(Buffer.concat(parts.map((p) => createHash('md5').update(p).digest())))
+        .digest('hex')}-2`;
       if (onRgw) {
         // RGW 16.2 answers the retry too, but its first answer has an empty ETag and the retry's is unquoted.
         expect([res.ETag, again.ETag]).toEqual(['', mpEtag]);
@@ -223,7 +224,17 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     it('conditional deletes: DeleteObjects entries with an ETag delete only on a match (RGW 16.2 ignores the ETag)', async () => {
       await sdk.send(new PutObjectCommand({ Bucket, Key: 'd1', Body: 'one' }));
       await sdk.send(new PutObjectCommand({ Bucket, Key: 'd2', Body: 'two' }));
-      const res = await sdk.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'd1', ETag: `"${md5('one')}"` }, { Key: 'd2', ETag: `"${md5('other')}"` }] } }));
+      const res = await sdk.send(
+        new DeleteObjectsCommand({
+          Bucket,
+          Delete: {
+            Objects: [
+              { Key: 'd1', ETag: `"${md5('one')}"` },
+              { Key: 'd2', ETag: `"${md5('other')}"` },
+            ],
+          },
+        }),
+      );
       expect((res.Deleted ?? []).map((d) => d.Key).sort()).toEqual(onRgw ? ['d1', 'd2'] : ['d1']);
       expect((res.Errors ?? []).map((e) => [e.Key, e.Code])).toEqual(onRgw ? [] : [['d2', 'PreconditionFailed']]);
       expect((await target.stored(Bucket, 'd2'))?.toString()).toBe(onRgw ? undefined : 'two');

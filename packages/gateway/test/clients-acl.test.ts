@@ -73,7 +73,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       if (work) await rm(work, { recursive: true, force: true });
     });
 
-    it('AWS SDK v3: a new bucket has ACLs disabled (BucketOwnerEnforced): PutObject with ACL public-read is AccessControlListNotSupported, bucket-owner-full-control is accepted, GetBucketAcl answers the owner\'s full control', async () => {
+    it("AWS SDK v3: a new bucket has ACLs disabled (BucketOwnerEnforced): PutObject with ACL public-read is AccessControlListNotSupported, bucket-owner-full-control is accepted, GetBucketAcl answers the owner's full control", async () => {
       const Bucket = bucketName('sdk-enforced');
       await sdk.send(new CreateBucketCommand({ Bucket }));
       const publicPut = (): Promise<unknown> => sdk.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x', ACL: 'public-read' }));
@@ -148,7 +148,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(grantsOf((await sdk.send(new GetObjectAclCommand({ Bucket, Key: 'k' }))).Grants)).toContain(`${ALL_USERS}:READ`);
     });
 
-    it('raw signed requests: bad ACL headers and AccessControlPolicy bodies get S3\'s error codes (RGW 16.2\'s where it differs)', async () => {
+    it("raw signed requests: bad ACL headers and AccessControlPolicy bodies get S3's error codes (RGW 16.2's where it differs)", async () => {
       const send = async (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<[number, string]> => {
         const s = new SigV4Signer({ credentials: ADMIN, region: 'us-east-1' }).sign({ method, url: `${g.endpoint}${path}`, headers, ...(body === undefined ? {} : { body }) });
         const res = await fetch(s.url, { method, headers: s.headers, ...(body === undefined ? {} : { body }) });
@@ -178,7 +178,12 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         ['a body that is not XML', ['PUT', `/${b}?acl`, {}, 'nope'], [400, 'MalformedACLError'], [400, 'InvalidArgument']],
         ['an unknown permission', ['PUT', `/${b}?acl`, {}, policy(grant(me, 'EVERYTHING'))], [400, 'MalformedACLError'], [400, 'InvalidArgument']],
         ['no Owner', ['PUT', `/${b}?acl`, {}, '<AccessControlPolicy><AccessControlList/></AccessControlPolicy>'], [400, 'MalformedACLError'], [400, 'InvalidArgument']],
-        ['a grantee without xsi:type', ['PUT', `/${b}?acl`, {}, policy(`<Grant><Grantee><ID>${owner}</ID></Grantee><Permission>READ</Permission></Grant>`)], [400, 'MalformedACLError'], [400, 'InvalidArgument']],
+        [
+          'a grantee without xsi:type',
+          ['PUT', `/${b}?acl`, {}, policy(`<Grant><Grantee><ID>${owner}</ID></Grantee><Permission>READ</Permission></Grant>`)],
+          [400, 'MalformedACLError'],
+          [400, 'InvalidArgument'],
+        ],
         ['another Owner', ['PUT', `/${b}?acl`, {}, policy(grant(me, 'FULL_CONTROL'), 'someone-else')], [403, 'AccessDenied']],
         ['a grant to an unknown id', ['PUT', `/${b}?acl`, {}, policy(grant('xsi:type="CanonicalUser"><ID>nobody-here</ID>', 'READ'))], [400, 'InvalidArgument']],
         ['an e-mail grantee', ['PUT', `/${b}?acl`, {}, policy(grant('xsi:type="AmazonCustomerByEmail"><EmailAddress>a@example.com</EmailAddress>', 'READ'))], [400, 'UnresolvableGrantByEmailAddress']],
@@ -197,7 +202,11 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     describe.skipIf(skipPy)(`Python clients ${whyPy}`, () => {
       it('boto3: create_bucket(ObjectOwnership=ObjectWriter), put_object(ACL=public-read), get_object_acl, put_object_acl, put_bucket_acl (canned and AccessControlPolicy), get_bucket_acl', async () => {
         const bucket = bucketName('boto3');
-        const r = await run(PY, [fileURLToPath(new URL('./support/boto3_acl.py', import.meta.url)), g.endpoint, ADMIN.accessKeyId, ADMIN.secretAccessKey, bucket], { encoding: 'utf8', timeout: 60_000, env: { ...PY_ENV, HOME: work } });
+        const r = await run(PY, [fileURLToPath(new URL('./support/boto3_acl.py', import.meta.url)), g.endpoint, ADMIN.accessKeyId, ADMIN.secretAccessKey, bucket], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...PY_ENV, HOME: work },
+        });
         const out = JSON.parse(r.stdout) as Record<string, unknown>;
         expect(out['error']).toBeUndefined();
         const owner = out['owner'] as string;

@@ -42,7 +42,6 @@ const due = (ms: number, days: number): number => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days + 1);
 };
 
-
 for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   const onRgw = name.startsWith('Ceph RGW');
   describe.skipIf(noUpstream)(`bucket lifecycle configuration through the gateway to ${name}`, () => {
@@ -72,7 +71,15 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         {
           ID: 'old',
           Status: 'Enabled',
-          Filter: { And: { Prefix: 'old/', Tags: [{ Key: 'tier', Value: 'tmp' }, { Key: 'team', Value: 'a' }] } },
+          Filter: {
+            And: {
+              Prefix: 'old/',
+              Tags: [
+                { Key: 'tier', Value: 'tmp' },
+                { Key: 'team', Value: 'a' },
+              ],
+            },
+          },
           NoncurrentVersionExpiration: { NoncurrentDays: 7, NewerNoncurrentVersions: 2 },
         },
         { ID: 'uploads', Status: 'Disabled', Filter: { Prefix: 'up/' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 3 } },
@@ -89,14 +96,30 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         expect(byId['old']).toEqual({
           ID: 'old',
           Status: 'Enabled',
-          Filter: { Prefix: 'old/', And: { Tags: [{ Key: 'team', Value: 'a' }, { Key: 'tier', Value: 'tmp' }] } },
+          Filter: {
+            Prefix: 'old/',
+            And: {
+              Tags: [
+                { Key: 'team', Value: 'a' },
+                { Key: 'tier', Value: 'tmp' },
+              ],
+            },
+          },
           NoncurrentVersionExpiration: { NoncurrentDays: 7 },
         });
       } else {
         expect(byId['old']).toEqual({
           ID: 'old',
           Status: 'Enabled',
-          Filter: { And: { Prefix: 'old/', Tags: [{ Key: 'tier', Value: 'tmp' }, { Key: 'team', Value: 'a' }] } },
+          Filter: {
+            And: {
+              Prefix: 'old/',
+              Tags: [
+                { Key: 'tier', Value: 'tmp' },
+                { Key: 'team', Value: 'a' },
+              ],
+            },
+          },
           NoncurrentVersionExpiration: { NoncurrentDays: 7, NewerNoncurrentVersions: 2 },
         });
       }
@@ -199,5 +222,3 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     });
   });
 }
-
-

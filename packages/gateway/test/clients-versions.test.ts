@@ -41,7 +41,6 @@ const { rgw, reason } = await rgwOrSkip();
 let serial = 0;
 const bucketName = (what: string): string => `cv-${what}-${Date.now().toString(36)}-${serial++}`;
 
-
 /** An S3 retention date a day from now, whole seconds (S3 keeps seconds). */
 const dayFromNow = (): Date => new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000);
 
@@ -71,7 +70,12 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       await sdk.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
       expect((await sdk.send(new GetBucketVersioningCommand({ Bucket }))).Status).toBe('Enabled');
       const ids: Record<string, string[]> = { a: [], b: [] };
-      for (const [Key, Body] of [['a', 'a1'], ['a', 'a2'], ['b', 'b1'], ['a', 'a3']] as const) {
+      for (const [Key, Body] of [
+        ['a', 'a1'],
+        ['a', 'a2'],
+        ['b', 'b1'],
+        ['a', 'a3'],
+      ] as const) {
         const put = await sdk.send(new PutObjectCommand({ Bucket, Key, Body }));
         expect(put.VersionId).toMatch(/^[\w.-]+$/);
         ids[Key]!.push(put.VersionId!);
@@ -109,7 +113,14 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const [a1, a2, a3] = ids['a']!;
       expect(shape).toEqual([
         { markers: [['a', marker, true]], versions: [['a', a3, false, 2]], truncated: true },
-        { markers: [], versions: [['a', a2, false, 2], ['a', a1, false, 2]], truncated: true },
+        {
+          markers: [],
+          versions: [
+            ['a', a2, false, 2],
+            ['a', a1, false, 2],
+          ],
+          truncated: true,
+        },
         { markers: [], versions: [['b', ids['b']![0], true, 2]], truncated: false },
       ]);
       expect([pages[0]!.NextKeyMarker, pages[0]!.NextVersionIdMarker]).toEqual(['a', a3]);
@@ -117,7 +128,9 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const every = [{ Key: 'a', VersionId: marker }, ...ids['a']!.map((VersionId) => ({ Key: 'a', VersionId })), { Key: 'b', VersionId: ids['b']![0] }];
       const gone = await sdk.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: every } }));
       expect(gone.Errors ?? []).toEqual([]);
-      const deleted = (gone.Deleted ?? []).map((d) => ({ Key: d.Key, VersionId: d.VersionId, DeleteMarker: d.DeleteMarker ?? false })).sort((x, y) => `${x.Key}${x.VersionId}`.localeCompare(`${y.Key}${y.VersionId}`));
+      const deleted = (gone.Deleted ?? [])
+        .map((d) => ({ Key: d.Key, VersionId: d.VersionId, DeleteMarker: d.DeleteMarker ?? false }))
+        .sort((x, y) => `${x.Key}${x.VersionId}`.localeCompare(`${y.Key}${y.VersionId}`));
       const expected = every.map((o) => ({ ...o, DeleteMarker: o.VersionId === marker })).sort((x, y) => `${x.Key}${x.VersionId}`.localeCompare(`${y.Key}${y.VersionId}`));
       expect(deleted).toEqual(expected);
       const empty = await sdk.send(new ListObjectVersionsCommand({ Bucket }));
@@ -156,7 +169,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const nullGet = await sdk.send(new GetObjectCommand({ Bucket, Key: 'copy', VersionId: 'null' }));
       expect(await nullGet.Body!.transformToString()).toBe('null version');
       const listed = await sdk.send(new ListObjectVersionsCommand({ Bucket, Prefix: 'copy' }));
-      expect((listed.Versions ?? []).map((v) => [v.VersionId, v.IsLatest])).toEqual([['null', true], [copyVersion, false]]);
+      expect((listed.Versions ?? []).map((v) => [v.VersionId, v.IsLatest])).toEqual([
+        ['null', true],
+        [copyVersion, false],
+      ]);
 
       const all = await sdk.send(new ListObjectVersionsCommand({ Bucket }));
       await sdk.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: (all.Versions ?? []).map((v) => ({ Key: v.Key!, VersionId: v.VersionId! })) } }));
@@ -188,7 +204,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(ret.Retention?.RetainUntilDate?.getTime()).toBe(until.getTime());
       // Shortening GOVERNANCE retention needs the bypass (AWS: AccessDenied without it).
       const shorter = new Date(until.getTime() - 3_600_000);
-      expect(await sdkError(sdk.send(new PutObjectRetentionCommand({ Bucket, Key: 'locked', VersionId, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: shorter } })))).toEqual({ code: 'AccessDenied', status: 403 });
+      expect(await sdkError(sdk.send(new PutObjectRetentionCommand({ Bucket, Key: 'locked', VersionId, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: shorter } })))).toEqual({
+        code: 'AccessDenied',
+        status: 403,
+      });
       await sdk.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'locked', VersionId, LegalHold: { Status: 'ON' } }));
       expect((await sdk.send(new GetObjectLegalHoldCommand({ Bucket, Key: 'locked', VersionId }))).LegalHold?.Status).toBe('ON');
 
@@ -241,7 +260,17 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         () => undefined,
         (e: unknown) => sdkError(Promise.reject(e)),
       );
-      const batch = await sdk.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'two', ETag: stale }, { Key: 'three', ETag: etags['three'] }] } }));
+      const batch = await sdk.send(
+        new DeleteObjectsCommand({
+          Bucket,
+          Delete: {
+            Objects: [
+              { Key: 'two', ETag: stale },
+              { Key: 'three', ETag: etags['three'] },
+            ],
+          },
+        }),
+      );
       const left = async (): Promise<string[]> => ((await sdk.send(new ListObjectVersionsCommand({ Bucket }))).Versions ?? []).map((v) => v.Key!);
       if (onRgw) {
         // RGW 16.2 differs from AWS: it has no conditional deletes (2024-2025 AWS features) and

@@ -9,7 +9,14 @@ import { localTarget, type Target } from './support/targets.js';
 const BUCKET = 'cors-bucket';
 const PLAIN = 'cors-off';
 const RULES: CorsRule[] = [
-  { id: 'app', allowedOrigins: ['https://app.example'], allowedMethods: ['GET', 'PUT', 'POST'], allowedHeaders: ['content-type', 'x-amz-*'], exposeHeaders: ['ETag', 'x-amz-version-id'], maxAgeSeconds: 600 },
+  {
+    id: 'app',
+    allowedOrigins: ['https://app.example'],
+    allowedMethods: ['GET', 'PUT', 'POST'],
+    allowedHeaders: ['content-type', 'x-amz-*'],
+    exposeHeaders: ['ETag', 'x-amz-version-id'],
+    maxAgeSeconds: 600,
+  },
   { id: 'partners', allowedOrigins: ['https://*.partner.example'], allowedMethods: ['GET'] },
   { id: 'anyone-head', allowedOrigins: ['*'], allowedMethods: ['HEAD'], allowedHeaders: ['*'] },
   { id: 'shadowed', allowedOrigins: ['https://app.example'], allowedMethods: ['GET'], maxAgeSeconds: 1 },
@@ -60,8 +67,18 @@ describe('CORS preflight (OPTIONS), answered from the bucket rules and never aut
     ['an origin in another case (origins are matched exactly)', `/${BUCKET}/a.txt`, { origin: 'https://APP.example', 'access-control-request-method': 'PUT' }, 'OBJECT'],
     ['an origin with a trailing slash', `/${BUCKET}`, { origin: 'https://app.example/', 'access-control-request-method': 'PUT' }, 'BUCKET'],
     ['a method the matching origin is not allowed', `/${BUCKET}/a.txt`, { origin: 'https://app.example', 'access-control-request-method': 'DELETE' }, 'OBJECT'],
-    ['a header no allowed header covers', `/${BUCKET}/a.txt`, { origin: 'https://app.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,authorization' }, 'OBJECT'],
-    ['a header for a rule without allowedHeaders', `/${BUCKET}`, { origin: 'https://x.partner.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'content-type' }, 'BUCKET'],
+    [
+      'a header no allowed header covers',
+      `/${BUCKET}/a.txt`,
+      { origin: 'https://app.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,authorization' },
+      'OBJECT',
+    ],
+    [
+      'a header for a rule without allowedHeaders',
+      `/${BUCKET}`,
+      { origin: 'https://x.partner.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'content-type' },
+      'BUCKET',
+    ],
   ])('answers %s with AccessForbidden (403) and no CORS headers', async (_, path, headers, resourceType) => {
     const r = await options(path, headers);
     expect([r.status, code(r.body), message(r.body)]).toEqual([403, 'AccessForbidden', NOT_ALLOWED]);
@@ -71,7 +88,11 @@ describe('CORS preflight (OPTIONS), answered from the bucket rules and never aut
   });
 
   it('answers a match with 200: the origin echoed, the rule methods, the requested headers (lower case, in order), expose headers, max age, credentials and Vary', async () => {
-    const r = await options(`/${BUCKET}/photos/a.jpg`, { origin: 'https://app.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'Content-Type, x-amz-meta-owner,X-Amz-Date' });
+    const r = await options(`/${BUCKET}/photos/a.jpg`, {
+      origin: 'https://app.example',
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'Content-Type, x-amz-meta-owner,X-Amz-Date',
+    });
     expect([r.status, r.body]).toEqual([200, '']);
     expect(corsOf(r.headers)).toEqual({
       'access-control-allow-origin': 'https://app.example',

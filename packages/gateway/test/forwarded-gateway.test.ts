@@ -48,7 +48,7 @@ for (const [name, skip, make] of upstreamKinds(rgw, reason)) {
       await target?.close();
     });
 
-    it('a trusted peer\'s X-Forwarded-For/Proto satisfy IpAddress and SecureTransport conditions; the object arrives upstream', async () => {
+    it("a trusted peer's X-Forwarded-For/Proto satisfy IpAddress and SecureTransport conditions; the object arrives upstream", async () => {
       const forwarded = { 'x-forwarded-for': '203.0.113.50', 'x-forwarded-proto': 'https' };
       expect(await put(trusting, `/${bucket}/office.txt`, 'from the office over tls', forwarded)).toBe(200);
       expect((await target.stored(bucket, 'office.txt'))?.toString()).toBe('from the office over tls');

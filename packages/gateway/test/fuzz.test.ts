@@ -28,7 +28,32 @@ const SEEDS: readonly { seed: number; runs: number }[] =
 const Bucket = 'fuzz';
 const CODES = new Set(Object.keys(S3_ERRORS));
 /** Mutations after which the server may rightly wait for body bytes that never come. */
-const MAY_STALL = new Set(['cl-long', 'cl-huge', 'cl-dup', 'cl-garbage', 'truncate', 'te-chunked', 'te-chunked-truncated', 'te-chunked-bad', 'te-chunked-gzip', 'te-and-cl', 'te-gzip', 'te-identity', 'garble-bytes', 'body-flip', 'chunk-size-garbage', 'chunk-size-huge', 'http10', 'no-version', 'bare-lf', 'obs-fold', 'drop-header', 'dup-header', 'case-header', 'empty-header']);
+const MAY_STALL = new Set([
+  'cl-long',
+  'cl-huge',
+  'cl-dup',
+  'cl-garbage',
+  'truncate',
+  'te-chunked',
+  'te-chunked-truncated',
+  'te-chunked-bad',
+  'te-chunked-gzip',
+  'te-and-cl',
+  'te-gzip',
+  'te-identity',
+  'garble-bytes',
+  'body-flip',
+  'chunk-size-garbage',
+  'chunk-size-huge',
+  'http10',
+  'no-version',
+  'bare-lf',
+  'obs-fold',
+  'drop-header',
+  'dup-header',
+  'case-header',
+  'empty-header',
+]);
 /** Status of each request by token number, over every seed (undefined: no answer). */
 const statusOf = new Map<number, number | undefined>();
 
@@ -75,7 +100,16 @@ async function storedKeys(): Promise<string[]> {
   let token: string | undefined;
   do {
     const res = await bodyText(await t.call('ListObjectsV2', { bucket: Bucket, query: { 'list-type': '2', ...(token === undefined ? {} : { 'continuation-token': token }) } }));
-    for (const m of res.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, d: string) => String.fromCodePoint(parseInt(d, x === '' ? 10 : 16))).replace(/&amp;/g, '&'));
+    for (const m of res.matchAll(/<Key>([^<]*)<\/Key>/g))
+      keys.push(
+        m[1]!
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&apos;/g, "'")
+          .replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, d: string) => String.fromCodePoint(parseInt(d, x === '' ? 10 : 16)))
+          .replace(/&amp;/g, '&'),
+      );
     token = /<NextContinuationToken>([^<]+)</.exec(res)?.[1];
   } while (token !== undefined);
   return keys;
@@ -92,89 +126,99 @@ async function signedGet(key: string): Promise<number> {
 }
 
 describe('fuzz: generated requests over raw TCP (maxConcurrentRequests 10)', () => {
-  it.each(SEEDS)('seed $seed: $runs requests, every answer S3, nothing stored by a refused one, no slot leaked', async ({ seed, runs }) => {
-    const cases = fc.sample(fuzzCase, { seed, numRuns: Number(process.env['FUZZ_RUNS'] ?? runs) });
-    const slow: string[] = [];
-    const stats = new Map<string, number>();
-    const problems: string[] = [];
-    // Slots held before this case (the previous seed's last requests may still be closing).
-    for (let end = Date.now() + 1000; server.listener.active > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
-    let held = server.listener.active;
-    let last = '';
-    let lastOpen = await connections();
-    for (const [i, c] of cases.entries()) {
-      const n = seed * 10_000 + i;
-      const built = await buildCase(target, c, n);
-      // A request cut or mis-framed on purpose may declare more body than it sends: the server
-      // then waits for the rest, so the client gives up after a short silence (as a client
-      // that went away; such a request must store nothing). Any other request is answered.
-      const mayStall = c.post.some((p) => MAY_STALL.has(p.kind));
-      const t0 = performance.now();
-      const a = await exchange(target.port, serialize(built.wire), { head: built.head || built.wire.method.toUpperCase() === 'HEAD', idleMs: mayStall ? 300 : 5000 });
-      statusOf.set(n, a.status);
-      if (performance.now() - t0 > 200) slow.push(`${Math.round(performance.now() - t0)}ms ${a.status} idle=${a.idle} ${built.label}`);
-      const where = `#${i} ${built.label}`;
-      // A slot may stay busy a moment after the client left; one still held 300 ms later leaked.
-      for (let end = Date.now() + 300; server.listener.active > held && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
-      held = Math.min(held, server.listener.active);
-      if (server.listener.active > held) {
-        problems.push(`${where}: a slot held after the answer (${a.status ?? 'none'})`);
-        held = server.listener.active;
+  it.each(SEEDS)(
+    'seed $seed: $runs requests, every answer S3, nothing stored by a refused one, no slot leaked',
+    async ({ seed, runs }) => {
+      const cases = fc.sample(fuzzCase, { seed, numRuns: Number(process.env['FUZZ_RUNS'] ?? runs) });
+      const slow: string[] = [];
+      const stats = new Map<string, number>();
+      const problems: string[] = [];
+      // Slots held before this case (the previous seed's last requests may still be closing).
+      for (let end = Date.now() + 1000; server.listener.active > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+      let held = server.listener.active;
+      let last = '';
+      let lastOpen = await connections();
+      for (const [i, c] of cases.entries()) {
+        const n = seed * 10_000 + i;
+        const built = await buildCase(target, c, n);
+        // A request cut or mis-framed on purpose may declare more body than it sends: the server
+        // then waits for the rest, so the client gives up after a short silence (as a client
+        // that went away; such a request must store nothing). Any other request is answered.
+        const mayStall = c.post.some((p) => MAY_STALL.has(p.kind));
+        const t0 = performance.now();
+        const a = await exchange(target.port, serialize(built.wire), { head: built.head || built.wire.method.toUpperCase() === 'HEAD', idleMs: mayStall ? 300 : 5000 });
+        statusOf.set(n, a.status);
+        if (performance.now() - t0 > 200) slow.push(`${Math.round(performance.now() - t0)}ms ${a.status} idle=${a.idle} ${built.label}`);
+        const where = `#${i} ${built.label}`;
+        // A slot may stay busy a moment after the client left; one still held 300 ms later leaked.
+        for (let end = Date.now() + 300; server.listener.active > held && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+        held = Math.min(held, server.listener.active);
+        if (server.listener.active > held) {
+          problems.push(`${where}: a slot held after the answer (${a.status ?? 'none'})`);
+          held = server.listener.active;
+        }
+        if (a.idle && !mayStall) problems.push(`${where}: no answer within 5 s`);
+        last = where;
+        if (process.env['FUZZ_CONN'] === '1') {
+          // Finds the case that leaves a connection open (slow: a pause per case).
+          await new Promise((r) => setTimeout(r, 30));
+          const open = await connections();
+          if (open > lastOpen) console.log(`connections ${open} after ${where} -> ${a.status ?? 'none'}`);
+          lastOpen = open;
+        }
+        if (a.status === undefined) {
+          // Closed without an answer (unparseable HTTP): a new connection must be served.
+          if ((await signedGet('seed-0')) !== 200) problems.push(`${where}: the next request failed after a closed connection`);
+          continue;
+        }
+        const text = a.body.toString('utf8');
+        const code = /^<\?xml[^>]*>\s*<Error>\s*<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+        const bucketOf = `${c.op} ${a.status} ${code ?? ''}${process.env['FUZZ_STATS'] === '2' ? ` ${/<Message>([^<]*)/.exec(text)?.[1] ?? ''}` : ''}`;
+        stats.set(bucketOf, (stats.get(bucketOf) ?? 0) + 1);
+        if (process.env['FUZZ_OP'] === c.op) console.log(`${a.status} ${code ?? ''} ${/<Message>([^<]*)/.exec(text)?.[1] ?? ''} :: ${built.label}`);
+        if (built.mustRefuse !== undefined && a.status < 300) problems.push(`${where}: ${a.status} despite ${built.mustRefuse}`);
+        if (a.status >= 500 && !(a.status === 501 && (code === 'NotImplemented' || a.body.length === 0))) problems.push(`${where}: ${a.status} ${code ?? text.slice(0, 200)}`);
+        if (a.status >= 300 && a.body.length > 0 && (code === undefined || !CODES.has(code))) problems.push(`${where}: ${a.status} not S3 error XML: ${JSON.stringify(text.slice(0, 200))}`);
+        if (a.status >= 400 && a.body.length === 0 && !built.head && built.wire.method.toUpperCase() !== 'HEAD') problems.push(`${where}: ${a.status} without an error body`);
       }
-      if (a.idle && !mayStall) problems.push(`${where}: no answer within 5 s`);
-      last = where;
-      if (process.env['FUZZ_CONN'] === '1') {
-        // Finds the case that leaves a connection open (slow: a pause per case).
-        await new Promise((r) => setTimeout(r, 30));
-        const open = await connections();
-        if (open > lastOpen) console.log(`connections ${open} after ${where} -> ${a.status ?? 'none'}`);
-        lastOpen = open;
+
+      if (process.env['FUZZ_SLOW'] === '1') console.log(slow.join('\n'));
+      if (process.env['FUZZ_STATS'] !== undefined)
+        console.log(
+          [...stats]
+            .sort()
+            .map(([k, v]) => `${v}\t${k}`)
+            .join('\n'),
+        );
+      for (let end = Date.now() + 5000; server.listener.active !== 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      if (server.listener.active !== 0) problems.push(`${server.listener.active} slot(s) still held 5 s after the run (the last case: ${last})`);
+
+      // Nothing stored by a refused request: every object carries the token of a 2xx request.
+      for (const key of await storedKeys()) {
+        const tok = await storedToken(key).catch((err: unknown) => `unreadable (${String(err)})`);
+        if (tok === 'seed') continue;
+        const n = tok?.startsWith('fuzz-') === true ? Number(tok.slice('fuzz-'.length)) : undefined;
+        const status = n === undefined ? undefined : statusOf.get(n);
+        if (n === undefined || status === undefined || status >= 300) problems.push(`stored ${JSON.stringify(key)} (token ${tok ?? 'none'}) by a request answered ${status ?? 'nothing'}`);
       }
-      if (a.status === undefined) {
-        // Closed without an answer (unparseable HTTP): a new connection must be served.
-        if ((await signedGet('seed-0')) !== 200) problems.push(`${where}: the next request failed after a closed connection`);
-        continue;
+      for (const k of target.seeds) if ((await storedToken(k).catch(() => undefined)) !== 'seed') problems.push(`seed ${k} changed or removed`);
+      // A seed's tags (PutObjectTagging values are `v<token number>`) come from a 2xx request only.
+      for (const k of target.seeds) {
+        const tags = await bodyText(await t.call('GetObjectTagging', { bucket: Bucket, key: k, query: { tagging: '' } }));
+        for (const m of tags.matchAll(/<Value>v(\d+)<\/Value>/g)) {
+          const status = statusOf.get(Number(m[1]));
+          if (status === undefined || status >= 300) problems.push(`seed ${k} tagged by a request answered ${status ?? 'nothing'}`);
+        }
       }
-      const text = a.body.toString('utf8');
-      const code = /^<\?xml[^>]*>\s*<Error>\s*<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-      const bucketOf = `${c.op} ${a.status} ${code ?? ''}${process.env['FUZZ_STATS'] === '2' ? ` ${/<Message>([^<]*)/.exec(text)?.[1] ?? ''}` : ''}`;
-      stats.set(bucketOf, (stats.get(bucketOf) ?? 0) + 1);
-      if (process.env['FUZZ_OP'] === c.op) console.log(`${a.status} ${code ?? ''} ${/<Message>([^<]*)/.exec(text)?.[1] ?? ''} :: ${built.label}`);
-      if (built.mustRefuse !== undefined && a.status < 300) problems.push(`${where}: ${a.status} despite ${built.mustRefuse}`);
-      if (a.status >= 500 && !(a.status === 501 && (code === 'NotImplemented' || a.body.length === 0))) problems.push(`${where}: ${a.status} ${code ?? text.slice(0, 200)}`);
-      if (a.status >= 300 && a.body.length > 0 && (code === undefined || !CODES.has(code))) problems.push(`${where}: ${a.status} not S3 error XML: ${JSON.stringify(text.slice(0, 200))}`);
-      if (a.status >= 400 && a.body.length === 0 && !built.head && built.wire.method.toUpperCase() !== 'HEAD') problems.push(`${where}: ${a.status} without an error body`);
-    }
 
-    if (process.env['FUZZ_SLOW'] === '1') console.log(slow.join('\n'));
-    if (process.env['FUZZ_STATS'] !== undefined) console.log([...stats].sort().map(([k, v]) => `${v}\t${k}`).join('\n'));
-    for (let end = Date.now() + 5000; server.listener.active !== 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-    if (server.listener.active !== 0) problems.push(`${server.listener.active} slot(s) still held 5 s after the run (the last case: ${last})`);
+      // No connection left open once every client is gone (a refused CONNECT's closes within 1 s).
+      for (let end = Date.now() + 3000; (await connections()) > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      if ((await connections()) > 0) problems.push(`${await connections()} connection(s) still open 3 s after the run`);
 
-    // Nothing stored by a refused request: every object carries the token of a 2xx request.
-    for (const key of await storedKeys()) {
-      const tok = await storedToken(key).catch((err: unknown) => `unreadable (${String(err)})`);
-      if (tok === 'seed') continue;
-      const n = tok?.startsWith('fuzz-') === true ? Number(tok.slice('fuzz-'.length)) : undefined;
-      const status = n === undefined ? undefined : statusOf.get(n);
-      if (n === undefined || status === undefined || status >= 300) problems.push(`stored ${JSON.stringify(key)} (token ${tok ?? 'none'}) by a request answered ${status ?? 'nothing'}`);
-    }
-    for (const k of target.seeds) if ((await storedToken(k).catch(() => undefined)) !== 'seed') problems.push(`seed ${k} changed or removed`);
-    // A seed's tags (PutObjectTagging values are `v<token number>`) come from a 2xx request only.
-    for (const k of target.seeds) {
-      const tags = await bodyText(await t.call('GetObjectTagging', { bucket: Bucket, key: k, query: { tagging: '' } }));
-      for (const m of tags.matchAll(/<Value>v(\d+)<\/Value>/g)) {
-        const status = statusOf.get(Number(m[1]));
-        if (status === undefined || status >= 300) problems.push(`seed ${k} tagged by a request answered ${status ?? 'nothing'}`);
-      }
-    }
-
-    // No connection left open once every client is gone (a refused CONNECT's closes within 1 s).
-    for (let end = Date.now() + 3000; (await connections()) > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-    if ((await connections()) > 0) problems.push(`${await connections()} connection(s) still open 3 s after the run`);
-
-    // No slot leaked: a signed GET is served.
-    if ((await signedGet('seed-1')) !== 200) problems.push('a signed GET after the run failed');
-    expect(problems.slice(0, 60)).toEqual([]);
-  }, 300_000);
+      // No slot leaked: a signed GET is served.
+      if ((await signedGet('seed-1')) !== 200) problems.push('a signed GET after the run failed');
+      expect(problems.slice(0, 60)).toEqual([]);
+    },
+    300_000,
+  );
 });

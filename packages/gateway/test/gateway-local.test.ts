@@ -12,11 +12,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import {
-  SigV2Signer,
-  SigV4Signer,
-  type ChunkedMode,
-} from '@s3kit/sigv4';
+import { SigV2Signer, SigV4Signer, type ChunkedMode } from '@s3kit/sigv4';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStore, pattern, type TestStore } from './helpers.js';
@@ -98,7 +94,17 @@ describe('@aws-sdk/client-s3 through the gateway to the local store', () => {
     const e1 = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: p1 }));
     const e2 = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 2, Body: p2 }));
     const done = await s3.send(
-      new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: e1.ETag }, { PartNumber: 2, ETag: e2.ETag }] } }),
+      new CompleteMultipartUploadCommand({
+        Bucket,
+        Key,
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: e1.ETag },
+            { PartNumber: 2, ETag: e2.ETag },
+          ],
+        },
+      }),
     );
     expect(done.ETag).toMatch(/-2"$/);
     expect((await stored(Key))?.equals(Buffer.concat([p1, p2]))).toBe(true);

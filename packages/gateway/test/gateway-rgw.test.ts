@@ -90,7 +90,19 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
     const { UploadId } = await viaGw.send(new CreateMultipartUploadCommand({ Bucket, Key }));
     const e1 = await viaGw.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: p1 }));
     const e2 = await viaGw.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 2, Body: p2 }));
-    await viaGw.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: e1.ETag }, { PartNumber: 2, ETag: e2.ETag }] } }));
+    await viaGw.send(
+      new CompleteMultipartUploadCommand({
+        Bucket,
+        Key,
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: e1.ETag },
+            { PartNumber: 2, ETag: e2.ETag },
+          ],
+        },
+      }),
+    );
     expect((await stored(Key))?.equals(Buffer.concat([p1, p2]))).toBe(true);
   });
 
@@ -150,7 +162,12 @@ describe.skipIf(!rgw)(`gateway in front of Ceph RGW ${reason}`, () => {
   it('nothing partial on RGW: an x-amz-checksum-crc32c header that does not match (BadDigest 400; RGW ignores the header, the gateway checks it)', async () => {
     const { checksumBase64 } = await import('@s3kit/sigv4');
     const body = pattern(30_000, 11);
-    const s = signer.sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/np-crc32c`, headers: { 'x-amz-checksum-crc32c': checksumBase64('crc32c', Buffer.from('other')) }, payloadHash: 'UNSIGNED-PAYLOAD' });
+    const s = signer.sign({
+      method: 'PUT',
+      url: `${g.endpoint}/${Bucket}/np-crc32c`,
+      headers: { 'x-amz-checksum-crc32c': checksumBase64('crc32c', Buffer.from('other')) },
+      payloadHash: 'UNSIGNED-PAYLOAD',
+    });
     const res = await rawRequest(g.port, { method: 'PUT', path: `/${Bucket}/np-crc32c`, headers: { ...s.headers, 'content-length': String(body.length) }, body });
     expect(res.status).toBe(400);
     expect(res.body).toContain('<Code>BadDigest</Code>');
@@ -259,7 +276,13 @@ describe('upstream reset mid-download', () => {
   });
 
   it('the client sees an error, not a truncated success', async () => {
-    const s3 = new S3Client({ endpoint: g.endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey } });
+    const s3 = new S3Client({
+      endpoint: g.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey },
+    });
     const attempt = async (): Promise<number> => {
       const r = await s3.send(new GetObjectCommand({ Bucket: 'reset-bucket', Key: 'k' }));
       return (await r.Body!.transformToByteArray()).length;

@@ -33,7 +33,11 @@ describe('re-framing for an upstream that takes trailers (profile.trailers)', ()
           const verified = await verifier.verify({ method: req.method!, url: req.url!, headers: pairs });
           const trailers: (readonly [string, string])[] = [];
           const decoded = (Readable.toWeb(req) as ReadableStream<Uint8Array>).pipeThrough(
-            createPayloadVerifier(verified, { decodedContentLength: req.headers['x-amz-decoded-content-length'] as string, trailer: req.headers['x-amz-trailer'] as string, onTrailers: (t) => trailers.push(...t) }),
+            createPayloadVerifier(verified, {
+              decodedContentLength: req.headers['x-amz-decoded-content-length'] as string,
+              trailer: req.headers['x-amz-trailer'] as string,
+              onTrailers: (t) => trailers.push(...t),
+            }),
           );
           const chunks: Buffer[] = [];
           for await (const c of decoded) chunks.push(Buffer.from(c));

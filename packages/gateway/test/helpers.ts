@@ -16,10 +16,28 @@ export interface TestStore {
 }
 
 const METHODS: Record<string, string> = {
-  ListBuckets: 'GET', CreateBucket: 'PUT', DeleteBucket: 'DELETE', HeadBucket: 'HEAD', ListObjects: 'GET', ListObjectsV2: 'GET',
-  PutObject: 'PUT', GetObject: 'GET', HeadObject: 'HEAD', CopyObject: 'PUT', DeleteObject: 'DELETE', DeleteObjects: 'POST',
-  GetObjectTagging: 'GET', PutObjectTagging: 'PUT', DeleteObjectTagging: 'DELETE', CreateMultipartUpload: 'POST', UploadPart: 'PUT',
-  UploadPartCopy: 'PUT', CompleteMultipartUpload: 'POST', AbortMultipartUpload: 'DELETE', ListParts: 'GET', ListMultipartUploads: 'GET',
+  ListBuckets: 'GET',
+  CreateBucket: 'PUT',
+  DeleteBucket: 'DELETE',
+  HeadBucket: 'HEAD',
+  ListObjects: 'GET',
+  ListObjectsV2: 'GET',
+  PutObject: 'PUT',
+  GetObject: 'GET',
+  HeadObject: 'HEAD',
+  CopyObject: 'PUT',
+  DeleteObject: 'DELETE',
+  DeleteObjects: 'POST',
+  GetObjectTagging: 'GET',
+  PutObjectTagging: 'PUT',
+  DeleteObjectTagging: 'DELETE',
+  CreateMultipartUpload: 'POST',
+  UploadPart: 'PUT',
+  UploadPartCopy: 'PUT',
+  CompleteMultipartUpload: 'POST',
+  AbortMultipartUpload: 'DELETE',
+  ListParts: 'GET',
+  ListMultipartUploads: 'GET',
 };
 
 export async function bodyBytes(res: UpstreamResponse): Promise<Buffer> {

@@ -27,7 +27,10 @@ function brokenBody(i: number, signed: boolean): string {
   const key = `ghost-${i}`;
   const gzip = i % 2 === 0;
   const headers: Record<string, string> = signed
-    ? (signer.sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/${key}`, headers: { 'transfer-encoding': gzip ? 'gzip' : 'chunked' }, payloadHash: 'UNSIGNED-PAYLOAD' }).headers as Record<string, string>)
+    ? (signer.sign({ method: 'PUT', url: `${g.endpoint}/${Bucket}/${key}`, headers: { 'transfer-encoding': gzip ? 'gzip' : 'chunked' }, payloadHash: 'UNSIGNED-PAYLOAD' }).headers as Record<
+        string,
+        string
+      >)
     : { host: `127.0.0.1:${g.port}`, 'transfer-encoding': gzip ? 'gzip' : 'chunked' };
   return requestHead('PUT', `/${Bucket}/${key}`, headers) + (gzip ? 'abc' : 'zz\r\nabc\r\n');
 }

@@ -79,7 +79,15 @@ const kinds: [string, boolean, () => Promise<{ target: Target; store?: LocalStor
     false,
     async () => {
       const t = await makeStore({ events: { keepAliveMs: 200 } });
-      return { store: t.store, target: { upstream: t.store, stored: async () => undefined, createBucket: async (b) => void (await t.store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: b, query: {}, headers: {} })), close: () => t.cleanup() } };
+      return {
+        store: t.store,
+        target: {
+          upstream: t.store,
+          stored: async () => undefined,
+          createBucket: async (b) => void (await t.store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: b, query: {}, headers: {} })),
+          close: () => t.cleanup(),
+        },
+      };
     },
   ],
   [`Ceph RGW ${reason}`, rgw === undefined, async () => ({ target: rgwTarget(rgw!) })],
@@ -212,24 +220,30 @@ for (const [name, noUpstream, make] of kinds) {
       }
     });
 
-    it.skipIf(skipPy)(`minio-py listen_bucket_notification: ${onRgw ? 'S3Error NotImplemented' : 'the records of a versioned bucket (puts, delete marker, version delete)'} ${pyOk ? '' : "(skipped: minio-py's dependencies not installed)"}`, async () => {
-      const before = onRgw ? 0 : listeners();
-      const child = run(PY, ['-c', MINIO_PY_LISTEN, `127.0.0.1:${g.port}`, ADMIN.accessKeyId, ADMIN.secretAccessKey, bucket, 'py/', '3'], { encoding: 'utf8', timeout: 30_000, env: PY_ENV });
-      if (onRgw) {
-        expect(JSON.parse((await child).stdout)).toEqual({ error: 'NotImplemented' });
-        return;
-      }
-      await client.setBucketVersioning(bucket, { status: 'Enabled' });
-      await connected(before);
-      const { versionId } = await client.putObject(bucket, 'py/k', 'v1');
-      await client.removeObject(bucket, 'py/k');
-      await client.removeObject(bucket, 'py/k', { versionId: versionId! });
-      const records = (await child).stdout.trim().split('\n').map((l) => JSON.parse(l) as NotificationRecord);
-      expect(records.map((r) => r.eventName)).toEqual(['s3:ObjectCreated:Put', 's3:ObjectRemoved:DeleteMarkerCreated', 's3:ObjectRemoved:Delete']);
-      expect(records[0]!.s3.object.versionId).toBe(versionId);
-      expect(records[2]!.s3.object.versionId).toBe(versionId);
-      await client.setBucketVersioning(bucket, { status: 'Suspended' });
-    });
+    it.skipIf(skipPy)(
+      `minio-py listen_bucket_notification: ${onRgw ? 'S3Error NotImplemented' : 'the records of a versioned bucket (puts, delete marker, version delete)'} ${pyOk ? '' : "(skipped: minio-py's dependencies not installed)"}`,
+      async () => {
+        const before = onRgw ? 0 : listeners();
+        const child = run(PY, ['-c', MINIO_PY_LISTEN, `127.0.0.1:${g.port}`, ADMIN.accessKeyId, ADMIN.secretAccessKey, bucket, 'py/', '3'], { encoding: 'utf8', timeout: 30_000, env: PY_ENV });
+        if (onRgw) {
+          expect(JSON.parse((await child).stdout)).toEqual({ error: 'NotImplemented' });
+          return;
+        }
+        await client.setBucketVersioning(bucket, { status: 'Enabled' });
+        await connected(before);
+        const { versionId } = await client.putObject(bucket, 'py/k', 'v1');
+        await client.removeObject(bucket, 'py/k');
+        await client.removeObject(bucket, 'py/k', { versionId: versionId! });
+        const records = (await child).stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as NotificationRecord);
+        expect(records.map((r) => r.eventName)).toEqual(['s3:ObjectCreated:Put', 's3:ObjectRemoved:DeleteMarkerCreated', 's3:ObjectRemoved:Delete']);
+        expect(records[0]!.s3.object.versionId).toBe(versionId);
+        expect(records[2]!.s3.object.versionId).toBe(versionId);
+        await client.setBucketVersioning(bucket, { status: 'Suspended' });
+      },
+    );
 
     it(`ListenNotification (GET /?events=) needs s3:ListenNotification on "*"${onRgw ? ', then answers 501' : ' and hears every bucket; a browser POST form is s3:ObjectCreated:Post'}`, async () => {
       const denied = await listenFetch(g, '/?events=s3:ObjectCreated:*', new AbortController());

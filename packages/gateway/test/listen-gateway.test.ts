@@ -36,7 +36,11 @@ it('a client that stops reading: disconnected after the socket buffers and maxQu
       sock.pause(); // never read again
       resolve(c.toString('latin1'));
     });
-    sock.write(`GET /bkt?events=s3:ObjectCreated:* HTTP/1.1\r\n${Object.entries(s.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+    sock.write(
+      `GET /bkt?events=s3:ObjectCreated:* HTTP/1.1\r\n${Object.entries(s.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\n\r\n`,
+    );
   });
   expect(head).toMatch(/^HTTP\/1\.1 200/);
   expect(t.store.listeners).toBe(1);

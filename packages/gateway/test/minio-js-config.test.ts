@@ -127,7 +127,7 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'minio-j
       out['getObjectLockConfig_default'] = await step(mc.getObjectLockConfig(bucket));
       out['setObjectLockConfig'] = await step(mc.setObjectLockConfig(bucket, { mode: Minio.RETENTION_MODES.GOVERNANCE, unit: Minio.RETENTION_VALIDITY_UNITS.DAYS, validity: 1 }));
       out['getObjectLockConfig'] = await step(mc.getObjectLockConfig(bucket));
-      out['setObjectLockConfig_cleared'] = await step(mc.setObjectLockConfig(bucket, {} as Parameters<Minio.Client['setObjectLockConfig']>[1])) // minio-js's way to clear the rule;
+      out['setObjectLockConfig_cleared'] = await step(mc.setObjectLockConfig(bucket, {} as Parameters<Minio.Client['setObjectLockConfig']>[1])); // minio-js's way to clear the rule;
       out['getObjectLockConfig_cleared'] = await step(mc.getObjectLockConfig(bucket));
 
       const until = new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000).toISOString();
@@ -165,7 +165,12 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'minio-j
         removeBucketEncryption: undefined,
         getBucketEncryption_removed: encryption, // back to the default
         setBucketReplication: undefined,
-        getBucketReplication: { ReplicationConfiguration: { role: 'arn:aws:iam::123456789012:role/replication', rules: [{ ID: 'r1', Priority: 1, Filter: { Prefix: '' }, Status: 'Enabled', Destination: { Bucket: dstArn }, DeleteMarkerReplication: { Status: 'Disabled' } }] } },
+        getBucketReplication: {
+          ReplicationConfiguration: {
+            role: 'arn:aws:iam::123456789012:role/replication',
+            rules: [{ ID: 'r1', Priority: 1, Filter: { Prefix: '' }, Status: 'Enabled', Destination: { Bucket: dstArn }, DeleteMarkerReplication: { Status: 'Disabled' } }],
+          },
+        },
         removeBucketReplication: undefined,
         getBucketReplication_removed: { error: 'ReplicationConfigurationNotFoundError' },
         setBucketLifecycle: undefined,
@@ -176,7 +181,10 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'minio-j
         // #932 and MinIO follow it); minio-js 8.0.7 expects 200 and rejects the 204 as an error
         // without a code, though the tags are stored.
         setBucketTagging: { error: '' },
-        getBucketTagging: [{ Key: 'Project', Value: 'One' }, { Key: 'User', Value: 'jsmith' }],
+        getBucketTagging: [
+          { Key: 'Project', Value: 'One' },
+          { Key: 'User', Value: 'jsmith' },
+        ],
         removeBucketTagging: undefined,
         getBucketTagging_removed: { error: 'NoSuchTagSet' },
         setObjectTagging_v1: undefined,
@@ -232,39 +240,55 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'minio-j
       );
     }, 120_000);
 
-    it.skipIf(!existsSync(OPENSSL))('SSE-C over TLS (a createGatewayServer with `tls`): putObject with the customer key headers, getObject/getPartialObject with the key; statObject and a GET without it refused', async () => {
-      const tls = await startTlsGateway(target.upstream);
-      const agent = new Agent({ rejectUnauthorized: false }); // the throwaway self-signed certificate
-      const sc = new Minio.Client({ endPoint: '127.0.0.1', port: tls.port, useSSL: true, transportAgent: agent, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1', pathStyle: true });
-      const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
-      const ssec = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.toString('base64'), SSECustomerKeyMD5: createHash('md5').update(key).digest('base64') };
-      const headers = { 'X-Amz-Server-Side-Encryption-Customer-Algorithm': ssec.SSECustomerAlgorithm, 'X-Amz-Server-Side-Encryption-Customer-Key': ssec.SSECustomerKey, 'X-Amz-Server-Side-Encryption-Customer-Key-MD5': ssec.SSECustomerKeyMD5 };
-      const data = Array.from({ length: 20_000 }, (_, i) => String(i).padStart(5, '0')).join('');
-      const bucket = bucketName('ssec');
-      try {
-        await sc.makeBucket(bucket);
-        const out: Record<string, unknown> = {};
-        out['putObject'] = await step(sc.putObject(bucket, 'secret', Buffer.from(data), data.length, headers).then((r) => typeof r.etag));
-        out['statObject'] = await step(sc.statObject(bucket, 'secret').then((s) => s.size));
-        out['getObject'] = await step(text(sc.getObject(bucket, 'secret', ssec)).then((t) => t === data));
-        out['getPartialObject'] = await step(text(sc.getPartialObject(bucket, 'secret', 50_000, 10, ssec)));
-        out['getObject_noKey'] = await step(text(sc.getObject(bucket, 'secret')));
-        await sc.removeObject(bucket, 'secret');
-        await sc.removeBucket(bucket);
-        expect(out).toEqual({
-          putObject: 'string',
-          // minio-js 8.0.7's statObject sends no SSE-C headers (its options go to the query): the
-          // HEAD is refused with 400, which has no body, so no code.
-          statObject: { error: '' },
-          getObject: true,
-          getPartialObject: '1000010001', // bytes 50000..50009: "10000" "10001"
-          // AWS: 400 InvalidRequest without the key; RGW 16.2: 400 InvalidArgument.
-          getObject_noKey: { error: onRgw ? 'InvalidArgument' : 'InvalidRequest' },
+    it.skipIf(!existsSync(OPENSSL))(
+      'SSE-C over TLS (a createGatewayServer with `tls`): putObject with the customer key headers, getObject/getPartialObject with the key; statObject and a GET without it refused',
+      async () => {
+        const tls = await startTlsGateway(target.upstream);
+        const agent = new Agent({ rejectUnauthorized: false }); // the throwaway self-signed certificate
+        const sc = new Minio.Client({
+          endPoint: '127.0.0.1',
+          port: tls.port,
+          useSSL: true,
+          transportAgent: agent,
+          accessKey: ADMIN.accessKeyId,
+          secretKey: ADMIN.secretAccessKey,
+          region: 'us-east-1',
+          pathStyle: true,
         });
-      } finally {
-        agent.destroy();
-        await tls.close();
-      }
-    });
+        const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+        const ssec = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.toString('base64'), SSECustomerKeyMD5: createHash('md5').update(key).digest('base64') };
+        const headers = {
+          'X-Amz-Server-Side-Encryption-Customer-Algorithm': ssec.SSECustomerAlgorithm,
+          'X-Amz-Server-Side-Encryption-Customer-Key': ssec.SSECustomerKey,
+          'X-Amz-Server-Side-Encryption-Customer-Key-MD5': ssec.SSECustomerKeyMD5,
+        };
+        const data = Array.from({ length: 20_000 }, (_, i) => String(i).padStart(5, '0')).join('');
+        const bucket = bucketName('ssec');
+        try {
+          await sc.makeBucket(bucket);
+          const out: Record<string, unknown> = {};
+          out['putObject'] = await step(sc.putObject(bucket, 'secret', Buffer.from(data), data.length, headers).then((r) => typeof r.etag));
+          out['statObject'] = await step(sc.statObject(bucket, 'secret').then((s) => s.size));
+          out['getObject'] = await step(text(sc.getObject(bucket, 'secret', ssec)).then((t) => t === data));
+          out['getPartialObject'] = await step(text(sc.getPartialObject(bucket, 'secret', 50_000, 10, ssec)));
+          out['getObject_noKey'] = await step(text(sc.getObject(bucket, 'secret')));
+          await sc.removeObject(bucket, 'secret');
+          await sc.removeBucket(bucket);
+          expect(out).toEqual({
+            putObject: 'string',
+            // minio-js 8.0.7's statObject sends no SSE-C headers (its options go to the query): the
+            // HEAD is refused with 400, which has no body, so no code.
+            statObject: { error: '' },
+            getObject: true,
+            getPartialObject: '1000010001', // bytes 50000..50009: "10000" "10001"
+            // AWS: 400 InvalidRequest without the key; RGW 16.2: 400 InvalidArgument.
+            getObject_noKey: { error: onRgw ? 'InvalidArgument' : 'InvalidRequest' },
+          });
+        } finally {
+          agent.destroy();
+          await tls.close();
+        }
+      },
+    );
   });
 }

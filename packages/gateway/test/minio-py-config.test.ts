@@ -17,7 +17,9 @@ import { OPENSSL, startTlsGateway } from './support/tls-gateway.js';
 const PY = '/usr/bin/python3';
 const MINIO_PY = fileURLToPath(new URL('../../../tooling/clients/minio-py', import.meta.url));
 const PY_ENV = { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: `${MINIO_PY}:${join(MINIO_PY, 'compat')}` };
-const missing = [existsSync(OPENSSL) ? '' : 'openssl', existsSync(PY) && spawnSync(PY, ['-c', 'import minio'], { stdio: 'ignore', env: PY_ENV }).status === 0 ? '' : "minio-py's dependencies"].filter((m) => m !== '');
+const missing = [existsSync(OPENSSL) ? '' : 'openssl', existsSync(PY) && spawnSync(PY, ['-c', 'import minio'], { stdio: 'ignore', env: PY_ENV }).status === 0 ? '' : "minio-py's dependencies"].filter(
+  (m) => m !== '',
+);
 const skip = missing.length > 0 && !isCi(); // in CI they must be there: the tests then fail instead
 const why = missing.length > 0 ? `(skipped: ${missing.join(', ')} not installed; run tooling/scripts/py-clients.sh install)` : '';
 const { rgw, reason } = await rgwOrSkip();
@@ -49,7 +51,10 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'minio-p
     it('every set/get/delete of api.py in order, versions read by id, object lock, retention and legal hold', async () => {
       const out = await minioPy(g.endpoint.replace(/^http:\/\//, ''), 'walk');
       const until = out['until'];
-      const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: ['s3:GetObject'], Resource: [expect.stringMatching(/^arn:aws:s3:::mpy-walk-.*\/public\/\*$/)] }] };
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: ['s3:GetObject'], Resource: [expect.stringMatching(/^arn:aws:s3:::mpy-walk-.*\/public\/\*$/)] }],
+      };
       const aws = {
         make_bucket: null,
         get_bucket_versioning: 'Enabled', // object lock turns versioning on

@@ -167,7 +167,15 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
 
     it('a POST form carries x-amz-object-lock-* fields to the upstream as headers (with a checksum field as digest)', async () => {
       const fields = { 'x-amz-object-lock-legal-hold': 'ON', 'x-amz-checksum-crc32': 'jNwWgw==' }; // CRC32 of "x"
-      const post = createPresignedPost({ bucket: locked, key: 'posted', credentials: ADMIN, endpoint: s.g.endpoint, forcePathStyle: true, fields, conditions: Object.entries(fields).map(([k, v]) => ({ [k]: v })) });
+      const post = createPresignedPost({
+        bucket: locked,
+        key: 'posted',
+        credentials: ADMIN,
+        endpoint: s.g.endpoint,
+        forcePathStyle: true,
+        fields,
+        conditions: Object.entries(fields).map(([k, v]) => ({ [k]: v })),
+      });
       const res = await postForm(post.url, formData(post.fields, 'x'));
       expect(res.status).toBe(204);
       expect((await admin.send(new HeadObjectCommand({ Bucket: locked, Key: 'posted' }))).ObjectLockLegalHoldStatus).toBe('ON');

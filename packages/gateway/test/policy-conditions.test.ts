@@ -5,10 +5,7 @@ const alice = { accessKeyId: 'AKIAALICE', username: 'alice', anonymous: false };
 
 /** Decision of one Allow statement with `condition` for a ListBucket/GetObject request with `context`. */
 function decide(condition: object, context: PolicyRequest['context'], principal: PolicyRequest['principal'] = alice): string {
-  const policy = parsePolicy(
-    { Version: '2012-10-17', Statement: [{ Sid: 'C', Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: condition }] },
-    { kind: 'identity' },
-  );
+  const policy = parsePolicy({ Version: '2012-10-17', Statement: [{ Sid: 'C', Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: condition }] }, { kind: 'identity' });
   return evaluate({
     identityPolicies: [policy],
     request: { principal, action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context },
@@ -129,8 +126,18 @@ const rows: Row[] = [
   ['ForAnyValue:StringEqualsIfExists absent is true', { 'ForAnyValue:StringEqualsIfExists': { 'aws:TagKeys': ['a'] } }, {}, true],
   ['single-valued StringEquals on a multi-valued key matches any', { StringEquals: { 'aws:TagKeys': 'b' } }, { 'aws:TagKeys': ['a', 'b'] }, true],
   // AND across keys and operators
-  ['two operators are AND-ed (both true)', { Bool: { 'aws:SecureTransport': 'true' }, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { 'aws:SecureTransport': 'true', 'aws:SourceIp': '10.0.0.1' }, true],
-  ['two operators are AND-ed (one false)', { Bool: { 'aws:SecureTransport': 'true' }, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { 'aws:SecureTransport': 'false', 'aws:SourceIp': '10.0.0.1' }, false],
+  [
+    'two operators are AND-ed (both true)',
+    { Bool: { 'aws:SecureTransport': 'true' }, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+    { 'aws:SecureTransport': 'true', 'aws:SourceIp': '10.0.0.1' },
+    true,
+  ],
+  [
+    'two operators are AND-ed (one false)',
+    { Bool: { 'aws:SecureTransport': 'true' }, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+    { 'aws:SecureTransport': 'false', 'aws:SourceIp': '10.0.0.1' },
+    false,
+  ],
   ['two keys under one operator are AND-ed', { StringEquals: { 's3:prefix': 'a/', 's3:delimiter': '/' } }, { 's3:prefix': 'a/', 's3:delimiter': '-' }, false],
   ['undefined context entries count as absent', { Null: { 's3:prefix': 'true' } }, { 's3:prefix': undefined }, true],
 ];
@@ -148,7 +155,13 @@ describe('aws:CurrentTime and aws:EpochTime default to the clock', () => {
     {
       Version: '2012-10-17',
       Statement: [
-        { Sid: 'Window', Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' }, DateLessThan: { 'aws:EpochTime': '1798761600' } } },
+        {
+          Sid: 'Window',
+          Effect: 'Allow',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' }, DateLessThan: { 'aws:EpochTime': '1798761600' } },
+        },
       ],
     },
     { kind: 'identity' },
@@ -158,18 +171,14 @@ describe('aws:CurrentTime and aws:EpochTime default to the clock', () => {
   it('inside the window (2026) → allow', () => expect(at('2026-06-01T00:00:00Z')).toBe('allow'));
   it('before the window → implicit deny', () => expect(at('2025-12-31T23:59:59Z')).toBe('implicit-deny'));
   it('after aws:EpochTime 1798761600 (2027-01-01) → implicit deny', () => expect(at('2027-01-01T00:00:01Z')).toBe('implicit-deny'));
-  it('a context aws:CurrentTime overrides the clock', () =>
-    expect(at('2026-06-01T00:00:00Z', { 'aws:CurrentTime': '2025-01-01T00:00:00Z' })).toBe('implicit-deny'));
+  it('a context aws:CurrentTime overrides the clock', () => expect(at('2026-06-01T00:00:00Z', { 'aws:CurrentTime': '2025-01-01T00:00:00Z' })).toBe('implicit-deny'));
 });
 
 describe('aws:username comes from the principal', () => {
   it('is absent for anonymous requests, so StringEquals fails and Null is true (bucket policy, Principal "*")', () => {
     const anonDecide = (condition: object) =>
       evaluate({
-        bucketPolicy: parsePolicy(
-          { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*', Condition: condition }] },
-          { kind: 'bucket' },
-        ),
+        bucketPolicy: parsePolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*', Condition: condition }] }, { kind: 'bucket' }),
         request: { principal: { anonymous: true }, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: {} },
       }).decision;
     expect(anonDecide({ StringEquals: { 'aws:username': 'alice' } })).toBe('implicit-deny');
@@ -192,8 +201,7 @@ describe('Deny with conditions (typical bucket policies)', () => {
     },
     { kind: 'bucket' },
   );
-  const run = (context: PolicyRequest['context']) =>
-    evaluate({ bucketPolicy: bucket, request: { principal: alice, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context } });
+  const run = (context: PolicyRequest['context']) => evaluate({ bucketPolicy: bucket, request: { principal: alice, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context } });
   it('plain HTTP is denied by TLSOnly', () => {
     expect(run({ 'aws:SecureTransport': 'false', 's3:signatureversion': 'AWS4-HMAC-SHA256' }).statement?.sid).toBe('TLSOnly');
   });

@@ -54,7 +54,13 @@ function sdk(g: RunningGateway, creds: { accessKeyId: string; secretAccessKey: s
 
 /** One raw DeleteObjects signed by alice (SigV4 header, hex SHA-256 of the body unless `payloadHash`). */
 async function deleteRaw(g: RunningGateway, bucket: string, body: string, headers: Record<string, string>, payloadHash?: string): Promise<{ status: number; body: string }> {
-  const s = new SigV4Signer({ credentials: ALICE, region: 'us-east-1' }).sign({ method: 'POST', url: `${g.endpoint}/${bucket}?delete`, headers, body, ...(payloadHash === undefined ? {} : { payloadHash }) });
+  const s = new SigV4Signer({ credentials: ALICE, region: 'us-east-1' }).sign({
+    method: 'POST',
+    url: `${g.endpoint}/${bucket}?delete`,
+    headers,
+    body,
+    ...(payloadHash === undefined ? {} : { payloadHash }),
+  });
   const res = await fetch(s.url, { method: 'POST', headers: s.headers, body });
   return { status: res.status, body: await res.text() };
 }
@@ -188,7 +194,12 @@ describe('DeleteObjects per key through the gateway to the embedded store', () =
   it('an aws-chunked body with a CRC32 trailer: the upstream gets the rewritten body decoded, with its own length and x-amz-checksum-crc32', async () => {
     const body = deleteXml([{ Key: 'home/x' }, { Key: 'tmp/a' }]);
     const framed = `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\nx-amz-checksum-crc32:${crc32b64(body)}\r\n\r\n`;
-    const headers = { 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(Buffer.byteLength(body)), 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-sdk-checksum-algorithm': 'CRC32' };
+    const headers = {
+      'content-encoding': 'aws-chunked',
+      'x-amz-decoded-content-length': String(Buffer.byteLength(body)),
+      'x-amz-trailer': 'x-amz-checksum-crc32',
+      'x-amz-sdk-checksum-algorithm': 'CRC32',
+    };
     const r = await deleteRaw(g, B, framed, headers, 'STREAMING-UNSIGNED-PAYLOAD-TRAILER');
     expect(r.status).toBe(200);
     expect(r.body).toContain('<Deleted><Key>tmp/a</Key></Deleted>');
@@ -260,14 +271,33 @@ describe.skipIf(!rgw)(`DeleteObjects per key with Ceph RGW as upstream ${reason}
 
   it('versioned keys: DeleteObjectVersion allowed on tmp/ only; RGW deletes those versions, the others stay and are listed as AccessDenied', async () => {
     g.gateway.update({
-      identities: [ADMIN, { ...ALICE, ...policyOf(ALLOW_TMP, { Effect: 'Allow', Action: 's3:DeleteObjectVersion', Resource: `arn:aws:s3:::${bucket}/tmp/*` }, { Effect: 'Allow', Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${bucket}/home/*` }) }],
+      identities: [
+        ADMIN,
+        {
+          ...ALICE,
+          ...policyOf(
+            ALLOW_TMP,
+            { Effect: 'Allow', Action: 's3:DeleteObjectVersion', Resource: `arn:aws:s3:::${bucket}/tmp/*` },
+            { Effect: 'Allow', Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${bucket}/home/*` },
+          ),
+        },
+      ],
     });
     const tmpV1 = await putVersion('tmp/a', 'a1');
     const tmpV2 = await putVersion('tmp/a', 'a2');
     const homeV1 = await putVersion('home/x', 'x1');
     const c = sdk(g, ALICE);
     const res = await c.send(
-      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'tmp/a', VersionId: tmpV1 }, { Key: 'home/x', VersionId: homeV1 }, { Key: 'tmp/a', VersionId: tmpV2 }] } }),
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: {
+          Objects: [
+            { Key: 'tmp/a', VersionId: tmpV1 },
+            { Key: 'home/x', VersionId: homeV1 },
+            { Key: 'tmp/a', VersionId: tmpV2 },
+          ],
+        },
+      }),
     );
     c.destroy();
     expect(res.Deleted?.map((d) => `${d.Key}@${d.VersionId}`).sort()).toEqual([`tmp/a@${tmpV1}`, `tmp/a@${tmpV2}`].sort());

@@ -93,7 +93,19 @@ describe.skipIf(!rgw)(`policies and ACL pass-through with Ceph RGW as upstream $
     g.gateway.update({
       identities: [ADMIN, { ...ALICE, policies: [] }],
       bucketPolicies: {
-        [bucket]: { Version: V, Statement: [{ Sid: 'TaggedPublic', Effect: 'Allow', Principal: { AWS: ALICE.accessKeyId }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Condition: { StringEquals: { 's3:ExistingObjectTag/class': 'public' } } }] },
+        [bucket]: {
+          Version: V,
+          Statement: [
+            {
+              Sid: 'TaggedPublic',
+              Effect: 'Allow',
+              Principal: { AWS: ALICE.accessKeyId },
+              Action: 's3:GetObject',
+              Resource: `arn:aws:s3:::${bucket}/*`,
+              Condition: { StringEquals: { 's3:ExistingObjectTag/class': 'public' } },
+            },
+          ],
+        },
       },
     });
     expect(await send(g, ALICE, 'GET', `/${bucket}/public.txt`)).toBe(200);

@@ -41,7 +41,14 @@ async function send(method: string, path: string, init: SendInit = {}): Promise<
     out = s;
   } else {
     const signer = new SigV4Signer({ credentials: ALICE, region: 'us-east-1' });
-    const input = { method, url, headers: init.headers ?? {}, ...(init.body === undefined ? {} : { body: init.body }), ...(init.date === undefined ? {} : { date: init.date }), ...(init.payloadHash === undefined ? {} : { payloadHash: init.payloadHash }) };
+    const input = {
+      method,
+      url,
+      headers: init.headers ?? {},
+      ...(init.body === undefined ? {} : { body: init.body }),
+      ...(init.date === undefined ? {} : { date: init.date }),
+      ...(init.payloadHash === undefined ? {} : { payloadHash: init.payloadHash }),
+    };
     out = init.presign === true ? signer.presign({ ...input, expiresIn: 600 }) : signer.sign(input);
   }
   const res = await fetch(out.url, { method, headers: out.headers, ...(init.body === undefined ? {} : { body: init.body }) });
@@ -110,7 +117,12 @@ const GET_A = (init?: SendInit) => status('GET', `/${B}/public/a.txt`, init);
 const cases: Case[] = [
   // ---- evaluation logic ----
   { name: 'implicit deny: no policy allows GetObject → 403', identity: { policies: [idp({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' })] }, request: GET_A, status: 403 },
-  { name: 'Allow from the identity policy alone → 200', identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/public/*` })] }, request: GET_A, status: 200 },
+  {
+    name: 'Allow from the identity policy alone → 200',
+    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/public/*` })] },
+    request: GET_A,
+    status: 200,
+  },
   {
     name: 'Allow from the bucket policy alone (Principal names the user ARN) → 200',
     identity: { policies: [] },
@@ -140,30 +152,98 @@ const cases: Case[] = [
     status: 403,
   },
   { name: 'NotAction: Allow everything but s3:GetObject → GET 403', identity: { policies: [idp({ Effect: 'Allow', NotAction: 's3:GetObject', Resource: '*' })] }, request: GET_A, status: 403 },
-  { name: 'NotAction: Allow everything but s3:GetObject → HEAD bucket 200', identity: { policies: [idp({ Effect: 'Allow', NotAction: 's3:GetObject', Resource: '*' })] }, request: () => status('HEAD', `/${B}`), status: 200 },
-  { name: 'NotResource: Deny outside public/ → public/a.txt 200', identity: { policies: [idp(allowAll, { Effect: 'Deny', Action: 's3:GetObject', NotResource: `arn:aws:s3:::${B}/public/*` })] }, request: GET_A, status: 200 },
-  { name: 'NotResource: Deny outside public/ → secret/b.txt 403', identity: { policies: [idp(allowAll, { Effect: 'Deny', Action: 's3:GetObject', NotResource: `arn:aws:s3:::${B}/public/*` })] }, request: () => status('GET', `/${B}/secret/b.txt`), status: 403 },
+  {
+    name: 'NotAction: Allow everything but s3:GetObject → HEAD bucket 200',
+    identity: { policies: [idp({ Effect: 'Allow', NotAction: 's3:GetObject', Resource: '*' })] },
+    request: () => status('HEAD', `/${B}`),
+    status: 200,
+  },
+  {
+    name: 'NotResource: Deny outside public/ → public/a.txt 200',
+    identity: { policies: [idp(allowAll, { Effect: 'Deny', Action: 's3:GetObject', NotResource: `arn:aws:s3:::${B}/public/*` })] },
+    request: GET_A,
+    status: 200,
+  },
+  {
+    name: 'NotResource: Deny outside public/ → secret/b.txt 403',
+    identity: { policies: [idp(allowAll, { Effect: 'Deny', Action: 's3:GetObject', NotResource: `arn:aws:s3:::${B}/public/*` })] },
+    request: () => status('GET', `/${B}/secret/b.txt`),
+    status: 403,
+  },
   // ---- variables ----
-  { name: '${aws:username} home prefix: own home 200', identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/home/\${aws:username}/*` })] }, request: () => status('GET', `/${B}/home/alice/x.txt`), status: 200 },
-  { name: '${aws:username} home prefix: another home 403', identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/home/\${aws:username}/*` })] }, request: () => status('GET', `/${B}/home/bob/y.txt`), status: 403 },
+  {
+    name: '${aws:username} home prefix: own home 200',
+    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/home/\${aws:username}/*` })] },
+    request: () => status('GET', `/${B}/home/alice/x.txt`),
+    status: 200,
+  },
+  {
+    name: '${aws:username} home prefix: another home 403',
+    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/home/\${aws:username}/*` })] },
+    request: () => status('GET', `/${B}/home/bob/y.txt`),
+    status: 403,
+  },
   // ---- condition keys, each sourced from the real request ----
-  { name: 'aws:SourceIp IpAddress 127.0.0.0/8 (the test client) → 200', identity: { policies: [idp({ ...allowAll, Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } })] }, request: GET_A, status: 200 },
+  {
+    name: 'aws:SourceIp IpAddress 127.0.0.0/8 (the test client) → 200',
+    identity: { policies: [idp({ ...allowAll, Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } })] },
+    request: GET_A,
+    status: 200,
+  },
   { name: 'aws:SourceIp IpAddress 10.0.0.0/8 → 403', identity: { policies: [idp({ ...allowAll, Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } })] }, request: GET_A, status: 403 },
-  { name: 'aws:SecureTransport false (plain HTTP) hits a TLS-only Deny → 403', identity: { policies: [idp(allowAll)] }, bucket: { [B]: idp({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${B}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }) }, request: GET_A, status: 403 },
-  { name: 'aws:CurrentTime DateGreaterThan 2020 → 200', identity: { policies: [idp({ ...allowAll, Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } })] }, request: GET_A, status: 200 },
-  { name: 'aws:CurrentTime DateLessThan 2020 → 403', identity: { policies: [idp({ ...allowAll, Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } })] }, request: GET_A, status: 403 },
-  { name: 'aws:EpochTime NumericGreaterThan 1577836800 → 200', identity: { policies: [idp({ ...allowAll, Condition: { NumericGreaterThan: { 'aws:EpochTime': '1577836800' } } })] }, request: GET_A, status: 200 },
+  {
+    name: 'aws:SecureTransport false (plain HTTP) hits a TLS-only Deny → 403',
+    identity: { policies: [idp(allowAll)] },
+    bucket: { [B]: idp({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${B}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }) },
+    request: GET_A,
+    status: 403,
+  },
+  {
+    name: 'aws:CurrentTime DateGreaterThan 2020 → 200',
+    identity: { policies: [idp({ ...allowAll, Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } })] },
+    request: GET_A,
+    status: 200,
+  },
+  {
+    name: 'aws:CurrentTime DateLessThan 2020 → 403',
+    identity: { policies: [idp({ ...allowAll, Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } })] },
+    request: GET_A,
+    status: 403,
+  },
+  {
+    name: 'aws:EpochTime NumericGreaterThan 1577836800 → 200',
+    identity: { policies: [idp({ ...allowAll, Condition: { NumericGreaterThan: { 'aws:EpochTime': '1577836800' } } })] },
+    request: GET_A,
+    status: 200,
+  },
   { name: 'aws:username StringEquals alice → 200', identity: { policies: [idp({ ...allowAll, Condition: { StringEquals: { 'aws:username': 'alice' } } })] }, request: GET_A, status: 200 },
   { name: 'aws:userid StringEquals another key → 403', identity: { policies: [idp({ ...allowAll, Condition: { StringEquals: { 'aws:userid': 'AKIAOTHER' } } })] }, request: GET_A, status: 403 },
-  { name: 'aws:userid StringEquals the access key id → 200', identity: { policies: [idp({ ...allowAll, Condition: { StringEquals: { 'aws:userid': ALICE.accessKeyId } } })] }, request: GET_A, status: 200 },
+  {
+    name: 'aws:userid StringEquals the access key id → 200',
+    identity: { policies: [idp({ ...allowAll, Condition: { StringEquals: { 'aws:userid': ALICE.accessKeyId } } })] },
+    request: GET_A,
+    status: 200,
+  },
   ...(['home/alice/', 'home/bob/'] as const).map((prefix) => ({
     name: `s3:prefix StringLike home/\${aws:username}/* with prefix ${prefix} → ${prefix.includes('alice') ? 200 : 403}`,
-    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${B}`, Condition: { StringLike: { 's3:prefix': ['home/${aws:username}/*', 'home/${aws:username}/'] } } })] },
+    identity: {
+      policies: [idp({ Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${B}`, Condition: { StringLike: { 's3:prefix': ['home/${aws:username}/*', 'home/${aws:username}/'] } } })],
+    },
     request: () => status('GET', `/${B}?list-type=2&prefix=${encodeURIComponent(prefix)}`),
     status: prefix.includes('alice') ? 200 : 403,
   })),
-  { name: 's3:delimiter StringEquals "/" with delimiter=/ → 200', identity: { policies: [idp({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*', Condition: { StringEquals: { 's3:delimiter': '/' } } })] }, request: () => status('GET', `/${B}?list-type=2&delimiter=%2F`), status: 200 },
-  { name: 's3:delimiter StringEquals "/" without delimiter → 403', identity: { policies: [idp({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*', Condition: { StringEquals: { 's3:delimiter': '/' } } })] }, request: () => status('GET', `/${B}?list-type=2`), status: 403 },
+  {
+    name: 's3:delimiter StringEquals "/" with delimiter=/ → 200',
+    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*', Condition: { StringEquals: { 's3:delimiter': '/' } } })] },
+    request: () => status('GET', `/${B}?list-type=2&delimiter=%2F`),
+    status: 200,
+  },
+  {
+    name: 's3:delimiter StringEquals "/" without delimiter → 403',
+    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*', Condition: { StringEquals: { 's3:delimiter': '/' } } })] },
+    request: () => status('GET', `/${B}?list-type=2`),
+    status: 403,
+  },
   ...([50, 500] as const).map((n) => ({
     name: `s3:max-keys NumericLessThanEquals 100 with MaxKeys ${n} (AWS SDK) → ${n <= 100 ? 200 : 403}`,
     identity: { policies: [idp({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*', Condition: { NumericLessThanEquals: { 's3:max-keys': '100' } } })] },
@@ -193,7 +273,14 @@ const cases: Case[] = [
   },
   ...(['public/s.txt', 'private/p.txt'] as const).map((src) => ({
     name: `s3:x-amz-copy-source StringLike src/public/* copying src/${src} → ${src.startsWith('public') ? 200 : 403}`,
-    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::src/*' }, { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::dst/*', Condition: { StringLike: { 's3:x-amz-copy-source': 'src/public/*' } } })] },
+    identity: {
+      policies: [
+        idp(
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::src/*' },
+          { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::dst/*', Condition: { StringLike: { 's3:x-amz-copy-source': 'src/public/*' } } },
+        ),
+      ],
+    },
     request: () => status('PUT', `/dst/copy-${src.replace('/', '-')}`, { headers: { 'x-amz-copy-source': `/src/${src}` } }),
     status: src.startsWith('public') ? 200 : 403,
   })),
@@ -239,17 +326,30 @@ const cases: Case[] = [
   })),
   ...(['env=dev', 'env=dev&owner=x'] as const).map((tagging) => ({
     name: `s3:RequestObjectTagKeys ForAllValues:StringEquals [env] with ${tagging} → ${tagging === 'env=dev' ? 200 : 403}`,
-    identity: { policies: [idp({ Effect: 'Allow', Action: ['s3:PutObject', 's3:PutObjectTagging'], Resource: '*', Condition: { 'ForAllValues:StringEquals': { 's3:RequestObjectTagKeys': ['env'] } } })] },
+    identity: {
+      policies: [idp({ Effect: 'Allow', Action: ['s3:PutObject', 's3:PutObjectTagging'], Resource: '*', Condition: { 'ForAllValues:StringEquals': { 's3:RequestObjectTagKeys': ['env'] } } })],
+    },
     request: () => status('PUT', `/${B}/tagkeys-${tagging.length}.txt`, { headers: { 'x-amz-tagging': tagging }, body: 't' }),
     status: tagging === 'env=dev' ? 200 : 403,
   })),
-  ...([['public/a.txt', 200], ['secret/b.txt', 403], ['missing/none.txt', 403]] as const).map(([key, code]) => ({
+  ...(
+    [
+      ['public/a.txt', 200],
+      ['secret/b.txt', 403],
+      ['missing/none.txt', 403],
+    ] as const
+  ).map(([key, code]) => ({
     name: `s3:ExistingObjectTag/class StringEquals public (read from the store) GET ${key} → ${code}`,
     identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 's3:ExistingObjectTag/class': 'public' } } })] },
     request: () => status('GET', `/${B}/${key}`),
     status: code,
   })),
-  ...([['header', 200], ['v2', 403]] as const).map(([how, code]) => ({
+  ...(
+    [
+      ['header', 200],
+      ['v2', 403],
+    ] as const
+  ).map(([how, code]) => ({
     name: `s3:signatureversion: Deny other than AWS4-HMAC-SHA256, ${how === 'v2' ? 'SigV2' : 'SigV4'} GET → ${code}`,
     identity: { policies: [idp(allowAll, { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 's3:signatureversion': 'AWS4-HMAC-SHA256' } } })] },
     request: () => GET_A({ v2: how === 'v2' }),
@@ -261,7 +361,12 @@ const cases: Case[] = [
     request: () => GET_A({ v2: true }),
     status: 200,
   },
-  ...([['header', 200], ['presign', 403]] as const).map(([how, code]) => ({
+  ...(
+    [
+      ['header', 200],
+      ['presign', 403],
+    ] as const
+  ).map(([how, code]) => ({
     name: `s3:authType: Deny REST-QUERY-STRING, ${how} GET → ${code}`,
     identity: { policies: [idp(allowAll, { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringEquals: { 's3:authType': 'REST-QUERY-STRING' } } })] },
     request: () => GET_A({ presign: how === 'presign' }),
@@ -336,13 +441,38 @@ const cases: Case[] = [
   { name: 'allow shorthand read: PUT 403', identity: { allow: [{ bucket: B, access: 'read' }] }, request: () => status('PUT', `/${B}/ro.txt`, { body: 'r' }), status: 403 },
   { name: 'allow shorthand write: GET 403', identity: { allow: [{ bucket: B, access: 'write' }] }, request: GET_A, status: 403 },
   { name: 'allow shorthand: ListBuckets stays open → 200', identity: { allow: [] }, request: () => status('GET', '/'), status: 200 },
-  { name: 'allow shorthand with a Deny identity policy beside it → 403', identity: { allow: [{ bucket: '*', access: 'readwrite' }], policies: [idp({ Effect: 'Deny', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/public/*` })] }, request: GET_A, status: 403 },
-  { name: 'policies only (no shorthand): ListBuckets is not implied → 403', identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })] }, request: () => status('GET', '/'), status: 403 },
+  {
+    name: 'allow shorthand with a Deny identity policy beside it → 403',
+    identity: { allow: [{ bucket: '*', access: 'readwrite' }], policies: [idp({ Effect: 'Deny', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/public/*` })] },
+    request: GET_A,
+    status: 403,
+  },
+  {
+    name: 'policies only (no shorthand): ListBuckets is not implied → 403',
+    identity: { policies: [idp({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })] },
+    request: () => status('GET', '/'),
+    status: 403,
+  },
   // ---- anonymous ----
-  { name: 'anonymous GET with Principal "*" bucket policy → 200', bucket: { [B]: idp({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/public/*` }) }, request: () => GET_A({ anonymous: true }), status: 200 },
-  { name: 'anonymous GET outside the Principal "*" resource → 403', bucket: { [B]: idp({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/public/*` }) }, request: () => status('GET', `/${B}/secret/b.txt`, { anonymous: true }), status: 403 },
+  {
+    name: 'anonymous GET with Principal "*" bucket policy → 200',
+    bucket: { [B]: idp({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/public/*` }) },
+    request: () => GET_A({ anonymous: true }),
+    status: 200,
+  },
+  {
+    name: 'anonymous GET outside the Principal "*" resource → 403',
+    bucket: { [B]: idp({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/public/*` }) },
+    request: () => status('GET', `/${B}/secret/b.txt`, { anonymous: true }),
+    status: 403,
+  },
   { name: 'anonymous GET with no bucket policy → 403', request: () => GET_A({ anonymous: true }), status: 403 },
-  { name: 'anonymous GET with an account-principal Allow → 403', bucket: { [B]: idp({ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/*` }) }, request: () => GET_A({ anonymous: true }), status: 403 },
+  {
+    name: 'anonymous GET with an account-principal Allow → 403',
+    bucket: { [B]: idp({ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${B}/*` }) },
+    request: () => GET_A({ anonymous: true }),
+    status: 403,
+  },
 ];
 
 describe('policies through the gateway (embedded store, real signed requests)', () => {
@@ -415,7 +545,9 @@ describe('policies through the gateway (embedded store, real signed requests)', 
       expect(() => g.gateway.update({ identities: [ADMIN, { ...ALICE, policies: [idp(allowAll), idp(allowAll, { Effect: 'Maybe', Action: 's3:*', Resource: '*' })] }] })).toThrow(
         /identities\[1\]\.policies\[1\]\.Statement\[1\]\.Effect: must be "Allow" or "Deny"/,
       );
-      expect(() => g.gateway.update({ bucketPolicies: { [B]: idp({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other/*' }) } })).toThrow(/bucketPolicies\.pol\.Statement\[0\]\.Resource/);
+      expect(() => g.gateway.update({ bucketPolicies: { [B]: idp({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other/*' }) } })).toThrow(
+        /bucketPolicies\.pol\.Statement\[0\]\.Resource/,
+      );
       expect(g.gateway.explain({ identity: 'alice', action: 's3:GetObject', bucket: B, key: 'k' }).decision).toBe('allow');
     });
     it('swaps atomically: a request in flight keeps the policies it started with', async () => {

@@ -17,41 +17,36 @@ const CONDITIONS: object[] = [
 const PRINCIPALS: unknown[] = ['*', { AWS: 'AKIAALICE' }, { AWS: ['arn:aws:iam::123456789012:user/bob'] }, { AWS: '123456789012' }];
 
 const statementArb = (bucket: boolean) =>
-  fc.record({
-    Effect: fc.constantFrom('Allow', 'Deny'),
-    actionKey: fc.constantFrom('Action', 'NotAction'),
-    actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }),
-    resourceKey: fc.constantFrom('Resource', 'NotResource'),
-    resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
-    Condition: fc.constantFrom(...CONDITIONS),
-    principalKey: fc.constantFrom('Principal', 'NotPrincipal'),
-    principal: fc.constantFrom(...PRINCIPALS),
-  }).map((s) => {
-    const out: Record<string, unknown> = {
-      Effect: s.Effect,
-      [s.actionKey]: s.actions,
-      [s.resourceKey]: s.resources,
-      Condition: s.Condition,
-    };
-    // NotPrincipal is only valid with Deny.
-    if (bucket) out[s.Effect === 'Allow' ? 'Principal' : s.principalKey] = s.principal;
-    return out;
-  });
+  fc
+    .record({
+      Effect: fc.constantFrom('Allow', 'Deny'),
+      actionKey: fc.constantFrom('Action', 'NotAction'),
+      actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 2 }),
+      resourceKey: fc.constantFrom('Resource', 'NotResource'),
+      resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
+      Condition: fc.constantFrom(...CONDITIONS),
+      principalKey: fc.constantFrom('Principal', 'NotPrincipal'),
+      principal: fc.constantFrom(...PRINCIPALS),
+    })
+    .map((s) => {
+      const out: Record<string, unknown> = {
+        Effect: s.Effect,
+        [s.actionKey]: s.actions,
+        [s.resourceKey]: s.resources,
+        Condition: s.Condition,
+      };
+      // NotPrincipal is only valid with Deny.
+      if (bucket) out[s.Effect === 'Allow' ? 'Principal' : s.principalKey] = s.principal;
+      return out;
+    });
 
 let sidCounter = 0;
 function build(statements: Record<string, unknown>[], kind: 'identity' | 'bucket'): Policy {
-  return parsePolicy(
-    { Version: '2012-10-17', Statement: statements.map((s) => ({ Sid: `S${sidCounter++}`, ...s })) },
-    { kind },
-  );
+  return parsePolicy({ Version: '2012-10-17', Statement: statements.map((s) => ({ Sid: `S${sidCounter++}`, ...s })) }, { kind });
 }
 
 const requestArb: fc.Arbitrary<PolicyRequest> = fc.record({
-  principal: fc.constantFrom(
-    { accessKeyId: 'AKIAALICE', username: 'alice', anonymous: false },
-    { accessKeyId: 'AKIABOB', username: 'bob', anonymous: false },
-    { anonymous: true },
-  ),
+  principal: fc.constantFrom({ accessKeyId: 'AKIAALICE', username: 'alice', anonymous: false }, { accessKeyId: 'AKIABOB', username: 'bob', anonymous: false }, { anonymous: true }),
   action: fc.constantFrom('s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:DeleteObject'),
   resource: fc.constantFrom('arn:aws:s3:::b', 'arn:aws:s3:::b/a/x', 'arn:aws:s3:::b/home/alice/y', 'arn:aws:s3:::c/z'),
   context: fc.record(

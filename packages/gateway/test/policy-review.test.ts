@@ -47,7 +47,13 @@ describe('size limits at load', () => {
     expect(parsePolicy(JSON.stringify(doc, null, 8), { kind: 'bucket', bucket: 'b' }).statements).toHaveLength(150);
   });
   it('caps identity policies at 6144 bytes unless maxBytes says otherwise', () => {
-    const doc = { Version: '2012-10-17', Statement: Array.from({ length: 80 }, (_, i) => { const { Principal: _p, ...rest } = statement(i); return rest; }) };
+    const doc = {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 80 }, (_, i) => {
+        const { Principal: _p, ...rest } = statement(i);
+        return rest;
+      }),
+    };
     expect(() => parsePolicy(doc, { kind: 'identity' })).toThrow(/over the 6144-byte limit for identity policies/);
     expect(parsePolicy(doc, { kind: 'identity', maxBytes: 65536 }).statements).toHaveLength(80);
   });

@@ -24,7 +24,9 @@ function oldDecision(rules: readonly AllowRule[], op: OperationSpec, bucket: str
 }
 
 // Routed operations the gateway authorizes (CORS preflight and POST forms have their own paths).
-const OPS = OPERATION_LIST.filter((op) => op.routedAs === undefined && op.name !== 'OptionsObject' && op.name !== 'PostObject' && op.name !== 'SelectObjectContent' && op.name !== 'ListenNotification');
+const OPS = OPERATION_LIST.filter(
+  (op) => op.routedAs === undefined && op.name !== 'OptionsObject' && op.name !== 'PostObject' && op.name !== 'SelectObjectContent' && op.name !== 'ListenNotification',
+);
 
 function parsedFor(op: OperationSpec, bucket: string | undefined, source: string | undefined): ParsedRequest {
   const headers: Record<string, string> = { host: 'localhost' };

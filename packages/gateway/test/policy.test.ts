@@ -329,10 +329,7 @@ describe('anonymous requests', () => {
 
 describe('Version 2008-10-17', () => {
   it('treats ${aws:username} as literal text (no substitution) → implicit deny for alice', () => {
-    const p = parsePolicy(
-      { Version: '2008-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::home/${aws:username}/*' } },
-      { kind: 'identity' },
-    );
+    const p = parsePolicy({ Version: '2008-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::home/${aws:username}/*' } }, { kind: 'identity' });
     expect(evaluate({ identityPolicies: [p], request: req('s3:GetObject', 'arn:aws:s3:::home/alice/x') }).decision).toBe('implicit-deny');
     expect(evaluate({ identityPolicies: [p], request: req('s3:GetObject', 'arn:aws:s3:::home/${aws:username}/x') }).decision).toBe('allow');
   });
@@ -340,10 +337,7 @@ describe('Version 2008-10-17', () => {
 
 describe('CopyObject needs both resources (two evaluate calls)', () => {
   const identity = [
-    idp(
-      { Sid: 'ReadSrc', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::src/*' },
-      { Sid: 'WriteDst', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::dst/*' },
-    ),
+    idp({ Sid: 'ReadSrc', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::src/*' }, { Sid: 'WriteDst', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::dst/*' }),
   ];
   const copy = (src: string, dst: string) => [
     evaluate({ identityPolicies: identity, request: req('s3:GetObject', src) }).decision,
@@ -394,9 +388,7 @@ describe('explain', () => {
     expect(r.statement).toBeUndefined();
     expect(r.trace.map((t) => t.outcome)).toEqual(['principal', 'action', 'resource', 'condition']);
     expect(r.trace[3]).toMatchObject({ policy: 'bucket', index: 3, sid: undefined, condition: 'StringEquals s3:x-amz-acl' });
-    expect(r.reason).toBe(
-      `implicit deny: no statement allows s3:GetObject on ${OBJ}; conditions not met: bucket policy statement 3 StringEquals s3:x-amz-acl`,
-    );
+    expect(r.reason).toBe(`implicit deny: no statement allows s3:GetObject on ${OBJ}; conditions not met: bucket policy statement 3 StringEquals s3:x-amz-acl`);
   });
   it('agrees with evaluate on allow', () => {
     const input = { identityPolicies: [idp(allowAllS3)], request: req('s3:GetObject', OBJ) };
@@ -464,19 +456,35 @@ describe('parsePolicy validation', () => {
     expect(bad({ Statement: [{ ...ok, Principal: '*' }] })).toEqual(['Statement[0].Principal: not allowed in an identity policy']);
   });
   it('requires Principal or NotPrincipal in a bucket policy', () => {
-    expect(bad({ Statement: [ok] }, 'bucket')).toEqual([
-      'Statement[0]: a bucket policy statement needs exactly one of Principal or NotPrincipal',
-    ]);
+    expect(bad({ Statement: [ok] }, 'bucket')).toEqual(['Statement[0]: a bucket policy statement needs exactly one of Principal or NotPrincipal']);
   });
   it('rejects non-AWS principal types and wildcards inside ARNs', () => {
-    expect(bad({ Statement: [{ ...ok, Principal: { Service: 'x' } }, { ...ok, Principal: { AWS: 'arn:aws:iam::*:user/a*' } }] }, 'bucket')).toEqual([
+    expect(
+      bad(
+        {
+          Statement: [
+            { ...ok, Principal: { Service: 'x' } },
+            { ...ok, Principal: { AWS: 'arn:aws:iam::*:user/a*' } },
+          ],
+        },
+        'bucket',
+      ),
+    ).toEqual([
       'Statement[0].Principal: unsupported principal type "Service" (only "AWS" and "CanonicalUser")',
       'Statement[1].Principal.AWS: wildcards are not allowed in "arn:aws:iam::*:user/a*" (use "*" alone)',
     ]);
   });
   it('rejects NotPrincipal with Allow and duplicate Sids', () => {
     expect(
-      bad({ Statement: [{ ...ok, Sid: 'x', NotPrincipal: { AWS: 'AKIA1' } }, { ...ok, Sid: 'x', Principal: '*' }] }, 'bucket'),
+      bad(
+        {
+          Statement: [
+            { ...ok, Sid: 'x', NotPrincipal: { AWS: 'AKIA1' } },
+            { ...ok, Sid: 'x', Principal: '*' },
+          ],
+        },
+        'bucket',
+      ),
     ).toEqual(['Statement[0].NotPrincipal: only allowed with "Effect": "Deny"', 'Statement[1].Sid: duplicate Sid "x"']);
   });
   it('with { bucket }, rejects bucket policy resources outside that bucket (MalformedPolicy)', () => {
@@ -502,10 +510,7 @@ describe('parsePolicy validation', () => {
     ]);
   });
   it('accepts a single statement object and numbers/booleans as condition values', () => {
-    const p = parsePolicy(
-      { Version: '2012-10-17', Statement: { ...ok, Condition: { NumericLessThanEquals: { 's3:max-keys': 10 }, Bool: { 'aws:SecureTransport': true } } } },
-      { kind: 'identity' },
-    );
+    const p = parsePolicy({ Version: '2012-10-17', Statement: { ...ok, Condition: { NumericLessThanEquals: { 's3:max-keys': 10 }, Bool: { 'aws:SecureTransport': true } } } }, { kind: 'identity' });
     expect(p.statements).toHaveLength(1);
     expect(p.statements[0]?.conditions.map((c) => c.values)).toEqual([['10'], ['true']]);
   });

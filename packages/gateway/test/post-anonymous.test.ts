@@ -70,7 +70,12 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       ['a duplicate field', [['key', 'drop/a'], ['KEY', 'drop/b'], file()], 'InvalidArgument', 400],
       ['no file part', [['key', 'drop/a']], 'IncorrectNumberOfFilesInPostRequest', 400],
       ['a second file after 300 kB of the first', [['key', 'drop/a'], file(new Uint8Array(300_000)), file('b')], 'IncorrectNumberOfFilesInPostRequest', 400],
-      ['a declared SHA-256 the file does not match', [['key', 'drop/a'], ['x-amz-checksum-sha256', createHash('sha256').update('other').digest('base64')], file(new Uint8Array(300_000))], 'BadDigest', 400],
+      [
+        'a declared SHA-256 the file does not match',
+        [['key', 'drop/a'], ['x-amz-checksum-sha256', createHash('sha256').update('other').digest('base64')], file(new Uint8Array(300_000))],
+        'BadDigest',
+        400,
+      ],
       ['fields over 20 KiB before the file', [['key', 'drop/a'], ['x-ignore-big', 'y'.repeat(21_000)], file()], 'MaxPostPreDataLengthExceededError', 400],
       ['a body cut inside the file', [['key', 'drop/a'], file(new Uint8Array(300_000))], 'MalformedPOSTRequest', 400, 100_000],
     ])('answers an anonymous form with %s: %s, nothing stored', async (_, parts, code, status, cut) => {

@@ -34,7 +34,11 @@ interface Boto3Spec {
   region?: string;
 }
 async function boto3Post(g: RunningGateway, bucket: string, sigv: 's3v4' | 's3', spec: Boto3Spec, who = ADMIN): Promise<{ url: string; fields: Record<string, string> }> {
-  const r = await run(PY, ['-c', BOTO3, g.endpoint, who.accessKeyId, who.secretAccessKey, bucket, sigv, JSON.stringify(spec)], { encoding: 'utf8', timeout: 30_000, env: { PATH: '/usr/bin:/bin', HOME: '/tmp' } });
+  const r = await run(PY, ['-c', BOTO3, g.endpoint, who.accessKeyId, who.secretAccessKey, bucket, sigv, JSON.stringify(spec)], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { PATH: '/usr/bin:/bin', HOME: '/tmp' },
+  });
   return JSON.parse(r.stdout) as { url: string; fields: Record<string, string> };
 }
 
@@ -90,7 +94,8 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     });
 
     describe('minio-js presignedPostPolicy', () => {
-      const client = () => new Minio.Client({ endPoint: '127.0.0.1', port: s.g.port, useSSL: false, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1', pathStyle: true });
+      const client = () =>
+        new Minio.Client({ endPoint: '127.0.0.1', port: s.g.port, useSSL: false, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1', pathStyle: true });
 
       it('key prefix, Content-Type, content-length-range and metadata: stored with its bytes, Content-Type and metadata', async () => {
         const mc = client();

@@ -16,8 +16,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     let g: RunningGateway;
     const bucket = `post-${Date.now().toString(36)}`;
     const url = (): string => `${g.endpoint}/${bucket}`;
-    const sign = (over: Partial<CreatePresignedPostInput> = {}) =>
-      createPresignedPost({ bucket, key: 'uploads/${filename}', credentials: ADMIN, endpoint: g.endpoint, forcePathStyle: true, ...over });
+    const sign = (over: Partial<CreatePresignedPostInput> = {}) => createPresignedPost({ bucket, key: 'uploads/${filename}', credentials: ADMIN, endpoint: g.endpoint, forcePathStyle: true, ...over });
     beforeAll(async () => {
       target = await make();
       g = await startGateway(target.upstream, { baseDomains: ['s3.gateway.test'], onUnexpected: (e) => console.error('UNEXPECTED', e) });
@@ -81,7 +80,11 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     });
 
     it('treats a success_action_redirect that is not a URL as absent (S3: "acts as if the field is not present"): success_action_status 201 applies', async () => {
-      const post = sign({ key: 'bad-redirect', fields: { success_action_redirect: 'not a url', success_action_status: '201' }, conditions: [{ success_action_redirect: 'not a url' }, { success_action_status: '201' }] });
+      const post = sign({
+        key: 'bad-redirect',
+        fields: { success_action_redirect: 'not a url', success_action_status: '201' },
+        conditions: [{ success_action_redirect: 'not a url' }, { success_action_status: '201' }],
+      });
       const res = await postForm(post.url, formData(post.fields, 'x'));
       expect(res.status).toBe(201);
       expect(res.body).toContain('<Key>bad-redirect</Key>');
@@ -227,9 +230,16 @@ describe('the upstream PUT a form becomes (a recording upstream)', () => {
     'x-ignore-me': 'not stored',
     success_action_status: '201',
   };
-  const conditions = Object.entries(fields).filter(([n]) => !n.startsWith('x-ignore-')).map(([n, v]) => ({ [n]: v }));
+  const conditions = Object.entries(fields)
+    .filter(([n]) => !n.startsWith('x-ignore-'))
+    .map(([n, v]) => ({ [n]: v }));
 
-  for (const [streams, mapped] of [[true, false], [false, false], [true, true], [false, true]] as const) {
+  for (const [streams, mapped] of [
+    [true, false],
+    [false, false],
+    [true, true],
+    [false, true],
+  ] as const) {
     it(`carries the form's object headers (tagging URL-encoded), the resolved key and the bytes${streams ? ', streamed without a length' : ', spooled with its Content-Length'}${mapped ? ', through a bucket mapping' : ''}; answers with x-amz-version-id`, async () => {
       const { g, seen } = await recording(streams, mapped);
       try {

@@ -66,7 +66,15 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     it('awscli: s3 cp (multipart), s3api put/head, s3 ls, presign, rm; bytes arrive upstream', async () => {
       const cfg = join(work, 'aws-config');
       await writeFile(cfg, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n');
-      const env = { PATH: '/usr/bin:/bin', HOME: work, AWS_CONFIG_FILE: cfg, AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'), AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_PAGER: '' };
+      const env = {
+        PATH: '/usr/bin:/bin',
+        HOME: work,
+        AWS_CONFIG_FILE: cfg,
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+        AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+        AWS_PAGER: '',
+      };
       const aws = async (...args: string[]): Promise<string> => (await run(AWS, ['--endpoint-url', g.endpoint, ...args], { encoding: 'utf8', timeout: 60_000, env })).stdout;
       const big = pattern(7 * 1024 * 1024, 5, 9);
       await writeFile(join(work, 'big.bin'), big);
@@ -78,7 +86,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(head).toMatchObject({ ContentType: 'text/x-cli', Metadata: { who: 'awscli' } });
       expect(await aws('s3', 'ls', `s3://${bucket}/cli/`)).toMatch(/big\.bin[\s\S]*small\.txt/);
       await aws('s3', 'cp', `s3://${bucket}/cli/big.bin`, join(work, 'back.bin'));
-  
+
       const url = (await aws('s3', 'presign', `s3://${bucket}/cli/small.txt`, '--expires-in', '300')).trim();
       expect(await (await fetch(url)).text()).toBe('small from awscli');
       await aws('s3', 'rm', `s3://${bucket}/cli/small.txt`);

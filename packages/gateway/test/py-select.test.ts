@@ -28,7 +28,6 @@ interface Answer {
 }
 type Out = { filter: Answer; aggregate: Answer; json?: Answer; bad?: [string, number]; error?: { step: string; code: string } };
 
-
 for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
   const onRgw = name.startsWith('Ceph RGW');
   describe.skipIf(skip || noUpstream)(`boto3 and minio-py select_object_content through the gateway to ${name} ${why}`, () => {
@@ -67,7 +66,11 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     it('minio-py select_object_content: records, Stats, JSON LINES and an error code (RGW 16.2: minio-py fails without End)', async () => {
       const script = fileURLToPath(new URL('./support/minio_select.py', import.meta.url));
       const bucket = `pselm-${Date.now().toString(36)}`;
-      const r = await run(PY, [script, g.endpoint.replace(/^http:\/\//, ''), ADMIN.accessKeyId, ADMIN.secretAccessKey, bucket, onRgw ? 'rgw' : 'aws'], { encoding: 'utf8', timeout: 60_000, env: { ...PY_ENV, HOME: work } });
+      const r = await run(PY, [script, g.endpoint.replace(/^http:\/\//, ''), ADMIN.accessKeyId, ADMIN.secretAccessKey, bucket, onRgw ? 'rgw' : 'aws'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...PY_ENV, HOME: work },
+      });
       const out = JSON.parse(r.stdout) as { csv: { records: string; stats: string[] }; json: { records: string }; bad: [string, number]; client_error?: string };
       if (onRgw) {
         // RGW 16.2 ends its answer without an End event: minio-py, which reads up to End, fails.

@@ -23,7 +23,9 @@ const support = (file: string): string => fileURLToPath(new URL(`./support/${fil
 let serial = 0;
 const bucketName = (what: string): string => `psse-${what}-${Date.now().toString(36)}-${serial++}`;
 /** The driver's customer key: bytes 0..31. */
-const KEY_MD5 = createHash('md5').update(Buffer.from(Array.from({ length: 32 }, (_, i) => i))).digest('base64');
+const KEY_MD5 = createHash('md5')
+  .update(Buffer.from(Array.from({ length: 32 }, (_, i) => i)))
+  .digest('base64');
 
 type Out = Record<string, unknown> & { error?: { step: string; code: string; message?: string } };
 
@@ -71,7 +73,10 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       if (onRgw) {
         // RGW 16.2 has no bucket encryption (NotImplemented through the RGW profile) and answers
         // no x-amz-server-side-encryption.
-        expect([out['put_aes'], out['put_kms']]).toEqual([['NotImplemented', 501], ['NotImplemented', 501]]);
+        expect([out['put_aes'], out['put_kms']]).toEqual([
+          ['NotImplemented', 501],
+          ['NotImplemented', 501],
+        ]);
         expect([out['put_sse'], out['get_sse']]).toEqual([null, null]);
         return;
       }

@@ -68,7 +68,16 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     async function s3api(...args: string[]): Promise<{ json: Record<string, unknown>; error?: string }> {
       const cfg = join(work, 'aws-config');
       await writeFile(cfg, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
-      const env = { PATH: '/usr/bin:/bin', HOME: work, AWS_CONFIG_FILE: cfg, AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'), AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1' };
+      const env = {
+        PATH: '/usr/bin:/bin',
+        HOME: work,
+        AWS_CONFIG_FILE: cfg,
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+        AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+        AWS_PAGER: '',
+        AWS_MAX_ATTEMPTS: '1',
+      };
       try {
         const { stdout } = await run(AWS, ['--endpoint-url', g.endpoint, '--output', 'json', 's3api', ...args], { encoding: 'utf8', timeout: 60_000, env });
         return { json: stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>) };
@@ -102,7 +111,14 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       // Keys in byte order, newest first, the delete marker where it happened: j:[j1], k:[marker, k3, k2, k1].
       expect(out['pages']).toEqual([
         { markers: [['k', marker, true]], versions: [['j', ids.j[0], true, 2]], truncated: true },
-        { markers: [], versions: [['k', k3, false, 2], ['k', k2, false, 2]], truncated: true },
+        {
+          markers: [],
+          versions: [
+            ['k', k3, false, 2],
+            ['k', k2, false, 2],
+          ],
+          truncated: true,
+        },
         { markers: [], versions: [['k', k1, false, 2]], truncated: false },
       ]);
       expect(out['deleted']).toEqual([['j', ids.j[0], false], ...[marker, k1, k2, k3].map((v) => ['k', v, v === marker])].sort());

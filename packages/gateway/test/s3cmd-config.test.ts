@@ -51,7 +51,10 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 's3cmd')
     async function s3cmd(...args: string[]): Promise<{ code: number; out: string }> {
       const cfg = join(work, 's3cfg');
       const host = g.endpoint.replace(/^http:\/\//, '');
-      await writeFile(cfg, `[default]\naccess_key = ${ADMIN.accessKeyId}\nsecret_key = ${ADMIN.secretAccessKey}\nhost_base = ${host}\nhost_bucket = ${host}\nuse_https = False\nsignature_v2 = False\nbucket_location = us-east-1\n`);
+      await writeFile(
+        cfg,
+        `[default]\naccess_key = ${ADMIN.accessKeyId}\nsecret_key = ${ADMIN.secretAccessKey}\nhost_base = ${host}\nhost_bucket = ${host}\nuse_https = False\nsignature_v2 = False\nbucket_location = us-east-1\n`,
+      );
       try {
         const r = await run(S3CMD, ['-c', cfg, ...args], { encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/bin:/bin', HOME: work } });
         return { code: 0, out: r.stdout + r.stderr };
@@ -75,7 +78,12 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 's3cmd')
       r['setpolicy'] = await s3cmd('setpolicy', await file('policy.json', policy), uri);
       r['setcors'] = await s3cmd('setcors', await file('cors.xml', CORS), uri);
       r['setlifecycle'] = await s3cmd('setlifecycle', await file('lifecycle.xml', LIFECYCLE), uri);
-      const enc = await sdk.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } })).then(() => 'ok', (e: { name?: string }) => e.name);
+      const enc = await sdk
+        .send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }))
+        .then(
+          () => 'ok',
+          (e: { name?: string }) => e.name,
+        );
       // s3cmd 2.3 sends PutBucketRequestPayment without Content-MD5, which S3 requires (its API
       // model: requestChecksumRequired): InvalidRequest on the store; RGW 16.2 takes it.
       r['payer'] = await s3cmd('payer', '--requester-pays', uri);

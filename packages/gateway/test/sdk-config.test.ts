@@ -93,7 +93,10 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'sdk')) 
       const v2 = (await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'version two!' }))).VersionId!;
       out['versionsDiffer'] = v1 !== v2;
       out['head_v1'] = await step(s3.send(new HeadObjectCommand({ Bucket, Key: 'k', VersionId: v1 })), (o) => [o.ContentLength, o.VersionId === v1]);
-      out['get_v1'] = await step(s3.send(new GetObjectCommand({ Bucket, Key: 'k', VersionId: v1 })).then((o) => o.Body!.transformToString()), (text) => text);
+      out['get_v1'] = await step(
+        s3.send(new GetObjectCommand({ Bucket, Key: 'k', VersionId: v1 })).then((o) => o.Body!.transformToString()),
+        (text) => text,
+      );
 
       const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${Bucket}/public/*`] }] };
       out['putPolicy'] = await step(s3.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) })), ok);
@@ -102,25 +105,39 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'sdk')) 
       out['getPolicy_deleted'] = await step(s3.send(new GetBucketPolicyCommand({ Bucket })), ok);
 
       const QueueArn = 'arn:aws:sqs:us-east-1:123456789012:events';
-      out['putNotification'] = await step(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: 'q1', QueueArn, Events: ['s3:ObjectCreated:*'] }] } })), ok);
+      out['putNotification'] = await step(
+        s3.send(new PutBucketNotificationConfigurationCommand({ Bucket, NotificationConfiguration: { QueueConfigurations: [{ Id: 'q1', QueueArn, Events: ['s3:ObjectCreated:*'] }] } })),
+        ok,
+      );
       out['getNotification'] = await step(s3.send(new GetBucketNotificationConfigurationCommand({ Bucket })), (o) => (o.QueueConfigurations ?? []).map((q) => [q.Id, q.QueueArn, q.Events]));
       out['putNotification_empty'] = await step(s3.send(new PutBucketNotificationConfigurationCommand({ Bucket, NotificationConfiguration: {} })), ok);
       out['getNotification_empty'] = await step(s3.send(new GetBucketNotificationConfigurationCommand({ Bucket })), (o) => (o.QueueConfigurations ?? []).length);
 
       const sse = (o: GetBucketEncryptionCommandOutput) => o.ServerSideEncryptionConfiguration?.Rules?.map((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm);
       out['getEncryption_default'] = await step(s3.send(new GetBucketEncryptionCommand({ Bucket })), sse);
-      out['putEncryption'] = await step(s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } })), ok);
+      out['putEncryption'] = await step(
+        s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } })),
+        ok,
+      );
       out['deleteEncryption'] = await step(s3.send(new DeleteBucketEncryptionCommand({ Bucket })), ok);
       out['getEncryption_deleted'] = await step(s3.send(new GetBucketEncryptionCommand({ Bucket })), sse);
 
       await s3.send(new PutBucketVersioningCommand({ Bucket: dst, VersioningConfiguration: { Status: 'Enabled' } }));
-      const ReplicationConfiguration = { Role: 'arn:aws:iam::123456789012:role/replication', Rules: [{ ID: 'r1', Status: 'Enabled' as const, Priority: 1, Filter: { Prefix: '' }, DeleteMarkerReplication: { Status: 'Disabled' as const }, Destination: { Bucket: `arn:aws:s3:::${dst}` } }] };
+      const ReplicationConfiguration = {
+        Role: 'arn:aws:iam::123456789012:role/replication',
+        Rules: [
+          { ID: 'r1', Status: 'Enabled' as const, Priority: 1, Filter: { Prefix: '' }, DeleteMarkerReplication: { Status: 'Disabled' as const }, Destination: { Bucket: `arn:aws:s3:::${dst}` } },
+        ],
+      };
       out['putReplication'] = await step(s3.send(new PutBucketReplicationCommand({ Bucket, ReplicationConfiguration })), ok);
       out['getReplication'] = await step(s3.send(new GetBucketReplicationCommand({ Bucket })), (o) => o.ReplicationConfiguration?.Rules?.map((r) => [r.ID, r.Status, r.Destination?.Bucket]));
       out['deleteReplication'] = await step(s3.send(new DeleteBucketReplicationCommand({ Bucket })), ok);
       out['getReplication_deleted'] = await step(s3.send(new GetBucketReplicationCommand({ Bucket })), (o) => o.ReplicationConfiguration?.Rules?.length);
 
-      out['putLifecycle'] = await step(s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [{ ID: 'logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 30 } }] } })), ok);
+      out['putLifecycle'] = await step(
+        s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [{ ID: 'logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 30 } }] } })),
+        ok,
+      );
       out['getLifecycle'] = await step(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })), (o) => o.Rules?.map((r) => [r.ID, r.Status, r.Filter?.Prefix, r.Expiration?.Days]));
       out['deleteLifecycle'] = await step(s3.send(new DeleteBucketLifecycleCommand({ Bucket })), ok);
       out['getLifecycle_deleted'] = await step(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })), ok);
@@ -130,7 +147,10 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'sdk')) 
       out['deleteTagging'] = await step(s3.send(new DeleteBucketTaggingCommand({ Bucket })), (o) => o.$metadata.httpStatusCode);
       out['getTagging_deleted'] = await step(s3.send(new GetBucketTaggingCommand({ Bucket })), ok);
 
-      out['putObjectTagging_v1'] = await step(s3.send(new PutObjectTaggingCommand({ Bucket, Key: 'k', VersionId: v1, Tagging: { TagSet: [{ Key: 'state', Value: 'old' }] } })), (o) => o.VersionId === v1);
+      out['putObjectTagging_v1'] = await step(
+        s3.send(new PutObjectTaggingCommand({ Bucket, Key: 'k', VersionId: v1, Tagging: { TagSet: [{ Key: 'state', Value: 'old' }] } })),
+        (o) => o.VersionId === v1,
+      );
       out['getObjectTagging_v1'] = await step(s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'k', VersionId: v1 })), (o) => o.TagSet);
       out['getObjectTagging_latest'] = await step(s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'k' })), (o) => o.TagSet);
       out['deleteObjectTagging_v1'] = await step(s3.send(new DeleteObjectTaggingCommand({ Bucket, Key: 'k', VersionId: v1 })), (o) => o.$metadata.httpStatusCode);
@@ -140,9 +160,16 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'sdk')) 
       out['deleteObject_held'] = await step(s3.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: v1 })), ok);
       out['putLegalHold_off'] = await step(s3.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'k', VersionId: v1, LegalHold: { Status: 'OFF' } })), ok);
 
-      const lock = (o: GetObjectLockConfigurationCommandOutput) => [o.ObjectLockConfiguration?.ObjectLockEnabled, o.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode, o.ObjectLockConfiguration?.Rule?.DefaultRetention?.Days];
+      const lock = (o: GetObjectLockConfigurationCommandOutput) => [
+        o.ObjectLockConfiguration?.ObjectLockEnabled,
+        o.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode,
+        o.ObjectLockConfiguration?.Rule?.DefaultRetention?.Days,
+      ];
       out['getObjectLock_default'] = await step(s3.send(new GetObjectLockConfigurationCommand({ Bucket })), lock);
-      out['putObjectLock'] = await step(s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } } } })), ok);
+      out['putObjectLock'] = await step(
+        s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } } } })),
+        ok,
+      );
       out['getObjectLock'] = await step(s3.send(new GetObjectLockConfigurationCommand({ Bucket })), lock);
       const v3 = (await s3.send(new PutObjectCommand({ Bucket, Key: 'k3', Body: 'retained by default' }))).VersionId!;
       out['getRetention_default'] = await step(s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'k3', VersionId: v3 })), (o) => o.Retention?.Mode);
@@ -152,9 +179,17 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'sdk')) 
       const until = new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000);
       out['getRetention_none'] = await step(s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'k', VersionId: v1 })), ok);
       out['putRetention'] = await step(s3.send(new PutObjectRetentionCommand({ Bucket, Key: 'k', VersionId: v1, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: until } })), ok);
-      out['getRetention'] = await step(s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'k', VersionId: v1 })), (o) => [o.Retention?.Mode, o.Retention?.RetainUntilDate?.getTime() === until.getTime()]);
+      out['getRetention'] = await step(s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'k', VersionId: v1 })), (o) => [
+        o.Retention?.Mode,
+        o.Retention?.RetainUntilDate?.getTime() === until.getTime(),
+      ]);
       out['deleteObject_retained'] = await step(s3.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: v1 })), ok);
-      for (const [Key, VersionId] of [['k', v1], ['k', v2], ['k3', v3]] as const) await s3.send(new DeleteObjectCommand({ Bucket, Key, VersionId, BypassGovernanceRetention: true }));
+      for (const [Key, VersionId] of [
+        ['k', v1],
+        ['k', v2],
+        ['k3', v3],
+      ] as const)
+        await s3.send(new DeleteObjectCommand({ Bucket, Key, VersionId, BypassGovernanceRetention: true }));
       out['deleteBucket'] = await step(s3.send(new DeleteBucketCommand({ Bucket })), ok);
       await s3.send(new DeleteBucketCommand({ Bucket: dst }));
       const aws = {

@@ -9,14 +9,7 @@
 // cases pair AWS's spelling (sent to the store) with RGW's spelling of the same query and expect
 // the same records from both after undoing RGW's wrapping; the rest asserts what RGW does.
 import { gzipSync } from 'node:zlib';
-import {
-  CreateBucketCommand,
-  PutObjectCommand,
-  HeadBucketCommand,
-  S3Client,
-  SelectObjectContentCommand,
-  type SelectObjectContentCommandInput,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, HeadBucketCommand, S3Client, SelectObjectContentCommand, type SelectObjectContentCommandInput } from '@aws-sdk/client-s3';
 import { privateRgwOrSkip } from '@s3kit/test-utils';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +34,13 @@ interface Side {
 async function open(make: () => Promise<Target> | Target, prefix: string): Promise<Side> {
   const target = await make();
   const g = await startGateway(target.upstream);
-  const sdk = new S3Client({ endpoint: g.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey }, maxAttempts: 1 });
+  const sdk = new S3Client({
+    endpoint: g.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey },
+    maxAttempts: 1,
+  });
   const bucket = `${prefix}-${Date.now().toString(36)}`;
   await sdk.send(new CreateBucketCommand({ Bucket: bucket }));
   await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'p.csv', Body: CSV }));
@@ -94,7 +93,6 @@ async function failure(side: Side, q: Query): Promise<{ name: string; status: nu
   throw new Error('the Select succeeded');
 }
 
-
 describe('S3 Select with AWS SDK v3 through the gateway to the embedded local store', () => {
   let side: Side;
   beforeAll(async () => {
@@ -108,7 +106,10 @@ describe('S3 Select with AWS SDK v3 through the gateway to the embedded local st
   });
 
   it('answers JSON output, gzip input and LIMIT', async () => {
-    expect((await run(side, { Key: 'p.json', Expression: 'SELECT s.name FROM S3Object[*] s WHERE s.age > 26 LIMIT 1', InputSerialization: { JSON: { Type: 'LINES' } }, OutputSerialization: { JSON: {} } })).records).toBe('{"name":"Alice"}\n');
+    expect(
+      (await run(side, { Key: 'p.json', Expression: 'SELECT s.name FROM S3Object[*] s WHERE s.age > 26 LIMIT 1', InputSerialization: { JSON: { Type: 'LINES' } }, OutputSerialization: { JSON: {} } }))
+        .records,
+    ).toBe('{"name":"Alice"}\n');
     expect((await run(side, { Key: 'p.csv.gz', Expression: 'SELECT COUNT(*) FROM S3Object', InputSerialization: { CSV: {}, CompressionType: 'GZIP' } })).records).toBe('4\n');
   });
 
@@ -121,7 +122,16 @@ describe('S3 Select with AWS SDK v3 through the gateway to the embedded local st
     const rows = Array.from({ length: 30000 }, (_, i) => `${i},${i < 29999 ? i : 'oops'}`).join('\n');
     await side.sdk.send(new PutObjectCommand({ Bucket: side.bucket, Key: 'late.csv', Body: rows }));
     let records = 0;
-    const res = await side.sdk.send(new SelectObjectContentCommand({ Bucket: side.bucket, Key: 'late.csv', Expression: 'SELECT CAST(s._2 AS INT) FROM S3Object s', ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));
+    const res = await side.sdk.send(
+      new SelectObjectContentCommand({
+        Bucket: side.bucket,
+        Key: 'late.csv',
+        Expression: 'SELECT CAST(s._2 AS INT) FROM S3Object s',
+        ExpressionType: 'SQL',
+        InputSerialization: { CSV: {} },
+        OutputSerialization: { CSV: {} },
+      }),
+    );
     await expect(
       (async () => {
         for await (const ev of res.Payload!) if (ev.Records) records++;
@@ -144,7 +154,13 @@ describe('S3 Select with AWS SDK v3 through the gateway to the embedded local st
   });
 
   it('is authorized as s3:GetObject: a read-only identity may select', async () => {
-    const reader = new S3Client({ endpoint: side.g.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: READER.accessKeyId, secretAccessKey: READER.secretAccessKey }, maxAttempts: 1 });
+    const reader = new S3Client({
+      endpoint: side.g.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: READER.accessKeyId, secretAccessKey: READER.secretAccessKey },
+      maxAttempts: 1,
+    });
     try {
       expect((await run(side, { Expression: 'SELECT COUNT(*) FROM S3Object' }, reader)).records).toBe('4\n');
     } finally {
@@ -157,14 +173,36 @@ describe('S3 Select with AWS SDK v3 through the gateway to the embedded local st
 const DIFFERENTIAL: { name: string; aws: string; rgw: string; records: string; input?: Query['InputSerialization']; key?: string }[] = [
   { name: 'all columns', aws: 'SELECT * FROM S3Object', rgw: 'select * from stdin;', records: CSV },
   { name: 'projection by position', aws: 'SELECT s._3, s._1 FROM S3Object s', rgw: 'select _3,_1 from stdin;', records: 'Paris,Alice\nNew York,Bob\nBerlin,Carol\nOslo,Dan\n' },
-  { name: 'numeric filter after a cast', aws: 'SELECT s._1, s._3 FROM S3Object s WHERE CAST(s._2 AS INT) > 26', rgw: 'select _1,_3 from stdin where int(_2) > 26;', records: 'Alice,Paris\nCarol,Berlin\n' },
+  {
+    name: 'numeric filter after a cast',
+    aws: 'SELECT s._1, s._3 FROM S3Object s WHERE CAST(s._2 AS INT) > 26',
+    rgw: 'select _1,_3 from stdin where int(_2) > 26;',
+    records: 'Alice,Paris\nCarol,Berlin\n',
+  },
   { name: 'text compared with a number is never true', aws: 'SELECT s._1 FROM S3Object s WHERE s._2 > 26', rgw: 'select _1 from stdin where _2 > 26;', records: '' },
-  { name: 'AND before OR (RGW 16.2 takes no parentheses after AND, nor NOT before one)', aws: 'SELECT s._1 FROM S3Object s WHERE CAST(s._2 AS INT) >= 20 AND CAST(s._2 AS INT) < 30 OR CAST(s._2 AS INT) > 40', rgw: 'select _1 from stdin where int(_2) >= 20 and int(_2) < 30 or int(_2) > 40;', records: 'Bob\nCarol\n' },
+  {
+    name: 'AND before OR (RGW 16.2 takes no parentheses after AND, nor NOT before one)',
+    aws: 'SELECT s._1 FROM S3Object s WHERE CAST(s._2 AS INT) >= 20 AND CAST(s._2 AS INT) < 30 OR CAST(s._2 AS INT) > 40',
+    rgw: 'select _1 from stdin where int(_2) >= 20 and int(_2) < 30 or int(_2) > 40;',
+    records: 'Bob\nCarol\n',
+  },
   { name: 'arithmetic', aws: 'SELECT CAST(s._2 AS INT) + 1, CAST(s._2 AS INT) * 2 FROM S3Object s', rgw: 'select int(_2) + 1, int(_2) * 2 from stdin;', records: '31,60\n26,50\n42,82\n20,38\n' },
   { name: 'COUNT(*)', aws: 'SELECT COUNT(*) FROM S3Object', rgw: 'select count(*) from stdin;', records: '4\n' },
   { name: 'filtered COUNT', aws: 'SELECT COUNT(*) FROM S3Object s WHERE CAST(s._2 AS INT) > 26', rgw: 'select count(*) from stdin where int(_2) > 26;', records: '2\n' },
-  { name: 'SUM, MIN, MAX', aws: 'SELECT SUM(CAST(s._2 AS INT)), MIN(CAST(s._2 AS INT)), MAX(CAST(s._2 AS INT)) FROM S3Object s', rgw: 'select sum(int(_2)), min(int(_2)), max(int(_2)) from stdin;', records: '115,19,41\n' },
-  { name: 'COUNT over JSON LINES (RGW counts the lines as CSV records)', aws: 'SELECT COUNT(*) FROM S3Object', rgw: 'select count(*) from stdin;', records: '3\n', key: 'p.json', input: { JSON: { Type: 'LINES' } } },
+  {
+    name: 'SUM, MIN, MAX',
+    aws: 'SELECT SUM(CAST(s._2 AS INT)), MIN(CAST(s._2 AS INT)), MAX(CAST(s._2 AS INT)) FROM S3Object s',
+    rgw: 'select sum(int(_2)), min(int(_2)), max(int(_2)) from stdin;',
+    records: '115,19,41\n',
+  },
+  {
+    name: 'COUNT over JSON LINES (RGW counts the lines as CSV records)',
+    aws: 'SELECT COUNT(*) FROM S3Object',
+    rgw: 'select count(*) from stdin;',
+    records: '3\n',
+    key: 'p.json',
+    input: { JSON: { Type: 'LINES' } },
+  },
 ];
 
 describe.skipIf(rgw === undefined)(`S3 Select differential: the embedded store and Ceph RGW 16.2 through the gateway ${reason}`, () => {

@@ -51,7 +51,9 @@ function exchange(port: number, bytes: Buffer): Promise<{ status: number | undef
     socket.once('close', () => {
       clearTimeout(timer);
       // Skip interim 1xx answers; the body is whatever follows the final head.
-      const text = Buffer.concat(chunks).toString('latin1').replace(/^(HTTP\/1\.1 1\d\d[^\r]*\r\n(?:[^\r]+\r\n)*\r\n)+/, '');
+      const text = Buffer.concat(chunks)
+        .toString('latin1')
+        .replace(/^(HTTP\/1\.1 1\d\d[^\r]*\r\n(?:[^\r]+\r\n)*\r\n)+/, '');
       const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
       resolve({ status: m === null ? undefined : Number(m[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
     });
@@ -129,8 +131,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
     });
 
     describe('defect 3: checksums and Content-MD5 signed into a presigned URL', () => {
-      const sdk = (): S3Client =>
-        new S3Client({ endpoint: s.g.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: creds, requestChecksumCalculation: 'WHEN_REQUIRED' });
+      const sdk = (): S3Client => new S3Client({ endpoint: s.g.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: creds, requestChecksumCalculation: 'WHEN_REQUIRED' });
 
       for (const algorithm of ALGORITHMS) {
         it(`@aws-sdk/s3-request-presigner x-amz-checksum-${algorithm} in the query: a wrong body is BadDigest (400) and not stored, the right one is stored`, async () => {
@@ -170,11 +171,14 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       });
 
       it('a malformed checksum in the query is refused like the same header (400), nothing stored', async () => {
-        const header = await fetch(signer.presign({ method: 'PUT', url: url('malformed-sum'), headers: { 'x-amz-checksum-crc32': 'not base64!' }, keepHeaders: ['x-amz-checksum-crc32'], expiresIn: 300 }).url, {
-          method: 'PUT',
-          body: RIGHT,
-          headers: { 'x-amz-checksum-crc32': 'not base64!' },
-        });
+        const header = await fetch(
+          signer.presign({ method: 'PUT', url: url('malformed-sum'), headers: { 'x-amz-checksum-crc32': 'not base64!' }, keepHeaders: ['x-amz-checksum-crc32'], expiresIn: 300 }).url,
+          {
+            method: 'PUT',
+            body: RIGHT,
+            headers: { 'x-amz-checksum-crc32': 'not base64!' },
+          },
+        );
         const query = await fetch(signer.presign({ method: 'PUT', url: url('malformed-sum'), headers: { 'x-amz-checksum-crc32': 'not base64!' }, expiresIn: 300 }).url, { method: 'PUT', body: RIGHT });
         expect(header.status).toBe(400);
         expect([query.status, errorCode(await query.text())]).toEqual([header.status, errorCode(await header.text())]);

@@ -37,7 +37,6 @@ const bucketName = (what: string): string => `sse-${what}-${Date.now().toString(
 const md5b64 = (b: Uint8Array): string => createHash('md5').update(b).digest('base64');
 const MiB = 1024 * 1024;
 
-
 const KEY = randomBytes(32);
 const OTHER = randomBytes(32);
 /** SDK v3's SSE-C parameters (it sends the key base64 and its MD5). */
@@ -177,7 +176,9 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const partError = { code: onRgw ? 'InvalidArgument' : 'InvalidRequest', status: 400 };
       expect(await sdkError(sdk.send(new UploadPartCommand({ Bucket, Key: 'mp', UploadId, PartNumber: 2, Body: 'x' })))).toEqual(partError);
       expect(await sdkError(sdk.send(new UploadPartCommand({ Bucket, Key: 'mp', UploadId, PartNumber: 2, Body: 'x', ...ssec(OTHER) })))).toEqual(partError);
-      const copyPart = sdk.send(new UploadPartCopyCommand({ Bucket, Key: 'mp', UploadId, PartNumber: 2, CopySource: `${Bucket}/src`, CopySourceRange: 'bytes=10-50009', ...copySsec(OTHER), ...ssec(KEY) }));
+      const copyPart = sdk.send(
+        new UploadPartCopyCommand({ Bucket, Key: 'mp', UploadId, PartNumber: 2, CopySource: `${Bucket}/src`, CopySourceRange: 'bytes=10-50009', ...copySsec(OTHER), ...ssec(KEY) }),
+      );
       let etag2: string | undefined;
       if (onRgw) {
         // RGW 16.2 copies no SSE-C source into a part (400 InvalidArgument); the part is uploaded instead.
@@ -188,7 +189,19 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         expect(u2.SSECustomerKeyMD5).toBe(md5b64(KEY));
         etag2 = u2.CopyPartResult!.ETag;
       }
-      const done = await sdk.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'mp', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: u1.ETag }, { PartNumber: 2, ETag: etag2 }] } }));
+      const done = await sdk.send(
+        new CompleteMultipartUploadCommand({
+          Bucket,
+          Key: 'mp',
+          UploadId,
+          MultipartUpload: {
+            Parts: [
+              { PartNumber: 1, ETag: u1.ETag },
+              { PartNumber: 2, ETag: etag2 },
+            ],
+          },
+        }),
+      );
       // RGW 16.2 answers an empty ETag to Complete of an SSE-C upload (checked directly too); HEAD has the -2 one.
       expect(done.ETag).toMatch(onRgw ? /^$/ : /-2"$/);
       expect((await sdk.send(new HeadObjectCommand({ Bucket, Key: 'mp', ...ssec(KEY) }))).ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
@@ -214,14 +227,30 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         'x-amz-server-side-encryption-customer-key-MD5': md5b64(KEY),
       };
       const conditions = Object.keys(fields).map((f) => ['starts-with', `$${f}`, ''] as ['starts-with', string, string]);
-      const post = createPresignedPost({ bucket: Bucket, key: 'form.txt', credentials: ADMIN, endpoint: g.endpoint, forcePathStyle: true, fields: { ...fields, success_action_status: '201' }, conditions: [...conditions, { success_action_status: '201' }] });
+      const post = createPresignedPost({
+        bucket: Bucket,
+        key: 'form.txt',
+        credentials: ADMIN,
+        endpoint: g.endpoint,
+        forcePathStyle: true,
+        fields: { ...fields, success_action_status: '201' },
+        conditions: [...conditions, { success_action_status: '201' }],
+      });
       const res = await postForm(post.url, formData(post.fields, 'posted secret'));
       expect([res.status, res.code]).toEqual([201, undefined]);
       const get = await sdk.send(new GetObjectCommand({ Bucket, Key: 'form.txt', ...ssec(KEY) }));
       expect([await get.Body!.transformToString(), get.SSECustomerKeyMD5]).toEqual(['posted secret', md5b64(KEY)]);
       expect((await sdkError(sdk.send(new GetObjectCommand({ Bucket, Key: 'form.txt' })))).status).toBe(400);
       // A key MD5 that does not match: 400 InvalidArgument, nothing stored.
-      const bad = createPresignedPost({ bucket: Bucket, key: 'bad.txt', credentials: ADMIN, endpoint: g.endpoint, forcePathStyle: true, fields: { ...fields, 'x-amz-server-side-encryption-customer-key-MD5': md5b64(OTHER) }, conditions });
+      const bad = createPresignedPost({
+        bucket: Bucket,
+        key: 'bad.txt',
+        credentials: ADMIN,
+        endpoint: g.endpoint,
+        forcePathStyle: true,
+        fields: { ...fields, 'x-amz-server-side-encryption-customer-key-MD5': md5b64(OTHER) },
+        conditions,
+      });
       const refused = await postForm(bad.url, formData(bad.fields, 'never stored'));
       expect([refused.status, refused.code]).toEqual([400, 'InvalidArgument']);
       expect(await sdkError(sdk.send(new HeadObjectCommand({ Bucket, Key: 'bad.txt' })))).toMatchObject({ status: 404 });

@@ -31,8 +31,7 @@ const aclOf = async (op: 'GetBucketAcl' | 'GetObjectAcl', init: { key?: string; 
 const ownershipXml = (v: string) => `<OwnershipControls xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ObjectOwnership>${v}</ObjectOwnership></Rule></OwnershipControls>`;
 const policy = (grants: string, owner = OWNER) =>
   `<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>${owner}</ID></Owner><AccessControlList>${grants}</AccessControlList></AccessControlPolicy>`;
-const grant = (grantee: string, permission: string) =>
-  `<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ${grantee}</Grantee><Permission>${permission}</Permission></Grant>`;
+const grant = (grantee: string, permission: string) => `<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ${grantee}</Grantee><Permission>${permission}</Permission></Grant>`;
 const user = (id: string) => `xsi:type="CanonicalUser"><ID>${id}</ID>`;
 const grp = (uri: string) => `xsi:type="Group"><URI>${uri}</URI>`;
 const code = (e: { code: string; status: number }) => [e.code, e.status];
@@ -57,13 +56,18 @@ describe('object ownership', () => {
     await create({ 'x-amz-object-ownership': 'ObjectWriter' });
     expect(await bodyText(await t.call('GetBucketOwnershipControls', { query: { ownershipControls: '' } }))).toContain('ObjectWriter');
     expect(code(await t.fail('CreateBucket', { bucket: 'other', headers: { 'x-amz-object-ownership': 'Nobody' } }))).toEqual(['InvalidArgument', 400]);
-    for (const bad of [ownershipXml('Nobody'), '<OwnershipControls/>', '<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>', 'not xml']) {
+    for (const bad of [
+      ownershipXml('Nobody'),
+      '<OwnershipControls/>',
+      '<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>',
+      'not xml',
+    ]) {
       expect(code(await t.fail('PutBucketOwnershipControls', { method: 'PUT', query: { ownershipControls: '' }, data: bad }))).toEqual(['MalformedXML', 400]);
     }
     expect(code(await t.fail('GetBucketOwnershipControls', { bucket: 'nope', query: { ownershipControls: '' } }))).toEqual(['NoSuchBucket', 404]);
   });
 
-  it('BucketOwnerEnforced refuses ACLs other than the owner\'s full control with AccessControlListNotSupported; reads answer the owner\'s full control', async () => {
+  it("BucketOwnerEnforced refuses ACLs other than the owner's full control with AccessControlListNotSupported; reads answer the owner's full control", async () => {
     await create();
     for (const acl of ['public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'log-delivery-write']) {
       expect(code(await t.fail('PutObject', { key: 'k', data: 'x', headers: { 'x-amz-acl': acl } }))).toEqual(['AccessControlListNotSupported', 400]);
@@ -133,7 +137,9 @@ describe('ACLs (ObjectWriter bucket)', () => {
     await t.call('PutObject', { key: 'k', data: 'x', headers: { 'x-amz-acl': 'public-read' } });
     const { xml } = await aclOf('GetObjectAcl', { key: 'k' });
     expect(xml).toContain(`<Owner><ID>${OWNER}</ID><DisplayName>s3kit</DisplayName></Owner>`);
-    expect(xml).toContain(`<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${OWNER}</ID><DisplayName>s3kit</DisplayName></Grantee><Permission>FULL_CONTROL</Permission>`);
+    expect(xml).toContain(
+      `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${OWNER}</ID><DisplayName>s3kit</DisplayName></Grantee><Permission>FULL_CONTROL</Permission>`,
+    );
     expect(xml).toContain(`<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>${ALL_USERS}</URI></Grantee><Permission>READ</Permission>`);
   });
 
@@ -195,7 +201,13 @@ describe('ACLs (ObjectWriter bucket)', () => {
     await t.call('PutObject', { key: 'k', data: 'x' });
     const grantee = fc.constantFrom(`id:${OWNER}`, `uri:${ALL_USERS}`, `uri:${AUTH_USERS}`, `uri:${LOG_DELIVERY}`);
     const permission = fc.constantFrom('READ', 'WRITE', 'READ_ACP', 'WRITE_ACP', 'FULL_CONTROL');
-    const headerOf: Record<string, string> = { READ: 'x-amz-grant-read', WRITE: 'x-amz-grant-write', READ_ACP: 'x-amz-grant-read-acp', WRITE_ACP: 'x-amz-grant-write-acp', FULL_CONTROL: 'x-amz-grant-full-control' };
+    const headerOf: Record<string, string> = {
+      READ: 'x-amz-grant-read',
+      WRITE: 'x-amz-grant-write',
+      READ_ACP: 'x-amz-grant-read-acp',
+      WRITE_ACP: 'x-amz-grant-write-acp',
+      FULL_CONTROL: 'x-amz-grant-full-control',
+    };
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(grantee, permission), { maxLength: 8 }), fc.boolean(), async (grants, asHeaders) => {
         const want = grants.map(([who, p]) => `${who.slice(who.indexOf(':') + 1)}:${p}`);
@@ -234,7 +246,7 @@ describe('ACLs (ObjectWriter bucket)', () => {
     expect(code(await t.fail('GetBucketAcl', { bucket: 'nope', query: { acl: '' } }))).toEqual(['NoSuchBucket', 404]);
   });
 
-  it('CopyObject gets the ACL of its own headers (private without), not the source\'s; tagging and object writes keep the ACL', async () => {
+  it("CopyObject gets the ACL of its own headers (private without), not the source's; tagging and object writes keep the ACL", async () => {
     await t.call('PutObject', { key: 'src', data: 'x', headers: { 'x-amz-acl': 'public-read' } });
     await t.call('CopyObject', { key: 'plain', headers: { 'x-amz-copy-source': '/bkt/src' } });
     expect((await aclOf('GetObjectAcl', { key: 'plain' })).grants).toEqual([`${OWNER}:FULL_CONTROL`]);
@@ -245,7 +257,7 @@ describe('ACLs (ObjectWriter bucket)', () => {
     expect((await aclOf('GetObjectAcl', { key: 'src' })).grants).toContain(`${ALL_USERS}:READ`);
   });
 
-  it('CreateMultipartUpload\'s ACL applies at Complete', async () => {
+  it("CreateMultipartUpload's ACL applies at Complete", async () => {
     const init = await bodyText(await t.call('CreateMultipartUpload', { key: 'mp', query: { uploads: '' }, headers: { 'x-amz-acl': 'public-read-write' } }));
     const uploadId = parseXml('InitiateMultipartUploadResult', init).UploadId!;
     const etag = (await t.call('UploadPart', { key: 'mp', query: { uploadId, partNumber: '1' }, data: 'part' })).headers['etag']!;

@@ -28,8 +28,7 @@ const PAYMENT: Op = { op: 'BucketRequestPayment', sub: 'requestPayment' };
 const ACCELERATE: Op = { op: 'BucketAccelerateConfiguration', sub: 'accelerate' };
 
 /** A PUT with its Content-MD5, as SDKs send configuration bodies. */
-const put = (o: Op, body: string, bucket = 'bkt') =>
-  t.call(`Put${o.op}`, { method: 'PUT', bucket, query: { [o.sub]: '' }, data: body, headers: { 'content-md5': md5b64(body) } });
+const put = (o: Op, body: string, bucket = 'bkt') => t.call(`Put${o.op}`, { method: 'PUT', bucket, query: { [o.sub]: '' }, data: body, headers: { 'content-md5': md5b64(body) } });
 const putFail = (o: Op, body: string, headers: Record<string, string> = { 'content-md5': md5b64(body) }, bucket = 'bkt') =>
   t.fail(`Put${o.op}`, { method: 'PUT', bucket, query: { [o.sub]: '' }, data: body, headers });
 const get = async (o: Op, bucket = 'bkt') => bodyText(await t.call(`Get${o.op}`, { bucket, query: { [o.sub]: '' } }));
@@ -46,7 +45,18 @@ const versioning = (status: string, bucket = 'bkt') => {
 describe('bucket tagging', () => {
   it('puts (204), gets sorted by key, deletes (204), and answers NoSuchTagSet without tags', async () => {
     expect(err(await getFail(TAGGING))).toEqual(['NoSuchTagSet', 404]);
-    expect((await put(TAGGING, tagging([['team', 'a b'], ['cost-center', '42'], ['empty', '']]))).status).toBe(204);
+    expect(
+      (
+        await put(
+          TAGGING,
+          tagging([
+            ['team', 'a b'],
+            ['cost-center', '42'],
+            ['empty', ''],
+          ]),
+        )
+      ).status,
+    ).toBe(204);
     expect(await get(TAGGING)).toBe(
       `<?xml version="1.0" encoding="UTF-8"?>\n<Tagging ${XMLNS}><TagSet><Tag><Key>cost-center</Key><Value>42</Value></Tag><Tag><Key>empty</Key><Value></Value></Tag><Tag><Key>team</Key><Value>a b</Value></Tag></TagSet></Tagging>`,
     );
@@ -78,7 +88,13 @@ describe('bucket tagging', () => {
       const e = await putFail(TAGGING, tagging([[k, v]]));
       expect([e.code, e.status, e.message], k).toEqual(['InvalidTag', 400, message]);
     }
-    const dup = await putFail(TAGGING, tagging([['a', '1'], ['a', '2']]));
+    const dup = await putFail(
+      TAGGING,
+      tagging([
+        ['a', '1'],
+        ['a', '2'],
+      ]),
+    );
     expect([dup.code, dup.message]).toEqual(['InvalidTag', 'Cannot provide multiple Tags with the same key']);
     // Nothing above changed the stored set.
     expect((await get(TAGGING)).match(/<Tag>/g)).toHaveLength(50);
@@ -126,10 +142,22 @@ describe('bucket website', () => {
       ['<WebsiteConfiguration><IndexDocument><Suffix></Suffix></IndexDocument></WebsiteConfiguration>', 'InvalidArgument', 'The IndexDocument Suffix is not well formed'],
       [index('<RedirectAllRequestsTo><HostName>x</HostName></RedirectAllRequestsTo>'), 'MalformedXML'],
       ['<WebsiteConfiguration><RedirectAllRequestsTo><Protocol>http</Protocol></RedirectAllRequestsTo></WebsiteConfiguration>', 'MalformedXML'],
-      [rules(...Array.from({ length: 51 }, () => '<Redirect><HostName>x</HostName></Redirect>')), 'InvalidRequest', '51 routing rules provided, the number of routing rules in a website configuration is limited to 50.'],
+      [
+        rules(...Array.from({ length: 51 }, () => '<Redirect><HostName>x</HostName></Redirect>')),
+        'InvalidRequest',
+        '51 routing rules provided, the number of routing rules in a website configuration is limited to 50.',
+      ],
       [rules('<Redirect><HttpRedirectCode>300</HttpRedirectCode></Redirect>'), 'InvalidRequest', 'The provided HTTP redirect code (300) is not valid. Valid codes are 3XX except 300.'],
-      [rules('<Redirect><ReplaceKeyWith>a</ReplaceKeyWith><ReplaceKeyPrefixWith>b/</ReplaceKeyPrefixWith></Redirect>'), 'InvalidRequest', 'You can only define ReplaceKeyPrefix or ReplaceKey but not both.'],
-      [rules('<Condition><HttpErrorCodeReturnedEquals>302</HttpErrorCodeReturnedEquals></Condition><Redirect><HostName>x</HostName></Redirect>'), 'InvalidRequest', 'The provided HTTP error code (302) is not valid. Valid codes are 4XX or 5XX.'],
+      [
+        rules('<Redirect><ReplaceKeyWith>a</ReplaceKeyWith><ReplaceKeyPrefixWith>b/</ReplaceKeyPrefixWith></Redirect>'),
+        'InvalidRequest',
+        'You can only define ReplaceKeyPrefix or ReplaceKey but not both.',
+      ],
+      [
+        rules('<Condition><HttpErrorCodeReturnedEquals>302</HttpErrorCodeReturnedEquals></Condition><Redirect><HostName>x</HostName></Redirect>'),
+        'InvalidRequest',
+        'The provided HTTP error code (302) is not valid. Valid codes are 4XX or 5XX.',
+      ],
       [rules('<Condition/><Redirect><HostName>x</HostName></Redirect>'), 'InvalidRequest'],
       [rules('<Redirect><Protocol>ftp</Protocol></Redirect>'), 'InvalidRequest'],
       [rules('<Redirect/>'), 'InvalidRequest'],
@@ -212,7 +240,9 @@ describe('bucket notification', () => {
     await put(NOTIFY, old);
     const got = await get(NOTIFY);
     expect(got).toContain('<Event>s3:ReducedRedundancyLostObject</Event>');
-    expect(got).toContain('<CloudFunctionConfiguration><Id>f</Id><CloudFunction>arn:aws:lambda:us-east-1:123456789012:function:f</CloudFunction><InvocationRole>arn:aws:iam::123456789012:role/r</InvocationRole><Event>s3:ObjectCreated:Put</Event></CloudFunctionConfiguration>');
+    expect(got).toContain(
+      '<CloudFunctionConfiguration><Id>f</Id><CloudFunction>arn:aws:lambda:us-east-1:123456789012:function:f</CloudFunction><InvocationRole>arn:aws:iam::123456789012:role/r</InvocationRole><Event>s3:ObjectCreated:Put</Event></CloudFunctionConfiguration>',
+    );
     expect(got).toContain('<EventBridgeConfiguration></EventBridgeConfiguration>');
   });
 
@@ -226,7 +256,10 @@ describe('bucket notification', () => {
       [notify(queue('a', ['s3:ObjectCreated:*'], `<Filter><S3Key>${rule('prefix', 'x')}${rule('Prefix', 'y')}</S3Key></Filter>`)), 'InvalidArgument'],
       [notify(queue('a', ['s3:ObjectCreated:*'], `<Filter><S3Key>${rule('prefix', 'a/')}</S3Key></Filter>`), queue('a', ['s3:ObjectRemoved:*'])), 'InvalidArgument', 'Configuration Id must be unique'],
       [
-        notify(queue('a', ['s3:ObjectCreated:*'], `<Filter><S3Key>${rule('prefix', 'a/')}</S3Key></Filter>`), queue('b', ['s3:ObjectCreated:Put'], `<Filter><S3Key>${rule('prefix', 'a/b')}</S3Key></Filter>`)),
+        notify(
+          queue('a', ['s3:ObjectCreated:*'], `<Filter><S3Key>${rule('prefix', 'a/')}</S3Key></Filter>`),
+          queue('b', ['s3:ObjectCreated:Put'], `<Filter><S3Key>${rule('prefix', 'a/b')}</S3Key></Filter>`),
+        ),
         'InvalidArgument',
         'Configurations overlap. Configurations on the same bucket cannot share a common event type.',
       ],
@@ -237,7 +270,14 @@ describe('bucket notification', () => {
       if (message !== undefined) expect(e.message, body).toBe(message);
     }
     // Disjoint prefixes or events do not overlap.
-    await put(NOTIFY, notify(queue('a', ['s3:ObjectCreated:*'], `<Filter><S3Key>${rule('prefix', 'a/')}</S3Key></Filter>`), queue('b', ['s3:ObjectCreated:*'], `<Filter><S3Key>${rule('prefix', 'b/')}</S3Key></Filter>`), queue('c', ['s3:ObjectRemoved:*'])));
+    await put(
+      NOTIFY,
+      notify(
+        queue('a', ['s3:ObjectCreated:*'], `<Filter><S3Key>${rule('prefix', 'a/')}</S3Key></Filter>`),
+        queue('b', ['s3:ObjectCreated:*'], `<Filter><S3Key>${rule('prefix', 'b/')}</S3Key></Filter>`),
+        queue('c', ['s3:ObjectRemoved:*']),
+      ),
+    );
     expect((await get(NOTIFY)).match(/<QueueConfiguration>/g)).toHaveLength(3);
   });
 });

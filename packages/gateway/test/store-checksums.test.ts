@@ -124,7 +124,10 @@ describe('multipart checksums', () => {
     return t.call('UploadPart', { key, query: { uploadId, partNumber: String(n) }, data, headers });
   }
   function completeXml(parts: [number, string, Record<string, string>?][]): string {
-    const extra = (x: Record<string, string> = {}): string => Object.entries(x).map(([k, v]) => `<${k}>${v}</${k}>`).join('');
+    const extra = (x: Record<string, string> = {}): string =>
+      Object.entries(x)
+        .map(([k, v]) => `<${k}>${v}</${k}>`)
+        .join('');
     return `<CompleteMultipartUpload>${parts.map(([n, e, x]) => `<Part><PartNumber>${n}</PartNumber><ETag>${e}</ETag>${extra(x)}</Part>`).join('')}</CompleteMultipartUpload>`;
   }
 
@@ -144,7 +147,10 @@ describe('multipart checksums', () => {
     const missingSum = await t.fail('CompleteMultipartUpload', {
       key: 'k',
       query: { uploadId: id },
-      data: completeXml([[1, r1.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p1) }], [2, r2.headers['etag']!]]),
+      data: completeXml([
+        [1, r1.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p1) }],
+        [2, r2.headers['etag']!],
+      ]),
     });
     expect([missingSum.code, missingSum.status, missingSum.message]).toEqual([
       'InvalidRequest',
@@ -155,7 +161,10 @@ describe('multipart checksums', () => {
       await t.call('CompleteMultipartUpload', {
         key: 'k',
         query: { uploadId: id },
-        data: completeXml([[1, r1.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p1) }], [2, r2.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p2) }]]),
+        data: completeXml([
+          [1, r1.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p1) }],
+          [2, r2.headers['etag']!, { ChecksumSHA256: checksumBase64('sha256', p2) }],
+        ]),
       }),
     );
     const want = composite('sha256', [p1, p2]);
@@ -174,18 +183,38 @@ describe('multipart checksums', () => {
     const wrong = await t.fail('CompleteMultipartUpload', {
       key: 'k',
       query: { uploadId: id },
-      data: completeXml([[1, e1], [2, e2]]),
+      data: completeXml([
+        [1, e1],
+        [2, e2],
+      ]),
       headers: { 'x-amz-checksum-crc64nvme': checksumBase64('crc64nvme', p1) },
     });
     expect([wrong.code, wrong.status]).toEqual(['BadDigest', 400]);
     const xml = await bodyText(
-      await t.call('CompleteMultipartUpload', { key: 'k', query: { uploadId: id }, data: completeXml([[1, e1], [2, e2]]), headers: { 'x-amz-checksum-crc64nvme': whole } }),
+      await t.call('CompleteMultipartUpload', {
+        key: 'k',
+        query: { uploadId: id },
+        data: completeXml([
+          [1, e1],
+          [2, e2],
+        ]),
+        headers: { 'x-amz-checksum-crc64nvme': whole },
+      }),
     );
     expect([tag(xml, 'ChecksumCRC64NVME'), tag(xml, 'ChecksumType')]).toEqual([whole, 'FULL_OBJECT']);
     const id2 = await create('k2', { 'x-amz-checksum-algorithm': 'crc32', 'x-amz-checksum-type': 'FULL_OBJECT' });
     const f1 = (await part('k2', id2, 1, p1)).headers['etag']!;
     const f2 = (await part('k2', id2, 2, p2)).headers['etag']!;
-    await bodyText(await t.call('CompleteMultipartUpload', { key: 'k2', query: { uploadId: id2 }, data: completeXml([[1, f1], [2, f2]]) }));
+    await bodyText(
+      await t.call('CompleteMultipartUpload', {
+        key: 'k2',
+        query: { uploadId: id2 },
+        data: completeXml([
+          [1, f1],
+          [2, f2],
+        ]),
+      }),
+    );
     const head = await t.call('HeadObject', { key: 'k2', headers: ENABLED });
     expect(head.headers).toMatchObject({ 'x-amz-checksum-crc32': checksumBase64('crc32', Buffer.concat([p1, p2])), 'x-amz-checksum-type': 'FULL_OBJECT' });
   });
@@ -271,7 +300,13 @@ describe('GetObjectAttributes', () => {
     // Without checksums S3 gives only the count.
     const id2 = tag(await bodyText(await t.call('CreateMultipartUpload', { key: 'n', query: { uploads: '' } })), 'UploadId')!;
     const e = (await t.call('UploadPart', { key: 'n', query: { uploadId: id2, partNumber: '1' }, data: 'x' })).headers['etag']!;
-    await bodyText(await t.call('CompleteMultipartUpload', { key: 'n', query: { uploadId: id2 }, data: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${e}</ETag></Part></CompleteMultipartUpload>` }));
+    await bodyText(
+      await t.call('CompleteMultipartUpload', {
+        key: 'n',
+        query: { uploadId: id2 },
+        data: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${e}</ETag></Part></CompleteMultipartUpload>`,
+      }),
+    );
     const plain = await bodyText(await attrs('n', 'ObjectParts'));
     expect([tag(plain, 'PartsCount'), plain.includes('<Part>')]).toEqual(['1', false]);
   });
@@ -292,7 +327,13 @@ describe('GetObjectAttributes', () => {
 
   it('refuses a missing, empty or unknown attribute and a bad x-amz-max-parts with InvalidArgument (400)', async () => {
     await t.call('PutObject', { key: 'k', data: 'x' });
-    for (const headers of [{}, { 'x-amz-object-attributes': '' }, { 'x-amz-object-attributes': 'ETag,Size' }, { 'x-amz-object-attributes': 'etag' }, { 'x-amz-object-attributes': 'ETag', 'x-amz-max-parts': '-1' }]) {
+    for (const headers of [
+      {},
+      { 'x-amz-object-attributes': '' },
+      { 'x-amz-object-attributes': 'ETag,Size' },
+      { 'x-amz-object-attributes': 'etag' },
+      { 'x-amz-object-attributes': 'ETag', 'x-amz-max-parts': '-1' },
+    ]) {
       const err = await t.fail('GetObjectAttributes', { key: 'k', query: { attributes: '' }, headers });
       expect([err.code, err.status]).toEqual(['InvalidArgument', 400]);
     }

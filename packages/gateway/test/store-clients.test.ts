@@ -31,7 +31,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyText, listFiles, makeStore, pattern, type TestStore } from './helpers.js';
 import { toNodeListener } from './support/node-adapter.js';
 
-
 const MiB = 1024 * 1024;
 let t: TestStore;
 let server: Server;
@@ -53,7 +52,6 @@ afterAll(async () => {
 function md5(b: Uint8Array): string {
   return createHash('md5').update(b).digest('hex');
 }
-
 
 describe('@aws-sdk/client-s3 against the local store', () => {
   let s3: S3Client;
@@ -140,13 +138,44 @@ describe('@aws-sdk/client-s3 against the local store', () => {
     const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket, Prefix: 'mp/' }));
     expect(uploads.Uploads?.map((u) => u.UploadId)).toEqual([UploadId]);
     const parts = await s3.send(new ListPartsCommand({ Bucket, Key, UploadId }));
-    expect(parts.Parts?.map((p) => [p.PartNumber, p.Size])).toEqual([[1, 5 * MiB], [2, 1], [3, 1000]]);
+    expect(parts.Parts?.map((p) => [p.PartNumber, p.Size])).toEqual([
+      [1, 5 * MiB],
+      [2, 1],
+      [3, 1000],
+    ]);
     // Part 2 (1 byte) is not last: EntityTooSmall.
     await expect(
-      s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r1.ETag }, { PartNumber: 2, ETag: r2.CopyPartResult!.ETag }, { PartNumber: 3, ETag: r3.ETag }] } })),
+      s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket,
+          Key,
+          UploadId,
+          MultipartUpload: {
+            Parts: [
+              { PartNumber: 1, ETag: r1.ETag },
+              { PartNumber: 2, ETag: r2.CopyPartResult!.ETag },
+              { PartNumber: 3, ETag: r3.ETag },
+            ],
+          },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'EntityTooSmall' });
-    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r1.ETag }, { PartNumber: 3, ETag: r3.ETag }] } }));
-    const expectedEtag = `"${createHash('md5').update(Buffer.concat([createHash('md5').update(p1).digest(), createHash('md5').update(p2).digest()])).digest('hex')}-2"`;
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket,
+        Key,
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: r1.ETag },
+            { PartNumber: 3, ETag: r3.ETag },
+          ],
+        },
+      }),
+    );
+    const expectedEtag = `"${createHash('md5')
+      .update(Buffer.concat([createHash('md5').update(p1).digest(), createHash('md5').update(p2).digest()]))
+      .digest('hex')}-2"`;
     expect(done.ETag).toBe(expectedEtag);
     const get = await s3.send(new GetObjectCommand({ Bucket, Key }));
     expect(get.ContentType).toBe('application/zip');
@@ -248,15 +277,12 @@ describe('raw aws-chunked uploads through the adapter (nothing partial)', () => 
 
   function rawPut(key: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(
-        { host: '127.0.0.1', port, method: 'PUT', path: `/${Bucket}/${key}`, headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: `/${Bucket}/${key}`, headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
       req.on('error', reject);
       req.end(body);
     });

@@ -30,7 +30,11 @@ it('keeps a whole configuration and the versioning state when killed during conf
   // Writes in flight when the process dies.
   const writes: Promise<unknown>[] = [];
   let done = 0;
-  const counted = (p: Promise<{ status: number }>): Promise<unknown> => p.then((r) => void (r.status < 300 && done++), () => undefined);
+  const counted = (p: Promise<{ status: number }>): Promise<unknown> =>
+    p.then(
+      (r) => void (r.status < 300 && done++),
+      () => undefined,
+    );
   for (let i = 1; i <= 300; i++) {
     writes.push(counted(send(port, 'PUT', '/bkt?tagging', tagging(`v${i}`), { 'content-md5': md5(tagging(`v${i}`)) })));
     writes.push(counted(send(port, 'PUT', '/bkt?website', website(`w${i}`), { 'content-md5': md5(website(`w${i}`)) })));

@@ -95,13 +95,34 @@ it('a crash mid-sweep loses nothing the rules keep', async () => {
         markers += now.length - objects.length;
         const ids = versions.map((v) => v.id);
         // Only versions that were made, never more than one marker (on top).
-        expect(objects.every((v) => ids.includes(v.id)), name).toBe(true);
-        expect(now.slice(1).some((v) => v.marker), name).toBe(false);
-        if (!key.startsWith('x/')) expect(objects.map((v) => v.id), name).toEqual([...ids].reverse());
-        if (bucket === 'lck') expect(objects.map((v) => v.id), name).toContain(ids[0]); // under legal hold
+        expect(
+          objects.every((v) => ids.includes(v.id)),
+          name,
+        ).toBe(true);
+        expect(
+          now.slice(1).some((v) => v.marker),
+          name,
+        ).toBe(false);
+        if (!key.startsWith('x/'))
+          expect(
+            objects.map((v) => v.id),
+            name,
+          ).toEqual([...ids].reverse());
+        if (bucket === 'lck')
+          expect(
+            objects.map((v) => v.id),
+            name,
+          ).toContain(ids[0]); // under legal hold
         if (final) {
           if (bucket === 'bkt' && key.startsWith('x/')) expect(now, name).toEqual([]);
-          if (bucket === 'lck') expect(now.map((v) => [v.marker, v.marker ? '' : v.id]), name).toEqual([[true, ''], [false, ids[0]]]);
+          if (bucket === 'lck')
+            expect(
+              now.map((v) => [v.marker, v.marker ? '' : v.id]),
+              name,
+            ).toEqual([
+              [true, ''],
+              [false, ids[0]],
+            ]);
         }
         for (const v of objects) {
           const res = await send(port, 'GET', `/${bucket}/${enc(key)}?versionId=${v.id}`);
@@ -129,7 +150,10 @@ it('a crash mid-sweep loses nothing the rules keep', async () => {
     await stop(proc);
   }
   // The crashes hit the sweep in the middle: some keys done, others not yet.
-  expect(stages.some((m) => m > 0 && m < 68), String(stages)).toBe(true);
+  expect(
+    stages.some((m) => m > 0 && m < 68),
+    String(stages),
+  ).toBe(true);
   // The last run finishes the sweep.
   proc = start(dir, { S3KIT_LIFECYCLE: JSON.stringify({ ...LIFECYCLE, maxActionsPerPass: 1000 }) });
   port = await proc.port;

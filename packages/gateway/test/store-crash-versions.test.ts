@@ -183,11 +183,23 @@ class Crashes {
         expect(this.m.seen.get(key) ?? [], `${key}: a fresh version id`).not.toContain(head!.id);
         this.m.push(key, { id: head!.id, marker: p!.marker, ...(p!.body === undefined ? {} : { body: p!.body }) });
       } else if (p!.t === 'remove') {
-        expect(same(got, want.filter((v) => v.id !== p!.id)), what).toBe(true);
+        expect(
+          same(
+            got,
+            want.filter((v) => v.id !== p!.id),
+          ),
+          what,
+        ).toBe(true);
         this.m.deleteVersion(key, p!.id);
       } else {
         const retained = p!;
-        expect(same(got, want.map((v) => (v.id === retained.id ? { ...v, retainUntil: retained.until } : v))), what).toBe(true);
+        expect(
+          same(
+            got,
+            want.map((v) => (v.id === retained.id ? { ...v, retainUntil: retained.until } : v)),
+          ),
+          what,
+        ).toBe(true);
         this.m.setRetention(key, retained.id, retained.until);
       }
     }
@@ -256,35 +268,39 @@ describe('versioned store after kill -9 (issue 13)', () => {
   it.each([
     ['a versioned bucket: PUTs, delete markers, versionId deletes, multipart completes', false],
     ['an object lock bucket: the same and retention changes', true],
-  ])('%s: acknowledged versions intact, nothing unacknowledged, snapshot never stale', async (_name, lock) => {
-    const c = new Crashes(lock);
-    let p = start(dir);
-    const port = await p.port;
-    const create = await send(port, 'PUT', B, '', lock ? { 'x-amz-bucket-object-lock-enabled': 'true' } : {});
-    expect(create.status, create.body).toBe(200);
-    if (!lock) {
-      const xml = '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>';
-      expect((await send(port, 'PUT', `${B}?versioning`, xml)).status).toBe(200);
-    }
-    for (let round = 0; round < ROUNDS; round++) {
-      await c.crash(p, 100 + randomInt(400));
-      p = start(dir);
-      const stored = await c.verify(await p.port);
-      if (round % 2 === 1) {
-        // A clean stop saves the index; the start after it lists from the snapshot...
-        await stop(p);
-        expect((await stat(join(dir, 'buckets/bkt/index.json'))).isFile()).toBe(true);
-        p = start(dir);
-        expect(await readStore(await p.port, lock)).toEqual(stored);
-        await stop(p);
-        // ...and one that changes the bucket before listing must not leave the snapshot behind.
-        p = start(dir);
+  ])(
+    '%s: acknowledged versions intact, nothing unacknowledged, snapshot never stale',
+    async (_name, lock) => {
+      const c = new Crashes(lock);
+      let p = start(dir);
+      const port = await p.port;
+      const create = await send(port, 'PUT', B, '', lock ? { 'x-amz-bucket-object-lock-enabled': 'true' } : {});
+      expect(create.status, create.body).toBe(200);
+      if (!lock) {
+        const xml = '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>';
+        expect((await send(port, 'PUT', `${B}?versioning`, xml)).status).toBe(200);
       }
-    }
-    await stop(p);
-    const last = start(dir);
-    await c.verify(await last.port);
-    await stop(last);
-    expect([...c.m.keys.values()].flat().length, 'versions made').toBeGreaterThan(KEYS.length);
-  }, 60_000);
+      for (let round = 0; round < ROUNDS; round++) {
+        await c.crash(p, 100 + randomInt(400));
+        p = start(dir);
+        const stored = await c.verify(await p.port);
+        if (round % 2 === 1) {
+          // A clean stop saves the index; the start after it lists from the snapshot...
+          await stop(p);
+          expect((await stat(join(dir, 'buckets/bkt/index.json'))).isFile()).toBe(true);
+          p = start(dir);
+          expect(await readStore(await p.port, lock)).toEqual(stored);
+          await stop(p);
+          // ...and one that changes the bucket before listing must not leave the snapshot behind.
+          p = start(dir);
+        }
+      }
+      await stop(p);
+      const last = start(dir);
+      await c.verify(await last.port);
+      await stop(last);
+      expect([...c.m.keys.values()].flat().length, 'versions made').toBeGreaterThan(KEYS.length);
+    },
+    60_000,
+  );
 });

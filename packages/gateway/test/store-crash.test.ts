@@ -100,10 +100,7 @@ describe('store sweep after kill -9 (defect 6)', () => {
 
       const crashing = start(dir, { S3KIT_CRASH_IN_COMMIT: area });
       const port = await crashing.port;
-      const doomed =
-        area === 'objects'
-          ? send(port, 'PUT', '/bkt/keep-1', 'replacement never committed')
-          : send(port, 'PUT', `/bkt/mp?partNumber=1&uploadId=${uploadId}`, 'b'.repeat(3000));
+      const doomed = area === 'objects' ? send(port, 'PUT', '/bkt/keep-1', 'replacement never committed') : send(port, 'PUT', `/bkt/mp?partNumber=1&uploadId=${uploadId}`, 'b'.repeat(3000));
       await expect(doomed).rejects.toThrow();
       expect(await crashing.exited).toBe('SIGKILL');
       const orphans = (await listFiles(dir)).filter((f) => f.endsWith('.data') && !before.includes(f));

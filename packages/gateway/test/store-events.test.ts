@@ -22,7 +22,11 @@ afterEach(async () => {
 
 /** A listener of `bucket`, or of every bucket (ListenNotification) for `null`. */
 const listen = async (query: Record<string, string> = {}, bucket: string | null = 'bkt', signal?: AbortSignal): Promise<EventLines> => {
-  const res = await t.call(bucket === null ? 'ListenNotification' : 'ListenBucketNotification', { bucket: bucket ?? undefined, query: { events: 's3:ObjectCreated:*,s3:ObjectRemoved:*,s3:LifecycleExpiration:*', ...query }, signal });
+  const res = await t.call(bucket === null ? 'ListenNotification' : 'ListenBucketNotification', {
+    bucket: bucket ?? undefined,
+    query: { events: 's3:ObjectCreated:*,s3:ObjectRemoved:*,s3:LifecycleExpiration:*', ...query },
+    signal,
+  });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toBe('application/json');
   return new EventLines(res.body);
@@ -273,7 +277,16 @@ describe('listener lifetime', () => {
 describe('a failing listener', () => {
   it('is dropped without failing the write that published', async () => {
     const bus = new EventBus();
-    const sub = bus.subscribe({ prefix: '', suffix: '', names: ['s3:ObjectCreated:*'] }, { onReady: () => { throw new Error('boom'); }, onOverflow: () => {}, onEnd: () => {} });
+    const sub = bus.subscribe(
+      { prefix: '', suffix: '', names: ['s3:ObjectCreated:*'] },
+      {
+        onReady: () => {
+          throw new Error('boom');
+        },
+        onOverflow: () => {},
+        onEnd: () => {},
+      },
+    );
     expect(() => bus.publish({ name: 's3:ObjectCreated:Put', bucket: 'b', key: 'k', time: 0, sequencer: '0' })).not.toThrow();
     expect([bus.listeners, sub.queued]).toEqual([0, 0]);
   });

@@ -22,8 +22,7 @@ const due = (ms: number, days: number): number => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days + 1);
 };
 const lc = (rules: string) => `<LifecycleConfiguration>${rules}</LifecycleConfiguration>`;
-const putLc = (body: string, bucket = 'bkt') =>
-  t.call('PutBucketLifecycleConfiguration', { method: 'PUT', bucket, query: { lifecycle: '' }, data: body, headers: { 'content-md5': md5b64(body) } });
+const putLc = (body: string, bucket = 'bkt') => t.call('PutBucketLifecycleConfiguration', { method: 'PUT', bucket, query: { lifecycle: '' }, data: body, headers: { 'content-md5': md5b64(body) } });
 const failLc = (body: string, headers?: Record<string, string>) =>
   t.fail('PutBucketLifecycleConfiguration', { method: 'PUT', query: { lifecycle: '' }, data: body, headers: headers ?? { 'content-md5': md5b64(body) } });
 const getLc = async (bucket = 'bkt') => bodyText(await t.call('GetBucketLifecycleConfiguration', { bucket, query: { lifecycle: '' } }));
@@ -143,14 +142,26 @@ describe('lifecycle configuration', () => {
       ['Days -1', exp('<Days>-1</Days>'), 'InvalidArgument'],
       ['Date not at midnight', exp('<Date>2030-01-01T12:00:00Z</Date>'), 'InvalidArgument', /'Date' must be at midnight GMT/],
       ['NoncurrentDays 0', r('<NoncurrentVersionExpiration><NoncurrentDays>0</NoncurrentDays></NoncurrentVersionExpiration>'), 'InvalidArgument'],
-      ['NewerNoncurrentVersions 101', r('<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>101</NewerNoncurrentVersions></NoncurrentVersionExpiration>'), 'InvalidArgument'],
+      [
+        'NewerNoncurrentVersions 101',
+        r('<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>101</NewerNoncurrentVersions></NoncurrentVersionExpiration>'),
+        'InvalidArgument',
+      ],
       ['DaysAfterInitiation 0', r('<AbortIncompleteMultipartUpload><DaysAfterInitiation>0</DaysAfterInitiation></AbortIncompleteMultipartUpload>'), 'InvalidArgument'],
       ['STANDARD_IA before 30 days', r('<Transition><Days>10</Days><StorageClass>STANDARD_IA</StorageClass></Transition>'), 'InvalidArgument'],
       ['ID over 255', lc(`<Rule><ID>${'a'.repeat(256)}</ID><Filter/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>`), 'InvalidArgument'],
       ['duplicate IDs', lc('<Rule><ID>x</ID><Filter/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>'.repeat(2)), 'InvalidArgument', /Rule ID must be unique/],
-      ['size bounds crossed', r('<Expiration><Days>1</Days></Expiration>', '<Filter><And><ObjectSizeGreaterThan>10</ObjectSizeGreaterThan><ObjectSizeLessThan>5</ObjectSizeLessThan></And></Filter>'), 'InvalidArgument'],
+      [
+        'size bounds crossed',
+        r('<Expiration><Days>1</Days></Expiration>', '<Filter><And><ObjectSizeGreaterThan>10</ObjectSizeGreaterThan><ObjectSizeLessThan>5</ObjectSizeLessThan></And></Filter>'),
+        'InvalidArgument',
+      ],
       ['no action', r(''), 'InvalidRequest', /At least one action needs to be specified in a rule/],
-      ['abort with a tag filter', r('<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>', '<Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter>'), 'InvalidRequest'],
+      [
+        'abort with a tag filter',
+        r('<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>', '<Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter>'),
+        'InvalidRequest',
+      ],
       ['prefix over 1024 bytes', r('<Expiration><Days>1</Days></Expiration>', `<Filter><Prefix>${'p'.repeat(1025)}</Prefix></Filter>`), 'InvalidRequest'],
       ['tag key over 128', r('<Expiration><Days>1</Days></Expiration>', `<Filter><Tag><Key>${'k'.repeat(129)}</Key><Value>v</Value></Tag></Filter>`), 'InvalidRequest'],
     ];
@@ -283,7 +294,11 @@ describe('the lifecycle sweeper', () => {
 
   it('removes noncurrent versions NoncurrentDays after they became noncurrent, keeping NewerNoncurrentVersions', async () => {
     await versioning('Enabled');
-    await putLc(lc('<Rule><ID>nc</ID><Filter><Prefix>k</Prefix></Filter><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>3</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration></Rule>'));
+    await putLc(
+      lc(
+        '<Rule><ID>nc</ID><Filter><Prefix>k</Prefix></Filter><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>3</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration></Rule>',
+      ),
+    );
     for (const b of ['1', '2', '3']) await put('k', b);
     await put('other', '1');
     await put('other', '2');
@@ -331,7 +346,11 @@ describe('the lifecycle sweeper', () => {
   });
 
   it('aborts incomplete multipart uploads DaysAfterInitiation after they began, by prefix', async () => {
-    await putLc(lc('<Rule><ID>u</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>2</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>'));
+    await putLc(
+      lc(
+        '<Rule><ID>u</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>2</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>',
+      ),
+    );
     const start = Date.now();
     for (const key of ['tmp/a', 'tmp/b', 'keep/c']) await t.call('CreateMultipartUpload', { key, query: { uploads: '' } });
     const uploads = async (): Promise<string[]> => [...(await bodyText(await t.call('ListMultipartUploads', { query: { uploads: '' } }))).matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!);
@@ -345,7 +364,9 @@ describe('the lifecycle sweeper', () => {
 
   it('never removes a version under legal hold or retention (a delete marker may still be added)', async () => {
     await t.call('CreateBucket', { bucket: 'locked', headers: { 'x-amz-bucket-object-lock-enabled': 'true' } });
-    const body = lc('<Rule><ID>all</ID><Filter/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration><NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration></Rule>');
+    const body = lc(
+      '<Rule><ID>all</ID><Filter/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration><NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration></Rule>',
+    );
     await putLc(body, 'locked');
     const lockPut = (key: string, data: string, headers: Record<string, string>) => t.call('PutObject', { bucket: 'locked', key, data, headers: { 'content-md5': md5b64(data), ...headers } });
     await lockPut('held', 'h1', { 'x-amz-object-lock-legal-hold': 'ON' });

@@ -51,7 +51,11 @@ describe('multipart upload', () => {
     const e3 = await part('big/file.bin', id, 3, p3);
     const e2 = await part('big/file.bin', id, 2, p2);
     expect(e1).toBe(`"${md5hex(p1)}"`);
-    const res = await complete('big/file.bin', id, [[1, e1], [2, e2.slice(1, -1)], [3, e3]]);
+    const res = await complete('big/file.bin', id, [
+      [1, e1],
+      [2, e2.slice(1, -1)],
+      [3, e3],
+    ]);
     const xml = await bodyText(res);
     expect(tag(xml, 'ETag')).toBe(multipartEtag([p1, p2, p3]));
     expect(tag(xml, 'Bucket')).toBe('bkt');
@@ -67,7 +71,10 @@ describe('multipart upload', () => {
     const id = await create('k');
     const e1 = await part('k', id, 1, p1);
     const e2 = await part('k', id, 2, p3);
-    await complete('k', id, [[1, e1], [2, e2]]);
+    await complete('k', id, [
+      [1, e1],
+      [2, e2],
+    ]);
     const res = await t.call('GetObject', { key: 'k', query: { partNumber: '2' } });
     expect([res.status, res.headers['x-amz-mp-parts-count'], res.headers['content-range']]).toEqual([206, '2', `bytes ${MIN}-${MIN + 3}/${MIN + 4}`]);
     expect(await bodyText(res)).toBe('tail');
@@ -87,7 +94,10 @@ describe('multipart upload', () => {
     const e1 = await part('k', id, 1, p1);
     await part('k', id, 2, p2);
     const e3 = await part('k', id, 3, p3);
-    await complete('k', id, [[1, e1], [3, e3]]);
+    await complete('k', id, [
+      [1, e1],
+      [3, e3],
+    ]);
     expect((await bodyBytes(await t.call('GetObject', { key: 'k' }))).equals(Buffer.concat([p1, p3]))).toBe(true);
   });
 
@@ -95,11 +105,38 @@ describe('multipart upload', () => {
     const id = await create('k');
     const e1 = await part('k', id, 1, Buffer.alloc(MIN - 1, 'a'));
     const e2 = await part('k', id, 2, p3);
-    expect((await complete('k', id, [[2, e2], [1, e1]]).catch((e: { code: string }) => e.code))).toBe('InvalidPartOrder');
-    expect((await complete('k', id, [[1, e1], [1, e1]]).catch((e: { code: string }) => e.code))).toBe('InvalidPartOrder');
-    expect((await complete('k', id, [[1, '"0"'], [2, e2]]).catch((e: { code: string }) => e.code))).toBe('InvalidPart');
-    expect((await complete('k', id, [[1, e1], [5, e2]]).catch((e: { code: string }) => e.code))).toBe('InvalidPart');
-    const small = await t.fail('CompleteMultipartUpload', { key: 'k', query: { uploadId: id }, data: completeXml([[1, e1], [2, e2]]) });
+    expect(
+      await complete('k', id, [
+        [2, e2],
+        [1, e1],
+      ]).catch((e: { code: string }) => e.code),
+    ).toBe('InvalidPartOrder');
+    expect(
+      await complete('k', id, [
+        [1, e1],
+        [1, e1],
+      ]).catch((e: { code: string }) => e.code),
+    ).toBe('InvalidPartOrder');
+    expect(
+      await complete('k', id, [
+        [1, '"0"'],
+        [2, e2],
+      ]).catch((e: { code: string }) => e.code),
+    ).toBe('InvalidPart');
+    expect(
+      await complete('k', id, [
+        [1, e1],
+        [5, e2],
+      ]).catch((e: { code: string }) => e.code),
+    ).toBe('InvalidPart');
+    const small = await t.fail('CompleteMultipartUpload', {
+      key: 'k',
+      query: { uploadId: id },
+      data: completeXml([
+        [1, e1],
+        [2, e2],
+      ]),
+    });
     expect([small.code, small.status]).toEqual(['EntityTooSmall', 400]);
     // A small last part alone is fine.
     await complete('k', id, [[1, e1]]);
@@ -109,7 +146,9 @@ describe('multipart upload', () => {
   it('rejects an empty or malformed part list with MalformedXML', async () => {
     const id = await create('k');
     expect((await t.fail('CompleteMultipartUpload', { key: 'k', query: { uploadId: id }, data: '<CompleteMultipartUpload/>' })).code).toBe('MalformedXML');
-    expect((await t.fail('CompleteMultipartUpload', { key: 'k', query: { uploadId: id }, data: '<CompleteMultipartUpload><Part><ETag>x</ETag></Part></CompleteMultipartUpload>' })).code).toBe('MalformedXML');
+    expect((await t.fail('CompleteMultipartUpload', { key: 'k', query: { uploadId: id }, data: '<CompleteMultipartUpload><Part><ETag>x</ETag></Part></CompleteMultipartUpload>' })).code).toBe(
+      'MalformedXML',
+    );
     expect((await t.fail('CompleteMultipartUpload', { key: 'k', query: { uploadId: id }, data: '<Complete' })).code).toBe('MalformedXML');
   });
 
@@ -183,7 +222,10 @@ describe('multipart concurrency', () => {
       const e1 = await part(key, id, 1, Buffer.alloc(MIN, 1));
       const e2 = await part(key, id, 2, Buffer.alloc(10, 2));
       const [c, a] = await Promise.allSettled([
-        complete(key, id, [[1, e1], [2, e2]]),
+        complete(key, id, [
+          [1, e1],
+          [2, e2],
+        ]),
         t.call('AbortMultipartUpload', { key, query: { uploadId: id } }),
       ]);
       expect([c.status, a.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
@@ -211,7 +253,10 @@ describe('UploadPartCopy', () => {
     expect(e1).toBe(`"${md5hex(src.subarray(0, 1100))}"`);
     const res2 = await t.call('UploadPartCopy', { key: 'dst', query: { uploadId: id, partNumber: '2' }, headers: { 'x-amz-copy-source': 'bkt/src' } });
     const e2 = tag(await bodyText(res2), 'ETag')!.replace(/&quot;/g, '"');
-    await complete('dst', id, [[1, e1], [2, e2]]);
+    await complete('dst', id, [
+      [1, e1],
+      [2, e2],
+    ]);
     expect((await bodyBytes(await t.call('GetObject', { key: 'dst' }))).equals(Buffer.concat([src.subarray(0, 1100), src]))).toBe(true);
   });
 

@@ -46,8 +46,7 @@ const putHold = (key: string, status: string, versionId?: string) =>
   t.call('PutObjectLegalHold', { method: 'PUT', key, query: { 'legal-hold': '', ...(versionId === undefined ? {} : { versionId }) }, ...xml(`<LegalHold><Status>${status}</Status></LegalHold>`) });
 /** PutObject with a Content-MD5 (S3 requires a digest on writes with lock parameters). */
 const put = (key: string, data: string, headers: Record<string, string> = {}) => t.call('PutObject', { key, data, headers: { 'content-md5': md5b64(data), ...headers } });
-const del = (key: string, versionId?: string, headers: Record<string, string> = {}) =>
-  t.call('DeleteObject', { key, query: versionId === undefined ? {} : { versionId }, headers });
+const del = (key: string, versionId?: string, headers: Record<string, string> = {}) => t.call('DeleteObject', { key, query: versionId === undefined ? {} : { versionId }, headers });
 const delFail = (key: string, versionId: string, headers: Record<string, string> = {}) => t.fail('DeleteObject', { key, query: { versionId }, headers });
 
 describe('object lock on a bucket', () => {

@@ -48,13 +48,10 @@ describe('buckets', () => {
     }
   });
 
-  it.each(['ab', 'a'.repeat(64), 'Upper', 'under_score', '192.168.1.1', '-start', 'end-', 'a..b', '../x'])(
-    'rejects bucket name %j with InvalidBucketName (400)',
-    async (bucket) => {
-      const err = await t.fail('CreateBucket', { bucket });
-      expect([err.code, err.status]).toEqual(['InvalidBucketName', 400]);
-    },
-  );
+  it.each(['ab', 'a'.repeat(64), 'Upper', 'under_score', '192.168.1.1', '-start', 'end-', 'a..b', '../x'])('rejects bucket name %j with InvalidBucketName (400)', async (bucket) => {
+    const err = await t.fail('CreateBucket', { bucket });
+    expect([err.code, err.status]).toEqual(['InvalidBucketName', 400]);
+  });
 
   it('refuses to delete a bucket with objects (BucketNotEmpty, 409) but deletes one with only uploads in progress', async () => {
     await t.call('PutObject', { key: 'k', data: 'x' });
@@ -171,31 +168,20 @@ describe('PutObject / GetObject / HeadObject', () => {
     expect(files).toHaveLength(2);
   });
 
-  it.each([
-    ['../x'],
-    ['../../etc/passwd'],
-    ['a//b'],
-    [' '],
-    ['%2F'],
-    ['/leading'],
-    ['trailing/'],
-    ['.'],
-    ['..'],
-    ['ünïcødé/日本語/😀'],
-    ['tab\tnew\nline\r'],
-    ['k'.repeat(1024)],
-    ['é'.repeat(512)],
-  ])('stores key %j safely inside the data directory', async (key) => {
-    await t.call('PutObject', { key, data: `v:${key}` });
-    expect(await bodyText(await t.call('GetObject', { key }))).toBe(`v:${key}`);
-    const list = await t.call('ListObjectsV2', { query: { 'list-type': '2', 'encoding-type': 'url' } });
-    // S3's encoding-type=url: form encoding of the UTF-8 bytes, '/' kept, space as '+'.
-    expect(await bodyText(list)).toContain(`<Key>${encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+')}</Key>`);
-    // And the SSE-S3 store key (every bucket's default encryption).
-    for (const f of await listFiles(t.dir)) expect(f).toMatch(/^(sse-s3\.key|buckets\/bkt\/(bucket\.json|objects\/[0-9a-f]{2}\/[0-9a-f]{64}(\.json|\.[0-9a-f]{16}\.data)))$/);
-    await t.call('DeleteObject', { key });
-    expect((await t.fail('HeadObject', { key })).code).toBe('NoSuchKey');
-  });
+  it.each([['../x'], ['../../etc/passwd'], ['a//b'], [' '], ['%2F'], ['/leading'], ['trailing/'], ['.'], ['..'], ['ünïcødé/日本語/😀'], ['tab\tnew\nline\r'], ['k'.repeat(1024)], ['é'.repeat(512)]])(
+    'stores key %j safely inside the data directory',
+    async (key) => {
+      await t.call('PutObject', { key, data: `v:${key}` });
+      expect(await bodyText(await t.call('GetObject', { key }))).toBe(`v:${key}`);
+      const list = await t.call('ListObjectsV2', { query: { 'list-type': '2', 'encoding-type': 'url' } });
+      // S3's encoding-type=url: form encoding of the UTF-8 bytes, '/' kept, space as '+'.
+      expect(await bodyText(list)).toContain(`<Key>${encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+')}</Key>`);
+      // And the SSE-S3 store key (every bucket's default encryption).
+      for (const f of await listFiles(t.dir)) expect(f).toMatch(/^(sse-s3\.key|buckets\/bkt\/(bucket\.json|objects\/[0-9a-f]{2}\/[0-9a-f]{64}(\.json|\.[0-9a-f]{16}\.data)))$/);
+      await t.call('DeleteObject', { key });
+      expect((await t.fail('HeadObject', { key })).code).toBe('NoSuchKey');
+    },
+  );
 
   it('rejects a key over 1024 UTF-8 bytes with KeyTooLongError (400)', async () => {
     const err = await t.fail('PutObject', { key: 'é'.repeat(513), data: 'x' });
@@ -491,9 +477,7 @@ describe('CopyObject', () => {
     const etag = `"${md5hex('copy me')}"`;
     expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': src, 'x-amz-copy-source-if-match': '"x"' } })).status).toBe(412);
     expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': src, 'x-amz-copy-source-if-none-match': etag } })).status).toBe(412);
-    expect(
-      (await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': src, 'x-amz-copy-source-if-modified-since': 'Fri, 01 Jan 2100 00:00:00 GMT' } })).status,
-    ).toBe(412);
+    expect((await t.fail('CopyObject', { key: 'd', headers: { 'x-amz-copy-source': src, 'x-amz-copy-source-if-modified-since': 'Fri, 01 Jan 2100 00:00:00 GMT' } })).status).toBe(412);
     const ok = await t.call('CopyObject', {
       key: 'd',
       headers: { 'x-amz-copy-source': src, 'x-amz-copy-source-if-match': etag, 'x-amz-copy-source-if-unmodified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' },
@@ -579,7 +563,13 @@ describe('object tagging', () => {
     ['a 129-character key', [['k'.repeat(129), 'v']]],
     ['a 257-character value', [['k', 'v'.repeat(257)]]],
     ['an empty key', [['', 'v']]],
-    ['duplicate keys', [['k', '1'], ['k', '2']]],
+    [
+      'duplicate keys',
+      [
+        ['k', '1'],
+        ['k', '2'],
+      ],
+    ],
     ['an aws: prefix', [['aws:x', '1']]],
   ])('rejects %s with InvalidTag (400)', async (_, tags) => {
     const xml = `<Tagging><TagSet>${tags.map(([k, v]) => `<Tag><Key>${k}</Key><Value>${v}</Value></Tag>`).join('')}</TagSet></Tagging>`;

@@ -33,7 +33,7 @@ describe('SelectObjectContent on a 200 MB object', () => {
   it('scans it all with RSS growth bounded (streamed, never read whole)', async () => {
     const before = process.memoryUsage().rss;
     let peak = before;
-    const res = await t.call('SelectObjectContent', request('SELECT COUNT(*), SUM(CAST(s._2 AS INT)) FROM S3Object s WHERE s._2 = \'7\' OR CAST(s._1 AS INT) &lt; 10'));
+    const res = await t.call('SelectObjectContent', request("SELECT COUNT(*), SUM(CAST(s._2 AS INT)) FROM S3Object s WHERE s._2 = '7' OR CAST(s._1 AS INT) &lt; 10"));
     const frames: Uint8Array[] = [];
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
     try {
@@ -51,7 +51,9 @@ describe('SelectObjectContent on a 200 MB object', () => {
     expect(a.stats['BytesScanned']).toBeGreaterThanOrEqual(SIZE);
     const growth = (peak - before) / MiB;
     const overBaseline = (peak - baseline) / MiB;
-    console.log(`Select scan of ${(a.stats['BytesScanned']! / MiB).toFixed(0)} MiB: RSS growth ${growth.toFixed(1)} MiB during the scan, peak ${overBaseline.toFixed(1)} MiB over the RSS before the scans`);
+    console.log(
+      `Select scan of ${(a.stats['BytesScanned']! / MiB).toFixed(0)} MiB: RSS growth ${growth.toFixed(1)} MiB during the scan, peak ${overBaseline.toFixed(1)} MiB over the RSS before the scans`,
+    );
     expect(growth).toBeLessThan(64);
     expect(overBaseline).toBeLessThan(96);
   }, 120_000);

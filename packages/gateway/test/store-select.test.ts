@@ -54,7 +54,7 @@ describe('SelectObjectContent on CSV', () => {
   });
 
   it.each([
-    ["SELECT s.name FROM S3Object s WHERE CAST(s.age AS INT) > 26", 'Alice\nCarol\n'],
+    ['SELECT s.name FROM S3Object s WHERE CAST(s.age AS INT) > 26', 'Alice\nCarol\n'],
     ['SELECT s._1, s._3 FROM S3Object s LIMIT 1', 'Alice,Paris\n'],
     ["SELECT UPPER(s.city) AS c FROM S3Object s WHERE s.name LIKE 'B%'", '"NEW YORK, NY"\n'],
     ['SELECT COUNT(*), SUM(CAST(age AS INT)), MIN(CAST(age AS INT)), MAX(CAST(age AS INT)), AVG(CAST(age AS INT)) FROM S3Object', '3,96,25,41,32\n'],
@@ -66,8 +66,17 @@ describe('SelectObjectContent on CSV', () => {
   });
 
   it('outputs JSON with header names as keys, and CSV with ALWAYS quotes and other delimiters', async () => {
-    expect((await selectOn('people.csv', { expression: 'SELECT s.name, s.age AS a FROM S3Object s LIMIT 2', output: '<JSON><RecordDelimiter>;</RecordDelimiter></JSON>' })).records).toBe('{"name":"Alice","a":"30"};{"name":"Bob","a":"25"};');
-    expect((await selectOn('people.csv', { expression: 'SELECT * FROM S3Object LIMIT 2', output: '<CSV><QuoteFields>ALWAYS</QuoteFields><FieldDelimiter>|</FieldDelimiter><RecordDelimiter>\r\n</RecordDelimiter></CSV>' })).records).toBe('"Alice"|"30"|"Paris"\r\n"Bob"|"25"|"New York, NY"\r\n');
+    expect((await selectOn('people.csv', { expression: 'SELECT s.name, s.age AS a FROM S3Object s LIMIT 2', output: '<JSON><RecordDelimiter>;</RecordDelimiter></JSON>' })).records).toBe(
+      '{"name":"Alice","a":"30"};{"name":"Bob","a":"25"};',
+    );
+    expect(
+      (
+        await selectOn('people.csv', {
+          expression: 'SELECT * FROM S3Object LIMIT 2',
+          output: '<CSV><QuoteFields>ALWAYS</QuoteFields><FieldDelimiter>|</FieldDelimiter><RecordDelimiter>\r\n</RecordDelimiter></CSV>',
+        })
+      ).records,
+    ).toBe('"Alice"|"30"|"Paris"\r\n"Bob"|"25"|"New York, NY"\r\n');
   });
 
   it("SELECT * rewrites a record quoted with another QuoteCharacter than the output's", async () => {
@@ -77,7 +86,8 @@ describe('SelectObjectContent on CSV', () => {
 
   it('reads FileHeaderInfo NONE/IGNORE, other delimiters, quote escapes, comments and quoted record delimiters', async () => {
     await t.call('PutObject', { key: 'odd.csv', data: 'h1;h2\n"a\\"b";c\n%skip\n"multi\nline";d\n' });
-    const input = (allow: boolean): string => `<CSV><FileHeaderInfo>IGNORE</FileHeaderInfo><FieldDelimiter>;</FieldDelimiter><QuoteEscapeCharacter>\\</QuoteEscapeCharacter><Comments>%</Comments><AllowQuotedRecordDelimiter>${allow}</AllowQuotedRecordDelimiter></CSV>`;
+    const input = (allow: boolean): string =>
+      `<CSV><FileHeaderInfo>IGNORE</FileHeaderInfo><FieldDelimiter>;</FieldDelimiter><QuoteEscapeCharacter>\\</QuoteEscapeCharacter><Comments>%</Comments><AllowQuotedRecordDelimiter>${allow}</AllowQuotedRecordDelimiter></CSV>`;
     expect((await selectOn('odd.csv', { expression: 'SELECT s._1 FROM S3Object s', input: input(true), output: '<JSON/>' })).records).toBe('{"_1":"a\\"b"}\n{"_1":"multi\\nline"}\n');
     expect((await selectOn('odd.csv', { expression: 'SELECT COUNT(*) FROM S3Object', input: '<CSV><FileHeaderInfo>NONE</FileHeaderInfo></CSV>' })).records).toBe('5\n');
   });
@@ -88,7 +98,7 @@ describe('SelectObjectContent on CSV', () => {
     ['SELECT s._0 FROM S3Object s', 'InvalidColumnIndex'],
     ['SELECT s.nope FROM S3Object s', 'MissingHeaders'],
     ['SELECT CAST(s.name AS INT) FROM S3Object s', 'CastFailed'],
-    ["SELECT LOWER(1) FROM S3Object s", 'EvaluatorInvalidArguments'],
+    ['SELECT LOWER(1) FROM S3Object s', 'EvaluatorInvalidArguments'],
     ['SELECT BOGUS(1) FROM S3Object', 'UnsupportedFunction'],
     [`SELECT '${'x'.repeat(256 * 1024)}' FROM S3Object`, 'ExpressionTooLong'],
   ])('answers %s with %s (400) before streaming', async (expression, code) => {
@@ -131,7 +141,8 @@ describe('SelectObjectContent on CSV', () => {
   it('takes the records that start in a ScanRange (Start, End, both), as S3 defines it', async () => {
     const data = 'a,1\nbb,2\nccc,3\ndddd,4\n';
     await t.call('PutObject', { key: 'range.csv', data });
-    const scan = async (range: string): Promise<string> => (await selectOn('range.csv', { expression: 'SELECT s._1 FROM S3Object s', input: '<CSV/>', extra: `<ScanRange>${range}</ScanRange>` })).records;
+    const scan = async (range: string): Promise<string> =>
+      (await selectOn('range.csv', { expression: 'SELECT s._1 FROM S3Object s', input: '<CSV/>', extra: `<ScanRange>${range}</ScanRange>` })).records;
     expect(await scan('<Start>0</Start><End>3</End>')).toBe('a\n');
     expect(await scan('<Start>1</Start><End>4</End>')).toBe('bb\n');
     expect(await scan('<Start>4</Start><End>9</End>')).toBe('bb\nccc\n');
@@ -148,7 +159,12 @@ describe('SelectObjectContent on CSV', () => {
 
   it('applies a ScanRange to JSON LINES and to CSV with a two-byte record delimiter', async () => {
     await t.call('PutObject', { key: 'r.json', data: '{"n":1}\n{"n":22}\n{"n":333}\n' });
-    const json = await selectOn('r.json', { expression: 'SELECT s.n FROM S3Object s', input: '<JSON><Type>LINES</Type></JSON>', output: '<JSON/>', extra: '<ScanRange><Start>1</Start><End>8</End></ScanRange>' });
+    const json = await selectOn('r.json', {
+      expression: 'SELECT s.n FROM S3Object s',
+      input: '<JSON><Type>LINES</Type></JSON>',
+      output: '<JSON/>',
+      extra: '<ScanRange><Start>1</Start><End>8</End></ScanRange>',
+    });
     expect(json.records).toBe('{"n":22}\n');
     await t.call('PutObject', { key: 'crlf.csv', data: 'a,1\r\nbb,2\r\nccc,3\r\n' });
     const input = '<CSV><RecordDelimiter>\r\n</RecordDelimiter></CSV>';
@@ -167,14 +183,29 @@ describe('SelectObjectContent on JSON', () => {
   it('queries JSON LINES with paths, MISSING keys and JSON or CSV output', async () => {
     await t.call('PutObject', { key: 'p.json', data: LINES });
     const input = '<JSON><Type>LINES</Type></JSON>';
-    expect((await selectOn('p.json', { expression: 'SELECT s.name, s.tags[0] AS t FROM S3Object[*] s WHERE s.age > 26', input, output: '<JSON/>' })).records).toBe('{"name":"Alice","t":"a"}\n{"name":"Carol"}\n');
+    expect((await selectOn('p.json', { expression: 'SELECT s.name, s.tags[0] AS t FROM S3Object[*] s WHERE s.age > 26', input, output: '<JSON/>' })).records).toBe(
+      '{"name":"Alice","t":"a"}\n{"name":"Carol"}\n',
+    );
     expect((await selectOn('p.json', { expression: 'SELECT * FROM S3Object s WHERE s.tags IS MISSING', input, output: '<JSON/>' })).records).toBe('{"name":"Bob","age":25}\n');
     expect((await selectOn('p.json', { expression: 'SELECT s.name, s.age FROM S3Object s', input })).records).toBe('Alice,30\nBob,25\nCarol,41\n');
     expect((await selectOn('p.json', { expression: 'SELECT SUM(s.age), COUNT(s.tags) FROM S3Object s', input })).records).toBe('96,2\n');
   });
 
   it('queries a JSON DOCUMENT through a FROM path', async () => {
-    await t.call('PutObject', { key: 'd.json', data: JSON.stringify({ items: [{ id: 1, v: 'x' }, { id: 2, v: 'y' }, { id: 3, v: 'z' }] }, null, 2) });
+    await t.call('PutObject', {
+      key: 'd.json',
+      data: JSON.stringify(
+        {
+          items: [
+            { id: 1, v: 'x' },
+            { id: 2, v: 'y' },
+            { id: 3, v: 'z' },
+          ],
+        },
+        null,
+        2,
+      ),
+    });
     const r = await selectOn('d.json', { expression: 'SELECT s.v FROM S3Object[*].items[*] s WHERE s.id >= 2', input: '<JSON><Type>DOCUMENT</Type></JSON>', output: '<JSON/>' });
     expect(r.records).toBe('{"v":"y"}\n{"v":"z"}\n');
   });

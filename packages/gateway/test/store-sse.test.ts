@@ -38,8 +38,7 @@ async function storedData(): Promise<Buffer[]> {
 describe('bucket encryption (Put/Get/DeleteBucketEncryption)', () => {
   const config = (alg: string, extra = ''): string =>
     `<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>${alg}</SSEAlgorithm>${extra}</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`;
-  const put = (xml: string, headers: Record<string, string> = { 'content-md5': md5b64(xml) }) =>
-    t.call('PutBucketEncryption', { method: 'PUT', query: { encryption: '' }, data: xml, headers });
+  const put = (xml: string, headers: Record<string, string> = { 'content-md5': md5b64(xml) }) => t.call('PutBucketEncryption', { method: 'PUT', query: { encryption: '' }, data: xml, headers });
   const get = async (): Promise<string> => bodyText(await t.call('GetBucketEncryption', { method: 'GET', query: { encryption: '' } }));
 
   it('answers SSE-S3 (AES256, no bucket key) for a bucket without a configuration, as AWS since 2023', async () => {
@@ -66,8 +65,17 @@ describe('bucket encryption (Put/Get/DeleteBucketEncryption)', () => {
   });
 
   it('refuses an unknown algorithm, no rule, two rules and other XML with MalformedXML; no digest with InvalidRequest; a missing bucket with NoSuchBucket', async () => {
-    const two = config('AES256').replace('</ServerSideEncryptionConfiguration>', '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>');
-    for (const xml of [config('AES128'), '<ServerSideEncryptionConfiguration/>', two, '<Other/>', '<ServerSideEncryptionConfiguration><Rule><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>']) {
+    const two = config('AES256').replace(
+      '</ServerSideEncryptionConfiguration>',
+      '<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>',
+    );
+    for (const xml of [
+      config('AES128'),
+      '<ServerSideEncryptionConfiguration/>',
+      two,
+      '<Other/>',
+      '<ServerSideEncryptionConfiguration><Rule><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>',
+    ]) {
       const err = await t.fail('PutBucketEncryption', { method: 'PUT', query: { encryption: '' }, data: xml, headers: { 'content-md5': md5b64(xml) } });
       expect([xml, err.code, err.status]).toEqual([xml, 'MalformedXML', 400]);
     }
@@ -214,7 +222,17 @@ describe('SSE-C', () => {
   it('decrypts any Range and suffix range exactly', async () => {
     const data = randomBytes(100_003);
     await t.call('PutObject', { key: 'r', data, headers: ssec(KEY) });
-    const ranges: [number, number][] = [[0, 0], [0, 15], [1, 16], [15, 17], [16, 31], [17, 70_000], [99_990, 100_002], [4095, 4097], [65_535, 65_537]];
+    const ranges: [number, number][] = [
+      [0, 0],
+      [0, 15],
+      [1, 16],
+      [15, 17],
+      [16, 31],
+      [17, 70_000],
+      [99_990, 100_002],
+      [4095, 4097],
+      [65_535, 65_537],
+    ];
     for (const [a, b] of ranges) {
       const res = await t.call('GetObject', { key: 'r', headers: { ...ssec(KEY), range: `bytes=${a}-${b}` } });
       expect([res.status, res.headers['content-range']]).toEqual([206, `bytes ${a}-${b}/${data.length}`]);
@@ -292,7 +310,11 @@ describe('SSE-C', () => {
       });
       expect(copied.headers[`${H}key-md5`]).toBe(md5b64(KEY));
       const etag = tag(await bodyText(copied), 'ETag')!.replace(/&quot;/g, '"');
-      await t.call('CompleteMultipartUpload', { key: 'dst', query: { uploadId: id }, data: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>` });
+      await t.call('CompleteMultipartUpload', {
+        key: 'dst',
+        query: { uploadId: id },
+        data: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`,
+      });
       expect((await bodyBytes(await t.call('GetObject', { key: 'dst', headers: ssec(KEY) }))).equals(src.subarray(7, 1501))).toBe(true);
     });
   });

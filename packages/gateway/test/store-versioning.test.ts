@@ -203,7 +203,13 @@ describe('ListObjectVersions', () => {
     try {
       const xml = await bodyText(await reopened.handle({ method: 'GET', operation: 'ListObjectVersions', bucket: 'bkt', query: { versions: '' }, headers: {} }));
       expect(entries(xml)).toEqual(before);
-      const resumed = await reopened.handle({ method: 'GET', operation: 'ListObjectVersions', bucket: 'bkt', query: { versions: '', 'key-marker': 'b', 'version-id-marker': ids['b1']! }, headers: {} });
+      const resumed = await reopened.handle({
+        method: 'GET',
+        operation: 'ListObjectVersions',
+        bucket: 'bkt',
+        query: { versions: '', 'key-marker': 'b', 'version-id-marker': ids['b1']! },
+        headers: {},
+      });
       expect(entries(await bodyText(resumed))[0]).toBe('b@null');
     } finally {
       await reopened.close();
@@ -220,7 +226,13 @@ describe('versionsPage', () => {
     expect(versionsPage(idx, '', '', { key: 'k', versionId: id(25) }, 10).items.map((i) => i.v.id)).toEqual(['null', id(10)]);
     expect(versionsPage(idx, '', '', { key: 'k', versionId: id(15) }, 10).items.map((i) => i.v.id)).toEqual([id(10)]);
     expect(versionsPage(idx, '', '', { key: 'k', versionId: 'null' }, 10).items.map((i) => i.v.id)).toEqual([id(10)]);
-    const noNull = new KeyIndex(new Map([['k', [v(id(30))]], ['m', [v(id(5))]]]), ['k', 'm']);
+    const noNull = new KeyIndex(
+      new Map([
+        ['k', [v(id(30))]],
+        ['m', [v(id(5))]],
+      ]),
+      ['k', 'm'],
+    );
     expect(versionsPage(noNull, '', '', { key: 'k', versionId: 'null' }, 10).items.map((i) => i.key)).toEqual(['m']);
   });
 
@@ -353,7 +365,11 @@ describe('versioning responses, as AWS documents them', () => {
     await t.call('PutObject', { key: 'src', data: 'version-two!' });
     const upload = async (): Promise<string> => /<UploadId>([^<]+)</.exec(await bodyText(await t.call('CreateMultipartUpload', { key: 'mp', query: { uploads: '' } })))![1]!;
     const id = await upload();
-    const pc = await t.call('UploadPartCopy', { key: 'mp', query: { uploadId: id, partNumber: '1' }, headers: { 'x-amz-copy-source': `/bkt/src?versionId=${v1}`, 'x-amz-copy-source-range': 'bytes=0-6' } });
+    const pc = await t.call('UploadPartCopy', {
+      key: 'mp',
+      query: { uploadId: id, partNumber: '1' },
+      headers: { 'x-amz-copy-source': `/bkt/src?versionId=${v1}`, 'x-amz-copy-source-range': 'bytes=0-6' },
+    });
     expect(pc.headers['x-amz-copy-source-version-id']).toBe(v1);
     const etag = /<ETag>([^<]+)</.exec(await bodyText(pc))![1]!.replace(/&quot;/g, '"');
     const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
@@ -372,7 +388,8 @@ describe('versioning responses, as AWS documents them', () => {
     await enable();
     const v1 = (await t.call('PutObject', { key: 'k', data: '1' })).headers['x-amz-version-id']!;
     await t.call('PutObject', { key: 'k', data: '2', headers: { 'x-amz-tagging': 'cur=1' } });
-    const body = '<Tagging><TagSet><Tag><Key>😀</Key><Value>4</Value></Tag><Tag><Key>\uFFFD</Key><Value>3</Value></Tag><Tag><Key>b</Key><Value>2</Value></Tag><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>';
+    const body =
+      '<Tagging><TagSet><Tag><Key>😀</Key><Value>4</Value></Tag><Tag><Key>\uFFFD</Key><Value>3</Value></Tag><Tag><Key>b</Key><Value>2</Value></Tag><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>';
     const put = await t.call('PutObjectTagging', { key: 'k', query: { tagging: '', versionId: v1 }, data: body });
     expect(put.headers['x-amz-version-id']).toBe(v1);
     const got = await t.call('GetObjectTagging', { key: 'k', query: { tagging: '', versionId: v1 } });

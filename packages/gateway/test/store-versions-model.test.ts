@@ -57,7 +57,13 @@ const lockOpsArb = fc.array(
 );
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
-const xmlText = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const xmlText = (s: string): string =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 const field = (xml: string, name: string): string | undefined => {
   const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
   return m === null ? undefined : xmlText(m[1]!);
@@ -206,10 +212,7 @@ class Run {
   }
 
   async deleteObjects(entries: { key: string; id: string | undefined }[]): Promise<void> {
-    const xml =
-      '<Delete>' +
-      entries.map((e) => `<Object><Key>${e.key}</Key>${e.id === undefined ? '' : `<VersionId>${e.id}</VersionId>`}</Object>`).join('') +
-      '</Delete>';
+    const xml = '<Delete>' + entries.map((e) => `<Object><Key>${e.key}</Key>${e.id === undefined ? '' : `<VersionId>${e.id}</VersionId>`}</Object>`).join('') + '</Delete>';
     const res = await this.send({
       op: 'DeleteObjects',
       method: 'POST',
@@ -249,7 +252,10 @@ class Run {
     const status = field((await this.send({ op: 'GetBucketVersioning', method: 'GET', query: { versioning: '' } })).body, 'Status');
     expect(status, 'GetBucketVersioning').toBe(m.versioning);
     const listed = await this.send({ op: 'ListObjectsV2', method: 'GET', query: { 'list-type': '2' } });
-    expect([...listed.body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((x) => xmlText(x[1]!)), 'ListObjectsV2').toEqual(m.listedKeys());
+    expect(
+      [...listed.body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((x) => xmlText(x[1]!)),
+      'ListObjectsV2',
+    ).toEqual(m.listedKeys());
     expect(await this.listVersions(1000), 'ListObjectVersions').toEqual(this.expectedVersions());
     for (const key of KEYS) {
       await this.checkLatest(key, m.latest(key));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
 
-it('runs examples/upload-ticket.ts: the ticket\'s form posts back through the gateway (201) and the file is stored with its type, as docs/gateway/browser-uploads.md shows', async () => {
+it("runs examples/upload-ticket.ts: the ticket's form posts back through the gateway (201) and the file is stored with its type, as docs/gateway/browser-uploads.md shows", async () => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import('../examples/upload-ticket.js');

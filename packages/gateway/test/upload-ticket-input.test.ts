@@ -42,10 +42,13 @@ describe('parseUploadTicketInput', () => {
 
   it('refuses any digest that is not 32 bytes with InvalidArgument', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }).filter((b) => b.length !== 32), (bytes) => {
-        expect(codeOf(() => parse({ fileContentsSha256: Buffer.from(bytes).toString('base64') }))).toBe('InvalidArgument');
-        expect(codeOf(() => parse({ fileContentsSha256: Buffer.from(bytes).toString('hex') }))).toBe('InvalidArgument');
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 64 }).filter((b) => b.length !== 32),
+        (bytes) => {
+          expect(codeOf(() => parse({ fileContentsSha256: Buffer.from(bytes).toString('base64') }))).toBe('InvalidArgument');
+          expect(codeOf(() => parse({ fileContentsSha256: Buffer.from(bytes).toString('hex') }))).toBe('InvalidArgument');
+        },
+      ),
     );
   });
 
@@ -54,13 +57,7 @@ describe('parseUploadTicketInput', () => {
     fc.assert(
       fc.property(name, (fileName) => {
         const plain =
-          fileName !== '' &&
-          fileName !== '.' &&
-          fileName !== '..' &&
-          !/[/\\\x00-\x1f\x7f]/.test(fileName) &&
-          !fileName.includes('${') &&
-          Buffer.byteLength(fileName) <= 255 &&
-          wellFormed(fileName);
+          fileName !== '' && fileName !== '.' && fileName !== '..' && !/[/\\\x00-\x1f\x7f]/.test(fileName) && !fileName.includes('${') && Buffer.byteLength(fileName) <= 255 && wellFormed(fileName);
         const outcome = codeOf(() => parse({ fileName }));
         expect(outcome, JSON.stringify(fileName)).toBe(plain ? 'ok' : 'InvalidArgument');
         if (plain) {
@@ -74,12 +71,16 @@ describe('parseUploadTicketInput', () => {
 
   it('bounds maxBytes to 1..5 GiB and expiresIn to 1..604800 (integers; null/absent expiresIn is the default), InvalidArgument outside', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: -10, max: 5 * 1024 ** 3 + 10 }), fc.double({ noNaN: true })), fc.oneof(fc.integer({ min: -10, max: 604_810 }), fc.double({ noNaN: true })), (maxBytes, expiresIn) => {
-        const okMax = Number.isSafeInteger(maxBytes) && maxBytes >= 1 && maxBytes <= 5 * 1024 ** 3;
-        // JSON has no Infinity: it is sent as null, which means "absent" (expiresIn then takes its default).
-        const okExp = (Number.isSafeInteger(expiresIn) && expiresIn >= 1 && expiresIn <= 604_800) || !Number.isFinite(expiresIn);
-        expect(codeOf(() => parse({ maxBytes, expiresIn }))).toBe(okMax && okExp ? 'ok' : 'InvalidArgument');
-      }),
+      fc.property(
+        fc.oneof(fc.integer({ min: -10, max: 5 * 1024 ** 3 + 10 }), fc.double({ noNaN: true })),
+        fc.oneof(fc.integer({ min: -10, max: 604_810 }), fc.double({ noNaN: true })),
+        (maxBytes, expiresIn) => {
+          const okMax = Number.isSafeInteger(maxBytes) && maxBytes >= 1 && maxBytes <= 5 * 1024 ** 3;
+          // JSON has no Infinity: it is sent as null, which means "absent" (expiresIn then takes its default).
+          const okExp = (Number.isSafeInteger(expiresIn) && expiresIn >= 1 && expiresIn <= 604_800) || !Number.isFinite(expiresIn);
+          expect(codeOf(() => parse({ maxBytes, expiresIn }))).toBe(okMax && okExp ? 'ok' : 'InvalidArgument');
+        },
+      ),
     );
   });
 

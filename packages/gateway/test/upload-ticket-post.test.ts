@@ -96,7 +96,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(await stored(`inbox/${t.fileId}/data.bin`)).toBe(404);
     });
 
-    it('refuses other bytes than the ticket\'s SHA-256 with BadDigest (400), nothing stored', async () => {
+    it("refuses other bytes than the ticket's SHA-256 with BadDigest (400), nothing stored", async () => {
       const file = randomBytes(4096);
       const t = await issue(file);
       const other = Buffer.from(file);
@@ -146,7 +146,26 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
         ['a key with encoded slashes', (t) => ({ key: `apps/sessions/${sid}%2F..%2F${other}/${t.fileId}/data.bin` }), undefined, {}],
         ['the same file in a different session', (t) => ({ key: `apps/sessions/${other}/${t.fileId}/data.bin` }), (t) => `apps/sessions/${other}/${t.fileId}/data.bin`, {}],
         ['a ${filename} key with a file named ../../x', () => ({ key: `apps/sessions/${sid}/\${filename}` }), () => 'apps/x', { fileName: '../../x' }],
-        ['a policy widened to starts-with the sessions prefix', (t) => ({ key: `apps/sessions/${other}/x`, policy: policyWith(t, [{ bucket }, ['starts-with', '$key', 'apps/sessions/'], ['content-length-range', 0, 1024 ** 2], ['starts-with', '$Content-Type', ''], ['starts-with', '$x-amz-checksum-sha256', ''], { 'x-amz-checksum-algorithm': 'SHA256' }, { success_action_status: '201' }, { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, ['starts-with', '$x-amz-credential', ''], ['starts-with', '$x-amz-date', '']]) }), () => `apps/sessions/${other}/x`, {}],
+        [
+          'a policy widened to starts-with the sessions prefix',
+          (t) => ({
+            key: `apps/sessions/${other}/x`,
+            policy: policyWith(t, [
+              { bucket },
+              ['starts-with', '$key', 'apps/sessions/'],
+              ['content-length-range', 0, 1024 ** 2],
+              ['starts-with', '$Content-Type', ''],
+              ['starts-with', '$x-amz-checksum-sha256', ''],
+              { 'x-amz-checksum-algorithm': 'SHA256' },
+              { success_action_status: '201' },
+              { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
+              ['starts-with', '$x-amz-credential', ''],
+              ['starts-with', '$x-amz-date', ''],
+            ]),
+          }),
+          () => `apps/sessions/${other}/x`,
+          {},
+        ],
         ['the form posted to another bucket', () => ({}), undefined, { url: (t) => t.presignedUrl.replace(bucket, `${bucket}-other`) }],
       ];
       it.each(escapes)('refuses %s with 403, nothing stored in or out of the session', async (_name, change, outside, opts) => {

@@ -126,7 +126,11 @@ function formOf(fields: Record<string, string>, file: Uint8Array, name = 'hello.
   return form;
 }
 
-async function verifyForm(t: { presignedUrl: string; presignedUrlFields: Record<string, string> }, form: FormData, at = now): Promise<{ ok: true; bytes: Uint8Array; key: string; contentType: string | undefined } | { ok: false; error: S3Error }> {
+async function verifyForm(
+  t: { presignedUrl: string; presignedUrlFields: Record<string, string> },
+  form: FormData,
+  at = now,
+): Promise<{ ok: true; bytes: Uint8Array; key: string; contentType: string | undefined } | { ok: false; error: S3Error }> {
   try {
     const v = await verifyPost(new Request(t.presignedUrl, { method: 'POST', body: form }), {
       bucket: 'uploads',
@@ -284,7 +288,7 @@ describe('POST /_s3kit/upload-tickets', () => {
       expect((await ticket({ ...base, bucket: 'elsewhere' }, { identity: OTHER })).status).toBe(200);
     });
 
-    it('authorizes s3kit:CreateUploadTicket on the ticket\'s key with identity policies (policy variables included)', async () => {
+    it("authorizes s3kit:CreateUploadTicket on the ticket's key with identity policies (policy variables included)", async () => {
       const { key: _k, ...rest } = base;
       const own = await ticket({ ...rest, keyPrefix: 'users/alice/' }, { identity: ALICE });
       expect(own.status, own.text).toBe(200);
@@ -359,7 +363,7 @@ describe('POST /_s3kit/upload-tickets', () => {
       ['a session key outside any session', { ...base, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
       ['a session key in another session', { ...base, key: `sessions/${OTHER_SID}/x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
       ['a session key that is the prefix itself', { ...base, key: `sessions/${SID}/`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
-      ['a session key without the prefix\'s slash', { ...base, key: `sessions/${SID}x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
+      ["a session key without the prefix's slash", { ...base, key: `sessions/${SID}x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
       ['a session key climbing out with ../', { ...base, key: `sessions/${SID}/../${OTHER_SID}/x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
       ['a session key with a ./ segment', { ...base, key: `sessions/${SID}/./x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],
       ['a session key with an empty segment', { ...base, key: `sessions/${SID}//x.txt`, scope: 'SESSION', sessionId: SID }, 'InvalidArgument', 'key'],

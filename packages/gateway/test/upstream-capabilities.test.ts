@@ -66,7 +66,12 @@ describe('presigned redirect through mapBuckets (a fake S3 upstream)', () => {
 describe.skipIf(!rgw)(`presigned redirect through mapBuckets to Ceph RGW ${reason}`, () => {
   it('stores through the mapping and redirects a presigned GET to the prefixed upstream object', async () => {
     const backing = `gw-mapredir-${Date.now().toString(36)}`;
-    const up = createS3Upstream({ endpoint: rgw!.endpoint, region: rgw!.region, credentials: { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey }, profile: { checksumHeaders: false } });
+    const up = createS3Upstream({
+      endpoint: rgw!.endpoint,
+      region: rgw!.region,
+      credentials: { accessKeyId: rgw!.accessKeyId, secretAccessKey: rgw!.secretAccessKey },
+      profile: { checksumHeaders: false },
+    });
     const g = await startGateway(mapBuckets(up, [{ bucket: 'client', upstreamBucket: backing, prefix: 'tenant/' }]), { presignedRedirect: true });
     try {
       await up.handle({ method: 'PUT', operation: 'CreateBucket', bucket: backing, query: {}, headers: {} });

@@ -176,7 +176,9 @@ async function hangUpMidUpload(g: RunningGateway, key: string, arrived: () => bo
   const signed = signer.sign({ method: 'PUT', url: `${g.endpoint}/bkt/${key}`, headers: { 'content-length': String(size), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
   const socket = connect(g.port, '127.0.0.1');
   await new Promise((r) => socket.once('connect', r));
-  const head = Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const head = Object.entries(signed.headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   socket.write(`PUT /bkt/${key} HTTP/1.1\r\n${head}\r\n`);
   socket.write(Buffer.alloc(64 * 1024, 1));
   for (let i = 0; i < 200 && !arrived(); i++) await new Promise((r) => setTimeout(r, 10));

@@ -73,9 +73,9 @@ describe('UpstreamProfile.unsupported (a fake S3 upstream)', () => {
   });
 
   it('refuses a name that is not a catalogue operation (TypeError naming it)', () => {
-    expect(() => createS3Upstream({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, profile: { unsupported: ['DeleteBucketAccelerate'] } })).toThrow(
-      /profile\.unsupported: "DeleteBucketAccelerate" is not an S3 operation name/,
-    );
+    expect(() =>
+      createS3Upstream({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, profile: { unsupported: ['DeleteBucketAccelerate'] } }),
+    ).toThrow(/profile\.unsupported: "DeleteBucketAccelerate" is not an S3 operation name/);
   });
 });
 

@@ -30,7 +30,6 @@ import { upstreamKinds, type Target } from './support/targets.js';
 
 const { rgw, reason } = await rgwOrSkip();
 
-
 /** One listed entry as `key@id` (`!` for a delete marker, `*` for the latest). */
 type Entry = string;
 
@@ -117,7 +116,19 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       const named = await sdkFailure(s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'v/c', CopySource: `${bucket}/v/a?versionId=${ids['a-dm']}` })));
       // AWS: 400 InvalidRequest "The source of a copy request may not specifically refer to a delete marker by version id."; RGW: 404 NoSuchKey.
       expect([named.code, named.status]).toEqual(onRgw ? ['NoSuchKey', 404] : ['InvalidRequest', 400]);
-      const tagged = await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'v/b', VersionId: ids['b1'], Tagging: { TagSet: [{ Key: 'z', Value: '1' }, { Key: 'a', Value: '2' }] } }));
+      const tagged = await s3.send(
+        new PutObjectTaggingCommand({
+          Bucket: bucket,
+          Key: 'v/b',
+          VersionId: ids['b1'],
+          Tagging: {
+            TagSet: [
+              { Key: 'z', Value: '1' },
+              { Key: 'a', Value: '2' },
+            ],
+          },
+        }),
+      );
       expect(tagged.VersionId).toBe(onRgw ? undefined : ids['b1']); // RGW: no x-amz-version-id on PutObjectTagging
       const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'v/b', VersionId: ids['b1'] }));
       expect(tags.TagSet?.map((t) => t.Key)).toEqual(['a', 'z']);

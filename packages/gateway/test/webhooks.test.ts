@@ -30,7 +30,16 @@ afterEach(async () => {
 
 async function setup(target: Partial<WebhookTarget> = {}, dir?: string): Promise<{ s: TestStore; r: Receiver }> {
   const r = await startReceiver();
-  const s = await makeStore({ ...(dir === undefined ? {} : { dir }), notifications: { targets: [{ arn: ARN, endpoint: r.url, retry: { baseMs: 20, maxMs: 100 }, ...target }, { arn: MINIO_ARN, endpoint: r.url }], onWarning: () => {} } });
+  const s = await makeStore({
+    ...(dir === undefined ? {} : { dir }),
+    notifications: {
+      targets: [
+        { arn: ARN, endpoint: r.url, retry: { baseMs: 20, maxMs: 100 }, ...target },
+        { arn: MINIO_ARN, endpoint: r.url },
+      ],
+      onWarning: () => {},
+    },
+  });
   open.push(r, { close: () => s.cleanup() });
   await s.call('CreateBucket', { bucket: 'bkt' });
   return { s, r };
@@ -62,13 +71,20 @@ describe('webhook targets (embedded store)', () => {
     await s.call('DeleteObject', { bucket: 'bkt', key: 'in/a.txt' });
     await r.waitFor(2);
     await new Promise((w) => setTimeout(w, 100));
-    expect(deliveredKeys(r).map((d) => [d.key, d.name])).toEqual([['in/a.txt', 's3:ObjectCreated:Put'], ['in/a.txt', 's3:ObjectRemoved:Delete']]);
+    expect(deliveredKeys(r).map((d) => [d.key, d.name])).toEqual([
+      ['in/a.txt', 's3:ObjectCreated:Put'],
+      ['in/a.txt', 's3:ObjectRemoved:Delete'],
+    ]);
     const first = r.delivered[0]!;
     expect(first.headers['authorization']).toBe('Bearer tok');
     expect(first.headers['x-extra']).toBe('1');
     expect(first.body.EventName).toBe('s3:ObjectCreated:Put');
     expect(first.body.Key).toBe('bkt/in/a.txt');
-    expect(first.body.Records[0]).toMatchObject({ eventVersion: '2.0', eventName: 's3:ObjectCreated:Put', s3: { configurationId: 'hook', bucket: { name: 'bkt' }, object: { key: 'in/a.txt', size: 5 } } });
+    expect(first.body.Records[0]).toMatchObject({
+      eventVersion: '2.0',
+      eventName: 's3:ObjectCreated:Put',
+      s3: { configurationId: 'hook', bucket: { name: 'bkt' }, object: { key: 'in/a.txt', size: 5 } },
+    });
   });
 
   it('retries a 500 and a timeout; a target down for a while gets the backlog in order per key when up', async () => {
@@ -92,7 +108,11 @@ describe('webhook targets (embedded store)', () => {
     up = true;
     await r.waitFor(16);
     for (const k of ['a', 'b', 'c']) {
-      const sizes = r.delivered.slice(1).flatMap((d) => d.body.Records).filter((x) => x.s3.object.key === k).map((x) => x.s3.object.sequencer);
+      const sizes = r.delivered
+        .slice(1)
+        .flatMap((d) => d.body.Records)
+        .filter((x) => x.s3.object.key === k)
+        .map((x) => x.s3.object.sequencer);
       expect(sizes).toHaveLength(5);
       expect([...sizes].sort()).toEqual(sizes);
     }
@@ -108,7 +128,11 @@ describe('webhook targets (embedded store)', () => {
     expect(s.store.webhookStats().find((t) => t.arn === ARN)).toMatchObject({ queued: 3, dropped: 2 });
     r.answer = () => 200;
     await r.waitFor(3);
-    expect(deliveredKeys(r).map((d) => d.key).sort()).toEqual(['k0', 'k1', 'k2']);
+    expect(
+      deliveredKeys(r)
+        .map((d) => d.key)
+        .sort(),
+    ).toEqual(['k0', 'k1', 'k2']);
   });
 
   it('compacts delivered entries: the queue file shrinks, and a restart redelivers nothing', async () => {
@@ -148,7 +172,11 @@ describe('webhook targets (embedded store)', () => {
     open.push(r, store);
     await r.waitFor(3);
     await drained(store);
-    expect(deliveredKeys(r).map((d) => d.key).sort()).toEqual(['k0', 'k1', 'k2']);
+    expect(
+      deliveredKeys(r)
+        .map((d) => d.key)
+        .sort(),
+    ).toEqual(['k0', 'k1', 'k2']);
     const stats = store.webhookStats()[0]!;
     expect([stats.queued, stats.delivered]).toEqual([0, 3]);
   });
@@ -162,7 +190,9 @@ describe('webhooks through the gateway with real clients (embedded store)', () =
     open.push(r, { close: () => s.cleanup() }, g);
     const client = new S3Client({ endpoint: g.endpoint, accessKey: ADMIN.accessKeyId, secretKey: ADMIN.secretAccessKey, region: 'us-east-1' });
     await client.makeBucket('hooked');
-    const missing = await client.setBucketNotification('hooked', { QueueConfiguration: [{ Queue: 'arn:aws:sqs:us-east-1:000000000000:nope', Event: ['s3:ObjectCreated:*'] }] }).catch((e: unknown) => e);
+    const missing = await client
+      .setBucketNotification('hooked', { QueueConfiguration: [{ Queue: 'arn:aws:sqs:us-east-1:000000000000:nope', Event: ['s3:ObjectCreated:*'] }] })
+      .catch((e: unknown) => e);
     expect(isS3Error(missing) && missing.code).toBe('InvalidArgument');
     await client.setBucketNotification('hooked', { QueueConfiguration: [{ Id: 'sdk', Queue: ARN, Event: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] }] });
     const aws = new AwsS3({ endpoint: g.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey } });
@@ -195,7 +225,10 @@ describe('webhooks through the gateway with real clients (embedded store)', () =
     await mc.removeObject('minio-hooked', 'photos/a.jpg');
     await r.waitFor(2);
     await new Promise((w) => setTimeout(w, 100));
-    expect(deliveredKeys(r).map((d) => [d.key, d.name])).toEqual([['photos/a.jpg', 's3:ObjectCreated:Put'], ['photos/a.jpg', 's3:ObjectRemoved:Delete']]);
+    expect(deliveredKeys(r).map((d) => [d.key, d.name])).toEqual([
+      ['photos/a.jpg', 's3:ObjectCreated:Put'],
+      ['photos/a.jpg', 's3:ObjectRemoved:Delete'],
+    ]);
   });
 });
 

@@ -72,7 +72,9 @@ await put.body.dump();
 const secs = (performance.now() - t0) / 1000;
 const upGrowth = s.stop();
 const received = Number(put.headers['x-received']);
-console.log(`upload   ${GIB} GiB: ${secs.toFixed(1)} s, ${mb(total / secs)} MiB/s, server received ${received === total ? 'all' : received} bytes, RSS base ${mb(s.base)} MB, growth ${mb(upGrowth)} MB`);
+console.log(
+  `upload   ${GIB} GiB: ${secs.toFixed(1)} s, ${mb(total / secs)} MiB/s, server received ${received === total ? 'all' : received} bytes, RSS base ${mb(s.base)} MB, growth ${mb(upGrowth)} MB`,
+);
 
 // Download: each contender in a fresh child process (same loader, same base heap). The first
 // multi-GiB download in a process grows RSS most, whatever the client (V8 has not yet sized its
@@ -86,9 +88,13 @@ async function downloadInChild(which: 'transport' | 'undici'): Promise<{ secs: n
   });
 }
 const down = await downloadInChild('transport');
-console.log(`download ${GIB} GiB: ${down.secs.toFixed(1)} s, ${mb(total / down.secs)} MiB/s, received ${down.got === total ? 'all' : down.got} bytes, RSS growth ${mb(down.growth)} MB (fresh process)`);
+console.log(
+  `download ${GIB} GiB: ${down.secs.toFixed(1)} s, ${mb(total / down.secs)} MiB/s, received ${down.got === total ? 'all' : down.got} bytes, RSS growth ${mb(down.growth)} MB (fresh process)`,
+);
 const ref = await downloadInChild('undici');
-console.log(`download ${GIB} GiB via plain undici.request (reference): ${ref.secs.toFixed(1)} s, ${mb(total / ref.secs)} MiB/s, received ${ref.got === total ? 'all' : ref.got} bytes, RSS growth ${mb(ref.growth)} MB (fresh process)`);
+console.log(
+  `download ${GIB} GiB via plain undici.request (reference): ${ref.secs.toFixed(1)} s, ${mb(total / ref.secs)} MiB/s, received ${ref.got === total ? 'all' : ref.got} bytes, RSS growth ${mb(ref.growth)} MB (fresh process)`,
+);
 const got = down.got;
 const downGrowth = down.growth;
 const ok = received === total && got === total && upGrowth < 50 * 1024 ** 2 && downGrowth < 50 * 1024 ** 2;

@@ -29,9 +29,7 @@ describe('transport errors', () => {
     expect(mapped.cause).toBe(undiciErr);
     expect(toTransportError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(TransportConnectError);
     expect(toTransportError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBeInstanceOf(TransportSocketError);
-    expect(toTransportError(new TypeError('fetch failed', { cause: Object.assign(new Error('c'), { code: 'ECONNREFUSED' }) }))).toBeInstanceOf(
-      TransportConnectError,
-    );
+    expect(toTransportError(new TypeError('fetch failed', { cause: Object.assign(new Error('c'), { code: 'ECONNREFUSED' }) }))).toBeInstanceOf(TransportConnectError);
   });
 
   it('calls a socket failure after fewer than Content-Length bytes a body mismatch', () => {

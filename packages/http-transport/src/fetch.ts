@@ -232,7 +232,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Fetch
     const replayable = req.body == null || factory !== undefined || typeof req.body === 'string' || req.body instanceof Uint8Array || req.body instanceof Blob;
     for (let n = 1; ; n++) {
       if (signal?.aborted) throw abortError(signal.reason);
-      const body = factory ? factory() : (req.body as FetchBodySource | null | undefined) ?? undefined;
+      const body = factory ? factory() : ((req.body as FetchBodySource | null | undefined) ?? undefined);
       let failure: Error;
       try {
         const res = await attempt(req, url, body);

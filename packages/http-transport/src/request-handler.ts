@@ -31,13 +31,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
   #onAbort: (() => void) | undefined;
   readonly #highWaterMark: number | undefined;
 
-  constructor(
-    resolve: (res: TransportResponse<ResponseBody>) => void,
-    reject: (err: Error) => void,
-    requestBody: Readable | null,
-    signal: AbortSignal | undefined,
-    highWaterMark: number | undefined,
-  ) {
+  constructor(resolve: (res: TransportResponse<ResponseBody>) => void, reject: (err: Error) => void, requestBody: Readable | null, signal: AbortSignal | undefined, highWaterMark: number | undefined) {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#requestBody = requestBody;

@@ -19,11 +19,15 @@ describe('s3ErrorFromResponse', () => {
   it('reads back any escaped code and message', () => {
     const code = fc.stringMatching(/^[A-Z][A-Za-z]{1,30}$/);
     fc.assert(
-      fc.property(code, fc.string({ minLength: 1 }).filter((s) => s.trim() === s && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udfff]/.test(s)), (c, message) => {
-        const err = s3ErrorFromResponse(400, {}, `<Error><Code>${c}</Code><Message>${escapeText(message)}</Message></Error>`);
-        expect(err.code).toBe(c);
-        expect(err.message).toBe(message);
-      }),
+      fc.property(
+        code,
+        fc.string({ minLength: 1 }).filter((s) => s.trim() === s && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udfff]/.test(s)),
+        (c, message) => {
+          const err = s3ErrorFromResponse(400, {}, `<Error><Code>${c}</Code><Message>${escapeText(message)}</Message></Error>`);
+          expect(err.code).toBe(c);
+          expect(err.message).toBe(message);
+        },
+      ),
     );
   });
 

@@ -4,13 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isS3Error, type S3Error } from '@s3kit/errors';
 import { describe, expect, it } from 'vitest';
 import { createFetchTransport } from '../src/fetch.js';
-import {
-  TransportAbortedError,
-  TransportConnectError,
-  TransportError,
-  TransportNotReplayableError,
-  TransportTimeoutError,
-} from '../src/index.js';
+import { TransportAbortedError, TransportConnectError, TransportError, TransportNotReplayableError, TransportTimeoutError } from '../src/index.js';
 import { closeAfterEach, creds, expectValidSignature, region, s3ErrorXml, sleep, startRawServer, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -117,7 +111,9 @@ describe('createFetchTransport (global fetch against local servers)', () => {
     const probe = await startServer((_req, res) => res.end());
     const origin = probe.origin;
     await probe.close();
-    const err = await createFetchTransport({ retry: false }).request({ method: 'GET', url: `${origin}/k` }).catch((e: unknown) => e);
+    const err = await createFetchTransport({ retry: false })
+      .request({ method: 'GET', url: `${origin}/k` })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransportConnectError);
   });
 

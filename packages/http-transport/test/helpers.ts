@@ -48,4 +48,3 @@ export function expectValidSignature(origin: string, r: { method: string; url: s
   const signed = signer.sign({ method: r.method, url: origin + r.url, headers, payloadHash: String(r.headers['x-amz-content-sha256']) });
   expect(auth).toBe(signed.headers['authorization']);
 }
-

@@ -139,7 +139,10 @@ describe('response length checks', () => {
       setTimeout(() => socket.destroy(), 20);
     });
     const res = await transport.request({ method: 'GET', url: `${raw.origin}/k` });
-    const err = await res.body.bytes().then(() => undefined, (e: unknown) => e);
+    const err = await res.body.bytes().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TransportBodyMismatchError);
     expect((err as TransportBodyMismatchError).received).toBe(40);
     expect((err as TransportBodyMismatchError).expected).toBe(100);
@@ -151,7 +154,10 @@ describe('response length checks', () => {
       setTimeout(() => socket.end(), 20);
     });
     const res = await transport.request({ method: 'GET', url: `${raw.origin}/k` });
-    const body = await res.body.text().then((t) => t, (e: unknown) => e);
+    const body = await res.body.text().then(
+      (t) => t,
+      (e: unknown) => e,
+    );
     // undici reads exactly Content-Length bytes; the extra bytes are a protocol error on the
     // connection, never silently appended data.
     expect(body).toBe('abc');

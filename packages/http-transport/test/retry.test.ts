@@ -6,15 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isS3Error, type S3Error } from '@s3kit/errors';
 import { describe, expect, it } from 'vitest';
-import {
-  channels,
-  createTransport,
-  retry,
-  TransportNotReplayableError,
-  TransportSocketError,
-  type RetryMessage,
-  type Transport,
-} from '../src/index.js';
+import { channels, createTransport, retry, TransportNotReplayableError, TransportSocketError, type RetryMessage, type Transport } from '../src/index.js';
 import { closeAfterEach, s3ErrorXml, startRawServer, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -122,9 +114,7 @@ describe('retry()', () => {
       res.end(s3ErrorXml('SlowDown', 'slow'));
     });
     transport = createTransport({ proxy: false, retry: fast });
-    const err = await transport
-      .request({ method: 'PUT', url: `${server.origin}/k`, body: Readable.from([Buffer.from('once')]), contentLength: 4 })
-      .catch((e: unknown) => e);
+    const err = await transport.request({ method: 'PUT', url: `${server.origin}/k`, body: Readable.from([Buffer.from('once')]), contentLength: 4 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransportNotReplayableError);
     expect((err as Error).message).toMatch(/not retried: its body is a one-shot stream/);
     expect(((err as Error).cause as S3Error).code).toBe('SlowDown');

@@ -25,9 +25,15 @@ describe.skipIf(!rgw)(`against Ceph RGW ${reason}`, () => {
 
   afterAll(async () => {
     for (const key of ['text.txt', 'file.bin', 'stream.bin']) {
-      await t?.request({ method: 'DELETE', url: url(key) }).then((r) => r.body.dump(), () => undefined);
+      await t?.request({ method: 'DELETE', url: url(key) }).then(
+        (r) => r.body.dump(),
+        () => undefined,
+      );
     }
-    await t?.request({ method: 'DELETE', url: url() }).then((r) => r.body.dump(), () => undefined);
+    await t?.request({ method: 'DELETE', url: url() }).then(
+      (r) => r.body.dump(),
+      () => undefined,
+    );
     await t?.close();
   });
 

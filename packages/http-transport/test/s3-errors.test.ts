@@ -40,7 +40,10 @@ afterAll(async () => {
 });
 
 async function failure(p: Promise<unknown>): Promise<S3Error> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(isS3Error(err)).toBe(true);
   return err as S3Error;
 }

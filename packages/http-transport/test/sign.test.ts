@@ -112,9 +112,7 @@ describe('sign()', () => {
     server = await startServer((_req, res) => res.end());
     transport = createTransport({ proxy: false, sign: { credentials: creds, region, payload: 'streaming', chunkSize: 8192 } });
     const data = Buffer.alloc(20_000).map((_, i) => i % 256);
-    await (
-      await transport.request({ method: 'PUT', url: `${server.origin}/b/k`, body: Readable.from([data.subarray(0, 5000), data.subarray(5000)]), contentLength: data.length })
-    ).body.dump();
+    await (await transport.request({ method: 'PUT', url: `${server.origin}/b/k`, body: Readable.from([data.subarray(0, 5000), data.subarray(5000)]), contentLength: data.length })).body.dump();
     const r = server.requests[0]!;
     expect(r.headers['x-amz-content-sha256']).toBe('STREAMING-AWS4-HMAC-SHA256-PAYLOAD');
     expect(r.headers['content-encoding']).toBe('aws-chunked');

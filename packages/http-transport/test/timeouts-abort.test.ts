@@ -2,21 +2,18 @@ import { once } from 'node:events';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import {
-  createTransport,
-  TransportAbortedError,
-  TransportConnectError,
-  type TransportError,
-  TransportTimeoutError,
-  type Transport,
-} from '../src/index.js';
+import { createTransport, TransportAbortedError, TransportConnectError, type TransportError, TransportTimeoutError, type Transport } from '../src/index.js';
 import { closeAfterEach, s3ErrorXml, sleep, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
 let transport: Transport | undefined;
 closeAfterEach(() => ({ transport, server }));
 
-const settle = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
+const settle = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
 
 describe('timeouts', () => {
   it('fails slow response headers with TIMEOUT (phase headers)', async () => {

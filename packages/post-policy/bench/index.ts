@@ -72,7 +72,16 @@ const floor = () => {
   return floorKey.signPolicy(
     JSON.stringify({
       expiration,
-      conditions: [{ acl: 'public-read' }, ['starts-with', '$Content-Type', 'image/'], ['content-length-range', 1, 10485760], { bucket }, ['starts-with', '$key', 'user/user1/'], { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': floorKey.credential }, { 'x-amz-date': floorKey.amzDate }],
+      conditions: [
+        { acl: 'public-read' },
+        ['starts-with', '$Content-Type', 'image/'],
+        ['content-length-range', 1, 10485760],
+        { bucket },
+        ['starts-with', '$key', 'user/user1/'],
+        { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
+        { 'x-amz-credential': floorKey.credential },
+        { 'x-amz-date': floorKey.amzDate },
+      ],
     }),
   );
 };

@@ -25,7 +25,18 @@ describe('conditions', () => {
   });
 
   it('rejects shapes S3 cannot interpret', () => {
-    for (const c of [[], ['eq', 'key', 'x'], ['eq', '$key'], ['starts-with', '$key', null], ['content-length-range', -1, 5], ['content-length-range', 1.5, 5], { a: '1', b: '2' }, { a: {} }, 'x', null]) {
+    for (const c of [
+      [],
+      ['eq', 'key', 'x'],
+      ['eq', '$key'],
+      ['starts-with', '$key', null],
+      ['content-length-range', -1, 5],
+      ['content-length-range', 1.5, 5],
+      { a: '1', b: '2' },
+      { a: {} },
+      'x',
+      null,
+    ]) {
       expect(normalizeCondition(c)).toBeUndefined();
     }
   });

@@ -5,11 +5,7 @@
  * - `["starts-with", "$key", "user/"]`: prefix match; `""` means any value.
  * - `["content-length-range", min, max]`: the file size in bytes, inclusive.
  */
-export type PolicyCondition =
-  | Readonly<Record<string, string>>
-  | readonly ['eq', string, string]
-  | readonly ['starts-with', string, string]
-  | readonly ['content-length-range', number, number];
+export type PolicyCondition = Readonly<Record<string, string>> | readonly ['eq', string, string] | readonly ['starts-with', string, string] | readonly ['content-length-range', number, number];
 
 /** A condition reduced to one shape. Field names are lower-cased (S3 matches them case-insensitively). */
 export type NormalizedCondition =
@@ -67,7 +63,9 @@ function scalar(v: unknown): string | undefined {
 export function printCondition(c: unknown): string {
   if (Array.isArray(c)) return `[${c.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
   if (typeof c === 'object' && c !== null) {
-    return `{${Object.entries(c).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v) ?? 'null'}`).join(', ')}}`;
+    return `{${Object.entries(c)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v) ?? 'null'}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(c) ?? String(c);
 }
@@ -156,24 +154,9 @@ export function allowsStartsWith(field: string): boolean {
   );
 }
 
-const SSE_C_FIELDS = new Set([
-  'x-amz-server-side-encryption-customer-algorithm',
-  'x-amz-server-side-encryption-customer-key',
-  'x-amz-server-side-encryption-customer-key-md5',
-]);
+const SSE_C_FIELDS = new Set(['x-amz-server-side-encryption-customer-algorithm', 'x-amz-server-side-encryption-customer-key', 'x-amz-server-side-encryption-customer-key-md5']);
 
-const STARTS_WITH_FIELDS = new Set([
-  'acl',
-  'key',
-  'cache-control',
-  'content-type',
-  'content-disposition',
-  'content-encoding',
-  'expires',
-  'success_action_redirect',
-  'redirect',
-  'tagging',
-]);
+const STARTS_WITH_FIELDS = new Set(['acl', 'key', 'cache-control', 'content-type', 'content-disposition', 'content-encoding', 'expires', 'success_action_redirect', 'redirect', 'tagging']);
 
 /**
  * Checks one condition against the (lower-cased, `${filename}`-resolved) form fields.

@@ -3,14 +3,7 @@ import { dedupeConditions, type PolicyCondition } from './conditions.js';
 import { postUrl, type EndpointOptions } from './endpoint.js';
 import { base64Utf8, pythonJson, toPolicyExpiration } from './policy-json.js';
 
-import {
-  V4_ALGORITHM,
-  credentialString,
-  signPolicyV2,
-  signPolicyV4,
-  toAmzDate,
-  type PostCredentials,
-} from './sign-policy.js';
+import { V4_ALGORITHM, credentialString, signPolicyV2, signPolicyV4, toAmzDate, type PostCredentials } from './sign-policy.js';
 
 /** Options shared by everything that signs a policy. */
 export interface PolicySigningOptions extends EndpointOptions {

@@ -50,9 +50,7 @@ function mapError(e: MultipartError, maxFieldSize: number): S3Error {
     case 'ReachedLimit':
       return e.limit === 'MaxFieldSize' ? preData(`A field is larger than ${maxFieldSize} bytes.`) : preData(`Limit reached: ${e.limit}.`);
     case 'BadHeaders':
-      return e.error.reason === 'HeaderTooLarge' || e.error.reason === 'TooManyHeaders'
-        ? preData('A part header is too large.')
-        : malformed('A part header is invalid.');
+      return e.error.reason === 'HeaderTooLarge' || e.error.reason === 'TooManyHeaders' ? preData('A part header is too large.') : malformed('A part header is invalid.');
     case 'InvalidDisposition':
       return malformed('A part has no form-data name.');
     case 'EndNotReached':

@@ -29,7 +29,7 @@ export function decodePolicy(base64: string): PolicyDocument {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw invalid('Invalid JSON.');
   const { expiration, conditions } = doc as Record<string, unknown>;
-  if (expiration === undefined) throw invalid("Policy missing expiration.");
+  if (expiration === undefined) throw invalid('Policy missing expiration.');
   if (typeof expiration !== 'string') throw invalid("Invalid 'expiration' value.");
   const m = ISO.exec(expiration);
   const expiresAt = m ? Date.parse(expiration) : Number.NaN;

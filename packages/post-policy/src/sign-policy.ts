@@ -32,12 +32,7 @@ export function parseCredential(value: string): V4Scope | undefined {
 }
 
 /** Hex SigV4 signature of a base64 policy: the string to sign is the policy itself. */
-export function signPolicyV4(
-  keys: SigningKeyCache,
-  secretAccessKey: string,
-  scope: V4Scope,
-  policyBase64: string,
-): string {
+export function signPolicyV4(keys: SigningKeyCache, secretAccessKey: string, scope: V4Scope, policyBase64: string): string {
   return keys.get(scope.accessKeyId, secretAccessKey, scope.date, scope.region, scope.service).sign(policyBase64);
 }
 

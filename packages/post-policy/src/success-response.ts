@@ -13,8 +13,7 @@ export interface SuccessContext {
   requestUrl: string | undefined;
 }
 
-const xmlEscape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+const xmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 function encodeKey(key: string): string {
   return key.split('/').map(encodeURIComponent).join('/');

@@ -1,4 +1,19 @@
-import { AccessDenied, BadDigest, EntityTooLarge, EntityTooSmall, InvalidAccessKeyId, InvalidArgument, InvalidRequest, InvalidToken, MalformedPOSTRequest, RequestIsNotMultiPartContent, SignatureDoesNotMatch, UserKeyMustBeSpecified, s3ErrorOf, type S3Error } from '@s3kit/errors';
+import {
+  AccessDenied,
+  BadDigest,
+  EntityTooLarge,
+  EntityTooSmall,
+  InvalidAccessKeyId,
+  InvalidArgument,
+  InvalidRequest,
+  InvalidToken,
+  MalformedPOSTRequest,
+  RequestIsNotMultiPartContent,
+  SignatureDoesNotMatch,
+  UserKeyMustBeSpecified,
+  s3ErrorOf,
+  type S3Error,
+} from '@s3kit/errors';
 import {
   CHECKSUM_ALGORITHMS,
   type SigningKeyCache,
@@ -206,12 +221,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
   };
 }
 
-async function verifySignature(
-  raw: ReadonlyMap<string, string>,
-  policyB64: string,
-  options: VerifyPostOptions,
-  crypto: CryptoProvider,
-): Promise<PostIdentity> {
+async function verifySignature(raw: ReadonlyMap<string, string>, policyB64: string, options: VerifyPostOptions, crypto: CryptoProvider): Promise<PostIdentity> {
   const v4sig = raw.get('x-amz-signature');
   if (v4sig !== undefined) {
     const algorithm = raw.get('x-amz-algorithm');
@@ -326,4 +336,3 @@ function fileStream(form: MultipartForm, min: number, max: number, checksum: Che
     { highWaterMark: 0 },
   );
 }
-

@@ -29,10 +29,7 @@ const FILENAME = '${filename}';
 function callerConditions(v: Boto3Vector): PolicyCondition[] | undefined {
   const k = v.inputs.generate_presigned_post_kwargs;
   if (!k.Conditions) return undefined;
-  const tail = JSON.stringify([
-    { bucket: k.Bucket },
-    k.Key.endsWith(FILENAME) ? ['starts-with', '$key', k.Key.slice(0, -FILENAME.length)] : { key: k.Key },
-  ]);
+  const tail = JSON.stringify([{ bucket: k.Bucket }, k.Key.endsWith(FILENAME) ? ['starts-with', '$key', k.Key.slice(0, -FILENAME.length)] : { key: k.Key }]);
   const c = k.Conditions;
   return JSON.stringify(c.slice(-2)) === tail ? c.slice(0, -2) : c;
 }

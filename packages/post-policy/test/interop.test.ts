@@ -21,7 +21,10 @@ describe('forms built by other clients verify', () => {
     const post = await sdkCreatePresignedPost(client, {
       Bucket: 'sdk-bucket',
       Key: 'uploads/${filename}',
-      Conditions: [['content-length-range', 0, 8], ['starts-with', '$Content-Type', 'text/']],
+      Conditions: [
+        ['content-length-range', 0, 8],
+        ['starts-with', '$Content-Type', 'text/'],
+      ],
       Fields: { 'Content-Type': 'text/plain' },
       Expires: 600,
     });

@@ -42,12 +42,7 @@ describe.skipIf(!rgw)(`browser POST forms against Ceph RGW ${reason}`, () => {
       bucket: BUCKET,
       key: 'uploads/${filename}',
       fields: { 'Content-Type': 'text/plain', 'x-amz-meta-owner': 'ann', success_action_status: '201' },
-      conditions: [
-        ['starts-with', '$Content-Type', 'text/'],
-        { 'x-amz-meta-owner': 'ann' },
-        { success_action_status: '201' },
-        ['content-length-range', 1, 64],
-      ],
+      conditions: [['starts-with', '$Content-Type', 'text/'], { 'x-amz-meta-owner': 'ann' }, { success_action_status: '201' }, ['content-length-range', 1, 64]],
       credentials: { accessKeyId: h.accessKeyId, secretAccessKey: h.secretAccessKey },
       region: h.region,
       endpoint: h.endpoint,
@@ -95,7 +90,14 @@ describe.skipIf(!rgw)(`browser POST forms against Ceph RGW ${reason}`, () => {
     ['expired policy', () => base({ now: Date.now() - 7200_000 }), new File(['x'], 'a.txt'), undefined, 'AccessDenied', 'AccessDenied'],
     // RGW answers AccessDenied for these two; S3 documents SignatureDoesNotMatch and InvalidAccessKeyId.
     ['signature changed', () => base(), new File(['x'], 'a.txt'), set('x-amz-signature', '0'.repeat(64)), 'SignatureDoesNotMatch', 'AccessDenied'],
-    ['unknown access key', () => base({ credentials: { accessKeyId: 'AKIDUNKNOWNRGW', secretAccessKey: h.secretAccessKey } }), new File(['x'], 'a.txt'), undefined, 'InvalidAccessKeyId', 'AccessDenied'],
+    [
+      'unknown access key',
+      () => base({ credentials: { accessKeyId: 'AKIDUNKNOWNRGW', secretAccessKey: h.secretAccessKey } }),
+      new File(['x'], 'a.txt'),
+      undefined,
+      'InvalidAccessKeyId',
+      'AccessDenied',
+    ],
   ];
   for (const [name, post, file, edit, oursCode, rgwCode] of cases) {
     it(`${name}: RGW and verifyPost reject with the same status (ours ${oursCode}, RGW ${rgwCode})`, async () => {

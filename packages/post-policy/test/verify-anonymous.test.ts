@@ -24,10 +24,7 @@ async function code(parts: MultipartPart[], o: Partial<VerifyPostOptions> = {}):
 
 describe('verifyPost with allowAnonymous: forms without policy or signature', () => {
   it('accepts the form, resolves ${filename}, maps fields to object headers, and has no identity', async () => {
-    const v = await verifyPost(
-      req([['key', 'in/${filename}'], ['Content-Type', 'image/jpeg'], ['x-amz-meta-who', 'guest'], ['acl', 'public-read'], ['success_action_status', '201'], file()]),
-      opts,
-    );
+    const v = await verifyPost(req([['key', 'in/${filename}'], ['Content-Type', 'image/jpeg'], ['x-amz-meta-who', 'guest'], ['acl', 'public-read'], ['success_action_status', '201'], file()]), opts);
     expect(v.identity).toBeUndefined();
     expect(v.key).toBe('in/photo.jpg');
     expect(v.headers).toMatchObject({ 'content-type': 'image/jpeg', 'x-amz-meta-who': 'guest', 'x-amz-acl': 'public-read' });
@@ -57,7 +54,9 @@ describe('verifyPost with allowAnonymous: forms without policy or signature', ()
     expect(await code([['key', 'a'], file()], { maxObjectSize: data.length - 1 })).toBe('EntityTooLarge');
     expect(await code([['key', 'a'], file()], { maxObjectSize: data.length })).toBe('OK');
     const right = createChecksum('sha256').update(data).digestBase64();
-    const wrong = createChecksum('sha256').update(new Uint8Array([1])).digestBase64();
+    const wrong = createChecksum('sha256')
+      .update(new Uint8Array([1]))
+      .digestBase64();
     expect(await code([['key', 'a'], ['x-amz-checksum-sha256', right], file()])).toBe('OK');
     expect(await code([['key', 'a'], ['x-amz-checksum-sha256', wrong], file()])).toBe('BadDigest');
   });

@@ -17,10 +17,7 @@ async function post(fields: Record<string, string>): Promise<{ code: string; sta
     fields,
     conditions: Object.entries(fields).map(([k, v]) => ({ [k]: v })),
   });
-  const { body, contentType } = encodeMultipart([
-    ...Object.entries(signed),
-    { filename: 'a.bin', contentType: 'application/octet-stream', data },
-  ]);
+  const { body, contentType } = encodeMultipart([...Object.entries(signed), { filename: 'a.bin', contentType: 'application/octet-stream', data }]);
   let phase = 'verify';
   try {
     const v = await verifyPost(
@@ -44,7 +41,9 @@ describe('verifyPost: every x-amz-checksum-* algorithm S3 accepts on POST', () =
   for (const alg of CHECKSUM_ALGORITHMS) {
     const name = checksumHeaderName(alg);
     const right = createChecksum(alg).update(data).digestBase64();
-    const wrongBytes = createChecksum(alg).update(new Uint8Array([1])).digest();
+    const wrongBytes = createChecksum(alg)
+      .update(new Uint8Array([1]))
+      .digest();
 
     it(`${name}: the right value streams the whole file`, async () => {
       expect(await post({ [name]: right })).toEqual({ code: 'OK', status: 200, phase: 'done', bytes: data.length });

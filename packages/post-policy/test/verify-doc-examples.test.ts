@@ -44,9 +44,7 @@ describe('AWS SigV4 POST example (sigv4-post-example.html)', () => {
     expect(new TextDecoder().decode(await drain(out.file))).toBe('jpeg bytes');
     const res = out.success({ etag: '"abc"' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(
-      'http://sigv4examplebucket.s3.amazonaws.com/successful_upload.html?bucket=sigv4examplebucket&key=user%2Fuser1%2Fphoto.jpg&etag=%22abc%22',
-    );
+    expect(res.headers.get('location')).toBe('http://sigv4examplebucket.s3.amazonaws.com/successful_upload.html?bucket=sigv4examplebucket&key=user%2Fuser1%2Fphoto.jpg&etag=%22abc%22');
   });
 
   // Each field replaced; the expected code says which check catches it.
@@ -97,8 +95,7 @@ describe('S3 legacy POST examples (SigV2, HTTPPOSTExamples.md)', () => {
   };
   // The page renamed the bucket in its displayed form but kept the old signed policy; use the
   // values that policy signs (bucket johnsmith, redirect on johnsmith.s3.amazonaws.com).
-  const johnsmith = (fields: [string, string][], redirect: string): MultipartPart[] =>
-    fields.map(([n, v]): [string, string] => [n, n === 'success_action_redirect' ? redirect : v]);
+  const johnsmith = (fields: [string, string][], redirect: string): MultipartPart[] => fields.map(([n, v]): [string, string] => [n, n === 'success_action_redirect' ? redirect : v]);
 
   it('file upload example verifies (signature 0RavWzkygo6QX9caELEqKi9kDbU=)', async () => {
     const v = loadS3Vector<V2Doc>('sigv2-post-policy-file-upload');

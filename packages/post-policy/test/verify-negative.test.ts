@@ -37,10 +37,12 @@ async function outcome(parts: MultipartPart[], o: Partial<VerifyPostOptions> = {
 }
 
 const set = (name: string, value: string) => (f: [string, string][]) => f.map(([n, v]): [string, string] => [n, n === name ? value : v]);
-const add = (name: string, value: string, before = 'policy') => (f: [string, string][]) => {
-  const i = f.findIndex(([n]) => n === before);
-  return [...f.slice(0, i), [name, value] as [string, string], ...f.slice(i)];
-};
+const add =
+  (name: string, value: string, before = 'policy') =>
+  (f: [string, string][]) => {
+    const i = f.findIndex(([n]) => n === before);
+    return [...f.slice(0, i), [name, value] as [string, string], ...f.slice(i)];
+  };
 const drop = (name: string) => (f: [string, string][]) => f.filter(([n]) => n !== name);
 const policyOf = (doc: unknown) => toBase64(utf8(typeof doc === 'string' ? doc : JSON.stringify(doc)));
 
@@ -58,18 +60,76 @@ const ct = (c: PolicyCondition[], fields: Record<string, string>): Build => ({ c
 
 const cases: Case[] = [
   // One per condition kind.
-  { name: 'object-form exact match fails', parts: () => [...form(ct([{ acl: 'private' }], { acl: 'public-read' })), file()], code: 'AccessDenied', status: 403, message: 'Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "private"]' },
-  { name: 'eq array form fails', parts: () => [...form(ct([['eq', '$Content-Type', 'text/plain']], { 'Content-Type': 'text/html' })), file()], code: 'AccessDenied', status: 403, message: 'Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Type", "text/plain"]' },
+  {
+    name: 'object-form exact match fails',
+    parts: () => [...form(ct([{ acl: 'private' }], { acl: 'public-read' })), file()],
+    code: 'AccessDenied',
+    status: 403,
+    message: 'Invalid according to Policy: Policy Condition failed: ["eq", "$acl", "private"]',
+  },
+  {
+    name: 'eq array form fails',
+    parts: () => [...form(ct([['eq', '$Content-Type', 'text/plain']], { 'Content-Type': 'text/html' })), file()],
+    code: 'AccessDenied',
+    status: 403,
+    message: 'Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Type", "text/plain"]',
+  },
   { name: 'starts-with fails', parts: () => [...form({ key: 'in/x' }, set('key', 'out/x')), file()], code: 'AccessDenied', status: 403, message: /\["eq", "\$key", "in\/x"\]/ },
-  { name: 'starts-with on the key prefix fails', parts: () => [...form({}, set('key', 'other/${filename}')), file()], code: 'AccessDenied', status: 403, message: 'Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "in/"]' },
+  {
+    name: 'starts-with on the key prefix fails',
+    parts: () => [...form({}, set('key', 'other/${filename}')), file()],
+    code: 'AccessDenied',
+    status: 403,
+    message: 'Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "in/"]',
+  },
   { name: 'starts-with "" fails when the field is absent', parts: () => [...form(ct([['starts-with', '$Content-Type', '']], {})), file()], code: 'AccessDenied', status: 403 },
-  { name: 'starts-with on an exact-only field (success_action_status) fails', parts: () => [...form(ct([['starts-with', '$success_action_status', '2']], { success_action_status: '201' })), file()], code: 'AccessDenied', status: 403 },
-  { name: 'a $Content-Type list fails when one member misses the prefix', parts: () => [...form(ct([['starts-with', '$Content-Type', 'image/']], { 'Content-Type': 'image/png, text/html' })), file()], code: 'AccessDenied', status: 403 },
-  { name: 'a condition S3 cannot interpret (no $ before the field)', parts: () => [...handSigned([{ bucket: 'uploads' }, ['starts-with', 'key', 'in/']], [['key', 'in/a']]), file()], code: 'InvalidPolicyDocument', status: 400, message: 'Invalid Policy: Invalid Condition: ["starts-with", "key", "in/"]' },
-  { name: 'a condition with an unknown operator', parts: () => [...handSigned([{ bucket: 'uploads' }, { key: 'in/a' }, ['ends-with', '$key', 'a']], [['key', 'in/a']]), file()], code: 'InvalidPolicyDocument', status: 400, message: 'Invalid Policy: Invalid Condition: unknown operation ends-with.' },
-  { name: 'an object condition with two properties', parts: () => [...handSigned([{ bucket: 'uploads', key: 'in/a' }], [['key', 'in/a']]), file()], code: 'InvalidPolicyDocument', status: 400, message: /Simple-Conditions must have exactly one property/ },
-  { name: 'conditions that are not a list', parts: () => [...form({}, set('policy', policyOf({ expiration: '2030-01-01T00:00:00Z', conditions: {} }))), file()], code: 'InvalidPolicyDocument', status: 400, message: "Invalid Policy: Invalid 'conditions' value: must be a List." },
-  { name: 'several fields without a condition are all named', parts: () => [...form({}, (f) => add('x-amz-meta-b', '2')(add('x-amz-meta-a', '1')(f))), file()], code: 'AccessDenied', status: 403, message: 'Invalid according to Policy: Extra input fields: x-amz-meta-a, x-amz-meta-b' },
+  {
+    name: 'starts-with on an exact-only field (success_action_status) fails',
+    parts: () => [...form(ct([['starts-with', '$success_action_status', '2']], { success_action_status: '201' })), file()],
+    code: 'AccessDenied',
+    status: 403,
+  },
+  {
+    name: 'a $Content-Type list fails when one member misses the prefix',
+    parts: () => [...form(ct([['starts-with', '$Content-Type', 'image/']], { 'Content-Type': 'image/png, text/html' })), file()],
+    code: 'AccessDenied',
+    status: 403,
+  },
+  {
+    name: 'a condition S3 cannot interpret (no $ before the field)',
+    parts: () => [...handSigned([{ bucket: 'uploads' }, ['starts-with', 'key', 'in/']], [['key', 'in/a']]), file()],
+    code: 'InvalidPolicyDocument',
+    status: 400,
+    message: 'Invalid Policy: Invalid Condition: ["starts-with", "key", "in/"]',
+  },
+  {
+    name: 'a condition with an unknown operator',
+    parts: () => [...handSigned([{ bucket: 'uploads' }, { key: 'in/a' }, ['ends-with', '$key', 'a']], [['key', 'in/a']]), file()],
+    code: 'InvalidPolicyDocument',
+    status: 400,
+    message: 'Invalid Policy: Invalid Condition: unknown operation ends-with.',
+  },
+  {
+    name: 'an object condition with two properties',
+    parts: () => [...handSigned([{ bucket: 'uploads', key: 'in/a' }], [['key', 'in/a']]), file()],
+    code: 'InvalidPolicyDocument',
+    status: 400,
+    message: /Simple-Conditions must have exactly one property/,
+  },
+  {
+    name: 'conditions that are not a list',
+    parts: () => [...form({}, set('policy', policyOf({ expiration: '2030-01-01T00:00:00Z', conditions: {} }))), file()],
+    code: 'InvalidPolicyDocument',
+    status: 400,
+    message: "Invalid Policy: Invalid 'conditions' value: must be a List.",
+  },
+  {
+    name: 'several fields without a condition are all named',
+    parts: () => [...form({}, (f) => add('x-amz-meta-b', '2')(add('x-amz-meta-a', '1')(f))), file()],
+    code: 'AccessDenied',
+    status: 403,
+    message: 'Invalid according to Policy: Extra input fields: x-amz-meta-a, x-amz-meta-b',
+  },
   { name: 'signed policy without a signature field', parts: () => [...form({}, drop('x-amz-signature')), file()], code: 'InvalidArgument', status: 400, message: /'x-amz-signature'/ },
   { name: 'signature without a policy field', parts: () => [...form({}, drop('policy')), file()], code: 'InvalidArgument', status: 400, message: /'policy'/ },
   { name: 'content-length-range: one byte over the maximum', parts: () => [...form(ct([['content-length-range', 1, 4]], {})), file('hello')], code: 'EntityTooLarge', status: 400, phase: 'stream' },
@@ -77,23 +137,59 @@ const cases: Case[] = [
   { name: 'content-length-range: empty file with minimum 1', parts: () => [...form(ct([['content-length-range', 1, 10]], {})), file('')], code: 'EntityTooSmall', status: 400, phase: 'stream' },
   { name: 'no content-length-range: maxObjectSize applies', parts: () => [...form(), file('hello')], code: 'EntityTooLarge', status: 400, phase: 'stream', options: { maxObjectSize: 3 } },
   // Coverage and policy document.
-  { name: 'a field without a condition', parts: () => [...form({}, add('x-amz-meta-extra', '1')), file()], code: 'AccessDenied', status: 403, message: 'Invalid according to Policy: Extra input fields: x-amz-meta-extra' },
+  {
+    name: 'a field without a condition',
+    parts: () => [...form({}, add('x-amz-meta-extra', '1')), file()],
+    code: 'AccessDenied',
+    status: 403,
+    message: 'Invalid according to Policy: Extra input fields: x-amz-meta-extra',
+  },
   { name: 'a policy without a bucket condition', parts: () => [...form({ conditions: [] }, (f) => f), file()].map((p) => p), code: 'OK', status: 200 },
-  { name: 'expired policy', parts: () => [...form({ expiresIn: 1 }), file()], code: 'AccessDenied', status: 403, message: 'Invalid according to Policy: Policy expired.', options: { now: () => NOW + 1000 } },
+  {
+    name: 'expired policy',
+    parts: () => [...form({ expiresIn: 1 }), file()],
+    code: 'AccessDenied',
+    status: 403,
+    message: 'Invalid according to Policy: Policy expired.',
+    options: { now: () => NOW + 1000 },
+  },
   { name: 'policy that is not base64', parts: () => [...form({}, set('policy', '%%%')), file()], code: 'InvalidPolicyDocument', status: 400 },
-  { name: 'policy that is not JSON', parts: () => [...form({}, set('policy', policyOf('{"expiration": '))), file()], code: 'InvalidPolicyDocument', status: 400, message: 'Invalid Policy: Invalid JSON.' },
+  {
+    name: 'policy that is not JSON',
+    parts: () => [...form({}, set('policy', policyOf('{"expiration": '))), file()],
+    code: 'InvalidPolicyDocument',
+    status: 400,
+    message: 'Invalid Policy: Invalid JSON.',
+  },
   { name: 'policy without expiration', parts: () => [...form({}, set('policy', policyOf({ conditions: [] }))), file()], code: 'InvalidPolicyDocument', status: 400 },
   { name: 'policy without conditions', parts: () => [...form({}, set('policy', policyOf({ expiration: '2030-01-01T00:00:00Z' }))), file()], code: 'InvalidPolicyDocument', status: 400 },
   { name: 'policy with a malformed expiration', parts: () => [...form({}, set('policy', policyOf({ expiration: 'tomorrow', conditions: [] }))), file()], code: 'InvalidPolicyDocument', status: 400 },
-  { name: 'policy changed after signing', parts: () => [...form({}, set('policy', policyOf({ expiration: '2030-01-01T00:00:00Z', conditions: [{ bucket: 'uploads' }] }))), file()], code: 'SignatureDoesNotMatch', status: 403 },
+  {
+    name: 'policy changed after signing',
+    parts: () => [...form({}, set('policy', policyOf({ expiration: '2030-01-01T00:00:00Z', conditions: [{ bucket: 'uploads' }] }))), file()],
+    code: 'SignatureDoesNotMatch',
+    status: 403,
+  },
   // Signature.
   { name: 'SigV4 signature wrong', parts: () => [...form({}, set('x-amz-signature', '0'.repeat(64))), file()], code: 'SignatureDoesNotMatch', status: 403 },
   { name: 'SigV2 signature wrong', parts: () => [...form({ signatureVersion: 'v2' }, set('signature', 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=')), file()], code: 'SignatureDoesNotMatch', status: 403 },
   { name: 'unknown access key', parts: () => [...form({ credentials: { ...creds, accessKeyId: 'AKIDUNKNOWN' } }), file()], code: 'InvalidAccessKeyId', status: 403 },
   { name: 'SigV2 unknown access key', parts: () => [...form({ signatureVersion: 'v2', credentials: { ...creds, accessKeyId: 'AKIDUNKNOWN' } }), file()], code: 'InvalidAccessKeyId', status: 403 },
   { name: 'malformed x-amz-credential', parts: () => [...form({}, set('x-amz-credential', 'AKIAIOSFODNN7EXAMPLE/2024/us-east-1')), file()], code: 'InvalidArgument', status: 400 },
-  { name: 'session token missing for temporary credentials', parts: () => [...form(), file()], code: 'InvalidToken', status: 400, options: { getCredentials: () => ({ secretAccessKey: creds.secretAccessKey, sessionToken: 'tok' }) } },
-  { name: 'no signature fields', parts: () => [...form({}, (f) => drop('x-amz-signature')(drop('x-amz-credential')(drop('x-amz-algorithm')(f)))), file()], code: 'InvalidArgument', status: 400, message: /'AWSAccessKeyId'/ },
+  {
+    name: 'session token missing for temporary credentials',
+    parts: () => [...form(), file()],
+    code: 'InvalidToken',
+    status: 400,
+    options: { getCredentials: () => ({ secretAccessKey: creds.secretAccessKey, sessionToken: 'tok' }) },
+  },
+  {
+    name: 'no signature fields',
+    parts: () => [...form({}, (f) => drop('x-amz-signature')(drop('x-amz-credential')(drop('x-amz-algorithm')(f)))), file()],
+    code: 'InvalidArgument',
+    status: 400,
+    message: /'AWSAccessKeyId'/,
+  },
   { name: 'no policy and no signature (anonymous)', parts: () => [['key', 'in/a'], file()], code: 'AccessDenied', status: 403 },
   // Form structure.
   { name: 'missing key field', parts: () => [...form({}, drop('key')), file()], code: 'InvalidArgument', status: 400, message: /'key'/ },
@@ -103,10 +199,34 @@ const cases: Case[] = [
   { name: 'two file parts in one chunk', parts: () => [...form(), file('a'), file('b')], code: 'IncorrectNumberOfFilesInPostRequest', status: 400 },
   { name: 'duplicate field', parts: () => [...form({}, add('key', 'in/b')), file()], code: 'InvalidArgument', status: 400 },
   { name: 'body cut before the closing boundary', parts: () => [...form(), file()], code: 'MalformedPOSTRequest', status: 400 },
-  { name: 'too many fields', parts: () => [...form({}, (f) => [...Array.from({ length: 5 }, (_, i): [string, string] => [`x-ignore-${i}`, 'v']), ...f]), file()], code: 'MaxPostPreDataLengthExceededError', status: 400, options: { limits: { maxFields: 8 } } },
-  { name: 'a field over maxFieldSize', parts: () => [...form({}, add('x-ignore-big', 'x'.repeat(5000))), file()], code: 'MaxPostPreDataLengthExceededError', status: 400, options: { limits: { maxFieldSize: 4096 } } },
-  { name: 'fields over maxPreDataLength', parts: () => [...form({}, (f) => [...Array.from({ length: 4 }, (_, i): [string, string] => [`x-ignore-${i}`, 'y'.repeat(3000)]), ...f]), file()], code: 'MaxPostPreDataLengthExceededError', status: 400, options: { limits: { maxPreDataLength: 10000 } } },
-  { name: 'part headers over maxHeaderSize', parts: () => [...form({}, (f) => [...Array.from({ length: 40 }, (_, i): [string, string] => [`x-ignore-${'n'.repeat(40)}-${i}`, '']), ...f]), file()], code: 'MaxPostPreDataLengthExceededError', status: 400, options: { limits: { maxHeaderSize: 2048 } } },
+  {
+    name: 'too many fields',
+    parts: () => [...form({}, (f) => [...Array.from({ length: 5 }, (_, i): [string, string] => [`x-ignore-${i}`, 'v']), ...f]), file()],
+    code: 'MaxPostPreDataLengthExceededError',
+    status: 400,
+    options: { limits: { maxFields: 8 } },
+  },
+  {
+    name: 'a field over maxFieldSize',
+    parts: () => [...form({}, add('x-ignore-big', 'x'.repeat(5000))), file()],
+    code: 'MaxPostPreDataLengthExceededError',
+    status: 400,
+    options: { limits: { maxFieldSize: 4096 } },
+  },
+  {
+    name: 'fields over maxPreDataLength',
+    parts: () => [...form({}, (f) => [...Array.from({ length: 4 }, (_, i): [string, string] => [`x-ignore-${i}`, 'y'.repeat(3000)]), ...f]), file()],
+    code: 'MaxPostPreDataLengthExceededError',
+    status: 400,
+    options: { limits: { maxPreDataLength: 10000 } },
+  },
+  {
+    name: 'part headers over maxHeaderSize',
+    parts: () => [...form({}, (f) => [...Array.from({ length: 40 }, (_, i): [string, string] => [`x-ignore-${'n'.repeat(40)}-${i}`, '']), ...f]), file()],
+    code: 'MaxPostPreDataLengthExceededError',
+    status: 400,
+    options: { limits: { maxHeaderSize: 2048 } },
+  },
   // Checksums.
   { name: 'declared SHA-256 does not match the file', parts: () => [...form({ checksumSha256: toBase64(new Uint8Array(32)) }), file()], code: 'BadDigest', status: 400, phase: 'stream' },
   { name: 'declared SHA-256 that is not 32 bytes', parts: () => [...form({ checksumSha256: 'AAAA' }), file()], code: 'InvalidRequest', status: 400 },
@@ -140,7 +260,7 @@ describe('verifyPost negative cases (code and status)', () => {
     });
   }
 
-  it("fails on a broken filename* parameter with MalformedPOSTRequest (400), not a URIError", async () => {
+  it('fails on a broken filename* parameter with MalformedPOSTRequest (400), not a URIError', async () => {
     const { body, contentType } = encodeMultipart([...form(), { data: 'x', filename: 'a.txt' }]);
     const text = new TextDecoder().decode(body).replace('filename="a.txt"', "filename*=UTF-8''%E0%A4%A");
     const r = await outcomeRaw(new TextEncoder().encode(text), contentType);

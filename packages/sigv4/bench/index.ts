@@ -53,10 +53,8 @@ const smithy = new SignatureV4({ credentials, region, service: 's3', sha256: Has
 const aws4fetchCache = new Map<string, ArrayBuffer>();
 const floor = floorSigner(credentials.accessKeyId, credentials.secretAccessKey, region, 's3', AMZ_DATE);
 
-const oursSign = () =>
-  ours.sign({ method: 'PUT', url: `https://${host}${path}`, headers: putHeaders, payloadHash: PAYLOAD_HASH });
-const oursNobleSign = () =>
-  oursNoble.sign({ method: 'PUT', url: `https://${host}${path}`, headers: putHeaders, payloadHash: PAYLOAD_HASH });
+const oursSign = () => ours.sign({ method: 'PUT', url: `https://${host}${path}`, headers: putHeaders, payloadHash: PAYLOAD_HASH });
+const oursNobleSign = () => oursNoble.sign({ method: 'PUT', url: `https://${host}${path}`, headers: putHeaders, payloadHash: PAYLOAD_HASH });
 const floorSign = () => floor.sign('PUT', `https://${host}${path}`, putHeaders, PAYLOAD_HASH);
 const smithyRequest = () =>
   new HttpRequest({
@@ -94,8 +92,7 @@ const aws4fetchSign = () =>
   }).sign();
 
 const getUrl = `https://${host}/photos/2026/01/report.pdf`;
-const oursPresign = () =>
-  ours.presign({ method: 'GET', url: `${getUrl}?response-content-disposition=attachment`, expiresIn: 900 });
+const oursPresign = () => ours.presign({ method: 'GET', url: `${getUrl}?response-content-disposition=attachment`, expiresIn: 900 });
 const floorPresign = () => floor.presign('GET', `${getUrl}?response-content-disposition=attachment`, 900);
 const smithyPresign = () =>
   smithy.presign(
@@ -221,8 +218,21 @@ async function main(): Promise<void> {
 
   const v = opsPerSec;
   const rows: Row[] = [
-    { name: 'sign: ours (node:crypto)', value: v('sign: ours (node:crypto)'), unit: 'ops/s', anchor: 'sign: floor (node:crypto, cached key)', target: { ratio: 0.85, of: 'sign: floor (node:crypto, cached key)' } },
-    { name: 'sign: ours (node:crypto) vs smithy', task: 'sign: ours (node:crypto)', value: v('sign: ours (node:crypto)'), unit: 'ops/s', anchor: 'sign: @smithy/signature-v4', target: { ratio: 3, of: 'sign: @smithy/signature-v4' } },
+    {
+      name: 'sign: ours (node:crypto)',
+      value: v('sign: ours (node:crypto)'),
+      unit: 'ops/s',
+      anchor: 'sign: floor (node:crypto, cached key)',
+      target: { ratio: 0.85, of: 'sign: floor (node:crypto, cached key)' },
+    },
+    {
+      name: 'sign: ours (node:crypto) vs smithy',
+      task: 'sign: ours (node:crypto)',
+      value: v('sign: ours (node:crypto)'),
+      unit: 'ops/s',
+      anchor: 'sign: @smithy/signature-v4',
+      target: { ratio: 3, of: 'sign: @smithy/signature-v4' },
+    },
     { name: 'sign: ours (node:crypto) vs aws4', task: 'sign: ours (node:crypto)', value: v('sign: ours (node:crypto)'), unit: 'ops/s', anchor: 'sign: aws4', target: { ratio: 1.5, of: 'sign: aws4' } },
     { name: 'sign: ours (noble)', value: v('sign: ours (noble)'), unit: 'ops/s', anchor: 'sign: ours (node:crypto)' },
     { name: 'sign: floor (node:crypto, cached key)', value: v('sign: floor (node:crypto, cached key)'), unit: 'ops/s' },
@@ -230,7 +240,14 @@ async function main(): Promise<void> {
     { name: 'sign: aws4', value: v('sign: aws4'), unit: 'ops/s' },
     { name: 'sign: aws4fetch', value: v('sign: aws4fetch'), unit: 'ops/s' },
     { name: 'presign: ours', value: v('presign: ours'), unit: 'ops/s', anchor: 'presign: floor (node:crypto, cached key)', target: { ratio: 0.9, of: 'presign: floor (node:crypto, cached key)' } },
-    { name: 'presign: ours vs smithy', task: 'presign: ours', value: v('presign: ours'), unit: 'ops/s', anchor: 'presign: @smithy/signature-v4', target: { ratio: 3, of: 'presign: @smithy/signature-v4' } },
+    {
+      name: 'presign: ours vs smithy',
+      task: 'presign: ours',
+      value: v('presign: ours'),
+      unit: 'ops/s',
+      anchor: 'presign: @smithy/signature-v4',
+      target: { ratio: 3, of: 'presign: @smithy/signature-v4' },
+    },
     { name: 'presign: floor (node:crypto, cached key)', value: v('presign: floor (node:crypto, cached key)'), unit: 'ops/s' },
     { name: 'presign: @smithy/signature-v4', value: v('presign: @smithy/signature-v4'), unit: 'ops/s' },
     { name: 'presign: aws4', value: v('presign: aws4'), unit: 'ops/s' },
@@ -263,7 +280,12 @@ async function main(): Promise<void> {
   const md = lines.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
   md.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`@s3kit/sigv4 bench: Node ${process.version}, ${os.cpus().length} x ${cpu}, ${os.platform()}/${os.arch()}, ops per CPU-second, median of ${ROUNDS} rotated rounds x ~${TIME_MS} ms CPU per task, load average ${os.loadavg().map((l) => l.toFixed(1)).join('/')}`);
+  console.log(
+    `@s3kit/sigv4 bench: Node ${process.version}, ${os.cpus().length} x ${cpu}, ${os.platform()}/${os.arch()}, ops per CPU-second, median of ${ROUNDS} rotated rounds x ~${TIME_MS} ms CPU per task, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join('/')}`,
+  );
   console.log('anchor crypto: @smithy/signature-v4 with @smithy/hash-node (node:crypto), as the AWS SDK v3 on Node; aws4 uses node:crypto; aws4fetch uses WebCrypto (async)');
   console.log(md.join('\n'));
   console.log(`ops/s and MB/s per CPU-second: median of ${ROUNDS} interleaved rounds per task; ratios are ratios of those medians. Weights: KB = 1000 bytes`);

@@ -1,9 +1,4 @@
-import {
-  STREAMING_PAYLOAD,
-  STREAMING_PAYLOAD_TRAILER,
-  STREAMING_UNSIGNED_PAYLOAD_TRAILER,
-  UNSIGNED_PAYLOAD,
-} from './constants.js';
+import { STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER, UNSIGNED_PAYLOAD } from './constants.js';
 
 /**
  * How the body of a signed request is protected, from its `x-amz-content-sha256` value:

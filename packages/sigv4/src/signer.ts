@@ -1,13 +1,7 @@
 import { AuthorizationQueryParametersError, s3ErrorOf } from '@s3kit/errors';
 import { canonicalRequest, canonicalUri, encodedQueryPairs, joinEncodedQuery } from './canonical.js';
 import { uriEncode, uriEncodeBytes } from './encoding.js';
-import {
-  ALGORITHM,
-  EMPTY_SHA256,
-  MAX_PRESIGN_EXPIRES,
-  UNSIGNABLE_HEADERS,
-  UNSIGNED_PAYLOAD,
-} from './constants.js';
+import { ALGORITHM, EMPTY_SHA256, MAX_PRESIGN_EXPIRES, UNSIGNABLE_HEADERS, UNSIGNED_PAYLOAD } from './constants.js';
 import { defaultSha256Crypto, sha256Hex, type Sha256Provider } from './crypto.js';
 import { byteStringHeaders, byteStringToBytes, isAscii, signableData, type HeaderEncoding } from './header-encoding.js';
 import { toHeaderMap, type HeaderInput, type HeaderMap } from './headers.js';
@@ -130,9 +124,7 @@ export class SigV4Signer {
   readonly #sha256Header: boolean;
   readonly #headerEncoding: HeaderEncoding;
   /** The last presign's auth parameters, encoded and joined in canonical order, and their inputs. */
-  #authBlock:
-    | { scope: string; amzDate: string; expires: number; signedHeaders: string; token: string | undefined; pairs: ReadonlyArray<[string, string]>; text: string }
-    | undefined;
+  #authBlock: { scope: string; amzDate: string; expires: number; signedHeaders: string; token: string | undefined; pairs: ReadonlyArray<[string, string]>; text: string } | undefined;
 
   constructor(options: SignerOptions) {
     const { credentials } = options;
@@ -200,13 +192,7 @@ export class SigV4Signer {
     return sha256Hex(this.#crypto, input.body);
   }
 
-  #finish(
-    p: Prepared,
-    query: string,
-    signedNames: string[],
-    signedHeaders: string,
-    payloadHash: string,
-  ): { canonicalRequest: string; stringToSign: string; signature: string } {
+  #finish(p: Prepared, query: string, signedNames: string[], signedHeaders: string, payloadHash: string): { canonicalRequest: string; stringToSign: string; signature: string } {
     const uri = canonicalUri(p.path, this.#normalize);
     const creq = canonicalRequest(p.method, uri, query, p.headers, signedNames, payloadHash, signedHeaders);
     const sts = `${ALGORITHM}\n${p.amzDate}\n${p.scope}\n${sha256Hex(this.#crypto, signableData(creq, this.#headerEncoding))}`;
@@ -222,14 +208,7 @@ export class SigV4Signer {
    */
   #presignQuery(encoded: Array<[string, string]>, p: Prepared, expires: number, signedHeaders: string, token: string | undefined): string {
     let block = this.#authBlock;
-    if (
-      block === undefined ||
-      block.amzDate !== p.amzDate ||
-      block.scope !== p.scope ||
-      block.expires !== expires ||
-      block.signedHeaders !== signedHeaders ||
-      block.token !== token
-    ) {
+    if (block === undefined || block.amzDate !== p.amzDate || block.scope !== p.scope || block.expires !== expires || block.signedHeaders !== signedHeaders || block.token !== token) {
       const pairs: Array<[string, string]> = [
         ['X-Amz-Algorithm', ALGORITHM],
         ['X-Amz-Credential', uriEncode(`${this.#credentials.accessKeyId}/${p.scope}`)],
@@ -292,14 +271,10 @@ export class SigV4Signer {
   presign(input: PresignInput): SignedRequest {
     const expiresIn = input.expiresIn ?? 3600;
     if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES) {
-      throw s3ErrorOf(
-        AuthorizationQueryParametersError,
-        `X-Amz-Expires must be an integer from 1 to ${MAX_PRESIGN_EXPIRES} seconds (7 days); got ${String(expiresIn)}`,
-      );
+      throw s3ErrorOf(AuthorizationQueryParametersError, `X-Amz-Expires must be an integer from 1 to ${MAX_PRESIGN_EXPIRES} seconds (7 days); got ${String(expiresIn)}`);
     }
     const p = this.#prepare(input);
-    const payloadHash =
-      input.payloadHash ?? (input.body === undefined && this.service === 's3' ? UNSIGNED_PAYLOAD : this.#payloadHash(input));
+    const payloadHash = input.payloadHash ?? (input.body === undefined && this.service === 's3' ? UNSIGNED_PAYLOAD : this.#payloadHash(input));
     // Encoded pairs: the caller's query and hoisted headers, then the auth parameters (whose
     // names and most values need no encoding).
     const encoded = p.query;
@@ -348,11 +323,7 @@ function toRecord(map: HeaderMap): Record<string, string> {
 }
 
 /** Sorted lowercase names of the headers to sign. */
-export function signedHeaderNames(
-  headers: HeaderMap,
-  include?: Iterable<string>,
-  exclude?: Iterable<string>,
-): string[] {
+export function signedHeaderNames(headers: HeaderMap, include?: Iterable<string>, exclude?: Iterable<string>): string[] {
   const force = include === undefined ? undefined : new Set(Array.from(include, (n) => n.toLowerCase()));
   const skip = exclude === undefined ? undefined : new Set(Array.from(exclude, (n) => n.toLowerCase()));
   const names: string[] = [];

@@ -31,13 +31,7 @@ export class SigningKey {
 }
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
-export function deriveSigningKey(
-  crypto: Sha256Provider,
-  secretAccessKey: string,
-  date: string,
-  region: string,
-  service: string,
-): Uint8Array {
+export function deriveSigningKey(crypto: Sha256Provider, secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
   const kDate = crypto.hmacSha256(`AWS4${secretAccessKey}`, date);
   const kRegion = crypto.hmacSha256(kDate, region);
   const kService = crypto.hmacSha256(kRegion, service);
@@ -68,14 +62,7 @@ export class SigningKeyCache {
 
   get(accessKeyId: string, secretAccessKey: string, date: string, region: string, service: string): SigningKey {
     const last = this.#last;
-    if (
-      last !== undefined &&
-      last.date === date &&
-      last.accessKeyId === accessKeyId &&
-      last.secret === secretAccessKey &&
-      last.region === region &&
-      last.service === service
-    ) {
+    if (last !== undefined && last.date === date && last.accessKeyId === accessKeyId && last.secret === secretAccessKey && last.region === region && last.service === service) {
       return last.key;
     }
     const key = this.#get(accessKeyId, secretAccessKey, date, region, service);

@@ -74,9 +74,7 @@ describe('botocore aws4_testsuite', () => {
       // the same request with the .authz value.
       it(`${name}: verify refuses the upstream .sreq whose signature differs from .authz (SignatureDoesNotMatch 403), accepts the corrected one`, async () => {
         expect(KNOWN_BAD_SREQ).toContain(name);
-        await expect(
-          verifier.verify({ method: sreq.method, url: sreq.target, headers: sreq.headers, body: sreq.body }),
-        ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
+        await expect(verifier.verify({ method: sreq.method, url: sreq.target, headers: sreq.headers, body: sreq.body })).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
         const fixed = sreq.headers.map(([n, v]): [string, string] => (n.toLowerCase() === 'authorization' ? [n, c.authz] : [n, v]));
         const v = await verifier.verify({ method: sreq.method, url: sreq.target, headers: fixed, body: sreq.body });
         expect(v.sessionToken).toBe(token);

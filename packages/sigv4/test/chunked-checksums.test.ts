@@ -106,7 +106,13 @@ describe('payload SHA-256 helpers', () => {
   it('hashStream hashes a ReadableStream, an async iterable and an iterable', async () => {
     expect(await hashStream(new Blob([body]).stream())).toBe(hex);
     expect(await hashStream(splitAt(body, [5, 77]))).toBe(hex);
-    expect(await hashStream((async function* () { yield body; })())).toBe(hex);
+    expect(
+      await hashStream(
+        (async function* () {
+          yield body;
+        })(),
+      ),
+    ).toBe(hex);
   });
 
   it('createSha256Verifier passes a matching body through unchanged', async () => {

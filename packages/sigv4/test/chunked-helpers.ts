@@ -82,10 +82,7 @@ export function splitAt(data: Uint8Array, cuts: readonly number[]): Uint8Array[]
 }
 
 /** Runs pieces through a TransformStream; returns the output and the error (if any). */
-export async function runTransform(
-  ts: TransformStream<Uint8Array, Uint8Array>,
-  pieces: readonly Uint8Array[],
-): Promise<{ out: Uint8Array; error: unknown }> {
+export async function runTransform(ts: TransformStream<Uint8Array, Uint8Array>, pieces: readonly Uint8Array[]): Promise<{ out: Uint8Array; error: unknown }> {
   const source = new ReadableStream<Uint8Array>({
     start(c) {
       for (const p of pieces) c.enqueue(p);

@@ -1,14 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import {
-  chunkedHeaders,
-  createChunkedDecoder,
-  createChunkedEncoder,
-  SigV4Signer,
-  streamingPayloadHash,
-  type ChunkedMode,
-} from '../src/index.js';
+import { chunkedHeaders, createChunkedDecoder, createChunkedEncoder, SigV4Signer, streamingPayloadHash, type ChunkedMode } from '../src/index.js';
 
 const MiB = 1024 * 1024;
 const TOTAL_MIB = Number(process.env['S3KIT_CHUNKED_MEMORY_MIB'] ?? 256);

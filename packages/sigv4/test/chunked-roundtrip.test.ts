@@ -53,7 +53,10 @@ async function roundTrip(data: Uint8Array, mode: ChunkedMode, alg: ChecksumAlgor
       trailer: signed.headers['x-amz-trailer'],
       onTrailers: (t) => (trailers = t),
     }),
-    splitAt(enc.out, cuts.map((c) => c * 3 + 1)),
+    splitAt(
+      enc.out,
+      cuts.map((c) => c * 3 + 1),
+    ),
   );
   expect(dec.error).toBeUndefined();
   expect(Buffer.compare(dec.out, data)).toBe(0);

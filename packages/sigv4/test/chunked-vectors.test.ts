@@ -162,9 +162,7 @@ describe('aws-chunked vectors: encoder', () => {
     expect(chunkedLengths(66560, opts).contentLength).toBe(v.expected['encoded_body_length']);
     const data = bytesOf('a', 66560);
     const { out } = await runTransform(createChunkedEncoder(signed, { checksumAlgorithm: 'crc32c' }), [data]);
-    const schematic = (v.expected['encoded_body_schematic'] as string)
-      .replace('<65536 x \'a\'>', 'a'.repeat(65536))
-      .replace('<1024 x \'a\'>', 'a'.repeat(1024));
+    const schematic = (v.expected['encoded_body_schematic'] as string).replace("<65536 x 'a'>", 'a'.repeat(65536)).replace("<1024 x 'a'>", 'a'.repeat(1024));
     expect(latin1(out)).toBe(schematic);
   });
 });

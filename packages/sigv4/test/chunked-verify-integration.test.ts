@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chunkedHeaders,
-  createChunkedEncoder,
-  createPayloadVerifier,
-  SigV4Signer,
-  SigV4Verifier,
-  streamingPayloadHash,
-  type ChunkedMode,
-  type VerifiedRequest,
-} from '../src/index.js';
+import { chunkedHeaders, createChunkedEncoder, createPayloadVerifier, SigV4Signer, SigV4Verifier, streamingPayloadHash, type ChunkedMode, type VerifiedRequest } from '../src/index.js';
 import { amzDateMs, bytesOf, concat, expectS3, runTransform, signSeed, vector, ascii } from './chunked-helpers.js';
 
 const keys = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -56,14 +47,15 @@ describe('aws-chunked with the SigV4 verifier (VerifiedRequest -> decoder)', () 
     expect(verified.signature).toBe(v.expected.seed_signature);
     const chunks = v.expected.chunks!;
     const body = concat([
-      ascii(chunks[0]!.chunk_header_line), bytesOf('a', 65536), ascii('\r\n'),
-      ascii(chunks[1]!.chunk_header_line), bytesOf('a', 1024), ascii('\r\n'),
+      ascii(chunks[0]!.chunk_header_line),
+      bytesOf('a', 65536),
+      ascii('\r\n'),
+      ascii(chunks[1]!.chunk_header_line),
+      bytesOf('a', 1024),
+      ascii('\r\n'),
       ascii(v.expected['encoded_body_tail_after_last_data_chunk'] as string),
     ]);
-    const out = await runTransform(
-      createPayloadVerifier(verified, { decodedContentLength: headers['x-amz-decoded-content-length'], trailer: headers['x-amz-trailer'] }),
-      [body],
-    );
+    const out = await runTransform(createPayloadVerifier(verified, { decodedContentLength: headers['x-amz-decoded-content-length'], trailer: headers['x-amz-trailer'] }), [body]);
     expect(out.error).toBeUndefined();
     expect(out.out.length).toBe(66560);
   });

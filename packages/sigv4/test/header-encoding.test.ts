@@ -13,8 +13,7 @@ const WIRE = Buffer.from(TEXT, 'utf8').toString('latin1');
 const URL_ = 'http://127.0.0.1:9000/bucket/key';
 const creds = { accessKeyId: AK, secretAccessKey: SECRET };
 
-const signer = (headerEncoding?: HeaderEncoding) =>
-  new SigV4Signer({ credentials: creds, region: 'us-east-1', clock: () => NOW, ...(headerEncoding ? { headerEncoding } : {}) });
+const signer = (headerEncoding?: HeaderEncoding) => new SigV4Signer({ credentials: creds, region: 'us-east-1', clock: () => NOW, ...(headerEncoding ? { headerEncoding } : {}) });
 const verifier = (headerEncoding?: HeaderEncoding) =>
   new SigV4Verifier({ getCredentials: (id) => (id === AK ? { secretAccessKey: SECRET } : undefined), region: 'us-east-1', clock: () => NOW, ...(headerEncoding ? { headerEncoding } : {}) });
 

@@ -27,7 +27,10 @@ describe('presign query order', () => {
       const url = new URL(signed.url);
       const v = await verifier.verify({ method: 'GET', url: url.pathname + url.search, headers: { host: url.host } });
       expect(v.signature).toBe(signed.signature);
-      const names = signed.canonicalRequest.split('\n')[2]!.split('&').map((p) => p.split('=')[0]!);
+      const names = signed.canonicalRequest
+        .split('\n')[2]!
+        .split('&')
+        .map((p) => p.split('=')[0]!);
       expect(names).toEqual([...names].sort());
     }
   });

@@ -47,10 +47,9 @@ const query = fc
   .chain((items) =>
     items.length === 0
       ? fc.constant(items)
-      : fc.array(fc.record({ from: fc.integer({ min: 0, max: items.length - 1 }), value: text(0, 4) }), { maxLength: 3 }).map((dups) => [
-          ...items,
-          ...dups.map((d) => ({ ...items[d.from]!, value: d.value })),
-        ]),
+      : fc
+          .array(fc.record({ from: fc.integer({ min: 0, max: items.length - 1 }), value: text(0, 4) }), { maxLength: 3 })
+          .map((dups) => [...items, ...dups.map((d) => ({ ...items[d.from]!, value: d.value }))]),
   );
 
 const RESERVED_HEADERS = new Set(['authorization', 'date', 'host', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token', 'expect']);
@@ -64,19 +63,16 @@ const headerValue = fc
   .array(fc.oneof({ weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 6 }) }, fc.constantFrom(' ', '  ', '\t', '\n  ', ' \t ')), { minLength: 1, maxLength: 5 })
   .map((parts) => parts.join(''))
   .filter((v) => v.trim() !== '');
-const recase = (name: string, mask: number) =>
-  Array.from(name, (c, i) => ((mask >> i % 16) & 1 && !name.startsWith('x-amz-') ? c.toUpperCase() : c)).join('');
-const headers = fc
-  .array(fc.record({ name: headerName, value: headerValue, mask: fc.nat(0xffff), dup: fc.boolean() }), { maxLength: 5 })
-  .map((items) => {
-    const out: Pair[] = [];
-    for (const it of items) {
-      out.push([recase(it.name, it.mask), it.value]);
-      // Duplicate name (possibly in another case): both values are sent.
-      if (it.dup) out.push([recase(it.name, ~it.mask), it.value.trim().split('').reverse().join('').trim() || 'v']);
-    }
-    return out;
-  });
+const recase = (name: string, mask: number) => Array.from(name, (c, i) => ((mask >> (i % 16)) & 1 && !name.startsWith('x-amz-') ? c.toUpperCase() : c)).join('');
+const headers = fc.array(fc.record({ name: headerName, value: headerValue, mask: fc.nat(0xffff), dup: fc.boolean() }), { maxLength: 5 }).map((items) => {
+  const out: Pair[] = [];
+  for (const it of items) {
+    out.push([recase(it.name, it.mask), it.value]);
+    // Duplicate name (possibly in another case): both values are sent.
+    if (it.dup) out.push([recase(it.name, ~it.mask), it.value.trim().split('').reverse().join('').trim() || 'v']);
+  }
+  return out;
+});
 
 const arbCase: fc.Arbitrary<Case> = fc.record({
   method: fc.oneof(fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'), fc.stringMatching(/^[A-Z]{3,8}$/)),

@@ -80,10 +80,7 @@ function setup(name: string) {
   });
   const req = inputs.request;
   const sentHeaders: Pair[] =
-    req.headers_as_sent ??
-    (req.headers_before_signing
-      ? [...req.headers_before_signing, ...(inputs.headers_added_by_signer ?? [])]
-      : headersFromCanonical(expected.canonical_request));
+    req.headers_as_sent ?? (req.headers_before_signing ? [...req.headers_before_signing, ...(inputs.headers_added_by_signer ?? [])] : headersFromCanonical(expected.canonical_request));
   return { v, inputs, expected, now, signer, verifier, req, sentHeaders };
 }
 

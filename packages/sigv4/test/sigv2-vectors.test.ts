@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isS3Error } from '@s3kit/errors';
 import { loadS3Vector, parseRawRequest, s3VectorNames } from '@s3kit/test-utils';
-import {
-  SigV2Signer,
-  nobleCrypto,
-  signPolicyV2,
-  signatureV2,
-  stringToSignV2,
-  verifyV2,
-  type V2Request,
-} from '../src/index.js';
+import { SigV2Signer, nobleCrypto, signPolicyV2, signatureV2, stringToSignV2, verifyV2, type V2Request } from '../src/index.js';
 
 interface HeaderVector {
   id: string;
@@ -72,9 +64,7 @@ describe('SigV2 REST header vectors (S3 Developer Guide, RESTAuthentication)', (
       const signed = signer.sign(req);
       if (name === 'sigv2-rest-delete-x-amz-date') {
         // Default x-amz-date rule (Date line empty, x-amz-date listed) differs from the page's form.
-        expect(signed.stringToSign).toBe(
-          'DELETE\n\n\n\nx-amz-date:Tue, 27 Mar 2007 21:20:26 +0000\n/awsexamplebucket1/photos/puppy.jpg',
-        );
+        expect(signed.stringToSign).toBe('DELETE\n\n\n\nx-amz-date:Tue, 27 Mar 2007 21:20:26 +0000\n/awsexamplebucket1/photos/puppy.jpg');
       } else {
         expect(signed.headers['authorization']).toBe(v.expected.authorization);
       }
@@ -182,15 +172,11 @@ describe('SigV2 query-string auth vector (documented resource caveat)', () => {
       expires: v.inputs.expires,
     });
     expect(signed.signature).toBe(v.expected.signature_as_documented);
-    expect(signed.url).toBe(
-      `https://johnsmith.s3.amazonaws.com/photos/puppy.jpg?AWSAccessKeyId=${AKID}&Expires=${v.inputs.expires}&Signature=${v.expected.signature_url_encoded}`,
-    );
+    expect(signed.url).toBe(`https://johnsmith.s3.amazonaws.com/photos/puppy.jpg?AWSAccessKeyId=${AKID}&Expires=${v.inputs.expires}&Signature=${v.expected.signature_url_encoded}`);
   });
 
   it('rejects it after Expires with AccessDenied "Request has expired" (403)', async () => {
-    const err = await rejection(
-      verifyV2(req, { getCredentials, clock: () => (v.inputs.expires + 1) * 1000, bucket: 'johnsmith' }),
-    );
+    const err = await rejection(verifyV2(req, { getCredentials, clock: () => (v.inputs.expires + 1) * 1000, bucket: 'johnsmith' }));
     expect(err).toMatchObject({ code: 'AccessDenied', status: 403, message: 'Request has expired' });
   });
 
@@ -201,9 +187,7 @@ describe('SigV2 query-string auth vector (documented resource caveat)', () => {
     for (let i = 0; i < target.length; i++) {
       const c = target[i]!;
       const mutated = target.slice(0, i) + (c === 'a' ? 'b' : 'a') + target.slice(i + 1);
-      const err = await rejection(
-        verifyV2({ method: 'GET', url: mutated, headers: { host } }, { getCredentials, clock: () => before, bucket: 'johnsmith' }),
-      );
+      const err = await rejection(verifyV2({ method: 'GET', url: mutated, headers: { host } }, { getCredentials, clock: () => before, bucket: 'johnsmith' }));
       expect(isS3Error(err), `byte ${i} of ${target}`).toBe(true);
       rejected++;
     }

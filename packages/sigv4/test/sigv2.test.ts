@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  SigV2Signer,
-  nobleCrypto,
-  signatureV2,
-  stringToSignV2,
-  verifyV2,
-  type V2Request,
-} from '../src/index.js';
+import { SigV2Signer, nobleCrypto, signatureV2, stringToSignV2, verifyV2, type V2Request } from '../src/index.js';
 
 const AKID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -43,9 +36,7 @@ describe('SigV2 string to sign', () => {
         ['Date', 'Wed, 01 May 2024 12:00:00 GMT'],
       ],
     });
-    expect(sts).toBe(
-      'PUT\n\ntext/plain\nWed, 01 May 2024 12:00:00 GMT\nx-amz-meta-a:folded value\nx-amz-meta-b:two,three\n/bucket/key',
-    );
+    expect(sts).toBe('PUT\n\ntext/plain\nWed, 01 May 2024 12:00:00 GMT\nx-amz-meta-a:folded value\nx-amz-meta-b:two,three\n/bucket/key');
   });
 
   it("keeps only S3's sub-resources in the resource, sorted, values decoded once", () => {
@@ -59,7 +50,9 @@ describe('SigV2 string to sign', () => {
 
   it('takes the bucket from a virtual-hosted or CNAME Host when endpoints are given', () => {
     const r = (host: string) =>
-      stringToSignV2({ method: 'GET', url: '/k', headers: { host, date: 'd' } }, { virtualHost: ['s3.amazonaws.com'] }).split('\n').pop();
+      stringToSignV2({ method: 'GET', url: '/k', headers: { host, date: 'd' } }, { virtualHost: ['s3.amazonaws.com'] })
+        .split('\n')
+        .pop();
     expect(r('my.bucket.s3.amazonaws.com')).toBe('/my.bucket/k');
     expect(r('s3.amazonaws.com')).toBe('/k');
     expect(r('Files.Example.COM:8443')).toBe('/files.example.com/k');

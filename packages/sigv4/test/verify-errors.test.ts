@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isS3Error, type S3Error } from '@s3kit/errors';
-import {
-  EMPTY_SHA256,
-  SigV4Signer,
-  SigV4Verifier,
-  canonicalRequest,
-  classifyAuth,
-  defaultCrypto,
-  toHeaderMap,
-  toHex,
-  type VerifyRequestInput,
-} from '../src/index.js';
+import { EMPTY_SHA256, SigV4Signer, SigV4Verifier, canonicalRequest, classifyAuth, defaultCrypto, toHeaderMap, toHex, type VerifyRequestInput } from '../src/index.js';
 
 const AK = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -33,10 +23,7 @@ const verifier = (opts: { token?: string; now?: number; region?: string | string
   });
 
 /** A request as the server receives it: target only, headers as pairs. */
-function wire(
-  s: { method: string; url: string; headers: Record<string, string> },
-  edit?: (h: Record<string, string>) => void,
-): VerifyRequestInput & { url: string; headers: Record<string, string> } {
+function wire(s: { method: string; url: string; headers: Record<string, string> }, edit?: (h: Record<string, string>) => void): VerifyRequestInput & { url: string; headers: Record<string, string> } {
   const headers = { ...s.headers };
   edit?.(headers);
   const url = s.url.slice(s.url.indexOf('/', 8));
@@ -120,14 +107,13 @@ describe('verify: accepts', () => {
     const s = get();
     const m = /^AWS4-HMAC-SHA256 (Credential=[^,]+), (SignedHeaders=[^,]+), (Signature=[0-9a-f]+)$/.exec(s.headers['authorization']!)!;
     const [, c, h, sig] = m;
-    for (const auth of [
-      `AWS4-HMAC-SHA256 ${sig},${c},${h}`,
-      `AWS4-HMAC-SHA256  ${h} ,  ${sig},\t${c}`,
-      `AWS4-HMAC-SHA256\t${c},${h},${sig}`,
-    ]) {
+    for (const auth of [`AWS4-HMAC-SHA256 ${sig},${c},${h}`, `AWS4-HMAC-SHA256  ${h} ,  ${sig},\t${c}`, `AWS4-HMAC-SHA256\t${c},${h},${sig}`]) {
       await expect(verifier().verify(wire(s, (hd) => (hd['authorization'] = auth)))).resolves.toMatchObject({ signature: s.signature });
     }
-    const dup = await failure(verifier(), wire(s, (hd) => (hd['authorization'] = `AWS4-HMAC-SHA256 ${c}, ${c}, ${sig}`)));
+    const dup = await failure(
+      verifier(),
+      wire(s, (hd) => (hd['authorization'] = `AWS4-HMAC-SHA256 ${c}, ${c}, ${sig}`)),
+    );
     expect(dup).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400 });
   });
 
@@ -177,17 +163,26 @@ describe('verify: rejects with the S3 error', () => {
   });
 
   it('rejects a header-signed request without x-amz-date or Date with AccessDenied (403)', async () => {
-    const e = await failure(verifier(), wire(get(), (h) => delete h['x-amz-date']));
+    const e = await failure(
+      verifier(),
+      wire(get(), (h) => delete h['x-amz-date']),
+    );
     expect(e).toMatchObject({ code: 'AccessDenied', status: 403, message: 'AWS authentication requires a valid Date or x-amz-date header' });
   });
 
   it('rejects a malformed x-amz-date with AccessDenied (403)', async () => {
-    const e = await failure(verifier(), wire(get(), (h) => (h['x-amz-date'] = '2013-05-24T00:00:00Z')));
+    const e = await failure(
+      verifier(),
+      wire(get(), (h) => (h['x-amz-date'] = '2013-05-24T00:00:00Z')),
+    );
     expect(e).toMatchObject({ code: 'AccessDenied', status: 403 });
   });
 
   it('rejects an x-amz-* header added after signing with AccessDenied "There were headers present in the request which were not signed" (403)', async () => {
-    const e = await failure(verifier(), wire(get(), (h) => (h['x-amz-meta-owner'] = 'mallory')));
+    const e = await failure(
+      verifier(),
+      wire(get(), (h) => (h['x-amz-meta-owner'] = 'mallory')),
+    );
     expect(e).toMatchObject({ code: 'AccessDenied', status: 403, message: 'There were headers present in the request which were not signed' });
     expect(e.details).toEqual({ HeadersNotSigned: 'x-amz-meta-owner' });
   });
@@ -202,7 +197,13 @@ describe('verify: rejects with the S3 error', () => {
   });
 
   it('rejects a request whose SignedHeaders leaves out host with AccessDenied (403, HeadersNotSigned host)', async () => {
-    const e = await failure(verifier(), wire(get(), withAuth((a) => a.replace('SignedHeaders=host;', 'SignedHeaders='))));
+    const e = await failure(
+      verifier(),
+      wire(
+        get(),
+        withAuth((a) => a.replace('SignedHeaders=host;', 'SignedHeaders=')),
+      ),
+    );
     expect(e).toMatchObject({ code: 'AccessDenied', status: 403, details: { HeadersNotSigned: 'host' } });
   });
 
@@ -218,7 +219,13 @@ describe('verify: rejects with the S3 error', () => {
   });
 
   it('rejects an Authorization header without Signature with AuthorizationHeaderMalformed (400)', async () => {
-    const e = await failure(verifier(), wire(get(), withAuth((a) => a.slice(0, a.indexOf(', Signature=')))));
+    const e = await failure(
+      verifier(),
+      wire(
+        get(),
+        withAuth((a) => a.slice(0, a.indexOf(', Signature='))),
+      ),
+    );
     expect(e).toMatchObject({
       code: 'AuthorizationHeaderMalformed',
       status: 400,
@@ -227,20 +234,44 @@ describe('verify: rejects with the S3 error', () => {
   });
 
   it('rejects a credential with four parts with AuthorizationHeaderMalformed (400)', async () => {
-    const e = await failure(verifier(), wire(get(), withAuth((a) => a.replace('/aws4_request', ''))));
+    const e = await failure(
+      verifier(),
+      wire(
+        get(),
+        withAuth((a) => a.replace('/aws4_request', '')),
+      ),
+    );
     expect(e).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400 });
     expect(e.message).toContain('the Credential is mal-formed');
   });
 
   it('rejects a credential for another service or terminal with AuthorizationHeaderMalformed (400)', async () => {
-    const svc = await failure(verifier(), wire(get(), withAuth((a) => a.replace('/s3/', '/ec2/'))));
+    const svc = await failure(
+      verifier(),
+      wire(
+        get(),
+        withAuth((a) => a.replace('/s3/', '/ec2/')),
+      ),
+    );
     expect(svc).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400, message: 'The authorization header is malformed; incorrect service "ec2". This endpoint belongs to "s3".' });
-    const term = await failure(verifier(), wire(get(), withAuth((a) => a.replace('/aws4_request', '/aws4_requests'))));
+    const term = await failure(
+      verifier(),
+      wire(
+        get(),
+        withAuth((a) => a.replace('/aws4_request', '/aws4_requests')),
+      ),
+    );
     expect(term).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400 });
   });
 
   it('rejects a scope date that is not the x-amz-date day with AuthorizationHeaderMalformed (400)', async () => {
-    const e = await failure(verifier(), wire(get(), withAuth((a) => a.replace('/20130524/', '/20130523/'))));
+    const e = await failure(
+      verifier(),
+      wire(
+        get(),
+        withAuth((a) => a.replace('/20130524/', '/20130523/')),
+      ),
+    );
     expect(e).toMatchObject({
       code: 'AuthorizationHeaderMalformed',
       status: 400,
@@ -316,12 +347,19 @@ describe('verify: rejects with the S3 error', () => {
 
   it('rejects an S3 header-signed request without x-amz-content-sha256 with InvalidRequest (400)', async () => {
     const s = signer().sign({ method: 'GET', url: URL_ });
-    const e = await failure(verifier(), wire(s, (h) => delete h['x-amz-content-sha256']));
+    const e = await failure(
+      verifier(),
+      wire(s, (h) => delete h['x-amz-content-sha256']),
+    );
     expect(e).toMatchObject({ code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: x-amz-content-sha256' });
   });
 
   it('rejects a SigV2 Authorization header with InvalidRequest (400) "Please use AWS4-HMAC-SHA256"', async () => {
-    const e = await failure(verifier(), { method: 'GET', url: '/photos/puppy.jpg', headers: { host: 'examplebucket.s3.amazonaws.com', date: 'Fri, 24 May 2013 00:00:00 GMT', authorization: `AWS ${AK}:bWq2s1WEIj+Ydj0vQ697zp+IXMU=` } });
+    const e = await failure(verifier(), {
+      method: 'GET',
+      url: '/photos/puppy.jpg',
+      headers: { host: 'examplebucket.s3.amazonaws.com', date: 'Fri, 24 May 2013 00:00:00 GMT', authorization: `AWS ${AK}:bWq2s1WEIj+Ydj0vQ697zp+IXMU=` },
+    });
     expect(e).toMatchObject({ code: 'InvalidRequest', status: 400 });
     expect(e.message).toContain('Please use AWS4-HMAC-SHA256');
   });

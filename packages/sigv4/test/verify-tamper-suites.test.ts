@@ -80,10 +80,7 @@ describe('aws-c-auth v4 suite: any single-byte change is refused', () => {
   for (const name of suiteCases('v4')) {
     const ctx = JSON.parse(suiteFile('v4', name, 'context.json')!) as Ctx;
     const verifier = new SigV4Verifier({
-      getCredentials: (ak) =>
-        ak === ctx.credentials.access_key_id
-          ? { secretAccessKey: ctx.credentials.secret_access_key, sessionToken: ctx.credentials.token }
-          : undefined,
+      getCredentials: (ak) => (ak === ctx.credentials.access_key_id ? { secretAccessKey: ctx.credentials.secret_access_key, sessionToken: ctx.credentials.token } : undefined),
       region: ctx.region,
       service: ctx.service,
       normalizePath: ctx.normalize,

@@ -14,10 +14,7 @@ interface Context {
 
 function verifierFor(ctx: Context, clock: number): SigV4Verifier {
   return new SigV4Verifier({
-    getCredentials: (ak) =>
-      ak === ctx.credentials.access_key_id
-        ? { secretAccessKey: ctx.credentials.secret_access_key, sessionToken: ctx.credentials.token }
-        : undefined,
+    getCredentials: (ak) => (ak === ctx.credentials.access_key_id ? { secretAccessKey: ctx.credentials.secret_access_key, sessionToken: ctx.credentials.token } : undefined),
     region: ctx.region,
     service: ctx.service,
     normalizePath: ctx.normalize,

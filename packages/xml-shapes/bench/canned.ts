@@ -7,7 +7,7 @@ export function cannedListObjectsV2(n = 1000): string {
     '</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated>';
   for (let i = 0; i < n; i++) {
     const d = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString();
-    const etag = (i * 2654435761 >>> 0).toString(16).padStart(8, '0').repeat(4);
+    const etag = ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(4);
     body +=
       `<Contents><Key>photos/2024/${String(i % 12).padStart(2, '0')}/IMG_${String(i).padStart(5, '0')} copy.jpg</Key>` +
       `<LastModified>${d}</LastModified><ETag>&quot;${etag}&quot;</ETag>` +

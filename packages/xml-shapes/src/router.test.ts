@@ -90,7 +90,9 @@ const TABLE: Record<OperationName, Req> = {
   CreateMultipartUpload: { method: 'POST', path: '/photos/big.bin', query: 'uploads' },
   UploadPart: { method: 'PUT', path: '/photos/big.bin', query: 'partNumber=3&uploadId=VXBsb2FkIElE' },
   UploadPartCopy: {
-    method: 'PUT', path: '/photos/big.bin', query: 'partNumber=3&uploadId=VXBsb2FkIElE',
+    method: 'PUT',
+    path: '/photos/big.bin',
+    query: 'partNumber=3&uploadId=VXBsb2FkIElE',
     headers: { 'x-amz-copy-source': 'src/a.bin', 'x-amz-copy-source-range': 'bytes=0-99' },
   },
   CompleteMultipartUpload: { method: 'POST', path: '/photos/big.bin', query: 'uploadId=VXBsb2FkIElE' },
@@ -124,10 +126,24 @@ describe('catalogue', () => {
 
   it('covers the operations the MinIO client uses beyond 2015', () => {
     for (const name of [
-      'ListObjectsV2', 'GetObjectTagging', 'PutObjectTagging', 'DeleteObjectTagging', 'GetBucketEncryption', 'PutBucketEncryption',
-      'DeleteBucketEncryption', 'GetObjectLockConfiguration', 'PutObjectLockConfiguration', 'GetObjectRetention', 'PutObjectRetention',
-      'GetObjectLegalHold', 'PutObjectLegalHold', 'SelectObjectContent', 'PutBucketLifecycleConfiguration',
-      'PutBucketNotificationConfiguration', 'ListenBucketNotification', 'ListenNotification',
+      'ListObjectsV2',
+      'GetObjectTagging',
+      'PutObjectTagging',
+      'DeleteObjectTagging',
+      'GetBucketEncryption',
+      'PutBucketEncryption',
+      'DeleteBucketEncryption',
+      'GetObjectLockConfiguration',
+      'PutObjectLockConfiguration',
+      'GetObjectRetention',
+      'PutObjectRetention',
+      'GetObjectLegalHold',
+      'PutObjectLegalHold',
+      'SelectObjectContent',
+      'PutBucketLifecycleConfiguration',
+      'PutBucketNotificationConfiguration',
+      'ListenBucketNotification',
+      'ListenNotification',
     ] as const) {
       expect(OPERATIONS[name].origin).not.toBe('s3-2015');
     }

@@ -1,13 +1,6 @@
 import { S3Error } from '@s3kit/errors';
 import { validBucketName } from './bucket-name.js';
-import {
-  OPERATION_LIST,
-  UNMODELLED_SUBRESOURCES,
-  type HttpMethod,
-  type OperationName,
-  type OperationScope,
-  type OperationSpec,
-} from './operations.js';
+import { OPERATION_LIST, UNMODELLED_SUBRESOURCES, type HttpMethod, type OperationName, type OperationScope, type OperationSpec } from './operations.js';
 import { utf8Length } from './utf8-length.js';
 
 /** Options for {@link createRouter} and {@link route}. */
@@ -211,14 +204,7 @@ function hasHeader(headers: HeadersInput, name: string): boolean {
 }
 
 /** Slow path: explains why no row (or a row with leftover sub-resources) matched. */
-function diagnose(
-  scope: OperationScope,
-  method: string,
-  resource: string,
-  params: Record<string, string>,
-  identKeys: Set<string>,
-  found: CompiledRow | undefined,
-): S3Error {
+function diagnose(scope: OperationScope, method: string, resource: string, params: Record<string, string>, identKeys: Set<string>, found: CompiledRow | undefined): S3Error {
   const present = Object.keys(params).filter((k) => identKeys.has(k));
   const unconsumed = present.filter((k) => found === undefined || (!found.query.includes(k) && !found.accepts.includes(k)));
   for (const k of unconsumed) {
@@ -233,18 +219,23 @@ function diagnose(
     if (here.some((r) => r.spec.method === method)) {
       const r = here.find((x) => x.spec.method === method)!;
       const valued = new Map(r.values);
-      const missing = r.query
-        .filter((q) => params[q] === undefined || (valued.has(q) && params[q] !== valued.get(q)))
-        .map((q) => (valued.has(q) ? `?${q}=${valued.get(q)}` : `?${q}`));
+      const missing = r.query.filter((q) => params[q] === undefined || (valued.has(q) && params[q] !== valued.get(q))).map((q) => (valued.has(q) ? `?${q}=${valued.get(q)}` : `?${q}`));
       return new S3Error('InvalidRequest', {
         resource,
         message:
           missing.length > 0
             ? `${r.spec.name} needs ${missing.join(' and ')}.`
-            : `The sub-resource ?${k} cannot be combined with ${present.filter((p) => p !== k).map((p) => `?${p}`).join(', ')}.`,
+            : `The sub-resource ?${k} cannot be combined with ${present
+                .filter((p) => p !== k)
+                .map((p) => `?${p}`)
+                .join(', ')}.`,
       });
     }
-    if (here.length > 0) return methodNotAllowed(resource, here.map((r) => r.spec.method));
+    if (here.length > 0)
+      return methodNotAllowed(
+        resource,
+        here.map((r) => r.spec.method),
+      );
     if (k === 'logging' && scope === 'object') return new S3Error('NoLoggingStatusForKey', { resource });
     if (k === 'torrent' && scope === 'bucket') return new S3Error('RequestTorrentOfBucketError', { resource });
     const where = rows[0]?.spec.scope ?? 'bucket';
@@ -367,14 +358,7 @@ let defaultRouter: Router | undefined;
  * @throws S3Error see {@link Router.route}.
  * @example route('PUT', 'localhost:9000', '/b/k', 'partNumber=1&uploadId=x', {}).operation // 'UploadPart'
  */
-export function route(
-  method: string,
-  host: string | undefined,
-  path: string,
-  query?: QueryInput,
-  headers?: HeadersInput,
-  options?: RouterOptions,
-): RouteResult {
+export function route(method: string, host: string | undefined, path: string, query?: QueryInput, headers?: HeadersInput, options?: RouterOptions): RouteResult {
   let r: Router | undefined;
   if (options === undefined) r = defaultRouter ??= createRouter();
   else {

@@ -94,8 +94,7 @@ export const req = <N extends NodeSpec>(n: N): N & { readonly req: true } => ({ 
 export const struct = <const F extends FieldsSpec>(fields: F, xmlAttrs?: Record<string, string>): StructSpec<F> =>
   xmlAttrs === undefined ? { t: 'struct', fields } : { t: 'struct', fields, xmlAttrs };
 export const list = <N extends NodeSpec>(of: N): ListSpec<N> => ({ t: 'list', of });
-export const wrapped = <N extends NodeSpec>(item: string, of: N, always = false): ListSpec<N> =>
-  always ? { t: 'list', of, wrap: item, always } : { t: 'list', of, wrap: item };
+export const wrapped = <N extends NodeSpec>(item: string, of: N, always = false): ListSpec<N> => (always ? { t: 'list', of, wrap: item, always } : { t: 'list', of, wrap: item });
 
 // ---- reading ----
 
@@ -222,9 +221,7 @@ export function readRoot(spec: StructSpec | LeafSpec, v: XmlValue, rootName: str
  * both this and plain percent-encoding (`%20`, `%2F`).
  */
 function urlEncode(s: string): string {
-  return encodeURIComponent(s).replace(/%2F|%20|[!'()~]/g, (m) =>
-    m === '%2F' ? '/' : m === '%20' ? '+' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return encodeURIComponent(s).replace(/%2F|%20|[!'()~]/g, (m) => (m === '%2F' ? '/' : m === '%20' ? '+' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 function leafString(spec: LeafSpec, v: unknown, url: boolean, name: string): string {
@@ -255,15 +252,7 @@ function writeNode(out: string[], name: string, spec: NodeSpec, v: unknown, url:
  * order in which the items of the flat lists it names are written, together at the place of
  * the first of them: S3 interleaves `Version` and `DeleteMarker` in ListVersionsResult.
  */
-export function writeStruct(
-  out: string[],
-  name: string,
-  spec: StructSpec,
-  value: unknown,
-  url: boolean,
-  rootAttrs: string,
-  interleave?: readonly string[],
-): void {
+export function writeStruct(out: string[], name: string, spec: StructSpec, value: unknown, url: boolean, rootAttrs: string, interleave?: readonly string[]): void {
   if (typeof value !== 'object' || value === null) throw new TypeError(`${name} must be an object`);
   const v = value as Record<string, unknown>;
   let attrs = rootAttrs;

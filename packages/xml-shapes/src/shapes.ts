@@ -19,10 +19,7 @@ const checksums = {
   ChecksumSHA256: str(),
 } as const;
 const tag = struct({ Key: req(str()), Value: req(str()) });
-const grantee = struct(
-  { Type: attr('xsi:type'), ID: str(), DisplayName: str(), EmailAddress: str(), URI: str() },
-  { 'xmlns:xsi': XSI },
-);
+const grantee = struct({ Type: attr('xsi:type'), ID: str(), DisplayName: str(), EmailAddress: str(), URI: str() }, { 'xmlns:xsi': XSI });
 const grant = struct({ Grantee: grantee, Permission: str() });
 const commonPrefix = struct({ Prefix: urlStr() });
 const restoreStatus = struct({ IsRestoreInProgress: bool(), RestoreExpiryDate: date() });
@@ -199,9 +196,7 @@ const notificationFilter = struct({ S3Key: struct({ FilterRule: list(struct({ Na
 const NotificationConfiguration = struct({
   TopicConfiguration: list(struct({ Id: str(), Topic: str(), Event: list(str()), Filter: notificationFilter })),
   QueueConfiguration: list(struct({ Id: str(), Queue: str(), Event: list(str()), Filter: notificationFilter })),
-  CloudFunctionConfiguration: list(
-    struct({ Id: str(), CloudFunction: str(), InvocationRole: str(), Event: list(str()), Filter: notificationFilter }),
-  ),
+  CloudFunctionConfiguration: list(struct({ Id: str(), CloudFunction: str(), InvocationRole: str(), Event: list(str()), Filter: notificationFilter })),
   EventBridgeConfiguration: struct({}),
 });
 

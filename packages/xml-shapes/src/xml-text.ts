@@ -24,7 +24,9 @@ export function escapeText(s: string): string {
 
 /** Escapes an attribute value (double-quoted). */
 export function escapeAttr(s: string): string {
-  return escapeText(s).replace(/"/g, '&quot;').replace(/[\t\n]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeText(s)
+    .replace(/"/g, '&quot;')
+    .replace(/[\t\n]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

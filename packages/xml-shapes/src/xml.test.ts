@@ -56,9 +56,7 @@ describe('parseXml: values are data', () => {
     it(`decodes the XML entities, character references and CDATA, and rejects &nbsp; with MalformedXML (${parser})`, () => {
       const r = parseXml('Tagging', '<Tagging><TagSet><Tag><Key>a&amp;b&#13;&#x2603;</Key><Value><![CDATA[<&amp;>]]></Value></Tag></TagSet></Tagging>', { parser: USE[parser] });
       expect(r.TagSet[0]).toEqual({ Key: 'a&b\r☃', Value: '<&amp;>' });
-      expect(s3err(() => parseXml('Tagging', '<Tagging><TagSet><Tag><Key>&nbsp;</Key><Value/></Tag></TagSet></Tagging>', { parser: USE[parser] })).code).toBe(
-        'MalformedXML',
-      );
+      expect(s3err(() => parseXml('Tagging', '<Tagging><TagSet><Tag><Key>&nbsp;</Key><Value/></Tag></TagSet></Tagging>', { parser: USE[parser] })).code).toBe('MalformedXML');
     });
 
     it(`decodes EncodingType=url fields (${parser})`, () => {
@@ -151,10 +149,7 @@ describe('parseXml: safety', () => {
   }
 });
 
-const keyArb = fc.oneof(
-  fc.string({ unit: 'grapheme', maxLength: 30 }),
-  fc.constantFrom(' ', '  ', '\t', '\r\n', 'a\rb', '\u0001x', '<&>"\'', ']]>', 'a/b/', '%2F', '+ +'),
-);
+const keyArb = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom(' ', '  ', '\t', '\r\n', 'a\rb', '\u0001x', '<&>"\'', ']]>', 'a/b/', '%2F', '+ +'));
 const listArb = fc.record(
   {
     Name: fc.string({ minLength: 3, maxLength: 10 }),
@@ -218,9 +213,7 @@ describe('round trip', () => {
   });
 
   it('builds and parses a LocationConstraint text root', () => {
-    expect(buildXml('LocationConstraint', 'eu-west-1', { declaration: false })).toBe(
-      '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-1</LocationConstraint>',
-    );
+    expect(buildXml('LocationConstraint', 'eu-west-1', { declaration: false })).toBe('<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-1</LocationConstraint>');
     expect(parseXml('LocationConstraint', '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>')).toBe('');
   });
 
@@ -249,7 +242,15 @@ describe('buildXml: S3 details', () => {
     const d = new Date(0);
     const xml = buildXml(
       'ListVersionsResult',
-      { Name: 'b', Version: [{ Key: 'a', VersionId: '1' }, { Key: 'b', VersionId: '3' }], DeleteMarker: [{ Key: 'a', VersionId: '2', LastModified: d }], CommonPrefixes: [{ Prefix: 'p/' }] },
+      {
+        Name: 'b',
+        Version: [
+          { Key: 'a', VersionId: '1' },
+          { Key: 'b', VersionId: '3' },
+        ],
+        DeleteMarker: [{ Key: 'a', VersionId: '2', LastModified: d }],
+        CommonPrefixes: [{ Prefix: 'p/' }],
+      },
       { interleave: ['Version', 'DeleteMarker', 'Version'] },
     );
     expect(xml.replace(/<\/?(Key|LastModified|Prefix)>[^<]*/g, '')).toContain(
@@ -265,10 +266,10 @@ describe('buildXml: S3 details', () => {
 
 describe('error XML', () => {
   it('parses an <Error> with extra fields and falls back to response headers for ids', () => {
-    const e = parseErrorXml(
-      '<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><StringToSign>AWS4-HMAC-SHA256\n2015</StringToSign><Resource>/b/k</Resource></Error>',
-      { 'x-amz-request-id': 'REQ', 'x-amz-id-2': 'HOST' },
-    );
+    const e = parseErrorXml('<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><StringToSign>AWS4-HMAC-SHA256\n2015</StringToSign><Resource>/b/k</Resource></Error>', {
+      'x-amz-request-id': 'REQ',
+      'x-amz-id-2': 'HOST',
+    });
     expect([e.code, e.status, e.message, e.resource, e.requestId, e.hostId]).toEqual(['SignatureDoesNotMatch', 403, 'm', '/b/k', 'REQ', 'HOST']);
     expect(e.details).toEqual({ StringToSign: 'AWS4-HMAC-SHA256\n2015' });
   });
@@ -289,9 +290,7 @@ describe('error XML', () => {
       `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>${err.message}</Message><StringToSign>a&lt;b</StringToSign><Resource>/b/k&amp;1</Resource><RequestId>R1</RequestId><HostId>H1</HostId></Error>`,
     );
     const back = parseErrorXml(xml);
-    expect([back.code, back.message, back.resource, back.requestId, back.hostId, back.details]).toEqual([
-      err.code, err.message, '/b/k&1', 'R1', 'H1', { StringToSign: 'a<b' },
-    ]);
+    expect([back.code, back.message, back.resource, back.requestId, back.hostId, back.details]).toEqual([err.code, err.message, '/b/k&1', 'R1', 'H1', { StringToSign: 'a<b' }]);
   });
 
   it('answers a non-Error body with MalformedXML', () => {

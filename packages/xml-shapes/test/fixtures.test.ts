@@ -174,11 +174,21 @@ const EXPECT: Record<string, (v: never) => void> = {
   // STS (2011-06-15), read by @s3kit/client's credential providers.
   'AssumeRoleResponse.xml': (v: Shape<'AssumeRoleResponse'>) => {
     const r = v.AssumeRoleResult;
-    expect([r.Credentials.AccessKeyId, r.Credentials.Expiration, r.PackedPolicySize, r.AssumedRoleUser?.AssumedRoleId]).toEqual(['ASIAIOSFODNN7EXAMPLE', new Date('2019-11-09T13:34:41.000Z'), 6, 'ARO123EXAMPLE123:TestAR']);
+    expect([r.Credentials.AccessKeyId, r.Credentials.Expiration, r.PackedPolicySize, r.AssumedRoleUser?.AssumedRoleId]).toEqual([
+      'ASIAIOSFODNN7EXAMPLE',
+      new Date('2019-11-09T13:34:41.000Z'),
+      6,
+      'ARO123EXAMPLE123:TestAR',
+    ]);
   },
   'AssumeRoleWithWebIdentityResponse.xml': (v: Shape<'AssumeRoleWithWebIdentityResponse'>) => {
     const r = v.AssumeRoleWithWebIdentityResult;
-    expect([r.Credentials.SessionToken, r.Credentials.Expiration, r.Provider, v.ResponseMetadata?.RequestId]).toEqual(['AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE', new Date('2014-10-24T23:00:23.000Z'), 'www.amazon.com', 'ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE']);
+    expect([r.Credentials.SessionToken, r.Credentials.Expiration, r.Provider, v.ResponseMetadata?.RequestId]).toEqual([
+      'AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE',
+      new Date('2014-10-24T23:00:23.000Z'),
+      'www.amazon.com',
+      'ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE',
+    ]);
   },
 };
 
@@ -211,9 +221,7 @@ describe('AWS documentation examples', () => {
 
   it('parses Error.xml into S3Error and renders it back', () => {
     const e = parseErrorXml(read('Error.xml'));
-    expect([e.code, e.status, e.message, e.resource, e.requestId]).toEqual([
-      'NoSuchKey', 404, 'The resource you requested does not exist', '/mybucket/myfoto.jpg', '4442587FB7D0A2F9',
-    ]);
+    expect([e.code, e.status, e.message, e.resource, e.requestId]).toEqual(['NoSuchKey', 404, 'The resource you requested does not exist', '/mybucket/myfoto.jpg', '4442587FB7D0A2F9']);
     const again = parseErrorXml(buildErrorXml(e));
     expect([again.code, again.message, again.resource, again.requestId]).toEqual([e.code, e.message, e.resource, e.requestId]);
   });

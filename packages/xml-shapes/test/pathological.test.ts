@@ -24,7 +24,10 @@ const CASES: Record<string, string> = {
 };
 
 describe('pathological inputs', () => {
-  for (const [parser, use] of [['fast', 'fast'], ['fxp', fxpParser]] as const) {
+  for (const [parser, use] of [
+    ['fast', 'fast'],
+    ['fxp', fxpParser],
+  ] as const) {
     for (const [name, input] of Object.entries(CASES)) {
       it(`${name} ends (no hang: under 10 s on a loaded 2-core machine) with a value or an S3Error (${parser})`, () => {
         const shape = input.includes('ListBucketResult') ? 'ListBucketResult' : 'Tagging';

@@ -34,7 +34,16 @@ let swap: string | undefined;
 
 // A fetch-based request handler that keeps the raw bodies (the SDK would otherwise parse them away).
 const requestHandler = {
-  async handle(req: { method: string; protocol: string; hostname: string; port?: number; path: string; query?: Record<string, string | string[] | null>; headers: Record<string, string>; body?: unknown }) {
+  async handle(req: {
+    method: string;
+    protocol: string;
+    hostname: string;
+    port?: number;
+    path: string;
+    query?: Record<string, string | string[] | null>;
+    headers: Record<string, string>;
+    body?: unknown;
+  }) {
     const qs = Object.entries(req.query ?? {})
       .flatMap(([k, v]) => (v === null ? [encodeURIComponent(k)] : (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`)))
       .join('&');
@@ -83,11 +92,7 @@ const c = client();
 const rows: string[] = [];
 
 /** Runs one SDK command, optionally with our body, records the response body under `file`. */
-async function step<N extends ShapeName>(
-  name: string,
-  command: object,
-  opts: { ours?: [N, ShapeInput<N>]; record?: ShapeName | 'Error'; via?: s3.S3Client } = {},
-): Promise<string> {
+async function step<N extends ShapeName>(name: string, command: object, opts: { ours?: [N, ShapeInput<N>]; record?: ShapeName | 'Error'; via?: s3.S3Client } = {}): Promise<string> {
   swap = opts.ours ? buildXml(opts.ours[0], opts.ours[1]) : undefined;
   last = undefined;
   let outcome: string;
@@ -149,10 +154,17 @@ await c.send(new s3.PutObjectCommand({ Bucket: B, Key: 'a b+c/d.txt', Body: 'v2'
 await c.send(new s3.DeleteObjectCommand({ Bucket: B, Key: 'dir/' }));
 await step('list-versions', new s3.ListObjectVersionsCommand({ Bucket: B }), { record: 'ListVersionsResult' });
 
-const tags = { TagSet: [{ Key: 'env', Value: ' ' }, { Key: 'team x', Value: 'a&b<c>' }] };
+const tags = {
+  TagSet: [
+    { Key: 'env', Value: ' ' },
+    { Key: 'team x', Value: 'a&b<c>' },
+  ],
+};
 await step('put-bucket-tagging', new s3.PutBucketTaggingCommand({ Bucket: B, Tagging: { TagSet: [] } }), { ours: ['Tagging', tags] });
 const bt = await step('get-bucket-tagging', new s3.GetBucketTaggingCommand({ Bucket: B }), { record: 'Tagging' });
-rows.push(`| bucket tag value ' ' survives | | ${bt.includes('<Value> </Value>') && JSON.stringify(parseXml('Tagging', bt).TagSet.find((t) => t.Key === 'env')) === '{"Key":"env","Value":" "}' ? 'yes' : 'NO'} | |`);
+rows.push(
+  `| bucket tag value ' ' survives | | ${bt.includes('<Value> </Value>') && JSON.stringify(parseXml('Tagging', bt).TagSet.find((t) => t.Key === 'env')) === '{"Key":"env","Value":" "}' ? 'yes' : 'NO'} | |`,
+);
 await step('put-object-tagging', new s3.PutObjectTaggingCommand({ Bucket: B, Key: ' ', Tagging: { TagSet: [] } }), { ours: ['Tagging', tags] });
 await step('get-object-tagging', new s3.GetObjectTaggingCommand({ Bucket: B, Key: ' ' }), { record: 'Tagging' });
 

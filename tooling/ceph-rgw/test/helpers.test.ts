@@ -39,9 +39,7 @@ describe('rgw.ts helpers', () => {
   });
 
   it('treats CI=false/0/empty as not CI', () => {
-    expect([undefined, '', '0', 'false', 'FALSE', 'true', '1'].map((CI) => isCi(CI === undefined ? {} : { CI }))).toEqual([
-      false, false, false, false, false, true, true,
-    ]);
+    expect([undefined, '', '0', 'false', 'FALSE', 'true', '1'].map((CI) => isCi(CI === undefined ? {} : { CI }))).toEqual([false, false, false, false, false, true, true]);
   });
 
   it('S3KIT_RGW=0 disables RGW, and startRgw then resolves undefined even under CI', async () => {

@@ -117,7 +117,12 @@ describe.skipIf(!rgw)(`Ceph RGW smoke ${reason}`, () => {
           Bucket: bucket,
           Key: key,
           UploadId,
-          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] },
+          MultipartUpload: {
+            Parts: [
+              { PartNumber: 1, ETag: p1.ETag },
+              { PartNumber: 2, ETag: p2.ETag },
+            ],
+          },
         }),
       );
       expect(done.ETag).toBe('');
@@ -147,9 +152,7 @@ describe.skipIf(!rgw)(`Ceph RGW smoke ${reason}`, () => {
     });
 
     it('ignores x-amz-checksum-crc32: a wrong value is stored with 200 (AWS: 400 BadDigest)', async () => {
-      const put = await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: 'checksum', Body: 'hello', ChecksumCRC32: 'AAAAAA==' }),
-      );
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'checksum', Body: 'hello', ChecksumCRC32: 'AAAAAA==' }));
       expect(put.$metadata.httpStatusCode).toBe(200);
       expect(put.ChecksumCRC32).toBeUndefined();
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'checksum' }));
@@ -157,9 +160,7 @@ describe.skipIf(!rgw)(`Ceph RGW smoke ${reason}`, () => {
 
     it('has no GetObjectAttributes: GET ?attributes serves the object itself (200), which the SDK cannot parse', async () => {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'attrs', Body: 'hello' }));
-      const err = await s3Error(
-        s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attrs', ObjectAttributes: ['ETag', 'ObjectSize'] })),
-      );
+      const err = await s3Error(s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attrs', ObjectAttributes: ['ETag', 'ObjectSize'] })));
       expect(err.status).toBe(200);
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'attrs' }));
     });
@@ -232,17 +233,21 @@ describe('rgw.sh', () => {
 
   const missing = missingRgwBinaries();
   // Under CI a missing Ceph fails here instead of skipping.
-  it.skipIf(missing.length > 0 && !isCi())('spawnRgw() starts a fresh instance and stop() shuts it down (connection refused after)', async () => {
-    expect(missing).toEqual([]);
-    const h = await spawnRgw();
-    let stopped = false;
-    try {
-      expect((await fetch(`${h.endpoint}/`)).status).toBe(200);
-      await h.stop();
-      stopped = true;
-      await expect(fetch(`${h.endpoint}/`)).rejects.toThrow();
-    } finally {
-      if (!stopped) await h.stop();
-    }
-  }, 120_000);
+  it.skipIf(missing.length > 0 && !isCi())(
+    'spawnRgw() starts a fresh instance and stop() shuts it down (connection refused after)',
+    async () => {
+      expect(missing).toEqual([]);
+      const h = await spawnRgw();
+      let stopped = false;
+      try {
+        expect((await fetch(`${h.endpoint}/`)).status).toBe(200);
+        await h.stop();
+        stopped = true;
+        await expect(fetch(`${h.endpoint}/`)).rejects.toThrow();
+      } finally {
+        if (!stopped) await h.stop();
+      }
+    },
+    120_000,
+  );
 });

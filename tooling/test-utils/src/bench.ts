@@ -118,10 +118,7 @@ function cpuSince(start: NodeJS.CpuUsage): number {
  * process's work then does not count against whichever task it interrupted. Async tasks are
  * awaited one call at a time.
  */
-export async function cpuMedianRounds(
-  tasks: ReadonlyArray<readonly [name: string, fn: () => unknown]>,
-  { rounds, timeMs }: { rounds: number; timeMs: number },
-): Promise<Map<string, number>> {
+export async function cpuMedianRounds(tasks: ReadonlyArray<readonly [name: string, fn: () => unknown]>, { rounds, timeMs }: { rounds: number; timeMs: number }): Promise<Map<string, number>> {
   const runs: Array<{ name: string; batch: (n: number) => Promise<number>; size: number; samples: number[] }> = [];
   for (const [name, fn] of tasks) {
     const first = fn();

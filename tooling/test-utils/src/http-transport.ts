@@ -15,10 +15,7 @@ export interface LoopbackServer {
 }
 
 /** A node:http server on 127.0.0.1:0. The handler receives the request with its body already read, unless `raw` is set. */
-export async function startLoopbackServer(
-  handler: (req: IncomingMessage, res: ServerResponse, body: Buffer, index: number) => unknown,
-  options: { raw?: boolean } = {},
-): Promise<LoopbackServer> {
+export async function startLoopbackServer(handler: (req: IncomingMessage, res: ServerResponse, body: Buffer, index: number) => unknown, options: { raw?: boolean } = {}): Promise<LoopbackServer> {
   const requests: LoopbackServer['requests'] = [];
   const sockets = new Set<Socket>();
   const server = createServer(async (req, res) => {
@@ -99,13 +96,10 @@ export async function startForwardProxy(options: { refuse?: boolean } = {}): Pro
   const server: Server = createServer((req, res) => {
     forwards.push(req.url ?? '');
     const target = new URL(req.url ?? '');
-    const upstream = httpRequest(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
+    const upstream = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
     req.pipe(upstream);
   });
   server.on('connect', (req, client: Socket, head: Buffer) => {

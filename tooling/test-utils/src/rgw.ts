@@ -98,11 +98,7 @@ export function parseRgwEnv(text: string): Record<string, string> {
   return out;
 }
 
-function runScript(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runScript(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('bash', [rgwScript(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -31,8 +31,27 @@ export interface ServerCert {
 export function createCa(dir: string, name = 'ca'): TestCa {
   const cert = join(dir, `${name}.pem`);
   const key = join(dir, `${name}.key`);
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=s3kit test ${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=s3kit test ${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   return { cert, key };
 }
 
@@ -45,14 +64,17 @@ export function issueServerCert(ca: TestCa, dir: string, name: string, serial: s
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const ext = join(dir, `${name}.ext`);
-  writeFileSync(ext, [
-    'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature',
-    'extendedKeyUsage=serverAuth',
-    'subjectKeyIdentifier=hash',
-    'authorityKeyIdentifier=keyid',
-  ].join('\n'));
+  writeFileSync(
+    ext,
+    [
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=serverAuth',
+      'subjectKeyIdentifier=hash',
+      'authorityKeyIdentifier=keyid',
+    ].join('\n'),
+  );
   openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=127.0.0.1']);
   openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', `0x${serial}`, '-days', '2', '-out', cert, '-extfile', ext]);
   const x = new X509Certificate(readFileSync(cert));

@@ -57,7 +57,8 @@ async function plan(ctx: Context, src: Target, dest: Target, recursive: boolean,
   const stdout = dest.kind === 'local' && isStdio(dest.path);
   if (stdin || stdout) {
     const remote = stdin ? dest : src;
-    if (remote.kind === 'local' || remote.key === '' || remote.key.endsWith('/') || recursive || intoDir) throw new CliError('UsageError', 'cp: - (stdin/stdout) goes with one object: ALIAS/bucket/key', EXIT_USAGE);
+    if (remote.kind === 'local' || remote.key === '' || remote.key.endsWith('/') || recursive || intoDir)
+      throw new CliError('UsageError', 'cp: - (stdin/stdout) goes with one object: ALIAS/bucket/key', EXIT_USAGE);
     if (stdin) return [{ kind: 'stdin', from: '-', to: ref(remote, remote.key), size: 0 }];
     const st = await ctx.client(remote.alias).statObject(remote.bucket, remote.key, { signal: ctx.signal });
     return [{ kind: 'stdout', from: ref(remote, remote.key), to: '-', size: st.size }];

@@ -19,13 +19,7 @@ export const usage = `s3kit mirror|sync [--delete] [--dry-run] [--compare size-m
 
 /** Mirrors SOURCE into TARGET. */
 export async function run(ctx: Context, argv: string[]): Promise<void> {
-  const { positionals, values } = parse(
-    'mirror',
-    argv,
-    { ...TRANSFER_OPTIONS, ...FILTER_OPTIONS, delete: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, compare: { type: 'string' } },
-    2,
-    2,
-  );
+  const { positionals, values } = parse('mirror', argv, { ...TRANSFER_OPTIONS, ...FILTER_OPTIONS, delete: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, compare: { type: 'string' } }, 2, 2);
   const src = await parseTarget(positionals[0]!, ctx.env);
   const dst = await parseTarget(positionals[1]!, ctx.env);
   if (src.kind === 'local' && dst.kind === 'local') throw new CliError('UsageError', `mirror: ${src.text} and ${dst.text} are both local (is the alias name right? s3kit alias ls)`, EXIT_USAGE);
@@ -49,7 +43,12 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
     for (const rel of removals) out({ status: 'dry-run', action: 'remove', target: place(dst, rel) }, `would remove ${place(dst, rel)}`);
     return;
   }
-  await runTransfers(ctx, changed.map(([rel, e]) => transfer(src, dst, rel, e.size)), options, poolOptions(values));
+  await runTransfers(
+    ctx,
+    changed.map(([rel, e]) => transfer(src, dst, rel, e.size)),
+    options,
+    poolOptions(values),
+  );
   await remove(ctx, dst, removals, (rel) => out({ status: 'removed', target: place(dst, rel) }, `Removed ${place(dst, rel)}`));
 }
 

@@ -37,7 +37,10 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
  * line (the file goes last, as the `file` field).
  */
 async function postForm(ctx: Context, t: RemotePath, expires: number, values: { json?: boolean | undefined; 'content-type'?: string | undefined; 'max-size'?: string | undefined }): Promise<void> {
-  const policy = new PostPolicy().setBucket(t.bucket).setKey(t.key).setExpires(new Date(Date.now() + expires * 1000));
+  const policy = new PostPolicy()
+    .setBucket(t.bucket)
+    .setKey(t.key)
+    .setExpires(new Date(Date.now() + expires * 1000));
   if (values['content-type'] !== undefined) policy.setContentType(values['content-type']);
   const max = sizeOption('max-size', values['max-size']);
   if (max !== undefined) policy.setContentLengthRange(0, max);

@@ -21,7 +21,8 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
   const { positionals, values } = parse(`retention ${op}`, rest, OPTIONS, n, n);
   const t = await remoteTarget(positionals[n - 1]!, ctx.env, 'bucket');
   const versionId = values['version-id'];
-  if (t.key === '' && (versionId !== undefined || values['bypass-governance'])) throw new CliError('UsageError', `retention: --version-id and --bypass-governance need an object (${t.text})`, EXIT_USAGE);
+  if (t.key === '' && (versionId !== undefined || values['bypass-governance']))
+    throw new CliError('UsageError', `retention: --version-id and --bypass-governance need an object (${t.text})`, EXIT_USAGE);
   const mode = op === 'set' ? lockMode(positionals[0]!) : undefined;
   const validity = op === 'set' ? period(positionals[1]!) : undefined;
   const s3 = ctx.client(t.alias);
@@ -30,7 +31,12 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
   const options = { signal, governanceBypass: values['bypass-governance'] ?? false, ...(versionId === undefined ? {} : { versionId }) };
   if (op === 'info') {
     const r = await s3.getObjectRetention(t.bucket, t.key, options);
-    show(ctx, values, { target: t.text, versionId, mode: r?.mode, retainUntilDate: r?.retainUntilDate }, r ? `${t.text}: ${r.mode} until ${r.retainUntilDate.toISOString()}` : `${t.text}: no retention`);
+    show(
+      ctx,
+      values,
+      { target: t.text, versionId, mode: r?.mode, retainUntilDate: r?.retainUntilDate },
+      r ? `${t.text}: ${r.mode} until ${r.retainUntilDate.toISOString()}` : `${t.text}: no retention`,
+    );
   } else if (op === 'clear') {
     await s3.clearObjectRetention(t.bucket, t.key, options);
     emit(ctx, values, { status: 'success', target: t.text, versionId }, `${t.text}: retention cleared`);

@@ -40,7 +40,12 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
     const inputSerialization: SelectInputSerialization = {
       CompressionType: COMPRESSION[oneOf('compression', values.compression, ['none', 'gzip', 'bzip2'], guess.compression)]!,
       ...(format === 'csv'
-        ? { CSV: { FileHeaderInfo: oneOf('csv-header', values['csv-header'], ['use', 'ignore', 'none'], 'use').toUpperCase(), ...(values['csv-delimiter'] ? { FieldDelimiter: values['csv-delimiter'] } : {}) } }
+        ? {
+            CSV: {
+              FileHeaderInfo: oneOf('csv-header', values['csv-header'], ['use', 'ignore', 'none'], 'use').toUpperCase(),
+              ...(values['csv-delimiter'] ? { FieldDelimiter: values['csv-delimiter'] } : {}),
+            },
+          }
         : format === 'json'
           ? { JSON: { Type: oneOf('json-type', values['json-type'], ['lines', 'document'], 'lines').toUpperCase() } }
           : { Parquet: {} }),

@@ -31,7 +31,14 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
     emit(ctx, values, { status: 'success', target: t.text }, `Tags removed from ${t.text}`);
   } else {
     const tags = onObject ? await s3.getObjectTags(t.bucket, t.key, options) : await bucketTags(() => s3.getBucketTags(t.bucket, options));
-    show(ctx, values, { target: t.text, tags }, Object.entries(tags).map(([k, v]) => `${k}=${v}\n`).join(''));
+    show(
+      ctx,
+      values,
+      { target: t.text, tags },
+      Object.entries(tags)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
   }
 }
 

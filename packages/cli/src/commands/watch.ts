@@ -21,7 +21,9 @@ export async function run(ctx: Context, argv: string[]): Promise<void> {
     if (!name) throw new CliError('UsageError', `watch: --events are put, delete, get; got ${e}`, EXIT_USAGE);
     return name;
   });
-  const listen = ctx.client(t.alias).listenBucketNotification(t.bucket, { prefix: t.key, events, reconnect: true, signal: ctx.signal, ...(values.suffix === undefined ? {} : { suffix: values.suffix }) });
+  const listen = ctx
+    .client(t.alias)
+    .listenBucketNotification(t.bucket, { prefix: t.key, events, reconnect: true, signal: ctx.signal, ...(values.suffix === undefined ? {} : { suffix: values.suffix }) });
   for await (const r of listen) ctx.stdout.write(`${values.json ? JSON.stringify(r) : line(t.alias.name, r)}\n`);
 }
 

@@ -77,7 +77,11 @@ export function containerCredentials(options: ContainerOptions = {}): Credential
     ...(options.refreshBeforeMs !== undefined ? { refreshBeforeMs: options.refreshBeforeMs } : {}),
     refresh: async () => {
       const auth = await token();
-      const res = await fetchTextRetry(url!, { method: 'GET', headers: auth ? { authorization: auth, accept: 'application/json' } : { accept: 'application/json' } }, { ...options, timeoutMs: options.timeoutMs ?? 1000 });
+      const res = await fetchTextRetry(
+        url!,
+        { method: 'GET', headers: auth ? { authorization: auth, accept: 'application/json' } : { accept: 'application/json' } },
+        { ...options, timeoutMs: options.timeoutMs ?? 1000 },
+      );
       if (res.status !== 200) throw new Error(`containerCredentials: ${url} answered HTTP ${res.status}`);
       return credentialsFromJson(res.text, 'containerCredentials');
     },

@@ -23,7 +23,10 @@ describe('credentials providers', () => {
     const dir = mkdtempSync(join(tmpdir(), 's3kit-creds-'));
     const credentialsFile = join(dir, 'credentials');
     const configFile = join(dir, 'config');
-    writeFileSync(credentialsFile, '[default]\naws_access_key_id = DEF\naws_secret_access_key = defsecret # comment\n\n[work]\naws_access_key_id=WORK\naws_secret_access_key=worksecret\naws_session_token=wt\n');
+    writeFileSync(
+      credentialsFile,
+      '[default]\naws_access_key_id = DEF\naws_secret_access_key = defsecret # comment\n\n[work]\naws_access_key_id=WORK\naws_secret_access_key=worksecret\naws_session_token=wt\n',
+    );
     writeFileSync(configFile, '[profile cfg]\nregion = eu-west-1\naws_access_key_id = CFG\naws_secret_access_key = cfgsecret\n');
     const opts = { credentialsFile, configFile, env: {} };
     expect(await sharedFileCredentials(opts).getCredentials()).toEqual({ accessKeyId: 'DEF', secretAccessKey: 'defsecret' });
@@ -60,12 +63,24 @@ describe('credentials providers', () => {
 
   it('chainCredentials uses the first provider that has credentials and remembers it; other errors propagate', async () => {
     let envCalls = 0;
-    const none = { getCredentials: () => { envCalls++; throw new CredentialsProviderError('none'); } };
+    const none = {
+      getCredentials: () => {
+        envCalls++;
+        throw new CredentialsProviderError('none');
+      },
+    };
     const chain = chainCredentials(none, staticCredentials({ accessKeyId: 'B', secretAccessKey: 'S' }));
     expect((await chain.getCredentials()).accessKeyId).toBe('B');
     await chain.getCredentials();
     expect(envCalls).toBe(1);
-    const broken = chainCredentials({ getCredentials: () => { throw new Error('boom'); } }, staticCredentials({ accessKeyId: 'B', secretAccessKey: 'S' }));
+    const broken = chainCredentials(
+      {
+        getCredentials: () => {
+          throw new Error('boom');
+        },
+      },
+      staticCredentials({ accessKeyId: 'B', secretAccessKey: 'S' }),
+    );
     await expect(broken.getCredentials()).rejects.toThrow('boom');
     await expect(chainCredentials(none).getCredentials()).rejects.toThrow(/no credentials: none/);
   });

@@ -46,8 +46,7 @@ export function refreshingCredentials(options: RefreshingOptions): CredentialsPr
   if (typeof refresh !== 'function') throw new TypeError('refreshingCredentials: refresh is required');
   let current: ExpiringCredentials | undefined;
   let pending: Promise<ExpiringCredentials> | undefined;
-  const fresh = (c: ExpiringCredentials | undefined): c is ExpiringCredentials =>
-    c !== undefined && (c.expiration === undefined || c.expiration.getTime() - refreshBeforeMs > clock());
+  const fresh = (c: ExpiringCredentials | undefined): c is ExpiringCredentials => c !== undefined && (c.expiration === undefined || c.expiration.getTime() - refreshBeforeMs > clock());
   return {
     getCredentials() {
       if (fresh(current)) return current;

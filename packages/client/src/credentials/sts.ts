@@ -56,12 +56,7 @@ type StsAction = 'AssumeRole' | 'AssumeRoleWithWebIdentity';
  * credentials for a signed action (AssumeRole); without it the request is anonymous
  * (AssumeRoleWithWebIdentity).
  */
-export async function callSts(
-  action: StsAction,
-  params: Record<string, string | number | undefined>,
-  options: StsOptions,
-  sign?: Credentials,
-): Promise<ExpiringCredentials> {
+export async function callSts(action: StsAction, params: Record<string, string | number | undefined>, options: StsOptions, sign?: Credentials): Promise<ExpiringCredentials> {
   const region = stsRegion(options);
   const endpoint = options.endpoint ?? stsEndpoint(options.region || globalThis.process?.env?.['AWS_REGION']);
   const url = new URL(endpoint);

@@ -21,7 +21,10 @@ export interface WebIdentityOptions extends StsOptions {
 }
 
 /** The STS form parameters shared by AssumeRole and AssumeRoleWithWebIdentity. */
-export function sessionParams(o: { roleArn?: string | undefined; roleSessionName?: string | undefined; durationSeconds?: number | undefined; policy?: string | undefined; policyArns?: readonly string[] | undefined }, now: number) {
+export function sessionParams(
+  o: { roleArn?: string | undefined; roleSessionName?: string | undefined; durationSeconds?: number | undefined; policy?: string | undefined; policyArns?: readonly string[] | undefined },
+  now: number,
+) {
   const params: Record<string, string | number | undefined> = {
     RoleArn: o.roleArn,
     RoleSessionName: o.roleSessionName ?? `s3kit-${now}`,

@@ -70,7 +70,12 @@ const MAX_LIST_BYTES = 16 * 1024 * 1024;
  */
 export async function ownBuckets(res: UpstreamResponse, account: string, ownerOfBucket: (bucket: string) => Promise<string>): Promise<UpstreamResponse> {
   if (res.status !== 200 || res.body === undefined) return res;
-  const bytes = typeof res.body === 'string' ? new TextEncoder().encode(res.body) : res.body instanceof Uint8Array ? res.body : await readCapped(res.body, MAX_LIST_BYTES, () => s3Error('InternalError', undefined, { details: { reason: 'ListBuckets answer too large' } }));
+  const bytes =
+    typeof res.body === 'string'
+      ? new TextEncoder().encode(res.body)
+      : res.body instanceof Uint8Array
+        ? res.body
+        : await readCapped(res.body, MAX_LIST_BYTES, () => s3Error('InternalError', undefined, { details: { reason: 'ListBuckets answer too large' } }));
   const doc = parseXml('ListAllMyBucketsResult', bytes);
   const buckets = doc.Buckets ?? [];
   const owners = await Promise.all(buckets.map((b) => ownerOfBucket(b.Name ?? '')));

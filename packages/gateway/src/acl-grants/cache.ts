@@ -126,14 +126,11 @@ export class AclGrantCache {
 
   async #readBucket(bucket: string): Promise<BucketAclState> {
     const [ownership, acl] = await Promise.all([
-      ask(this.#upstream, { method: 'GET', operation: 'GetBucketOwnershipControls', bucket, query: { ownershipControls: '' }, headers: {} }).then(
-        aclsOn,
-        (err: unknown) => {
-          // No ownership controls (OwnershipControlsNotFoundError), or an upstream without them: ACLs are on.
-          if (isAnswer(err)) return true;
-          throw err;
-        },
-      ),
+      ask(this.#upstream, { method: 'GET', operation: 'GetBucketOwnershipControls', bucket, query: { ownershipControls: '' }, headers: {} }).then(aclsOn, (err: unknown) => {
+        // No ownership controls (OwnershipControlsNotFoundError), or an upstream without them: ACLs are on.
+        if (isAnswer(err)) return true;
+        throw err;
+      }),
       this.#grants({ method: 'GET', operation: 'GetBucketAcl', bucket, query: { acl: '' }, headers: {} }),
     ]);
     return { aclsEnabled: ownership, grants: ownership ? acl : NO_GRANTS };

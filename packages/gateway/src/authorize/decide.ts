@@ -41,7 +41,17 @@ export interface PermissionCheck {
 }
 
 /** Operations that write a new object: the tags of an object already there are not their context. */
-const NEW_OBJECT_OPERATIONS = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts', 'PostObject']);
+const NEW_OBJECT_OPERATIONS = new Set([
+  'PutObject',
+  'CopyObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'UploadPartCopy',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+  'ListParts',
+  'PostObject',
+]);
 
 const EXISTING_TAG = 's3:existingobjecttag/';
 
@@ -62,7 +72,14 @@ export function objectArn(bucket: string, key: string): string {
  * `x-amz-copy-source` (CopyObject, UploadPartCopy read it), `eachKey` → one check per key of
  * `keys` (DeleteObjects: the keys of the body; a key with a VersionId needs the versioned action).
  */
-export function requestChecks(operation: string, bucket: string | undefined, key: string | undefined, headers: Readonly<Record<string, string>>, versionId: string | undefined, keys?: readonly BodyKey[]): PermissionCheck[] {
+export function requestChecks(
+  operation: string,
+  bucket: string | undefined,
+  key: string | undefined,
+  headers: Readonly<Record<string, string>>,
+  versionId: string | undefined,
+  keys?: readonly BodyKey[],
+): PermissionCheck[] {
   const op = OPERATIONS[operation as OperationName];
   if (op === undefined) throw s3Error('AccessDenied', undefined, { details: { reason: `unknown operation ${operation}` } });
   const copySourceHeader = headers['x-amz-copy-source'];
@@ -126,7 +143,15 @@ export function isCrossAccount(principal: Principal, bucket: string | undefined,
 }
 
 /** The evaluate input for one check. */
-export function evaluateInput(state: PolicyState, principal: Principal, check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>, context: PolicyContext, now: number, api?: LoadedBucketConfigs, operation?: string): EvaluateInput {
+export function evaluateInput(
+  state: PolicyState,
+  principal: Principal,
+  check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>,
+  context: PolicyContext,
+  now: number,
+  api?: LoadedBucketConfigs,
+  operation?: string,
+): EvaluateInput {
   const set = policiesOf(state, principal);
   const anonymous = principal.authKind === 'anonymous';
   return {
@@ -141,7 +166,10 @@ export function evaluateInput(state: PolicyState, principal: Principal, check: P
 
 /** `identity policy "policies[1]" statement 2 (Sid "X")` / `bucket policy of photos statement 0`. */
 export function describeStatement(state: PolicyState, principal: Principal, ref: StatementRef, bucket: string | undefined): string {
-  const where = ref.policy === 'bucket' ? `bucket policy${ref.policyIndex > 0 ? ` ${ref.policyIndex}` : ''} of ${bucket ?? '?'}` : `identity policy ${policiesOf(state, principal).sources[ref.policyIndex] ?? ref.policyIndex}`;
+  const where =
+    ref.policy === 'bucket'
+      ? `bucket policy${ref.policyIndex > 0 ? ` ${ref.policyIndex}` : ''} of ${bucket ?? '?'}`
+      : `identity policy ${policiesOf(state, principal).sources[ref.policyIndex] ?? ref.policyIndex}`;
   return `${where} statement ${ref.index}${ref.sid ? ` (Sid "${ref.sid}")` : ''}`;
 }
 
@@ -293,7 +321,13 @@ export async function authorizeEachKey(parsed: ParsedRequest, principal: Princip
  * a resource ARN, with the principal's context keys plus `context`.
  * @throws S3Error AccessDenied (403).
  */
-export function authorizeAction(principal: Principal, action: string, resource: string, context: PolicyContext | undefined, config: Pick<AuthorizeConfig, 'policies' | 'clock' | 'bucketConfigs'>): void {
+export function authorizeAction(
+  principal: Principal,
+  action: string,
+  resource: string,
+  context: PolicyContext | undefined,
+  config: Pick<AuthorizeConfig, 'policies' | 'clock' | 'bucketConfigs'>,
+): void {
   const now = config.clock();
   const bucket = /^arn:aws:s3:::([^/]+)/.exec(resource)?.[1];
   const check: PermissionCheck = { action, resource, kind: resource === '*' ? 'service' : resource.includes('/') ? 'object' : 'bucket', bucket };

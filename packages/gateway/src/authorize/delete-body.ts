@@ -53,7 +53,10 @@ export function parseDeleteBody(bytes: Uint8Array): DeleteBody {
 
 /** The checksum algorithms a request's body came with: `x-amz-checksum-*` headers, its trailer, `x-amz-sdk-checksum-algorithm`. */
 function clientChecksumAlgorithms(headers: Readonly<Record<string, string>>): ChecksumAlgorithm[] {
-  const named = [headers['x-amz-trailer'], headers['x-amz-sdk-checksum-algorithm'] === undefined ? undefined : checksumHeaderName(headers['x-amz-sdk-checksum-algorithm'].trim().toLowerCase() as ChecksumAlgorithm)];
+  const named = [
+    headers['x-amz-trailer'],
+    headers['x-amz-sdk-checksum-algorithm'] === undefined ? undefined : checksumHeaderName(headers['x-amz-sdk-checksum-algorithm'].trim().toLowerCase() as ChecksumAlgorithm),
+  ];
   return CHECKSUM_ALGORITHMS.filter((a) => headers[checksumHeaderName(a)] !== undefined || named.some((n) => n !== undefined && checksumAlgorithmOf(n) === a));
 }
 
@@ -86,7 +89,12 @@ export function checkDeleteDigests(bytes: Uint8Array, headers: Readonly<Record<s
  * the client used (header, trailer or `x-amz-sdk-checksum-algorithm`), the hex SHA-256 when the
  * client signed one; the client's stale digests and the trailer hint removed (`undefined`).
  */
-export function rewriteDeleteBody(body: DeleteBody, keep: readonly number[], clientHeaders: Readonly<Record<string, string>>, payloadMode: PayloadMode | 'none'): { bytes: Uint8Array; headers: Record<string, string | undefined> } {
+export function rewriteDeleteBody(
+  body: DeleteBody,
+  keep: readonly number[],
+  clientHeaders: Readonly<Record<string, string>>,
+  payloadMode: PayloadMode | 'none',
+): { bytes: Uint8Array; headers: Record<string, string | undefined> } {
   const objects = body.doc.Object ?? [];
   const bytes = new TextEncoder().encode(buildXml('Delete', { ...body.doc, Object: keep.map((i) => objects[i]!) }));
   const headers: Record<string, string | undefined> = { [TRAILER_HINT]: undefined, 'x-amz-content-sha256': undefined };

@@ -23,7 +23,11 @@ describe('withDeleteErrors (denied DeleteObjects keys in the DeleteResult)', () 
 
   it('adds the errors to a streamed upstream DeleteResult in request order, with a new length and no stale digests', async () => {
     const up = `<?xml version="1.0" encoding="UTF-8"?><DeleteResult ${NS}><Deleted><Key>a</Key></Deleted><Error><Key>c</Key><Code>InternalError</Code><Message>boom</Message></Error></DeleteResult>`;
-    const res = await withDeleteErrors({ status: 200, headers: { 'content-type': 'application/xml', 'content-length': '999', 'content-md5': 'x', 'x-amz-checksum-crc32': 'y', 'x-amz-id-2': 'keep' }, body: stream(up) }, denied, keys);
+    const res = await withDeleteErrors(
+      { status: 200, headers: { 'content-type': 'application/xml', 'content-length': '999', 'content-md5': 'x', 'x-amz-checksum-crc32': 'y', 'x-amz-id-2': 'keep' }, body: stream(up) },
+      denied,
+      keys,
+    );
     const xml = text(res.body);
     expect([...xml.matchAll(/<Error><Key>(\w)<\/Key>/g)].map((m) => m[1])).toEqual(['b', 'c', 'd']);
     expect(xml).toContain('<Deleted><Key>a</Key></Deleted>');

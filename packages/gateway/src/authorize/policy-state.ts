@@ -94,11 +94,7 @@ function collect(problems: string[], prefix: string, fn: () => Policy): Policy |
  *   `bucketPolicies.photos.Statement[0].Resource: ...`.
  * @throws TypeError for a duplicate access key id.
  */
-export function compilePolicyState(
-  identities: readonly Identity[],
-  bucketPolicies: Readonly<Record<string, unknown>>,
-  anonymousAllow: readonly AllowRule[] | undefined,
-): PolicyState {
+export function compilePolicyState(identities: readonly Identity[], bucketPolicies: Readonly<Record<string, unknown>>, anonymousAllow: readonly AllowRule[] | undefined): PolicyState {
   const problems: string[] = [];
   const ids = new Map<string, Identity>();
   const idPolicies = new Map<string, PolicySet>();

@@ -37,7 +37,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** S3's MalformedPolicy messages for the gateway parser's problems (first problem decides). */
 function malformedMessage(problem: string): string {
-  if (/not valid JSON|must be a JSON object/.test(problem)) return 'Policies must be valid JSON and the first byte must be \'{\'';
+  if (/not valid JSON|must be a JSON object/.test(problem)) return "Policies must be valid JSON and the first byte must be '{'";
   if (/over the \d+-byte limit/.test(problem)) return 'Policy exceeds the maximum allowed document size.';
   const unknown = /unknown field "([^"]+)"/.exec(problem);
   if (unknown) return `Unknown field ${unknown[1]}`;
@@ -65,9 +65,9 @@ export function decodePolicy(bytes: Uint8Array, bucket: string): ApiPolicy {
   try {
     text = decoder.decode(bytes);
   } catch {
-    throw s3Error('MalformedPolicy', 'Policies must be valid JSON and the first byte must be \'{\'');
+    throw s3Error('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
   }
-  if (text.trim() === '') throw s3Error('MalformedPolicy', 'Policies must be valid JSON and the first byte must be \'{\'');
+  if (text.trim() === '') throw s3Error('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
   try {
     const policy = parsePolicy(text, { kind: 'bucket', bucket });
     return { text, policy, isPublic: isPublicPolicy(policy) };
@@ -162,7 +162,12 @@ export function decodePublicAccessBlock(bytes: Uint8Array): PublicAccessBlock {
 export function storedPublicAccessBlock(bytes: Uint8Array): PublicAccessBlock | undefined {
   try {
     const v = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
-    return { BlockPublicAcls: v['BlockPublicAcls'] === true, IgnorePublicAcls: v['IgnorePublicAcls'] === true, BlockPublicPolicy: v['BlockPublicPolicy'] === true, RestrictPublicBuckets: v['RestrictPublicBuckets'] === true };
+    return {
+      BlockPublicAcls: v['BlockPublicAcls'] === true,
+      IgnorePublicAcls: v['IgnorePublicAcls'] === true,
+      BlockPublicPolicy: v['BlockPublicPolicy'] === true,
+      RestrictPublicBuckets: v['RestrictPublicBuckets'] === true,
+    };
   } catch {
     return undefined;
   }

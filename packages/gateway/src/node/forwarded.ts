@@ -43,7 +43,10 @@ type HeaderValue = string | readonly string[] | undefined;
 
 function values(h: HeaderValue): string[] {
   if (h === undefined) return [];
-  return (typeof h === 'string' ? [h] : h).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return (typeof h === 'string' ? [h] : h)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** An `X-Forwarded-For` hop without brackets or port (`[::1]:80` → `::1`, `1.2.3.4:5` → `1.2.3.4`), or undefined when it is no address. */

@@ -118,7 +118,15 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
         if (inFlight.get(refusedSocket) === refusedExchange) inFlight.delete(refusedSocket);
       });
       const hangUp = watchHangUp(res, req.socket);
-      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resourceOf(req)), { method, startedAt, body: undefined, continued: !expectsContinue, options, remoteAddress: client.remoteAddress, hangUp }).finally(() => hangUp.dispose());
+      void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resourceOf(req)), {
+        method,
+        startedAt,
+        body: undefined,
+        continued: !expectsContinue,
+        options,
+        remoteAddress: client.remoteAddress,
+        hangUp,
+      }).finally(() => hangUp.dispose());
       return;
     }
     const ac = new AbortController();
@@ -171,7 +179,17 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
         onAuthenticated: slot.promote,
       })
       .catch((err: unknown) => gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resourceOf(req)))
-      .then((out) => answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resourceOf(req)), { method, startedAt, body: exchange.body, continued, options, remoteAddress: client.remoteAddress, hangUp }))
+      .then((out) =>
+        answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resourceOf(req)), {
+          method,
+          startedAt,
+          body: exchange.body,
+          continued,
+          options,
+          remoteAddress: client.remoteAddress,
+          hangUp,
+        }),
+      )
       .finally(() => {
         done();
         hangUp.dispose();

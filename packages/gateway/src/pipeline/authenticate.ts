@@ -134,12 +134,7 @@ function bodyDigestHeaders(parsed: ParsedRequest): Readonly<Record<string, strin
   return Object.fromEntries(Object.entries(parsed.headers).filter(([name]) => !name.startsWith('x-amz-checksum-')));
 }
 
-function plainBody(
-  parsed: ParsedRequest,
-  body: AsyncIterable<Uint8Array> | undefined,
-  digests: readonly ExpectedDigest[],
-  onBytes: (n: number) => void,
-): AsyncIterable<Uint8Array> | undefined {
+function plainBody(parsed: ParsedRequest, body: AsyncIterable<Uint8Array> | undefined, digests: readonly ExpectedDigest[], onBytes: (n: number) => void): AsyncIterable<Uint8Array> | undefined {
   if (body === undefined) return undefined;
   const len = parsed.headers['content-length'];
   const checked = digestChecked(body, digests);

@@ -108,7 +108,9 @@ describe('authorizeRequest: DeleteObjects decided per key', () => {
     const auth = authOf(chunks(xml));
     const out = forwarded(await authorizeRequest(parsed, auth, deps([DELETE_TMP])));
     const sent = await readAll(out.body);
-    expect(sent).toMatch(/^<\?xml[^>]*>\s*<Delete xmlns="http:\/\/s3\.amazonaws\.com\/doc\/2006-03-01\/"><Object><Key>tmp\/a<\/Key><\/Object><Object><Key>tmp\/b<\/Key><\/Object><Quiet>true<\/Quiet><\/Delete>$/);
+    expect(sent).toMatch(
+      /^<\?xml[^>]*>\s*<Delete xmlns="http:\/\/s3\.amazonaws\.com\/doc\/2006-03-01\/"><Object><Key>tmp\/a<\/Key><\/Object><Object><Key>tmp\/b<\/Key><\/Object><Quiet>true<\/Quiet><\/Delete>$/,
+    );
     expect(out.denied?.errors).toEqual([{ Key: 'home/x', Code: 'AccessDenied', Message: 'Access Denied' }]);
     const up = withAuthorizedBody(toUpstreamRequest(parsed, auth, undefined), out);
     expect(up.headers['content-md5']).toBe(md5(sent));

@@ -24,7 +24,12 @@ async function authorizeDelete(parsed: ParsedRequest, auth: Authenticated, confi
   const denied: DeniedKeys = { errors: accessDeniedErrors(deniedIndexes.map((i) => body.keys[i]!)), keys: body.keys };
   if (deniedIndexes.length === body.keys.length) return { forward: false, denied };
   const skip = new Set(deniedIndexes);
-  const rewritten = rewriteDeleteBody(body, body.keys.flatMap((_, i) => (skip.has(i) ? [] : [i])), parsed.headers, auth.payloadMode);
+  const rewritten = rewriteDeleteBody(
+    body,
+    body.keys.flatMap((_, i) => (skip.has(i) ? [] : [i])),
+    parsed.headers,
+    auth.payloadMode,
+  );
   return { forward: true, body: bufferedBody(rewritten.bytes), headers: rewritten.headers, denied };
 }
 

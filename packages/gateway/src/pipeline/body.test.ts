@@ -10,7 +10,16 @@ async function drain(src: AsyncIterable<Uint8Array>, seen: string[]): Promise<vo
 describe('holdBackLast', () => {
   it('releases the last piece only after the source ended cleanly', async () => {
     const seen: string[] = [];
-    await drain(holdBackLast((async function* () { yield enc('a'); yield enc('b'); yield enc('c'); })()), seen);
+    await drain(
+      holdBackLast(
+        (async function* () {
+          yield enc('a');
+          yield enc('b');
+          yield enc('c');
+        })(),
+      ),
+      seen,
+    );
     expect(seen).toEqual(['a', 'b', 'c']);
   });
 
@@ -29,7 +38,9 @@ describe('holdBackLast', () => {
 describe('sha256Checked', () => {
   it('rejects a body whose hash differs with XAmzContentSHA256Mismatch, before the held-back end is released', async () => {
     const seen: string[] = [];
-    const src = (async function* () { yield enc('hello'); })();
+    const src = (async function* () {
+      yield enc('hello');
+    })();
     await expect(drain(holdBackLast(sha256Checked(src, '0'.repeat(64))), seen)).rejects.toMatchObject({ code: 'XAmzContentSHA256Mismatch', status: 400 });
     expect(seen).toEqual([]);
   });
@@ -37,9 +48,13 @@ describe('sha256Checked', () => {
 
 describe('lengthChecked', () => {
   it('rejects short and long bodies with IncompleteBody', async () => {
-    const short = (async function* () { yield enc('abc'); })();
+    const short = (async function* () {
+      yield enc('abc');
+    })();
     await expect(drain(lengthChecked(short, 4), [])).rejects.toMatchObject({ code: 'IncompleteBody' });
-    const long = (async function* () { yield enc('abcde'); })();
+    const long = (async function* () {
+      yield enc('abcde');
+    })();
     await expect(drain(lengthChecked(long, 4), [])).rejects.toMatchObject({ code: 'IncompleteBody' });
   });
 });

@@ -72,12 +72,7 @@ export async function* lengthChecked(source: AsyncIterable<Uint8Array>, expected
 }
 
 /** Decodes and verifies an aws-chunked body (chunk signatures, trailer checksum, decoded length). */
-export function chunkedDecoded(
-  source: AsyncIterable<Uint8Array>,
-  verified: ChunkedDecoderSeed,
-  decodedContentLength: string | undefined,
-  trailer: string | undefined,
-): AsyncGenerator<Uint8Array> {
+export function chunkedDecoded(source: AsyncIterable<Uint8Array>, verified: ChunkedDecoderSeed, decodedContentLength: string | undefined, trailer: string | undefined): AsyncGenerator<Uint8Array> {
   return decodeChunked(source, verified, { decodedContentLength, trailer });
 }
 

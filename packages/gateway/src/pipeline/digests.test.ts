@@ -6,9 +6,10 @@ import { checkEmptyDigests, digestChecked, expectedDigests, isDigestParam, query
 async function drain(body: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const _ of body);
 }
-const from = (...chunks: string[]): AsyncIterable<Uint8Array> => (async function* () {
-  for (const c of chunks) yield Buffer.from(c);
-})();
+const from = (...chunks: string[]): AsyncIterable<Uint8Array> =>
+  (async function* () {
+    for (const c of chunks) yield Buffer.from(c);
+  })();
 
 describe('body digests from headers and a signed query', () => {
   it('takes Content-MD5 and x-amz-checksum-<algorithm> from the query by any case, nothing else', () => {

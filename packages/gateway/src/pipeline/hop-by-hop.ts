@@ -1,15 +1,5 @@
 /** RFC 9110 §7.6.1 hop-by-hop headers, plus the ones a proxy must not pass on as they are. */
-export const HOP_BY_HOP: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+export const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Copies `headers` without hop-by-hop ones (and those named in `Connection`), nor the (lowercase) names in `drop`. */
 export function withoutHopByHop(headers: Readonly<Record<string, string>>, drop?: ReadonlySet<string>): Record<string, string> {

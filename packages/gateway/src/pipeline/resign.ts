@@ -20,7 +20,17 @@ const AUTH_QUERY = new Set([
 ]);
 
 /** Client authentication and framing headers: never forwarded as they are. */
-const AUTH_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token', 'x-amz-decoded-content-length', 'x-amz-trailer', 'host', 'expect', 'date']);
+const AUTH_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'x-amz-content-sha256',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-decoded-content-length',
+  'x-amz-trailer',
+  'host',
+  'expect',
+  'date',
+]);
 
 /**
  * Carries the client's trailer checksum algorithm to a remote upstream that takes trailers

@@ -15,7 +15,18 @@ const principal = (allow: Principal['allow']): Principal => ({ name: 'p', access
 
 describe('parseRequest', () => {
   it('routes path-style and virtual-hosted requests and joins repeated headers with ","', () => {
-    const p = parseRequest({ method: 'get', target: '/bk1/a%2Fb?tagging', headers: [['Host', 'localhost'], ['X-Amz-Meta-A', '1'], ['x-amz-meta-a', '2']] }, router);
+    const p = parseRequest(
+      {
+        method: 'get',
+        target: '/bk1/a%2Fb?tagging',
+        headers: [
+          ['Host', 'localhost'],
+          ['X-Amz-Meta-A', '1'],
+          ['x-amz-meta-a', '2'],
+        ],
+      },
+      router,
+    );
     expect([p.method, p.route.operation, p.route.bucket, p.route.key, p.headers['x-amz-meta-a'], p.resource]).toEqual(['GET', 'GetObjectTagging', 'bk1', 'a/b', '1,2', '/bk1/a/b']);
     const v = parseRequest({ method: 'PUT', target: '/k', headers: { host: 'photos.s3.test:9000' } }, router);
     expect([v.route.operation, v.route.bucket, v.route.key, v.route.style]).toEqual(['PutObject', 'photos', 'k', 'virtual']);

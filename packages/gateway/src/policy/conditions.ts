@@ -161,12 +161,7 @@ function compare(base: string, ctx: string, policy: string, lookup: ContextLooku
 }
 
 /** One context value against all policy values: positive operators OR the values, negated ones NOT(OR). */
-function valueSatisfies(
-  clause: ConditionClause,
-  ctx: string,
-  lookup: ContextLookup,
-  vars: boolean,
-): boolean {
+function valueSatisfies(clause: ConditionClause, ctx: string, lookup: ContextLookup, vars: boolean): boolean {
   const negated = OPERATORS[clause.base]?.negated ?? false;
   let any = false;
   for (const p of clause.values) {

@@ -1,22 +1,9 @@
 import { evaluateClause } from './conditions.js';
 import { wildcardMatch, type ContextLookup } from './pattern.js';
-import type {
-  ConditionClause,
-  EvaluateInput,
-  EvaluateResult,
-  Policy,
-  PolicyPrincipal,
-  PolicyRequest,
-  PrincipalSpec,
-  Statement,
-  StatementRef,
-} from './types.js';
+import type { ConditionClause, EvaluateInput, EvaluateResult, Policy, PolicyPrincipal, PolicyRequest, PrincipalSpec, Statement, StatementRef } from './types.js';
 
 /** Why a statement did not apply, or `'applies'`. */
-type StatementOutcome =
-  | { readonly kind: 'applies' }
-  | { readonly kind: 'principal' | 'action' | 'resource' }
-  | { readonly kind: 'condition'; readonly clause: ConditionClause };
+type StatementOutcome = { readonly kind: 'applies' } | { readonly kind: 'principal' | 'action' | 'resource' } | { readonly kind: 'condition'; readonly clause: ConditionClause };
 
 /**
  * The lookup form of a condition key. Key names are case-insensitive (`S3:Prefix` is `s3:prefix`),
@@ -239,10 +226,7 @@ export function explain(input: EvaluateInput): ExplainResult {
   } else {
     const nearMisses = trace.filter((t) => t.effect === 'Allow' && t.outcome === 'condition');
     reason =
-      `implicit deny: no statement allows ${action} on ${resource}` +
-      (nearMisses.length > 0
-        ? `; conditions not met: ${nearMisses.map((t) => `${describe(t)} ${t.condition ?? ''}`).join(', ')}`
-        : '');
+      `implicit deny: no statement allows ${action} on ${resource}` + (nearMisses.length > 0 ? `; conditions not met: ${nearMisses.map((t) => `${describe(t)} ${t.condition ?? ''}`).join(', ')}` : '');
   }
   return { ...result, reason, trace };
 }

@@ -2,17 +2,7 @@ import { checkValue, parseOperator } from './conditions.js';
 import { PolicyValidationError } from './errors.js';
 import type { ConditionClause, Policy, PolicyKind, PrincipalSpec, Statement } from './types.js';
 
-const STATEMENT_FIELDS = new Set([
-  'Sid',
-  'Effect',
-  'Principal',
-  'NotPrincipal',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-  'Condition',
-]);
+const STATEMENT_FIELDS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -164,11 +154,7 @@ export function parsePolicy(json: string | unknown, options: ParsePolicyOptions)
     else problems.push(`Version: must be "2012-10-17" or "2008-10-17"`);
   }
   const rawStatements = doc['Statement'];
-  const list: unknown[] | undefined = Array.isArray(rawStatements)
-    ? rawStatements
-    : isRecord(rawStatements)
-      ? [rawStatements]
-      : undefined;
+  const list: unknown[] | undefined = Array.isArray(rawStatements) ? rawStatements : isRecord(rawStatements) ? [rawStatements] : undefined;
   if (!list || list.length === 0) {
     problems.push('Statement: must be a statement object or a non-empty array of them');
     throw new PolicyValidationError(problems);
@@ -205,8 +191,7 @@ export function parsePolicy(json: string | unknown, options: ParsePolicyOptions)
       problems.push(`${at}.NotPrincipal: only allowed with "Effect": "Deny"`);
     }
     const principal = kind === 'bucket' && hasP ? parsePrincipal(s['Principal'], `${at}.Principal`, problems) : undefined;
-    const notPrincipal =
-      kind === 'bucket' && hasNP ? parsePrincipal(s['NotPrincipal'], `${at}.NotPrincipal`, problems) : undefined;
+    const notPrincipal = kind === 'bucket' && hasNP ? parsePrincipal(s['NotPrincipal'], `${at}.NotPrincipal`, problems) : undefined;
     const hasA = 'Action' in s;
     const hasNA = 'NotAction' in s;
     if (hasA === hasNA) problems.push(`${at}: needs exactly one of Action or NotAction`);

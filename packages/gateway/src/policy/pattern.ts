@@ -10,11 +10,7 @@ const VARIABLE = /\$\{([^}]*)\}/g;
  * variable has no single value in the context (and no default), in which case the value matches nothing.
  * With `variables: false` (Version 2008-10-17, or Action) the text is taken as is.
  */
-export function tokenize(
-  text: string,
-  lookup: ContextLookup,
-  variables: boolean,
-): Array<{ literal: string } | { wild: '*' | '?' }> | undefined {
+export function tokenize(text: string, lookup: ContextLookup, variables: boolean): Array<{ literal: string } | { wild: '*' | '?' }> | undefined {
   const out: Array<{ literal: string } | { wild: '*' | '?' }> = [];
   const pushRaw = (raw: string): void => {
     let lit = '';
@@ -69,11 +65,7 @@ function escapeRegExp(s: string): string {
 const cache = new Map<string, RegExp>();
 const CACHE_LIMIT = 2048;
 
-export function compileWildcard(
-  text: string,
-  lookup: ContextLookup,
-  opts: { variables: boolean; ignoreCase?: boolean },
-): RegExp | undefined {
+export function compileWildcard(text: string, lookup: ContextLookup, opts: { variables: boolean; ignoreCase?: boolean }): RegExp | undefined {
   // Patterns without variables depend only on the policy text: cache them (bounded; cleared when full).
   const cacheable = !opts.variables || !text.includes('${');
   const cacheKey = `${opts.ignoreCase ? 'i' : 's'}${text}`;
@@ -89,25 +81,14 @@ export function compileWildcard(
   return re;
 }
 
-function compileUncached(
-  text: string,
-  lookup: ContextLookup,
-  opts: { variables: boolean; ignoreCase?: boolean },
-): RegExp | undefined {
+function compileUncached(text: string, lookup: ContextLookup, opts: { variables: boolean; ignoreCase?: boolean }): RegExp | undefined {
   const tokens = tokenize(text, lookup, opts.variables);
   if (!tokens) return undefined;
-  const src = tokens
-    .map((t) => ('literal' in t ? escapeRegExp(t.literal) : t.wild === '*' ? '[\\s\\S]*' : '[\\s\\S]'))
-    .join('');
+  const src = tokens.map((t) => ('literal' in t ? escapeRegExp(t.literal) : t.wild === '*' ? '[\\s\\S]*' : '[\\s\\S]')).join('');
   return new RegExp(`^${src}$`, opts.ignoreCase ? 'iu' : 'u');
 }
 
-export function wildcardMatch(
-  pattern: string,
-  value: string,
-  lookup: ContextLookup,
-  opts: { variables: boolean; ignoreCase?: boolean },
-): boolean {
+export function wildcardMatch(pattern: string, value: string, lookup: ContextLookup, opts: { variables: boolean; ignoreCase?: boolean }): boolean {
   const re = compileWildcard(pattern, lookup, opts);
   return re?.test(value) === true;
 }

@@ -192,7 +192,16 @@ export async function postObject(
   }
   let bytes = 0;
   info.bytesIn = () => bytes;
-  const upload = await store(parsed, put, principal, heldFile(verified.file, (n) => (bytes += n)), () => bytes, config, info, signal).finally(() =>
+  const upload = await store(
+    parsed,
+    put,
+    principal,
+    heldFile(verified.file, (n) => (bytes += n)),
+    () => bytes,
+    config,
+    info,
+    signal,
+  ).finally(() =>
     // The form's `acl` field set the new object's ACL: this gateway sees it at once.
     forgetChangedAcl(config.aclGrants.cacheOf(principal.upstream), 'PostObject', bucket, put.route.key, undefined),
   );

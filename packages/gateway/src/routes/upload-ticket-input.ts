@@ -58,7 +58,7 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function invalid(name: string, value: unknown, message: string): S3Error {
-  const shown = typeof value === 'string' ? value.slice(0, 200) : JSON.stringify(value) ?? String(value);
+  const shown = typeof value === 'string' ? value.slice(0, 200) : (JSON.stringify(value) ?? String(value));
   return s3Error('InvalidArgument', message, { details: { ArgumentName: name, ArgumentValue: shown } });
 }
 
@@ -193,7 +193,8 @@ function parseScope(scope: string | undefined, sessionId: string | undefined): {
 function checkSessionKey(key: string | undefined, keyPrefix: string | undefined, sessionId: string): void {
   if (keyPrefix !== undefined) {
     if (keyPrefix !== '' && !keyPrefix.endsWith('/')) throw invalid('keyPrefix', keyPrefix, 'With scope SESSION, keyPrefix must be empty or end with "/".');
-    if (keyPrefix !== '' && UNSAFE_PATH.test(keyPrefix.slice(0, -1))) throw invalid('keyPrefix', keyPrefix, 'With scope SESSION, keyPrefix must not hold ".", ".." or empty segments, "\\", control characters or an escaped "/", "\\" or ".".');
+    if (keyPrefix !== '' && UNSAFE_PATH.test(keyPrefix.slice(0, -1)))
+      throw invalid('keyPrefix', keyPrefix, 'With scope SESSION, keyPrefix must not hold ".", ".." or empty segments, "\\", control characters or an escaped "/", "\\" or ".".');
     return;
   }
   const prefix = sessionPrefix({ scope: 'SESSION', sessionId, keyPrefix: undefined })!;

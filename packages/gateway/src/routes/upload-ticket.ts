@@ -61,7 +61,18 @@ async function verifiedBodyText(req: GatewayRequest, headers: Record<string, str
   } else {
     // aws-chunked: the framing adds a little per chunk, so the raw cap is looser than the decoded one.
     const framed = readCapped(raw, cap * 2 + 4096, tooLong);
-    bytes = await readCapped(chunkedDecoded((async function* () { yield await framed; })(), verified, headers['x-amz-decoded-content-length'], headers['x-amz-trailer']), cap, tooLong);
+    bytes = await readCapped(
+      chunkedDecoded(
+        (async function* () {
+          yield await framed;
+        })(),
+        verified,
+        headers['x-amz-decoded-content-length'],
+        headers['x-amz-trailer'],
+      ),
+      cap,
+      tooLong,
+    );
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -112,14 +123,20 @@ export async function createUploadTicket(req: GatewayRequest, config: ConfigSnap
   info.bucket = input.bucket;
   info.key = key;
   const bucketConfigs = await config.apiConfig.load(principal.upstream, [input.bucket]);
-  authorizeAction(principal, CREATE_UPLOAD_TICKET_ACTION, `arn:aws:s3:::${input.bucket}/${key}`, {
-    'aws:SecureTransport': req.secure === true ? 'true' : 'false',
-    'aws:SourceIp': req.remoteAddress,
-    's3:authType': verified.authType === 'header' ? 'REST-HEADER' : 'REST-QUERY-STRING',
-    's3:signatureversion': 'AWS4-HMAC-SHA256',
-    's3kit:TicketScope': input.scope,
-    ...(input.sessionId === undefined ? {} : { 's3kit:SessionId': input.sessionId }),
-  }, { ...config, bucketConfigs });
+  authorizeAction(
+    principal,
+    CREATE_UPLOAD_TICKET_ACTION,
+    `arn:aws:s3:::${input.bucket}/${key}`,
+    {
+      'aws:SecureTransport': req.secure === true ? 'true' : 'false',
+      'aws:SourceIp': req.remoteAddress,
+      's3:authType': verified.authType === 'header' ? 'REST-HEADER' : 'REST-QUERY-STRING',
+      's3:signatureversion': 'AWS4-HMAC-SHA256',
+      's3kit:TicketScope': input.scope,
+      ...(input.sessionId === undefined ? {} : { 's3kit:SessionId': input.sessionId }),
+    },
+    { ...config, bucketConfigs },
+  );
 
   const host = req.host ?? map['host'];
   if (host === undefined || host === '') throw s3Error('InvalidRequest', 'A Host header is required.');
@@ -127,11 +144,7 @@ export async function createUploadTicket(req: GatewayRequest, config: ConfigSnap
     bucket: input.bucket,
     key,
     fields: { 'Content-Type': input.contentType, success_action_status: '201' },
-    conditions: [
-      ['content-length-range', 0, input.maxBytes],
-      { 'Content-Type': input.contentType },
-      { success_action_status: '201' },
-    ],
+    conditions: [['content-length-range', 0, input.maxBytes], { 'Content-Type': input.contentType }, { success_action_status: '201' }],
     checksumSha256: input.fileContentsSha256,
     expiresIn: input.expiresIn,
     credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },

@@ -33,16 +33,7 @@ const KNOWN_GROUPS: ReadonlySet<string> = new Set(Object.values(GROUPS));
 const PERMISSIONS: ReadonlySet<string> = new Set(['READ', 'WRITE', 'READ_ACP', 'WRITE_ACP', 'FULL_CONTROL']);
 
 /** The canned ACLs S3 accepts in `x-amz-acl` (and a POST form's `acl` field). */
-export const CANNED_ACLS = [
-  'private',
-  'public-read',
-  'public-read-write',
-  'authenticated-read',
-  'aws-exec-read',
-  'bucket-owner-read',
-  'bucket-owner-full-control',
-  'log-delivery-write',
-] as const;
+export const CANNED_ACLS = ['private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control', 'log-delivery-write'] as const;
 export type CannedAcl = (typeof CANNED_ACLS)[number];
 
 /** The grant headers and the permission each one grants. */
@@ -218,9 +209,7 @@ export function aclDocument(grants: readonly AclGrant[], owner: AclOwner): Acces
     Owner: { ID: owner.id, DisplayName: owner.displayName },
     AccessControlList: grants.map((g) => ({
       Grantee:
-        g.grantee.type === 'Group'
-          ? { Type: 'Group', URI: g.grantee.uri }
-          : { Type: 'CanonicalUser', ID: g.grantee.id, ...(g.grantee.id === owner.id ? { DisplayName: owner.displayName } : {}) },
+        g.grantee.type === 'Group' ? { Type: 'Group', URI: g.grantee.uri } : { Type: 'CanonicalUser', ID: g.grantee.id, ...(g.grantee.id === owner.id ? { DisplayName: owner.displayName } : {}) },
       Permission: g.permission,
     })),
   };

@@ -68,7 +68,11 @@ export async function getObjectTorrent(ctx: StoreContext, req: UpstreamRequest):
   } finally {
     await fh.close();
   }
-  const name = key.split('/').filter((s) => s !== '').pop() ?? key;
+  const name =
+    key
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ?? key;
   const body = bencode({
     info: { length: meta.size, name, 'piece length': PIECE, pieces: Buffer.concat(pieces), 'x-amz-bucket': bucket, 'x-amz-key': key },
   });

@@ -20,9 +20,16 @@ const MAX_PARTS = 1000;
  * @throws S3Error InvalidArgument (400) when missing, empty or naming another attribute.
  */
 function parseAttributes(header: string | undefined, resource: string): Set<Attribute> {
-  const names = (header ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = (header ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) {
-    throw new S3Error('InvalidArgument', { resource, message: 'The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty', details: { ArgumentName: 'x-amz-object-attributes', ArgumentValue: header ?? '' } });
+    throw new S3Error('InvalidArgument', {
+      resource,
+      message: 'The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty',
+      details: { ArgumentName: 'x-amz-object-attributes', ArgumentValue: header ?? '' },
+    });
   }
   for (const n of names) {
     if (!(ATTRIBUTES as readonly string[]).includes(n)) {

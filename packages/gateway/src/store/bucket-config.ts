@@ -46,13 +46,7 @@ async function readConfig(ctx: StoreContext, bucket: string): Promise<BucketConf
  * Replaces (or, with undefined, removes) one configuration document under the bucket's lock,
  * after `check` accepted the bucket state it applies to.
  */
-async function writeConfig<K extends keyof BucketConfig>(
-  ctx: StoreContext,
-  bucket: string,
-  field: K,
-  value: BucketConfig[K] | undefined,
-  check?: (state: BucketState) => void,
-): Promise<void> {
+async function writeConfig<K extends keyof BucketConfig>(ctx: StoreContext, bucket: string, field: K, value: BucketConfig[K] | undefined, check?: (state: BucketState) => void): Promise<void> {
   await ctx.core.updateBucketState(bucket, (old) => {
     check?.(old);
     const config: { -readonly [F in keyof BucketConfig]?: BucketConfig[F] } = { ...old.config };

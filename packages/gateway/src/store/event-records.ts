@@ -66,7 +66,10 @@ export function toRecord(event: StoreEvent, region: string, configurationId = 'C
  * `/` kept (AWS: "red flower.jpg" becomes "red+flower.jpg").
  */
 export function eventKey(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(key)
+    .replace(/%20/g, '+')
+    .replace(/%2F/g, '/')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function splitHost(h: string): { host: string; port: string } {

@@ -99,7 +99,10 @@ export class EventBus {
     if (!Number.isSafeInteger(this.#maxQueued) || this.#maxQueued < 1) throw new TypeError('events.maxQueued must be a positive integer');
     this.#onOverflow =
       options.onOverflow ??
-      ((info) => process.emitWarning(`A ListenBucketNotification listener${info.bucket === undefined ? '' : ` of bucket ${info.bucket}`} fell ${info.queued} events behind and was disconnected.`, { code: 'S3KIT_LISTENER_OVERFLOW' }));
+      ((info) =>
+        process.emitWarning(`A ListenBucketNotification listener${info.bucket === undefined ? '' : ` of bucket ${info.bucket}`} fell ${info.queued} events behind and was disconnected.`, {
+          code: 'S3KIT_LISTENER_OVERFLOW',
+        }));
   }
 
   /** Listeners connected now. */

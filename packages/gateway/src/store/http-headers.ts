@@ -42,8 +42,7 @@ export function checkConditions(headers: Readonly<Record<string, string | undefi
     const ius = parseHttpDate(headers['if-unmodified-since']);
     if (ius !== undefined && lm > ius) throw new S3Error('PreconditionFailed', { resource, details: { Condition: 'If-Unmodified-Since' } });
   }
-  const notModified = (): S3Error =>
-    new S3Error('NotModified', { resource, headers: { ETag: quoteEtag(meta.etag), 'Last-Modified': httpDate(meta.lastModified) } });
+  const notModified = (): S3Error => new S3Error('NotModified', { resource, headers: { ETag: quoteEtag(meta.etag), 'Last-Modified': httpDate(meta.lastModified) } });
   const inm = headers['if-none-match'];
   if (inm !== undefined) {
     if (etagMatches(inm, meta.etag)) throw notModified();
@@ -90,8 +89,7 @@ export function parseRange(header: string | undefined, size: number, resource: s
   const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
   if (m === null) return undefined;
   const [, a, b] = m as unknown as [string, string, string];
-  const unsatisfiable = (): S3Error =>
-    new S3Error('InvalidRange', { resource, headers: { 'Content-Range': `bytes */${size}` }, details: { RangeRequested: header, ActualObjectSize: String(size) } });
+  const unsatisfiable = (): S3Error => new S3Error('InvalidRange', { resource, headers: { 'Content-Range': `bytes */${size}` }, details: { RangeRequested: header, ActualObjectSize: String(size) } });
   if (a === '' && b === '') return undefined;
   if (a === '') {
     const n = Number(b);

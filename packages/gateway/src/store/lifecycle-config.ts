@@ -231,7 +231,12 @@ export function lifecycleXml(rules: readonly LifecycleRule[]): string {
       ...(r.expiration === undefined ? {} : { Expiration: expirationXml(r.expiration) }),
       ...(r.noncurrentExpiration === undefined
         ? {}
-        : { NoncurrentVersionExpiration: { NoncurrentDays: r.noncurrentExpiration.days, ...(r.noncurrentExpiration.newer === undefined ? {} : { NewerNoncurrentVersions: r.noncurrentExpiration.newer }) } }),
+        : {
+            NoncurrentVersionExpiration: {
+              NoncurrentDays: r.noncurrentExpiration.days,
+              ...(r.noncurrentExpiration.newer === undefined ? {} : { NewerNoncurrentVersions: r.noncurrentExpiration.newer }),
+            },
+          }),
       ...(r.abortDays === undefined ? {} : { AbortIncompleteMultipartUpload: { DaysAfterInitiation: r.abortDays } }),
     })),
   });

@@ -8,8 +8,17 @@ import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js
 
 /** Event families S3 and MinIO define; a listener may name any of their events or `<family>:*`. */
 const FAMILIES = new Set([
-  'ObjectCreated', 'ObjectRemoved', 'ObjectAccessed', 'ObjectRestore', 'ObjectTagging', 'ObjectAcl',
-  'LifecycleExpiration', 'LifecycleTransition', 'IntelligentTiering', 'Replication', 'Scanner',
+  'ObjectCreated',
+  'ObjectRemoved',
+  'ObjectAccessed',
+  'ObjectRestore',
+  'ObjectTagging',
+  'ObjectAcl',
+  'LifecycleExpiration',
+  'LifecycleTransition',
+  'IntelligentTiering',
+  'Replication',
+  'Scanner',
 ]);
 /** Single names without a family part. */
 const SINGLE = new Set(['s3:ReducedRedundancyLostObject', 's3:BucketCreated', 's3:BucketRemoved', 's3:TestEvent']);
@@ -45,7 +54,10 @@ export async function listenNotification(ctx: StoreContext, req: UpstreamRequest
  * @throws S3Error InvalidArgument (400)
  */
 export function parseListenQuery(query: Readonly<Record<string, string>>, resource: string): Omit<EventFilter, 'bucket'> {
-  const names = (query['events'] ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = (query['events'] ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   for (const n of names) {
     const m = NAME.exec(n);
     if (!(SINGLE.has(n) || (m !== null && FAMILIES.has(m[1]!)))) {
@@ -54,7 +66,10 @@ export function parseListenQuery(query: Readonly<Record<string, string>>, resour
   }
   const prefix = query['prefix'] ?? '';
   const suffix = query['suffix'] ?? '';
-  for (const [name, v] of [['prefix', prefix], ['suffix', suffix]] as const) {
+  for (const [name, v] of [
+    ['prefix', prefix],
+    ['suffix', suffix],
+  ] as const) {
     if (utf8Length(v) > MAX_KEY_BYTES) throw new S3Error('InvalidArgument', { resource, message: `The ${name} is longer than a key can be.`, details: { ArgumentName: name } });
   }
   return { prefix, suffix, names };
@@ -72,7 +87,10 @@ function eventStream(ctx: StoreContext, filter: EventFilter, keepAliveMs: number
   const flush = (): void => {
     if (sub === undefined) return;
     while (wanting && sub.queued > 0) {
-      const text = sub.take().map((e) => line(e, ctx.region)).join('');
+      const text = sub
+        .take()
+        .map((e) => line(e, ctx.region))
+        .join('');
       wanting = out.push(text);
     }
   };

@@ -3,12 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
-import {
-  declaredLength,
-  objectTarget,
-  requireBucketName,
-  type StoreContext,
-} from './context.js';
+import { declaredLength, objectTarget, requireBucketName, type StoreContext } from './context.js';
 import { metaFromHeaders, quoteEtag } from './http-headers.js';
 import { compareKeys } from './key-order.js';
 import { expirationHeader } from './lifecycle-rules.js';
@@ -22,7 +17,20 @@ import { openCopySource, versionHeader } from './objects.js';
 import { isNotFound, readJson } from './files.js';
 import { changeSourceOf } from './events.js';
 import type { MetaFields, ObjectMeta, StoredChecksum } from './versions.js';
-import { completeHeaders, COPY_SOURCE_CUSTOMER, partKey, plainBytes, readKey, seedOf, segmentPlaintext, segmentsEncryptor, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
+import {
+  completeHeaders,
+  COPY_SOURCE_CUSTOMER,
+  partKey,
+  plainBytes,
+  readKey,
+  seedOf,
+  segmentPlaintext,
+  segmentsEncryptor,
+  segmentWriter,
+  writeEncryption,
+  writeHeaders,
+  type SegmentWriter,
+} from './sse.js';
 import type { SseSeed } from './sse-cipher.js';
 import { parseTaggingHeader } from './tagging.js';
 import { readSmallBody, tempName, writeTemp } from './write-temp.js';
@@ -65,13 +73,7 @@ function noSuchUpload(resource: string, uploadId: string | undefined): S3Error {
 }
 
 /** The upload directory and state; the id is validated first, so it can never name a path outside. */
-async function openUpload(
-  ctx: StoreContext,
-  bucket: string,
-  key: string,
-  uploadId: string | undefined,
-  resource: string,
-): Promise<{ dir: string; state: UploadState; id: string }> {
+async function openUpload(ctx: StoreContext, bucket: string, key: string, uploadId: string | undefined, resource: string): Promise<{ dir: string; state: UploadState; id: string }> {
   if (uploadId === undefined || !UPLOAD_ID.test(uploadId)) throw noSuchUpload(resource, uploadId);
   const dir = join(ctx.core.uploadsDir(bucket), uploadId);
   const state = await readJson<UploadState>(join(dir, 'upload.json'));
@@ -291,7 +293,15 @@ async function completeCipher(
   const seed = state.sse;
   const { root } = await partKey(ctx, seed, headers, resource);
   completedSse(state, parts, resource); // every part is encrypted
-  return { plain: { seed, root }, encrypt: segmentsEncryptor(seed, root, parts.map((p) => p.size), parts.map((p) => p.iv!)) };
+  return {
+    plain: { seed, root },
+    encrypt: segmentsEncryptor(
+      seed,
+      root,
+      parts.map((p) => p.size),
+      parts.map((p) => p.iv!),
+    ),
+  };
 }
 
 /**
@@ -369,20 +379,26 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
       sum === undefined ? undefined : sum.type === 'FULL_OBJECT' ? temp.checksum : { algorithm: sum.algorithm, value: compositeChecksum(sum.algorithm, partChecksums!), type: 'COMPOSITE' };
     // The create's lock settings; the bucket's default retention counts from completion.
     const lock = withDefaultRetention(await ctx.core.requireBucket(bucket), upload.state.lock ?? {}, Date.now());
-    const meta = await ctx.core.commit(bucket, key, temp, (old) => {
-      checkWriteConditionsAtCommit(req.headers, old, resource);
-      return {
-        ...upload.state.fields,
-        ...lock,
-        size: total,
-        etag,
-        lastModified: Date.now(),
-        parts: parts.map((p) => p.size),
-        uploadId: upload.id,
-        ...completedSse(upload.state, parts, resource),
-        ...(checksum === undefined ? {} : { checksum, partChecksums: partChecksums! }),
-      };
-    }, { via: 'CompleteMultipartUpload', source: changeSourceOf(req) });
+    const meta = await ctx.core.commit(
+      bucket,
+      key,
+      temp,
+      (old) => {
+        checkWriteConditionsAtCommit(req.headers, old, resource);
+        return {
+          ...upload.state.fields,
+          ...lock,
+          size: total,
+          etag,
+          lastModified: Date.now(),
+          parts: parts.map((p) => p.size),
+          uploadId: upload.id,
+          ...completedSse(upload.state, parts, resource),
+          ...(checksum === undefined ? {} : { checksum, partChecksums: partChecksums! }),
+        };
+      },
+      { via: 'CompleteMultipartUpload', source: changeSourceOf(req) },
+    );
     await removeUpload(ctx, upload.dir);
     const result = completeResult(bucket, key, meta);
     return { ...result, headers: { ...result.headers, ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
@@ -478,7 +494,11 @@ export async function listParts(ctx: StoreContext, req: UpstreamRequest): Promis
   const max = maxParam(req.query, 'max-parts', 1000);
   const markerRaw = req.query['part-number-marker'] ?? '0';
   if (!/^\d{1,5}$/.test(markerRaw)) {
-    throw new S3Error('InvalidArgument', { resource, message: 'Provided part-number-marker not an integer or within integer range', details: { ArgumentName: 'part-number-marker', ArgumentValue: markerRaw } });
+    throw new S3Error('InvalidArgument', {
+      resource,
+      message: 'Provided part-number-marker not an integer or within integer range',
+      details: { ArgumentName: 'part-number-marker', ArgumentValue: markerRaw },
+    });
   }
   const marker = Number(markerRaw);
   const all = (await readParts(upload.dir)).filter((p) => p.n > marker);

@@ -1,13 +1,6 @@
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
-import {
-  defaultUntil,
-  hasContentDigest,
-  missingLockConfiguration,
-  requireConfigDigest,
-  requireLockEnabled,
-  retentionMode,
-} from './object-lock-config.js';
+import { defaultUntil, hasContentDigest, missingLockConfiguration, requireConfigDigest, requireLockEnabled, retentionMode } from './object-lock-config.js';
 import { deleteMarkerError } from './objects.js';
 import type { BucketState, ObjectMeta } from './store-core.js';
 import { missing } from './tagging.js';

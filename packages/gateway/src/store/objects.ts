@@ -1,28 +1,28 @@
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { S3Error } from '@s3kit/errors';
 import { parseCopySource } from '@s3kit/xml-shapes/operations';
-import {
-  checkKey,
-  declaredLength,
-  objectTarget,
-  requireBucketName,
-  type StoreContext,
-} from './context.js';
+import { checkKey, declaredLength, objectTarget, requireBucketName, type StoreContext } from './context.js';
 import { objectAclOnWrite } from './acl-on-write.js';
 import { checksumHeaders, checksumModeEnabled, checksumXml, parseAlgorithm } from './checksums.js';
 import { checkDeleteConditions, checkWriteConditions, checkWriteConditionsAtCommit, hasWriteConditions } from './conditions.js';
-import {
-  checkConditions,
-  checkCopySourceConditions,
-  metaFromHeaders,
-  objectHeaders,
-  parseRange,
-  quoteEtag,
-  type ByteRange,
-} from './http-headers.js';
+import { checkConditions, checkCopySourceConditions, metaFromHeaders, objectHeaders, parseRange, quoteEtag, type ByteRange } from './http-headers.js';
 import { expirationHeader } from './lifecycle-rules.js';
 import { checkDeletable, lockHeaders, lockOnWrite, requireLockDigest, writeIsLocked } from './object-lock.js';
-import { asksEncryption, COPY_SOURCE_CUSTOMER, CUSTOMER, plainBuffer, plainBytes, plainStream, readKey, rejectSseOnRead, seedOf, segmentWriter, writeEncryption, writeHeaders, type SegmentWriter } from './sse.js';
+import {
+  asksEncryption,
+  COPY_SOURCE_CUSTOMER,
+  CUSTOMER,
+  plainBuffer,
+  plainBytes,
+  plainStream,
+  readKey,
+  rejectSseOnRead,
+  seedOf,
+  segmentWriter,
+  writeEncryption,
+  writeHeaders,
+  type SegmentWriter,
+} from './sse.js';
 import { changeSourceOf } from './events.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
@@ -61,11 +61,20 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
     await unlink(temp.path).catch(() => {});
     throw new S3Error('RequestTimeout', { message: 'The request was aborted.' });
   }
-  const meta = await ctx.core.commit(bucket, key, temp, (current) => {
-    checkWriteConditionsAtCommit(req.headers, current, resource);
-    return { ...fields, size: temp.size, etag: etagOf(temp, seg), lastModified: Date.now(), tags, ...lock, ...acl, ...withChecksum(temp), sse: { ...seed, ivs: [seg.iv] } };
-  }, { via: req.requester?.via ?? 'Put', source: changeSourceOf(req) });
-  return { status: 200, headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum), ...writeHeaders(enc), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) } };
+  const meta = await ctx.core.commit(
+    bucket,
+    key,
+    temp,
+    (current) => {
+      checkWriteConditionsAtCommit(req.headers, current, resource);
+      return { ...fields, size: temp.size, etag: etagOf(temp, seg), lastModified: Date.now(), tags, ...lock, ...acl, ...withChecksum(temp), sse: { ...seed, ivs: [seg.iv] } };
+    },
+    { via: req.requester?.via ?? 'Put', source: changeSourceOf(req) },
+  );
+  return {
+    status: 200,
+    headers: { etag: quoteEtag(meta.etag), ...versionHeader(meta.id), ...checksumHeaders(meta.checksum), ...writeHeaders(enc), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) },
+  };
 }
 
 /** Bodies up to this size are read into memory and sent in one piece. */
@@ -108,9 +117,7 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
     // A small body is read whole (fh closes below): no read stream to set up and tear down.
     if (length <= SMALL_BODY) return { status, headers, body: asAsyncIterable(await plainBuffer(fh, meta, sseKey, range)) };
     const stream =
-      sseKey !== undefined
-        ? plainStream(fh, meta, sseKey, range)
-        : fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
+      sseKey !== undefined ? plainStream(fh, meta, sseKey, range) : fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
     if (req.signal !== undefined) {
       const onAbort = (): void => void stream.destroy();
       req.signal.addEventListener('abort', onAbort, { once: true });
@@ -180,13 +187,7 @@ export async function showsNullVersion(ctx: StoreContext, bucket: string, reques
  * @throws S3Error NoSuchKey (404) or NoSuchVersion (404); for a delete marker NoSuchKey when it
  *   is current and MethodNotAllowed (405) when named, both with `x-amz-delete-marker: true`.
  */
-export async function openExisting(
-  ctx: StoreContext,
-  bucket: string,
-  key: string,
-  versionId: string | undefined,
-  resource: string,
-): Promise<Extract<Opened, { fh: unknown }>> {
+export async function openExisting(ctx: StoreContext, bucket: string, key: string, versionId: string | undefined, resource: string): Promise<Extract<Opened, { fh: unknown }>> {
   const opened = await ctx.core.openObject(bucket, key, versionId);
   if (opened === undefined) throw await missing(ctx, bucket, resource, versionId);
   if (opened.marker !== undefined) throw deleteMarkerError(opened.marker.id, versionId !== undefined, resource);
@@ -202,10 +203,7 @@ export function deleteMarkerError(id: string, named: boolean, resource: string):
 }
 
 /** Opens the object named by `x-amz-copy-source` and checks its conditions. */
-export async function openCopySource(
-  ctx: StoreContext,
-  req: UpstreamRequest,
-): Promise<{ bucket: string; key: string; meta: ObjectMeta; fh: FileHandle; versionId: string | undefined }> {
+export async function openCopySource(ctx: StoreContext, req: UpstreamRequest): Promise<{ bucket: string; key: string; meta: ObjectMeta; fh: FileHandle; versionId: string | undefined }> {
   const header = req.headers['x-amz-copy-source'];
   if (header === undefined) throw new S3Error('InvalidRequest', { message: 'x-amz-copy-source is required.' });
   const src = parseCopySource(header);
@@ -273,22 +271,28 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
   }
   const s = src.meta;
   const tags: TagSet = newTags ?? s.tags;
-  const meta = await ctx.core.commit(bucket, key, temp, (current) => {
-    checkWriteConditionsAtCommit(req.headers, current, resource);
-    return {
-      contentType: replacing?.contentType ?? s.contentType,
-      headers: replacing?.headers ?? s.headers,
-      userMeta: replacing?.userMeta ?? s.userMeta,
-      size: temp.size,
-      etag: etagOf(temp, seg),
-      lastModified: Date.now(),
-      tags,
-      ...lock,
-      ...acl,
-      ...withChecksum(temp),
-      sse: { ...seed, ivs: [seg.iv] },
-    };
-  }, { via: 'Copy', source: changeSourceOf(req) });
+  const meta = await ctx.core.commit(
+    bucket,
+    key,
+    temp,
+    (current) => {
+      checkWriteConditionsAtCommit(req.headers, current, resource);
+      return {
+        contentType: replacing?.contentType ?? s.contentType,
+        headers: replacing?.headers ?? s.headers,
+        userMeta: replacing?.userMeta ?? s.userMeta,
+        size: temp.size,
+        etag: etagOf(temp, seg),
+        lastModified: Date.now(),
+        tags,
+        ...lock,
+        ...acl,
+        ...withChecksum(temp),
+        sse: { ...seed, ivs: [seg.iv] },
+      };
+    },
+    { via: 'Copy', source: changeSourceOf(req) },
+  );
   const body = buildXml('CopyObjectResult', { LastModified: new Date(meta.lastModified), ETag: quoteEtag(meta.etag), ...checksumXml(meta.checksum, true) });
   const sourceVersion = s.id !== 'null' || src.versionId !== undefined ? { 'x-amz-copy-source-version-id': s.id } : {};
   return { status: 200, headers: { ...XML_HEADERS, ...versionHeader(meta.id), ...sourceVersion, ...writeHeaders(enc), ...expirationHeader(await ctx.core.bucketState(bucket), key, meta) }, body };

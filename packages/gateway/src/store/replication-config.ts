@@ -33,7 +33,8 @@ export function parseReplication(raw: Uint8Array, maxBytes: number, resource: st
   const Rule = doc.Rule.map((r): Rule => {
     checkRule(r, resource);
     const id = r.ID ?? Buffer.from(randomUUID()).toString('base64');
-    if ([...id].length > MAX_ID) throw new S3Error('InvalidArgument', { resource, message: `ID length should not exceed allowed limit of ${MAX_ID}`, details: { ArgumentName: 'ID', ArgumentValue: id } });
+    if ([...id].length > MAX_ID)
+      throw new S3Error('InvalidArgument', { resource, message: `ID length should not exceed allowed limit of ${MAX_ID}`, details: { ArgumentName: 'ID', ArgumentValue: id } });
     if (ids.has(id)) throw new S3Error('InvalidArgument', { resource, message: 'Rule Id must be unique.', details: { ArgumentName: 'ID', ArgumentValue: id } });
     ids.add(id);
     if (r.Filter !== undefined && r.Priority !== undefined) {

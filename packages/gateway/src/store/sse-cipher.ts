@@ -75,13 +75,7 @@ function counterAt(iv: Buffer, offset: number): Buffer {
  * segments of `sizes` bytes (the multipart part sizes, or the object size), read from `fh`
  * without closing it.
  */
-export async function* decryptRange(
-  fh: FileHandle,
-  sse: StoredSse,
-  root: Buffer,
-  sizes: readonly number[],
-  range: ByteRange | undefined,
-): AsyncGenerator<Uint8Array> {
+export async function* decryptRange(fh: FileHandle, sse: StoredSse, root: Buffer, sizes: readonly number[], range: ByteRange | undefined): AsyncGenerator<Uint8Array> {
   const key = dataKey(root, sse.salt);
   const total = sizes.reduce((s, n) => s + n, 0);
   const start = range?.start ?? 0;

@@ -56,7 +56,10 @@ export function customerKey(headers: Headers, prefix: string, mode: 'write' | 'r
     throw invalidArgument('Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.', `${prefix}algorithm`);
   }
   if (algorithm !== 'AES256') {
-    throw new S3Error('InvalidEncryptionAlgorithmError', { message: 'The Encryption request you specified is not valid. Supported value: AES256.', details: { ArgumentName: `${prefix}algorithm`, ArgumentValue: algorithm } });
+    throw new S3Error('InvalidEncryptionAlgorithmError', {
+      message: 'The Encryption request you specified is not valid. Supported value: AES256.',
+      details: { ArgumentName: `${prefix}algorithm`, ArgumentValue: algorithm },
+    });
   }
   if (key64 === undefined) {
     throw invalidArgument('Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.', `${prefix}key`);
@@ -212,7 +215,11 @@ export function seedOf(enc: WriteEncryption): SseSeed {
 export async function partKey(ctx: StoreContext, seed: SseSeed, headers: Headers, resource: string): Promise<{ root: Buffer; headers: Record<string, string> }> {
   const customer = customerKey(headers, CUSTOMER, 'write');
   if (seed.type === 'SSE-S3') {
-    if (customer !== undefined) throw new S3Error('InvalidRequest', { resource, message: 'The multipart upload initiate requested no customer encryption. Subsequent part requests must not include customer encryption parameters.' });
+    if (customer !== undefined)
+      throw new S3Error('InvalidRequest', {
+        resource,
+        message: 'The multipart upload initiate requested no customer encryption. Subsequent part requests must not include customer encryption parameters.',
+      });
     return { root: await ctx.storeKey.get(), headers: writeHeaders(seed) };
   }
   if (customer === undefined) {

@@ -10,19 +10,7 @@ import { KeyIndex, indexVersion, type IndexVersion } from './key-index.js';
 import type { StoredLifecycle } from './lifecycle-config.js';
 import { KeyedLock } from './locks.js';
 import { sweepTempArea, type Removed, type SweepTarget } from './sweep.js';
-import {
-  currentObject,
-  newVersionId,
-  nextSeq,
-  pushVersion,
-  toKeyRecord,
-  type DeleteMarker,
-  type KeyRecord,
-  type MetaFields,
-  type ObjectMeta,
-  type ObjectVersion,
-  type Version,
-} from './versions.js';
+import { currentObject, newVersionId, nextSeq, pushVersion, toKeyRecord, type DeleteMarker, type KeyRecord, type MetaFields, type ObjectMeta, type ObjectVersion, type Version } from './versions.js';
 import { tempName, type TempFile } from './write-temp.js';
 import type { BucketConfig } from './bucket-config.js';
 
@@ -281,13 +269,7 @@ export class StoreCore implements SweepTarget {
    * Once durable, an `s3:ObjectCreated:<change.via>` event is published (default `Put`).
    * @throws S3Error NoSuchBucket when the bucket vanished; whatever `fields` throws.
    */
-  async commit(
-    bucket: string,
-    key: string,
-    temp: TempFile,
-    fields: (current: ObjectMeta | undefined, record: KeyRecord | undefined) => MetaFields,
-    change: Change = {},
-  ): Promise<ObjectMeta> {
+  async commit(bucket: string, key: string, temp: TempFile, fields: (current: ObjectMeta | undefined, record: KeyRecord | undefined) => MetaFields, change: Change = {}): Promise<ObjectMeta> {
     const loc = this.objectLocation(bucket, key);
     try {
       return await this.locks.run(`o\0${bucket}\0${key}`, async () => {
@@ -326,12 +308,7 @@ export class StoreCore implements SweepTarget {
    * e.g. for tagging or retention. `update` may throw (a delete marker, a locked version).
    * Undefined when there is no such version.
    */
-  async updateVersion(
-    bucket: string,
-    key: string,
-    versionId: string | undefined,
-    update: (old: Version & { readonly key: string }) => ObjectVersion,
-  ): Promise<ObjectMeta | undefined> {
+  async updateVersion(bucket: string, key: string, versionId: string | undefined, update: (old: Version & { readonly key: string }) => ObjectVersion): Promise<ObjectMeta | undefined> {
     const loc = this.objectLocation(bucket, key);
     return this.locks.run(`o\0${bucket}\0${key}`, async () => {
       const record = await this.readRecord(bucket, key);
@@ -540,7 +517,10 @@ export class StoreCore implements SweepTarget {
     if (snap !== undefined && snap.v === 2 && Array.isArray(snap.keys)) {
       // Written sorted by a clean close; trusted only until this process changes the bucket.
       await this.#invalidateSnapshot(bucket);
-      return new KeyIndex(new Map(snap.keys), snap.keys.map(([k]) => k));
+      return new KeyIndex(
+        new Map(snap.keys),
+        snap.keys.map(([k]) => k),
+      );
     }
     const root = join(this.bucketDir(bucket), 'objects');
     const dirs = await readdirOrEmpty(root);

@@ -82,10 +82,7 @@ export async function sweepOrphanData(target: SweepTarget, signal: AbortSignal):
   const removed: Removed = { files: 0, bytes: 0 };
   for (const bucket of await readdirOrEmpty(target.bucketsDir)) {
     const root = join(target.bucketsDir, bucket);
-    const dirs = [
-      ...(await readdirOrEmpty(join(root, 'objects'))).map((d) => join(root, 'objects', d)),
-      ...(await readdirOrEmpty(join(root, 'uploads'))).map((d) => join(root, 'uploads', d)),
-    ];
+    const dirs = [...(await readdirOrEmpty(join(root, 'objects'))).map((d) => join(root, 'objects', d)), ...(await readdirOrEmpty(join(root, 'uploads'))).map((d) => join(root, 'uploads', d))];
     for (const dir of dirs) {
       if (signal.aborted) return { ...removed, complete: false };
       await sweepDir(target, dir, removed, signal);

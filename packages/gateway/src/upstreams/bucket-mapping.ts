@@ -27,28 +27,10 @@ interface Mapping {
  * keys, rewritten). Every other bucket-level operation would act on the whole upstream bucket,
  * other tenants' keys included, so it answers NotImplemented.
  */
-const PREFIXED_BUCKET_OPS = new Set([
-  'HeadBucket',
-  'GetBucketLocation',
-  'GetBucketVersioning',
-  'ListObjects',
-  'ListObjectsV2',
-  'ListObjectVersions',
-  'ListMultipartUploads',
-  'DeleteObjects',
-]);
+const PREFIXED_BUCKET_OPS = new Set(['HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'DeleteObjects']);
 
 /** Operations whose XML response names keys or the bucket (rewritten on the way back). */
-const REWRITTEN_RESPONSES = new Set([
-  'ListObjects',
-  'ListObjectsV2',
-  'ListObjectVersions',
-  'ListMultipartUploads',
-  'ListParts',
-  'CreateMultipartUpload',
-  'CompleteMultipartUpload',
-  'DeleteObjects',
-]);
+const REWRITTEN_RESPONSES = new Set(['ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'ListParts', 'CreateMultipartUpload', 'CompleteMultipartUpload', 'DeleteObjects']);
 
 /** Listing and DeleteObjects documents are small; anything bigger is not one. */
 const MAX_XML_BYTES = 32 * 1024 * 1024;
@@ -271,8 +253,7 @@ async function mapResponse(operation: string, res: UpstreamResponse, m: Mapping)
   const marker = (v: string | undefined): string | undefined => (strip(v) === '' ? undefined : strip(v));
   /** A key the client may see: under the prefix and not the prefix itself (an empty key). */
   const inside = (v: string | undefined): boolean => v?.startsWith(P) === true && v.length > P.length;
-  const prefixes = (list: readonly { Prefix?: string | undefined }[] | undefined) =>
-    list?.filter((c) => inside(c.Prefix)).map((c) => ({ ...c, Prefix: strip(c.Prefix)! }));
+  const prefixes = (list: readonly { Prefix?: string | undefined }[] | undefined) => list?.filter((c) => inside(c.Prefix)).map((c) => ({ ...c, Prefix: strip(c.Prefix)! }));
   const text = await readAll(res.body);
   let xml: string;
   switch (operation) {
@@ -281,44 +262,53 @@ async function mapResponse(operation: string, res: UpstreamResponse, m: Mapping)
       const d = parseXml('ListBucketResult', text);
       const contents = d.Contents?.filter((c) => inside(c.Key)).map((c) => ({ ...c, Key: strip(c.Key)! }));
       const commonPrefixes = prefixes(d.CommonPrefixes);
-      xml = buildXml('ListBucketResult', defined({
-        ...d,
-        Name: m.bucket,
-        Prefix: strip(d.Prefix),
-        Marker: marker(d.Marker),
-        NextMarker: marker(d.NextMarker),
-        StartAfter: marker(d.StartAfter),
-        Contents: contents,
-        CommonPrefixes: commonPrefixes,
-        ...(d.KeyCount === undefined ? {} : { KeyCount: (contents?.length ?? 0) + (commonPrefixes?.length ?? 0) }),
-      }));
+      xml = buildXml(
+        'ListBucketResult',
+        defined({
+          ...d,
+          Name: m.bucket,
+          Prefix: strip(d.Prefix),
+          Marker: marker(d.Marker),
+          NextMarker: marker(d.NextMarker),
+          StartAfter: marker(d.StartAfter),
+          Contents: contents,
+          CommonPrefixes: commonPrefixes,
+          ...(d.KeyCount === undefined ? {} : { KeyCount: (contents?.length ?? 0) + (commonPrefixes?.length ?? 0) }),
+        }),
+      );
       break;
     }
     case 'ListObjectVersions': {
       const d = parseXml('ListVersionsResult', text);
-      xml = buildXml('ListVersionsResult', defined({
-        ...d,
-        Name: m.bucket,
-        Prefix: strip(d.Prefix),
-        KeyMarker: marker(d.KeyMarker),
-        NextKeyMarker: marker(d.NextKeyMarker),
-        Version: d.Version?.filter((v) => inside(v.Key)).map((v) => ({ ...v, Key: strip(v.Key)! })),
-        DeleteMarker: d.DeleteMarker?.filter((v) => inside(v.Key)).map((v) => ({ ...v, Key: strip(v.Key)! })),
-        CommonPrefixes: prefixes(d.CommonPrefixes),
-      }));
+      xml = buildXml(
+        'ListVersionsResult',
+        defined({
+          ...d,
+          Name: m.bucket,
+          Prefix: strip(d.Prefix),
+          KeyMarker: marker(d.KeyMarker),
+          NextKeyMarker: marker(d.NextKeyMarker),
+          Version: d.Version?.filter((v) => inside(v.Key)).map((v) => ({ ...v, Key: strip(v.Key)! })),
+          DeleteMarker: d.DeleteMarker?.filter((v) => inside(v.Key)).map((v) => ({ ...v, Key: strip(v.Key)! })),
+          CommonPrefixes: prefixes(d.CommonPrefixes),
+        }),
+      );
       break;
     }
     case 'ListMultipartUploads': {
       const d = parseXml('ListMultipartUploadsResult', text);
-      xml = buildXml('ListMultipartUploadsResult', defined({
-        ...d,
-        Bucket: m.bucket,
-        Prefix: strip(d.Prefix),
-        KeyMarker: marker(d.KeyMarker),
-        NextKeyMarker: marker(d.NextKeyMarker),
-        Upload: d.Upload?.filter((u) => inside(u.Key)).map((u) => ({ ...u, Key: strip(u.Key)! })),
-        CommonPrefixes: prefixes(d.CommonPrefixes),
-      }));
+      xml = buildXml(
+        'ListMultipartUploadsResult',
+        defined({
+          ...d,
+          Bucket: m.bucket,
+          Prefix: strip(d.Prefix),
+          KeyMarker: marker(d.KeyMarker),
+          NextKeyMarker: marker(d.NextKeyMarker),
+          Upload: d.Upload?.filter((u) => inside(u.Key)).map((u) => ({ ...u, Key: strip(u.Key)! })),
+          CommonPrefixes: prefixes(d.CommonPrefixes),
+        }),
+      );
       break;
     }
     case 'ListParts': {

@@ -43,13 +43,22 @@ export interface UpstreamProfile {
  * {@link UpstreamProfile.unsupported} for it.
  */
 export const RGW_16_UNSUPPORTED: readonly OperationName[] = Object.freeze([
-  'GetBucketEncryption', 'PutBucketEncryption', 'DeleteBucketEncryption',
-  'GetBucketOwnershipControls', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
-  'GetBucketAccelerateConfiguration', 'PutBucketAccelerateConfiguration',
+  'GetBucketEncryption',
+  'PutBucketEncryption',
+  'DeleteBucketEncryption',
+  'GetBucketOwnershipControls',
+  'PutBucketOwnershipControls',
+  'DeleteBucketOwnershipControls',
+  'GetBucketAccelerateConfiguration',
+  'PutBucketAccelerateConfiguration',
 ] as const);
 
 /** Credentials of a remote S3 (`sessionToken` for temporary ones). */
-export interface UpstreamCredentials { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string | undefined }
+export interface UpstreamCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string | undefined;
+}
 
 /** Options of {@link createS3Upstream}. */
 export interface S3UpstreamOptions {
@@ -160,7 +169,11 @@ function unsupportedSet(names: readonly string[] | undefined, minio: boolean): R
   for (const name of names ?? []) {
     if (!Object.hasOwn(OPERATIONS, name)) throw new TypeError(`profile.unsupported: "${name}" is not an S3 operation name of the @s3kit/xml-shapes catalogue`);
   }
-  const minioOnly = minio ? [] : Object.values(OPERATIONS).filter((op) => op.origin === 'minio').map((op) => op.name);
+  const minioOnly = minio
+    ? []
+    : Object.values(OPERATIONS)
+        .filter((op) => op.origin === 'minio')
+        .map((op) => op.name);
   return new Set([...(names ?? []), ...minioOnly]);
 }
 

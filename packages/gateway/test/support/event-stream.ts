@@ -3,9 +3,12 @@ import { decodeStream, type Message } from '@s3kit/event-stream';
 /** The messages of a whole application/vnd.amazon.eventstream body (CRCs checked by the decoder). */
 export async function decodeMessages(body: Uint8Array): Promise<Message[]> {
   const out: Message[] = [];
-  for await (const m of decodeStream((async function* () {
-    yield body;
-  })())) out.push(m);
+  for await (const m of decodeStream(
+    (async function* () {
+      yield body;
+    })(),
+  ))
+    out.push(m);
   return out;
 }
 

@@ -25,14 +25,66 @@ export interface FuzzTarget {
   readonly seeds: readonly string[];
 }
 
-const OPS = ['put', 'put', 'put', 'get', 'head', 'list', 'delete', 'deleteObjects', 'deleteObjects', 'putTagging', 'createMpu', 'uploadPart', 'complete', 'listParts', 'copy', 'chunked', 'chunked', 'post', 'post'] as const;
+const OPS = [
+  'put',
+  'put',
+  'put',
+  'get',
+  'head',
+  'list',
+  'delete',
+  'deleteObjects',
+  'deleteObjects',
+  'putTagging',
+  'createMpu',
+  'uploadPart',
+  'complete',
+  'listParts',
+  'copy',
+  'chunked',
+  'chunked',
+  'post',
+  'post',
+] as const;
 export type Op = (typeof OPS)[number];
 
 /** Raw key text after `/<bucket>/<prefix>`: latin1 characters are the bytes sent. */
 const KEY_SHAPES = [
-  'k', 'a/b/c', '..', '../x', 'x/../..', './x', 'a//b', '//', '%2e%2e', '%2F', 'a%2Fb', '%00', 'a%00b', '%', '%zz', '%C3%A9',
-  '\xc3\xa9', '\xff', '%FF', '%ED%A0%80', '+', '%20', 'a b', '~', '?', '#frag', ';x', 'k'.repeat(1100), '%41'.repeat(400), '\t', '%0D%0A', '\\',
-  '', '*', '..%2F..%2Fseed-0',
+  'k',
+  'a/b/c',
+  '..',
+  '../x',
+  'x/../..',
+  './x',
+  'a//b',
+  '//',
+  '%2e%2e',
+  '%2F',
+  'a%2Fb',
+  '%00',
+  'a%00b',
+  '%',
+  '%zz',
+  '%C3%A9',
+  '\xc3\xa9',
+  '\xff',
+  '%FF',
+  '%ED%A0%80',
+  '+',
+  '%20',
+  'a b',
+  '~',
+  '?',
+  '#frag',
+  ';x',
+  'k'.repeat(1100),
+  '%41'.repeat(400),
+  '\t',
+  '%0D%0A',
+  '\\',
+  '',
+  '*',
+  '..%2F..%2Fseed-0',
 ];
 
 const AUTHS = ['v4', 'v4', 'v4', 'v4', 'v4', 'presign', 'presign-expired', 'presign-long', 'v4-skewed', 'v2', 'v2-query', 'none', 'mixed', 'v4-other-region', 'v4-reader'] as const;
@@ -40,28 +92,137 @@ type Auth = (typeof AUTHS)[number];
 
 /** Changes made before signing: the signature covers them. */
 const PRE = [
-  ['meta-utf8'], ['meta-huge'], ['meta-many'], ['md5-wrong'], ['md5-garbage'], ['md5-right'], ['crc32-wrong'], ['crc32-garbage'], ['sha256-wrong'], ['checksum-algorithm-only'],
-  ['content-type'], ['tagging-garbage'], ['tagging-many'], ['sse-c'], ['object-lock'], ['range'], ['if-match'], ['if-none-match-star'], ['cache-control'],
-  ['query-version'], ['query-acl'], ['query-part0'], ['query-part-huge'], ['query-upload-garbage'], ['query-max-keys'], ['query-list-type'], ['query-encoding'],
-  ['query-delimiter-nul'], ['query-prefix-ff'], ['query-token'], ['query-dup'], ['query-raw-pct'], ['payload-hash-wrong'], ['payload-unsigned'], ['decoded-length-off'],
-  ['copy-source'], ['directive'], ['expect-continue'], ['date-header'], ['security-token'],
+  ['meta-utf8'],
+  ['meta-huge'],
+  ['meta-many'],
+  ['md5-wrong'],
+  ['md5-garbage'],
+  ['md5-right'],
+  ['crc32-wrong'],
+  ['crc32-garbage'],
+  ['sha256-wrong'],
+  ['checksum-algorithm-only'],
+  ['content-type'],
+  ['tagging-garbage'],
+  ['tagging-many'],
+  ['sse-c'],
+  ['object-lock'],
+  ['range'],
+  ['if-match'],
+  ['if-none-match-star'],
+  ['cache-control'],
+  ['query-version'],
+  ['query-acl'],
+  ['query-part0'],
+  ['query-part-huge'],
+  ['query-upload-garbage'],
+  ['query-max-keys'],
+  ['query-list-type'],
+  ['query-encoding'],
+  ['query-delimiter-nul'],
+  ['query-prefix-ff'],
+  ['query-token'],
+  ['query-dup'],
+  ['query-raw-pct'],
+  ['payload-hash-wrong'],
+  ['payload-unsigned'],
+  ['decoded-length-off'],
+  ['copy-source'],
+  ['directive'],
+  ['expect-continue'],
+  ['date-header'],
+  ['security-token'],
 ] as const;
 type Pre = { kind: (typeof PRE)[number][0]; pick: number };
 
 /** Changes made after signing: they mostly break the request's framing or signature. */
 const POST = [
-  'dup-header', 'case-header', 'drop-header', 'huge-header', 'many-headers', 'empty-header', 'non-ascii-header', 'nul-header', 'cl-garbage', 'cl-negative', 'cl-short', 'cl-long',
-  'cl-dup', 'cl-huge', 'te-chunked', 'te-chunked-bad', 'te-chunked-truncated', 'te-gzip', 'te-chunked-gzip', 'te-and-cl', 'te-identity', 'auth-flip', 'auth-truncate',
-  'auth-garbage', 'auth-v2-garbage', 'date-drop', 'expect-odd', 'expect-empty', 'host-drop', 'host-dup', 'host-garbage', 'method-lower', 'method-connect', 'method-unknown',
-  'http10', 'http2', 'no-version', 'absolute-form', 'bare-lf', 'truncate', 'body-flip', 'body-extra', 'chunk-sig-flip', 'chunk-size-garbage', 'chunk-size-huge', 'trailer-garbage',
-  'garble-bytes', 'huge-target', 'bad-header-name', 'obs-fold',
-  'form-drop-field', 'form-dup-field', 'form-bad-boundary', 'form-truncate', 'form-file-first', 'form-no-file', 'form-huge-field', 'form-not-multipart', 'query-sig-flip', 'query-expires',
+  'dup-header',
+  'case-header',
+  'drop-header',
+  'huge-header',
+  'many-headers',
+  'empty-header',
+  'non-ascii-header',
+  'nul-header',
+  'cl-garbage',
+  'cl-negative',
+  'cl-short',
+  'cl-long',
+  'cl-dup',
+  'cl-huge',
+  'te-chunked',
+  'te-chunked-bad',
+  'te-chunked-truncated',
+  'te-gzip',
+  'te-chunked-gzip',
+  'te-and-cl',
+  'te-identity',
+  'auth-flip',
+  'auth-truncate',
+  'auth-garbage',
+  'auth-v2-garbage',
+  'date-drop',
+  'expect-odd',
+  'expect-empty',
+  'host-drop',
+  'host-dup',
+  'host-garbage',
+  'method-lower',
+  'method-connect',
+  'method-unknown',
+  'http10',
+  'http2',
+  'no-version',
+  'absolute-form',
+  'bare-lf',
+  'truncate',
+  'body-flip',
+  'body-extra',
+  'chunk-sig-flip',
+  'chunk-size-garbage',
+  'chunk-size-huge',
+  'trailer-garbage',
+  'garble-bytes',
+  'huge-target',
+  'bad-header-name',
+  'obs-fold',
+  'form-drop-field',
+  'form-dup-field',
+  'form-bad-boundary',
+  'form-truncate',
+  'form-file-first',
+  'form-no-file',
+  'form-huge-field',
+  'form-not-multipart',
+  'query-sig-flip',
+  'query-expires',
 ] as const;
 type Post = { kind: (typeof POST)[number]; pick: number };
 
 const XML_SHAPES = [
-  'valid', 'valid', 'valid', 'truncated', 'unclosed', 'not-xml', 'empty', 'wrong-root', 'entity', 'billion-laughs', 'external-entity', 'many', 'huge', 'non-utf8', 'deep',
-  'cdata', 'char-ref-nul', 'namespace', 'bad-bool', 'bad-number', 'duplicate', 'long-key',
+  'valid',
+  'valid',
+  'valid',
+  'truncated',
+  'unclosed',
+  'not-xml',
+  'empty',
+  'wrong-root',
+  'entity',
+  'billion-laughs',
+  'external-entity',
+  'many',
+  'huge',
+  'non-utf8',
+  'deep',
+  'cdata',
+  'char-ref-nul',
+  'namespace',
+  'bad-bool',
+  'bad-number',
+  'duplicate',
+  'long-key',
 ] as const;
 type XmlShape = (typeof XML_SHAPES)[number];
 
@@ -86,7 +247,10 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.record({
   xml: fc.constantFrom(...XML_SHAPES),
   chunkMode: fc.constantFrom<ChunkedMode>('streaming', 'streaming-trailer', 'streaming-unsigned-trailer'),
   bodySize: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 65, max: 40_000 })),
-  pre: fc.oneof({ weight: 2, arbitrary: fc.constant<Pre[]>([]) }, { weight: 3, arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...PRE.map((p) => p[0])), pick }), { minLength: 1, maxLength: 2 }) }),
+  pre: fc.oneof(
+    { weight: 2, arbitrary: fc.constant<Pre[]>([]) },
+    { weight: 3, arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...PRE.map((p) => p[0])), pick }), { minLength: 1, maxLength: 2 }) },
+  ),
   post: fc.oneof({ weight: 3, arbitrary: fc.constant<Post[]>([]) }, { weight: 3, arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...POST), pick }), { minLength: 1, maxLength: 2 }) }),
 });
 
@@ -219,7 +383,20 @@ export async function buildCase(t: FuzzTarget, c: FuzzCase, n: number): Promise<
     const fields = Object.entries(post.fields);
     body = formBody(formBoundary, fields, body0, c.post);
     return {
-      wire: finishWire({ method, target: `${path}${query === '' ? '' : `?${query}`}`, version: 'HTTP/1.1', headers: [['host', host], ['content-type', `multipart/form-data; boundary=${formBoundary}`], ['content-length', String(body.length)]], body }, c.post),
+      wire: finishWire(
+        {
+          method,
+          target: `${path}${query === '' ? '' : `?${query}`}`,
+          version: 'HTTP/1.1',
+          headers: [
+            ['host', host],
+            ['content-type', `multipart/form-data; boundary=${formBoundary}`],
+            ['content-length', String(body.length)],
+          ],
+          body,
+        },
+        c.post,
+      ),
       mustRefuse: c.auth === 'presign-expired' ? 'an expired policy' : undefined,
       head,
       label: `${c.op} form ${JSON.stringify(c.key)} post=${c.post.map((p) => p.kind).join(',')}`,
@@ -417,7 +594,12 @@ function sign(t: FuzzTarget, auth: Auth, r: SignInput): Signed {
       case 'v4-skewed':
       case 'v4-other-region':
       case 'mixed': {
-        const s = v4(auth === 'v4-other-region' ? 'eu-west-1' : 'us-east-1', auth === 'v4-skewed' ? Date.now() - 3_600_000 : undefined).sign({ method: r.method, url, headers: { ...r.headers, host }, ...hashed });
+        const s = v4(auth === 'v4-other-region' ? 'eu-west-1' : 'us-east-1', auth === 'v4-skewed' ? Date.now() - 3_600_000 : undefined).sign({
+          method: r.method,
+          url,
+          headers: { ...r.headers, host },
+          ...hashed,
+        });
         let target = r.target;
         if (auth === 'mixed') {
           const p = v4().presign({ method: r.method, url, headers: { host }, expiresIn: 600 });
@@ -515,7 +697,10 @@ function formBody(boundary: string, fields: [string, string][], file: Buffer, po
   if (kinds.has('form-huge-field')) list.push(['x-amz-meta-big', 'b'.repeat(30_000)]);
   const part = (name: string, value: string | Buffer, filename?: string): Buffer =>
     Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n${filename === undefined ? '' : 'Content-Type: application/octet-stream\r\n'}\r\n`, 'latin1'),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n${filename === undefined ? '' : 'Content-Type: application/octet-stream\r\n'}\r\n`,
+        'latin1',
+      ),
       typeof value === 'string' ? Buffer.from(value, 'latin1') : value,
       Buffer.from('\r\n'),
     ]);
@@ -634,7 +819,9 @@ function mutateWire(w: WireRequest, p: Post): void {
           : p.kind === 'auth-truncate'
             ? v.slice(0, p.pick % Math.max(1, v.length))
             : p.kind === 'auth-garbage'
-              ? ['AWS4-HMAC-SHA256', 'Bearer x', 'AWS4-HMAC-SHA256 Credential=a/b/c/d/e, SignedHeaders=host, Signature=zz', 'AWS4-HMAC-SHA256 Credential=, SignedHeaders=, Signature=', '\xff'][p.pick % 5]!
+              ? ['AWS4-HMAC-SHA256', 'Bearer x', 'AWS4-HMAC-SHA256 Credential=a/b/c/d/e, SignedHeaders=host, Signature=zz', 'AWS4-HMAC-SHA256 Credential=, SignedHeaders=, Signature=', '\xff'][
+                  p.pick % 5
+                ]!
               : ['AWS AKIAGATEWAYADMIN0001:', 'AWS :sig', 'AWS x', 'AWS AKIAGATEWAYADMIN0001:!!!'][p.pick % 4]!;
       if (i === -1) hs.push(['authorization', nv]);
       else hs[i] = [hs[i]![0], nv];
@@ -715,7 +902,10 @@ function mutateWire(w: WireRequest, p: Post): void {
       return;
     case 'trailer-garbage': {
       const s = w.body.toString('latin1');
-      w.body = Buffer.from(s.replace(/x-amz-checksum-[a-z0-9]+:[^\r\n]*/, ['x-amz-checksum-crc32:AAAAAA==', 'x-amz-checksum-crc32:%%', 'nope', 'x-amz-checksum-sha1:' + 'A'.repeat(28)][p.pick % 4]!), 'latin1');
+      w.body = Buffer.from(
+        s.replace(/x-amz-checksum-[a-z0-9]+:[^\r\n]*/, ['x-amz-checksum-crc32:AAAAAA==', 'x-amz-checksum-crc32:%%', 'nope', 'x-amz-checksum-sha1:' + 'A'.repeat(28)][p.pick % 4]!),
+        'latin1',
+      );
       return;
     }
     case 'query-sig-flip':

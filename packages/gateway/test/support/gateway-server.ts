@@ -1,7 +1,17 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chunkedHeaders, encodeChunked, streamingPayloadHash, type ChunkedMode, type SigV4Signer } from '@s3kit/sigv4';
-import { createGateway, createGatewayServer, type AccessLogEntry, type Gateway, type GatewayOptions, type GatewayServer, type GatewayServerOptions, type Identity, type Upstream } from '../../src/index.js';
+import {
+  createGateway,
+  createGatewayServer,
+  type AccessLogEntry,
+  type Gateway,
+  type GatewayOptions,
+  type GatewayServer,
+  type GatewayServerOptions,
+  type Identity,
+  type Upstream,
+} from '../../src/index.js';
 
 export const ADMIN: Identity = { name: 'admin', accessKeyId: 'AKIAGATEWAYADMIN0001', secretAccessKey: 'admin-secret-key-for-tests-only-000000000', allow: [{ bucket: '*', access: 'readwrite' }] };
 export const READER: Identity = { name: 'reader', accessKeyId: 'AKIAGATEWAYREADER001', secretAccessKey: 'reader-secret-key-for-tests-only-00000000', allow: [{ bucket: '*', access: 'read' }] };

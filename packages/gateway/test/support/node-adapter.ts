@@ -13,10 +13,7 @@ import { decodeAwsChunked } from './aws-chunked.js';
  * @s3kit/xml-shapes, NO authentication (the gateway authenticates), aws-chunked framing
  * removed. Real S3 clients can be pointed at it with any credentials.
  */
-export function toNodeListener(
-  store: Upstream,
-  opts: { onRequest?: (headers: Record<string, string>) => void } = {},
-): (req: IncomingMessage, res: ServerResponse) => void {
+export function toNodeListener(store: Upstream, opts: { onRequest?: (headers: Record<string, string>) => void } = {}): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if (opts.onRequest) opts.onRequest({ ...(req.headers as Record<string, string>) });
     void serve(store, req, res);
@@ -40,7 +37,10 @@ async function serve(store: Upstream, req: IncomingMessage, res: ServerResponse)
     const r = route(method, headers['host'], req.url ?? '/', undefined, headers);
     resource = r.bucket === undefined ? '/' : `/${r.bucket}${r.key === undefined ? '' : `/${r.key}`}`;
     let body: UpstreamBody | undefined = method === 'GET' || method === 'HEAD' ? undefined : req;
-    const encodings = (headers['content-encoding'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const encodings = (headers['content-encoding'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (body !== undefined && (encodings.includes('aws-chunked') || (headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-'))) {
       body = decodeAwsChunked(req);
       const rest = encodings.filter((e) => e !== 'aws-chunked');

@@ -35,27 +35,19 @@ export async function postForm(url: string, form: FormData, headers: Record<stri
 }
 
 /** POSTs multipart parts encoded byte for byte (for forms a browser would not build), optionally cut short. */
-export function postRaw(
-  port: number,
-  path: string,
-  parts: readonly MultipartPart[] | { body: Uint8Array; contentType: string },
-  headers: Record<string, string> = {},
-): Promise<Answer> {
+export function postRaw(port: number, path: string, parts: readonly MultipartPart[] | { body: Uint8Array; contentType: string }, headers: Record<string, string> = {}): Promise<Answer> {
   const { body, contentType } = Array.isArray(parts) ? encodeMultipart(parts as readonly MultipartPart[]) : (parts as { body: Uint8Array; contentType: string });
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-type': contentType, 'content-length': String(body.length), ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const h: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolve(answer(res.statusCode ?? 0, h, Buffer.concat(chunks).toString('utf8')));
-        });
-        res.on('error', reject);
-      },
-    );
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-type': contentType, 'content-length': String(body.length), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const h: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
+        resolve(answer(res.statusCode ?? 0, h, Buffer.concat(chunks).toString('utf8')));
+      });
+      res.on('error', reject);
+    });
     req.on('error', reject);
     req.end(body);
   });
@@ -100,7 +92,14 @@ export async function upstreamKeys(up: Upstream, bucket: string): Promise<string
     for await (const c of b) chunks.push(Buffer.from(c));
     xml = Buffer.concat(chunks).toString('utf8');
   }
-  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'"));
+  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) =>
+    m[1]!
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'"),
+  );
 }
 
 /** Deletes every key in the upstream bucket. */

@@ -46,5 +46,8 @@ const store = createLocalStore({
 const gw = await startGateway(store);
 console.log(JSON.stringify({ port: gw.port }));
 process.once('SIGTERM', () => {
-  void gw.close().then(() => store.close()).then(() => process.exit(0));
+  void gw
+    .close()
+    .then(() => store.close())
+    .then(() => process.exit(0));
 });

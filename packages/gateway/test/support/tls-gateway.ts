@@ -21,7 +21,11 @@ export interface TlsGateway {
 export async function startTlsGateway(upstream: Upstream): Promise<TlsGateway> {
   const dir = await mkdtemp(join(tmpdir(), 's3kit-tls-'));
   try {
-    execFileSync(OPENSSL, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      OPENSSL,
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      { stdio: 'ignore' },
+    );
     const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
     const server = createGatewayServer(createGateway({ identities: [ADMIN, READER], upstreams: { default: upstream } }), { tls });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

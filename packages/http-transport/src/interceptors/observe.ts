@@ -1,13 +1,5 @@
 import type { Dispatcher } from 'undici';
-import {
-  doneChannel,
-  errorChannel,
-  errorSummary,
-  redactPath,
-  requestChannel,
-  responseChannel,
-  type RequestMessage,
-} from '../diagnostics.js';
+import { doneChannel, errorChannel, errorSummary, redactPath, requestChannel, responseChannel, type RequestMessage } from '../diagnostics.js';
 import { toTransportError } from '../errors.js';
 
 let nextId = 0;

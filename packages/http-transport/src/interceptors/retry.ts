@@ -246,7 +246,5 @@ class RetryHandler implements Dispatcher.DispatchHandler {
 export function retry(options: RetryOptions = {}): Dispatcher.DispatchInterceptor {
   const policy = retryPolicy(options);
   return (dispatch) => (opts, handler) =>
-    policy.maxAttempts === 1 && typeof opts.body !== 'function'
-      ? dispatch(opts, handler)
-      : new RetryHandler(dispatch, opts as S3kitDispatchOptions, handler, policy).run();
+    policy.maxAttempts === 1 && typeof opts.body !== 'function' ? dispatch(opts, handler) : new RetryHandler(dispatch, opts as S3kitDispatchOptions, handler, policy).run();
 }

@@ -60,8 +60,7 @@ function headerObject(headers: Dispatcher.DispatchOptions['headers']): Record<st
     for (let i = 0; i + 1 < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
     return out;
   }
-  const entries: Iterable<[string, unknown]> =
-    typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function' ? (headers as Iterable<[string, unknown]>) : Object.entries(headers);
+  const entries: Iterable<[string, unknown]> = typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function' ? (headers as Iterable<[string, unknown]>) : Object.entries(headers);
   for (const [k, v] of entries) {
     if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
   }
@@ -142,9 +141,7 @@ export function sign(options: SignOptions): Dispatcher.DispatchInterceptor {
     } else if (mode === 'hashed') {
       throw new TypeError("sign: payload 'hashed' cannot hash a one-shot stream without buffering it; use a file, a buffer or a body factory");
     } else hash = UNSIGNED_PAYLOAD;
-    const signed = hashBody === undefined
-      ? s.sign({ method: opts.method, url, headers, payloadHash: hash })
-      : s.sign({ method: opts.method, url, headers, body: hashBody });
+    const signed = hashBody === undefined ? s.sign({ method: opts.method, url, headers, payloadHash: hash }) : s.sign({ method: opts.method, url, headers, body: hashBody });
     return { ...(opts as Dispatcher.DispatchOptions), headers: signed.headers };
   }
 

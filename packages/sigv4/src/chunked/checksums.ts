@@ -133,8 +133,7 @@ class Crc32Checksum implements Checksum {
     this.headerName = checksumHeaderName(algorithm);
     this.#native = algorithm === 'crc32' && native ? findNativeCrc32() : null;
     this.#crc = this.#native ? 0 : -1;
-    this.#t =
-      this.#native !== null ? undefined : algorithm === 'crc32' ? (CRC32_T ??= crc32Tables(0xedb88320)) : (CRC32C_T ??= crc32Tables(0x82f63b78));
+    this.#t = this.#native !== null ? undefined : algorithm === 'crc32' ? (CRC32_T ??= crc32Tables(0xedb88320)) : (CRC32C_T ??= crc32Tables(0x82f63b78));
   }
 
   update(data: Uint8Array): this {

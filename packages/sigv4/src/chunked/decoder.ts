@@ -1,17 +1,21 @@
-import { BadDigest, EntityTooLarge, IncompleteBody, InvalidArgument, InvalidChunkSizeError, InvalidRequest, MalformedTrailerError, SignatureDoesNotMatch, s3ErrorOf, type S3Error } from '@s3kit/errors';
+import {
+  BadDigest,
+  EntityTooLarge,
+  IncompleteBody,
+  InvalidArgument,
+  InvalidChunkSizeError,
+  InvalidRequest,
+  MalformedTrailerError,
+  SignatureDoesNotMatch,
+  s3ErrorOf,
+  type S3Error,
+} from '@s3kit/errors';
 import { EMPTY_SHA256 } from '../constants.js';
 import { defaultCrypto, type CryptoProvider } from '../crypto.js';
 import { fromBase64, timingSafeEqual, toHex } from '../encoding.js';
 import type { PayloadMode } from '../payload.js';
 import { ChunkAccumulator } from './accumulator.js';
-import {
-  checksumAlgorithmOf,
-  checksumBase64Length,
-  checksumDigestLength,
-  createChecksum,
-  type ChecksumAlgorithm,
-  type Checksum,
-} from './checksums.js';
+import { checksumAlgorithmOf, checksumBase64Length, checksumDigestLength, createChecksum, type ChecksumAlgorithm, type Checksum } from './checksums.js';
 import { chunkedModeOf, MIN_CHUNK_SIZE, resolveMode, type ChunkedMode } from './framing.js';
 import { chunkStringToSign, trailerStringToSign, trimOws, type ChunkSigningSeed } from './signatures.js';
 import { pushThrough, pushTransform, type ByteSource } from './source.js';
@@ -151,9 +155,7 @@ export class ChunkedDecoder {
 
   constructor(seed: ChunkedDecoderSeed, options: ChunkedDecoderOptions = {}) {
     const seedMode =
-      seed.payloadMode === 'streaming' || seed.payloadMode === 'streaming-trailer' || seed.payloadMode === 'streaming-unsigned-trailer'
-        ? seed.payloadMode
-        : chunkedModeOf(seed.payloadHash);
+      seed.payloadMode === 'streaming' || seed.payloadMode === 'streaming-trailer' || seed.payloadMode === 'streaming-unsigned-trailer' ? seed.payloadMode : chunkedModeOf(seed.payloadHash);
     const mode = options.mode ?? seedMode;
     if (mode === undefined) throw new TypeError('createChunkedDecoder: the request is not an aws-chunked (STREAMING-…) upload');
     this.mode = resolveMode(mode);
@@ -267,9 +269,7 @@ export class ChunkedDecoder {
     const end = lf === -1 ? piece.length : lf;
     const len = end - off;
     if (this.#lineLen + len > this.#maxLine) {
-      throw this.#state === S_TRAILER
-        ? s3ErrorOf(MalformedTrailerError, `trailer line longer than ${this.#maxLine} bytes`)
-        : incomplete(`chunk header line longer than ${this.#maxLine} bytes`);
+      throw this.#state === S_TRAILER ? s3ErrorOf(MalformedTrailerError, `trailer line longer than ${this.#maxLine} bytes`) : incomplete(`chunk header line longer than ${this.#maxLine} bytes`);
     }
     if (this.#state === S_TRAILER) {
       this.#trailerBytes += len + (lf === -1 ? 0 : 1);
@@ -289,9 +289,7 @@ export class ChunkedDecoder {
       this.#lineLen = 0;
     }
     if (bytes.length === 0 || bytes[bytes.length - 1] !== 13) {
-      throw this.#state === S_TRAILER
-        ? s3ErrorOf(MalformedTrailerError, 'trailer line does not end with CRLF')
-        : incomplete('chunk header line does not end with CRLF');
+      throw this.#state === S_TRAILER ? s3ErrorOf(MalformedTrailerError, 'trailer line does not end with CRLF') : incomplete('chunk header line does not end with CRLF');
     }
     return { text: latin1(bytes.subarray(0, bytes.length - 1)), next: lf + 1 };
   }
@@ -312,11 +310,7 @@ export class ChunkedDecoder {
   #onHeader(text: string): void {
     const m = (this.#signed ? SIGNED_HEADER : UNSIGNED_HEADER).exec(text);
     if (m === null) {
-      throw incomplete(
-        this.#signed && !text.includes(';chunk-signature=')
-          ? 'chunk header has no chunk-signature extension'
-          : `malformed chunk header: ${JSON.stringify(text.slice(0, 100))}`,
-      );
+      throw incomplete(this.#signed && !text.includes(';chunk-signature=') ? 'chunk header has no chunk-signature extension' : `malformed chunk header: ${JSON.stringify(text.slice(0, 100))}`);
     }
     const hex = m[1]!.replace(/^0+(?=.)/, '');
     const size = hex.length > 12 ? Infinity : parseInt(hex, 16);
@@ -471,8 +465,7 @@ export class ChunkedDecoder {
           this.#onTrailerLine(text);
         }
       }
-      const complete =
-        (!this.#signed || this.#trailerSig !== undefined) && this.#expected.every((n) => this.#trailers.some(([t]) => t === n));
+      const complete = (!this.#signed || this.#trailerSig !== undefined) && this.#expected.every((n) => this.#trailers.some(([t]) => t === n));
       if (complete) {
         this.#finishTrailers();
         return;
@@ -496,18 +489,11 @@ interface ChunkDecoderSeedLike extends ChunkedDecoderSeed {
  * The trailer checksum covers the whole body, so it can only be checked at the end: a
  * consumer must treat the output as provisional until the stream closes without error.
  */
-export function createChunkedDecoder(
-  verified: ChunkedDecoderSeed,
-  options: ChunkedDecoderOptions = {},
-): TransformStream<Uint8Array, Uint8Array> {
+export function createChunkedDecoder(verified: ChunkedDecoderSeed, options: ChunkedDecoderOptions = {}): TransformStream<Uint8Array, Uint8Array> {
   return pushTransform(new ChunkedDecoder(verified, options));
 }
 
 /** The async-iterable form of {@link createChunkedDecoder}. */
-export async function* decodeChunked(
-  source: ByteSource,
-  verified: ChunkedDecoderSeed,
-  options: ChunkedDecoderOptions = {},
-): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* decodeChunked(source: ByteSource, verified: ChunkedDecoderSeed, options: ChunkedDecoderOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
   yield* pushThrough(new ChunkedDecoder(verified, options), source);
 }

@@ -40,9 +40,7 @@ export class ChunkedEncoder {
   constructor(seed: ChunkSigningSeed | undefined, options: ChunkedEncoderOptions = {}) {
     const mode = options.mode ?? chunkedModeOf(seed?.payloadHash);
     if (mode === undefined) {
-      throw new TypeError(
-        'createChunkedEncoder: the seed payloadHash is not a STREAMING-… value; sign with payloadHash: streamingPayloadHash(mode) or pass options.mode',
-      );
+      throw new TypeError('createChunkedEncoder: the seed payloadHash is not a STREAMING-… value; sign with payloadHash: streamingPayloadHash(mode) or pass options.mode');
     }
     this.mode = resolveMode(mode);
     const seedMode = chunkedModeOf(seed?.payloadHash);
@@ -177,18 +175,11 @@ export class ChunkedEncoder {
  * Input pieces may have any size; output chunks have exactly `chunkSize` data bytes except
  * the last. Memory: at most one chunk of input is held (by reference).
  */
-export function createChunkedEncoder(
-  seed: ChunkSigningSeed | undefined,
-  options: ChunkedEncoderOptions = {},
-): TransformStream<Uint8Array, Uint8Array> {
+export function createChunkedEncoder(seed: ChunkSigningSeed | undefined, options: ChunkedEncoderOptions = {}): TransformStream<Uint8Array, Uint8Array> {
   return pushTransform(new ChunkedEncoder(seed, options));
 }
 
 /** The async-iterable form of {@link createChunkedEncoder}. */
-export async function* encodeChunked(
-  source: ByteSource,
-  seed: ChunkSigningSeed | undefined,
-  options: ChunkedEncoderOptions = {},
-): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* encodeChunked(source: ByteSource, seed: ChunkSigningSeed | undefined, options: ChunkedEncoderOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
   yield* pushThrough(new ChunkedEncoder(seed, options), source);
 }

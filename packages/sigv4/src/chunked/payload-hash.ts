@@ -60,10 +60,7 @@ export interface PayloadVerifierSeed extends ChunkedDecoderSeed {
  * (`sha256`), the aws-chunked decoder (the three streaming modes), or a plain pass-through
  * (`UNSIGNED-PAYLOAD`). Options are those of `createChunkedDecoder` (used for chunked modes).
  */
-export function createPayloadVerifier(
-  verified: PayloadVerifierSeed,
-  options: ChunkedDecoderOptions = {},
-): TransformStream<Uint8Array, Uint8Array> {
+export function createPayloadVerifier(verified: PayloadVerifierSeed, options: ChunkedDecoderOptions = {}): TransformStream<Uint8Array, Uint8Array> {
   const mode: PayloadMode | undefined = verified.payloadMode ?? payloadModeOf(verified.payloadHash);
   switch (mode) {
     case 'sha256':

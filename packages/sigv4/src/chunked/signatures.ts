@@ -37,13 +37,7 @@ export function chunkStringToSign(amzDate: string, scope: string, previousSignat
 }
 
 /** The hex signature of one chunk, given the hex SHA-256 of its data. */
-export function chunkSignature(
-  key: SigningKey,
-  amzDate: string,
-  scope: string,
-  previousSignature: string,
-  dataSha256Hex: string,
-): string {
+export function chunkSignature(key: SigningKey, amzDate: string, scope: string, previousSignature: string, dataSha256Hex: string): string {
   return key.sign(chunkStringToSign(amzDate, scope, previousSignature, dataSha256Hex));
 }
 
@@ -63,24 +57,11 @@ export function canonicalTrailers(trailers: Iterable<readonly [string, string]>)
  * `AWS4-HMAC-SHA256-TRAILER \n amzDate \n scope \n previous signature \n hex SHA256(canonical
  * trailers)`. The previous signature is the final (zero-length) chunk's.
  */
-export function trailerStringToSign(
-  crypto: CryptoProvider,
-  amzDate: string,
-  scope: string,
-  previousSignature: string,
-  trailers: Iterable<readonly [string, string]>,
-): string {
+export function trailerStringToSign(crypto: CryptoProvider, amzDate: string, scope: string, previousSignature: string, trailers: Iterable<readonly [string, string]>): string {
   return `${TRAILER_ALGORITHM}\n${amzDate}\n${scope}\n${previousSignature}\n${toHex(crypto.sha256(canonicalTrailers(trailers)))}`;
 }
 
 /** The hex `x-amz-trailer-signature` value. */
-export function trailerSignature(
-  crypto: CryptoProvider,
-  key: SigningKey,
-  amzDate: string,
-  scope: string,
-  previousSignature: string,
-  trailers: Iterable<readonly [string, string]>,
-): string {
+export function trailerSignature(crypto: CryptoProvider, key: SigningKey, amzDate: string, scope: string, previousSignature: string, trailers: Iterable<readonly [string, string]>): string {
   return key.sign(trailerStringToSign(crypto, amzDate, scope, previousSignature, trailers));
 }

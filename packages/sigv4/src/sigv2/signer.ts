@@ -3,12 +3,7 @@ import { toBase64 } from '../encoding.js';
 import type { Credentials } from '../signer.js';
 import { toMs, type Clock } from '../time.js';
 import { splitUrl } from '../url.js';
-import {
-  buildStringToSign,
-  collectV2Headers,
-  type V2Request,
-  type V2ResourceOptions,
-} from './string-to-sign.js';
+import { buildStringToSign, collectV2Headers, type V2Request, type V2ResourceOptions } from './string-to-sign.js';
 
 /** base64(HMAC-SHA1(secret, stringToSign)): the SigV2 signature. */
 export function signatureV2(stringToSign: string, secretAccessKey: string, crypto: CryptoProvider = defaultCrypto()): string {

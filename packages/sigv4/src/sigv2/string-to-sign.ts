@@ -147,14 +147,7 @@ export function stringToSignV2(request: V2Request, options: V2StringToSignOption
 }
 
 /** {@link stringToSignV2} over already split parts (used by the signer and the verifier). */
-export function buildStringToSign(
-  method: string,
-  path: string,
-  rawQuery: string,
-  urlHost: string,
-  headers: V2HeaderValues,
-  options: V2StringToSignOptions,
-): string {
+export function buildStringToSign(method: string, path: string, rawQuery: string, urlHost: string, headers: V2HeaderValues, options: V2StringToSignOptions): string {
   const amz = new Map<string, string[]>();
   for (const [name, values] of headers) if (name.startsWith('x-amz-')) amz.set(name, values.slice());
   for (const [name, value] of options.amzQuery ?? []) {

@@ -7,19 +7,10 @@ import type { Credentials } from '../signer.js';
 import { parseAmzDate, type Clock } from '../time.js';
 import { splitUrl } from '../url.js';
 import { eachQueryPiece } from '../query-pieces.js';
-import {
-  buildStringToSign,
-  collectV2Headers,
-  type V2HeaderValues,
-  type V2Request,
-  type V2ResourceOptions,
-  type V2StringToSignOptions,
-} from './string-to-sign.js';
+import { buildStringToSign, collectV2Headers, type V2HeaderValues, type V2Request, type V2ResourceOptions, type V2StringToSignOptions } from './string-to-sign.js';
 
 /** Looks up the secret for an access key id; `undefined`/`null` when the key is unknown. */
-export type V2CredentialsLookup = (
-  accessKeyId: string,
-) => Promise<Credentials | undefined | null> | Credentials | undefined | null;
+export type V2CredentialsLookup = (accessKeyId: string) => Promise<Credentials | undefined | null> | Credentials | undefined | null;
 
 export interface VerifyV2Options extends Omit<V2ResourceOptions, 'bucket'> {
   getCredentials: V2CredentialsLookup;

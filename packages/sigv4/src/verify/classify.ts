@@ -5,14 +5,7 @@ import { eachQueryPiece } from '../query-pieces.js';
 import { splitUrl } from '../url.js';
 
 /** How a request authenticates, in the gateway's fixed order. */
-export type AuthKind =
-  | 'header-v4'
-  | 'presigned-v4'
-  | 'header-v2'
-  | 'presigned-v2'
-  | 'post'
-  | 'anonymous'
-  | 'unsupported';
+export type AuthKind = 'header-v4' | 'presigned-v4' | 'header-v2' | 'presigned-v2' | 'post' | 'anonymous' | 'unsupported';
 
 /** What verification needs from an incoming request. */
 export interface VerifyRequestInput {

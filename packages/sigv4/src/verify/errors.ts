@@ -30,10 +30,9 @@ export function credentialMalformed(source: AuthSource, detail: string, details?
 export const messages = {
   components: 'the authorization header requires three components: Credential, SignedHeaders, and Signature.',
   credential: 'the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
-  queryParams:
-    'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+  queryParams: 'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
   queryAlgorithm: 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"',
-  queryDate: 'X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"',
+  queryDate: "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
   expiresNumber: 'X-Amz-Expires should be a number',
   expiresNegative: 'X-Amz-Expires must be non-negative',
   expiresZero: 'X-Amz-Expires must be at least 1 second',
@@ -46,8 +45,7 @@ export const messages = {
   missingSha256: 'Missing required header for this request: x-amz-content-sha256',
   badSha256:
     'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
-  oneMechanism:
-    'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+  oneMechanism: 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
   unsupportedType: 'Unsupported Authorization Type',
   useV4: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
   missingToken: 'Your request is missing a required header: x-amz-security-token (temporary credentials need their session token).',
@@ -55,8 +53,7 @@ export const messages = {
 } as const;
 
 export function regionWrong(source: AuthSource, got: string, expected: string | undefined): S3Error {
-  const detail =
-    expected === undefined ? `the region '${got}' is wrong.` : `the region '${got}' is wrong; expecting '${expected}'`;
+  const detail = expected === undefined ? `the region '${got}' is wrong.` : `the region '${got}' is wrong; expecting '${expected}'`;
   return credentialMalformed(source, detail, expected === undefined ? undefined : { Region: expected });
 }
 
@@ -78,12 +75,7 @@ const lenientUtf8 = new TextDecoder();
  * SignatureDoesNotMatch with S3's details. `canonicalRequest` is the text, or the very bytes
  * that were hashed (byte-string headers): those are shown as UTF-8 text and dumped as they are.
  */
-export function signatureMismatch(
-  accessKeyId: string,
-  canonicalRequest: string | Uint8Array,
-  stringToSign: string,
-  signatureProvided: string,
-): S3Error {
+export function signatureMismatch(accessKeyId: string, canonicalRequest: string | Uint8Array, stringToSign: string, signatureProvided: string): S3Error {
   return s3ErrorOf(SignatureDoesNotMatch, undefined, {
     details: {
       AWSAccessKeyId: accessKeyId,

@@ -92,10 +92,7 @@ export function parseCredential(source: AuthSource, value: string): ParsedCreden
   if (parts.length !== 5 || parts[0] === '') throw credentialMalformed(source, messages.credential);
   const [accessKeyId, date, region, service, terminal] = parts as [string, string, string, string, string];
   if (!isDigits8(date)) {
-    throw credentialMalformed(
-      source,
-      `incorrect date format "${date}". This date in the credential must be in the format "yyyyMMdd".`,
-    );
+    throw credentialMalformed(source, `incorrect date format "${date}". This date in the credential must be in the format "yyyyMMdd".`);
   }
   if (region === '') throw credentialMalformed(source, messages.credential);
   return { accessKeyId, date, region, service, terminal, scope: `${date}/${region}/${service}/aws4_request` };

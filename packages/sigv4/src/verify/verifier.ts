@@ -11,22 +11,8 @@ import { parseAmzDate, toAmzDate, type Clock } from '../time.js';
 import { canonicalReceivedQuery, parseReceivedQuery, type ReceivedParam } from './query.js';
 import { splitUrl } from '../url.js';
 import { classifyParts, queryAuthFamily, type VerifyRequestInput } from './classify.js';
-import {
-  credentialMalformed,
-  malformed,
-  messages,
-  regionWrong,
-  signatureMismatch,
-  unsignedHeaders,
-  type AuthSource,
-} from './errors.js';
-import {
-  parseAuthorization,
-  parseCredential,
-  parseSignedHeaders,
-  type ParsedCredential,
-  type SignedHeaderList,
-} from './parse-authorization.js';
+import { credentialMalformed, malformed, messages, regionWrong, signatureMismatch, unsignedHeaders, type AuthSource } from './errors.js';
+import { parseAuthorization, parseCredential, parseSignedHeaders, type ParsedCredential, type SignedHeaderList } from './parse-authorization.js';
 import type { VerifiedRequest } from './types.js';
 
 /** Incremental body check for `sha256` payloads; see {@link SigV4Verifier.payloadChecker}. */
@@ -44,9 +30,7 @@ export interface VerifierCredentials {
 }
 
 /** Finds the secret for an access key id; `undefined` means unknown (InvalidAccessKeyId). */
-export type CredentialsLookup = (
-  accessKeyId: string,
-) => Promise<VerifierCredentials | undefined> | VerifierCredentials | undefined;
+export type CredentialsLookup = (accessKeyId: string) => Promise<VerifierCredentials | undefined> | VerifierCredentials | undefined;
 
 /** The region(s) this endpoint serves: one name, a list, or a predicate. */
 export type RegionMatcher = string | readonly string[] | ((region: string) => boolean);
@@ -239,10 +223,7 @@ export class SigV4Verifier {
   #checkScope(source: AuthSource, cred: ParsedCredential): void {
     if (!this.#regionOk(cred.region)) throw regionWrong(source, cred.region, this.#expectedRegion());
     if (cred.service !== this.service) {
-      throw credentialMalformed(
-        source,
-        `incorrect service "${cred.service}". This endpoint belongs to "${this.service}".`,
-      );
+      throw credentialMalformed(source, `incorrect service "${cred.service}". This endpoint belongs to "${this.service}".`);
     }
     if (cred.terminal !== 'aws4_request') {
       throw credentialMalformed(source, `incorrect terminal "${cred.terminal}". This endpoint uses "aws4_request".`);
@@ -299,10 +280,7 @@ export class SigV4Verifier {
     }
     if (requestMs === undefined) throw s3ErrorOf(AccessDenied, messages.noDate);
     if (amzDate.slice(0, 8) !== cred.date) {
-      throw malformed(
-        'header',
-        `Invalid credential date "${cred.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`,
-      );
+      throw malformed('header', `Invalid credential date "${cred.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`);
     }
     this.#checkSignedHeaders(headers, signed, false);
 
@@ -376,14 +354,7 @@ export class SigV4Verifier {
           break;
       }
     }
-    if (
-      algorithm === undefined ||
-      credential === undefined ||
-      date === undefined ||
-      expires === undefined ||
-      signed === undefined ||
-      signature === undefined
-    ) {
+    if (algorithm === undefined || credential === undefined || date === undefined || expires === undefined || signed === undefined || signature === undefined) {
       throw malformed('query', messages.queryParams);
     }
     if (algorithm !== ALGORITHM) throw malformed('query', messages.queryAlgorithm);
@@ -392,10 +363,7 @@ export class SigV4Verifier {
     const requestMs = this.#date(date);
     if (requestMs === undefined) throw malformed('query', messages.queryDate);
     if (date.slice(0, 8) !== cred.date) {
-      throw malformed(
-        'query',
-        `Invalid credential date "${cred.date}". This date is not the same as X-Amz-Date: "${date.slice(0, 8)}".`,
-      );
+      throw malformed('query', `Invalid credential date "${cred.date}". This date is not the same as X-Amz-Date: "${date.slice(0, 8)}".`);
     }
     const expiresSec = parseExpires(expires);
     const signedList = this.#signedHeaders('query', signed);

@@ -73,9 +73,17 @@ export function evaluate(e: Expr, s: Scope): Value {
     case 'cast':
       return cast(evaluate(e.arg, s), e.type);
     case 'call':
-      return callFunction(e.name, e.args.map((a) => evaluate(a, s)), s.now);
+      return callFunction(
+        e.name,
+        e.args.map((a) => evaluate(a, s)),
+        s.now,
+      );
     case 'datepart':
-      return datePart(e.name, e.part, e.args.map((a) => evaluate(a, s)));
+      return datePart(
+        e.name,
+        e.part,
+        e.args.map((a) => evaluate(a, s)),
+      );
     case 'trim':
       return trim(e.where, e.chars === undefined ? undefined : evaluate(e.chars, s), evaluate(e.arg, s));
     case 'aggregate':
@@ -152,22 +160,32 @@ function arithmetic(op: string, av: Value, bv: Value): Value {
   if (typeof a === 'bigint' && typeof b === 'bigint') {
     if ((op === '/' || op === '%') && b === 0n) throw new SelectError('EvaluatorInvalidArguments', 'Division by zero.');
     switch (op) {
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '/': return a / b;
-      default: return a % b;
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        return a / b;
+      default:
+        return a % b;
     }
   }
   const x = Number(a);
   const y = Number(b);
   if ((op === '/' || op === '%') && y === 0) throw new SelectError('EvaluatorInvalidArguments', 'Division by zero.');
   switch (op) {
-    case '+': return x + y;
-    case '-': return x - y;
-    case '*': return x * y;
-    case '/': return x / y;
-    default: return x % y;
+    case '+':
+      return x + y;
+    case '-':
+      return x - y;
+    case '*':
+      return x * y;
+    case '/':
+      return x / y;
+    default:
+      return x % y;
   }
 }
 

@@ -154,14 +154,22 @@ export function datePart(name: 'date_add' | 'date_diff' | 'extract', part: DateP
     const t = ts(name, args[0]!);
     const d = new Date(t.ms + t.offset * 60_000);
     switch (part) {
-      case 'year': return BigInt(d.getUTCFullYear());
-      case 'month': return BigInt(d.getUTCMonth() + 1);
-      case 'day': return BigInt(d.getUTCDate());
-      case 'hour': return BigInt(d.getUTCHours());
-      case 'minute': return BigInt(d.getUTCMinutes());
-      case 'second': return BigInt(d.getUTCSeconds());
-      case 'timezone_hour': return BigInt(Math.trunc(t.offset / 60));
-      case 'timezone_minute': return BigInt(t.offset % 60);
+      case 'year':
+        return BigInt(d.getUTCFullYear());
+      case 'month':
+        return BigInt(d.getUTCMonth() + 1);
+      case 'day':
+        return BigInt(d.getUTCDate());
+      case 'hour':
+        return BigInt(d.getUTCHours());
+      case 'minute':
+        return BigInt(d.getUTCMinutes());
+      case 'second':
+        return BigInt(d.getUTCSeconds());
+      case 'timezone_hour':
+        return BigInt(Math.trunc(t.offset / 60));
+      case 'timezone_minute':
+        return BigInt(t.offset % 60);
     }
   }
   if (name === 'date_add') {
@@ -173,7 +181,16 @@ export function datePart(name: 'date_add' | 'date_diff' | 'extract', part: DateP
       return { ...t, ms: d.getTime() - t.offset * 60_000, precision: t.precision === 'year' && part === 'month' ? 'month' : t.precision };
     }
     // A finer unit than the timestamp's own precision raises its precision.
-    const precision = t.precision === 'year' || t.precision === 'month' || t.precision === 'day' ? (part === 'day' ? 'day' : part === 'second' ? 'second' : 'minute') : t.precision === 'minute' && part === 'second' ? 'second' : t.precision;
+    const precision =
+      t.precision === 'year' || t.precision === 'month' || t.precision === 'day'
+        ? part === 'day'
+          ? 'day'
+          : part === 'second'
+            ? 'second'
+            : 'minute'
+        : t.precision === 'minute' && part === 'second'
+          ? 'second'
+          : t.precision;
     return { ...t, ms: t.ms + n * MS[part]!, precision };
   }
   const a = ts(name, args[0]!);
@@ -223,16 +240,26 @@ function formatTimestamp(t: Timestamp, pattern: string): string {
 function field(c: string, n: number, d: Date, t: Timestamp, pattern: string): string {
   const num = (v: number, width = n): string => String(v).padStart(width, '0');
   switch (c) {
-    case 'y': return n === 2 ? num(d.getUTCFullYear() % 100, 2) : num(d.getUTCFullYear());
-    case 'M': return n >= 4 ? MONTHS[d.getUTCMonth()]! : n === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : num(d.getUTCMonth() + 1);
-    case 'd': return num(d.getUTCDate());
-    case 'a': return d.getUTCHours() < 12 ? 'AM' : 'PM';
-    case 'h': return num(d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12);
-    case 'H': return num(d.getUTCHours());
-    case 'm': return num(d.getUTCMinutes());
-    case 's': return num(d.getUTCSeconds());
-    case 'S': return String(d.getUTCMilliseconds()).padStart(3, '0').padEnd(n, '0').slice(0, n);
-    case 'n': return String(d.getUTCMilliseconds() * 1_000_000);
+    case 'y':
+      return n === 2 ? num(d.getUTCFullYear() % 100, 2) : num(d.getUTCFullYear());
+    case 'M':
+      return n >= 4 ? MONTHS[d.getUTCMonth()]! : n === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : num(d.getUTCMonth() + 1);
+    case 'd':
+      return num(d.getUTCDate());
+    case 'a':
+      return d.getUTCHours() < 12 ? 'AM' : 'PM';
+    case 'h':
+      return num(d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12);
+    case 'H':
+      return num(d.getUTCHours());
+    case 'm':
+      return num(d.getUTCMinutes());
+    case 's':
+      return num(d.getUTCSeconds());
+    case 'S':
+      return String(d.getUTCMilliseconds()).padStart(3, '0').padEnd(n, '0').slice(0, n);
+    case 'n':
+      return String(d.getUTCMilliseconds() * 1_000_000);
     case 'X':
     case 'x': {
       if (c === 'X' && t.offset === 0) return 'Z';
@@ -245,4 +272,3 @@ function field(c: string, n: number, d: Date, t: Timestamp, pattern: string): st
       throw new SelectError('EvaluatorInvalidTimestampFormatPattern', `Invalid time stamp format pattern: ${pattern}.`);
   }
 }
-

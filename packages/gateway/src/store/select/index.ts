@@ -158,4 +158,3 @@ async function* count(source: AsyncIterable<Uint8Array>, add: (n: number) => voi
     yield chunk;
   }
 }
-

@@ -7,7 +7,10 @@ import { MISSING, jsonText, textOf, type Value } from './values.js';
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
 
 /** One output record: named values, or the input record as it came (`SELECT *`). */
-export type OutputRecord = { readonly kind: 'values'; readonly names: readonly string[]; readonly values: readonly Value[] } | { readonly kind: 'fields'; readonly fields: readonly string[]; readonly names: readonly string[] } | { readonly kind: 'json'; readonly value: unknown };
+export type OutputRecord =
+  | { readonly kind: 'values'; readonly names: readonly string[]; readonly values: readonly Value[] }
+  | { readonly kind: 'fields'; readonly fields: readonly string[]; readonly names: readonly string[] }
+  | { readonly kind: 'json'; readonly value: unknown };
 
 /** Serializes records as CSV or JSON and batches them into payloads of at most ~MAX_PAYLOAD_BYTES. */
 export class RecordWriter {

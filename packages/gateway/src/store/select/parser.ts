@@ -3,22 +3,71 @@ import { SelectError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 
 const CAST_TYPES: Readonly<Record<string, CastType>> = {
-  int: 'int', integer: 'int', bigint: 'int', smallint: 'int',
-  float: 'float', real: 'float', double: 'float',
-  decimal: 'decimal', numeric: 'decimal',
-  string: 'string', varchar: 'string', char: 'string', character: 'string',
-  bool: 'bool', boolean: 'bool',
+  int: 'int',
+  integer: 'int',
+  bigint: 'int',
+  smallint: 'int',
+  float: 'float',
+  real: 'float',
+  double: 'float',
+  decimal: 'decimal',
+  numeric: 'decimal',
+  string: 'string',
+  varchar: 'string',
+  char: 'string',
+  character: 'string',
+  bool: 'bool',
+  boolean: 'bool',
   timestamp: 'timestamp',
 };
 const DATE_PARTS = new Set<DatePart>(['year', 'month', 'day', 'hour', 'minute', 'second', 'timezone_hour', 'timezone_minute']);
 const AGGREGATES = new Set<AggregateName>(['count', 'sum', 'avg', 'min', 'max']);
 /** Scalar functions (besides CAST, TRIM, SUBSTRING, EXTRACT, DATE_ADD, DATE_DIFF) and their arity. */
 const FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = {
-  char_length: [1, 1], character_length: [1, 1], lower: [1, 1], upper: [1, 1],
-  coalesce: [1, 64], nullif: [2, 2], to_string: [2, 2], to_timestamp: [1, 1], utcnow: [0, 0], substring: [2, 3],
+  char_length: [1, 1],
+  character_length: [1, 1],
+  lower: [1, 1],
+  upper: [1, 1],
+  coalesce: [1, 64],
+  nullif: [2, 2],
+  to_string: [2, 2],
+  to_timestamp: [1, 1],
+  utcnow: [0, 0],
+  substring: [2, 3],
 };
 /** Words that end an expression or a clause (never an alias or a column without quotes). */
-const RESERVED = new Set(['select', 'from', 'where', 'limit', 'and', 'or', 'not', 'as', 'like', 'escape', 'between', 'in', 'is', 'null', 'missing', 'true', 'false', 'cast', 'group', 'order', 'by', 'having', 'join', 'union', 'case', 'when', 'then', 'else', 'end', 'distinct']);
+const RESERVED = new Set([
+  'select',
+  'from',
+  'where',
+  'limit',
+  'and',
+  'or',
+  'not',
+  'as',
+  'like',
+  'escape',
+  'between',
+  'in',
+  'is',
+  'null',
+  'missing',
+  'true',
+  'false',
+  'cast',
+  'group',
+  'order',
+  'by',
+  'having',
+  'join',
+  'union',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'distinct',
+]);
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
 
 /**
@@ -43,7 +92,8 @@ class Parser {
     let projections: '*' | Projection[];
     if (this.peek().text === '*' && this.peek().type === 'op') {
       this.i++;
-      if (this.peek().text === ',') throw new SelectError('ParseAsteriskIsNotAloneInSelectList', 'Other expressions are not allowed in the SELECT list when * is used without dot notation in the SQL expression.');
+      if (this.peek().text === ',')
+        throw new SelectError('ParseAsteriskIsNotAloneInSelectList', 'Other expressions are not allowed in the SELECT list when * is used without dot notation in the SQL expression.');
       projections = '*';
     } else {
       projections = [];
@@ -52,7 +102,8 @@ class Parser {
       while (this.op(','));
       this.aggregatesAllowed = false;
       const withAggregates = projections.filter((p) => containsAggregate(p.expr)).length;
-      if (withAggregates > 0 && withAggregates < projections.length) throw new SelectError('UnsupportedSyntax', 'Aggregate and non-aggregate expressions cannot be mixed in the SELECT list without GROUP BY.');
+      if (withAggregates > 0 && withAggregates < projections.length)
+        throw new SelectError('UnsupportedSyntax', 'Aggregate and non-aggregate expressions cannot be mixed in the SELECT list without GROUP BY.');
     }
     if (!this.isKeyword('from')) throw this.unexpected(this.peek(), 'ParseSelectMissingFrom');
     this.i++;
@@ -71,7 +122,8 @@ class Parser {
     }
     const end = this.peek();
     if (end.type !== 'eof') {
-      if (end.type === 'ident' && ['group', 'order', 'having', 'join', 'union'].includes(end.text.toLowerCase())) throw new SelectError('UnsupportedSyntax', `${end.text.toUpperCase()} is not supported.`);
+      if (end.type === 'ident' && ['group', 'order', 'having', 'join', 'union'].includes(end.text.toLowerCase()))
+        throw new SelectError('UnsupportedSyntax', `${end.text.toUpperCase()} is not supported.`);
       throw this.unexpected(end);
     }
     return { projections, alias, from, where, limit, aggregates: this.slots };

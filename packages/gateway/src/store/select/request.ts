@@ -63,23 +63,37 @@ export function selectRequest(x: SelectObjectContentRequest): SelectRequest {
   if (inS === undefined) throw missingParameter('InputSerialization');
   if (outS === undefined) throw missingParameter('OutputSerialization');
   const inputs = [inS.CSV, inS.JSON, inS.Parquet].filter((v) => v !== undefined).length;
-  if (inputs !== 1) throw new SelectError(inputs === 0 ? 'MissingRequiredParameter' : 'ObjectSerializationConflict', inputs === 0 ? 'The SelectRequest entity is missing a required parameter: InputSerialization format (CSV, JSON or Parquet).' : 'InputSerialization specifies more than one format (CSV, JSON, or Parquet), or OutputSerialization specifies more than one format (CSV or JSON). InputSerialization and OutputSerialization can only specify one format each.');
+  if (inputs !== 1)
+    throw new SelectError(
+      inputs === 0 ? 'MissingRequiredParameter' : 'ObjectSerializationConflict',
+      inputs === 0
+        ? 'The SelectRequest entity is missing a required parameter: InputSerialization format (CSV, JSON or Parquet).'
+        : 'InputSerialization specifies more than one format (CSV, JSON, or Parquet), or OutputSerialization specifies more than one format (CSV or JSON). InputSerialization and OutputSerialization can only specify one format each.',
+    );
   const outputs = [outS.CSV, outS.JSON].filter((v) => v !== undefined).length;
-  if (outputs !== 1) throw new SelectError(outputs === 0 ? 'MissingRequiredParameter' : 'ObjectSerializationConflict', outputs === 0 ? 'The SelectRequest entity is missing a required parameter: OutputSerialization format (CSV or JSON).' : 'InputSerialization specifies more than one format (CSV, JSON, or Parquet), or OutputSerialization specifies more than one format (CSV or JSON). InputSerialization and OutputSerialization can only specify one format each.');
+  if (outputs !== 1)
+    throw new SelectError(
+      outputs === 0 ? 'MissingRequiredParameter' : 'ObjectSerializationConflict',
+      outputs === 0
+        ? 'The SelectRequest entity is missing a required parameter: OutputSerialization format (CSV or JSON).'
+        : 'InputSerialization specifies more than one format (CSV, JSON, or Parquet), or OutputSerialization specifies more than one format (CSV or JSON). InputSerialization and OutputSerialization can only specify one format each.',
+    );
   if (inS.Parquet !== undefined) throw new SelectError('NotImplemented', 'Parquet input is not implemented by the local store.', 501);
   const compression = (inS.CompressionType ?? 'NONE').toUpperCase();
-  if (compression !== 'NONE' && compression !== 'GZIP' && compression !== 'BZIP2') throw new SelectError('InvalidCompressionFormat', 'The file is not in a supported compression format. Only GZIP and BZIP2 are supported.');
+  if (compression !== 'NONE' && compression !== 'GZIP' && compression !== 'BZIP2')
+    throw new SelectError('InvalidCompressionFormat', 'The file is not in a supported compression format. Only GZIP and BZIP2 are supported.');
   const input = inS.CSV !== undefined ? csvInput(inS.CSV) : jsonInput(inS.JSON!.Type);
-  const output: CsvOutput | JsonOutput = outS.CSV !== undefined
-    ? {
-        format: 'CSV',
-        quoteFields: quoteFields(outS.CSV.QuoteFields),
-        recordDelimiter: delimiter(outS.CSV.RecordDelimiter, '\n', 'RecordDelimiter', 2),
-        fieldDelimiter: delimiter(outS.CSV.FieldDelimiter, ',', 'FieldDelimiter'),
-        quoteCharacter: delimiter(outS.CSV.QuoteCharacter, '"', 'QuoteCharacter'),
-        quoteEscapeCharacter: delimiter(outS.CSV.QuoteEscapeCharacter, '"', 'QuoteEscapeCharacter'),
-      }
-    : { format: 'JSON', recordDelimiter: delimiter(outS.JSON!.RecordDelimiter, '\n', 'RecordDelimiter', 2) };
+  const output: CsvOutput | JsonOutput =
+    outS.CSV !== undefined
+      ? {
+          format: 'CSV',
+          quoteFields: quoteFields(outS.CSV.QuoteFields),
+          recordDelimiter: delimiter(outS.CSV.RecordDelimiter, '\n', 'RecordDelimiter', 2),
+          fieldDelimiter: delimiter(outS.CSV.FieldDelimiter, ',', 'FieldDelimiter'),
+          quoteCharacter: delimiter(outS.CSV.QuoteCharacter, '"', 'QuoteCharacter'),
+          quoteEscapeCharacter: delimiter(outS.CSV.QuoteEscapeCharacter, '"', 'QuoteEscapeCharacter'),
+        }
+      : { format: 'JSON', recordDelimiter: delimiter(outS.JSON!.RecordDelimiter, '\n', 'RecordDelimiter', 2) };
   return { expression: x.Expression, compression, input, output, progress: x.RequestProgress?.Enabled === true, scanRange: scanRange(x.ScanRange, input, compression) };
 }
 
@@ -120,7 +134,8 @@ function delimiter(v: string | undefined, fallback: string, name: string, max = 
 function scanRange(r: SelectObjectContentRequest['ScanRange'], input: CsvInput | JsonInput, compression: string): SelectRequest['scanRange'] {
   if (r === undefined || (r.Start === undefined && r.End === undefined)) return undefined;
   const unsupported = compression !== 'NONE' || (input.format === 'JSON' ? input.type !== 'LINES' : input.allowQuotedRecordDelimiter);
-  if (unsupported) throw new SelectError('UnsupportedScanRangeInput', 'Scan range queries are not supported on this type of object: only uncompressed CSV (without quoted record delimiters) and JSON LINES.');
+  if (unsupported)
+    throw new SelectError('UnsupportedScanRangeInput', 'Scan range queries are not supported on this type of object: only uncompressed CSV (without quoted record delimiters) and JSON LINES.');
   if ((r.Start !== undefined && r.Start < 0) || (r.End !== undefined && r.End < 0) || (r.Start !== undefined && r.End !== undefined && r.End < r.Start)) {
     throw new SelectError('InvalidRequestParameter', 'The value of the ScanRange parameter is invalid: Start and End must be non-negative and Start at most End.');
   }

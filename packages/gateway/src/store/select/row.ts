@@ -17,7 +17,7 @@ export class Header {
 
   /** The index of a column: exact for a quoted name, case-insensitive otherwise. */
   indexOf(name: string, quoted: boolean): number | undefined {
-    return quoted ? this.exact.get(name) : this.exact.get(name) ?? this.lower.get(name.toLowerCase());
+    return quoted ? this.exact.get(name) : (this.exact.get(name) ?? this.lower.get(name.toLowerCase()));
   }
 }
 
