@@ -102,4 +102,4 @@ export async function* decryptRange(fh: FileHandle, sse: StoredSse, root: Buffer
 }
 
 /** Bytes read from a data file at a time. */
-const READ_CHUNK = 256 * 1024;
+const READ_CHUNK = 64 * 1024;
