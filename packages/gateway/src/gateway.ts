@@ -193,11 +193,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (accounts && operation === 'CreateBucket' && bucket !== undefined) await checkCreateBucket(upstream, bucket, account, loaded.get(bucket));
     // The store shows the owning account: the bucket's (the creator's at CreateBucket), the caller's for ListBuckets.
     const owner = bucket === undefined || operation === 'CreateBucket' ? upstreamOwner(account) : upstreamOwner(ownerAccountOf(loaded.get(bucket)));
-    const plain = { ...toUpstreamRequest(parsed, auth, signal), requester: requesterOf(auth.principal, parsed, info) };
+    const plain = toUpstreamRequest(parsed, auth, signal, { requester: requesterOf(auth.principal, parsed, info), owner });
     const request = LISTEN_OPERATIONS.has(operation) ? listenRequest(parsed, plain, accounts) : plain;
-    const res = await forward(upstream, withAuthorizedBody(owner === undefined ? request : { ...request, owner }, authorized))
-      .finally(() => forgetChangedAcl(snapshot.aclGrants.cacheOf(auth.principal.upstream), operation, bucket, parsed.route.key, parsed.route.params['versionId']))
-      .then((r) => withDenied(r, authorized));
+    let forwarded: UpstreamResponse;
+    try {
+      forwarded = await forward(upstream, withAuthorizedBody(request, authorized));
+    } finally {
+      forgetChangedAcl(snapshot.aclGrants.cacheOf(auth.principal.upstream), operation, bucket, parsed.route.key, parsed.route.params['versionId']);
+    }
+    const res = authorized.denied === undefined ? forwarded : await withDenied(forwarded, authorized);
     if (operation === 'DeleteBucket' && bucket !== undefined && res.status < 300) await forgetBucket(auth.principal.upstream, bucket, snapshot);
     if (operation === 'CreateBucket' && bucket !== undefined && res.status < 300) await recordOwner(cache, bucket, account);
     if (operation === 'ListBuckets' && accounts) return ownBuckets(res, account, async (b) => (cache === undefined ? DEFAULT_ACCOUNT : ownerAccountOf(await cache.get(b))));

@@ -7,6 +7,8 @@ export interface HangUp {
   readonly happened: boolean;
   /** Resolves when it happens; never rejects. */
   readonly promise: Promise<void>;
+  /** Calls `fn` when it happens (at once when it already did): {@link promise} without a promise. */
+  onHappen(fn: () => void): void;
   /** Stops watching (the exchange is over). */
   dispose(): void;
 }
@@ -40,10 +42,12 @@ export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: 
   let happened = false;
   let promise: Promise<void> | undefined;
   let resolve: (() => void) | undefined;
+  let also: (() => void) | undefined;
   const hangUp = (): void => {
     if (happened) return;
     happened = true;
     resolve?.();
+    also?.();
     // As a reaction to the promise would: after the code that is running now.
     if (onHangUp !== undefined) queueMicrotask(onHangUp);
   };
@@ -61,6 +65,13 @@ export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: 
     get promise() {
       promise ??= happened ? Promise.resolve() : new Promise<void>((r) => (resolve = r));
       return promise;
+    },
+    onHappen(fn) {
+      if (happened) fn();
+      else {
+        const before = also;
+        also = before === undefined ? fn : () => (before(), fn());
+      }
     },
     dispose() {
       res.off('close', onResClose);

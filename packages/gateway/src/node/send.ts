@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { GatewayResponse } from '../pipeline/types.js';
 import type { HangUp } from './hang-up.js';
 
@@ -33,7 +32,7 @@ export async function sendResponse(res: ServerResponse, out: GatewayResponse, me
     if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
       const n = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
       res.end(body);
-      await Promise.race([finished(res), hangUp.promise]);
+      await written(res, hangUp);
       if (!res.writableFinished) return gone();
       bytesOut = method === 'HEAD' ? 0 : n;
     } else {
@@ -51,6 +50,19 @@ export async function sendResponse(res: ServerResponse, out: GatewayResponse, me
     res.destroy();
     return { bytesOut, complete: false, clientGone };
   }
+}
+
+/**
+ * Settles once `res` finished or closed, or its connection went: what `finished(res)` raced with
+ * the hang-up tells, without the end-of-stream machinery and the extra promises per request.
+ */
+function written(res: ServerResponse, hangUp: HangUp): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (res.writableFinished || res.destroyed) return resolve();
+    res.once('finish', () => resolve());
+    res.once('close', () => resolve());
+    hangUp.onHappen(resolve);
+  });
 }
 
 const prematureClose = (): Error => Object.assign(new Error('The response body closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });

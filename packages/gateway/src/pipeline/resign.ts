@@ -46,7 +46,7 @@ export const TRAILER_HINT = 'x-s3kit-trailer';
  * stays as `x-amz-content-sha256` (the body forwarded is exactly the signed one), so a remote
  * upstream can be asked to check it again.
  */
-export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, signal: AbortSignal | undefined): UpstreamRequest {
+export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, signal: AbortSignal | undefined, extra?: Pick<UpstreamRequest, 'requester' | 'owner'>): UpstreamRequest {
   const headers = withoutHopByHop(parsed.headers, AUTH_HEADERS);
   const decoded = parsed.headers['x-amz-decoded-content-length'];
   const chunked = auth.payloadMode === 'streaming' || auth.payloadMode === 'streaming-trailer' || auth.payloadMode === 'streaming-unsigned-trailer';
@@ -68,7 +68,8 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
   if (auth.queryDigests !== undefined) for (const [name, value] of Object.entries(auth.queryDigests)) headers[name] ??= value;
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed.route.params)) if (!AUTH_QUERY.has(k.toLowerCase()) && !isDigestParam(k)) query[k] = v;
-  return {
+  // Built whole here (the gateway's additions included): no copies of it per request.
+  const out: { -readonly [K in keyof UpstreamRequest]: UpstreamRequest[K] } = {
     method: parsed.method,
     operation: parsed.route.operation,
     bucket: parsed.route.bucket,
@@ -78,6 +79,9 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
     body: auth.body,
     signal,
   };
+  if (extra?.requester !== undefined) out.requester = extra.requester;
+  if (extra?.owner !== undefined) out.owner = extra.owner;
+  return out;
 }
 
 /** How a remote S3 upstream is addressed and what it accepts. */
