@@ -37,7 +37,7 @@ export async function sendResponse(res: ServerResponse, out: GatewayResponse, me
       bytesOut = method === 'HEAD' ? 0 : n;
     } else {
       const source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
-      await Promise.race([pipeBody(source, res, (n) => (bytesOut += n)), hangUp.promise]);
+      await pipeBody(source, res, (n) => (bytesOut += n), hangUp);
       if (!res.writableFinished) {
         source.destroy();
         return gone();
@@ -70,11 +70,11 @@ const prematureClose = (): Error => Object.assign(new Error('The response body c
 /**
  * Streams `source` into `res` with backpressure: a bare pipe, without the AbortController (and
  * the `AbortError` it builds when done) that `stream.pipeline()` creates per call. Resolves once
- * `res` finished or closed (the caller tells which by `res.writableFinished`, and destroys the
+ * `res` finished or closed or the connection went (the caller tells which by `res.writableFinished`, and destroys the
  * source when it closed early); rejects when `source` fails or closes before its end (the caller
  * then destroys `res`, so the client sees a reset, never a truncated success).
  */
-function pipeBody(source: Readable, res: ServerResponse, onBytes: (n: number) => void): Promise<void> {
+function pipeBody(source: Readable, res: ServerResponse, onBytes: (n: number) => void, hangUp: HangUp): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     const settle = (err?: unknown): void => {
@@ -106,6 +106,8 @@ function pipeBody(source: Readable, res: ServerResponse, onBytes: (n: number) =>
     res.on('drain', onDrain);
     res.on('finish', onDone);
     res.on('close', onDone);
+    // A response queued behind a pipelined one the client left never closes: the hang-up ends it.
+    hangUp.onHappen(onDone);
     if (source.readableEnded) res.end();
     else {
       source.on('end', onEnd);
