@@ -5,7 +5,7 @@ import { createRouter } from '@s3kit/xml-shapes/operations';
 import { explainQuery, type ExplainQuery, type Explanation } from './authorize/explain.js';
 import { GATEWAY_BUCKET_OPERATIONS, serveBucketConfig } from './bucket-config/operations.js';
 import { refusePublicAcl } from './bucket-config/public-acls.js';
-import { BucketConfigRegistry, DEFAULT_MAX_STALENESS_MS, bucketsOf, type BucketConfigOptions } from './bucket-config/registry.js';
+import { BucketConfigRegistry, DEFAULT_MAX_STALENESS_MS, NO_BUCKET_CONFIGS, bucketsOf, type BucketConfigOptions } from './bucket-config/registry.js';
 import { AclGrantRegistry, forgetChangedAcl } from './acl-grants/cache.js';
 import type { LoadedBucketConfigs } from './bucket-config/effective.js';
 import { compileConfig } from './config/compile.js';
@@ -148,7 +148,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       const auth = watchVerifiedBody(identified(await authenticate(parsed, asAsyncIterable(req.body), snapshot).catch(authFailed(info)), info));
       const upstreamFailed = upstreamFailure(info, auth);
       // The S3 API's policies and CORS of the buckets named, at most maxStalenessMs old.
-      loaded = await snapshot.apiConfig.load(auth.principal.upstream, bucketsOf(parsed)).catch(upstreamFailed);
+      // Without a configuration store there is nothing to load: no promises for it.
+      loaded = snapshot.apiConfig.cacheOf(auth.principal.upstream) === undefined ? NO_BUCKET_CONFIGS : await snapshot.apiConfig.load(auth.principal.upstream, bucketsOf(parsed)).catch(upstreamFailed);
       const authorized = await authorizeRequest(parsed, auth, {
         policies: snapshot.policies,
         clock: snapshot.clock,
@@ -157,7 +158,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         aclGrants: snapshot.aclGrants,
       }).catch(bodyFailureFirst(auth));
       const upstream = upstreamOf(snapshot, auth);
-      const redirect = await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed);
+      const redirect = snapshot.presignedRedirect ? await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed) : undefined;
       if (redirect !== undefined) return redirect;
       if (authorized.denied !== undefined) info.deniedKeys = authorized.denied.errors.length;
       const answer = await answerOf(parsed, auth, authorized, upstream, loaded, snapshot, req.signal, info).catch(upstreamFailed);
@@ -193,11 +194,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (accounts && operation === 'CreateBucket' && bucket !== undefined) await checkCreateBucket(upstream, bucket, account, loaded.get(bucket));
     // The store shows the owning account: the bucket's (the creator's at CreateBucket), the caller's for ListBuckets.
     const owner = bucket === undefined || operation === 'CreateBucket' ? upstreamOwner(account) : upstreamOwner(ownerAccountOf(loaded.get(bucket)));
-    const plain = { ...toUpstreamRequest(parsed, auth, signal), requester: requesterOf(auth.principal, parsed, info) };
+    const plain = toUpstreamRequest(parsed, auth, signal, { requester: requesterOf(auth.principal, parsed, info), owner });
     const request = LISTEN_OPERATIONS.has(operation) ? listenRequest(parsed, plain, accounts) : plain;
-    const res = await forward(upstream, withAuthorizedBody(owner === undefined ? request : { ...request, owner }, authorized))
-      .finally(() => forgetChangedAcl(snapshot.aclGrants.cacheOf(auth.principal.upstream), operation, bucket, parsed.route.key, parsed.route.params['versionId']))
-      .then((r) => withDenied(r, authorized));
+    let forwarded: UpstreamResponse;
+    try {
+      forwarded = await forward(upstream, withAuthorizedBody(request, authorized));
+    } finally {
+      forgetChangedAcl(snapshot.aclGrants.cacheOf(auth.principal.upstream), operation, bucket, parsed.route.key, parsed.route.params['versionId']);
+    }
+    const res = authorized.denied === undefined ? forwarded : await withDenied(forwarded, authorized);
     if (operation === 'DeleteBucket' && bucket !== undefined && res.status < 300) await forgetBucket(auth.principal.upstream, bucket, snapshot);
     if (operation === 'CreateBucket' && bucket !== undefined && res.status < 300) await recordOwner(cache, bucket, account);
     if (operation === 'ListBuckets' && accounts) return ownBuckets(res, account, async (b) => (cache === undefined ? DEFAULT_ACCOUNT : ownerAccountOf(await cache.get(b))));

@@ -23,7 +23,8 @@ export interface BucketConfigOptions {
 /** The default of {@link BucketConfigOptions.maxStalenessMs}. */
 export const DEFAULT_MAX_STALENESS_MS = 5000;
 
-const NONE: LoadedBucketConfigs = new Map();
+/** No bucket configurations (an upstream without a configuration store, a request naming no bucket). */
+export const NO_BUCKET_CONFIGS: LoadedBucketConfigs = new Map();
 
 /**
  * Every upstream's bucket configuration cache (one per upstream name, over the upstream's
@@ -57,7 +58,7 @@ export class BucketConfigRegistry {
   async load(upstream: string, buckets: readonly (string | undefined)[]): Promise<LoadedBucketConfigs> {
     const cache = this.cacheOf(upstream);
     const names = [...new Set(buckets.filter((b): b is string => b !== undefined))];
-    if (cache === undefined || names.length === 0) return NONE;
+    if (cache === undefined || names.length === 0) return NO_BUCKET_CONFIGS;
     const configs = await Promise.all(names.map((b) => cache.get(b)));
     return new Map(names.map((b, i) => [b, configs[i]!]));
   }
@@ -65,7 +66,7 @@ export class BucketConfigRegistry {
   /** What is cached for these buckets, without reading (answers after a failure). */
   peek(upstream: string, bucket: string | undefined): LoadedBucketConfigs {
     const c = bucket === undefined ? undefined : this.cacheOf(upstream)?.peek(bucket);
-    return c === undefined ? NONE : new Map([[bucket!, c]]);
+    return c === undefined ? NO_BUCKET_CONFIGS : new Map([[bucket!, c]]);
   }
 }
 

@@ -5,8 +5,8 @@ import type { Duplex } from 'node:stream';
 export interface HangUp {
   /** True once it happened. */
   readonly happened: boolean;
-  /** Resolves when it happens; never rejects. */
-  readonly promise: Promise<void>;
+  /** Calls `fn` when it happens (at once when it already did). */
+  onHappen(fn: () => void): void;
   /** Stops watching (the exchange is over). */
   dispose(): void;
 }
@@ -34,17 +34,16 @@ function onConnectionClose(connection: Duplex, fn: () => void): () => void {
  * Watches `res` and its `connection` (the request's socket) for a hang-up: the response closing
  * before it finished, or the connection closing. A response pipelined behind another one has no
  * socket yet and never emits 'close' when the connection goes, so the connection is watched too.
- * `onHangUp` is called once when it happens (in a microtask); `promise` is only made when asked for.
+ * `onHangUp` is called once when it happens (in a microtask); `onHappen` callbacks at once.
  */
 export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: () => void): HangUp {
   let happened = false;
-  let promise: Promise<void> | undefined;
-  let resolve: (() => void) | undefined;
+  let also: (() => void) | undefined;
   const hangUp = (): void => {
     if (happened) return;
     happened = true;
-    resolve?.();
-    // As a reaction to the promise would: after the code that is running now.
+    also?.();
+    // After the code that is running now.
     if (onHangUp !== undefined) queueMicrotask(onHangUp);
   };
   const onResClose = (): void => {
@@ -58,9 +57,12 @@ export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: 
     get happened() {
       return happened;
     },
-    get promise() {
-      promise ??= happened ? Promise.resolve() : new Promise<void>((r) => (resolve = r));
-      return promise;
+    onHappen(fn) {
+      if (happened) fn();
+      else {
+        const before = also;
+        also = before === undefined ? fn : () => (before(), fn());
+      }
     },
     dispose() {
       res.off('close', onResClose);

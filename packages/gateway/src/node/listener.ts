@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { s3Error, type S3Error } from '@s3kit/errors';
 import type { Gateway } from '../gateway.js';
-import type { GatewayResponse } from '../pipeline/types.js';
+import type { GatewayRequest, GatewayResponse } from '../pipeline/types.js';
 import type { AccessLogEntry } from './access-log.js';
 import { ClientBody } from './client-body.js';
 import { clientErrorOf, rawErrorResponse } from './client-error.js';
@@ -166,21 +166,27 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     req.once('close', () => {
       if (!req.complete) ac.abort(wentAway());
     });
-    void gateway
-      .handle({
-        method,
-        target: req.url ?? '/',
-        headers: headerPairs(req.rawHeaders),
-        body: exchange.body,
-        signal: ac.signal,
-        remoteAddress: client.remoteAddress,
-        secure: client.secure,
-        host: client.host,
-        onAuthenticated: slot.promote,
-      })
-      .catch((err: unknown) => gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resourceOf(req)))
-      .then((out) =>
-        answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resourceOf(req)), {
+    void exchangeAnswer({
+      method,
+      target: req.url ?? '/',
+      headers: headerPairs(req.rawHeaders),
+      body: exchange.body,
+      signal: ac.signal,
+      remoteAddress: client.remoteAddress,
+      secure: client.secure,
+      host: client.host,
+      onAuthenticated: slot.promote,
+    });
+    // One async function instead of a .catch/.then/.finally chain: fewer promises per request.
+    async function exchangeAnswer(request: GatewayRequest): Promise<void> {
+      let out: GatewayResponse;
+      try {
+        out = await gateway.handle(request);
+      } catch (err) {
+        out = gateway.errorResponse(s3Error('InternalError', undefined, { cause: err }), method, resourceOf(req));
+      }
+      try {
+        await answer(req, res, exchange.override === undefined ? out : overridden(gateway, out, exchange.override, method, resourceOf(req)), {
           method,
           startedAt,
           body: exchange.body,
@@ -188,12 +194,12 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
           options,
           remoteAddress: client.remoteAddress,
           hangUp,
-        }),
-      )
-      .finally(() => {
+        });
+      } finally {
         done();
         hangUp.dispose();
-      });
+      }
+    }
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => serve(req, res, false);

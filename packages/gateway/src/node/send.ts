@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { GatewayResponse } from '../pipeline/types.js';
 import type { HangUp } from './hang-up.js';
 
@@ -33,12 +32,12 @@ export async function sendResponse(res: ServerResponse, out: GatewayResponse, me
     if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
       const n = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
       res.end(body);
-      await Promise.race([finished(res), hangUp.promise]);
+      await written(res, hangUp);
       if (!res.writableFinished) return gone();
       bytesOut = method === 'HEAD' ? 0 : n;
     } else {
       const source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
-      await Promise.race([pipeBody(source, res, (n) => (bytesOut += n)), hangUp.promise]);
+      await pipeBody(source, res, (n) => (bytesOut += n), hangUp);
       if (!res.writableFinished) {
         source.destroy();
         return gone();
@@ -53,16 +52,29 @@ export async function sendResponse(res: ServerResponse, out: GatewayResponse, me
   }
 }
 
+/**
+ * Settles once `res` finished or closed, or its connection went: what `finished(res)` raced with
+ * the hang-up tells, without the end-of-stream machinery and the extra promises per request.
+ */
+function written(res: ServerResponse, hangUp: HangUp): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (res.writableFinished || res.destroyed) return resolve();
+    res.once('finish', () => resolve());
+    res.once('close', () => resolve());
+    hangUp.onHappen(resolve);
+  });
+}
+
 const prematureClose = (): Error => Object.assign(new Error('The response body closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 
 /**
  * Streams `source` into `res` with backpressure: a bare pipe, without the AbortController (and
  * the `AbortError` it builds when done) that `stream.pipeline()` creates per call. Resolves once
- * `res` finished or closed (the caller tells which by `res.writableFinished`, and destroys the
+ * `res` finished or closed or the connection went (the caller tells which by `res.writableFinished`, and destroys the
  * source when it closed early); rejects when `source` fails or closes before its end (the caller
  * then destroys `res`, so the client sees a reset, never a truncated success).
  */
-function pipeBody(source: Readable, res: ServerResponse, onBytes: (n: number) => void): Promise<void> {
+function pipeBody(source: Readable, res: ServerResponse, onBytes: (n: number) => void, hangUp: HangUp): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     const settle = (err?: unknown): void => {
@@ -94,6 +106,8 @@ function pipeBody(source: Readable, res: ServerResponse, onBytes: (n: number) =>
     res.on('drain', onDrain);
     res.on('finish', onDone);
     res.on('close', onDone);
+    // A response queued behind a pipelined one the client left never closes: the hang-up ends it.
+    hangUp.onHappen(onDone);
     if (source.readableEnded) res.end();
     else {
       source.on('end', onEnd);

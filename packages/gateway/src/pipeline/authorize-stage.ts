@@ -60,7 +60,7 @@ export async function authorizeRequest(parsed: ParsedRequest, auth: Authenticate
 
 /** The re-sign stage's upstream request with the body (and headers) the authorize stage chose. */
 export function withAuthorizedBody(req: UpstreamRequest, authorized: Forward): UpstreamRequest {
-  if (authorized.headers === undefined) return { ...req, body: authorized.body };
+  if (authorized.headers === undefined) return authorized.body === req.body ? req : { ...req, body: authorized.body };
   const headers = { ...req.headers };
   for (const [name, value] of Object.entries(authorized.headers)) {
     if (value === undefined) delete headers[name];

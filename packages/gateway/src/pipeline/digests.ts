@@ -10,6 +10,10 @@ export interface ExpectedDigest {
 
 /** `Content-MD5` and `x-amz-checksum-*`, by lowercase name: the digests a query can carry. */
 function digestName(name: string): string | undefined {
+  // Most query names (X-Amz-Signature, versionId, ...) are neither: told apart by length and first letter first.
+  if (name.length < 11) return undefined;
+  const first = name.charCodeAt(0) | 0x20;
+  if (first >= 0x61 && first <= 0x7a && first !== 0x63 && first !== 0x78) return undefined; // a letter but c, x
   const lower = name.toLowerCase();
   if (lower === 'content-md5') return lower;
   return checksumAlgorithmOf(lower) === undefined ? undefined : lower;
@@ -27,9 +31,9 @@ export function isDigestParam(name: string): boolean {
  */
 export function queryDigests(params: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) {
+  for (const name in params) {
     const header = digestName(name);
-    if (header !== undefined) out[header] ??= value.trim();
+    if (header !== undefined) out[header] ??= params[name]!.trim();
   }
   return out;
 }

@@ -18,7 +18,12 @@ export function forward(upstream: Upstream, req: UpstreamRequest): Promise<Upstr
 export async function forwardHttp(transport: Transport, req: TransportRequest): Promise<UpstreamResponse> {
   const res = await transport.request(req);
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  // for-in: no entries array per response.
+  const from = res.headers;
+  for (const k in from) {
+    const v = from[k];
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
   if (req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304) {
     await res.body.dump();
     return { status: res.statusCode, headers };

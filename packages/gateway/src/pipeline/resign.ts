@@ -46,7 +46,7 @@ export const TRAILER_HINT = 'x-s3kit-trailer';
  * stays as `x-amz-content-sha256` (the body forwarded is exactly the signed one), so a remote
  * upstream can be asked to check it again.
  */
-export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, signal: AbortSignal | undefined): UpstreamRequest {
+export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, signal: AbortSignal | undefined, extra?: Pick<UpstreamRequest, 'requester' | 'owner'>): UpstreamRequest {
   const headers = withoutHopByHop(parsed.headers, AUTH_HEADERS);
   const decoded = parsed.headers['x-amz-decoded-content-length'];
   const chunked = auth.payloadMode === 'streaming' || auth.payloadMode === 'streaming-trailer' || auth.payloadMode === 'streaming-unsigned-trailer';
@@ -67,8 +67,10 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
   // upstream looks for them (RGW ignores a query Content-MD5; the store records checksums).
   if (auth.queryDigests !== undefined) for (const [name, value] of Object.entries(auth.queryDigests)) headers[name] ??= value;
   const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parsed.route.params)) if (!AUTH_QUERY.has(k.toLowerCase()) && !isDigestParam(k)) query[k] = v;
-  return {
+  const params = parsed.route.params;
+  for (const k in params) if (!AUTH_QUERY.has(k.toLowerCase()) && !isDigestParam(k)) query[k] = params[k]!;
+  // Built whole here (the gateway's additions included): no copies of it per request.
+  const out: { -readonly [K in keyof UpstreamRequest]: UpstreamRequest[K] } = {
     method: parsed.method,
     operation: parsed.route.operation,
     bucket: parsed.route.bucket,
@@ -78,6 +80,9 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
     body: auth.body,
     signal,
   };
+  if (extra?.requester !== undefined) out.requester = extra.requester;
+  if (extra?.owner !== undefined) out.owner = extra.owner;
+  return out;
 }
 
 /** How a remote S3 upstream is addressed and what it accepts. */
@@ -177,19 +182,13 @@ export function resign(req: UpstreamRequest, target: S3Target): TransportRequest
     };
   }
   const { origin, path } = originAndPath(req, target);
-  const out: TransportRequest = {
-    method: req.method,
-    origin,
-    path,
-    headers,
-    ...(req.signal === undefined ? {} : { signal: req.signal }),
-    ...(req.body === undefined
-      ? {}
-      : {
-          body: asAsyncIterable(req.body),
-          contentLength: length === undefined ? ('unknown' as const) : Number(length),
-          signing: sha !== undefined && target.signPayloadHash ? { payloadHash: sha } : { payload: 'unsigned' as const },
-        }),
-  };
+  // Fields set one by one (no conditional spreads: one object, no copies per request).
+  const out: TransportRequest = { method: req.method, origin, path, headers };
+  if (req.signal !== undefined) out.signal = req.signal;
+  if (req.body !== undefined) {
+    out.body = asAsyncIterable(req.body);
+    out.contentLength = length === undefined ? 'unknown' : Number(length);
+    out.signing = sha !== undefined && target.signPayloadHash ? { payloadHash: sha } : { payload: 'unsigned' };
+  }
   return out;
 }

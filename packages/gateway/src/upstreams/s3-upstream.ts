@@ -136,6 +136,14 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
   const send = (req: UpstreamRequest): Promise<UpstreamResponse> => forwardHttp(transport, resign(req, target)).catch(upstreamAnswer);
   const system = options.configStore;
   const upstreamBucket = (b: string): string => target.buckets[b] ?? b;
+  /** A request for an operation the profile leaves out, or one that may name the system bucket. */
+  const guarded = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
+    if (unsupported.has(req.operation)) throw notImplemented(req);
+    if (system === undefined) return send(req);
+    hideSystemBucket(req, system.bucket, upstreamBucket);
+    const res = await send(req);
+    return req.operation === 'ListBuckets' && res.body !== undefined ? withoutBucket(res, system.bucket) : res;
+  };
   return {
     endpoint: target.endpoint,
     presign,
@@ -149,12 +157,14 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
       acceptsUnknownLength: false,
       configStore: system === undefined ? undefined : createS3ConfigStore(system, send),
     },
-    async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
-      if (unsupported.has(req.operation)) throw notImplemented(req);
-      if (system === undefined) return send(req);
-      hideSystemBucket(req, system.bucket, upstreamBucket);
-      const res = await send(req);
-      return req.operation === 'ListBuckets' && res.body !== undefined ? withoutBucket(res, system.bucket) : res;
+    handle(req: UpstreamRequest): Promise<UpstreamResponse> {
+      // The usual request goes straight to send: no async wrapper (and its extra promise) around it.
+      if (system !== undefined || unsupported.has(req.operation)) return guarded(req);
+      try {
+        return send(req);
+      } catch (err) {
+        return Promise.reject(err);
+      }
     },
     close: () => transport.close(),
   };

@@ -60,9 +60,15 @@ function headerObject(headers: Dispatcher.DispatchOptions['headers']): Record<st
     for (let i = 0; i + 1 < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
     return out;
   }
-  const entries: Iterable<[string, unknown]> = typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function' ? (headers as Iterable<[string, unknown]>) : Object.entries(headers);
-  for (const [k, v] of entries) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const [k, v] of headers as Iterable<[string, unknown]>) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+    return out;
+  }
+  // for-in over a plain record (the usual case): no entries array per request.
+  const record = headers as Record<string, unknown>;
+  for (const k in record) {
+    const v = record[k];
+    if (v !== undefined) out[k.toLowerCase()] = typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : String(v);
   }
   return out;
 }
