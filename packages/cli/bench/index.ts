@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter s3kit bench`: wall time of s3kit (dist/main.js) next to `aws s3 cp`/`aws s3 sync`
+ * `pnpm --filter s3kit bench`: wall time of s3kit (its bin, the bundled dist/s3kit.js) next to `aws s3 cp`/`aws s3 sync`
  * (awscli) and `rclone copyto`/`copy`, each with its default settings, in the same run against the
  * same server: the s3kit gateway program on its embedded store on 127.0.0.1 (its own process).
  * Rows: one large file (2 GiB) up and down, many small files (2,000) up and down. Rounds are
@@ -24,7 +24,7 @@ const BIG_MIB = Number(process.env['BENCH_CLI_BIG_MIB'] ?? 2048);
 const FILES = Number(process.env['BENCH_CLI_FILES'] ?? 2000);
 const ROUNDS = Number(process.env['BENCH_CLI_ROUNDS'] ?? 3);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(root, 'packages/cli/dist/main.js');
+const CLI = join(root, 'packages/cli/dist/s3kit.js');
 const GATEWAY = join(root, 'apps/gateway/dist/main.js');
 const KEYS = { accessKeyId: 'AKIABENCHCLI00000001', secretAccessKey: 'bench-cli-secret-key-000000000000000000' };
 const BUCKET = 'bench-cli';

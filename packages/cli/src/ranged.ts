@@ -1,12 +1,9 @@
 // Large downloads in parallel byte ranges (as `aws s3 cp` and rclone do): each range is a GetObject
 // with `Range` and `If-Match` (the object cannot change between ranges), written at its offset of
-// the temporary file; the file is never held in memory.
+// the temporary file through one shared file handle; the file is never held in memory.
 import { setMaxListeners } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { ObjectStat, S3Client } from '@s3kit/client/node';
-import { counter } from './count.js';
 
 /** Options of {@link downloadRanges}. */
 export interface RangedOptions {
@@ -18,9 +15,12 @@ export interface RangedOptions {
   progress(loaded: number): void;
 }
 
+/** Bytes gathered from the socket before one positional write. */
+const WRITE_BATCH = 1024 * 1024;
+
 /** Downloads `stat.size` bytes of `bucket/key` (with `stat.etag`) into `file` (created or truncated). */
 export async function downloadRanges(s3: S3Client, bucket: string, key: string, stat: ObjectStat, file: string, o: RangedOptions): Promise<void> {
-  await (await open(file, 'w')).close();
+  const fh = await open(file, 'w');
   const stop = new AbortController();
   const signal = AbortSignal.any([o.signal, stop.signal]);
   setMaxListeners(0, signal); // each range's request and stream listen on it
@@ -32,22 +32,42 @@ export async function downloadRanges(s3: S3Client, bucket: string, key: string, 
       const length = Math.min(o.rangeSize, stat.size - offset);
       next += length;
       const body = await s3.getObject(bucket, key, { offset, length, headers: { 'if-match': `"${stat.etag}"` }, ...(stat.versionId ? { versionId: stat.versionId } : {}), signal });
-      let got = 0;
-      const count = counter((n) => {
-        o.progress((loaded += n - got));
-        got = n;
-      });
-      // A write stream per range: it reads ahead while the disk writes, and coalesces writes.
-      await pipeline(body, count, createWriteStream(file, { flags: 'r+', start: offset, highWaterMark: 1024 * 1024 }), { signal });
+      const got = await writeAt(fh, body, offset, (n) => o.progress((loaded += n)));
       if (got !== length) throw new RangeError(`${key}: range at ${offset} gave ${got} of ${length} bytes`);
     }
   };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(o.concurrency, Math.ceil(stat.size / o.rangeSize))) }, () =>
-      worker().catch((err: unknown) => {
-        stop.abort(err);
-        throw err;
-      }),
-    ),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(o.concurrency, Math.ceil(stat.size / o.rangeSize))) }, () =>
+        worker().catch((err: unknown) => {
+          stop.abort(err);
+          throw err;
+        }),
+      ),
+    );
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Writes a body's chunks from `position` on, a batch per `writev`; resolves to the bytes written. */
+async function writeAt(fh: FileHandle, body: AsyncIterable<Buffer>, position: number, progress: (bytes: number) => void): Promise<number> {
+  let batch: Buffer[] = [];
+  let batched = 0;
+  let written = 0;
+  const flush = async (): Promise<void> => {
+    const { bytesWritten } = await fh.writev(batch, position + written);
+    if (bytesWritten !== batched) throw new Error(`short write at ${position + written}`);
+    written += batched;
+    progress(batched);
+    batch = [];
+    batched = 0;
+  };
+  for await (const chunk of body) {
+    batch.push(chunk);
+    batched += chunk.length;
+    if (batched >= WRITE_BATCH) await flush();
+  }
+  if (batched > 0) await flush();
+  return written;
 }

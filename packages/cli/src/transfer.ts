@@ -3,7 +3,7 @@
 // one alias, streamed across two) and standard input/output (`-`).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, unlink, utimes } from 'node:fs/promises';
+import { mkdir, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ChecksumAlgorithm, ObjectWriteOptions, S3Client } from '@s3kit/client/node';
@@ -116,23 +116,46 @@ function writeOptions(options: TransferOptions, file: string | undefined): Objec
   };
 }
 
+/** Objects up to this size are read whole and written in one call (no stream: a tree of small files spends its time per file). */
+const SMALL_OBJECT = 1024 * 1024;
+
+/** Directories this process has already made (a tree download makes each once, not once per file). */
+const madeDirs = new Map<string, Promise<unknown>>();
+
+function makeDir(dir: string): Promise<unknown> {
+  let made = madeDirs.get(dir);
+  if (!made) {
+    made = mkdir(dir, { recursive: true });
+    made.catch(() => madeDirs.delete(dir));
+    madeDirs.set(dir, made);
+  }
+  return made;
+}
+
 /**
  * GetObject into `.<name>.<random>.part` beside `file` (dated as the object), renamed on success,
- * removed on failure; objects over two part sizes in parallel ranges.
+ * removed on failure; objects over two part sizes in parallel ranges (by default, one range per
+ * `--concurrency`, as rclone's multi-thread streams: fewer requests, longer sequential writes).
  */
 async function download(s3: S3Client, from: ObjectRef, file: string, size: number, options: TransferOptions, signal: AbortSignal, progress: (loaded: number) => void) {
-  await mkdir(dirname(file), { recursive: true });
+  await makeDir(dirname(file));
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
-  const rangeSize = options.partSize ?? DEFAULT_PART_SIZE;
+  const partSize = options.partSize ?? DEFAULT_PART_SIZE;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   try {
     let stat;
-    if (size > 2 * rangeSize) {
+    if (size > 2 * partSize) {
       stat = await s3.statObject(from.bucket, from.key, { signal });
-      await downloadRanges(s3, from.bucket, from.key, stat, tmp, { rangeSize, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, signal, progress });
+      const rangeSize = options.partSize ?? Math.max(partSize, Math.ceil(stat.size / concurrency));
+      await downloadRanges(s3, from.bucket, from.key, stat, tmp, { rangeSize, concurrency, signal, progress });
     } else {
       const obj = await s3.getObject(from.bucket, from.key, { signal });
-      await pipeline(obj, counter(progress), createWriteStream(tmp), { signal });
       stat = obj.stat;
+      if (stat.size <= SMALL_OBJECT) {
+        const bytes = await obj.bytes();
+        await writeFile(tmp, bytes, { signal });
+        progress(bytes.length);
+      } else await pipeline(obj, counter(progress), createWriteStream(tmp), { signal });
     }
     // The object's date becomes the file's (as `aws s3 cp`): `mirror` then sees it unchanged.
     if (stat.lastModified) await utimes(tmp, stat.lastModified, stat.lastModified);

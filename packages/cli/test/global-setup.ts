@@ -1,13 +1,13 @@
 /**
  * Builds the binary the tests drive and the workspace packages it loads at run time (their
  * `dist`), each only when a source file is newer than its build (plain `tsc`, in dependency
- * order), then installs it as users do: `pnpm pack` of the CLI and its runtime workspace
- * dependencies, `npm install` of the tarballs into a scratch project; the tests run its
+ * order; then the CLI's bundle, as its build makes it), then installs it as users do: `pnpm pack`
+ * of the CLI and its runtime workspace dependencies, `npm install` of the tarballs into a scratch project; the tests run its
  * `node_modules/.bin/s3kit` (provided as `s3kitBin`). Then the client package's RGW setup: one
  * Ceph RGW for this package's files when run alone.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,7 +105,10 @@ export async function setup(project: TestProject): Promise<void> {
     if (builtAt(join(dir, output)) >= newest(join(dir, 'src'))) continue;
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'inherit' });
   }
-  chmodSync(join(packages, 'cli', 'dist', 'main.js'), 0o755);
+  // The bin is dist/main.js bundled into one file (the package's build step).
+  const cli = join(packages, 'cli');
+  if (builtAt(join(cli, 'dist/s3kit.js')) < Math.max(...BUILDS.map(([name, output]) => builtAt(join(packages, name, output)))))
+    execFileSync(process.execPath, [join(cli, 'scripts/bundle.mjs')], { cwd: cli, stdio: 'inherit' });
   project.provide('s3kitBin', installFromTarballs(packages));
   await rgwSetup();
 }
