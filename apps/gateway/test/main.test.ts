@@ -1,17 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { programArgs, programCwd, startProgram } from './support/program.js';
 
 // The program as a process (from source through tsx, so no build is needed): config file,
 // banner, SIGHUP reload, SIGTERM exit, and a clear error for a bad config.
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const nodeArgs = ['--conditions=@s3kit/source', '--import', 'tsx', main];
-// From the app's folder, so `--import tsx` resolves (the config files use absolute paths).
-const cwd = fileURLToPath(new URL('..', import.meta.url));
 
 let dir: string;
 beforeAll(async () => {
@@ -30,23 +26,6 @@ function yamlConfig(keys: string[]): string {
   ].join('\n');
 }
 
-function run(args: string[]): { child: ChildProcess; out: () => string; endpoint: Promise<string> } {
-  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const endpoint = new Promise<string>((resolve, reject) => {
-    const onData = (c: Buffer): void => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', onData);
-    // The banner (endpoints) is on stderr.
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, out: () => out, endpoint };
-}
-
 async function get(endpoint: string, key: string): Promise<number> {
   const signer = new SigV4Signer({ credentials: { accessKeyId: key, secretAccessKey: `secret-${key}` }, region: 'us-east-1' });
   const s = signer.sign({ method: 'GET', url: `${endpoint}/` });
@@ -57,7 +36,7 @@ describe('s3kit-gateway (main)', () => {
   it('starts from a YAML file, reloads identities on SIGHUP, exits 0 on SIGTERM', async () => {
     const cfg = join(dir, 'gw.yaml');
     await writeFile(cfg, yamlConfig(['AKONE']));
-    const p = run(['--config', cfg]);
+    const p = startProgram(['--config', cfg]);
     const endpoint = await p.endpoint;
     expect(await get(endpoint, 'AKONE')).toBe(200);
     expect(await get(endpoint, 'AKTWO')).toBe(403);
@@ -75,7 +54,7 @@ describe('s3kit-gateway (main)', () => {
   it('refuses a bad config with the file and field named, exit status 2', async () => {
     const cfg = join(dir, 'bad.json');
     await writeFile(cfg, JSON.stringify({ identities: [{ accessKeyId: 'A', secretAccessKey: 'B', allow: [{ bucket: 'x', access: 'all' }] }], upstreams: { default: { type: 'local', dir: './d' } } }));
-    const child = spawn(process.execPath, [...nodeArgs, '--config', cfg], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...programArgs, '--config', cfg], { cwd: programCwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((r) => child.once('exit', r));
