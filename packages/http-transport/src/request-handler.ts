@@ -30,12 +30,22 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
   readonly #highWaterMark: number | undefined;
+  readonly #readWholeUpTo: number;
+  /** A response being read whole (`readWholeUpTo`): resolved at its end. */
+  #whole: { statusCode: number; statusMessage: string; headers: Record<string, string>; chunks: Buffer[] } | null = null;
 
-  constructor(resolve: (res: TransportResponse<ResponseBody>) => void, reject: (err: Error) => void, requestBody: Readable | null, signal: AbortSignal | undefined, highWaterMark: number | undefined) {
+  constructor(
+    resolve: (res: TransportResponse<ResponseBody>) => void,
+    reject: (err: Error) => void,
+    requestBody: Readable | null,
+    signal: AbortSignal | undefined,
+    read: { readonly highWaterMark?: number | undefined; readonly readWholeUpTo?: number | undefined },
+  ) {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#requestBody = requestBody;
-    this.#highWaterMark = highWaterMark;
+    this.#highWaterMark = read.highWaterMark;
+    this.#readWholeUpTo = read.readWholeUpTo ?? -1;
     if (signal) {
       this.#signal = signal;
       this.#onAbort = () => this.#abort(abortError(signal.reason));
@@ -79,6 +89,13 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, statusMessage?: string): void {
     if (statusCode < 200 || this.#resolve === null) return;
     this.#controller = controller;
+    if (this.#readWholeUpTo >= 0) {
+      const length = headers['content-length'];
+      if (typeof length === 'string' && Number(length) <= this.#readWholeUpTo) {
+        this.#whole = { statusCode, statusMessage: statusMessage ?? '', headers: flattenHeaders(headers), chunks: [] };
+        return;
+      }
+    }
     const body = new ResponseBody(controller, this.#highWaterMark);
     this.#body = body;
     const resolve = this.#resolve;
@@ -90,10 +107,21 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#body !== null && !this.#body.push(chunk)) controller.pause();
+    if (this.#whole !== null) this.#whole.chunks.push(chunk);
+    else if (this.#body !== null && !this.#body.push(chunk)) controller.pause();
   }
 
   onResponseEnd(): void {
+    const whole = this.#whole;
+    if (whole !== null) {
+      this.#whole = null;
+      const resolve = this.#resolve;
+      this.#resolve = this.#reject = null;
+      this.#cleanup();
+      const { chunks } = whole;
+      resolve?.(wholeResponse(whole, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+      return;
+    }
     const body = this.#body;
     if (body === null) return;
     body.settle();
@@ -108,6 +136,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
       if (!body.destroyed) body.destroy(mapped);
       return;
     }
+    this.#whole = null;
     const reject = this.#reject;
     this.#resolve = this.#reject = null;
     // undici does not destroy a body it never started writing (e.g. connect refused).
@@ -115,4 +144,18 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
     this.#cleanup();
     reject?.(mapped);
   }
+}
+
+/** A response read whole: `bytes` holds the body; `body`, made only when asked for, replays it. */
+function wholeResponse(head: { statusCode: number; statusMessage: string; headers: Record<string, string> }, bytes: Buffer): TransportResponse<ResponseBody> {
+  let body: ResponseBody | undefined;
+  return {
+    statusCode: head.statusCode,
+    statusMessage: head.statusMessage,
+    headers: head.headers,
+    bytes,
+    get body(): ResponseBody {
+      return (body ??= ResponseBody.of(bytes));
+    },
+  };
 }

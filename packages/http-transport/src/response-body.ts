@@ -19,6 +19,15 @@ export class ResponseBody extends Readable implements ResponseBodyMixin {
     this.#controller = controller;
   }
 
+  /** A body that replays bytes already read (a response read whole). */
+  static of(bytes: Uint8Array): ResponseBody {
+    const body = new ResponseBody(DONE);
+    body.#settled = true;
+    body.push(bytes);
+    body.push(null);
+    return body;
+  }
+
   /** @internal called by the handler when the response ended or failed. */
   settle(): void {
     this.#settled = true;
@@ -100,6 +109,16 @@ export class ResponseBody extends Readable implements ResponseBodyMixin {
     });
   }
 }
+
+/** The controller of a request that already ended: nothing to pause, resume or abort. */
+const DONE: Dispatcher.DispatchController = {
+  aborted: false,
+  paused: false,
+  reason: null,
+  abort() {},
+  pause() {},
+  resume() {},
+};
 
 function prematureClose(): Error {
   return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });

@@ -69,6 +69,12 @@ export interface TransportRequest {
   signing?: RequestSigning | false;
   /** Response body stream buffer (bytes). **Default:** Node's stream default (16 KiB on Node 20). */
   highWaterMark?: number;
+  /**
+   * Read a response whose `Content-Length` is at most this many bytes whole before resolving:
+   * it arrives as `bytes` (no stream per response: cheaper for small objects and XML answers),
+   * and `body` replays them. Larger or unsized responses stream as usual. **Default:** never.
+   */
+  readWholeUpTo?: number;
 }
 
 export interface Transport {
@@ -205,7 +211,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     };
     const requestBody = prepared?.body instanceof Readable ? prepared.body : null;
     return new Promise<TransportResponse<ResponseBody>>((resolve, reject) => {
-      const handler = new RequestHandler(resolve, reject, requestBody, signal, req.highWaterMark);
+      const handler = new RequestHandler(resolve, reject, requestBody, signal, req);
       if (signal?.aborted) {
         handler.onResponseError(null, abortError(signal.reason));
         return;

@@ -22,6 +22,8 @@ export interface TransportResponse<Body extends ResponseBodyMixin = ResponseBody
   headers: Record<string, string>;
   /** Streams; HEAD, 204 and 304 responses have an empty body. */
   body: Body;
+  /** The whole body, when the request asked for small bodies read whole (`readWholeUpTo`) and this one was. */
+  bytes?: Uint8Array;
 }
 
 /**

@@ -10,13 +10,16 @@ export function forward(upstream: Upstream, req: UpstreamRequest): Promise<Upstr
   return upstream.handle(req);
 }
 
+/** Responses up to this size are read whole: one buffer, no stream per response (small objects, XML answers). */
+const READ_WHOLE_UP_TO = 64 * 1024;
+
 /**
  * Stage 5 for a remote S3: one transport request, response headers as soon as they arrive, the
  * body streamed (a reset mid-download errors the stream, so the client never sees a truncated
- * success).
+ * success); a small body is read whole first (a reset then fails the request before any answer).
  */
 export async function forwardHttp(transport: Transport, req: TransportRequest): Promise<UpstreamResponse> {
-  const res = await transport.request(req);
+  const res = await transport.request(req.method === 'HEAD' ? req : { ...req, readWholeUpTo: READ_WHOLE_UP_TO });
   const headers: Record<string, string> = {};
   // for-in: no entries array per response.
   const from = res.headers;
@@ -28,5 +31,5 @@ export async function forwardHttp(transport: Transport, req: TransportRequest): 
     await res.body.dump();
     return { status: res.statusCode, headers };
   }
-  return { status: res.statusCode, headers, body: res.body };
+  return { status: res.statusCode, headers, body: res.bytes ?? res.body };
 }
