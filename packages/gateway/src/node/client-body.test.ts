@@ -68,6 +68,32 @@ describe('ClientBody', () => {
     expect(elapsed).toBeLessThan(1000);
   });
 
+  it('times each wait from its own start: short waits over more than idleMs pass, the stall after them fails idleMs later', async () => {
+    const src = new PassThrough();
+    const body = new ClientBody(asRequest(src), { idleMs: 200, minBytesPerSecond: 0 });
+    // A byte every 60 ms for 420 ms (more than twice idleMs in all), then nothing.
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (++sent <= 7) src.write('x');
+    }, 60);
+    const started = performance.now();
+    let stalledAt = 0;
+    try {
+      await expect(
+        (async () => {
+          for await (const _ of body) stalledAt = performance.now();
+        })(),
+      ).rejects.toMatchObject({ code: 'RequestTimeout' });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(body.bytes).toBe(7);
+    expect(stalledAt - started).toBeGreaterThan(380);
+    // Failed idleMs after the last byte (one timer, re-armed for the rest of the wait in progress).
+    expect(performance.now() - stalledAt).toBeGreaterThan(180);
+    expect(performance.now() - stalledAt).toBeLessThan(600);
+  });
+
   it('fail() ends a pending read with the given error', async () => {
     const src = new PassThrough();
     const body = new ClientBody(asRequest(src), { idleMs: 10_000, minBytesPerSecond: 0 });

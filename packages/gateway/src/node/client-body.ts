@@ -24,7 +24,12 @@ export class ClientBody implements AsyncIterable<Uint8Array> {
   #waitedMs = 0;
   #pulled = false;
   #error: S3Error | undefined;
+  /** Ends the current wait (set while the gateway waits for client bytes). */
   #wake: (() => void) | undefined;
+  /** When the current wait started (performance.now()), or -1 when not waiting. */
+  #waitStarted = -1;
+  /** Armed at most once at a time; checks on firing whether the wait in progress is over its limit. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -64,52 +69,74 @@ export class ClientBody implements AsyncIterable<Uint8Array> {
       this.hooks.onFirstPull?.();
     }
     const req = this.req;
-    for (;;) {
-      if (this.#error !== undefined) throw this.#error;
-      const chunk = req.read() as Buffer | null;
-      if (chunk !== null) {
-        this.#bytes += chunk.length;
-        yield chunk;
-        continue;
+    // Attached once for the whole body (not per wait): each ends the wait in progress, if any.
+    const wake = (): void => this.#wake?.();
+    req.on('readable', wake);
+    req.on('end', wake);
+    req.on('close', wake);
+    req.on('error', wake);
+    try {
+      for (;;) {
+        if (this.#error !== undefined) throw this.#error;
+        const chunk = req.read() as Buffer | null;
+        if (chunk !== null) {
+          this.#bytes += chunk.length;
+          yield chunk;
+          continue;
+        }
+        if (req.readableEnded) return;
+        if (req.destroyed) throw clientGone();
+        await this.#wait();
       }
-      if (req.readableEnded) return;
-      if (req.destroyed) throw clientGone();
-      await this.#wait();
+    } finally {
+      req.off('readable', wake);
+      req.off('end', wake);
+      req.off('close', wake);
+      req.off('error', wake);
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#timer = undefined;
     }
   }
 
   /** Resolves on new bytes, end, close or failure; times the wait. */
   #wait(): Promise<void> {
-    const req = this.req;
-    const started = performance.now();
     return new Promise<void>((resolve) => {
-      const { idleMs, minBytesPerSecond } = this.timeouts;
-      // The client must have sent minBytesPerSecond for every second waited, after a grace of idleMs.
-      const rateLimitMs = minBytesPerSecond > 0 ? Math.max(idleMs, (this.#bytes * 1000) / minBytesPerSecond) - this.#waitedMs : Infinity;
-      const timeoutMs = Math.max(0, Math.min(idleMs, rateLimitMs));
-      const timer =
-        timeoutMs === Infinity
-          ? undefined
-          : setTimeout(() => {
-              const err = s3Error('RequestTimeout');
-              this.fail(err);
-              this.hooks.onTimeout?.(err);
-            }, timeoutMs);
-      const done = (): void => {
-        if (timer !== undefined) clearTimeout(timer);
-        this.#waitedMs += performance.now() - started;
+      this.#waitStarted = performance.now();
+      this.#wake = () => {
+        this.#waitedMs += performance.now() - this.#waitStarted;
+        this.#waitStarted = -1;
         this.#wake = undefined;
-        req.off('readable', done);
-        req.off('end', done);
-        req.off('close', done);
-        req.off('error', done);
         resolve();
       };
-      this.#wake = done;
-      req.on('readable', done);
-      req.on('end', done);
-      req.on('close', done);
-      req.on('error', done);
+      // A timer still armed from an earlier wait checks this one when it fires: no timer per wait.
+      if (this.#timer === undefined) this.#arm();
     });
+  }
+
+  /** How long the wait in progress may last in all (ms): idleMs, and the rate limit once its grace is over. */
+  #allowedMs(): number {
+    const { idleMs, minBytesPerSecond } = this.timeouts;
+    // The client must have sent minBytesPerSecond for every second waited, after a grace of idleMs.
+    const rateLimitMs = minBytesPerSecond > 0 ? Math.max(idleMs, (this.#bytes * 1000) / minBytesPerSecond) - this.#waitedMs : Infinity;
+    return Math.max(0, Math.min(idleMs, rateLimitMs));
+  }
+
+  #arm(): void {
+    const left = this.#allowedMs() - (performance.now() - this.#waitStarted);
+    if (left === Infinity) return;
+    this.#timer = setTimeout(() => this.#check(), Math.max(0, left));
+  }
+
+  /** The timer fired: fail the body if the wait in progress is over its limit, else re-arm for the rest (or stop while not waiting). */
+  #check(): void {
+    this.#timer = undefined;
+    if (this.#waitStarted < 0 || this.#error !== undefined) return;
+    if (performance.now() - this.#waitStarted < this.#allowedMs()) {
+      this.#arm();
+      return;
+    }
+    const err = s3Error('RequestTimeout');
+    this.fail(err);
+    this.hooks.onTimeout?.(err);
   }
 }
