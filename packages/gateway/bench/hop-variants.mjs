@@ -8,8 +8,12 @@
 //   pt+junk      the same, plus ~7 MB of retained plain objects (a bigger heap, no undici)
 //   pt+undici    the same, plus undici imported and used once (its code on the heap)
 //   undici       node:http server, upstream through a bare undici Agent dispatch() handler
-//   transport    node:http server, upstream through @s3kit/http-transport (no signing)
+//   composed     the same through @s3kit/http-transport's composed dispatcher (its interceptors)
+//   transport    node:http server, upstream through @s3kit/http-transport (no signing; small bodies read whole)
+//   floor        bare undici relay + SigV4 verify + SigV4 sign (proxy-floor.mjs)
 //   gateway      the gateway (proxy-gateway.mjs)
+//   gateway-stub the gateway (toNodeListener) over an in-memory upstream: no upstream connection
+//   handle-stub  gateway.handle() over the same, behind a bare listener: what toNodeListener adds
 // A variant may carry its own environment: `gateway@MALLOC_TRIM_THRESHOLD_=67108864` (pairs joined by +).
 // Env: VARIANTS (comma list), ROUNDS (default 5), FLAGS (extra node flags for the hops), HOP_ENV
 // (space-separated NAME=value pairs for the hops' environment).
@@ -28,6 +32,31 @@ async function child(variant, upstreamPort) {
   await import('./gc-counter.mjs');
   process.argv[2] = String(upstreamPort);
   if (variant === 'pt' || variant === 'gateway') return import(variant === 'pt' ? './proxy-passthrough.mjs' : './proxy-gateway.mjs');
+  if (variant === 'gateway-stub' || variant === 'handle-stub') {
+    // The gateway with an upstream that answers at once from memory: what the listener and
+    // handle() cost without any upstream connection.
+    const { createGateway, toNodeListener } = await import('../dist/index.js');
+    const body = Buffer.alloc(1024, 0x5a);
+    const stub = { handle: async () => ({ status: 200, headers: { 'content-length': '1024', 'content-type': 'application/octet-stream', etag: '"bench"' }, body }) };
+    const gateway = createGateway({ identities: [{ accessKeyId: 'BENCHKEY', secretAccessKey: 'bench-secret', allow: [{ bucket: '*', access: 'readwrite' }] }], upstreams: { default: stub } });
+    const pairs = (raw) => {
+      const out = [];
+      for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
+      return out;
+    };
+    const listener =
+      variant === 'gateway-stub'
+        ? toNodeListener(gateway)
+        : async (req, res) => {
+            const out = await gateway.handle({ method: req.method, target: req.url, headers: pairs(req.rawHeaders), remoteAddress: req.socket.remoteAddress });
+            res.writeHead(out.status, out.headers);
+            res.end(out.body);
+          };
+    const server = createServer({ keepAliveTimeout: 30_000 }, listener);
+    server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+    process.on('disconnect', () => process.exit(0));
+    return;
+  }
   if (variant === 'pt+junk') {
     globalThis.junk = Array.from({ length: 70_000 }, (_, i) => ({ i, s: `x${i}`, a: [i, i + 1, i + 2] }));
     return import('./proxy-passthrough.mjs');
@@ -46,8 +75,9 @@ async function child(variant, upstreamPort) {
     return h;
   };
   let handler;
-  if (variant === 'undici') {
-    const agent = new Agent({ connections: 32 });
+  if (variant === 'floor') return import('./proxy-floor.mjs');
+  if (variant === 'undici' || variant === 'composed') {
+    const agent = variant === 'undici' ? new Agent({ connections: 32 }) : (await import(here('../../http-transport/dist/index.js'))).createTransport({ retry: false, proxy: false }).dispatcher;
     handler = (req, res) => {
       let ctl;
       res.on('drain', () => ctl?.resume());
@@ -68,10 +98,11 @@ async function child(variant, upstreamPort) {
     const t = createTransport({ retry: false, proxy: false });
     handler = (req, res) => {
       const body = req.method === 'PUT' ? { body: req, contentLength: Number(req.headers['content-length']) } : {};
-      t.request({ method: req.method, origin, path: req.url, headers: upHeaders(req), ...body }).then(
+      t.request({ method: req.method, origin, path: req.url, headers: upHeaders(req), readWholeUpTo: 65536, ...body }).then(
         (up) => {
           res.writeHead(up.statusCode, up.headers);
-          pipeline(up.body, res, () => {});
+          if (up.bytes !== undefined) res.end(up.bytes);
+          else pipeline(up.body, res, () => {});
         },
         () => res.destroy(),
       );
@@ -125,7 +156,7 @@ async function main() {
       ),
     };
     const p = await start(fileURLToPath(import.meta.url), ['--child', variant, String(sink.port)], flags, own);
-    hops.push({ n, child: p.child, origin: `http://127.0.0.1:${p.port}`, t: variant === 'gateway' ? signed : plain });
+    hops.push({ n, child: p.child, origin: `http://127.0.0.1:${p.port}`, t: variant === 'gateway' || variant === 'floor' || variant.endsWith('-stub') ? signed : plain });
   }
   const block = new Uint8Array(MiB).fill(0x33);
   const ops = {

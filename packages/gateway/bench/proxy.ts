@@ -4,7 +4,8 @@
 // "direct" sends the same requests straight to the sink; "pass-through" through a bare node:http
 // proxy (bench/proxy-passthrough.mjs, its own process), the fair baseline: the same three
 // processes share the cores, so gateway/pass-through is the gateway's own cost. Measures: 1 KiB
-// GET req/s (16 in flight) and p50 latency (1 in flight); 256 MiB PUT/GET MB/s (medians of
+// GET req/s (16 in flight) and p50 latency (1 in flight), with the floor hop (bench/proxy-floor.mjs:
+// bare undici relay + SigV4 verify + sign) beside them, so gateway/floor is what its own features cost; 256 MiB PUT/GET MB/s (medians of
 // BENCH_ROUNDS interleaved rounds, default 7) with CPU s/GiB of every process (from /proc and
 // process.cpuUsage: robust against the machine's other load) and the hop's GC counts
 // (bench/gc-counter.mjs); the gateway's peak RSS while a 5 GiB object streams through it each
@@ -188,6 +189,10 @@ async function small(targets: readonly Target[], rounds: number): Promise<SmallR
   return samples.map((x) => ({ rps: median(x.rps), cpuUs: median(x.cpuUs) }));
 }
 
+function parts0(): string[] {
+  return (process.env['BENCH_PROXY_PARTS'] ?? 'small,large,big').split(',');
+}
+
 const sink = await start('./proxy-sink.mjs');
 // BENCH_HOP_FLAGS: Node/V8 flags for both hops (gateway and pass-through), e.g. '--no-incremental-marking';
 // BENCH_HOP_ENV: NAME=value pairs (space-separated) for both hops' environment, e.g. 'MALLOC_TRIM_THRESHOLD_=67108864'.
@@ -202,6 +207,8 @@ const gwEnv = { ...gwSettings, ...hopEnv };
 const gwScript = process.env['BENCH_GW_SCRIPT'] ?? './proxy-gateway.mjs';
 const gw = await start(gwScript, [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], gwEnv);
 const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/ptprof'] : [])], hopEnv);
+// The floor of the per-request rows: bare undici relay + SigV4 verify + sign (proxy-floor.mjs).
+const floor = parts0().includes('small') ? await start('./proxy-floor.mjs', [String(sink.port)], hopFlags, hopEnv) : undefined;
 const directOrigin = `http://127.0.0.1:${sink.port}`;
 const ptOrigin = `http://127.0.0.1:${pt.port}`;
 const gwOrigin = `http://127.0.0.1:${gw.port}`;
@@ -217,7 +224,7 @@ await smallGets(direct, directOrigin, 500, 8);
 await smallGets(direct, ptOrigin, 500, 8);
 await smallGets(viaGw, gwOrigin, 500, 8);
 
-const parts = (process.env['BENCH_PROXY_PARTS'] ?? 'small,large,big').split(',');
+const parts = parts0();
 const targets: Target[] = [
   { t: direct, origin: directOrigin, hop: sink.child },
   { t: direct, origin: ptOrigin, hop: pt.child },
@@ -225,7 +232,9 @@ const targets: Target[] = [
 ];
 if (parts.includes('small')) {
   const SMALL_ROUNDS = Number(process.env['BENCH_SMALL_ROUNDS'] ?? 7);
-  const [sd, sp, sg] = await small(targets, SMALL_ROUNDS);
+  const floorOrigin = `http://127.0.0.1:${floor!.port}`;
+  await smallGets(viaGw, floorOrigin, 500, 8);
+  const [sd, sp, sg, sf] = await small([...targets, { t: viaGw, origin: floorOrigin, hop: floor!.child }], SMALL_ROUNDS);
   rows.push([
     'GET 1 KiB, 16 in flight',
     `${sd!.rps.toFixed(0)} req/s`,
@@ -237,6 +246,15 @@ if (parts.includes('small')) {
   ]);
   const us = (r: SmallResult): string => `${r.cpuUs.toFixed(0)} µs`;
   rows.push(['  hop CPU per 1 KiB GET (sink / proxy / gateway)', us(sd!), us(sp!), us(sg!), '', x(sg!.cpuUs, sp!.cpuUs), `${pass(sg!.cpuUs / sp!.cpuUs <= 1.1)} (<= 1.1x pass-through)`]);
+  rows.push([
+    '  floor hop (bare undici relay + SigV4 verify + sign): req/s, CPU per GET',
+    '',
+    `${sf!.rps.toFixed(0)} req/s, ${us(sf!)}: ${x(sf!.cpuUs, sp!.cpuUs)} pass-through`,
+    us(sg!),
+    '',
+    `gateway ${x(sg!.cpuUs, sf!.cpuUs)} floor`,
+    '',
+  ]);
   const latDirect = await p50(direct, directOrigin, 2000);
   const latPt = await p50(direct, ptOrigin, 2000);
   const latGw = await p50(viaGw, gwOrigin, 2000);
@@ -314,6 +332,7 @@ for (const [name, fn] of parts.includes('large')
   rows.push(['  GCs in the hop per 256 MiB (Mark-Compact / Scavenge)', `${d!.major} / ${d!.minor}`, `${p!.major} / ${p!.minor}`, `${g!.major} / ${g!.minor}`, '', '', '']);
 }
 pt.child.disconnect();
+floor?.child.disconnect();
 if ('stop' in nginx) nginx.stop();
 else if (parts.includes('large')) rows.push([`nginx reference left out: ${nginx.reason}`, '', '', '', '', '', '']);
 
