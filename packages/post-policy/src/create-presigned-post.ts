@@ -1,9 +1,10 @@
-import { SigningKeyCache, defaultCrypto, toBase64, utf8, type CryptoProvider } from '@s3kit/sigv4';
+import { type SigningKeyCache, defaultCrypto, defaultSha256Crypto, toBase64, utf8, type CryptoProvider } from '@s3kit/sigv4';
 import type { PolicyCondition } from './conditions.js';
 import { postUrl, type EndpointOptions } from './endpoint.js';
 import { base64Utf8, toPolicyExpiration } from './policy-json.js';
 import { PolicyWriter } from './policy-writer.js';
 import { V4_ALGORITHM, credentialString, signPolicyV2, signPolicyV4, toAmzDate, type PostCredentials } from './sign-policy.js';
+import { defaultSigningKeyCache } from './signing-key-cache.js';
 
 /** Options shared by everything that signs a policy. */
 export interface PolicySigningOptions extends EndpointOptions {
@@ -50,14 +51,6 @@ export interface PresignedPost {
 /** Base64 of the UTF-8 bytes of a JSON text (native btoa when it is ASCII). */
 export const jsonBase64 = (s: string): string => base64Utf8(s, (t) => toBase64(utf8(t)));
 
-let sharedCache: SigningKeyCache | undefined;
-
-/** The signing-key cache used when none is passed. */
-export function defaultSigningKeyCache(crypto: CryptoProvider): SigningKeyCache {
-  if (crypto === defaultCrypto()) return (sharedCache ??= new SigningKeyCache(crypto, 64));
-  return new SigningKeyCache(crypto, 0);
-}
-
 const FILENAME = '${filename}';
 
 /**
@@ -103,7 +96,6 @@ export function createPresignedPost(input: CreatePresignedPostInput): PresignedP
  * `encode` returns the base64 policy once its conditions are complete.
  */
 export function signInto(fields: Record<string, string>, policy: PolicyWriter, nowMs: number, opts: PolicySigningOptions, encode: () => string): void {
-  const crypto = opts.crypto ?? defaultCrypto();
   const { accessKeyId, secretAccessKey, sessionToken } = opts.credentials;
   const token = sessionToken === undefined || sessionToken === '' ? undefined : sessionToken;
   if (opts.signatureVersion === 'v2') {
@@ -114,7 +106,7 @@ export function signInto(fields: Record<string, string>, policy: PolicyWriter, n
     }
     const base64 = encode();
     fields['policy'] = base64;
-    fields['signature'] = signPolicyV2(crypto, secretAccessKey, base64);
+    fields['signature'] = signPolicyV2(opts.crypto ?? defaultCrypto(), secretAccessKey, base64);
     return;
   }
   const amzDate = toAmzDate(nowMs);
@@ -132,6 +124,6 @@ export function signInto(fields: Record<string, string>, policy: PolicyWriter, n
   }
   const base64 = encode();
   fields['policy'] = base64;
-  const keys = opts.signingKeyCache ?? defaultSigningKeyCache(crypto);
+  const keys = opts.signingKeyCache ?? defaultSigningKeyCache(opts.crypto ?? defaultSha256Crypto());
   fields['x-amz-signature'] = signPolicyV4(keys, secretAccessKey, scope, base64);
 }
