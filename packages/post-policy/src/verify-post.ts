@@ -15,6 +15,7 @@ import { conditionHolds, describeCondition } from './conditions.js';
 import { type DeclaredChecksum, declaredChecksum } from './file-checksum.js';
 import { baseFilename, isExemptField, mustContain, objectHeaders } from './form-fields.js';
 import { DEFAULT_LIMITS, MultipartForm, type FormLimits } from './multipart-form.js';
+import { boundaryOf } from './multipart-parser.js';
 import { decodePolicy } from './policy-document.js';
 import { verifySignature } from './verify-signature.js';
 import { successResponse, type SuccessInput } from './success-response.js';
@@ -113,10 +114,11 @@ function policyFailed(message: string): S3Error {
  */
 export async function verifyPost(request: PostRequest, options: VerifyPostOptions): Promise<VerifiedPost> {
   const contentType = header(request.headers, 'content-type') ?? '';
-  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw s3ErrorOf(RequestIsNotMultiPartContent);
+  const boundary = /^multipart\/form-data\s*;/i.test(contentType) ? boundaryOf(contentType) : undefined;
+  if (boundary === undefined) throw s3ErrorOf(RequestIsNotMultiPartContent);
   if (request.body === null) throw s3ErrorOf(MalformedPOSTRequest);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const form = new MultipartForm(request.body, contentType, limits);
+  const form = new MultipartForm(request.body, boundary, limits);
   try {
     await form.readFields();
     return await check(form, request, options);
