@@ -177,6 +177,7 @@ describe('MultipartParser', () => {
     expect(fault(`--${B}\r\nContent-Disposition form-data; name="a"\r\n\r\nx`)).toBe('BadHeader');
     expect(fault(`--${B}x\r\nContent-Disposition: form-data; name="a"\r\n\r\nx`)).toBe('BadHeader');
     expect(fault(`--${B}\r\nContent-Disposition: form-data; name="${'a'.repeat(2000)}"\r\n\r\nx`)).toBe('HeaderTooLarge');
+    expect(fault(`--${B}${' '.repeat(300)}\r\nContent-Disposition: form-data; name="a"\r\n\r\nx`)).toBe('BadHeader');
     // Slow headers (one byte at a time) hit the same limit without growing past it.
     expect(() =>
       parse(

@@ -63,7 +63,9 @@ export class MultipartParser {
   #state = PREAMBLE as number;
   /** Bytes from the end of the last chunk that may start a delimiter; the body starts as if after a line break. */
   #carry: Uint8Array = new Uint8Array([CR, LF]);
-  #head: Uint8Array = new Uint8Array(0);
+  /** The header block read so far (`#headLength` bytes), grown by doubling so that a slow sender costs linear time. */
+  #head: Uint8Array = new Uint8Array(256);
+  #headLength = 0;
 
   constructor(boundary: string, handlers: PartHandlers, maxHeaderBytes: number) {
     const d = new TextEncoder().encode(`\r\n--${boundary}`);
@@ -156,6 +158,8 @@ export class MultipartParser {
       return data.length;
     }
     while (i < data.length && (data[i] === 32 || data[i] === 9)) i++;
+    // Transport padding is a few blanks at most; an endless run must not pile up in the carry.
+    if (i - from > 256) throw new MultipartSyntaxError('BadHeader');
     if (data.length - i < 2) {
       this.#carry = data.slice(from);
       return -1;
@@ -163,27 +167,35 @@ export class MultipartParser {
     if (data[i] !== CR || data[i + 1] !== LF) throw new MultipartSyntaxError('BadHeader');
     this.#state = HEADERS;
     // The line break that ends the delimiter line starts the header block, so `\r\n\r\n` ends it even when it is empty.
-    this.#head = new Uint8Array([CR, LF]);
+    this.#head[0] = CR;
+    this.#head[1] = LF;
+    this.#headLength = 2;
     return i + 2;
   }
 
   /** Collects the header block up to its blank line. */
   #headers(data: Uint8Array, from: number): number {
-    const prev = this.#head;
-    const take = Math.min(data.length - from, this.#maxHeaderBytes + 4 - prev.length);
-    const head = new Uint8Array(prev.length + take);
-    head.set(prev);
-    head.set(data.subarray(from, from + take), prev.length);
-    for (let i = Math.max(0, prev.length - 3); i + 3 < head.length; i++) {
+    const start = this.#headLength;
+    const take = Math.min(data.length - from, this.#maxHeaderBytes + 4 - start);
+    const length = start + take;
+    if (length > this.#head.length) {
+      const grown = new Uint8Array(Math.max(length, 2 * this.#head.length));
+      grown.set(this.#head.subarray(0, start));
+      this.#head = grown;
+    }
+    const head = this.#head;
+    head.set(data.subarray(from, from + take), start);
+    this.#headLength = length;
+    for (let i = Math.max(0, start - 3); i + 3 < length; i++) {
       if (head[i] === CR && head[i + 1] === LF && head[i + 2] === CR && head[i + 3] === LF) {
+        const part = parseHead(head.subarray(2, i), i + 2);
         this.#state = BODY;
-        this.#head = new Uint8Array(0);
-        this.#handlers.part(parseHead(head.subarray(2, i), i + 2));
-        return from + (i + 4 - prev.length);
+        this.#headLength = 0;
+        this.#handlers.part(part);
+        return from + (i + 4 - start);
       }
     }
-    if (head.length - 2 > this.#maxHeaderBytes) throw new MultipartSyntaxError('HeaderTooLarge');
-    this.#head = head;
+    if (length - 2 > this.#maxHeaderBytes) throw new MultipartSyntaxError('HeaderTooLarge');
     return from + take;
   }
 }
