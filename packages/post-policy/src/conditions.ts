@@ -82,30 +82,16 @@ function toSize(v: unknown): number | undefined {
 }
 
 /** A key that is equal for two conditions exactly when they impose the same rule. */
-export function conditionIdentity(c: NormalizedCondition): string {
+function conditionIdentity(c: NormalizedCondition): string {
   return c.kind === 'content-length-range' ? `clr\n${c.min}\n${c.max}` : `${c.kind}\n${c.field}\n${c.value}`;
 }
 
 /**
- * Removes conditions that repeat an earlier one (the object and `eq` forms of the same rule
- * count as the same). Throws a TypeError for a condition S3 could not interpret.
+ * A key that is equal for two conditions exactly when they impose the same rule (the object and
+ * `eq` forms of one rule give the same key), computed without building the normalized object for
+ * the shapes boto3 and the SDKs write. Throws a TypeError for a condition S3 could not interpret.
  */
-export function dedupeConditions(conditions: readonly PolicyCondition[]): PolicyCondition[] {
-  // A policy has a handful of conditions: a linear scan of the ids seen beats hashing each
-  // new id string into a Set.
-  const seen: string[] = [];
-  const out: PolicyCondition[] = [];
-  for (const c of conditions) {
-    const id = fastIdentity(c);
-    if (seen.includes(id)) continue;
-    seen.push(id);
-    out.push(c);
-  }
-  return out;
-}
-
-/** conditionIdentity without building the normalized object (the build hot path). */
-function fastIdentity(c: PolicyCondition): string {
+export function conditionId(c: PolicyCondition): string {
   if (!Array.isArray(c) && typeof c === 'object' && c !== null) {
     let id: string | undefined;
     for (const k in c) {

@@ -1,9 +1,10 @@
-import { SigningKeyCache, defaultCrypto, toBase64, utf8, type CryptoProvider } from '@s3kit/sigv4';
-import { dedupeConditions, type PolicyCondition } from './conditions.js';
+import { type SigningKeyCache, defaultCrypto, defaultSha256Crypto, toBase64, utf8, type CryptoProvider } from '@s3kit/sigv4';
+import type { PolicyCondition } from './conditions.js';
 import { postUrl, type EndpointOptions } from './endpoint.js';
-import { base64Utf8, pythonJson, toPolicyExpiration } from './policy-json.js';
-
+import { base64Utf8, toPolicyExpiration } from './policy-json.js';
+import { PolicyWriter } from './policy-writer.js';
 import { V4_ALGORITHM, credentialString, signPolicyV2, signPolicyV4, toAmzDate, type PostCredentials } from './sign-policy.js';
+import { defaultSigningKeyCache } from './signing-key-cache.js';
 
 /** Options shared by everything that signs a policy. */
 export interface PolicySigningOptions extends EndpointOptions {
@@ -50,14 +51,6 @@ export interface PresignedPost {
 /** Base64 of the UTF-8 bytes of a JSON text (native btoa when it is ASCII). */
 export const jsonBase64 = (s: string): string => base64Utf8(s, (t) => toBase64(utf8(t)));
 
-let sharedCache: SigningKeyCache | undefined;
-
-/** The signing-key cache used when none is passed. */
-export function defaultSigningKeyCache(crypto: CryptoProvider): SigningKeyCache {
-  if (crypto === defaultCrypto()) return (sharedCache ??= new SigningKeyCache(crypto, 64));
-  return new SigningKeyCache(crypto, 0);
-}
-
 const FILENAME = '${filename}';
 
 /**
@@ -71,68 +64,66 @@ export function createPresignedPost(input: CreatePresignedPostInput): PresignedP
   const expiresIn = input.expiresIn ?? 3600;
   if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new RangeError('expiresIn must be a positive number of seconds');
 
-  const fields = new Map<string, string>();
+  // Fields in boto3's order: the caller's, the checksum, key, then the signature fields.
+  const fields: Record<string, string> = {};
   const given = input.fields;
-  if (given !== undefined) for (const k in given) if (Object.hasOwn(given, k)) fields.set(k, given[k]!);
-  const conditions: PolicyCondition[] = input.conditions === undefined ? [] : input.conditions.slice();
-  if (input.checksumSha256 !== undefined) {
-    fields.set('x-amz-checksum-algorithm', 'SHA256');
-    fields.set('x-amz-checksum-sha256', input.checksumSha256);
-    conditions.push({ 'x-amz-checksum-algorithm': 'SHA256' }, { 'x-amz-checksum-sha256': input.checksumSha256 });
+  if (given !== undefined) for (const k in given) if (Object.hasOwn(given, k)) fields[k] = given[k]!;
+  const policy = new PolicyWriter('python');
+  if (input.conditions !== undefined) for (const c of input.conditions) policy.add(c);
+  const checksum = input.checksumSha256;
+  if (checksum !== undefined) {
+    fields['x-amz-checksum-algorithm'] = 'SHA256';
+    fields['x-amz-checksum-sha256'] = checksum;
   }
-  fields.set('key', key);
-  conditions.push({ bucket });
-  conditions.push(key.endsWith(FILENAME) ? ['starts-with', '$key', key.slice(0, -FILENAME.length)] : { key });
+  fields['key'] = key;
+  if (checksum !== undefined) {
+    policy.addEq('x-amz-checksum-algorithm', 'SHA256');
+    policy.addEq('x-amz-checksum-sha256', checksum);
+  }
+  policy.addEq('bucket', bucket);
+  if (key.endsWith(FILENAME)) policy.add(['starts-with', '$key', key.slice(0, -FILENAME.length)]);
+  else policy.addEq('key', key);
 
   const nowMs = input.now === undefined ? Date.now() : typeof input.now === 'number' ? input.now : input.now.getTime();
   const expiration = toPolicyExpiration(nowMs + expiresIn * 1000);
-  // pythonJson output is ASCII, so the native btoa encodes its UTF-8 bytes directly.
-  signInto(fields, conditions, expiration, nowMs, input, (p) => btoa(pythonJson(p)));
-  const out: Record<string, string> = {};
-  for (const [k, v] of fields) out[k] = v;
-  return { url: postUrl(bucket, input), fields: out, expiration };
+  // The python layout is ASCII, so the native btoa encodes its UTF-8 bytes directly.
+  signInto(fields, policy, nowMs, input, () => btoa(policy.json(expiration)));
+  return { url: postUrl(bucket, input), fields, expiration };
 }
 
 /**
- * Adds the signature fields and conditions (boto3 order), encodes the policy to base64 with `encode`
- * and signs it. Mutates `fields`.
+ * Adds the signature conditions to `policy` and the signature fields to `fields` (boto3 order);
+ * `encode` returns the base64 policy once its conditions are complete.
  */
-export function signInto(
-  fields: Map<string, string>,
-  conditionsIn: PolicyCondition[],
-  expiration: string,
-  nowMs: number,
-  opts: PolicySigningOptions,
-  encode: (policy: { expiration: string; conditions: PolicyCondition[] }) => string,
-): void {
-  const crypto = opts.crypto ?? defaultCrypto();
+export function signInto(fields: Record<string, string>, policy: PolicyWriter, nowMs: number, opts: PolicySigningOptions, encode: () => string): void {
   const { accessKeyId, secretAccessKey, sessionToken } = opts.credentials;
-  const conditions = conditionsIn.slice();
   const token = sessionToken === undefined || sessionToken === '' ? undefined : sessionToken;
   if (opts.signatureVersion === 'v2') {
-    fields.set('AWSAccessKeyId', accessKeyId);
+    fields['AWSAccessKeyId'] = accessKeyId;
     if (token !== undefined) {
-      fields.set('x-amz-security-token', token);
-      conditions.push({ 'x-amz-security-token': token });
+      fields['x-amz-security-token'] = token;
+      policy.addEq('x-amz-security-token', token);
     }
-    const policy = encode({ expiration, conditions: dedupeConditions(conditions) });
-    fields.set('policy', policy);
-    fields.set('signature', signPolicyV2(crypto, secretAccessKey, policy));
+    const base64 = encode();
+    fields['policy'] = base64;
+    fields['signature'] = signPolicyV2(opts.crypto ?? defaultCrypto(), secretAccessKey, base64);
     return;
   }
   const amzDate = toAmzDate(nowMs);
   const scope = { accessKeyId, date: amzDate.slice(0, 8), region: opts.region ?? 'us-east-1', service: opts.service ?? 's3' };
   const credential = credentialString(scope);
-  fields.set('x-amz-algorithm', V4_ALGORITHM);
-  fields.set('x-amz-credential', credential);
-  fields.set('x-amz-date', amzDate);
-  conditions.push({ 'x-amz-algorithm': V4_ALGORITHM }, { 'x-amz-credential': credential }, { 'x-amz-date': amzDate });
+  fields['x-amz-algorithm'] = V4_ALGORITHM;
+  fields['x-amz-credential'] = credential;
+  fields['x-amz-date'] = amzDate;
+  policy.addEq('x-amz-algorithm', V4_ALGORITHM);
+  policy.addEq('x-amz-credential', credential);
+  policy.addEq('x-amz-date', amzDate);
   if (token !== undefined) {
-    fields.set('x-amz-security-token', token);
-    conditions.push({ 'x-amz-security-token': token });
+    fields['x-amz-security-token'] = token;
+    policy.addEq('x-amz-security-token', token);
   }
-  const policy = encode({ expiration, conditions: dedupeConditions(conditions) });
-  fields.set('policy', policy);
-  const keys = opts.signingKeyCache ?? defaultSigningKeyCache(crypto);
-  fields.set('x-amz-signature', signPolicyV4(keys, secretAccessKey, scope, policy));
+  const base64 = encode();
+  fields['policy'] = base64;
+  const keys = opts.signingKeyCache ?? defaultSigningKeyCache(opts.crypto ?? defaultSha256Crypto());
+  fields['x-amz-signature'] = signPolicyV4(keys, secretAccessKey, scope, base64);
 }

@@ -1,3 +1,12 @@
+import { InvalidArgument, s3ErrorOf, type S3Error } from '@s3kit/errors';
+
+/** InvalidArgument for a required form field that is missing (S3's wording). */
+export function mustContain(field: string): S3Error {
+  return s3ErrorOf(InvalidArgument, `Bucket POST must contain a field named '${field}'.  If it is specified, please check the order of the fields.`, {
+    details: { ArgumentName: field },
+  });
+}
+
 /**
  * Field names S3 does not require a policy condition for: the signature and credential
  * fields, the policy itself, the file, and anything prefixed `x-ignore-`.

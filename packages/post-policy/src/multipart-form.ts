@@ -1,5 +1,5 @@
-import { IncorrectNumberOfFilesInPostRequest, MalformedPOSTRequest, MaxPostPreDataLengthExceededError, RequestIsNotMultiPartContent, s3ErrorOf, type S3Error } from '@s3kit/errors';
-import { decodeField, make as makeParser, type MultipartError, type PartInfo, type Parser } from 'multipasta';
+import { IncorrectNumberOfFilesInPostRequest, MalformedPOSTRequest, MaxPostPreDataLengthExceededError, s3ErrorOf, type S3Error } from '@s3kit/errors';
+import { MultipartParser, MultipartSyntaxError, type PartHead } from './multipart-parser.js';
 
 /** Limits applied to the form before the file part (and to the parts S3 ignores after it). */
 export interface FormLimits {
@@ -45,40 +45,39 @@ function malformed(detail?: string): S3Error {
   return s3ErrorOf(MalformedPOSTRequest, detail === undefined ? undefined : `The body of your POST request is not well-formed multipart/form-data. ${detail}`);
 }
 
-function mapError(e: MultipartError, maxFieldSize: number): S3Error {
-  switch (e._tag) {
-    case 'ReachedLimit':
-      return e.limit === 'MaxFieldSize' ? preData(`A field is larger than ${maxFieldSize} bytes.`) : preData(`Limit reached: ${e.limit}.`);
-    case 'BadHeaders':
-      return e.error.reason === 'HeaderTooLarge' || e.error.reason === 'TooManyHeaders' ? preData('A part header is too large.') : malformed('A part header is invalid.');
-    case 'InvalidDisposition':
-      return malformed('A part has no form-data name.');
-    case 'EndNotReached':
-      return malformed('The body ended before the closing boundary.');
-    case 'InvalidBoundary':
-      return s3ErrorOf(RequestIsNotMultiPartContent);
-  }
+function mapError(e: unknown): S3Error {
+  if (!(e instanceof MultipartSyntaxError)) return malformed('A part header could not be decoded.'); // e.g. a broken filename* percent-escape
+  if (e.fault === 'HeaderTooLarge') return preData('A part header is too large.');
+  return e.fault === 'NoName' ? malformed('A part has no form-data name.') : malformed('A part header is invalid.');
 }
 
-function headerBytes(info: PartInfo): number {
-  let n = 2;
-  for (const [k, v] of Object.entries(info.headers)) {
-    for (const value of Array.isArray(v) ? v : [v]) n += k.length + value.length + 4;
+/** Decodes a field by the charset of its part's Content-Type (UTF-8 by default; an unknown charset reads as UTF-8). */
+function decodeField(contentType: string | undefined, value: Uint8Array): string {
+  const charset = contentType === undefined ? undefined : /;\s*charset="?([^";\s]+)/i.exec(contentType)?.[1];
+  let decoder = utf8;
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    try {
+      decoder = new TextDecoder(charset);
+    } catch {
+      // keep UTF-8
+    }
   }
-  return n;
+  return decoder.decode(value);
 }
+
+const utf8 = new TextDecoder();
 
 /**
- * Reads a multipart/form-data body with multipasta (streaming, Web APIs only): buffers the
- * fields before the part named `file`, then hands out the file's bytes as they arrive, pulling
- * from the body only when asked (backpressure).
+ * Reads a multipart/form-data body (streaming, Web APIs only): buffers the fields before the
+ * part named `file`, then hands out the file's bytes as they arrive, pulling from the body only
+ * when asked (backpressure).
  */
 export class MultipartForm {
   readonly fields: FormField[] = [];
   file: FilePartInfo | undefined;
 
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  readonly #parser: Parser;
+  readonly #parser: MultipartParser;
   readonly #limits: FormLimits;
   #error: S3Error | undefined;
   #pending: Uint8Array[] = [];
@@ -88,21 +87,24 @@ export class MultipartForm {
   #preData = 0;
   #headerSize = 0;
   #trailing = 0;
+  /** The part being read: the file, a field (its bytes so far), or one that is skipped. */
+  #part: { kind: 'file' } | { kind: 'field'; head: PartHead; chunks: Uint8Array[]; size: number } | { kind: 'skip' } = { kind: 'skip' };
 
-  constructor(body: ReadableStream<Uint8Array>, contentType: string, limits: FormLimits) {
+  constructor(body: ReadableStream<Uint8Array>, boundary: string, limits: FormLimits) {
     this.#reader = body.getReader();
     this.#limits = limits;
-    this.#parser = makeParser({
-      headers: { 'content-type': contentType },
-      isFile: (info) => info.name.toLowerCase() === 'file',
-      maxFieldSize: limits.maxFieldSize,
-      onField: (info, value) => this.#onField(info, value),
-      onFile: (info) => this.#onFile(info),
-      onError: (e) => this.#fail(mapError(e, limits.maxFieldSize)),
-      onDone: () => {
-        this.#parserDone = true;
+    this.#parser = new MultipartParser(
+      boundary,
+      {
+        part: (head) => this.#onPart(head),
+        data: (chunk) => this.#onData(chunk),
+        partEnd: () => this.#onPartEnd(),
+        done: () => {
+          this.#parserDone = true;
+        },
       },
-    });
+      limits.maxHeaderSize,
+    );
   }
 
   #fail(e: S3Error): void {
@@ -111,44 +113,52 @@ export class MultipartForm {
     this.#error ??= e;
   }
 
-  #onField(info: PartInfo, value: Uint8Array): void {
-    if (this.file !== undefined) return; // S3 ignores fields after the file.
+  #onPart(head: PartHead): void {
+    this.#part = { kind: 'skip' };
+    const isFile = head.name.toLowerCase() === 'file';
+    if (this.file !== undefined) {
+      // S3 ignores fields after the file; a second file is an error.
+      if (isFile) this.#fail(s3ErrorOf(IncorrectNumberOfFilesInPostRequest));
+      return;
+    }
+    if ((this.#headerSize += head.headerBytes) > this.#limits.maxHeaderSize) {
+      this.#fail(preData(`Part headers exceed ${this.#limits.maxHeaderSize} bytes.`));
+      return;
+    }
+    if (isFile) {
+      this.file = { filename: head.filename, contentType: head.contentType };
+      this.#part = { kind: 'file' };
+    } else {
+      this.#part = { kind: 'field', head, chunks: [], size: 0 };
+    }
+  }
+
+  #onData(chunk: Uint8Array): void {
+    const part = this.#part;
+    if (part.kind === 'file') this.#pending.push(chunk);
+    else if (part.kind === 'field') {
+      if ((part.size += chunk.length) > this.#limits.maxFieldSize) {
+        this.#part = { kind: 'skip' };
+        this.#fail(preData(`A field is larger than ${this.#limits.maxFieldSize} bytes.`));
+      } else part.chunks.push(chunk);
+    }
+  }
+
+  #onPartEnd(): void {
+    const part = this.#part;
+    this.#part = { kind: 'skip' };
+    if (part.kind === 'file') this.#fileEnded = true;
+    if (part.kind !== 'field') return;
     if (this.fields.length >= this.#limits.maxFields) {
       this.#fail(preData(`More than ${this.#limits.maxFields} fields.`));
       return;
     }
-    if ((this.#preData += value.length) > this.#limits.maxPreDataLength) {
+    if ((this.#preData += part.size) > this.#limits.maxPreDataLength) {
       this.#fail(preData(`Field values exceed ${this.#limits.maxPreDataLength} bytes.`));
       return;
     }
-    if ((this.#headerSize += headerBytes(info)) > this.#limits.maxHeaderSize) {
-      this.#fail(preData(`Part headers exceed ${this.#limits.maxHeaderSize} bytes.`));
-      return;
-    }
-    let text: string;
-    try {
-      text = decodeField(info, value);
-    } catch {
-      this.#fail(malformed('A field is not valid text.'));
-      return;
-    }
-    this.fields.push({ name: info.name, value: text });
-  }
-
-  #onFile(info: PartInfo): (chunk: Uint8Array | null) => void {
-    if (this.file !== undefined) {
-      this.#fail(s3ErrorOf(IncorrectNumberOfFilesInPostRequest));
-      return () => {};
-    }
-    if ((this.#headerSize += headerBytes(info)) > this.#limits.maxHeaderSize) {
-      this.#fail(preData(`Part headers exceed ${this.#limits.maxHeaderSize} bytes.`));
-    }
-    const ct = info.headers['content-type'];
-    this.file = { filename: info.filename, contentType: typeof ct === 'string' ? ct : undefined };
-    return (chunk) => {
-      if (chunk === null) this.#fileEnded = true;
-      else if (chunk.length > 0) this.#pending.push(chunk);
-    };
+    const value = part.chunks.length === 1 ? part.chunks[0]! : concat(part.chunks, part.size);
+    this.fields.push({ name: part.head.name, value: decodeField(part.head.contentType, value) });
   }
 
   /** Reads until the file part starts. Throws the S3 error for a bad or fileless form. */
@@ -164,7 +174,6 @@ export class MultipartForm {
     const { done, value } = await this.#reader.read();
     if (done) {
       this.#bodyDone = true;
-      if (!this.#parserDone) this.#parser.end();
       if (!this.#parserDone && !this.#fileEnded) this.#fail(malformed('The body ended before the closing boundary.'));
       return;
     }
@@ -176,9 +185,8 @@ export class MultipartForm {
     }
     try {
       this.#parser.write(value);
-    } catch {
-      // e.g. a filename* parameter with a broken percent-escape (decodeURIComponent throws).
-      this.#fail(malformed('A part header could not be decoded.'));
+    } catch (e) {
+      this.#fail(mapError(e));
     }
   }
 
@@ -212,4 +220,14 @@ export class MultipartForm {
     this.#bodyDone = true;
     await this.#reader.cancel(reason).catch(() => {});
   }
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

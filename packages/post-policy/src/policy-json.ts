@@ -31,7 +31,8 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 
-function asciiString(s: string): string {
+/** A JSON string literal in Python's `ensure_ascii` form. */
+export function asciiString(s: string): string {
   // Fast path: printable ASCII without quote or backslash needs no escaping (one native scan).
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   const json = JSON.stringify(s);

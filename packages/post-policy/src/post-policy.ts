@@ -1,6 +1,7 @@
 import type { PolicyCondition } from './conditions.js';
 import { jsonBase64, signInto, type PolicySigningOptions } from './create-presigned-post.js';
 import { postUrl } from './endpoint.js';
+import { PolicyWriter } from './policy-writer.js';
 
 const MAX_EXPIRY_MS = 7 * 24 * 3600 * 1000;
 
@@ -118,7 +119,9 @@ export function presignedPostPolicy(policy: PostPolicy, opts: PolicySigningOptio
   if (bucket === undefined) throw new TypeError('PostPolicy needs setBucket()');
   const nowMs = opts.now === undefined ? Date.now() : typeof opts.now === 'number' ? opts.now : opts.now.getTime();
   const expiration = (policy.expiration ?? new Date(nowMs + MAX_EXPIRY_MS)).toISOString();
-  const fields = new Map(Object.entries(policy.formData));
-  signInto(fields, policy.conditions, expiration, nowMs, opts, (p) => jsonBase64(JSON.stringify(p)));
-  return { postURL: postUrl(bucket, opts), formData: Object.fromEntries(fields) };
+  const formData: Record<string, string> = { ...policy.formData };
+  const writer = new PolicyWriter('js');
+  for (const c of policy.conditions) writer.add(c);
+  signInto(formData, writer, nowMs, opts, () => jsonBase64(writer.json(expiration)));
+  return { postURL: postUrl(bucket, opts), formData };
 }

@@ -3,35 +3,21 @@ import {
   BadDigest,
   EntityTooLarge,
   EntityTooSmall,
-  InvalidAccessKeyId,
   InvalidArgument,
-  InvalidRequest,
-  InvalidToken,
   MalformedPOSTRequest,
   RequestIsNotMultiPartContent,
-  SignatureDoesNotMatch,
   UserKeyMustBeSpecified,
   s3ErrorOf,
   type S3Error,
 } from '@s3kit/errors';
-import {
-  CHECKSUM_ALGORITHMS,
-  type SigningKeyCache,
-  checksumHeaderName,
-  createChecksum,
-  defaultCrypto,
-  fromBase64,
-  timingSafeEqual,
-  type Checksum as ChecksumState,
-  type ChecksumAlgorithm,
-  type CryptoProvider,
-} from '@s3kit/sigv4';
+import type { CryptoProvider, SigningKeyCache } from '@s3kit/sigv4';
 import { conditionHolds, describeCondition } from './conditions.js';
-import { defaultSigningKeyCache } from './create-presigned-post.js';
-import { baseFilename, isExemptField, objectHeaders } from './form-fields.js';
+import { type DeclaredChecksum, declaredChecksum } from './file-checksum.js';
+import { baseFilename, isExemptField, mustContain, objectHeaders } from './form-fields.js';
 import { DEFAULT_LIMITS, MultipartForm, type FormLimits } from './multipart-form.js';
+import { boundaryOf } from './multipart-parser.js';
 import { decodePolicy } from './policy-document.js';
-import { V4_ALGORITHM, parseCredential, signPolicyV2, signPolicyV4, type V4Scope } from './sign-policy.js';
+import { verifySignature } from './verify-signature.js';
 import { successResponse, type SuccessInput } from './success-response.js';
 
 /** The secret for an access key id, or undefined when the key is unknown. */
@@ -116,12 +102,6 @@ function header(h: PostRequest['headers'], name: string): string | undefined {
   return undefined;
 }
 
-function mustContain(field: string): S3Error {
-  return s3ErrorOf(InvalidArgument, `Bucket POST must contain a field named '${field}'.  If it is specified, please check the order of the fields.`, {
-    details: { ArgumentName: field },
-  });
-}
-
 function policyFailed(message: string): S3Error {
   return s3ErrorOf(AccessDenied, `Invalid according to Policy: ${message}`);
 }
@@ -134,10 +114,11 @@ function policyFailed(message: string): S3Error {
  */
 export async function verifyPost(request: PostRequest, options: VerifyPostOptions): Promise<VerifiedPost> {
   const contentType = header(request.headers, 'content-type') ?? '';
-  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw s3ErrorOf(RequestIsNotMultiPartContent);
+  const boundary = /^multipart\/form-data\s*;/i.test(contentType) ? boundaryOf(contentType) : undefined;
+  if (boundary === undefined) throw s3ErrorOf(RequestIsNotMultiPartContent);
   if (request.body === null) throw s3ErrorOf(MalformedPOSTRequest);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const form = new MultipartForm(request.body, contentType, limits);
+  const form = new MultipartForm(request.body, boundary, limits);
   try {
     await form.readFields();
     return await check(form, request, options);
@@ -148,7 +129,6 @@ export async function verifyPost(request: PostRequest, options: VerifyPostOption
 }
 
 async function check(form: MultipartForm, request: PostRequest, options: VerifyPostOptions): Promise<VerifiedPost> {
-  const crypto = options.crypto ?? defaultCrypto();
   const filename = baseFilename(form.file!.filename);
 
   // Field names are case-insensitive; ${filename} is replaced in every field.
@@ -181,7 +161,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
     const now = (options.now ?? Date.now)();
     if (now >= policy.expiresAt) throw policyFailed('Policy expired.');
 
-    identity = await verifySignature(raw, policyB64, options, crypto);
+    identity = await verifySignature(raw, policyB64, options);
 
     // Every condition must hold.
     const covered = new Set<string>();
@@ -199,7 +179,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
     if (extra.length > 0) throw policyFailed(`Extra input fields: ${extra.join(', ')}`);
   }
 
-  const checksum = checksumOf(fields, crypto);
+  const checksum = declaredChecksum(fields, options.crypto);
   const headers = objectHeaders(fields);
   const metadata: Record<string, string> = {};
   for (const [name, value] of fields) if (name.startsWith('x-amz-meta-')) metadata[name.slice(11)] = value;
@@ -221,85 +201,7 @@ async function check(form: MultipartForm, request: PostRequest, options: VerifyP
   };
 }
 
-async function verifySignature(raw: ReadonlyMap<string, string>, policyB64: string, options: VerifyPostOptions, crypto: CryptoProvider): Promise<PostIdentity> {
-  const v4sig = raw.get('x-amz-signature');
-  if (v4sig !== undefined) {
-    const algorithm = raw.get('x-amz-algorithm');
-    if (algorithm === undefined) throw mustContain('x-amz-algorithm');
-    if (algorithm !== V4_ALGORITHM) throw s3ErrorOf(InvalidArgument, `Invalid algorithm: '${algorithm}'. Only ${V4_ALGORITHM} is supported.`, { details: { ArgumentName: 'x-amz-algorithm' } });
-    const credential = raw.get('x-amz-credential');
-    if (credential === undefined) throw mustContain('x-amz-credential');
-    const scope: V4Scope | undefined = parseCredential(credential);
-    if (scope === undefined) throw s3ErrorOf(InvalidArgument, `Invalid credential: '${credential}'.`, { details: { ArgumentName: 'x-amz-credential' } });
-    const secret = await lookup(options, scope.accessKeyId, raw);
-    const keys = options.signingKeyCache ?? defaultSigningKeyCache(crypto);
-    const expected = signPolicyV4(keys, secret.secretAccessKey, scope, policyB64);
-    if (!timingSafeEqual(expected, v4sig.toLowerCase())) throw s3ErrorOf(SignatureDoesNotMatch);
-    return {
-      accessKeyId: scope.accessKeyId,
-      signatureVersion: 'v4',
-      scope: { date: scope.date, region: scope.region, service: scope.service },
-      ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}),
-    };
-  }
-  const v2sig = raw.get('signature');
-  const accessKeyId = raw.get('awsaccesskeyid');
-  if (v2sig === undefined && accessKeyId === undefined) {
-    if (raw.has('x-amz-credential')) throw mustContain('x-amz-signature');
-    throw mustContain('AWSAccessKeyId');
-  }
-  if (accessKeyId === undefined) throw mustContain('AWSAccessKeyId');
-  if (v2sig === undefined) throw mustContain('Signature');
-  const secret = await lookup(options, accessKeyId, raw);
-  const expected = signPolicyV2(crypto, secret.secretAccessKey, policyB64);
-  if (!timingSafeEqual(expected, v2sig)) throw s3ErrorOf(SignatureDoesNotMatch);
-  return { accessKeyId, signatureVersion: 'v2', ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}) };
-}
-
-async function lookup(options: VerifyPostOptions, accessKeyId: string, raw: ReadonlyMap<string, string>) {
-  const secret = await options.getCredentials(accessKeyId);
-  if (secret === undefined) throw s3ErrorOf(InvalidAccessKeyId);
-  const sent = raw.get('x-amz-security-token');
-  const expected = secret.sessionToken || undefined;
-  if (expected !== undefined || sent !== undefined) {
-    if (expected === undefined || sent === undefined || !timingSafeEqual(expected, sent)) throw s3ErrorOf(InvalidToken);
-  }
-  return secret;
-}
-
-interface Checksum {
-  name: string;
-  expected: string;
-  state: ChecksumState;
-}
-
-/**
- * The declared checksum of the file, if any: one `x-amz-checksum-<alg>` field (CRC32, CRC32C,
- * CRC64NVME, SHA1 or SHA256, as S3's POST accepts), optionally named by
- * `x-amz-checksum-algorithm`. Verified over the file bytes at the end of the stream.
- */
-function checksumOf(fields: ReadonlyMap<string, string>, crypto: CryptoProvider): Checksum | undefined {
-  const named = fields.get('x-amz-checksum-algorithm')?.toLowerCase();
-  const present = CHECKSUM_ALGORITHMS.filter((a) => fields.has(checksumHeaderName(a)));
-  if (named !== undefined && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(named)) {
-    throw s3ErrorOf(InvalidRequest, `Checksum algorithm ${named.toUpperCase()} is not supported.`);
-  }
-  if (present.length > 1) throw s3ErrorOf(InvalidRequest, 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
-  const algorithm: ChecksumAlgorithm | undefined = present[0];
-  if (named !== undefined && algorithm !== named) {
-    throw s3ErrorOf(InvalidRequest, `x-amz-checksum-algorithm ${named.toUpperCase()} needs an x-amz-checksum-${named} field.`);
-  }
-  if (algorithm === undefined) return undefined;
-  const name = checksumHeaderName(algorithm);
-  const expected = fields.get(name)!;
-  const state = createChecksum(algorithm, crypto);
-  if (fromBase64(expected)?.length !== createChecksum(algorithm, crypto).digest().length) {
-    throw s3ErrorOf(InvalidRequest, `Value for ${name} header is invalid.`);
-  }
-  return { name, expected, state };
-}
-
-function fileStream(form: MultipartForm, min: number, max: number, checksum: Checksum | undefined): ReadableStream<Uint8Array> {
+function fileStream(form: MultipartForm, min: number, max: number, checksum: DeclaredChecksum | undefined): ReadableStream<Uint8Array> {
   let size = 0;
   return new ReadableStream<Uint8Array>(
     {
