@@ -2,7 +2,8 @@
 // one package at a time (`turbo run bench --concurrency=1`, so benches do not share the cores
 // with each other) and collects the markdown tables each prints, under its package, with the
 // machine (cores, CPU model, Node) and the load noted once at the top.
-// `pnpm bench:docs --from <file>` reads the output of an earlier `pnpm bench` run instead.
+// `pnpm bench:docs --from <file>` reads the output of an earlier `pnpm bench` run instead; with
+// `--update`, packages that output does not cover keep their section of the current file.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -77,7 +78,19 @@ function loads(log: string): number[] {
   return [...strip(log).matchAll(/load(?: average)?:? ([\d.]+)\/[\d.]+\/[\d.]+/g)].map((m) => Number(m[1]));
 }
 
-function render(log: string, loadAtStart: number[] | undefined): string {
+/** The `## <package>` sections of an earlier docs/benchmarks.md, each as its lines after the heading. */
+function previousSections(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of readFileSync(OUT, 'utf8').trimEnd().split('\n')) {
+    const m = /^## (\S+)$/.exec(line);
+    if (m !== null) out.set(m[1]!, (current = []));
+    else current?.push(line);
+  }
+  return out;
+}
+
+function render(log: string, loadAtStart: number[] | undefined, keep: Map<string, string[]>): string {
   const cpu = cpus();
   const printed = loads(log);
   const loadNote =
@@ -95,21 +108,26 @@ function render(log: string, loadAtStart: number[] | undefined): string {
       `${loadAtStart === undefined ? '' : ` (${loadAtStart.map((l) => l.toFixed(1)).join('/')} at the start)`}. ` +
       'Ratios compare contenders measured side by side in the same run; absolute numbers move with the load.',
   ];
-  for (const [pkg, lines] of [...byPackage(log)].sort(([a], [b]) => a.localeCompare(b))) {
+  const sections = new Map<string, string[]>(keep);
+  for (const [pkg, lines] of byPackage(log)) {
     const found = tables(lines);
     if (found.length === 0) continue;
-    out.push('', `## ${pkg}`);
+    const section: string[] = [];
     for (const t of found) {
-      out.push('');
-      if (t.caption !== '') out.push(t.caption, '');
-      out.push(...t.lines);
+      section.push('');
+      if (t.caption !== '') section.push(t.caption, '');
+      section.push(...t.lines);
     }
+    sections.set(pkg, section);
   }
+  const kept = [...keep.keys()].filter((pkg) => !byPackage(log).has(pkg) || tables(byPackage(log).get(pkg)!).length === 0);
+  if (kept.length > 0) out.push('', `The sections of ${kept.join(', ')} are from an earlier run (its load is in this file's git history).`);
+  for (const [pkg, section] of [...sections].sort(([a], [b]) => a.localeCompare(b))) out.push('', `## ${pkg}`, ...section);
   return `${out.join('\n')}\n`;
 }
 
 const from = process.argv.indexOf('--from');
 const loadAtStart = from === -1 ? loadavg() : undefined;
 const log = from === -1 ? await runBenches() : readFileSync(process.argv[from + 1]!, 'utf8');
-writeFileSync(OUT, render(log, loadAtStart));
+writeFileSync(OUT, render(log, loadAtStart, process.argv.includes('--update') ? previousSections() : new Map()));
 console.log(`wrote ${OUT}`);

@@ -118,6 +118,9 @@ export function xmlBody(core: RequestCore, body: string, headers: Record<string,
   return { body, headers: h, control: true };
 }
 
+/** The most an answer expected to be empty (PUT, DELETE, HEAD ...) is read whole; a larger one is drained as a stream. */
+const EMPTY_READ_WHOLE = 64 * 1024;
+
 /** One S3 request, before addressing and signing. */
 export interface Call {
   /** HTTP method (`GET`, `PUT`, ...). */
@@ -139,6 +142,8 @@ export interface Call {
   control?: boolean;
   /** A precomputed `x-amz-content-sha256` (e.g. `STREAMING-UNSIGNED-PAYLOAD-TRAILER` for a body framed by the caller). */
   payloadHash?: string;
+  /** Read a response with a `Content-Length` up to this many bytes whole (`res.bytes`, Node transport): no stream per response. */
+  readWholeUpTo?: number;
 }
 
 /** A signed request to a path of the endpoint outside S3's bucket/key space (a gateway's own route). */
@@ -296,6 +301,7 @@ export class RequestCore {
         ...(call.body != null ? { body: call.body } : {}),
         ...(call.contentLength !== undefined ? { contentLength: call.contentLength } : {}),
         ...(call.signal ? { signal: call.signal } : {}),
+        ...(call.readWholeUpTo !== undefined ? { readWholeUpTo: call.readWholeUpTo } : {}),
         // RGW answers aws-chunked XML control bodies with 501 NotImplemented; AWS does not need it either.
         ...(call.control ? { signing: { payload: 'hashed' as const } } : call.payloadHash ? { signing: { payloadHash: call.payloadHash } } : {}),
       });
@@ -314,14 +320,14 @@ export class RequestCore {
 
   /** Sends `call` and parses the body as the `@s3kit/xml-shapes` shape `shape` (a 200 with `<Error>` rejects with `S3Error`). */
   async xml<N extends ShapeName>(shape: N, call: Call): Promise<Shape<N>> {
-    const res = await this.send(call);
-    return parseXml(shape, await res.body.bytes());
+    const res = await this.send(call.readWholeUpTo === undefined ? { ...call, readWholeUpTo: Infinity } : call);
+    return parseXml(shape, res.bytes ?? (await res.body.bytes()));
   }
 
   /** Sends `call`, drains the body and resolves to the response headers (lower-case names). */
   async empty(call: Call): Promise<Record<string, string>> {
-    const res = await this.send(call);
-    await res.body.dump();
+    const res = await this.send(call.readWholeUpTo === undefined ? { ...call, readWholeUpTo: EMPTY_READ_WHOLE } : call);
+    if (res.bytes === undefined) await res.body.dump();
     return res.headers;
   }
 

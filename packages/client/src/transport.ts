@@ -42,6 +42,8 @@ export interface ClientRequest {
   signal?: AbortSignal;
   /** `payload: 'hashed'` for XML control bodies; `payloadHash` for a body the caller framed; `false`: unsigned. */
   signing?: { payload: 'hashed' } | { payloadHash: string } | false;
+  /** Read a response with a `Content-Length` up to this many bytes whole into `bytes` (the Node transport; the fetch transport streams). */
+  readWholeUpTo?: number;
 }
 
 /** What the core needs of a transport: `createTransport()` (undici) and `createFetchTransport()` both fit. */

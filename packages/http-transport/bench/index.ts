@@ -28,6 +28,7 @@ const contenders: Array<[string, () => Promise<unknown>]> = [
   ['undici request (unsigned)', async () => (await agent.request({ origin, path: '/bucket/key', method: 'GET' })).body.bytes()],
   ['s3kit transport (unsigned)', async () => (await oursUnsigned.request({ method: 'GET', origin, path: '/bucket/key' })).body.bytes()],
   ['s3kit transport + SigV4', async () => (await ours.request({ method: 'GET', origin, path: '/bucket/key' })).body.bytes()],
+  ['s3kit transport + SigV4, readWholeUpTo', async () => (await ours.request({ method: 'GET', origin, path: '/bucket/key', readWholeUpTo: 65536 })).bytes],
   [
     'minio-js getObject',
     async () => {
