@@ -12,8 +12,12 @@
 //   transport    node:http server, upstream through @s3kit/http-transport (no signing; small bodies read whole)
 //   floor        bare undici relay + SigV4 verify + SigV4 sign (proxy-floor.mjs)
 //   gateway      the gateway (proxy-gateway.mjs)
-//   gateway-stub the gateway (toNodeListener) over an in-memory upstream: no upstream connection
-//   handle-stub  gateway.handle() over the same, behind a bare listener: what toNodeListener adds
+//   server-stub  a bare node:http server answering 1 KiB from memory (no upstream connection)
+//   sigv4-stub   the same after a SigV4 verify and an upstream SigV4 signature
+//   handle-stub  gateway.handle() over an in-memory upstream, behind a bare listener
+//   gateway-stub the same through toNodeListener: what the listener adds
+// SMALL=1 measures 1 KiB GETs instead (hop CPU per request), e.g. with the layers of the gateway:
+//   VARIANTS=server-stub,sigv4-stub,handle-stub,gateway-stub,floor,pt,gateway SMALL=1 node bench/hop-variants.mjs
 // A variant may carry its own environment: `gateway@MALLOC_TRIM_THRESHOLD_=67108864` (pairs joined by +).
 // Env: VARIANTS (comma list), ROUNDS (default 5), FLAGS (extra node flags for the hops), HOP_ENV
 // (space-separated NAME=value pairs for the hops' environment).
@@ -32,27 +36,46 @@ async function child(variant, upstreamPort) {
   await import('./gc-counter.mjs');
   process.argv[2] = String(upstreamPort);
   if (variant === 'pt' || variant === 'gateway') return import(variant === 'pt' ? './proxy-passthrough.mjs' : './proxy-gateway.mjs');
-  if (variant === 'gateway-stub' || variant === 'handle-stub') {
-    // The gateway with an upstream that answers at once from memory: what the listener and
-    // handle() cost without any upstream connection.
+  if (variant.endsWith('-stub')) {
+    // Answers 1 KiB from memory, no upstream connection: what each layer of the gateway costs per request.
     const { createGateway, toNodeListener } = await import('../dist/index.js');
     const body = Buffer.alloc(1024, 0x5a);
-    const stub = { handle: async () => ({ status: 200, headers: { 'content-length': '1024', 'content-type': 'application/octet-stream', etag: '"bench"' }, body }) };
-    const gateway = createGateway({ identities: [{ accessKeyId: 'BENCHKEY', secretAccessKey: 'bench-secret', allow: [{ bucket: '*', access: 'readwrite' }] }], upstreams: { default: stub } });
+    const headers = () => ({ 'content-length': '1024', 'content-type': 'application/octet-stream', etag: '"bench"' });
+    const gateway = createGateway({
+      identities: [{ accessKeyId: 'BENCHKEY', secretAccessKey: 'bench-secret', allow: [{ bucket: '*', access: 'readwrite' }] }],
+      upstreams: { default: { handle: async () => ({ status: 200, headers: headers(), body }) } },
+    });
+    const sigv4 = await import('../../sigv4/dist/index.js');
+    const verifier = new sigv4.SigV4Verifier({ getCredentials: () => ({ secretAccessKey: 'bench-secret' }), region: 'us-east-1' });
+    const signer = new sigv4.SigV4Signer({ credentials: { accessKeyId: 'upstream', secretAccessKey: 'upstream-secret' }, region: 'us-east-1' });
     const pairs = (raw) => {
       const out = [];
       for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
       return out;
     };
-    const listener =
-      variant === 'gateway-stub'
-        ? toNodeListener(gateway)
-        : async (req, res) => {
-            const out = await gateway.handle({ method: req.method, target: req.url, headers: pairs(req.rawHeaders), remoteAddress: req.socket.remoteAddress });
-            res.writeHead(out.status, out.headers);
-            res.end(out.body);
-          };
-    const server = createServer({ keepAliveTimeout: 30_000 }, listener);
+    const listeners = {
+      // a bare node:http server
+      'server-stub': (_req, res) => {
+        res.writeHead(200, headers());
+        res.end(body);
+      },
+      // + SigV4 verify of the request and a SigV4 signature for an upstream
+      'sigv4-stub': async (req, res) => {
+        await verifier.verify({ method: req.method, url: req.url, headers: pairs(req.rawHeaders) });
+        signer.sign({ method: 'GET', url: `http://127.0.0.1:1${req.url}`, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, payloadHash: 'UNSIGNED-PAYLOAD' });
+        res.writeHead(200, headers());
+        res.end(body);
+      },
+      // gateway.handle() (route, verify, authorize, re-sign, respond) behind a bare listener
+      'handle-stub': async (req, res) => {
+        const out = await gateway.handle({ method: req.method, target: req.url, headers: pairs(req.rawHeaders), remoteAddress: req.socket.remoteAddress });
+        res.writeHead(out.status, out.headers);
+        res.end(out.body);
+      },
+      // + toNodeListener (slots, abort signal, hang-up watch, body timeouts, access-log data)
+      'gateway-stub': toNodeListener(gateway),
+    };
+    const server = createServer({ keepAliveTimeout: 30_000 }, listeners[variant]);
     server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
     process.on('disconnect', () => process.exit(0));
     return;
@@ -156,8 +179,15 @@ async function main() {
       ),
     };
     const p = await start(fileURLToPath(import.meta.url), ['--child', variant, String(sink.port)], flags, own);
-    hops.push({ n, child: p.child, origin: `http://127.0.0.1:${p.port}`, t: variant === 'gateway' || variant === 'floor' || variant.endsWith('-stub') ? signed : plain });
+    hops.push({
+      n,
+      child: p.child,
+      origin: `http://127.0.0.1:${p.port}`,
+      t: variant === 'gateway' || variant === 'floor' || (variant.endsWith('-stub') && variant !== 'server-stub') ? signed : plain,
+    });
   }
+  const rounds = Number(process.env.ROUNDS ?? 5);
+  if (process.env.SMALL === '1') return small(hops, rounds, () => Promise.all([plain.close(), signed.close()]), sink);
   const block = new Uint8Array(MiB).fill(0x33);
   const ops = {
     PUT: async (h) => {
@@ -171,7 +201,6 @@ async function main() {
       for await (const _ of res.body);
     },
   };
-  const rounds = Number(process.env.ROUNDS ?? 5);
   console.log(
     `hop variants: Node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join('/')}, medians of ${rounds} interleaved 256 MiB rounds${flags.length ? `, hop flags ${flags.join(' ')}` : ''}${envPairs.length ? `, hop env ${envPairs.join(' ')}` : ''}`,
   );
@@ -209,6 +238,41 @@ async function main() {
   for (const [n, cells] of out) console.log(`| ${n} | ${cells.join(' | ')} |`);
   await plain.close();
   await signed.close();
+  for (const h of hops) h.child.disconnect();
+  sink.child.disconnect();
+}
+
+/** SMALL=1: 1 KiB GETs, 16 in flight, 2 s per variant and round; the hop's CPU per request (from /proc). */
+async function small(hops, rounds, close, sink) {
+  const gets = async (h, ms) => {
+    let n = 0;
+    const end = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (performance.now() < end) {
+          await (await h.t.request({ method: 'GET', origin: h.origin, path: '/bench/size-1024' })).body.dump();
+          n++;
+        }
+      }),
+    );
+    return n;
+  };
+  for (const h of hops) await gets(h, 500);
+  const us = new Map(hops.map((h) => [h.n, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const h of hops) {
+      const c0 = statOf(h.child.pid);
+      const n = await gets(h, 2000);
+      us.get(h.n).push(((statOf(h.child.pid).cpu - c0.cpu) * 1e6) / n);
+    }
+  }
+  console.log(
+    `hop variants, 1 KiB GETs (16 in flight): Node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join('/')}, medians of ${rounds} interleaved rounds`,
+  );
+  console.log('| variant | hop CPU per request |');
+  console.log('|---|---:|');
+  for (const [n, xs] of us) console.log(`| ${n} | ${median(xs).toFixed(0)} µs |`);
+  await close();
   for (const h of hops) h.child.disconnect();
   sink.child.disconnect();
 }
