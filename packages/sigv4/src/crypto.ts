@@ -9,6 +9,8 @@ export type Data = Uint8Array | string;
 export interface IncrementalHash {
   update(data: Data): IncrementalHash;
   digest(): Uint8Array;
+  /** Optional fast path: the digest as lowercase hex (native providers hex-encode in C++). */
+  digestHex?(): string;
 }
 
 /**
@@ -46,6 +48,14 @@ export function sha256Hex(crypto: Sha256Provider, data: Data): string {
 /** Hex HMAC-SHA256 through the provider's fast path when it has one. */
 export function hmacSha256Hex(crypto: Sha256Provider, key: Data, data: Data): string {
   return crypto.hmacSha256Hex ? crypto.hmacSha256Hex(key, data) : toHex(crypto.hmacSha256(key, data));
+}
+
+/** Hex SHA-256 of `parts` taken as one message (a chunk that arrived in pieces). */
+export function sha256HexOf(crypto: Sha256Provider, parts: readonly Uint8Array[]): string {
+  if (parts.length === 1) return sha256Hex(crypto, parts[0]!);
+  const h = crypto.createSha256();
+  for (let i = 0; i < parts.length; i++) h.update(parts[i]!);
+  return h.digestHex ? h.digestHex() : toHex(h.digest());
 }
 
 const bytes = (d: Data): Uint8Array => (typeof d === 'string' ? utf8(d) : d);
@@ -133,13 +143,14 @@ interface NodeCryptoLike {
  */
 export function nativeCrypto(mod: NodeCryptoLike): CryptoProvider {
   const incremental = (alg: string): IncrementalHash => {
-    const h = mod.createHash(alg);
+    const h = mod.createHash(alg) as { update(d: Data): unknown } & NodeDigest;
     const inc: IncrementalHash = {
       update(data) {
         h.update(data);
         return inc;
       },
       digest: () => h.digest(),
+      digestHex: () => h.digest('hex'),
     };
     return inc;
   };
