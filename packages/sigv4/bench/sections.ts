@@ -164,7 +164,11 @@ export async function extraSections(ctx: Ctx): Promise<Sections> {
       ]);
     }
     if (mode === 'streaming-trailer') {
-      rowMakers.push((ops) => [{ name: `${decName} vs bound`, task: decName, value: mbps(ops, decName), unit: 'MB/s', anchor: BOUND }]);
+      // The raw SHA-256 targets above sit at or over the bound on this machine; these rows
+      // measure what the code controls: the framing, parsing and copying on top of the bound.
+      for (const name of [encName, decName]) {
+        rowMakers.push((ops) => [{ name: `${name} vs bound`, task: name, value: mbps(ops, name), unit: 'MB/s', anchor: BOUND, target: { ratio: 0.9, of: BOUND } }]);
+      }
     }
   }
   notes.push(`chunked: ${BODY / 1024 / 1024} MiB body, ${PIECE / 1024} KiB chunks and reads, crc32 trailer; MB = 10^6 bytes`);
