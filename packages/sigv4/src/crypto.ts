@@ -9,8 +9,6 @@ export type Data = Uint8Array | string;
 export interface IncrementalHash {
   update(data: Data): IncrementalHash;
   digest(): Uint8Array;
-  /** Optional fast path: the digest as lowercase hex (native providers hex-encode in C++). */
-  digestHex?(): string;
 }
 
 /**
@@ -55,7 +53,7 @@ export function sha256HexOf(crypto: Sha256Provider, parts: readonly Uint8Array[]
   if (parts.length === 1) return sha256Hex(crypto, parts[0]!);
   const h = crypto.createSha256();
   for (let i = 0; i < parts.length; i++) h.update(parts[i]!);
-  return h.digestHex ? h.digestHex() : toHex(h.digest());
+  return toHex(h.digest());
 }
 
 const bytes = (d: Data): Uint8Array => (typeof d === 'string' ? utf8(d) : d);
@@ -143,14 +141,13 @@ interface NodeCryptoLike {
  */
 export function nativeCrypto(mod: NodeCryptoLike): CryptoProvider {
   const incremental = (alg: string): IncrementalHash => {
-    const h = mod.createHash(alg) as { update(d: Data): unknown } & NodeDigest;
+    const h = mod.createHash(alg);
     const inc: IncrementalHash = {
       update(data) {
         h.update(data);
         return inc;
       },
       digest: () => h.digest(),
-      digestHex: () => h.digest('hex'),
     };
     return inc;
   };
