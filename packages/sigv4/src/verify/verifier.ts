@@ -96,14 +96,12 @@ function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
   return typeof v === 'object' && v !== null && typeof (v as PromiseLike<T>).then === 'function';
 }
 
-/** 64 lowercase hex digits (a SHA-256), by a scan. */
-function isHex64(s: string): boolean {
-  if (s.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
+/** 64 lowercase hex digits (a SHA-256); the regex runs natively, faster than a scan. */
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** `x-amz-…` (a lowercase header name), by its codes. */
+function isAmzName(name: string): boolean {
+  return name.charCodeAt(0) === 120 && name.charCodeAt(1) === 45 && name.charCodeAt(2) === 97 && name.charCodeAt(3) === 109 && name.charCodeAt(4) === 122 && name.charCodeAt(5) === 45;
 }
 
 function parseExpires(value: string): number {
@@ -239,7 +237,7 @@ export class SigV4Verifier {
     if (!signedNames.has('host')) missing = ['host'];
     if (this.#s3Rules) {
       for (const name of headers.keys()) {
-        if (name.charCodeAt(0) !== 120 || !name.startsWith('x-amz-')) continue;
+        if (!isAmzName(name)) continue;
         // Presigned URLs: S3 ignores an unsigned x-amz-content-sha256 header.
         if (presigned && name === 'x-amz-content-sha256') continue;
         if (!signedNames.has(name)) (missing ??= []).push(name);
@@ -249,7 +247,7 @@ export class SigV4Verifier {
   }
 
   #payload(hash: string): PayloadMode {
-    const mode = isHex64(hash) ? 'sha256' : payloadModeOf(hash);
+    const mode = HEX64.test(hash) ? 'sha256' : payloadModeOf(hash);
     if (mode === undefined) {
       throw s3ErrorOf(InvalidArgument, messages.badSha256, {
         details: { ArgumentName: 'x-amz-content-sha256', ArgumentValue: hash },
