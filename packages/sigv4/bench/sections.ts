@@ -71,7 +71,8 @@ export async function extraSections(ctx: Ctx): Promise<Sections> {
   // The bound for a signed body with a CRC32 trailer: the two native passes every byte needs plus
   // the one chunk-signature HMAC the protocol needs per 64 KiB chunk, with no framing; a decoder
   // cannot beat it, so a target above it is out of reach on the machine.
-  const BOUND = 'bound: SHA-256 + CRC32 passes + one HMAC per chunk (node:crypto + zlib.crc32)';
+  // node:crypto SHA-256 and HMAC, zlib.crc32.
+  const BOUND = 'bound: SHA-256 + CRC32 + one HMAC per chunk';
   const chunkKey = new Uint8Array(32).fill(7);
   const chunkSts = `AWS4-HMAC-SHA256-PAYLOAD\n20260115T123456Z\n20260115/us-east-1/s3/aws4_request\n${'a'.repeat(64)}\n${'b'.repeat(64)}\n${'c'.repeat(64)}`;
   tasks.push([
@@ -164,7 +165,11 @@ export async function extraSections(ctx: Ctx): Promise<Sections> {
       ]);
     }
     if (mode === 'streaming-trailer') {
-      rowMakers.push((ops) => [{ name: `${decName} vs bound`, task: decName, value: mbps(ops, decName), unit: 'MB/s', anchor: BOUND }]);
+      // The raw SHA-256 targets above sit at or over the bound on this machine; these rows
+      // measure what the code controls: the framing, parsing and copying on top of the bound.
+      for (const name of [encName, decName]) {
+        rowMakers.push((ops) => [{ name: `${name} vs bound`, task: name, value: mbps(ops, name), unit: 'MB/s', anchor: BOUND, target: { ratio: 0.9, of: BOUND } }]);
+      }
     }
   }
   notes.push(`chunked: ${BODY / 1024 / 1024} MiB body, ${PIECE / 1024} KiB chunks and reads, crc32 trailer; MB = 10^6 bytes`);

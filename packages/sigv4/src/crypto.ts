@@ -48,6 +48,16 @@ export function hmacSha256Hex(crypto: Sha256Provider, key: Data, data: Data): st
   return crypto.hmacSha256Hex ? crypto.hmacSha256Hex(key, data) : toHex(crypto.hmacSha256(key, data));
 }
 
+/** Hex SHA-256 of `parts` taken as one message (a chunk that arrived in pieces). */
+export function sha256HexOf(crypto: Sha256Provider, parts: readonly Uint8Array[]): string {
+  if (parts.length === 1) return sha256Hex(crypto, parts[0]!);
+  const h = crypto.createSha256();
+  for (let i = 0; i < parts.length; i++) h.update(parts[i]!);
+  // A node:crypto Hash hex-encodes natively when asked; other digests ignore the argument.
+  const d = (h as { digest(encoding: 'hex'): Uint8Array | string }).digest('hex');
+  return typeof d === 'string' ? d : toHex(d);
+}
+
 const bytes = (d: Data): Uint8Array => (typeof d === 'string' ? utf8(d) : d);
 
 interface NobleHash {
@@ -123,7 +133,8 @@ interface NodeDigest {
 interface NodeCryptoLike {
   /** One-shot hash (Node >= 20.12 / 21.7): cheaper than a Hash object for small inputs. */
   hash?: (alg: string, data: Data, outputEncoding: 'buffer' | 'hex') => Uint8Array | string;
-  createHash(alg: string): { update(d: Data): unknown; digest(): Uint8Array };
+  /** Node's Hash: `update` returns the hash itself, so it is an IncrementalHash as it is. */
+  createHash(alg: string): IncrementalHash;
   createHmac(alg: string, key: Data): { update(d: Data): unknown; digest(): Uint8Array };
 }
 
@@ -132,31 +143,22 @@ interface NodeCryptoLike {
  * Pass the module yourself, or use {@link defaultCrypto} which finds it.
  */
 export function nativeCrypto(mod: NodeCryptoLike): CryptoProvider {
-  const incremental = (alg: string): IncrementalHash => {
-    const h = mod.createHash(alg);
-    const inc: IncrementalHash = {
-      update(data) {
-        h.update(data);
-        return inc;
-      },
-      digest: () => h.digest(),
-    };
-    return inc;
-  };
   // Hot path: strings go straight to native code (no TextEncoder round trip); the one-shot
   // `hash()` skips allocating a Hash object, and hex is produced natively, where available.
-  const hashed = (alg: string, d: Data): NodeDigest => mod.createHash(alg).update(d) as NodeDigest;
+  const hashed = (alg: string, d: Data): NodeDigest => mod.createHash(alg).update(d) as unknown as NodeDigest;
   const hmaced = (alg: string, k: Data, d: Data): NodeDigest => mod.createHmac(alg, k).update(d) as NodeDigest;
   const oneShot = typeof mod.hash === 'function' ? mod.hash.bind(mod) : undefined;
   return {
     name: 'node:crypto',
     sha256: oneShot ? (d) => oneShot('sha256', d, 'buffer') as Uint8Array : (d) => hashed('sha256', d).digest(),
     sha256Hex: oneShot ? (d) => oneShot('sha256', d, 'hex') as string : (d) => hashed('sha256', d).digest('hex'),
-    createSha256: () => incremental('sha256'),
+    // A node:crypto Hash is an IncrementalHash as it is (and `digest('hex')`, which sha256HexOf
+    // asks for, hex-encodes natively).
+    createSha256: () => mod.createHash('sha256'),
     hmacSha256: (k, d) => hmaced('sha256', k, d).digest(),
     hmacSha256Hex: (k, d) => hmaced('sha256', k, d).digest('hex'),
     sha1: oneShot ? (d) => oneShot('sha1', d, 'buffer') as Uint8Array : (d) => hashed('sha1', d).digest(),
-    createSha1: () => incremental('sha1'),
+    createSha1: () => mod.createHash('sha1'),
     hmacSha1: (k, d) => hmaced('sha1', k, d).digest(),
   };
 }

@@ -97,6 +97,29 @@ describe('aws-chunked decoder: splits', () => {
   }
 });
 
+describe('aws-chunked decoder: chunk header spellings', () => {
+  /** Rewrites every chunk header's size digits (the data never holds CRLF + hex + `;`). */
+  const respell = (body: Uint8Array, size: (hex: string) => string) =>
+    ascii(latin1(body).replace(/(^|\r\n)([0-9a-f]+)(;chunk-signature=|\r\n)/g, (_, before: string, hex: string, after: string) => before + size(hex) + after));
+
+  for (const mode of MODES) {
+    it(`decodes sizes in uppercase hex and with leading zeros past 12 digits, as the text path does (${mode})`, () => {
+      const { data, body, seed, opts } = fixture(mode);
+      for (const size of [(h: string) => h.toUpperCase(), (h: string) => `${'0'.repeat(14)}${h}`, (h: string) => `0${h}`]) {
+        const { out, error } = decodeSync(seed, opts, [respell(body, size)]);
+        expect(error).toBeUndefined();
+        expect(out).toEqual(data);
+      }
+    });
+  }
+
+  it('refuses a chunk signature in uppercase hex (SignatureDoesNotMatch is never reached: the framing is wrong)', () => {
+    const { body, seed, opts } = fixture('streaming');
+    const upper = ascii(latin1(body).replace(/chunk-signature=([0-9a-f]{64})/, (_, sig: string) => `chunk-signature=${sig.toUpperCase()}`));
+    expect(expectS3(decodeSync(seed, opts, [upper]).error).code).toBe('IncompleteBody');
+  });
+});
+
 describe('aws-chunked decoder: tampering', () => {
   for (const mode of ['streaming', 'streaming-trailer'] as const) {
     it(`rejects every single-byte change of a signed body and never releases bytes of the changed chunk (${mode})`, () => {

@@ -117,6 +117,51 @@ describe('verify: accepts', () => {
     expect(dup).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400 });
   });
 
+  it('answers a repeated Authorization prefix exactly as a fresh parse would (trailing text, extra components)', async () => {
+    const v = verifier();
+    const s = get();
+    await v.verify(wire(s));
+    // Same text up to Signature=, then: trailing whitespace (trimmed), an extra component, a comma.
+    await expect(
+      v.verify(
+        wire(
+          s,
+          withAuth((a) => `${a} \t`),
+        ),
+      ),
+    ).resolves.toMatchObject({ signature: s.signature });
+    expect(
+      await failure(
+        v,
+        wire(
+          s,
+          withAuth((a) => `${a}, Foo=bar`),
+        ),
+      ),
+    ).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400 });
+    expect(
+      await failure(
+        v,
+        wire(
+          s,
+          withAuth((a) => `${a},`),
+        ),
+      ),
+    ).toMatchObject({ code: 'AuthorizationHeaderMalformed', status: 400 });
+    expect(
+      await failure(
+        v,
+        wire(
+          s,
+          withAuth((a) => `${a.slice(0, -1)}0`),
+        ),
+      ),
+    ).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
+    // And the next request of the client still verifies.
+    const later = signer({ at: NOW + 1000 }).sign({ method: 'GET', url: URL_ });
+    await expect(v.verify(wire(later))).resolves.toMatchObject({ signature: later.signature });
+  });
+
   it('reuses the derived key per access key and scope, and never serves a key derived from a rotated secret', async () => {
     let secret = SECRET;
     const v = new SigV4Verifier({ getCredentials: () => ({ secretAccessKey: secret }), region: 'us-east-1', clock: () => NOW });

@@ -11,10 +11,11 @@ import {
   type S3Error,
 } from '@s3kit/errors';
 import { EMPTY_SHA256 } from '../constants.js';
-import { defaultCrypto, type CryptoProvider } from '../crypto.js';
-import { fromBase64, timingSafeEqual, toHex } from '../encoding.js';
+import { defaultCrypto, sha256HexOf, type CryptoProvider } from '../crypto.js';
+import { fromBase64, timingSafeEqual } from '../encoding.js';
 import type { PayloadMode } from '../payload.js';
 import { ChunkAccumulator } from './accumulator.js';
+import { CHUNK_SIG_LENGTH, hexEqualsBytes, readChunkHeader } from './chunk-header.js';
 import { checksumAlgorithmOf, checksumBase64Length, checksumDigestLength, createChecksum, type ChecksumAlgorithm, type Checksum } from './checksums.js';
 import { chunkedModeOf, MIN_CHUNK_SIZE, resolveMode, type ChunkedMode } from './framing.js';
 import { chunkStringToSign, trailerStringToSign, trimOws, type ChunkSigningSeed } from './signatures.js';
@@ -90,6 +91,8 @@ const S_FINAL = 4;
 const S_TRAILER = 5;
 const S_END = 6;
 
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
 const SIGNED_HEADER = /^([0-9A-Fa-f]+);chunk-signature=([0-9a-f]{64})$/;
 const UNSIGNED_HEADER = /^([0-9A-Fa-f]+)$/;
 
@@ -134,14 +137,21 @@ export class ChunkedDecoder {
   readonly #maxTrailer: number;
   readonly #expected: string[];
   readonly #checksums = new Map<string, Checksum>();
+  /** The same checksums as a list: updated for every chunk. */
+  readonly #checksumList: Checksum[] = [];
   readonly #onTrailers: ChunkedDecoderOptions['onTrailers'];
 
   #state = S_HEADER;
   #error: unknown;
   #line: Uint8Array;
   #lineLen = 0;
+  /** The last complete line read: `#lineBuf[#lineStart..#lineEnd)`, CRLF excluded. */
+  #lineBuf: Uint8Array = NO_BYTES;
+  #lineStart = 0;
+  #lineEnd = 0;
   #prev: string;
-  #chunkSig = '';
+  /** The current chunk's signature as sent (64 ASCII hex bytes), kept as bytes. */
+  readonly #chunkSig = new Uint8Array(CHUNK_SIG_LENGTH);
   #size = 0;
   #remaining = 0;
   readonly #acc = new ChunkAccumulator();
@@ -183,7 +193,9 @@ export class ChunkedDecoder {
       if (name.startsWith('x-amz-checksum-')) {
         const alg: ChecksumAlgorithm | undefined = checksumAlgorithmOf(name);
         if (alg === undefined) throw s3ErrorOf(InvalidRequest, 'The value specified in the x-amz-trailer header is not supported');
-        this.#checksums.set(name, createChecksum(alg, this.#crypto));
+        const cs = createChecksum(alg, this.#crypto);
+        this.#checksums.set(name, cs);
+        this.#checksumList.push(cs);
       }
     }
   }
@@ -254,17 +266,20 @@ export class ChunkedDecoder {
           throw incomplete('unexpected data after the final chunk');
         default: {
           // S_HEADER, S_FINAL, S_TRAILER: line-oriented.
-          const line = this.#readLine(piece, off);
-          if (line === undefined) return;
-          off = line.next;
-          this.#onLine(line.text);
+          const next = this.#readLine(piece, off);
+          if (next === -1) return;
+          off = next;
+          if (this.#state === S_HEADER) this.#onHeaderLine();
+          else this.#onLine(latin1(this.#lineBuf.subarray(this.#lineStart, this.#lineEnd)));
+          // The line may be a view of the input piece: do not pin it.
+          this.#lineBuf = NO_BYTES;
         }
       }
     }
   }
 
-  /** Reads up to LF. Returns the line (without CRLF) and the offset after it, or undefined. */
-  #readLine(piece: Uint8Array, off: number): { text: string; next: number } | undefined {
+  /** Reads up to LF. Sets the line (without CRLF) and returns the offset after it, or -1. */
+  #readLine(piece: Uint8Array, off: number): number {
     const lf = piece.indexOf(10, off);
     const end = lf === -1 ? piece.length : lf;
     const len = end - off;
@@ -278,27 +293,35 @@ export class ChunkedDecoder {
     if (lf === -1) {
       this.#line.set(piece.subarray(off), this.#lineLen);
       this.#lineLen += len;
-      return undefined;
+      return -1;
     }
-    let bytes: Uint8Array;
-    if (this.#lineLen === 0) {
-      bytes = piece.subarray(off, lf);
-    } else {
+    let buf = piece;
+    let start = off;
+    let stop = lf;
+    if (this.#lineLen !== 0) {
       this.#line.set(piece.subarray(off, lf), this.#lineLen);
-      bytes = this.#line.subarray(0, this.#lineLen + len);
+      buf = this.#line;
+      start = 0;
+      stop = this.#lineLen + len;
       this.#lineLen = 0;
     }
-    if (bytes.length === 0 || bytes[bytes.length - 1] !== 13) {
+    if (stop === start || buf[stop - 1] !== 13) {
       throw this.#state === S_TRAILER ? s3ErrorOf(MalformedTrailerError, 'trailer line does not end with CRLF') : incomplete('chunk header line does not end with CRLF');
     }
-    return { text: latin1(bytes.subarray(0, bytes.length - 1)), next: lf + 1 };
+    this.#lineBuf = buf;
+    this.#lineStart = start;
+    this.#lineEnd = stop - 1;
+    return lf + 1;
+  }
+
+  /** A chunk header line: the usual shape read from its bytes, anything else as text. */
+  #onHeaderLine(): void {
+    const size = readChunkHeader(this.#lineBuf, this.#lineStart, this.#lineEnd, this.#signed, this.#chunkSig);
+    if (size >= 0) this.#onChunkSize(size, undefined);
+    else this.#onHeader(latin1(this.#lineBuf.subarray(this.#lineStart, this.#lineEnd)));
   }
 
   #onLine(text: string): void {
-    if (this.#state === S_HEADER) {
-      this.#onHeader(text);
-      return;
-    }
     if (this.#state === S_FINAL) {
       if (text !== '') throw incomplete('unexpected data after the final chunk');
       this.#state = S_END;
@@ -313,9 +336,15 @@ export class ChunkedDecoder {
       throw incomplete(this.#signed && !text.includes(';chunk-signature=') ? 'chunk header has no chunk-signature extension' : `malformed chunk header: ${JSON.stringify(text.slice(0, 100))}`);
     }
     const hex = m[1]!.replace(/^0+(?=.)/, '');
-    const size = hex.length > 12 ? Infinity : parseInt(hex, 16);
+    const sig = m[2] ?? '';
+    for (let i = 0; i < sig.length; i++) this.#chunkSig[i] = sig.charCodeAt(i);
+    this.#onChunkSize(hex.length > 12 ? Infinity : parseInt(hex, 16), hex);
+  }
+
+  /** A chunk header's size (`hex`: its digits, when the header came as text). */
+  #onChunkSize(size: number, hex: string | undefined): void {
     if (size > this.#maxChunk) {
-      throw s3ErrorOf(EntityTooLarge, `chunk of ${hex.length > 12 ? `0x${hex}` : size} bytes exceeds the ${this.#maxChunk}-byte limit`);
+      throw s3ErrorOf(EntityTooLarge, `chunk of ${hex !== undefined && hex.length > 12 ? `0x${hex}` : size} bytes exceeds the ${this.#maxChunk}-byte limit`);
     }
     this.#chunkNo++;
     if (size !== 0 && this.#lastSize >= 0 && this.#lastSize < this.#minChunk) {
@@ -326,7 +355,6 @@ export class ChunkedDecoder {
     if (this.#declared !== undefined && this.#total + size > this.#declared) {
       throw lengthMismatch(`chunk sizes exceed x-amz-decoded-content-length ${this.#declared}`);
     }
-    this.#chunkSig = m[2] ?? '';
     this.#size = size;
     if (size > 0) {
       this.#remaining = size;
@@ -346,8 +374,8 @@ export class ChunkedDecoder {
     const s = this.#seed;
     const sts = chunkStringToSign(s.amzDate, s.scope, this.#prev, dataHashHex);
     const expected = s.signingKey.sign(sts);
-    if (!timingSafeEqual(expected, this.#chunkSig)) {
-      throw s3ErrorOf(SignatureDoesNotMatch, undefined, { details: this.#sigDetails(sts, this.#chunkSig) });
+    if (!hexEqualsBytes(expected, this.#chunkSig)) {
+      throw s3ErrorOf(SignatureDoesNotMatch, undefined, { details: this.#sigDetails(sts, latin1(this.#chunkSig)) });
     }
     this.#prev = expected;
   }
@@ -360,18 +388,8 @@ export class ChunkedDecoder {
 
   #completeChunk(emit: (data: Uint8Array) => void): void {
     const parts = this.#acc.take();
-    if (this.#signed) {
-      let hash: Uint8Array;
-      if (parts.length === 1) {
-        hash = this.#crypto.sha256(parts[0]!);
-      } else {
-        const h = this.#crypto.createSha256();
-        for (const p of parts) h.update(p);
-        hash = h.digest();
-      }
-      this.#verifyChunk(toHex(hash));
-    }
-    for (const cs of this.#checksums.values()) for (const p of parts) cs.update(p);
+    if (this.#signed) this.#verifyChunk(sha256HexOf(this.#crypto, parts));
+    for (const cs of this.#checksumList) for (const p of parts) cs.update(p);
     this.#total += this.#size;
     this.#lastSize = this.#size;
     this.#state = S_HEADER;

@@ -1,6 +1,6 @@
 import { EMPTY_SHA256 } from '../constants.js';
-import { defaultCrypto, type CryptoProvider } from '../crypto.js';
-import { toHex, utf8 } from '../encoding.js';
+import { defaultCrypto, sha256HexOf, type CryptoProvider } from '../crypto.js';
+import { utf8 } from '../encoding.js';
 import { ChunkAccumulator } from './accumulator.js';
 import { checksumAlgorithmOf, createChecksum, type Checksum } from './checksums.js';
 import { chunkedLengths, chunkedModeOf, resolveChunkSize, resolveMode, type ChunkedFramingOptions, type ChunkedMode } from './framing.js';
@@ -143,16 +143,8 @@ export class ChunkedEncoder {
     let head = this.#crlfPending ? '\r\n' : '';
     head += this.#upper ? size.toString(16).toUpperCase() : size.toString(16);
     if (this.mode !== 'streaming-unsigned-trailer') {
-      let hash: Uint8Array;
-      if (parts.length === 1) {
-        hash = this.#crypto.sha256(parts[0]!);
-      } else {
-        const h = this.#crypto.createSha256();
-        for (const p of parts) h.update(p);
-        hash = h.digest();
-      }
       const seed = this.#seed!;
-      const sig = chunkSignature(seed.signingKey, seed.amzDate, this.#scope, this.#prev, toHex(hash));
+      const sig = chunkSignature(seed.signingKey, seed.amzDate, this.#scope, this.#prev, sha256HexOf(this.#crypto, parts));
       this.#prev = sig;
       head += `;chunk-signature=${sig}`;
     }

@@ -7,6 +7,12 @@ export interface ParsedAuthorization {
   credential: string;
   signedHeaders: string;
   signature: string;
+  /**
+   * Where the signature value starts in the value given, when `Signature=` is the last
+   * component (as every SDK sends it), else -1. The text before it is the same for every
+   * request of one client and scope, so a parse can be reused for it.
+   */
+  signatureAt: number;
 }
 
 /** `AK/date/region/service/aws4_request`, split. */
@@ -20,7 +26,8 @@ export interface ParsedCredential {
   scope: string;
 }
 
-function isSpace(c: number): boolean {
+/** SP or HTAB: the whitespace the Authorization value may carry around its parts. */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 9;
 }
 
@@ -39,6 +46,8 @@ function trim(s: string): string {
  * (`AWS AK:sig`), AuthorizationHeaderMalformed (400) for anything else that is wrong.
  */
 export function parseAuthorization(value: string): ParsedAuthorization {
+  let lead = 0;
+  while (lead < value.length && isSpace(value.charCodeAt(lead))) lead++;
   const v = trim(value);
   let sp = 0;
   while (sp < v.length && !isSpace(v.charCodeAt(sp))) sp++;
@@ -55,6 +64,7 @@ export function parseAuthorization(value: string): ParsedAuthorization {
   let signature: string | undefined;
   let start = sp;
   let count = 0;
+  let signatureAt = -1;
   while (start <= v.length) {
     let end = v.indexOf(',', start);
     if (end === -1) end = v.length;
@@ -68,13 +78,16 @@ export function parseAuthorization(value: string): ParsedAuthorization {
     const val = part.slice(eq + 1);
     if (key === 'Credential' && credential === undefined) credential = val;
     else if (key === 'SignedHeaders' && signedHeaders === undefined) signedHeaders = val;
-    else if (key === 'Signature' && signature === undefined) signature = val;
-    else throw malformed('header', messages.components);
+    else if (key === 'Signature' && signature === undefined) {
+      signature = val;
+      // The last part ends where `v` does (it has no trailing whitespace), and so does its value.
+      if (end === v.length) signatureAt = lead + v.length - val.length;
+    } else throw malformed('header', messages.components);
   }
   if (count !== 3 || credential === undefined || signedHeaders === undefined || signature === undefined) {
     throw malformed('header', messages.components);
   }
-  return { credential, signedHeaders, signature };
+  return { credential, signedHeaders, signature, signatureAt };
 }
 
 function isDigits8(s: string): boolean {

@@ -12,7 +12,7 @@ import { canonicalReceivedQuery, parseReceivedQuery, type ReceivedParam } from '
 import { splitUrl } from '../url.js';
 import { classifyParts, queryAuthFamily, type VerifyRequestInput } from './classify.js';
 import { credentialMalformed, malformed, messages, regionWrong, signatureMismatch, unsignedHeaders, type AuthSource } from './errors.js';
-import { parseAuthorization, parseCredential, parseSignedHeaders, type ParsedCredential, type SignedHeaderList } from './parse-authorization.js';
+import { isSpace, parseAuthorization, parseCredential, parseSignedHeaders, type ParsedCredential, type SignedHeaderList } from './parse-authorization.js';
 import type { VerifiedRequest } from './types.js';
 
 /** Incremental body check for `sha256` payloads; see {@link SigV4Verifier.payloadChecker}. */
@@ -96,14 +96,12 @@ function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
   return typeof v === 'object' && v !== null && typeof (v as PromiseLike<T>).then === 'function';
 }
 
-/** 64 lowercase hex digits (a SHA-256), by a scan. */
-function isHex64(s: string): boolean {
-  if (s.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
+/** 64 lowercase hex digits (a SHA-256); the regex runs natively, faster than a scan. */
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** `x-amz-…` (a lowercase header name), by its codes. */
+function isAmzName(name: string): boolean {
+  return name.charCodeAt(0) === 120 && name.charCodeAt(1) === 45 && name.charCodeAt(2) === 97 && name.charCodeAt(3) === 109 && name.charCodeAt(4) === 122 && name.charCodeAt(5) === 45;
 }
 
 function parseExpires(value: string): number {
@@ -149,6 +147,8 @@ export class SigV4Verifier {
   #lastCred: [string, ParsedCredential] | undefined;
   #lastSigned: [string, SignedHeaderList] | undefined;
   #lastDate: [string, number] | undefined;
+  /** The last header parse whose Signature came last: its text before the signature, and what it held. */
+  #lastAuth: { prefix: string; cred: ParsedCredential; signed: SignedHeaderList } | undefined;
 
   constructor(options: VerifierOptions) {
     if (typeof options.getCredentials !== 'function') throw new TypeError('SigV4Verifier: getCredentials is required');
@@ -237,7 +237,7 @@ export class SigV4Verifier {
     if (!signedNames.has('host')) missing = ['host'];
     if (this.#s3Rules) {
       for (const name of headers.keys()) {
-        if (name.charCodeAt(0) !== 120 || !name.startsWith('x-amz-')) continue;
+        if (!isAmzName(name)) continue;
         // Presigned URLs: S3 ignores an unsigned x-amz-content-sha256 header.
         if (presigned && name === 'x-amz-content-sha256') continue;
         if (!signedNames.has(name)) (missing ??= []).push(name);
@@ -247,7 +247,7 @@ export class SigV4Verifier {
   }
 
   #payload(hash: string): PayloadMode {
-    const mode = isHex64(hash) ? 'sha256' : payloadModeOf(hash);
+    const mode = HEX64.test(hash) ? 'sha256' : payloadModeOf(hash);
     if (mode === undefined) {
       throw s3ErrorOf(InvalidArgument, messages.badSha256, {
         details: { ArgumentName: 'x-amz-content-sha256', ArgumentValue: hash },
@@ -260,11 +260,31 @@ export class SigV4Verifier {
     return body === undefined || body.length === 0 ? EMPTY_SHA256 : sha256Hex(this.#crypto, body);
   }
 
-  #header(request: VerifyRequestInput, headers: HeaderMap, params: ReceivedParam[]): Scope {
-    const auth = parseAuthorization(headers.get('authorization')!);
+  /**
+   * The Authorization header's credential, signed headers and signature. A client sends the
+   * same text up to `Signature=` again and again: when the value starts with the last parse's
+   * text and the rest is one component (no comma, no trailing whitespace), it is that parse
+   * with this signature, exactly what parsing it again would give.
+   */
+  #authorization(value: string): { cred: ParsedCredential; signed: SignedHeaderList; signature: string } {
+    const last = this.#lastAuth;
+    // `slice() ===` compares natively; `startsWith` is several times slower on these lengths.
+    const n = last === undefined ? 0 : last.prefix.length;
+    if (last !== undefined && value.slice(0, n) === last.prefix && value.indexOf(',', n) === -1 && !isSpace(value.charCodeAt(value.length - 1))) {
+      this.#checkScope('header', last.cred);
+      return { cred: last.cred, signed: last.signed, signature: value.slice(n) };
+    }
+    const auth = parseAuthorization(value);
     const cred = this.#credential('header', auth.credential);
     this.#checkScope('header', cred);
     const signed = this.#signedHeaders('header', auth.signedHeaders);
+    if (auth.signatureAt !== -1) this.#lastAuth = { prefix: value.slice(0, auth.signatureAt), cred, signed };
+    return { cred, signed, signature: auth.signature };
+  }
+
+  #header(request: VerifyRequestInput, headers: HeaderMap, params: ReceivedParam[]): Scope {
+    const auth = this.#authorization(headers.get('authorization')!);
+    const { cred, signed } = auth;
 
     let amzDate: string;
     let requestMs: number | undefined;
