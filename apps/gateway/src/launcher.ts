@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { processSettingsMissing } from '@s3kit/gateway';
+import { nodeFlagsMissing, processSettingsMissing } from '@s3kit/gateway';
 
 /** Set in the relaunched process (and by an operator: `off` keeps the process as started). */
 const MARK = 'S3KIT_GATEWAY_PROCESS_SETTINGS';
@@ -9,7 +9,8 @@ const RELAYED = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /**
  * Applies the process settings the gateway needs (`GATEWAY_PROCESS_ENV`: glibc malloc
- * thresholds, read only at process start) by running this program again with them, once.
+ * thresholds; `GATEWAY_NODE_FLAGS`: V8 heap sizing; both read only at process start) by running
+ * this program again with them, once.
  * Returns `false` in the process that should serve (settings applied, nothing to apply, or
  * `S3KIT_GATEWAY_PROCESS_SETTINGS=off`); `true` in the launcher, which then only relays
  * SIGTERM/SIGINT/SIGHUP and exits as the relaunched process does. The relaunched process runs
@@ -25,8 +26,9 @@ export function relaunchWithProcessSettings(): boolean {
     return false;
   }
   const missing = processSettingsMissing(env);
-  if (env[MARK] === 'off' || Object.keys(missing).length === 0) return false;
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  const flags = nodeFlagsMissing();
+  if (env[MARK] === 'off' || (Object.keys(missing).length === 0 && flags.length === 0)) return false;
+  const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
     env: { ...env, ...missing, [MARK]: 'applied' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GATEWAY_PROCESS_ENV, processSettingsMissing } from '@s3kit/gateway';
+import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV, nodeFlagsMissing, processSettingsMissing } from '@s3kit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProgram, type Program } from './support/program.js';
 
@@ -31,6 +31,10 @@ function childrenOf(pid: number): number[] {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
 }
 
+function cmdlineOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
 function environOf(pid: number): Record<string, string> {
   return Object.fromEntries(
     readFileSync(`/proc/${pid}/environ`, 'utf8')
@@ -49,6 +53,15 @@ const alive = (pid: number): boolean => {
   }
 };
 
+describe('GATEWAY_NODE_FLAGS', () => {
+  it('are missing unless given, with any value and either spelling', () => {
+    expect(GATEWAY_NODE_FLAGS).toEqual(['--min-semi-space-size=8']);
+    expect(nodeFlagsMissing([])).toEqual(['--min-semi-space-size=8']);
+    expect(nodeFlagsMissing(['--inspect', '--min-semi-space-size=8'])).toEqual([]);
+    expect(nodeFlagsMissing(['--min_semi_space_size=2'])).toEqual([]);
+  });
+});
+
 describe.runIf(glibcLinux)('s3kit-gateway process settings (glibc Linux)', () => {
   it('serves from a process with GATEWAY_PROCESS_ENV, relays SIGTERM and exits 0 with it', async () => {
     const p = run({});
@@ -56,6 +69,7 @@ describe.runIf(glibcLinux)('s3kit-gateway process settings (glibc Linux)', () =>
     const [server] = childrenOf(p.child.pid!);
     expect(server).toBeDefined();
     expect(environOf(server!)).toMatchObject({ ...GATEWAY_PROCESS_ENV, S3KIT_GATEWAY_PROCESS_SETTINGS: 'applied' });
+    expect(cmdlineOf(server!)).toEqual(expect.arrayContaining([...GATEWAY_NODE_FLAGS]));
     expect((await fetch(`${endpoint}/`)).status).toBe(403);
     const exited = new Promise<number | null>((r) => p.child.once('exit', r));
     p.child.kill('SIGTERM');

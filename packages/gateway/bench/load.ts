@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GATEWAY_PROCESS_ENV } from '../dist/index.js';
+import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../dist/index.js';
 import { cpuOf, rssMB, start } from './processes.js';
 
 const SECONDS = Number(process.env['BENCH_LOAD_S'] ?? 60);
@@ -62,7 +62,7 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 const dirs = [await mkdtemp(join(tmpdir(), 's3kit-load-pt-')), await mkdtemp(join(tmpdir(), 's3kit-load-gw-'))];
 const store = await start('./load-store.mjs', [dirs[0]!]);
 const pt = await start('./proxy-passthrough.mjs', [String(store.port)]);
-const gw = await start('./proxy-gateway.mjs', [`store:${dirs[1]!}`], [], { ...process.env, ...GATEWAY_PROCESS_ENV });
+const gw = await start('./proxy-gateway.mjs', [`store:${dirs[1]!}`], [...GATEWAY_NODE_FLAGS], { ...process.env, ...GATEWAY_PROCESS_ENV });
 const targets: Target[] = [
   { name: 'pass-through + bare store', origin: `http://127.0.0.1:${pt.port}`, pids: [pt.child.pid!, store.child.pid!] },
   { name: 'gateway (embedded store)', origin: `http://127.0.0.1:${gw.port}`, pids: [gw.child.pid!] },

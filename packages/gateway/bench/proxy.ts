@@ -17,7 +17,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createTransport, type Transport } from '@s3kit/http-transport';
-import { GATEWAY_PROCESS_ENV } from '../dist/index.js';
+import { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV } from '../dist/index.js';
 import { startNginx } from './nginx.js';
 import { cpuOf, rssMB, start } from './processes.js';
 
@@ -200,12 +200,13 @@ const hopFlags = (process.env['BENCH_HOP_FLAGS'] ?? '').split(' ').filter((f) =>
 const hopEnvPairs = (process.env['BENCH_HOP_ENV'] ?? '').split(' ').filter((f) => f.includes('='));
 const hopEnv = { ...process.env, ...Object.fromEntries(hopEnvPairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
 // The gateway hop runs with the process settings the s3kit-gateway program applies to itself
-// (GATEWAY_PROCESS_ENV: malloc thresholds), unless BENCH_GW_SETTINGS=0; variables set in
-// BENCH_HOP_ENV win. The pass-through keeps the process defaults.
+// (GATEWAY_PROCESS_ENV: malloc thresholds; GATEWAY_NODE_FLAGS: V8 young generation), unless
+// BENCH_GW_SETTINGS=0; variables set in BENCH_HOP_ENV win. The pass-through keeps the process defaults.
 const gwSettings = process.env['BENCH_GW_SETTINGS'] === '0' ? {} : GATEWAY_PROCESS_ENV;
+const gwFlags = [...(process.env['BENCH_GW_SETTINGS'] === '0' ? [] : GATEWAY_NODE_FLAGS), ...hopFlags];
 const gwEnv = { ...gwSettings, ...hopEnv };
 const gwScript = process.env['BENCH_GW_SCRIPT'] ?? './proxy-gateway.mjs';
-const gw = await start(gwScript, [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], gwEnv);
+const gw = await start(gwScript, [String(sink.port)], [...gwFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], gwEnv);
 const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/ptprof'] : [])], hopEnv);
 // The floor of the per-request rows: bare undici relay + SigV4 verify + sign (proxy-floor.mjs).
 const floor = parts0().includes('small') ? await start('./proxy-floor.mjs', [String(sink.port)], hopFlags, hopEnv) : undefined;
@@ -340,7 +341,7 @@ else if (parts.includes('large')) rows.push([`nginx reference left out: ${nginx.
 // (V8 returns it lazily) does not count as streaming memory.
 gw.child.disconnect();
 if (parts.includes('big')) {
-  const gw2 = await start(gwScript, [String(sink.port)], hopFlags, gwEnv);
+  const gw2 = await start(gwScript, [String(sink.port)], gwFlags, gwEnv);
   const gw2Origin = `http://127.0.0.1:${gw2.port}`;
   await new Promise((r) => setTimeout(r, 300));
   let peak = rssMB(gw2.child.pid!);
@@ -367,9 +368,7 @@ console.log(
     .join(
       '/',
     )}; MB = 10^6 bytes, 256 MiB: medians of ${ROUNDS} interleaved rounds after a warm-up${hopFlags.length > 0 ? `; hop flags ${hopFlags.join(' ')}` : ''}${hopEnvPairs.length > 0 ? `; hop env ${hopEnvPairs.join(' ')}` : ''}; gateway process settings: ${
-    Object.entries(gwSettings)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ') || 'none'
+    [...Object.entries(gwSettings).map(([k, v]) => `${k}=${v}`), ...gwFlags].join(' ') || 'none'
   }`,
 );
 console.log(line(head));

@@ -6,7 +6,7 @@ export { clientErrorResponse } from './node/client-error.js';
 export { createGatewayServer, type GatewayServer, type GatewayServerOptions } from './node/gateway-server.js';
 export { toNodeListener, type NodeListener, type NodeListenerOptions } from './node/listener.js';
 export { forwardedClient, trustProxy, type ForwardedClient, type ProxyTrust } from './node/forwarded.js';
-export { GATEWAY_PROCESS_ENV, processSettingsMissing } from './node/process-settings.js';
+export { GATEWAY_NODE_FLAGS, GATEWAY_PROCESS_ENV, nodeFlagsMissing, processSettingsMissing } from './node/process-settings.js';
 export { createS3Upstream, RGW_16_UNSUPPORTED, type S3Upstream, type S3UpstreamOptions, type UpstreamCredentials, type UpstreamProfile } from './upstreams/s3-upstream.js';
 export type { AllowRule, CorsRule, GatewayRequest, GatewayResponse, Identity, RequestInfo } from './pipeline/types.js';
 export { createLocalStore, type LocalStore, type LocalStoreOptions } from './store/local-store.js';
