@@ -62,7 +62,9 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 const dirs = [await mkdtemp(join(tmpdir(), 's3kit-load-pt-')), await mkdtemp(join(tmpdir(), 's3kit-load-gw-'))];
 const store = await start('./load-store.mjs', [dirs[0]!]);
 const pt = await start('./proxy-passthrough.mjs', [String(store.port)]);
-const gw = await start('./proxy-gateway.mjs', [`store:${dirs[1]!}`], [...GATEWAY_NODE_FLAGS], { ...process.env, ...GATEWAY_PROCESS_ENV });
+// The gateway runs with the process settings the s3kit-gateway program applies to itself, unless BENCH_GW_SETTINGS=0.
+const settings = process.env['BENCH_GW_SETTINGS'] !== '0';
+const gw = await start('./proxy-gateway.mjs', [`store:${dirs[1]!}`], settings ? [...GATEWAY_NODE_FLAGS] : [], settings ? { ...process.env, ...GATEWAY_PROCESS_ENV } : process.env);
 const targets: Target[] = [
   { name: 'pass-through + bare store', origin: `http://127.0.0.1:${pt.port}`, pids: [pt.child.pid!, store.child.pid!] },
   { name: 'gateway (embedded store)', origin: `http://127.0.0.1:${gw.port}`, pids: [gw.child.pid!] },

@@ -17,13 +17,13 @@ export const GATEWAY_PROCESS_ENV: Readonly<Record<string, string>> = Object.free
 
 /**
  * Node/V8 flags the gateway's process needs, for the program that runs it to apply at start (V8
- * sizes its heap then; `NODE_OPTIONS` does not take these). A young generation of at least 8 MiB
- * per semi-space from the start: with V8's default, growing from 1 MiB, enough of the short-lived
- * wrappers of streamed socket buffers survive into the old generation that streaming 256 MiB
- * runs 6–9 Mark-Compact collections (~0.3–0.6 s of CPU per GiB); with it, none. It adds ~5 MB of
- * RSS.
+ * sizes its heap then). A young generation fixed at 8 MiB per semi-space: growing from V8's
+ * default 1 MiB, enough short-lived wrappers of streamed socket buffers reach the old generation;
+ * grown to 16 MiB after a burst of small requests, it is larger than the old generation's
+ * headroom and V8 starts marking over and over. Either way streaming 256 MiB ran 6–9
+ * Mark-Compact collections (~0.3–0.6 s of CPU per GiB); with these flags, none.
  */
-export const GATEWAY_NODE_FLAGS: readonly string[] = Object.freeze(['--min-semi-space-size=8']);
+export const GATEWAY_NODE_FLAGS: readonly string[] = Object.freeze(['--min-semi-space-size=8', '--max-semi-space-size=8']);
 
 /** The {@link GATEWAY_NODE_FLAGS} `execArgv` lacks (a flag the operator gave, with any value, counts as given). */
 export function nodeFlagsMissing(execArgv: readonly string[] = process.execArgv): string[] {
