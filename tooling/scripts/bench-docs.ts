@@ -121,7 +121,8 @@ function render(log: string, loadAtStart: number[] | undefined, keep: Map<string
     sections.set(pkg, section);
   }
   const kept = [...keep.keys()].filter((pkg) => !byPackage(log).has(pkg) || tables(byPackage(log).get(pkg)!).length === 0);
-  if (kept.length > 0) out.push('', `The sections of ${kept.join(', ')} are from an earlier run (its load is in this file's git history).`);
+  if (kept.length > 0)
+    out.push('', `The ${kept.length === 1 ? 'section' : 'sections'} of ${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} from an earlier run (its load is in this file's git history).`);
   for (const [pkg, section] of [...sections].sort(([a], [b]) => a.localeCompare(b))) out.push('', `## ${pkg}`, ...section);
   return `${out.join('\n')}\n`;
 }
