@@ -3,7 +3,7 @@
 // each, for SECONDS, over a fixed mix of small requests on a seeded bucket: GET 1 KiB (50 %),
 // PUT 1 KiB (20 %), HEAD (20 %), ListObjectsV2 of 100 keys (10 %). Every request is SigV4-signed
 // (UNSIGNED-PAYLOAD), whoever answers, so both targets cost the client the same. Message in:
-// { origin, connections, seconds, keys, seed }. Message out: { done, latencies (ms), errors, ms }.
+// { origin, connections, seconds, keys, seed }. Message out: { done, latencies (ms), ops (0 GET, 1 PUT, 2 HEAD, 3 List, per latency), errors, ms }.
 import { createRequire } from 'node:module';
 import { SigV4Signer } from '@s3kit/sigv4';
 
@@ -33,10 +33,10 @@ const keyName = (i) => `k/${String(i).padStart(6, '0')}`;
 function pick(rand, keys) {
   const r = rand();
   const key = keyName(Math.floor(rand() * keys));
-  if (r < 0.5) return ['GET', `/${BUCKET}/${key}`, undefined];
-  if (r < 0.7) return ['PUT', `/${BUCKET}/${key}`, BODY];
-  if (r < 0.9) return ['HEAD', `/${BUCKET}/${key}`, undefined];
-  return ['GET', `/${BUCKET}?list-type=2&max-keys=100&prefix=k%2F&start-after=${encodeURIComponent(key)}`, undefined];
+  if (r < 0.5) return ['GET', `/${BUCKET}/${key}`, undefined, 0];
+  if (r < 0.7) return ['PUT', `/${BUCKET}/${key}`, BODY, 1];
+  if (r < 0.9) return ['HEAD', `/${BUCKET}/${key}`, undefined, 2];
+  return ['GET', `/${BUCKET}?list-type=2&max-keys=100&prefix=k%2F&start-after=${encodeURIComponent(key)}`, undefined, 3];
 }
 
 async function send(pool, origin, method, path, body) {
@@ -66,6 +66,8 @@ process.once('message', async ({ origin, connections, seconds, keys, seed: seedO
     return;
   }
   const latencies = [];
+  // The operation of each latency (0 GET, 1 PUT, 2 HEAD, 3 ListObjectsV2).
+  const ops = [];
   let errors = 0;
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
@@ -73,7 +75,7 @@ process.once('message', async ({ origin, connections, seconds, keys, seed: seedO
     Array.from({ length: connections }, async (_, w) => {
       const rand = prng(round * 100_003 + w + 1);
       while (performance.now() < end) {
-        const [method, path, body] = pick(rand, keys);
+        const [method, path, body, op] = pick(rand, keys);
         const s0 = performance.now();
         try {
           const status = await send(pool, origin, method, path, body);
@@ -82,10 +84,11 @@ process.once('message', async ({ origin, connections, seconds, keys, seed: seedO
           errors++;
         }
         latencies.push(performance.now() - s0);
+        ops.push(op);
       }
     }),
   );
   const ms = performance.now() - t0;
   await pool.close();
-  process.send({ done: true, latencies, errors, ms });
+  process.send({ done: true, latencies, ops, errors, ms });
 });

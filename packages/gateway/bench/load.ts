@@ -24,6 +24,8 @@ const KEYS = Number(process.env['BENCH_LOAD_KEYS'] ?? 1000);
 
 interface ClientResult {
   latencies: number[];
+  /** The operation of each latency: an index into OPERATIONS. */
+  ops: number[];
   errors: number;
   ms: number;
 }
@@ -48,8 +50,13 @@ interface Target {
   readonly pids: readonly number[];
 }
 
+/** The load client's operations, by the index it reports. */
+const OPERATIONS = ['GET', 'PUT', 'HEAD', 'ListObjectsV2'] as const;
+
 interface Totals {
   latencies: number[];
+  /** Latencies by operation (OPERATIONS order). */
+  byOp: number[][];
   requests: number;
   errors: number;
   ms: number;
@@ -64,12 +71,14 @@ const store = await start('./load-store.mjs', [dirs[0]!]);
 const pt = await start('./proxy-passthrough.mjs', [String(store.port)]);
 // The gateway runs with the process settings the s3kit-gateway program applies to itself, unless BENCH_GW_SETTINGS=0.
 const settings = process.env['BENCH_GW_SETTINGS'] !== '0';
-const gw = await start('./proxy-gateway.mjs', [`store:${dirs[1]!}`], settings ? [...GATEWAY_NODE_FLAGS] : [], settings ? { ...process.env, ...GATEWAY_PROCESS_ENV } : process.env);
+// BENCH_GW_FLAGS: extra Node flags for the gateway process (e.g. --trace-gc).
+const extraFlags = (process.env['BENCH_GW_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+const gw = await start('./proxy-gateway.mjs', [`store:${dirs[1]!}`], [...(settings ? GATEWAY_NODE_FLAGS : []), ...extraFlags], settings ? { ...process.env, ...GATEWAY_PROCESS_ENV } : process.env);
 const targets: Target[] = [
   { name: 'pass-through + bare store', origin: `http://127.0.0.1:${pt.port}`, pids: [pt.child.pid!, store.child.pid!] },
   { name: 'gateway (embedded store)', origin: `http://127.0.0.1:${gw.port}`, pids: [gw.child.pid!] },
 ];
-const totals: Totals[] = targets.map(() => ({ latencies: [], requests: 0, errors: 0, ms: 0, cpu: 0, peakRss: 0 }));
+const totals: Totals[] = targets.map(() => ({ latencies: [], byOp: OPERATIONS.map(() => []), requests: 0, errors: 0, ms: 0, cpu: 0, peakRss: 0 }));
 const cpuSum = (pids: readonly number[]): number => pids.reduce((n, pid) => n + cpuOf(pid).user + cpuOf(pid).sys, 0);
 const rssSum = (pids: readonly number[]): number => pids.reduce((n, pid) => n + rssMB(pid), 0);
 
@@ -87,7 +96,10 @@ for (let round = 1; round <= ROUNDS; round++) {
     clearInterval(poll);
     const x = totals[k]!;
     x.cpu += cpuSum(t.pids) - c0;
-    for (const l of r.latencies) x.latencies.push(l);
+    for (const [j, l] of r.latencies.entries()) {
+      x.latencies.push(l);
+      x.byOp[r.ops[j]!]!.push(l);
+    }
     x.requests += r.latencies.length;
     x.errors += r.errors;
     x.ms += r.ms;
@@ -103,6 +115,7 @@ const [p, g] = totals.map((x) => {
     rps: (x.requests * 1000) / x.ms,
     p50: percentile(sorted as unknown as number[], 0.5),
     p99: percentile(sorted as unknown as number[], 0.99),
+    p99ByOp: x.byOp.map((ls) => percentile(Float64Array.from(ls).sort() as unknown as number[], 0.99)),
     cpuUs: (x.cpu * 1e6) / x.requests,
     rss: x.peakRss,
     errors: x.errors,
@@ -113,6 +126,7 @@ interface Summary {
   rps: number;
   p50: number;
   p99: number;
+  p99ByOp: number[];
   cpuUs: number;
   rss: number;
   errors: number;
@@ -123,6 +137,7 @@ const rows: string[][] = [
   ['req/s', p.rps.toFixed(0), g.rps.toFixed(0), ratio(g.rps, p.rps), ''],
   ['p50 latency', `${p.p50.toFixed(1)} ms`, `${g.p50.toFixed(1)} ms`, ratio(g.p50, p.p50), ''],
   ['p99 latency', `${p.p99.toFixed(1)} ms`, `${g.p99.toFixed(1)} ms`, ratio(g.p99, p.p99), `<= 1.5x: ${g.p99 / p.p99 <= 1.5 ? 'pass' : 'FAIL'}`],
+  ...OPERATIONS.map((op, i) => [`  p99 ${op}`, `${p.p99ByOp[i]!.toFixed(1)} ms`, `${g.p99ByOp[i]!.toFixed(1)} ms`, ratio(g.p99ByOp[i]!, p.p99ByOp[i]!), '']),
   ['server CPU per request (all server processes)', `${p.cpuUs.toFixed(0)} µs`, `${g.cpuUs.toFixed(0)} µs`, ratio(g.cpuUs, p.cpuUs), ''],
   ['peak RSS (all server processes)', `${p.rss.toFixed(0)} MB`, `${g.rss.toFixed(0)} MB`, ratio(g.rss, p.rss), ''],
   ['requests / non-2xx or failed', `${p.requests} / ${p.errors}`, `${g.requests} / ${g.errors}`, '', ''],
