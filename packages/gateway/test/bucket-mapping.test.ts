@@ -27,6 +27,7 @@ import { SigV4Signer } from '@s3kit/sigv4';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStore, createS3Upstream, mapBuckets, type LocalStore, type S3Upstream, type Upstream } from '../src/index.js';
+import { bodyText } from './helpers.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 
 const { rgw, reason } = await rgwOrSkip();
@@ -65,10 +66,7 @@ async function localBackend(): Promise<Backend> {
     },
     async get(key) {
       try {
-        const res = await store.handle({ method: 'GET', operation: 'GetObject', bucket, key, query: {}, headers: {} });
-        const chunks: Buffer[] = [];
-        for await (const c of res.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
-        return Buffer.concat(chunks).toString();
+        return await bodyText(await store.handle({ method: 'GET', operation: 'GetObject', bucket, key, query: {}, headers: {} }));
       } catch (err) {
         if ((err as { code?: string }).code === 'NoSuchKey') return undefined;
         throw err;

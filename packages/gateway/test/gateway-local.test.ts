@@ -15,7 +15,7 @@ import {
 import { SigV2Signer, SigV4Signer, type ChunkedMode } from '@s3kit/sigv4';
 import * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeStore, pattern, type TestStore } from './helpers.js';
+import { bodyBytes, makeStore, pattern, type TestStore } from './helpers.js';
 import { ADMIN, READER, chunkedPut as putChunked, rawRequest, startGateway, type RunningGateway } from './support/gateway-server.js';
 
 const MiB = 1024 * 1024;
@@ -29,10 +29,7 @@ const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b
 /** The object as the store holds it (bypassing the gateway), or undefined. */
 async function stored(key: string): Promise<Buffer | undefined> {
   try {
-    const res = await t.store.handle({ method: 'GET', operation: 'GetObject', bucket: Bucket, key, query: {}, headers: {} });
-    const chunks: Buffer[] = [];
-    for await (const c of res.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
-    return Buffer.concat(chunks);
+    return await bodyBytes(await t.store.handle({ method: 'GET', operation: 'GetObject', bucket: Bucket, key, query: {}, headers: {} }));
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@
 import { createPresignedPost } from '@s3kit/post-policy';
 import { rgwOrSkip } from '@s3kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bodyText } from './helpers.js';
 import { ADMIN, startGateway, type RunningGateway } from './support/gateway-server.js';
 import { formData, postForm, upstreamBytes } from './support/post-forms.js';
 import { upstreamKinds, type Target } from './support/targets.js';
@@ -23,10 +24,7 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       return postForm(p.url, formData(p.fields, 'form bytes'));
     };
     const objectAcl = async (bucket: string, key: string): Promise<string> => {
-      const res = await target.upstream.handle({ method: 'GET', operation: 'GetObjectAcl', bucket, key, query: { acl: '' }, headers: {} });
-      const chunks: Buffer[] = [];
-      for await (const c of res.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
-      return Buffer.concat(chunks).toString('utf8');
+      return bodyText(await target.upstream.handle({ method: 'GET', operation: 'GetObjectAcl', bucket, key, query: { acl: '' }, headers: {} }));
     };
     beforeAll(async () => {
       target = await make();

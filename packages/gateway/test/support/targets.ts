@@ -2,7 +2,7 @@ import { GetObjectCommand, S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import type { RgwHandle } from '@s3kit/test-utils';
 import { afterAll, beforeAll } from 'vitest';
 import { createS3Upstream, RGW_16_UNSUPPORTED, type S3Upstream, type Upstream } from '../../src/index.js';
-import { makeStore, type TestStore } from '../helpers.js';
+import { bodyBytes, makeStore, type TestStore } from '../helpers.js';
 import { startGateway, type RunningGateway } from './gateway-server.js';
 
 /** An upstream for real-client tests, and how to read what arrived there. */
@@ -19,10 +19,7 @@ export async function localTarget(): Promise<Target> {
     upstream: t.store,
     async stored(bucket, key) {
       try {
-        const res = await t.store.handle({ method: 'GET', operation: 'GetObject', bucket, key, query: {}, headers: {} });
-        const chunks: Buffer[] = [];
-        for await (const c of res.body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
-        return Buffer.concat(chunks);
+        return await bodyBytes(await t.store.handle({ method: 'GET', operation: 'GetObject', bucket, key, query: {}, headers: {} }));
       } catch {
         return undefined;
       }
