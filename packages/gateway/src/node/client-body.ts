@@ -9,6 +9,29 @@ export interface BodyTimeouts {
   readonly minBytesPerSecond: number;
 }
 
+/**
+ * Reads and drops what is left of `req` (counted in `body`), settling at its end, when the
+ * connection closes, or after `ms`.
+ */
+export function drainRest(req: IncomingMessage, body: ClientBody | undefined, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onData = (c: Buffer): void => body?.countDrained(c.length);
+    const done = (): void => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('close', done);
+      req.pause();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.resume();
+  });
+}
+
 const clientGone = (): S3Error => s3Error('RequestTimeout', 'The client went away before sending its whole body.');
 
 /**

@@ -4,7 +4,7 @@ import { s3Error, type S3Error } from '@s3kit/errors';
 import type { Gateway } from '../gateway.js';
 import type { GatewayRequest, GatewayResponse } from '../pipeline/types.js';
 import type { AccessLogEntry } from './access-log.js';
-import { ClientBody } from './client-body.js';
+import { ClientBody, drainRest } from './client-body.js';
 import { clientErrorOf, rawErrorResponse } from './client-error.js';
 import { forwardedClient, trustProxy, type ProxyTrust } from './forwarded.js';
 import { watchHangUp, type HangUp } from './hang-up.js';
@@ -83,6 +83,9 @@ interface Exchange {
 const noop = (): void => {};
 /** How long a request whose connection broke may take to answer before the socket is destroyed. */
 const BROKEN_ANSWER_MS = 5000;
+/** The most of a refused body read before answering, and how long that may take. */
+const DRAIN_FIRST_BYTES = 64 * 1024;
+const DRAIN_FIRST_MS = 1000;
 const wentAway = (): S3Error => s3Error('RequestTimeout', 'The client went away.');
 
 /**
@@ -191,6 +194,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
           startedAt,
           body: exchange.body,
           continued,
+          drainFirst: exchange.override === undefined,
           options,
           remoteAddress: client.remoteAddress,
           hangUp,
@@ -255,10 +259,26 @@ async function answer(
   req: IncomingMessage,
   res: ServerResponse,
   out: GatewayResponse,
-  ctx: { method: string; startedAt: number; body: ClientBody | undefined; continued: boolean; options: NodeListenerOptions; remoteAddress: string | undefined; hangUp: HangUp },
+  ctx: {
+    method: string;
+    startedAt: number;
+    body: ClientBody | undefined;
+    continued: boolean;
+    /** A small rest of a refused body may be read before answering (not after a body timeout). */
+    drainFirst?: boolean;
+    options: NodeListenerOptions;
+    remoteAddress: string | undefined;
+    hangUp: HangUp;
+  },
 ): Promise<void> {
   const len = req.headers['content-length'];
-  const bodyPending = !req.complete && ((len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined);
+  let bodyPending = !req.complete && ((len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined);
+  // A refused request (a POST form with a bad signature ...) whose small rest is still coming: read
+  // it first (briefly), so a client still sending sees the answer, not a reset of a closed connection.
+  if (bodyPending && out.status >= 400 && ctx.continued && ctx.drainFirst === true && len !== undefined && Number(len) - (ctx.body?.bytes ?? 0) <= DRAIN_FIRST_BYTES && !req.destroyed) {
+    await drainRest(req, ctx.body, DRAIN_FIRST_MS);
+    bodyPending = !req.complete;
+  }
   // A refused upload whose body is still coming, or one the client holds back for a 100 Continue
   // never sent: answer, then close (as S3 does) instead of reading the body as the next request.
   if (bodyPending && (out.status >= 400 || !ctx.continued)) out.headers['connection'] = 'close';
