@@ -45,6 +45,25 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       expect(await s.target.stored(s.bucket, 'forged')).toBeUndefined();
     });
 
+    it('a PUT with a bad signature whose small body is still coming is answered 403 once the rest arrived, on a connection that stays open', async () => {
+      const c = await openRaw(s.g.port);
+      const body = 'x'.repeat(1000);
+      c.write(signedHead(s.g, `/${s.bucket}/late`, body).replace(/Signature=[0-9a-f]+/, `Signature=${'0'.repeat(64)}`) + body.slice(0, 400));
+      // The rest comes later: the gateway reads it before answering, so the client never writes into a closed connection.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(c.received()).toBe('');
+      c.write(body.slice(400));
+      const text = await c.waitFor(hasFinalResponse, 5000);
+      const res = parseResponses(text).at(-1)!;
+      expect([res.status, errorCode(res.body)]).toEqual([403, 'SignatureDoesNotMatch']);
+      expect(res.headers['connection']).not.toBe('close');
+      c.write(requestHead('GET', `/${s.bucket}/late`, { host: `127.0.0.1:${s.g.port}` }));
+      const both = parseResponses(await c.waitFor((t) => parseResponses(t).length >= 2, 5000));
+      c.close();
+      expect(both[1]!.status).toBe(403);
+      expect(await s.target.stored(s.bucket, 'late')).toBeUndefined();
+    });
+
     it('a signed PUT with Expect: 100-continue gets 100 Continue, then 200 once the body is sent, and is stored', async () => {
       const c = await openRaw(s.g.port);
       c.write(signedHead(s.g, `/${s.bucket}/continued`, 'hello', { expect: '100-continue' }));
