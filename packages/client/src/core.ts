@@ -142,8 +142,6 @@ export interface Call {
   control?: boolean;
   /** A precomputed `x-amz-content-sha256` (e.g. `STREAMING-UNSIGNED-PAYLOAD-TRAILER` for a body framed by the caller). */
   payloadHash?: string;
-  /** Read a response with a `Content-Length` up to this many bytes whole (`res.bytes`, Node transport): no stream per response. */
-  readWholeUpTo?: number;
 }
 
 /** A signed request to a path of the endpoint outside S3's bucket/key space (a gateway's own route). */
@@ -285,9 +283,10 @@ export class RequestCore {
    * Sends `call` to the bucket's region (discovered unless the call or the client fixes it) and
    * resolves to the raw response; a non-2xx answer rejects with `S3Error`. When S3 names another
    * region for the bucket, it is remembered and the call followed once (if its body can be replayed;
-   * `followRegion = false` turns that off). The caller must consume or dump `res.body`.
+   * `followRegion = false` turns that off). The caller must consume or dump `res.body`, unless the
+   * answer came whole in `res.bytes` (a `Content-Length` up to `readWholeUpTo`, Node transport).
    */
-  async send(call: Call, followRegion = true): Promise<TransportResponse<ResponseBodyMixin>> {
+  async send(call: Call, followRegion = true, readWholeUpTo?: number): Promise<TransportResponse<ResponseBodyMixin>> {
     // A fixed or already discovered region is used without an await (no promise hop per call).
     const known = call.region ?? this.region ?? (call.bucket === undefined ? 'us-east-1' : this.regions.get(call.bucket));
     const region = typeof known === 'string' ? known : await this.bucketRegion(call.bucket as string, { signal: call.signal as AbortSignal });
@@ -301,7 +300,7 @@ export class RequestCore {
         ...(call.body != null ? { body: call.body } : {}),
         ...(call.contentLength !== undefined ? { contentLength: call.contentLength } : {}),
         ...(call.signal ? { signal: call.signal } : {}),
-        ...(call.readWholeUpTo !== undefined ? { readWholeUpTo: call.readWholeUpTo } : {}),
+        ...(readWholeUpTo !== undefined ? { readWholeUpTo } : {}),
         // RGW answers aws-chunked XML control bodies with 501 NotImplemented; AWS does not need it either.
         ...(call.control ? { signing: { payload: 'hashed' as const } } : call.payloadHash ? { signing: { payloadHash: call.payloadHash } } : {}),
       });
@@ -320,13 +319,13 @@ export class RequestCore {
 
   /** Sends `call` and parses the body as the `@s3kit/xml-shapes` shape `shape` (a 200 with `<Error>` rejects with `S3Error`). */
   async xml<N extends ShapeName>(shape: N, call: Call): Promise<Shape<N>> {
-    const res = await this.send(call.readWholeUpTo === undefined ? { ...call, readWholeUpTo: Infinity } : call);
+    const res = await this.send(call, true, Infinity);
     return parseXml(shape, res.bytes ?? (await res.body.bytes()));
   }
 
   /** Sends `call`, drains the body and resolves to the response headers (lower-case names). */
   async empty(call: Call): Promise<Record<string, string>> {
-    const res = await this.send(call.readWholeUpTo === undefined ? { ...call, readWholeUpTo: EMPTY_READ_WHOLE } : call);
+    const res = await this.send(call, true, EMPTY_READ_WHOLE);
     if (res.bytes === undefined) await res.body.dump();
     return res.headers;
   }

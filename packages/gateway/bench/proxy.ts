@@ -189,9 +189,7 @@ async function small(targets: readonly Target[], rounds: number): Promise<SmallR
   return samples.map((x) => ({ rps: median(x.rps), cpuUs: median(x.cpuUs) }));
 }
 
-function parts0(): string[] {
-  return (process.env['BENCH_PROXY_PARTS'] ?? 'small,large,big').split(',');
-}
+const parts = (process.env['BENCH_PROXY_PARTS'] ?? 'small,large,big').split(',');
 
 const sink = await start('./proxy-sink.mjs');
 // BENCH_HOP_FLAGS: Node/V8 flags for both hops (gateway and pass-through), e.g. '--no-incremental-marking';
@@ -209,7 +207,7 @@ const gwScript = process.env['BENCH_GW_SCRIPT'] ?? './proxy-gateway.mjs';
 const gw = await start(gwScript, [String(sink.port)], [...gwFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gwprof'] : [])], gwEnv);
 const pt = await start('./proxy-passthrough.mjs', [String(sink.port)], [...hopFlags, ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/ptprof'] : [])], hopEnv);
 // The floor of the per-request rows: bare undici relay + SigV4 verify + sign (proxy-floor.mjs).
-const floor = parts0().includes('small') ? await start('./proxy-floor.mjs', [String(sink.port)], hopFlags, hopEnv) : undefined;
+const floor = parts.includes('small') ? await start('./proxy-floor.mjs', [String(sink.port)], hopFlags, hopEnv) : undefined;
 const directOrigin = `http://127.0.0.1:${sink.port}`;
 const ptOrigin = `http://127.0.0.1:${pt.port}`;
 const gwOrigin = `http://127.0.0.1:${gw.port}`;
@@ -225,7 +223,6 @@ await smallGets(direct, directOrigin, 500, 8);
 await smallGets(direct, ptOrigin, 500, 8);
 await smallGets(viaGw, gwOrigin, 500, 8);
 
-const parts = parts0();
 const targets: Target[] = [
   { t: direct, origin: directOrigin, hop: sink.child },
   { t: direct, origin: ptOrigin, hop: pt.child },

@@ -28,7 +28,8 @@ export async function forwardHttp(transport: Transport, req: TransportRequest): 
     if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
   }
   if (req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304) {
-    await res.body.dump();
+    // A body read whole is done with; only a streamed one is drained (no replay stream made to dump it).
+    if (res.bytes === undefined) await res.body.dump();
     return { status: res.statusCode, headers };
   }
   return { status: res.statusCode, headers, body: res.bytes ?? res.body };
