@@ -27,39 +27,39 @@ function suite(kind: string, start: () => Promise<Server>): void {
     expect(Math.abs(Date.parse(info.retainUntilDate) - Date.now() - DAY)).toBeLessThan(600_000);
     expect((await s.run('retention', 'clear', `t/${lb}`)).stdout).toBe(`t/${lb}: default retention cleared\n`);
     expect((await s.run('retention', 'info', `t/${lb}`)).stdout).toBe(`t/${lb}: object lock on, no default retention\n`);
-    expect((await s.run('rm', '--version-id', v, '--bypass-governance', `t/${lb}/defaulted.txt`)).code).toBe(0);
+    expect((await s.run('rm', `--version-id=${v}`, '--bypass-governance', `t/${lb}/defaulted.txt`)).code).toBe(0);
   });
 
   it('retention on a version: GOVERNANCE blocks deletes until bypassed; clear needs the bypass', async () => {
     const v = (await s.server.s3.putObject(lb, 'r.txt', 'x')).versionId!;
     expect((await s.run('retention', 'info', `t/${lb}/r.txt`)).stdout).toBe(`t/${lb}/r.txt: no retention\n`);
-    const set = await s.run('retention', 'set', '--version-id', v, 'GOVERNANCE', '1d', `t/${lb}/r.txt`);
+    const set = await s.run('retention', 'set', `--version-id=${v}`, 'GOVERNANCE', '1d', `t/${lb}/r.txt`);
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toMatch(new RegExp(`^t/${lb}/r\\.txt: GOVERNANCE until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z\\n$`));
-    expect((await s.run('retention', 'info', '--version-id', v, `t/${lb}/r.txt`)).stdout).toMatch(/: GOVERNANCE until /);
-    const denied = await s.run('rm', '--version-id', v, `t/${lb}/r.txt`);
+    expect((await s.run('retention', 'info', `--version-id=${v}`, `t/${lb}/r.txt`)).stdout).toMatch(/: GOVERNANCE until /);
+    const denied = await s.run('rm', `--version-id=${v}`, `t/${lb}/r.txt`);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(oneLine('AccessDenied'));
-    const clear = await s.run('retention', 'clear', '--version-id', v, `t/${lb}/r.txt`);
+    const clear = await s.run('retention', 'clear', `--version-id=${v}`, `t/${lb}/r.txt`);
     expect(clear.code).toBe(1);
     // RGW 16.2 cannot remove a retention: it answers an empty <Retention/> with MalformedXML.
     expect(clear.stderr).toMatch(oneLine(kind === 'rgw' ? 'MalformedXML' : 'AccessDenied'));
-    const bypass = await s.run('retention', 'clear', '--bypass-governance', '--version-id', v, `t/${lb}/r.txt`);
+    const bypass = await s.run('retention', 'clear', '--bypass-governance', `--version-id=${v}`, `t/${lb}/r.txt`);
     if (kind === 'rgw') {
       expect(bypass.code).toBe(1);
       expect(bypass.stderr).toMatch(oneLine('MalformedXML'));
-      expect((await s.run('rm', '--version-id', v, '--bypass-governance', `t/${lb}/r.txt`)).code).toBe(0);
+      expect((await s.run('rm', `--version-id=${v}`, '--bypass-governance', `t/${lb}/r.txt`)).code).toBe(0);
       return;
     }
     expect([bypass.code, bypass.stdout]).toEqual([0, `t/${lb}/r.txt: retention cleared\n`]);
     expect((await s.run('retention', 'info', `t/${lb}/r.txt`)).stdout).toBe(`t/${lb}/r.txt: no retention\n`);
-    expect((await s.run('rm', '--version-id', v, `t/${lb}/r.txt`)).code).toBe(0);
+    expect((await s.run('rm', `--version-id=${v}`, `t/${lb}/r.txt`)).code).toBe(0);
   });
 
   it('rm --versions --bypass-governance removes every locked version of a key', async () => {
     for (let i = 0; i < 3; i++) {
       const v = (await s.server.s3.putObject(lb, 'many.txt', `v${i}`)).versionId!;
-      expect((await s.run('retention', 'set', '-q', '--version-id', v, 'GOVERNANCE', '1d', `t/${lb}/many.txt`)).code).toBe(0);
+      expect((await s.run('retention', 'set', '-q', `--version-id=${v}`, 'GOVERNANCE', '1d', `t/${lb}/many.txt`)).code).toBe(0);
     }
     const denied = await s.run('rm', '--versions', `t/${lb}/many.txt`);
     expect(denied.code).toBe(1);
@@ -72,12 +72,12 @@ function suite(kind: string, start: () => Promise<Server>): void {
 
   it('COMPLIANCE retention cannot be cleared or bypassed', async () => {
     const v = (await s.server.s3.putObject(lb, 'c.txt', 'x')).versionId!;
-    expect((await s.run('retention', 'set', '--version-id', v, 'compliance', '1d', `t/${lb}/c.txt`)).code).toBe(0);
+    expect((await s.run('retention', 'set', `--version-id=${v}`, 'compliance', '1d', `t/${lb}/c.txt`)).code).toBe(0);
     expect(JSON.parse((await s.run('retention', 'info', '--json', `t/${lb}/c.txt`)).stdout)).toMatchObject({ mode: 'COMPLIANCE' });
-    const clear = await s.run('retention', 'clear', '--bypass-governance', '--version-id', v, `t/${lb}/c.txt`);
+    const clear = await s.run('retention', 'clear', '--bypass-governance', `--version-id=${v}`, `t/${lb}/c.txt`);
     expect(clear.code).toBe(1);
     expect(clear.stderr).toMatch(oneLine(kind === 'rgw' ? 'MalformedXML' : 'AccessDenied'));
-    const rm = await s.run('rm', '--version-id', v, '--bypass-governance', `t/${lb}/c.txt`);
+    const rm = await s.run('rm', `--version-id=${v}`, '--bypass-governance', `t/${lb}/c.txt`);
     expect(rm.code).toBe(1);
     expect(rm.stderr).toMatch(oneLine('AccessDenied'));
   });
@@ -86,13 +86,13 @@ function suite(kind: string, start: () => Promise<Server>): void {
     const v = (await s.server.s3.putObject(lb, 'h.txt', 'x')).versionId!;
     expect((await s.run('legalhold', 'info', `t/${lb}/h.txt`)).stdout).toBe(`t/${lb}/h.txt: legal hold OFF\n`);
     expect((await s.run('legalhold', 'set', `t/${lb}/h.txt`)).stdout).toBe(`t/${lb}/h.txt: legal hold ON\n`);
-    expect(JSON.parse((await s.run('legalhold', 'info', '--json', '--version-id', v, `t/${lb}/h.txt`)).stdout)).toEqual({ target: `t/${lb}/h.txt`, versionId: v, legalHold: 'ON' });
-    const denied = await s.run('rm', '--version-id', v, '--bypass-governance', `t/${lb}/h.txt`);
+    expect(JSON.parse((await s.run('legalhold', 'info', '--json', `--version-id=${v}`, `t/${lb}/h.txt`)).stdout)).toEqual({ target: `t/${lb}/h.txt`, versionId: v, legalHold: 'ON' });
+    const denied = await s.run('rm', `--version-id=${v}`, '--bypass-governance', `t/${lb}/h.txt`);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(oneLine('AccessDenied'));
     expect(JSON.parse((await s.run('legalhold', 'clear', '--json', `t/${lb}/h.txt`)).stdout)).toEqual({ status: 'success', target: `t/${lb}/h.txt`, legalHold: 'OFF' });
     expect((await s.run('legalhold', 'info', `t/${lb}/h.txt`)).stdout).toBe(`t/${lb}/h.txt: legal hold OFF\n`);
-    expect((await s.run('rm', '--version-id', v, `t/${lb}/h.txt`)).code).toBe(0);
+    expect((await s.run('rm', `--version-id=${v}`, `t/${lb}/h.txt`)).code).toBe(0);
   });
 
   it('errors: a bucket without object lock, bad modes and periods', async () => {

@@ -57,8 +57,8 @@ function suite(kind: string, start: () => Promise<Server>): void {
     }
     if (!v1) throw new Error('no version id after enabling versioning');
     await s.server.s3.putObject(bucket, 'v.txt', 'two');
-    expect((await s.run('tag', 'set', '--version-id', v1, `t/${bucket}/v.txt`, 'old=yes')).code).toBe(0);
-    expect((await s.run('tag', 'list', '--version-id', v1, `t/${bucket}/v.txt`)).stdout).toBe('old=yes\n');
+    expect((await s.run('tag', 'set', `--version-id=${v1}`, `t/${bucket}/v.txt`, 'old=yes')).code).toBe(0);
+    expect((await s.run('tag', 'list', `--version-id=${v1}`, `t/${bucket}/v.txt`)).stdout).toBe('old=yes\n');
     expect((await s.run('tag', 'list', `t/${bucket}/v.txt`)).stdout).toBe('');
     expect(JSON.parse((await s.run('version', 'suspend', '--json', `t/${bucket}`)).stdout)).toEqual({ status: 'success', bucket, versioning: 'Suspended' });
     expect((await s.run('version', 'info', `t/${bucket}`)).stdout).toBe(`t/${bucket} versioning is Suspended\n`);

@@ -175,18 +175,18 @@ for (const [name, noUpstream, make] of configUpstreamKinds(rgw, reason, 'boto3')
         '{"QueueConfigurations":[{"Id":"q1","QueueArn":"arn:aws:sqs:us-east-1:123456789012:events","Events":["s3:ObjectCreated:*"]}]}',
       );
       r['getNotification'] = await s3api('get-bucket-notification-configuration', ...b);
-      r['putObjectTagging'] = await s3api('put-object-tagging', ...b, '--key', 'k', '--version-id', v1, '--tagging', 'TagSet=[{Key=state,Value=old}]');
-      r['getObjectTagging'] = await s3api('get-object-tagging', ...b, '--key', 'k', '--version-id', v1);
-      r['putLegalHold'] = await s3api('put-object-legal-hold', ...b, '--key', 'k', '--version-id', v1, '--legal-hold', 'Status=ON');
-      r['getLegalHold'] = await s3api('get-object-legal-hold', ...b, '--key', 'k', '--version-id', v1);
-      r['putLegalHoldOff'] = await s3api('put-object-legal-hold', ...b, '--key', 'k', '--version-id', v1, '--legal-hold', 'Status=OFF');
+      r['putObjectTagging'] = await s3api('put-object-tagging', ...b, '--key', 'k', `--version-id=${v1}`, '--tagging', 'TagSet=[{Key=state,Value=old}]');
+      r['getObjectTagging'] = await s3api('get-object-tagging', ...b, '--key', 'k', `--version-id=${v1}`);
+      r['putLegalHold'] = await s3api('put-object-legal-hold', ...b, '--key', 'k', `--version-id=${v1}`, '--legal-hold', 'Status=ON');
+      r['getLegalHold'] = await s3api('get-object-legal-hold', ...b, '--key', 'k', `--version-id=${v1}`);
+      r['putLegalHoldOff'] = await s3api('put-object-legal-hold', ...b, '--key', 'k', `--version-id=${v1}`, '--legal-hold', 'Status=OFF');
       r['putLock'] = await s3api('put-object-lock-configuration', ...b, '--object-lock-configuration', '{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}}');
       r['getLock'] = await s3api('get-object-lock-configuration', ...b);
       const until = new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000).toISOString().replace('.000Z', 'Z');
-      r['putRetention'] = await s3api('put-object-retention', ...b, '--key', 'k', '--version-id', v1, '--retention', `Mode=GOVERNANCE,RetainUntilDate=${until}`);
-      r['getRetention'] = await s3api('get-object-retention', ...b, '--key', 'k', '--version-id', v1);
-      r['deleteRetained'] = await s3api('delete-object', ...b, '--key', 'k', '--version-id', v1);
-      r['deleteBypass'] = await s3api('delete-object', ...b, '--key', 'k', '--version-id', v1, '--bypass-governance-retention');
+      r['putRetention'] = await s3api('put-object-retention', ...b, '--key', 'k', `--version-id=${v1}`, '--retention', `Mode=GOVERNANCE,RetainUntilDate=${until}`);
+      r['getRetention'] = await s3api('get-object-retention', ...b, '--key', 'k', `--version-id=${v1}`);
+      r['deleteRetained'] = await s3api('delete-object', ...b, '--key', 'k', `--version-id=${v1}`);
+      r['deleteBypass'] = await s3api('delete-object', ...b, '--key', 'k', `--version-id=${v1}`, '--bypass-governance-retention');
       r['deleteBucket'] = await s3api('delete-bucket', ...b);
       const aws = {
         create: { Location: `/${bucket}` },

@@ -203,12 +203,12 @@ for (const [name, noUpstream, make] of upstreamKinds(rgw, reason)) {
       await sdk.send(new CreateBucketCommand({ Bucket, ObjectLockEnabledForBucket: true }));
       const v = (await sdk.send(new PutObjectCommand({ Bucket, Key: 'l', Body: 'locked by awscli' }))).VersionId!;
       const until = dayFromNow();
-      await ok('put-object-retention', '--bucket', Bucket, '--key', 'l', '--version-id', v, '--retention', `Mode=GOVERNANCE,RetainUntilDate=${until.toISOString()}`);
-      const ret = (await ok('get-object-retention', '--bucket', Bucket, '--key', 'l', '--version-id', v))['Retention'] as { Mode: string; RetainUntilDate: string };
+      await ok('put-object-retention', '--bucket', Bucket, '--key', 'l', `--version-id=${v}`, '--retention', `Mode=GOVERNANCE,RetainUntilDate=${until.toISOString()}`);
+      const ret = (await ok('get-object-retention', '--bucket', Bucket, '--key', 'l', `--version-id=${v}`))['Retention'] as { Mode: string; RetainUntilDate: string };
       expect([ret.Mode, new Date(ret.RetainUntilDate).getTime()]).toEqual(['GOVERNANCE', until.getTime()]);
-      await ok('put-object-legal-hold', '--bucket', Bucket, '--key', 'l', '--version-id', v, '--legal-hold', 'Status=ON');
-      expect(await ok('get-object-legal-hold', '--bucket', Bucket, '--key', 'l', '--version-id', v)).toEqual({ LegalHold: { Status: 'ON' } });
-      expect((await s3api('delete-object', '--bucket', Bucket, '--key', 'l', '--version-id', v, '--bypass-governance-retention')).error).toBe('AccessDenied');
+      await ok('put-object-legal-hold', '--bucket', Bucket, '--key', 'l', `--version-id=${v}`, '--legal-hold', 'Status=ON');
+      expect(await ok('get-object-legal-hold', '--bucket', Bucket, '--key', 'l', `--version-id=${v}`)).toEqual({ LegalHold: { Status: 'ON' } });
+      expect((await s3api('delete-object', '--bucket', Bucket, '--key', 'l', `--version-id=${v}`, '--bypass-governance-retention')).error).toBe('AccessDenied');
       await sdk.send(new PutObjectLegalHoldCommand({ Bucket, Key: 'l', VersionId: v, LegalHold: { Status: 'OFF' } }));
       await sdk.send(new DeleteObjectCommand({ Bucket, Key: 'l', VersionId: v, BypassGovernanceRetention: true }));
       await sdk.send(new DeleteBucketCommand({ Bucket }));
