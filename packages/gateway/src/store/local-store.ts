@@ -21,6 +21,7 @@ import * as ownership from './ownership.js';
 import * as encryption from './bucket-encryption.js';
 import { StoreKey } from './sse-key.js';
 import { StoreCore, type BucketState } from './store-core.js';
+import { OperationQueue, releasingOnRead } from './operation-queue.js';
 import { selectObjectContent } from './select/handler.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
@@ -53,6 +54,13 @@ export interface LocalStoreOptions {
    * (see webhooks.ts). Given, a configuration may name only these ARNs.
    */
   readonly notifications?: NotificationOptions;
+  /**
+   * Operations doing their file work at once; the rest wait their turn in arrival order (at most
+   * 1 s, then they run anyway), which keeps latency even under load instead of a long tail. An
+   * operation gives up its turn when it starts reading the request body, or when it answers (a
+   * download streams without one). **Default:** `32`.
+   */
+  readonly maxConcurrentOperations?: number;
 }
 
 /** The embedded local store: an {@link Upstream} over the local filesystem. */
@@ -87,6 +95,11 @@ export interface LocalStore extends Upstream {
    */
   runLifecycle(): Promise<LifecycleSummary>;
 }
+
+/** The store's file work at once by default: like a proxy's or client's pool of 32 connections in front of a store. */
+const DEFAULT_CONCURRENT_OPERATIONS = 32;
+/** The longest an operation waits for its turn before it runs anyway. */
+const QUEUE_MAX_WAIT_MS = 1000;
 
 type Handler = (ctx: StoreContext, req: UpstreamRequest) => Promise<UpstreamResponse>;
 
@@ -173,6 +186,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 export function createLocalStore(options: LocalStoreOptions): LocalStore {
   const { dir, region = 'us-east-1', fsync = true, minPartSize = 5 * 1024 * 1024, maxObjectSize = 5 * 1024 ** 3, onSweep, lifecycle: lifecycleOptions, events, notifications } = options ?? {};
   if (typeof dir !== 'string' || dir === '') throw new TypeError('createLocalStore: options.dir must be a non-empty path');
+  const queue = new OperationQueue(options.maxConcurrentOperations ?? DEFAULT_CONCURRENT_OPERATIONS, QUEUE_MAX_WAIT_MS);
   const webhooks = notifications === undefined ? undefined : new Webhooks(dir, region, fsync, notifications);
   const notify = webhooks === undefined ? undefined : (event: StoreEvent, state: BucketState) => webhooks.enqueue(event, state.config?.notification);
   const core = new StoreCore({ dir, fsync, events, notify });
@@ -226,7 +240,7 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     },
     async handle(req: UpstreamRequest): Promise<UpstreamResponse> {
       if (closing !== undefined) throw new S3Error('ServiceUnavailable', { message: 'The local store is shutting down.' });
-      const p = dispatch(req);
+      const p = inTurn(req);
       inflight.add(p);
       try {
         return await p;
@@ -235,6 +249,17 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
       }
     },
   };
+
+  /** The operation when its turn comes; the turn is given back once it reads its body or answers. */
+  async function inTurn(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const turn = await queue.turn(req.signal);
+    try {
+      const body = releasingOnRead(req.body, turn);
+      return await dispatch(body === req.body ? req : { ...req, body });
+    } finally {
+      turn.release();
+    }
+  }
 
   async function dispatch(req: UpstreamRequest): Promise<UpstreamResponse> {
     const h = HANDLERS[req.operation];
