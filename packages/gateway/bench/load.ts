@@ -154,3 +154,11 @@ console.log(
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));
+// BENCH_LOAD_DIST=1: the whole latency distribution of each target (where a tail comes from).
+if (process.env['BENCH_LOAD_DIST'] === '1') {
+  const ps = [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
+  for (const [i, x] of totals.entries()) {
+    const sorted = Float64Array.from(x.latencies).sort() as unknown as number[];
+    console.log(`${targets[i]!.name}: ${ps.map((q) => `p${q * 100} ${percentile(sorted, q).toFixed(1)}`).join(', ')} ms`);
+  }
+}
