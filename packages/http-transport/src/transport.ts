@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import { prepareBody, type RequestBody } from './body.js';
 import { TransportRequestError, abortError } from './errors.js';
 import { observe } from './interceptors/observe.js';
@@ -7,6 +7,7 @@ import { retry } from './interceptors/retry.js';
 import { s3Errors } from './interceptors/s3-errors.js';
 import { sign, type RequestSigning, type SignOptions } from './interceptors/sign.js';
 import { RequestHandler } from './request-handler.js';
+import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-dispatchers.js';
 import type { ResponseBody } from './response-body.js';
 import type { TransportResponse } from './types.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -123,7 +124,7 @@ function baseDispatcher(options: TransportOptions): Dispatcher {
     headersTimeout: positive('headersTimeoutMs', options.headersTimeoutMs, 60_000),
     bodyTimeout: positive('bodyTimeoutMs', options.bodyTimeoutMs, 60_000),
     connect,
-  } satisfies Agent.Options;
+  } satisfies UndiciAgent.Options;
   const proxy = options.proxy ?? 'env';
   const chosen = proxy === 'env' ? envProxy() : proxy;
   if (chosen === undefined || chosen === false) return new Agent(agentOptions);
