@@ -1,5 +1,5 @@
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { _SHA1 } from '@noble/hashes/legacy.js';
+import { _SHA256 } from '@noble/hashes/sha2.js';
 import { toHex, utf8 } from './encoding.js';
 
 /** Bytes, or a string taken as UTF-8. */
@@ -61,7 +61,7 @@ export function sha256HexOf(crypto: Sha256Provider, parts: readonly Uint8Array[]
 const bytes = (d: Data): Uint8Array => (typeof d === 'string' ? utf8(d) : d);
 
 interface NobleHash {
-  update(buf: Uint8Array): unknown;
+  update(buf: Uint8Array): NobleHash;
   digest(): Uint8Array;
 }
 
@@ -76,11 +76,14 @@ function nobleIncremental(h: NobleHash): IncrementalHash {
   return inc;
 }
 
-/** A noble hash function with a 64-byte block (SHA-256, SHA-1). */
-interface NobleBlockHash {
-  (data: Uint8Array): Uint8Array;
-  create(): NobleHash;
-}
+/**
+ * A new noble hash with a 64-byte block (SHA-256, SHA-1). Noble's hash classes are used
+ * directly: its `sha256`/`sha1` wrappers (`createHasher`) bring an options checker and OID
+ * tables that a bundle would otherwise carry.
+ */
+type NobleBlockHash = () => NobleHash;
+const newSha256: NobleBlockHash = () => new _SHA256();
+const newSha1: NobleBlockHash = () => new _SHA1();
 
 /**
  * HMAC (RFC 2104) over a 64-byte-block noble hash: a few lines in place of noble's generic
@@ -88,22 +91,22 @@ interface NobleBlockHash {
  */
 function nobleHmac(hash: NobleBlockHash, key: Uint8Array, data: Uint8Array): Uint8Array {
   const block = new Uint8Array(64);
-  block.set(key.length > 64 ? hash(key) : key);
+  block.set(key.length > 64 ? hash().update(key).digest() : key);
   for (let i = 0; i < 64; i++) block[i]! ^= 0x36;
-  const inner = hash.create();
+  const inner = hash();
   inner.update(block);
   inner.update(data);
   const innerDigest = inner.digest();
   for (let i = 0; i < 64; i++) block[i]! ^= 0x36 ^ 0x5c;
-  const outer = hash.create();
+  const outer = hash();
   outer.update(block);
   outer.update(innerDigest);
   return outer.digest();
 }
 
-const nobleSha256Of = (d: Data): Uint8Array => sha256(bytes(d));
-const nobleCreateSha256 = (): IncrementalHash => nobleIncremental(sha256.create());
-const nobleHmacSha256 = (k: Data, d: Data): Uint8Array => nobleHmac(sha256, bytes(k), bytes(d));
+const nobleSha256Of = (d: Data): Uint8Array => newSha256().update(bytes(d)).digest();
+const nobleCreateSha256 = (): IncrementalHash => nobleIncremental(newSha256());
+const nobleHmacSha256 = (k: Data, d: Data): Uint8Array => nobleHmac(newSha256, bytes(k), bytes(d));
 
 /**
  * `@noble/hashes` SHA-256 alone: the fallback of {@link defaultSha256Crypto}, so a bundle that
@@ -118,9 +121,9 @@ export const nobleCrypto: CryptoProvider = {
   sha256: nobleSha256Of,
   createSha256: nobleCreateSha256,
   hmacSha256: nobleHmacSha256,
-  sha1: (d) => sha1(bytes(d)),
-  createSha1: () => nobleIncremental(sha1.create()),
-  hmacSha1: (k, d) => nobleHmac(sha1, bytes(k), bytes(d)),
+  sha1: (d) => newSha1().update(bytes(d)).digest(),
+  createSha1: () => nobleIncremental(newSha1()),
+  hmacSha1: (k, d) => nobleHmac(newSha1, bytes(k), bytes(d)),
 };
 
 /** A node:crypto Hash/Hmac after `update`: digest to bytes, or to hex in native code. */

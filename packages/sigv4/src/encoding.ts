@@ -54,10 +54,15 @@ export function fromBase64(s: string): Uint8Array | undefined {
 }
 
 // RFC 3986 unreserved characters are left alone; everything else is %XX (uppercase).
-const UNRESERVED = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') UNRESERVED[c.charCodeAt(0)] = 1;
+function unreservedTable(): Uint8Array {
+  const t = new Uint8Array(128);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') t[c.charCodeAt(0)] = 1;
+  return t;
+}
+// Both tables are marked pure so that bundles which only hash or base64 (no URI encoding) drop them.
+const UNRESERVED = /* @__PURE__ */ unreservedTable();
 /** `%XX` (uppercase hex) for every byte value. */
-const ESCAPED: string[] = HEX_TABLE.map((h) => '%' + h.toUpperCase());
+const ESCAPED: string[] = /* @__PURE__ */ HEX_TABLE.map((h) => '%' + h.toUpperCase());
 
 /**
  * SigV4 URI encoding: every byte except the unreserved set becomes `%XX` (uppercase hex),
