@@ -24,40 +24,19 @@ export function baseFilename(name: string | undefined): string {
   return cut === -1 ? name : name.slice(cut + 1);
 }
 
-/** Form fields that become headers of the stored object, by lower-case field name. */
-const HEADER_FIELDS: Record<string, string> = {
-  'cache-control': 'cache-control',
-  'content-type': 'content-type',
-  'content-disposition': 'content-disposition',
-  'content-encoding': 'content-encoding',
-  'content-language': 'content-language',
-  expires: 'expires',
-  acl: 'x-amz-acl',
-  tagging: 'x-amz-tagging',
-};
+/**
+ * Form fields stored as object headers under their own (lower-case) name: the exact names
+ * first, then the prefixes (metadata, encryption, checksum, object lock).
+ */
+const OBJECT_HEADER =
+  /^(?:(?:cache-control|content-(?:type|disposition|encoding|language)|expires|x-amz-(?:storage-class|website-redirect-location|grant-(?:read|read-acp|write-acp|full-control)))$|x-amz-(?:meta-|server-side-encryption|checksum-|object-lock-))/;
 
-/** Object headers S3 takes from x-amz-* form fields (metadata, storage, encryption, checksum, lock). */
-function isObjectAmzField(name: string): boolean {
-  return (
-    name.startsWith('x-amz-meta-') ||
-    name === 'x-amz-storage-class' ||
-    name === 'x-amz-website-redirect-location' ||
-    name.startsWith('x-amz-server-side-encryption') ||
-    name.startsWith('x-amz-checksum-') ||
-    name.startsWith('x-amz-object-lock-') ||
-    name === 'x-amz-grant-read' ||
-    name === 'x-amz-grant-read-acp' ||
-    name === 'x-amz-grant-write-acp' ||
-    name === 'x-amz-grant-full-control'
-  );
-}
-
-/** The headers a PUT of the uploaded object should carry, from the resolved fields. */
+/** The object headers a form sets: the fields above, and `acl`/`tagging` as `x-amz-acl`/`x-amz-tagging`. */
 export function objectHeaders(fields: ReadonlyMap<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of fields) {
-    const header = HEADER_FIELDS[name] ?? (isObjectAmzField(name) ? name : undefined);
-    if (header !== undefined) out[header] = value;
+    if (OBJECT_HEADER.test(name)) out[name] = value;
+    else if (name === 'acl' || name === 'tagging') out[`x-amz-${name}`] = value;
   }
   return out;
 }
