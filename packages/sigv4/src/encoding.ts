@@ -13,25 +13,11 @@ export function toHex(b: Uint8Array): string {
   return out;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 (with padding) of bytes. */
+/** Standard base64 (with padding) of bytes, by `btoa` (a Web API in every runtime). */
 export function toBase64(b: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < b.length; i += 3) {
-    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  const rest = b.length - i;
-  if (rest === 1) {
-    const n = b[i]! << 16;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const n = (b[i]! << 16) | (b[i + 1]! << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
-  }
-  return out;
+  let bin = '';
+  for (let i = 0; i < b.length; i++) bin += String.fromCharCode(b[i]!);
+  return btoa(bin);
 }
 
 /** Strict base64 decode; returns undefined for anything that is not canonical base64. */
