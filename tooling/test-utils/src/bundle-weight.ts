@@ -11,9 +11,11 @@ export interface BundleWeight {
 /**
  * Bundles `source` (an ES module, resolved from `resolveDir`) for the browser with esbuild,
  * minified with tree-shaking, as an app bundler would, and measures it. Packages resolve
- * through their `exports` (`default` = the built `dist`), so build them first.
+ * through their `exports` (`default` = the built `dist`), so build them first — or pass
+ * `conditions: ['@s3kit/source']` to bundle workspace sources. Extra `conditions` (e.g.
+ * `workerd`, `worker`, as wrangler adds) come before esbuild's `browser`.
  */
-export async function bundleWeight(source: string, resolveDir: string): Promise<BundleWeight> {
+export async function bundleWeight(source: string, resolveDir: string, options: { conditions?: string[] } = {}): Promise<BundleWeight> {
   const { build } = await import('esbuild');
   const result = await build({
     stdin: { contents: source, resolveDir, loader: 'js' },
@@ -24,6 +26,7 @@ export async function bundleWeight(source: string, resolveDir: string): Promise<
     target: 'es2022',
     write: false,
     metafile: true,
+    conditions: options.conditions ?? [],
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.contents;

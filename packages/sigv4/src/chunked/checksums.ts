@@ -1,3 +1,4 @@
+import { nativeCrc32, type NativeCrc32 } from '#native';
 import { defaultCrypto, type CryptoProvider, type IncrementalHash } from '../crypto.js';
 import { toBase64 } from '../encoding.js';
 
@@ -104,22 +105,6 @@ function crc32Update(t: Int32Array, crc: number, b: Uint8Array): number {
   return crc;
 }
 
-type NativeCrc32 = (data: Uint8Array, value?: number) => number;
-let nativeCrc32: NativeCrc32 | null | undefined;
-
-/** `zlib.crc32` (Node >= 20.15, Bun, Deno's Node layer) found without an import, or null. */
-function findNativeCrc32(): NativeCrc32 | null {
-  if (nativeCrc32 !== undefined) return nativeCrc32;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    const z = proc?.getBuiltinModule?.('node:zlib') as { crc32?: NativeCrc32 } | undefined;
-    nativeCrc32 = typeof z?.crc32 === 'function' && z.crc32(new Uint8Array([49, 50, 51, 52, 53, 54, 55, 56, 57])) === 0xcbf43926 ? z.crc32 : null;
-  } catch {
-    nativeCrc32 = null;
-  }
-  return nativeCrc32;
-}
-
 class Crc32Checksum implements Checksum {
   readonly algorithm: 'crc32' | 'crc32c';
   readonly headerName: string;
@@ -131,7 +116,7 @@ class Crc32Checksum implements Checksum {
   constructor(algorithm: 'crc32' | 'crc32c', native: boolean) {
     this.algorithm = algorithm;
     this.headerName = checksumHeaderName(algorithm);
-    this.#native = algorithm === 'crc32' && native ? findNativeCrc32() : null;
+    this.#native = algorithm === 'crc32' && native ? nativeCrc32() : null;
     this.#crc = this.#native ? 0 : -1;
     this.#t = this.#native !== null ? undefined : algorithm === 'crc32' ? (CRC32_T ??= crc32Tables(0xedb88320)) : (CRC32C_T ??= crc32Tables(0x82f63b78));
   }
