@@ -18,8 +18,9 @@ export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: stri
 /** Parses `argv` for a command; `positionals` must number between `min` and `max`. */
 export function parse<const O extends Options>(command: string, argv: string[], options: O, min: number, max = Infinity): Parsed<O> {
   let parsed: Parsed<O>;
+  const all = { ...COMMON, ...options };
   try {
-    parsed = parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withDashValues(argv, all), options: all, allowPositionals: true, strict: true });
   } catch (err) {
     throw new CliError('UsageError', `${command}: ${(err as Error).message}`, EXIT_USAGE);
   }
@@ -28,6 +29,34 @@ export function parse<const O extends Options>(command: string, argv: string[], 
     throw new CliError('UsageError', `${command}: expected ${max === min ? min : max === Infinity ? `at least ${min}` : `${min} to ${max}`} argument(s), got ${n}`, EXIT_USAGE);
   }
   return parsed;
+}
+
+/**
+ * `argv` with a value that starts with `-` joined to its option (`--version-id -Ab3` becomes
+ * `--version-id=-Ab3`), as `mc` and Go's flag package read it: version ids (RGW's, MinIO's) and
+ * other values may start with a dash, which parseArgs would otherwise refuse as ambiguous. A
+ * token that is itself one of the command's options, or `--`, stays an option.
+ */
+function withDashValues(argv: string[], options: Options): string[] {
+  const takesValue = (token: string): boolean => {
+    if (token.startsWith('--')) return options[token.slice(2)]?.type === 'string';
+    return token.length === 2 && Object.values(options).some((o) => o.short === token[1] && o.type === 'string');
+  };
+  const isOption = (token: string): boolean =>
+    token === '--' || (token.startsWith('--') ? options[token.slice(2).split('=')[0]!] !== undefined : token.length >= 2 && Object.values(options).some((o) => o.short === token[1]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    const next = argv[i + 1];
+    if (next?.startsWith('-') === true && next !== '-' && takesValue(token) && !isOption(next)) {
+      out.push(token.startsWith('--') ? `${token}=${next}` : `${token}${next}`);
+      i++;
+    } else {
+      if (token === '--') return out.concat(argv.slice(i));
+      out.push(token);
+    }
+  }
+  return out;
 }
 
 /** A size option (`5MiB`, `64M`), or `undefined` when absent. */
