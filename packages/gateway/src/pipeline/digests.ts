@@ -38,6 +38,9 @@ export function queryDigests(params: Readonly<Record<string, string>>): Record<s
   return out;
 }
 
+/** Each algorithm with its header name, made once (every request looks all five up). */
+const CHECKSUM_HEADERS = CHECKSUM_ALGORITHMS.map((a) => [a, checksumHeaderName(a)] as const);
+
 /**
  * What the body must match: every `x-amz-checksum-*` header (all five algorithms: the gateway
  * checks them itself because upstreams differ, RGW ignoring them), and every digest of the query,
@@ -46,8 +49,7 @@ export function queryDigests(params: Readonly<Record<string, string>>): Record<s
  */
 export function expectedDigests(headers: Readonly<Record<string, string>>, fromQuery: Readonly<Record<string, string>>): ExpectedDigest[] {
   const out: ExpectedDigest[] = [];
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    const name = checksumHeaderName(algorithm);
+  for (const [algorithm, name] of CHECKSUM_HEADERS) {
     const header = headers[name];
     if (header !== undefined) out.push({ algorithm, expected: header.trim() });
     const query = fromQuery[name];
