@@ -18,7 +18,7 @@ describe('undici dispatchers', () => {
 
   it("importing the package does not load undici's index", () => {
     const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-    const script = `const { createRequire } = require('node:module'); import(${JSON.stringify(entry)}).then((m) => { m.createTransport({ proxy: false }); console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /undici[\\\\/](index|lib[\\\\/]web[\\\\/]fetch)/.test(f)))); });`;
+    const script = `import(${JSON.stringify(entry)}).then((m) => { m.createTransport({ proxy: false }); console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /undici[\\\\/](index|lib[\\\\/]web[\\\\/]fetch)/.test(f)))); });`;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual([]);
   });
