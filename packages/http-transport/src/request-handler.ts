@@ -146,16 +146,31 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-/** A response read whole: `bytes` holds the body; `body`, made only when asked for, replays it. */
+/**
+ * A response read whole: `bytes` holds the body; `body`, made only when asked for, replays it.
+ * A class: its getter lives on the prototype. An object literal with a getter would get an
+ * AccessorPair per response, which V8 allocates in the old generation; the getter's closure (and
+ * all it reaches) would then outlive every scavenge until the next full GC.
+ */
+class WholeResponse implements TransportResponse<ResponseBody> {
+  readonly statusCode: number;
+  readonly statusMessage: string;
+  readonly headers: Record<string, string>;
+  readonly bytes: Buffer;
+  #body: ResponseBody | undefined;
+
+  constructor(head: { statusCode: number; statusMessage: string; headers: Record<string, string> }, bytes: Buffer) {
+    this.statusCode = head.statusCode;
+    this.statusMessage = head.statusMessage;
+    this.headers = head.headers;
+    this.bytes = bytes;
+  }
+
+  get body(): ResponseBody {
+    return (this.#body ??= ResponseBody.of(this.bytes));
+  }
+}
+
 function wholeResponse(head: { statusCode: number; statusMessage: string; headers: Record<string, string> }, bytes: Buffer): TransportResponse<ResponseBody> {
-  let body: ResponseBody | undefined;
-  return {
-    statusCode: head.statusCode,
-    statusMessage: head.statusMessage,
-    headers: head.headers,
-    bytes,
-    get body(): ResponseBody {
-      return (body ??= ResponseBody.of(bytes));
-    },
-  };
+  return new WholeResponse(head, bytes);
 }

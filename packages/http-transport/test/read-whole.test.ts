@@ -33,6 +33,11 @@ describe('readWholeUpTo: small responses read whole', () => {
     expect(res.bytes?.every((b) => b === 0x61)).toBe(true);
     expect(res.body).toBeInstanceOf(ResponseBody);
     expect(await res.body.text()).toBe('a'.repeat(1024));
+    // The same body each time it is asked for, and made only then: a getter on the prototype, not
+    // one in an object literal (whose AccessorPair V8 allocates in the old generation, keeping the
+    // response past every scavenge).
+    expect(res.body).toBe(res.body);
+    expect(Object.getOwnPropertyDescriptor(res, 'body')).toBeUndefined();
   });
 
   it('reads a body exactly at the limit whole, an empty one too', async () => {

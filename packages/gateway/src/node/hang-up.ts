@@ -14,18 +14,26 @@ export interface HangUp {
 /** Per connection, the exchanges watching it: one 'close' listener however many requests it carries. */
 const watchers = new WeakMap<Duplex, Set<() => void>>();
 
+/**
+ * The watchers of `connection`, with its one 'close' listener. Made apart from
+ * {@link onConnectionClose}, so the listener's closure context holds the connection and the set
+ * only, not the first exchange's callback (and through it that whole request) for as long as the
+ * connection lives.
+ */
+function watchersOf(connection: Duplex): Set<() => void> {
+  const known = watchers.get(connection);
+  if (known !== undefined) return known;
+  const created = new Set<() => void>();
+  watchers.set(connection, created);
+  connection.once('close', () => {
+    watchers.delete(connection);
+    for (const f of created) f();
+  });
+  return created;
+}
+
 function onConnectionClose(connection: Duplex, fn: () => void): () => void {
-  let set = watchers.get(connection);
-  if (set === undefined) {
-    const created = new Set<() => void>();
-    set = created;
-    watchers.set(connection, created);
-    connection.once('close', () => {
-      watchers.delete(connection);
-      for (const f of created) f();
-    });
-  }
-  const held = set;
+  const held = watchersOf(connection);
   held.add(fn);
   return () => void held.delete(fn);
 }
@@ -37,11 +45,27 @@ function onConnectionClose(connection: Duplex, fn: () => void): () => void {
  * `onHangUp` is called once when it happens (in a microtask); `onHappen` callbacks at once.
  */
 export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: () => void): HangUp {
-  let happened = false;
+  // `happened` is a data property, not a getter: an object literal with an accessor gets an
+  // AccessorPair that V8 allocates in the old generation, and from there the getter's closure
+  // (and the whole request it reaches) outlives every scavenge until the next full GC.
+  const watch = {
+    happened: false,
+    onHappen(fn: () => void): void {
+      if (watch.happened) fn();
+      else {
+        const before = also;
+        also = before === undefined ? fn : () => (before(), fn());
+      }
+    },
+    dispose(): void {
+      res.off('close', onResClose);
+      stopConnection?.();
+    },
+  };
   let also: (() => void) | undefined;
   const hangUp = (): void => {
-    if (happened) return;
-    happened = true;
+    if (watch.happened) return;
+    watch.happened = true;
     also?.();
     // After the code that is running now.
     if (onHangUp !== undefined) queueMicrotask(onHangUp);
@@ -53,20 +77,5 @@ export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: 
   let stopConnection: (() => void) | undefined;
   if (connection.destroyed) hangUp();
   else stopConnection = onConnectionClose(connection, hangUp);
-  return {
-    get happened() {
-      return happened;
-    },
-    onHappen(fn) {
-      if (happened) fn();
-      else {
-        const before = also;
-        also = before === undefined ? fn : () => (before(), fn());
-      }
-    },
-    dispose() {
-      res.off('close', onResClose);
-      stopConnection?.();
-    },
-  };
+  return watch;
 }
