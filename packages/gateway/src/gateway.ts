@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type S3Error, isS3Error, s3Error } from '@s3kit/errors';
+import type { AbortSignalLike } from '@s3kit/http-transport';
 import { DEFAULT_MAX_SKEW_MS, type Clock } from '@s3kit/sigv4';
 import { createRouter } from '@s3kit/xml-shapes/operations';
 import { explainQuery, type ExplainQuery, type Explanation } from './authorize/explain.js';
@@ -176,7 +177,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     upstream: Upstream,
     loaded: LoadedBucketConfigs,
     snapshot: ConfigSnapshot,
-    signal: AbortSignal | undefined,
+    signal: AbortSignalLike | undefined,
     info: RequestInfo,
   ): Promise<UpstreamResponse> {
     const { operation, bucket } = parsed.route;
@@ -304,7 +305,7 @@ function upstreamFailure(info: RequestInfo, auth: WatchedAuthenticated): (err: u
  * answer for themselves): whatever broke on the way (the upstream request, the body stream) broke
  * because of that, so the answer is an S3 error, never an unexpected failure.
  */
-function abortedAnswer(err: unknown, signal: AbortSignal): unknown {
+function abortedAnswer(err: unknown, signal: AbortSignalLike): unknown {
   if (isS3Error(err)) return err;
   return isS3Error(signal.reason) ? signal.reason : s3Error('RequestTimeout', 'The client went away.');
 }

@@ -51,10 +51,14 @@ describe('upstream S3 errors through the gateway (a fake S3 behind createS3Upstr
   let upstream: S3Upstream;
   let g: RunningGateway;
   let seen: string[];
+  const upstreamSockets: import('node:net').Socket[] = [];
   const unexpected: unknown[] = [];
   beforeAll(async () => {
     seen = [];
-    fake = fakeS3((req) => seen.push(`${req.method} ${req.url}`));
+    fake = fakeS3((req) => {
+      seen.push(`${req.method} ${req.url}`);
+      upstreamSockets.push(req.socket);
+    });
     await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
     upstream = createS3Upstream({ endpoint: `http://127.0.0.1:${(fake.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'UP', secretAccessKey: 'up-secret' } });
     g = await startGateway(upstream, { onUnexpected: (e) => unexpected.push(e) });
@@ -113,6 +117,25 @@ describe('upstream S3 errors through the gateway (a fake S3 behind createS3Upstr
       await gd.close();
       await down.close();
     }
+  });
+
+  it('aborts the upstream request when the client hangs up before the upstream answered (its connection to the upstream closes)', async () => {
+    upstreamSockets.length = 0;
+    const signed = signer.sign({ method: 'GET', url: `${g.endpoint}/bkt/hang` });
+    const socket = connect(g.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const head = Object.entries(signed.headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    socket.write(`GET /bkt/hang HTTP/1.1\r\n${head}\r\n`);
+    await expect.poll(() => upstreamSockets.length, { timeout: 3000 }).toBe(1);
+    const upstreamSide = upstreamSockets[0]!;
+    expect(upstreamSide.destroyed).toBe(false);
+    socket.destroy();
+    await expect.poll(() => upstreamSide.destroyed, { timeout: 3000 }).toBe(true);
+    await g.loggedFor('hang');
+    expect(g.log.find((e) => e.key === 'hang' && e.method === 'GET')).toMatchObject({ errorCode: 'ClientDisconnected', upstreamError: undefined });
+    expect(unexpected).toEqual([]);
   });
 
   it('logs a client that hangs up mid-upload as a client disconnect, not an unexpected failure', async () => {

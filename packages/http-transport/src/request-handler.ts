@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { abortError, toTransportError } from './errors.js';
 import { ResponseBody } from './response-body.js';
-import type { TransportResponse } from './types.js';
+import type { AbortSignalLike, TransportResponse } from './types.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -27,8 +27,8 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
   #body: ResponseBody | null = null;
   #abortReason: Error | null = null;
   #requestBody: Readable | null;
-  #signal: AbortSignal | undefined;
-  #onAbort: (() => void) | undefined;
+  /** The caller's signal while this handler listens to it (as its `handleEvent` listener: no closure per request). */
+  #signal: AbortSignalLike | undefined;
   readonly #highWaterMark: number | undefined;
   readonly #readWholeUpTo: number;
   /** A response being read whole (`readWholeUpTo`): resolved at its end. */
@@ -38,7 +38,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
     resolve: (res: TransportResponse<ResponseBody>) => void,
     reject: (err: Error) => void,
     requestBody: Readable | null,
-    signal: AbortSignal | undefined,
+    signal: AbortSignalLike | undefined,
     read: { readonly highWaterMark?: number | undefined; readonly readWholeUpTo?: number | undefined },
   ) {
     this.#resolve = resolve;
@@ -48,15 +48,22 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
     this.#readWholeUpTo = read.readWholeUpTo ?? -1;
     if (signal) {
       this.#signal = signal;
-      this.#onAbort = () => this.#abort(abortError(signal.reason));
-      signal.addEventListener('abort', this.#onAbort, { once: true });
+      signal.addEventListener('abort', this, { once: true });
     }
   }
 
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    const signal = this.#signal;
+    this.#signal = undefined;
+    this.#abort(abortError(signal?.reason));
+  }
+
   #cleanup(): void {
-    if (this.#onAbort) {
-      this.#signal?.removeEventListener('abort', this.#onAbort);
-      this.#onAbort = undefined;
+    const signal = this.#signal;
+    if (signal !== undefined) {
+      this.#signal = undefined;
+      signal.removeEventListener('abort', this);
     }
     this.#requestBody = null;
   }

@@ -9,7 +9,7 @@ import { sign, type RequestSigning, type SignOptions } from './interceptors/sign
 import { RequestHandler } from './request-handler.js';
 import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-dispatchers.js';
 import type { ResponseBody } from './response-body.js';
-import type { TransportResponse } from './types.js';
+import type { AbortSignalLike, TransportResponse } from './types.js';
 import type { RetryOptions } from './retry-policy.js';
 
 export interface TlsOptions {
@@ -64,8 +64,11 @@ export interface TransportRequest {
    * needs a length; other endpoints may not). Buffers and files know their length.
    */
   contentLength?: number | 'unknown';
-  /** Aborts the request in any phase; the promise or the body stream fails with `TransportAbortedError` (or `TransportTimeoutError` for `AbortSignal.timeout`). */
-  signal?: AbortSignal;
+  /**
+   * Aborts the request in any phase; the promise or the body stream fails with `TransportAbortedError`
+   * (or `TransportTimeoutError` for `AbortSignal.timeout`). An `AbortSignal`, or any {@link AbortSignalLike}.
+   */
+  signal?: AbortSignalLike;
   /** Per-request signing choice, or `false` to send unsigned (e.g. a presigned URL). */
   signing?: RequestSigning | false;
   /** Response body stream buffer (bytes). **Default:** Node's stream default (16 KiB on Node 20). */

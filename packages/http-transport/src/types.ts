@@ -14,6 +14,21 @@ export interface ResponseBodyMixin {
   dump(): Promise<void>;
 }
 
+/**
+ * What the undici transport reads of a request's `signal`: an `AbortSignal` is one; so is any
+ * object with these members that calls `handleEvent()` of the listeners it was given, once, when
+ * it aborts. A cheap one of your own (a plain class with a listener array) spares a request the
+ * `AbortSignal` Node 20 makes per `AbortController`, and the garbage-collection work it brings: V8
+ * promotes each such signal, with its listeners and all they reach, to the old generation.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  /** Why it aborted (the `TransportAbortedError`'s cause). */
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: { handleEvent(): void }, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: { handleEvent(): void }): void;
+}
+
 /** What `request()` resolves to. */
 export interface TransportResponse<Body extends ResponseBodyMixin = ResponseBodyMixin> {
   statusCode: number;

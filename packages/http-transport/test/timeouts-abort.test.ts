@@ -231,3 +231,66 @@ describe('abort', () => {
     expect(server.requests.map((r) => r.url)).toEqual(['/slow']);
   });
 });
+
+/** An `AbortSignalLike` of the caller's own: a listener array, no EventTarget. */
+class Latch {
+  aborted = false;
+  reason: unknown = undefined;
+  readonly listeners: { handleEvent(): void }[] = [];
+  addEventListener(_type: 'abort', listener: { handleEvent(): void }): void {
+    this.listeners.push(listener);
+  }
+  removeEventListener(_type: 'abort', listener: { handleEvent(): void }): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+  abort(reason: unknown): void {
+    this.aborted = true;
+    this.reason = reason;
+    for (const l of this.listeners.splice(0)) l.handleEvent();
+  }
+}
+
+describe('an AbortSignalLike as the signal', () => {
+  it('aborts while waiting for response headers and during a retry backoff, with its reason as the cause', async () => {
+    let calls = 0;
+    server = await startServer((req, res) => {
+      if (calls++ === 0 || req.url === '/hang') return;
+      res.writeHead(503, { 'retry-after': '10' });
+      res.end(s3ErrorXml('SlowDown', 'slow'));
+    });
+    transport = createTransport({ proxy: false, retry: { maxDelayMs: 10_000 } });
+    const waiting = new Latch();
+    const pending = settle(transport.request({ method: 'GET', url: `${server.origin}/hang`, signal: waiting }));
+    while (server.requests.length === 0) await sleep(5);
+    waiting.abort('gone');
+    const err = await pending;
+    expect(err).toBeInstanceOf(TransportAbortedError);
+    expect((err as Error).cause).toBe('gone');
+
+    const backingOff = new Latch();
+    const started = Date.now();
+    const retried = settle(transport.request({ method: 'GET', url: `${server.origin}/k`, signal: backingOff }));
+    while (server.requests.length < 2) await sleep(5);
+    await sleep(30);
+    backingOff.abort('stop');
+    expect(await retried).toBeInstanceOf(TransportAbortedError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(backingOff.listeners).toHaveLength(0);
+  });
+
+  it('leaves no listener on it once a request is done, read whole or streamed', async () => {
+    server = await startServer((_req, res) => res.end('x'.repeat(100)));
+    transport = createTransport({ proxy: false });
+    const whole = new Latch();
+    const a = await transport.request({ method: 'GET', url: `${server.origin}/a`, signal: whole, readWholeUpTo: 1024 });
+    expect(a.bytes?.length).toBe(100);
+    expect(whole.listeners).toHaveLength(0);
+    const streamed = new Latch();
+    const b = await transport.request({ method: 'GET', url: `${server.origin}/b`, signal: streamed });
+    expect(streamed.listeners.length).toBeGreaterThan(0);
+    expect(await b.body.text()).toHaveLength(100);
+    await sleep(10);
+    expect(streamed.listeners).toHaveLength(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { s3Error } from '@s3kit/errors';
+import type { AbortSignalLike } from '@s3kit/http-transport';
 import { buildXml } from '@s3kit/xml-shapes';
 import { bucketMustExist } from '../pipeline/authorize-stage.js';
 import { readCapped } from '../pipeline/body.js';
@@ -36,7 +37,7 @@ export interface BucketConfigRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** The verified body (signature, checksums). */
   readonly body: AsyncIterable<Uint8Array> | undefined;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
 }
 
 /** What serving one needs: the principal's upstream and its cache, the gateway's settings. */

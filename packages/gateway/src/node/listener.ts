@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { s3Error, type S3Error } from '@s3kit/errors';
 import type { Gateway } from '../gateway.js';
+import { ExchangeAbort } from '../pipeline/abort.js';
 import type { GatewayRequest, GatewayResponse } from '../pipeline/types.js';
 import type { AccessLogEntry } from './access-log.js';
 import { ClientBody, drainRest } from './client-body.js';
@@ -73,7 +74,7 @@ interface Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly body: ClientBody | undefined;
-  readonly ac: AbortController;
+  readonly ac: ExchangeAbort;
   /** Set when the exchange must be answered with this error, whatever the gateway returns. */
   override: S3Error | undefined;
   /** Refused before the gateway saw it (no slot, malformed): its error answer is already on its way. */
@@ -114,7 +115,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     const slot = refused === undefined ? slots.acquire(isUnsigned(req)) : undefined;
     if (slot === undefined) {
       // Known to clientError, so a body Node then fails to parse cannot answer over this one.
-      const refusedExchange: Exchange = { req, res, ac: new AbortController(), body: undefined, override: undefined, refused: true };
+      const refusedExchange: Exchange = { req, res, ac: new ExchangeAbort(), body: undefined, override: undefined, refused: true };
       const refusedSocket = req.socket;
       inFlight.set(refusedSocket, refusedExchange);
       res.once('close', () => {
@@ -132,7 +133,8 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
       }).finally(() => hangUp.dispose());
       return;
     }
-    const ac = new AbortController();
+    // Not an AbortController: a real AbortSignal is made from it only for an upstream that needs one.
+    const ac = new ExchangeAbort();
     const hasBody = method !== 'GET' && method !== 'HEAD';
     let continued = !expectsContinue;
     const exchange: Exchange = {
@@ -174,7 +176,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
       target: req.url ?? '/',
       headers: headerPairs(req.rawHeaders),
       body: exchange.body,
-      signal: ac.signal,
+      signal: ac,
       remoteAddress: client.remoteAddress,
       secure: client.secure,
       host: client.host,

@@ -1,5 +1,7 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import type { AbortSignalLike } from '@s3kit/http-transport';
+import { EXCHANGE_ABORT, type AbortableRequest } from './abort.js';
+import type { Upstream, UpstreamResponse } from '../upstreams/upstream.js';
 import { forward } from './forward.js';
 import { authorize, authorizeEachKey, policiesMention, requestTagContext, type AuthorizeConfig } from '../authorize/decide.js';
 import type { PolicyContext } from '../authorize/context.js';
@@ -59,7 +61,7 @@ export async function authorizeRequest(parsed: ParsedRequest, auth: Authenticate
 }
 
 /** The re-sign stage's upstream request with the body (and headers) the authorize stage chose. */
-export function withAuthorizedBody(req: UpstreamRequest, authorized: Forward): UpstreamRequest {
+export function withAuthorizedBody(req: AbortableRequest, authorized: Forward): AbortableRequest {
   if (authorized.headers === undefined) return authorized.body === req.body ? req : { ...req, body: authorized.body };
   const headers = { ...req.headers };
   for (const [name, value] of Object.entries(authorized.headers)) {
@@ -86,9 +88,9 @@ export async function withDenied(upstream: UpstreamResponse | undefined, authori
  * with NoSuchBucket before it looks at keys: ask the upstream (HeadBucket) first.
  * @throws S3Error NoSuchBucket (404), or the upstream's error.
  */
-export async function bucketMustExist(upstream: Upstream, bucket: string, signal: AbortSignal | undefined): Promise<void> {
+export async function bucketMustExist(upstream: Upstream, bucket: string, signal: AbortSignalLike | undefined): Promise<void> {
   try {
-    const res = await forward(upstream, { method: 'HEAD', operation: 'HeadBucket', bucket, query: {}, headers: {}, signal });
+    const res = await forward(upstream, { method: 'HEAD', operation: 'HeadBucket', bucket, query: {}, headers: {}, [EXCHANGE_ABORT]: signal });
     const b = res.body as { destroy?: () => void } | undefined;
     b?.destroy?.();
   } catch (err) {
@@ -103,7 +105,7 @@ export async function bucketMustExist(upstream: Upstream, bucket: string, signal
  * answer is a DeleteResult of the denials alone.
  * @throws S3Error NoSuchBucket (404), or the upstream's error.
  */
-export async function answerAllDenied(upstream: Upstream, parsed: ParsedRequest, authorized: AnswerDenied, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
+export async function answerAllDenied(upstream: Upstream, parsed: ParsedRequest, authorized: AnswerDenied, signal: AbortSignalLike | undefined): Promise<UpstreamResponse> {
   await bucketMustExist(upstream, parsed.route.bucket!, signal);
   return withDeleteErrors(undefined, authorized.denied.errors, authorized.denied.keys);
 }

@@ -1,13 +1,15 @@
 import type { Transport, TransportRequest } from '@s3kit/http-transport';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import type { Upstream, UpstreamResponse } from '../upstreams/upstream.js';
+import { forUpstream, type AbortableRequest } from './abort.js';
 
 /**
  * Stage 5: hands the request to its upstream. The body streams with backpressure (the upstream
- * pulls it); the request's signal (client disconnect) aborts the upstream request.
+ * pulls it); the exchange's abort (client disconnect) aborts the upstream request: as it is for
+ * the S3 upstream, as a real `signal` for every other one.
  * @throws S3Error as the upstream answered it; transport errors for a remote upstream.
  */
-export function forward(upstream: Upstream, req: UpstreamRequest): Promise<UpstreamResponse> {
-  return upstream.handle(req);
+export function forward(upstream: Upstream, req: AbortableRequest): Promise<UpstreamResponse> {
+  return upstream.handle(forUpstream(upstream, req));
 }
 
 /** Responses up to this size are read whole: one buffer, no stream per response (small objects, XML answers). */

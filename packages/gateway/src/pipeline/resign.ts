@@ -1,6 +1,7 @@
-import type { TransportRequest } from '@s3kit/http-transport';
+import type { AbortSignalLike, TransportRequest } from '@s3kit/http-transport';
 import { STREAMING_UNSIGNED_PAYLOAD_TRAILER, checksumAlgorithmOf, chunkedHeaders, chunkedLengths, encodeChunked, uriEncode } from '@s3kit/sigv4';
 import { asAsyncIterable, type UpstreamRequest } from '../upstreams/upstream.js';
+import { EXCHANGE_ABORT, abortOf, type AbortableRequest } from './abort.js';
 import { isDigestParam } from './digests.js';
 import { withoutHopByHop } from './hop-by-hop.js';
 import type { Authenticated, ParsedRequest } from './types.js';
@@ -46,7 +47,7 @@ export const TRAILER_HINT = 'x-s3kit-trailer';
  * stays as `x-amz-content-sha256` (the body forwarded is exactly the signed one), so a remote
  * upstream can be asked to check it again.
  */
-export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, signal: AbortSignal | undefined, extra?: Pick<UpstreamRequest, 'requester' | 'owner'>): UpstreamRequest {
+export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, signal: AbortSignalLike | undefined, extra?: Pick<UpstreamRequest, 'requester' | 'owner'>): AbortableRequest {
   const headers = withoutHopByHop(parsed.headers, AUTH_HEADERS);
   const decoded = parsed.headers['x-amz-decoded-content-length'];
   const chunked = auth.payloadMode === 'streaming' || auth.payloadMode === 'streaming-trailer' || auth.payloadMode === 'streaming-unsigned-trailer';
@@ -70,7 +71,7 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
   const params = parsed.route.params;
   for (const k in params) if (!AUTH_QUERY.has(k.toLowerCase()) && !isDigestParam(k)) query[k] = params[k]!;
   // Built whole here (the gateway's additions included): no copies of it per request.
-  const out: { -readonly [K in keyof UpstreamRequest]: UpstreamRequest[K] } = {
+  const out: { -readonly [K in keyof AbortableRequest]: AbortableRequest[K] } = {
     method: parsed.method,
     operation: parsed.route.operation,
     bucket: parsed.route.bucket,
@@ -78,7 +79,8 @@ export function toUpstreamRequest(parsed: ParsedRequest, auth: Authenticated, si
     query,
     headers,
     body: auth.body,
-    signal,
+    // Not `signal`: forward() makes a real AbortSignal of it only for upstreams that need one.
+    [EXCHANGE_ABORT]: signal,
   };
   if (extra?.requester !== undefined) out.requester = extra.requester;
   if (extra?.owner !== undefined) out.owner = extra.owner;
@@ -144,7 +146,8 @@ function originAndPath(req: UpstreamRequest, target: S3Target): { origin: string
  * style and bucket mapping, payload hash (the verified SHA-256, else UNSIGNED-PAYLOAD for
  * streams), and the decoded length.
  */
-export function resign(req: UpstreamRequest, target: S3Target): TransportRequest {
+export function resign(req: AbortableRequest, target: S3Target): TransportRequest {
+  const signal = abortOf(req);
   // One pass (no `delete`, which would turn the object into a slow dictionary): what is
   // re-derived for the upstream is taken out, the rest copied.
   const from = req.headers as Readonly<Record<string, string>>;
@@ -175,7 +178,7 @@ export function resign(req: UpstreamRequest, target: S3Target): TransportRequest
       origin,
       path,
       headers: { ...headers, ...framing, 'content-encoding': headers['content-encoding'] ? `aws-chunked,${headers['content-encoding']}` : 'aws-chunked' },
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
+      ...(signal === undefined ? {} : { signal }),
       body: encodeChunked(asAsyncIterable(req.body), undefined, { ...opts, decodedContentLength: Number(length) }),
       contentLength: chunkedLengths(Number(length), opts).contentLength,
       signing: { payloadHash: STREAMING_UNSIGNED_PAYLOAD_TRAILER },
@@ -184,7 +187,7 @@ export function resign(req: UpstreamRequest, target: S3Target): TransportRequest
   const { origin, path } = originAndPath(req, target);
   // Fields set one by one (no conditional spreads: one object, no copies per request).
   const out: TransportRequest = { method: req.method, origin, path, headers };
-  if (req.signal !== undefined) out.signal = req.signal;
+  if (signal !== undefined) out.signal = signal;
   if (req.body !== undefined) {
     out.body = asAsyncIterable(req.body);
     out.contentLength = length === undefined ? 'unknown' : Number(length);

@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from '@s3kit/http-transport';
 import type { AuthKind, PayloadMode } from '@s3kit/sigv4';
 import type { RouteResult } from '@s3kit/xml-shapes/operations';
 import type { DeleteResult } from '@s3kit/xml-shapes';
@@ -16,8 +17,12 @@ export interface GatewayRequest {
   readonly headers: readonly (readonly [string, string])[] | Readonly<Record<string, string | readonly string[] | undefined>>;
   /** The body as sent (still aws-chunked framed if the client framed it). */
   readonly body?: UpstreamBody | undefined;
-  /** Aborted when the client goes away: the upstream request is aborted with it. */
-  readonly signal?: AbortSignal | undefined;
+  /**
+   * Aborted when the client goes away: the upstream request is aborted with it. An `AbortSignal`,
+   * or any `AbortSignalLike` (`@s3kit/http-transport`): `toNodeListener` passes a cheaper one of
+   * its own, and upstreams that need a real `AbortSignal` get one made from it.
+   */
+  readonly signal?: AbortSignalLike | undefined;
   /** The client's IP address (for `aws:SourceIp`). */
   readonly remoteAddress?: string | undefined;
   /** True when the client connected over TLS (for `aws:SecureTransport`). */

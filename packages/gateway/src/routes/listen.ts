@@ -1,5 +1,6 @@
 import { s3Error } from '@s3kit/errors';
 import type { ParsedRequest, Principal, RequestInfo } from '../pipeline/types.js';
+import type { AbortableRequest } from '../pipeline/abort.js';
 import type { UpstreamRequest } from '../upstreams/upstream.js';
 
 /**
@@ -14,7 +15,7 @@ export const LISTEN_OPERATIONS: ReadonlySet<string> = new Set(['ListenBucketNoti
  * keeps the first of each parameter; MinIO clients repeat `events`).
  * @throws S3Error NotImplemented (501) for ListenNotification with accounts: it would show other accounts' buckets.
  */
-export function listenRequest(parsed: ParsedRequest, request: UpstreamRequest, accounts: boolean): UpstreamRequest {
+export function listenRequest(parsed: ParsedRequest, request: AbortableRequest, accounts: boolean): AbortableRequest {
   if (accounts && parsed.route.operation === 'ListenNotification') {
     throw s3Error('NotImplemented', 'ListenNotification (every bucket) is not available when the gateway keeps accounts: listen to one bucket.', { resource: '/' });
   }

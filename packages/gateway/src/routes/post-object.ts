@@ -1,4 +1,5 @@
 import { isS3Error, s3Error, type S3Error } from '@s3kit/errors';
+import type { AbortSignalLike } from '@s3kit/http-transport';
 import { verifyPost, type VerifiedPost } from '@s3kit/post-policy';
 import { uriEncode } from '@s3kit/sigv4';
 import { parseXml } from '@s3kit/xml-shapes';
@@ -148,7 +149,7 @@ export async function postObject(
   body: UpstreamBody | undefined,
   config: ConfigSnapshot,
   info: RequestInfo,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
   onAuthenticated?: (() => void) | undefined,
 ): Promise<GatewayResponse> {
   const bucket = parsed.route.bucket;
@@ -232,7 +233,7 @@ async function store(
   bytesIn: () => number,
   config: ConfigSnapshot,
   info: RequestInfo,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
 ): Promise<Stored> {
   const upstream = config.upstreams[principal.upstream];
   if (upstream === undefined) {

@@ -4,6 +4,7 @@ import { createS3ConfigStore, type S3ConfigStoreLocation } from '../bucket-confi
 import { createTransport, isTransportError, type Transport, type TransportOptions } from '@s3kit/http-transport';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { forwardHttp } from '../pipeline/forward.js';
+import { takesAbortAsIs, type AbortableRequest } from '../pipeline/abort.js';
 import { resign } from '../pipeline/resign.js';
 import { asAsyncIterable, type Upstream, type UpstreamRequest, type UpstreamResponse } from './upstream.js';
 
@@ -133,7 +134,7 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     const t = resign({ ...req, body: undefined }, target);
     return signer.signer.presign({ method: req.method, url: `${t.origin}${t.path}`, expiresIn }).url;
   };
-  const send = (req: UpstreamRequest): Promise<UpstreamResponse> => forwardHttp(transport, resign(req, target)).catch(upstreamAnswer);
+  const send = (req: AbortableRequest): Promise<UpstreamResponse> => forwardHttp(transport, resign(req, target)).catch(upstreamAnswer);
   const system = options.configStore;
   const upstreamBucket = (b: string): string => target.buckets[b] ?? b;
   /** A request for an operation the profile leaves out, or one that may name the system bucket. */
@@ -144,7 +145,8 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     const res = await send(req);
     return req.operation === 'ListBuckets' && res.body !== undefined ? withoutBucket(res, system.bucket) : res;
   };
-  return {
+  // Its transport listens to the exchange's abort as it is: no AbortSignal per request.
+  return takesAbortAsIs({
     endpoint: target.endpoint,
     presign,
     capabilities: {
@@ -167,7 +169,7 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
       }
     },
     close: () => transport.close(),
-  };
+  });
 }
 
 /**

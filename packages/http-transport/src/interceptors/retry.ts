@@ -5,6 +5,7 @@ import { errorSummary, redactPath, retryChannel } from '../diagnostics.js';
 import { abortError, TransportNotReplayableError, toTransportError } from '../errors.js';
 import { isRetryable, retryDelay, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry-policy.js';
 import { s3ErrorFromResponse } from '../s3-error-response.js';
+import type { AbortSignalLike } from '../types.js';
 
 export type { RetryOptions } from '../retry-policy.js';
 
@@ -15,7 +16,7 @@ export interface S3kitDispatchOptions extends Omit<Dispatcher.DispatchOptions, '
   /** A value undici sends, or a factory `retry()` calls once per attempt. */
   body?: Dispatcher.DispatchOptions['body'] | BodyFactory;
   /** Stops retries and backoff waits when aborted. */
-  signal?: AbortSignal | null;
+  signal?: AbortSignalLike | null;
 }
 
 const FALLBACK_STATUS = new Set([500, 502, 503, 504]);
@@ -81,7 +82,8 @@ class RetryHandler implements Dispatcher.DispatchHandler {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** The stream made by the factory for the current attempt (destroyed if the attempt fails). */
   #attemptBody: Readable | null = null;
-  #removeAbort: (() => void) | undefined;
+  /** Registered as the signal's abort listener (this object, by `handleEvent`: no closure per request). */
+  #listening = false;
   // Fallback when no s3Errors() sits below: a retryable 5xx collected here.
   #status = 0;
   #headers: Headers = {};
@@ -105,11 +107,22 @@ class RetryHandler implements Dispatcher.DispatchHandler {
         this.#stop(abortError(signal.reason));
         return true;
       }
-      const onAbort = (): void => this.#proxy.abort(abortError(signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#removeAbort = () => signal.removeEventListener('abort', onAbort);
+      signal.addEventListener('abort', this, { once: true });
+      this.#listening = true;
     }
     return this.#next();
+  }
+
+  /** The signal aborted. */
+  handleEvent(): void {
+    this.#listening = false;
+    this.#proxy.abort(abortError(this.#opts.signal?.reason));
+  }
+
+  #stopListening(): void {
+    if (!this.#listening) return;
+    this.#listening = false;
+    this.#opts.signal?.removeEventListener('abort', this);
   }
 
   #next(): boolean {
@@ -136,7 +149,7 @@ class RetryHandler implements Dispatcher.DispatchHandler {
     if (this.#done) return;
     this.#done = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#removeAbort?.();
+    this.#stopListening();
     this.#handler.onResponseError?.(this.#proxy, err);
   }
 
@@ -219,7 +232,7 @@ class RetryHandler implements Dispatcher.DispatchHandler {
       return;
     }
     this.#done = true;
-    this.#removeAbort?.();
+    this.#stopListening();
     this.#handler.onResponseEnd?.(this.#proxy, trailers);
   }
 
