@@ -1,4 +1,5 @@
-import type { Transport, TransportRequest } from '@s3kit/http-transport';
+import { isS3Error } from '@s3kit/errors';
+import { isTransportError, type Transport, type TransportRequest } from '@s3kit/http-transport';
 import type { Upstream, UpstreamResponse } from '../upstreams/upstream.js';
 import { forUpstream, type AbortableRequest } from './abort.js';
 
@@ -21,7 +22,12 @@ const READ_WHOLE_UP_TO = 64 * 1024;
  * success); a small body is read whole first (a reset then fails the request before any answer).
  */
 export async function forwardHttp(transport: Transport, req: TransportRequest): Promise<UpstreamResponse> {
-  const res = await transport.request(req.method === 'HEAD' ? req : { ...req, readWholeUpTo: READ_WHOLE_UP_TO });
+  let res: Awaited<ReturnType<Transport['request']>>;
+  try {
+    res = await transport.request(req.method === 'HEAD' ? req : { ...req, readWholeUpTo: READ_WHOLE_UP_TO });
+  } catch (err) {
+    throw upstreamAnswer(err);
+  }
   const headers: Record<string, string> = {};
   // for-in: no entries array per response.
   const from = res.headers;
@@ -35,4 +41,14 @@ export async function forwardHttp(transport: Transport, req: TransportRequest): 
     return { status: res.statusCode, headers };
   }
   return { status: res.statusCode, headers, body: res.bytes ?? res.body };
+}
+
+/**
+ * The upstream's own S3 error answer when the transport wrapped it: a retryable answer (500
+ * InternalError, 503 SlowDown) to a request whose streamed body cannot be replayed comes back as
+ * a not-replayable transport error. The client gets the upstream's status, code and message;
+ * only failures with no S3 answer behind them stay transport errors.
+ */
+function upstreamAnswer(err: unknown): unknown {
+  return isTransportError(err) && isS3Error(err.cause) ? err.cause : err;
 }

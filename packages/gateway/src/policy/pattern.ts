@@ -58,25 +58,26 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+// Patterns without variables depend only on the policy text: cached (bounded; cleared when full),
+// one map per case mode, keyed by the policy's own string (no key string built per lookup).
+const caches = { sensitive: new Map<string, RegExp>(), ignoreCase: new Map<string, RegExp>() };
+const CACHE_LIMIT = 2048;
+
 /**
  * Compiles a wildcard pattern (`*` any run, `?` one character) to an anchored RegExp, or `undefined`
  * when a policy variable is unresolved.
  */
-const cache = new Map<string, RegExp>();
-const CACHE_LIMIT = 2048;
-
 export function compileWildcard(text: string, lookup: ContextLookup, opts: { variables: boolean; ignoreCase?: boolean }): RegExp | undefined {
-  // Patterns without variables depend only on the policy text: cache them (bounded; cleared when full).
   const cacheable = !opts.variables || !text.includes('${');
-  const cacheKey = `${opts.ignoreCase ? 'i' : 's'}${text}`;
+  const cache = opts.ignoreCase ? caches.ignoreCase : caches.sensitive;
   if (cacheable) {
-    const hit = cache.get(cacheKey);
+    const hit = cache.get(text);
     if (hit) return hit;
   }
   const re = compileUncached(text, lookup, opts);
   if (cacheable && re) {
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(cacheKey, re);
+    cache.set(text, re);
   }
   return re;
 }

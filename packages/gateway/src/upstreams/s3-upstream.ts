@@ -1,7 +1,7 @@
 import { isS3Error, s3Error } from '@s3kit/errors';
 import { buildXml, OPERATIONS, parseCopySource, parseXml, type OperationName } from '@s3kit/xml-shapes';
 import { createS3ConfigStore, type S3ConfigStoreLocation } from '../bucket-config/s3-config-store.js';
-import { createTransport, isTransportError, type Transport, type TransportOptions } from '@s3kit/http-transport';
+import { createTransport, type Transport, type TransportOptions } from '@s3kit/http-transport';
 import { SigV4Signer } from '@s3kit/sigv4';
 import { forwardHttp } from '../pipeline/forward.js';
 import { takesAbortAsIs, type AbortableRequest } from '../pipeline/abort.js';
@@ -134,7 +134,7 @@ export function createS3Upstream(options: S3UpstreamOptions): S3Upstream {
     const t = resign({ ...req, body: undefined }, target);
     return signer.signer.presign({ method: req.method, url: `${t.origin}${t.path}`, expiresIn }).url;
   };
-  const send = (req: AbortableRequest): Promise<UpstreamResponse> => forwardHttp(transport, resign(req, target)).catch(upstreamAnswer);
+  const send = (req: AbortableRequest): Promise<UpstreamResponse> => forwardHttp(transport, resign(req, target));
   const system = options.configStore;
   const upstreamBucket = (b: string): string => target.buckets[b] ?? b;
   /** A request for an operation the profile leaves out, or one that may name the system bucket. */
@@ -195,17 +195,6 @@ function notImplemented(req: UpstreamRequest): Error {
   return s3Error('NotImplemented', `${req.operation} is not implemented by this gateway's upstream S3 (${why}), so the gateway does not forward it.`, {
     ...(req.bucket === undefined ? {} : { resource: `/${req.bucket}${req.key === undefined ? '' : `/${req.key}`}` }),
   });
-}
-
-/**
- * The upstream's own S3 error answer when the transport wrapped it: a retryable answer (500
- * InternalError, 503 SlowDown) to a request whose streamed body cannot be replayed comes back as
- * a not-replayable transport error. The client gets the upstream's status, code and message;
- * only failures with no S3 answer behind them stay transport errors.
- */
-function upstreamAnswer(err: unknown): never {
-  if (isTransportError(err) && isS3Error(err.cause)) throw err.cause;
-  throw err;
 }
 
 /**
