@@ -31,11 +31,11 @@ function selfCpu(): { user: number; sys: number } {
 }
 
 /** Major (Mark-Compact) and minor (Scavenge) GCs of a child so far (bench/gc-counter.mjs). */
-function gcOf(child: ChildProcess): Promise<{ major: number; minor: number }> {
-  if (child.send === undefined) return Promise.resolve({ major: 0, minor: 0 }); // nginx: no V8
+function gcOf(child: ChildProcess): Promise<{ major: number; minor: number; ms: number }> {
+  if (child.send === undefined) return Promise.resolve({ major: 0, minor: 0, ms: 0 }); // nginx: no V8
   return new Promise((resolve) => {
     const on = (m: unknown): void => {
-      const gc = (m as { gc?: { major: number; minor: number } }).gc;
+      const gc = (m as { gc?: { major: number; minor: number; ms: number } }).gc;
       if (gc === undefined) return;
       child.off('message', on);
       resolve(gc);
@@ -167,6 +167,8 @@ interface SmallResult {
   readonly rps: number;
   /** Median CPU microseconds (user + system) of the hop per request. */
   readonly cpuUs: number;
+  /** GC pause of the hop per request (µs), over all rounds. */
+  readonly gcUs: number;
 }
 
 /**
@@ -176,17 +178,22 @@ interface SmallResult {
  */
 async function small(targets: readonly Target[], rounds: number): Promise<SmallResult[]> {
   const ms = Number(process.env['BENCH_SMALL_MS'] ?? 2000);
-  const samples = targets.map(() => ({ rps: [] as number[], cpuUs: [] as number[] }));
+  const samples = targets.map(() => ({ rps: [] as number[], cpuUs: [] as number[], gcMs: 0, n: 0 }));
   for (let r = 0; r < rounds; r++) {
     for (const [i, t] of targets.entries()) {
+      const g0 = await gcOf(t.hop);
       const c0 = cpuOf(t.hop.pid!);
       const { n, rps } = await smallGets(t.t, t.origin, ms, 16);
       const c1 = cpuOf(t.hop.pid!);
-      samples[i]!.rps.push(rps);
-      samples[i]!.cpuUs.push(((c1.user + c1.sys - c0.user - c0.sys) * 1e6) / n);
+      const g1 = await gcOf(t.hop);
+      const x = samples[i]!;
+      x.rps.push(rps);
+      x.cpuUs.push(((c1.user + c1.sys - c0.user - c0.sys) * 1e6) / n);
+      x.gcMs += g1.ms - g0.ms;
+      x.n += n;
     }
   }
-  return samples.map((x) => ({ rps: median(x.rps), cpuUs: median(x.cpuUs) }));
+  return samples.map((x) => ({ rps: median(x.rps), cpuUs: median(x.cpuUs), gcUs: (1000 * x.gcMs) / x.n }));
 }
 
 const parts = (process.env['BENCH_PROXY_PARTS'] ?? 'small,large,big').split(',');
@@ -244,6 +251,8 @@ if (parts.includes('small')) {
   ]);
   const us = (r: SmallResult): string => `${r.cpuUs.toFixed(0)} µs`;
   rows.push(['  hop CPU per 1 KiB GET (sink / proxy / gateway)', us(sd!), us(sp!), us(sg!), '', x(sg!.cpuUs, sp!.cpuUs), `${pass(sg!.cpuUs / sp!.cpuUs <= 1.1)} (<= 1.1x pass-through)`]);
+  const gc = (r: SmallResult): string => `${r.gcUs.toFixed(1)} µs`;
+  rows.push(['  hop GC pause per 1 KiB GET (sink / proxy / gateway)', gc(sd!), gc(sp!), gc(sg!), '', x(sg!.gcUs, sp!.gcUs), '']);
   rows.push([
     '  floor hop (bare undici relay + SigV4 verify + sign): req/s, CPU per GET',
     '',
