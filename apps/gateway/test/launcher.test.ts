@@ -55,10 +55,10 @@ const alive = (pid: number): boolean => {
 
 describe('GATEWAY_NODE_FLAGS', () => {
   it('are missing unless given, with any value and either spelling', () => {
-    expect(GATEWAY_NODE_FLAGS).toEqual(['--min-semi-space-size=8', '--max-semi-space-size=8']);
+    expect(GATEWAY_NODE_FLAGS).toEqual(['--min-semi-space-size=8', '--max-semi-space-size=8', '--initial-old-space-size=48']);
     expect(nodeFlagsMissing([])).toEqual([...GATEWAY_NODE_FLAGS]);
-    expect(nodeFlagsMissing(['--inspect', '--min-semi-space-size=8'])).toEqual(['--max-semi-space-size=8']);
-    expect(nodeFlagsMissing(['--min_semi_space_size=2', '--max-semi-space-size=32'])).toEqual([]);
+    expect(nodeFlagsMissing(['--inspect', '--min-semi-space-size=8'])).toEqual(['--max-semi-space-size=8', '--initial-old-space-size=48']);
+    expect(nodeFlagsMissing(['--min_semi_space_size=2', '--max-semi-space-size=32', '--initial_old_space_size=64'])).toEqual([]);
   });
 });
 
