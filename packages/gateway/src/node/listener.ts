@@ -74,7 +74,7 @@ interface Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly body: ClientBody | undefined;
-  readonly ac: ExchangeAbort;
+  readonly abort: ExchangeAbort;
   /** Set when the exchange must be answered with this error, whatever the gateway returns. */
   override: S3Error | undefined;
   /** Refused before the gateway saw it (no slot, malformed): its error answer is already on its way. */
@@ -115,7 +115,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     const slot = refused === undefined ? slots.acquire(isUnsigned(req)) : undefined;
     if (slot === undefined) {
       // Known to clientError, so a body Node then fails to parse cannot answer over this one.
-      const refusedExchange: Exchange = { req, res, ac: new ExchangeAbort(), body: undefined, override: undefined, refused: true };
+      const refusedExchange: Exchange = { req, res, abort: new ExchangeAbort(), body: undefined, override: undefined, refused: true };
       const refusedSocket = req.socket;
       inFlight.set(refusedSocket, refusedExchange);
       res.once('close', () => {
@@ -134,13 +134,13 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
       return;
     }
     // Not an AbortController: a real AbortSignal is made from it only for an upstream that needs one.
-    const ac = new ExchangeAbort();
+    const abort = new ExchangeAbort();
     const hasBody = method !== 'GET' && method !== 'HEAD';
     let continued = !expectsContinue;
     const exchange: Exchange = {
       req,
       res,
-      ac,
+      abort,
       override: undefined,
       body: hasBody
         ? new ClientBody(req, timeouts, {
@@ -151,7 +151,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
             },
             onTimeout: (err) => {
               exchange.override ??= err;
-              ac.abort(err);
+              abort.abort(err);
             },
           })
         : undefined,
@@ -165,18 +165,18 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     res.once('close', done);
     // Also when the response never gets the socket (pipelined behind one the client left): no 'close' comes for it.
     const hangUp = watchHangUp(res, socket, () => {
-      ac.abort(wentAway());
+      abort.abort(wentAway());
       done();
     });
     req.once('close', () => {
-      if (!req.complete) ac.abort(wentAway());
+      if (!req.complete) abort.abort(wentAway());
     });
     void exchangeAnswer({
       method,
       target: req.url ?? '/',
       headers: headerPairs(req.rawHeaders),
       body: exchange.body,
-      signal: ac,
+      signal: abort,
       remoteAddress: client.remoteAddress,
       secure: client.secure,
       host: client.host,
@@ -221,14 +221,14 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
         setTimeout(() => socket.destroy(), BROKEN_ANSWER_MS).unref();
       } else if (err.code === 'HPE_INVALID_EOF_STATE' && exchange !== undefined && !exchange.req.complete) {
         // The client ended the connection in the middle of its body: it hung up, nothing to parse.
-        exchange.ac.abort(wentAway());
+        exchange.abort.abort(wentAway());
         socket.destroy();
       } else if (exchange !== undefined && !exchange.res.headersSent) {
         // Node parsed the headers and dispatched the request, then its body failed to parse:
         // answer through the response (logged, slot released), then the connection closes.
         exchange.override ??= e;
         exchange.body?.fail(e);
-        exchange.ac.abort(e);
+        exchange.abort.abort(e);
         setTimeout(() => socket.destroy(), BROKEN_ANSWER_MS).unref();
       } else if (exchange === undefined && socket.writable) socket.end(rawErrorResponse(e));
       else socket.destroy();
