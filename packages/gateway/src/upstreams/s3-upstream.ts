@@ -1,4 +1,4 @@
-import { isS3Error, s3Error } from '@s3kit/errors';
+import { s3Error } from '@s3kit/errors';
 import { buildXml, OPERATIONS, parseCopySource, parseXml, type OperationName } from '@s3kit/xml-shapes';
 import { createS3ConfigStore, type S3ConfigStoreLocation } from '../bucket-config/s3-config-store.js';
 import { createTransport, type Transport, type TransportOptions } from '@s3kit/http-transport';
