@@ -1,5 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fullGc } from '@s3kit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { chunkedHeaders, createChunkedDecoder, createChunkedEncoder, SigV4Signer, streamingPayloadHash, type ChunkedMode } from '../src/index.js';
 
@@ -8,8 +7,7 @@ const TOTAL_MIB = Number(process.env['S3KIT_CHUNKED_MEMORY_MIB'] ?? 256);
 
 // A collection before each sample measures what is retained, not how lazily V8 frees the
 // (fresh, 1 MiB) source buffers.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = fullGc();
 
 describe('aws-chunked memory', () => {
   it(`streams ${TOTAL_MIB} MiB through encoder -> decoder with flat memory (RSS growth < 50 MB)`, async () => {

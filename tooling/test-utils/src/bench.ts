@@ -98,8 +98,8 @@ export async function cpuMicrosPerCall(
   return { cpu, median, calls: perRound * rounds };
 }
 
-/** A full, synchronous garbage collection (V8's `gc()`, exposed on first use). */
-function fullGc(): () => void {
+/** V8's `gc()`: a full, synchronous garbage collection (exposed on first use), for benches and memory tests. */
+export function fullGc(): () => void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   return () => gc();

@@ -1,13 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fullGc } from '@s3kit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { watchHangUp } from './hang-up.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = fullGc();
 
 /** A response and a connection as far as watchHangUp uses them. */
 function exchange(connection: EventEmitter & { destroyed?: boolean }): { res: ServerResponse; connection: Duplex } {
