@@ -126,7 +126,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler {
       this.#resolve = this.#reject = null;
       this.#cleanup();
       const { chunks } = whole;
-      resolve?.(wholeResponse(whole, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+      resolve?.(new WholeResponse(whole, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
       return;
     }
     const body = this.#body;
@@ -176,8 +176,4 @@ class WholeResponse implements TransportResponse<ResponseBody> {
   get body(): ResponseBody {
     return (this.#body ??= ResponseBody.of(this.bytes));
   }
-}
-
-function wholeResponse(head: { statusCode: number; statusMessage: string; headers: Record<string, string> }, bytes: Buffer): TransportResponse<ResponseBody> {
-  return new WholeResponse(head, bytes);
 }
