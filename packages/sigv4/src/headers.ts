@@ -25,14 +25,21 @@ export function toHeaderMap(input: HeaderInput | undefined): HeaderMap {
     return map;
   }
   // for-in over own keys: no entries array per call (this runs once per signed request).
+  // A record's keys are distinct: while every key so far was lowercase, a lowercase string value
+  // cannot meet an earlier one, so it is set without looking it up first.
   const record = input as Record<string, string | number | readonly string[] | undefined>;
+  let distinct = true;
   for (const k in record) {
     if (!Object.hasOwn(record, k)) continue;
     const v = record[k];
     if (v === undefined) continue;
-    if (typeof v === 'string') add(map, k, v);
-    else if (typeof v === 'number') add(map, k, String(v));
-    else for (const item of v) add(map, k, item);
+    if (distinct && typeof v === 'string' && k === k.toLowerCase()) map.set(k, v);
+    else {
+      distinct = false;
+      if (typeof v === 'string') add(map, k, v);
+      else if (typeof v === 'number') add(map, k, String(v));
+      else for (const item of v) add(map, k, item);
+    }
   }
   return map;
 }

@@ -17,52 +17,39 @@ export function splitUrl(url: string | URL): UrlParts {
   if (typeof url !== 'string') {
     return { protocol: url.protocol, host: url.host, path: url.pathname || '/', query: url.search.slice(1) };
   }
-  let protocol: string;
-  let i: number;
+  let protocol = '';
+  let i = 0;
   // The usual scheme without a slice or a case scan.
   if (url.startsWith('https://')) {
     protocol = 'https:';
     i = 8;
   } else {
     const schemeEnd = url.indexOf('://');
-    // A request target ("/path?query") without scheme and host.
-    if (schemeEnd === -1) return splitTarget('', '', url);
-    protocol = url.slice(0, schemeEnd + 1);
-    if (hasUpper(protocol)) protocol = protocol.toLowerCase();
-    i = schemeEnd + 3;
+    // Else a request target ("/path?query") without scheme and host.
+    if (schemeEnd !== -1) {
+      protocol = url.slice(0, schemeEnd + 1).toLowerCase();
+      i = schemeEnd + 3;
+    }
   }
-  // One pass over the authority: its end, the last `@` (userinfo) and whether it has capitals.
-  let hostEnd = i;
-  let hostStart = i;
-  let upper = false;
-  for (; hostEnd < url.length; hostEnd++) {
-    const c = url.charCodeAt(hostEnd);
-    if (c === 47 || c === 63 || c === 35) break; // / ? #
-    if (c >= 65 && c <= 90) upper = true;
-    else if (c === 64) hostStart = hostEnd + 1; // @
+  // Native scans only, each once: the fragment, the query, then the end of the authority.
+  let end = url.indexOf('#', i);
+  if (end === -1) end = url.length;
+  let q = url.indexOf('?', i);
+  if (q === -1 || q > end) q = end;
+  let host = '';
+  let pathStart = i;
+  if (protocol !== '') {
+    pathStart = url.indexOf('/', i);
+    if (pathStart === -1 || pathStart > q) pathStart = q;
+    // Userinfo (`user:pass@`) is rare: look for its last `@` only when there is one in the authority.
+    let hostStart = url.indexOf('@', i);
+    hostStart = hostStart === -1 || hostStart > pathStart ? i : url.lastIndexOf('@', pathStart) + 1;
+    // toLowerCase returns an all-lowercase ASCII string as it is, faster than testing it first.
+    host = url.slice(hostStart, pathStart).toLowerCase();
+    if ((protocol === 'http:' && host.endsWith(':80')) || (protocol === 'https:' && host.endsWith(':443'))) {
+      host = host.slice(0, host.lastIndexOf(':'));
+    }
   }
-  let host = url.slice(hostStart, hostEnd);
-  if (upper) host = host.toLowerCase();
-  if ((protocol === 'http:' && host.endsWith(':80')) || (protocol === 'https:' && host.endsWith(':443'))) {
-    host = host.slice(0, host.lastIndexOf(':'));
-  }
-  return splitTarget(protocol, host, url.slice(hostEnd));
-}
-
-function hasUpper(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) return true;
-  }
-  return false;
-}
-
-// Builds the result directly (no object spread: this runs once per signed request).
-function splitTarget(protocol: string, host: string, target: string): UrlParts {
-  const hash = target.indexOf('#');
-  if (hash !== -1) target = target.slice(0, hash);
-  const q = target.indexOf('?');
-  const path = q === -1 ? target : target.slice(0, q);
-  const query = q === -1 ? '' : target.slice(q + 1);
-  return { protocol, host, path: path === '' ? '/' : path, query };
+  // Built directly (no object spread: this runs once per signed request).
+  return { protocol, host, path: pathStart === q ? '/' : url.slice(pathStart, q), query: q === end ? '' : url.slice(q + 1, end) };
 }
