@@ -143,29 +143,37 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (side !== undefined) return side(req, snapshot, info).catch((err: unknown) => failed(err, req, undefined, snapshot, info));
     let parsed: ParsedRequest | undefined;
     let loaded: LoadedBucketConfigs | undefined;
+    let auth: WatchedAuthenticated | undefined;
+    // Which step failed decides how a failure is logged (see stageFailure): no .catch() per step.
+    let stage: Stage = 'own';
     try {
       parsed = routed(parseRequest(req, snapshot.router), info);
-      if (parsed.route.operation === 'PostObject') return await postObject(parsed, req.body, snapshot, info, req.signal, req.onAuthenticated).catch(authFailed(info));
-      const auth = watchVerifiedBody(identified(await authenticate(parsed, asAsyncIterable(req.body), snapshot).catch(authFailed(info)), info));
-      const upstreamFailed = upstreamFailure(info, auth);
+      stage = 'authenticate';
+      if (parsed.route.operation === 'PostObject') return await postObject(parsed, req.body, snapshot, info, req.signal, req.onAuthenticated);
+      auth = watchVerifiedBody(identified(await authenticate(parsed, asAsyncIterable(req.body), snapshot), info));
       // The S3 API's policies and CORS of the buckets named, at most maxStalenessMs old.
       // Without a configuration store there is nothing to load: no promises for it.
-      loaded = snapshot.apiConfig.cacheOf(auth.principal.upstream) === undefined ? NO_BUCKET_CONFIGS : await snapshot.apiConfig.load(auth.principal.upstream, bucketsOf(parsed)).catch(upstreamFailed);
+      stage = 'upstream';
+      loaded = snapshot.apiConfig.cacheOf(auth.principal.upstream) === undefined ? NO_BUCKET_CONFIGS : await snapshot.apiConfig.load(auth.principal.upstream, bucketsOf(parsed));
+      stage = 'authorize';
       const authorized = await authorizeRequest(parsed, auth, {
         policies: snapshot.policies,
         clock: snapshot.clock,
         upstreams: snapshot.upstreams,
         bucketConfigs: loaded,
         aclGrants: snapshot.aclGrants,
-      }).catch(bodyFailureFirst(auth));
+      });
+      stage = 'own';
       const upstream = upstreamOf(snapshot, auth);
-      const redirect = snapshot.presignedRedirect ? await redirectToUpstream(parsed, auth, upstream, snapshot, info).catch(upstreamFailed) : undefined;
+      stage = 'upstream';
+      const redirect = snapshot.presignedRedirect ? await redirectToUpstream(parsed, auth, upstream, snapshot, info) : undefined;
       if (redirect !== undefined) return redirect;
       if (authorized.denied !== undefined) info.deniedKeys = authorized.denied.errors.length;
-      const answer = await answerOf(parsed, auth, authorized, upstream, loaded, snapshot, req.signal, info).catch(upstreamFailed);
+      const answer = await answerOf(parsed, auth, authorized, upstream, loaded, snapshot, req.signal, info);
+      stage = 'own';
       return withCors(respond(parsed.method, answer, info), parsed, snapshot, loaded);
     } catch (err) {
-      return failed(err, req, parsed, snapshot, info, loaded);
+      return failed(stageFailure(err, stage, info, auth), req, parsed, snapshot, info, loaded);
     }
   }
 
@@ -275,29 +283,24 @@ function identified(auth: Authenticated, info: RequestInfo): Authenticated {
   return auth;
 }
 
-/** Authentication (and POST form) failures count as such in the access log and metrics. */
-function authFailed(info: RequestInfo): (err: unknown) => never {
-  return (err) => {
+/** The step of `handle` a failure came from: `own` (the gateway's own work: parsing, choosing the upstream, answering), `authenticate` (and POST forms), `authorize`, `upstream`. */
+type Stage = 'own' | 'authenticate' | 'authorize' | 'upstream';
+
+/**
+ * The error to answer for a failed step, logged as what it was: authentication (and POST form)
+ * failures count as such; upstream failures too (S3 5xx codes, transport codes). After
+ * authentication, a body that failed verification is the real cause, whatever a reader of it
+ * (the authorizer, the upstream) then threw.
+ */
+function stageFailure(err: unknown, stage: Stage, info: RequestInfo, auth: WatchedAuthenticated | undefined): unknown {
+  if (stage === 'authenticate') {
     if (isS3Error(err)) info.authFailure = err.code;
-    throw err;
-  };
-}
-
-/** A body that failed verification is the real cause, whatever a reader of it then threw. */
-function bodyFailureFirst(auth: WatchedAuthenticated): (err: unknown) => never {
-  return (err) => {
-    const failure = auth.failure();
-    throw failure !== undefined && isS3Error(failure) ? failure : err;
-  };
-}
-
-/** Upstream failures count as such (S3 5xx codes, transport codes), unless the client's body failed first. */
-function upstreamFailure(info: RequestInfo, auth: WatchedAuthenticated): (err: unknown) => never {
-  return (err) => {
-    const failure = auth.failure();
-    if (failure === undefined) info.upstreamError = isS3Error(err) ? (err.status >= 500 ? err.code : undefined) : ((err as { code?: string }).code ?? 'error');
-    throw failure !== undefined && isS3Error(failure) ? failure : err;
-  };
+    return err;
+  }
+  if (stage === 'own' || auth === undefined) return err;
+  const failure = auth.failure();
+  if (stage === 'upstream' && failure === undefined) info.upstreamError = isS3Error(err) ? (err.status >= 500 ? err.code : undefined) : ((err as { code?: string }).code ?? 'error');
+  return failure !== undefined && isS3Error(failure) ? failure : err;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ConfigSnapshot } from '../config/snapshot.js';
 import { readCapped } from '../pipeline/body.js';
 import type { Upstream } from '../upstreams/upstream.js';
 import { bucketPoliciesFor, type LoadedBucketConfigs } from '../bucket-config/effective.js';
-import { mentionsKeyPrefix, type PolicySet, type PolicyState } from './policy-state.js';
+import { mentionsKeyPrefix, readsContext, type PolicySet, type PolicyState } from './policy-state.js';
 import { principalContext, requestContext, type PolicyContext } from './context.js';
 import type { BodyKey, ParsedRequest, Principal } from '../pipeline/types.js';
 import type { AclGrantRegistry } from '../acl-grants/cache.js';
@@ -142,23 +142,30 @@ export function isCrossAccount(principal: Principal, bucket: string | undefined,
   return (api?.get(bucket)?.owner ?? DEFAULT_ACCOUNT) !== accountOf(principal.identity);
 }
 
-/** The evaluate input for one check. */
+const NO_CONTEXT: PolicyContext = Object.freeze({});
+
+/**
+ * The evaluate input for one check. `context` may be a function: it is called only when a policy
+ * consulted reads the context (a condition, or a policy variable), so most requests never build it.
+ */
 export function evaluateInput(
   state: PolicyState,
   principal: Principal,
   check: Pick<PermissionCheck, 'action' | 'resource' | 'bucket'>,
-  context: PolicyContext,
+  context: PolicyContext | (() => PolicyContext),
   now: number,
   api?: LoadedBucketConfigs,
   operation?: string,
 ): EvaluateInput {
   const set = policiesOf(state, principal);
   const anonymous = principal.authKind === 'anonymous';
+  const bucketPolicies = check.bucket === undefined ? undefined : bucketPoliciesFor(state.bucketPolicies.get(check.bucket), api?.get(check.bucket), anonymous);
+  const ctx = typeof context !== 'function' ? context : readsContext(set.policies) || (bucketPolicies !== undefined && readsContext(bucketPolicies)) ? context() : NO_CONTEXT;
   return {
     identityPolicies: anonymous ? undefined : set.policies,
     anonymousPolicies: anonymous ? set.policies : undefined,
-    bucketPolicies: check.bucket === undefined ? undefined : bucketPoliciesFor(state.bucketPolicies.get(check.bucket), api?.get(check.bucket), anonymous),
-    request: { principal: policyPrincipal(principal, state.accounts), action: check.action, resource: check.resource, context },
+    bucketPolicies,
+    request: { principal: policyPrincipal(principal, state.accounts), action: check.action, resource: check.resource, context: ctx },
     crossAccount: isCrossAccount(principal, check.bucket, operation, api),
     now: new Date(now),
   };
@@ -232,29 +239,32 @@ export async function existingTagContext(upstream: Upstream, bucket: string, key
 }
 
 /** Decides one check at a time for one request: its context built once, object tags read once per object. */
-function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeConfig, extraContext: PolicyContext | undefined): (check: PermissionCheck) => Promise<EvaluateResult> {
+function checker(parsed: ParsedRequest, principal: Principal, config: AuthorizeConfig, extraContext: PolicyContext | undefined): (check: PermissionCheck) => EvaluateResult | Promise<EvaluateResult> {
   const { route } = parsed;
   const now = config.clock();
-  const base = extraContext === undefined ? requestContext(parsed, principal, now) : { ...requestContext(parsed, principal, now), ...extraContext };
+  // Built on first use: policies without conditions or variables never read it.
+  let base: PolicyContext | undefined;
+  const baseContext = (): PolicyContext => (base ??= extraContext === undefined ? requestContext(parsed, principal, now) : { ...requestContext(parsed, principal, now), ...extraContext });
   const tags = new Map<string, Promise<PolicyContext>>();
-  return async (check) => {
-    let context = base;
-    const objectChecked = (check.kind === 'object' && !NEW_OBJECT_OPERATIONS.has(route.operation)) || check.kind === 'copySource' || (check.kind === 'eachKey' && route.operation === 'DeleteObjects');
-    if (objectChecked && check.bucket !== undefined && check.key !== undefined && needsExistingTags(config.policies, principal, check, config.bucketConfigs)) {
-      const upstream = config.upstreams[principal.upstream];
-      if (upstream !== undefined) {
-        const id = `${check.bucket}\n${check.key}\n${check.versionId ?? ''}`;
-        let p = tags.get(id);
-        if (p === undefined) {
-          p = existingTagContext(upstream, check.bucket, check.key, check.versionId);
-          tags.set(id, p);
-        }
-        context = { ...base, ...(await p) };
-      }
-    }
+  const decide = (check: PermissionCheck, context: PolicyContext | (() => PolicyContext)): EvaluateResult | Promise<EvaluateResult> => {
     const result = evaluate(evaluateInput(config.policies, principal, check, context, now, config.bucketConfigs, route.operation));
     // Cross-account: an ACL grant stands in for the bucket policy only, never for the caller's identity policy.
     return result.decision === 'implicit-deny' && result.missing !== 'identity' ? withAclGrants(result, { ...check, createsObject: CREATES_OBJECT.has(route.operation) }, principal, config) : result;
+  };
+  // Synchronous unless the upstream must be asked (object tags, ACL grants): no promise per check.
+  return (check) => {
+    const objectChecked = (check.kind === 'object' && !NEW_OBJECT_OPERATIONS.has(route.operation)) || check.kind === 'copySource' || (check.kind === 'eachKey' && route.operation === 'DeleteObjects');
+    const upstream = config.upstreams[principal.upstream];
+    if (!objectChecked || check.bucket === undefined || check.key === undefined || upstream === undefined || !needsExistingTags(config.policies, principal, check, config.bucketConfigs)) {
+      return decide(check, baseContext);
+    }
+    const id = `${check.bucket}\n${check.key}\n${check.versionId ?? ''}`;
+    let p = tags.get(id);
+    if (p === undefined) {
+      p = existingTagContext(upstream, check.bucket, check.key, check.versionId);
+      tags.set(id, p);
+    }
+    return p.then((existing) => decide(check, { ...baseContext(), ...existing }));
   };
 }
 
@@ -291,7 +301,8 @@ function checksOf(parsed: ParsedRequest, keys: readonly BodyKey[] | undefined): 
 export async function authorize(parsed: ParsedRequest, principal: Principal, config: AuthorizeConfig, keys?: readonly BodyKey[], extraContext?: PolicyContext): Promise<void> {
   const decide = checker(parsed, principal, config, extraContext);
   for (const check of checksOf(parsed, keys)) {
-    const result = await decide(check);
+    const decided = decide(check);
+    const result = decided instanceof Promise ? await decided : decided;
     if (result.decision !== 'allow') throw denied(config.policies, principal, check, result);
   }
 }
@@ -308,7 +319,8 @@ export async function authorizeEachKey(parsed: ParsedRequest, principal: Princip
   const deniedKeys = new Set<number>();
   for (const check of checksOf(parsed, keys)) {
     if (check.keyIndex !== undefined && deniedKeys.has(check.keyIndex)) continue;
-    const result = await decide(check);
+    const decided = decide(check);
+    const result = decided instanceof Promise ? await decided : decided;
     if (result.decision === 'allow') continue;
     if (check.keyIndex === undefined) throw denied(config.policies, principal, check, result);
     deniedKeys.add(check.keyIndex);

@@ -160,3 +160,22 @@ export function mentionsKeyPrefix(policy: Policy, prefix: string): boolean {
 }
 
 const mentionCache = new WeakMap<Policy, Map<string, boolean>>();
+
+/**
+ * True when evaluating one of these policies may read the request context: a statement has a
+ * condition, or (version 2012-10-17) a resource pattern with a policy variable (`${...}`).
+ */
+export function readsContext(policies: readonly Policy[]): boolean {
+  for (const policy of policies) {
+    let reads = readsCache.get(policy);
+    if (reads === undefined) {
+      const vars = policy.version === '2012-10-17';
+      reads = policy.statements.some((st) => st.conditions.length > 0 || (vars && [...(st.resource ?? []), ...(st.notResource ?? [])].some((r) => r.includes('${'))));
+      readsCache.set(policy, reads);
+    }
+    if (reads) return true;
+  }
+  return false;
+}
+
+const readsCache = new WeakMap<Policy, boolean>();
