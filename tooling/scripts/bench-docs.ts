@@ -78,24 +78,34 @@ function loads(log: string): number[] {
   return [...strip(log).matchAll(/load(?: average)?:? ([\d.]+)\/[\d.]+\/[\d.]+/g)].map((m) => Number(m[1]));
 }
 
-/** The `## <package>` sections of an earlier docs/benchmarks.md, each as its lines after the heading. */
-function previousSections(): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  let current: string[] | undefined;
-  for (const line of readFileSync(OUT, 'utf8').trimEnd().split('\n')) {
-    const m = /^## (\S+)$/.exec(line);
-    if (m !== null) out.set(m[1]!, (current = []));
-    else current?.push(line);
-  }
-  return out;
+/** An earlier docs/benchmarks.md: its `## <package>` sections (the lines after each heading), and the load it noted. */
+interface Previous {
+  readonly sections: Map<string, string[]>;
+  /** E.g. `1-minute load average printed by the benches 2.0–3.7`. */
+  readonly load: string | undefined;
 }
 
-function render(log: string, loadAtStart: number[] | undefined, keep: Map<string, string[]>): string {
+function previousFile(): Previous {
+  const sections = new Map<string, string[]>();
+  let current: string[] | undefined;
+  const text = readFileSync(OUT, 'utf8');
+  for (const line of text.trimEnd().split('\n')) {
+    const m = /^## (\S+)$/.exec(line);
+    if (m !== null) sections.set(m[1]!, (current = []));
+    else current?.push(line);
+  }
+  // The blank line before the next heading is the renderer's to add.
+  for (const lines of sections.values()) while (lines.at(-1) === '') lines.pop();
+  return { sections, load: /^Machine: [^;]*; (.*?)(?: \(.*?\))?\. Ratios/m.exec(text)?.[1] };
+}
+
+function render(log: string, loadAtStart: number[] | undefined, previous: Previous): string {
+  const keep = previous.sections;
   const cpu = cpus();
   const printed = loads(log);
   const loadNote =
     printed.length > 0
-      ? `1-minute load average printed by the benches ${Math.min(...printed).toFixed(1)}–${Math.max(...printed).toFixed(1)}`
+      ? `1-minute load average printed by the benches ${[...new Set([Math.min(...printed), Math.max(...printed)].map((l) => l.toFixed(1)))].join('–')}`
       : `load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join('/')} when written`;
@@ -122,7 +132,11 @@ function render(log: string, loadAtStart: number[] | undefined, keep: Map<string
   }
   const kept = [...keep.keys()].filter((pkg) => !byPackage(log).has(pkg) || tables(byPackage(log).get(pkg)!).length === 0);
   if (kept.length > 0)
-    out.push('', `The ${kept.length === 1 ? 'section' : 'sections'} of ${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} from an earlier run (its load is in this file's git history).`);
+    out.push(
+      '',
+      `The ${kept.length === 1 ? 'section' : 'sections'} of ${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} from an earlier run` +
+        `${previous.load === undefined ? " (its load is in this file's git history)" : ` (${previous.load}; an older run's is in this file's git history)`}.`,
+    );
   for (const [pkg, section] of [...sections].sort(([a], [b]) => a.localeCompare(b))) out.push('', `## ${pkg}`, ...section);
   return `${out.join('\n')}\n`;
 }
@@ -130,5 +144,5 @@ function render(log: string, loadAtStart: number[] | undefined, keep: Map<string
 const from = process.argv.indexOf('--from');
 const loadAtStart = from === -1 ? loadavg() : undefined;
 const log = from === -1 ? await runBenches() : readFileSync(process.argv[from + 1]!, 'utf8');
-writeFileSync(OUT, render(log, loadAtStart, process.argv.includes('--update') ? previousSections() : new Map()));
+writeFileSync(OUT, render(log, loadAtStart, process.argv.includes('--update') ? previousFile() : { sections: new Map(), load: undefined }));
 console.log(`wrote ${OUT}`);
