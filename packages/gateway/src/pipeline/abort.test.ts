@@ -40,6 +40,16 @@ describe('ExchangeAbort', () => {
     for (const l of listeners) l.handleEvent();
     expect([made.aborted, made.reason]).toEqual([true, 'why']);
   });
+
+  it('toAbortSignal: one listener on a long-lived AbortSignalLike, however many requests it serves', () => {
+    const listeners: { handleEvent(): void }[] = [];
+    const like = { aborted: false, reason: 'shutdown', addEventListener: (_t: 'abort', l: { handleEvent(): void }) => void listeners.push(l), removeEventListener: () => {} };
+    const made = new Set(Array.from({ length: 100 }, () => toAbortSignal(like)));
+    expect([made.size, listeners.length]).toEqual([1, 1]);
+    listeners[0]!.handleEvent();
+    const [signal] = made;
+    expect([signal!.aborted, signal!.reason]).toEqual([true, 'shutdown']);
+  });
 });
 
 describe('forUpstream', () => {

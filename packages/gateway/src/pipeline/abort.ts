@@ -55,13 +55,19 @@ export class ExchangeAbort implements AbortSignalLike {
   }
 }
 
+/** The `AbortSignal` that follows each foreign signal-like: one listener on it, however many requests it serves. */
+const followers = new WeakMap<AbortSignalLike, AbortSignal>();
+
 /** A real `AbortSignal` for `like`: itself when it is one. */
 export function toAbortSignal(like: AbortSignalLike): AbortSignal {
   if (like instanceof AbortSignal) return like;
   if (like instanceof ExchangeAbort) return like.signal;
+  const known = followers.get(like);
+  if (known !== undefined) return known;
   const ac = new AbortController();
   if (like.aborted) ac.abort(like.reason);
   else like.addEventListener('abort', { handleEvent: () => ac.abort(like.reason) }, { once: true });
+  followers.set(like, ac.signal);
   return ac.signal;
 }
 
