@@ -65,7 +65,12 @@ function get(endpoint: string, agent: Agent): Promise<Answer> {
       res.on('error', reject);
     });
     // Read at the handshake: a connection closed after its answer no longer shows its certificate.
-    req.on('socket', (socket) => (socket as TLSSocket).once('secureConnect', () => (serial = (socket as TLSSocket).getPeerCertificate().serialNumber)));
+    // A kept-alive socket did its handshake already: read it now (a listener would never fire, and pile up).
+    req.on('socket', (socket) => {
+      const read = (): void => void (serial = (socket as TLSSocket).getPeerCertificate().serialNumber);
+      if (req.reusedSocket) read();
+      else socket.once('secureConnect', read);
+    });
     req.on('error', reject);
     req.end();
   });
