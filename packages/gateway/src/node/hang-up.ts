@@ -11,31 +11,38 @@ export interface HangUp {
   dispose(): void;
 }
 
-/** Per connection, the exchanges watching it: one 'close' listener however many requests it carries. */
-const watchers = new WeakMap<Duplex, Set<() => void>>();
+/**
+ * Per connection, the exchanges watching it: one 'close' listener however many requests it carries.
+ * Kept on the connection under a symbol (one shared property, not a WeakMap entry per connection),
+ * in an array: a connection carries one exchange at a time but for pipelining.
+ */
+const WATCHERS: unique symbol = Symbol('s3kit.hangUpWatchers');
+type Watched = Duplex & { [WATCHERS]?: (() => void)[] };
 
 /**
  * The watchers of `connection`, with its one 'close' listener. Made apart from
- * {@link onConnectionClose}, so the listener's closure context holds the connection and the set
+ * {@link onConnectionClose}, so the listener's closure context holds the connection and the list
  * only, not the first exchange's callback (and through it that whole request) for as long as the
  * connection lives.
  */
-function watchersOf(connection: Duplex): Set<() => void> {
-  const known = watchers.get(connection);
+function watchersOf(connection: Watched): (() => void)[] {
+  const known = connection[WATCHERS];
   if (known !== undefined) return known;
-  const created = new Set<() => void>();
-  watchers.set(connection, created);
+  const created: (() => void)[] = [];
+  connection[WATCHERS] = created;
   connection.once('close', () => {
-    watchers.delete(connection);
-    for (const f of created) f();
+    for (const f of created.splice(0)) f();
   });
   return created;
 }
 
 function onConnectionClose(connection: Duplex, fn: () => void): () => void {
   const held = watchersOf(connection);
-  held.add(fn);
-  return () => void held.delete(fn);
+  held.push(fn);
+  return () => {
+    const i = held.indexOf(fn);
+    if (i !== -1) held.splice(i, 1);
+  };
 }
 
 /**
@@ -58,10 +65,13 @@ export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: 
       }
     },
     dispose(): void {
-      res.off('close', onResClose);
+      disposed = true;
       stopConnection?.();
     },
   };
+  // The response's 'close' listener stays (a response closes once, and is dropped with it): no
+  // once() wrapper to make and no listener list to search per request.
+  let disposed = false;
   let also: (() => void) | undefined;
   const hangUp = (): void => {
     if (watch.happened) return;
@@ -71,9 +81,9 @@ export function watchHangUp(res: ServerResponse, connection: Duplex, onHangUp?: 
     if (onHangUp !== undefined) queueMicrotask(onHangUp);
   };
   const onResClose = (): void => {
-    if (!res.writableFinished) hangUp();
+    if (!disposed && !res.writableFinished) hangUp();
   };
-  res.once('close', onResClose);
+  res.on('close', onResClose);
   let stopConnection: (() => void) | undefined;
   if (connection.destroyed) hangUp();
   else stopConnection = onConnectionClose(connection, hangUp);

@@ -102,7 +102,9 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
   const slots = new Slots(max, unauthenticatedLimit(max, options.maxUnauthenticatedShare ?? 0.5));
   const maxHeaderSize = options.maxHeaderSize ?? Infinity;
   const timeouts = { idleMs: options.bodyTimeoutMs ?? 20_000, minBytesPerSecond: options.minBodyBytesPerSecond ?? 1024 };
-  const inFlight = new WeakMap<object, Exchange>();
+  // The exchange a socket carries, kept on the socket (one shared property, no WeakMap entry per request).
+  const EXCHANGE: unique symbol = Symbol('s3kit.exchange');
+  type Carrying = Duplex & { [EXCHANGE]?: Exchange | undefined };
   const trusted = typeof options.trustProxy === 'function' ? options.trustProxy : options.trustProxy === undefined ? undefined : trustProxy(options.trustProxy);
 
   const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
@@ -116,10 +118,10 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     if (slot === undefined) {
       // Known to clientError, so a body Node then fails to parse cannot answer over this one.
       const refusedExchange: Exchange = { req, res, abort: new ExchangeAbort(), body: undefined, override: undefined, refused: true };
-      const refusedSocket = req.socket;
-      inFlight.set(refusedSocket, refusedExchange);
-      res.once('close', () => {
-        if (inFlight.get(refusedSocket) === refusedExchange) inFlight.delete(refusedSocket);
+      const refusedSocket: Carrying = req.socket;
+      refusedSocket[EXCHANGE] = refusedExchange;
+      res.on('close', () => {
+        if (refusedSocket[EXCHANGE] === refusedExchange) refusedSocket[EXCHANGE] = undefined;
       });
       const hangUp = watchHangUp(res, req.socket);
       void answer(req, res, gateway.errorResponse(refused ?? s3Error('SlowDown'), method, resourceOf(req)), {
@@ -156,19 +158,20 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
           })
         : undefined,
     };
-    const socket = req.socket;
-    inFlight.set(socket, exchange);
+    const socket: Carrying = req.socket;
+    socket[EXCHANGE] = exchange;
     const done = (): void => {
       slot.release();
-      if (inFlight.get(socket) === exchange) inFlight.delete(socket);
+      if (socket[EXCHANGE] === exchange) socket[EXCHANGE] = undefined;
     };
-    res.once('close', done);
+    // on(), not once(): each fires once per exchange (no wrapper to make, no list to search).
+    res.on('close', done);
     // Also when the response never gets the socket (pipelined behind one the client left): no 'close' comes for it.
     const hangUp = watchHangUp(res, socket, () => {
       abort.abort(wentAway());
       done();
     });
-    req.once('close', () => {
+    req.on('close', () => {
       if (!req.complete) abort.abort(wentAway());
     });
     void exchangeAnswer({
@@ -214,7 +217,7 @@ export function toNodeListener(gateway: Gateway, options: NodeListenerOptions = 
     checkContinue: (req: IncomingMessage, res: ServerResponse): void => serve(req, res, true),
     clientError: (err: NodeJS.ErrnoException, socket: Duplex): void => {
       const e = clientErrorOf(err);
-      const exchange = inFlight.get(socket);
+      const exchange = (socket as Carrying)[EXCHANGE];
       if (err.code === 'ECONNRESET') socket.destroy();
       else if (exchange?.refused === true) {
         // Its SlowDown (or malformed-request) answer is being sent and logged: let it finish, then close.

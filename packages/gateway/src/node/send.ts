@@ -59,8 +59,9 @@ export async function sendResponse(res: ServerResponse, out: GatewayResponse, me
 function written(res: ServerResponse, hangUp: HangUp): Promise<void> {
   return new Promise<void>((resolve) => {
     if (res.writableFinished || res.destroyed) return resolve();
-    res.once('finish', () => resolve());
-    res.once('close', () => resolve());
+    // on(), not once(): the response is dropped after this; a second resolve() does nothing.
+    res.on('finish', resolve);
+    res.on('close', resolve);
     hangUp.onHappen(resolve);
   });
 }
