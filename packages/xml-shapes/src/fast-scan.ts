@@ -1,3 +1,4 @@
+import { NullProtoObject } from './null-proto.js';
 import { decodeEntities, malformed } from './xml-text.js';
 
 /**
@@ -37,17 +38,8 @@ function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95 || c === 58 || c >= 128;
 }
 
-/**
- * Element objects: no prototype properties (`Object.prototype` is not on the chain, so an element
- * named `__proto__` or `constructor` is a plain own property), but made by a constructor so V8
- * keeps them in fast mode with shared hidden classes: `Object.create(null)` objects start as
- * dictionaries, which made building and reading 1,000-entry listings ~2x slower.
- */
-const NullProtoObject = function NullProtoObject(this: XmlObject) {} as unknown as new () => XmlObject;
-NullProtoObject.prototype = Object.freeze(Object.create(null));
-
 function addChild(parent: Frame, name: string, value: XmlValue): void {
-  const obj = (parent.obj ??= new NullProtoObject());
+  const obj = (parent.obj ??= new NullProtoObject<XmlValue | XmlValue[] | undefined>());
   const prev = obj[name];
   if (prev === undefined) obj[name] = value;
   else if (Array.isArray(prev)) prev.push(value);
@@ -161,7 +153,7 @@ export function scanXml(xml: string, maxDepth: number): XmlDocument {
         if (close === -1) throw malformed(`an unterminated value for attribute ${attr}`);
         const rawValue = xml.slice(j + 1, close);
         if (rawValue.indexOf('<') !== -1) throw malformed(`'<' in the value of attribute ${attr}`);
-        const obj = (frame.obj ??= new NullProtoObject());
+        const obj = (frame.obj ??= new NullProtoObject<XmlValue | XmlValue[] | undefined>());
         const key = '@_' + attr;
         if (obj[key] !== undefined) throw malformed(`a repeated attribute ${attr}`);
         obj[key] = decodeEntities(rawValue);

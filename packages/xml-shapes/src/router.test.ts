@@ -260,6 +260,15 @@ describe('route: bucket and key extraction', () => {
     expect(router.route('GET', undefined, '/bk1', 'constructor=1', {}).operation).toBe('ListObjects');
   });
 
+  it('keeps query keys named like prototype properties as plain own keys, in a record with no prototype', () => {
+    const r = router.route('GET', undefined, '/bk1', '__proto__=a&constructor=b&toString=c&list-type=2', {});
+    expect(r.operation).toBe('ListObjectsV2');
+    expect(Object.keys(r.params)).toEqual(['__proto__', 'constructor', 'toString', 'list-type']);
+    expect([r.params['__proto__'], r.params['constructor'], r.params['toString']]).toEqual(['a', 'b', 'c']);
+    expect(r.params instanceof Object).toBe(false);
+    expect('hasOwnProperty' in r.params).toBe(false);
+  });
+
   it('property: any key survives percent-encoding in the path', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), (key) => {

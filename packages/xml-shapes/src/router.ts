@@ -1,6 +1,7 @@
 import { S3Error } from '@s3kit/errors';
 import { validBucketName } from './bucket-name.js';
 import { OPERATION_LIST, UNMODELLED_SUBRESOURCES, type HttpMethod, type OperationName, type OperationScope, type OperationSpec } from './operations.js';
+import { NullProtoObject } from './null-proto.js';
 import { utf8Length } from './utf8-length.js';
 
 /** Options for {@link createRouter} and {@link route}. */
@@ -157,7 +158,7 @@ export function createRouter(options: RouterOptions = {}): Router {
     }
     const scope: OperationScope = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
 
-    const params: Record<string, string> = Object.create(null) as Record<string, string>;
+    const params = new NullProtoObject<string>();
     const nIdent = readQuery(query, params, identKeys, path);
 
     const table = tables[scope][method];

@@ -66,22 +66,23 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
   };
   const present = body !== undefined && hasBody(parsed) ? body : undefined;
   const raw = present === undefined ? undefined : counted(present, onBytes);
-  const kind = classifyAuth({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
+  // The lowercase record (repeats joined with `,`, as SigV4 joins them): read without a lookup per header.
+  const kind = classifyAuth({ method: parsed.method, url: parsed.target, headers: parsed.headers });
   const fromQuery = queryDigests(parsed.route.params);
   const digests = (): ExpectedDigest[] => expectedDigests(bodyDigestHeaders(parsed), fromQuery);
   // Digests found in the query travel on as headers (toUpstreamRequest).
-  const extra = Object.keys(fromQuery).length === 0 ? {} : { queryDigests: fromQuery };
+  const queryDigestsFound = Object.keys(fromQuery).length === 0 ? undefined : fromQuery;
   switch (kind) {
     case 'header-v4':
     case 'presigned-v4': {
-      const verified = await config.verifier.verify({ method: parsed.method, url: parsed.target, headers: parsed.headerPairs });
+      const verified = await config.verifier.verify({ method: parsed.method, url: parsed.target, headers: parsed.headers });
       const identity = config.identities.get(verified.accessKeyId);
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
       const expected = digests();
       if (present === undefined) checkNoBody(parsed, config.verifier, verified, expected);
       const vbody = verifiedBody(parsed, present, raw, verified, expected, onBytes);
-      const principal: Principal = { ...principalOf(kind, identity), signedAt: verified.signedAt };
-      return { principal, payloadMode: verified.payloadMode, body: vbody, bytesIn, verifying: vbody !== present, expiresAt: verified.expiresAt, ...extra };
+      const principal = principalOf(kind, identity, verified.signedAt);
+      return authenticated(principal, verified.payloadMode, vbody, bytesIn, vbody !== present, verified.expiresAt, queryDigestsFound);
     }
     case 'header-v2':
     case 'presigned-v2': {
@@ -106,8 +107,8 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       if (present === undefined) checkNoBody(parsed, config.verifier, undefined, expected);
       const pbody = plainBody(parsed, present, expected, onBytes);
       // Header SigV2 signs its Date (or x-amz-date); query SigV2 carries only the expiry (no signedAt).
-      const principal: Principal = { ...principalOf(kind, identity), signedAt: verified.signedAt };
-      return { principal, payloadMode: 'unsigned', body: pbody, bytesIn, verifying: pbody !== present, ...extra };
+      const principal = principalOf(kind, identity, verified.signedAt);
+      return authenticated(principal, 'unsigned', pbody, bytesIn, pbody !== present, undefined, queryDigestsFound);
     }
     case 'anonymous': {
       // Unsigned requests are authorized like any other: by bucket policies (Principal "*") and
@@ -116,13 +117,26 @@ export async function authenticate(parsed: ParsedRequest, body: AsyncIterable<Ui
       const expected = digests();
       if (present === undefined) checkNoBody(parsed, config.verifier, undefined, expected);
       const abody = plainBody(parsed, present, expected, onBytes);
-      return { principal, payloadMode: 'unsigned', body: abody, bytesIn, verifying: abody !== present, ...extra };
+      return authenticated(principal, 'unsigned', abody, bytesIn, abody !== present, undefined, queryDigestsFound);
     }
     case 'post':
       throw s3Error('NotImplemented', 'Browser POST uploads are not supported by this gateway yet.');
     default:
       throw s3Error('InvalidArgument', 'Unsupported or ambiguous authorization (more than one mechanism, or an unknown one).');
   }
+}
+
+/** One shape for every outcome (no spread per request). */
+function authenticated(
+  principal: Principal,
+  payloadMode: Authenticated['payloadMode'],
+  body: AsyncIterable<Uint8Array> | undefined,
+  bytesIn: () => number,
+  verifying: boolean,
+  expiresAt: number | undefined,
+  queryDigests: Readonly<Record<string, string>> | undefined,
+): Authenticated {
+  return { principal, payloadMode, body, bytesIn, verifying, expiresAt, queryDigests };
 }
 
 /**

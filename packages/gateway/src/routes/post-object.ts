@@ -11,6 +11,7 @@ import type { ConfigSnapshot } from '../config/snapshot.js';
 import { watchFailure } from '../pipeline/body-watch.js';
 import { ownerAccountOf, upstreamOwner } from '../accounts/ownership.js';
 import { forward } from '../pipeline/forward.js';
+import { headerRecord } from '../pipeline/parse.js';
 import { toUpstreamRequest } from '../pipeline/resign.js';
 import { requesterOf } from './listen.js';
 import type { GatewayResponse, ParsedRequest, Principal, RequestInfo } from '../pipeline/types.js';
@@ -89,7 +90,7 @@ function asWireBytes(text: string): string {
  * tagging, checksums, SSE, website redirect). It is what authorization and the upstream see.
  */
 export function putRequestOf(parsed: ParsedRequest, verified: Pick<VerifiedPost, 'bucket' | 'key' | 'headers'>): ParsedRequest {
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  const headers = headerRecord();
   for (const [name, value] of Object.entries(verified.headers)) headers[name] = asWireBytes(name === 'x-amz-tagging' ? taggingHeader(value) : value);
   const host = parsed.headers['host'];
   const headerPairs: [string, string][] = Object.entries(headers);
@@ -180,7 +181,7 @@ export async function postObject(
       if (identity === undefined) throw s3Error('InvalidAccessKeyId');
       onAuthenticated?.();
       // s3:signatureversion of a form: the auth kind 'post' does not tell V4 from V2.
-      principal = { ...principalOf('post', identity), signatureVersion: verified.identity.signatureVersion === 'v4' ? 'AWS4-HMAC-SHA256' : 'AWS' };
+      principal = principalOf('post', identity, undefined, verified.identity.signatureVersion === 'v4' ? 'AWS4-HMAC-SHA256' : 'AWS');
     }
     info.identity = principal.name;
     put = putRequestOf(parsed, verified);

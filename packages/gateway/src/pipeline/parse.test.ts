@@ -1,0 +1,36 @@
+import { createRouter } from '@s3kit/xml-shapes/operations';
+import { describe, expect, it } from 'vitest';
+import { parseRequest } from './parse.js';
+
+const router = createRouter({ baseDomains: [] });
+
+describe('parseRequest headers', () => {
+  it('keeps headers named like prototype properties as plain own entries, joined when repeated', () => {
+    const parsed = parseRequest(
+      {
+        method: 'get',
+        target: '/bucket/k',
+        headers: [
+          ['Host', 'localhost'],
+          ['Constructor', 'a'],
+          ['__proto__', 'b'],
+          ['constructor', 'c'],
+          ['toString', 'd'],
+        ],
+      },
+      router,
+    );
+    expect(Object.keys(parsed.headers)).toEqual(['host', 'constructor', '__proto__', 'tostring']);
+    expect([parsed.headers['constructor'], parsed.headers['__proto__'], parsed.headers['tostring']]).toEqual(['a,c', 'b', 'd']);
+    expect(parsed.headers instanceof Object).toBe(false);
+    expect('hasOwnProperty' in parsed.headers).toBe(false);
+    expect(parsed.headerPairs).toEqual([
+      ['host', 'localhost'],
+      ['constructor', 'a'],
+      ['__proto__', 'b'],
+      ['constructor', 'c'],
+      ['tostring', 'd'],
+    ]);
+    expect([parsed.method, parsed.route.operation]).toEqual(['GET', 'GetObject']);
+  });
+});
