@@ -264,6 +264,7 @@ describe('route: bucket and key extraction', () => {
     const r = router.route('GET', undefined, '/bk1', '__proto__=a&constructor=b&toString=c&list-type=2', {});
     expect(r.operation).toBe('ListObjectsV2');
     expect(Object.keys(r.params)).toEqual(['__proto__', 'constructor', 'toString', 'list-type']);
+    // biome-ignore lint/suspicious/noProto: the point of the test
     expect([r.params['__proto__'], r.params['constructor'], r.params['toString']]).toEqual(['a', 'b', 'c']);
     expect(r.params instanceof Object).toBe(false);
     expect('hasOwnProperty' in r.params).toBe(false);

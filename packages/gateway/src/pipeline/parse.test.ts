@@ -21,6 +21,7 @@ describe('parseRequest headers', () => {
       router,
     );
     expect(Object.keys(parsed.headers)).toEqual(['host', 'constructor', '__proto__', 'tostring']);
+    // biome-ignore lint/suspicious/noProto: the point of the test
     expect([parsed.headers['constructor'], parsed.headers['__proto__'], parsed.headers['tostring']]).toEqual(['a,c', 'b', 'd']);
     expect(parsed.headers instanceof Object).toBe(false);
     expect('hasOwnProperty' in parsed.headers).toBe(false);
