@@ -20,11 +20,14 @@ const READ_WHOLE_UP_TO = 64 * 1024;
  * Stage 5 for a remote S3: one transport request, response headers as soon as they arrive, the
  * body streamed (a reset mid-download errors the stream, so the client never sees a truncated
  * success); a small body is read whole first (a reset then fails the request before any answer).
+ * Takes `req` over: it is sent as it is, with `readWholeUpTo` set on it.
  */
 export async function forwardHttp(transport: Transport, req: TransportRequest): Promise<UpstreamResponse> {
+  // `req` was made for this call (resign): set on it, not spread into a copy per request.
+  if (req.method !== 'HEAD') req.readWholeUpTo = READ_WHOLE_UP_TO;
   let res: Awaited<ReturnType<Transport['request']>>;
   try {
-    res = await transport.request(req.method === 'HEAD' ? req : { ...req, readWholeUpTo: READ_WHOLE_UP_TO });
+    res = await transport.request(req);
   } catch (err) {
     throw upstreamAnswer(err);
   }
