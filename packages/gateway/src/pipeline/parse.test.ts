@@ -34,4 +34,18 @@ describe('parseRequest headers', () => {
     ]);
     expect([parsed.method, parsed.route.operation]).toEqual(['GET', 'GetObject']);
   });
+
+  it('reads many headers the same way (past 32 lines the record is a dictionary, still without a prototype)', () => {
+    const many: [string, string][] = [
+      ['Host', 'localhost'],
+      ['constructor', 'a'],
+    ];
+    for (let i = 0; i < 40; i++) many.push([`X-Amz-Meta-K${i}`, String(i)]);
+    many.push(['X-Amz-Meta-K0', 'again']);
+    const parsed = parseRequest({ method: 'GET', target: '/bucket/k', headers: many }, router);
+    expect(Object.keys(parsed.headers)).toHaveLength(42);
+    expect([parsed.headers['constructor'], parsed.headers['x-amz-meta-k0'], parsed.headers['x-amz-meta-k39']]).toEqual(['a', '0,again', '39']);
+    expect(parsed.headers instanceof Object).toBe(false);
+    expect(parsed.headerPairs).toHaveLength(43);
+  });
 });

@@ -11,7 +11,9 @@ import type { GatewayRequest, ParsedRequest } from './types.js';
 export function parseRequest(req: GatewayRequest, router: Router): ParsedRequest {
   const method = req.method.toUpperCase();
   const headerPairs: [string, string][] = [];
-  const headers = headerRecord();
+  // Many headers (more than any S3 client sends) go into a dictionary: each name a fast-mode
+  // record has not seen before costs it a new hidden class, which unknown names must not multiply.
+  const headers = Array.isArray(req.headers) && req.headers.length > MAX_FAST_HEADERS ? (Object.create(null) as Record<string, string>) : headerRecord();
   if (Array.isArray(req.headers)) {
     for (const [n, v] of req.headers as readonly (readonly [string, string])[]) addHeader(headerPairs, headers, n, v);
   } else {
@@ -40,6 +42,9 @@ function addHeader(pairs: [string, string][], headers: Record<string, string>, n
  */
 const HeaderRecord = function HeaderRecord() {} as unknown as new () => Record<string, string>;
 HeaderRecord.prototype = Object.freeze(Object.create(null));
+
+/** Above this many header lines a request's record is a dictionary (see parseRequest). */
+const MAX_FAST_HEADERS = 32;
 
 /** An empty header record (see {@link HeaderRecord}). */
 export function headerRecord(): Record<string, string> {
