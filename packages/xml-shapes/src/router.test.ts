@@ -270,6 +270,17 @@ describe('route: bucket and key extraction', () => {
     expect('hasOwnProperty' in r.params).toBe(false);
   });
 
+  it('reads many query parameters the same way (past 32 the record is a dictionary, still without a prototype)', () => {
+    const query = ['list-type=2', 'constructor=c', ...Array.from({ length: 40 }, (_, i) => `p${i}=${i}`)].join('&');
+    for (const q of [query, new URLSearchParams(query), Object.fromEntries(new URLSearchParams(query))]) {
+      const r = router.route('GET', undefined, '/bk1', q, {});
+      expect(r.operation).toBe('ListObjectsV2');
+      expect(Object.keys(r.params)).toHaveLength(42);
+      expect([r.params['constructor'], r.params['p39']]).toEqual(['c', '39']);
+      expect(r.params instanceof Object).toBe(false);
+    }
+  });
+
   it('property: any key survives percent-encoding in the path', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), (key) => {

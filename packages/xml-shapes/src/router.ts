@@ -158,7 +158,7 @@ export function createRouter(options: RouterOptions = {}): Router {
     }
     const scope: OperationScope = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
 
-    const params = new NullProtoObject<string>();
+    const params = manyParams(query) ? (Object.create(null) as Record<string, string>) : new NullProtoObject<string>();
     const nIdent = readQuery(query, params, identKeys, path);
 
     const table = tables[scope][method];
@@ -302,6 +302,27 @@ function readQuery(query: QueryInput, params: Record<string, string>, identKeys:
     if (identKeys.has(k)) n++;
   }
   return n;
+}
+
+/** Above this many query parameters `params` is a dictionary (see {@link manyParams}). */
+const MAX_FAST_PARAMS = 32;
+
+/**
+ * More query parameters than any S3 request has: `params` is then a dictionary, since in a
+ * fast-mode record every name not seen before costs a new hidden class, which unknown names must
+ * not multiply.
+ */
+function manyParams(query: QueryInput): boolean {
+  if (query === undefined || query === '') return false;
+  if (typeof query === 'string') {
+    let amps = 0;
+    for (let i = query.indexOf('&'); i !== -1; i = query.indexOf('&', i + 1)) if (++amps >= MAX_FAST_PARAMS) return true;
+    return false;
+  }
+  if (query instanceof URLSearchParams) return query.size > MAX_FAST_PARAMS;
+  let keys = 0;
+  for (const _ in query) if (++keys > MAX_FAST_PARAMS) return true;
+  return false;
 }
 
 function decodeQueryPart(s: string, resource: string): string {
