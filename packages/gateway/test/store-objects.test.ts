@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalStore } from '../src/index.js';
+import { EXCHANGE_ABORT, ExchangeAbort } from '../src/pipeline/abort.js';
 import { bodyBytes, bodyText, failingBody, listFiles, makeStore, md5b64, md5hex, type TestStore } from './helpers.js';
 
 let t: TestStore;
@@ -246,6 +247,32 @@ describe('nothing partial, ever', () => {
     const err = await p.catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('RequestTimeout');
     await expectNoObject('p');
+  });
+
+  it("leaves no object when the gateway's exchange abort ends a stalled upload (the store takes it as it is, no AbortSignal)", async () => {
+    const abort = new ExchangeAbort();
+    async function* stalled(): AsyncGenerator<Uint8Array> {
+      yield Buffer.alloc(100);
+      await new Promise(() => {});
+    }
+    const init = { key: 'p', body: stalled(), headers: { 'content-length': '1000' }, [EXCHANGE_ABORT]: abort };
+    const p = t.call('PutObject', init);
+    setTimeout(() => abort.abort(new Error('client went away')), 20);
+    const err = await p.catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('RequestTimeout');
+    await expectNoObject('p');
+  });
+
+  it("destroys a streamed download when the gateway's exchange abort fires", async () => {
+    await t.call('PutObject', { key: 'big', data: Buffer.alloc(256 * 1024, 7) });
+    const abort = new ExchangeAbort();
+    const res = await t.call('GetObject', { key: 'big', [EXCHANGE_ABORT]: abort });
+    const body = res.body as Readable;
+    expect(body).toBeInstanceOf(Readable);
+    const closed = new Promise((resolve) => body.once('close', resolve));
+    abort.abort(new Error('client went away'));
+    await closed;
+    expect(body.destroyed).toBe(true);
   });
 
   it('leaves no object and the old content when an overwrite is aborted', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLocalStore } from '../src/index.js';
+import { ExchangeAbort } from '../src/pipeline/abort.js';
 import { OperationQueue, releasingOnRead, type Turn } from '../src/store/operation-queue.js';
 import { bodyText, makeStore, type TestStore } from './helpers.js';
 
@@ -50,6 +51,19 @@ describe('OperationQueue', () => {
     const busy = (await q.turn()) as Turn;
     await expect(Promise.resolve(q.turn(AbortSignal.abort(reason)))).rejects.toBe(reason);
     busy.release();
+  });
+
+  it("leaves the queue when the gateway's exchange abort (not an AbortSignal) fires while it waits", async () => {
+    const q = new OperationQueue(1, 60_000);
+    const held = (await q.turn()) as Turn;
+    const abort = new ExchangeAbort();
+    const gone = Promise.resolve(q.turn(abort));
+    const reason = new Error('client went away');
+    abort.abort(reason);
+    await expect(gone).rejects.toBe(reason);
+    expect(q.waiting).toBe(0);
+    held.release();
+    expect(q.running).toBe(0);
   });
 
   it('an operation that waited maxWaitMs runs anyway (counted), so one holding its turn long delays others by at most that', async () => {

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createLocalStore } from '../store/local-store.js';
 import { createS3Upstream } from '../upstreams/s3-upstream.js';
 import type { Upstream, UpstreamRequest } from '../upstreams/upstream.js';
 import { EXCHANGE_ABORT, ExchangeAbort, forUpstream, toAbortSignal, type AbortableRequest } from './abort.js';
@@ -64,5 +68,14 @@ describe('forUpstream', () => {
     abort.abort('gone');
     expect(given.signal?.reason).toBe('gone');
     await s3.close();
+  });
+
+  it("hands the local store the exchange's abort as it is too (it only listens to it)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 's3kit-abort-'));
+    const store = createLocalStore({ dir, fsync: false });
+    const req = request(new ExchangeAbort());
+    expect(forUpstream(store, req)).toBe(req);
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { aclDocument, aclFromHeaders, hasAclHeaders, parseAclBody, privateAcl, type AclGrant, type AclTarget, type RequestedAcl } from './acl.js';
 import { objectTarget, requireBucketName, type StoreContext } from './context.js';
@@ -16,7 +17,7 @@ const MAX_ACL_BYTES = 64 * 1024;
  * @throws S3Error UnexpectedContent (both), MissingSecurityHeader (neither), MalformedACLError, ...
  */
 async function requestedAcl(ctx: StoreContext, req: UpstreamRequest, target: AclTarget, resource: string): Promise<RequestedAcl> {
-  const raw = await readSmallBody(req.body, MAX_ACL_BYTES, req.headers, req.signal);
+  const raw = await readSmallBody(req.body, MAX_ACL_BYTES, req.headers, abortOf(req));
   const hasBody = raw.toString('utf8').trim() !== '';
   if (hasAclHeaders(req.headers)) {
     if (hasBody) throw new S3Error('UnexpectedContent', { resource });

@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { createHash } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
@@ -24,7 +25,7 @@ export async function restoreObject(ctx: StoreContext, req: UpstreamRequest): Pr
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
   await ctx.core.requireBucket(bucket);
-  const raw = await readSmallBody(req.body, MAX_RESTORE_XML_BYTES, req.headers, req.signal);
+  const raw = await readSmallBody(req.body, MAX_RESTORE_XML_BYTES, req.headers, abortOf(req));
   if (raw.toString('utf8').trim() !== '') parseRequestXml('RestoreRequest', raw, MAX_RESTORE_XML_BYTES);
   const v = await ctx.core.readVersion(bucket, key, versionId);
   if (v === undefined) throw await missing(ctx, bucket, resource, versionId);
@@ -62,7 +63,8 @@ export async function getObjectTorrent(ctx: StoreContext, req: UpstreamRequest):
           inPiece = 0;
         }
       }
-      req.signal?.throwIfAborted();
+      const abort = abortOf(req);
+      if (abort?.aborted === true) throw abort.reason;
     }
     if (inPiece > 0) pieces.push(piece.digest());
   } finally {

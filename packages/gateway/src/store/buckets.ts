@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
@@ -32,7 +33,7 @@ export async function listBuckets(ctx: StoreContext): Promise<UpstreamResponse> 
  */
 export async function createBucket(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
-  const raw = await readSmallBody(req.body, MAX_CONFIG_BYTES, req.headers, req.signal);
+  const raw = await readSmallBody(req.body, MAX_CONFIG_BYTES, req.headers, abortOf(req));
   if (raw.toString('utf8').trim() !== '') {
     const loc = parseRequestXml('CreateBucketConfiguration', raw, MAX_CONFIG_BYTES).LocationConstraint;
     if (loc !== undefined && loc !== '' && loc !== ctx.region) {
@@ -117,7 +118,7 @@ export async function getBucketVersioning(ctx: StoreContext, req: UpstreamReques
  */
 export async function putBucketVersioning(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
-  const raw = await readSmallBody(req.body, MAX_CONFIG_BYTES, req.headers, req.signal);
+  const raw = await readSmallBody(req.body, MAX_CONFIG_BYTES, req.headers, abortOf(req));
   const doc = parseRequestXml('VersioningConfiguration', raw, MAX_CONFIG_BYTES);
   const status = doc.Status;
   if (status !== undefined && status !== 'Enabled' && status !== 'Suspended') throw new S3Error('MalformedXML');

@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { randomBytes } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
 import type { Shape } from '@s3kit/xml-shapes';
@@ -261,7 +262,7 @@ export async function putBucketLifecycle(ctx: StoreContext, req: UpstreamRequest
   if (minSize !== undefined && !MIN_SIZE_VALUES.has(minSize)) {
     throw new S3Error('InvalidRequest', { resource: bucket, message: `Invalid value for ${MIN_SIZE_HEADER}: ${minSize}` });
   }
-  const raw = await readSmallBody(req.body, MAX_LIFECYCLE_BYTES, req.headers, req.signal);
+  const raw = await readSmallBody(req.body, MAX_LIFECYCLE_BYTES, req.headers, abortOf(req));
   const rules = parseLifecycle(raw, bucket);
   await ctx.core.updateBucketState(bucket, (old) => ({ ...old, lifecycle: { rules, ...(minSize === undefined ? {} : { minSize }) } }));
   return { status: 200, headers: { [MIN_SIZE_HEADER]: minSize ?? DEFAULT_MIN_SIZE } };

@@ -1,3 +1,5 @@
+import type { AbortSignalLike } from '@s3kit/http-transport';
+import { abortOf } from '../pipeline/abort.js';
 import { Readable } from 'node:stream';
 import { S3Error } from '@s3kit/errors';
 import { MAX_KEY_BYTES, requireBucketName, type StoreContext } from './context.js';
@@ -31,7 +33,7 @@ const NAME = /^s3:([A-Za-z]+):(\*|[A-Za-z]+)$/;
  * on, in commit order, and a blank line every `events.keepAliveMs` while there is none. `events` may
  * hold several names separated by commas (the gateway joins repeated `events=` parameters).
  * The stream ends when the store closes; a listener that falls `maxQueued` events behind fails
- * (the client sees a reset); a client that goes away (`req.signal`, or the body destroyed)
+ * (the client sees a reset); a client that goes away (the request's abort, or the body destroyed)
  * removes its listener at once.
  * @throws S3Error InvalidBucketName (400), NoSuchBucket (404), InvalidArgument (400: an unknown
  *   event name, a prefix or suffix over 1024 bytes)
@@ -45,7 +47,7 @@ export async function listenNotification(ctx: StoreContext, req: UpstreamRequest
     status: 200,
     // MinIO's headers; no length: the answer ends only when the listener does.
     headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
-    body: eventStream(ctx, filter, ctx.core.events.keepAliveMs, req.signal),
+    body: eventStream(ctx, filter, ctx.core.events.keepAliveMs, abortOf(req)),
   };
 }
 
@@ -80,7 +82,7 @@ export function parseListenQuery(query: Readonly<Record<string, string>>, resour
  * client reads (so what waits is in the queue, bounded, never in the stream's buffer), with a
  * blank line when the client waits and nothing came for `keepAliveMs`.
  */
-function eventStream(ctx: StoreContext, filter: EventFilter, keepAliveMs: number, signal: AbortSignal | undefined): Readable {
+function eventStream(ctx: StoreContext, filter: EventFilter, keepAliveMs: number, signal: AbortSignalLike | undefined): Readable {
   let wanting = false;
   let sub: Subscription | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -108,7 +110,7 @@ function eventStream(ctx: StoreContext, filter: EventFilter, keepAliveMs: number
   });
   // Its consumer (the gateway's pipeline, an iterator) sees a failure; with none attached yet, it must not crash the process.
   out.on('error', () => {});
-  const onAbort = (): void => void out.destroy();
+  const onAbort = { handleEvent: (): void => void out.destroy() };
   if (signal?.aborted === true) {
     out.destroy();
     return out;

@@ -1,3 +1,4 @@
+import { abortOf, takesAbortAsIs } from '../pipeline/abort.js';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { createFileConfigStore } from '../bucket-config/local-config-store.js';
@@ -216,7 +217,8 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
     return swept;
   };
   if (onSweep !== undefined) void startSweep();
-  return {
+  // The exchange's abort as it is (no AbortSignal made per request): the store only listens to it.
+  return takesAbortAsIs({
     dir,
     operations: new Set(Object.keys(HANDLERS)),
     // A PUT of unknown length streams to a temp file, committed only when the body ended cleanly.
@@ -256,11 +258,11 @@ export function createLocalStore(options: LocalStoreOptions): LocalStore {
         inflight.delete(p);
       }
     },
-  };
+  });
 
   /** The operation when its turn comes; the turn is given back once it reads its body or answers. */
   async function inTurn(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const turn = await queue.turn(req.signal);
+    const turn = await queue.turn(abortOf(req));
     try {
       const body = releasingOnRead(req.body, turn);
       return await dispatch(body === req.body ? req : { ...req, body });

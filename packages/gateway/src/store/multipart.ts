@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
@@ -169,7 +170,7 @@ export async function uploadPart(ctx: StoreContext, req: UpstreamRequest): Promi
     expectedLength: declaredLength(req.headers),
     headers: req.headers,
     maxSize: ctx.maxObjectSize,
-    signal: req.signal,
+    signal: abortOf(req),
     fsync: ctx.core.fsyncEnabled,
     encrypt: enc.seg?.encrypt,
     storedMd5: enc.seg?.cipherEtag === true,
@@ -249,7 +250,7 @@ export async function uploadPartCopy(ctx: StoreContext, req: UpstreamRequest): P
       checksum: partChecksum(upload.state, undefined, resource),
       expectedLength: length,
       maxSize: ctx.maxObjectSize,
-      signal: req.signal,
+      signal: abortOf(req),
       fsync: ctx.core.fsyncEnabled,
       encrypt: enc.seg?.encrypt,
       storedMd5: enc.seg?.cipherEtag === true,
@@ -324,7 +325,7 @@ export async function completeMultipartUpload(ctx: StoreContext, req: UpstreamRe
     return completeResult(bucket, key, done);
   }
   // The XML's checksum headers describe the object (FULL_OBJECT), not the XML body.
-  const raw = await readSmallBody(req.body, MAX_COMPLETE_BYTES, req.headers, req.signal, null);
+  const raw = await readSmallBody(req.body, MAX_COMPLETE_BYTES, req.headers, abortOf(req), null);
   const listed = parseRequestXml('CompleteMultipartUpload', raw, MAX_COMPLETE_BYTES).Part.map((p) => ({ ...p, n: p.PartNumber, etag: stripQuotes(p.ETag) }));
   if (listed.length === 0) throw new S3Error('MalformedXML', { message: 'You must specify at least one part.' });
   for (let i = 1; i < listed.length; i++) {

@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { requireBucketName, type StoreContext } from './context.js';
 import type { BucketState, DefaultRetention } from './store-core.js';
@@ -62,7 +63,7 @@ export function requireConfigDigest(headers: Headers, resource: string): void {
 export async function readConfigBody(ctx: StoreContext, req: UpstreamRequest, bucket: string, maxBytes: number, digest = true): Promise<Buffer> {
   await ctx.core.requireBucket(bucket);
   if (digest) requireConfigDigest(req.headers, bucket);
-  return readSmallBody(req.body, maxBytes, req.headers, req.signal);
+  return readSmallBody(req.body, maxBytes, req.headers, abortOf(req));
 }
 
 /** When a version written now under the default retention `rule` is retained until. */

@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
 import { defaultUntil, hasContentDigest, missingLockConfiguration, requireConfigDigest, requireLockEnabled, retentionMode } from './object-lock-config.js';
@@ -194,7 +195,7 @@ async function updateLock(
 export async function putObjectRetention(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const t = await lockTarget(ctx, req);
   requireConfigDigest(req.headers, t.resource);
-  const doc = parseRequestXml('Retention', await readSmallBody(req.body, MAX_LOCK_XML_BYTES, req.headers, req.signal), MAX_LOCK_XML_BYTES);
+  const doc = parseRequestXml('Retention', await readSmallBody(req.body, MAX_LOCK_XML_BYTES, req.headers, abortOf(req)), MAX_LOCK_XML_BYTES);
   let next: Retention | undefined;
   if (doc.Mode !== undefined || doc.RetainUntilDate !== undefined) {
     const mode = retentionMode(doc.Mode);
@@ -228,7 +229,7 @@ export async function getObjectRetention(ctx: StoreContext, req: UpstreamRequest
 export async function putObjectLegalHold(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const t = await lockTarget(ctx, req);
   requireConfigDigest(req.headers, t.resource);
-  const doc = parseRequestXml('LegalHold', await readSmallBody(req.body, MAX_LOCK_XML_BYTES, req.headers, req.signal), MAX_LOCK_XML_BYTES);
+  const doc = parseRequestXml('LegalHold', await readSmallBody(req.body, MAX_LOCK_XML_BYTES, req.headers, abortOf(req)), MAX_LOCK_XML_BYTES);
   if (doc.Status !== 'ON' && doc.Status !== 'OFF') throw new S3Error('MalformedXML', { resource: t.resource });
   await updateLock(ctx, t, (old) => ({ ...old, legalHold: doc.Status === 'ON' }));
   return { status: 200, headers: {} };

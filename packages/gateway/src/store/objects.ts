@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { S3Error } from '@s3kit/errors';
 import { parseCopySource } from '@s3kit/xml-shapes/operations';
@@ -52,12 +53,12 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
     expectedLength: declaredLength(req.headers),
     headers: req.headers,
     maxSize: ctx.maxObjectSize,
-    signal: req.signal,
+    signal: abortOf(req),
     fsync: ctx.core.fsyncEnabled,
     encrypt: seg.encrypt,
     storedMd5: seg.cipherEtag,
   });
-  if (req.signal?.aborted) {
+  if (abortOf(req)?.aborted) {
     await unlink(temp.path).catch(() => {});
     throw new S3Error('RequestTimeout', { message: 'The request was aborted.' });
   }
@@ -118,10 +119,11 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
     if (length <= SMALL_BODY) return { status, headers, body: asAsyncIterable(await plainBuffer(fh, meta, sseKey, range)) };
     const stream =
       sseKey !== undefined ? plainStream(fh, meta, sseKey, range) : fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
-    if (req.signal !== undefined) {
-      const onAbort = (): void => void stream.destroy();
-      req.signal.addEventListener('abort', onAbort, { once: true });
-      stream.once('close', () => req.signal!.removeEventListener('abort', onAbort));
+    const abort = abortOf(req);
+    if (abort !== undefined) {
+      const onAbort = { handleEvent: (): void => void stream.destroy() };
+      abort.addEventListener('abort', onAbort, { once: true });
+      stream.once('close', () => abort.removeEventListener('abort', onAbort));
     }
     keepOpen = true;
     return { status, headers, body: stream };
@@ -261,7 +263,7 @@ export async function copyObject(ctx: StoreContext, req: UpstreamRequest): Promi
       checksum: copyChecksum(req.headers, src.meta),
       expectedLength: src.meta.size,
       maxSize: ctx.maxObjectSize,
-      signal: req.signal,
+      signal: abortOf(req),
       fsync: ctx.core.fsyncEnabled,
       encrypt: seg.encrypt,
       storedMd5: seg.cipherEtag,
@@ -352,7 +354,7 @@ export async function deleteObjects(ctx: StoreContext, req: UpstreamRequest): Pr
     throw new S3Error('InvalidRequest', { resource: `/${bucket}`, message: 'Missing required header for this request: Content-Md5.' });
   }
   await ctx.core.requireBucket(bucket);
-  const raw = await readSmallBody(req.body, MAX_DELETE_BYTES, req.headers, req.signal);
+  const raw = await readSmallBody(req.body, MAX_DELETE_BYTES, req.headers, abortOf(req));
   const doc = parseRequestXml('Delete', raw, MAX_DELETE_BYTES);
   const quiet = doc.Quiet === true;
   if (doc.Object.length === 0 || doc.Object.length > MAX_DELETE_KEYS) {

@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from '@s3kit/http-transport';
 import type { UpstreamBody } from '../upstreams/upstream.js';
 
 /** A turn of {@link OperationQueue}: `release()` may be called any number of times, it counts once. */
@@ -39,7 +40,7 @@ export class OperationQueue {
   }
 
   /** Resolves with a turn when one is free, or after `maxWaitMs` waiting; rejects with `signal.reason` when it aborts first. */
-  turn(signal?: AbortSignal): Promise<Turn> | Turn {
+  turn(signal?: AbortSignalLike): Promise<Turn> | Turn {
     if (this.#running < this.max && this.#waiting.length === 0) return this.#granted();
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     return new Promise<Turn>((resolve, reject) => {
@@ -53,9 +54,11 @@ export class OperationQueue {
         leave();
         resolve(this.#granted());
       };
-      const onAbort = (): void => {
-        leave();
-        reject(signal!.reason);
+      const onAbort = {
+        handleEvent: (): void => {
+          leave();
+          reject(signal!.reason);
+        },
       };
       // Overdue: runs beside the others (its turn is counted), the queue does not block it longer.
       const timer = setTimeout(start, this.maxWaitMs);

@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { isOwnerOnly, type AclOwner, type RequestedAcl } from './acl.js';
 import { requireBucketName, type StoreContext } from './context.js';
@@ -62,7 +63,7 @@ export function checkCreateAcl(ownership: ObjectOwnership, acl: RequestedAcl | u
 export async function putBucketOwnershipControls(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const bucket = requireBucketName(req);
   await ctx.core.requireBucket(bucket);
-  const raw = await readSmallBody(req.body, MAX_OWNERSHIP_XML_BYTES, req.headers, req.signal);
+  const raw = await readSmallBody(req.body, MAX_OWNERSHIP_XML_BYTES, req.headers, abortOf(req));
   const rules = parseRequestXml('OwnershipControls', raw, MAX_OWNERSHIP_XML_BYTES).Rule;
   const value = rules.length === 1 ? rules[0]!.ObjectOwnership : undefined;
   if (value === undefined || !OWNERSHIPS.has(value)) throw new S3Error('MalformedXML', { resource: bucket });

@@ -1,3 +1,4 @@
+import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
 import { compareKeys } from './key-order.js';
@@ -69,7 +70,7 @@ export async function getObjectTagging(ctx: StoreContext, req: UpstreamRequest):
 export async function putObjectTagging(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
-  const raw = await readSmallBody(req.body, MAX_TAGGING_BYTES, req.headers, req.signal);
+  const raw = await readSmallBody(req.body, MAX_TAGGING_BYTES, req.headers, abortOf(req));
   const tags: [string, string][] = parseRequestXml('Tagging', raw, MAX_TAGGING_BYTES).TagSet.map((t) => [t.Key, t.Value]);
   validateTags(tags);
   const updated = await setTags(ctx, bucket, key, versionId, resource, tags);

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
+import type { AbortSignalLike } from '@s3kit/http-transport';
 import type { ChecksumRequest } from './checksums.js';
 import { BodyDigests } from './digests.js';
 import type { StoredChecksum } from './versions.js';
@@ -33,7 +34,7 @@ export interface WriteTempOptions {
   readonly checksum?: ChecksumRequest | null | undefined;
   /** The largest accepted size; more fails with EntityTooLarge. */
   readonly maxSize: number;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignalLike | undefined;
   /** fsync before returning. **Default:** `true`. */
   readonly fsync?: boolean;
   /** Encrypts the bytes written (see sse.ts); lengths and digests are of the plaintext. */
@@ -104,7 +105,7 @@ export async function readSmallBody(
   body: UpstreamBody | undefined,
   limit: number,
   headers: Readonly<Record<string, string | undefined>>,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
   checksum?: ChecksumRequest | null,
 ): Promise<Buffer> {
   const digests = new BodyDigests(headers, checksum);
@@ -122,7 +123,7 @@ export async function readSmallBody(
   return Buffer.concat(chunks);
 }
 
-function aborted(signal: AbortSignal): S3Error {
+function aborted(signal: AbortSignalLike): S3Error {
   return new S3Error('RequestTimeout', { message: 'The request was aborted before the body was complete.', cause: signal.reason });
 }
 
@@ -130,15 +131,15 @@ function aborted(signal: AbortSignal): S3Error {
  * Iterates `body`, rejecting as soon as `signal` aborts even if the body is stalled, and
  * releasing the body's iterator (which destroys a Node stream) on the way out.
  */
-export async function* abortable(body: UpstreamBody, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+export async function* abortable(body: UpstreamBody, signal: AbortSignalLike | undefined): AsyncGenerator<Uint8Array> {
   const it = asAsyncIterable(body)[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
+  let onAbort: { handleEvent(): void } | undefined;
   const abortP =
     signal === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          onAbort = () => reject(aborted(signal));
-          if (signal.aborted) onAbort();
+          onAbort = { handleEvent: () => reject(aborted(signal)) };
+          if (signal.aborted) onAbort.handleEvent();
           else signal.addEventListener('abort', onAbort, { once: true });
         });
   abortP?.catch(() => {}); // handled through Promise.race below
