@@ -8,7 +8,7 @@ type AbortListener = { handleEvent(): void };
  * `AbortSignal` until something needs a real one. On Node 20 each `AbortController`'s signal costs
  * microseconds to make, and V8 promotes it, with its listeners and all they reach, to the old
  * generation: per request that was most of what the gateway's young-generation GCs kept alive.
- * The S3 upstream's transport listens to this object as it is; the local store and custom
+ * The S3 upstream's transport and the local store listen to this object as it is; custom
  * upstreams get {@link ExchangeAbort.signal}.
  */
 export class ExchangeAbort implements AbortSignalLike {

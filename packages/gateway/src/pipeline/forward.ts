@@ -6,7 +6,7 @@ import { forUpstream, type AbortableRequest } from './abort.js';
 /**
  * Stage 5: hands the request to its upstream. The body streams with backpressure (the upstream
  * pulls it); the exchange's abort (client disconnect) aborts the upstream request: as it is for
- * the S3 upstream, as a real `signal` for every other one.
+ * the S3 upstream and the local store, as a real `signal` for every other one.
  * @throws S3Error as the upstream answered it; transport errors for a remote upstream.
  */
 export function forward(upstream: Upstream, req: AbortableRequest): Promise<UpstreamResponse> {
