@@ -266,7 +266,8 @@ describe('nothing partial, ever', () => {
   it("destroys a streamed download when the gateway's exchange abort fires", async () => {
     await t.call('PutObject', { key: 'big', data: Buffer.alloc(256 * 1024, 7) });
     const abort = new ExchangeAbort();
-    const res = await t.call('GetObject', { key: 'big', [EXCHANGE_ABORT]: abort });
+    const init = { key: 'big', [EXCHANGE_ABORT]: abort };
+    const res = await t.call('GetObject', init);
     const body = res.body as Readable;
     expect(body).toBeInstanceOf(Readable);
     const closed = new Promise((resolve) => body.once('close', resolve));
