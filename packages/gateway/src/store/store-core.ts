@@ -5,7 +5,8 @@ import { S3Error } from '@s3kit/errors';
 import type { AclGrant } from './acl.js';
 import type { ObjectOwnership } from './ownership.js';
 import { EventBus, sequencerOf, type ChangeSource, type CreatedVia, type EventBusOptions, type StoreEvent } from './events.js';
-import { fsyncDir, isNotFound, readJson, readdirOrEmpty } from './files.js';
+import { fsyncDir, isNotFound, readJson, readText, readdirOrEmpty } from './files.js';
+import { RecordCache } from './record-cache.js';
 import { KeyIndex, indexVersion, type IndexVersion } from './key-index.js';
 import type { StoredLifecycle } from './lifecycle-config.js';
 import { KeyedLock } from './locks.js';
@@ -107,6 +108,8 @@ export class StoreCore implements SweepTarget {
   readonly #notify: StoreCoreOptions['notify'];
   readonly #indexes = new Map<string, Promise<KeyIndex>>();
   readonly #buckets = new Map<string, Promise<BucketState | undefined>>();
+  /** Key records read lately (GET and HEAD skip their files). */
+  readonly #records = new RecordCache();
   /** Buckets whose index snapshot is known to be gone (deleted before this process's first change). */
   readonly #snapshotGone = new Set<string>();
   /** Data files renamed into place whose metadata is not written yet (see placeData). */
@@ -220,7 +223,8 @@ export class StoreCore implements SweepTarget {
   /** Every version of `key`, newest first; undefined when it has none. */
   async readRecord(bucket: string, key: string): Promise<KeyRecord | undefined> {
     const { meta } = this.objectLocation(bucket, key);
-    const r = toKeyRecord(await readJson(meta));
+    const text = await this.#records.read(meta, readText);
+    const r = toKeyRecord(text === undefined ? undefined : JSON.parse(text));
     return r !== undefined && r.key === key ? r : undefined;
   }
 
@@ -403,13 +407,18 @@ export class StoreCore implements SweepTarget {
 
   /** Writes (or, with no versions left, removes) the key's metadata file: the commit point. */
   async #writeRecord(bucket: string, key: string, metaPath: string, versions: readonly Version[]): Promise<void> {
-    if (versions.length === 0) {
-      await unlink(metaPath).catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
-      });
-      if (this.#fsync) await fsyncDir(join(metaPath, '..')).catch(() => {});
-    } else {
-      await this.writeJsonAtomic(metaPath, { v: 2, key, versions } satisfies KeyRecord);
+    this.#records.changed(metaPath);
+    try {
+      if (versions.length === 0) {
+        await unlink(metaPath).catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+        if (this.#fsync) await fsyncDir(join(metaPath, '..')).catch(() => {});
+      } else {
+        await this.writeJsonAtomic(metaPath, { v: 2, key, versions } satisfies KeyRecord);
+      }
+    } finally {
+      this.#records.changed(metaPath);
     }
     await this.#indexed(bucket, (idx) => idx.set(key, versions.map(indexVersion)));
   }
@@ -432,6 +441,7 @@ export class StoreCore implements SweepTarget {
   /** Sets an empty index for a new bucket, or drops it for a deleted one. */
   resetIndex(bucket: string, fresh: boolean): void {
     this.#buckets.delete(bucket);
+    this.#records.changed();
     if (fresh) this.#indexes.set(bucket, Promise.resolve(new KeyIndex()));
     else this.#indexes.delete(bucket);
     this.#snapshotGone.add(bucket); // a new bucket has none; a deleted one took its file along
