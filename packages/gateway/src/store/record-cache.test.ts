@@ -44,6 +44,23 @@ describe('RecordCache', () => {
     expect(await cache.read('/k', async () => 'NEWEST')).toBe('NEWEST');
   });
 
+  it('after a write, keeps what the file now holds; a read that overlapped it never replaces that', async () => {
+    const cache = new RecordCache();
+    const old = deferred();
+    const reading = cache.read('/k', () => old.promise);
+    cache.changed('/k');
+    cache.wrote('/k', 'NEW');
+    old.resolve('OLD');
+    expect(await reading).toBe('OLD');
+    const never = async (): Promise<string> => {
+      throw new Error('kept text expected');
+    };
+    expect(await cache.read('/k', never)).toBe('NEW');
+    cache.changed('/k');
+    cache.wrote('/k', undefined); // removed
+    expect(await cache.read('/k', never)).toBeUndefined();
+  });
+
   it('drops the least recently used record beyond max', async () => {
     const cache = new RecordCache(2);
     const load = async (p: string): Promise<string> => p;

@@ -275,6 +275,7 @@ export class StoreCore implements SweepTarget {
    */
   async commit(bucket: string, key: string, temp: TempFile, fields: (current: ObjectMeta | undefined, record: KeyRecord | undefined) => MetaFields, change: Change = {}): Promise<ObjectMeta> {
     const loc = this.objectLocation(bucket, key);
+    let renamed = false;
     try {
       return await this.locks.run(`o\0${bucket}\0${key}`, async () => {
         const state = await this.requireBucket(bucket);
@@ -289,6 +290,7 @@ export class StoreCore implements SweepTarget {
         this.#placing.add(join(loc.dir, version.data));
         try {
           await rename(temp.path, join(loc.dir, version.data));
+          renamed = true;
           try {
             await this.#writeRecord(bucket, key, loc.meta, versions);
           } catch (err) {
@@ -303,7 +305,8 @@ export class StoreCore implements SweepTarget {
         return { ...version, key };
       });
     } finally {
-      await unlink(temp.path).catch(() => {}); // gone after a successful rename; removes it otherwise
+      // Renamed into place, it is gone from the temp area: no unlink to fail.
+      if (!renamed) await unlink(temp.path).catch(() => {});
     }
   }
 
@@ -408,6 +411,7 @@ export class StoreCore implements SweepTarget {
   /** Writes (or, with no versions left, removes) the key's metadata file: the commit point. */
   async #writeRecord(bucket: string, key: string, metaPath: string, versions: readonly Version[]): Promise<void> {
     this.#records.changed(metaPath);
+    let text: string | undefined;
     try {
       if (versions.length === 0) {
         await unlink(metaPath).catch((err: unknown) => {
@@ -415,11 +419,15 @@ export class StoreCore implements SweepTarget {
         });
         if (this.#fsync) await fsyncDir(join(metaPath, '..')).catch(() => {});
       } else {
-        await this.writeJsonAtomic(metaPath, { v: 2, key, versions } satisfies KeyRecord);
+        text = JSON.stringify({ v: 2, key, versions } satisfies KeyRecord);
+        await this.writeTextAtomic(metaPath, text);
       }
-    } finally {
+    } catch (err) {
       this.#records.changed(metaPath);
+      throw err;
     }
+    // The next write of this key (under its lock) and its reads find what the file now holds.
+    this.#records.wrote(metaPath, text);
     await this.#indexed(bucket, (idx) => idx.set(key, versions.map(indexVersion)));
   }
 
@@ -483,11 +491,16 @@ export class StoreCore implements SweepTarget {
   }
 
   async writeJsonAtomic(path: string, value: unknown): Promise<void> {
+    await this.writeTextAtomic(path, JSON.stringify(value));
+  }
+
+  /** Replaces the file at `path` with `text` (a temp file renamed over it); durable when fsync is on. */
+  async writeTextAtomic(path: string, text: string): Promise<void> {
     const tmp = tempName(this.tmpDir, 'meta');
     try {
       const fh = await open(tmp, 'wx', 0o600);
       try {
-        await fh.writeFile(JSON.stringify(value));
+        await fh.writeFile(text);
         if (this.#fsync) await fh.sync();
       } finally {
         await fh.close();
