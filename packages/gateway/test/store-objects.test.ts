@@ -1,3 +1,5 @@
+import { readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalStore } from '../src/index.js';
@@ -264,6 +266,19 @@ describe('reads after writes (recently read records are kept in memory)', () => 
     expect(await bodyText(await t.call('GetObject', { key: 'v', query: { versionId: v1 } }))).toBe('first');
     await t.call('DeleteObject', { key: 'v', query: { versionId: v1 } });
     expect((await t.fail('GetObject', { key: 'v', query: { versionId: v1 } })).code).toBe('NoSuchVersion');
+  });
+
+  it('a PUT into an object directory removed since it was made makes it again; into a bucket removed meanwhile, NoSuchBucket (404)', async () => {
+    await t.call('PutObject', { key: 'a', data: 'one' });
+    const objects = join(t.dir, 'buckets', 'bkt', 'objects');
+    const [sub] = await readdir(objects);
+    await rm(join(objects, sub!), { recursive: true });
+    await t.call('PutObject', { key: 'a', data: 'two' });
+    expect(await text('a')).toBe('two');
+    // The bucket's directory goes behind the store's back (a DeleteBucket racing this upload).
+    await rename(join(t.dir, 'buckets', 'bkt'), join(t.dir, 'gone'));
+    const err = await t.fail('PutObject', { key: 'a', data: 'three' });
+    expect([err.code, err.status]).toEqual(['NoSuchBucket', 404]);
   });
 
   it('reads racing writes on the same keys end on what the files hold (a second store on the directory agrees)', async () => {

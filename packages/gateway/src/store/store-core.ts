@@ -108,6 +108,8 @@ export class StoreCore implements SweepTarget {
   readonly #notify: StoreCoreOptions['notify'];
   readonly #indexes = new Map<string, Promise<KeyIndex>>();
   readonly #buckets = new Map<string, Promise<BucketState | undefined>>();
+  /** Object directories known to exist: a commit makes none per upload (mkdir answering EEXIST). */
+  readonly #objectDirs = new Set<string>();
   /** Key records read lately (GET and HEAD skip their files). */
   readonly #records = new RecordCache();
   /** Buckets whose index snapshot is known to be gone (deleted before this process's first change). */
@@ -279,7 +281,7 @@ export class StoreCore implements SweepTarget {
     try {
       return await this.locks.run(`o\0${bucket}\0${key}`, async () => {
         const state = await this.requireBucket(bucket);
-        await this.#ensureObjectDir(bucket, loc.dir);
+        if (!this.#objectDirs.has(loc.dir)) await this.#ensureObjectDir(bucket, loc.dir);
         const record = await this.readRecord(bucket, key);
         const cur = currentObject(record?.versions);
         const seq = nextSeq();
@@ -289,7 +291,7 @@ export class StoreCore implements SweepTarget {
         await this.#invalidateSnapshot(bucket);
         this.#placing.add(join(loc.dir, version.data));
         try {
-          await rename(temp.path, join(loc.dir, version.data));
+          await this.#renameInto(bucket, loc.dir, temp.path, join(loc.dir, version.data));
           renamed = true;
           try {
             await this.#writeRecord(bucket, key, loc.meta, versions);
@@ -450,6 +452,7 @@ export class StoreCore implements SweepTarget {
   resetIndex(bucket: string, fresh: boolean): void {
     this.#buckets.delete(bucket);
     this.#records.changed();
+    this.#objectDirs.clear();
     if (fresh) this.#indexes.set(bucket, Promise.resolve(new KeyIndex()));
     else this.#indexes.delete(bucket);
     this.#snapshotGone.add(bucket); // a new bucket has none; a deleted one took its file along
@@ -529,9 +532,25 @@ export class StoreCore implements SweepTarget {
       await mkdir(dir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return;
       if (code === 'ENOENT') throw new S3Error('NoSuchBucket', { resource: bucket, details: { BucketName: bucket } });
-      throw err;
+      if (code !== 'EEXIST') throw err;
+    }
+    this.#objectDirs.add(dir);
+  }
+
+  /**
+   * Renames `from` into the object directory `dir`, which a commit took to exist without asking
+   * (see #objectDirs): when it is gone (its bucket deleted meanwhile), it is made again, or the
+   * answer is NoSuchBucket, as when it was asked.
+   */
+  async #renameInto(bucket: string, dir: string, from: string, to: string): Promise<void> {
+    try {
+      await rename(from, to);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      this.#objectDirs.delete(dir);
+      await this.#ensureObjectDir(bucket, dir);
+      await rename(from, to);
     }
   }
 
