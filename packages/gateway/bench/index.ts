@@ -64,6 +64,24 @@ async function list(store: LocalStore, query: Record<string, string>): Promise<{
   return { ms: performance.now() - t0, pages, items };
 }
 
+/** GETs (or HEADs) of keys `small/0` … `small/<n-1>`, in order over `rounds` passes: ops/s and CPU µs per op (all threads). */
+async function reads(store: LocalStore, operation: 'GetObject' | 'HeadObject', n: number, rounds: number, concurrency: number): Promise<{ ops: number; cpuUs: number }> {
+  let next = 0;
+  const total = n * rounds;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++ % n;
+        await drain(await store.handle({ method: operation === 'GetObject' ? 'GET' : 'HEAD', operation, bucket: 'bench', key: `small/${i}`, query: {}, headers: {} }));
+      }
+    }),
+  );
+  const c = process.cpuUsage(c0);
+  return { ops: (total / (performance.now() - t0)) * 1000, cpuUs: (c.user + c.system) / total };
+}
+
 const keyOf = (i: number): string => `dir${i % 100}/sub${i % 7}/object-${String(i).padStart(7, '0')}.bin`;
 
 for (const fsync of [true, false]) {
@@ -72,6 +90,13 @@ for (const fsync of [true, false]) {
   await store.handle({ method: 'PUT', operation: 'CreateBucket', bucket: 'bench', query: {}, headers: {} });
   const ops = await puts(store, 2000, 1024, 8, (i) => `small/${i}`);
   rows.push({ case: `PutObject 1 KiB, 8 concurrent, fsync ${fsync ? 'on' : 'off'}`, result: `${ops.toFixed(0)} ops/s` });
+  if (!fsync) {
+    // The 2000 keys just written, read back: what a small GET or HEAD costs the process.
+    for (const op of ['GetObject', 'HeadObject'] as const) {
+      const r = await reads(store, op, 2000, 5, 8);
+      rows.push({ case: `${op} 1 KiB, 8 concurrent (2000 keys written just before)`, result: `${r.ops.toFixed(0)} ops/s, ${r.cpuUs.toFixed(0)} µs CPU per op` });
+    }
+  }
   const big = new Uint8Array(64 * 1024 * 1024).fill(1);
   let t0 = performance.now();
   await store.handle({ method: 'PUT', operation: 'PutObject', bucket: 'bench', key: 'big', query: {}, headers: {}, body: body(big) });

@@ -85,7 +85,8 @@ const SMALL_BODY = 64 * 1024;
 export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: boolean): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
-  const { meta, fh } = await openExisting(ctx, bucket, key, versionId, resource);
+  // HeadObject reads the metadata only: its data file is not opened.
+  const { meta, fh } = head ? await readExisting(ctx, bucket, key, versionId, resource) : await openExisting(ctx, bucket, key, versionId, resource);
   let keepOpen = false;
   try {
     rejectSseOnRead(req.headers, resource);
@@ -116,9 +117,9 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
     headers['content-length'] = String(length);
     if (head || length === 0) return head ? { status, headers } : { status, headers, body: new Uint8Array(0) };
     // A small body is read whole (fh closes below): no read stream to set up and tear down.
-    if (length <= SMALL_BODY) return { status, headers, body: asAsyncIterable(await plainBuffer(fh, meta, sseKey, range)) };
+    if (length <= SMALL_BODY) return { status, headers, body: asAsyncIterable(await plainBuffer(fh!, meta, sseKey, range)) };
     const stream =
-      sseKey !== undefined ? plainStream(fh, meta, sseKey, range) : fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
+      sseKey !== undefined ? plainStream(fh!, meta, sseKey, range) : fh!.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
     const abort = abortOf(req);
     if (abort !== undefined) {
       const onAbort = { handleEvent: (): void => void stream.destroy() };
@@ -128,7 +129,7 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
     keepOpen = true;
     return { status, headers, body: stream };
   } finally {
-    if (!keepOpen) await fh.close();
+    if (!keepOpen) await fh?.close();
   }
 }
 
@@ -194,6 +195,14 @@ export async function openExisting(ctx: StoreContext, bucket: string, key: strin
   if (opened === undefined) throw await missing(ctx, bucket, resource, versionId);
   if (opened.marker !== undefined) throw deleteMarkerError(opened.marker.id, versionId !== undefined, resource);
   return opened;
+}
+
+/** The metadata of an existing object version, as {@link openExisting} finds it, without opening its data. */
+async function readExisting(ctx: StoreContext, bucket: string, key: string, versionId: string | undefined, resource: string): Promise<{ meta: ObjectMeta; fh: undefined }> {
+  const v = await ctx.core.readVersion(bucket, key, versionId);
+  if (v === undefined) throw await missing(ctx, bucket, resource, versionId);
+  if (v.deleteMarker === true) throw deleteMarkerError(v.id, versionId !== undefined, resource);
+  return { meta: v, fh: undefined };
 }
 
 /** What S3 answers for a delete marker: 404 NoSuchKey when current, 405 MethodNotAllowed when named. */
