@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { aclDocument, aclFromHeaders, hasAclHeaders, parseAclBody, privateAcl, type AclGrant, type AclTarget, type RequestedAcl } from './acl.js';
 import { objectTarget, requireBucketName, type StoreContext } from './context.js';
@@ -9,6 +8,7 @@ import { checkVersionId } from './versions.js';
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 const MAX_ACL_BYTES = 64 * 1024;
 

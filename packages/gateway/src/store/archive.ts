@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { createHash } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
@@ -9,6 +8,7 @@ import { checkVersionId } from './versions.js';
 import { readSmallBody } from './write-temp.js';
 import { parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 const MAX_RESTORE_XML_BYTES = 64 * 1024;
 /** The piece size of S3's torrents. */

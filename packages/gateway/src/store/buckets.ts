@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
@@ -9,6 +8,7 @@ import { createdBucketState } from './object-lock-config.js';
 import { tempName, readSmallBody } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 const MAX_CONFIG_BYTES = 64 * 1024;
 

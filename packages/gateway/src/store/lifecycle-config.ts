@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { randomBytes } from 'node:crypto';
 import { S3Error } from '@s3kit/errors';
 import type { Shape } from '@s3kit/xml-shapes';
@@ -7,6 +6,7 @@ import { requireConfigDigest } from './object-lock-config.js';
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 // Put/Get/DeleteBucketLifecycleConfiguration (the 2006 `?lifecycle` operations are routed to
 // the same names). Validation follows what S3 answers: schema problems (a missing Status, both

@@ -1,5 +1,3 @@
-import type { AbortSignalLike } from '@s3kit/http-transport';
-import { abortOf } from '../pipeline/abort.js';
 import { Readable } from 'node:stream';
 import { S3Error } from '@s3kit/errors';
 import { MAX_KEY_BYTES, requireBucketName, type StoreContext } from './context.js';
@@ -7,6 +5,8 @@ import { toRecord } from './event-records.js';
 import type { EventFilter, StoreEvent, Subscription } from './events.js';
 import { utf8Length } from '@s3kit/xml-shapes/operations';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import type { AbortSignalLike } from '@s3kit/http-transport';
+import { abortOf } from '../pipeline/abort.js';
 
 /** Event families S3 and MinIO define; a listener may name any of their events or `<family>:*`. */
 const FAMILIES = new Set([

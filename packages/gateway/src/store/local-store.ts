@@ -1,4 +1,3 @@
-import { abortOf, takesAbortAsIs } from '../pipeline/abort.js';
 import { join } from 'node:path';
 import { S3Error } from '@s3kit/errors';
 import { createFileConfigStore } from '../bucket-config/local-config-store.js';
@@ -27,6 +26,7 @@ import { selectObjectContent } from './select/handler.js';
 import { sweepOrphanData, type SweepSummary } from './sweep.js';
 import * as tagging from './tagging.js';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf, takesAbortAsIs } from '../pipeline/abort.js';
 
 /** Options for {@link createLocalStore}. */
 export interface LocalStoreOptions {

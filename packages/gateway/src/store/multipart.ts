@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
@@ -37,6 +36,7 @@ import { parseTaggingHeader } from './tagging.js';
 import { readSmallBody, tempName, writeTemp } from './write-temp.js';
 import { XML_HEADERS as XML, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 /** `uploads/<id>/upload.json`: what CreateMultipartUpload was given. */
 interface UploadState {

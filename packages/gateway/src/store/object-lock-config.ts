@@ -1,10 +1,10 @@
-import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { requireBucketName, type StoreContext } from './context.js';
 import type { BucketState, DefaultRetention } from './store-core.js';
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 type Headers = Readonly<Record<string, string | undefined>>;
 

@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
 import { defaultUntil, hasContentDigest, missingLockConfiguration, requireConfigDigest, requireLockEnabled, retentionMode } from './object-lock-config.js';
@@ -9,6 +8,7 @@ import { checkVersionId, type ObjectVersion, type Retention, type Version } from
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 export { getObjectLockConfiguration, putObjectLockConfiguration } from './object-lock-config.js';
 

@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { S3Error } from '@s3kit/errors';
 import { parseCopySource } from '@s3kit/xml-shapes/operations';
@@ -31,6 +30,7 @@ import { missing, parseTaggingHeader, type TagSet } from './tagging.js';
 import { readSmallBody, writeTemp, type TempFile } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import { asAsyncIterable, type UpstreamRequest, type UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 /**
  * PutObject: body to a temp file (MD5, Content-MD5, checksums, length checked), fsync,

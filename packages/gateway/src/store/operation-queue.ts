@@ -1,5 +1,5 @@
-import type { AbortSignalLike } from '@s3kit/http-transport';
 import type { UpstreamBody } from '../upstreams/upstream.js';
+import type { AbortSignalLike } from '@s3kit/http-transport';
 
 /** A turn of {@link OperationQueue}: `release()` may be called any number of times, it counts once. */
 export interface Turn {

@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { isOwnerOnly, type AclOwner, type RequestedAcl } from './acl.js';
 import { requireBucketName, type StoreContext } from './context.js';
@@ -6,6 +5,7 @@ import type { BucketState } from './store-core.js';
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 /** S3 Object Ownership. BucketOwnerEnforced disables ACLs; the other two keep them. */
 export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';

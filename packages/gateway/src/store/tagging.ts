@@ -1,4 +1,3 @@
-import { abortOf } from '../pipeline/abort.js';
 import { S3Error } from '@s3kit/errors';
 import { objectTarget, type StoreContext } from './context.js';
 import { compareKeys } from './key-order.js';
@@ -7,6 +6,7 @@ import { checkVersionId, type ObjectVersion, type Version } from './versions.js'
 import { readSmallBody } from './write-temp.js';
 import { XML_HEADERS, buildXml, parseRequestXml } from './xml.js';
 import type { UpstreamRequest, UpstreamResponse } from '../upstreams/upstream.js';
+import { abortOf } from '../pipeline/abort.js';
 
 export type TagSet = readonly (readonly [string, string])[];
 
