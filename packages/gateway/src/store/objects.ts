@@ -21,6 +21,7 @@ import {
   segmentWriter,
   writeEncryption,
   writeHeaders,
+  type ReadKey,
   type SegmentWriter,
 } from './sse.js';
 import { changeSourceOf } from './events.js';
@@ -81,45 +82,38 @@ export async function putObject(ctx: StoreContext, req: UpstreamRequest): Promis
 /** Bodies up to this size are read into memory and sent in one piece. */
 const SMALL_BODY = 64 * 1024;
 
-/** GetObject and HeadObject: conditionals, Range or partNumber, response-* overrides, streamed body. */
-export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: boolean): Promise<UpstreamResponse> {
+/** What a GetObject or HeadObject of a version answers, before any body. */
+interface ObjectAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** The bytes to send: a Range or a part, or the whole object. */
+  range: ByteRange | undefined;
+  length: number;
+  sseKey: ReadKey | undefined;
+}
+
+/** HeadObject: the version's metadata only; its data file is not opened. */
+export async function headObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
-  // HeadObject reads the metadata only: its data file is not opened.
-  const { meta, fh } = head ? await readExisting(ctx, bucket, key, versionId, resource) : await openExisting(ctx, bucket, key, versionId, resource);
+  const meta = await readExisting(ctx, bucket, key, versionId, resource);
+  const { status, headers } = await readAnswer(ctx, req, meta, bucket, key, versionId, resource);
+  return { status, headers };
+}
+
+/** GetObject: conditionals, Range or partNumber, response-* overrides, streamed body. */
+export async function getObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const { bucket, key, resource } = objectTarget(req);
+  const versionId = checkVersionId(req.query['versionId'], resource);
+  const { meta, fh } = await openExisting(ctx, bucket, key, versionId, resource);
   let keepOpen = false;
   try {
-    rejectSseOnRead(req.headers, resource);
-    const sseKey = await readKey(ctx, meta, req.headers, CUSTOMER, resource);
-    checkConditions(req.headers, meta, resource);
-    const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, await showsNullVersion(ctx, bucket, versionId)), ...sseKey?.headers };
-    // S3 names the expiration rule of the current version (what the sweeper will apply).
-    if (versionId === undefined) Object.assign(headers, expirationHeader(await ctx.core.bucketState(bucket), key, meta));
-    let range: ByteRange | undefined;
-    const pn = req.query['partNumber'];
-    if (pn !== undefined) {
-      if (req.headers['range'] !== undefined) throw new S3Error('InvalidRequest', { resource, message: 'Cannot specify both Range header and partNumber query parameter.' });
-      range = partRange(meta, pn, resource);
-      headers['x-amz-mp-parts-count'] = String(meta.parts?.length ?? 1);
-      if (checksumModeEnabled(req.headers)) Object.assign(headers, partChecksumHeaders(meta, Number(pn)));
-    } else {
-      range = parseRange(req.headers['range'], meta.size, resource);
-      // S3 returns the stored checksum only when asked, and never for a range (it covers the whole object).
-      if (range === undefined && checksumModeEnabled(req.headers)) Object.assign(headers, checksumHeaders(meta.checksum));
-    }
-    let status = 200;
-    let length = meta.size;
-    if (range !== undefined) {
-      status = 206;
-      length = range.end - range.start + 1;
-      headers['content-range'] = `bytes ${range.start}-${range.end}/${meta.size}`;
-    }
-    headers['content-length'] = String(length);
-    if (head || length === 0) return head ? { status, headers } : { status, headers, body: new Uint8Array(0) };
+    const { status, headers, range, length, sseKey } = await readAnswer(ctx, req, meta, bucket, key, versionId, resource);
+    if (length === 0) return { status, headers, body: new Uint8Array(0) };
     // A small body is read whole (fh closes below): no read stream to set up and tear down.
-    if (length <= SMALL_BODY) return { status, headers, body: asAsyncIterable(await plainBuffer(fh!, meta, sseKey, range)) };
+    if (length <= SMALL_BODY) return { status, headers, body: asAsyncIterable(await plainBuffer(fh, meta, sseKey, range)) };
     const stream =
-      sseKey !== undefined ? plainStream(fh!, meta, sseKey, range) : fh!.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
+      sseKey !== undefined ? plainStream(fh, meta, sseKey, range) : fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });
     const abort = abortOf(req);
     if (abort !== undefined) {
       const onAbort = { handleEvent: (): void => void stream.destroy() };
@@ -129,8 +123,39 @@ export async function getObject(ctx: StoreContext, req: UpstreamRequest, head: b
     keepOpen = true;
     return { status, headers, body: stream };
   } finally {
-    if (!keepOpen) await fh?.close();
+    if (!keepOpen) await fh.close();
   }
+}
+
+/** The status, headers and byte range a read of `meta` answers: SSE keys, conditionals, Range or partNumber. */
+async function readAnswer(ctx: StoreContext, req: UpstreamRequest, meta: ObjectMeta, bucket: string, key: string, versionId: string | undefined, resource: string): Promise<ObjectAnswer> {
+  rejectSseOnRead(req.headers, resource);
+  const sseKey = await readKey(ctx, meta, req.headers, CUSTOMER, resource);
+  checkConditions(req.headers, meta, resource);
+  const headers = { ...objectHeaders(meta, req.query), ...lockHeaders(meta), ...versionHeader(meta.id, await showsNullVersion(ctx, bucket, versionId)), ...sseKey?.headers };
+  // S3 names the expiration rule of the current version (what the sweeper will apply).
+  if (versionId === undefined) Object.assign(headers, expirationHeader(await ctx.core.bucketState(bucket), key, meta));
+  let range: ByteRange | undefined;
+  const pn = req.query['partNumber'];
+  if (pn !== undefined) {
+    if (req.headers['range'] !== undefined) throw new S3Error('InvalidRequest', { resource, message: 'Cannot specify both Range header and partNumber query parameter.' });
+    range = partRange(meta, pn, resource);
+    headers['x-amz-mp-parts-count'] = String(meta.parts?.length ?? 1);
+    if (checksumModeEnabled(req.headers)) Object.assign(headers, partChecksumHeaders(meta, Number(pn)));
+  } else {
+    range = parseRange(req.headers['range'], meta.size, resource);
+    // S3 returns the stored checksum only when asked, and never for a range (it covers the whole object).
+    if (range === undefined && checksumModeEnabled(req.headers)) Object.assign(headers, checksumHeaders(meta.checksum));
+  }
+  let status = 200;
+  let length = meta.size;
+  if (range !== undefined) {
+    status = 206;
+    length = range.end - range.start + 1;
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${meta.size}`;
+  }
+  headers['content-length'] = String(length);
+  return { status, headers, range, length, sseKey };
 }
 
 function partRange(meta: ObjectMeta, pn: string, resource: string): ByteRange {
@@ -198,11 +223,11 @@ export async function openExisting(ctx: StoreContext, bucket: string, key: strin
 }
 
 /** The metadata of an existing object version, as {@link openExisting} finds it, without opening its data. */
-async function readExisting(ctx: StoreContext, bucket: string, key: string, versionId: string | undefined, resource: string): Promise<{ meta: ObjectMeta; fh: undefined }> {
+async function readExisting(ctx: StoreContext, bucket: string, key: string, versionId: string | undefined, resource: string): Promise<ObjectMeta> {
   const v = await ctx.core.readVersion(bucket, key, versionId);
   if (v === undefined) throw await missing(ctx, bucket, resource, versionId);
   if (v.deleteMarker === true) throw deleteMarkerError(v.id, versionId !== undefined, resource);
-  return { meta: v, fh: undefined };
+  return v;
 }
 
 /** What S3 answers for a delete marker: 404 NoSuchKey when current, 405 MethodNotAllowed when named. */
