@@ -24,7 +24,6 @@ import {
   type ReadKey,
   type SegmentWriter,
 } from './sse.js';
-import { bytesReader } from './sse-cipher.js';
 import { changeSourceOf } from './events.js';
 import type { ObjectMeta, Opened } from './store-core.js';
 import { checkVersionId } from './versions.js';
@@ -106,19 +105,12 @@ export async function headObject(ctx: StoreContext, req: UpstreamRequest): Promi
 export async function getObject(ctx: StoreContext, req: UpstreamRequest): Promise<UpstreamResponse> {
   const { bucket, key, resource } = objectTarget(req);
   const versionId = checkVersionId(req.query['versionId'], resource);
-  // A small version's data is read whole (or found kept in memory): no file handle to hold.
-  const read = await ctx.core.readObject(bucket, key, versionId, SMALL_BODY);
-  if (read === undefined) throw await missing(ctx, bucket, resource, versionId);
-  if (read.marker !== undefined) throw deleteMarkerError(read.marker.id, versionId !== undefined, resource);
-  const { meta, fh } = read;
-  if (fh === undefined) {
-    const { status, headers, range, length, sseKey } = await readAnswer(ctx, req, meta, bucket, key, versionId, resource);
-    return { status, headers, body: length === 0 ? new Uint8Array(0) : asAsyncIterable(await plainBuffer(bytesReader(read.bytes), meta, sseKey, range)) };
-  }
+  const { meta, fh } = await openExisting(ctx, bucket, key, versionId, resource);
   let keepOpen = false;
   try {
     const { status, headers, range, length, sseKey } = await readAnswer(ctx, req, meta, bucket, key, versionId, resource);
-    // A Range of a large version may be small: read whole (fh closes below), no read stream to set up and tear down.
+    if (length === 0) return { status, headers, body: new Uint8Array(0) };
+    // A small body is read whole (fh closes below): no read stream to set up and tear down.
     if (length <= SMALL_BODY) return { status, headers, body: asAsyncIterable(await plainBuffer(fh, meta, sseKey, range)) };
     const stream =
       sseKey !== undefined ? plainStream(fh, meta, sseKey, range) : fh.createReadStream(range === undefined ? { autoClose: true } : { start: range.start, end: range.end, autoClose: true });

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Cipher } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import type { ByteRange } from './http-headers.js';
 
 // Encryption at rest: AES-256-CTR, a seekable stream cipher, so a Range or partNumber read
@@ -9,22 +10,6 @@ import type { ByteRange } from './http-headers.js';
 
 const ALGORITHM = 'aes-256-ctr';
 const BLOCK = 16;
-
-/** What reading a version's data needs: positional reads, of its open file (a FileHandle) or of its bytes in memory ({@link bytesReader}). */
-export interface DataReader {
-  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
-}
-
-/** A {@link DataReader} over bytes in memory. */
-export function bytesReader(bytes: Uint8Array): DataReader {
-  return {
-    read(buffer, offset, length, position) {
-      const part = bytes.subarray(position, position + length);
-      buffer.set(part, offset);
-      return Promise.resolve({ bytesRead: part.length });
-    },
-  };
-}
 
 /** How a version's data file is encrypted (kept in its metadata; never the key). */
 export interface StoredSse {
@@ -90,7 +75,7 @@ function counterAt(iv: Buffer, offset: number): Buffer {
  * segments of `sizes` bytes (the multipart part sizes, or the object size), read from `fh`
  * without closing it.
  */
-export async function* decryptRange(fh: DataReader, sse: StoredSse, root: Buffer, sizes: readonly number[], range: ByteRange | undefined): AsyncGenerator<Uint8Array> {
+export async function* decryptRange(fh: FileHandle, sse: StoredSse, root: Buffer, sizes: readonly number[], range: ByteRange | undefined): AsyncGenerator<Uint8Array> {
   const key = dataKey(root, sse.salt);
   const total = sizes.reduce((s, n) => s + n, 0);
   const start = range?.start ?? 0;

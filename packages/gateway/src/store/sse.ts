@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { S3Error } from '@s3kit/errors';
 import type { StoreContext } from './context.js';
 import type { ByteRange } from './http-headers.js';
-import { decryptRange, encryptor, keyMatches, newIv, newSeed, type DataReader, type SseSeed, type StoredSse } from './sse-cipher.js';
+import { decryptRange, encryptor, keyMatches, newIv, newSeed, type SseSeed, type StoredSse } from './sse-cipher.js';
 import type { ObjectMeta } from './store-core.js';
 
 // Server-side encryption of the local store as S3 does it: SSE-C (the customer's key in
@@ -162,7 +162,7 @@ export function plainBytes(fh: FileHandle, meta: ObjectMeta, key: ReadKey | unde
  * The plaintext of `range` (all when omitted) of version `meta` opened as `fh` (which stays
  * open), in memory: for small bodies, read in one go and sent without a stream.
  */
-export async function plainBuffer(fh: DataReader, meta: ObjectMeta, key: ReadKey | undefined, range?: ByteRange): Promise<Uint8Array> {
+export async function plainBuffer(fh: FileHandle, meta: ObjectMeta, key: ReadKey | undefined, range?: ByteRange): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   if (key === undefined) {
     const start = range?.start ?? 0;

@@ -6,7 +6,6 @@ import type { AclGrant } from './acl.js';
 import type { ObjectOwnership } from './ownership.js';
 import { EventBus, sequencerOf, type ChangeSource, type CreatedVia, type EventBusOptions, type StoreEvent } from './events.js';
 import { fsyncDir, isNotFound, readJson, readText, readdirOrEmpty } from './files.js';
-import { DataCache } from './data-cache.js';
 import { RecordCache } from './record-cache.js';
 import { KeyIndex, indexVersion, type IndexVersion } from './key-index.js';
 import type { StoredLifecycle } from './lifecycle-config.js';
@@ -57,9 +56,6 @@ export interface DeleteOutcome {
 
 /** The current (or named) version of a key as read: an object with its open data, or a delete marker. */
 export type Opened = { readonly meta: ObjectMeta; readonly fh: FileHandle; readonly marker?: undefined } | { readonly marker: DeleteMarker & { readonly key: string } };
-
-/** As {@link Opened}, with a small version's whole data read instead of opened (see StoreCore.readObject). */
-export type Read = Opened | { readonly meta: ObjectMeta; readonly bytes: Uint8Array; readonly fh?: undefined; readonly marker?: undefined };
 
 export interface StoreCoreOptions {
   readonly dir: string;
@@ -116,8 +112,6 @@ export class StoreCore implements SweepTarget {
   readonly #objectDirs = new Set<string>();
   /** Key records read lately (GET and HEAD skip their files). */
   readonly #records = new RecordCache();
-  /** Small data files read lately (GETs of small objects skip their files). */
-  readonly #data = new DataCache();
   /** Buckets whose index snapshot is known to be gone (deleted before this process's first change). */
   readonly #snapshotGone = new Set<string>();
   /** Data files renamed into place whose metadata is not written yet (see placeData). */
@@ -257,28 +251,13 @@ export class StoreCore implements SweepTarget {
    * handle keeps the content readable even if a concurrent write replaces the version and
    * unlinks its data file. A delete marker comes back as `{ marker }`.
    */
-  openObject(bucket: string, key: string, versionId?: string): Promise<Opened | undefined> {
-    // No size is at most -1: never inline, always a handle.
-    return this.#read(bucket, key, versionId, -1) as Promise<Opened | undefined>;
-  }
-
-  /**
-   * As {@link openObject}, but a version of at most `inline` bytes comes back as its whole data
-   * (`bytes`, the file's: ciphertext when encrypted), read once and then kept in memory while it
-   * is among the small data files read lately (a data file never changes once a version names it).
-   */
-  readObject(bucket: string, key: string, versionId: string | undefined, inline: number): Promise<Read | undefined> {
-    return this.#read(bucket, key, versionId, inline);
-  }
-
-  async #read(bucket: string, key: string, versionId: string | undefined, inline: number): Promise<Read | undefined> {
+  async openObject(bucket: string, key: string, versionId?: string): Promise<Opened | undefined> {
     const { dir } = this.objectLocation(bucket, key);
     for (let attempt = 0; attempt < 5; attempt++) {
       const v = await this.readVersion(bucket, key, versionId);
       if (v === undefined) return undefined;
       if (v.deleteMarker === true) return { marker: v };
       try {
-        if (v.size <= inline) return { meta: v, bytes: await this.#readData(join(dir, v.data), v.size) };
         return { meta: v, fh: await open(join(dir, v.data), 'r') };
       } catch (err) {
         if (!isNotFound(err)) throw err;
@@ -286,26 +265,6 @@ export class StoreCore implements SweepTarget {
       }
     }
     throw new S3Error('InternalError', { message: 'The object changed too often while being read.' });
-  }
-
-  /** The whole data file at `path`, `size` bytes long: kept, else read (and kept when whole). */
-  async #readData(path: string, size: number): Promise<Uint8Array> {
-    if (size === 0) return new Uint8Array(0);
-    const kept = this.#data.get(path);
-    if (kept !== undefined) return kept;
-    const fh = await open(path, 'r');
-    try {
-      // Its own memory (not a slice of Buffer's shared pool), since it may be kept.
-      const buf = Buffer.allocUnsafeSlow(size);
-      let off = 0;
-      for (let n = -1; off < size && n !== 0; off += n) n = (await fh.read(buf, off, size - off, off)).bytesRead;
-      // A data file shorter than its metadata is read as it is (as a read stream would), never kept.
-      if (off < size) return buf.subarray(0, off);
-      this.#data.keep(path, buf);
-      return buf;
-    } finally {
-      await fh.close();
-    }
   }
 
   /**
@@ -475,10 +434,7 @@ export class StoreCore implements SweepTarget {
   }
 
   async #unlinkData(dir: string, v: Version | undefined): Promise<void> {
-    if (v === undefined || v.deleteMarker === true) return;
-    const path = join(dir, v.data);
-    this.#data.forget(path);
-    await unlink(path).catch(() => {});
+    if (v !== undefined && v.deleteMarker !== true) await unlink(join(dir, v.data)).catch(() => {});
   }
 
   /** The bucket's key index, built on first use. */
@@ -496,7 +452,6 @@ export class StoreCore implements SweepTarget {
   resetIndex(bucket: string, fresh: boolean): void {
     this.#buckets.delete(bucket);
     this.#records.changed();
-    this.#data.clear();
     this.#objectDirs.clear();
     if (fresh) this.#indexes.set(bucket, Promise.resolve(new KeyIndex()));
     else this.#indexes.delete(bucket);
