@@ -196,6 +196,17 @@ describe('SSE-C', () => {
     }
   });
 
+  it('a small SSE-C object read again still needs its key, and a Range of it decrypts the right bytes', async () => {
+    const data = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz'.repeat(3));
+    await t.call('PutObject', { key: 'k', data, headers: ssec(KEY) });
+    expect(await bodyBytes(await t.call('GetObject', { key: 'k', headers: ssec(KEY) }))).toEqual(data);
+    expect((await t.fail('GetObject', { key: 'k' })).code).toBe('InvalidRequest');
+    expect((await t.fail('GetObject', { key: 'k', headers: ssec(OTHER) })).code).toBe('AccessDenied');
+    const range = await t.call('GetObject', { key: 'k', headers: { ...ssec(KEY), range: 'bytes=17-40' } });
+    expect([range.status, await bodyBytes(range)]).toEqual([206, data.subarray(17, 41)]);
+    expect(await bodyBytes(await t.call('GetObject', { key: 'k', headers: ssec(KEY) }))).toEqual(data);
+  });
+
   it('GetObjectAttributes of an SSE-C object needs its key, as S3', async () => {
     await t.call('PutObject', { key: 'k', data: 'attrs', headers: ssec(KEY) });
     const q = { query: { attributes: '' }, key: 'k' };
