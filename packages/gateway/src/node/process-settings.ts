@@ -7,10 +7,9 @@
  * buffers fault fresh zeroed pages in (up to one minor page fault per 4 KiB: ~0.2–0.5 s of
  * system CPU per GiB). Keeping 32 MiB (plus a 16 MiB pad) mapped removes those faults. One
  * malloc arena: the buffers are the main thread's, and a second arena for V8's and libuv's
- * threads added about 8 MiB to the peak RSS while streaming 5 GiB (mean of 15 runs 146 MB with
- * two, of 10 runs 137 MB with one) at the same CPU per GiB. glibc reads these variables
- * only when the process starts, so a running process cannot apply them to itself: see
- * `processSettingsMissing`.
+ * threads raised the peak RSS while streaming by about 8 MB, at the same CPU per GiB. glibc
+ * reads these variables only when the process starts, so a running process cannot apply them to
+ * itself: see `processSettingsMissing`.
  */
 export const GATEWAY_PROCESS_ENV: Readonly<Record<string, string>> = Object.freeze({
   MALLOC_TRIM_THRESHOLD_: String(32 * 1024 * 1024),
