@@ -83,7 +83,12 @@ interface Previous {
   readonly sections: Map<string, string[]>;
   /** E.g. `1-minute load average printed by the benches 2.0–3.7`. */
   readonly load: string | undefined;
+  /** The load of each section it had kept from a run before it (undefined: only in git history). */
+  readonly earlier: Map<string, string | undefined>;
 }
+
+/** `The sections of A, B are from an earlier run (<load>; …).`: one sentence per earlier run. */
+const EARLIER = /^The sections? of (.+?) (?:is|are) from an earlier run \((?:(.*?); an older run's is|its load is) in this file's git history\)\.$/gm;
 
 function previousFile(): Previous {
   const sections = new Map<string, string[]>();
@@ -96,7 +101,9 @@ function previousFile(): Previous {
   }
   // The blank line before the next heading is the renderer's to add.
   for (const lines of sections.values()) while (lines.at(-1) === '') lines.pop();
-  return { sections, load: /^Machine: [^;]*; (.*?)(?: \(.*?\))?\. Ratios/m.exec(text)?.[1] };
+  const earlier = new Map<string, string | undefined>();
+  for (const m of text.matchAll(EARLIER)) for (const pkg of m[1]!.split(', ')) earlier.set(pkg, m[2]);
+  return { sections, load: /^Machine: [^;]*; (.*?)(?: \(.*?\))?\. Ratios/m.exec(text)?.[1], earlier };
 }
 
 function render(log: string, loadAtStart: number[] | undefined, previous: Previous): string {
@@ -131,11 +138,17 @@ function render(log: string, loadAtStart: number[] | undefined, previous: Previo
     sections.set(pkg, section);
   }
   const kept = [...keep.keys()].filter((pkg) => !byPackage(log).has(pkg) || tables(byPackage(log).get(pkg)!).length === 0);
-  if (kept.length > 0)
+  // A kept section keeps the load it was measured at: the earlier file's run, or the run before that.
+  const byLoad = new Map<string | undefined, string[]>();
+  for (const pkg of kept) {
+    const load = previous.earlier.has(pkg) ? previous.earlier.get(pkg) : previous.load;
+    byLoad.set(load, [...(byLoad.get(load) ?? []), pkg]);
+  }
+  for (const [load, pkgs] of byLoad)
     out.push(
       '',
-      `The ${kept.length === 1 ? 'section' : 'sections'} of ${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} from an earlier run` +
-        `${previous.load === undefined ? " (its load is in this file's git history)" : ` (${previous.load}; an older run's is in this file's git history)`}.`,
+      `The ${pkgs.length === 1 ? 'section' : 'sections'} of ${pkgs.join(', ')} ${pkgs.length === 1 ? 'is' : 'are'} from an earlier run` +
+        `${load === undefined ? " (its load is in this file's git history)" : ` (${load}; an older run's is in this file's git history)`}.`,
     );
   for (const [pkg, section] of [...sections].sort(([a], [b]) => a.localeCompare(b))) out.push('', `## ${pkg}`, ...section);
   return `${out.join('\n')}\n`;
@@ -144,5 +157,5 @@ function render(log: string, loadAtStart: number[] | undefined, previous: Previo
 const from = process.argv.indexOf('--from');
 const loadAtStart = from === -1 ? loadavg() : undefined;
 const log = from === -1 ? await runBenches() : readFileSync(process.argv[from + 1]!, 'utf8');
-writeFileSync(OUT, render(log, loadAtStart, process.argv.includes('--update') ? previousFile() : { sections: new Map(), load: undefined }));
+writeFileSync(OUT, render(log, loadAtStart, process.argv.includes('--update') ? previousFile() : { sections: new Map(), load: undefined, earlier: new Map() }));
 console.log(`wrote ${OUT}`);
