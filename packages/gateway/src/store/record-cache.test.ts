@@ -69,13 +69,12 @@ describe('RecordCache', () => {
     await cache.read('/a', load); // /a used last: /b goes first
     await cache.read('/c', load);
     expect(cache.size).toBe(2);
-    let loaded: string[] = [];
+    const loaded: string[] = [];
     const tracked = async (p: string): Promise<string> => (loaded.push(p), p);
     await cache.read('/a', tracked);
     await cache.read('/c', tracked);
     expect(loaded).toEqual([]);
     await cache.read('/b', tracked);
     expect(loaded).toEqual(['/b']);
-    loaded = [];
   });
 });
